@@ -1,0 +1,77 @@
+import { z } from 'zod';
+
+/** Postman/export variable roles; each environment may rename them. */
+export const VariableRole = z.enum(['url', 'anon_key', 'api_key', 'access_token', 'refresh_token', 'account_id']);
+export type VariableRole = z.infer<typeof VariableRole>;
+
+const id = z.string().min(1).max(100);
+
+export const EnvironmentSchema = z.object({
+  id,
+  name: z.string().min(1).max(100),
+  provider: z.enum(['supabase', 'session']),
+  baseUrl: z.url({ protocol: /^https?$/ }),
+  /** Free label and colour (CSS hex) shown in the sidebar. */
+  label: z.string().max(50).optional(),
+  color: z.string().regex(/^#[0-9a-fA-F]{6}$/).default('#4f7cff'),
+  /** Production-like environments are shown in red and warn before exporting secrets. */
+  production: z.boolean().default(false),
+  /** Extra non-secret variables such as `organization_id`. */
+  variables: z.record(z.string().regex(/^[A-Za-z_][A-Za-z0-9_.-]*$/), z.string()).default({}),
+  /** Overrides of the exported variable names (defaults per provider in exports/names.ts). */
+  variableNames: z.partialRecord(VariableRole, z.string().min(1).max(100)).default({}),
+  createdAt: z.number().int(),
+});
+export type Environment = z.infer<typeof EnvironmentSchema>;
+
+export const IdentitySchema = z.object({
+  id,
+  envId: id,
+  email: z.string().min(1).max(320),
+  displayName: z.string().max(200).optional(),
+  userId: z.string().max(200).optional(),
+  activeAccountId: z.string().max(200).optional(),
+  /** The user consented to keep the password in the keychain for renewal (session API). */
+  rememberPassword: z.boolean().default(false),
+  createdAt: z.number().int(),
+});
+export type Identity = z.infer<typeof IdentitySchema>;
+
+export const SettingsSchema = z.object({
+  /** A handed-out token has at least this much life left (scaled down for short-lived tokens). */
+  marginSeconds: z.number().int().min(0).max(3600).default(120),
+  /** Clear the clipboard this long after copying a secret; 0 turns it off. */
+  clipboardClearSeconds: z.number().int().min(0).max(3600).default(60),
+});
+export type Settings = z.infer<typeof SettingsSchema>;
+
+export const CONFIG_VERSION = 1;
+
+export const ConfigSchema = z
+  .object({
+    version: z.literal(CONFIG_VERSION),
+    environments: z.array(EnvironmentSchema).default([]),
+    identities: z.array(IdentitySchema).default([]),
+    /** envId -> identityId of the active identity. */
+    activeIdentity: z.record(z.string(), z.string()).default({}),
+    settings: SettingsSchema.default({ marginSeconds: 120, clipboardClearSeconds: 60 }),
+  })
+  .superRefine((cfg, ctx) => {
+    const names = new Set<string>();
+    for (const env of cfg.environments) {
+      const key = env.name.toLowerCase();
+      if (names.has(key)) ctx.addIssue({ code: 'custom', message: `Duplicate environment name "${env.name}"` });
+      names.add(key);
+    }
+    const envIds = new Set(cfg.environments.map((e) => e.id));
+    for (const identity of cfg.identities) {
+      if (!envIds.has(identity.envId)) {
+        ctx.addIssue({ code: 'custom', message: `Identity ${identity.email} refers to a missing environment` });
+      }
+    }
+  });
+export type Config = z.infer<typeof ConfigSchema>;
+
+export function emptyConfig(): Config {
+  return ConfigSchema.parse({ version: CONFIG_VERSION });
+}

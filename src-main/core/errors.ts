@@ -1,0 +1,88 @@
+/**
+ * Typed errors with a user-facing message. Every failure that reaches a user (UI, CLI, IPC) is a
+ * TokenDeskError; its `message` never contains a secret, so it can be shown and logged as is.
+ */
+export type ErrorCode =
+  // configuration
+  | 'config_invalid'
+  | 'config_unreadable'
+  | 'config_locked'
+  | 'not_found'
+  | 'already_exists'
+  | 'invalid_input'
+  // keychain
+  | 'keychain_unavailable'
+  | 'keychain_locked'
+  | 'keychain_error'
+  // network
+  | 'network_dns'
+  | 'network_refused'
+  | 'network_timeout'
+  | 'network_tls'
+  | 'network_error'
+  | 'response_too_large'
+  | 'redirect_refused'
+  | 'bad_response'
+  | 'server_error'
+  | 'rate_limited'
+  // auth
+  | 'invalid_credentials'
+  | 'email_not_confirmed'
+  | 'gateway_rejected'
+  | 'user_banned'
+  | 'weak_password'
+  | 'signup_disabled'
+  | 'user_already_exists'
+  | 'session_expired'
+  | 'refresh_rejected'
+  | 'not_signed_in'
+  | 'auth_error'
+  | 'unsupported';
+
+export interface TokenDeskErrorJSON {
+  code: ErrorCode;
+  message: string;
+  /** Server-side code (e.g. GoTrue `error_code`), when there was one. */
+  serverCode?: string;
+  status?: number;
+  retryable?: boolean;
+}
+
+export class TokenDeskError extends Error {
+  readonly code: ErrorCode;
+  readonly serverCode: string | undefined;
+  readonly status: number | undefined;
+  /** True for failures worth retrying (network, timeouts, 5xx, 429): the session is kept. */
+  readonly retryable: boolean;
+
+  constructor(
+    code: ErrorCode,
+    message: string,
+    opts: { serverCode?: string; status?: number; retryable?: boolean; cause?: unknown } = {},
+  ) {
+    super(message, opts.cause === undefined ? undefined : { cause: opts.cause });
+    this.name = 'TokenDeskError';
+    this.code = code;
+    this.serverCode = opts.serverCode;
+    this.status = opts.status;
+    this.retryable = opts.retryable ?? false;
+  }
+
+  toJSON(): TokenDeskErrorJSON {
+    const out: TokenDeskErrorJSON = { code: this.code, message: this.message };
+    if (this.serverCode !== undefined) out.serverCode = this.serverCode;
+    if (this.status !== undefined) out.status = this.status;
+    if (this.retryable) out.retryable = true;
+    return out;
+  }
+}
+
+export function isTokenDeskError(e: unknown): e is TokenDeskError {
+  return e instanceof TokenDeskError;
+}
+
+/** Wraps anything thrown into a TokenDeskError without copying foreign text that might hold a secret. */
+export function toTokenDeskError(e: unknown, fallback = 'Unexpected error'): TokenDeskError {
+  if (e instanceof TokenDeskError) return e;
+  return new TokenDeskError('auth_error', fallback, { cause: e });
+}

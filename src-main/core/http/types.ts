@@ -1,0 +1,30 @@
+export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'DELETE';
+
+export interface HttpRequest {
+  method: HttpMethod;
+  url: string;
+  headers?: Record<string, string>;
+  /** Sent as JSON when present. */
+  body?: unknown;
+  timeoutMs?: number;
+}
+
+export interface HttpResponse {
+  status: number;
+  /** Lower-cased header names. */
+  headers: Record<string, string>;
+  /** The body parsed as JSON, or undefined when it was empty or not JSON. */
+  json: unknown;
+  /** The raw body text (bounded by the size limit). */
+  text: string;
+  /** The request's Date header from the server, parsed, when present (for clock-skew correction). */
+  serverDate?: number;
+}
+
+/**
+ * Resolves with any HTTP status (callers map statuses to errors) and throws TokenDeskError only for
+ * transport failures: DNS, refused, timeout, TLS, body too large, cross-origin redirect.
+ */
+export interface HttpClient {
+  request(req: HttpRequest): Promise<HttpResponse>;
+}

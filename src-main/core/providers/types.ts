@@ -1,0 +1,77 @@
+import type { HttpClient } from '../http/types.js';
+
+export type ProviderKind = 'supabase' | 'session';
+
+/** A tenant account of the session API (seed 003). Supabase identities have none. */
+export interface Account {
+  id: string;
+  name: string;
+  primary: boolean;
+  internalUser?: boolean;
+}
+
+/** Who a session belongs to: everything the UI shows about an identity. Holds no secret. */
+export interface Profile {
+  userId: string;
+  email: string;
+  displayName?: string;
+  accounts: Account[];
+  primaryAccountId?: string;
+  roles: string[];
+  /** Every permission the user has (`flatPermissionsList`). */
+  permissions: string[];
+  /** The subset of `permissions` granted through roles (`permissionsFromRoles`). */
+  permissionsFromRoles: string[];
+  /** Decoded JWT header and claims (Supabase), for display only: never verified client-side. */
+  jwtHeader?: Record<string, unknown>;
+  claims?: Record<string, unknown>;
+}
+
+/**
+ * A signed-in session as kept in the keychain (one entry per identity, so a rotated refresh token
+ * and its access token are written together). Times are the local clock's epoch milliseconds,
+ * computed at receipt, so a skewed server clock does no harm.
+ */
+export interface StoredSession {
+  provider: ProviderKind;
+  accessToken: string;
+  refreshToken?: string;
+  obtainedAt: number;
+  expiresAt: number;
+  profile: Profile;
+}
+
+export interface ProviderContext {
+  baseUrl: string;
+  /** Supabase anon key for the `apikey` gateway header. */
+  anonKey?: string;
+  http: HttpClient;
+  /** Local clock, injectable for tests. */
+  now: () => number;
+}
+
+export interface Credentials {
+  email: string;
+  password: string;
+}
+
+export type SignUpResult =
+  | { kind: 'session'; session: StoredSession }
+  | { kind: 'confirmation_sent'; email: string; userId: string };
+
+export type LogoutScope = 'local' | 'global' | 'others';
+
+/** One interface per auth backend, so OAuth2/OIDC can be added later beside these two. */
+export interface AuthProvider {
+  readonly kind: ProviderKind;
+  /** True when the provider has a refresh grant; otherwise renewal needs a remembered password. */
+  readonly canRefresh: boolean;
+  readonly canSignUp: boolean;
+  signIn(ctx: ProviderContext, creds: Credentials): Promise<StoredSession>;
+  signUp(ctx: ProviderContext, creds: Credentials, data?: Record<string, unknown>): Promise<SignUpResult>;
+  /** Throws TokenDeskError `refresh_rejected` when the server rejected the refresh token for good. */
+  refresh(ctx: ProviderContext, session: StoredSession): Promise<StoredSession>;
+  /** Re-reads the profile with the current access token (GET /auth/v1/user, GET /api/auth/session). */
+  fetchProfile(ctx: ProviderContext, session: StoredSession): Promise<Profile>;
+  signOut(ctx: ProviderContext, session: StoredSession, scope: LogoutScope): Promise<void>;
+}

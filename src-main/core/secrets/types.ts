@@ -1,0 +1,25 @@
+/**
+ * Secret names. One keychain entry per name under a service derived from the config folder, so two
+ * config folders never see each other's entries.
+ */
+export type SecretKey =
+  | `env/${string}/anon_key`
+  | `env/${string}/api_key`
+  | `identity/${string}/session`
+  | `identity/${string}/password`;
+
+export const secretKeys = {
+  anonKey: (envId: string): SecretKey => `env/${envId}/anon_key`,
+  apiKey: (envId: string): SecretKey => `env/${envId}/api_key`,
+  session: (identityId: string): SecretKey => `identity/${identityId}/session`,
+  password: (identityId: string): SecretKey => `identity/${identityId}/password`,
+};
+
+/** Throws TokenDeskError `keychain_unavailable` / `keychain_locked` / `keychain_error`; never falls back to plaintext. */
+export interface SecretStore {
+  /** Every secret of this config folder in one keychain round trip. */
+  loadAll(): Promise<Map<string, string>>;
+  get(key: SecretKey): Promise<string | undefined>;
+  set(key: SecretKey, value: string): Promise<void>;
+  delete(key: SecretKey): Promise<void>;
+}
