@@ -33,6 +33,8 @@ export const IdentitySchema = z.object({
   activeAccountId: z.string().max(200).optional(),
   /** The user consented to keep the password in the keychain for renewal (session API). */
   rememberPassword: z.boolean().default(false),
+  /** Why the session ended or last failed (shown on the identity row); never holds a secret. */
+  lastError: z.object({ code: z.string().max(60), message: z.string().max(500), at: z.number().int() }).optional(),
   createdAt: z.number().int(),
 });
 export type Identity = z.infer<typeof IdentitySchema>;

@@ -1,0 +1,143 @@
+import { z } from 'zod';
+import type {
+  AppState,
+  CopyResult,
+  EnvironmentView,
+  ExportResult,
+  IdentityView,
+  ImportResult,
+  SettingsView,
+  SignUpOutcome,
+  TokenDetails,
+  VariableView,
+} from './types.js';
+
+/**
+ * Everything the renderer may ask the main process, declared once. Inputs are validated with these
+ * schemas where they enter the main process (IPC handler or web bridge); outputs are typed.
+ */
+const id = z.string().min(1).max(100);
+const secretValue = z.string().min(1).max(8192);
+const envName = z.string().trim().min(1, 'Name is required').max(100);
+const httpUrl = z.url({ protocol: /^https?$/, error: 'Enter an http(s) URL' });
+
+const variables = z.record(z.string().regex(/^[A-Za-z_][A-Za-z0-9_.-]*$/).max(100), z.string().max(4096));
+const variableNames = z.partialRecord(
+  z.enum(['url', 'anon_key', 'api_key', 'access_token', 'refresh_token', 'account_id']),
+  z.string().min(1).max(100),
+);
+
+export const EnvironmentInput = z.strictObject({
+  name: envName,
+  provider: z.enum(['supabase', 'session']),
+  baseUrl: httpUrl,
+  label: z.string().max(50).optional(),
+  color: z.string().regex(/^#[0-9a-fA-F]{6}$/).optional(),
+  production: z.boolean().optional(),
+  variables: variables.optional(),
+  variableNames: variableNames.optional(),
+  anonKey: secretValue.optional(),
+  apiKey: secretValue.optional(),
+});
+export type EnvironmentInput = z.infer<typeof EnvironmentInput>;
+
+export const EnvironmentPatch = z.strictObject({
+  name: envName.optional(),
+  baseUrl: httpUrl.optional(),
+  label: z.string().max(50).optional(),
+  color: z.string().regex(/^#[0-9a-fA-F]{6}$/).optional(),
+  production: z.boolean().optional(),
+  variables: variables.optional(),
+  variableNames: variableNames.optional(),
+  anonKey: secretValue.optional(),
+  /** null removes the stored key. */
+  apiKey: secretValue.nullable().optional(),
+});
+
+export const CopyItem = z.discriminatedUnion('kind', [
+  z.strictObject({ kind: z.literal('authorization-header') }),
+  z.strictObject({ kind: z.literal('apikey-header') }),
+  z.strictObject({ kind: z.literal('x-api-key-header') }),
+  z.strictObject({ kind: z.literal('token') }),
+  z.strictObject({ kind: z.literal('curl') }),
+  z.strictObject({ kind: z.literal('postman-variables') }),
+  z.strictObject({ kind: z.literal('postman-variable'), key: z.string().min(1).max(100) }),
+]);
+export type CopyItem = z.infer<typeof CopyItem>;
+
+const email = z.string().trim().min(3).max(320).regex(/^[^\s@]+@[^\s@]+$/, 'Enter an email address');
+const password = z.string().min(1, 'Enter the password').max(1024);
+
+export const apiSchema = {
+  getState: z.strictObject({}),
+  addEnvironment: EnvironmentInput,
+  updateEnvironment: z.strictObject({ id, patch: EnvironmentPatch }),
+  removeEnvironment: z.strictObject({ id }),
+  signIn: z.strictObject({ envId: id, email, password, remember: z.boolean().default(false) }),
+  signUp: z.strictObject({ envId: id, email, password, data: z.record(z.string(), z.string().max(500)).optional() }),
+  signOut: z.strictObject({ identityId: id }),
+  switchIdentity: z.strictObject({ envId: id, identityId: id }),
+  setActiveAccount: z.strictObject({ identityId: id, accountId: z.string().min(1).max(200) }),
+  getTokenDetails: z.strictObject({ identityId: id, reveal: z.boolean().default(false) }),
+  listVariables: z.strictObject({ envId: id }),
+  copy: z.strictObject({ envId: id, item: CopyItem }),
+  saveExport: z.strictObject({ envId: id, format: z.enum(['postman', 'curl', 'dotenv', 'json']), includeSecrets: z.boolean() }),
+  importPostman: z.strictObject({ fileName: z.string().max(500), text: z.string().max(5 * 1024 * 1024, 'The file is larger than 5 MB') }),
+  startDemo: z.strictObject({}),
+  updateSettings: z.strictObject({
+    marginSeconds: z.number().int().min(0).max(3600).optional(),
+    clipboardClearSeconds: z.number().int().min(0).max(3600).optional(),
+  }),
+  openExternal: z.strictObject({ url: z.string().max(2048) }),
+} as const;
+
+export interface ApiOutputs {
+  getState: AppState;
+  addEnvironment: EnvironmentView;
+  updateEnvironment: EnvironmentView;
+  removeEnvironment: { removed: string };
+  signIn: IdentityView;
+  signUp: SignUpOutcome;
+  signOut: { warning?: string };
+  switchIdentity: IdentityView;
+  setActiveAccount: IdentityView;
+  getTokenDetails: TokenDetails;
+  listVariables: VariableView[];
+  copy: CopyResult;
+  saveExport: ExportResult;
+  importPostman: ImportResult;
+  startDemo: AppState;
+  updateSettings: SettingsView;
+  openExternal: { opened: boolean };
+}
+
+export type ApiMethod = keyof typeof apiSchema;
+export const apiMethods = Object.keys(apiSchema) as ApiMethod[];
+export type ApiInput<M extends ApiMethod> = z.input<(typeof apiSchema)[M]>;
+export type ApiParsedInput<M extends ApiMethod> = z.output<(typeof apiSchema)[M]>;
+export type ApiOutput<M extends ApiMethod> = ApiOutputs[M];
+
+/** The renderer's view of the main process: the same on Electron (preload) and on the web bridge. */
+export type TokenDeskApi = {
+  [M in ApiMethod]: (input: ApiInput<M>) => Promise<ApiOutput<M>>;
+};
+
+/** The result envelope that crosses the process boundary: errors are values, not thrown strings. */
+export type ApiResult<T> = { ok: true; value: T } | { ok: false; error: { code: string; message: string } };
+
+export function isApiMethod(name: unknown): name is ApiMethod {
+  return typeof name === 'string' && Object.prototype.hasOwnProperty.call(apiSchema, name);
+}
+
+/** Validates an untrusted call; returns a user-facing message naming the bad field. */
+export function parseCall<M extends ApiMethod>(method: M, input: unknown): { ok: true; value: ApiParsedInput<M> } | { ok: false; message: string } {
+  const r = apiSchema[method].safeParse(input ?? {});
+  if (r.success) return { ok: true, value: r.data as ApiParsedInput<M> };
+  const first = r.error.issues[0];
+  const where = first && first.path.length ? `${first.path.map(String).join('.')}: ` : '';
+  return { ok: false, message: `Invalid request to ${method}: ${where}${first?.message ?? 'malformed'}` };
+}
+
+/** Channel names: one IPC channel for calls, one for events. */
+export const IPC_CALL_CHANNEL = 'tokendesk:call';
+export const IPC_EVENT_CHANNEL = 'tokendesk:event';

@@ -1,0 +1,135 @@
+/**
+ * The view model the main process hands the renderer. It never holds a secret, except
+ * TokenDetails.token when the user explicitly asked to reveal it and CopyResult.text on the web
+ * bridge (where the page itself must write the clipboard).
+ */
+export type ProviderKind = 'supabase' | 'session';
+export type SessionStatus = 'valid' | 'refreshing' | 'expiring' | 'expired' | 'signed_out' | 'error';
+
+export interface AccountView {
+  id: string;
+  name: string;
+  primary: boolean;
+}
+
+export interface ProfileView {
+  accounts: AccountView[];
+  primaryAccountId?: string;
+  roles: string[];
+  permissions: string[];
+  permissionsFromRoles: string[];
+}
+
+export interface IdentityView {
+  id: string;
+  envId: string;
+  email: string;
+  displayName?: string;
+  userId?: string;
+  active: boolean;
+  activeAccountId?: string;
+  rememberPassword: boolean;
+  status: SessionStatus;
+  /** Why the status is expired/error, in the words of the problem. */
+  statusMessage?: string;
+  obtainedAt?: number;
+  expiresAt?: number;
+  /** True when the session renews itself (refresh grant or a remembered password). */
+  canRenew: boolean;
+  profile?: ProfileView;
+}
+
+export interface EnvironmentView {
+  id: string;
+  name: string;
+  provider: ProviderKind;
+  baseUrl: string;
+  label?: string;
+  color: string;
+  production: boolean;
+  variables: Record<string, string>;
+  variableNames: Partial<Record<VariableRoleName, string>>;
+  hasAnonKey: boolean;
+  hasApiKey: boolean;
+  activeIdentityId?: string;
+  identities: IdentityView[];
+}
+
+export type VariableRoleName = 'url' | 'anon_key' | 'api_key' | 'access_token' | 'refresh_token' | 'account_id';
+
+export interface SettingsView {
+  marginSeconds: number;
+  clipboardClearSeconds: number;
+}
+
+export interface AppState {
+  environments: EnvironmentView[];
+  settings: SettingsView;
+  keychain: { ok: true } | { ok: false; code: string; message: string };
+  /** The configuration could not be read (moved aside): shown once, the app starts empty. */
+  configError?: string;
+  demo: { running: boolean; url?: string };
+  /** 'electron' writes the clipboard in main; 'web' returns the text for the page to write. */
+  shell: 'electron' | 'web';
+  /** Local clock of the main process, so countdowns agree with the core. */
+  now: number;
+}
+
+export interface TokenDetails {
+  identityId: string;
+  /** The first and last characters only. */
+  masked: string;
+  /** Present only when reveal was asked for. */
+  token?: string;
+  jwtHeader?: Record<string, unknown>;
+  claims?: Record<string, unknown>;
+  issuedAt: number;
+  expiresAt: number;
+  storage: string;
+}
+
+/** Postman variables of the active identity, with secret values masked: what the copy menu lists. */
+export interface VariableView {
+  key: string;
+  secret: boolean;
+  /** Masked for secrets. */
+  preview: string;
+}
+
+export interface CopyResult {
+  /** What was copied, for whom: "Authorization header for owner@… (staging)". */
+  label: string;
+  /** When the clipboard will be cleared (null: never, or not a secret). */
+  clearsInSeconds: number | null;
+  /** Web bridge only: the text the page writes to its clipboard. */
+  text?: string;
+}
+
+export interface ExportResult {
+  /** Electron: the path the file was saved to (undefined when the user cancelled the dialog). */
+  savedTo?: string;
+  /** Web bridge only: the file's name and content for a download. */
+  fileName?: string;
+  content?: string;
+}
+
+export interface ImportResult {
+  environment: EnvironmentView;
+  created: boolean;
+  warnings: string[];
+}
+
+export type SignUpOutcome = { kind: 'session'; identity: IdentityView } | { kind: 'confirmation_sent'; email: string };
+
+export interface ErrorView {
+  code: string;
+  message: string;
+}
+
+export type AppEvent =
+  | { type: 'state-changed'; reason: 'config' | 'session' | 'demo' }
+  | { type: 'session-refreshed'; identityId: string; envId: string; expiresAt: number }
+  | { type: 'session-expiring'; identityId: string; envId: string; expiresAt: number }
+  | { type: 'session-expired'; identityId: string; envId: string; reason: string }
+  | { type: 'refresh-failed'; identityId: string; envId: string; message: string; final: boolean }
+  | { type: 'clipboard-cleared' };

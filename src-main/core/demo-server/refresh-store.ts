@@ -1,0 +1,113 @@
+import { randomInt, randomUUID } from 'node:crypto';
+import { AuthError } from './auth-errors.js';
+
+/** GoTrue `sessions` row (only what the demo needs). */
+export interface AuthSession {
+  id: string;
+  userId: string;
+  /** Unix seconds of the sign-in, used for the `amr` timestamp. */
+  signedInAt: number;
+}
+
+/** GoTrue legacy `refresh_tokens` row: a 12-char token linked to its parent. */
+interface RefreshRow {
+  seq: number;
+  token: string;
+  sessionId: string;
+  parent: string | null;
+  revoked: boolean;
+  /** ms; set when the row is created and when it is revoked (the reuse window starts here). */
+  updatedAt: number;
+}
+
+const ALPHABET = 'abcdefghijklmnopqrstuvwxyz0123456789';
+
+/** `crypto.SecureAlphanumeric(12)`, lower-case as GoTrue's legacy tokens are. */
+function legacyToken(): string {
+  let s = '';
+  for (let i = 0; i < 12; i++) s += ALPHABET[randomInt(ALPHABET.length)];
+  return s;
+}
+
+export class RefreshStore {
+  private readonly sessions = new Map<string, AuthSession>();
+  private readonly tokens = new Map<string, RefreshRow>();
+  private seq = 0;
+
+  constructor(
+    private readonly now: () => number,
+    private readonly reuseIntervalMs: number,
+  ) {}
+
+  createSession(userId: string): { session: AuthSession; refreshToken: string } {
+    const session: AuthSession = { id: randomUUID(), userId, signedInAt: Math.floor(this.now() / 1000) };
+    this.sessions.set(session.id, session);
+    return { session, refreshToken: this.mint(session.id, null).token };
+  }
+
+  getSession(id: string): AuthSession | undefined {
+    return this.sessions.get(id);
+  }
+
+  /** The session a refresh token belongs to, without using it (for the ban check). */
+  peek(token: string): { sessionId: string } | undefined {
+    return this.tokens.get(token);
+  }
+
+  /**
+   * Legacy rotation, spec §5.1 rules 1-4, in GoTrue's order. Returns the refresh token to hand out.
+   * Pre-validation of the token format is the caller's job.
+   */
+  refresh(token: string): { session: AuthSession; refreshToken: string } {
+    const row = this.tokens.get(token);
+    if (!row) throw new AuthError(400, 'refresh_token_not_found', 'Invalid Refresh Token: Refresh Token Not Found');
+    const session = this.sessions.get(row.sessionId);
+    if (!session) throw new AuthError(400, 'session_not_found', 'Invalid Refresh Token: No Valid Session Found');
+
+    if (row.revoked) {
+      const active = this.currentlyActive(session.id);
+      // Rule 2: idempotent refresh of the active token's parent, with no time limit.
+      if (active && active.parent === row.token) return { session, refreshToken: active.token };
+      // Rule 4: outside the reuse interval the whole family dies; the session row survives.
+      if (this.now() > row.updatedAt + this.reuseIntervalMs) {
+        for (const t of this.tokens.values()) if (t.sessionId === session.id) t.revoked = true;
+        throw new AuthError(400, 'refresh_token_already_used', 'Invalid Refresh Token: Already Used');
+      }
+      // Rule 3: inside the interval, swap again (a second branch; the active token stays valid).
+      // The window is not extended by this swap, so it always counts from the first use.
+      return { session, refreshToken: this.mint(session.id, row.token).token };
+    }
+    // Rule 1: normal swap.
+    row.revoked = true;
+    row.updatedAt = this.now();
+    return { session, refreshToken: this.mint(session.id, row.token).token };
+  }
+
+  /** Logout: deleting a session cascades to its refresh tokens (migration 20220811173540). */
+  deleteSessions(userId: string, keep?: string, only?: string): void {
+    for (const s of [...this.sessions.values()]) {
+      if (s.userId !== userId) continue;
+      if (keep !== undefined && s.id === keep) continue;
+      if (only !== undefined && s.id !== only) continue;
+      this.sessions.delete(s.id);
+      for (const [tok, row] of this.tokens) if (row.sessionId === s.id) this.tokens.delete(tok);
+    }
+  }
+
+  /** `FindCurrentlyActiveRefreshToken`: newest unrevoked token of the session. */
+  private currentlyActive(sessionId: string): RefreshRow | undefined {
+    let best: RefreshRow | undefined;
+    for (const t of this.tokens.values()) {
+      if (t.sessionId === sessionId && !t.revoked && (!best || t.seq > best.seq)) best = t;
+    }
+    return best;
+  }
+
+  private mint(sessionId: string, parent: string | null): RefreshRow {
+    let token = legacyToken();
+    while (this.tokens.has(token)) token = legacyToken();
+    const row: RefreshRow = { seq: ++this.seq, token, sessionId, parent, revoked: false, updatedAt: this.now() };
+    this.tokens.set(token, row);
+    return row;
+  }
+}

@@ -1,0 +1,44 @@
+import { TokenDeskError } from '../errors.js';
+import { authHeaders } from './headers.js';
+import type { ExportInput } from './model.js';
+
+export interface CurlOptions {
+  /** Path appended to the environment's base URL; defaults to the provider's "who am I" endpoint. */
+  path?: string;
+  method?: string;
+  includeSecrets: boolean;
+}
+
+export const DEFAULT_CURL_PATH = { supabase: '/auth/v1/user', session: '/api/auth/session' } as const;
+
+/** POSIX single-quoting: nothing is special inside '…' except the quote itself, closed, escaped, reopened. */
+export function shellQuote(s: string): string {
+  return `'${s.replace(/'/g, `'\\''`)}'`;
+}
+
+/** Joins rather than resolves, so a base URL with a path prefix (…/api) keeps it. */
+export function joinUrl(baseUrl: string, path: string): string {
+  const joined = baseUrl.replace(/\/+$/, '') + (path.startsWith('/') ? path : `/${path}`);
+  try {
+    return new URL(joined).href;
+  } catch {
+    throw new TokenDeskError('invalid_input', `Cannot build a URL from the environment's base URL and path "${path}"`);
+  }
+}
+
+/** One curl command line (no trailing newline) for a request to the environment. */
+export function toCurl(input: ExportInput, opts: CurlOptions): string {
+  const method = (opts.method ?? 'GET').toUpperCase();
+  if (!/^[A-Z]+$/.test(method)) throw new TokenDeskError('invalid_input', `Invalid HTTP method "${opts.method}"`);
+  const url = joinUrl(input.env.baseUrl, opts.path ?? DEFAULT_CURL_PATH[input.env.provider]);
+
+  const parts = ['curl'];
+  if (method !== 'GET') parts.push('-X', method);
+  parts.push(shellQuote(url));
+  for (const h of authHeaders(input, { includeSecrets: opts.includeSecrets })) {
+    // A line break would split the command (and is header injection); never echo the value itself.
+    if (/[\r\n\0]/.test(h.value)) throw new TokenDeskError('invalid_input', `The ${h.name} header value contains a line break`);
+    parts.push('-H', shellQuote(`${h.name}: ${h.value}`));
+  }
+  return parts.join(' ');
+}

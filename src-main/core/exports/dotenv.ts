@@ -1,0 +1,43 @@
+import { exportVariables, type ExportInput, type ExportOptions } from './model.js';
+
+/** Values made only of these characters are written bare; anything else is double-quoted. */
+const BARE = /^[A-Za-z0-9_./:-]*$/;
+
+/** Upper-cased and reduced to a valid shell/env identifier: `user_jwt_token` → `USER_JWT_TOKEN`. */
+export function dotenvKey(key: string): string {
+  const k = key.replace(/[^A-Za-z0-9_]/g, '_').toUpperCase();
+  return /^[0-9]/.test(k) ? `_${k}` : k;
+}
+
+/**
+ * Double-quoted with `\`, `"`, `$` and backtick escaped, so both dotenv-style parsers and a POSIX shell
+ * (`set -a; . ./.env`) read the same value and never expand `$VAR` inside a token. Line breaks become
+ * `\n` / `\r` (dotenv's convention).
+ */
+export function dotenvValue(value: string): string {
+  if (BARE.test(value)) return value;
+  const escaped = value.replace(/[\\"$`]/g, (c) => `\\${c}`).replace(/\n/g, '\\n').replace(/\r/g, '\\r');
+  return `"${escaped}"`;
+}
+
+/** Comments are single lines: strip control characters from names that end up in them. */
+function oneLine(s: string): string {
+  // eslint-disable-next-line no-control-regex
+  return s.replace(/[\u0000-\u001f\u007f]/g, ' ');
+}
+
+export function toDotenv(input: ExportInput, opts: ExportOptions): string {
+  const lines = [
+    `# TokenDesk environment "${oneLine(input.env.name)}" (${input.env.provider})`,
+    `# Identity: ${input.identityEmail ? oneLine(input.identityEmail) : '(none)'}`,
+  ];
+  if (!opts.includeSecrets) lines.push('# Secrets omitted: secret variables are empty');
+  const seen = new Set<string>();
+  for (const v of exportVariables(input, opts)) {
+    const key = dotenvKey(v.key);
+    if (seen.has(key)) continue; // two names that collapse to one key: keep the first (the role)
+    seen.add(key);
+    lines.push(`${key}=${dotenvValue(v.value)}`);
+  }
+  return `${lines.join('\n')}\n`;
+}

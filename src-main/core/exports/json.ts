@@ -1,0 +1,24 @@
+import { exportVariables, type ExportInput, type ExportOptions } from './model.js';
+
+export interface JsonExport {
+  environment: string;
+  provider: 'supabase' | 'session';
+  identity: string | null;
+  variables: Record<string, string>;
+}
+
+export function buildJsonExport(input: ExportInput, opts: ExportOptions): JsonExport {
+  const variables: Record<string, string> = {};
+  for (const v of exportVariables(input, opts)) variables[v.key] = v.value;
+  return {
+    environment: input.env.name,
+    provider: input.env.provider,
+    identity: input.identityEmail ?? null,
+    variables,
+  };
+}
+
+/** Pretty-printed (2 spaces) with a trailing newline, ready for stdout or a file. */
+export function toJson(input: ExportInput, opts: ExportOptions): string {
+  return `${JSON.stringify(buildJsonExport(input, opts), null, 2)}\n`;
+}

@@ -1,0 +1,320 @@
+import { randomUUID } from 'node:crypto';
+import { EventEmitter } from 'node:events';
+import { TokenDeskError } from '../errors.js';
+import type { ConfigStore } from '../config/store.js';
+import type { Config, Environment, Identity } from '../config/schema.js';
+import { findEnvironment } from '../environments/service.js';
+import { secretKeys, type SecretStore } from '../secrets/types.js';
+import type { HttpClient } from '../http/types.js';
+import type { AuthProvider, ProviderContext, ProviderKind, StoredSession } from '../providers/types.js';
+import { decodeSession, encodeSession } from './session-codec.js';
+import { isDue, isExpired } from './margin.js';
+import { RefreshLock } from './refresh-lock.js';
+import { withRetry } from './retry.js';
+
+export type SessionEvent =
+  | { type: 'session-refreshed'; identityId: string; envId: string; expiresAt: number }
+  | { type: 'session-expired'; identityId: string; envId: string; reason: string }
+  | { type: 'refresh-failed'; identityId: string; envId: string; message: string; final: boolean }
+  | { type: 'identities-changed'; envId: string };
+
+export interface SessionManagerDeps {
+  home: string;
+  config: ConfigStore;
+  secrets: SecretStore;
+  http: HttpClient;
+  providers: (kind: ProviderKind) => AuthProvider;
+  now?: () => number;
+  /** How long retryable refresh failures are retried before giving up (default 8 s). */
+  retryDeadlineMs?: number;
+}
+
+export interface FreshToken {
+  env: Environment;
+  identity: Identity;
+  session: StoredSession;
+  /** Set when the token could not be renewed but is still valid: hand it out with this warning. */
+  warning?: string;
+}
+
+/** Sign-in, refresh, sign-out and expiry for every identity; the one place sessions change. */
+export class SessionManager {
+  readonly events = new EventEmitter<{ event: [SessionEvent] }>();
+  private readonly lock: RefreshLock;
+  private readonly now: () => number;
+  /** Refresh tokens the server rejected, so serial callers don't hammer it (like supabase-js). */
+  private readonly rejected = new Map<string, TokenDeskError>();
+
+  constructor(private readonly deps: SessionManagerDeps) {
+    this.lock = new RefreshLock(deps.home);
+    this.now = deps.now ?? Date.now;
+  }
+
+  private emit(e: SessionEvent): void {
+    this.events.emit('event', e);
+  }
+
+  private async context(env: Environment): Promise<ProviderContext> {
+    const ctx: ProviderContext = { baseUrl: env.baseUrl, http: this.deps.http, now: this.now };
+    if (env.provider === 'supabase') {
+      const anonKey = await this.deps.secrets.get(secretKeys.anonKey(env.id));
+      if (!anonKey) {
+        throw new TokenDeskError('invalid_input', `Environment "${env.name}" has no anon key in the keychain: set it with env edit`);
+      }
+      ctx.anonKey = anonKey;
+    }
+    return ctx;
+  }
+
+  /** The identity for `email`, or the environment's active one. */
+  static findIdentity(cfg: Config, env: Environment, email?: string): Identity {
+    const identities = cfg.identities.filter((i) => i.envId === env.id);
+    if (email) {
+      const found = identities.find((i) => i.email.toLowerCase() === email.toLowerCase());
+      if (!found) throw new TokenDeskError('not_found', `No identity ${email} in "${env.name}": sign in first`);
+      return found;
+    }
+    const activeId = cfg.activeIdentity[env.id];
+    const active = identities.find((i) => i.id === activeId) ?? identities[0];
+    if (!active) throw new TokenDeskError('not_signed_in', `Nobody is signed in to "${env.name}": sign in first`);
+    return active;
+  }
+
+  private async resolve(envRef: string, email?: string): Promise<{ env: Environment; identity: Identity }> {
+    const cfg = await this.deps.config.read();
+    const env = findEnvironment(cfg, envRef);
+    return { env, identity: SessionManager.findIdentity(cfg, env, email) };
+  }
+
+  async signIn(envRef: string, creds: { email: string; password: string; remember?: boolean }): Promise<Identity> {
+    const email = creds.email.trim();
+    if (!/^[^\s@]+@[^\s@]+$/.test(email)) throw new TokenDeskError('invalid_input', `"${email}" is not an email address`);
+    if (creds.password.length === 0) throw new TokenDeskError('invalid_input', 'The password is empty');
+    const env = findEnvironment(await this.deps.config.read(), envRef);
+    const provider = this.deps.providers(env.provider);
+    const session = await provider.signIn(await this.context(env), { email, password: creds.password });
+    return this.saveNewSession(env, email, session, creds.remember ? creds.password : undefined);
+  }
+
+  async signUp(
+    envRef: string,
+    creds: { email: string; password: string },
+    data?: Record<string, unknown>,
+  ): Promise<{ kind: 'session'; identity: Identity } | { kind: 'confirmation_sent'; email: string }> {
+    const env = findEnvironment(await this.deps.config.read(), envRef);
+    const provider = this.deps.providers(env.provider);
+    if (!provider.canSignUp) throw new TokenDeskError('unsupported', `Sign-up is not available for ${env.provider} environments`);
+    const result = await provider.signUp(await this.context(env), { email: creds.email.trim(), password: creds.password }, data);
+    if (result.kind === 'confirmation_sent') return result;
+    return { kind: 'session', identity: await this.saveNewSession(env, creds.email.trim(), result.session, undefined) };
+  }
+
+  /** Stores the session (keychain first), then records the identity and makes it active. */
+  private async saveNewSession(env: Environment, email: string, session: StoredSession, password: string | undefined): Promise<Identity> {
+    const cfg = await this.deps.config.read();
+    const existing = cfg.identities.find((i) => i.envId === env.id && i.email.toLowerCase() === email.toLowerCase());
+    const id = existing?.id ?? randomUUID();
+    await this.deps.secrets.set(secretKeys.session(id), encodeSession(session));
+    if (password !== undefined) await this.deps.secrets.set(secretKeys.password(id), password);
+    else if (existing?.rememberPassword) await this.deps.secrets.delete(secretKeys.password(id));
+    this.rejected.clear();
+    const profile = session.profile;
+    const keepAccount = existing?.activeAccountId && profile.accounts.some((a) => a.id === existing.activeAccountId);
+    const identity: Identity = {
+      id,
+      envId: env.id,
+      email: profile.email || email,
+      displayName: profile.displayName,
+      userId: profile.userId,
+      activeAccountId: keepAccount ? existing.activeAccountId : (profile.primaryAccountId ?? profile.accounts[0]?.id),
+      rememberPassword: password !== undefined,
+      createdAt: existing?.createdAt ?? this.now(),
+    };
+    try {
+      await this.deps.config.update((c) => ({
+        ...c,
+        identities: [...c.identities.filter((i) => i.id !== id), identity],
+        activeIdentity: { ...c.activeIdentity, [env.id]: id },
+      }));
+    } catch (e) {
+      if (!existing) await this.deps.secrets.delete(secretKeys.session(id)).catch(() => undefined);
+      throw e;
+    }
+    this.emit({ type: 'identities-changed', envId: env.id });
+    return identity;
+  }
+
+  /** Signs out this session only (scope=local by default) and forgets its secrets; the identity stays listed. */
+  async signOut(envRef: string, email?: string, opts: { forget?: boolean } = {}): Promise<{ identity: Identity; warning?: string }> {
+    const { env, identity } = await this.resolve(envRef, email);
+    const session = decodeSession(await this.deps.secrets.get(secretKeys.session(identity.id)));
+    let warning: string | undefined;
+    if (session && !isExpired(session, this.now())) {
+      try {
+        await this.deps.providers(env.provider).signOut(await this.context(env), session, 'local');
+      } catch (e) {
+        // The local copy goes anyway: the user asked to be signed out here.
+        warning = `The server could not be told (${e instanceof TokenDeskError ? e.message : 'unknown error'}); the session was removed locally`;
+      }
+    }
+    await this.deps.secrets.delete(secretKeys.session(identity.id));
+    await this.deps.secrets.delete(secretKeys.password(identity.id));
+    await this.deps.config.update((c) => {
+      const identities = opts.forget
+        ? c.identities.filter((i) => i.id !== identity.id)
+        : c.identities.map((i) => (i.id === identity.id ? { ...i, rememberPassword: false, lastError: undefined } : i));
+      const activeIdentity = { ...c.activeIdentity };
+      if (opts.forget && activeIdentity[env.id] === identity.id) {
+        const next = identities.find((i) => i.envId === env.id);
+        if (next) activeIdentity[env.id] = next.id;
+        else delete activeIdentity[env.id];
+      }
+      return { ...c, identities, activeIdentity };
+    });
+    this.emit({ type: 'identities-changed', envId: env.id });
+    return warning ? { identity, warning } : { identity };
+  }
+
+  async switchIdentity(envRef: string, email: string): Promise<Identity> {
+    const { env, identity } = await this.resolve(envRef, email);
+    await this.deps.config.update((c) => ({ ...c, activeIdentity: { ...c.activeIdentity, [env.id]: identity.id } }));
+    this.emit({ type: 'identities-changed', envId: env.id });
+    return identity;
+  }
+
+  async setActiveAccount(envRef: string, accountId: string, email?: string): Promise<Identity> {
+    const { env, identity } = await this.resolve(envRef, email);
+    const session = decodeSession(await this.deps.secrets.get(secretKeys.session(identity.id)));
+    const accounts = session?.profile.accounts ?? [];
+    if (!accounts.some((a) => a.id === accountId)) {
+      const known = accounts.map((a) => `${a.id} (${a.name})`).join(', ');
+      throw new TokenDeskError('not_found', `${identity.email} has no account ${accountId}${known ? `; accounts: ${known}` : ''}`);
+    }
+    const updated = { ...identity, activeAccountId: accountId };
+    await this.deps.config.update((c) => ({ ...c, identities: c.identities.map((i) => (i.id === identity.id ? updated : i)) }));
+    this.emit({ type: 'identities-changed', envId: env.id });
+    return updated;
+  }
+
+  async readSession(identityId: string): Promise<StoredSession | undefined> {
+    return decodeSession(await this.deps.secrets.get(secretKeys.session(identityId)));
+  }
+
+  /**
+   * A token with at least the margin of life left: renewed first when it is inside the margin
+   * (refresh grant, or a new sign-in with the remembered password). One renewal per identity at a
+   * time across processes; the keychain is re-read inside the lock, so a renewal done meanwhile by
+   * another process is used instead of spending the single-use refresh token again.
+   */
+  async getFreshToken(envRef: string, email?: string): Promise<FreshToken> {
+    const cfg = await this.deps.config.read();
+    const env = findEnvironment(cfg, envRef);
+    const identity = SessionManager.findIdentity(cfg, env, email);
+    const margin = cfg.settings.marginSeconds;
+    const session = await this.readSession(identity.id);
+    if (!session) {
+      const why = identity.lastError ? `: ${identity.lastError.message}` : '';
+      throw new TokenDeskError('not_signed_in', `${identity.email} is not signed in to "${env.name}"${why}`);
+    }
+    if (!isDue(session, this.now(), margin)) return { env, identity, session };
+    return this.renew(env, identity, margin);
+  }
+
+  /** Renews the identity's session if due (used by the background scheduler as well). */
+  async renew(env: Environment, identity: Identity, marginSeconds: number): Promise<FreshToken> {
+    return this.lock.run(identity.id, async () => {
+      const current = await this.readSession(identity.id);
+      if (!current) throw new TokenDeskError('not_signed_in', `${identity.email} is not signed in to "${env.name}"`);
+      if (!isDue(current, this.now(), marginSeconds)) return { env, identity, session: current };
+      try {
+        const renewed = await this.renewOnce(env, identity, current);
+        if (!renewed) return this.keepOrExpire(env, identity, current, this.noRenewalReason(identity, current));
+        this.emit({ type: 'session-refreshed', identityId: identity.id, envId: env.id, expiresAt: renewed.expiresAt });
+        return { env, identity, session: renewed };
+      } catch (e) {
+        const err = e instanceof TokenDeskError ? e : new TokenDeskError('auth_error', 'The session could not be renewed', { cause: e });
+        return this.onRenewFailure(env, identity, current, err);
+      }
+    });
+  }
+
+  private noRenewalReason(identity: Identity, s: StoredSession): string {
+    const at = new Date(s.expiresAt).toLocaleString();
+    return `The session of ${identity.email} cannot be renewed without a remembered password; it expires at ${at}`;
+  }
+
+  /** Returns the renewed session, or undefined when this identity cannot be renewed automatically. */
+  private async renewOnce(env: Environment, identity: Identity, current: StoredSession): Promise<StoredSession | undefined> {
+    const provider = this.deps.providers(env.provider);
+    const ctx = await this.context(env);
+    const deadlineMs = this.deps.retryDeadlineMs ?? 8000;
+    let next: StoredSession;
+    if (provider.canRefresh && current.refreshToken) {
+      const cached = this.rejected.get(current.refreshToken);
+      if (cached) throw cached;
+      next = await withRetry(() => provider.refresh(ctx, current), { deadlineMs, now: this.now });
+    } else {
+      const password = identity.rememberPassword ? await this.deps.secrets.get(secretKeys.password(identity.id)) : undefined;
+      if (!password) return undefined;
+      next = await withRetry(() => provider.signIn(ctx, { email: identity.email, password }), { deadlineMs, now: this.now });
+    }
+    // The rotated refresh token is stored before the new access token is handed out.
+    await this.deps.secrets.set(secretKeys.session(identity.id), encodeSession(next));
+    if (identity.lastError) {
+      await this.deps.config.update((c) => ({
+        ...c,
+        identities: c.identities.map((i) => (i.id === identity.id ? { ...i, lastError: undefined } : i)),
+      }));
+    }
+    return next;
+  }
+
+  private async onRenewFailure(env: Environment, identity: Identity, used: StoredSession, err: TokenDeskError): Promise<FreshToken> {
+    if (err.code === 'refresh_rejected' || err.code === 'invalid_credentials') {
+      if (used.refreshToken && err.code === 'refresh_rejected') this.rejected.set(used.refreshToken, err);
+      // Another process may have rotated the token meanwhile: its result is in the keychain.
+      const stored = await this.readSession(identity.id);
+      if (stored && stored.accessToken !== used.accessToken && !isExpired(stored, this.now())) {
+        return { env, identity, session: stored };
+      }
+      if (isExpired(used, this.now())) {
+        await this.endSession(env, identity, err);
+        throw new TokenDeskError('session_expired', `The session of ${identity.email} in "${env.name}" ended: ${err.message}. Sign in again.`, {
+          serverCode: err.serverCode,
+        });
+      }
+      this.emit({ type: 'refresh-failed', identityId: identity.id, envId: env.id, message: err.message, final: true });
+      await this.recordError(identity, err);
+      return { env, identity, session: used, warning: `Could not renew the session (${err.message}); the current token is still valid until ${new Date(used.expiresAt).toLocaleString()}` };
+    }
+    this.emit({ type: 'refresh-failed', identityId: identity.id, envId: env.id, message: err.message, final: false });
+    // Network trouble, 5xx, 429: the session is kept; a still-valid token is handed out with a warning.
+    if (!isExpired(used, this.now())) {
+      return { env, identity, session: used, warning: `Could not renew the session (${err.message}); the current token is still valid until ${new Date(used.expiresAt).toLocaleString()}` };
+    }
+    throw err;
+  }
+
+  private keepOrExpire(env: Environment, identity: Identity, s: StoredSession, reason: string): FreshToken {
+    if (isExpired(s, this.now())) {
+      this.emit({ type: 'session-expired', identityId: identity.id, envId: env.id, reason });
+      throw new TokenDeskError('session_expired', `The session of ${identity.email} in "${env.name}" expired at ${new Date(s.expiresAt).toLocaleString()}: sign in again (or sign in with "remember password" so it renews itself)`);
+    }
+    return { env, identity, session: s, warning: reason };
+  }
+
+  private async recordError(identity: Identity, err: TokenDeskError): Promise<void> {
+    const lastError = { code: err.code, message: err.message.slice(0, 500), at: this.now() };
+    await this.deps.config.update((c) => ({
+      ...c,
+      identities: c.identities.map((i) => (i.id === identity.id ? { ...i, lastError } : i)),
+    }));
+  }
+
+  /** The server ended the session and the access token has expired: forget it, keep the reason. */
+  private async endSession(env: Environment, identity: Identity, err: TokenDeskError): Promise<void> {
+    await this.deps.secrets.delete(secretKeys.session(identity.id));
+    await this.recordError(identity, err);
+    this.emit({ type: 'session-expired', identityId: identity.id, envId: env.id, reason: err.message });
+  }
+}
