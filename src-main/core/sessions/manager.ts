@@ -304,6 +304,8 @@ export class SessionManager {
   }
 
   private async recordError(identity: Identity, err: TokenDeskError): Promise<void> {
+    // The scheduler may hit the same failure every tick: write the config only when the reason changes.
+    if (identity.lastError?.code === err.code && identity.lastError.message === err.message.slice(0, 500)) return;
     const lastError = { code: err.code, message: err.message.slice(0, 500), at: this.now() };
     await this.deps.config.update((c) => ({
       ...c,

@@ -1,0 +1,284 @@
+import { EventEmitter } from 'node:events';
+import type { ApiMethod, ApiOutput, ApiOutputs, ApiParsedInput } from '../../contract/api.js';
+import type { AppEvent, AppState, CopyResult, IdentityView } from '../../contract/types.js';
+import { emptyConfig, type Config, type Environment } from '../config/schema.js';
+import { TokenDeskError } from '../errors.js';
+import { openCore, type Core, type OpenCoreOptions } from '../open.js';
+import { secretKeys } from '../secrets/types.js';
+import { watchConfig } from '../config/watch.js';
+import { RefreshScheduler } from '../sessions/scheduler.js';
+import { importPostmanText } from '../environments/import-environment.js';
+import { authHeaders, exportVariables, renderExport, type ExportInput } from '../exports/index.js';
+import { environmentViews, identityView, maskSecret } from './state-view.js';
+import type { AppService } from './types.js';
+import { DemoLauncher } from './demo-launcher.js';
+
+export interface AppServiceOptions extends OpenCoreOptions {
+  shell: 'electron' | 'web';
+  /** Background refresh (off in unit tests that drive time themselves). */
+  scheduler?: boolean;
+  /** Port the embedded demo server prefers (a random one is used when it is taken). */
+  demoPort?: number;
+}
+
+type Handlers = { [M in ApiMethod]: (input: ApiParsedInput<M>) => Promise<ApiOutputs[M]> };
+
+/** The contract implemented over the core; the Electron IPC layer and the web bridge both serve it. */
+export function createAppService(opts: AppServiceOptions): AppService & { core: Core; onResume(): Promise<void> } {
+  const core = openCore(opts);
+  const now = opts.now ?? Date.now;
+  const emitter = new EventEmitter<{ event: [AppEvent] }>();
+  const emit = (e: AppEvent) => emitter.emit('event', e);
+  const refreshing = new Set<string>();
+  const demo = new DemoLauncher(core, opts.demoPort ?? 54329);
+
+  core.sessions.events.on('event', (e) => {
+    if (e.type !== 'identities-changed') emit(e);
+    emit({ type: 'state-changed', reason: 'session' });
+  });
+
+  const scheduler = new RefreshScheduler({
+    sessions: core.sessions,
+    secrets: core.secrets,
+    readConfig: () => core.config.read(),
+    now,
+    events: {
+      refreshing: (id, on) => {
+        if (on) refreshing.add(id);
+        else refreshing.delete(id);
+        emit({ type: 'state-changed', reason: 'session' });
+      },
+      expiring: (identityId, envId, expiresAt) => emit({ type: 'session-expiring', identityId, envId, expiresAt }),
+    },
+  });
+  if (opts.scheduler !== false) scheduler.start();
+  const stopWatching = watchConfig(core.home, () => emit({ type: 'state-changed', reason: 'config' }));
+
+  let configError: string | undefined;
+  async function readConfig(): Promise<Config> {
+    try {
+      return await core.config.read();
+    } catch (e) {
+      // An unreadable file was moved aside by the store: say where once, start empty.
+      if (e instanceof TokenDeskError && e.code === 'config_unreadable') {
+        configError = e.message;
+        return emptyConfig();
+      }
+      throw e;
+    }
+  }
+
+  async function identityById(identityId: string): Promise<{ env: Environment; email: string; cfg: Config }> {
+    const cfg = await core.config.read();
+    const identity = cfg.identities.find((i) => i.id === identityId);
+    const env = identity && cfg.environments.find((e) => e.id === identity.envId);
+    if (!identity || !env) throw new TokenDeskError('not_found', 'That identity no longer exists (it may have been removed from the CLI)');
+    return { env, email: identity.email, cfg };
+  }
+
+  async function viewOfIdentity(identityId: string): Promise<IdentityView> {
+    const { env, cfg } = await identityById(identityId);
+    const identity = cfg.identities.find((i) => i.id === identityId)!;
+    return identityView(identity, await core.sessions.readSession(identityId), cfg.activeIdentity[env.id] === identityId, {
+      now: now(),
+      marginSeconds: cfg.settings.marginSeconds,
+      refreshing: refreshing.has(identityId),
+    });
+  }
+
+  async function envView(envId: string) {
+    const state = await handlers.getState({});
+    const view = state.environments.find((e) => e.id === envId);
+    if (!view) throw new TokenDeskError('not_found', 'That environment no longer exists');
+    return view;
+  }
+
+  /** Everything an exporter needs, for the environment's active identity (fresh token if signed in). */
+  async function exportInput(envId: string, needToken: boolean): Promise<{ input: ExportInput; who: string; env: Environment }> {
+    const cfg = await core.config.read();
+    const env = cfg.environments.find((e) => e.id === envId);
+    if (!env) throw new TokenDeskError('not_found', 'That environment no longer exists');
+    const secrets = await core.secrets.loadAll();
+    const input: ExportInput = {
+      env,
+      secrets: {
+        ...(secrets.get(secretKeys.anonKey(env.id)) && { anonKey: secrets.get(secretKeys.anonKey(env.id)) }),
+        ...(secrets.get(secretKeys.apiKey(env.id)) && { apiKey: secrets.get(secretKeys.apiKey(env.id)) }),
+      },
+    };
+    let who = env.name;
+    const hasIdentity = cfg.identities.some((i) => i.envId === env.id);
+    if (needToken || hasIdentity) {
+      try {
+        const fresh = await core.sessions.getFreshToken(env.id);
+        input.secrets.accessToken = fresh.session.accessToken;
+        if (fresh.session.refreshToken) input.secrets.refreshToken = fresh.session.refreshToken;
+        if (fresh.identity.activeAccountId) input.accountId = fresh.identity.activeAccountId;
+        input.identityEmail = fresh.identity.email;
+        who = `${fresh.identity.email} (${env.name})`;
+      } catch (e) {
+        if (needToken) throw e;
+      }
+    }
+    return { input, who, env };
+  }
+
+  const handlers: Handlers = {
+    async getState() {
+      const cfg = await readConfig();
+      let secrets = new Map<string, string>();
+      let keychain: AppState['keychain'] = { ok: true };
+      try {
+        secrets = await core.secrets.loadAll();
+      } catch (e) {
+        const err = e instanceof TokenDeskError ? e : new TokenDeskError('keychain_error', 'The OS keychain could not be read');
+        keychain = { ok: false, code: err.code, message: err.message };
+      }
+      const state: AppState = {
+        environments: environmentViews(cfg, secrets, { now: now(), refreshing }),
+        settings: { ...cfg.settings },
+        keychain,
+        demo: demo.status(),
+        shell: opts.shell,
+        now: now(),
+      };
+      if (configError) state.configError = configError;
+      return state;
+    },
+    async addEnvironment(input) {
+      const env = await core.envs.add(input);
+      return envView(env.id);
+    },
+    async updateEnvironment({ id, patch }) {
+      const env = await core.envs.update(id, patch);
+      return envView(env.id);
+    },
+    async removeEnvironment({ id }) {
+      const env = await core.envs.remove(id);
+      return { removed: env.name };
+    },
+    async signIn({ envId, email, password, remember }) {
+      const identity = await core.sessions.signIn(envId, { email, password, remember });
+      return viewOfIdentity(identity.id);
+    },
+    async signUp({ envId, email, password, data }) {
+      const out = await core.sessions.signUp(envId, { email, password }, data);
+      if (out.kind === 'confirmation_sent') return out;
+      return { kind: 'session', identity: await viewOfIdentity(out.identity.id) };
+    },
+    async signOut({ identityId }) {
+      const { env, email } = await identityById(identityId);
+      const out = await core.sessions.signOut(env.id, email);
+      return out.warning ? { warning: out.warning } : {};
+    },
+    async switchIdentity({ envId, identityId }) {
+      const { env, email } = await identityById(identityId);
+      if (env.id !== envId) throw new TokenDeskError('invalid_input', 'That identity belongs to another environment');
+      await core.sessions.switchIdentity(envId, email);
+      return viewOfIdentity(identityId);
+    },
+    async setActiveAccount({ identityId, accountId }) {
+      const { env, email } = await identityById(identityId);
+      await core.sessions.setActiveAccount(env.id, accountId, email);
+      return viewOfIdentity(identityId);
+    },
+    async getTokenDetails({ identityId, reveal }) {
+      const session = await core.sessions.readSession(identityId);
+      if (!session) throw new TokenDeskError('not_signed_in', 'This identity is signed out');
+      return {
+        identityId,
+        masked: maskSecret(session.accessToken),
+        ...(reveal && { token: session.accessToken }),
+        ...(session.profile.jwtHeader && { jwtHeader: session.profile.jwtHeader }),
+        ...(session.profile.claims && { claims: session.profile.claims }),
+        issuedAt: session.obtainedAt,
+        expiresAt: session.expiresAt,
+        storage: 'OS keychain (Secret Service)',
+      };
+    },
+    async listVariables({ envId }) {
+      const { input } = await exportInput(envId, false);
+      return exportVariables(input, { includeSecrets: true }).map((v) => ({
+        key: v.key,
+        secret: v.secret,
+        preview: v.secret ? (v.value ? maskSecret(v.value) : '(not set)') : v.value,
+      }));
+    },
+    async copy({ envId, item }) {
+      const needToken = item.kind === 'authorization-header' || item.kind === 'token' || item.kind === 'curl';
+      const { input, who, env } = await exportInput(envId, needToken);
+      const settings = (await core.config.read()).settings;
+      const result = (label: string, text: string, secret: boolean): CopyResult => ({
+        label: `${label} for ${who}`,
+        clearsInSeconds: secret && settings.clipboardClearSeconds > 0 ? settings.clipboardClearSeconds : null,
+        text,
+      });
+      const header = (name: string) => authHeaders(input, { includeSecrets: true }).find((h) => h.name.toLowerCase() === name.toLowerCase());
+      switch (item.kind) {
+        case 'authorization-header':
+        case 'apikey-header':
+        case 'x-api-key-header': {
+          const name = { 'authorization-header': 'Authorization', 'apikey-header': 'apikey', 'x-api-key-header': 'X-API-Key' }[item.kind];
+          const h = header(name);
+          if (!h) throw new TokenDeskError('not_found', `"${env.name}" has no ${name} value to copy`);
+          return result(`${name} header`, `${h.name}: ${h.value}`, true);
+        }
+        case 'token':
+          return result('Token', input.secrets.accessToken ?? '', true);
+        case 'curl':
+          return result('curl command', renderExport('curl', input, { includeSecrets: true }), true);
+        case 'postman-variables': {
+          const vars = exportVariables(input, { includeSecrets: true });
+          return result('All Postman variables', `${JSON.stringify(Object.fromEntries(vars.map((v) => [v.key, v.value])), null, 2)}`, true);
+        }
+        case 'postman-variable': {
+          const v = exportVariables(input, { includeSecrets: true }).find((x) => x.key === item.key);
+          if (!v) throw new TokenDeskError('not_found', `"${env.name}" has no variable ${item.key}`);
+          return result(`Postman variable ${v.key}`, v.value, v.secret);
+        }
+      }
+    },
+    async saveExport({ envId, format, includeSecrets }) {
+      const { input, env } = await exportInput(envId, false);
+      const ext = { postman: 'postman_environment.json', curl: 'sh', dotenv: 'env', json: 'json' }[format];
+      const base = env.name.replace(/[^A-Za-z0-9_.-]+/g, '-');
+      return { fileName: `${base}.${ext}`, content: renderExport(format, input, { includeSecrets }) };
+    },
+    async importPostman({ text }) {
+      const out = await importPostmanText(core.envs, text);
+      return { environment: await envView(out.environment.id), created: out.created, warnings: out.warnings };
+    },
+    async startDemo() {
+      await demo.start();
+      emit({ type: 'state-changed', reason: 'demo' });
+      return handlers.getState({});
+    },
+    async updateSettings(patch) {
+      const cfg = await core.config.update((c) => ({ ...c, settings: { ...c.settings, ...patch } }));
+      return { ...cfg.settings };
+    },
+    async openExternal() {
+      return { opened: false };
+    },
+  };
+
+  // Demo environments from an earlier run need their server again.
+  void demo.resumeIfConfigured().then((started) => started && emit({ type: 'state-changed', reason: 'demo' }));
+
+  return {
+    core,
+    handle<M extends ApiMethod>(method: M, input: ApiParsedInput<M>): Promise<ApiOutput<M>> {
+      return (handlers[method] as (i: ApiParsedInput<M>) => Promise<ApiOutput<M>>)(input);
+    },
+    onEvent(listener) {
+      emitter.on('event', listener);
+      return () => emitter.off('event', listener);
+    },
+    onResume: () => scheduler.resume(),
+    async close() {
+      scheduler.stop();
+      stopWatching();
+      await demo.stop();
+    },
+  };
+}

@@ -1,0 +1,102 @@
+import type { Config, Environment, Identity } from '../config/schema.js';
+import { secretKeys } from '../secrets/types.js';
+import type { StoredSession } from '../providers/types.js';
+import { decodeSession } from '../sessions/session-codec.js';
+import { isDue, isExpired } from '../sessions/margin.js';
+import type { EnvironmentView, IdentityView, SessionStatus } from '../../contract/types.js';
+
+/** Status words shared by the sidebar, the identity list and the tray. */
+export function sessionStatus(
+  identity: Identity,
+  session: StoredSession | undefined,
+  now: number,
+  marginSeconds: number,
+  refreshing: boolean,
+): { status: SessionStatus; message?: string } {
+  if (refreshing) return { status: 'refreshing' };
+  if (!session) {
+    if (identity.lastError) return { status: 'error', message: identity.lastError.message };
+    return { status: 'signed_out' };
+  }
+  if (isExpired(session, now)) return { status: 'expired', message: `Expired at ${new Date(session.expiresAt).toLocaleTimeString()}` };
+  if (identity.lastError) return { status: 'error', message: identity.lastError.message };
+  if (isDue(session, now, marginSeconds)) return { status: 'expiring' };
+  return { status: 'valid' };
+}
+
+export function identityView(
+  identity: Identity,
+  session: StoredSession | undefined,
+  active: boolean,
+  ctx: { now: number; marginSeconds: number; refreshing: boolean },
+): IdentityView {
+  const { status, message } = sessionStatus(identity, session, ctx.now, ctx.marginSeconds, ctx.refreshing);
+  const view: IdentityView = {
+    id: identity.id,
+    envId: identity.envId,
+    email: identity.email,
+    active,
+    rememberPassword: identity.rememberPassword,
+    status,
+    canRenew: Boolean(session?.refreshToken) || identity.rememberPassword,
+  };
+  if (identity.displayName) view.displayName = identity.displayName;
+  if (identity.userId) view.userId = identity.userId;
+  if (identity.activeAccountId) view.activeAccountId = identity.activeAccountId;
+  if (message) view.statusMessage = message;
+  if (session) {
+    view.obtainedAt = session.obtainedAt;
+    view.expiresAt = session.expiresAt;
+    const p = session.profile;
+    view.profile = {
+      accounts: p.accounts.map((a) => ({ id: a.id, name: a.name, primary: a.primary })),
+      roles: p.roles,
+      permissions: p.permissions,
+      permissionsFromRoles: p.permissionsFromRoles,
+      ...(p.primaryAccountId && { primaryAccountId: p.primaryAccountId }),
+    };
+  }
+  return view;
+}
+
+export function environmentViews(
+  cfg: Config,
+  secrets: Map<string, string>,
+  ctx: { now: number; refreshing: ReadonlySet<string> },
+): EnvironmentView[] {
+  const marginSeconds = cfg.settings.marginSeconds;
+  return cfg.environments.map((env: Environment) => {
+    const activeId = cfg.activeIdentity[env.id];
+    const identities = cfg.identities
+      .filter((i) => i.envId === env.id)
+      .map((i) =>
+        identityView(i, decodeSession(secrets.get(secretKeys.session(i.id))), i.id === activeId, {
+          now: ctx.now,
+          marginSeconds,
+          refreshing: ctx.refreshing.has(i.id),
+        }),
+      );
+    const view: EnvironmentView = {
+      id: env.id,
+      name: env.name,
+      provider: env.provider,
+      baseUrl: env.baseUrl,
+      color: env.color,
+      production: env.production,
+      variables: env.variables,
+      variableNames: env.variableNames,
+      hasAnonKey: secrets.has(secretKeys.anonKey(env.id)),
+      hasApiKey: secrets.has(secretKeys.apiKey(env.id)),
+      identities,
+    };
+    if (env.label) view.label = env.label;
+    if (activeId && identities.some((i) => i.id === activeId)) view.activeIdentityId = activeId;
+    return view;
+  });
+}
+
+/** First and last few characters: enough to tell tokens apart, never enough to use one. */
+export function maskSecret(value: string): string {
+  if (value.length <= 12) return '•'.repeat(Math.max(4, value.length));
+  return `${value.slice(0, 6)}…${'•'.repeat(8)}${value.slice(-4)}`;
+}

@@ -1,0 +1,47 @@
+import { ConfigStore } from './config/store.js';
+import { resolveHome } from './config/paths.js';
+import { createKeychainStore } from './secrets/keychain.js';
+import type { SecretStore } from './secrets/types.js';
+import { createHttpClient } from './http/client.js';
+import type { HttpClient } from './http/types.js';
+import { getProvider } from './providers/registry.js';
+import type { AuthProvider, ProviderKind } from './providers/types.js';
+import { EnvironmentService } from './environments/service.js';
+import { SessionManager } from './sessions/manager.js';
+
+/** The core wired together: what the CLI, the web bridge and the Electron shell each start from. */
+export interface Core {
+  home: string;
+  config: ConfigStore;
+  secrets: SecretStore;
+  http: HttpClient;
+  envs: EnvironmentService;
+  sessions: SessionManager;
+}
+
+export interface OpenCoreOptions {
+  home?: string;
+  secrets?: SecretStore;
+  http?: HttpClient;
+  providers?: (kind: ProviderKind) => AuthProvider;
+  now?: () => number;
+  retryDeadlineMs?: number;
+}
+
+export function openCore(opts: OpenCoreOptions = {}): Core {
+  const home = opts.home ?? resolveHome();
+  const config = new ConfigStore(home);
+  const secrets = opts.secrets ?? createKeychainStore(home);
+  const http = opts.http ?? createHttpClient();
+  const envs = new EnvironmentService(config, secrets);
+  const sessions = new SessionManager({
+    home,
+    config,
+    secrets,
+    http,
+    providers: opts.providers ?? getProvider,
+    ...(opts.now && { now: opts.now }),
+    ...(opts.retryDeadlineMs !== undefined && { retryDeadlineMs: opts.retryDeadlineMs }),
+  });
+  return { home, config, secrets, http, envs, sessions };
+}
