@@ -56,7 +56,10 @@ export function createKeychainStore(home: string, opts: { keytar?: KeytarLike } 
   async function assertUnlocked(kt: KeytarLike): Promise<void> {
     if ((await kt.getPassword(service, PROBE)) !== null) return;
     await kt.setPassword(service, PROBE, 'ok');
+    probeWritten = true;
   }
+  // Writing the marker with the first secret keeps later checks (in any process) to one read.
+  let probeWritten = false;
 
   return {
     service,
@@ -76,7 +79,14 @@ export function createKeychainStore(home: string, opts: { keytar?: KeytarLike } 
         await assertUnlocked(kt);
         return undefined;
       }),
-    set: (key: SecretKey, value: string) => run('store', (kt) => kt.setPassword(service, key, value)),
+    set: (key: SecretKey, value: string) =>
+      run('store', async (kt) => {
+        await kt.setPassword(service, key, value);
+        if (!probeWritten) {
+          await kt.setPassword(service, PROBE, 'ok');
+          probeWritten = true;
+        }
+      }),
     delete: (key: SecretKey) =>
       run('delete', async (kt) => {
         if (!(await kt.deletePassword(service, key))) await assertUnlocked(kt);

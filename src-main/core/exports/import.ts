@@ -1,0 +1,307 @@
+import { z } from 'zod';
+import type { VariableRole } from '../config/schema.js';
+import { TokenDeskError } from '../errors.js';
+
+/** Postman files are small; anything bigger is almost certainly the wrong file. */
+export const MAX_IMPORT_BYTES = 5 * 1024 * 1024;
+
+export interface ImportedEnvironment {
+  name: string;
+  baseUrl?: string;
+  provider: 'supabase' | 'session';
+  /** Which kind of Postman file it came from. */
+  source: 'environment' | 'globals' | 'collection';
+  /** Non-secret extras such as `organization_id`. */
+  variables: Record<string, string>;
+  secrets: { anonKey?: string; apiKey?: string; accessToken?: string; refreshToken?: string };
+  accountId?: string;
+  /** role → the variable name the file used for it, so a re-export keeps the user's names. */
+  variableNames: Partial<Record<VariableRole, string>>;
+  /** Human-readable notes on what was skipped or guessed; they name variables, never values. */
+  warnings: string[];
+}
+
+// ---------- file shapes (export-formats.md §3a, §3b) ----------
+
+const Scalar = z.union([z.string(), z.number(), z.boolean()], { error: 'must be a string, number or boolean' });
+const keyField = z.string({ error: (iss) => (iss.input === undefined ? 'is missing' : 'must be a string') });
+
+const EnvValue = z.looseObject({
+  key: keyField,
+  value: Scalar.optional(),
+  type: z.string({ error: 'must be a string' }).optional(),
+  enabled: z.boolean({ error: 'must be true or false' }).optional(),
+  secret: z.boolean({ error: 'must be true or false' }).optional(),
+});
+
+const EnvFile = z.looseObject({
+  name: z.string({ error: 'must be a string' }).optional(),
+  values: z.array(EnvValue, { error: 'must be an array' }),
+  _postman_variable_scope: z
+    .enum(['environment', 'globals'], { error: 'must be "environment" or "globals"' })
+    .optional(),
+});
+
+const CollectionVariable = z
+  .looseObject({
+    id: z.string({ error: 'must be a string' }).optional(),
+    key: z.string({ error: 'must be a string' }).optional(),
+    value: Scalar.optional(),
+    type: z.string({ error: 'must be a string' }).optional(),
+    disabled: z.boolean({ error: 'must be true or false' }).optional(),
+    secret: z.boolean({ error: 'must be true or false' }).optional(),
+  })
+  .refine((v) => v.key !== undefined || v.id !== undefined, { error: 'needs a "key" or an "id"' });
+
+const CollectionFile = z.looseObject({
+  info: z.looseObject({ name: z.string({ error: 'must be a string' }).optional() }, { error: 'must be an object' }).optional(),
+  variable: z.array(CollectionVariable, { error: 'must be an array' }),
+});
+
+// ---------- variable roles ----------
+
+/** Recognised names, compared after camelCase → snake_case and lower-casing (baseUrl → base_url). */
+const ROLE_ALIASES: Record<VariableRole, readonly string[]> = {
+  url: ['url', 'base_url', 'supabase_url'],
+  // `apikey` is Supabase's gateway header name, so a variable called that holds the anon key.
+  anon_key: ['anon_key', 'apikey', 'supabase_anon_key'],
+  api_key: ['api_key', 'x_api_key'],
+  access_token: ['user_jwt_token', 'access_token', 'token', 'jwt', 'auth_token', 'bearer_token'],
+  refresh_token: ['refresh_token'],
+  account_id: ['account_id'],
+};
+
+function normalizeName(key: string): string {
+  return key
+    .replace(/([a-z0-9])([A-Z])/g, '$1_$2')
+    .toLowerCase()
+    .replace(/[-.\s]+/g, '_');
+}
+
+export function roleOfVariable(key: string): VariableRole | undefined {
+  const n = normalizeName(key);
+  for (const [role, aliases] of Object.entries(ROLE_ALIASES) as [VariableRole, readonly string[]][]) {
+    if (aliases.includes(n)) return role;
+  }
+  return undefined;
+}
+
+const SECRET_ROLE_FIELD = {
+  anon_key: 'anonKey',
+  api_key: 'apiKey',
+  access_token: 'accessToken',
+  refresh_token: 'refreshToken',
+} as const;
+
+/** Config keys must be safe identifiers (EnvironmentSchema.variables). */
+const VARIABLE_KEY = /^[A-Za-z_][A-Za-z0-9_.-]*$/;
+/** Unrecognised variables that look like credentials must not land in the plaintext config. */
+const SECRET_LOOKING_NAME = /secret|passw|token|key|jwt|bearer|cookie|session|credential/i;
+const JWT_LIKE = /^eyJ[\w-]+\.[\w-]+\.[\w-]*$/;
+const TEMPLATE_ONLY = /^\s*\{\{[^{}]*\}\}\s*$/;
+
+interface RawVariable {
+  key: string;
+  value: string;
+  secret: boolean;
+  enabled: boolean;
+}
+
+// ---------- parsing ----------
+
+function fail(message: string): never {
+  throw new TokenDeskError('invalid_input', message);
+}
+
+function formatPath(path: readonly PropertyKey[]): string {
+  let out = '';
+  for (const p of path) out += typeof p === 'number' ? `[${p}]` : `${out ? '.' : ''}${String(p)}`;
+  return out;
+}
+
+function parseWith<T>(schema: z.ZodType<T>, data: unknown, what: string): T {
+  const r = schema.safeParse(data);
+  if (r.success) return r.data;
+  const issue = r.error.issues[0];
+  const where = issue ? formatPath(issue.path) : '';
+  fail(`Invalid Postman ${what}: ${where ? `"${where}" ` : ''}${issue?.message ?? 'unexpected shape'}`);
+}
+
+function scalarToString(v: string | number | boolean | undefined): string {
+  return v === undefined ? '' : String(v);
+}
+
+/**
+ * Parses a Postman environment/globals export or a v2.0/v2.1 collection's `variable` array into what
+ * TokenDesk needs to create an environment. Throws TokenDeskError('invalid_input') naming the problem;
+ * messages and warnings name variables, never their values.
+ */
+export function parsePostmanFile(text: string): ImportedEnvironment {
+  if (text.length > MAX_IMPORT_BYTES || Buffer.byteLength(text, 'utf8') > MAX_IMPORT_BYTES) {
+    fail('File is larger than 5 MB; a Postman environment or collection export is much smaller');
+  }
+  const body = text.replace(/^\uFEFF/, ''); // Windows editors add a BOM
+  if (body.trim() === '') fail('File is empty');
+  let data: unknown;
+  try {
+    data = JSON.parse(body);
+  } catch {
+    // The SyntaxError text quotes the file, which may hold a token: keep it out of the message.
+    fail('File is not valid JSON');
+  }
+  if (typeof data !== 'object' || data === null || Array.isArray(data)) {
+    fail('Not a Postman environment or collection: the file must contain a JSON object');
+  }
+  const obj = data as Record<string, unknown>;
+
+  let source: ImportedEnvironment['source'];
+  let fileName: string | undefined;
+  let raw: RawVariable[];
+  if ('values' in obj) {
+    const env = parseWith(EnvFile, obj, 'environment');
+    source = env._postman_variable_scope === 'globals' ? 'globals' : 'environment';
+    fileName = env.name;
+    raw = env.values.map((v) => ({
+      key: v.key,
+      value: scalarToString(v.value),
+      // Older/current exports: type "secret"; Postman 12+: secret: true with type "default".
+      secret: v.type === 'secret' || v.secret === true,
+      enabled: v.enabled !== false,
+    }));
+  } else if ('variable' in obj) {
+    const col = parseWith(CollectionFile, obj, 'collection');
+    source = 'collection';
+    fileName = col.info?.name;
+    raw = col.variable.map((v) => ({
+      key: v.key ?? v.id ?? '',
+      value: scalarToString(v.value),
+      secret: v.type === 'secret' || v.secret === true,
+      enabled: v.disabled !== true,
+    }));
+  } else if (Array.isArray(obj.requests)) {
+    fail('Postman collection v1 is not supported: export it again as Collection v2.1');
+  } else {
+    fail('Not a Postman environment or collection: missing "values" or "variable"');
+  }
+
+  const out = classify(raw, source, text);
+  out.name = pickName(fileName, source, out.warnings);
+  return out;
+}
+
+function pickName(fileName: string | undefined, source: ImportedEnvironment['source'], warnings: string[]): string {
+  // eslint-disable-next-line no-control-regex
+  let name = (fileName ?? '').replace(/[\u0000-\u001f\u007f]/g, ' ').trim();
+  if (!name) {
+    name = source === 'globals' ? 'Postman globals' : 'Imported environment';
+    warnings.push(`The file has no name; using "${name}"`);
+  }
+  if (name.length > 100) {
+    name = name.slice(0, 100).trim();
+    warnings.push('The name was longer than 100 characters and was shortened');
+  }
+  return name;
+}
+
+function parseBaseUrl(key: string, value: string): string {
+  let u: URL;
+  try {
+    u = new URL(value);
+  } catch {
+    fail(`Variable "${key}" is not a valid URL`);
+  }
+  if (u.protocol !== 'http:' && u.protocol !== 'https:') fail(`Variable "${key}" is not an http(s) URL`);
+  return value.replace(/\/+$/, '');
+}
+
+function classify(raw: RawVariable[], source: ImportedEnvironment['source'], text: string): ImportedEnvironment {
+  const out: ImportedEnvironment = {
+    name: '',
+    provider: 'session',
+    source,
+    variables: {},
+    secrets: {},
+    variableNames: {},
+    warnings: [],
+  };
+  const warn = (w: string): void => {
+    out.warnings.push(w);
+  };
+  const seenKeys = new Set<string>();
+
+  for (const v of raw) {
+    const key = v.key.trim();
+    if (!key) {
+      warn('Skipped a variable with an empty name');
+      continue;
+    }
+    if (key.length > 100) {
+      warn(`Skipped a variable whose name is longer than 100 characters ("${key.slice(0, 40)}…")`);
+      continue;
+    }
+    if (!v.enabled) {
+      warn(`Skipped disabled variable "${key}"`);
+      continue;
+    }
+    if (seenKeys.has(key)) {
+      warn(`Variable "${key}" appears more than once; using the first`);
+      continue;
+    }
+    seenKeys.add(key);
+
+    let value = v.value;
+    if (TEMPLATE_ONLY.test(value)) {
+      warn(`Variable "${key}" only refers to another variable (${value.trim()}); imported as empty`);
+      value = '';
+    }
+
+    const role = roleOfVariable(key);
+    if (role && out.variableNames[role] === undefined) {
+      out.variableNames[role] = key;
+      applyRole(out, role, key, value.trim(), v.secret);
+      continue;
+    }
+    if (role) warn(`Variable "${key}" looks like the ${role} too; using "${out.variableNames[role]}"`);
+    // Anything secret that is not one of TokenDesk's own secrets has nowhere safe to go.
+    if (v.secret || (role && role in SECRET_ROLE_FIELD) || SECRET_LOOKING_NAME.test(key) || JWT_LIKE.test(value.trim())) {
+      warn(`Skipped "${key}": it looks like a secret, and TokenDesk keeps only its own secrets (in the keychain)`);
+      continue;
+    }
+    if (!VARIABLE_KEY.test(key)) {
+      warn(`Skipped "${key}": variable names may only use letters, digits, "_", "." and "-"`);
+      continue;
+    }
+    out.variables[key] = value;
+  }
+
+  out.provider = guessProvider(out, text);
+  if (out.provider === 'supabase' && out.baseUrl && /\/auth\/v1$/.test(out.baseUrl)) {
+    // TokenDesk adds /auth/v1 itself; the project URL is what it needs.
+    out.baseUrl = out.baseUrl.replace(/\/auth\/v1$/, '');
+    warn(`Removed "/auth/v1" from the end of "${out.variableNames.url}": TokenDesk adds it itself`);
+  }
+  if (out.baseUrl === undefined) warn('No base URL variable (url, baseUrl, base_url, supabase_url) with a value was found');
+  return out;
+}
+
+function applyRole(out: ImportedEnvironment, role: VariableRole, key: string, value: string, typedSecret: boolean): void {
+  if (role === 'url') {
+    if (value) out.baseUrl = parseBaseUrl(key, value);
+    return;
+  }
+  if (role === 'account_id') {
+    if (value) out.accountId = value;
+    return;
+  }
+  const field = SECRET_ROLE_FIELD[role];
+  if (value) out.secrets[field] = value;
+  else if (typedSecret) out.warnings.push(`Secret "${key}" has no value (Postman exports only initial values)`);
+}
+
+/** Supabase when anything Supabase-specific shows: an anon key variable, a supabase.co host or /auth/v1 paths. */
+function guessProvider(out: ImportedEnvironment, text: string): 'supabase' | 'session' {
+  if (out.variableNames.anon_key !== undefined) return 'supabase';
+  if (out.baseUrl && /(^|\.)supabase\.(co|in)$/i.test(new URL(out.baseUrl).hostname)) return 'supabase';
+  // Collections carry their requests: `{{url}}/auth/v1/token?grant_type=password` is unmistakable.
+  return /\/auth\/v1\/|\.supabase\.co\b/.test(text) ? 'supabase' : 'session';
+}

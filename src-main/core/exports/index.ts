@@ -1,0 +1,53 @@
+import { TokenDeskError } from '../errors.js';
+import { toCurl } from './curl.js';
+import { toDotenv } from './dotenv.js';
+import { toJson } from './json.js';
+import type { ExportInput } from './model.js';
+import { toPostmanEnvironment } from './postman.js';
+
+export { DEFAULT_VARIABLE_NAMES, SECRET_ROLES, isSecretRole, variableName, type Provider } from './names.js';
+export { exportVariables, type ExportInput, type ExportOptions, type ExportVariable } from './model.js';
+export { authHeaders, REDACTED, type AuthHeader } from './headers.js';
+export {
+  toPostmanEnvironment,
+  EXPORTED_USING,
+  type PostmanEnvironment,
+  type PostmanEnvironmentValue,
+} from './postman.js';
+export { toCurl, shellQuote, joinUrl, DEFAULT_CURL_PATH, type CurlOptions } from './curl.js';
+export { toDotenv, dotenvKey, dotenvValue } from './dotenv.js';
+export { toJson, buildJsonExport, type JsonExport } from './json.js';
+export { parsePostmanFile, roleOfVariable, MAX_IMPORT_BYTES, type ImportedEnvironment } from './import.js';
+
+export const EXPORT_FORMATS = ['postman', 'curl', 'dotenv', 'json'] as const;
+export type ExportFormat = (typeof EXPORT_FORMATS)[number];
+
+export interface RenderOptions {
+  includeSecrets: boolean;
+  /** curl only. */
+  path?: string;
+  method?: string;
+  /** postman only: the export timestamp. */
+  now?: Date;
+}
+
+/**
+ * One entry point for the CLI, the export dialog and the bridge. File formats end with a newline; the
+ * curl line does not, so pasting a copied command into a terminal never runs it by itself.
+ */
+export function renderExport(format: ExportFormat, input: ExportInput, opts: RenderOptions): string {
+  switch (format) {
+    case 'postman':
+      return `${JSON.stringify(toPostmanEnvironment(input, opts, opts.now), null, 2)}\n`;
+    case 'json':
+      return toJson(input, opts);
+    case 'dotenv':
+      return toDotenv(input, opts);
+    case 'curl':
+      return toCurl(input, opts);
+    default: {
+      const unknown: never = format;
+      throw new TokenDeskError('invalid_input', `Unknown export format "${String(unknown)}"`);
+    }
+  }
+}

@@ -1,0 +1,238 @@
+import { execFile } from 'node:child_process';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, utimesSync, writeFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { promisify } from 'node:util';
+import { build } from 'esbuild';
+import lockfile from 'proper-lockfile';
+import { afterAll, afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { ConfigStore } from '../../src-main/core/config/store.js';
+import { watchConfig } from '../../src-main/core/config/watch.js';
+import { emptyConfig, type Config, type Environment } from '../../src-main/core/config/schema.js';
+import { TokenDeskError } from '../../src-main/core/errors.js';
+import { makeHome } from '../helpers/home.js';
+
+const run = promisify(execFile);
+const root = resolve(import.meta.dirname, '../..');
+let bundles: string | undefined;
+afterAll(() => bundles && rmSync(bundles, { recursive: true, force: true }));
+
+/** Node 20 cannot run TypeScript: bundle a child script next to node_modules so its imports resolve. */
+async function bundle(name: string, source: string): Promise<string> {
+  mkdirSync(join(root, '.tmp'), { recursive: true });
+  bundles ??= mkdtempSync(join(root, '.tmp', 'config-store-test-'));
+  const outfile = join(bundles, `${name}.mjs`);
+  await build({
+    stdin: { contents: source, resolveDir: root, loader: 'ts', sourcefile: `${name}.ts` },
+    outfile,
+    bundle: true,
+    platform: 'node',
+    format: 'esm',
+    target: 'node20',
+    packages: 'external',
+    logLevel: 'warning',
+  });
+  return outfile;
+}
+
+const env = (name: string, extra: Partial<Environment> = {}): Environment => ({
+  id: name,
+  name,
+  provider: 'supabase',
+  baseUrl: 'https://example.test',
+  color: '#4f7cff',
+  production: false,
+  variables: {},
+  variableNames: {},
+  createdAt: 1,
+  ...extra,
+});
+const addEnv = (name: string) => (cfg: Config): Config => ({ ...cfg, environments: [...cfg.environments, env(name)] });
+
+async function rejection(p: Promise<unknown>): Promise<TokenDeskError> {
+  const e = await p.then(
+    () => undefined,
+    (err: unknown) => err,
+  );
+  expect(e).toBeInstanceOf(TokenDeskError);
+  return e as TokenDeskError;
+}
+
+let home: ReturnType<typeof makeHome>;
+let store: ConfigStore;
+beforeEach(() => {
+  home = makeHome();
+  store = new ConfigStore(home.dir);
+});
+afterEach(() => home.cleanup());
+
+describe('ConfigStore', () => {
+  it('reads a missing file as the empty config without creating anything', async () => {
+    const nested = join(home.dir, 'not-yet');
+    const s = new ConfigStore(nested);
+    expect(s.path).toBe(join(nested, 'config.json'));
+    expect(await s.read()).toEqual(emptyConfig());
+    expect(existsSync(nested)).toBe(false);
+  });
+
+  it('round-trips through the file, creating it 0600 in a 0700 folder', async () => {
+    const nested = join(home.dir, 'sub');
+    const s = new ConfigStore(nested);
+    const written = await s.update((cfg) => ({ ...addEnv('Local')(cfg), settings: { ...cfg.settings, marginSeconds: 300 } }));
+    expect(await new ConfigStore(nested).read()).toEqual(written);
+    expect(JSON.parse(readFileSync(s.path, 'utf8'))).toMatchObject({ version: 1, environments: [{ name: 'Local' }] });
+    expect(statSync(s.path).mode & 0o777).toBe(0o600);
+    expect(statSync(nested).mode & 0o777).toBe(0o700);
+    expect(readdirSync(nested)).toEqual(['config.json']); // no temp or lock files left behind
+  });
+
+  it('rejects an invalid result with config_invalid and leaves the file byte for byte', async () => {
+    await store.update(addEnv('Staging'));
+    const before = readFileSync(store.path);
+    const e = await rejection(store.update(addEnv('staging')));
+    expect(e.code).toBe('config_invalid');
+    expect(e.message).toMatch(/Duplicate environment name "staging"/);
+    const e2 = await rejection(store.update((cfg) => ({ ...cfg, environments: [env('Bad', { baseUrl: 'ftp://x' })] })));
+    expect(e2.code).toBe('config_invalid');
+    await expect(store.update(() => Promise.reject(new Error('nope')))).rejects.toThrow('nope');
+    expect(readFileSync(store.path).equals(before)).toBe(true);
+    expect(readdirSync(home.dir)).toEqual(['config.json']); // and the lock was released
+  });
+
+  it('has no place for a secret: unknown fields are dropped before writing', async () => {
+    await store.update((cfg) => ({
+      ...cfg,
+      environments: [{ ...env('Prod'), anonKey: 'eyJ-super-secret' } as Environment],
+    }));
+    expect(readFileSync(store.path, 'utf8')).not.toContain('eyJ-super-secret');
+  });
+
+  it.each([
+    ['not valid JSON', '{"version": 1, "environments": ['],
+    ['does not match the configuration format', '{"version": 1, "environments": "oops"}'],
+  ])('moves a file that is %s aside, names the new path, then starts empty', async (reason, content) => {
+    writeFileSync(store.path, content);
+    const e = await rejection(store.read());
+    expect(e.code).toBe('config_unreadable');
+    expect(e.message).toContain(reason);
+    const aside = readdirSync(home.dir).filter((f) => f.startsWith('config.json.corrupt-'));
+    expect(aside).toHaveLength(1);
+    expect(aside[0]).toMatch(/^config\.json\.corrupt-\d{4}-\d\d-\d\dT\d{6}\.\d{3}Z$/);
+    expect(e.message).toContain(join(home.dir, aside[0]!));
+    expect(readFileSync(join(home.dir, aside[0]!), 'utf8')).toBe(content);
+    expect(existsSync(store.path)).toBe(false);
+    expect(await store.read()).toEqual(emptyConfig());
+    await store.update(addEnv('Fresh'));
+    expect((await store.read()).environments.map((x) => x.name)).toEqual(['Fresh']);
+  });
+
+  it('update() on an unreadable file also moves it aside instead of overwriting it', async () => {
+    writeFileSync(store.path, 'garbage');
+    const e = await rejection(store.update(addEnv('X')));
+    expect(e.code).toBe('config_unreadable');
+    expect(existsSync(store.path)).toBe(false);
+    expect(readdirSync(home.dir).some((f) => f.startsWith('config.json.corrupt-'))).toBe(true);
+  });
+
+  it('leaves a file from a newer TokenDesk untouched', async () => {
+    const content = JSON.stringify({ version: 2, environments: 'a new shape' });
+    writeFileSync(store.path, content);
+    for (const attempt of [store.read(), store.update(addEnv('X'))]) {
+      const e = await rejection(attempt);
+      expect(e.code).toBe('config_unreadable');
+      expect(e.message).toMatch(/written by a newer TokenDesk/);
+      expect(e.message).toContain(store.path);
+    }
+    expect(readFileSync(store.path, 'utf8')).toBe(content);
+    expect(readdirSync(home.dir)).toEqual(['config.json']);
+  });
+
+  it('gives up with config_locked while another holder keeps the lock', async () => {
+    await store.update(addEnv('A'));
+    const release = await lockfile.lock(store.path, { realpath: false });
+    try {
+      const s = new ConfigStore(home.dir, { timeoutMs: 300 });
+      const started = Date.now();
+      const e = await rejection(s.update(addEnv('B')));
+      expect(e.code).toBe('config_locked');
+      expect(Date.now() - started).toBeLessThan(2_000);
+    } finally {
+      await release();
+    }
+    expect((await store.read()).environments).toHaveLength(1);
+  });
+
+  it('takes over a stale lock left by a dead process', async () => {
+    const lockDir = `${store.path}.lock`;
+    mkdirSync(lockDir);
+    const old = new Date(Date.now() - 60_000);
+    utimesSync(lockDir, old, old);
+    await store.update(addEnv('After crash'));
+    expect((await store.read()).environments).toHaveLength(1);
+  });
+
+  it('loses no update when several processes write at the same time', async () => {
+    const child = await bundle(
+      'increment',
+      `import { ConfigStore } from ${JSON.stringify(join(root, 'src-main/core/config/store.ts'))};
+       const [home, id, count, startAt] = process.argv.slice(2);
+       while (Date.now() < Number(startAt)) await new Promise((r) => setTimeout(r, 5));
+       const store = new ConfigStore(home);
+       for (let i = 0; i < Number(count); i++) {
+         await store.update((cfg) => ({
+           ...cfg,
+           environments: [...cfg.environments, { id: id + '-' + i, name: id + '-' + i, provider: 'session', baseUrl: 'http://127.0.0.1:1', createdAt: i }],
+           settings: { ...cfg.settings, marginSeconds: cfg.settings.marginSeconds + 1 },
+         }) as never);
+       }`,
+    );
+    await store.update((cfg) => ({ ...cfg, settings: { ...cfg.settings, marginSeconds: 0 } }));
+    const procs = 3;
+    const count = 40;
+    const startAt = Date.now() + 500;
+    await Promise.all(
+      Array.from({ length: procs }, (_, p) => run(process.execPath, [child, home.dir, `p${p}`, String(count), String(startAt)])),
+    );
+    const cfg = await store.read();
+    expect(cfg.settings.marginSeconds).toBe(procs * count);
+    expect(new Set(cfg.environments.map((e) => e.id)).size).toBe(procs * count);
+    expect(readdirSync(home.dir)).toEqual(['config.json']);
+  }, 60_000);
+});
+
+describe('watchConfig', () => {
+  it('notifies once when another process atomically replaces config.json, and stops when closed', async () => {
+    const child = await bundle(
+      'writer',
+      `import { ConfigStore } from ${JSON.stringify(join(root, 'src-main/core/config/store.ts'))};
+       const store = new ConfigStore(process.argv[2]);
+       for (const name of process.argv.slice(3)) {
+         await store.update((cfg) => ({ ...cfg, environments: [...cfg.environments, { id: name, name, provider: 'session', baseUrl: 'http://127.0.0.1:1', createdAt: 1 }] }) as never);
+       }`,
+    );
+    let calls = 0;
+    const stop = watchConfig(home.dir, () => calls++);
+    try {
+      await new Promise((r) => setTimeout(r, 50));
+      await run(process.execPath, [child, home.dir, 'A', 'B', 'C']); // three quick writes: debounced
+      await expect.poll(() => calls, { timeout: 3_000 }).toBeGreaterThanOrEqual(1);
+      await new Promise((r) => setTimeout(r, 300));
+      expect(calls).toBeLessThanOrEqual(2);
+      const settled = calls;
+
+      // A lock/temp-file only touch, or a rewrite with the same bytes, is not a change.
+      writeFileSync(join(home.dir, 'config.json.lock-ish'), 'x');
+      writeFileSync(store.path, readFileSync(store.path));
+      await new Promise((r) => setTimeout(r, 300));
+      expect(calls).toBe(settled);
+
+      await run(process.execPath, [child, home.dir, 'D']);
+      await expect.poll(() => calls, { timeout: 3_000 }).toBe(settled + 1);
+    } finally {
+      stop();
+    }
+    await run(process.execPath, [child, home.dir, 'E']);
+    const afterStop = calls;
+    await new Promise((r) => setTimeout(r, 300));
+    expect(calls).toBe(afterStop);
+  });
+});

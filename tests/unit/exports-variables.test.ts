@@ -1,0 +1,159 @@
+import { describe, expect, it } from 'vitest';
+import {
+  authHeaders,
+  exportVariables,
+  renderExport,
+  toJson,
+  toPostmanEnvironment,
+  variableName,
+} from '../../src-main/core/exports/index.js';
+import { makeEnv, sessionInput, SUPABASE_SECRETS, supabaseInput } from './exports-fixtures.js';
+
+describe('variable names', () => {
+  it('uses the seed collection names for Supabase and `token` for the session API', () => {
+    const sb = makeEnv();
+    expect(variableName(sb, 'access_token')).toBe('user_jwt_token');
+    expect(variableName(sb, 'anon_key')).toBe('anon_key');
+    expect(variableName(makeEnv({ provider: 'session' }), 'access_token')).toBe('token');
+  });
+
+  it('honours per-environment overrides', () => {
+    const env = makeEnv({ variableNames: { url: 'baseUrl', access_token: 'accessToken' } });
+    expect(variableName(env, 'url')).toBe('baseUrl');
+    expect(variableName(env, 'access_token')).toBe('accessToken');
+    expect(variableName(env, 'refresh_token')).toBe('refresh_token');
+  });
+});
+
+describe('exportVariables', () => {
+  it('lists the Supabase variables in the seed order, extras last', () => {
+    const vars = exportVariables(supabaseInput(), { includeSecrets: true });
+    expect(vars.map((v) => [v.key, v.value, v.secret])).toEqual([
+      ['url', 'https://txpaxbxhnvnhsjwwaeoy.supabase.co', false],
+      ['anon_key', SUPABASE_SECRETS.anonKey, true],
+      ['api_key', SUPABASE_SECRETS.apiKey, true],
+      ['user_jwt_token', SUPABASE_SECRETS.accessToken, true],
+      ['refresh_token', SUPABASE_SECRETS.refreshToken, true],
+      ['organization_id', '40e9bb4c-3b1c-4e5b-8c7d-2f5a9b8e1c3d', false],
+    ]);
+  });
+
+  it('without secrets blanks every secret value but keeps every key', () => {
+    const withS = exportVariables(supabaseInput(), { includeSecrets: true });
+    const without = exportVariables(supabaseInput(), { includeSecrets: false });
+    expect(without.map((v) => v.key)).toEqual(withS.map((v) => v.key));
+    for (const v of without) expect(v.value === '').toBe(v.secret);
+    expect(JSON.stringify(without)).not.toMatch(/eyJ|cg_abc|v1\.refresh/);
+  });
+
+  it('session API: token and account id, no anon key or refresh token', () => {
+    const vars = exportVariables(sessionInput(), { includeSecrets: true });
+    expect(vars.map((v) => v.key)).toEqual(['url', 'token', 'account_id']);
+    expect(vars.find((v) => v.key === 'account_id')).toMatchObject({ value: '2311', secret: false });
+  });
+
+  it('keeps the access-token key even when signed out, and skips absent optional secrets', () => {
+    const vars = exportVariables(supabaseInput({ secrets: { anonKey: 'a' } }), { includeSecrets: true });
+    expect(vars.map((v) => v.key)).toEqual(['url', 'anon_key', 'user_jwt_token', 'refresh_token', 'organization_id']);
+    expect(vars.find((v) => v.key === 'user_jwt_token')?.value).toBe('');
+  });
+
+  it('renamed variables win over an extra with the same name', () => {
+    const env = makeEnv({ variableNames: { access_token: 'jwt' }, variables: { jwt: 'not-a-role', organization_id: 'o' } });
+    const vars = exportVariables({ env, secrets: { accessToken: 'T' } }, { includeSecrets: true });
+    expect(vars.filter((v) => v.key === 'jwt')).toEqual([{ key: 'jwt', value: 'T', secret: true, role: 'access_token' }]);
+  });
+});
+
+describe('Postman environment export', () => {
+  const now = new Date('2025-07-10T08:12:52.072Z');
+
+  it('has the §3a shape with secrets typed "secret"', () => {
+    const pm = toPostmanEnvironment(supabaseInput(), { includeSecrets: true }, now);
+    expect(pm.id).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);
+    expect(pm).toMatchObject({
+      name: 'staging',
+      _postman_variable_scope: 'environment',
+      _postman_exported_at: '2025-07-10T08:12:52.072Z',
+      _postman_exported_using: 'TokenDesk/0.1.0',
+    });
+    expect(pm.values).toContainEqual({ key: 'url', value: 'https://txpaxbxhnvnhsjwwaeoy.supabase.co', type: 'default', enabled: true });
+    expect(pm.values).toContainEqual({ key: 'user_jwt_token', value: SUPABASE_SECRETS.accessToken, type: 'secret', enabled: true });
+    expect(pm.values).toContainEqual({ key: 'organization_id', value: '40e9bb4c-3b1c-4e5b-8c7d-2f5a9b8e1c3d', type: 'default', enabled: true });
+    expect(pm.values.filter((v) => v.type === 'secret').map((v) => v.key)).toEqual([
+      'anon_key',
+      'api_key',
+      'user_jwt_token',
+      'refresh_token',
+    ]);
+  });
+
+  it('with --no-secrets carries no secret anywhere in the file', () => {
+    const text = renderExport('postman', supabaseInput(), { includeSecrets: false, now });
+    for (const s of Object.values(SUPABASE_SECRETS)) expect(text).not.toContain(s);
+    const pm = JSON.parse(text) as { values: { key: string; value: string; type: string }[] };
+    expect(pm.values.filter((v) => v.type === 'secret').every((v) => v.value === '')).toBe(true);
+    expect(pm.values.map((v) => v.key)).toContain('refresh_token');
+  });
+
+  it('a new id per export', () => {
+    const a = toPostmanEnvironment(supabaseInput(), { includeSecrets: false });
+    const b = toPostmanEnvironment(supabaseInput(), { includeSecrets: false });
+    expect(a.id).not.toBe(b.id);
+  });
+});
+
+describe('JSON export and renderExport', () => {
+  it('json: environment, provider, identity and a flat variable map', () => {
+    const text = toJson(sessionInput(), { includeSecrets: true });
+    expect(text.endsWith('}\n')).toBe(true);
+    expect(text).toContain('\n  "environment": "local"');
+    expect(JSON.parse(text)).toEqual({
+      environment: 'local',
+      provider: 'session',
+      identity: 'test@test.com',
+      variables: {
+        url: 'http://localhost:3000',
+        token: 'e9f753d94b5eba91aabaa2dc8206d7dc03d29056abcda037acb4f2f56c6bc3c5',
+        account_id: '2311',
+      },
+    });
+  });
+
+  it('json without an identity says null, without secrets blanks the token', () => {
+    const j = JSON.parse(toJson(sessionInput({ identityEmail: undefined }), { includeSecrets: false })) as Record<string, unknown>;
+    expect(j.identity).toBeNull();
+    expect(j.variables).toMatchObject({ token: '' });
+  });
+
+  it('postman and json end with a newline; curl does not (a pasted line must not run by itself)', () => {
+    expect(renderExport('postman', supabaseInput(), { includeSecrets: false })).toMatch(/}\n$/);
+    expect(renderExport('json', supabaseInput(), { includeSecrets: false })).toMatch(/}\n$/);
+    expect(renderExport('dotenv', supabaseInput(), { includeSecrets: false })).toMatch(/\n$/);
+    expect(renderExport('curl', supabaseInput(), { includeSecrets: false })).not.toMatch(/\n/);
+  });
+});
+
+describe('authHeaders', () => {
+  it('supabase: apikey, bearer token, then X-API-Key', () => {
+    expect(authHeaders(supabaseInput())).toEqual([
+      { name: 'apikey', value: SUPABASE_SECRETS.anonKey },
+      { name: 'Authorization', value: `Bearer ${SUPABASE_SECRETS.accessToken}` },
+      { name: 'X-API-Key', value: SUPABASE_SECRETS.apiKey },
+    ]);
+  });
+
+  it('session: only the bearer token (no apikey even if an anon key were passed)', () => {
+    const input = sessionInput();
+    input.secrets.anonKey = 'ignored';
+    expect(authHeaders(input)).toEqual([{ name: 'Authorization', value: `Bearer ${input.secrets.accessToken}` }]);
+  });
+
+  it('redacts values on request', () => {
+    expect(authHeaders(supabaseInput(), { includeSecrets: false }).map((h) => h.value)).toEqual([
+      '<redacted>',
+      'Bearer <redacted>',
+      '<redacted>',
+    ]);
+  });
+});
