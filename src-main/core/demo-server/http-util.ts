@@ -16,17 +16,28 @@ export class BodyError extends Error {
 /** The server's idea of "now" (ms): an injectable clock plus the configured skew. */
 export type Clock = () => number;
 
-export async function readBody(req: IncomingMessage): Promise<Buffer> {
-  const declared = Number(req.headers['content-length'] ?? '0');
-  if (declared > MAX_BODY_BYTES) throw new BodyError('too_large', 'Request body too large');
-  const chunks: Buffer[] = [];
-  let size = 0;
-  for await (const chunk of req as AsyncIterable<Buffer>) {
-    size += chunk.length;
-    if (size > MAX_BODY_BYTES) throw new BodyError('too_large', 'Request body too large');
-    chunks.push(chunk);
-  }
-  return Buffer.concat(chunks);
+/**
+ * Reads at most MAX_BODY_BYTES. On overflow it keeps draining instead of destroying the request,
+ * so the 413 can still be written to the socket.
+ */
+export function readBody(req: IncomingMessage): Promise<Buffer> {
+  return new Promise((resolve, reject) => {
+    const tooLarge = (): void => {
+      req.removeAllListeners('data');
+      req.resume();
+      reject(new BodyError('too_large', 'Request body too large'));
+    };
+    if (Number(req.headers['content-length'] ?? '0') > MAX_BODY_BYTES) return tooLarge();
+    const chunks: Buffer[] = [];
+    let size = 0;
+    req.on('data', (chunk: Buffer) => {
+      size += chunk.length;
+      if (size > MAX_BODY_BYTES) return tooLarge();
+      chunks.push(chunk);
+    });
+    req.on('end', () => resolve(Buffer.concat(chunks)));
+    req.on('error', reject);
+  });
 }
 
 /** Parses a JSON body the way Go's json.Decoder does: empty input is an error ("EOF"). */

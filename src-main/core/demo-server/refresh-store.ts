@@ -7,6 +7,8 @@ export interface AuthSession {
   userId: string;
   /** Unix seconds of the sign-in, used for the `amr` timestamp. */
   signedInAt: number;
+  /** Set by reuse detection: every refresh token of the session is dead from then on. */
+  familyRevoked?: boolean;
 }
 
 /** GoTrue legacy `refresh_tokens` row: a 12-char token linked to its parent. */
@@ -64,6 +66,9 @@ export class RefreshStore {
     const session = this.sessions.get(row.sessionId);
     if (!session) throw new AuthError(400, 'session_not_found', 'Invalid Refresh Token: No Valid Session Found');
 
+    if (session.familyRevoked) {
+      throw new AuthError(400, 'refresh_token_already_used', 'Invalid Refresh Token: Already Used');
+    }
     if (row.revoked) {
       const active = this.currentlyActive(session.id);
       // Rule 2: idempotent refresh of the active token's parent, with no time limit.
@@ -71,6 +76,9 @@ export class RefreshStore {
       // Rule 4: outside the reuse interval the whole family dies; the session row survives.
       if (this.now() > row.updatedAt + this.reuseIntervalMs) {
         for (const t of this.tokens.values()) if (t.sessionId === session.id) t.revoked = true;
+        // The spec's "every refresh token of that session is now dead": without this flag a token
+        // revoked just now would fall inside its own reuse window (rule 3) and come back to life.
+        session.familyRevoked = true;
         throw new AuthError(400, 'refresh_token_already_used', 'Invalid Refresh Token: Already Used');
       }
       // Rule 3: inside the interval, swap again (a second branch; the active token stays valid).

@@ -169,6 +169,19 @@ export function seedSessionUsers(): SessionUser[] {
       permissionsFromRoles: manyPerms.slice(0, 2500),
       flatPermissionsList: manyPerms,
     },
+    {
+      id: 4,
+      email: 'nopermissions@test.com',
+      password: SESSION_DEMO_PASSWORD,
+      label: 'No permissions (sees the 403s)',
+      active: true,
+      createdAt: '2024-05-22 08:00:00.000',
+      updatedAt: '2024-05-22 08:00:00.000',
+      accounts: [{ accountName: 'Account 1', accountId: '2311', internalUser: false }],
+      roles: ['guest'],
+      permissionsFromRoles: [],
+      flatPermissionsList: [],
+    },
   ];
 }
 

@@ -1,0 +1,161 @@
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { checkApiKey, needsApiKey } from './gateway.js';
+import { sendEmpty, sendJson, sleep } from './http-util.js';
+import { RefreshStore } from './refresh-store.js';
+import { SessionApi } from './session-api-routes.js';
+import type { SupabaseContext } from './supabase-auth.js';
+import { handleSupabase } from './supabase-routes.js';
+import {
+  DEMO_ANON_KEY,
+  DEMO_API_KEY,
+  seedSessionUsers,
+  seedSupabaseUsers,
+  SESSION_DEMO_PASSWORD,
+  SUPABASE_DEMO_PASSWORD,
+} from './users.js';
+
+export { DEMO_JWT_SECRET, DEMO_JWT_KID } from './jwt.js';
+export { DEMO_ANON_KEY, DEMO_API_KEY, DEMO_ORGANIZATION_ID } from './users.js';
+
+export interface DemoServerOptions {
+  /** 0 = a random free port (default). */
+  port?: number;
+  /** Default 127.0.0.1: the demo must never listen beyond loopback by accident. */
+  host?: string;
+  /** Supabase access-token lifetime, default 3600. */
+  accessTokenTtlSeconds?: number;
+  /** Session-API token lifetime, default 8 h (the seed's expiresAt is ~8 h after login). */
+  sessionTtlSeconds?: number;
+  /** Supabase REFRESH_TOKEN_REUSE_INTERVAL, default 10 (the platform/CLI default). */
+  refreshReuseIntervalSeconds?: number;
+  /** Server clock offset applied to iat/exp/expires_at/expiresAt and the Date header, default 0. */
+  clockSkewSeconds?: number;
+  /** Delay before every answer, default 0. */
+  latencyMs?: number;
+  /** Signup confirmations ON → bare user; default false (autoconfirm) → session. */
+  emailConfirmation?: boolean;
+  /** Injectable wall clock in ms (before skew), for tests; default Date.now. */
+  now?: () => number;
+}
+
+export interface DemoStats {
+  /** Requests that reached each handler (failures included), so tests can count round trips. */
+  passwordGrants: number;
+  refreshGrants: number;
+  sessionLogins: number;
+  /** Supabase /logout plus session-API /api/auth/logout. */
+  logouts: number;
+}
+
+export interface DemoServer {
+  url: string;
+  port: number;
+  anonKey: string;
+  apiKey: string;
+  stats: DemoStats;
+  close(): Promise<void>;
+}
+
+export interface DemoCredential {
+  email: string;
+  password: string;
+  label: string;
+}
+
+export const DEMO_CREDENTIALS: {
+  supabase: DemoCredential[];
+  session: DemoCredential[];
+  anonKey: string;
+  apiKey: string;
+} = {
+  supabase: seedSupabaseUsers().map((u) => ({ email: u.email, password: SUPABASE_DEMO_PASSWORD, label: u.label })),
+  session: seedSessionUsers().map((u) => ({ email: u.email, password: SESSION_DEMO_PASSWORD, label: u.label })),
+  anonKey: DEMO_ANON_KEY,
+  apiKey: DEMO_API_KEY,
+};
+
+/** Lets browser pages (the web bridge, docs) call the demo too; hosted Supabase allows any origin. */
+const CORS_HEADERS = {
+  'Access-Control-Allow-Origin': '*',
+  'Access-Control-Expose-Headers': 'Date, X-Supabase-Api-Version, x-sb-error-code, sb-auth-user-id, sb-auth-session-id',
+};
+
+export async function startDemoServer(opts: DemoServerOptions = {}): Promise<DemoServer> {
+  const wallClock = opts.now ?? Date.now;
+  const skewMs = (opts.clockSkewSeconds ?? 0) * 1000;
+  const now = (): number => wallClock() + skewMs;
+  const stats: DemoStats = { passwordGrants: 0, refreshGrants: 0, sessionLogins: 0, logouts: 0 };
+  let baseUrl = '';
+
+  const supabase: SupabaseContext = {
+    users: seedSupabaseUsers(),
+    store: new RefreshStore(now, (opts.refreshReuseIntervalSeconds ?? 10) * 1000),
+    now,
+    accessTokenTtlSeconds: opts.accessTokenTtlSeconds ?? 3600,
+    emailConfirmation: opts.emailConfirmation ?? false,
+    issuer: () => `${baseUrl}/auth/v1`,
+    stats,
+  };
+  const sessionApi = new SessionApi({
+    users: seedSessionUsers(),
+    now,
+    sessionTtlSeconds: opts.sessionTtlSeconds ?? 8 * 3600,
+    stats,
+  });
+
+  async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    // Set first so every answer, errors included, carries the (skewed) server time.
+    res.setHeader('Date', new Date(now()).toUTCString());
+    for (const [k, v] of Object.entries(CORS_HEADERS)) res.setHeader(k, v);
+    if (opts.latencyMs) await sleep(opts.latencyMs);
+    const url = new URL(req.url ?? '/', 'http://127.0.0.1');
+    if (req.method === 'OPTIONS') {
+      return sendEmpty(res, 204, {
+        'Access-Control-Allow-Methods': 'GET, POST, PUT, DELETE, OPTIONS',
+        'Access-Control-Allow-Headers':
+          'authorization, apikey, content-type, x-client-info, x-supabase-api-version, x-api-key, x-account-id, x-demo-legacy-errors',
+      });
+    }
+    if (needsApiKey(url.pathname) && !checkApiKey(req, res, url, DEMO_ANON_KEY)) return;
+    if (await handleSupabase(supabase, DEMO_API_KEY, req, res, url)) return;
+    if (await sessionApi.handle(req, res, url)) return;
+    sendJson(res, 404, { message: 'Not found' });
+  }
+
+  const server = createServer((req, res) => {
+    handle(req, res).catch(() => {
+      // Never leak internals (or secrets) in a 500; the body is a fixed text.
+      if (!res.headersSent) sendJson(res, 500, { message: 'Unexpected failure in the demo server' });
+      else res.destroy();
+    });
+  });
+
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(opts.port ?? 0, opts.host ?? '127.0.0.1', () => {
+      server.off('error', reject);
+      resolve();
+    });
+  });
+  const { port, address } = server.address() as AddressInfo;
+  const host = address.includes(':') ? `[${address}]` : address;
+  baseUrl = `http://${host}:${port}`;
+
+  let closing: Promise<void> | undefined;
+  return {
+    url: baseUrl,
+    port,
+    anonKey: DEMO_ANON_KEY,
+    apiKey: DEMO_API_KEY,
+    stats,
+    close() {
+      closing ??= new Promise<void>((resolve, reject) => {
+        server.close((err) => (err ? reject(err) : resolve()));
+        // Keep-alive sockets would otherwise hold close() open until they time out.
+        server.closeAllConnections();
+      });
+      return closing;
+    },
+  };
+}

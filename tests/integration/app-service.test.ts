@@ -1,0 +1,103 @@
+import { readFileSync } from 'node:fs';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { createAppService } from '../../src-main/core/app/service.js';
+import { DEMO_CREDENTIALS } from '../../src-main/core/demo-server/index.js';
+import { openCore } from '../../src-main/core/open.js';
+import { TokenDeskError } from '../../src-main/core/errors.js';
+import type { AppEvent } from '../../src-main/contract/types.js';
+import { makeHome } from '../helpers/home.js';
+
+const owner = DEMO_CREDENTIALS.supabase.find((c) => c.email.startsWith('owner'))!;
+const restricted = DEMO_CREDENTIALS.session.find((c) => c.email.startsWith('restricted'))!;
+
+describe('app service (the contract the renderer talks to)', () => {
+  let home: ReturnType<typeof makeHome>;
+  let service: ReturnType<typeof createAppService>;
+
+  beforeEach(() => {
+    home = makeHome();
+    service = createAppService({ home: home.dir, shell: 'web', scheduler: false, demoPort: 0 });
+  });
+  afterEach(async () => {
+    await service.close();
+    home.cleanup();
+  });
+
+  async function demo() {
+    const state = await service.handle('startDemo', {});
+    const supa = state.environments.find((e) => e.provider === 'supabase')!;
+    const sess = state.environments.find((e) => e.provider === 'session')!;
+    return { state, supa, sess };
+  }
+
+  it('first run offers nothing; the demo adds one environment per API with its keys in the keychain', async () => {
+    expect((await service.handle('getState', {})).environments).toEqual([]);
+    const { state, supa, sess } = await demo();
+    expect(state.demo.running).toBe(true);
+    expect(supa.hasAnonKey && supa.hasApiKey).toBe(true);
+    expect(sess.identities).toEqual([]);
+    expect(readFileSync(service.core.config.path, 'utf8')).not.toContain(DEMO_CREDENTIALS.anonKey);
+  });
+
+  it('a copied Authorization + apikey header is accepted by the protected endpoint', async () => {
+    const { supa, state } = await demo();
+    const identity = await service.handle('signIn', { envId: supa.id, email: owner.email, password: owner.password, remember: false });
+    expect(identity.status).toBe('valid');
+    const auth = await service.handle('copy', { envId: supa.id, item: { kind: 'authorization-header' } });
+    const apikey = await service.handle('copy', { envId: supa.id, item: { kind: 'apikey-header' } });
+    expect(auth.label).toContain(owner.email);
+    expect(auth.clearsInSeconds).toBe(60);
+    const [an, av] = auth.text!.split(': ');
+    const [kn, kv] = apikey.text!.split(': ');
+    const res = await fetch(`${state.demo.url}/rest/v1/profiles`, { headers: { [an!]: av!, [kn!]: kv! } });
+    expect(res.status).toBe(200);
+  });
+
+  it('token details are masked unless revealed, and list the decoded claims', async () => {
+    const { supa } = await demo();
+    const identity = await service.handle('signIn', { envId: supa.id, email: owner.email, password: owner.password, remember: false });
+    const masked = await service.handle('getTokenDetails', { identityId: identity.id, reveal: false });
+    expect(masked.token).toBeUndefined();
+    expect(masked.masked).toContain('•');
+    expect(masked.claims?.email).toBe(owner.email);
+    const revealed = await service.handle('getTokenDetails', { identityId: identity.id, reveal: true });
+    expect(revealed.token?.split('.').length).toBe(3);
+    const vars = await service.handle('listVariables', { envId: supa.id });
+    const jwtVar = vars.find((v) => v.key === 'user_jwt_token')!;
+    expect(jwtVar.secret).toBe(true);
+    expect(jwtVar.preview).not.toBe(revealed.token);
+  });
+
+  it('shows accounts, roles and permissions of a session-API identity and switches account', async () => {
+    const { sess } = await demo();
+    const identity = await service.handle('signIn', { envId: sess.id, email: restricted.email, password: restricted.password, remember: true });
+    expect(identity.canRenew).toBe(true);
+    const accounts = identity.profile!.accounts;
+    expect(accounts.filter((a) => a.primary)).toHaveLength(1);
+    const other = accounts.find((a) => !a.primary)!;
+    const switched = await service.handle('setActiveAccount', { identityId: identity.id, accountId: other.id });
+    expect(switched.activeAccountId).toBe(other.id);
+    const postman = await service.handle('saveExport', { envId: sess.id, format: 'postman', includeSecrets: false });
+    const file = JSON.parse(postman.content!) as { values: { key: string; value: string; type: string }[] };
+    expect(file.values.find((v) => v.key === 'account_id')?.value).toBe(other.id);
+    expect(file.values.find((v) => v.key === 'token')).toMatchObject({ value: '', type: 'secret' });
+  });
+
+  it('a malformed import says what is wrong and changes nothing', async () => {
+    await demo();
+    const before = readFileSync(service.core.config.path, 'utf8');
+    await expect(service.handle('importPostman', { fileName: 'x.json', text: '{"name": "x"}' })).rejects.toBeInstanceOf(TokenDeskError);
+    await expect(service.handle('importPostman', { fileName: 'x.json', text: 'not json' })).rejects.toThrow(/JSON/);
+    expect(readFileSync(service.core.config.path, 'utf8')).toBe(before);
+  });
+
+  it('a change made by the CLI (another core on the same folder) reaches the app as an event', async () => {
+    await service.handle('getState', {});
+    const events: AppEvent[] = [];
+    service.onEvent((e) => events.push(e));
+    const cli = openCore({ home: home.dir });
+    await cli.envs.add({ name: 'from-cli', provider: 'session', baseUrl: 'http://127.0.0.1:9' });
+    await expect.poll(() => events.some((e) => e.type === 'state-changed' && e.reason === 'config'), { timeout: 3000 }).toBe(true);
+    expect((await service.handle('getState', {})).environments.map((e) => e.name)).toContain('from-cli');
+  });
+});
