@@ -1,0 +1,69 @@
+import { describe, expect, it, vi } from 'vitest';
+import { RefreshScheduler } from '../../src-main/core/sessions/scheduler.js';
+import type { SessionManager } from '../../src-main/core/sessions/manager.js';
+import { ConfigSchema, type Config } from '../../src-main/core/config/schema.js';
+import { encodeSession } from '../../src-main/core/sessions/session-codec.js';
+import type { SecretStore } from '../../src-main/core/secrets/types.js';
+
+const profile = { userId: 'u', email: 'a@b.c', accounts: [], roles: [], permissions: [], permissionsFromRoles: [] };
+
+function fixture(opts: { refreshToken?: string; rememberPassword?: boolean }) {
+  const cfg: Config = ConfigSchema.parse({
+    version: 1,
+    environments: [{ id: 'e1', name: 'staging', provider: 'supabase', baseUrl: 'http://127.0.0.1:1', createdAt: 0 }],
+    identities: [{ id: 'i1', envId: 'e1', email: 'a@b.c', rememberPassword: opts.rememberPassword ?? false, createdAt: 0 }],
+  });
+  let clock = 0;
+  const session = { provider: 'supabase' as const, accessToken: 'a', refreshToken: opts.refreshToken, obtainedAt: 0, expiresAt: 3600_000, profile };
+  const secrets = new Map([['identity/i1/session', encodeSession(session)]]);
+  const store: SecretStore = {
+    loadAll: async () => new Map(secrets),
+    get: async (k) => secrets.get(k),
+    set: async (k, v) => void secrets.set(k, v),
+    delete: async (k) => void secrets.delete(k),
+  };
+  const renew = vi.fn(async () => ({}) as never);
+  const events = { refreshing: vi.fn(), expiring: vi.fn() };
+  const scheduler = new RefreshScheduler({
+    sessions: { renew } as unknown as SessionManager,
+    secrets: store,
+    readConfig: async () => cfg,
+    events,
+    now: () => clock,
+  });
+  return { scheduler, renew, events, setClock: (t: number) => (clock = t) };
+}
+
+describe('background refresh scheduler', () => {
+  it('renews nothing while sessions are fresh', async () => {
+    const f = fixture({ refreshToken: 'r' });
+    await f.scheduler.tick();
+    expect(f.renew).not.toHaveBeenCalled();
+  });
+
+  it('after a wake, a session that fell due while asleep is renewed at once', async () => {
+    const f = fixture({ refreshToken: 'r' });
+    f.setClock(3600_000 - 30_000);
+    await f.scheduler.resume();
+    expect(f.renew).toHaveBeenCalledTimes(1);
+    expect(f.events.refreshing).toHaveBeenCalledWith('i1', true);
+    expect(f.events.refreshing).toHaveBeenLastCalledWith('i1', false);
+  });
+
+  it('warns once, not on every tick, about a session that cannot renew itself', async () => {
+    const f = fixture({});
+    f.setClock(3600_000 - 30_000);
+    await f.scheduler.tick();
+    await f.scheduler.tick();
+    await f.scheduler.tick();
+    expect(f.renew).not.toHaveBeenCalled();
+    expect(f.events.expiring).toHaveBeenCalledTimes(1);
+  });
+
+  it('renews a session-API identity with a remembered password', async () => {
+    const f = fixture({ rememberPassword: true });
+    f.setClock(3600_000 - 30_000);
+    await f.scheduler.tick();
+    expect(f.renew).toHaveBeenCalledTimes(1);
+  });
+});
