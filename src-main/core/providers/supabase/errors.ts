@@ -1,0 +1,190 @@
+import { TokenDeskError, type ErrorCode } from '../../errors.js';
+import { isRetryableStatus, nonJsonError, safeServerText } from '../../http/body.js';
+import type { HttpResponse } from '../../http/types.js';
+
+/**
+ * GoTrue error answers, read the way auth-js `handleError` reads them (docs/supabase-auth-api.md §4):
+ *  1. OAuth:            {error, error_description}            (always 400; old /token failures)
+ *  2. initial version:  {code: <int>, error_code, msg}        (no / old X-Supabase-Api-Version)
+ *  3. 2024-01-01:       {code: "<string>", message}           (response echoes X-Supabase-Api-Version)
+ * plus the API gateway's own 401s ({message: "No API key found in request"} etc., §7).
+ */
+
+export type SupabaseOperation = 'sign-in' | 'sign-up' | 'refresh' | 'profile' | 'sign-out';
+
+export interface GoTrueError {
+  status: number;
+  /** `error_code` (or the string `code` of 2024-01-01 answers). */
+  code?: string;
+  /** The OAuth `error` of the legacy shape, e.g. `invalid_grant`. */
+  oauthError?: string;
+  message?: string;
+  weakPasswordReasons?: string[];
+  /** Set when the answer came from the gateway in front of GoTrue, not from GoTrue. */
+  gateway?: 'missing_key' | 'invalid_key' | 'duplicate_key';
+}
+
+const API_VERSION_2024 = Date.UTC(2024, 0, 1);
+
+function parseApiVersion(value: string | undefined): number | undefined {
+  if (!value || !/^2\d{3}-(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])$/.test(value.trim())) return undefined;
+  const t = Date.parse(`${value.trim()}T00:00:00.0Z`);
+  return Number.isFinite(t) ? t : undefined;
+}
+
+const str = (v: unknown): string | undefined => (typeof v === 'string' && v !== '' ? v : undefined);
+
+export function parseGoTrueError(status: number, headers: Record<string, string>, body: unknown): GoTrueError {
+  const out: GoTrueError = { status };
+  if (!body || typeof body !== 'object' || Array.isArray(body)) return out;
+  const data = body as Record<string, unknown>;
+
+  const version = parseApiVersion(headers['x-supabase-api-version']);
+  if (version !== undefined && version >= API_VERSION_2024 && str(data.code)) out.code = str(data.code);
+  else if (str(data.error_code)) out.code = str(data.error_code);
+  else if (str(headers['x-sb-error-code'])) out.code = str(headers['x-sb-error-code']);
+
+  out.oauthError = str(data.error);
+  out.message = str(data.msg) ?? str(data.message) ?? str(data.error_description) ?? str(data.error);
+
+  const weak = data.weak_password;
+  if (weak && typeof weak === 'object' && Array.isArray((weak as { reasons?: unknown }).reasons)) {
+    const reasons = ((weak as { reasons: unknown[] }).reasons).filter((r): r is string => typeof r === 'string');
+    if (reasons.length) out.weakPasswordReasons = reasons;
+  }
+  // auth-js: no code but a weak_password payload is a weak-password error too.
+  if (!out.code && out.weakPasswordReasons) out.code = 'weak_password';
+
+  // The gateway answers with a bare {message[, hint]}: nothing GoTrue-shaped in it.
+  const gotrueShaped = data.code !== undefined || data.error_code !== undefined || data.error !== undefined || data.msg !== undefined;
+  const gwMessage = str(data.message);
+  if (!gotrueShaped && gwMessage && (status === 401 || status === 403)) {
+    if (/no api key found/i.test(gwMessage)) out.gateway = 'missing_key';
+    else if (/duplicate api key/i.test(gwMessage)) out.gateway = 'duplicate_key';
+    else if (/invalid api key|invalid authentication credentials/i.test(gwMessage)) out.gateway = 'invalid_key';
+  }
+  return out;
+}
+
+/** Maps the legacy `invalid_grant` texts of refresh failures (< v2.164) onto today's codes. */
+function legacyRefreshCode(message: string | undefined): string | undefined {
+  if (!message) return undefined;
+  if (/already used/i.test(message)) return 'refresh_token_already_used';
+  if (/not found/i.test(message)) return 'refresh_token_not_found';
+  if (/no valid session/i.test(message)) return 'session_not_found';
+  if (/session expired/i.test(message)) return 'session_expired';
+  if (/user banned/i.test(message)) return 'user_banned';
+  if (/refresh token|refresh_token/i.test(message)) return 'invalid_refresh_token';
+  return undefined;
+}
+
+const REFRESH_REASONS: Record<string, string> = {
+  refresh_token_not_found: 'refresh token not found (the session was signed out)',
+  refresh_token_already_used: 'refresh token already used',
+  session_not_found: 'session not found',
+  session_expired: 'session expired',
+  user_banned: 'the user is banned',
+  invalid_refresh_token: 'refresh token is not valid',
+};
+
+const OPERATION_LABEL: Record<SupabaseOperation, string> = {
+  'sign-in': 'Sign-in',
+  'sign-up': 'Sign-up',
+  refresh: 'Refresh',
+  profile: 'Reading the profile',
+  'sign-out': 'Sign-out',
+};
+
+function err(code: ErrorCode, message: string, e: GoTrueError, retryable = false): TokenDeskError {
+  const opts: { serverCode?: string; status: number; retryable: boolean } = { status: e.status, retryable };
+  const serverCode = e.code ?? e.oauthError;
+  if (serverCode) opts.serverCode = serverCode;
+  return new TokenDeskError(code, message, opts);
+}
+
+/** The TokenDeskError for a parsed GoTrue/gateway error. `secrets` are cut out of any server text. */
+export function mapGoTrueError(
+  op: SupabaseOperation,
+  e: GoTrueError,
+  secrets: Array<string | undefined> = [],
+): TokenDeskError {
+  const msg = safeServerText(e.message, secrets);
+
+  if (e.gateway === 'missing_key') return err('gateway_rejected', "No anon key was sent: the gateway needs the project's anon key", e);
+  if (e.gateway === 'invalid_key') return err('gateway_rejected', 'The anon key was rejected by the gateway', e);
+  if (e.gateway === 'duplicate_key') return err('gateway_rejected', 'The gateway rejected the request: more than one API key was sent', e);
+
+  if (e.status === 429 || (e.code ?? '').startsWith('over_')) {
+    return err('rate_limited', "The server's rate limit was reached; try again in a few minutes", e, true);
+  }
+  if (e.status === 409 || e.code === 'conflict') {
+    return err('server_error', 'The server is busy with another request for this session; try again', e, true);
+  }
+  if (e.status >= 500) {
+    return err('server_error', `The server failed (${e.status})${msg ? `: ${msg}` : ''}`, e, isRetryableStatus(e.status));
+  }
+
+  const legacyInvalidGrant = e.oauthError === 'invalid_grant' && !e.code;
+
+  if (op === 'refresh') {
+    const code = e.code === 'validation_failed' ? 'invalid_refresh_token' : legacyInvalidGrant || e.oauthError === 'invalid_request' ? legacyRefreshCode(e.message) : e.code;
+    const reason = code ? REFRESH_REASONS[code] : undefined;
+    if (reason) {
+      // "Invalid Refresh Token: Session Expired (Inactivity)" -> keep the server's "(inactivity)" detail.
+      const detail = code === 'session_expired' ? /\(([^)]{1,80})\)\s*$/.exec(e.message ?? '')?.[1] : undefined;
+      return err('refresh_rejected', `The session was ended by the server: ${reason}${detail ? ` (${detail.toLowerCase()})` : ''}`, e);
+    }
+  }
+
+  if (e.code === 'invalid_credentials' || (legacyInvalidGrant && /invalid login credentials/i.test(e.message ?? ''))) {
+    return err('invalid_credentials', 'Invalid login credentials', e);
+  }
+  if (e.code === 'email_not_confirmed' || (legacyInvalidGrant && /email not confirmed/i.test(e.message ?? ''))) {
+    return err('email_not_confirmed', 'Email not confirmed', e);
+  }
+  if (e.code === 'phone_not_confirmed' || (legacyInvalidGrant && /phone not confirmed/i.test(e.message ?? ''))) {
+    return err('auth_error', 'Phone number not confirmed', e);
+  }
+  if (e.code === 'user_banned') return err('user_banned', 'This user is banned', e);
+  if (e.code === 'weak_password') {
+    const reasons = e.weakPasswordReasons?.map((r) => safeServerText(r, secrets)).filter(Boolean).join(', ');
+    return err('weak_password', `The password is too weak${msg ? `: ${msg}` : ''}${reasons ? ` (reasons: ${reasons})` : ''}`, e);
+  }
+  if (e.code === 'signup_disabled') return err('signup_disabled', 'Sign-ups are disabled on this server', e);
+  if (e.code === 'user_already_exists' || e.code === 'email_exists') {
+    return err('user_already_exists', 'A user with this email is already registered', e);
+  }
+
+  if (op === 'profile' || op === 'sign-out' || op === 'refresh') {
+    switch (e.code) {
+      case 'session_not_found':
+        return err('session_expired', 'The session was ended by the server (signed out or revoked)', e);
+      case 'bad_jwt':
+        return err('session_expired', 'The access token has expired or is not valid', e);
+      case 'no_authorization':
+        return err('session_expired', 'The server did not receive a valid access token', e);
+      case 'user_not_found':
+        return err('session_expired', 'The user no longer exists on the server', e);
+    }
+    // Before v2.145 JWT failures were 401 {code:401, msg:"invalid JWT: ..."} with no error_code.
+    if (op === 'profile' && (e.status === 401 || e.status === 403)) {
+      return err('session_expired', 'The access token has expired or is not valid', e);
+    }
+  }
+
+  const label = OPERATION_LABEL[op];
+  return err('auth_error', `${label} failed${msg ? `: ${msg}` : ` (${e.status})`}`, e);
+}
+
+/** The TokenDeskError for a non-2xx answer, whatever its body. */
+export function supabaseErrorFromResponse(
+  op: SupabaseOperation,
+  res: HttpResponse,
+  secrets: Array<string | undefined> = [],
+): TokenDeskError {
+  if (res.json === undefined) {
+    if (res.status === 429) return mapGoTrueError(op, { status: 429 }, secrets);
+    return nonJsonError(res);
+  }
+  return mapGoTrueError(op, parseGoTrueError(res.status, res.headers, res.json), secrets);
+}

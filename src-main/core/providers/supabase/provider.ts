@@ -1,0 +1,140 @@
+import { TokenDeskError } from '../../errors.js';
+import { joinUrl, parseBody } from '../../http/body.js';
+import type { HttpResponse } from '../../http/types.js';
+import type {
+  AuthProvider,
+  Credentials,
+  LogoutScope,
+  Profile,
+  ProviderContext,
+  SignUpResult,
+  StoredSession,
+} from '../types.js';
+import { supabaseErrorFromResponse, type SupabaseOperation } from './errors.js';
+import { profileFromUser } from './profile.js';
+import { tokenResponseSchema, userSchema, type TokenResponse } from './schemas.js';
+
+/**
+ * Supabase Auth (GoTrue) behind its gateway, as supabase-js talks to it
+ * (docs/supabase-auth-api.md §1-3, §7): every call carries `apikey: <anon key>` and
+ * `X-Supabase-Api-Version: 2024-01-01`, so current servers answer errors in the string-code shape.
+ */
+
+export const SUPABASE_API_VERSION = '2024-01-01';
+
+/** Accepts the project URL with or without a trailing `/auth/v1` (people paste both). */
+function authUrl(baseUrl: string, path: string): string {
+  const base = baseUrl.trim().replace(/\/+$/, '').replace(/\/auth\/v1$/i, '');
+  return joinUrl(base, `/auth/v1${path}`);
+}
+
+function headers(ctx: ProviderContext, accessToken?: string): Record<string, string> {
+  const h: Record<string, string> = { 'X-Supabase-Api-Version': SUPABASE_API_VERSION };
+  // Without a key we send none and let the gateway say so: its answer names the problem exactly.
+  if (ctx.anonKey) h.apikey = ctx.anonKey;
+  if (accessToken) h.Authorization = `Bearer ${accessToken}`;
+  return h;
+}
+
+const ok = (res: HttpResponse): boolean => res.status >= 200 && res.status < 300;
+
+function fail(op: SupabaseOperation, res: HttpResponse, ctx: ProviderContext, secrets: Array<string | undefined>): never {
+  throw supabaseErrorFromResponse(op, res, [...secrets, ctx.anonKey]);
+}
+
+/** Expiry from the local clock at receipt (`expires_in`); the server's `expires_at` may be skewed. */
+function toSession(body: TokenResponse, receivedAt: number): StoredSession {
+  return {
+    provider: 'supabase',
+    accessToken: body.access_token,
+    refreshToken: body.refresh_token,
+    obtainedAt: receivedAt,
+    expiresAt: receivedAt + Math.round(body.expires_in * 1000),
+    profile: profileFromUser(body.user, body.access_token),
+  };
+}
+
+async function signIn(ctx: ProviderContext, creds: Credentials): Promise<StoredSession> {
+  const res = await ctx.http.request({
+    method: 'POST',
+    url: authUrl(ctx.baseUrl, '/token?grant_type=password'),
+    headers: headers(ctx),
+    body: { email: creds.email, password: creds.password },
+  });
+  const receivedAt = ctx.now();
+  if (!ok(res)) fail('sign-in', res, ctx, [creds.password]);
+  return toSession(parseBody(res, tokenResponseSchema, 'sign-in'), receivedAt);
+}
+
+async function signUp(ctx: ProviderContext, creds: Credentials, data?: Record<string, unknown>): Promise<SignUpResult> {
+  const res = await ctx.http.request({
+    method: 'POST',
+    url: authUrl(ctx.baseUrl, '/signup'),
+    headers: headers(ctx),
+    body: { email: creds.email, password: creds.password, data: data ?? {} },
+  });
+  const receivedAt = ctx.now();
+  if (!ok(res)) fail('sign-up', res, ctx, [creds.password]);
+  // Autoconfirm on: a session. Confirmations on: the bare user (supabase-js reads `data.user ?? data`).
+  const json = res.json;
+  if (json && typeof json === 'object' && 'access_token' in json) {
+    return { kind: 'session', session: toSession(parseBody(res, tokenResponseSchema, 'sign-up'), receivedAt) };
+  }
+  const wrapped = json && typeof json === 'object' && 'user' in json ? { ...res, json: (json as { user: unknown }).user } : res;
+  const user = parseBody(wrapped, userSchema, 'sign-up');
+  return { kind: 'confirmation_sent', email: user.email || creds.email, userId: user.id };
+}
+
+async function refresh(ctx: ProviderContext, session: StoredSession): Promise<StoredSession> {
+  if (!session.refreshToken) {
+    throw new TokenDeskError('refresh_rejected', 'This session has no refresh token; sign in again');
+  }
+  const res = await ctx.http.request({
+    method: 'POST',
+    url: authUrl(ctx.baseUrl, '/token?grant_type=refresh_token'),
+    headers: headers(ctx),
+    body: { refresh_token: session.refreshToken },
+  });
+  const receivedAt = ctx.now();
+  if (!ok(res)) fail('refresh', res, ctx, [session.refreshToken, session.accessToken]);
+  // The answer carries the rotated refresh token; the caller stores both tokens together.
+  return toSession(parseBody(res, tokenResponseSchema, 'refresh'), receivedAt);
+}
+
+async function fetchProfile(ctx: ProviderContext, session: StoredSession): Promise<Profile> {
+  const res = await ctx.http.request({
+    method: 'GET',
+    url: authUrl(ctx.baseUrl, '/user'),
+    headers: headers(ctx, session.accessToken),
+  });
+  if (!ok(res)) fail('profile', res, ctx, [session.accessToken, session.refreshToken]);
+  return profileFromUser(parseBody(res, userSchema, 'the profile request'), session.accessToken);
+}
+
+async function signOut(ctx: ProviderContext, session: StoredSession, scope: LogoutScope): Promise<void> {
+  const res = await ctx.http.request({
+    method: 'POST',
+    url: authUrl(ctx.baseUrl, `/logout?scope=${encodeURIComponent(scope)}`),
+    headers: headers(ctx, session.accessToken),
+  });
+  if (ok(res)) return;
+  // Like supabase-js: 401/403/404 mean the session is already gone server-side, which is the goal.
+  if (res.status === 401 || res.status === 403 || res.status === 404) {
+    // ...unless it is the gateway refusing our anon key: then nothing was signed out.
+    const e = supabaseErrorFromResponse('sign-out', res, [session.accessToken, ctx.anonKey]);
+    if (e.code === 'gateway_rejected') throw e;
+    return;
+  }
+  fail('sign-out', res, ctx, [session.accessToken, session.refreshToken]);
+}
+
+export const supabaseProvider: AuthProvider = {
+  kind: 'supabase',
+  canRefresh: true,
+  canSignUp: true,
+  signIn,
+  signUp,
+  refresh,
+  fetchProfile,
+  signOut,
+};
