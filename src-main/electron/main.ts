@@ -1,2 +1,182 @@
-// Placeholder until the desktop shell lands (issue 4).
-export {};
+// The Electron shell: a thin layer over the core (createAppService). Policies live in ./policies
+// as pure functions; this file only wires them to Electron's objects.
+import { writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { app, BrowserWindow, clipboard, dialog, ipcMain, Notification, powerMonitor, session, shell } from 'electron';
+import { IPC_EVENT_CHANNEL } from '../contract/api.js';
+import type { AppEvent, AppState } from '../contract/types.js';
+import { createAppService } from '../core/app/service.js';
+import { resolveHome } from '../core/config/paths.js';
+import { ClipboardGuard } from './clipboard-guard.js';
+import { createElectronDispatch, runCall, type ShellActions } from './dispatch.js';
+import { registerIpc } from './ipc.js';
+import { NotificationPolicy, type IdentityInfo } from './notification-policy.js';
+import { appPaths } from './paths.js';
+import { EXTERNAL_HOST_ALLOWLIST, openExternalSafely } from './policies/external.js';
+import { isTrustedSender } from './policies/navigation.js';
+import { hardenSession, hardenWebContents } from './security.js';
+import { TrayController } from './tray.js';
+import type { TrayAction } from './tray-model.js';
+import { createMainWindow } from './window.js';
+
+const TRAY_REFRESH_MS = 30_000;
+
+if (!app.requestSingleInstanceLock()) {
+  // Another TokenDesk is running: it gets focus (second-instance), this one leaves.
+  app.quit();
+} else {
+  // Every renderer sandboxed, whatever its webPreferences say.
+  app.enableSandbox();
+  void start().catch((e: unknown) => {
+    console.error(`[tokendesk] could not start: ${e instanceof Error ? e.name : 'error'}`);
+    app.exit(1);
+  });
+}
+
+async function start(): Promise<void> {
+  const paths = appPaths({ packaged: app.isPackaged, appPath: app.getAppPath() });
+  // The only place a URL reaches shell.openExternal: parsed, https only, host in the allow-list.
+  const openLink = (url: string) => openExternalSafely(url, EXTERNAL_HOST_ALLOWLIST, (u) => shell.openExternal(u)); // eng-disable OPEN_EXTERNAL_JS_CHECK
+  app.on('web-contents-created', (_e, contents) => hardenWebContents(contents, paths.appUrl, openLink));
+
+  await app.whenReady();
+  hardenSession(session.defaultSession, paths.devUrl);
+
+  const home = resolveHome();
+  const service = createAppService({ home, shell: 'electron' });
+  let win: BrowserWindow | null = null;
+
+  const send = (e: AppEvent) => {
+    if (win && !win.isDestroyed()) win.webContents.send(IPC_EVENT_CHANNEL, e);
+  };
+  const guard = new ClipboardGuard(clipboard, { onCleared: () => send({ type: 'clipboard-cleared' }) });
+
+  const shellActions: ShellActions = {
+    writeClipboard: (text, clearsInSeconds) => guard.copy(text, clearsInSeconds),
+    async saveFile(fileName, content) {
+      const options = { defaultPath: join(app.getPath('downloads'), fileName) };
+      const r = win && !win.isDestroyed() ? await dialog.showSaveDialog(win, options) : await dialog.showSaveDialog(options);
+      if (r.canceled || !r.filePath) return undefined;
+      // Owner-only: an export may hold tokens when the user asked for them.
+      await writeFile(r.filePath, content, { mode: 0o600 });
+      return r.filePath;
+    },
+    openLinkSafely: openLink,
+  };
+  registerIpc(ipcMain, service, {
+    isTrustedSender: (event) => isTrustedSender(event, paths.appUrl),
+    shell: shellActions,
+    onRefused: (reason) => console.warn(`[ipc] refused: ${reason}`),
+  });
+
+  const showWindow = () => {
+    if (!win || win.isDestroyed()) {
+      win = createMainWindow({ home, preloadPath: paths.preload, appUrl: paths.appUrl, iconPath: paths.icon, devTools: Boolean(paths.devUrl) });
+      return;
+    }
+    if (win.isMinimized()) win.restore();
+    win.show();
+    win.focus();
+  };
+  app.on('second-instance', showWindow);
+  app.on('activate', showWindow);
+  showWindow();
+
+  // The latest state, for the tray and for naming identities in notifications.
+  let state: AppState | undefined;
+  let tray: TrayController | undefined;
+  // Events can come in bursts (a refresh emits several): one getState at a time, one more if asked meanwhile.
+  let refreshing: Promise<void> | undefined;
+  let again = false;
+  const refreshState = async (): Promise<void> => {
+    if (refreshing) {
+      again = true;
+      return refreshing;
+    }
+    refreshing = (async () => {
+      do {
+        again = false;
+        const r = await runCall(createElectronDispatch(service, shellActions), 'getState', {});
+        if (r.ok) {
+          state = r.value as AppState;
+          tray?.update(state, Date.now());
+        }
+      } while (again);
+    })().finally(() => (refreshing = undefined));
+    return refreshing;
+  };
+
+  const notify = (title: string, body: string) => {
+    if (!Notification.isSupported()) return;
+    const n = new Notification({ title, body });
+    n.on('click', showWindow);
+    n.show();
+  };
+
+  const trayDispatch = createElectronDispatch(service, shellActions);
+  const onTrayAction = async (a: TrayAction) => {
+    if (a.kind === 'show') return showWindow();
+    if (a.kind === 'quit') return app.quit();
+    const r =
+      a.kind === 'copy'
+        ? await runCall(trayDispatch, 'copy', { envId: a.envId, item: { kind: a.item } })
+        : await runCall(trayDispatch, 'switchIdentity', { envId: a.envId, identityId: a.identityId });
+    if (!r.ok) notify('TokenDesk', r.error.message);
+    else if (a.kind === 'copy') {
+      const v = r.value as { label: string; clearsInSeconds: number | null };
+      notify('Copied', v.clearsInSeconds ? `${v.label}. The clipboard clears in ${v.clearsInSeconds} s.` : `${v.label}.`);
+    }
+    await refreshState();
+  };
+  try {
+    tray = new TrayController(paths.trayIcon, (a) => void onTrayAction(a));
+  } catch {
+    tray = undefined; // No tray on this desktop: the window still works.
+  }
+
+  const lookup = (identityId: string): IdentityInfo | undefined => {
+    for (const env of state?.environments ?? []) {
+      const i = env.identities.find((x) => x.id === identityId);
+      if (i) return { envName: env.name, email: i.email, canRenew: i.canRenew, expiresAt: i.expiresAt };
+    }
+    return undefined;
+  };
+  const policy = new NotificationPolicy(lookup);
+  service.onEvent((e) => {
+    send(e);
+    const notice = policy.decide(e);
+    if (notice) notify(notice.title, notice.body);
+    if (e.type !== 'clipboard-cleared') void refreshState();
+  });
+  await refreshState();
+  const timer = setInterval(() => void refreshState(), TRAY_REFRESH_MS);
+
+  // The core re-checks every session after sleep (timers do not run while suspended).
+  powerMonitor.on('resume', () => {
+    const s = service as { onResume?: () => unknown };
+    void Promise.resolve(s.onResume?.()).catch(() => undefined);
+  });
+
+  app.on('window-all-closed', () => {
+    // macOS and Windows keep the tray (and background refresh) alive; Linux trays are unreliable.
+    if (process.platform === 'linux' || !tray) app.quit();
+  });
+
+  let closed = false;
+  app.on('before-quit', () => {
+    guard.flush();
+  });
+  app.on('will-quit', (event) => {
+    if (closed) return;
+    event.preventDefault();
+    clearInterval(timer);
+    tray?.destroy();
+    void service
+      .close()
+      .catch(() => undefined)
+      .finally(() => {
+        closed = true;
+        app.quit();
+      });
+  });
+}

@@ -10,5 +10,7 @@ import type { AppEvent } from '../../contract/types.js';
 export interface AppService {
   handle<M extends ApiMethod>(method: M, input: ApiParsedInput<M>): Promise<ApiOutput<M>>;
   onEvent(listener: (e: AppEvent) => void): () => void;
+  /** The OS woke from sleep: renew what fell due at once. */
+  onResume?(): Promise<void>;
   close(): Promise<void>;
 }

@@ -1,0 +1,87 @@
+import { createHash } from 'node:crypto';
+
+/** The clipboard operations used (Electron's clipboard module in the app, a fake in tests). */
+export interface ClipboardLike {
+  readText(): string;
+  writeText(text: string): void;
+  clear(): void;
+}
+
+export interface TimerLike {
+  setTimeout(fn: () => void, ms: number): unknown;
+  clearTimeout(handle: unknown): void;
+}
+
+const realTimers: TimerLike = {
+  setTimeout: (fn, ms) => {
+    const t = setTimeout(fn, ms);
+    // A pending clear must not keep the process alive on its own.
+    (t as { unref?: () => void }).unref?.();
+    return t;
+  },
+  clearTimeout: (h) => clearTimeout(h as ReturnType<typeof setTimeout>),
+};
+
+const digest = (s: string): string => createHash('sha256').update(s, 'utf8').digest('hex');
+
+/**
+ * Writes copied secrets and clears them later — but only while the clipboard still holds what we
+ * wrote: whatever the user copied since is theirs. Only a digest of the secret is kept in memory.
+ */
+export class ClipboardGuard {
+  private pending: { digest: string; timer: unknown } | null = null;
+
+  constructor(
+    private readonly clipboard: ClipboardLike,
+    private readonly opts: { timers?: TimerLike; onCleared?: () => void } = {},
+  ) {}
+
+  private get timers(): TimerLike {
+    return this.opts.timers ?? realTimers;
+  }
+
+  /** Writes `text`; schedules a clear after `clearAfterSeconds` (null or 0: never). */
+  copy(text: string, clearAfterSeconds: number | null): void {
+    this.cancel();
+    this.clipboard.writeText(text);
+    if (clearAfterSeconds === null || !(clearAfterSeconds > 0)) return;
+    const d = digest(text);
+    const timer = this.timers.setTimeout(() => {
+      this.pending = null;
+      this.clearIfOurs(d);
+    }, clearAfterSeconds * 1000);
+    this.pending = { digest: d, timer };
+  }
+
+  /** True while a clear is scheduled. */
+  get hasPending(): boolean {
+    return this.pending !== null;
+  }
+
+  /** On quit: clear now what would have been cleared later. Returns whether it cleared. */
+  flush(): boolean {
+    const p = this.pending;
+    if (!p) return false;
+    this.cancel();
+    return this.clearIfOurs(p.digest);
+  }
+
+  /** Forgets the pending clear without touching the clipboard. */
+  cancel(): void {
+    if (this.pending) this.timers.clearTimeout(this.pending.timer);
+    this.pending = null;
+  }
+
+  private clearIfOurs(d: string): boolean {
+    let current: string;
+    try {
+      current = this.clipboard.readText();
+    } catch {
+      return false;
+    }
+    if (digest(current) !== d) return false;
+    this.clipboard.clear();
+    this.opts.onCleared?.();
+    return true;
+  }
+}

@@ -1,0 +1,100 @@
+import type { AppState, EnvironmentView, IdentityView } from '../contract/types.js';
+
+/** What a tray item does; the shell maps it onto a core call. */
+export type TrayAction =
+  | { kind: 'copy'; envId: string; item: 'authorization-header' | 'token' }
+  | { kind: 'switch'; envId: string; identityId: string }
+  | { kind: 'show' }
+  | { kind: 'quit' };
+
+export type TrayItem =
+  | { type: 'separator' }
+  | { type: 'normal'; label: string; enabled: boolean; action?: TrayAction }
+  | { type: 'radio'; label: string; checked: boolean; action: TrayAction }
+  | { type: 'submenu'; label: string; submenu: TrayItem[] };
+
+export const INLINE_ENVIRONMENTS = 5;
+
+/** "42 min left", "2 h 5 min left", "expired"; rounded down so it never promises too much. */
+export function formatTimeLeft(expiresAt: number, now: number): string {
+  const ms = expiresAt - now;
+  if (ms <= 0) return 'expired';
+  const min = Math.floor(ms / 60_000);
+  if (min < 1) return 'less than 1 min left';
+  if (min < 60) return `${min} min left`;
+  const h = Math.floor(min / 60);
+  const m = min % 60;
+  if (h < 48) return m ? `${h} h ${m} min left` : `${h} h left`;
+  return `${Math.floor(h / 24)} days left`;
+}
+
+function activeIdentity(env: EnvironmentView): IdentityView | undefined {
+  return env.identities.find((i) => i.id === env.activeIdentityId) ?? env.identities.find((i) => i.active);
+}
+
+function identityStatus(identity: IdentityView | undefined, now: number): string {
+  if (!identity) return 'not signed in';
+  if (identity.status === 'signed_out') return `${identity.email} · signed out`;
+  if (identity.status === 'error') return `${identity.email} · needs attention`;
+  if (identity.expiresAt === undefined) return identity.email;
+  return `${identity.email} · ${formatTimeLeft(identity.expiresAt, now)}`;
+}
+
+/** The items of one environment: a heading with who is signed in, the copy actions, switch identity. */
+function environmentItems(env: EnvironmentView, now: number): TrayItem[] {
+  const identity = activeIdentity(env);
+  const name = env.production ? `${env.name} (production)` : env.name;
+  const usable = identity !== undefined && identity.status !== 'signed_out';
+  const items: TrayItem[] = [
+    { type: 'normal', label: `${name} — ${identityStatus(identity, now)}`, enabled: false },
+    { type: 'normal', label: 'Copy Authorization header', enabled: usable, action: { kind: 'copy', envId: env.id, item: 'authorization-header' } },
+    { type: 'normal', label: 'Copy token', enabled: usable, action: { kind: 'copy', envId: env.id, item: 'token' } },
+  ];
+  if (env.identities.length > 1) {
+    items.push({
+      type: 'submenu',
+      label: 'Switch identity',
+      submenu: env.identities.map((i) => ({
+        type: 'radio',
+        label: i.displayName ? `${i.displayName} <${i.email}>` : i.email,
+        checked: i.id === identity?.id,
+        action: { kind: 'switch', envId: env.id, identityId: i.id },
+      })),
+    });
+  }
+  return items;
+}
+
+/**
+ * The tray menu as data: the first INLINE_ENVIRONMENTS environments inline (separated), the rest as
+ * one submenu each under "More environments". No secret ever appears in it.
+ */
+export function buildTrayMenuModel(state: Pick<AppState, 'environments'>, now: number): TrayItem[] {
+  const menu: TrayItem[] = [];
+  const envs = state.environments;
+  if (envs.length === 0) menu.push({ type: 'normal', label: 'No environments yet', enabled: false });
+  envs.slice(0, INLINE_ENVIRONMENTS).forEach((env, i) => {
+    if (i > 0) menu.push({ type: 'separator' });
+    menu.push(...environmentItems(env, now));
+  });
+  const more = envs.slice(INLINE_ENVIRONMENTS);
+  if (more.length) {
+    menu.push({ type: 'separator' });
+    menu.push({
+      type: 'submenu',
+      label: 'More environments',
+      submenu: more.map((env) => ({ type: 'submenu', label: env.production ? `${env.name} (production)` : env.name, submenu: environmentItems(env, now) })),
+    });
+  }
+  menu.push({ type: 'separator' });
+  menu.push({ type: 'normal', label: 'Open TokenDesk', enabled: true, action: { kind: 'show' } });
+  menu.push({ type: 'normal', label: 'Quit TokenDesk', enabled: true, action: { kind: 'quit' } });
+  return menu;
+}
+
+/** The tooltip: the active identity of the first environment, or the app name. */
+export function trayTooltip(state: Pick<AppState, 'environments'>, now: number): string {
+  const env = state.environments[0];
+  if (!env) return 'TokenDesk';
+  return `TokenDesk — ${env.name}: ${identityStatus(activeIdentity(env), now)}`;
+}

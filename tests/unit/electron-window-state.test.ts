@@ -1,0 +1,94 @@
+import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it, vi } from 'vitest';
+
+// A fake BrowserWindow that records its options and plays back events.
+const created = vi.hoisted(() => [] as Array<{ opts: Record<string, unknown>; win: Record<string, unknown>; handlers: Map<string, () => void> }>);
+vi.mock('electron', () => ({
+  screen: { getAllDisplays: () => [{ workArea: { x: 0, y: 0, width: 1920, height: 1080 } }] },
+  BrowserWindow: vi.fn(function (this: Record<string, unknown>, opts: Record<string, unknown>) {
+    const handlers = new Map<string, () => void>();
+    Object.assign(this, {
+      maximize: vi.fn(),
+      show: vi.fn(),
+      loadURL: vi.fn(async () => undefined),
+      once: (n: string, fn: () => void) => handlers.set(n, fn),
+      on: (n: string, fn: () => void) => handlers.set(n, fn),
+      getNormalBounds: () => ({ x: 10.4, y: 20, width: 1000, height: 700 }),
+      isMaximized: () => true,
+    });
+    created.push({ opts, win: this, handlers });
+  }),
+}));
+
+import { secureWebPreferences } from '../../src-main/electron/policies/web-preferences.js';
+import { createMainWindow } from '../../src-main/electron/window.js';
+import { DEFAULT_WINDOW_STATE, fitToDisplays, loadWindowState, parseWindowState, saveWindowState, WINDOW_STATE_FILE } from '../../src-main/electron/window-state.js';
+
+const homes: string[] = [];
+const home = () => {
+  const d = mkdtempSync(join(tmpdir(), 'tokendesk-win-'));
+  homes.push(d);
+  return d;
+};
+afterEach(() => {
+  for (const d of homes.splice(0)) rmSync(d, { recursive: true, force: true });
+  created.length = 0;
+});
+
+const screen = [{ x: 0, y: 0, width: 1920, height: 1080 }];
+
+describe('window state', () => {
+  it('parses a good file and falls back to defaults on a bad one', () => {
+    expect(parseWindowState({ x: 5, y: 6, width: 900, height: 600, maximized: true })).toEqual({ x: 5, y: 6, width: 900, height: 600, maximized: true });
+    expect(parseWindowState({ width: 'huge' })).toEqual(DEFAULT_WINDOW_STATE);
+    expect(parseWindowState({ width: 10, height: 10 })).toEqual(DEFAULT_WINDOW_STATE);
+    expect(parseWindowState(null)).toEqual(DEFAULT_WINDOW_STATE);
+  });
+
+  it('keeps a position that is on a display, drops one that is not', () => {
+    expect(fitToDisplays({ x: 100, y: 100, width: 1000, height: 700, maximized: false }, screen)).toMatchObject({ x: 100, y: 100 });
+    const lost = fitToDisplays({ x: 5000, y: 100, width: 1000, height: 700, maximized: false }, screen);
+    expect(lost.x).toBeUndefined();
+    expect(lost.y).toBeUndefined();
+    // The title bar above the screen is lost too.
+    expect(fitToDisplays({ x: 100, y: -500, width: 1000, height: 700, maximized: false }, screen).y).toBeUndefined();
+  });
+
+  it('caps the size to the largest work area', () => {
+    expect(fitToDisplays({ width: 5000, height: 4000, maximized: false }, screen)).toEqual({ width: 1920, height: 1080, maximized: false });
+  });
+
+  it('round-trips through window-state.json beside the config, owner-only', () => {
+    const h = home();
+    expect(loadWindowState(h)).toEqual(DEFAULT_WINDOW_STATE);
+    saveWindowState(h, { x: 1.6, y: 2, width: 900.2, height: 650 }, false);
+    expect(loadWindowState(h)).toEqual({ x: 2, y: 2, width: 900, height: 650, maximized: false });
+    if (process.platform !== 'win32') expect(statSync(join(h, WINDOW_STATE_FILE)).mode & 0o777).toBe(0o600);
+  });
+
+  it('ignores a corrupt file and a home it cannot write', () => {
+    const h = home();
+    writeFileSync(join(h, WINDOW_STATE_FILE), '{not json');
+    expect(loadWindowState(h)).toEqual(DEFAULT_WINDOW_STATE);
+    expect(() => saveWindowState(join(h, WINDOW_STATE_FILE, 'nested'), { x: 0, y: 0, width: 900, height: 600 }, false)).not.toThrow();
+  });
+});
+
+describe('createMainWindow', () => {
+  it('uses the secure webPreferences, loads the app URL, remembers bounds on close', () => {
+    const h = home();
+    writeFileSync(join(h, WINDOW_STATE_FILE), JSON.stringify({ x: 50, y: 60, width: 1000, height: 700, maximized: true }));
+    createMainWindow({ home: h, preloadPath: '/app/out/preload/index.cjs', appUrl: 'file:///app/out/renderer/index.html', iconPath: '/i.png', devTools: false });
+    const { opts, win, handlers } = created[0]!;
+    expect(opts.webPreferences).toEqual(secureWebPreferences('/app/out/preload/index.cjs', { devTools: false }));
+    expect(opts).toMatchObject({ x: 50, y: 60, width: 1000, height: 700, show: false });
+    expect(win.maximize).toHaveBeenCalled();
+    expect(win.loadURL).toHaveBeenCalledWith('file:///app/out/renderer/index.html');
+    handlers.get('ready-to-show')!();
+    expect(win.show).toHaveBeenCalled();
+    handlers.get('close')!();
+    expect(JSON.parse(readFileSync(join(h, WINDOW_STATE_FILE), 'utf8'))).toEqual({ x: 10, y: 20, width: 1000, height: 700, maximized: true });
+  });
+});
