@@ -153,8 +153,7 @@ async function start(): Promise<void> {
 
   // The core re-checks every session after sleep (timers do not run while suspended).
   powerMonitor.on('resume', () => {
-    const s = service as { onResume?: () => unknown };
-    void Promise.resolve(s.onResume?.()).catch(() => undefined);
+    void service.onResume?.().catch(() => undefined);
   });
 
   app.on('window-all-closed', () => {
