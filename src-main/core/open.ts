@@ -8,6 +8,7 @@ import { getProvider } from './providers/registry.js';
 import type { AuthProvider, ProviderKind } from './providers/types.js';
 import { EnvironmentService } from './environments/service.js';
 import { SessionManager } from './sessions/manager.js';
+import { RefreshLock } from './sessions/refresh-lock.js';
 
 /** The core wired together: what the CLI, the web bridge and the Electron shell each start from. */
 export interface Core {
@@ -33,9 +34,11 @@ export function openCore(opts: OpenCoreOptions = {}): Core {
   const config = new ConfigStore(home);
   const secrets = opts.secrets ?? createKeychainStore(home);
   const http = opts.http ?? createHttpClient();
-  const envs = new EnvironmentService(config, secrets);
+  const lock = new RefreshLock(home);
+  const envs = new EnvironmentService(config, secrets, lock);
   const sessions = new SessionManager({
     home,
+    lock,
     config,
     secrets,
     http,

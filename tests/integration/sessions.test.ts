@@ -227,4 +227,29 @@ describe('session manager against the demo server and the real keychain', () => 
     const left = [...(await core.secrets.loadAll()).keys()];
     expect(left.every((k) => !k.includes('/anon_key') && !k.includes('/api_key') && !k.startsWith('identity/'))).toBe(true);
   });
+
+  it('a sign-out during a renewal in flight wins: the renewed session is not written back', async () => {
+    await setup({ latencyMs: 150 });
+    await core.sessions.signIn('staging', { email: owner.email, password: owner.password });
+    const identityId = (await core.config.read()).identities[0]!.id;
+    clockOffset = 3600_000 - 60_000;
+    const renewal = core.sessions.getFreshToken('staging');
+    await new Promise((r) => setTimeout(r, 20));
+    await core.sessions.signOut('staging');
+    await renewal;
+    expect(server.stats.refreshGrants).toBe(1);
+    expect(await core.sessions.readSession(identityId)).toBeUndefined();
+    await expectError(core.sessions.getFreshToken('staging'), 'not_signed_in');
+  });
+
+  it('refuses variables that look like secrets, since variables are stored in plain text', async () => {
+    await setup();
+    const before = readFileSync(core.config.path, 'utf8');
+    await expectError(core.envs.update('staging', { variables: { api_token: 'abc' } }), 'invalid_input');
+    await expectError(
+      core.envs.add({ name: 'x', provider: 'session', baseUrl: server.url, variables: { org: 'eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiIxIn0.sig' } }),
+      'invalid_input',
+    );
+    expect(readFileSync(core.config.path, 'utf8')).toBe(before);
+  });
 });

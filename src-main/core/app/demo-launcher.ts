@@ -46,6 +46,8 @@ export class DemoLauncher {
   }
 
   async stop(): Promise<void> {
+    // A launch still in progress would otherwise leave a server running after close().
+    await this.starting?.catch(() => undefined);
     const s = this.server;
     this.server = undefined;
     this.starting = undefined;

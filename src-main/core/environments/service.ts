@@ -2,7 +2,9 @@ import { randomUUID } from 'node:crypto';
 import { TokenDeskError } from '../errors.js';
 import type { ConfigStore } from '../config/store.js';
 import { EnvironmentSchema, type Config, type Environment } from '../config/schema.js';
-import { secretKeys, type SecretStore } from '../secrets/types.js';
+import { secretKeys, type SecretKey, type SecretStore } from '../secrets/types.js';
+import { looksLikeSecret } from '../config/secret-guard.js';
+import type { RefreshLock } from '../sessions/refresh-lock.js';
 
 export interface EnvironmentInput {
   name: string;
@@ -42,6 +44,18 @@ function validateSecret(name: string, value: string): string {
   return v;
 }
 
+/** Variables go to the plaintext config file: refuse anything that looks like a credential. */
+function validateVariables(vars: Record<string, string> | undefined): void {
+  for (const [name, value] of Object.entries(vars ?? {})) {
+    if (looksLikeSecret(name, value)) {
+      throw new TokenDeskError(
+        'invalid_input',
+        `The variable "${name}" looks like a secret; variables are stored in plain text. Use the anon key or API key fields, which go to the keychain`,
+      );
+    }
+  }
+}
+
 function issueText(e: unknown): string {
   const issues = (e as { issues?: { path: PropertyKey[]; message: string }[] }).issues ?? [];
   return issues.map((i) => `${i.path.map(String).join('.') || 'value'}: ${i.message}`).join('; ');
@@ -51,6 +65,8 @@ export class EnvironmentService {
   constructor(
     private readonly config: ConfigStore,
     private readonly secrets: SecretStore,
+    /** The sessions' lock: removal waits for a renewal in flight so it cannot write a session back. */
+    private readonly lock?: RefreshLock,
   ) {}
 
   async list(): Promise<Environment[]> {
@@ -63,6 +79,7 @@ export class EnvironmentService {
 
   /** Validates everything first; writes secrets, then the config; undoes the secrets if the config write fails. */
   async add(input: EnvironmentInput): Promise<Environment> {
+    validateVariables(input.variables);
     const parsed = EnvironmentSchema.safeParse({
       id: randomUUID(),
       name: input.name.trim(),
@@ -86,7 +103,7 @@ export class EnvironmentService {
     if (existing.environments.some((e) => e.name.toLowerCase() === env.name.toLowerCase())) {
       throw new TokenDeskError('already_exists', `An environment named "${env.name}" already exists`);
     }
-    const written: Array<ReturnType<typeof secretKeys.anonKey>> = [];
+    const written: SecretKey[] = [];
     try {
       if (anonKey) {
         await this.secrets.set(secretKeys.anonKey(env.id), anonKey);
@@ -126,20 +143,34 @@ export class EnvironmentService {
       throw new TokenDeskError('invalid_input', 'The provider of an environment cannot change: add a new environment instead');
     }
     const next = parsed.data;
+    validateVariables(patch.variables);
     const anonKey = typeof patch.anonKey === 'string' ? validateSecret('anon key', patch.anonKey) : patch.anonKey;
     const apiKey = typeof patch.apiKey === 'string' ? validateSecret('API key', patch.apiKey) : patch.apiKey;
     if (next.provider === 'supabase' && anonKey === null) {
       throw new TokenDeskError('invalid_input', 'A Supabase environment needs its anon key');
     }
-    await this.config.update((cfg) => {
-      const clash = cfg.environments.find((e) => e.id !== next.id && e.name.toLowerCase() === next.name.toLowerCase());
-      if (clash) throw new TokenDeskError('already_exists', `An environment named "${next.name}" already exists`);
-      if (!cfg.environments.some((e) => e.id === next.id)) throw new TokenDeskError('not_found', `Environment "${current.name}" was removed meanwhile`);
-      return { ...cfg, environments: cfg.environments.map((e) => (e.id === next.id ? next : e)) };
-    });
-    if (typeof anonKey === 'string') await this.secrets.set(secretKeys.anonKey(next.id), anonKey);
-    if (apiKey === null) await this.secrets.delete(secretKeys.apiKey(next.id));
-    else if (typeof apiKey === 'string') await this.secrets.set(secretKeys.apiKey(next.id), apiKey);
+    // Secrets first, remembering the old values, so a failed config write can be undone.
+    const changes: Array<[SecretKey, string | null]> = [];
+    if (typeof anonKey === 'string') changes.push([secretKeys.anonKey(next.id), anonKey]);
+    if (apiKey !== undefined) changes.push([secretKeys.apiKey(next.id), apiKey]);
+    const previous = await Promise.all(changes.map(async ([k]) => [k, await this.secrets.get(k)] as const));
+    try {
+      for (const [k, v] of changes) {
+        if (v === null) await this.secrets.delete(k);
+        else await this.secrets.set(k, v);
+      }
+      await this.config.update((cfg) => {
+        const clash = cfg.environments.find((e) => e.id !== next.id && e.name.toLowerCase() === next.name.toLowerCase());
+        if (clash) throw new TokenDeskError('already_exists', `An environment named "${next.name}" already exists`);
+        if (!cfg.environments.some((e) => e.id === next.id)) throw new TokenDeskError('not_found', `Environment "${current.name}" was removed meanwhile`);
+        return { ...cfg, environments: cfg.environments.map((e) => (e.id === next.id ? next : e)) };
+      });
+    } catch (e) {
+      for (const [k, old] of previous) {
+        await (old === undefined ? this.secrets.delete(k) : this.secrets.set(k, old)).catch(() => undefined);
+      }
+      throw e;
+    }
     return next;
   }
 
@@ -158,12 +189,15 @@ export class EnvironmentService {
         activeIdentity,
       };
     });
-    const keys = [
-      secretKeys.anonKey(env.id),
-      secretKeys.apiKey(env.id),
-      ...identityIds.flatMap((id) => [secretKeys.session(id), secretKeys.password(id)]),
-    ];
-    for (const k of keys) await this.secrets.delete(k);
+    await this.secrets.delete(secretKeys.anonKey(env.id));
+    await this.secrets.delete(secretKeys.apiKey(env.id));
+    for (const id of identityIds) {
+      const forget = async () => {
+        await this.secrets.delete(secretKeys.session(id));
+        await this.secrets.delete(secretKeys.password(id));
+      };
+      await (this.lock ? this.lock.exclusive(id, forget) : forget());
+    }
     return env;
   }
 }

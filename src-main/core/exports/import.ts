@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import type { VariableRole } from '../config/schema.js';
 import { TokenDeskError } from '../errors.js';
+import { JWT_LIKE, SECRET_LOOKING_NAME } from '../config/secret-guard.js';
 
 /** Postman files are small; anything bigger is almost certainly the wrong file. */
 export const MAX_IMPORT_BYTES = 5 * 1024 * 1024;
@@ -95,9 +96,6 @@ const SECRET_ROLE_FIELD = {
 
 /** Config keys must be safe identifiers (EnvironmentSchema.variables). */
 const VARIABLE_KEY = /^[A-Za-z_][A-Za-z0-9_.-]*$/;
-/** Unrecognised variables that look like credentials must not land in the plaintext config. */
-const SECRET_LOOKING_NAME = /secret|passw|token|key|jwt|bearer|cookie|session|credential/i;
-const JWT_LIKE = /^eyJ[\w-]+\.[\w-]+\.[\w-]*$/;
 const TEMPLATE_ONLY = /^\s*\{\{[^{}]*\}\}\s*$/;
 
 interface RawVariable {

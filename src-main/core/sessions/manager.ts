@@ -9,7 +9,7 @@ import type { HttpClient } from '../http/types.js';
 import type { AuthProvider, ProviderContext, ProviderKind, StoredSession } from '../providers/types.js';
 import { decodeSession, encodeSession } from './session-codec.js';
 import { isDue, isExpired } from './margin.js';
-import { RefreshLock } from './refresh-lock.js';
+import { RefreshLock, type LockHandle } from './refresh-lock.js';
 import { withRetry } from './retry.js';
 
 export type SessionEvent =
@@ -27,6 +27,8 @@ export interface SessionManagerDeps {
   now?: () => number;
   /** How long retryable refresh failures are retried before giving up (default 8 s). */
   retryDeadlineMs?: number;
+  /** Shared with EnvironmentService so removing an environment waits for renewals in flight. */
+  lock?: RefreshLock;
 }
 
 export interface FreshToken {
@@ -46,7 +48,7 @@ export class SessionManager {
   private readonly rejected = new Map<string, TokenDeskError>();
 
   constructor(private readonly deps: SessionManagerDeps) {
-    this.lock = new RefreshLock(deps.home);
+    this.lock = deps.lock ?? new RefreshLock(deps.home);
     this.now = deps.now ?? Date.now;
   }
 
@@ -109,37 +111,51 @@ export class SessionManager {
     return { kind: 'session', identity: await this.saveNewSession(env, creds.email.trim(), result.session, undefined) };
   }
 
-  /** Stores the session (keychain first), then records the identity and makes it active. */
+  /**
+   * Stores the session (keychain first), then records the identity and makes it active. Runs under
+   * the identity's lock, and puts the keychain back as it was if any later step fails.
+   */
   private async saveNewSession(env: Environment, email: string, session: StoredSession, password: string | undefined): Promise<Identity> {
     const cfg = await this.deps.config.read();
     const existing = cfg.identities.find((i) => i.envId === env.id && i.email.toLowerCase() === email.toLowerCase());
     const id = existing?.id ?? randomUUID();
-    await this.deps.secrets.set(secretKeys.session(id), encodeSession(session));
-    if (password !== undefined) await this.deps.secrets.set(secretKeys.password(id), password);
-    else if (existing?.rememberPassword) await this.deps.secrets.delete(secretKeys.password(id));
+    const identity = await this.lock.exclusive(id, async () => {
+      const keys = [secretKeys.session(id), secretKeys.password(id)] as const;
+      const before = await Promise.all(keys.map((k) => this.deps.secrets.get(k)));
+      const restore = async () => {
+        for (const [i, k] of keys.entries()) {
+          const old = before[i];
+          await (old === undefined ? this.deps.secrets.delete(k) : this.deps.secrets.set(k, old)).catch(() => undefined);
+        }
+      };
+      try {
+        await this.deps.secrets.set(secretKeys.session(id), encodeSession(session));
+        if (password !== undefined) await this.deps.secrets.set(secretKeys.password(id), password);
+        else if (before[1] !== undefined) await this.deps.secrets.delete(secretKeys.password(id));
+        const profile = session.profile;
+        const keepAccount = existing?.activeAccountId && profile.accounts.some((a) => a.id === existing.activeAccountId);
+        const next: Identity = {
+          id,
+          envId: env.id,
+          email: profile.email || email,
+          displayName: profile.displayName,
+          userId: profile.userId,
+          activeAccountId: keepAccount ? existing.activeAccountId : (profile.primaryAccountId ?? profile.accounts[0]?.id),
+          rememberPassword: password !== undefined,
+          createdAt: existing?.createdAt ?? this.now(),
+        };
+        await this.deps.config.update((c) => ({
+          ...c,
+          identities: [...c.identities.filter((i) => i.id !== id), next],
+          activeIdentity: { ...c.activeIdentity, [env.id]: id },
+        }));
+        return next;
+      } catch (e) {
+        await restore();
+        throw e;
+      }
+    });
     this.rejected.clear();
-    const profile = session.profile;
-    const keepAccount = existing?.activeAccountId && profile.accounts.some((a) => a.id === existing.activeAccountId);
-    const identity: Identity = {
-      id,
-      envId: env.id,
-      email: profile.email || email,
-      displayName: profile.displayName,
-      userId: profile.userId,
-      activeAccountId: keepAccount ? existing.activeAccountId : (profile.primaryAccountId ?? profile.accounts[0]?.id),
-      rememberPassword: password !== undefined,
-      createdAt: existing?.createdAt ?? this.now(),
-    };
-    try {
-      await this.deps.config.update((c) => ({
-        ...c,
-        identities: [...c.identities.filter((i) => i.id !== id), identity],
-        activeIdentity: { ...c.activeIdentity, [env.id]: id },
-      }));
-    } catch (e) {
-      if (!existing) await this.deps.secrets.delete(secretKeys.session(id)).catch(() => undefined);
-      throw e;
-    }
     this.emit({ type: 'identities-changed', envId: env.id });
     return identity;
   }
@@ -147,29 +163,33 @@ export class SessionManager {
   /** Signs out this session only (scope=local by default) and forgets its secrets; the identity stays listed. */
   async signOut(envRef: string, email?: string, opts: { forget?: boolean } = {}): Promise<{ identity: Identity; warning?: string }> {
     const { env, identity } = await this.resolve(envRef, email);
-    const session = decodeSession(await this.deps.secrets.get(secretKeys.session(identity.id)));
-    let warning: string | undefined;
-    if (session && !isExpired(session, this.now())) {
-      try {
-        await this.deps.providers(env.provider).signOut(await this.context(env), session, 'local');
-      } catch (e) {
-        // The local copy goes anyway: the user asked to be signed out here.
-        warning = `The server could not be told (${e instanceof TokenDeskError ? e.message : 'unknown error'}); the session was removed locally`;
+    // Under the identity's lock: a renewal in flight finishes first and cannot write the session back.
+    const warning = await this.lock.exclusive(identity.id, async () => {
+      const session = await this.readSession(identity.id);
+      let warn: string | undefined;
+      if (session && !isExpired(session, this.now())) {
+        try {
+          await this.deps.providers(env.provider).signOut(await this.context(env), session, 'local');
+        } catch (e) {
+          // The local copy goes anyway: the user asked to be signed out here.
+          warn = `The server could not be told (${e instanceof TokenDeskError ? e.message : 'unknown error'}); the session was removed locally`;
+        }
       }
-    }
-    await this.deps.secrets.delete(secretKeys.session(identity.id));
-    await this.deps.secrets.delete(secretKeys.password(identity.id));
-    await this.deps.config.update((c) => {
-      const identities = opts.forget
-        ? c.identities.filter((i) => i.id !== identity.id)
-        : c.identities.map((i) => (i.id === identity.id ? { ...i, rememberPassword: false, lastError: undefined } : i));
-      const activeIdentity = { ...c.activeIdentity };
-      if (opts.forget && activeIdentity[env.id] === identity.id) {
-        const next = identities.find((i) => i.envId === env.id);
-        if (next) activeIdentity[env.id] = next.id;
-        else delete activeIdentity[env.id];
-      }
-      return { ...c, identities, activeIdentity };
+      await this.deps.secrets.delete(secretKeys.session(identity.id));
+      await this.deps.secrets.delete(secretKeys.password(identity.id));
+      await this.deps.config.update((c) => {
+        const identities = opts.forget
+          ? c.identities.filter((i) => i.id !== identity.id)
+          : c.identities.map((i) => (i.id === identity.id ? { ...i, rememberPassword: false, lastError: undefined } : i));
+        const activeIdentity = { ...c.activeIdentity };
+        if (opts.forget && activeIdentity[env.id] === identity.id) {
+          const next = identities.find((i) => i.envId === env.id);
+          if (next) activeIdentity[env.id] = next.id;
+          else delete activeIdentity[env.id];
+        }
+        return { ...c, identities, activeIdentity };
+      });
+      return warn;
     });
     this.emit({ type: 'identities-changed', envId: env.id });
     return warning ? { identity, warning } : { identity };
@@ -222,12 +242,12 @@ export class SessionManager {
 
   /** Renews the identity's session if due (used by the background scheduler as well). */
   async renew(env: Environment, identity: Identity, marginSeconds: number): Promise<FreshToken> {
-    return this.lock.run(identity.id, async () => {
+    return this.lock.run(identity.id, async (lock) => {
       const current = await this.readSession(identity.id);
       if (!current) throw new TokenDeskError('not_signed_in', `${identity.email} is not signed in to "${env.name}"`);
       if (!isDue(current, this.now(), marginSeconds)) return { env, identity, session: current };
       try {
-        const renewed = await this.renewOnce(env, identity, current);
+        const renewed = await this.renewOnce(env, identity, current, lock);
         if (!renewed) return this.keepOrExpire(env, identity, current, this.noRenewalReason(identity, current));
         this.emit({ type: 'session-refreshed', identityId: identity.id, envId: env.id, expiresAt: renewed.expiresAt });
         return { env, identity, session: renewed };
@@ -244,7 +264,7 @@ export class SessionManager {
   }
 
   /** Returns the renewed session, or undefined when this identity cannot be renewed automatically. */
-  private async renewOnce(env: Environment, identity: Identity, current: StoredSession): Promise<StoredSession | undefined> {
+  private async renewOnce(env: Environment, identity: Identity, current: StoredSession, lock: LockHandle): Promise<StoredSession | undefined> {
     const provider = this.deps.providers(env.provider);
     const ctx = await this.context(env);
     const deadlineMs = this.deps.retryDeadlineMs ?? 8000;
@@ -258,8 +278,13 @@ export class SessionManager {
       if (!password) return undefined;
       next = await withRetry(() => provider.signIn(ctx, { email: identity.email, password }), { deadlineMs, now: this.now });
     }
-    // The rotated refresh token is stored before the new access token is handed out.
-    await this.deps.secrets.set(secretKeys.session(identity.id), encodeSession(next));
+    if (lock.compromised()) {
+      throw new TokenDeskError('config_locked', 'The renewal took too long and another process may have taken over; try again');
+    }
+    // The rotated refresh token is stored before the new access token is handed out. The old one is
+    // spent, so a failed write is tried once more before giving up.
+    const encoded = encodeSession(next);
+    await this.deps.secrets.set(secretKeys.session(identity.id), encoded).catch(() => this.deps.secrets.set(secretKeys.session(identity.id), encoded));
     if (identity.lastError) {
       await this.deps.config.update((c) => ({
         ...c,
