@@ -1,4 +1,21 @@
+import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
+import { pickApi } from './api/index.js';
+import { App } from './app/App.js';
+import { createDeskStore, StoreProvider } from './store.js';
+import { ErrorBoundary } from './ui/ErrorBoundary.js';
+import './styles.css';
 
 const root = document.getElementById('root');
-if (root) createRoot(root).render(<h1>TokenDesk</h1>);
+if (root) {
+  const store = createDeskStore(pickApi());
+  createRoot(root).render(
+    <StrictMode>
+      <ErrorBoundary>
+        <StoreProvider store={store}>
+          <App />
+        </StoreProvider>
+      </ErrorBoundary>
+    </StrictMode>,
+  );
+}

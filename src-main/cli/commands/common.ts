@@ -1,0 +1,40 @@
+import { InvalidArgumentError, Option } from 'commander';
+
+/** `--env NAME`, also read from TOKENDESK_ENV (set for `exec`'s child, handy in scripts). */
+export function envOption(): Option {
+  return new Option('-e, --env <name>', 'environment name').env('TOKENDESK_ENV').makeOptionMandatory();
+}
+
+export function emailOption(what = 'identity to use (default: the active one)'): Option {
+  return new Option('-u, --email <email>', what);
+}
+
+export function jsonOption(): Option {
+  return new Option('--json', 'print one JSON document');
+}
+
+/** Repeatable `--var KEY=VALUE` into a record; a malformed pair is a usage error (commander shows the usage). */
+export function pairCollector(what: string): (value: string, previous: Record<string, string> | undefined) => Record<string, string> {
+  return (value, previous) => {
+    const i = value.indexOf('=');
+    if (i <= 0) throw new InvalidArgumentError(`${what} must be KEY=VALUE`);
+    return { ...previous, [value.slice(0, i).trim()]: value.slice(i + 1) };
+  };
+}
+
+/** Repeatable option into a list: `--unset-var a --unset-var b`. */
+export function collect(value: string, previous: string[] | undefined): string[] {
+  return [...(previous ?? []), value];
+}
+
+export function parsePort(value: string): number {
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 0 || n > 65535) throw new InvalidArgumentError('must be a port number (0-65535)');
+  return n;
+}
+
+export function parsePositiveInt(value: string): number {
+  const n = Number(value);
+  if (!Number.isInteger(n) || n <= 0) throw new InvalidArgumentError('must be a positive whole number');
+  return n;
+}

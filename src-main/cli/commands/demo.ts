@@ -1,0 +1,119 @@
+import type { Command } from 'commander';
+import { DEMO_ENVIRONMENTS, DEMO_LABEL } from '../../core/app/demo-launcher.js';
+import type { Environment } from '../../core/config/schema.js';
+import { TokenDeskError } from '../../core/errors.js';
+import { getCore } from '../context.js';
+import { out } from '../output.js';
+import { parsePort, parsePositiveInt } from './common.js';
+
+/** The port the desktop app prefers for its embedded demo too, so both find the same server. */
+export const DEFAULT_DEMO_PORT = 54329;
+
+/**
+ * Adds (or re-points) the two demo environments — the same names the desktop app uses, so both share
+ * them. Keys are the demo server's public ones.
+ */
+async function setupDemoEnvironments(url: string): Promise<Environment[]> {
+  const { DEMO_ANON_KEY, DEMO_API_KEY, DEMO_ORGANIZATION_ID } = await import('../../core/demo-server/index.js');
+  const core = getCore();
+  const envs = await core.envs.list();
+  const result: Environment[] = [];
+  for (const provider of ['supabase', 'session'] as const) {
+    const name = DEMO_ENVIRONMENTS[provider];
+    const existing = envs.find((e) => e.name === name);
+    if (existing) {
+      result.push(existing.baseUrl === url ? existing : await core.envs.update(existing.id, { baseUrl: url }));
+      continue;
+    }
+    result.push(
+      await core.envs.add({
+        name,
+        provider,
+        baseUrl: url,
+        label: DEMO_LABEL,
+        color: provider === 'supabase' ? '#3ecf8e' : '#7c5cff',
+        production: false,
+        ...(provider === 'supabase' && { anonKey: DEMO_ANON_KEY, apiKey: DEMO_API_KEY, variables: { organization_id: DEMO_ORGANIZATION_ID } }),
+      }),
+    );
+  }
+  return result;
+}
+
+function printSetup(envs: Environment[]): void {
+  for (const e of envs) out(`Environment "${e.name}" (${e.provider}) → ${e.baseUrl}`);
+}
+
+async function demoSetup(o: { url: string }): Promise<void> {
+  printSetup(await setupDemoEnvironments(o.url.replace(/\/+$/, '')));
+  out(`\nNext: tokendesk login --env "${DEMO_ENVIRONMENTS.supabase}" --email owner@connectgain.test   (password: demo-password)`);
+}
+
+interface ServerOptions {
+  port: number;
+  host: string;
+  tokenTtl?: number;
+  sessionTtl?: number;
+  setup?: boolean;
+}
+
+/** The demo server in the foreground until Ctrl-C. */
+async function demoServer(o: ServerOptions): Promise<void> {
+  const { startDemoServer, DEMO_CREDENTIALS } = await import('../../core/demo-server/index.js');
+  const server = await startDemoServer({
+    port: o.port,
+    host: o.host,
+    ...(o.tokenTtl !== undefined && { accessTokenTtlSeconds: o.tokenTtl }),
+    ...(o.sessionTtl !== undefined && { sessionTtlSeconds: o.sessionTtl }),
+  }).catch((e: NodeJS.ErrnoException) => {
+    if (e.code === 'EADDRINUSE') {
+      throw new TokenDeskError('invalid_input', `Port ${o.port} is already in use (a demo server already running?): pick another with --port, or --port 0 for any free one`);
+    }
+    if (e.code === 'EADDRNOTAVAIL') throw new TokenDeskError('invalid_input', `Cannot listen on ${o.host}: no such local address`);
+    throw e;
+  });
+  const lines = [
+    `TokenDesk demo server listening on ${server.url}`,
+    '',
+    'Supabase Auth (seed 000): /auth/v1/*, protected endpoint GET /rest/v1/profiles',
+    `  anon key: ${DEMO_CREDENTIALS.anonKey}`,
+    `  API key:  ${DEMO_CREDENTIALS.apiKey}`,
+    ...DEMO_CREDENTIALS.supabase.map((c) => `  ${c.email.padEnd(32)} ${c.password.padEnd(15)} ${c.label}`),
+    'Session API (seed 003): /api/auth/*, protected endpoint GET /api/applications',
+    ...DEMO_CREDENTIALS.session.map((c) => `  ${c.email.padEnd(32)} ${c.password.padEnd(15)} ${c.label}`),
+    '',
+  ];
+  out(lines.join('\n'));
+  if (o.setup) printSetup(await setupDemoEnvironments(server.url));
+  else out(`Add the demo environments with: tokendesk demo-setup --url ${server.url}`);
+  out('Press Ctrl-C to stop.');
+  await new Promise<void>((resolve) => {
+    const stop = (): void => {
+      process.off('SIGINT', stop);
+      process.off('SIGTERM', stop);
+      void server.close().finally(resolve);
+    };
+    process.on('SIGINT', stop);
+    process.on('SIGTERM', stop);
+  });
+}
+
+export function registerDemo(program: Command): void {
+  program
+    .command('demo-server')
+    .summary('run the embedded demo auth server')
+    .description('run the embedded demo auth server (both seed APIs) in the foreground')
+    .option('--port <n>', `port, 0 for any free one (default ${DEFAULT_DEMO_PORT})`, parsePort, DEFAULT_DEMO_PORT)
+    .option('--host <address>', 'address to listen on', '127.0.0.1')
+    .option('--token-ttl <seconds>', 'Supabase access-token lifetime (default 3600)', parsePositiveInt)
+    .option('--session-ttl <seconds>', 'session-API token lifetime (default 8 h)', parsePositiveInt)
+    .option('--setup', 'also add the two demo environments, pointing at this server')
+    .action(demoServer);
+
+  program
+    .command('demo-setup')
+    .summary('add the two demo environments')
+    .description(`add the demo environments "${DEMO_ENVIRONMENTS.supabase}" and "${DEMO_ENVIRONMENTS.session}", pointing at a running demo server`)
+    .option('--url <url>', 'the demo server URL', `http://127.0.0.1:${DEFAULT_DEMO_PORT}`)
+    .action(demoSetup);
+}

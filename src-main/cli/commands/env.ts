@@ -1,0 +1,251 @@
+import { Command, InvalidArgumentError, Option } from 'commander';
+import type { Environment, VariableRole } from '../../core/config/schema.js';
+import type { EnvironmentInput } from '../../core/environments/service.js';
+import { secretKeys } from '../../core/secrets/types.js';
+import { getCore } from '../context.js';
+import { out } from '../output.js';
+import { secretFromArg } from '../prompt.js';
+import { collect, jsonOption, pairCollector } from './common.js';
+
+const ROLES: readonly VariableRole[] = ['url', 'anon_key', 'api_key', 'access_token', 'refresh_token', 'account_id'];
+
+/** `--var-name ROLE=NAME`: renames an exported variable; an empty NAME restores the default. */
+function varNameCollector(value: string, previous: Record<string, string> | undefined): Record<string, string> {
+  const pairs = pairCollector('--var-name')(value, previous);
+  for (const role of Object.keys(pairs)) {
+    if (!ROLES.includes(role as VariableRole)) throw new InvalidArgumentError(`ROLE must be one of ${ROLES.join(', ')}`);
+  }
+  return pairs;
+}
+
+function applyVarNames(current: Environment['variableNames'], changes: Record<string, string> | undefined): Environment['variableNames'] {
+  const next: Environment['variableNames'] = { ...current };
+  for (const [role, name] of Object.entries(changes ?? {})) {
+    if (name.trim() === '') delete next[role as VariableRole];
+    else next[role as VariableRole] = name.trim();
+  }
+  return next;
+}
+
+const providerOption = () =>
+  new Option('-p, --provider <kind>', 'supabase (Supabase Auth) or session (session-token API)').choices(['supabase', 'session']).makeOptionMandatory();
+
+function describe(env: Environment): string {
+  return `"${env.name}" (${env.provider}, ${env.baseUrl}${env.production ? ', production' : ''})`;
+}
+
+interface AddOptions {
+  provider: 'supabase' | 'session';
+  url: string;
+  anonKey?: string;
+  apiKey?: string;
+  var?: Record<string, string>;
+  varName?: Record<string, string>;
+  production?: boolean;
+  label?: string;
+  color?: string;
+}
+
+async function add(name: string, o: AddOptions): Promise<void> {
+  const input: EnvironmentInput = {
+    name,
+    provider: o.provider,
+    baseUrl: o.url,
+    variables: o.var ?? {},
+    variableNames: applyVarNames({}, o.varName),
+  };
+  if (o.production !== undefined) input.production = o.production;
+  if (o.label !== undefined) input.label = o.label;
+  if (o.color !== undefined) input.color = o.color;
+  const anonKey = await secretFromArg(o.anonKey, 'Anon key');
+  const apiKey = await secretFromArg(o.apiKey, 'API key');
+  if (anonKey !== undefined) input.anonKey = anonKey;
+  if (apiKey !== undefined) input.apiKey = apiKey;
+  const env = await getCore().envs.add(input);
+  out(`Added environment ${describe(env)}`);
+  if (env.production) out('It is marked production: exporting its secrets needs --yes (change with: env edit --no-production)');
+}
+
+interface EditOptions {
+  name?: string;
+  url?: string;
+  anonKey?: string;
+  apiKey?: string;
+  removeApiKey?: boolean;
+  var?: Record<string, string>;
+  unsetVar?: string[];
+  varName?: Record<string, string>;
+  production?: boolean;
+  label?: string;
+  color?: string;
+}
+
+async function edit(ref: string, o: EditOptions, cmd: Command): Promise<void> {
+  const core = getCore();
+  const current = await core.envs.resolve(ref);
+  if (o.apiKey !== undefined && o.removeApiKey) cmd.error('error: --api-key and --remove-api-key cannot be used together', { exitCode: 2 });
+  const patch: Partial<EnvironmentInput> = {};
+  if (o.name !== undefined) patch.name = o.name;
+  if (o.url !== undefined) patch.baseUrl = o.url;
+  if (o.production !== undefined) patch.production = o.production;
+  if (o.label !== undefined) patch.label = o.label;
+  if (o.color !== undefined) patch.color = o.color;
+  if (o.var || o.unsetVar) {
+    const variables = { ...current.variables, ...o.var };
+    for (const k of o.unsetVar ?? []) delete variables[k];
+    patch.variables = variables;
+  }
+  if (o.varName) patch.variableNames = applyVarNames(current.variableNames, o.varName);
+  const anonKey = await secretFromArg(o.anonKey, 'Anon key');
+  const apiKey = await secretFromArg(o.apiKey, 'API key');
+  if (anonKey !== undefined) patch.anonKey = anonKey;
+  if (apiKey !== undefined) patch.apiKey = apiKey;
+  if (o.removeApiKey) patch.apiKey = null;
+  if (Object.keys(patch).length === 0) cmd.error('error: nothing to change: give at least one option', { exitCode: 2 });
+  const env = await core.envs.update(current.id, patch);
+  out(`Updated environment ${describe(env)}`);
+}
+
+async function list(o: { json?: boolean }): Promise<void> {
+  const cfg = await getCore().config.read();
+  const activeEmail = (env: Environment): string | undefined =>
+    cfg.identities.find((i) => i.id === cfg.activeIdentity[env.id])?.email;
+  if (o.json) {
+    const doc = cfg.environments.map((e) => ({
+      name: e.name,
+      provider: e.provider,
+      url: e.baseUrl,
+      production: e.production,
+      label: e.label ?? null,
+      identities: cfg.identities.filter((i) => i.envId === e.id).map((i) => i.email),
+      activeIdentity: activeEmail(e) ?? null,
+    }));
+    out(JSON.stringify(doc, null, 2));
+    return;
+  }
+  if (cfg.environments.length === 0) {
+    out('No environments yet. Add one with "tokendesk env add", or try the demo: "tokendesk demo-server" then "tokendesk demo-setup".');
+    return;
+  }
+  const rows = cfg.environments.map((e) => [
+    e.name,
+    e.provider,
+    e.baseUrl,
+    activeEmail(e) ?? '-',
+    e.production ? 'production' : '',
+  ]);
+  out(table([['NAME', 'PROVIDER', 'URL', 'ACTIVE IDENTITY', ''], ...rows]));
+}
+
+/** Left-aligned columns, two spaces apart. */
+export function table(rows: string[][]): string {
+  const widths: number[] = [];
+  for (const r of rows) r.forEach((c, i) => (widths[i] = Math.max(widths[i] ?? 0, c.length)));
+  return rows.map((r) => r.map((c, i) => (i === r.length - 1 ? c : c.padEnd(widths[i] ?? 0))).join('  ').trimEnd()).join('\n');
+}
+
+async function show(ref: string, o: { json?: boolean }): Promise<void> {
+  const core = getCore();
+  const { variableName } = await import('../../core/exports/index.js');
+  const env = await core.envs.resolve(ref);
+  const cfg = await core.config.read();
+  const [anon, api] = await Promise.all([core.secrets.get(secretKeys.anonKey(env.id)), core.secrets.get(secretKeys.apiKey(env.id))]);
+  // The roles each provider exports (exports/model.ts): Supabase has no tenant account, the session API no anon or refresh token.
+  const roles = ROLES.filter((r) => (env.provider === 'supabase' ? r !== 'account_id' : r !== 'anon_key' && r !== 'refresh_token'));
+  const names = Object.fromEntries(roles.map((r) => [r, variableName(env, r)]));
+  const identities = cfg.identities.filter((i) => i.envId === env.id);
+  const doc = {
+    name: env.name,
+    provider: env.provider,
+    url: env.baseUrl,
+    production: env.production,
+    label: env.label ?? null,
+    color: env.color,
+    // Whether each key is stored, never its value.
+    secrets: { anonKey: anon !== undefined, apiKey: api !== undefined },
+    variables: env.variables,
+    exportedNames: names,
+    identities: identities.map((i) => ({ email: i.email, active: cfg.activeIdentity[env.id] === i.id })),
+  };
+  if (o.json) return out(JSON.stringify(doc, null, 2));
+  const lines = [
+    `${env.name}${env.production ? '  [production]' : ''}`,
+    `  provider:   ${env.provider}`,
+    `  url:        ${env.baseUrl}`,
+    ...(env.label ? [`  label:      ${env.label}`] : []),
+    ...(env.provider === 'supabase' ? [`  anon key:   ${anon ? 'stored in the keychain' : 'missing'}`] : []),
+    `  API key:    ${api ? 'stored in the keychain' : 'none'}`,
+    `  variables:  ${Object.keys(env.variables).length ? Object.entries(env.variables).map(([k, v]) => `${k}=${v}`).join(', ') : 'none'}`,
+    `  exported as: ${Object.entries(names).map(([r, n]) => (r === n ? n : `${r}→${n}`)).join(', ')}`,
+    `  identities: ${identities.length ? identities.map((i) => `${i.email}${cfg.activeIdentity[env.id] === i.id ? ' (active)' : ''}`).join(', ') : 'none'}`,
+  ];
+  out(lines.join('\n'));
+}
+
+async function remove(ref: string): Promise<void> {
+  const core = getCore();
+  const cfg = await core.config.read();
+  const env = await core.envs.remove(ref);
+  const n = cfg.identities.filter((i) => i.envId === env.id).length;
+  out(`Removed environment "${env.name}"${n ? ` and its ${n} ${n === 1 ? 'identity' : 'identities'} (their secrets were deleted from the keychain)` : ''}`);
+}
+
+const secretHelp = ' (use - to type it at a prompt or pipe it on stdin, keeping it out of your shell history)';
+
+export function registerEnv(program: Command): void {
+  const env = program.command('env')
+    .summary('add, list, show, edit, remove environments')
+    .description('add, list, show, edit and remove environments');
+
+  env
+    .command('add')
+    .summary('add an environment (keys go to the keychain)')
+    .description('add an environment; its anon key and API key go to the OS keychain')
+    .argument('<name>', 'a name such as staging or production')
+    .addOption(providerOption())
+    .requiredOption('--url <url>', 'base URL (Supabase project URL, or the session API root)')
+    .option('--anon-key <key>', `Supabase anon key, required for supabase${secretHelp}`)
+    .option('--api-key <key>', `X-API-Key value, if the API uses one${secretHelp}`)
+    .option('--var <KEY=VALUE>', 'extra exported variable, e.g. organization_id=… (repeatable)', pairCollector('--var'))
+    .option('--var-name <ROLE=NAME>', `rename an exported variable; ROLE is ${ROLES.join(', ')} (repeatable)`, varNameCollector)
+    .option('--production', 'mark as production (default: guessed from the name/host)')
+    .option('--no-production', 'mark as not production')
+    .option('--label <text>', 'short label shown in the app')
+    .option('--color <#rrggbb>', 'colour shown in the app')
+    .addHelpText(
+      'after',
+      '\nExamples:\n  tokendesk env add staging --provider supabase --url https://abc.supabase.co --anon-key - --var organization_id=42\n  tokendesk env add local --provider session --url http://localhost:3000',
+    )
+    .action(add);
+
+  env.command('list').alias('ls').description('list environments').addOption(jsonOption()).action(list);
+
+  env.command('show')
+    .summary('show one environment (never a secret value)').description('show one environment (which secrets are stored, never their values)').argument('<name>').addOption(jsonOption()).action(show);
+
+  env
+    .command('edit')
+    .description('change an environment: name, URL, keys, variables')
+    .argument('<name>', 'the environment to change')
+    .option('--name <new-name>', 'rename it')
+    .option('--url <url>', 'new base URL')
+    .option('--anon-key <key>', `new anon key${secretHelp}`)
+    .option('--api-key <key>', `new X-API-Key${secretHelp}`)
+    .option('--remove-api-key', 'delete the stored X-API-Key')
+    .option('--var <KEY=VALUE>', 'set an extra variable (repeatable)', pairCollector('--var'))
+    .option('--unset-var <KEY>', 'remove an extra variable (repeatable)', collect)
+    .option('--var-name <ROLE=NAME>', 'rename an exported variable; ROLE= restores the default (repeatable)', varNameCollector)
+    .option('--production', 'mark as production')
+    .option('--no-production', 'mark as not production')
+    .option('--label <text>', 'short label shown in the app')
+    .option('--color <#rrggbb>', 'colour shown in the app')
+    .action(edit);
+
+  env
+    .command('remove')
+    .summary('remove an environment and all its secrets')
+    .alias('rm')
+    .description('remove an environment, its identities and all their secrets')
+    .argument('<name>')
+    .action(remove);
+}

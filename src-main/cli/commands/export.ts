@@ -1,0 +1,106 @@
+import { randomBytes } from 'node:crypto';
+import { chmod, rename, rm, writeFile } from 'node:fs/promises';
+import { basename, dirname, join } from 'node:path';
+import { Option, type Command } from 'commander';
+import { TokenDeskError } from '../../core/errors.js';
+import type { FreshToken } from '../../core/sessions/manager.js';
+import { getCore } from '../context.js';
+import { exportInput, freshToken } from '../fresh.js';
+import { info, warn } from '../output.js';
+import { emailOption, envOption } from './common.js';
+
+interface ExportOptions {
+  env: string;
+  email?: string;
+  format: 'postman' | 'curl' | 'dotenv' | 'json';
+  secrets: boolean;
+  output?: string;
+  yes?: boolean;
+  path?: string;
+  method?: string;
+}
+
+/** Written beside the target then renamed: the file never exists with looser permissions or half-written. */
+async function writePrivateFile(file: string, text: string): Promise<void> {
+  const tmp = join(dirname(file), `.${basename(file)}.${randomBytes(6).toString('hex')}.tmp`);
+  try {
+    await writeFile(tmp, text, { mode: 0o600, flag: 'wx' });
+    await chmod(tmp, 0o600); // the umask cannot widen it, but be explicit
+    await rename(tmp, file);
+  } catch (e) {
+    await rm(tmp, { force: true }).catch(() => undefined);
+    const code = (e as NodeJS.ErrnoException).code ?? 'I/O error';
+    throw new TokenDeskError('invalid_input', `Cannot write ${file} (${code})`, { cause: e });
+  }
+}
+
+/** The session to export; without --email a signed-out environment still exports its URL, keys and variables. */
+async function sessionFor(o: ExportOptions): Promise<Partial<FreshToken> & Pick<FreshToken, 'env'>> {
+  const core = getCore();
+  const env = await core.envs.resolve(o.env);
+  // Without secrets there is nothing to renew: do not touch the session at all.
+  if (!o.secrets) return { env };
+  try {
+    return await freshToken(env.id, o.email);
+  } catch (e) {
+    if (o.email === undefined && e instanceof TokenDeskError && e.code === 'not_signed_in') {
+      warn(`nobody is signed in to "${env.name}": the token variables are empty`);
+      return { env };
+    }
+    throw e;
+  }
+}
+
+async function runExport(o: ExportOptions): Promise<void> {
+  const env = await getCore().envs.resolve(o.env);
+  if (env.production && o.secrets && !o.yes) {
+    throw new TokenDeskError(
+      'invalid_input',
+      `"${env.name}" is a production environment: exporting its secrets needs --yes (or use --no-secrets for a shareable file)`,
+    );
+  }
+  const { renderExport } = await import('../../core/exports/index.js');
+  const input = await exportInput(await sessionFor(o));
+  const text = renderExport(o.format, input, {
+    includeSecrets: o.secrets,
+    ...(o.path !== undefined && { path: o.path }),
+    ...(o.method !== undefined && { method: o.method }),
+  });
+  const body = text.endsWith('\n') ? text : `${text}\n`;
+  if (o.output === undefined || o.output === '-') {
+    process.stdout.write(body);
+    return;
+  }
+  await writePrivateFile(o.output, body);
+  info(`Wrote ${o.format} export of "${env.name}" to ${o.output} (mode 600${o.secrets ? ', contains secrets' : ', secrets blanked'})`);
+}
+
+export function registerExport(program: Command): void {
+  program
+    .command('export')
+    .summary('export as postman, curl, dotenv or json')
+    .description('export the environment as a Postman environment, a curl command, a .env file or JSON')
+    .addOption(envOption())
+    .addOption(emailOption())
+    .addOption(new Option('-f, --format <format>', 'output format').choices(['postman', 'curl', 'dotenv', 'json']).makeOptionMandatory())
+    .option('--no-secrets', 'blank every secret value (keys kept), for a file you can share')
+    .option('-o, --output <file>', 'write to FILE (mode 600) instead of stdout')
+    .option('-y, --yes', 'allow exporting the secrets of a production environment')
+    .option('--path <path>', 'curl: request path (default: the "who am I" endpoint)')
+    .option('--method <method>', 'curl: HTTP method (default GET)')
+    .addHelpText(
+      'after',
+      [
+        '',
+        'The token is renewed first when it is about to expire. Postman files type secrets as "secret";',
+        'variable names follow the environment (url, anon_key, api_key, user_jwt_token, refresh_token, … for',
+        'Supabase; url, token, account_id for the session API; rename them with env edit --var-name).',
+        'Exporting the secrets of a production environment is refused unless --yes is given.',
+        '',
+        'Examples:',
+        '  tokendesk export --env staging --format postman -o staging.postman_environment.json',
+        '  tokendesk export --env staging --format dotenv --no-secrets > .env.example',
+      ].join('\n'),
+    )
+    .action(runExport);
+}

@@ -1,0 +1,117 @@
+import type { Command } from 'commander';
+import type { Config, Environment, Identity } from '../../core/config/schema.js';
+import { findEnvironment } from '../../core/environments/service.js';
+import type { StoredSession } from '../../core/providers/types.js';
+import { secretKeys } from '../../core/secrets/types.js';
+import { decodeSession } from '../../core/sessions/session-codec.js';
+import { getCore } from '../context.js';
+import { localTime, out, relativeTime } from '../output.js';
+import { jsonOption } from './common.js';
+
+/** What status shows about an identity. Built field by field from the profile: never a token or a key. */
+interface IdentityStatus {
+  email: string;
+  displayName: string | null;
+  userId: string | null;
+  active: boolean;
+  signedIn: boolean;
+  expiresAt: string | null;
+  expiresInSeconds: number | null;
+  renewal: 'refresh-token' | 'remembered-password' | 'none';
+  accounts: { id: string; name: string; primary: boolean; active: boolean }[];
+  roles: string[];
+  permissions: string[];
+  permissionsFromRoles: string[];
+  lastError: string | null;
+}
+
+interface EnvStatus {
+  name: string;
+  provider: Environment['provider'];
+  url: string;
+  production: boolean;
+  identities: IdentityStatus[];
+}
+
+function identityStatus(env: Environment, identity: Identity, active: boolean, s: StoredSession | undefined, now: number): IdentityStatus {
+  const live = s !== undefined && s.expiresAt > now;
+  return {
+    email: identity.email,
+    displayName: identity.displayName ?? null,
+    userId: identity.userId ?? null,
+    active,
+    signedIn: live,
+    expiresAt: s ? new Date(s.expiresAt).toISOString() : null,
+    expiresInSeconds: s ? Math.round((s.expiresAt - now) / 1000) : null,
+    renewal: s?.refreshToken ? 'refresh-token' : identity.rememberPassword ? 'remembered-password' : 'none',
+    accounts: (s?.profile.accounts ?? []).map((a) => ({ id: a.id, name: a.name, primary: a.primary, active: a.id === identity.activeAccountId })),
+    roles: [...(s?.profile.roles ?? [])],
+    permissions: [...(s?.profile.permissions ?? [])],
+    permissionsFromRoles: [...(s?.profile.permissionsFromRoles ?? [])],
+    lastError: identity.lastError?.message ?? (s && !live ? `expired ${relativeTime(s.expiresAt, now)}` : null),
+  };
+}
+
+export function buildStatus(cfg: Config, sessions: Map<string, string>, envs: Environment[], now = Date.now()): EnvStatus[] {
+  return envs.map((env) => ({
+    name: env.name,
+    provider: env.provider,
+    url: env.baseUrl,
+    production: env.production,
+    identities: cfg.identities
+      .filter((i) => i.envId === env.id)
+      .map((i) => identityStatus(env, i, cfg.activeIdentity[env.id] === i.id, decodeSession(sessions.get(secretKeys.session(i.id))), now)),
+  }));
+}
+
+const MAX_LISTED = 12;
+function listed(items: string[]): string {
+  if (items.length === 0) return 'none';
+  const shown = items.slice(0, MAX_LISTED).join(', ');
+  return items.length > MAX_LISTED ? `${shown} … and ${items.length - MAX_LISTED} more (see --json)` : shown;
+}
+
+function render(doc: EnvStatus[], now: number): string {
+  const lines: string[] = [];
+  for (const env of doc) {
+    lines.push(`${env.name}  (${env.provider}, ${env.url})${env.production ? '  [production]' : ''}`);
+    if (env.identities.length === 0) lines.push('    nobody signed in');
+    for (const i of env.identities) {
+      const who = i.displayName ? `${i.email} (${i.displayName})` : i.email;
+      const state = i.signedIn
+        ? `signed in, token valid until ${localTime(Date.parse(i.expiresAt!))} (${relativeTime(Date.parse(i.expiresAt!), now)})`
+        : `signed out${i.lastError ? `: ${i.lastError}` : ''}`;
+      lines.push(`  ${i.active ? '*' : ' '} ${who}  ${state}`);
+      if (!i.signedIn) continue;
+      lines.push(`      renewal:     ${i.renewal === 'refresh-token' ? 'automatic (refresh token)' : i.renewal === 'remembered-password' ? 'automatic (remembered password)' : 'none: sign in again when it expires'}`);
+      if (i.accounts.length) {
+        lines.push(`      accounts:    ${i.accounts.map((a) => `${a.active ? '*' : ''}${a.id} ${a.name}${a.primary ? ' (primary)' : ''}`).join(', ')}`);
+      }
+      lines.push(`      roles:       ${listed(i.roles)}`);
+      if (i.permissions.length) lines.push(`      permissions: ${listed(i.permissions)}`);
+    }
+  }
+  return lines.join('\n');
+}
+
+async function status(o: { env?: string; json?: boolean }): Promise<void> {
+  const core = getCore();
+  const cfg = await core.config.read();
+  const envs = o.env ? [findEnvironment(cfg, o.env)] : cfg.environments;
+  // One keychain round trip for every identity, however many there are.
+  const secrets = cfg.identities.length ? await core.secrets.loadAll() : new Map<string, string>();
+  const now = Date.now();
+  const doc = buildStatus(cfg, secrets, envs, now);
+  if (o.json) return out(JSON.stringify({ environments: doc }, null, 2));
+  out(doc.length ? render(doc, now) : 'No environments yet. Add one with "tokendesk env add", or try "tokendesk demo-setup".');
+}
+
+export function registerStatus(program: Command): void {
+  program
+    .command('status')
+    .summary('who is signed in where, until when')
+    .description('environments, identities (* = active), expiry, accounts, roles and permissions; never a secret')
+    .option('-e, --env <name>', 'only this environment')
+    .addOption(jsonOption())
+    .action(status);
+}

@@ -1,0 +1,55 @@
+import type { Command } from 'commander';
+import { TokenDeskError } from '../../core/errors.js';
+import { getCore, resolveTarget } from '../context.js';
+import { out } from '../output.js';
+import { emailOption, envOption, jsonOption } from './common.js';
+
+async function switchIdentity(o: { env: string; email: string }): Promise<void> {
+  const core = getCore();
+  const env = await core.envs.resolve(o.env);
+  const identity = await core.sessions.switchIdentity(env.id, o.email);
+  out(`Active identity in "${env.name}": ${identity.email}`);
+}
+
+/** Lists the tenant accounts of the identity, or makes one active (by id or by name). */
+async function account(accountRef: string | undefined, o: { env: string; email?: string; json?: boolean }): Promise<void> {
+  const core = getCore();
+  const { env, identity } = await resolveTarget(o.env, o.email);
+  const session = await core.sessions.readSession(identity.id);
+  if (!session) throw new TokenDeskError('not_signed_in', `${identity.email} is not signed in to "${env.name}": sign in first`);
+  const accounts = session.profile.accounts;
+  if (accounts.length === 0) {
+    throw new TokenDeskError('not_found', `${identity.email} has no tenant accounts${env.provider === 'supabase' ? ' (Supabase identities have none)' : ''}`);
+  }
+  if (accountRef === undefined) {
+    const rows = accounts.map((a) => ({ id: a.id, name: a.name, primary: a.primary, active: a.id === identity.activeAccountId }));
+    if (o.json) return out(JSON.stringify(rows, null, 2));
+    out(rows.map((a) => `${a.active ? '*' : ' '} ${a.id}  ${a.name}${a.primary ? '  (primary)' : ''}`).join('\n'));
+    return;
+  }
+  const byName = accounts.filter((a) => a.name.toLowerCase() === accountRef.toLowerCase());
+  const id = accounts.some((a) => a.id === accountRef) ? accountRef : byName.length === 1 ? byName[0]!.id : accountRef;
+  const updated = await core.sessions.setActiveAccount(env.id, id, identity.email);
+  const chosen = accounts.find((a) => a.id === updated.activeAccountId);
+  out(`Active account of ${identity.email} in "${env.name}": ${chosen ? `${chosen.id} (${chosen.name})` : id}`);
+}
+
+export function registerSwitch(program: Command): void {
+  program
+    .command('switch')
+    .summary('change the active identity')
+    .description("make another signed-in identity the environment's active one")
+    .addOption(envOption())
+    .addOption(emailOption('identity to make active').makeOptionMandatory())
+    .action(switchIdentity);
+
+  program
+    .command('account')
+    .summary('list tenant accounts, or make one active')
+    .description('list the tenant accounts of the identity, or make one active')
+    .argument('[account]', 'account id (or name) to make active')
+    .addOption(envOption())
+    .addOption(emailOption())
+    .addOption(jsonOption())
+    .action(account);
+}

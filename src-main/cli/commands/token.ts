@@ -1,0 +1,42 @@
+import type { Command } from 'commander';
+import { authHeaders } from '../../core/exports/headers.js';
+import { exportInput, freshToken } from '../fresh.js';
+import { out } from '../output.js';
+import { emailOption, envOption } from './common.js';
+
+interface TargetOptions {
+  env: string;
+  email?: string;
+}
+
+/** Only the token on stdout, so `$(tokendesk token --env staging)` works; warnings go to stderr. */
+async function token(o: TargetOptions): Promise<void> {
+  const fresh = await freshToken(o.env, o.email);
+  out(fresh.session.accessToken);
+}
+
+async function header(o: TargetOptions): Promise<void> {
+  const fresh = await freshToken(o.env, o.email);
+  const headers = authHeaders(await exportInput(fresh));
+  out(headers.map((h) => `${h.name}: ${h.value}`).join('\n'));
+}
+
+export function registerToken(program: Command): void {
+  program
+    .command('token')
+    .summary('print only the access token (kept fresh)')
+    .description('print the access token (renewed first when it is about to expire), and nothing else')
+    .addOption(envOption())
+    .addOption(emailOption())
+    .addHelpText('after', '\nExample:\n  curl -H "Authorization: Bearer $(tokendesk token --env staging)" https://api.example.com/me')
+    .action(token);
+
+  program
+    .command('header')
+    .summary("print a request's auth header lines")
+    .description('print the header lines a request needs (apikey, Authorization, X-API-Key), one per line')
+    .addOption(envOption())
+    .addOption(emailOption())
+    .addHelpText('after', '\nExample (bash; curl reads header lines from a file with -H @file):\n  curl -H @<(tokendesk header --env staging) https://api.example.com/me')
+    .action(header);
+}

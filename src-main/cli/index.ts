@@ -1,0 +1,67 @@
+import { Command, CommanderError } from 'commander';
+import { version } from '../../package.json';
+import { registerDemo } from './commands/demo.js';
+import { registerEnv } from './commands/env.js';
+import { registerExec } from './commands/exec.js';
+import { registerExport } from './commands/export.js';
+import { registerImport } from './commands/import.js';
+import { registerLogin } from './commands/login.js';
+import { registerStatus } from './commands/status.js';
+import { registerSwitch } from './commands/switch.js';
+import { registerToken } from './commands/token.js';
+import { EXIT, PROGRAM, reportError } from './output.js';
+
+const FOOTER = `
+Environment variables:
+  TOKENDESK_HOME   configuration folder (and its own keychain entries); shared with the desktop app
+  TOKENDESK_ENV    default for --env
+  TOKENDESK_DEBUG  print details of unexpected errors
+
+Exit status: 0 success, 1 error, 2 bad usage, 4 sign-in needed (nobody signed in or session ended),
+exec: the command's own status.
+
+Secrets live in the OS keychain. Only token, header, export and exec's command ever see them.`;
+
+export function buildProgram(): Command {
+  const program = new Command(PROGRAM)
+    .description('TokenDesk: sign in, keep sessions fresh, and hand out tokens, headers and exports from the terminal')
+    .version(version, '-V, --version')
+    .enablePositionalOptions()
+    // Set before the subcommands exist, so every one of them inherits these.
+    .exitOverride()
+    .showHelpAfterError(true)
+    .configureOutput({ outputError: (text, write) => write(text.replace(/^error: /, `${PROGRAM}: `)) })
+    .addHelpText('after', FOOTER);
+
+  registerEnv(program);
+  registerLogin(program);
+  registerSwitch(program);
+  registerStatus(program);
+  registerToken(program);
+  registerExport(program);
+  registerExec(program);
+  registerImport(program);
+  registerDemo(program);
+  return program;
+}
+
+/** Exit status for a commander exit: help and version are successes, anything else is bad usage. */
+function commanderStatus(e: CommanderError): number {
+  if (e.code === 'commander.helpDisplayed' || e.code === 'commander.version') return EXIT.ok;
+  return EXIT.usage;
+}
+
+async function main(argv: string[]): Promise<void> {
+  // `tokendesk status | head` closes our stdout early: that is not an error.
+  process.stdout.on('error', (e: NodeJS.ErrnoException) => {
+    if (e.code === 'EPIPE') process.exit(process.exitCode ?? 0);
+    throw e;
+  });
+  try {
+    await buildProgram().parseAsync(argv);
+  } catch (e) {
+    process.exitCode = e instanceof CommanderError ? commanderStatus(e) : reportError(e);
+  }
+}
+
+await main(process.argv);

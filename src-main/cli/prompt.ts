@@ -1,0 +1,93 @@
+import { TokenDeskError } from '../core/errors.js';
+import { CancelledError } from './output.js';
+
+/**
+ * The password, never from an argument (shell history, `ps`): a hidden prompt on a terminal,
+ * otherwise the first line of standard input (`printf '%s\n' "$PW" | tokendesk login …`).
+ */
+export async function readPassword(prompt: string, opts: { confirm?: boolean } = {}): Promise<string> {
+  const stdin = process.stdin;
+  if (!stdin.isTTY) return readFirstLine(stdin);
+  const first = await readHidden(prompt);
+  if (opts.confirm) {
+    const again = await readHidden('Repeat the password: ');
+    if (again !== first) throw new TokenDeskError('invalid_input', 'The two passwords differ');
+  }
+  return first;
+}
+
+/** A secret option given as `-`: read like a password, so it stays out of argv and shell history. */
+export async function secretFromArg(value: string | undefined, what: string): Promise<string | undefined> {
+  if (value !== '-') return value;
+  return readPassword(`${what}: `);
+}
+
+/** Reads up to the first newline and stops, leaving the rest of stdin unread. */
+export function readFirstLine(stream: NodeJS.ReadStream): Promise<string> {
+  return new Promise((resolve, reject) => {
+    let buf = '';
+    let done = false;
+    const finish = (err?: Error): void => {
+      if (done) return;
+      done = true;
+      stream.off('data', onData);
+      stream.off('end', onEnd);
+      stream.off('error', onError);
+      stream.pause();
+      // Release the handle so a pipe that stays open does not keep the process alive.
+      if (typeof (stream as { unref?: () => void }).unref === 'function') (stream as { unref: () => void }).unref();
+      if (err) return reject(err);
+      const line = buf.split('\n')[0]?.replace(/\r$/, '') ?? '';
+      if (line === '') reject(new TokenDeskError('invalid_input', 'No password on standard input (the first line was empty)'));
+      else resolve(line);
+    };
+    const onData = (chunk: Buffer | string): void => {
+      buf += chunk.toString();
+      if (buf.includes('\n')) finish();
+    };
+    const onEnd = (): void => finish();
+    const onError = (): void => finish(new TokenDeskError('invalid_input', 'Could not read the password from standard input'));
+    stream.setEncoding('utf8');
+    stream.on('data', onData);
+    stream.once('end', onEnd);
+    stream.once('error', onError);
+    stream.resume();
+  });
+}
+
+/** A no-echo prompt in raw mode: Enter ends, Backspace and Ctrl-U edit, Ctrl-C / Ctrl-D (on empty) cancel. */
+function readHidden(prompt: string): Promise<string> {
+  const stdin = process.stdin;
+  process.stderr.write(prompt);
+  return new Promise((resolve, reject) => {
+    let value = '';
+    const wasRaw = stdin.isRaw;
+    stdin.setRawMode(true);
+    stdin.setEncoding('utf8');
+    const finish = (err?: Error): void => {
+      stdin.off('data', onData);
+      stdin.setRawMode(wasRaw);
+      stdin.pause();
+      process.stderr.write('\n');
+      if (err) reject(err);
+      else resolve(value);
+    };
+    const onData = (chunk: string): void => {
+      for (const ch of chunk) {
+        // Arrow keys and other escape sequences arrive whole in one chunk: drop them.
+        if (ch === '\u001b') break;
+        if (ch === '\r' || ch === '\n') return finish();
+        if (ch === '\u0003') return finish(new CancelledError('cancelled'));
+        if (ch === '\u0004') {
+          if (value === '') return finish(new CancelledError('cancelled'));
+          continue;
+        }
+        if (ch === '\u007f' || ch === '\b') value = [...value].slice(0, -1).join('');
+        else if (ch === '\u0015') value = '';
+        else if (ch >= ' ') value += ch;
+      }
+    };
+    stdin.on('data', onData);
+    stdin.resume();
+  });
+}

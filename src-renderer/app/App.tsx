@@ -1,0 +1,115 @@
+import { useEffect } from 'react';
+import { Sidebar } from '../environments/Sidebar.js';
+import { ImportHost } from '../import/ImportControls.js';
+import { modKey } from '../lib/format.js';
+import { CommandPalette } from '../palette/CommandPalette.js';
+import { selectedEnv, useDesk } from '../store.js';
+import { Button } from '../ui/Button.js';
+import { cx } from '../ui/cx.js';
+import { ErrorBoundary } from '../ui/ErrorBoundary.js';
+import { SearchIcon } from '../ui/icons.js';
+import { ToastRegion } from '../ui/Toast.js';
+import { Welcome } from '../welcome/Welcome.js';
+import { Dialogs } from './Dialogs.js';
+import { EnvironmentView } from './EnvironmentView.js';
+import { useAppEvents } from './useAppEvents.js';
+import { useShortcuts } from './useShortcuts.js';
+
+function Banners() {
+  const keychain = useDesk((s) => s.app?.keychain);
+  const configError = useDesk((s) => s.app?.configError);
+  return (
+    <>
+      {keychain && !keychain.ok ? (
+        <div className="banner banner-danger" role="alert">
+          <strong>{keychain.code === 'keychain_locked' ? 'Keychain is locked' : 'Keychain unavailable'}:</strong> {keychain.message} Nothing will be stored until it is fixed — TokenDesk never falls back to a plain file.
+        </div>
+      ) : null}
+      {configError ? (
+        <div className="banner" role="alert">
+          <strong>Your configuration could not be read.</strong> {configError}
+        </div>
+      ) : null}
+    </>
+  );
+}
+
+function TopBar() {
+  const setPalette = useDesk((s) => s.setPalette);
+  const env = useDesk(selectedEnv);
+  return (
+    <header className="topbar">
+      <span className="brand">
+        <span className="logo small" aria-hidden="true">
+          TD
+        </span>
+        TokenDesk
+      </span>
+      {env?.production ? (
+        <span className="prod-band" role="status">
+          PRODUCTION · {env.name}<span className="prod-band-more"> — tokens here act on real data</span>
+        </span>
+      ) : (
+        <span className="spacer" />
+      )}
+      <button type="button" className="palette-trigger" onClick={() => setPalette(true)} aria-label="Open command palette" aria-keyshortcuts="Control+K Meta+K">
+        <SearchIcon />
+        <span>Jump to environment, identity, action…</span>
+        <kbd>{modKey}+K</kbd>
+      </button>
+    </header>
+  );
+}
+
+function Body() {
+  const app = useDesk((s) => s.app);
+  const env = useDesk(selectedEnv);
+  if (!app) return null;
+  if (app.environments.length === 0) return <Welcome />;
+  return (
+    <div className="layout">
+      <Sidebar />
+      {env ? <EnvironmentView env={env} /> : <main className="env-view muted">Choose an environment.</main>}
+    </div>
+  );
+}
+
+export function App() {
+  const app = useDesk((s) => s.app);
+  const loadError = useDesk((s) => s.loadError);
+  const refresh = useDesk((s) => s.refresh);
+  const production = useDesk((s) => Boolean(selectedEnv(s)?.production));
+  useAppEvents();
+  useShortcuts();
+  useEffect(() => {
+    void refresh();
+  }, [refresh]);
+
+  return (
+    <div className={cx('app', production && 'app-prod')}>
+      <TopBar />
+      <Banners />
+      {app ? (
+        <ErrorBoundary area="main view">
+          <Body />
+        </ErrorBoundary>
+      ) : loadError ? (
+        <div className="crash" role="alert">
+          <h2>TokenDesk could not load its state</h2>
+          <p>{loadError}</p>
+          <Button variant="primary" onClick={() => void refresh()}>
+            Retry
+          </Button>
+        </div>
+      ) : (
+        <div className="loading" role="status">
+          <span className="spinner" aria-hidden="true" /> Loading…
+        </div>
+      )}
+      <Dialogs />
+      <CommandPalette />
+      <ImportHost />
+      <ToastRegion />
+    </div>
+  );
+}

@@ -1,0 +1,72 @@
+import { useState } from 'react';
+import { errorMessage } from '../api/types.js';
+import { EnvironmentForm } from '../environments/EnvironmentForm.js';
+import { ImportResultDialog } from '../import/ImportControls.js';
+import { useDesk } from '../store.js';
+import { Button } from '../ui/Button.js';
+import { Dialog } from '../ui/Dialog.js';
+import { InlineError } from '../ui/Field.js';
+
+function ConfirmDialog() {
+  const dialog = useDesk((s) => s.dialog);
+  const setDialog = useDesk((s) => s.setDialog);
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState<string>();
+  if (dialog?.kind !== 'confirm') return null;
+  return (
+    <Dialog title={dialog.title} onClose={() => setDialog(null)}>
+      <p>{dialog.body}</p>
+      <InlineError>{error}</InlineError>
+      <div className="form-actions">
+        <span className="spacer" />
+        <Button variant="ghost" onClick={() => setDialog(null)} data-autofocus>
+          Cancel
+        </Button>
+        <Button
+          variant={dialog.danger ? 'danger' : 'primary'}
+          busy={busy}
+          onClick={async () => {
+            setBusy(true);
+            try {
+              await dialog.onConfirm();
+              setDialog(null);
+            } catch (e) {
+              setError(errorMessage(e));
+            } finally {
+              setBusy(false);
+            }
+          }}
+        >
+          {dialog.confirmLabel}
+        </Button>
+      </div>
+    </Dialog>
+  );
+}
+
+export function Dialogs() {
+  const dialog = useDesk((s) => s.dialog);
+  const setDialog = useDesk((s) => s.setDialog);
+  const editing = useDesk((s) => (s.dialog?.kind === 'edit-env' ? s.app?.environments.find((e) => e.id === (s.dialog as { envId: string }).envId) : undefined));
+  const close = () => setDialog(null);
+  if (dialog?.kind === 'add-env') {
+    return (
+      <Dialog title="Add environment" onClose={close} wide>
+        <EnvironmentForm onDone={close} />
+      </Dialog>
+    );
+  }
+  if (dialog?.kind === 'edit-env' && editing) {
+    return (
+      <Dialog title={`Edit ${editing.name}`} onClose={close} wide>
+        <EnvironmentForm env={editing} onDone={close} />
+      </Dialog>
+    );
+  }
+  return (
+    <>
+      <ConfirmDialog key={dialog?.kind === 'confirm' ? dialog.title : 'none'} />
+      <ImportResultDialog />
+    </>
+  );
+}

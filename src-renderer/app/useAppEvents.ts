@@ -1,0 +1,25 @@
+import { useEffect } from 'react';
+import { useDeskStore } from '../store.js';
+
+/** Re-reads the state on every AppEvent; failures that need attention also get a toast. */
+export function useAppEvents(): void {
+  const store = useDeskStore();
+  useEffect(() => {
+    const { api } = store.getState();
+    const off = api.onEvent((e) => {
+      const s = store.getState();
+      const who = (id: string) => s.app?.environments.flatMap((env) => env.identities).find((i) => i.id === id)?.email ?? 'an identity';
+      if (e.type === 'refresh-failed' && e.final) s.toast('error', `Could not renew ${who(e.identityId)}`, e.message);
+      if (e.type === 'session-expired') s.toast('error', `${who(e.identityId)} was signed out`, e.reason);
+      if (e.type === 'clipboard-cleared') s.toast('info', 'Clipboard cleared');
+      void s.refresh();
+    });
+    // A window that comes back from sleep re-reads the state and resyncs the clock.
+    const onVisible = () => document.visibilityState === 'visible' && void store.getState().refresh();
+    document.addEventListener('visibilitychange', onVisible);
+    return () => {
+      off();
+      document.removeEventListener('visibilitychange', onVisible);
+    };
+  }, [store]);
+}

@@ -1,0 +1,113 @@
+import { useEffect, useState } from 'react';
+import type { CopyItem } from '../../src-main/contract/api.js';
+import type { EnvironmentView, IdentityView } from '../../src-main/contract/types.js';
+import { modKey } from '../lib/format.js';
+import { useDesk, useDeskStore } from '../store.js';
+import { Button } from '../ui/Button.js';
+import { InlineError } from '../ui/Field.js';
+import { CopyIcon, DownloadIcon } from '../ui/icons.js';
+import { Section } from '../ui/Section.js';
+import { copyActions, variableAction } from './items.js';
+import { performCopy, performExport } from './perform.js';
+
+function useCopy(envId: string) {
+  const store = useDeskStore();
+  const [busy, setBusy] = useState<string>();
+  const [error, setError] = useState<string>();
+  async function copy(id: string, item: CopyItem): Promise<void> {
+    setBusy(id);
+    setError(await performCopy(store, envId, item));
+    setBusy(undefined);
+  }
+  return { busy, error, copy, setError };
+}
+
+function Variables({ env }: { env: EnvironmentView }) {
+  const vars = useDesk((s) => (s.variables.envId === env.id ? s.variables : undefined));
+  const { busy, error, copy } = useCopy(env.id);
+  if (!vars) return <p className="muted">Loading Postman variables…</p>;
+  if (vars.error) return <InlineError>{vars.error}</InlineError>;
+  if (vars.list.length === 0) return null;
+  return (
+    <details className="vars">
+      <summary>
+        Postman variables <span className="muted">({vars.list.length})</span>
+      </summary>
+      <ul>
+        {vars.list.map((v) => {
+          const a = variableAction(v);
+          return (
+            <li key={v.key} className="var">
+              <span className="mono var-key">{v.key}</span>
+              <span className="mono var-preview muted" title={v.secret ? 'Secret: masked here' : undefined}>
+                {v.preview}
+              </span>
+              <Button size="sm" variant="ghost" icon={<CopyIcon />} busy={busy === a.id} aria-label={a.label} onClick={() => void copy(a.id, a.item)}>
+                Copy
+              </Button>
+            </li>
+          );
+        })}
+      </ul>
+      <InlineError>{error}</InlineError>
+    </details>
+  );
+}
+
+export function CopyPanel({ env, identity }: { env: EnvironmentView; identity?: IdentityView }) {
+  const store = useDeskStore();
+  const loadVariables = useDesk((s) => s.loadVariables);
+  const { busy, error, copy, setError } = useCopy(env.id);
+  const [exporting, setExporting] = useState<boolean | undefined>();
+
+  useEffect(() => {
+    void loadVariables(env.id, true);
+  }, [loadVariables, env.id, env.activeIdentityId, identity?.expiresAt, identity?.activeAccountId]);
+
+  async function save(includeSecrets: boolean): Promise<void> {
+    const go = async () => {
+      setExporting(includeSecrets);
+      setError(await performExport(store, env.id, includeSecrets));
+      setExporting(undefined);
+    };
+    if (includeSecrets && env.production) {
+      store.getState().setDialog({
+        kind: 'confirm',
+        title: 'Save production secrets to a file?',
+        body: `The file will contain ${env.name}'s live token and keys in plain text. Keep it out of shared Postman workspaces and repositories.`,
+        confirmLabel: 'Save with secrets',
+        danger: true,
+        onConfirm: go,
+      });
+      return;
+    }
+    await go();
+  }
+
+  const actions = copyActions(env);
+  return (
+    <Section title="Copy" className="copy" actions={<span className="muted kbd-hint">{modKey}+Shift+C copies the Authorization header</span>}>
+      {identity ? (
+        <div className="copy-grid">
+          {actions.map((a, i) => (
+            <Button key={a.id} variant={i === 0 ? 'primary' : 'secondary'} icon={<CopyIcon />} busy={busy === a.id} aria-label={a.label} onClick={() => void copy(a.id, a.item)}>
+              {a.short}
+            </Button>
+          ))}
+        </div>
+      ) : (
+        <p className="muted">Sign in to copy headers and tokens. Variables without secrets can still be exported.</p>
+      )}
+      <InlineError>{error}</InlineError>
+      <Variables env={env} />
+      <div className="export-row">
+        <Button size="sm" icon={<DownloadIcon />} busy={exporting === false} onClick={() => void save(false)}>
+          Save Postman environment
+        </Button>
+        <Button size="sm" busy={exporting === true} onClick={() => void save(true)} title="The file will hold the token and keys in plain text">
+          Save with secrets
+        </Button>
+      </div>
+    </Section>
+  );
+}

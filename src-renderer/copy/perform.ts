@@ -1,0 +1,53 @@
+import type { CopyItem } from '../../src-main/contract/api.js';
+import { errorMessage } from '../api/types.js';
+import type { DeskStore } from '../store.js';
+import { downloadFile, writeClipboard } from './web-clipboard.js';
+
+export function copiedText(label: string, clearsInSeconds: number | null): { text: string; detail: string } {
+  return {
+    text: `Copied ${label}`,
+    detail: clearsInSeconds === null ? 'The clipboard is not cleared automatically' : clearsInSeconds > 0 ? `Clipboard clears in ${clearsInSeconds} s` : 'Clipboard is not cleared (disabled in settings)',
+  };
+}
+
+/**
+ * Asks the main process for the item; Electron writes the clipboard itself, the web shell gets the text
+ * back and writes it here. The toast says what, for whom, where, and when the clipboard clears.
+ * Returns the error message (for an inline error) or undefined.
+ */
+export async function performCopy(store: DeskStore, envId: string, item: CopyItem): Promise<string | undefined> {
+  const { api, toast } = store.getState();
+  try {
+    const r = await api.copy({ envId, item });
+    if (r.text !== undefined) {
+      await writeClipboard(r.text, r.clearsInSeconds, (cleared) => {
+        if (cleared) store.getState().toast('info', 'Clipboard cleared', `It held the ${r.label}`);
+      });
+    }
+    const { text, detail } = copiedText(r.label, r.clearsInSeconds);
+    toast('success', text, detail);
+    return undefined;
+  } catch (e) {
+    const msg = errorMessage(e);
+    toast('error', 'Nothing was copied', msg);
+    return msg;
+  }
+}
+
+export async function performExport(store: DeskStore, envId: string, includeSecrets: boolean): Promise<string | undefined> {
+  const { api, toast } = store.getState();
+  try {
+    const r = await api.saveExport({ envId, format: 'postman', includeSecrets });
+    if (r.fileName !== undefined && r.content !== undefined) {
+      downloadFile(r.fileName, r.content);
+      toast('success', `Downloaded ${r.fileName}`, includeSecrets ? 'It contains secrets: keep it out of shared workspaces' : 'Secrets were left out');
+    } else if (r.savedTo) {
+      toast('success', 'Saved Postman environment', r.savedTo);
+    }
+    return undefined;
+  } catch (e) {
+    const msg = errorMessage(e);
+    toast('error', 'The Postman environment was not saved', msg);
+    return msg;
+  }
+}

@@ -1,0 +1,178 @@
+import { useMemo, useState, type FormEvent } from 'react';
+import type { EnvironmentView, ProviderKind } from '../../src-main/contract/types.js';
+import { errorMessage } from '../api/types.js';
+import { environments, useDesk, useDeskStore } from '../store.js';
+import { Button } from '../ui/Button.js';
+import { Checkbox, Field, InlineError } from '../ui/Field.js';
+import { ColorPicker, ProviderPicker } from './pickers.js';
+import { PRESETS, type Preset } from './presets.js';
+import { looksLikeProduction, validateDraft, type EnvDraft } from './validate.js';
+
+function initialDraft(env?: EnvironmentView): EnvDraft {
+  return {
+    provider: env?.provider ?? 'supabase',
+    name: env?.name ?? '',
+    baseUrl: env?.baseUrl ?? '',
+    anonKey: '',
+    apiKey: '',
+    removeApiKey: false,
+    color: env?.color ?? '#2563eb',
+    label: env?.label ?? '',
+    production: env?.production ?? false,
+  };
+}
+
+type Touched = Partial<Record<keyof EnvDraft, boolean>>;
+
+/** Add or edit an environment, validated as you type; secrets go to the keychain, never shown back. */
+export function EnvironmentForm({ env, onDone }: { env?: EnvironmentView; onDone: () => void }) {
+  const store = useDeskStore();
+  const existing = useDesk(environments);
+  const [d, setD] = useState<EnvDraft>(() => initialDraft(env));
+  const [touched, setTouched] = useState<Touched>({});
+  const [submitted, setSubmitted] = useState(false);
+  const [productionTouched, setProductionTouched] = useState(Boolean(env));
+  const [preset, setPreset] = useState<Preset | undefined>();
+  const [busy, setBusy] = useState(false);
+  const [serverError, setServerError] = useState<string>();
+  const { errors, warnings } = useMemo(() => validateDraft(d, { editing: env, existing }), [d, env, existing]);
+  const show = (k: keyof EnvDraft) => (submitted || touched[k] ? errors[k as keyof typeof errors] : undefined);
+
+  function patch(p: Partial<EnvDraft>): void {
+    setServerError(undefined);
+    setD((cur) => {
+      const next = { ...cur, ...p };
+      if (!productionTouched && (p.name !== undefined || p.baseUrl !== undefined)) {
+        const prod = looksLikeProduction(next.name, next.baseUrl);
+        if (prod !== next.production) {
+          next.production = prod;
+          if (prod) next.color = '#d92d20';
+        }
+      }
+      return next;
+    });
+    setTouched((t) => ({ ...t, ...Object.fromEntries(Object.keys(p).map((k) => [k, true])) }));
+  }
+
+  function applyPreset(p: Preset): void {
+    setPreset(p);
+    const taken = existing.some((e) => e.name.toLowerCase() === p.name);
+    setD((cur) => ({ ...cur, name: taken ? `${p.name}-2` : p.name, baseUrl: p.baseUrl, color: p.color, production: Boolean(p.production) }));
+    setProductionTouched(true);
+  }
+
+  async function submit(e: FormEvent): Promise<void> {
+    e.preventDefault();
+    setSubmitted(true);
+    if (Object.keys(errors).length > 0) return;
+    setBusy(true);
+    setServerError(undefined);
+    const { api } = store.getState();
+    try {
+      const common = {
+        name: d.name.trim(),
+        baseUrl: d.baseUrl.trim(),
+        color: d.color,
+        production: d.production,
+        ...(d.label.trim() ? { label: d.label.trim() } : {}),
+        ...(d.anonKey.trim() ? { anonKey: d.anonKey.trim() } : {}),
+      };
+      let saved: EnvironmentView;
+      if (env) {
+        saved = await api.updateEnvironment({ id: env.id, patch: { ...common, ...(d.removeApiKey ? { apiKey: null } : d.apiKey.trim() ? { apiKey: d.apiKey.trim() } : {}) } });
+      } else {
+        saved = await api.addEnvironment({ ...common, provider: d.provider, ...(d.apiKey.trim() ? { apiKey: d.apiKey.trim() } : {}) });
+      }
+      await store.getState().refresh();
+      store.getState().select(saved.id);
+      store.getState().toast('success', env ? `Saved ${saved.name}` : `Added ${saved.name}`, env ? undefined : 'Sign in to get a token');
+      onDone();
+    } catch (err) {
+      setServerError(errorMessage(err));
+    } finally {
+      setBusy(false);
+    }
+  }
+
+  const anonHint = env?.hasAnonKey ? 'Stored in the OS keychain. Leave empty to keep it.' : 'Project Settings → API. Stored in the OS keychain, never in a file.';
+  const apiHint = env?.hasApiKey ? 'Stored in the OS keychain. Leave empty to keep it.' : 'Optional: sent as X-API-Key to endpoints that need it. Stored in the OS keychain.';
+
+  return (
+    <form className="form env-form" onSubmit={(e) => void submit(e)} noValidate>
+      {env ? null : (
+        <>
+          <ProviderPicker value={d.provider} onChange={(p: ProviderKind) => { setPreset(undefined); patch({ provider: p }); }} />
+          <div className="presets" role="group" aria-label="Presets">
+            <span className="presets-label">Start from</span>
+            {PRESETS[d.provider].map((p) => (
+              <button key={p.id} type="button" className={preset?.id === p.id ? 'chip chip-on' : 'chip'} aria-pressed={preset?.id === p.id} onClick={() => applyPreset(p)}>
+                {p.title}
+              </button>
+            ))}
+          </div>
+          {preset?.hint ? <p className="field-hint">{preset.hint}</p> : null}
+        </>
+      )}
+      <div className="form-grid">
+        <Field label="Name" value={d.name} onChange={(e) => patch({ name: e.target.value })} error={show('name')} placeholder="staging" autoComplete="off" data-autofocus />
+        <Field label="Base URL" value={d.baseUrl} onChange={(e) => patch({ baseUrl: e.target.value })} error={show('baseUrl')} hint={warnings.baseUrl} placeholder={d.provider === 'supabase' ? 'https://abcd.supabase.co' : 'https://api.example.com'} autoComplete="off" spellCheck={false} />
+      </div>
+      {d.provider === 'supabase' ? (
+        <Field label="Anon key" mono value={d.anonKey} onChange={(e) => patch({ anonKey: e.target.value })} error={show('anonKey')} hint={anonHint} placeholder={env?.hasAnonKey ? '•••••••• (stored)' : 'eyJhbGciOi… or sb_publishable_…'} autoComplete="off" spellCheck={false} />
+      ) : null}
+      <Field label="API key (X-API-Key)" mono value={d.apiKey} disabled={d.removeApiKey} onChange={(e) => patch({ apiKey: e.target.value })} error={show('apiKey')} hint={apiHint} placeholder={env?.hasApiKey ? '•••••••• (stored)' : 'optional'} autoComplete="off" spellCheck={false} />
+      {env?.hasApiKey ? <Checkbox label="Remove the stored API key" checked={d.removeApiKey} onChange={(v) => patch({ removeApiKey: v, apiKey: '' })} /> : null}
+      <div className="form-grid">
+        <ColorPicker value={d.color} onChange={(c) => patch({ color: c })} />
+        <Field label="Label (optional)" value={d.label} onChange={(e) => patch({ label: e.target.value })} placeholder="e.g. team EU" maxLength={50} />
+      </div>
+      <Checkbox
+        label="Production-like"
+        hint="Shown in red, with a band across the window while selected. Detected from the name or host; change it here."
+        checked={d.production}
+        onChange={(v) => {
+          setProductionTouched(true);
+          patch({ production: v, ...(v ? { color: '#d92d20' } : {}) });
+        }}
+      />
+      <InlineError>{serverError}</InlineError>
+      <div className="form-actions">
+        {env ? <RemoveButton env={env} onDone={onDone} /> : null}
+        <span className="spacer" />
+        <Button variant="ghost" onClick={onDone}>
+          Cancel
+        </Button>
+        <Button variant="primary" type="submit" busy={busy}>
+          {env ? 'Save environment' : 'Add environment'}
+        </Button>
+      </div>
+    </form>
+  );
+}
+
+function RemoveButton({ env, onDone }: { env: EnvironmentView; onDone: () => void }) {
+  const store = useDeskStore();
+  return (
+    <Button
+      variant="danger"
+      onClick={() => {
+        onDone();
+        store.getState().setDialog({
+          kind: 'confirm',
+          title: `Remove ${env.name}?`,
+          body: `This signs nobody out on the server, but deletes the environment, its ${env.identities.length} identities and their secrets from this computer's keychain.`,
+          confirmLabel: `Remove ${env.name}`,
+          danger: true,
+          onConfirm: async () => {
+            await store.getState().api.removeEnvironment({ id: env.id });
+            await store.getState().refresh();
+            store.getState().toast('success', `Removed ${env.name}`);
+          },
+        });
+      }}
+    >
+      Remove…
+    </Button>
+  );
+}
+

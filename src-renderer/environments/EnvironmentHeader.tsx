@@ -1,0 +1,31 @@
+import type { EnvironmentView } from '../../src-main/contract/types.js';
+import { useDesk } from '../store.js';
+import { Button } from '../ui/Button.js';
+import { EditIcon } from '../ui/icons.js';
+import { providerName } from './filter.js';
+
+export function EnvironmentHeader({ env }: { env: EnvironmentView }) {
+  const setDialog = useDesk((s) => s.setDialog);
+  return (
+    <header className="env-header">
+      <span className="env-dot big" style={{ background: env.color }} aria-hidden="true" />
+      <div className="env-title">
+        <h1>
+          {env.name}
+          {env.production ? <span className="prod-tag big">PRODUCTION</span> : null}
+          {env.label ? <span className="badge badge-neutral">{env.label}</span> : null}
+        </h1>
+        <p className="env-meta">
+          <span>{providerName(env.provider)}</span>
+          <span aria-hidden="true"> · </span>
+          <span className="url" title={env.baseUrl}>
+            {env.baseUrl}
+          </span>
+        </p>
+      </div>
+      <Button size="sm" variant="ghost" icon={<EditIcon />} aria-label={`Edit environment ${env.name}`} onClick={() => setDialog({ kind: 'edit-env', envId: env.id })}>
+        Edit
+      </Button>
+    </header>
+  );
+}

@@ -1,0 +1,36 @@
+import { useId, useState } from 'react';
+import type { EnvironmentView } from '../../src-main/contract/types.js';
+import { useDesk } from '../store.js';
+import { Button } from '../ui/Button.js';
+import { PlusIcon } from '../ui/icons.js';
+import { Section } from '../ui/Section.js';
+import { IdentityRow } from './IdentityRow.js';
+import { SignInForm } from './SignInForm.js';
+
+export function IdentityList({ env }: { env: EnvironmentView }) {
+  const radioName = useId();
+  const [pendingId, setPendingId] = useState<string>();
+  const signIn = useDesk((s) => (s.signIn?.envId === env.id ? s.signIn : undefined));
+  const openSignIn = useDesk((s) => s.openSignIn);
+  const showForm = signIn !== undefined || env.identities.length === 0;
+  return (
+    <Section title="Identities" className="identities">
+      {env.identities.length > 0 ? (
+        <ul className="identity-list" aria-label={`Identities in ${env.name}`}>
+          {env.identities.map((i) => (
+            <IdentityRow key={i.id} env={env} identity={i} radioName={radioName} pendingId={pendingId} setPendingId={setPendingId} />
+          ))}
+        </ul>
+      ) : (
+        <p className="muted">Nobody is signed in to {env.name} yet. Sign in to get a token that TokenDesk keeps fresh.</p>
+      )}
+      {showForm ? (
+        <SignInForm key={`${env.id}:${signIn?.email ?? ''}:${signIn?.mode ?? ''}`} env={env} target={signIn} onClose={env.identities.length > 0 ? () => openSignIn(undefined) : undefined} />
+      ) : (
+        <Button variant="ghost" size="sm" icon={<PlusIcon />} onClick={() => openSignIn({ envId: env.id, mode: 'signin' })}>
+          Sign in as another user
+        </Button>
+      )}
+    </Section>
+  );
+}

@@ -1,0 +1,91 @@
+import { useId, useState } from 'react';
+import type { IdentityView } from '../../src-main/contract/types.js';
+import { errorMessage } from '../api/types.js';
+import { useDeskStore } from '../store.js';
+import { InlineError } from '../ui/Field.js';
+import { Section } from '../ui/Section.js';
+
+function AccountPicker({ identity }: { identity: IdentityView }) {
+  const store = useDeskStore();
+  const name = useId();
+  const [busy, setBusy] = useState<string>();
+  const [error, setError] = useState<string>();
+  const accounts = identity.profile?.accounts ?? [];
+  if (accounts.length === 0) return null;
+  // Optimistic while the switch runs (busy holds the account being chosen).
+  const activeId = busy ?? identity.activeAccountId ?? identity.profile?.primaryAccountId ?? accounts.find((a) => a.primary)?.id;
+
+  async function choose(accountId: string): Promise<void> {
+    setBusy(accountId);
+    setError(undefined);
+    try {
+      await store.getState().api.setActiveAccount({ identityId: identity.id, accountId });
+      await store.getState().refresh();
+    } catch (e) {
+      setError(errorMessage(e));
+    } finally {
+      setBusy(undefined);
+    }
+  }
+
+  return (
+    <fieldset className="accounts">
+      <legend>Account</legend>
+      <div className="account-list">
+        {accounts.map((a) => (
+          <label key={a.id} className={a.id === activeId ? 'account account-on' : 'account'}>
+            <input type="radio" name={name} checked={a.id === activeId} disabled={busy !== undefined} onChange={() => void choose(a.id)} />
+            <span className="account-name">{a.name}</span>
+            <span className="muted mono-sm">{a.id}</span>
+            {a.primary ? (
+              <span className="badge badge-accent" title="The user's primary account">
+                ★ primary
+              </span>
+            ) : null}
+          </label>
+        ))}
+      </div>
+      <InlineError>{error}</InlineError>
+    </fieldset>
+  );
+}
+
+/** Who the active identity is, in which account, with which roles. */
+export function ProfilePanel({ identity }: { identity: IdentityView }) {
+  const roles = identity.profile?.roles ?? [];
+  return (
+    <Section title="Signed in as" className="profile">
+      <dl className="who">
+        <dt>Email</dt>
+        <dd>{identity.email}</dd>
+        {identity.displayName ? (
+          <>
+            <dt>Name</dt>
+            <dd>{identity.displayName}</dd>
+          </>
+        ) : null}
+        {identity.userId ? (
+          <>
+            <dt>User id</dt>
+            <dd className="mono-sm selectable">{identity.userId}</dd>
+          </>
+        ) : null}
+        <dt>Roles</dt>
+        <dd>
+          {roles.length ? (
+            <span className="chips">
+              {roles.map((r) => (
+                <span key={r} className="badge badge-neutral">
+                  {r}
+                </span>
+              ))}
+            </span>
+          ) : (
+            <span className="muted">none reported</span>
+          )}
+        </dd>
+      </dl>
+      <AccountPicker identity={identity} />
+    </Section>
+  );
+}

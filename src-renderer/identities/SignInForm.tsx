@@ -1,0 +1,124 @@
+import { useState, type FormEvent } from 'react';
+import type { EnvironmentView } from '../../src-main/contract/types.js';
+import { errorMessage } from '../api/types.js';
+import { useDesk, useDeskStore, type SignInTarget } from '../store.js';
+import { demoAccountsFor } from '../welcome/demo-accounts.js';
+import { Button } from '../ui/Button.js';
+import { Checkbox, Field, InlineError } from '../ui/Field.js';
+
+const EMAIL = /^[^\s@]+@[^\s@]+$/;
+
+/** Sign in (both providers) or sign up (Supabase); errors appear right under the form. */
+export function SignInForm({ env, target, onClose }: { env: EnvironmentView; target?: SignInTarget; onClose?: () => void }) {
+  const store = useDeskStore();
+  const demo = useDesk((s) => s.app?.demo);
+  const [mode, setMode] = useState<'signin' | 'signup'>(target?.mode ?? 'signin');
+  const [email, setEmail] = useState(target?.email ?? '');
+  const [password, setPassword] = useState('');
+  const [remember, setRemember] = useState(false);
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState<string>();
+  const [emailError, setEmailError] = useState<string>();
+  const [sentTo, setSentTo] = useState<string>();
+  const canSignUp = env.provider === 'supabase';
+  const demoAccounts = demoAccountsFor(env, demo);
+
+  async function submit(e: FormEvent): Promise<void> {
+    e.preventDefault();
+    setError(undefined);
+    if (!EMAIL.test(email.trim())) {
+      setEmailError('Enter an email address');
+      return;
+    }
+    if (!password) {
+      setError('Enter the password');
+      return;
+    }
+    setBusy(true);
+    const { api } = store.getState();
+    try {
+      if (mode === 'signup') {
+        const r = await api.signUp({ envId: env.id, email: email.trim(), password });
+        if (r.kind === 'confirmation_sent') {
+          setSentTo(r.email);
+          setPassword('');
+          return;
+        }
+        store.getState().toast('success', `Account created: signed in as ${r.identity.email}`, env.name);
+      } else {
+        const who = await api.signIn({ envId: env.id, email: email.trim(), password, remember: env.provider === 'session' && remember });
+        store.getState().toast('success', `Signed in as ${who.email}`, env.name);
+      }
+      setPassword('');
+      store.getState().openSignIn(undefined);
+      await store.getState().refresh();
+    } catch (err) {
+      setError(errorMessage(err));
+    } finally {
+      setBusy(false);
+    }
+  }
+
+  if (sentTo) {
+    return (
+      <div className="notice" role="status">
+        <strong>Check your email</strong>
+        <p>
+          {env.name} sent a confirmation link to {sentTo}. Open it, then sign in here with the same password.
+        </p>
+        <Button size="sm" onClick={() => { setSentTo(undefined); setMode('signin'); }}>
+          Sign in
+        </Button>
+      </div>
+    );
+  }
+
+  const verb = mode === 'signup' ? 'Create account' : 'Sign in';
+  return (
+    <form className="form signin" onSubmit={(e) => void submit(e)} noValidate aria-label={`${verb} to ${env.name}`}>
+      {canSignUp ? (
+        <div className="tabs" role="tablist" aria-label="Sign in or create an account">
+          <button type="button" className={mode === 'signin' ? 'tab tab-on' : 'tab'} role="tab" aria-selected={mode === 'signin'} onClick={() => { setMode('signin'); setError(undefined); }}>
+            Sign in
+          </button>
+          <button type="button" className={mode === 'signup' ? 'tab tab-on' : 'tab'} role="tab" aria-selected={mode === 'signup'} onClick={() => { setMode('signup'); setError(undefined); }}>
+            Create account
+          </button>
+        </div>
+      ) : null}
+      <div className="form-grid">
+        <Field label="Email" type="email" autoComplete="username" value={email} error={emailError} onChange={(e) => { setEmail(e.target.value); setEmailError(undefined); }} data-autofocus={target?.email ? undefined : true} />
+        <Field label="Password" type="password" autoComplete={mode === 'signup' ? 'new-password' : 'current-password'} value={password} onChange={(e) => setPassword(e.target.value)} />
+      </div>
+      {env.provider === 'session' && mode === 'signin' ? (
+        <Checkbox
+          label="Remember password"
+          checked={remember}
+          onChange={setRemember}
+          hint="This API has no refresh token: TokenDesk signs in again with the password, kept in the OS keychain, to renew the session before it expires."
+        />
+      ) : null}
+      <InlineError>{error}</InlineError>
+      <div className="form-actions">
+        <Button variant="primary" type="submit" busy={busy}>
+          {verb}
+        </Button>
+        {onClose ? (
+          <Button variant="ghost" onClick={onClose}>
+            Cancel
+          </Button>
+        ) : null}
+      </div>
+      {demoAccounts.length > 0 ? (
+        <div className="demo-hint">
+          <span className="muted">Demo accounts:</span>
+          {demoAccounts.map((a) => (
+            <button key={a.email} type="button" className="chip" aria-label={`Fill in demo account ${a.email} (${a.label})`} onClick={() => { setEmail(a.email); setPassword(a.password); setError(undefined); setEmailError(undefined); }}>
+              {a.email}
+            </button>
+          ))}
+        </div>
+      ) : null}
+    </form>
+  );
+}

@@ -1,0 +1,93 @@
+import { Command } from 'cmdk';
+import { errorMessage } from '../api/types.js';
+import { copyActions, variableAction } from '../copy/items.js';
+import { performCopy, performExport } from '../copy/perform.js';
+import { openImportPicker } from '../import/ImportControls.js';
+import { activeIdentity, environments, selectedEnv, useDesk, useDeskStore, variablesOf } from '../store.js';
+
+/** Ctrl/Cmd+K: jump to an environment or identity, copy, add, import. */
+export function CommandPalette() {
+  const store = useDeskStore();
+  const open = useDesk((s) => s.paletteOpen);
+  const setPalette = useDesk((s) => s.setPalette);
+  const envs = useDesk(environments);
+  const env = useDesk(selectedEnv);
+  const vars = useDesk(variablesOf(env?.id));
+  const who = activeIdentity(env);
+
+  const run = (fn: () => unknown) => () => {
+    setPalette(false);
+    void fn();
+  };
+  const st = () => store.getState();
+
+  return (
+    <Command.Dialog open={open} onOpenChange={setPalette} label="Command palette" className="palette" overlayClassName="overlay palette-overlay" contentClassName="palette-content" loop>
+      <Command.Input placeholder="Jump to an environment, identity or action…" />
+      <Command.List>
+        <Command.Empty>Nothing matches.</Command.Empty>
+        {env && who ? (
+          <Command.Group heading={`Copy · ${who.email} · ${env.name}`}>
+            {copyActions(env).map((a) => (
+              <Command.Item key={a.id} value={a.label} onSelect={run(() => performCopy(store, env.id, a.item))}>
+                {a.label}
+              </Command.Item>
+            ))}
+            {vars.map((v) => {
+              const a = variableAction(v);
+              return (
+                <Command.Item key={a.id} value={a.label} onSelect={run(() => performCopy(store, env.id, a.item))}>
+                  {a.label}
+                </Command.Item>
+              );
+            })}
+          </Command.Group>
+        ) : null}
+        <Command.Group heading="Environments">
+          {envs.map((e) => (
+            <Command.Item key={e.id} value={`Go to ${e.name}`} keywords={[e.provider, e.baseUrl]} onSelect={run(() => st().select(e.id))}>
+              <span className="env-dot" style={{ background: e.color }} aria-hidden="true" />
+              Go to {e.name}
+              {e.production ? <span className="prod-tag">PROD</span> : null}
+            </Command.Item>
+          ))}
+        </Command.Group>
+        <Command.Group heading="Identities">
+          {envs.flatMap((e) =>
+            e.identities.map((i) => (
+              <Command.Item
+                key={i.id}
+                value={`Switch to ${i.email} in ${e.name}`}
+                onSelect={run(async () => {
+                  st().select(e.id);
+                  await st().api.switchIdentity({ envId: e.id, identityId: i.id }).catch((err: unknown) => st().toast('error', `Could not switch to ${i.email}`, errorMessage(err)));
+                  await st().refresh();
+                })}
+              >
+                Switch to {i.email} <span className="muted">in {e.name}</span>
+              </Command.Item>
+            )),
+          )}
+        </Command.Group>
+        <Command.Group heading="Actions">
+          {env ? (
+            <Command.Item value={`Sign in to ${env.name} as another user`} onSelect={run(() => st().openSignIn({ envId: env.id, mode: 'signin' }))}>
+              Sign in to {env.name} as another user
+            </Command.Item>
+          ) : null}
+          {env ? (
+            <Command.Item value={`Save Postman environment (${env.name}, no secrets)`} onSelect={run(() => performExport(store, env.id, false))}>
+              Save Postman environment ({env.name}, no secrets)
+            </Command.Item>
+          ) : null}
+          <Command.Item value="Add environment" onSelect={run(() => st().setDialog({ kind: 'add-env' }))}>
+            Add environment
+          </Command.Item>
+          <Command.Item value="Import Postman file" onSelect={run(openImportPicker)}>
+            Import Postman file
+          </Command.Item>
+        </Command.Group>
+      </Command.List>
+    </Command.Dialog>
+  );
+}

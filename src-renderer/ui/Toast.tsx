@@ -1,0 +1,35 @@
+import { useEffect } from 'react';
+import { useDesk, type ToastItem } from '../store.js';
+import { cx } from './cx.js';
+
+function Toast({ t }: { t: ToastItem }) {
+  const dismiss = useDesk((s) => s.dismissToast);
+  useEffect(() => {
+    const ms = t.kind === 'error' ? 10_000 : 5_000;
+    const timer = setTimeout(() => dismiss(t.id), ms);
+    return () => clearTimeout(timer);
+  }, [t.id, t.kind, dismiss]);
+  return (
+    <div className={cx('toast', `toast-${t.kind}`)} role={t.kind === 'error' ? 'alert' : 'status'}>
+      <div className="toast-text">
+        <strong>{t.text}</strong>
+        {t.detail ? <span>{t.detail}</span> : null}
+      </div>
+      <button type="button" className="icon-btn" aria-label="Dismiss notification" onClick={() => dismiss(t.id)}>
+        ✕
+      </button>
+    </div>
+  );
+}
+
+/** Bottom-of-window notifications; polite for successes, assertive for errors. */
+export function ToastRegion() {
+  const toasts = useDesk((s) => s.toasts);
+  return (
+    <section className="toasts" aria-label="Notifications" aria-live="polite">
+      {toasts.map((t) => (
+        <Toast key={t.id} t={t} />
+      ))}
+    </section>
+  );
+}

@@ -1,0 +1,126 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { chmodSync, existsSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import keytar from 'keytar';
+import { deleteAllForHome } from '../../src-main/core/secrets/keychain.js';
+import { makeHome } from './home.js';
+
+export const root = resolve(import.meta.dirname, '../..');
+/** The built CLI, run as a user would (`node scripts/build-node.mjs` first). */
+export const CLI = join(root, 'out/cli/tokendesk.mjs');
+
+export interface CliResult {
+  code: number | null;
+  signal: NodeJS.Signals | null;
+  stdout: string;
+  stderr: string;
+}
+
+export interface RunOptions {
+  /** Written to stdin, then closed (stdin is a pipe, never a TTY). */
+  input?: string;
+  env?: Record<string, string>;
+  timeoutMs?: number;
+}
+
+/**
+ * A throwaway TOKENDESK_HOME (`dir`) with its own keychain service, beside a `work` folder (the
+ * cwd, for files the test writes) and a `bin` folder with a `tokendesk` on PATH.
+ */
+export class CliHome {
+  readonly dir: string;
+  readonly work: string;
+  readonly bin: string;
+  private readonly cleanupDir: () => void;
+
+  constructor() {
+    const h = makeHome('tokendesk-cli-test-');
+    this.cleanupDir = h.cleanup;
+    this.dir = join(h.dir, 'home');
+    this.work = join(h.dir, 'work');
+    this.bin = join(h.dir, 'bin');
+    for (const d of [this.dir, this.work, this.bin]) mkdirSync(d);
+    const wrapper = join(this.bin, 'tokendesk');
+    writeFileSync(wrapper, `#!/bin/sh\nexec ${JSON.stringify(process.execPath)} ${JSON.stringify(CLI)} "$@"\n`);
+    chmodSync(wrapper, 0o755);
+  }
+
+  env(extra: Record<string, string> = {}): NodeJS.ProcessEnv {
+    const env: NodeJS.ProcessEnv = { ...process.env, TOKENDESK_HOME: this.dir, PATH: `${this.bin}:${process.env.PATH ?? ''}` };
+    delete env.TOKENDESK_ENV; // a developer's own default must not leak into the tests
+    return { ...env, ...extra };
+  }
+
+  /** Runs `tokendesk ARGS…` to completion. */
+  run(args: string[], opts: RunOptions = {}): Promise<CliResult> {
+    return collect(spawn(process.execPath, [CLI, ...args], { env: this.env(opts.env), cwd: this.work }), opts);
+  }
+
+  /** Runs a shell script with `tokendesk` on PATH. */
+  sh(script: string, opts: RunOptions = {}): Promise<CliResult> {
+    return collect(spawn('sh', ['-c', script], { env: this.env(opts.env), cwd: this.work }), opts);
+  }
+
+  /** Every file of the config folder, concatenated: to prove no secret is written there. */
+  folderText(): string {
+    const parts: string[] = [];
+    const walk = (dir: string): void => {
+      for (const name of readdirSync(dir)) {
+        const p = join(dir, name);
+        if (statSync(p).isDirectory()) walk(p);
+        else parts.push(readFileSync(p, 'utf8'));
+      }
+    };
+    walk(this.dir);
+    return parts.join('\n');
+  }
+
+  async cleanup(): Promise<void> {
+    await deleteAllForHome(this.dir).catch(() => undefined);
+    this.cleanupDir();
+  }
+}
+
+export function collect(child: ChildProcess, opts: RunOptions = {}): Promise<CliResult> {
+  return new Promise((resolvePromise, reject) => {
+    let stdout = '';
+    let stderr = '';
+    child.stdout?.setEncoding('utf8').on('data', (d: string) => (stdout += d));
+    child.stderr?.setEncoding('utf8').on('data', (d: string) => (stderr += d));
+    const timer = setTimeout(() => {
+      child.kill('SIGKILL');
+      reject(new Error(`timed out; stdout: ${stdout}; stderr: ${stderr}`));
+    }, opts.timeoutMs ?? 15_000);
+    child.once('error', reject);
+    child.once('close', (code, signal) => {
+      clearTimeout(timer);
+      resolvePromise({ code, signal, stdout, stderr });
+    });
+    child.stdin?.end(opts.input ?? '');
+  });
+}
+
+/** Lines of stderr, for "exactly one clear line" checks. */
+export function stderrLines(r: CliResult): string[] {
+  return r.stderr.split('\n').filter((l) => l.trim() !== '');
+}
+
+/**
+ * Whether the real Secret Service answers. In CI it must (the suite runs under scripts/with-keyring.sh);
+ * elsewhere the CLI tests are skipped with a reason.
+ */
+export async function keychainUnreachable(): Promise<string | undefined> {
+  if (!existsSync(CLI)) throw new Error(`${CLI} is missing: build it with "node scripts/build-node.mjs" first`);
+  try {
+    await keytar.findCredentials('TokenDesk reachability check');
+    return undefined;
+  } catch (e) {
+    const reason = e instanceof Error ? e.message : String(e);
+    if (process.env.CI) throw new Error(`CLI tests need the Secret Service (${reason}); run them through scripts/with-keyring.sh`, { cause: e });
+    console.warn(`Skipping CLI tests: ${reason} (run through scripts/with-keyring.sh)`);
+    return reason;
+  }
+}
+
+export const DEMO_SUPABASE = 'Demo Supabase';
+export const DEMO_SESSION = 'Demo session API';

@@ -1,0 +1,130 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { CliHome, keychainUnreachable, stderrLines } from '../helpers/cli.js';
+
+const unreachable = await keychainUnreachable();
+const homes: CliHome[] = [];
+const newHome = (): CliHome => {
+  const h = new CliHome();
+  homes.push(h);
+  return h;
+};
+afterEach(async () => {
+  for (const h of homes.splice(0)) await h.cleanup();
+});
+
+const ANON = 'anon-key-value-0123456789';
+const API = 'api-key-value-9876543210';
+
+describe.skipIf(unreachable !== undefined)('tokendesk env', { timeout: 60_000 }, () => {
+  it('adds, lists, shows, edits and removes environments of both providers; keys go to the keychain only', async () => {
+    const h = newHome();
+    const sb = await h.run(['env', 'add', 'staging', '--provider', 'supabase', '--url', 'https://abc.supabase.co/', '--anon-key', ANON, '--api-key', API, '--var', 'organization_id=42']);
+    expect(sb.code, sb.stderr).toBe(0);
+    expect(sb.stdout).toContain('Added environment "staging" (supabase, https://abc.supabase.co)');
+    const sess = await h.run(['env', 'add', 'local', '--provider', 'session', '--url', 'http://localhost:3000']);
+    expect(sess.code, sess.stderr).toBe(0);
+
+    const list = await h.run(['env', 'list', '--json']);
+    expect(list.code).toBe(0);
+    expect(JSON.parse(list.stdout)).toEqual([
+      expect.objectContaining({ name: 'staging', provider: 'supabase', url: 'https://abc.supabase.co', production: false, identities: [] }),
+      expect.objectContaining({ name: 'local', provider: 'session', url: 'http://localhost:3000' }),
+    ]);
+    expect((await h.run(['env', 'list'])).stdout).toMatch(/^NAME\s+PROVIDER\s+URL/);
+
+    const show = await h.run(['env', 'show', 'STAGING', '--json']);
+    expect(show.code).toBe(0);
+    const doc = JSON.parse(show.stdout) as Record<string, unknown>;
+    expect(doc).toMatchObject({ name: 'staging', secrets: { anonKey: true, apiKey: true }, variables: { organization_id: '42' } });
+    expect(show.stdout).not.toContain(ANON);
+    expect((await h.run(['env', 'show', 'staging'])).stdout).not.toContain(API);
+
+    // Secrets never reach the config folder.
+    expect(h.folderText()).not.toContain(ANON);
+    expect(h.folderText()).not.toContain(API);
+    expect(readFileSync(join(h.dir, 'config.json'), 'utf8')).toContain('organization_id');
+
+    const edit = await h.run(['env', 'edit', 'staging', '--name', 'stage', '--url', 'https://def.supabase.co', '--remove-api-key', '--var', 'team=a', '--unset-var', 'organization_id', '--var-name', 'access_token=jwt']);
+    expect(edit.code, edit.stderr).toBe(0);
+    const after = JSON.parse((await h.run(['env', 'show', 'stage', '--json'])).stdout) as Record<string, unknown>;
+    expect(after).toMatchObject({ url: 'https://def.supabase.co', secrets: { anonKey: true, apiKey: false }, variables: { team: 'a' } });
+    expect((after.exportedNames as Record<string, string>).access_token).toBe('jwt');
+
+    const rm = await h.run(['env', 'remove', 'stage']);
+    expect(rm.code).toBe(0);
+    expect(rm.stdout).toContain('Removed environment "stage"');
+    expect(JSON.parse((await h.run(['env', 'list', '--json'])).stdout)).toHaveLength(1);
+  });
+
+  it('reads a key given as "-" from stdin, so it stays out of argv', async () => {
+    const h = newHome();
+    const r = await h.run(['env', 'add', 'piped', '--provider', 'supabase', '--url', 'https://x.supabase.co', '--anon-key', '-'], { input: `${ANON}\n` });
+    expect(r.code, r.stderr).toBe(0);
+    expect(JSON.parse((await h.run(['env', 'show', 'piped', '--json'])).stdout)).toMatchObject({ secrets: { anonKey: true } });
+  });
+
+  it('guesses production from the name and says so', async () => {
+    const h = newHome();
+    const r = await h.run(['env', 'add', 'production', '--provider', 'session', '--url', 'https://api.example.com']);
+    expect(r.stdout).toContain('production');
+    expect(JSON.parse((await h.run(['env', 'show', 'production', '--json'])).stdout)).toMatchObject({ production: true });
+  });
+
+  it('fails with one clear line: unknown environment lists the known ones; invalid input; duplicates', async () => {
+    const h = newHome();
+    await h.run(['env', 'add', 'alpha', '--provider', 'session', '--url', 'http://localhost:1']);
+    await h.run(['env', 'add', 'beta', '--provider', 'session', '--url', 'http://localhost:2']);
+    for (const args of [['env', 'show', 'gamma'], ['token', '--env', 'gamma'], ['status', '--env', 'gamma']]) {
+      const r = await h.run(args);
+      expect(r.code).toBe(1);
+      expect(stderrLines(r)).toEqual(['tokendesk: No environment named "gamma" (known: alpha, beta)']);
+      expect(r.stdout).toBe('');
+    }
+    const dup = await h.run(['env', 'add', 'ALPHA', '--provider', 'session', '--url', 'http://localhost:3']);
+    expect(dup.code).toBe(1);
+    expect(stderrLines(dup)).toEqual(['tokendesk: An environment named "ALPHA" already exists']);
+    const noAnon = await h.run(['env', 'add', 'sb', '--provider', 'supabase', '--url', 'https://x.supabase.co']);
+    expect(noAnon.code).toBe(1);
+    expect(stderrLines(noAnon)).toHaveLength(1);
+    expect(noAnon.stderr).toMatch(/anon key/);
+    const badUrl = await h.run(['env', 'add', 'bad', '--provider', 'session', '--url', 'ftp://x']);
+    expect(badUrl.code).toBe(1);
+    expect(stderrLines(badUrl)).toHaveLength(1);
+  });
+
+  it('shows the usage for usage errors (exit 2)', async () => {
+    const h = newHome();
+    const missing = await h.run(['env', 'add', 'x', '--url', 'http://localhost']);
+    expect(missing.code).toBe(2);
+    expect(missing.stderr).toContain("tokendesk: required option '-p, --provider <kind>' not specified");
+    expect(missing.stderr).toContain('Usage: tokendesk env add [options] <name>');
+    const badChoice = await h.run(['env', 'add', 'x', '--provider', 'oauth', '--url', 'http://localhost']);
+    expect(badChoice.code).toBe(2);
+    expect(badChoice.stderr).toMatch(/Allowed choices are supabase, session/);
+    const badVar = await h.run(['env', 'add', 'x', '--provider', 'session', '--url', 'http://localhost', '--var', 'novalue']);
+    expect(badVar.code).toBe(2);
+    expect(badVar.stderr).toContain('--var must be KEY=VALUE');
+    const unknown = await h.run(['frobnicate']);
+    expect(unknown.code).toBe(2);
+    expect(unknown.stderr).toContain("unknown command 'frobnicate'");
+    const nothing = await h.run(['env', 'edit', 'x']);
+    expect(nothing.code).toBe(1); // no environment "x" yet
+  });
+
+  it('has --help on every command', async () => {
+    const h = newHome();
+    const commands = [
+      [], ['env'], ['env', 'add'], ['env', 'list'], ['env', 'show'], ['env', 'edit'], ['env', 'remove'],
+      ['login'], ['signup'], ['logout'], ['switch'], ['account'], ['status'], ['token'], ['header'],
+      ['export'], ['exec'], ['import'], ['demo-server'], ['demo-setup'],
+    ];
+    const results = await Promise.all(commands.map((c) => h.run([...c, '--help'])));
+    commands.forEach((c, i) => {
+      expect(results[i]!.code, c.join(' ')).toBe(0);
+      expect(results[i]!.stdout).toContain(`Usage: tokendesk${c.length ? ` ${c.join(' ')}` : ''}`);
+    });
+    expect((await h.run(['--version'])).stdout.trim()).toMatch(/^\d+\.\d+\.\d+$/);
+  });
+});

@@ -1,0 +1,190 @@
+import { execFile } from 'node:child_process';
+import { chmodSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { startDemoServer, type DemoServer } from '../../src-main/core/demo-server/index.js';
+import { CliHome, DEMO_SESSION, DEMO_SUPABASE, keychainUnreachable, root, stderrLines } from '../helpers/cli.js';
+
+const run = promisify(execFile);
+const unreachable = await keychainUnreachable();
+let demo: DemoServer;
+beforeAll(async () => {
+  demo = await startDemoServer({ port: 0 });
+});
+afterAll(async () => {
+  await demo?.close();
+});
+const homes: CliHome[] = [];
+afterEach(async () => {
+  for (const h of homes.splice(0)) await h.cleanup();
+});
+
+async function signedIn(): Promise<CliHome> {
+  const h = new CliHome();
+  homes.push(h);
+  expect((await h.run(['demo-setup', '--url', demo.url])).code).toBe(0);
+  expect((await h.run(['login', '--env', DEMO_SUPABASE, '--email', 'owner@connectgain.test'], { input: 'demo-password\n' })).code).toBe(0);
+  expect((await h.run(['login', '--env', DEMO_SESSION, '--email', 'restricted@test.com'], { input: 'stringstring\n' })).code).toBe(0);
+  return h;
+}
+
+interface PostmanEnv {
+  name: string;
+  values: { key: string; value: string; type: string; enabled: boolean }[];
+  _postman_variable_scope: string;
+}
+
+/** A small collection in Postman's own format, using the exported variable names. */
+function collection(items: { name: string; path: string; headers: Record<string, string>; status: number; bodyCheck?: string }[]): unknown {
+  return {
+    info: { name: 'TokenDesk export check', schema: 'https://schema.getpostman.com/json/collection/v2.1.0/collection.json' },
+    item: items.map((i) => ({
+      name: i.name,
+      request: {
+        method: 'GET',
+        url: `{{url}}${i.path}`,
+        header: Object.entries(i.headers).map(([key, value]) => ({ key, value })),
+      },
+      event: [
+        {
+          listen: 'test',
+          script: {
+            exec: [
+              `pm.test('status ${i.status}', function () { pm.response.to.have.status(${i.status}); });`,
+              ...(i.bodyCheck ? [`pm.test('body', function () { pm.expect(pm.response.text()).to.include(${JSON.stringify(i.bodyCheck)}); });`] : []),
+            ],
+          },
+        },
+      ],
+    })),
+  };
+}
+
+interface NewmanReport {
+  run: { stats: { requests: { total: number; failed: number }; assertions: { total: number; failed: number } }; failures: unknown[] };
+}
+
+/** Postman's own runner, so the export is proven on the real consumer. */
+async function newman(h: CliHome, coll: unknown, envFile: string): Promise<NewmanReport> {
+  const collFile = join(h.work, 'collection.json');
+  const report = join(h.work, 'newman-report.json');
+  writeFileSync(collFile, JSON.stringify(coll));
+  await run(join(root, 'node_modules/.bin/newman'), ['run', collFile, '-e', envFile, '--reporters', 'json', '--reporter-json-export', report, '--suppress-exit-code'], {
+    timeout: 60_000,
+  });
+  return JSON.parse(readFileSync(report, 'utf8')) as NewmanReport;
+}
+
+const supabaseItems = (status: number) => [
+  { name: 'profiles', path: '/rest/v1/profiles', headers: { apikey: '{{anon_key}}', Authorization: 'Bearer {{user_jwt_token}}' }, status, ...(status === 200 && { bodyCheck: 'owner@connectgain.test' }) },
+  { name: 'user', path: '/auth/v1/user', headers: { apikey: '{{anon_key}}', Authorization: 'Bearer {{user_jwt_token}}' }, status },
+];
+
+describe.skipIf(unreachable !== undefined)('tokendesk export', { timeout: 120_000 }, () => {
+  it('newman runs a collection against the demo server with the exported Postman environments', async () => {
+    const h = await signedIn();
+    const sbFile = join(h.work, 'sb.postman_environment.json');
+    const ex = await h.run(['export', '--env', DEMO_SUPABASE, '--format', 'postman', '-o', sbFile]);
+    expect(ex.code, ex.stderr).toBe(0);
+    expect(ex.stdout).toBe('');
+    expect(statSync(sbFile).mode & 0o777).toBe(0o600);
+    const env = JSON.parse(readFileSync(sbFile, 'utf8')) as PostmanEnv;
+    expect(env._postman_variable_scope).toBe('environment');
+    expect(env.values.map((v) => [v.key, v.type])).toEqual([
+      ['url', 'default'],
+      ['anon_key', 'secret'],
+      ['api_key', 'secret'],
+      ['user_jwt_token', 'secret'],
+      ['refresh_token', 'secret'],
+      ['organization_id', 'default'],
+    ]);
+    const report = await newman(h, collection([
+      ...supabaseItems(200),
+      { name: 'contacts', path: '/functions/v1/contacts/search?q=', headers: { 'X-API-Key': '{{api_key}}' }, status: 200 },
+    ]), sbFile);
+    expect(report.run.failures).toEqual([]);
+    expect(report.run.stats.requests).toMatchObject({ total: 3, failed: 0 });
+    expect(report.run.stats.assertions).toMatchObject({ total: 4, failed: 0 });
+
+    const sessFile = join(h.work, 'session.postman_environment.json');
+    expect((await h.run(['export', '--env', DEMO_SESSION, '--format', 'postman', '-o', sessFile])).code).toBe(0);
+    const sess = JSON.parse(readFileSync(sessFile, 'utf8')) as PostmanEnv;
+    expect(sess.values.map((v) => v.key)).toEqual(['url', 'token', 'account_id']);
+    const r2 = await newman(h, collection([
+      { name: 'applications', path: '/api/applications', headers: { Authorization: 'Bearer {{token}}', 'X-Account-Id': '{{account_id}}' }, status: 200, bodyCheck: '4100' },
+      { name: 'session', path: '/api/auth/session', headers: { Authorization: 'Bearer {{token}}' }, status: 200, bodyCheck: 'restricted@test.com' },
+    ]), sessFile);
+    expect(r2.run.failures).toEqual([]);
+    expect(r2.run.stats.assertions).toMatchObject({ total: 4, failed: 0 });
+
+    // The same collection with a --no-secrets export is refused by the server: the secrets made it pass.
+    const blankFile = join(h.work, 'blank.postman_environment.json');
+    expect((await h.run(['export', '--env', DEMO_SUPABASE, '--format', 'postman', '--no-secrets', '-o', blankFile])).code).toBe(0);
+    const r3 = await newman(h, collection(supabaseItems(401)), blankFile);
+    expect(r3.run.stats.assertions).toMatchObject({ total: 2, failed: 0 });
+  });
+
+  it('--no-secrets blanks every secret and keeps the keys, in every format', async () => {
+    const h = await signedIn();
+    const token = (await h.run(['token', '--env', DEMO_SUPABASE])).stdout.trim();
+    const secrets = [token, demo.anonKey, demo.apiKey];
+    const postman = await h.run(['export', '--env', DEMO_SUPABASE, '--format', 'postman', '--no-secrets']);
+    expect(postman.code).toBe(0);
+    const env = JSON.parse(postman.stdout) as PostmanEnv;
+    const secretValues = env.values.filter((v) => v.type === 'secret');
+    expect(secretValues.map((v) => v.key)).toEqual(['anon_key', 'api_key', 'user_jwt_token', 'refresh_token']);
+    expect(secretValues.every((v) => v.value === '')).toBe(true);
+    const json = JSON.parse((await h.run(['export', '--env', DEMO_SUPABASE, '--format', 'json', '--no-secrets'])).stdout) as { variables: Record<string, string> };
+    expect(json.variables).toMatchObject({ url: demo.url, anon_key: '', api_key: '', user_jwt_token: '', refresh_token: '', organization_id: '40e9bb4c-3b1c-4e5b-8c7d-2f5a9b8e1c3d' });
+    for (const format of ['postman', 'json', 'dotenv', 'curl']) {
+      const r = await h.run(['export', '--env', DEMO_SUPABASE, '--format', format, '--no-secrets']);
+      expect(r.code, `${format}: ${r.stderr}`).toBe(0);
+      for (const s of secrets) expect(r.stdout, format).not.toContain(s);
+    }
+    // With secrets, the values are there.
+    const full = JSON.parse((await h.run(['export', '--env', DEMO_SUPABASE, '--format', 'json'])).stdout) as { variables: Record<string, string> };
+    expect(full.variables).toMatchObject({ anon_key: demo.anonKey, api_key: demo.apiKey, user_jwt_token: token });
+    expect(full.variables.refresh_token).not.toBe('');
+    const dotenv = (await h.run(['export', '--env', DEMO_SESSION, '--format', 'dotenv'])).stdout;
+    expect(dotenv).toMatch(/^TOKEN=[0-9a-f]{64}$/m);
+    expect(dotenv).toMatch(/^ACCOUNT_ID=4100$/m);
+  });
+
+  it('-o writes mode 600, even over an existing wider file; production secrets need --yes', async () => {
+    const h = await signedIn();
+    const file = join(h.work, 'out.env');
+    writeFileSync(file, 'old\n');
+    chmodSync(file, 0o644);
+    const r = await h.run(['export', '--env', DEMO_SUPABASE, '--format', 'dotenv', '-o', file]);
+    expect(r.code, r.stderr).toBe(0);
+    expect(statSync(file).mode & 0o777).toBe(0o600);
+    expect(readFileSync(file, 'utf8')).toContain('USER_JWT_TOKEN=');
+
+    expect((await h.run(['env', 'edit', DEMO_SUPABASE, '--production'])).code).toBe(0);
+    const refused = await h.run(['export', '--env', DEMO_SUPABASE, '--format', 'postman', '-o', join(h.work, 'prod.json')]);
+    expect(refused.code).toBe(1);
+    expect(stderrLines(refused)).toEqual([
+      'tokendesk: "Demo Supabase" is a production environment: exporting its secrets needs --yes (or use --no-secrets for a shareable file)',
+    ]);
+    expect(() => statSync(join(h.work, 'prod.json'))).toThrow();
+    expect((await h.run(['export', '--env', DEMO_SUPABASE, '--format', 'postman', '--no-secrets'])).code).toBe(0);
+    expect((await h.run(['export', '--env', DEMO_SUPABASE, '--format', 'postman', '--yes', '-o', join(h.work, 'prod.json')])).code).toBe(0);
+    // token and header are what the user asked for: allowed for production too.
+    expect((await h.run(['token', '--env', DEMO_SUPABASE])).code).toBe(0);
+
+    const bad = await h.run(['export', '--env', DEMO_SUPABASE, '--format', 'yaml']);
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toContain('Allowed choices are postman, curl, dotenv, json');
+  });
+
+  it('a signed-out environment still exports its URL, keys and variables, with a warning', async () => {
+    const h = new CliHome();
+    homes.push(h);
+    expect((await h.run(['demo-setup', '--url', demo.url])).code).toBe(0);
+    const r = await h.run(['export', '--env', DEMO_SUPABASE, '--format', 'json']);
+    expect(r.code).toBe(0);
+    expect(stderrLines(r)).toEqual(['tokendesk: warning: nobody is signed in to "Demo Supabase": the token variables are empty']);
+    expect(JSON.parse(r.stdout)).toMatchObject({ variables: { anon_key: demo.anonKey, user_jwt_token: '' } });
+  });
+});

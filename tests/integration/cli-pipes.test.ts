@@ -1,0 +1,119 @@
+import { spawn } from 'node:child_process';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { startDemoServer, type DemoServer } from '../../src-main/core/demo-server/index.js';
+import { CLI, CliHome, DEMO_SESSION, DEMO_SUPABASE, collect, keychainUnreachable, stderrLines } from '../helpers/cli.js';
+
+const unreachable = await keychainUnreachable();
+let demo: DemoServer;
+beforeAll(async () => {
+  demo = await startDemoServer({ port: 0 });
+});
+afterAll(async () => {
+  await demo?.close();
+});
+const homes: CliHome[] = [];
+afterEach(async () => {
+  for (const h of homes.splice(0)) await h.cleanup();
+});
+
+/** Both demo environments, signed in: owner (Supabase) and the restricted session-API user. */
+async function signedIn(): Promise<CliHome> {
+  const h = new CliHome();
+  homes.push(h);
+  expect((await h.run(['demo-setup', '--url', demo.url])).code).toBe(0);
+  const a = await h.run(['login', '--env', DEMO_SUPABASE, '--email', 'owner@connectgain.test'], { input: 'demo-password\n' });
+  expect(a.code, a.stderr).toBe(0);
+  const b = await h.run(['login', '--env', DEMO_SESSION, '--email', 'restricted@test.com'], { input: 'stringstring\n' });
+  expect(b.code, b.stderr).toBe(0);
+  return h;
+}
+
+describe.skipIf(unreachable !== undefined)('tokendesk in pipes and scripts', { timeout: 60_000 }, () => {
+  it('$(tokendesk token) in a real curl call that the protected endpoints accept', async () => {
+    const h = await signedIn();
+    const sb = await h.sh(
+      `curl -sS -f "${demo.url}/rest/v1/profiles" -H "apikey: ${demo.anonKey}" -H "Authorization: Bearer $(tokendesk token --env '${DEMO_SUPABASE}')"`,
+    );
+    expect(sb.code, sb.stderr).toBe(0);
+    expect(JSON.parse(sb.stdout)).toEqual([expect.objectContaining({ email: 'owner@connectgain.test', role: 'owner' })]);
+
+    const sess = await h.sh(`curl -sS -f "${demo.url}/api/applications" -H "Authorization: Bearer $(tokendesk token --env '${DEMO_SESSION}')"`);
+    expect(sess.code, sess.stderr).toBe(0);
+    expect(Array.isArray(JSON.parse(sess.stdout))).toBe(true);
+
+    // Without the token the endpoint refuses: the pipe is what made it pass.
+    const anon = await h.sh(`curl -sS -o /dev/null -w '%{http_code}' "${demo.url}/api/applications"`);
+    expect(anon.stdout).toBe('401');
+  });
+
+  it('header lines feed curl -H @file; the exported curl command runs as is', async () => {
+    const h = await signedIn();
+    const viaHeader = await h.sh(`tokendesk header --env '${DEMO_SUPABASE}' > h.txt && curl -sS -f -H @h.txt "${demo.url}/rest/v1/profiles"`);
+    expect(viaHeader.code, viaHeader.stderr).toBe(0);
+    expect(viaHeader.stdout).toContain('owner@connectgain.test');
+    for (const env of [DEMO_SUPABASE, DEMO_SESSION]) {
+      const curl = await h.sh(`eval "$(tokendesk export --env '${env}' --format curl) -sS -f"`);
+      expect(curl.code, curl.stderr).toBe(0);
+      expect(curl.stdout).toMatch(/owner@connectgain\.test|restricted@test\.com/);
+    }
+  });
+
+  it('exec: the token, header, URL and variables in the child environment; exits with its status', async () => {
+    const h = await signedIn();
+    const token = (await h.run(['token', '--env', DEMO_SUPABASE])).stdout.trim();
+    const r = await h.run([
+      'exec', '--env', DEMO_SUPABASE, '--', 'sh', '-c',
+      'printf "%s\\n" "$TOKENDESK_TOKEN" "$TOKENDESK_AUTH_HEADER" "$TOKENDESK_URL" "$TOKENDESK_ANON_KEY" "$TOKENDESK_API_KEY" "$TOKENDESK_USER_JWT_TOKEN" "$TOKENDESK_ORGANIZATION_ID" "${TOKENDESK_REFRESH_TOKEN-unset}" "$TOKENDESK_ENV"; exit 7',
+    ]);
+    expect(r.code).toBe(7);
+    expect(r.stdout.split('\n').slice(0, 9)).toEqual([
+      token,
+      `Bearer ${token}`,
+      demo.url,
+      demo.anonKey,
+      demo.apiKey,
+      token,
+      '40e9bb4c-3b1c-4e5b-8c7d-2f5a9b8e1c3d',
+      'unset', // single-use: never handed to a child
+      DEMO_SUPABASE,
+    ]);
+
+    // A real request from inside exec, with the session API's account variable.
+    const app = await h.run(['exec', '--env', DEMO_SESSION, '--', 'sh', '-c', 'curl -sS -f -H "Authorization: $TOKENDESK_AUTH_HEADER" "$TOKENDESK_URL/api/applications" && echo "account=$TOKENDESK_ACCOUNT_ID"']);
+    expect(app.code, app.stderr).toBe(0);
+    expect(app.stdout).toContain('account=4100');
+
+    // tokendesk inside exec finds the environment through TOKENDESK_ENV.
+    const nested = await h.run(['exec', '--env', DEMO_SUPABASE, '--', 'sh', '-c', 'tokendesk token']);
+    expect(nested.stdout.trim()).toBe(token);
+
+    const missing = await h.run(['exec', '--env', DEMO_SUPABASE, '--', 'no-such-command-xyz']);
+    expect(missing.code).toBe(127);
+    expect(stderrLines(missing)).toEqual(['tokendesk: Command not found: no-such-command-xyz']);
+  });
+
+  it('exec forwards signals to the command and dies by the same signal', async () => {
+    const h = await signedIn();
+    const child = spawn(process.execPath, [CLI, 'exec', '--env', DEMO_SUPABASE, '--', 'sh', '-c', 'trap "echo got-term; exit 42" TERM; echo ready; while :; do sleep 0.05; done'], {
+      env: h.env(),
+    });
+    const done = collect(child, { timeoutMs: 20_000 });
+    await new Promise<void>((resolve) => {
+      child.stdout!.on('data', (d: Buffer) => {
+        if (d.toString().includes('ready')) resolve();
+      });
+    });
+    child.kill('SIGTERM');
+    const r = await done;
+    expect(r.stdout).toContain('got-term');
+    expect(r.code).toBe(42); // the command handled it and chose its status
+
+    const child2 = spawn(process.execPath, [CLI, 'exec', '--env', DEMO_SUPABASE, '--', 'sh', '-c', 'echo ready; exec sleep 30'], { env: h.env() });
+    const done2 = collect(child2, { timeoutMs: 20_000 });
+    await new Promise<void>((resolve) => child2.stdout!.once('data', () => resolve()));
+    await new Promise((resolve) => setTimeout(resolve, 300)); // let sh exec sleep (dash would exit 130 itself)
+    child2.kill('SIGINT');
+    const r2 = await done2;
+    expect(r2.signal, JSON.stringify(r2)).toBe('SIGINT');
+  });
+});

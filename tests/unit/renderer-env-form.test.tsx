@@ -1,0 +1,106 @@
+// @vitest-environment happy-dom
+import { cleanup, fireEvent, screen, waitFor, within } from '@testing-library/react';
+import { afterEach, describe, expect, it } from 'vitest';
+import { anonKeyError } from '../../src-renderer/environments/validate.js';
+import { renderApp } from '../e2e/fixtures/render-app.js';
+
+afterEach(cleanup);
+
+const JWT = 'eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9.eyJpc3MiOiJzdXBhYmFzZSIsInJvbGUiOiJhbm9uIn0.c2ln';
+
+async function openForm() {
+  const r = await renderApp();
+  fireEvent.click(screen.getAllByRole('button', { name: 'Add environment' })[0]!);
+  const dialog = screen.getByRole('dialog', { name: 'Add environment' });
+  const type = (label: string, value: string) => fireEvent.change(within(dialog).getByLabelText(label), { target: { value } });
+  const errorOf = (label: string) => {
+    const input = within(dialog).getByLabelText(label);
+    const ids = (input.getAttribute('aria-describedby') ?? '').split(' ');
+    return ids.map((id) => document.getElementById(id)).find((el) => el?.classList.contains('field-error'))?.textContent;
+  };
+  return { ...r, dialog, type, errorOf };
+}
+
+describe('environment form', () => {
+  it('validates as you type, next to each field', async () => {
+    const { type, errorOf } = await openForm();
+    expect(errorOf('Base URL')).toBeUndefined();
+    type('Base URL', 'ftp://example.com');
+    expect(errorOf('Base URL')).toBe('Enter an http(s) URL, e.g. https://abcd.supabase.co');
+    type('Base URL', 'https://<project-ref>.supabase.co');
+    expect(errorOf('Base URL')).toBe('Replace the <placeholder> with your own value');
+    type('Base URL', 'https://abcd.supabase.co');
+    expect(errorOf('Base URL')).toBeUndefined();
+
+    type('Anon key', 'abc');
+    expect(errorOf('Anon key')).toBe('An anon key is a JWT (three base64url parts separated by dots) or an sb_publishable_… key');
+    type('Anon key', 'sb_secret_abc123');
+    expect(errorOf('Anon key')).toMatch(/secret key/);
+    type('Anon key', JWT);
+    expect(errorOf('Anon key')).toBeUndefined();
+    type('Anon key', 'sb_publishable_abc_123');
+    expect(errorOf('Anon key')).toBeUndefined();
+
+    type('Name', 'staging');
+    expect(errorOf('Name')).toBe('An environment named “staging” already exists');
+    type('Name', '   ');
+    expect(errorOf('Name')).toBe('Name is required');
+  });
+
+  it('shows every missing field on submit and calls nothing', async () => {
+    const { api, dialog, errorOf } = await openForm();
+    fireEvent.click(within(dialog).getByRole('button', { name: 'Add environment' }));
+    expect(errorOf('Name')).toBe('Name is required');
+    expect(errorOf('Base URL')).toMatch(/Enter an http\(s\) URL/);
+    expect(errorOf('Anon key')).toMatch(/needs its anon key/);
+    expect(api.calls.some((c) => c.method === 'addEnvironment')).toBe(false);
+  });
+
+  it('presets fill the form; production is detected and shown in red', async () => {
+    const { dialog, type } = await openForm();
+    fireEvent.click(within(dialog).getByRole('radio', { name: /Session API/ }));
+    expect(within(dialog).queryByLabelText('Anon key')).toBeNull();
+    fireEvent.click(within(dialog).getByRole('button', { name: 'Local API' }));
+    expect((within(dialog).getByLabelText('Base URL') as HTMLInputElement).value).toBe('http://localhost:3000');
+    expect((within(dialog).getByLabelText('Name') as HTMLInputElement).value).toBe('local-2');
+
+    fireEvent.click(within(dialog).getByRole('radio', { name: /Supabase/ }));
+    // A preset decided the production flag: typing a prod-like name afterwards does not override it.
+    type('Name', 'prod-eu');
+    type('Base URL', 'https://abcd.supabase.co');
+    expect((within(dialog).getByLabelText('Production-like') as HTMLInputElement).checked).toBe(false);
+    fireEvent.click(within(dialog).getByRole('button', { name: 'Hosted production' }));
+    expect((within(dialog).getByLabelText('Production-like') as HTMLInputElement).checked).toBe(true);
+    expect(within(dialog).getByRole('radio', { name: 'Red (production)' })).toHaveProperty('checked', true);
+  });
+
+  it('adds the environment, selects it and offers the sign-in form', async () => {
+    const { api, dialog, type } = await openForm();
+    type('Name', 'production eu');
+    expect((within(dialog).getByLabelText('Production-like') as HTMLInputElement).checked).toBe(true);
+    type('Base URL', 'https://abcd.supabase.co');
+    type('Anon key', JWT);
+    fireEvent.click(within(dialog).getByRole('button', { name: 'Add environment' }));
+    await waitFor(() => expect(screen.queryByRole('dialog')).toBeNull());
+    expect(api.calls.find((c) => c.method === 'addEnvironment')?.input).toMatchObject({ name: 'production eu', provider: 'supabase', baseUrl: 'https://abcd.supabase.co', anonKey: JWT, production: true, color: '#d92d20' });
+    expect(screen.getByRole('heading', { level: 1 }).textContent).toContain('production eu');
+    expect(screen.getByRole('form', { name: 'Sign in to production eu' })).toBeTruthy();
+  });
+
+  it('shows a server-side rejection under the form', async () => {
+    const { api, dialog, type } = await openForm();
+    api.failNext('addEnvironment', 'keychain_locked', 'Keychain is locked: unlock your login keyring and try again');
+    type('Name', 'dev');
+    type('Base URL', 'http://localhost:54321');
+    type('Anon key', JWT);
+    fireEvent.click(within(dialog).getByRole('button', { name: 'Add environment' }));
+    expect((await within(dialog).findByText(/Keychain is locked/)).getAttribute('role')).toBe('alert');
+  });
+
+  it('knows a service_role key when it sees one', () => {
+    const serviceRole = `eyJhbGciOiJIUzI1NiJ9.${btoa(JSON.stringify({ role: 'service_role' })).replace(/=+$/, '')}.sig`;
+    expect(anonKeyError(serviceRole)).toMatch(/service_role/);
+    expect(anonKeyError('a.b.c')).toBeUndefined();
+    expect(anonKeyError('a.b')).toBeDefined();
+  });
+});
