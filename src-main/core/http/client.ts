@@ -1,4 +1,4 @@
-import axios, { type AxiosResponse, type RawAxiosRequestHeaders } from 'axios';
+import type { AxiosInstance, AxiosResponse, RawAxiosRequestHeaders } from 'axios';
 import { TokenDeskError } from '../errors.js';
 import type { HttpClient, HttpRequest, HttpResponse } from './types.js';
 import { mapTransportError } from './transport-errors.js';
@@ -92,7 +92,10 @@ export function createHttpClient(opts: HttpClientOptions = {}): HttpClient {
   const defaultTimeout = opts.timeoutMs ?? DEFAULT_TIMEOUT_MS;
   const maxBodyBytes = opts.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES;
   const userAgent = opts.userAgent ?? DEFAULT_USER_AGENT;
-  const instance = axios.create();
+  // axios is loaded on the first request, not at start-up: `tokendesk token` on a fresh session
+  // never makes one, and loading axios costs more than a bare Node start.
+  let instance: Promise<AxiosInstance> | undefined;
+  const getInstance = () => (instance ??= import('axios').then((m) => m.default.create()));
 
   async function request(req: HttpRequest): Promise<HttpResponse> {
     const target = parseTarget(req.url);
@@ -118,7 +121,7 @@ export function createHttpClient(opts: HttpClientOptions = {}): HttpClient {
     let refusedRedirect: 'cross_origin' | undefined;
 
     try {
-      const res = await instance.request({
+      const res = await (await getInstance()).request({
         method: req.method,
         url: target.href,
         headers,

@@ -1,4 +1,6 @@
-import { decodeJwt as joseDecodeJwt, decodeProtectedHeader } from 'jose';
+// Subpath imports: the jose root pulls in every JOSE algorithm, which the CLI would pay for at start-up.
+import { decodeJwt as joseDecodeJwt } from 'jose/jwt/decode';
+import { decodeProtectedHeader } from 'jose/decode/protected_header';
 
 export interface DecodedJwt {
   header: Record<string, unknown>;
