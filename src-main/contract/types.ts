@@ -68,11 +68,19 @@ export interface AppState {
   keychain: { ok: true } | { ok: false; code: string; message: string };
   /** The configuration could not be read (moved aside): shown once, the app starts empty. */
   configError?: string;
-  demo: { running: boolean; url?: string };
+  /** The embedded demo server, with its public test accounts while it runs. */
+  demo: { running: boolean; url?: string; accounts?: Record<ProviderKind, DemoAccount[]> };
   /** 'electron' writes the clipboard in main; 'web' returns the text for the page to write. */
   shell: 'electron' | 'web';
   /** Local clock of the main process, so countdowns agree with the core. */
   now: number;
+}
+
+/** A public demo account (printed in the README), offered as a one-click fill-in. */
+export interface DemoAccount {
+  email: string;
+  password: string;
+  label: string;
 }
 
 export interface TokenDetails {

@@ -1,5 +1,5 @@
 import type { Command } from 'commander';
-import { DEMO_ENVIRONMENTS, DEMO_LABEL } from '../../core/app/demo-launcher.js';
+import { DEMO_ENVIRONMENTS } from '../../core/app/demo-environments.js';
 import type { Environment } from '../../core/config/schema.js';
 import { TokenDeskError } from '../../core/errors.js';
 import { getCore } from '../context.js';
@@ -14,30 +14,8 @@ export const DEFAULT_DEMO_PORT = 54329;
  * them. Keys are the demo server's public ones.
  */
 async function setupDemoEnvironments(url: string): Promise<Environment[]> {
-  const { DEMO_ANON_KEY, DEMO_API_KEY, DEMO_ORGANIZATION_ID } = await import('../../core/demo-server/index.js');
-  const core = getCore();
-  const envs = await core.envs.list();
-  const result: Environment[] = [];
-  for (const provider of ['supabase', 'session'] as const) {
-    const name = DEMO_ENVIRONMENTS[provider];
-    const existing = envs.find((e) => e.name === name);
-    if (existing) {
-      result.push(existing.baseUrl === url ? existing : await core.envs.update(existing.id, { baseUrl: url }));
-      continue;
-    }
-    result.push(
-      await core.envs.add({
-        name,
-        provider,
-        baseUrl: url,
-        label: DEMO_LABEL,
-        color: provider === 'supabase' ? '#3ecf8e' : '#7c5cff',
-        production: false,
-        ...(provider === 'supabase' && { anonKey: DEMO_ANON_KEY, apiKey: DEMO_API_KEY, variables: { organization_id: DEMO_ORGANIZATION_ID } }),
-      }),
-    );
-  }
-  return result;
+  const { ensureDemoEnvironments } = await import('../../core/app/demo-environments.js');
+  return ensureDemoEnvironments(getCore().envs, url);
 }
 
 function printSetup(envs: Environment[]): void {

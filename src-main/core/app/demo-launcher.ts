@@ -1,8 +1,10 @@
 import type { Core } from '../open.js';
 import type { DemoServer } from '../demo-server/index.js';
+import type { AppState, DemoAccount } from '../../contract/types.js';
 
-export const DEMO_LABEL = 'demo';
-export const DEMO_ENVIRONMENTS = { supabase: 'Demo Supabase', session: 'Demo session API' } as const;
+import { DEMO_LABEL, ensureDemoEnvironments } from './demo-environments.js';
+
+export { DEMO_LABEL, DEMO_ENVIRONMENTS } from './demo-environments.js';
 
 /**
  * The embedded demo server for a new user with no backend: started in-process on a preferred port,
@@ -10,6 +12,7 @@ export const DEMO_ENVIRONMENTS = { supabase: 'Demo Supabase', session: 'Demo ses
  */
 export class DemoLauncher {
   private server: DemoServer | undefined;
+  private accounts: Record<'supabase' | 'session', DemoAccount[]> | undefined;
   private starting: Promise<DemoServer> | undefined;
 
   constructor(
@@ -17,15 +20,16 @@ export class DemoLauncher {
     private readonly preferredPort: number,
   ) {}
 
-  status(): { running: boolean; url?: string } {
-    return this.server ? { running: true, url: this.server.url } : { running: false };
+  status(): AppState['demo'] {
+    if (!this.server) return { running: false };
+    return { running: true, url: this.server.url, ...(this.accounts && { accounts: this.accounts }) };
   }
 
   async start(): Promise<DemoServer> {
     this.starting ??= this.launch();
     try {
       const server = await this.starting;
-      await this.ensureEnvironments(server);
+      await ensureDemoEnvironments(this.core.envs, server.url);
       return server;
     } catch (e) {
       this.starting = undefined;
@@ -56,37 +60,15 @@ export class DemoLauncher {
 
   private async launch(): Promise<DemoServer> {
     // Loaded lazily: the demo server is not needed on most starts.
-    const { startDemoServer } = await import('../demo-server/index.js');
+    const { startDemoServer, DEMO_CREDENTIALS } = await import('../demo-server/index.js');
+    // Accounts that demonstrate failures (unconfirmed, banned) are left to the README.
+    const usable = (list: DemoAccount[]) => list.filter((a) => !/unconfirmed|banned/.test(a.email));
+    this.accounts = { supabase: usable(DEMO_CREDENTIALS.supabase), session: usable(DEMO_CREDENTIALS.session) };
     try {
       this.server = await startDemoServer({ port: this.preferredPort });
     } catch {
       this.server = await startDemoServer({ port: 0 });
     }
     return this.server;
-  }
-
-  private async ensureEnvironments(server: DemoServer): Promise<void> {
-    const envs = await this.core.envs.list();
-    for (const provider of ['supabase', 'session'] as const) {
-      const name = DEMO_ENVIRONMENTS[provider];
-      const existing = envs.find((e) => e.name === name);
-      if (existing) {
-        if (existing.baseUrl !== server.url) await this.core.envs.update(existing.id, { baseUrl: server.url });
-        continue;
-      }
-      await this.core.envs.add({
-        name,
-        provider,
-        baseUrl: server.url,
-        label: DEMO_LABEL,
-        color: provider === 'supabase' ? '#3ecf8e' : '#7c5cff',
-        production: false,
-        ...(provider === 'supabase' && {
-          anonKey: server.anonKey,
-          apiKey: server.apiKey,
-          variables: { organization_id: '40e9bb4c-3b1c-4e5b-8c7d-2f5a9b8e1c3d' },
-        }),
-      });
-    }
   }
 }

@@ -224,12 +224,12 @@ export function createAppService(opts: AppServiceOptions): AppService & { core: 
           return result(`${name} header`, `${h.name}: ${h.value}`, true);
         }
         case 'token':
-          return result('Token', input.secrets.accessToken ?? '', true);
+          return result('token', input.secrets.accessToken ?? '', true);
         case 'curl':
           return result('curl command', renderExport('curl', input, { includeSecrets: true }), true);
         case 'postman-variables': {
           const vars = exportVariables(input, { includeSecrets: true });
-          return result('All Postman variables', `${JSON.stringify(Object.fromEntries(vars.map((v) => [v.key, v.value])), null, 2)}`, true);
+          return result('all Postman variables', `${JSON.stringify(Object.fromEntries(vars.map((v) => [v.key, v.value])), null, 2)}`, true);
         }
         case 'postman-variable': {
           const v = exportVariables(input, { includeSecrets: true }).find((x) => x.key === item.key);
