@@ -48,6 +48,8 @@ export function buildProgram(): Command {
 /** Exit status for a commander exit: help and version are successes, anything else is bad usage. */
 function commanderStatus(e: CommanderError): number {
   if (e.code === 'commander.helpDisplayed' || e.code === 'commander.version') return EXIT.ok;
+  // `tokendesk help token` asked for help (exit code 0); `tokendesk env` alone shows it as an error (1).
+  if (e.code === 'commander.help' && e.exitCode === 0) return EXIT.ok;
   return EXIT.usage;
 }
 

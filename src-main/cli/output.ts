@@ -77,11 +77,14 @@ export function relativeTime(ms: number, now = Date.now()): string {
   let text: string;
   if (s < 60) text = `${s} s`;
   else if (s < 3600) text = `${Math.floor(s / 60)} min`;
-  else if (s < 86_400) text = `${Math.floor(s / 3600)} h ${Math.floor((s % 3600) / 60)} min`;
-  else text = `${Math.floor(s / 86_400)} d ${Math.floor((s % 86_400) / 3600)} h`;
+  else if (s < 86_400) text = withPart(Math.floor(s / 3600), 'h', Math.floor((s % 3600) / 60), 'min');
+  else text = withPart(Math.floor(s / 86_400), 'd', Math.floor((s % 86_400) / 3600), 'h');
   return diff >= 0 ? `in ${text}` : `${text} ago`;
 }
 
-export function localTime(ms: number): string {
-  return new Date(ms).toLocaleString();
+/** "1 h", "1 h 5 min": no "0 min" tail. */
+function withPart(big: number, bigUnit: string, small: number, smallUnit: string): string {
+  return small === 0 ? `${big} ${bigUnit}` : `${big} ${bigUnit} ${small} ${smallUnit}`;
 }
+
+export { localTime } from '../core/format-time.js';

@@ -1,13 +1,13 @@
 import { TokenDeskError } from '../core/errors.js';
-import { CancelledError } from './output.js';
+import { CancelledError, PROGRAM } from './output.js';
 
 /**
  * The password, never from an argument (shell history, `ps`): a hidden prompt on a terminal,
  * otherwise the first line of standard input (`printf '%s\n' "$PW" | tokendesk login …`).
  */
-export async function readPassword(prompt: string, opts: { confirm?: boolean } = {}): Promise<string> {
+export async function readPassword(prompt: string, opts: { confirm?: boolean; what?: string } = {}): Promise<string> {
   const stdin = process.stdin;
-  if (!stdin.isTTY) return readFirstLine(stdin);
+  if (!stdin.isTTY) return readFirstLine(stdin, opts.what);
   const first = await readHidden(prompt);
   if (opts.confirm) {
     const again = await readHidden('Repeat the password: ');
@@ -19,13 +19,19 @@ export async function readPassword(prompt: string, opts: { confirm?: boolean } =
 /** A secret option given as `-`: read like a password, so it stays out of argv and shell history. */
 export async function secretFromArg(value: string | undefined, what: string): Promise<string | undefined> {
   if (value !== '-') return value;
-  return readPassword(`${what}: `);
+  return readPassword(`${what}: `, { what: what.toLowerCase().replace(/^api/, 'API') });
 }
 
+/** What a previous read took past its newline: `--anon-key - --api-key -` reads two lines, in that order. */
+let pending = '';
+/** Whether a previous read saw the end of standard input. */
+let inputEnded = false;
+
 /** Reads up to the first newline and stops, leaving the rest of stdin unread. */
-export function readFirstLine(stream: NodeJS.ReadStream): Promise<string> {
+export function readFirstLine(stream: NodeJS.ReadStream, what = 'password'): Promise<string> {
   return new Promise((resolve, reject) => {
-    let buf = '';
+    let buf = pending;
+    pending = '';
     let done = false;
     const finish = (err?: Error): void => {
       if (done) return;
@@ -37,16 +43,26 @@ export function readFirstLine(stream: NodeJS.ReadStream): Promise<string> {
       // Release the handle so a pipe that stays open does not keep the process alive.
       if (typeof (stream as { unref?: () => void }).unref === 'function') (stream as { unref: () => void }).unref();
       if (err) return reject(err);
-      const line = buf.split('\n')[0]?.replace(/\r$/, '') ?? '';
-      if (line === '') reject(new TokenDeskError('invalid_input', 'No password on standard input (the first line was empty)'));
-      else resolve(line);
+      const nl = buf.indexOf('\n');
+      if (nl >= 0) pending = buf.slice(nl + 1);
+      const line = (nl >= 0 ? buf.slice(0, nl) : buf).replace(/\r$/, '');
+      if (line !== '') return resolve(line);
+      // Nothing at all (`< /dev/null`, a closed pipe, a script run without a terminal) or an empty first line.
+      const why = buf === '' ? 'standard input is empty and not a terminal' : 'the first line of standard input is empty';
+      reject(new TokenDeskError('invalid_input', `No ${what}: ${why}; type it at a terminal, or pipe it in: printf '%s\\n' "$VALUE" | ${PROGRAM} …`));
     };
     const onData = (chunk: Buffer | string): void => {
       buf += chunk.toString();
       if (buf.includes('\n')) finish();
     };
-    const onEnd = (): void => finish();
-    const onError = (): void => finish(new TokenDeskError('invalid_input', 'Could not read the password from standard input'));
+    const onEnd = (): void => {
+      inputEnded = true;
+      finish();
+    };
+    const onError = (): void => finish(new TokenDeskError('invalid_input', `Could not read the ${what} from standard input`));
+    // The line is already here, or a previous read saw the end of the input.
+    if (buf.includes('\n') || inputEnded) return finish();
+    if (typeof (stream as { ref?: () => void }).ref === 'function') (stream as { ref: () => void }).ref();
     stream.setEncoding('utf8');
     stream.on('data', onData);
     stream.once('end', onEnd);

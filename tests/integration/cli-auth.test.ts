@@ -171,7 +171,7 @@ describe.skipIf(unreachable !== undefined)('tokendesk sign-in commands', { timeo
 
     const empty = await h.run(['login', '--env', DEMO_SUPABASE, '--email', 'owner@connectgain.test'], { input: '' });
     expect(empty.code).toBe(1);
-    expect(stderrLines(empty)).toEqual(['tokendesk: No password on standard input (the first line was empty)']);
+    expect(stderrLines(empty)).toEqual([expect.stringMatching(/^tokendesk: No password: standard input is empty and not a terminal; /)]);
 
     const nobody = await h.run(['token', '--env', DEMO_SUPABASE]);
     expect(nobody.code).toBe(4);

@@ -89,9 +89,11 @@ describe.skipIf(unreachable !== undefined)('tokendesk env', { timeout: 60_000 },
     expect(noAnon.code).toBe(1);
     expect(stderrLines(noAnon)).toHaveLength(1);
     expect(noAnon.stderr).toMatch(/anon key/);
+    // A malformed --url is a usage error like a malformed --port: exit 2, the reason first, then the usage.
     const badUrl = await h.run(['env', 'add', 'bad', '--provider', 'session', '--url', 'ftp://x']);
-    expect(badUrl.code).toBe(1);
-    expect(stderrLines(badUrl)).toHaveLength(1);
+    expect(badUrl.code).toBe(2);
+    expect(stderrLines(badUrl)[0]).toMatch(/^tokendesk: option '--url <url>' argument 'ftp:\/\/x' is invalid\. must be an http:\/\/ or https:\/\/ URL/);
+    expect(JSON.parse((await h.run(['env', 'list', '--json'])).stdout)).toHaveLength(2);
   });
 
   it('shows the usage for usage errors (exit 2)', async () => {

@@ -151,12 +151,12 @@ describe.skipIf(unreachable !== undefined)('tokendesk export', { timeout: 120_00
     expect(dotenv).toMatch(/^ACCOUNT_ID=4100$/m);
   });
 
-  it('-o writes mode 600, even over an existing wider file; production secrets need --yes', async () => {
+  it('-o writes mode 600, even over an existing wider file (--force); production secrets need --yes', async () => {
     const h = await signedIn();
     const file = join(h.work, 'out.env');
     writeFileSync(file, 'old\n');
     chmodSync(file, 0o644);
-    const r = await h.run(['export', '--env', DEMO_SUPABASE, '--format', 'dotenv', '-o', file]);
+    const r = await h.run(['export', '--env', DEMO_SUPABASE, '--format', 'dotenv', '-o', file, '--force']);
     expect(r.code, r.stderr).toBe(0);
     expect(statSync(file).mode & 0o777).toBe(0o600);
     expect(readFileSync(file, 'utf8')).toContain('USER_JWT_TOKEN=');

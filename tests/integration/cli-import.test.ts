@@ -86,13 +86,13 @@ describe.skipIf(unreachable !== undefined)('tokendesk import', { timeout: 60_000
 
   it('rejects bad files with one clear line and changes nothing', async () => {
     const h = newHome();
+    const file = join(h.work, 'bad.json');
     const cases: [string, string][] = [
-      ['{"not": "postman"}', 'tokendesk: Not a Postman environment or collection: missing "values" or "variable"'],
-      [`{"values": [{"key": "x", "value": "${ANON}"`, 'tokendesk: File is not valid JSON'],
+      ['{"not": "postman"}', `tokendesk: Cannot import ${file}: Not a Postman environment or collection: missing "values" or "variable"`],
+      [`{"values": [{"key": "x", "value": "${ANON}"`, `tokendesk: Cannot import ${file}: File is not valid JSON`],
       ['{"name":"n","values":[{"key":"anon_key","value":"k","type":"secret"}]}', 'tokendesk: The file has no base URL variable (url, baseUrl, base_url): pass --url'],
     ];
     for (const [text, message] of cases) {
-      const file = join(h.work, 'bad.json');
       writeFileSync(file, text);
       const r = await h.run(['import', file]);
       expect(r.code).toBe(1);

@@ -38,3 +38,25 @@ export function parsePositiveInt(value: string): number {
   if (!Number.isInteger(n) || n <= 0) throw new InvalidArgumentError('must be a positive whole number');
   return n;
 }
+
+/** `--url`: an http(s) URL, checked before anything is read or stored (the config schema agrees). */
+export function parseBaseUrl(value: string): string {
+  const v = value.trim();
+  let url: URL | undefined;
+  try {
+    url = new URL(v);
+  } catch {
+    url = undefined;
+  }
+  if (!url || (url.protocol !== 'http:' && url.protocol !== 'https:') || url.hostname === '') {
+    throw new InvalidArgumentError('must be an http:// or https:// URL, e.g. https://abc.supabase.co or http://localhost:3000');
+  }
+  return v;
+}
+
+/** `--color`: the #rrggbb form the app shows. */
+export function parseColor(value: string): string {
+  const v = value.trim();
+  if (!/^#[0-9a-fA-F]{6}$/.test(v)) throw new InvalidArgumentError('must be a colour written #rrggbb, e.g. #d92d20');
+  return v;
+}

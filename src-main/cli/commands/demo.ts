@@ -4,7 +4,7 @@ import type { Environment } from '../../core/config/schema.js';
 import { TokenDeskError } from '../../core/errors.js';
 import { getCore } from '../context.js';
 import { out } from '../output.js';
-import { parsePort, parsePositiveInt } from './common.js';
+import { parseBaseUrl, parsePort, parsePositiveInt } from './common.js';
 
 /** The port the desktop app prefers for its embedded demo too, so both find the same server. */
 export const DEFAULT_DEMO_PORT = 54329;
@@ -92,6 +92,6 @@ export function registerDemo(program: Command): void {
     .command('demo-setup')
     .summary('add the two demo environments')
     .description(`add the demo environments "${DEMO_ENVIRONMENTS.supabase}" and "${DEMO_ENVIRONMENTS.session}", pointing at a running demo server`)
-    .option('--url <url>', 'the demo server URL', `http://127.0.0.1:${DEFAULT_DEMO_PORT}`)
+    .option('--url <url>', 'the demo server URL', parseBaseUrl, `http://127.0.0.1:${DEFAULT_DEMO_PORT}`)
     .action(demoSetup);
 }

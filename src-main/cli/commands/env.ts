@@ -5,7 +5,7 @@ import { secretKeys } from '../../core/secrets/types.js';
 import { getCore } from '../context.js';
 import { out } from '../output.js';
 import { secretFromArg } from '../prompt.js';
-import { collect, jsonOption, pairCollector } from './common.js';
+import { collect, jsonOption, pairCollector, parseBaseUrl, parseColor } from './common.js';
 
 const ROLES: readonly VariableRole[] = ['url', 'anon_key', 'api_key', 'access_token', 'refresh_token', 'account_id'];
 
@@ -203,7 +203,7 @@ export function registerEnv(program: Command): void {
     .description('add an environment; its anon key and API key go to the OS keychain')
     .argument('<name>', 'a name such as staging or production')
     .addOption(providerOption())
-    .requiredOption('--url <url>', 'base URL (Supabase project URL, or the session API root)')
+    .requiredOption('--url <url>', 'base URL (Supabase project URL, or the session API root)', parseBaseUrl)
     .option('--anon-key <key>', `Supabase anon key, required for supabase${secretHelp}`)
     .option('--api-key <key>', `X-API-Key value, if the API uses one${secretHelp}`)
     .option('--var <KEY=VALUE>', 'extra exported variable, e.g. organization_id=… (repeatable)', pairCollector('--var'))
@@ -211,7 +211,7 @@ export function registerEnv(program: Command): void {
     .option('--production', 'mark as production (default: guessed from the name/host)')
     .option('--no-production', 'mark as not production')
     .option('--label <text>', 'short label shown in the app')
-    .option('--color <#rrggbb>', 'colour shown in the app')
+    .option('--color <#rrggbb>', 'colour shown in the app', parseColor)
     .addHelpText(
       'after',
       '\nExamples:\n  tokendesk env add staging --provider supabase --url https://abc.supabase.co --anon-key - --var organization_id=42\n  tokendesk env add local --provider session --url http://localhost:3000',
@@ -228,7 +228,7 @@ export function registerEnv(program: Command): void {
     .description('change an environment: name, URL, keys, variables')
     .argument('<name>', 'the environment to change')
     .option('--name <new-name>', 'rename it')
-    .option('--url <url>', 'new base URL')
+    .option('--url <url>', 'new base URL', parseBaseUrl)
     .option('--anon-key <key>', `new anon key${secretHelp}`)
     .option('--api-key <key>', `new X-API-Key${secretHelp}`)
     .option('--remove-api-key', 'delete the stored X-API-Key')
@@ -238,7 +238,7 @@ export function registerEnv(program: Command): void {
     .option('--production', 'mark as production')
     .option('--no-production', 'mark as not production')
     .option('--label <text>', 'short label shown in the app')
-    .option('--color <#rrggbb>', 'colour shown in the app')
+    .option('--color <#rrggbb>', 'colour shown in the app', parseColor)
     .action(edit);
 
   env

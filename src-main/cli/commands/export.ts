@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
-import { chmod, rename, rm, writeFile } from 'node:fs/promises';
+import { existsSync } from 'node:fs';
+import { chmod, link, rename, rm, writeFile } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import { Option, type Command } from 'commander';
 import { TokenDeskError } from '../../core/errors.js';
@@ -16,20 +17,35 @@ interface ExportOptions {
   secrets: boolean;
   output?: string;
   yes?: boolean;
+  force?: boolean;
   path?: string;
   method?: string;
 }
 
-/** Written beside the target then renamed: the file never exists with looser permissions or half-written. */
-async function writePrivateFile(file: string, text: string): Promise<void> {
+/**
+ * Written beside the target then moved into place: the file never exists with looser permissions or
+ * half-written. Without `overwrite`, an existing file is left alone (link() fails atomically on EEXIST).
+ */
+async function writePrivateFile(file: string, text: string, overwrite: boolean): Promise<void> {
   const tmp = join(dirname(file), `.${basename(file)}.${randomBytes(6).toString('hex')}.tmp`);
   try {
     await writeFile(tmp, text, { mode: 0o600, flag: 'wx' });
     await chmod(tmp, 0o600); // the umask cannot widen it, but be explicit
-    await rename(tmp, file);
+    if (overwrite) {
+      await rename(tmp, file);
+    } else {
+      await link(tmp, file).catch(async (e: NodeJS.ErrnoException) => {
+        // A file system without hard links: check, then move (not atomic, but still no silent overwrite).
+        if (e.code !== 'EPERM' && e.code !== 'ENOTSUP' && e.code !== 'ENOSYS') throw e;
+        if (existsSync(file)) throw Object.assign(new Error('exists'), { code: 'EEXIST' });
+        await rename(tmp, file);
+      });
+      await rm(tmp, { force: true });
+    }
   } catch (e) {
     await rm(tmp, { force: true }).catch(() => undefined);
     const code = (e as NodeJS.ErrnoException).code ?? 'I/O error';
+    if (code === 'EEXIST') throw new TokenDeskError('already_exists', `${file} already exists: use --force to replace it`, { cause: e });
     throw new TokenDeskError('invalid_input', `Cannot write ${file} (${code})`, { cause: e });
   }
 }
@@ -59,6 +75,10 @@ async function runExport(o: ExportOptions): Promise<void> {
       `"${env.name}" is a production environment: exporting its secrets needs --yes (or use --no-secrets for a shareable file)`,
     );
   }
+  // Before renewing anything: a refused file should cost nothing.
+  if (o.output !== undefined && o.output !== '-' && !o.force && existsSync(o.output)) {
+    throw new TokenDeskError('already_exists', `${o.output} already exists: use --force to replace it`);
+  }
   const { renderExport } = await import('../../core/exports/index.js');
   const input = await exportInput(await sessionFor(o));
   const text = renderExport(o.format, input, {
@@ -71,7 +91,7 @@ async function runExport(o: ExportOptions): Promise<void> {
     process.stdout.write(body);
     return;
   }
-  await writePrivateFile(o.output, body);
+  await writePrivateFile(o.output, body, o.force ?? false);
   info(`Wrote ${o.format} export of "${env.name}" to ${o.output} (mode 600${o.secrets ? ', contains secrets' : ', secrets blanked'})`);
 }
 
@@ -84,7 +104,8 @@ export function registerExport(program: Command): void {
     .addOption(emailOption())
     .addOption(new Option('-f, --format <format>', 'output format').choices(['postman', 'curl', 'dotenv', 'json']).makeOptionMandatory())
     .option('--no-secrets', 'blank every secret value (keys kept), for a file you can share')
-    .option('-o, --output <file>', 'write to FILE (mode 600) instead of stdout')
+    .option('-o, --output <file>', 'write to FILE (mode 600, never over an existing file unless --force) instead of stdout')
+    .option('--force', 'replace FILE if it already exists')
     .option('-y, --yes', 'allow exporting the secrets of a production environment')
     .option('--path <path>', 'curl: request path (default: the "who am I" endpoint)')
     .option('--method <method>', 'curl: HTTP method (default GET)')

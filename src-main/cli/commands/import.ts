@@ -5,6 +5,7 @@ import type { EnvironmentInput } from '../../core/environments/service.js';
 import { TokenDeskError } from '../../core/errors.js';
 import { getCore } from '../context.js';
 import { out, warn } from '../output.js';
+import { parseBaseUrl } from './common.js';
 
 interface ImportOptions {
   name?: string;
@@ -27,7 +28,15 @@ async function readImportFile(file: string, maxBytes: number): Promise<string> {
 /** Creates the environment, or updates the one with that name; anon and API keys go to the keychain. */
 async function runImport(file: string, o: ImportOptions): Promise<void> {
   const { parsePostmanFile, MAX_IMPORT_BYTES } = await import('../../core/exports/index.js');
-  const parsed = parsePostmanFile(await readImportFile(file, MAX_IMPORT_BYTES));
+  const text = await readImportFile(file, MAX_IMPORT_BYTES);
+  let parsed: ReturnType<typeof parsePostmanFile>;
+  try {
+    parsed = parsePostmanFile(text);
+  } catch (e) {
+    // Name the file: "File is not valid JSON" alone does not say which one, in a script importing several.
+    if (e instanceof TokenDeskError) throw new TokenDeskError(e.code, `Cannot import ${file}: ${e.message}`, { cause: e });
+    throw e;
+  }
   for (const w of parsed.warnings) warn(w);
   const name = o.name ?? parsed.name;
   const provider = o.provider ?? parsed.provider;
@@ -72,7 +81,7 @@ export function registerImport(program: Command): void {
     .description('create or update an environment from a Postman environment file or a collection\'s variables')
     .argument('<file>', 'a *.postman_environment.json, globals or collection (v2.x) export')
     .option('--name <name>', 'environment name (default: the name in the file)')
-    .option('--url <url>', 'base URL, when the file has none')
+    .option('--url <url>', 'base URL, when the file has none', parseBaseUrl)
     .addOption(new Option('-p, --provider <kind>', 'override the guessed provider').choices(['supabase', 'session']))
     .addHelpText(
       'after',

@@ -1,6 +1,6 @@
 import type { Command } from 'commander';
 import type { Identity } from '../../core/config/schema.js';
-import { getCore } from '../context.js';
+import { getCore, resolveTarget } from '../context.js';
 import { localTime, out, relativeTime, warn } from '../output.js';
 import { readPassword } from '../prompt.js';
 import { emailOption, envOption } from './common.js';
@@ -49,10 +49,13 @@ async function signup(o: LoginOptions): Promise<void> {
 
 async function logout(o: { env: string; email?: string; forget?: boolean }): Promise<void> {
   const core = getCore();
-  const env = await core.envs.resolve(o.env);
+  const { env, identity: target } = await resolveTarget(o.env, o.email);
+  // Signing out twice is fine (exit 0), but say so rather than claim a sign-out that did not happen.
+  const hadSession = (await core.sessions.readSession(target.id)) !== undefined;
   const { identity, warning } = await core.sessions.signOut(env.id, o.email, { forget: o.forget ?? false });
   if (warning) warn(warning);
-  out(`Signed out ${identity.email} from "${env.name}"${o.forget ? ' and forgot the identity' : ''}`);
+  const what = hadSession ? `Signed out ${identity.email} from "${env.name}"` : `${identity.email} was already signed out of "${env.name}"`;
+  out(`${what}${o.forget ? `${hadSession ? ' and' : ';'} forgot the identity` : ''}`);
 }
 
 const passwordHelp =

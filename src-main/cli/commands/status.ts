@@ -14,7 +14,13 @@ interface IdentityStatus {
   displayName: string | null;
   userId: string | null;
   active: boolean;
+  /** A live token right now. */
   signedIn: boolean;
+  /**
+   * signed-in; expired-renewable (the token ran out but the next token/header/export/exec renews it);
+   * expired (sign in again); signed-out (no session stored).
+   */
+  state: 'signed-in' | 'expired-renewable' | 'expired' | 'signed-out';
   expiresAt: string | null;
   expiresInSeconds: number | null;
   renewal: 'refresh-token' | 'remembered-password' | 'none';
@@ -35,20 +41,24 @@ interface EnvStatus {
 
 function identityStatus(env: Environment, identity: Identity, active: boolean, s: StoredSession | undefined, now: number): IdentityStatus {
   const live = s !== undefined && s.expiresAt > now;
+  const renewal: IdentityStatus['renewal'] = s?.refreshToken ? 'refresh-token' : identity.rememberPassword ? 'remembered-password' : 'none';
+  const state: IdentityStatus['state'] = !s ? 'signed-out' : live ? 'signed-in' : renewal === 'none' ? 'expired' : 'expired-renewable';
   return {
     email: identity.email,
     displayName: identity.displayName ?? null,
     userId: identity.userId ?? null,
     active,
     signedIn: live,
+    state,
     expiresAt: s ? new Date(s.expiresAt).toISOString() : null,
     expiresInSeconds: s ? Math.round((s.expiresAt - now) / 1000) : null,
-    renewal: s?.refreshToken ? 'refresh-token' : identity.rememberPassword ? 'remembered-password' : 'none',
+    renewal,
     accounts: (s?.profile.accounts ?? []).map((a) => ({ id: a.id, name: a.name, primary: a.primary, active: a.id === identity.activeAccountId })),
     roles: [...(s?.profile.roles ?? [])],
     permissions: [...(s?.profile.permissions ?? [])],
     permissionsFromRoles: [...(s?.profile.permissionsFromRoles ?? [])],
-    lastError: identity.lastError?.message ?? (s && !live ? `expired ${relativeTime(s.expiresAt, now)}` : null),
+    // A real failure only: an expiry is told by state and expiresAt, not dressed up as an error.
+    lastError: identity.lastError?.message ?? null,
   };
 }
 
@@ -71,6 +81,21 @@ function listed(items: string[]): string {
   return items.length > MAX_LISTED ? `${shown} … and ${items.length - MAX_LISTED} more (see --json)` : shown;
 }
 
+function stateText(i: IdentityStatus, now: number): string {
+  const at = i.expiresAt ? Date.parse(i.expiresAt) : undefined;
+  const error = i.lastError ? ` (last error: ${i.lastError})` : '';
+  switch (i.state) {
+    case 'signed-in':
+      return `signed in, token valid until ${localTime(at!)} (${relativeTime(at!, now)})`;
+    case 'expired-renewable':
+      return `token expired ${relativeTime(at!, now)}; renewed on next use (${i.renewal === 'refresh-token' ? 'refresh token' : 'remembered password'})${error}`;
+    case 'expired':
+      return `session expired ${relativeTime(at!, now)}: sign in again${error}`;
+    case 'signed-out':
+      return `signed out${i.lastError ? `: ${i.lastError}` : ''}`;
+  }
+}
+
 function render(doc: EnvStatus[], now: number): string {
   const lines: string[] = [];
   for (const env of doc) {
@@ -78,9 +103,7 @@ function render(doc: EnvStatus[], now: number): string {
     if (env.identities.length === 0) lines.push('    nobody signed in');
     for (const i of env.identities) {
       const who = i.displayName ? `${i.email} (${i.displayName})` : i.email;
-      const state = i.signedIn
-        ? `signed in, token valid until ${localTime(Date.parse(i.expiresAt!))} (${relativeTime(Date.parse(i.expiresAt!), now)})`
-        : `signed out${i.lastError ? `: ${i.lastError}` : ''}`;
+      const state = stateText(i, now);
       lines.push(`  ${i.active ? '*' : ' '} ${who}  ${state}`);
       if (!i.signedIn) continue;
       lines.push(`      renewal:     ${i.renewal === 'refresh-token' ? 'automatic (refresh token)' : i.renewal === 'remembered-password' ? 'automatic (remembered password)' : 'none: sign in again when it expires'}`);

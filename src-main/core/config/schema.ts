@@ -10,14 +10,16 @@ export const EnvironmentSchema = z.object({
   id,
   name: z.string().min(1).max(100),
   provider: z.enum(['supabase', 'session']),
-  baseUrl: z.url({ protocol: /^https?$/ }),
+  baseUrl: z.url({ protocol: /^https?$/, error: 'enter an http(s) URL such as https://api.example.com' }),
   /** Free label and colour (CSS hex) shown in the sidebar. */
   label: z.string().max(50).optional(),
-  color: z.string().regex(/^#[0-9a-fA-F]{6}$/).default('#4f7cff'),
+  color: z.string().regex(/^#[0-9a-fA-F]{6}$/, 'use a colour like #4f7cff').default('#4f7cff'),
   /** Production-like environments are shown in red and warn before exporting secrets. */
   production: z.boolean().default(false),
   /** Extra non-secret variables such as `organization_id`. */
-  variables: z.record(z.string().regex(/^[A-Za-z_][A-Za-z0-9_.-]*$/), z.string()).default({}),
+  variables: z
+    .record(z.string().regex(/^[A-Za-z_][A-Za-z0-9_.-]*$/, 'variable names start with a letter or _ and use letters, digits, _ . -'), z.string())
+    .default({}),
   /** Overrides of the exported variable names (defaults per provider in exports/names.ts). */
   variableNames: z.partialRecord(VariableRole, z.string().min(1).max(100)).default({}),
   createdAt: z.number().int(),

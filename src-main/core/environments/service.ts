@@ -56,9 +56,21 @@ function validateVariables(vars: Record<string, string> | undefined): void {
   }
 }
 
+/** Field names as the user knows them from the form and the CLI options. */
+const FIELD_LABELS: Record<string, string> = { baseUrl: 'URL', name: 'name', color: 'colour', label: 'label', variables: 'variable' };
+
 function issueText(e: unknown): string {
-  const issues = (e as { issues?: { path: PropertyKey[]; message: string }[] }).issues ?? [];
-  return issues.map((i) => `${i.path.map(String).join('.') || 'value'}: ${i.message}`).join('; ');
+  type Issue = { path: PropertyKey[]; message: string; issues?: Issue[] };
+  const issues = (e as { issues?: Issue[] }).issues ?? [];
+  return issues
+    .map((i) => {
+      const [field, ...rest] = i.path.map(String);
+      const label = field ? (FIELD_LABELS[field] ?? field) : 'value';
+      // A bad record key nests its real reason ("Invalid key in record" says nothing).
+      const message = i.issues?.[0]?.message ?? i.message;
+      return `${[label, ...rest].join(' ')}: ${message}`;
+    })
+    .join('; ');
 }
 
 export class EnvironmentService {

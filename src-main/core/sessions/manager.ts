@@ -11,6 +11,7 @@ import { decodeSession, encodeSession } from './session-codec.js';
 import { isDue, isExpired } from './margin.js';
 import { RefreshLock, type LockHandle } from './refresh-lock.js';
 import { withRetry } from './retry.js';
+import { localTime } from '../format-time.js';
 
 export type SessionEvent =
   | { type: 'session-refreshed'; identityId: string; envId: string; expiresAt: number }
@@ -259,7 +260,7 @@ export class SessionManager {
   }
 
   private noRenewalReason(identity: Identity, s: StoredSession): string {
-    const at = new Date(s.expiresAt).toLocaleString();
+    const at = localTime(s.expiresAt);
     return `The session of ${identity.email} cannot be renewed without a remembered password; it expires at ${at}`;
   }
 
@@ -310,12 +311,12 @@ export class SessionManager {
       }
       this.emit({ type: 'refresh-failed', identityId: identity.id, envId: env.id, message: err.message, final: true });
       await this.recordError(identity, err);
-      return { env, identity, session: used, warning: `Could not renew the session (${err.message}); the current token is still valid until ${new Date(used.expiresAt).toLocaleString()}` };
+      return { env, identity, session: used, warning: `Could not renew the session (${err.message}); the current token is still valid until ${localTime(used.expiresAt)}` };
     }
     this.emit({ type: 'refresh-failed', identityId: identity.id, envId: env.id, message: err.message, final: false });
     // Network trouble, 5xx, 429: the session is kept; a still-valid token is handed out with a warning.
     if (!isExpired(used, this.now())) {
-      return { env, identity, session: used, warning: `Could not renew the session (${err.message}); the current token is still valid until ${new Date(used.expiresAt).toLocaleString()}` };
+      return { env, identity, session: used, warning: `Could not renew the session (${err.message}); the current token is still valid until ${localTime(used.expiresAt)}` };
     }
     throw err;
   }
@@ -323,7 +324,7 @@ export class SessionManager {
   private keepOrExpire(env: Environment, identity: Identity, s: StoredSession, reason: string): FreshToken {
     if (isExpired(s, this.now())) {
       this.emit({ type: 'session-expired', identityId: identity.id, envId: env.id, reason });
-      throw new TokenDeskError('session_expired', `The session of ${identity.email} in "${env.name}" expired at ${new Date(s.expiresAt).toLocaleString()}: sign in again (or sign in with "remember password" so it renews itself)`);
+      throw new TokenDeskError('session_expired', `The session of ${identity.email} in "${env.name}" expired at ${localTime(s.expiresAt)}: sign in again (or sign in with "remember password" so it renews itself)`);
     }
     return { env, identity, session: s, warning: reason };
   }

@@ -1,0 +1,164 @@
+import { readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { startDemoServer, type DemoServer } from '../../src-main/core/demo-server/index.js';
+import { CliHome, DEMO_SESSION, DEMO_SUPABASE, keychainUnreachable, stderrLines } from '../helpers/cli.js';
+
+/** The walk-through of a new user's mistakes: each one a clear line, the right status, nothing stored. */
+const unreachable = await keychainUnreachable();
+let demo: DemoServer;
+beforeAll(async () => {
+  demo = await startDemoServer({ port: 0 });
+});
+afterAll(async () => {
+  await demo?.close();
+});
+const cleanups: (() => Promise<void>)[] = [];
+afterEach(async () => {
+  for (const c of cleanups.splice(0)) await c();
+});
+
+async function home(url = demo.url): Promise<CliHome> {
+  const h = new CliHome();
+  cleanups.push(() => h.cleanup());
+  const r = await h.run(['demo-setup', '--url', url]);
+  expect(r.code, r.stderr).toBe(0);
+  return h;
+}
+
+async function envNames(h: CliHome): Promise<string[]> {
+  const r = await h.run(['env', 'list', '--json']);
+  expect(r.code, r.stderr).toBe(0);
+  return (JSON.parse(r.stdout) as { name: string }[]).map((e) => e.name);
+}
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+describe.skipIf(unreachable !== undefined)('tokendesk bad paths', { timeout: 60_000 }, () => {
+  it('"help COMMAND" is a success; a bare group ("env") is a usage error', async () => {
+    const h = await home();
+    const help = await h.run(['help', 'token']);
+    expect(help.code).toBe(0);
+    expect(help.stdout).toContain('Usage: tokendesk token');
+    const bare = await h.run(['env']);
+    expect(bare.code).toBe(2);
+    expect(bare.stderr).toContain('Usage: tokendesk env');
+  });
+
+  it('a bad --url or --color is a usage error (exit 2, usage shown) and adds nothing', async () => {
+    const h = await home();
+    const before = await envNames(h);
+    for (const url of ['notaurl', 'ftp://x.test', 'http://']) {
+      const r = await h.run(['env', 'add', 'bad', '--provider', 'session', '--url', url]);
+      expect(r.code, url).toBe(2);
+      expect(r.stderr).toMatch(/^tokendesk: option '--url <url>' argument '.*' is invalid\. must be an http:\/\/ or https:\/\/ URL/);
+      expect(r.stderr).toContain('Usage: tokendesk env add');
+      expect(r.stdout).toBe('');
+    }
+    const color = await h.run(['env', 'add', 'bad', '--provider', 'session', '--url', 'http://x.test', '--color', 'red']);
+    expect(color.code).toBe(2);
+    expect(color.stderr).toContain('must be a colour written #rrggbb');
+    expect(color.stderr).not.toContain('/^#'); // no regular expression thrown at the user
+    const edit = await h.run(['env', 'edit', DEMO_SESSION, '--url', 'notaurl']);
+    expect(edit.code).toBe(2);
+    expect(await envNames(h)).toEqual(before);
+    const show = JSON.parse((await h.run(['env', 'show', DEMO_SESSION, '--json'])).stdout) as { url: string };
+    expect(show.url).toBe(demo.url);
+  });
+
+  it('a missing password or key on standard input names what is missing and why', async () => {
+    const h = await home();
+    const empty = await h.run(['login', '--env', DEMO_SUPABASE, '--email', 'owner@connectgain.test'], { input: '' });
+    expect(empty.code).toBe(1);
+    expect(stderrLines(empty)).toEqual([expect.stringMatching(/^tokendesk: No password: standard input is empty and not a terminal; /)]);
+    const blank = await h.run(['login', '--env', DEMO_SUPABASE, '--email', 'owner@connectgain.test'], { input: '\n' });
+    expect(blank.stderr).toMatch(/^tokendesk: No password: the first line of standard input is empty/);
+    const key = await h.run(['env', 'add', 'k', '--provider', 'session', '--url', 'http://x.test', '--api-key', '-'], { input: '' });
+    expect(key.code).toBe(1);
+    expect(key.stderr).toMatch(/^tokendesk: No API key: /);
+    expect(await envNames(h)).not.toContain('k');
+  });
+
+  it('two secrets given as - are read from two lines of standard input, in order', async () => {
+    const h = await home();
+    const add = await h.run(['env', 'add', 'two', '--provider', 'supabase', '--url', demo.url, '--anon-key', '-', '--api-key', '-'], {
+      input: `${demo.anonKey}\nthe-api-key-value\n`,
+    });
+    expect(add.code, add.stderr).toBe(0);
+    expect((await h.run(['login', '--env', 'two', '--email', 'owner@connectgain.test'], { input: 'demo-password\n' })).code).toBe(0);
+    const header = await h.run(['header', '--env', 'two']);
+    expect(header.stdout).toContain(`apikey: ${demo.anonKey}\n`);
+    expect(header.stdout).toContain('X-API-Key: the-api-key-value\n');
+  });
+
+  it('export -o never replaces an existing file without --force, and refuses before renewing anything', async () => {
+    const h = await home();
+    expect((await h.run(['login', '--env', DEMO_SUPABASE, '--email', 'owner@connectgain.test'], { input: 'demo-password\n' })).code).toBe(0);
+    const file = join(h.work, 'mine.json');
+    writeFileSync(file, 'my own notes\n');
+    const refused = await h.run(['export', '--env', DEMO_SUPABASE, '--format', 'postman', '-o', file]);
+    expect(refused.code).toBe(1);
+    expect(stderrLines(refused)).toEqual([`tokendesk: ${file} already exists: use --force to replace it`]);
+    expect(refused.stdout).toBe('');
+    expect(readFileSync(file, 'utf8')).toBe('my own notes\n');
+    const forced = await h.run(['export', '--env', DEMO_SUPABASE, '--format', 'postman', '-o', file, '--force']);
+    expect(forced.code, forced.stderr).toBe(0);
+    expect((JSON.parse(readFileSync(file, 'utf8')) as { name: string }).name).toBe(DEMO_SUPABASE);
+    // A new file needs no --force.
+    expect((await h.run(['export', '--env', DEMO_SUPABASE, '--format', 'dotenv', '-o', join(h.work, 'new.env')])).code).toBe(0);
+  });
+
+  it('import of a broken file names the file and adds nothing', async () => {
+    const h = await home();
+    const before = await envNames(h);
+    const file = join(h.work, 'broken.postman_environment.json');
+    writeFileSync(file, '{"name": "x", "values": [');
+    const r = await h.run(['import', file]);
+    expect(r.code).toBe(1);
+    expect(stderrLines(r)).toEqual([`tokendesk: Cannot import ${file}: File is not valid JSON`]);
+    expect(await envNames(h)).toEqual(before);
+  });
+
+  it('logout twice says the second time that there was nothing to sign out', async () => {
+    const h = await home();
+    expect((await h.run(['login', '--env', DEMO_SESSION, '--email', 'test@test.com'], { input: 'stringstring\n' })).code).toBe(0);
+    const first = await h.run(['logout', '--env', DEMO_SESSION]);
+    expect(first.code, first.stderr).toBe(0);
+    expect(first.stdout).toBe('Signed out test@test.com from "Demo session API"\n');
+    const again = await h.run(['logout', '--env', DEMO_SESSION]);
+    expect(again.code).toBe(0);
+    expect(again.stdout).toBe('test@test.com was already signed out of "Demo session API"\n');
+  });
+
+  it('times are unambiguous (YYYY-MM-DD hh:mm:ss ZONE) whatever the locale', async () => {
+    const h = await home();
+    const r = await h.run(['login', '--env', DEMO_SESSION, '--email', 'test@test.com'], { input: 'stringstring\n', env: { LANG: 'en_US.UTF-8', TZ: 'UTC' } });
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stdout).toMatch(/token valid until \d{4}-\d\d-\d\d \d\d:\d\d:\d\d UTC \(in (8 h|7 h 59 min)\)/);
+    const status = await h.run(['status', '--env', DEMO_SESSION], { env: { TZ: 'UTC' } });
+    expect(status.stdout).toMatch(/signed in, token valid until \d{4}-\d\d-\d\d \d\d:\d\d:\d\d UTC/);
+  });
+
+  it('status tells an expired but renewable token from a session that needs a new sign-in', async () => {
+    const short = await startDemoServer({ port: 0, accessTokenTtlSeconds: 2, sessionTtlSeconds: 2 });
+    cleanups.push(() => short.close());
+    const h = await home(short.url);
+    expect((await h.run(['login', '--env', DEMO_SUPABASE, '--email', 'owner@connectgain.test'], { input: 'demo-password\n' })).code).toBe(0);
+    expect((await h.run(['login', '--env', DEMO_SESSION, '--email', 'test@test.com'], { input: 'stringstring\n' })).code).toBe(0);
+    await sleep(2500);
+    const human = await h.run(['status']);
+    expect(human.code).toBe(0);
+    expect(human.stdout).toMatch(/owner@connectgain\.test \(Olive Owner\) {2}token expired \d+ s ago; renewed on next use \(refresh token\)/);
+    expect(human.stdout).toMatch(/test@test\.com {2}session expired \d+ s ago: sign in again/);
+    const json = await h.run(['status', '--json']);
+    const doc = JSON.parse(json.stdout) as { environments: { identities: { email: string; state: string; signedIn: boolean; lastError: string | null }[] }[] };
+    const ids = doc.environments.flatMap((e) => e.identities);
+    expect(ids).toEqual([
+      expect.objectContaining({ email: 'owner@connectgain.test', state: 'expired-renewable', signedIn: false, lastError: null }),
+      expect.objectContaining({ email: 'test@test.com', state: 'expired', signedIn: false, lastError: null }),
+    ]);
+    // The renewable one does renew on use, and status then says signed in.
+    expect((await h.run(['token', '--env', DEMO_SUPABASE])).code).toBe(0);
+    expect((await h.run(['status', '--env', DEMO_SUPABASE])).stdout).toContain('signed in, token valid until');
+  });
+});
