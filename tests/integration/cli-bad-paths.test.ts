@@ -161,4 +161,12 @@ describe.skipIf(unreachable !== undefined)('tokendesk bad paths', { timeout: 60_
     expect((await h.run(['token', '--env', DEMO_SUPABASE])).code).toBe(0);
     expect((await h.run(['status', '--env', DEMO_SUPABASE])).stdout).toContain('signed in, token valid until');
   });
+
+  it('an identity that never signed in is a sign-in-needed status (4), not a generic error', async () => {
+    const h = await home();
+    const r = await h.run(['token', '--env', DEMO_SUPABASE, '--email', 'nobody@connectgain.test']);
+    expect(r.code).toBe(4);
+    expect(r.stdout).toBe('');
+    expect(stderrLines(r)).toEqual(['tokendesk: No identity nobody@connectgain.test in "Demo Supabase": sign in first']);
+  });
 });

@@ -74,7 +74,7 @@ export class SessionManager {
     const identities = cfg.identities.filter((i) => i.envId === env.id);
     if (email) {
       const found = identities.find((i) => i.email.toLowerCase() === email.toLowerCase());
-      if (!found) throw new TokenDeskError('not_found', `No identity ${email} in "${env.name}": sign in first`);
+      if (!found) throw new TokenDeskError('not_signed_in', `No identity ${email} in "${env.name}": sign in first`);
       return found;
     }
     const activeId = cfg.activeIdentity[env.id];
