@@ -10,6 +10,9 @@ export function useShortcuts(): void {
       const mod = e.ctrlKey || e.metaKey;
       if (!mod || e.altKey) return;
       const key = e.key.toLowerCase();
+      // A modal dialog owns the keyboard: no palette on top of it (its Escape would close both and
+      // strand focus), no copy from behind it.
+      if ((key === 'k' || key === 'c') && document.querySelector('[data-modal]')) return;
       if (key === 'k' && !e.shiftKey) {
         e.preventDefault();
         const s = store.getState();

@@ -10,7 +10,8 @@ export function EnvironmentHeader({ env }: { env: EnvironmentView }) {
     <header className="env-header">
       <span className="env-dot big" style={{ background: env.color }} aria-hidden="true" />
       <div className="env-title">
-        <h1>
+        {/* Focusable from script only: the palette's "Go to" lands here. */}
+        <h1 tabIndex={-1} data-env-heading>
           {env.name}
           {env.production ? <span className="prod-tag big">PRODUCTION</span> : null}
           {env.label ? <span className="badge badge-neutral">{env.label}</span> : null}

@@ -1,4 +1,4 @@
-import { useId, useState } from 'react';
+import { useEffect, useId, useRef, useState } from 'react';
 import type { EnvironmentView } from '../../src-main/contract/types.js';
 import { useDesk } from '../store.js';
 import { Button } from '../ui/Button.js';
@@ -13,6 +13,17 @@ export function IdentityList({ env }: { env: EnvironmentView }) {
   const signIn = useDesk((s) => (s.signIn?.envId === env.id ? s.signIn : undefined));
   const openSignIn = useDesk((s) => s.openSignIn);
   const showForm = signIn !== undefined || env.identities.length === 0;
+  const anotherRef = useRef<HTMLButtonElement>(null);
+  const formWasShown = useRef(showForm);
+  // When the form goes away (signed in, Cancel, Escape) its focused control goes with it: put focus
+  // on the button that replaces it instead of dropping it to the page.
+  useEffect(() => {
+    if (formWasShown.current && !showForm) {
+      const active = document.activeElement;
+      if (!active || active === document.body) anotherRef.current?.focus();
+    }
+    formWasShown.current = showForm;
+  }, [showForm]);
   return (
     <Section title="Identities" className="identities">
       {env.identities.length > 0 ? (
@@ -27,7 +38,7 @@ export function IdentityList({ env }: { env: EnvironmentView }) {
       {showForm ? (
         <SignInForm key={`${env.id}:${signIn?.email ?? ''}:${signIn?.mode ?? ''}`} env={env} target={signIn} onClose={env.identities.length > 0 ? () => openSignIn(undefined) : undefined} />
       ) : (
-        <Button variant="ghost" size="sm" icon={<PlusIcon />} onClick={() => openSignIn({ envId: env.id, mode: 'signin' })}>
+        <Button ref={anotherRef} variant="ghost" size="sm" icon={<PlusIcon />} onClick={() => openSignIn({ envId: env.id, mode: 'signin' })}>
           Sign in as another user
         </Button>
       )}

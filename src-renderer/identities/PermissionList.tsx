@@ -22,6 +22,15 @@ export function PermissionList({ profile }: { profile: ProfileView }) {
     { v: 'direct', label: `Direct ${counts.direct}` },
   ];
 
+  if (rows.length === 0) {
+    // Nothing to search or filter: say so plainly instead of a search box over "All 0 · From roles 0 · Direct 0".
+    return (
+      <Section title="Permissions" className="permissions">
+        <p className="muted perm-none">This identity reports no permissions, from roles or granted directly.</p>
+      </Section>
+    );
+  }
+
   return (
     <Section title="Permissions" className="permissions">
       <div className="perm-tools">
@@ -42,7 +51,7 @@ export function PermissionList({ profile }: { profile: ProfileView }) {
       </p>
       <div ref={scrollRef} className="perm-scroll" tabIndex={0} aria-label="Permission list">
         {shown.length === 0 ? (
-          <p className="muted perm-empty">{rows.length === 0 ? 'This identity reports no permissions.' : `No permission matches “${query}”.`}</p>
+          <p className="muted perm-empty">No permission matches “{query}”.</p>
         ) : (
           <ul className="perm-list" style={{ height: virtual.getTotalSize() }}>
             {virtual.getVirtualItems().map((v) => {

@@ -39,7 +39,7 @@ function AccountPicker({ identity }: { identity: IdentityView }) {
             <span className="muted mono-sm">{a.id}</span>
             {a.primary ? (
               <span className="badge badge-accent" title="The user's primary account">
-                ★ primary
+                <span aria-hidden="true">★ </span>primary
               </span>
             ) : null}
           </label>

@@ -1,4 +1,4 @@
-import { useState, type FormEvent } from 'react';
+import { useEffect, useRef, useState, type FormEvent } from 'react';
 import type { EnvironmentView } from '../../src-main/contract/types.js';
 import { errorMessage } from '../api/types.js';
 import { useDesk, useDeskStore, type SignInTarget } from '../store.js';
@@ -22,6 +22,17 @@ export function SignInForm({ env, target, onClose }: { env: EnvironmentView; tar
   const [sentTo, setSentTo] = useState<string>();
   const canSignUp = env.provider === 'supabase';
   const demoAccounts = demoAccountsFor(env, demo);
+  const formRef = useRef<HTMLFormElement>(null);
+
+  // Opened on purpose ("Sign in as another user", "Sign in again", the palette): focus goes to the
+  // first field to fill in, so a keyboard user can type at once. (Not when it is just the empty state.)
+  const explicit = target !== undefined;
+  const prefilled = Boolean(target?.email);
+  useEffect(() => {
+    if (!explicit) return;
+    const inputs = formRef.current?.querySelectorAll<HTMLInputElement>('input[type="email"], input[type="password"]');
+    inputs?.[prefilled ? 1 : 0]?.focus();
+  }, [explicit, prefilled]);
 
   async function submit(e: FormEvent): Promise<void> {
     e.preventDefault();
@@ -75,7 +86,20 @@ export function SignInForm({ env, target, onClose }: { env: EnvironmentView; tar
 
   const verb = mode === 'signup' ? 'Create account' : 'Sign in';
   return (
-    <form className="form signin" onSubmit={(e) => void submit(e)} noValidate aria-label={`${verb} to ${env.name}`}>
+    <form
+      ref={formRef}
+      className="form signin"
+      onSubmit={(e) => void submit(e)}
+      noValidate
+      aria-label={`${verb} to ${env.name}`}
+      onKeyDown={(e) => {
+        // Escape cancels, like the Cancel button, where there is one.
+        if (e.key === 'Escape' && onClose && !busy) {
+          e.stopPropagation();
+          onClose();
+        }
+      }}
+    >
       {canSignUp ? (
         <div className="tabs" role="tablist" aria-label="Sign in or create an account">
           <button type="button" className={mode === 'signin' ? 'tab tab-on' : 'tab'} role="tab" aria-selected={mode === 'signin'} onClick={() => { setMode('signin'); setError(undefined); }}>

@@ -1,4 +1,5 @@
 import { Command } from 'cmdk';
+import { useEffect, useLayoutEffect, useRef } from 'react';
 import { errorMessage } from '../api/types.js';
 import { copyActions, variableAction } from '../copy/items.js';
 import { performCopy, performExport } from '../copy/perform.js';
@@ -15,7 +16,39 @@ export function CommandPalette() {
   const vars = useDesk(variablesOf(env?.id));
   const who = activeIdentity(env);
 
-  const run = (fn: () => unknown) => () => {
+  // Focus comes back where it was when the palette closes (Escape, or after a copy); a jump to an
+  // environment moves it to that environment's heading. Captured in a layout effect: it runs before
+  // the dialog's own effect moves focus into the input.
+  const returnTo = useRef<HTMLElement | null>(null);
+  const focusHeading = useRef(false);
+  const wasOpen = useRef(false);
+  useLayoutEffect(() => {
+    if (open && !wasOpen.current) {
+      const active = document.activeElement;
+      returnTo.current = active instanceof HTMLElement && active !== document.body ? active : null;
+    }
+  }, [open]);
+  useEffect(() => {
+    if (open) {
+      wasOpen.current = true;
+      return;
+    }
+    if (!wasOpen.current) return;
+    wasOpen.current = false;
+    const timer = setTimeout(() => {
+      const heading = focusHeading.current ? document.querySelector<HTMLElement>('[data-env-heading]') : null;
+      focusHeading.current = false;
+      const active = document.activeElement;
+      const lost = !active || active === document.body;
+      if (heading) heading.focus();
+      else if (lost && returnTo.current?.isConnected) returnTo.current.focus();
+      returnTo.current = null;
+    }, 0);
+    return () => clearTimeout(timer);
+  }, [open]);
+
+  const run = (fn: () => unknown, opts: { focusHeading?: boolean } = {}) => () => {
+    focusHeading.current = Boolean(opts.focusHeading);
     setPalette(false);
     void fn();
   };
@@ -45,7 +78,7 @@ export function CommandPalette() {
         ) : null}
         <Command.Group heading="Environments">
           {envs.map((e) => (
-            <Command.Item key={e.id} value={`Go to ${e.name}`} keywords={[e.provider, e.baseUrl]} onSelect={run(() => st().select(e.id))}>
+            <Command.Item key={e.id} value={`Go to ${e.name}`} keywords={[e.provider, e.baseUrl]} onSelect={run(() => st().select(e.id), { focusHeading: true })}>
               <span className="env-dot" style={{ background: e.color }} aria-hidden="true" />
               Go to {e.name}
               {e.production ? <span className="prod-tag">PROD</span> : null}
@@ -62,7 +95,7 @@ export function CommandPalette() {
                   st().select(e.id);
                   await st().api.switchIdentity({ envId: e.id, identityId: i.id }).catch((err: unknown) => st().toast('error', `Could not switch to ${i.email}`, errorMessage(err)));
                   await st().refresh();
-                })}
+                }, { focusHeading: true })}
               >
                 Switch to {i.email} <span className="muted">in {e.name}</span>
               </Command.Item>

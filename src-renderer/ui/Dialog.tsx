@@ -17,16 +17,23 @@ export function Dialog({ title, onClose, children, wide }: { title: string; onCl
     const node = ref.current;
     const first = node?.querySelector<HTMLElement>('[data-autofocus]') ?? node?.querySelector<HTMLElement>(focusable);
     first?.focus();
+    // On the document, not the dialog: Escape and the Tab trap still work if focus ever lands outside
+    // (a click on the overlay's edge, an element that unmounted under the cursor).
     const onKey = (e: KeyboardEvent) => {
+      if (!node) return;
       if (e.key === 'Escape') {
         e.stopPropagation();
         onCloseRef.current();
-      } else if (e.key === 'Tab' && node) {
+      } else if (e.key === 'Tab') {
         const items = [...node.querySelectorAll<HTMLElement>(focusable)];
         if (items.length === 0) return;
         const firstEl = items[0]!;
         const lastEl = items[items.length - 1]!;
-        if (e.shiftKey && document.activeElement === firstEl) {
+        const inside = node.contains(document.activeElement);
+        if (!inside) {
+          e.preventDefault();
+          (e.shiftKey ? lastEl : firstEl).focus();
+        } else if (e.shiftKey && document.activeElement === firstEl) {
           e.preventDefault();
           lastEl.focus();
         } else if (!e.shiftKey && document.activeElement === lastEl) {
@@ -35,16 +42,16 @@ export function Dialog({ title, onClose, children, wide }: { title: string; onCl
         }
       }
     };
-    node?.addEventListener('keydown', onKey);
+    document.addEventListener('keydown', onKey);
     return () => {
-      node?.removeEventListener('keydown', onKey);
-      before?.focus?.();
+      document.removeEventListener('keydown', onKey);
+      if (before?.isConnected) before.focus();
     };
   }, []);
 
   return createPortal(
     <div className="overlay" onMouseDown={(e) => e.target === e.currentTarget && onClose()}>
-      <div ref={ref} className={wide ? 'dialog dialog-wide' : 'dialog'} role="dialog" aria-modal="true" aria-labelledby={titleId}>
+      <div ref={ref} className={wide ? 'dialog dialog-wide' : 'dialog'} role="dialog" data-modal aria-modal="true" aria-labelledby={titleId}>
         <header className="dialog-head">
           <h2 id={titleId}>{title}</h2>
           <button type="button" className="icon-btn" aria-label="Close dialog" onClick={onClose}>

@@ -1,16 +1,29 @@
-import { useEffect } from 'react';
+import { useEffect, useState } from 'react';
 import { useDesk, type ToastItem } from '../store.js';
 import { cx } from './cx.js';
 
 function Toast({ t }: { t: ToastItem }) {
   const dismiss = useDesk((s) => s.dismissToast);
+  // Paused while the pointer is over it or focus is in it: time to read it, or to reach its button.
+  const [hovered, setHovered] = useState(false);
+  const [focused, setFocused] = useState(false);
+  const paused = hovered || focused;
   useEffect(() => {
+    if (paused) return;
     const ms = t.kind === 'error' ? 10_000 : 5_000;
     const timer = setTimeout(() => dismiss(t.id), ms);
     return () => clearTimeout(timer);
-  }, [t.id, t.kind, dismiss]);
+  }, [t.id, t.kind, dismiss, paused]);
   return (
-    <div className={cx('toast', `toast-${t.kind}`)} role={t.kind === 'error' ? 'alert' : 'status'}>
+    <div
+      className={cx('toast', `toast-${t.kind}`)}
+      role={t.kind === 'error' ? 'alert' : 'status'}
+      data-paused={paused || undefined}
+      onMouseEnter={() => setHovered(true)}
+      onMouseLeave={() => setHovered(false)}
+      onFocus={() => setFocused(true)}
+      onBlur={() => setFocused(false)}
+    >
       <div className="toast-text">
         <strong>{t.text}</strong>
         {t.detail ? <span>{t.detail}</span> : null}

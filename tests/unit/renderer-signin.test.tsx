@@ -72,7 +72,9 @@ describe('sign in', () => {
     fireEvent.click(screen.getByRole('radio', { name: 'Use restricted@test.com as the active identity' }));
     await waitFor(() => expect(screen.getByRole('radio', { name: 'Use restricted@test.com as the active identity' })).toHaveProperty('checked', true));
     const accounts = screen.getByRole('group', { name: 'Account' });
-    expect(within(accounts).getByText('★ primary').closest('label')?.textContent).toContain('Acme Corp');
+    expect(within(accounts).getByText('primary').closest('label')?.textContent).toContain('Acme Corp');
+    // The star is decoration: the radio reads "… primary", not "… black star primary".
+    expect(within(accounts).getByRole('radio', { name: 'Acme Corp 4100 primary' })).toBeTruthy();
     fireEvent.click(within(accounts).getByRole('radio', { name: /Globex/ }));
     await waitFor(() => expect(api.calls.find((c) => c.method === 'setActiveAccount')?.input).toEqual({ identityId: 'session-api-id1', accountId: '4200' }));
     await waitFor(() => expect(within(accounts).getByRole('radio', { name: /Globex/ })).toHaveProperty('checked', true));
