@@ -1,8 +1,13 @@
+import { existsSync } from 'node:fs';
 import { defineConfig } from '@playwright/test';
 
-/** Debian's Chromium (no Playwright browser download on these machines). */
+/**
+ * Debian's Chromium where it exists (our machines cannot download Playwright's browsers);
+ * CHROMIUM_PATH picks another; elsewhere Playwright's own Chromium (npx playwright install).
+ */
+const chromium = process.env.CHROMIUM_PATH ?? (existsSync('/usr/bin/chromium') ? '/usr/bin/chromium' : undefined);
 const launchOptions = {
-  executablePath: '/usr/bin/chromium',
+  ...(chromium && { executablePath: chromium }),
   args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
 };
 
