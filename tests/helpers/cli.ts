@@ -2,6 +2,8 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { chmodSync, existsSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import keytar from 'keytar';
+import { afterAll, afterEach, beforeAll, expect } from 'vitest';
+import { startDemoServer, type DemoServer } from '../../src-main/core/demo-server/index.js';
 import { deleteAllForHome } from '../../src-main/core/secrets/keychain.js';
 import { makeHome } from './home.js';
 
@@ -124,3 +126,49 @@ export async function keychainUnreachable(): Promise<string | undefined> {
 
 export const DEMO_SUPABASE = 'Demo Supabase';
 export const DEMO_SESSION = 'Demo session API';
+
+/**
+ * The per-file setup every CLI test shares: fresh homes, cleaned after each test, and with `demo`
+ * one demo server for the whole file.
+ */
+export function cliFixture(opts: { demo?: boolean } = {}) {
+  let demo: DemoServer | undefined;
+  const homes: CliHome[] = [];
+  if (opts.demo) {
+    beforeAll(async () => {
+      demo = await startDemoServer({ port: 0 });
+    });
+    afterAll(async () => {
+      await demo?.close();
+    });
+  }
+  afterEach(async () => {
+    for (const h of homes.splice(0)) await h.cleanup();
+  });
+  const server = (): DemoServer => {
+    if (!demo) throw new Error('this test file has no demo server: cliFixture({ demo: true })');
+    return demo;
+  };
+  const newHome = (): CliHome => {
+    const h = new CliHome();
+    homes.push(h);
+    return h;
+  };
+  /** A fresh home with both demo environments pointing at `url` (the file's demo server by default). */
+  const demoHome = async (url = server().url): Promise<CliHome> => {
+    const h = newHome();
+    const r = await h.run(['demo-setup', '--url', url]);
+    expect(r.code, r.stderr).toBe(0);
+    return h;
+  };
+  /** Both demo environments, signed in: owner (Supabase) and the restricted session-API user. */
+  const signedIn = async (): Promise<CliHome> => {
+    const h = await demoHome();
+    const a = await h.run(['login', '--env', DEMO_SUPABASE, '--email', 'owner@connectgain.test'], { input: 'demo-password\n' });
+    expect(a.code, a.stderr).toBe(0);
+    const b = await h.run(['login', '--env', DEMO_SESSION, '--email', 'restricted@test.com'], { input: 'stringstring\n' });
+    expect(b.code, b.stderr).toBe(0);
+    return h;
+  };
+  return { demo: server, newHome, demoHome, signedIn };
+}

@@ -1,28 +1,9 @@
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { startDemoServer, type DemoServer } from '../../src-main/core/demo-server/index.js';
-import { CliHome, DEMO_SESSION, DEMO_SUPABASE, keychainUnreachable, stderrLines } from '../helpers/cli.js';
+import { describe, expect, it } from 'vitest';
+import { cliFixture, CliHome, DEMO_SESSION, DEMO_SUPABASE, keychainUnreachable, stderrLines } from '../helpers/cli.js';
 
 const unreachable = await keychainUnreachable();
-let demo: DemoServer;
-beforeAll(async () => {
-  demo = await startDemoServer({ port: 0 });
-});
-afterAll(async () => {
-  await demo?.close();
-});
-const homes: CliHome[] = [];
-afterEach(async () => {
-  for (const h of homes.splice(0)) await h.cleanup();
-});
+const { demo: demoServer, demoHome, newHome } = cliFixture({ demo: true });
 
-/** A fresh home with both demo environments pointing at the in-process demo server. */
-async function demoHome(): Promise<CliHome> {
-  const h = new CliHome();
-  homes.push(h);
-  const r = await h.run(['demo-setup', '--url', demo.url]);
-  expect(r.code, r.stderr).toBe(0);
-  return h;
-}
 
 async function login(h: CliHome, env: string, email: string, password: string, extra: string[] = []) {
   return h.run(['login', '--env', env, '--email', email, ...extra], { input: `${password}\n` });
@@ -50,9 +31,9 @@ describe.skipIf(unreachable !== undefined)('tokendesk sign-in commands', { timeo
 
     const header = await h.run(['header', '--env', DEMO_SUPABASE]);
     expect(header.stdout.split('\n').filter(Boolean)).toEqual([
-      `apikey: ${demo.anonKey}`,
+      `apikey: ${demoServer().anonKey}`,
       `Authorization: Bearer ${token.stdout.trim()}`,
-      `X-API-Key: ${demo.apiKey}`,
+      `X-API-Key: ${demoServer().apiKey}`,
     ]);
 
     const sw = await h.run(['switch', '--env', DEMO_SUPABASE, '--email', 'owner@connectgain.test']);
@@ -76,19 +57,19 @@ describe.skipIf(unreachable !== undefined)('tokendesk sign-in commands', { timeo
     for (const out of [status.stdout, human.stdout]) {
       expect(out).not.toContain(ownerToken);
       expect(out).not.toContain(token.stdout.trim());
-      expect(out).not.toContain(demo.anonKey);
-      expect(out).not.toContain(demo.apiKey);
+      expect(out).not.toContain(demoServer().anonKey);
+      expect(out).not.toContain(demoServer().apiKey);
       expect(out).not.toMatch(/eyJ[\w-]{10,}/);
     }
     // Nor does the config folder hold one.
     expect(h.folderText()).not.toContain(ownerToken);
     expect(h.folderText()).not.toContain('demo-password');
 
-    const before = demo.stats.logouts;
+    const before = demoServer().stats.logouts;
     const out = await h.run(['logout', '--env', DEMO_SUPABASE]);
     expect(out.code, out.stderr).toBe(0);
     expect(out.stdout).toContain('Signed out owner@connectgain.test');
-    expect(demo.stats.logouts).toBe(before + 1);
+    expect(demoServer().stats.logouts).toBe(before + 1);
     const gone = await h.run(['token', '--env', DEMO_SUPABASE, '--email', 'owner@connectgain.test']);
     expect(gone.code).toBe(4);
     expect(stderrLines(gone)).toEqual(['tokendesk: owner@connectgain.test is not signed in to "Demo Supabase"']);
@@ -188,8 +169,7 @@ describe.skipIf(unreachable !== undefined)('tokendesk sign-in commands', { timeo
   });
 
   it('server unreachable: one clear line', async () => {
-    const h = new CliHome();
-    homes.push(h);
+    const h = newHome();
     await h.run(['env', 'add', 'down', '--provider', 'session', '--url', 'http://127.0.0.1:9']);
     const r = await login(h, 'down', 'test@test.com', 'stringstring');
     expect(r.code).toBe(1);

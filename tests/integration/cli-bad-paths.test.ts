@@ -1,30 +1,12 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { startDemoServer, type DemoServer } from '../../src-main/core/demo-server/index.js';
-import { CliHome, DEMO_SESSION, DEMO_SUPABASE, keychainUnreachable, stderrLines } from '../helpers/cli.js';
+import { describe, expect, it, onTestFinished } from 'vitest';
+import { startDemoServer } from '../../src-main/core/demo-server/index.js';
+import { cliFixture, CliHome, DEMO_SESSION, DEMO_SUPABASE, keychainUnreachable, stderrLines } from '../helpers/cli.js';
 
 /** The walk-through of a new user's mistakes: each one a clear line, the right status, nothing stored. */
 const unreachable = await keychainUnreachable();
-let demo: DemoServer;
-beforeAll(async () => {
-  demo = await startDemoServer({ port: 0 });
-});
-afterAll(async () => {
-  await demo?.close();
-});
-const cleanups: (() => Promise<void>)[] = [];
-afterEach(async () => {
-  for (const c of cleanups.splice(0)) await c();
-});
-
-async function home(url = demo.url): Promise<CliHome> {
-  const h = new CliHome();
-  cleanups.push(() => h.cleanup());
-  const r = await h.run(['demo-setup', '--url', url]);
-  expect(r.code, r.stderr).toBe(0);
-  return h;
-}
+const { demo: demoServer, demoHome: home } = cliFixture({ demo: true });
 
 async function envNames(h: CliHome): Promise<string[]> {
   const r = await h.run(['env', 'list', '--json']);
@@ -63,7 +45,7 @@ describe.skipIf(unreachable !== undefined)('tokendesk bad paths', { timeout: 60_
     expect(edit.code).toBe(2);
     expect(await envNames(h)).toEqual(before);
     const show = JSON.parse((await h.run(['env', 'show', DEMO_SESSION, '--json'])).stdout) as { url: string };
-    expect(show.url).toBe(demo.url);
+    expect(show.url).toBe(demoServer().url);
   });
 
   it('a missing password or key on standard input names what is missing and why', async () => {
@@ -81,13 +63,13 @@ describe.skipIf(unreachable !== undefined)('tokendesk bad paths', { timeout: 60_
 
   it('two secrets given as - are read from two lines of standard input, in order', async () => {
     const h = await home();
-    const add = await h.run(['env', 'add', 'two', '--provider', 'supabase', '--url', demo.url, '--anon-key', '-', '--api-key', '-'], {
-      input: `${demo.anonKey}\nthe-api-key-value\n`,
+    const add = await h.run(['env', 'add', 'two', '--provider', 'supabase', '--url', demoServer().url, '--anon-key', '-', '--api-key', '-'], {
+      input: `${demoServer().anonKey}\nthe-api-key-value\n`,
     });
     expect(add.code, add.stderr).toBe(0);
     expect((await h.run(['login', '--env', 'two', '--email', 'owner@connectgain.test'], { input: 'demo-password\n' })).code).toBe(0);
     const header = await h.run(['header', '--env', 'two']);
-    expect(header.stdout).toContain(`apikey: ${demo.anonKey}\n`);
+    expect(header.stdout).toContain(`apikey: ${demoServer().anonKey}\n`);
     expect(header.stdout).toContain('X-API-Key: the-api-key-value\n');
   });
 
@@ -141,7 +123,7 @@ describe.skipIf(unreachable !== undefined)('tokendesk bad paths', { timeout: 60_
 
   it('status tells an expired but renewable token from a session that needs a new sign-in', async () => {
     const short = await startDemoServer({ port: 0, accessTokenTtlSeconds: 2, sessionTtlSeconds: 2 });
-    cleanups.push(() => short.close());
+    onTestFinished(() => short.close());
     const h = await home(short.url);
     expect((await h.run(['login', '--env', DEMO_SUPABASE, '--email', 'owner@connectgain.test'], { input: 'demo-password\n' })).code).toBe(0);
     expect((await h.run(['login', '--env', DEMO_SESSION, '--email', 'test@test.com'], { input: 'stringstring\n' })).code).toBe(0);

@@ -2,32 +2,13 @@ import { execFile } from 'node:child_process';
 import { chmodSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { startDemoServer, type DemoServer } from '../../src-main/core/demo-server/index.js';
-import { CliHome, DEMO_SESSION, DEMO_SUPABASE, keychainUnreachable, root, stderrLines } from '../helpers/cli.js';
+import { describe, expect, it } from 'vitest';
+import { cliFixture, CliHome, DEMO_SESSION, DEMO_SUPABASE, keychainUnreachable, root, stderrLines } from '../helpers/cli.js';
 
 const run = promisify(execFile);
 const unreachable = await keychainUnreachable();
-let demo: DemoServer;
-beforeAll(async () => {
-  demo = await startDemoServer({ port: 0 });
-});
-afterAll(async () => {
-  await demo?.close();
-});
-const homes: CliHome[] = [];
-afterEach(async () => {
-  for (const h of homes.splice(0)) await h.cleanup();
-});
+const { demo: demoServer, newHome, signedIn } = cliFixture({ demo: true });
 
-async function signedIn(): Promise<CliHome> {
-  const h = new CliHome();
-  homes.push(h);
-  expect((await h.run(['demo-setup', '--url', demo.url])).code).toBe(0);
-  expect((await h.run(['login', '--env', DEMO_SUPABASE, '--email', 'owner@connectgain.test'], { input: 'demo-password\n' })).code).toBe(0);
-  expect((await h.run(['login', '--env', DEMO_SESSION, '--email', 'restricted@test.com'], { input: 'stringstring\n' })).code).toBe(0);
-  return h;
-}
 
 interface PostmanEnv {
   name: string;
@@ -128,7 +109,7 @@ describe.skipIf(unreachable !== undefined)('tokendesk export', { timeout: 120_00
   it('--no-secrets blanks every secret and keeps the keys, in every format', async () => {
     const h = await signedIn();
     const token = (await h.run(['token', '--env', DEMO_SUPABASE])).stdout.trim();
-    const secrets = [token, demo.anonKey, demo.apiKey];
+    const secrets = [token, demoServer().anonKey, demoServer().apiKey];
     const postman = await h.run(['export', '--env', DEMO_SUPABASE, '--format', 'postman', '--no-secrets']);
     expect(postman.code).toBe(0);
     const env = JSON.parse(postman.stdout) as PostmanEnv;
@@ -136,7 +117,7 @@ describe.skipIf(unreachable !== undefined)('tokendesk export', { timeout: 120_00
     expect(secretValues.map((v) => v.key)).toEqual(['anon_key', 'api_key', 'user_jwt_token', 'refresh_token']);
     expect(secretValues.every((v) => v.value === '')).toBe(true);
     const json = JSON.parse((await h.run(['export', '--env', DEMO_SUPABASE, '--format', 'json', '--no-secrets'])).stdout) as { variables: Record<string, string> };
-    expect(json.variables).toMatchObject({ url: demo.url, anon_key: '', api_key: '', user_jwt_token: '', refresh_token: '', organization_id: '40e9bb4c-3b1c-4e5b-8c7d-2f5a9b8e1c3d' });
+    expect(json.variables).toMatchObject({ url: demoServer().url, anon_key: '', api_key: '', user_jwt_token: '', refresh_token: '', organization_id: '40e9bb4c-3b1c-4e5b-8c7d-2f5a9b8e1c3d' });
     for (const format of ['postman', 'json', 'dotenv', 'curl']) {
       const r = await h.run(['export', '--env', DEMO_SUPABASE, '--format', format, '--no-secrets']);
       expect(r.code, `${format}: ${r.stderr}`).toBe(0);
@@ -144,7 +125,7 @@ describe.skipIf(unreachable !== undefined)('tokendesk export', { timeout: 120_00
     }
     // With secrets, the values are there.
     const full = JSON.parse((await h.run(['export', '--env', DEMO_SUPABASE, '--format', 'json'])).stdout) as { variables: Record<string, string> };
-    expect(full.variables).toMatchObject({ anon_key: demo.anonKey, api_key: demo.apiKey, user_jwt_token: token });
+    expect(full.variables).toMatchObject({ anon_key: demoServer().anonKey, api_key: demoServer().apiKey, user_jwt_token: token });
     expect(full.variables.refresh_token).not.toBe('');
     const dotenv = (await h.run(['export', '--env', DEMO_SESSION, '--format', 'dotenv'])).stdout;
     expect(dotenv).toMatch(/^TOKEN=[0-9a-f]{64}$/m);
@@ -179,12 +160,11 @@ describe.skipIf(unreachable !== undefined)('tokendesk export', { timeout: 120_00
   });
 
   it('a signed-out environment still exports its URL, keys and variables, with a warning', async () => {
-    const h = new CliHome();
-    homes.push(h);
-    expect((await h.run(['demo-setup', '--url', demo.url])).code).toBe(0);
+    const h = newHome();
+    expect((await h.run(['demo-setup', '--url', demoServer().url])).code).toBe(0);
     const r = await h.run(['export', '--env', DEMO_SUPABASE, '--format', 'json']);
     expect(r.code).toBe(0);
     expect(stderrLines(r)).toEqual(['tokendesk: warning: nobody is signed in to "Demo Supabase": the token variables are empty']);
-    expect(JSON.parse(r.stdout)).toMatchObject({ variables: { anon_key: demo.anonKey, user_jwt_token: '' } });
+    expect(JSON.parse(r.stdout)).toMatchObject({ variables: { anon_key: demoServer().anonKey, user_jwt_token: '' } });
   });
 });

@@ -1,18 +1,10 @@
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
-import { CliHome, keychainUnreachable, stderrLines } from '../helpers/cli.js';
+import { describe, expect, it } from 'vitest';
+import { cliFixture, keychainUnreachable, stderrLines } from '../helpers/cli.js';
 
 const unreachable = await keychainUnreachable();
-const homes: CliHome[] = [];
-const newHome = (): CliHome => {
-  const h = new CliHome();
-  homes.push(h);
-  return h;
-};
-afterEach(async () => {
-  for (const h of homes.splice(0)) await h.cleanup();
-});
+const { newHome } = cliFixture();
 
 const ANON = 'eyJhbGciOiJIUzI1NiJ9.eyJyb2xlIjoiYW5vbiJ9.imported-anon-key-signature';
 const API = 'cg_imported_api_key_5f3e2d1c';

@@ -1,54 +1,32 @@
 import { spawn } from 'node:child_process';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { startDemoServer, type DemoServer } from '../../src-main/core/demo-server/index.js';
-import { CLI, CliHome, DEMO_SESSION, DEMO_SUPABASE, collect, keychainUnreachable, stderrLines } from '../helpers/cli.js';
+import { describe, expect, it } from 'vitest';
+import { CLI, cliFixture, collect, DEMO_SESSION, DEMO_SUPABASE, keychainUnreachable, stderrLines } from '../helpers/cli.js';
 
 const unreachable = await keychainUnreachable();
-let demo: DemoServer;
-beforeAll(async () => {
-  demo = await startDemoServer({ port: 0 });
-});
-afterAll(async () => {
-  await demo?.close();
-});
-const homes: CliHome[] = [];
-afterEach(async () => {
-  for (const h of homes.splice(0)) await h.cleanup();
-});
+const { demo: demoServer, signedIn } = cliFixture({ demo: true });
 
-/** Both demo environments, signed in: owner (Supabase) and the restricted session-API user. */
-async function signedIn(): Promise<CliHome> {
-  const h = new CliHome();
-  homes.push(h);
-  expect((await h.run(['demo-setup', '--url', demo.url])).code).toBe(0);
-  const a = await h.run(['login', '--env', DEMO_SUPABASE, '--email', 'owner@connectgain.test'], { input: 'demo-password\n' });
-  expect(a.code, a.stderr).toBe(0);
-  const b = await h.run(['login', '--env', DEMO_SESSION, '--email', 'restricted@test.com'], { input: 'stringstring\n' });
-  expect(b.code, b.stderr).toBe(0);
-  return h;
-}
 
 describe.skipIf(unreachable !== undefined)('tokendesk in pipes and scripts', { timeout: 60_000 }, () => {
   it('$(tokendesk token) in a real curl call that the protected endpoints accept', async () => {
     const h = await signedIn();
     const sb = await h.sh(
-      `curl -sS -f "${demo.url}/rest/v1/profiles" -H "apikey: ${demo.anonKey}" -H "Authorization: Bearer $(tokendesk token --env '${DEMO_SUPABASE}')"`,
+      `curl -sS -f "${demoServer().url}/rest/v1/profiles" -H "apikey: ${demoServer().anonKey}" -H "Authorization: Bearer $(tokendesk token --env '${DEMO_SUPABASE}')"`,
     );
     expect(sb.code, sb.stderr).toBe(0);
     expect(JSON.parse(sb.stdout)).toEqual([expect.objectContaining({ email: 'owner@connectgain.test', role: 'owner' })]);
 
-    const sess = await h.sh(`curl -sS -f "${demo.url}/api/applications" -H "Authorization: Bearer $(tokendesk token --env '${DEMO_SESSION}')"`);
+    const sess = await h.sh(`curl -sS -f "${demoServer().url}/api/applications" -H "Authorization: Bearer $(tokendesk token --env '${DEMO_SESSION}')"`);
     expect(sess.code, sess.stderr).toBe(0);
     expect(Array.isArray(JSON.parse(sess.stdout))).toBe(true);
 
     // Without the token the endpoint refuses: the pipe is what made it pass.
-    const anon = await h.sh(`curl -sS -o /dev/null -w '%{http_code}' "${demo.url}/api/applications"`);
+    const anon = await h.sh(`curl -sS -o /dev/null -w '%{http_code}' "${demoServer().url}/api/applications"`);
     expect(anon.stdout).toBe('401');
   });
 
   it('header lines feed curl -H @file; the exported curl command runs as is', async () => {
     const h = await signedIn();
-    const viaHeader = await h.sh(`tokendesk header --env '${DEMO_SUPABASE}' > h.txt && curl -sS -f -H @h.txt "${demo.url}/rest/v1/profiles"`);
+    const viaHeader = await h.sh(`tokendesk header --env '${DEMO_SUPABASE}' > h.txt && curl -sS -f -H @h.txt "${demoServer().url}/rest/v1/profiles"`);
     expect(viaHeader.code, viaHeader.stderr).toBe(0);
     expect(viaHeader.stdout).toContain('owner@connectgain.test');
     for (const env of [DEMO_SUPABASE, DEMO_SESSION]) {
@@ -69,9 +47,9 @@ describe.skipIf(unreachable !== undefined)('tokendesk in pipes and scripts', { t
     expect(r.stdout.split('\n').slice(0, 9)).toEqual([
       token,
       `Bearer ${token}`,
-      demo.url,
-      demo.anonKey,
-      demo.apiKey,
+      demoServer().url,
+      demoServer().anonKey,
+      demoServer().apiKey,
       token,
       '40e9bb4c-3b1c-4e5b-8c7d-2f5a9b8e1c3d',
       'unset', // single-use: never handed to a child
