@@ -1,38 +1,19 @@
 import { execFile } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, utimesSync, writeFileSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { existsSync, mkdirSync, readdirSync, readFileSync, statSync, utimesSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { promisify } from 'node:util';
-import { build } from 'esbuild';
 import lockfile from 'proper-lockfile';
-import { afterAll, afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { ConfigStore } from '../../src-main/core/config/store.js';
 import { watchConfig } from '../../src-main/core/config/watch.js';
 import { emptyConfig, type Config, type Environment } from '../../src-main/core/config/schema.js';
 import { TokenDeskError } from '../../src-main/core/errors.js';
 import { makeHome } from '../helpers/home.js';
+import { childScripts, root } from '../helpers/child-script.js';
 
 const run = promisify(execFile);
-const root = resolve(import.meta.dirname, '../..');
-let bundles: string | undefined;
-afterAll(() => bundles && rmSync(bundles, { recursive: true, force: true }));
 
-/** Node 20 cannot run TypeScript: bundle a child script next to node_modules so its imports resolve. */
-async function bundle(name: string, source: string): Promise<string> {
-  mkdirSync(join(root, '.tmp'), { recursive: true });
-  bundles ??= mkdtempSync(join(root, '.tmp', 'config-store-test-'));
-  const outfile = join(bundles, `${name}.mjs`);
-  await build({
-    stdin: { contents: source, resolveDir: root, loader: 'ts', sourcefile: `${name}.ts` },
-    outfile,
-    bundle: true,
-    platform: 'node',
-    format: 'esm',
-    target: 'node20',
-    packages: 'external',
-    logLevel: 'warning',
-  });
-  return outfile;
-}
+const bundle = childScripts('config-store-test-');
 
 const env = (name: string, extra: Partial<Environment> = {}): Environment => ({
   id: name,

@@ -1,9 +1,8 @@
 import { execFile } from 'node:child_process';
-import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { promisify } from 'node:util';
-import { build } from 'esbuild';
 import { afterAll, describe, expect, it, vi } from 'vitest';
 import keytar from 'keytar';
 import { createKeychainStore, deleteAllForHome, keychainService, type KeytarLike } from '../../src-main/core/secrets/keychain.js';
@@ -11,17 +10,15 @@ import { lockedMessage, unavailableMessage } from '../../src-main/core/secrets/k
 import { secretKeys } from '../../src-main/core/secrets/types.js';
 import { TokenDeskError } from '../../src-main/core/errors.js';
 import { makeHome } from '../helpers/home.js';
+import { childScripts, root } from '../helpers/child-script.js';
 
 const run = promisify(execFile);
-const root = resolve(import.meta.dirname, '../..');
-let bundles: string | undefined;
 const homes: ReturnType<typeof makeHome>[] = [];
 afterAll(async () => {
   for (const h of homes) {
     await deleteAllForHome(h.dir).catch(() => undefined);
     h.cleanup();
   }
-  if (bundles) rmSync(bundles, { recursive: true, force: true });
 });
 const newHome = () => {
   const h = makeHome();
@@ -29,23 +26,7 @@ const newHome = () => {
   return h.dir;
 };
 
-/** Node 20 cannot run TypeScript: bundle a child script next to node_modules so its imports resolve. */
-async function bundle(name: string, source: string): Promise<string> {
-  mkdirSync(join(root, '.tmp'), { recursive: true });
-  bundles ??= mkdtempSync(join(root, '.tmp', 'keychain-test-'));
-  const outfile = join(bundles, `${name}.mjs`);
-  await build({
-    stdin: { contents: source, resolveDir: root, loader: 'ts', sourcefile: `${name}.ts` },
-    outfile,
-    bundle: true,
-    platform: 'node',
-    format: 'esm',
-    target: 'node20',
-    packages: 'external',
-    logLevel: 'warning',
-  });
-  return outfile;
-}
+const bundle = childScripts('keychain-test-');
 const keychainModule = JSON.stringify(join(root, 'src-main/core/secrets/keychain.ts'));
 /** Child script: runs the named operations in order, printing one JSON line per result. */
 const opsChild = `import { createKeychainStore } from ${keychainModule};
