@@ -41,18 +41,13 @@ export const EnvironmentInput = z.strictObject({
 });
 export type EnvironmentInput = z.infer<typeof EnvironmentInput>;
 
-export const EnvironmentPatch = z.strictObject({
-  name: envName.optional(),
-  baseUrl: httpUrl.optional(),
-  label: z.string().max(50).optional(),
-  color: z.string().regex(/^#[0-9a-fA-F]{6}$/).optional(),
-  production: z.boolean().optional(),
-  variables: variables.optional(),
-  variableNames: variableNames.optional(),
-  anonKey: secretValue.optional(),
-  /** null removes the stored key. */
-  apiKey: secretValue.nullable().optional(),
-});
+/** Every field of EnvironmentInput but the provider (which cannot change), all optional. */
+export const EnvironmentPatch = EnvironmentInput.omit({ provider: true })
+  .partial()
+  .extend({
+    /** null removes the stored key. */
+    apiKey: secretValue.nullable().optional(),
+  });
 
 export const CopyItem = z.discriminatedUnion('kind', [
   z.strictObject({ kind: z.literal('authorization-header') }),
