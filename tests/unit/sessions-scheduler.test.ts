@@ -23,7 +23,7 @@ function fixture(opts: { refreshToken?: string; rememberPassword?: boolean }) {
     delete: async (k) => void secrets.delete(k),
   };
   const renew = vi.fn(async () => ({}) as never);
-  const events = { refreshing: vi.fn(), expiring: vi.fn() };
+  const events = { refreshing: vi.fn(), expiring: vi.fn(), changed: vi.fn() };
   const scheduler = new RefreshScheduler({
     sessions: { renew } as unknown as SessionManager,
     secrets: store,
@@ -31,7 +31,8 @@ function fixture(opts: { refreshToken?: string; rememberPassword?: boolean }) {
     events,
     now: () => clock,
   });
-  return { scheduler, renew, events, setClock: (t: number) => (clock = t) };
+  const replaceSession = (expiresAt: number) => secrets.set('identity/i1/session', encodeSession({ ...session, obtainedAt: expiresAt - 3600_000, expiresAt }));
+  return { scheduler, renew, events, setClock: (t: number) => (clock = t), replaceSession };
 }
 
 describe('background refresh scheduler', () => {
@@ -65,5 +66,15 @@ describe('background refresh scheduler', () => {
     f.setClock(3600_000 - 30_000);
     await f.scheduler.tick();
     expect(f.renew).toHaveBeenCalledTimes(1);
+  });
+
+  it('notices a session renewed by another process (the CLI) and says the view is stale', async () => {
+    const f = fixture({ refreshToken: 'r' });
+    await f.scheduler.tick();
+    await f.scheduler.tick();
+    expect(f.events.changed).not.toHaveBeenCalled();
+    f.replaceSession(7200_000);
+    await f.scheduler.tick();
+    expect(f.events.changed).toHaveBeenCalledTimes(1);
   });
 });

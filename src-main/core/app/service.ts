@@ -49,6 +49,7 @@ export function createAppService(opts: AppServiceOptions): AppService & { core: 
         emit({ type: 'state-changed', reason: 'session' });
       },
       expiring: (identityId, envId, expiresAt) => emit({ type: 'session-expiring', identityId, envId, expiresAt }),
+      changed: () => emit({ type: 'state-changed', reason: 'session' }),
     },
   });
   if (opts.scheduler !== false) scheduler.start();

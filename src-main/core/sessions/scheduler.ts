@@ -8,6 +8,8 @@ export interface SchedulerEvents {
   refreshing(identityId: string, on: boolean): void;
   /** A session that cannot renew itself enters its margin: warn once. */
   expiring(identityId: string, envId: string, expiresAt: number): void;
+  /** The stored sessions changed behind our back (the CLI renewed or signed in): the view is stale. */
+  changed?(): void;
 }
 
 /**
@@ -20,6 +22,8 @@ export class RefreshScheduler {
   private lastTick = 0;
   private running = false;
   private readonly warned = new Set<string>();
+  /** What the keychain held at the last tick, to notice changes made by another process. */
+  private fingerprint: string | undefined;
 
   constructor(
     private readonly deps: {
@@ -68,6 +72,9 @@ export class RefreshScheduler {
       const cfg = await this.deps.readConfig();
       const all = await this.deps.secrets.loadAll();
       const margin = cfg.settings.marginSeconds;
+      const fingerprint = cfg.identities.map((i) => `${i.id}:${decodeSession(all.get(secretKeys.session(i.id)))?.expiresAt ?? '-'}`).join('|');
+      if (this.fingerprint !== undefined && fingerprint !== this.fingerprint) this.deps.events.changed?.();
+      this.fingerprint = fingerprint;
       await Promise.all(
         cfg.identities.map(async (identity) => {
           const env = cfg.environments.find((e) => e.id === identity.envId);
