@@ -129,7 +129,11 @@ export function createDeskStore(api: DeskApi): DeskStore {
 
     toast(kind, text, detail) {
       const id = ++toastSeq;
-      set((s) => ({ toasts: [...s.toasts.slice(-3), { id, kind, text, detail }] }));
+      // The same message again (copying twice) replaces the old toast instead of stacking a twin.
+      set((s) => {
+        const others = s.toasts.filter((t) => t.text !== text || t.detail !== detail);
+        return { toasts: [...others.slice(-3), { id, kind, text, detail }] };
+      });
     },
     dismissToast(id) {
       set((s) => ({ toasts: s.toasts.filter((t) => t.id !== id) }));

@@ -101,11 +101,11 @@ export function SignInForm({ env, target, onClose }: { env: EnvironmentView; tar
       }}
     >
       {canSignUp ? (
-        <div className="tabs" role="tablist" aria-label="Sign in or create an account">
-          <button type="button" className={mode === 'signin' ? 'tab tab-on' : 'tab'} role="tab" aria-selected={mode === 'signin'} onClick={() => { setMode('signin'); setError(undefined); }}>
+        <div className="tabs" role="group" aria-label="Sign in or create an account">
+          <button type="button" className={mode === 'signin' ? 'tab tab-on' : 'tab'} aria-pressed={mode === 'signin'} onClick={() => { setMode('signin'); setError(undefined); }}>
             Sign in
           </button>
-          <button type="button" className={mode === 'signup' ? 'tab tab-on' : 'tab'} role="tab" aria-selected={mode === 'signup'} onClick={() => { setMode('signup'); setError(undefined); }}>
+          <button type="button" className={mode === 'signup' ? 'tab tab-on' : 'tab'} aria-pressed={mode === 'signup'} onClick={() => { setMode('signup'); setError(undefined); }}>
             Create account
           </button>
         </div>

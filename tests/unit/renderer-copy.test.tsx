@@ -24,6 +24,17 @@ describe('copy', () => {
     expect(await navigator.clipboard.readText()).toMatch(/^Authorization: Bearer eyJ/);
   });
 
+  it('copying the same thing twice shows one toast, not a stack of twins', async () => {
+    const { api } = await renderApp();
+    const text = 'Copied Authorization header for owner@connectgain.test (local)';
+    fireEvent.click(screen.getByRole('button', { name: 'Copy Authorization header' }));
+    await waitFor(() => expect(toasts().getAllByText(text)).toHaveLength(1));
+    fireEvent.click(screen.getByRole('button', { name: 'Copy Authorization header' }));
+    await waitFor(() => expect(api.calls.filter((c) => c.method === 'copy')).toHaveLength(2));
+    await new Promise((r) => setTimeout(r, 50));
+    expect(toasts().getAllByText(text)).toHaveLength(1);
+  });
+
   it('offers only the copy buttons that apply, and one per Postman variable', async () => {
     await renderApp();
     expect(screen.getByRole('button', { name: 'Copy apikey header' })).toBeTruthy();

@@ -45,7 +45,10 @@ describe('sign in', () => {
   it('Supabase sign up ends with "check your email" when confirmation is required', async () => {
     await renderApp();
     fireEvent.click(screen.getByRole('button', { name: 'Sign in as another user' }));
-    fireEvent.click(screen.getByRole('tab', { name: 'Create account' }));
+    const toggle = screen.getByRole('button', { name: 'Create account' });
+    expect(toggle.getAttribute('aria-pressed')).toBe('false');
+    fireEvent.click(toggle);
+    expect(toggle.getAttribute('aria-pressed')).toBe('true');
     const form = screen.getByRole('form', { name: 'Create account to local' });
     expect(within(form).queryByLabelText('Remember password')).toBeNull();
     fill(form, 'new@connectgain.test', 'a-long-password');
