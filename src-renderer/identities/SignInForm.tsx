@@ -1,4 +1,4 @@
-import { useEffect, useRef, useState, type FormEvent } from 'react';
+import { useEffect, useId, useRef, useState, type FormEvent } from 'react';
 import type { EnvironmentView } from '../../src-main/contract/types.js';
 import { errorMessage } from '../api/types.js';
 import { useDesk, useDeskStore, type SignInTarget } from '../store.js';
@@ -10,6 +10,7 @@ const EMAIL = /^[^\s@]+@[^\s@]+$/;
 
 /** Sign in (both providers) or sign up (Supabase); errors appear right under the form. */
 export function SignInForm({ env, target, onClose }: { env: EnvironmentView; target?: SignInTarget; onClose?: () => void }) {
+  const formId = useId();
   const store = useDeskStore();
   const demo = useDesk((s) => s.app?.demo);
   const [mode, setMode] = useState<'signin' | 'signup'>(target?.mode ?? 'signin');
@@ -101,15 +102,29 @@ export function SignInForm({ env, target, onClose }: { env: EnvironmentView; tar
       }}
     >
       {canSignUp ? (
-        <div className="tabs" role="group" aria-label="Sign in or create an account">
-          <button type="button" className={mode === 'signin' ? 'tab tab-on' : 'tab'} aria-pressed={mode === 'signin'} onClick={() => { setMode('signin'); setError(undefined); }}>
+        // A two-tab switch: arrow keys move between the tabs, as the tab pattern promises.
+        <div
+          className="tabs"
+          role="tablist"
+          aria-label="Sign in or create an account"
+          onKeyDown={(e) => {
+            if (e.key !== 'ArrowLeft' && e.key !== 'ArrowRight') return;
+            e.preventDefault();
+            const next = mode === 'signin' ? 'signup' : 'signin';
+            setMode(next);
+            setError(undefined);
+            e.currentTarget.querySelector<HTMLButtonElement>(`[data-mode="${next}"]`)?.focus();
+          }}
+        >
+          <button type="button" id={`${formId}-tab-signin`} data-mode="signin" className={mode === 'signin' ? 'tab tab-on' : 'tab'} role="tab" aria-selected={mode === 'signin'} aria-controls={`${formId}-panel`} tabIndex={mode === 'signin' ? 0 : -1} onClick={() => { setMode('signin'); setError(undefined); }}>
             Sign in
           </button>
-          <button type="button" className={mode === 'signup' ? 'tab tab-on' : 'tab'} aria-pressed={mode === 'signup'} onClick={() => { setMode('signup'); setError(undefined); }}>
+          <button type="button" id={`${formId}-tab-signup`} data-mode="signup" className={mode === 'signup' ? 'tab tab-on' : 'tab'} role="tab" aria-selected={mode === 'signup'} aria-controls={`${formId}-panel`} tabIndex={mode === 'signup' ? 0 : -1} onClick={() => { setMode('signup'); setError(undefined); }}>
             Create account
           </button>
         </div>
       ) : null}
+      <div className="form" {...(canSignUp && { id: `${formId}-panel`, role: 'tabpanel', 'aria-labelledby': `${formId}-tab-${mode}` })}>
       <div className="form-grid">
         <Field label="Email" type="email" autoComplete="username" value={email} error={emailError} onChange={(e) => { setEmail(e.target.value); setEmailError(undefined); }} data-autofocus={target?.email ? undefined : true} />
         <Field label="Password" type="password" autoComplete={mode === 'signup' ? 'new-password' : 'current-password'} value={password} onChange={(e) => setPassword(e.target.value)} />
@@ -132,6 +147,7 @@ export function SignInForm({ env, target, onClose }: { env: EnvironmentView; tar
             Cancel
           </Button>
         ) : null}
+      </div>
       </div>
       {demoAccounts.length > 0 ? (
         <div className="demo-hint">

@@ -45,10 +45,17 @@ describe('sign in', () => {
   it('Supabase sign up ends with "check your email" when confirmation is required', async () => {
     await renderApp();
     fireEvent.click(screen.getByRole('button', { name: 'Sign in as another user' }));
-    const toggle = screen.getByRole('button', { name: 'Create account' });
-    expect(toggle.getAttribute('aria-pressed')).toBe('false');
+    const signInTab = screen.getByRole('tab', { name: 'Sign in' });
+    const toggle = screen.getByRole('tab', { name: 'Create account' });
+    expect(toggle.getAttribute('aria-selected')).toBe('false');
+    // Arrow keys move between the two tabs; the panel is labelled by the selected one.
+    fireEvent.keyDown(signInTab, { key: 'ArrowRight' });
+    expect(toggle.getAttribute('aria-selected')).toBe('true');
+    expect(screen.getByRole('tabpanel').getAttribute('aria-labelledby')).toBe(toggle.id);
+    fireEvent.keyDown(toggle, { key: 'ArrowLeft' });
+    expect(signInTab.getAttribute('aria-selected')).toBe('true');
     fireEvent.click(toggle);
-    expect(toggle.getAttribute('aria-pressed')).toBe('true');
+    expect(toggle.getAttribute('aria-selected')).toBe('true');
     const form = screen.getByRole('form', { name: 'Create account to local' });
     expect(within(form).queryByLabelText('Remember password')).toBeNull();
     fill(form, 'new@connectgain.test', 'a-long-password');
