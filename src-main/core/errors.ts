@@ -7,6 +7,7 @@ export type ErrorCode =
   | 'config_invalid'
   | 'config_unreadable'
   | 'config_locked'
+  | 'config_unwritable'
   | 'not_found'
   | 'already_exists'
   | 'invalid_input'

@@ -69,13 +69,23 @@ export class ConfigStore {
         throw new TokenDeskError('config_invalid', `The configuration change was rejected: ${where}${issue?.message ?? 'invalid'}`);
       }
       assertHeld();
-      await writeFileAtomic(this.path, `${JSON.stringify(result.data, null, 2)}\n`, { mode: 0o600 });
+      await writeFileAtomic(this.path, `${JSON.stringify(result.data, null, 2)}\n`, { mode: 0o600 }).catch((e: unknown) => {
+        throw this.unwritable(e);
+      });
       return result.data;
     });
   }
 
+  /** A full disk or a read-only folder, named with its path and the system's code (EACCES, ENOSPC…). */
+  private unwritable(e: unknown): TokenDeskError {
+    const code = (e as NodeJS.ErrnoException | undefined)?.code ?? 'unknown error';
+    return new TokenDeskError('config_unwritable', `The configuration could not be saved to ${this.path} (${code}); nothing was changed`, { cause: e });
+  }
+
   private async locked<T>(fn: (assertHeld: () => void) => Promise<T>): Promise<T> {
-    await mkdir(this.home, { recursive: true, mode: 0o700 });
+    await mkdir(this.home, { recursive: true, mode: 0o700 }).catch((e: unknown) => {
+      throw this.unwritable(e);
+    });
     return withFileLock(this.path, fn, this.lockOptions);
   }
 
