@@ -7,9 +7,9 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { ConfigStore } from '../../src-main/core/config/store.js';
 import { watchConfig } from '../../src-main/core/config/watch.js';
 import { emptyConfig, type Config, type Environment } from '../../src-main/core/config/schema.js';
-import { TokenDeskError } from '../../src-main/core/errors.js';
 import { makeHome } from '../helpers/home.js';
 import { childScripts, root } from '../helpers/child-script.js';
+import { rejection } from '../helpers/rejection.js';
 
 const run = promisify(execFile);
 
@@ -28,15 +28,6 @@ const env = (name: string, extra: Partial<Environment> = {}): Environment => ({
   ...extra,
 });
 const addEnv = (name: string) => (cfg: Config): Config => ({ ...cfg, environments: [...cfg.environments, env(name)] });
-
-async function rejection(p: Promise<unknown>): Promise<TokenDeskError> {
-  const e = await p.then(
-    () => undefined,
-    (err: unknown) => err,
-  );
-  expect(e).toBeInstanceOf(TokenDeskError);
-  return e as TokenDeskError;
-}
 
 let home: ReturnType<typeof makeHome>;
 let store: ConfigStore;

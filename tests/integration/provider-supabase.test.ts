@@ -2,10 +2,10 @@ import { createServer, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { DEMO_CREDENTIALS, startDemoServer, type DemoServer } from '../../src-main/core/demo-server/index.js';
-import { TokenDeskError } from '../../src-main/core/errors.js';
 import { createHttpClient } from '../../src-main/core/http/client.js';
 import { supabaseErrorFromResponse, supabaseProvider } from '../../src-main/core/providers/supabase/index.js';
 import type { ProviderContext } from '../../src-main/core/providers/types.js';
+import { rejection } from '../helpers/rejection.js';
 
 const http = createHttpClient({ timeoutMs: 5000 });
 const owner = DEMO_CREDENTIALS.supabase.find((c) => c.email.startsWith('owner'))!;
@@ -22,15 +22,6 @@ beforeAll(async () => {
   ctx = { baseUrl: demo.url, anonKey: demo.anonKey, http, now: Date.now };
 });
 afterAll(async () => demo.close());
-
-async function rejection(p: Promise<unknown>): Promise<TokenDeskError> {
-  const e = await p.then(
-    () => undefined,
-    (err: unknown) => err,
-  );
-  expect(e).toBeInstanceOf(TokenDeskError);
-  return e as TokenDeskError;
-}
 
 describe('supabase provider against the demo server', () => {
   it('signs in and builds the profile from the user and the JWT', async () => {

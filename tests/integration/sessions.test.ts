@@ -3,9 +3,9 @@ import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { openCore, type Core } from '../../src-main/core/open.js';
 import { DEMO_CREDENTIALS, startDemoServer, type DemoServer } from '../../src-main/core/demo-server/index.js';
-import { TokenDeskError } from '../../src-main/core/errors.js';
 import { secretKeys } from '../../src-main/core/secrets/types.js';
 import { makeHome } from '../helpers/home.js';
+import { rejection } from '../helpers/rejection.js';
 
 const owner = DEMO_CREDENTIALS.supabase.find((c) => c.email.startsWith('owner'))!;
 const restricted = DEMO_CREDENTIALS.session.find((c) => c.email.startsWith('restricted'))!;
@@ -19,17 +19,6 @@ function configFolderText(dir: string): string {
     out += statSync(p).isDirectory() ? configFolderText(p) : readFileSync(p, 'utf8');
   }
   return out;
-}
-
-async function expectError(p: Promise<unknown>, code: string): Promise<TokenDeskError> {
-  try {
-    await p;
-  } catch (e) {
-    expect(e).toBeInstanceOf(TokenDeskError);
-    expect((e as TokenDeskError).code).toBe(code);
-    return e as TokenDeskError;
-  }
-  throw new Error(`expected ${code}`);
 }
 
 describe('session manager against the demo server and the real keychain', () => {
@@ -129,7 +118,7 @@ describe('session manager against the demo server and the real keychain', () => 
     expect(await core.secrets.get(secretKeys.session(identityId))).toBe(storedBefore);
     // Once expired with the server still down, the error names the cause and the session is kept.
     clockOffset = 3600_000 + 1000;
-    const err = await expectError(core.sessions.getFreshToken('staging'), 'network_refused');
+    const err = await rejection(core.sessions.getFreshToken('staging'), 'network_refused');
     expect(err.retryable).toBe(true);
     expect(await core.secrets.get(secretKeys.session(identityId))).toBe(storedBefore);
   });
@@ -148,7 +137,7 @@ describe('session manager against the demo server and the real keychain', () => 
     expect(stillValid.warning).toMatch(/Could not renew/);
     expect(stillValid.session.accessToken).toBe(fresh.session.accessToken);
     clockOffset = 3600_000 + 1000;
-    const err = await expectError(core.sessions.getFreshToken('staging'), 'session_expired');
+    const err = await rejection(core.sessions.getFreshToken('staging'), 'session_expired');
     expect(err.message).toMatch(/Sign in again/);
     expect(err.message).not.toContain(fresh.session.refreshToken!);
     expect(await core.sessions.readSession(fresh.identity.id)).toBeUndefined();
@@ -168,7 +157,7 @@ describe('session manager against the demo server and the real keychain', () => 
     const notRenewable = await core.sessions.getFreshToken('session-api', superAdmin.email);
     expect(notRenewable.warning).toMatch(/cannot be renewed without a remembered password/);
     clockOffset = 600_000 + 1000;
-    const err = await expectError(core.sessions.getFreshToken('session-api', superAdmin.email), 'session_expired');
+    const err = await rejection(core.sessions.getFreshToken('session-api', superAdmin.email), 'session_expired');
     expect(err.message).toMatch(/remember password/);
     expect(configFolderText(home.dir)).not.toContain(restricted.password);
   });
@@ -187,7 +176,7 @@ describe('session manager against the demo server and the real keychain', () => 
     await core.sessions.setActiveAccount('session-api', secondary.id);
     expect((await core.sessions.getFreshToken('session-api')).identity.activeAccountId).toBe(secondary.id);
     const before = readFileSync(core.config.path, 'utf8');
-    await expectError(core.sessions.setActiveAccount('session-api', '999999'), 'not_found');
+    await rejection(core.sessions.setActiveAccount('session-api', '999999'), 'not_found');
     expect(readFileSync(core.config.path, 'utf8')).toBe(before);
   });
 
@@ -196,7 +185,7 @@ describe('session manager against the demo server and the real keychain', () => 
     await core.sessions.signIn('staging', { email: owner.email, password: owner.password });
     const before = readFileSync(core.config.path, 'utf8');
     const all = await core.secrets.loadAll();
-    const err = await expectError(core.sessions.signIn('staging', { email: owner.email, password: 'wrong-password' }), 'invalid_credentials');
+    const err = await rejection(core.sessions.signIn('staging', { email: owner.email, password: 'wrong-password' }), 'invalid_credentials');
     expect(err.message).toBe('Invalid login credentials');
     expect(readFileSync(core.config.path, 'utf8')).toBe(before);
     expect(await core.secrets.loadAll()).toEqual(all);
@@ -212,7 +201,7 @@ describe('session manager against the demo server and the real keychain', () => 
     const browserSession = (await otherLogin.json()) as { access_token: string };
     await core.sessions.signIn('staging', { email: owner.email, password: owner.password });
     await core.sessions.signOut('staging');
-    await expectError(core.sessions.getFreshToken('staging'), 'not_signed_in');
+    await rejection(core.sessions.getFreshToken('staging'), 'not_signed_in');
     const user = await fetch(`${server.url}/auth/v1/user`, {
       headers: { apikey: server.anonKey, Authorization: `Bearer ${browserSession.access_token}` },
     });
@@ -239,14 +228,14 @@ describe('session manager against the demo server and the real keychain', () => 
     await renewal;
     expect(server.stats.refreshGrants).toBe(1);
     expect(await core.sessions.readSession(identityId)).toBeUndefined();
-    await expectError(core.sessions.getFreshToken('staging'), 'not_signed_in');
+    await rejection(core.sessions.getFreshToken('staging'), 'not_signed_in');
   });
 
   it('refuses variables that look like secrets, since variables are stored in plain text', async () => {
     await setup();
     const before = readFileSync(core.config.path, 'utf8');
-    await expectError(core.envs.update('staging', { variables: { api_token: 'abc' } }), 'invalid_input');
-    await expectError(
+    await rejection(core.envs.update('staging', { variables: { api_token: 'abc' } }), 'invalid_input');
+    await rejection(
       core.envs.add({ name: 'x', provider: 'session', baseUrl: server.url, variables: { org: 'eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiIxIn0.sig' } }),
       'invalid_input',
     );
