@@ -95,7 +95,7 @@ export function createAppService(opts: AppServiceOptions): AppService & { core: 
   }
 
   /** Everything an exporter needs, for the environment's active identity (fresh token if signed in). */
-  async function exportInput(envId: string, needToken: boolean): Promise<{ input: ExportInput; who: string; env: Environment }> {
+  async function exportInput(envId: string, needToken: boolean): Promise<{ input: ExportInput; who: string; env: Environment; settings: Config['settings'] }> {
     const cfg = await core.config.read();
     const env = cfg.environments.find((e) => e.id === envId);
     if (!env) throw new TokenDeskError('not_found', 'That environment no longer exists');
@@ -121,7 +121,7 @@ export function createAppService(opts: AppServiceOptions): AppService & { core: 
         if (needToken) throw e;
       }
     }
-    return { input, who, env };
+    return { input, who, env, settings: cfg.settings };
   }
 
   const handlers: Handlers = {
@@ -207,8 +207,7 @@ export function createAppService(opts: AppServiceOptions): AppService & { core: 
     },
     async copy({ envId, item }) {
       const needToken = item.kind === 'authorization-header' || item.kind === 'token' || item.kind === 'curl';
-      const { input, who, env } = await exportInput(envId, needToken);
-      const settings = (await core.config.read()).settings;
+      const { input, who, env, settings } = await exportInput(envId, needToken);
       const result = (label: string, text: string, secret: boolean): CopyResult => ({
         label: `${label} for ${who}`,
         clearsInSeconds: secret && settings.clipboardClearSeconds > 0 ? settings.clipboardClearSeconds : null,
