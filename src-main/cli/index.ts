@@ -10,6 +10,7 @@ import { registerStatus } from './commands/status.js';
 import { registerSwitch } from './commands/switch.js';
 import { registerToken } from './commands/token.js';
 import { EXIT, PROGRAM, reportError } from './output.js';
+import { sanitizeForDisplay } from '../core/text/sanitize.js';
 
 const FOOTER = `
 Environment variables:
@@ -30,7 +31,8 @@ export function buildProgram(): Command {
     // Set before the subcommands exist, so every one of them inherits these.
     .exitOverride()
     .showHelpAfterError(true)
-    .configureOutput({ outputError: (text, write) => write(text.replace(/^error: /, `${PROGRAM}: `)) })
+    // Usage errors quote the command line back: shown through the same filter as every other line.
+    .configureOutput({ outputError: (text, write) => write(sanitizeForDisplay(text.replace(/^error: /, `${PROGRAM}: `), { multiline: true })) })
     .addHelpText('after', FOOTER);
 
   registerEnv(program);

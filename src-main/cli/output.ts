@@ -1,8 +1,11 @@
 import { TokenDeskError, type ErrorCode } from '../core/errors.js';
+import { sanitizeForDisplay } from '../core/text/sanitize.js';
 
 /**
  * Everything the CLI prints goes through here, so stdout stays machine-readable (only what a command
  * exists to print) and every failure becomes one line on stderr plus an exit status scripts can test.
+ * Text for people passes through sanitizeForDisplay: server messages and names from imported files
+ * may carry escape sequences a terminal would obey.
  */
 export const EXIT = {
   ok: 0,
@@ -25,21 +28,41 @@ export class CancelledError extends Error {
   override readonly name = 'CancelledError';
 }
 
+/** Text for people on stdout (lines kept, controls and escape sequences removed). */
 export function out(text: string): void {
-  process.stdout.write(text.endsWith('\n') ? text : `${text}\n`);
+  const clean = sanitizeForDisplay(text, { multiline: true });
+  process.stdout.write(clean.endsWith('\n') ? clean : `${clean}\n`);
+}
+
+/**
+ * Characters JSON.stringify leaves raw but a terminal acts on or reorders: DEL, C1 (U+009B is CSI),
+ * the line/paragraph separators and the bidi controls. JSON.stringify emits them only inside strings,
+ * where a \uXXXX escape is the same value, so the document still parses to exactly the same data.
+ */
+const JSON_RAW_UNSAFE = /[\u007f-\u009f\u2028\u2029\u202a-\u202e\u2066-\u2069]/g;
+
+/** One JSON document on stdout: the data unchanged, no byte a terminal would obey. */
+export function outJson(value: unknown): void {
+  const text = JSON.stringify(value, null, 2).replace(JSON_RAW_UNSAFE, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
+  process.stdout.write(`${text}\n`);
+}
+
+/** A line for people on stderr (prompts, progress, warnings). */
+export function errLine(text: string, opts: { newline?: boolean } = {}): void {
+  process.stderr.write(`${sanitizeForDisplay(text)}${opts.newline === false ? '' : '\n'}`);
 }
 
 export function warn(message: string): void {
-  process.stderr.write(`${PROGRAM}: warning: ${oneLine(message)}\n`);
+  errLine(`${PROGRAM}: warning: ${oneLine(message)}`);
 }
 
 export function info(message: string): void {
-  process.stderr.write(`${message}\n`);
+  process.stderr.write(`${sanitizeForDisplay(message, { multiline: true })}\n`);
 }
 
 /** An error message is one line: a newline inside it would break "one line on stderr". */
 function oneLine(s: string): string {
-  return s.replace(/\s*[\r\n]+\s*/g, ' ').trim();
+  return sanitizeForDisplay(s.replace(/\s*[\r\n]+\s*/g, ' ')).trim();
 }
 
 /** System errors (EACCES, ENOENT…) name a path and a code, never a secret: safe to show. */
@@ -50,22 +73,22 @@ function isSystemError(e: unknown): e is NodeJS.ErrnoException {
 /** Prints the one-line message for `e` and returns the exit status. Foreign messages are not echoed (they may hold a secret). */
 export function reportError(e: unknown): number {
   if (e instanceof CancelledError) {
-    process.stderr.write(`${PROGRAM}: cancelled\n`);
+    errLine(`${PROGRAM}: cancelled`);
     return EXIT.interrupted;
   }
   if (e instanceof TokenDeskError) {
-    process.stderr.write(`${PROGRAM}: ${oneLine(e.message)}\n`);
+    errLine(`${PROGRAM}: ${oneLine(e.message)}`);
     // exec: 127 / 126 for a command that cannot be run, as a shell would.
     const own = (e as { exitCode?: unknown }).exitCode;
     if (typeof own === 'number') return own;
     return AUTH_CODES.has(e.code) ? EXIT.auth : EXIT.error;
   }
   if (isSystemError(e)) {
-    process.stderr.write(`${PROGRAM}: ${oneLine(e.message)}\n`);
+    errLine(`${PROGRAM}: ${oneLine(e.message)}`);
     return EXIT.error;
   }
   process.stderr.write(`${PROGRAM}: unexpected error${process.env.TOKENDESK_DEBUG ? '' : ' (set TOKENDESK_DEBUG=1 for details)'}\n`);
-  if (process.env.TOKENDESK_DEBUG) process.stderr.write(`${e instanceof Error ? (e.stack ?? e.message) : String(e)}\n`);
+  if (process.env.TOKENDESK_DEBUG) process.stderr.write(`${sanitizeForDisplay(e instanceof Error ? (e.stack ?? e.message) : String(e), { multiline: true })}\n`);
   return EXIT.error;
 }
 

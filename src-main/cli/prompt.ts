@@ -1,5 +1,5 @@
 import { TokenDeskError } from '../core/errors.js';
-import { CancelledError, PROGRAM } from './output.js';
+import { CancelledError, errLine, PROGRAM } from './output.js';
 
 /**
  * The password, never from an argument (shell history, `ps`): a hidden prompt on a terminal,
@@ -74,7 +74,8 @@ export function readFirstLine(stream: NodeJS.ReadStream, what = 'password'): Pro
 /** A no-echo prompt in raw mode: Enter ends, Backspace and Ctrl-U edit, Ctrl-C / Ctrl-D (on empty) cancel. */
 function readHidden(prompt: string): Promise<string> {
   const stdin = process.stdin;
-  process.stderr.write(prompt);
+  // The prompt names the environment, which may come from an imported file.
+  errLine(prompt, { newline: false });
   return new Promise((resolve, reject) => {
     let value = '';
     const wasRaw = stdin.isRaw;

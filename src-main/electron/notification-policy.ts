@@ -1,4 +1,5 @@
 import type { AppEvent } from '../contract/types.js';
+import { sanitizeForDisplay } from '../core/text/sanitize.js';
 
 export interface IdentityInfo {
   envName: string;
@@ -61,7 +62,8 @@ export class NotificationPolicy {
     if (keys.has(key)) return null;
     keys.add(key);
     this.seen.set(e.identityId, keys);
-    return { title, body, identityId: e.identityId, envId: e.envId };
+    // Names and emails come from the server or an imported file: the notification shows plain text only.
+    return { title: sanitizeForDisplay(title), body: sanitizeForDisplay(body), identityId: e.identityId, envId: e.envId };
   }
 
   private forget(identityId: string): void {

@@ -1,4 +1,5 @@
 import type { AppState, EnvironmentView, IdentityView } from '../contract/types.js';
+import { sanitizeForDisplay } from '../core/text/sanitize.js';
 
 /** What a tray item does; the shell maps it onto a core call. */
 export type TrayAction =
@@ -89,12 +90,19 @@ export function buildTrayMenuModel(state: Pick<AppState, 'environments'>, now: n
   menu.push({ type: 'separator' });
   menu.push({ type: 'normal', label: 'Open TokenDesk', enabled: true, action: { kind: 'show' } });
   menu.push({ type: 'normal', label: 'Quit TokenDesk', enabled: true, action: { kind: 'quit' } });
-  return menu;
+  return menu.map(cleanLabels);
+}
+
+/** Labels carry environment names and emails from the server or an imported file: one plain line each. */
+function cleanLabels(item: TrayItem): TrayItem {
+  if (item.type === 'separator') return item;
+  if (item.type === 'submenu') return { ...item, label: sanitizeForDisplay(item.label), submenu: item.submenu.map(cleanLabels) };
+  return { ...item, label: sanitizeForDisplay(item.label) };
 }
 
 /** The tooltip: the active identity of the first environment, or the app name. */
 export function trayTooltip(state: Pick<AppState, 'environments'>, now: number): string {
   const env = state.environments[0];
   if (!env) return 'TokenDesk';
-  return `TokenDesk — ${env.name}: ${identityStatus(activeIdentity(env), now)}`;
+  return sanitizeForDisplay(`TokenDesk — ${env.name}: ${identityStatus(activeIdentity(env), now)}`);
 }

@@ -53,6 +53,12 @@ describe('NotificationPolicy', () => {
     expect(policy.decide(exp('i2'))).toBeNull();
   });
 
+  it('a hostile environment name or email reaches the notification as plain text', () => {
+    const { policy } = setup({ i1: { envName: 'Prod\u001b]0;pwned\u0007\u202e\u001b[2J', email: 'a\u009b8m@evil.test\r\nRun: sh', canRenew: false, expiresAt: 5 } });
+    const n = policy.decide({ type: 'session-expired', identityId: 'i1', envId: 'e1', reason: 'expired' });
+    expect(n).toMatchObject({ title: 'Prod: session expired', body: 'a@evil.test Run: sh is signed out. Sign in again to get a new token.' });
+  });
+
   it('ignores unknown identities and other events, and never puts the server message in the text', () => {
     const { policy } = setup({ i1: renewable });
     expect(policy.decide({ type: 'session-expired', identityId: 'ghost', envId: 'e1', reason: 'x' })).toBeNull();

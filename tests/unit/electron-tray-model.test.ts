@@ -95,6 +95,24 @@ describe('buildTrayMenuModel', () => {
     expect(s).not.toMatch(/eyJ|Bearer/);
   });
 
+  it('labels and tooltip show a hostile imported name or email as plain text: no escape, control or bidi character', () => {
+    const hostileName = 'Prod\u001b]0;pwned\u0007\u202e\u001b[8mhidden\u001b[0m\nline';
+    const hostileEmail = 'a\u0000b\u009b2J@evil.test\u2066';
+    const ids = [identity('x', 'env1', { active: true, email: hostileEmail, displayName: 'Eve\u001b[2J' }), identity('y', 'env1')];
+    const envs = [env(1, { name: hostileName, identities: ids, activeIdentityId: 'x' }), ...Array.from({ length: INLINE_ENVIRONMENTS }, (_, i) => env(i + 2))];
+    envs.push(env(99, { name: `More\u009d0;t\u009c${hostileName}` }));
+    const m = buildTrayMenuModel(state(envs), NOW);
+    const all: string[] = [];
+    const walk = (items: TrayItem[]): void => items.forEach((i) => i.type !== 'separator' && (all.push(i.label), i.type === 'submenu' && walk(i.submenu)));
+    walk(m);
+    all.push(trayTooltip(state(envs), NOW));
+    // eslint-disable-next-line no-control-regex -- control characters are what is looked for
+    for (const label of all) expect(label).not.toMatch(/[\u0000-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069]/);
+    expect(all[0]).toBe('Prodhidden line — ab@evil.test · 42 min left');
+    expect(all).toContain('Eve <ab@evil.test>');
+    expect(all).toContain('MoreProdhidden line');
+  });
+
   it('tooltip names the first environment', () => {
     expect(trayTooltip(state([env(1)]), NOW)).toBe('TokenDesk — Env 1: owner1@example.test · 42 min left');
     expect(trayTooltip(state([]), NOW)).toBe('TokenDesk');

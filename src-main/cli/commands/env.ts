@@ -3,7 +3,7 @@ import type { Environment, VariableRole } from '../../core/config/schema.js';
 import type { EnvironmentInput } from '../../core/environments/service.js';
 import { secretKeys } from '../../core/secrets/types.js';
 import { getCore } from '../context.js';
-import { out } from '../output.js';
+import { out, outJson } from '../output.js';
 import { secretFromArg } from '../prompt.js';
 import { collect, jsonOption, pairCollector, parseBaseUrl, parseColor } from './common.js';
 
@@ -120,7 +120,7 @@ async function list(o: { json?: boolean }): Promise<void> {
       identities: cfg.identities.filter((i) => i.envId === e.id).map((i) => i.email),
       activeIdentity: activeEmail(e) ?? null,
     }));
-    out(JSON.stringify(doc, null, 2));
+    outJson(doc);
     return;
   }
   if (cfg.environments.length === 0) {
@@ -167,7 +167,7 @@ async function show(ref: string, o: { json?: boolean }): Promise<void> {
     exportedNames: names,
     identities: identities.map((i) => ({ email: i.email, active: cfg.activeIdentity[env.id] === i.id })),
   };
-  if (o.json) return out(JSON.stringify(doc, null, 2));
+  if (o.json) return outJson(doc);
   const lines = [
     `${env.name}${env.production ? '  [production]' : ''}`,
     `  provider:   ${env.provider}`,

