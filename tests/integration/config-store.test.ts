@@ -6,7 +6,7 @@ import lockfile from 'proper-lockfile';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { ConfigStore } from '../../src-main/core/config/store.js';
 import { watchConfig } from '../../src-main/core/config/watch.js';
-import { emptyConfig, type Config, type Environment } from '../../src-main/core/config/schema.js';
+import { emptyConfig, EnvironmentSchema, type Config, type Environment } from '../../src-main/core/config/schema.js';
 import { makeHome } from '../helpers/home.js';
 import { childScripts, root } from '../helpers/child-script.js';
 import { rejection } from '../helpers/rejection.js';
@@ -15,16 +15,9 @@ const run = promisify(execFile);
 
 const bundle = childScripts('config-store-test-');
 
+// Defaults come from the schema, so a field added with a default needs no change here.
 const env = (name: string, extra: Partial<Environment> = {}): Environment => ({
-  id: name,
-  name,
-  provider: 'supabase',
-  baseUrl: 'https://example.test',
-  color: '#4f7cff',
-  production: false,
-  variables: {},
-  variableNames: {},
-  createdAt: 1,
+  ...EnvironmentSchema.parse({ id: name, name, provider: 'supabase', baseUrl: 'https://example.test', createdAt: 1 }),
   ...extra,
 });
 const addEnv = (name: string) => (cfg: Config): Config => ({ ...cfg, environments: [...cfg.environments, env(name)] });

@@ -1,3 +1,4 @@
+import { dirname } from 'node:path';
 import lockfile from 'proper-lockfile';
 import { TokenDeskError } from '../errors.js';
 
@@ -9,6 +10,38 @@ export interface LockOptions {
 }
 
 const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
+
+const WRITABLE_HINT = 'point TOKENDESK_HOME at a writable folder';
+
+/**
+ * A lock (or its folder) that cannot be created because of the folder itself, said at once and in
+ * the user's words, instead of a wait that ends in "locked by another process". `undefined` for any
+ * other error. Shared with the refresh lock (sessions/refresh-lock.ts).
+ */
+export function lockCreationError(e: unknown, dir: string): TokenDeskError | undefined {
+  const code = (e as NodeJS.ErrnoException | undefined)?.code;
+  const cannotSave = 'TokenDesk cannot save anything there';
+  let message: string;
+  switch (code) {
+    case 'EROFS':
+      message = `The configuration folder ${dir} is read-only (EROFS: a read-only file system): ${cannotSave}; remount it read-write or ${WRITABLE_HINT}`;
+      break;
+    case 'EACCES':
+    case 'EPERM':
+      message = `The configuration folder ${dir} is read-only (${code}: permission denied): ${cannotSave}; give your user write permission on it or ${WRITABLE_HINT}`;
+      break;
+    case 'ENOSPC':
+    case 'EDQUOT':
+      message = `The configuration folder ${dir} is on a full disk (${code}: the disk is full): ${cannotSave}; free some space and try again`;
+      break;
+    case 'ENOTDIR':
+      message = `The configuration folder ${dir} is not a folder (ENOTDIR: part of its path is a file): ${cannotSave}; move that file away or ${WRITABLE_HINT}`;
+      break;
+    default:
+      return undefined;
+  }
+  return new TokenDeskError('config_unwritable', `${message}. Nothing was changed`, { cause: e });
+}
 
 /**
  * Runs `fn` holding a cross-process lock on `file` (a `<file>.lock` directory, so it works on every
@@ -35,7 +68,7 @@ export async function withFileLock<T>(
       });
       break;
     } catch (e) {
-      if ((e as NodeJS.ErrnoException).code !== 'ELOCKED') throw e;
+      if ((e as NodeJS.ErrnoException).code !== 'ELOCKED') throw lockCreationError(e, dirname(file)) ?? e;
       if (Date.now() >= deadline) {
         throw new TokenDeskError(
           'config_locked',

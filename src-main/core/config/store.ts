@@ -1,19 +1,26 @@
-import { mkdir, readFile, rename, stat } from 'node:fs/promises';
-import writeFileAtomic from 'write-file-atomic';
+import { mkdir, rename, stat } from 'node:fs/promises';
 import { TokenDeskError } from '../errors.js';
+import { durableWrite, WriteNotConfirmedError } from '../fs/durable-write.js';
+import { FileTooLargeError, NotRegularFileError, readRegularFile } from '../fs/read-regular-file.js';
+import { removeStaleTempFiles } from '../fs/temp-files.js';
 import { CONFIG_VERSION, ConfigSchema, emptyConfig, type Config } from './schema.js';
 import { configFile } from './paths.js';
 import { withFileLock, type LockOptions } from './lock.js';
+import { restoreUnknownFields, unknownFields, type UnknownFields } from './unknown-fields.js';
+
+/** Far above any real configuration; a bigger file is not one, and reading it would hog memory. */
+export const MAX_CONFIG_BYTES = 16 * 1024 * 1024;
 
 type Parsed =
-  | { ok: true; config: Config }
+  | { ok: true; config: Config; unknown: UnknownFields }
   | { ok: false; future: true; version: number }
   | { ok: false; future: false; reason: string };
 
 function parse(text: string): Parsed {
   let json: unknown;
   try {
-    json = JSON.parse(text);
+    // Editors on Windows may save a UTF-8 byte order mark; it is not part of the JSON.
+    json = JSON.parse(text.startsWith('\uFEFF') ? text.slice(1) : text);
   } catch {
     return { ok: false, future: false, reason: 'it is not valid JSON' };
   }
@@ -21,7 +28,7 @@ function parse(text: string): Parsed {
   if (typeof version === 'number' && version > CONFIG_VERSION) return { ok: false, future: true, version };
   const result = ConfigSchema.safeParse(json);
   if (!result.success) return { ok: false, future: false, reason: 'it does not match the configuration format' };
-  return { ok: true, config: result.data };
+  return { ok: true, config: result.data, unknown: unknownFields(json) };
 }
 
 /** `2024-05-01T10:20:30.123Z` -> `2024-05-01T102030.123Z`: colons are not allowed in Windows file names. */
@@ -34,10 +41,23 @@ async function exists(path: string): Promise<boolean> {
   );
 }
 
+const NO_UNKNOWN: UnknownFields = { top: [], settings: [], environments: new Map(), identities: new Map() };
+
+/** What the system's codes mean, for the messages of a failed save. */
+const WHY: Record<string, string> = {
+  ENOSPC: 'the disk is full',
+  EDQUOT: 'the disk quota is exceeded',
+  EROFS: 'the file system is read-only',
+  EACCES: 'permission denied',
+  EPERM: 'permission denied',
+  EIO: 'an input/output error',
+};
+
 /**
  * The configuration file: one versioned, zod-validated JSON document shared by the app and the CLI.
  * Every write happens under a cross-process lock after re-reading the file, so concurrent updates from
- * several processes never lose each other's changes. A file we cannot understand is never overwritten.
+ * several processes never lose each other's changes. A file we cannot understand is never overwritten;
+ * fields it holds that this version does not know are written back unchanged.
  */
 export class ConfigStore {
   readonly path: string;
@@ -56,20 +76,25 @@ export class ConfigStore {
     if (parsed.ok) return parsed.config;
     if (parsed.future) throw this.futureError(parsed.version);
     // Moving aside must not race a writer that may just have replaced the file with a good one.
-    return this.locked(() => this.load());
+    return this.locked(async () => (await this.load()).config);
   }
 
   async update(fn: (cfg: Config) => Config | Promise<Config>): Promise<Config> {
     return this.locked(async (assertHeld) => {
-      const next = await fn(await this.load());
+      const loaded = await this.load();
+      const next = await fn(loaded.config);
       const result = ConfigSchema.safeParse(next);
       if (!result.success) {
         const issue = result.error.issues[0];
         const where = issue && issue.path.length > 0 ? `${issue.path.join('.')}: ` : '';
         throw new TokenDeskError('config_invalid', `The configuration change was rejected: ${where}${issue?.message ?? 'invalid'}`);
       }
+      const bytes = Buffer.from(`${JSON.stringify(restoreUnknownFields(result.data, loaded.unknown), null, 2)}\n`, 'utf8');
+      if (bytes.length > MAX_CONFIG_BYTES) {
+        throw new TokenDeskError('config_invalid', `The configuration change was rejected: the configuration would be larger than ${MAX_CONFIG_BYTES / 1024 / 1024} MiB`);
+      }
       assertHeld();
-      await writeFileAtomic(this.path, `${JSON.stringify(result.data, null, 2)}\n`, { mode: 0o600 }).catch((e: unknown) => {
+      await durableWrite(this.path, bytes, { mode: 0o600 }).catch((e: unknown) => {
         throw this.unwritable(e);
       });
       return result.data;
@@ -79,22 +104,38 @@ export class ConfigStore {
   /** A full disk or a read-only folder, named with its path and the system's code (EACCES, ENOSPC…). */
   private unwritable(e: unknown): TokenDeskError {
     const code = (e as NodeJS.ErrnoException | undefined)?.code ?? 'unknown error';
-    return new TokenDeskError('config_unwritable', `The configuration could not be saved to ${this.path} (${code}); nothing was changed`, { cause: e });
+    const why = WHY[code] === undefined ? '' : `: ${WHY[code]}`;
+    if (e instanceof WriteNotConfirmedError) {
+      return new TokenDeskError(
+        'config_unwritable',
+        `The configuration was saved to ${this.path}, but the system could not confirm it reached the disk (${code}${why}); check the disk`,
+        { cause: e },
+      );
+    }
+    return new TokenDeskError('config_unwritable', `The configuration could not be saved to ${this.path} (${code})${why}; nothing was changed`, { cause: e });
   }
 
   private async locked<T>(fn: (assertHeld: () => void) => Promise<T>): Promise<T> {
     await mkdir(this.home, { recursive: true, mode: 0o700 }).catch((e: unknown) => {
       throw this.unwritable(e);
     });
-    return withFileLock(this.path, fn, this.lockOptions);
+    return withFileLock(
+      this.path,
+      async (assertHeld) => {
+        // Holding the lock, no writer of ours is mid-write: any temp file of a dead one is litter.
+        await removeStaleTempFiles(this.path);
+        return fn(assertHeld);
+      },
+      this.lockOptions,
+    );
   }
 
   /** Reads under the lock; an unreadable file is moved aside (never overwritten) and reported. */
-  private async load(): Promise<Config> {
+  private async load(): Promise<{ config: Config; unknown: UnknownFields }> {
     const text = await this.readText();
-    if (text === undefined) return emptyConfig();
+    if (text === undefined) return { config: emptyConfig(), unknown: NO_UNKNOWN };
     const parsed = parse(text);
-    if (parsed.ok) return parsed.config;
+    if (parsed.ok) return parsed;
     if (parsed.future) throw this.futureError(parsed.version);
     let aside = `${this.path}.corrupt-${stamp()}`;
     for (let i = 1; await exists(aside); i++) aside = `${this.path}.corrupt-${stamp()}-${i}`;
@@ -107,10 +148,23 @@ export class ConfigStore {
 
   private async readText(): Promise<string | undefined> {
     try {
-      return await readFile(this.path, 'utf8');
+      return (await readRegularFile(this.path, MAX_CONFIG_BYTES))?.toString('utf8');
     } catch (e) {
+      if (e instanceof NotRegularFileError) {
+        throw new TokenDeskError(
+          'config_unreadable',
+          `The configuration file ${this.path} is not a regular file (${e.kind}); TokenDesk only reads a regular file there: move it away. It was left untouched`,
+          { cause: e },
+        );
+      }
+      if (e instanceof FileTooLargeError) {
+        throw new TokenDeskError(
+          'config_unreadable',
+          `The configuration file ${this.path} is larger than ${MAX_CONFIG_BYTES / 1024 / 1024} MiB, far more than a configuration holds: move it away. It was left untouched`,
+          { cause: e },
+        );
+      }
       const code = (e as NodeJS.ErrnoException).code;
-      if (code === 'ENOENT') return undefined;
       throw new TokenDeskError('config_unreadable', `The configuration file ${this.path} cannot be read (${code ?? 'I/O error'})`, {
         cause: e,
       });

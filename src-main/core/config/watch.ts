@@ -1,7 +1,8 @@
 import { mkdirSync, watch } from 'node:fs';
-import { readFile } from 'node:fs/promises';
 import { basename } from 'node:path';
+import { readRegularFile } from '../fs/read-regular-file.js';
 import { configFile } from './paths.js';
+import { MAX_CONFIG_BYTES } from './store.js';
 
 /**
  * Calls `onChange` when config.json changes on disk, e.g. after a CLI command. Watches the folder,
@@ -13,7 +14,12 @@ export function watchConfig(home: string, onChange: () => void): () => void {
   mkdirSync(home, { recursive: true, mode: 0o700 });
   const file = configFile(home);
   const name = basename(file);
-  const snapshot = () => readFile(file, 'utf8').catch(() => null);
+  // Never blocks on a FIFO put in its place (that would hold a libuv thread forever); the store reports it.
+  const snapshot = () =>
+    readRegularFile(file, MAX_CONFIG_BYTES).then(
+      (b) => b?.toString('utf8') ?? null,
+      () => null,
+    );
   let last: Promise<string | null> = snapshot();
   let timer: NodeJS.Timeout | undefined;
   let closed = false;

@@ -1,0 +1,80 @@
+import { randomBytes } from 'node:crypto';
+import { open, rename, unlink, type FileHandle } from 'node:fs/promises';
+import { dirname } from 'node:path';
+
+/**
+ * `<file>.tmp-<pid>-<random>`: in the same folder (so the rename is atomic) and named after its
+ * writer, so a later process can tell a dead writer's leftover from a write in progress.
+ */
+export function tempNameFor(file: string): string {
+  return `${file}.tmp-${process.pid}-${randomBytes(6).toString('hex')}`;
+}
+
+/** The new content is in place but the folder could not be flushed: the change may not survive a power loss. */
+export class WriteNotConfirmedError extends Error {
+  readonly code: string;
+  constructor(cause: NodeJS.ErrnoException) {
+    super(`the file was replaced but its folder could not be flushed (${cause.code ?? 'unknown error'})`, { cause });
+    this.name = 'WriteNotConfirmedError';
+    this.code = cause.code ?? 'EIO';
+  }
+}
+
+const errno = (code: string, message: string): NodeJS.ErrnoException =>
+  Object.assign(new Error(`${code}: ${message}`), { code });
+
+/** A write syscall may write less than asked (a nearly full disk): keep going until every byte is down. */
+async function writeAll(fh: FileHandle, data: Uint8Array): Promise<void> {
+  let offset = 0;
+  while (offset < data.length) {
+    const { bytesWritten } = await fh.write(data, offset, data.length - offset, offset);
+    if (bytesWritten <= 0) throw errno('ENOSPC', 'no space left on device (a write made no progress)');
+    offset += bytesWritten;
+  }
+}
+
+/** Windows (and some file systems) cannot open or fsync a directory; that is not a failed write. */
+const DIR_SYNC_UNSUPPORTED = new Set(['EISDIR', 'EINVAL', 'EPERM', 'ENOTSUP', 'EBADF']);
+
+async function syncDirectory(dir: string): Promise<void> {
+  let fh: FileHandle | undefined;
+  try {
+    fh = await open(dir, 'r');
+    await fh.sync();
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code;
+    if (code !== undefined && (DIR_SYNC_UNSUPPORTED.has(code) || code === 'EACCES')) return;
+    throw new WriteNotConfirmedError(e as NodeJS.ErrnoException);
+  } finally {
+    await fh?.close().catch(() => undefined);
+  }
+}
+
+/**
+ * Replaces `file` with `data` so that, whatever happens (a full disk, a crash, a power loss), the file
+ * holds either its old content or the complete new one. The new content goes to a temp file that is
+ * written in full, flushed and size-checked before it is renamed over the target; the folder is then
+ * flushed so the rename itself is durable. On any failure before the rename the temp file is removed,
+ * the old file is untouched and the system's error (ENOSPC, EACCES…) is thrown.
+ */
+export async function durableWrite(file: string, data: Uint8Array | string, opts: { mode?: number } = {}): Promise<void> {
+  const bytes = typeof data === 'string' ? Buffer.from(data, 'utf8') : data;
+  const temp = tempNameFor(file);
+  let fh: FileHandle | undefined;
+  try {
+    fh = await open(temp, 'wx', opts.mode ?? 0o600);
+    await writeAll(fh, bytes);
+    await fh.sync();
+    const { size } = await fh.stat();
+    if (size !== bytes.length) throw errno('EIO', `wrote ${bytes.length} bytes but the file holds ${size}`);
+    const closing = fh;
+    fh = undefined;
+    await closing.close();
+    await rename(temp, file);
+  } catch (e) {
+    await fh?.close().catch(() => undefined);
+    await unlink(temp).catch(() => undefined);
+    throw e;
+  }
+  await syncDirectory(dirname(file));
+}

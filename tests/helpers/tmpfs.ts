@@ -1,0 +1,61 @@
+import { execFileSync } from 'node:child_process';
+import { closeSync, mkdtempSync, openSync, rmdirSync, statfsSync, ftruncateSync, writeSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+
+/**
+ * Real small file systems for full-disk and read-only tests: `mount -t tmpfs` needs root (CI runs as
+ * root). Returns why mounting is impossible here, or undefined; in CI that is a failure, not a skip.
+ */
+export function tmpfsUnavailable(): string | undefined {
+  const probe = mkdtempSync(join(tmpdir(), 'tokendesk-tmpfs-probe-'));
+  try {
+    execFileSync('mount', ['-t', 'tmpfs', '-o', 'size=64k', 'tmpfs', probe], { stdio: 'pipe' });
+    execFileSync('umount', [probe], { stdio: 'pipe' });
+    return undefined;
+  } catch (e) {
+    const reason = `cannot mount a tmpfs (${e instanceof Error ? e.message.split('\n')[0] : String(e)}); these tests need root`;
+    if (process.env.CI) throw new Error(reason, { cause: e });
+    console.warn(`Skipping: ${reason}`);
+    return reason;
+  } finally {
+    rmdirSync(probe);
+  }
+}
+
+/** Mounts a tmpfs with mount options `options` (e.g. "size=64k") on the existing folder `dir`. */
+export function mountTmpfs(dir: string, options: string): { remount: (options: string) => void; unmount: () => void } {
+  execFileSync('mount', ['-t', 'tmpfs', '-o', options, 'tmpfs', dir], { stdio: 'pipe' });
+  return {
+    remount: (o) => execFileSync('mount', ['-o', `remount,${o}`, dir], { stdio: 'pipe' }),
+    unmount: () => execFileSync('umount', [dir], { stdio: 'pipe' }),
+  };
+}
+
+export const freeBytes = (dir: string): number => {
+  const s = statfsSync(dir);
+  return s.bavail * s.bsize;
+};
+
+/** Fills the file system of `dir` with `file` until at most `free` bytes are left (page-granular). */
+export function leaveFree(file: string, free: number): number {
+  const fd = openSync(file, 'w');
+  const chunk = Buffer.alloc(4096, 0x2e);
+  let size = 0;
+  try {
+    for (;;) {
+      try {
+        const n = writeSync(fd, chunk);
+        if (n === 0) break;
+        size += n;
+      } catch (e) {
+        if ((e as NodeJS.ErrnoException).code === 'ENOSPC') break;
+        throw e;
+      }
+    }
+    ftruncateSync(fd, Math.max(0, size - free));
+  } finally {
+    closeSync(fd);
+  }
+  return freeBytes(join(file, '..'));
+}
