@@ -9,7 +9,7 @@ import { registerLogin } from './commands/login.js';
 import { registerStatus } from './commands/status.js';
 import { registerSwitch } from './commands/switch.js';
 import { registerToken } from './commands/token.js';
-import { EXIT, PROGRAM, reportError } from './output.js';
+import { EXIT, guardOutputStreams, PROGRAM, reportError } from './output.js';
 import { sanitizeForDisplay } from '../core/text/sanitize.js';
 
 const FOOTER = `
@@ -56,11 +56,7 @@ function commanderStatus(e: CommanderError): number {
 }
 
 async function main(argv: string[]): Promise<void> {
-  // `tokendesk status | head` closes our stdout early: that is not an error.
-  process.stdout.on('error', (e: NodeJS.ErrnoException) => {
-    if (e.code === 'EPIPE') process.exit(process.exitCode ?? 0);
-    throw e;
-  });
+  guardOutputStreams();
   try {
     await buildProgram().parseAsync(argv);
   } catch (e) {

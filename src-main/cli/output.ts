@@ -1,3 +1,4 @@
+import { writeSync } from 'node:fs';
 import { TokenDeskError, type ErrorCode } from '../core/errors.js';
 import { sanitizeForDisplay } from '../core/text/sanitize.js';
 
@@ -63,6 +64,39 @@ export function info(message: string): void {
 /** An error message is one line: a newline inside it would break "one line on stderr". */
 function oneLine(s: string): string {
   return sanitizeForDisplay(s.replace(/\s*[\r\n]+\s*/g, ' ')).trim();
+}
+
+const STREAM_ERRORS: Readonly<Record<string, string>> = {
+  ENOSPC: 'no space left on the device',
+  EDQUOT: 'disk quota exceeded',
+  EFBIG: 'the file is too large',
+  EIO: 'input/output error',
+  EBADF: 'it is not open for writing',
+};
+
+/**
+ * A failed write to stdout or stderr ends the run with exit 1 and no stack trace: what was printed
+ * is incomplete (`status > /dev/full`, a full disk). One line says so on stderr if stderr still
+ * takes it. A closed pipe (`status | head`) is the reader's choice, so EPIPE stays a quiet exit
+ * with the status so far.
+ */
+export function guardOutputStreams(): void {
+  process.stdout.on('error', (e: NodeJS.ErrnoException) => streamFailed('standard output', e));
+  process.stderr.on('error', (e: NodeJS.ErrnoException) => streamFailed('standard error', e));
+}
+
+function streamFailed(which: 'standard output' | 'standard error', e: NodeJS.ErrnoException): never {
+  if (e.code === 'EPIPE') process.exit(process.exitCode ?? EXIT.ok);
+  if (which === 'standard output') {
+    const why = (e.code ? STREAM_ERRORS[e.code] : undefined) ?? 'the write failed';
+    try {
+      // Synchronous, so the line is out before the exit; stderr may be just as broken.
+      writeSync(2, `${PROGRAM}: could not write to standard output: ${why}${e.code ? ` (${e.code})` : ''}\n`);
+    } catch {
+      // Nowhere left to say it: the exit status tells.
+    }
+  }
+  process.exit(EXIT.error);
 }
 
 /** System errors (EACCES, ENOENT…) name a path and a code, never a secret: safe to show. */

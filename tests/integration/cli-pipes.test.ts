@@ -1,9 +1,10 @@
 import { spawn } from 'node:child_process';
-import { describe, expect, it } from 'vitest';
+import { closeSync, openSync } from 'node:fs';
+import { describe, expect, it, onTestFinished } from 'vitest';
 import { CLI, cliFixture, collect, DEMO_SESSION, DEMO_SUPABASE, keychainUnreachable, stderrLines } from '../helpers/cli.js';
 
 const unreachable = await keychainUnreachable();
-const { demo: demoServer, signedIn } = cliFixture({ demo: true });
+const { demo: demoServer, signedIn, newHome } = cliFixture({ demo: true });
 
 
 describe.skipIf(unreachable !== undefined)('tokendesk in pipes and scripts', { timeout: 60_000 }, () => {
@@ -68,6 +69,31 @@ describe.skipIf(unreachable !== undefined)('tokendesk in pipes and scripts', { t
     const missing = await h.run(['exec', '--env', DEMO_SUPABASE, '--', 'no-such-command-xyz']);
     expect(missing.code).toBe(127);
     expect(stderrLines(missing)).toEqual(['tokendesk: Command not found: no-such-command-xyz']);
+  });
+
+  it('stdout on a full device (/dev/full): exit 1 and one line on stderr, no stack trace; a closed pipe stays a quiet exit', async () => {
+    const h = newHome();
+    const full = openSync('/dev/full', 'w');
+    onTestFinished(() => closeSync(full));
+    for (const args of [['status'], ['env', 'list', '--json'], ['--help']]) {
+      const r = await collect(spawn(process.execPath, [CLI, ...args], { env: h.env(), cwd: h.work, stdio: ['ignore', full, 'pipe'] }));
+      expect(r.code, args.join(' ')).toBe(1);
+      expect(stderrLines(r), args.join(' ')).toEqual(['tokendesk: could not write to standard output: no space left on the device (ENOSPC)']);
+    }
+    // stderr just as full: nowhere to say it, the status still tells.
+    const both = await collect(spawn(process.execPath, [CLI, 'status'], { env: h.env(), cwd: h.work, stdio: ['ignore', full, full] }));
+    expect(both.code).toBe(1);
+    // A failure that only needs stderr, on a full stderr: its own status, no crash.
+    const errOnly = await collect(spawn(process.execPath, [CLI, 'env', 'show', 'nope'], { env: h.env(), cwd: h.work, stdio: ['ignore', 'pipe', full] }));
+    expect(errOnly.code).toBe(1);
+    expect(errOnly.stdout).toBe('');
+
+    // `status | head -c 0`: the reader left before anything was written (EPIPE), which is not an error.
+    const early = spawn(process.execPath, [CLI, 'status'], { env: h.env(), cwd: h.work, stdio: ['ignore', 'pipe', 'pipe'] });
+    early.stdout.destroy();
+    const closed = await collect(early);
+    expect(closed.code).toBe(0);
+    expect(closed.stderr).toBe('');
   });
 
   it('exec forwards signals to the command and dies by the same signal', async () => {
