@@ -8,9 +8,9 @@ import { CancelledError, errLine, PROGRAM } from './output.js';
 export async function readPassword(prompt: string, opts: { confirm?: boolean; what?: string } = {}): Promise<string> {
   const stdin = process.stdin;
   if (!stdin.isTTY) return readFirstLine(stdin, opts.what);
-  const first = await readHidden(prompt);
+  const first = await readHidden(prompt, opts.what ?? 'password');
   if (opts.confirm) {
-    const again = await readHidden('Repeat the password: ');
+    const again = await readHidden('Repeat the password: ', 'password');
     if (again !== first) throw new TokenDeskError('invalid_input', 'The two passwords differ');
   }
   return first;
@@ -22,16 +22,22 @@ export async function secretFromArg(value: string | undefined, what: string): Pr
   return readPassword(`${what}: `, { what: what.toLowerCase().replace(/^api/, 'API') });
 }
 
+/** A password or key is short: past this, standard input is not one (`< /dev/zero`, a file piped in by mistake). */
+export const SECRET_INPUT_LIMIT = 64 * 1024;
+
 /** What a previous read took past its newline: `--anon-key - --api-key -` reads two lines, in that order. */
-let pending = '';
+let pending: Buffer = Buffer.alloc(0);
 /** Whether a previous read saw the end of standard input. */
 let inputEnded = false;
 
-/** Reads up to the first newline and stops, leaving the rest of stdin unread. */
+/**
+ * Reads up to the first newline and stops, leaving the rest of stdin unread. Bounded: a line longer
+ * than SECRET_INPUT_LIMIT, or a NUL byte in it, fails at once instead of reading on.
+ */
 export function readFirstLine(stream: NodeJS.ReadStream, what = 'password'): Promise<string> {
   return new Promise((resolve, reject) => {
     let buf = pending;
-    pending = '';
+    pending = Buffer.alloc(0);
     let done = false;
     const finish = (err?: Error): void => {
       if (done) return;
@@ -43,17 +49,29 @@ export function readFirstLine(stream: NodeJS.ReadStream, what = 'password'): Pro
       // Release the handle so a pipe that stays open does not keep the process alive.
       if (typeof (stream as { unref?: () => void }).unref === 'function') (stream as { unref: () => void }).unref();
       if (err) return reject(err);
-      const nl = buf.indexOf('\n');
-      if (nl >= 0) pending = buf.slice(nl + 1);
-      const line = (nl >= 0 ? buf.slice(0, nl) : buf).replace(/\r$/, '');
+      const nl = buf.indexOf(0x0a);
+      const lineBytes = nl >= 0 ? buf.subarray(0, nl) : buf;
+      if (nl >= 0) pending = buf.subarray(nl + 1);
+      const tooLong = lineBytes.length > SECRET_INPUT_LIMIT;
+      if (tooLong || lineBytes.includes(0)) {
+        const why = tooLong ? `is longer than ${SECRET_INPUT_LIMIT / 1024} KiB` : 'contains a NUL byte';
+        return reject(new TokenDeskError('invalid_input', `The ${what} on standard input ${why}: give only the ${what}, on the first line: printf '%s\\n' "$VALUE" | ${PROGRAM} …`));
+      }
+      const line = lineBytes.toString('utf8').replace(/\r$/, '');
       if (line !== '') return resolve(line);
       // Nothing at all (`< /dev/null`, a closed pipe, a script run without a terminal) or an empty first line.
-      const why = buf === '' ? 'standard input is empty and not a terminal' : 'the first line of standard input is empty';
+      const why = buf.length === 0 ? 'standard input is empty and not a terminal' : 'the first line of standard input is empty';
       reject(new TokenDeskError('invalid_input', `No ${what}: ${why}; type it at a terminal, or pipe it in: printf '%s\\n' "$VALUE" | ${PROGRAM} …`));
     };
+    /** Enough to decide: a whole line, a NUL byte, or more than the limit without a newline. */
+    const decided = (): boolean => {
+      const nl = buf.indexOf(0x0a);
+      const line = nl >= 0 ? buf.subarray(0, nl) : buf;
+      return nl >= 0 || line.length > SECRET_INPUT_LIMIT || line.includes(0);
+    };
     const onData = (chunk: Buffer | string): void => {
-      buf += chunk.toString();
-      if (buf.includes('\n')) finish();
+      buf = Buffer.concat([buf, typeof chunk === 'string' ? Buffer.from(chunk) : chunk]);
+      if (decided()) finish();
     };
     const onEnd = (): void => {
       inputEnded = true;
@@ -61,9 +79,8 @@ export function readFirstLine(stream: NodeJS.ReadStream, what = 'password'): Pro
     };
     const onError = (): void => finish(new TokenDeskError('invalid_input', `Could not read the ${what} from standard input`));
     // The line is already here, or a previous read saw the end of the input.
-    if (buf.includes('\n') || inputEnded) return finish();
+    if (decided() || inputEnded) return finish();
     if (typeof (stream as { ref?: () => void }).ref === 'function') (stream as { ref: () => void }).ref();
-    stream.setEncoding('utf8');
     stream.on('data', onData);
     stream.once('end', onEnd);
     stream.once('error', onError);
@@ -72,7 +89,7 @@ export function readFirstLine(stream: NodeJS.ReadStream, what = 'password'): Pro
 }
 
 /** A no-echo prompt in raw mode: Enter ends, Backspace and Ctrl-U edit, Ctrl-C / Ctrl-D (on empty) cancel. */
-function readHidden(prompt: string): Promise<string> {
+function readHidden(prompt: string, what: string): Promise<string> {
   const stdin = process.stdin;
   // The prompt names the environment, which may come from an imported file.
   errLine(prompt, { newline: false });
@@ -102,6 +119,7 @@ function readHidden(prompt: string): Promise<string> {
         if (ch === '\u007f' || ch === '\b') value = [...value].slice(0, -1).join('');
         else if (ch === '\u0015') value = '';
         else if (ch >= ' ') value += ch;
+        if (value.length > SECRET_INPUT_LIMIT) return finish(new TokenDeskError('invalid_input', `The ${what} is longer than ${SECRET_INPUT_LIMIT / 1024} KiB`));
       }
     };
     stdin.on('data', onData);

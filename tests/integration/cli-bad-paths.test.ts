@@ -1,8 +1,9 @@
-import { readFileSync, writeFileSync } from 'node:fs';
+import { spawn } from 'node:child_process';
+import { closeSync, openSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it, onTestFinished } from 'vitest';
 import { startDemoServer } from '../../src-main/core/demo-server/index.js';
-import { cliFixture, CliHome, DEMO_SESSION, DEMO_SUPABASE, keychainUnreachable, stderrLines } from '../helpers/cli.js';
+import { CLI, cliFixture, CliHome, collect, DEMO_SESSION, DEMO_SUPABASE, keychainUnreachable, stderrLines } from '../helpers/cli.js';
 
 /** The walk-through of a new user's mistakes: each one a clear line, the right status, nothing stored. */
 const unreachable = await keychainUnreachable();
@@ -59,6 +60,43 @@ describe.skipIf(unreachable !== undefined)('tokendesk bad paths', { timeout: 60_
     expect(key.code).toBe(1);
     expect(key.stderr).toMatch(/^tokendesk: No API key: /);
     expect(await envNames(h)).not.toContain('k');
+  });
+
+  it('a password or key on standard input is bounded: /dev/zero or a 64 KiB+ line fails at once, nothing is stored', async () => {
+    const h = await home();
+    const login = ['login', '--env', DEMO_SUPABASE, '--email', 'owner@connectgain.test'];
+    const run = async (args: string[]) => {
+      const zero = openSync('/dev/zero', 'r');
+      onTestFinished(() => closeSync(zero));
+      const t0 = Date.now();
+      const r = await collect(spawn(process.execPath, [CLI, ...args], { env: h.env(), cwd: h.work, stdio: [zero, 'pipe', 'pipe'] }), { timeoutMs: 10_000 });
+      return { ...r, ms: Date.now() - t0 };
+    };
+    const zero = await run(login);
+    expect(zero.code).toBe(1);
+    expect(zero.ms).toBeLessThan(3000); // it used to read on without end (517 MB after 20 s)
+    expect(stderrLines(zero)).toEqual([expect.stringMatching(/^tokendesk: The password on standard input contains a NUL byte: give only the password, on the first line/)]);
+    const key = await run(['env', 'add', 'zero', '--provider', 'session', '--url', 'http://x.test', '--api-key', '-']);
+    expect(key.code).toBe(1);
+    expect(key.stderr).toMatch(/^tokendesk: The API key on standard input contains a NUL byte/);
+    expect(await envNames(h)).not.toContain('zero');
+
+    /** The CLI stops reading before the input ends: our side of the pipe then gets EPIPE, which is expected. */
+    const piped = (args: string[], input: string) => {
+      const child = spawn(process.execPath, [CLI, ...args], { env: h.env(), cwd: h.work });
+      child.stdin.on('error', () => undefined);
+      return collect(child, { input });
+    };
+    const long = await piped(login, `${'a'.repeat(64 * 1024 + 1)}\n`);
+    expect(long.code).toBe(1);
+    expect(stderrLines(long)).toEqual([expect.stringMatching(/^tokendesk: The password on standard input is longer than 64 KiB: /)]);
+    // Long with no newline at all: stops at the limit rather than waiting for the end.
+    const endless = await piped(login, 'b'.repeat(1024 * 1024));
+    expect(endless.stderr).toMatch(/longer than 64 KiB/);
+    // Exactly the limit is still a password (a wrong one here).
+    const limit = await h.run(login, { input: `${'c'.repeat(64 * 1024)}\n` });
+    expect(limit.code).toBe(1);
+    expect(stderrLines(limit)).toEqual(['tokendesk: Invalid login credentials']);
   });
 
   it('two secrets given as - are read from two lines of standard input, in order', async () => {
