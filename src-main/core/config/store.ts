@@ -1,4 +1,4 @@
-import { mkdir, rename, stat } from 'node:fs/promises';
+import { mkdir, realpath, rename, stat } from 'node:fs/promises';
 import { TokenDeskError } from '../errors.js';
 import { durableWrite, WriteNotConfirmedError } from '../fs/durable-write.js';
 import { FileTooLargeError, NotRegularFileError, readRegularFile } from '../fs/read-regular-file.js';
@@ -123,7 +123,8 @@ export class ConfigStore {
       this.path,
       async (assertHeld) => {
         // Holding the lock, no writer of ours is mid-write: any temp file of a dead one is litter.
-        await removeStaleTempFiles(this.path);
+        // Temp files sit beside the real file when config.json is a symlink.
+        await removeStaleTempFiles(await realpath(this.path).catch(() => this.path));
         return fn(assertHeld);
       },
       this.lockOptions,

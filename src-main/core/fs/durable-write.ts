@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { open, rename, unlink, type FileHandle } from 'node:fs/promises';
+import { open, realpath, rename, unlink, type FileHandle } from 'node:fs/promises';
 import { dirname } from 'node:path';
 
 /**
@@ -55,10 +55,12 @@ async function syncDirectory(dir: string): Promise<void> {
  * holds either its old content or the complete new one. The new content goes to a temp file that is
  * written in full, flushed and size-checked before it is renamed over the target; the folder is then
  * flushed so the rename itself is durable. On any failure before the rename the temp file is removed,
- * the old file is untouched and the system's error (ENOSPC, EACCES…) is thrown.
+ * the old file is untouched and the system's error (ENOSPC, EACCES…) is thrown. A symlink is written
+ * through (its target is replaced, the link kept), as write-file-atomic did.
  */
-export async function durableWrite(file: string, data: Uint8Array | string, opts: { mode?: number } = {}): Promise<void> {
+export async function durableWrite(path: string, data: Uint8Array | string, opts: { mode?: number } = {}): Promise<void> {
   const bytes = typeof data === 'string' ? Buffer.from(data, 'utf8') : data;
+  const file = await realpath(path).catch(() => path);
   const temp = tempNameFor(file);
   let fh: FileHandle | undefined;
   try {
