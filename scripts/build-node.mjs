@@ -1,8 +1,8 @@
 // Bundles the Node entry points (CLI, web bridge) into single files: fewer modules to resolve at
 // start-up keeps `tokendesk token` close to a bare `node` start. Native and runtime deps stay external.
 import { build } from 'esbuild';
-import { readFileSync, existsSync, rmSync } from 'node:fs';
-import { basename, dirname } from 'node:path';
+import { readFileSync, existsSync, rmSync, mkdirSync, readdirSync, renameSync, statSync } from 'node:fs';
+import { basename, dirname, join } from 'node:path';
 
 const pkg = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8'));
 const external = Object.keys(pkg.dependencies ?? {});
@@ -17,11 +17,28 @@ const entries = [
   { in: 'src-main/web-bridge/index.ts', out: 'out/web/web-bridge.mjs' },
 ].filter((e) => existsSync(e.in));
 
+/**
+ * A split build lands in a scratch folder and is moved in file by file (chunks first, the entry last),
+ * so a CLI started meanwhile — by a test running beside a rebuild — never finds the folder missing.
+ * Chunks are content-hashed; ones unused for ten minutes are removed.
+ */
+function install(scratch, target) {
+  mkdirSync(join(target, 'chunks'), { recursive: true });
+  const chunks = join(scratch, 'chunks');
+  for (const f of existsSync(chunks) ? readdirSync(chunks) : []) renameSync(join(chunks, f), join(target, 'chunks', f));
+  for (const f of readdirSync(scratch)) if (f !== 'chunks') renameSync(join(scratch, f), join(target, f));
+  rmSync(scratch, { recursive: true, force: true });
+  for (const f of readdirSync(join(target, 'chunks'))) {
+    const p = join(target, 'chunks', f);
+    if (Date.now() - statSync(p).mtimeMs > 10 * 60_000) rmSync(p, { force: true });
+  }
+}
+
 for (const e of entries) {
-  if (e.split) rmSync(dirname(e.out), { recursive: true, force: true });
+  const scratch = e.split ? join(dirname(dirname(e.out)), `.build-${basename(dirname(e.out))}-${process.pid}`) : undefined;
   await build({
-    ...(e.split
-      ? { entryPoints: { [basename(e.out, '.mjs')]: e.in }, outdir: dirname(e.out), splitting: true, outExtension: { '.js': '.mjs' }, chunkNames: 'chunks/[name]-[hash]' }
+    ...(scratch
+      ? { entryPoints: { [basename(e.out, '.mjs')]: e.in }, outdir: scratch, splitting: true, outExtension: { '.js': '.mjs' }, chunkNames: 'chunks/[name]-[hash]' }
       : { entryPoints: [e.in], outfile: e.out }),
     bundle: true,
     platform: 'node',
@@ -34,4 +51,5 @@ for (const e of entries) {
       'const require = __cr(import.meta.url); const __filename = __f2p(import.meta.url); const __dirname = __dn(__filename);',].join('\n') },
     logLevel: 'warning',
   });
+  if (scratch) install(scratch, dirname(e.out));
 }

@@ -33,6 +33,8 @@ export interface DemoServerOptions {
   clockSkewSeconds?: number;
   /** Delay before every answer, default 0. */
   latencyMs?: number;
+  /** Supabase Auth only: delay after the work is done (a token rotated) and before the answer is sent. */
+  answerDelayMs?: number;
   /** Signup confirmations ON → bare user; default false (autoconfirm) → session. */
   emailConfirmation?: boolean;
   /** Injectable wall clock in ms (before skew), for tests; default Date.now. */
@@ -46,6 +48,12 @@ export interface DemoStats {
   sessionLogins: number;
   /** Supabase /logout plus session-API /api/auth/logout. */
   logouts: number;
+  /** Every request, counted on arrival (before the latency), so a test can act while one is in flight. */
+  requests: number;
+  /** A refresh token already used was presented again (forgiven or not). */
+  refreshReplays: number;
+  /** Sessions whose whole refresh-token family was revoked by reuse detection. */
+  familyRevocations: number;
 }
 
 export interface DemoServer {
@@ -85,17 +93,18 @@ export async function startDemoServer(opts: DemoServerOptions = {}): Promise<Dem
   const wallClock = opts.now ?? Date.now;
   const skewMs = (opts.clockSkewSeconds ?? 0) * 1000;
   const now = (): number => wallClock() + skewMs;
-  const stats: DemoStats = { passwordGrants: 0, refreshGrants: 0, sessionLogins: 0, logouts: 0 };
+  const stats: DemoStats = { passwordGrants: 0, refreshGrants: 0, sessionLogins: 0, logouts: 0, requests: 0, refreshReplays: 0, familyRevocations: 0 };
   let baseUrl = '';
 
   const supabase: SupabaseContext = {
     users: seedSupabaseUsers(),
-    store: new RefreshStore(now, (opts.refreshReuseIntervalSeconds ?? 10) * 1000),
+    store: new RefreshStore(now, (opts.refreshReuseIntervalSeconds ?? 10) * 1000, stats),
     now,
     accessTokenTtlSeconds: opts.accessTokenTtlSeconds ?? 3600,
     emailConfirmation: opts.emailConfirmation ?? false,
     issuer: () => `${baseUrl}/auth/v1`,
     stats,
+    answerDelayMs: opts.answerDelayMs,
   };
   const sessionApi = new SessionApi({
     users: seedSessionUsers(),
@@ -108,6 +117,7 @@ export async function startDemoServer(opts: DemoServerOptions = {}): Promise<Dem
     // Set first so every answer, errors included, carries the (skewed) server time.
     res.setHeader('Date', new Date(now()).toUTCString());
     for (const [k, v] of Object.entries(CORS_HEADERS)) res.setHeader(k, v);
+    stats.requests++;
     if (opts.latencyMs) await sleep(opts.latencyMs);
     const url = new URL(req.url ?? '/', 'http://127.0.0.1');
     if (req.method === 'OPTIONS') {

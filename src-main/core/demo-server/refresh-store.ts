@@ -39,6 +39,8 @@ export class RefreshStore {
   constructor(
     private readonly now: () => number,
     private readonly reuseIntervalMs: number,
+    /** Counters for tests: a revoked token presented again, and the session families that died of it. */
+    private readonly stats: { refreshReplays: number; familyRevocations: number } = { refreshReplays: 0, familyRevocations: 0 },
   ) {}
 
   createSession(userId: string): { session: AuthSession; refreshToken: string } {
@@ -70,6 +72,7 @@ export class RefreshStore {
       throw new AuthError(400, 'refresh_token_already_used', 'Invalid Refresh Token: Already Used');
     }
     if (row.revoked) {
+      this.stats.refreshReplays++;
       const active = this.currentlyActive(session.id);
       // Rule 2: idempotent refresh of the active token's parent, with no time limit.
       if (active && active.parent === row.token) return { session, refreshToken: active.token };
@@ -79,6 +82,7 @@ export class RefreshStore {
         // The spec's "every refresh token of that session is now dead": without this flag a token
         // revoked just now would fall inside its own reuse window (rule 3) and come back to life.
         session.familyRevoked = true;
+        this.stats.familyRevocations++;
         throw new AuthError(400, 'refresh_token_already_used', 'Invalid Refresh Token: Already Used');
       }
       // Rule 3: inside the interval, swap again (a second branch; the active token stays valid).

@@ -17,6 +17,8 @@ export interface SupabaseContext {
   emailConfirmation: boolean;
   issuer: () => string;
   stats: { passwordGrants: number; refreshGrants: number; logouts: number };
+  /** Delay between doing the work and answering: the server has acted even if the client is gone by then. */
+  answerDelayMs?: number;
 }
 
 export interface JsonReply {

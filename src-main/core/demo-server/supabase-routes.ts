@@ -1,6 +1,6 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { AuthError, sendAuthError } from './auth-errors.js';
-import { bearerToken, header, sendEmpty, sendJson } from './http-util.js';
+import { bearerToken, header, sendEmpty, sendJson, sleep } from './http-util.js';
 import { verifyHs256 } from './jwt.js';
 import { logout, requireUser, signup, tokenGrant, type JsonReply, type SupabaseContext } from './supabase-auth.js';
 import { DEMO_ORGANIZATION_ID, userJson } from './users.js';
@@ -52,6 +52,7 @@ async function authRoute(ctx: SupabaseContext, req: IncomingMessage, res: Server
     sendAuthError(req, res, err, { tokenRoute: path === '/token' });
     return;
   }
+  if (ctx.answerDelayMs) await sleep(ctx.answerDelayMs);
   sendJson(res, reply.status, reply.body, reply.headers);
 }
 

@@ -9,7 +9,7 @@ import type { HttpClient } from '../http/types.js';
 import type { AuthProvider, ProviderContext, ProviderKind, StoredSession } from '../providers/types.js';
 import { decodeSession, encodeSession } from './session-codec.js';
 import { isDue, isExpired } from './margin.js';
-import { RefreshLock, type LockHandle } from './refresh-lock.js';
+import { RefreshLock, tokenFingerprint, type LockHandle } from './refresh-lock.js';
 import { withRetry } from './retry.js';
 import { localTime } from '../format-time.js';
 
@@ -271,16 +271,38 @@ export class SessionManager {
     const deadlineMs = this.deps.retryDeadlineMs ?? 8000;
     let next: StoredSession;
     if (provider.canRefresh && current.refreshToken) {
-      const cached = this.rejected.get(current.refreshToken);
+      const refreshToken = current.refreshToken;
+      const cached = this.rejected.get(refreshToken);
       if (cached) throw cached;
-      next = await withRetry(() => provider.refresh(ctx, current), { deadlineMs, now: this.now });
+      // The holder before us was killed while exchanging this very token: the server may have rotated
+      // it already. Sending it once more is GoTrue's "failed to save" case, which answers with the
+      // token that replaced it (legacy: the active token's parent, no time limit; v2: counter + 1);
+      // nobody else can hold that replacement, since it never reached the keychain.
+      const interrupted = lock.interruptedRefresh?.refreshing === tokenFingerprint(refreshToken);
+      // Recorded before the token leaves this process, so a successor knows what was in flight.
+      await lock.noteRefreshing(refreshToken).catch(() => undefined);
+      try {
+        next = await withRetry(() => provider.refresh(ctx, current), { deadlineMs, now: this.now });
+      } catch (e) {
+        if (interrupted && e instanceof TokenDeskError && e.code === 'refresh_rejected') {
+          throw new TokenDeskError(
+            'refresh_rejected',
+            `A renewal interrupted earlier (a TokenDesk process was stopped while renewing) had already used the refresh token, and the server refused it again (${e.message})`,
+            { cause: e, serverCode: e.serverCode, status: e.status },
+          );
+        }
+        throw e;
+      }
     } else {
       const password = identity.rememberPassword ? await this.deps.secrets.get(secretKeys.password(identity.id)) : undefined;
       if (!password) return undefined;
       next = await withRetry(() => provider.signIn(ctx, { email: identity.email, password }), { deadlineMs, now: this.now });
     }
-    if (lock.compromised()) {
-      throw new TokenDeskError('config_locked', 'The renewal took too long and another process may have taken over; try again');
+    if (await lock.compromised()) {
+      // Another process decided we were gone and took over. If it already stored a renewal, use
+      // that; otherwise ours is the newest session there is, and dropping it would lose the rotated token.
+      const stored = await this.readSession(identity.id);
+      if (stored && stored.accessToken !== current.accessToken) return stored;
     }
     // The rotated refresh token is stored before the new access token is handed out. The old one is
     // spent, so a failed write is tried once more before giving up.

@@ -1,20 +1,42 @@
+import { createHash } from 'node:crypto';
 import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
-import lockfile from 'proper-lockfile';
 import { TokenDeskError } from '../errors.js';
+import { lockCreationError } from '../config/lock.js';
+import { acquireOwnedLock, LockTimeout, type OwnedLock } from '../locks/owned-lock.js';
 
 const settle = (p: Promise<unknown> | undefined): Promise<void> => (p ? p.then(() => undefined, () => undefined) : Promise.resolve());
 
-/** Passed to the locked function: true once the lock can no longer be trusted (e.g. after a long sleep). */
-export interface LockHandle {
-  compromised(): boolean;
+/** What a holder records before it sends a refresh token: enough for a successor to recognise it, never the token. */
+export interface InflightNote {
+  /** sha256 of the refresh token being exchanged. */
+  refreshing: string;
+  since: number;
 }
+
+export const tokenFingerprint = (token: string): string => createHash('sha256').update(token).digest('hex');
+
+/** Passed to the locked function. */
+export interface LockHandle {
+  /** True once another process took the lock over (this one looked dead, e.g. after a long sleep). */
+  compromised(): Promise<boolean>;
+  /** Written durably before a single-use refresh token is sent. */
+  noteRefreshing(refreshToken: string): Promise<void>;
+  /** Set when this lock was taken from a holder that died in the middle of exchanging this token. */
+  interruptedRefresh?: InflightNote;
+}
+
+/** A live holder's renewal takes at most the HTTP deadline and its retries; a dead one is noticed at once. */
+const WAIT_MS = 45_000;
+const STALE_MS = 30_000;
 
 /**
  * One refresh per identity at a time, within a process (single flight) and across processes (a lock
- * file in the config folder, shared by the app and the CLI). Supabase refresh tokens are single-use:
- * two concurrent refreshes with the same token can revoke the whole session. Sign-in, sign-out and
- * removal take the same lock (`exclusive`), so a renewal in flight can never write a session back.
+ * directory in the config folder, shared by the app and the CLI). Supabase refresh tokens are
+ * single-use: two concurrent refreshes with the same token can revoke the whole session. Sign-in,
+ * sign-out and removal take the same lock (`exclusive`), so a renewal in flight can never write a
+ * session back. The lock records its owner's pid, so a killed holder is taken over at once, and the
+ * refresh in flight, so the successor knows the token it finds may already have been exchanged.
  */
 export class RefreshLock {
   private readonly renewals = new Map<string, Promise<unknown>>();
@@ -47,27 +69,36 @@ export class RefreshLock {
 
   private async withFileLock<T>(key: string, fn: (lock: LockHandle) => Promise<T>): Promise<T> {
     const dir = join(this.home, 'locks');
-    let compromised = false;
-    let release: () => Promise<void>;
+    let lock: OwnedLock<InflightNote>;
     try {
-      await mkdir(dir, { recursive: true, mode: 0o700 });
-      release = await lockfile.lock(join(dir, `${key}.refresh`), {
-        realpath: false,
-        // A refresh takes at most the HTTP deadline; a lock older than that was left by a crash.
-        stale: 30_000,
-        retries: { retries: 400, minTimeout: 25, maxTimeout: 100, factor: 1.2 },
-        // The default throws from a timer (an uncaught exception); record it and refuse to write instead.
-        onCompromised: () => {
-          compromised = true;
-        },
+      await mkdir(dir, { recursive: true, mode: 0o700 }).catch((e: unknown) => {
+        // A recursive mkdir fails with EEXIST only when the path is a file, not a folder.
+        throw (e as NodeJS.ErrnoException).code === 'EEXIST' ? Object.assign(new Error(`${dir} is a file`), { code: 'ENOTDIR', cause: e }) : e;
       });
+      lock = await acquireOwnedLock<InflightNote>(join(dir, `${key}.refresh`), { timeoutMs: WAIT_MS, staleMs: STALE_MS });
     } catch (e) {
-      throw new TokenDeskError('config_locked', 'Another TokenDesk process is renewing this session and did not finish in time', { cause: e });
+      // A read-only or full folder is said at once, not after waiting for a lock that can never exist.
+      const unwritable = lockCreationError(e, this.home);
+      if (unwritable) throw unwritable;
+      if (e instanceof LockTimeout) {
+        const who = e.holder ? ` (process ${e.holder.pid})` : '';
+        throw new TokenDeskError('config_locked', `Another TokenDesk process${who} is renewing this session and did not finish in time; try again`, {
+          cause: e,
+          retryable: true,
+        });
+      }
+      throw new TokenDeskError('config_locked', 'The session lock could not be taken', { cause: e, retryable: true });
     }
+    const note = lock.takenOver?.note;
+    const handle: LockHandle = {
+      compromised: () => lock.compromised(),
+      noteRefreshing: (token) => lock.setNote({ refreshing: tokenFingerprint(token), since: Date.now() }),
+      ...(note && typeof note.refreshing === 'string' && { interruptedRefresh: note }),
+    };
     try {
-      return await fn({ compromised: () => compromised });
+      return await fn(handle);
     } finally {
-      await release().catch(() => undefined);
+      await lock.release().catch(() => undefined);
     }
   }
 }

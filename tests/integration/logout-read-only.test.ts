@@ -1,0 +1,35 @@
+import { describe, expect, it } from 'vitest';
+import { startDemoServer } from '../../src-main/core/demo-server/index.js';
+import { CliHome, DEMO_SUPABASE, keychainUnreachable } from '../helpers/cli.js';
+import { mountTmpfs, tmpfsUnavailable } from '../helpers/tmpfs.js';
+
+const unavailable = tmpfsUnavailable() ?? (await keychainUnreachable());
+
+// The red team's case: logout in a read-only folder waited 40 s on a lock that could never be
+// created, then blamed "another TokenDesk process". It must say what is wrong, at once.
+describe.skipIf(unavailable !== undefined)('logout in a read-only configuration folder', () => {
+  it('fails at once naming the folder and EROFS; the session is still there once the folder is writable', async () => {
+    const demo = await startDemoServer({ port: 0 });
+    const h = new CliHome();
+    const fs = mountTmpfs(h.dir, 'size=256k,mode=0700');
+    try {
+      expect((await h.run(['demo-setup', '--url', demo.url])).code).toBe(0);
+      const login = await h.run(['login', '--env', DEMO_SUPABASE, '--email', 'owner@connectgain.test'], { input: 'demo-password\n' });
+      expect(login.code, login.stderr).toBe(0);
+      fs.remount('ro');
+      const started = Date.now();
+      const out = await h.run(['logout', '--env', DEMO_SUPABASE]);
+      expect(Date.now() - started).toBeLessThan(5_000);
+      expect(out.code).toBe(1);
+      expect(out.stderr).toContain(`The configuration folder ${h.dir} is read-only (EROFS`);
+      expect(out.stderr).not.toMatch(/another TokenDesk process/i);
+      fs.remount('rw');
+      const token = await h.run(['token', '--env', DEMO_SUPABASE]);
+      expect(token.code, token.stderr).toBe(0);
+    } finally {
+      fs.unmount();
+      await h.cleanup();
+      await demo.close();
+    }
+  }, 60_000);
+});

@@ -1,0 +1,136 @@
+import { spawn } from 'node:child_process';
+import { mkdirSync, mkdtempSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
+import { hostname, tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { acquireOwnedLock, LockTimeout, processIsAlive } from '../../src-main/core/locks/owned-lock.js';
+import { RefreshLock } from '../../src-main/core/sessions/refresh-lock.js';
+import { TokenDeskError } from '../../src-main/core/errors.js';
+
+const dirs: string[] = [];
+afterEach(() => {
+  for (const d of dirs.splice(0)) rmSync(d, { recursive: true, force: true });
+});
+function tmp(): string {
+  const d = mkdtempSync(join(tmpdir(), 'tokendesk-lock-'));
+  dirs.push(d);
+  return d;
+}
+
+/** A pid that surely ran and is gone: a child that already exited. */
+async function deadPid(): Promise<number> {
+  const child = spawn(process.execPath, ['-e', '0']);
+  await new Promise((r) => child.once('exit', r));
+  return child.pid!;
+}
+
+function plantLock(dir: string, owner: { pid: number; host?: string; note?: unknown }, ageMs = 0): void {
+  mkdirSync(dir);
+  writeFileSync(join(dir, 'owner.json'), JSON.stringify({ host: hostname(), nonce: 'planted', acquiredAt: Date.now() - ageMs, ...owner }));
+  const t = new Date(Date.now() - ageMs);
+  utimesSync(dir, t, t);
+}
+
+const opts = { timeoutMs: 1_500, staleMs: 30_000 };
+
+describe('owned lock', () => {
+  it('takes over at once from a holder whose process is gone, and hands over what it was doing', async () => {
+    const lockDir = join(tmp(), 'x.refresh');
+    plantLock(lockDir, { pid: await deadPid(), note: { refreshing: 'abc', since: 1 } });
+    const started = Date.now();
+    const lock = await acquireOwnedLock<{ refreshing: string }>(lockDir, opts);
+    expect(Date.now() - started).toBeLessThan(1_000);
+    expect(lock.takenOver?.note).toEqual({ refreshing: 'abc', since: 1 });
+    await lock.release();
+  });
+
+  it('waits for a live holder and gives up with its pid when it does not finish', async () => {
+    const lockDir = join(tmp(), 'x.refresh');
+    plantLock(lockDir, { pid: process.pid });
+    const err = await acquireOwnedLock(lockDir, { ...opts, timeoutMs: 300 }).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(LockTimeout);
+    expect((err as LockTimeout).holder?.pid).toBe(process.pid);
+  });
+
+  it('takes over from a live pid whose heartbeat stopped (another host, or a reused pid)', async () => {
+    const lockDir = join(tmp(), 'x.refresh');
+    plantLock(lockDir, { pid: process.pid, host: 'another-machine' }, 31_000);
+    const lock = await acquireOwnedLock(lockDir, opts);
+    expect(lock.takenOver?.host).toBe('another-machine');
+    await lock.release();
+  });
+
+  it('does not take over a holder on another host while its heartbeat is fresh', async () => {
+    const lockDir = join(tmp(), 'x.refresh');
+    plantLock(lockDir, { pid: 999_999_999, host: 'another-machine' });
+    await expect(acquireOwnedLock(lockDir, { ...opts, timeoutMs: 200 })).rejects.toBeInstanceOf(LockTimeout);
+  });
+
+  it('gives the lock to one waiter at a time when many see the same dead holder', async () => {
+    const lockDir = join(tmp(), 'x.refresh');
+    plantLock(lockDir, { pid: await deadPid() });
+    let inside = 0;
+    let most = 0;
+    await Promise.all(
+      Array.from({ length: 8 }, async () => {
+        const lock = await acquireOwnedLock(lockDir, { ...opts, timeoutMs: 10_000 });
+        inside++;
+        most = Math.max(most, inside);
+        await new Promise((r) => setTimeout(r, 20));
+        inside--;
+        await lock.release();
+      }),
+    );
+    expect(most).toBe(1);
+  });
+
+  it('knows when a successor took the lock over, and then leaves the successor’s lock alone on release', async () => {
+    const lockDir = join(tmp(), 'x.refresh');
+    const first = await acquireOwnedLock(lockDir, opts);
+    expect(await first.compromised()).toBe(false);
+    // The first holder looks dead to the second (as after a long sleep with the heartbeat stopped).
+    const second = await acquireOwnedLock(lockDir, { ...opts, isAlive: () => false });
+    expect(await first.compromised()).toBe(true);
+    await first.release();
+    const third = await acquireOwnedLock(lockDir, { ...opts, timeoutMs: 200 }).catch((e: unknown) => e);
+    expect(third).toBeInstanceOf(LockTimeout); // the second still holds it
+    await second.release();
+  });
+
+  it('tells a running process from a dead one', async () => {
+    expect(processIsAlive(process.pid)).toBe(true);
+    expect(processIsAlive(await deadPid())).toBe(false);
+  });
+});
+
+describe('refresh lock', () => {
+  it('a configuration folder where the lock cannot be created is said at once, not after a wait', async () => {
+    const home = tmp();
+    writeFileSync(join(home, 'locks'), 'a file where the locks folder should be');
+    const started = Date.now();
+    const err = await new RefreshLock(home).exclusive('id', async () => 'ran').catch((e: unknown) => e);
+    expect(Date.now() - started).toBeLessThan(1_000);
+    expect(err).toBeInstanceOf(TokenDeskError);
+    expect((err as TokenDeskError).code).toBe('config_unwritable');
+    expect((err as TokenDeskError).message).toContain(home);
+  });
+
+  it('tells the successor of a killed renewal which refresh token was in flight, by fingerprint only', async () => {
+    const home = tmp();
+    const lock = new RefreshLock(home);
+    let note: unknown;
+    await lock.run('id', async (h) => {
+      await h.noteRefreshing('the-refresh-token');
+      // Simulate a kill -9: the lock stays behind with the note, owned by a dead pid.
+      const owner = join(home, 'locks', 'id.refresh', 'owner.json');
+      const { readFileSync } = await import('node:fs');
+      const record = JSON.parse(readFileSync(owner, 'utf8')) as Record<string, unknown>;
+      note = record.note;
+      rmSync(join(home, 'locks', 'id.refresh'), { recursive: true });
+      plantLock(join(home, 'locks', 'id.refresh'), { pid: await deadPid(), note: record.note });
+    });
+    expect(JSON.stringify(note)).not.toContain('the-refresh-token');
+    const seen = await lock.run('id', async (h) => h.interruptedRefresh);
+    expect(seen?.refreshing).toBe((note as { refreshing: string }).refreshing);
+  });
+});
