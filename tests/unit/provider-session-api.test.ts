@@ -28,7 +28,10 @@ function res(status: number, json: unknown, headers: Record<string, string> = {}
   return r;
 }
 
-function ctxWith(answers: HttpResponse[], now = 5_000_000): { ctx: ProviderContext; requests: HttpRequest[] } {
+/** Our clock in these tests: 90 s behind the seed server's, whose token lives 8 h. */
+const NOW = Date.parse(SEED.expiresAt) - 8 * 3600_000 - 90_000;
+
+function ctxWith(answers: HttpResponse[], now = NOW): { ctx: ProviderContext; requests: HttpRequest[] } {
   const requests: HttpRequest[] = [];
   const http: HttpClient = {
     async request(req) {
@@ -46,7 +49,8 @@ describe('localExpiry (clock-skew correction)', () => {
   const exp = Date.parse(expires);
   it('measures the lifetime on the server clock and re-anchors it locally', () => {
     // Server clock 1 h ahead of ours: the token still lives 8 h from our receipt.
-    expect(localExpiry(expires, exp - 8 * 3600_000, 1_000)).toBe(1_000 + 8 * 3600_000);
+    const ours = exp - 9 * 3600_000;
+    expect(localExpiry(expires, exp - 8 * 3600_000, ours)).toBe(ours + 8 * 3600_000);
   });
   it('falls back to the local clock without a Date header', () => {
     expect(localExpiry(expires, undefined, exp - 60_000)).toBe(exp);
@@ -62,8 +66,8 @@ describe('sessionApiProvider with a fake transport', () => {
     expect(s).toEqual({
       provider: 'session',
       accessToken: SEED.token,
-      obtainedAt: 5_000_000,
-      expiresAt: 5_000_000 + 8 * 3600_000,
+      obtainedAt: NOW,
+      expiresAt: NOW + 8 * 3600_000,
       profile: {
         userId: '1',
         email: 'test@test.com',

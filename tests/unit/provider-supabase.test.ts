@@ -292,6 +292,34 @@ describe('supabaseProvider with a fake transport', () => {
     expect(s.expiresAt).toBe(1_000_000 + 3_599_000);
   });
 
+  it('a refresh answer with an absurd expiry or a header-injecting token: capped, or a TokenDeskError, never garbage', async () => {
+    const old: StoredSession = {
+      provider: 'supabase',
+      accessToken: 'a',
+      refreshToken: 'original0001',
+      obtainedAt: 0,
+      expiresAt: 0,
+      profile: { userId: 'u', email: 'e', accounts: [], roles: [], permissions: [], permissionsFromRoles: [] },
+    };
+    const { http } = fakeHttp([
+      res(200, await tokenBody({ expires_in: 1e306 })),
+      res(200, await tokenBody({ expires_in: 0.001 })),
+      res(200, await tokenBody({ access_token: 'eyJ.e30.sig\r\nX-Injected: 1' })),
+      res(200, await tokenBody({ refresh_token: 'rotated 0001' })),
+    ]);
+    const capped = await supabaseProvider.refresh(base(http), old);
+    expect(capped.expiresAt).toBe(1_000_000 + 365 * 24 * 3600_000);
+    await expect(supabaseProvider.refresh(base(http), old)).rejects.toMatchObject({ code: 'bad_response', message: expect.stringContaining('lives only 0.001 s') });
+    await expect(supabaseProvider.refresh(base(http), old)).rejects.toMatchObject({
+      code: 'bad_response',
+      message: 'The server sent an access token that is not a valid bearer token (it contains a line break); nothing was stored',
+    });
+    await expect(supabaseProvider.refresh(base(http), old)).rejects.toMatchObject({
+      code: 'bad_response',
+      message: 'The server sent a refresh token that is not a valid bearer token (it contains a space); nothing was stored',
+    });
+  });
+
   it('signs out with the scope and ignores 401/403/404 but not the gateway', async () => {
     const session = { accessToken: 'tok' } as StoredSession;
     const { http, requests } = fakeHttp([

@@ -2,6 +2,8 @@ import { TokenDeskError } from '../../errors.js';
 import { joinUrl, parseBody } from '../../http/body.js';
 import type { HttpResponse } from '../../http/types.js';
 import type { AuthProvider, LogoutScope, Profile, ProviderContext, SignUpResult, StoredSession } from '../types.js';
+import { expiryFromLifetime } from '../lifetime.js';
+import { parseTokenAnswer } from '../token-syntax.js';
 import { sessionApiError } from './errors.js';
 import { profileFromSessionBody } from './profile.js';
 import { loginBodySchema, profileBodySchema } from './schemas.js';
@@ -14,13 +16,24 @@ import { loginBodySchema, profileBodySchema } from './schemas.js';
 
 const ok = (res: HttpResponse): boolean => res.status >= 200 && res.status < 300;
 
+/** A Date header further off our clock than this is taken as broken and ignored. */
+export const MAX_TRUSTED_SKEW_MS = 24 * 3600_000;
+
 /**
  * `expiresAt` is on the server's clock. Its lifetime is measured against the server's own Date
  * header (or, without one, our clock) and re-anchored at our receipt time, so a skewed server clock
  * neither shortens nor stretches the token on our side.
+ *
+ * A Date header more than a day off our clock (`Date: Thu, 01 Jan 1970`) is ignored, and the
+ * lifetime measured on our clock instead. Such a header is far more often broken (a proxy, an
+ * embedded server with no clock) than a true measure of the server's clock, and trusting it turns a
+ * normal `expiresAt` into a 54-year token. If the server's clock really is days off, our clock makes
+ * the token look either expired (refused, with a message) or longer-lived (clamped to a year): never
+ * a crash, never a number that cannot be stored. The result is still range-checked by the caller.
  */
 export function localExpiry(expiresAtIso: string, serverDate: number | undefined, receivedAt: number): number {
-  const lifetime = Date.parse(expiresAtIso) - (serverDate ?? receivedAt);
+  const trusted = serverDate !== undefined && Number.isFinite(serverDate) && Math.abs(serverDate - receivedAt) <= MAX_TRUSTED_SKEW_MS;
+  const lifetime = Date.parse(expiresAtIso) - (trusted ? serverDate : receivedAt);
   return receivedAt + lifetime;
 }
 
@@ -32,13 +45,9 @@ async function signIn(ctx: ProviderContext, creds: { email: string; password: st
   });
   const receivedAt = ctx.now();
   if (!ok(res)) throw sessionApiError('sign-in', res, [creds.password]);
-  const body = parseBody(res, loginBodySchema, 'sign-in');
-  const expiresAt = localExpiry(body.expiresAt, res.serverDate, receivedAt);
-  if (expiresAt <= receivedAt) {
-    throw new TokenDeskError('bad_response', 'The server issued a token that has already expired (expiresAt is in the past)', {
-      status: res.status,
-    });
-  }
+  const body = parseTokenAnswer(res, loginBodySchema, 'sign-in');
+  const lifetime = localExpiry(body.expiresAt, res.serverDate, receivedAt) - receivedAt;
+  const expiresAt = expiryFromLifetime(receivedAt, lifetime, lifetime <= 0 ? 'expiresAt is in the past' : `expiresAt: ${body.expiresAt.replace(/[^\x20-\x7e]/g, '').slice(0, 40)}`, res.status);
   return {
     provider: 'session',
     accessToken: body.token,

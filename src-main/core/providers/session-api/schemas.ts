@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { bearerTokenSchema } from '../token-syntax.js';
 
 /** Session API answers (shared/seeds/003): login and GET /api/auth/session return the same document. */
 
@@ -28,7 +29,7 @@ export const profileBodySchema = z.looseObject({
 export type SessionProfileBody = z.output<typeof profileBodySchema>;
 
 export const loginBodySchema = profileBodySchema.extend({
-  token: z.string().min(1),
+  token: bearerTokenSchema('a session token'),
   expiresAt: z.string().refine((s) => Number.isFinite(Date.parse(s)), { message: 'expected an ISO date' }),
 });
 export type SessionLoginBody = z.output<typeof loginBodySchema>;

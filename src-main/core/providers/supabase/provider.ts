@@ -11,6 +11,8 @@ import type {
   StoredSession,
 } from '../types.js';
 import { supabaseErrorFromResponse, type SupabaseOperation } from './errors.js';
+import { expiryFromLifetime } from '../lifetime.js';
+import { parseTokenAnswer } from '../token-syntax.js';
 import { profileFromUser } from './profile.js';
 import { tokenResponseSchema, userSchema, type TokenResponse } from './schemas.js';
 
@@ -42,14 +44,17 @@ function fail(op: SupabaseOperation, res: HttpResponse, ctx: ProviderContext, se
   throw supabaseErrorFromResponse(op, res, [...secrets, ctx.anonKey]);
 }
 
-/** Expiry from the local clock at receipt (`expires_in`); the server's `expires_at` may be skewed. */
-function toSession(body: TokenResponse, receivedAt: number): StoredSession {
+/**
+ * Expiry from the local clock at receipt (`expires_in`); the server's `expires_at` may be skewed.
+ * An absurd `expires_in` is refused (too short) or clamped (too long): see lifetime.ts.
+ */
+function toSession(body: TokenResponse, receivedAt: number, status: number): StoredSession {
   return {
     provider: 'supabase',
     accessToken: body.access_token,
     refreshToken: body.refresh_token,
     obtainedAt: receivedAt,
-    expiresAt: receivedAt + Math.round(body.expires_in * 1000),
+    expiresAt: expiryFromLifetime(receivedAt, body.expires_in * 1000, `expires_in: ${body.expires_in}`, status),
     profile: profileFromUser(body.user, body.access_token),
   };
 }
@@ -63,7 +68,7 @@ async function signIn(ctx: ProviderContext, creds: Credentials): Promise<StoredS
   });
   const receivedAt = ctx.now();
   if (!ok(res)) fail('sign-in', res, ctx, [creds.password]);
-  return toSession(parseBody(res, tokenResponseSchema, 'sign-in'), receivedAt);
+  return toSession(parseTokenAnswer(res, tokenResponseSchema, 'sign-in'), receivedAt, res.status);
 }
 
 async function signUp(ctx: ProviderContext, creds: Credentials, data?: Record<string, unknown>): Promise<SignUpResult> {
@@ -78,7 +83,7 @@ async function signUp(ctx: ProviderContext, creds: Credentials, data?: Record<st
   // Autoconfirm on: a session. Confirmations on: the bare user (supabase-js reads `data.user ?? data`).
   const json = res.json;
   if (json && typeof json === 'object' && 'access_token' in json) {
-    return { kind: 'session', session: toSession(parseBody(res, tokenResponseSchema, 'sign-up'), receivedAt) };
+    return { kind: 'session', session: toSession(parseTokenAnswer(res, tokenResponseSchema, 'sign-up'), receivedAt, res.status) };
   }
   const wrapped = json && typeof json === 'object' && 'user' in json ? { ...res, json: (json as { user: unknown }).user } : res;
   const user = parseBody(wrapped, userSchema, 'sign-up');
@@ -98,7 +103,7 @@ async function refresh(ctx: ProviderContext, session: StoredSession): Promise<St
   const receivedAt = ctx.now();
   if (!ok(res)) fail('refresh', res, ctx, [session.refreshToken, session.accessToken]);
   // The answer carries the rotated refresh token; the caller stores both tokens together.
-  return toSession(parseBody(res, tokenResponseSchema, 'refresh'), receivedAt);
+  return toSession(parseTokenAnswer(res, tokenResponseSchema, 'refresh'), receivedAt, res.status);
 }
 
 async function fetchProfile(ctx: ProviderContext, session: StoredSession): Promise<Profile> {

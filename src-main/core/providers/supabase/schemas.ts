@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { bearerTokenSchema } from '../token-syntax.js';
 
 /** The parts of the GoTrue User object (docs/supabase-auth-api.md §2.3) TokenDesk relies on. */
 export const userSchema = z.looseObject({
@@ -15,10 +16,12 @@ export type SupabaseUser = z.output<typeof userSchema>;
 
 /** AccessTokenResponse of /token and /signup (§1.2). `expires_at` is ignored: we use the local clock. */
 export const tokenResponseSchema = z.looseObject({
-  access_token: z.string().min(1),
+  access_token: bearerTokenSchema('an access token'),
   token_type: z.string().regex(/^bearer$/i, { message: 'expected "bearer"' }),
-  expires_in: z.number().positive(),
-  refresh_token: z.string().min(1),
+  // JSON.parse reads 1e309 as Infinity, which zod refuses as a number: make it the largest finite
+  // number so it is clamped like any other absurdly long lifetime (lifetime.ts), not refused.
+  expires_in: z.preprocess((v) => (v === Infinity ? Number.MAX_VALUE : v), z.number().positive()),
+  refresh_token: bearerTokenSchema('a refresh token'),
   user: userSchema,
 });
 export type TokenResponse = z.output<typeof tokenResponseSchema>;
