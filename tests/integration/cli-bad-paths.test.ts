@@ -111,6 +111,23 @@ describe.skipIf(unreachable !== undefined)('tokendesk bad paths', { timeout: 60_
     expect(header.stdout).toContain('X-API-Key: the-api-key-value\n');
   });
 
+  it('keys stay out of the process list: env edit --anon-key - / --api-key - read stdin; the help says why', async () => {
+    const h = await home();
+    const edit = await h.run(['env', 'edit', DEMO_SUPABASE, '--anon-key', '-', '--api-key', '-'], { input: `${demoServer().anonKey}\nedited-api-key\n` });
+    expect(edit.code, edit.stderr).toBe(0);
+    expect((await h.run(['login', '--env', DEMO_SUPABASE, '--email', 'owner@connectgain.test'], { input: 'demo-password\n' })).code).toBe(0);
+    const header = await h.run(['header', '--env', DEMO_SUPABASE]);
+    expect(header.stdout).toContain(`apikey: ${demoServer().anonKey}\n`);
+    expect(header.stdout).toContain('X-API-Key: edited-api-key\n');
+    for (const cmd of ['add', 'edit']) {
+      const help = (await h.run(['env', cmd, '--help'])).stdout.replace(/\s+/g, ' ');
+      expect(help).toContain('--anon-key <key>');
+      expect(help).toContain('give - to read it from a hidden prompt or stdin (a value here is visible in ps)');
+      expect(help).toContain(`printf '%s\\n' "$ANON_KEY" | tokendesk env add staging --provider supabase --url https://abc.supabase.co --anon-key -`);
+      expect(help).toContain('every user of this machine can read it in the process list (ps)');
+    }
+  });
+
   it('export -o never replaces an existing file without --force, and refuses before renewing anything', async () => {
     const h = await home();
     expect((await h.run(['login', '--env', DEMO_SUPABASE, '--email', 'owner@connectgain.test'], { input: 'demo-password\n' })).code).toBe(0);

@@ -60,3 +60,17 @@ export function parseColor(value: string): string {
   if (!/^#[0-9a-fA-F]{6}$/.test(v)) throw new InvalidArgumentError('must be a colour written #rrggbb, e.g. #d92d20');
   return v;
 }
+
+/**
+ * `--anon-key` / `--api-key`: a value on the command line is readable by every user in the process
+ * list, so `-` reads the key the way login reads a password (prompt.ts): a hidden prompt on a
+ * terminal, otherwise the first line of standard input, bounded.
+ */
+export const KEY_OPTION_HELP = '; give - to read it from a hidden prompt or stdin (a value here is visible in ps)';
+
+export const KEYS_HELP = `
+Keys: give - instead of the key and type it at the hidden prompt, or pipe it in (one line per -, in order):
+  printf '%s\\n' "$ANON_KEY" | tokendesk env add staging --provider supabase --url https://abc.supabase.co --anon-key -
+  printf '%s\\n%s\\n' "$ANON_KEY" "$API_KEY" | tokendesk env edit staging --anon-key - --api-key -
+A key given as the value itself (--anon-key eyJ…) works too, but every user of this machine can read it
+in the process list (ps) while the command runs, and it stays in your shell history.`;

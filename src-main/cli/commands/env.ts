@@ -5,7 +5,7 @@ import { secretKeys } from '../../core/secrets/types.js';
 import { getCore } from '../context.js';
 import { out, outJson } from '../output.js';
 import { secretFromArg } from '../prompt.js';
-import { collect, jsonOption, pairCollector, parseBaseUrl, parseColor } from './common.js';
+import { collect, jsonOption, KEY_OPTION_HELP, KEYS_HELP, pairCollector, parseBaseUrl, parseColor } from './common.js';
 
 const ROLES: readonly VariableRole[] = ['url', 'anon_key', 'api_key', 'access_token', 'refresh_token', 'account_id'];
 
@@ -190,7 +190,7 @@ async function remove(ref: string): Promise<void> {
   out(`Removed environment "${env.name}"${n ? ` and its ${n} ${n === 1 ? 'identity' : 'identities'} (their secrets were deleted from the keychain)` : ''}`);
 }
 
-const secretHelp = ' (use - to type it at a prompt or pipe it on stdin, keeping it out of your shell history)';
+const secretHelp = KEY_OPTION_HELP;
 
 export function registerEnv(program: Command): void {
   const env = program.command('env')
@@ -206,6 +206,7 @@ export function registerEnv(program: Command): void {
     .requiredOption('--url <url>', 'base URL (Supabase project URL, or the session API root)', parseBaseUrl)
     .option('--anon-key <key>', `Supabase anon key, required for supabase${secretHelp}`)
     .option('--api-key <key>', `X-API-Key value, if the API uses one${secretHelp}`)
+    .addHelpText('after', KEYS_HELP)
     .option('--var <KEY=VALUE>', 'extra exported variable, e.g. organization_id=… (repeatable)', pairCollector('--var'))
     .option('--var-name <ROLE=NAME>', `rename an exported variable; ROLE is ${ROLES.join(', ')} (repeatable)`, varNameCollector)
     .option('--production', 'mark as production (default: guessed from the name/host)')
@@ -231,6 +232,7 @@ export function registerEnv(program: Command): void {
     .option('--url <url>', 'new base URL', parseBaseUrl)
     .option('--anon-key <key>', `new anon key${secretHelp}`)
     .option('--api-key <key>', `new X-API-Key${secretHelp}`)
+    .addHelpText('after', KEYS_HELP)
     .option('--remove-api-key', 'delete the stored X-API-Key')
     .option('--var <KEY=VALUE>', 'set an extra variable (repeatable)', pairCollector('--var'))
     .option('--unset-var <KEY>', 'remove an extra variable (repeatable)', collect)

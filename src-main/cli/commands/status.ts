@@ -5,7 +5,7 @@ import type { StoredSession } from '../../core/providers/types.js';
 import { secretKeys } from '../../core/secrets/types.js';
 import { decodeSession } from '../../core/sessions/session-codec.js';
 import { getCore } from '../context.js';
-import { localTime, out, relativeTime } from '../output.js';
+import { localTime, out, outJson, relativeTime } from '../output.js';
 import { jsonOption } from './common.js';
 
 /** What status shows about an identity. Built field by field from the profile: never a token or a key. */
@@ -125,7 +125,7 @@ async function status(o: { env?: string; json?: boolean }): Promise<void> {
   const secrets = cfg.identities.length ? await core.secrets.loadAll() : new Map<string, string>();
   const now = Date.now();
   const doc = buildStatus(cfg, secrets, envs, now);
-  if (o.json) return out(JSON.stringify({ environments: doc }, null, 2));
+  if (o.json) return outJson({ environments: doc });
   out(doc.length ? render(doc, now) : 'No environments yet. Add one with "tokendesk env add", or try "tokendesk demo-setup".');
 }
 
