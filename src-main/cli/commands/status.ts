@@ -39,6 +39,12 @@ interface EnvStatus {
   identities: IdentityStatus[];
 }
 
+/** ISO time, or null for a value no Date can hold (toISOString throws on those): status never crashes on stored data. */
+function isoTime(ms: number): string | null {
+  const d = new Date(ms);
+  return Number.isFinite(d.getTime()) ? d.toISOString() : null;
+}
+
 function identityStatus(env: Environment, identity: Identity, active: boolean, s: StoredSession | undefined, now: number): IdentityStatus {
   const live = s !== undefined && s.expiresAt > now;
   const renewal: IdentityStatus['renewal'] = s?.refreshToken ? 'refresh-token' : identity.rememberPassword ? 'remembered-password' : 'none';
@@ -50,8 +56,8 @@ function identityStatus(env: Environment, identity: Identity, active: boolean, s
     active,
     signedIn: live,
     state,
-    expiresAt: s ? new Date(s.expiresAt).toISOString() : null,
-    expiresInSeconds: s ? Math.round((s.expiresAt - now) / 1000) : null,
+    expiresAt: s ? isoTime(s.expiresAt) : null,
+    expiresInSeconds: s && isoTime(s.expiresAt) ? Math.round((s.expiresAt - now) / 1000) : null,
     renewal,
     accounts: (s?.profile.accounts ?? []).map((a) => ({ id: a.id, name: a.name, primary: a.primary, active: a.id === identity.activeAccountId })),
     roles: [...(s?.profile.roles ?? [])],
@@ -82,15 +88,18 @@ function listed(items: string[]): string {
 }
 
 function stateText(i: IdentityStatus, now: number): string {
-  const at = i.expiresAt ? Date.parse(i.expiresAt) : undefined;
+  const at = i.expiresAt ? Date.parse(i.expiresAt) : NaN;
+  const known = Number.isFinite(at);
+  const until = known ? `${localTime(at)} (${relativeTime(at, now)})` : 'an unknown time';
+  const ago = known ? relativeTime(at, now) : 'at an unknown time';
   const error = i.lastError ? ` (last error: ${i.lastError})` : '';
   switch (i.state) {
     case 'signed-in':
-      return `signed in, token valid until ${localTime(at!)} (${relativeTime(at!, now)})`;
+      return `signed in, token valid until ${until}`;
     case 'expired-renewable':
-      return `token expired ${relativeTime(at!, now)}; renewed on next use (${i.renewal === 'refresh-token' ? 'refresh token' : 'remembered password'})${error}`;
+      return `token expired ${ago}; renewed on next use (${i.renewal === 'refresh-token' ? 'refresh token' : 'remembered password'})${error}`;
     case 'expired':
-      return `session expired ${relativeTime(at!, now)}: sign in again${error}`;
+      return `session expired ${ago}: sign in again${error}`;
     case 'signed-out':
       return `signed out${i.lastError ? `: ${i.lastError}` : ''}`;
   }
