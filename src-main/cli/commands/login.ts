@@ -30,6 +30,7 @@ async function login(o: LoginOptions): Promise<void> {
   const password = await readPassword(`Password for ${o.email} (${env.name}): `);
   const identity = await core.sessions.signIn(env.id, { email: o.email, password, remember });
   out(await signedInLine(env.name, identity));
+  if (identity.warning) warn(identity.warning);
   if (env.provider === 'session' && !remember) {
     out('The session API has no refresh: sign in again when it expires, or use --remember to let TokenDesk renew it');
   }
@@ -45,6 +46,7 @@ async function signup(o: LoginOptions): Promise<void> {
     return;
   }
   out(await signedInLine(env.name, result.identity));
+  if (result.warning) warn(result.warning);
 }
 
 async function logout(o: { env: string; email?: string; forget?: boolean }): Promise<void> {

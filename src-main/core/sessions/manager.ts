@@ -8,6 +8,7 @@ import { secretKeys, type SecretStore } from '../secrets/types.js';
 import type { HttpClient } from '../http/types.js';
 import type { AuthProvider, ProviderContext, ProviderKind, StoredSession } from '../providers/types.js';
 import { decodeSession, encodeSession } from './session-codec.js';
+import { effectiveEmail, matchIdentity, otherUserWarning } from './identity-match.js';
 import { isDue, isExpired } from './margin.js';
 import { RefreshLock, tokenFingerprint, type LockHandle } from './refresh-lock.js';
 import { withRetry } from './retry.js';
@@ -47,11 +48,6 @@ export class SessionManager {
   private readonly now: () => number;
   /** Refresh tokens the server rejected, so serial callers don't hammer it (like supabase-js). */
   private readonly rejected = new Map<string, TokenDeskError>();
-  /**
-   * Renewed sessions the keychain refused to store. Their refresh token is the only valid one left
-   * (the old one is spent), so it is kept here, retried on every read, and handed out with a warning.
-   */
-  private readonly unsaved = new Map<string, { session: StoredSession; replaced: string }>();
 
   constructor(private readonly deps: SessionManagerDeps) {
     this.lock = deps.lock ?? new RefreshLock(deps.home);
@@ -94,7 +90,8 @@ export class SessionManager {
     return { env, identity: SessionManager.findIdentity(cfg, env, email) };
   }
 
-  async signIn(envRef: string, creds: { email: string; password: string; remember?: boolean }): Promise<Identity> {
+  /** The identity signed in; `warning` when the server signed the user in as someone else than the email typed. */
+  async signIn(envRef: string, creds: { email: string; password: string; remember?: boolean }): Promise<Identity & { warning?: string }> {
     const email = creds.email.trim();
     if (!/^[^\s@]+@[^\s@]+$/.test(email)) throw new TokenDeskError('invalid_input', `"${email}" is not an email address`);
     if (creds.password.length === 0) throw new TokenDeskError('invalid_input', 'The password is empty');
@@ -108,22 +105,30 @@ export class SessionManager {
     envRef: string,
     creds: { email: string; password: string },
     data?: Record<string, unknown>,
-  ): Promise<{ kind: 'session'; identity: Identity } | { kind: 'confirmation_sent'; email: string }> {
+  ): Promise<{ kind: 'session'; identity: Identity; warning?: string } | { kind: 'confirmation_sent'; email: string }> {
     const env = findEnvironment(await this.deps.config.read(), envRef);
     const provider = this.deps.providers(env.provider);
     if (!provider.canSignUp) throw new TokenDeskError('unsupported', `Sign-up is not available for ${env.provider} environments`);
     const result = await provider.signUp(await this.context(env), { email: creds.email.trim(), password: creds.password }, data);
     if (result.kind === 'confirmation_sent') return result;
-    return { kind: 'session', identity: await this.saveNewSession(env, creds.email.trim(), result.session, undefined) };
+    const { warning, ...identity } = await this.saveNewSession(env, creds.email.trim(), result.session, undefined);
+    return warning ? { kind: 'session', identity, warning } : { kind: 'session', identity };
   }
 
   /**
    * Stores the session (keychain first), then records the identity and makes it active. Runs under
-   * the identity's lock, and puts the keychain back as it was if any later step fails.
+   * the identity's lock, and puts the keychain back as it was if any later step fails. The identity is
+   * the one with the provider's user id (identity-match.ts); a sign-in answered as another user than
+   * `email` comes back with a warning saying so.
    */
-  private async saveNewSession(env: Environment, email: string, session: StoredSession, password: string | undefined): Promise<Identity> {
+  private async saveNewSession(
+    env: Environment,
+    email: string,
+    session: StoredSession,
+    password: string | undefined,
+  ): Promise<Identity & { warning?: string }> {
     const cfg = await this.deps.config.read();
-    const existing = cfg.identities.find((i) => i.envId === env.id && i.email.toLowerCase() === email.toLowerCase());
+    const existing = matchIdentity(cfg.identities, env.id, session.profile, email);
     const id = existing?.id ?? randomUUID();
     const identity = await this.lock.exclusive(id, async () => {
       const keys = [secretKeys.session(id), secretKeys.password(id)] as const;
@@ -143,9 +148,9 @@ export class SessionManager {
         const next: Identity = {
           id,
           envId: env.id,
-          email: profile.email || email,
+          email: effectiveEmail(profile, email),
           displayName: profile.displayName,
-          userId: profile.userId,
+          userId: profile.userId || undefined,
           activeAccountId: keepAccount ? existing.activeAccountId : (profile.primaryAccountId ?? profile.accounts[0]?.id),
           rememberPassword: password !== undefined,
           createdAt: existing?.createdAt ?? this.now(),
@@ -163,7 +168,8 @@ export class SessionManager {
     });
     this.rejected.clear();
     this.emit({ type: 'identities-changed', envId: env.id });
-    return identity;
+    const warning = otherUserWarning(session.profile, email);
+    return warning ? { ...identity, warning } : identity;
   }
 
   /** Signs out this session only (scope=local by default) and forgets its secrets; the identity stays listed. */
@@ -223,25 +229,8 @@ export class SessionManager {
   }
 
   async readSession(identityId: string): Promise<StoredSession | undefined> {
-    const pending = this.unsaved.get(identityId);
-    if (!pending) return decodeSession(await this.deps.secrets.get(secretKeys.session(identityId)));
-    const stored = await this.deps.secrets.get(secretKeys.session(identityId)).then(decodeSession, () => pending.session);
-    // Signed in, out or renewed elsewhere since: the keychain's answer is newer than ours.
-    if (stored !== pending.session && stored?.accessToken !== pending.replaced) {
-      this.unsaved.delete(identityId);
-      return stored;
-    }
-    await this.store(identityId, pending.session).then(
-      () => this.unsaved.delete(identityId),
-      () => undefined,
-    );
-    return pending.session;
+    return decodeSession(await this.deps.secrets.get(secretKeys.session(identityId)));
   }
-
-  private store(identityId: string, session: StoredSession): Promise<void> {
-    return this.deps.secrets.set(secretKeys.session(identityId), encodeSession(session));
-  }
-
 
   /**
    * A token with at least the margin of life left: renewed first when it is inside the margin
@@ -272,8 +261,8 @@ export class SessionManager {
       try {
         const renewed = await this.renewOnce(env, identity, current, lock);
         if (!renewed) return this.keepOrExpire(env, identity, current, this.noRenewalReason(identity, current));
-        this.emit({ type: 'session-refreshed', identityId: identity.id, envId: env.id, expiresAt: renewed.session.expiresAt });
-        return { env, identity, ...renewed };
+        this.emit({ type: 'session-refreshed', identityId: identity.id, envId: env.id, expiresAt: renewed.expiresAt });
+        return { env, identity, session: renewed };
       } catch (e) {
         const err = e instanceof TokenDeskError ? e : new TokenDeskError('auth_error', 'The session could not be renewed', { cause: e });
         return this.onRenewFailure(env, identity, current, err);
@@ -287,12 +276,7 @@ export class SessionManager {
   }
 
   /** Returns the renewed session, or undefined when this identity cannot be renewed automatically. */
-  private async renewOnce(
-    env: Environment,
-    identity: Identity,
-    current: StoredSession,
-    lock: LockHandle,
-  ): Promise<{ session: StoredSession; warning?: string } | undefined> {
+  private async renewOnce(env: Environment, identity: Identity, current: StoredSession, lock: LockHandle): Promise<StoredSession | undefined> {
     const provider = this.deps.providers(env.provider);
     const ctx = await this.context(env);
     const deadlineMs = this.deps.retryDeadlineMs ?? 8000;
@@ -329,27 +313,19 @@ export class SessionManager {
       // Another process decided we were gone and took over. If it already stored a renewal, use
       // that; otherwise ours is the newest session there is, and dropping it would lose the rotated token.
       const stored = await this.readSession(identity.id);
-      if (stored && stored.accessToken !== current.accessToken) return { session: stored };
+      if (stored && stored.accessToken !== current.accessToken) return stored;
     }
     // The rotated refresh token is stored before the new access token is handed out. The old one is
-    // spent, so a failed write is tried once more, and then the session is kept in memory, never dropped.
-    try {
-      await this.store(identity.id, next).catch(() => this.store(identity.id, next));
-    } catch (e) {
-      this.unsaved.set(identity.id, { session: next, replaced: current.accessToken });
-      const why = e instanceof TokenDeskError ? e.message : 'the keychain refused it';
-      return {
-        session: next,
-        warning: `The renewed session could not be saved to the keychain (${why}); TokenDesk keeps it in memory and retries on every use. If this process ends before the keychain is back, sign in again`,
-      };
-    }
+    // spent, so a failed write is tried once more before giving up.
+    const encoded = encodeSession(next);
+    await this.deps.secrets.set(secretKeys.session(identity.id), encoded).catch(() => this.deps.secrets.set(secretKeys.session(identity.id), encoded));
     if (identity.lastError) {
       await this.deps.config.update((c) => ({
         ...c,
         identities: c.identities.map((i) => (i.id === identity.id ? { ...i, lastError: undefined } : i)),
       }));
     }
-    return { session: next };
+    return next;
   }
 
   private async onRenewFailure(env: Environment, identity: Identity, used: StoredSession, err: TokenDeskError): Promise<FreshToken> {

@@ -1,0 +1,39 @@
+import type { Identity } from '../config/schema.js';
+import type { Profile } from '../providers/types.js';
+
+/**
+ * Which stored identity a new sign-in belongs to. The provider's user id decides, whatever email was
+ * typed: a server that signs `a@x` in as `b@y` three times gives one identity (b@y), not three.
+ * Without a user-id match, the identity with the email the *server* names (the typed one when it names
+ * none) is updated: a user re-created on the server keeps its row, and a sign-in answered as someone
+ * else can never overwrite the identity of the email that was typed.
+ */
+export function matchIdentity(identities: Identity[], envId: string, profile: Profile, typedEmail: string): Identity | undefined {
+  const inEnv = identities.filter((i) => i.envId === envId);
+  const userId = profile.userId.trim();
+  if (userId) {
+    const byId = inEnv.find((i) => i.userId === userId);
+    if (byId) return byId;
+  }
+  const email = effectiveEmail(profile, typedEmail).toLowerCase();
+  return inEnv.find((i) => i.email.toLowerCase() === email);
+}
+
+/** The email an identity is recorded under: the server's, or the typed one when the server names none. */
+export function effectiveEmail(profile: Profile, typedEmail: string): string {
+  return profile.email.trim() || typedEmail;
+}
+
+/** Server text in a one-line message: no control characters (escape sequences), bounded. */
+function shown(text: string): string {
+  // eslint-disable-next-line no-control-regex -- control characters are what is removed
+  const clean = text.replace(/[\u0000-\u001f\u007f-\u009f]/g, '');
+  return clean.length > 120 ? `${clean.slice(0, 117)}...` : clean;
+}
+
+/** The note for a sign-in the server answered as another user than the email typed, or undefined. */
+export function otherUserWarning(profile: Profile, typedEmail: string): string | undefined {
+  const server = profile.email.trim();
+  if (!server || server.toLowerCase() === typedEmail.trim().toLowerCase()) return undefined;
+  return `The server signed you in as ${shown(server)}, not as ${shown(typedEmail.trim())}: the session is kept under ${shown(server)}`;
+}
