@@ -7,6 +7,7 @@ import { IPC_EVENT_CHANNEL } from '../contract/api.js';
 import type { AppEvent, AppState } from '../contract/types.js';
 import { createAppService } from '../core/app/service.js';
 import { resolveHome } from '../core/config/paths.js';
+import { sanitizeForDisplay } from '../core/text/sanitize.js';
 import { ClipboardGuard } from './clipboard-guard.js';
 import { createElectronDispatch, runCall, type ShellActions } from './dispatch.js';
 import { registerIpc } from './ipc.js';
@@ -108,7 +109,8 @@ async function start(): Promise<void> {
 
   const notify = (title: string, body: string) => {
     if (!Notification.isSupported()) return;
-    const n = new Notification({ title, body });
+    // Bodies can carry a server's error message (a failed copy): plain text only, like every notification.
+    const n = new Notification({ title: sanitizeForDisplay(title), body: sanitizeForDisplay(body) });
     n.on('click', showWindow);
     n.show();
   };
