@@ -231,14 +231,15 @@ describe('session manager against the demo server and the real keychain', () => 
     await rejection(core.sessions.getFreshToken('staging'), 'not_signed_in');
   });
 
-  it('refuses variables that look like secrets, since variables are stored in plain text', async () => {
+  it('keeps variables that look like secrets in the keychain, since variables are stored in plain text', async () => {
     await setup();
-    const before = readFileSync(core.config.path, 'utf8');
-    await rejection(core.envs.update('staging', { variables: { api_token: 'abc' } }), 'invalid_input');
-    await rejection(
-      core.envs.add({ name: 'x', provider: 'session', baseUrl: server.url, variables: { org: 'eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiIxIn0.sig' } }),
-      'invalid_input',
-    );
-    expect(readFileSync(core.config.path, 'utf8')).toBe(before);
+    const jwt = 'eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiIxIn0.sig';
+    const staging = await core.envs.update('staging', { variables: { api_token: 'abc' } });
+    const x = await core.envs.add({ name: 'x', provider: 'session', baseUrl: server.url, variables: { org: jwt } });
+    const text = readFileSync(core.config.path, 'utf8');
+    expect(text).not.toContain('"abc"');
+    expect(text).not.toContain(jwt);
+    expect(await core.secrets.get(secretKeys.variable(staging.id, 'api_token'))).toBe('abc');
+    expect(await core.secrets.get(secretKeys.variable(x.id, 'org'))).toBe(jwt);
   });
 });

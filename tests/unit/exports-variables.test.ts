@@ -6,6 +6,7 @@ import {
   toJson,
   toPostmanEnvironment,
   variableName,
+  parsePostmanFile,
 } from '../../src-main/core/exports/index.js';
 import { makeEnv, sessionInput, SUPABASE_SECRETS, supabaseInput } from './exports-fixtures.js';
 
@@ -155,5 +156,36 @@ describe('authHeaders', () => {
       'Bearer <redacted>',
       '<redacted>',
     ]);
+  });
+});
+
+describe('secret variables (values kept in the keychain)', () => {
+  const env = makeEnv({ secretVariables: ['db_pass', 'Authorization'] });
+  const secrets = { ...SUPABASE_SECRETS, variables: new Map([['db_pass', 'hunter2'], ['Authorization', 'Bearer eyJabc.def.ghi']]) };
+
+  it('are exported like the other secrets: typed "secret" in Postman, in dotenv and JSON, blanked without secrets', () => {
+    const pm = toPostmanEnvironment({ env, secrets }, { includeSecrets: true });
+    expect(pm.values).toContainEqual({ key: 'db_pass', value: 'hunter2', type: 'secret', enabled: true });
+    expect(pm.values).toContainEqual({ key: 'Authorization', value: 'Bearer eyJabc.def.ghi', type: 'secret', enabled: true });
+    expect(renderExport('dotenv', { env, secrets }, { includeSecrets: true })).toContain('DB_PASS=hunter2\n');
+    expect(JSON.parse(toJson({ env, secrets }, { includeSecrets: true })).variables).toMatchObject({ db_pass: 'hunter2' });
+    for (const format of ['postman', 'dotenv', 'json', 'curl'] as const) {
+      const text = renderExport(format, { env, secrets }, { includeSecrets: false });
+      expect(text).not.toContain('hunter2');
+      expect(text).not.toContain('eyJabc');
+    }
+    const blank = toPostmanEnvironment({ env, secrets }, { includeSecrets: false });
+    expect(blank.values).toContainEqual({ key: 'db_pass', value: '', type: 'secret', enabled: true });
+  });
+
+  it('a name whose value is missing from the keychain still exports its key, empty', () => {
+    const vars = exportVariables({ env, secrets: { anonKey: 'a' } }, { includeSecrets: true });
+    expect(vars.find((v) => v.key === 'db_pass')).toEqual({ key: 'db_pass', value: '', secret: true });
+  });
+
+  it('round-trip through a Postman file back into secret variables', () => {
+    const r = parsePostmanFile(renderExport('postman', { env, secrets }, { includeSecrets: true }));
+    expect(r.secretVariables).toEqual({ db_pass: 'hunter2', Authorization: 'Bearer eyJabc.def.ghi' });
+    expect(Object.keys(r.variables)).toEqual(['organization_id']);
   });
 });

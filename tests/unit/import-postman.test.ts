@@ -254,3 +254,60 @@ describe('export → import round trip', () => {
     expect(r.variableNames).toEqual({ url: 'url', access_token: 'token', account_id: 'account_id' });
   });
 });
+
+describe('secret-looking and reserved variables', () => {
+  it('keeps secret-looking extras for the keychain, by type and by value, never among the plain variables', () => {
+    const r = parsePostmanFile(
+      json({
+        name: 'e',
+        values: [
+          { key: 'url', value: 'https://api.example.com' },
+          { key: 'Authorization', value: 'Bearer eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiJ1MSJ9.sig_sig_sig' },
+          { key: 'database', value: 'postgres://u:p@host/db' },
+          { key: 'db_pass', value: 'hunter2' },
+          { key: 'webhook', value: 'plain-looking', type: 'secret' },
+          { key: 'empty_secret', value: '', type: 'secret' },
+          { key: 'region', value: 'eu-west-1' },
+        ],
+      }),
+    );
+    expect({ ...r.variables }).toEqual({ region: 'eu-west-1' });
+    expect({ ...r.secretVariables }).toEqual({
+      Authorization: 'Bearer eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiJ1MSJ9.sig_sig_sig',
+      database: 'postgres://u:p@host/db',
+      db_pass: 'hunter2',
+      webhook: 'plain-looking',
+    });
+    expect(r.warnings).toContain('Secret "empty_secret" has no value (Postman exports only initial values)');
+    for (const w of r.warnings) expect(w).not.toMatch(/hunter2|eyJ|u:p@/);
+  });
+
+  it('refuses __proto__, constructor and prototype by name, keeps toString in a map without a prototype, and pollutes nothing', () => {
+    const text = `{
+      "name": "evil",
+      "__proto__": { "polluted": "yes", "values": [] },
+      "values": [
+        { "key": "url", "value": "https://api.example.com" },
+        { "key": "__proto__", "value": "x" },
+        { "key": "constructor", "value": "y" },
+        { "key": "prototype", "value": "z" },
+        { "key": "toString", "value": "w" },
+        { "key": "hasOwnProperty", "value": "v" }
+      ]
+    }`;
+    const r = parsePostmanFile(text);
+    expect(({} as Record<string, unknown>).polluted).toBeUndefined();
+    expect(Object.prototype).not.toHaveProperty('polluted');
+    expect(Object.getPrototypeOf(r.variables)).toBeNull();
+    expect(Object.keys(r.variables)).toEqual(['toString', 'hasOwnProperty']);
+    expect(r.variables.toString).toBe('w');
+    for (const name of ['__proto__', 'constructor', 'prototype']) {
+      expect(r.warnings).toContain(`Skipped the variable "${name}": the name is reserved by JavaScript and cannot be stored safely; choose another name`);
+    }
+    expect(r.warnings).toContain('Ignored a "__proto__" field in the file');
+    // What was kept is storable as is.
+    expect(() =>
+      EnvironmentSchema.parse({ id: 'x', name: r.name, provider: r.provider, baseUrl: r.baseUrl, variables: r.variables, variableNames: r.variableNames, createdAt: 1 }),
+    ).not.toThrow();
+  });
+});

@@ -34,6 +34,11 @@ function describe(env: Environment): string {
   return `"${env.name}" (${env.provider}, ${env.baseUrl}${env.production ? ', production' : ''})`;
 }
 
+/** Said after add/edit: where secret-looking `--var` values went. */
+function keptInKeychain(names: readonly string[]): string {
+  return `${names.length === 1 ? 'The variable' : 'The variables'} ${names.join(', ')} ${names.length === 1 ? 'looks' : 'look'} like a secret: kept in the OS keychain, not the configuration file`;
+}
+
 interface AddOptions {
   provider: 'supabase' | 'session';
   url: string;
@@ -63,6 +68,7 @@ async function add(name: string, o: AddOptions): Promise<void> {
   if (apiKey !== undefined) input.apiKey = apiKey;
   const env = await getCore().envs.add(input);
   out(`Added environment ${describe(env)}`);
+  if (env.secretVariables?.length) out(keptInKeychain(env.secretVariables));
   if (env.production) out('It is marked production: exporting its secrets needs --yes (change with: env edit --no-production)');
 }
 
@@ -91,9 +97,10 @@ async function edit(ref: string, o: EditOptions, cmd: Command): Promise<void> {
   if (o.label !== undefined) patch.label = o.label;
   if (o.color !== undefined) patch.color = o.color;
   if (o.var || o.unsetVar) {
-    const variables = { ...current.variables, ...o.var };
-    for (const k of o.unsetVar ?? []) delete variables[k];
-    patch.variables = variables;
+    // Secret variables (values in the keychain) are kept unless unset; a value set here that looks
+    // like a credential goes to the keychain too (EnvironmentService).
+    patch.variables = { ...current.variables, ...o.var };
+    if (o.unsetVar) patch.unsetVariables = o.unsetVar;
   }
   if (o.varName) patch.variableNames = applyVarNames(current.variableNames, o.varName);
   const anonKey = await secretFromArg(o.anonKey, 'Anon key');
@@ -104,6 +111,8 @@ async function edit(ref: string, o: EditOptions, cmd: Command): Promise<void> {
   if (Object.keys(patch).length === 0) cmd.error('error: nothing to change: give at least one option', { exitCode: 2 });
   const env = await core.envs.update(current.id, patch);
   out(`Updated environment ${describe(env)}`);
+  const newSecret = (env.secretVariables ?? []).filter((n) => o.var && Object.prototype.hasOwnProperty.call(o.var, n));
+  if (newSecret.length) out(keptInKeychain(newSecret));
 }
 
 async function list(o: { json?: boolean }): Promise<void> {
@@ -144,12 +153,21 @@ export function table(rows: string[][]): string {
   return rows.map((r) => r.map((c, i) => (i === r.length - 1 ? c : c.padEnd(widths[i] ?? 0))).join('  ').trimEnd()).join('\n');
 }
 
+/** Plain variables with their values; secret ones masked, saying where the value is. */
+function variableList(env: Environment, all: ReadonlyMap<string, string>): string {
+  const plain = Object.entries(env.variables).map(([k, v]) => `${k}=${v}`);
+  const secret = (env.secretVariables ?? []).map((n) => `${n}=${all.has(secretKeys.variable(env.id, n)) ? '•••• (in the keychain)' : '(secret, missing from the keychain)'}`);
+  const items = [...plain, ...secret];
+  return items.length ? items.join(', ') : 'none';
+}
+
 async function show(ref: string, o: { json?: boolean }): Promise<void> {
   const core = getCore();
   const { variableName } = await import('../../core/exports/index.js');
   const env = await core.envs.resolve(ref);
   const cfg = await core.config.read();
-  const [anon, api] = await Promise.all([core.secrets.get(secretKeys.anonKey(env.id)), core.secrets.get(secretKeys.apiKey(env.id))]);
+  const all = await core.secrets.loadAll();
+  const [anon, api] = [all.get(secretKeys.anonKey(env.id)), all.get(secretKeys.apiKey(env.id))];
   // The roles each provider exports (exports/model.ts): Supabase has no tenant account, the session API no anon or refresh token.
   const roles = ROLES.filter((r) => (env.provider === 'supabase' ? r !== 'account_id' : r !== 'anon_key' && r !== 'refresh_token'));
   const names = Object.fromEntries(roles.map((r) => [r, variableName(env, r)]));
@@ -164,6 +182,8 @@ async function show(ref: string, o: { json?: boolean }): Promise<void> {
     // Whether each key is stored, never its value.
     secrets: { anonKey: anon !== undefined, apiKey: api !== undefined },
     variables: env.variables,
+    // Names only: their values are in the keychain (missing ones are listed as false).
+    secretVariables: Object.fromEntries((env.secretVariables ?? []).map((n) => [n, all.has(secretKeys.variable(env.id, n))])),
     exportedNames: names,
     identities: identities.map((i) => ({ email: i.email, active: cfg.activeIdentity[env.id] === i.id })),
   };
@@ -175,7 +195,7 @@ async function show(ref: string, o: { json?: boolean }): Promise<void> {
     ...(env.label ? [`  label:      ${env.label}`] : []),
     ...(env.provider === 'supabase' ? [`  anon key:   ${anon ? 'stored in the keychain' : 'missing'}`] : []),
     `  API key:    ${api ? 'stored in the keychain' : 'none'}`,
-    `  variables:  ${Object.keys(env.variables).length ? Object.entries(env.variables).map(([k, v]) => `${k}=${v}`).join(', ') : 'none'}`,
+    `  variables:  ${variableList(env, all)}`,
     `  exported as: ${Object.entries(names).map(([r, n]) => (r === n ? n : `${r}→${n}`)).join(', ')}`,
     `  identities: ${identities.length ? identities.map((i) => `${i.email}${cfg.activeIdentity[env.id] === i.id ? ' (active)' : ''}`).join(', ') : 'none'}`,
   ];
@@ -207,7 +227,7 @@ export function registerEnv(program: Command): void {
     .option('--anon-key <key>', `Supabase anon key, required for supabase${secretHelp}`)
     .option('--api-key <key>', `X-API-Key value, if the API uses one${secretHelp}`)
     .addHelpText('after', KEYS_HELP)
-    .option('--var <KEY=VALUE>', 'extra exported variable, e.g. organization_id=… (repeatable)', pairCollector('--var'))
+    .option('--var <KEY=VALUE>', 'extra exported variable, e.g. organization_id=…; one that looks like a credential goes to the keychain (repeatable)', pairCollector('--var'))
     .option('--var-name <ROLE=NAME>', `rename an exported variable; ROLE is ${ROLES.join(', ')} (repeatable)`, varNameCollector)
     .option('--production', 'mark as production (default: guessed from the name/host)')
     .option('--no-production', 'mark as not production')
@@ -234,7 +254,7 @@ export function registerEnv(program: Command): void {
     .option('--api-key <key>', `new X-API-Key${secretHelp}`)
     .addHelpText('after', KEYS_HELP)
     .option('--remove-api-key', 'delete the stored X-API-Key')
-    .option('--var <KEY=VALUE>', 'set an extra variable (repeatable)', pairCollector('--var'))
+    .option('--var <KEY=VALUE>', 'set an extra variable; one that looks like a credential goes to the keychain (repeatable)', pairCollector('--var'))
     .option('--unset-var <KEY>', 'remove an extra variable (repeatable)', collect)
     .option('--var-name <ROLE=NAME>', 'rename an exported variable; ROLE= restores the default (repeatable)', varNameCollector)
     .option('--production', 'mark as production')

@@ -51,6 +51,7 @@ async function runImport(file: string, o: ImportOptions): Promise<void> {
     }
     const patch: Partial<EnvironmentInput> = {
       variables: { ...existing.variables, ...parsed.variables },
+      secretVariables: parsed.secretVariables,
       variableNames: { ...existing.variableNames, ...parsed.variableNames },
     };
     if (baseUrl) patch.baseUrl = baseUrl;
@@ -59,7 +60,14 @@ async function runImport(file: string, o: ImportOptions): Promise<void> {
     env = await core.envs.update(existing.id, patch);
   } else {
     if (!baseUrl) throw new TokenDeskError('invalid_input', 'The file has no base URL variable (url, baseUrl, base_url): pass --url');
-    const input: EnvironmentInput = { name, provider, baseUrl, variables: parsed.variables, variableNames: parsed.variableNames };
+    const input: EnvironmentInput = {
+      name,
+      provider,
+      baseUrl,
+      variables: parsed.variables,
+      secretVariables: parsed.secretVariables,
+      variableNames: parsed.variableNames,
+    };
     if (parsed.secrets.anonKey) input.anonKey = parsed.secrets.anonKey;
     if (parsed.secrets.apiKey) input.apiKey = parsed.secrets.apiKey;
     env = await core.envs.add(input);
@@ -67,10 +75,17 @@ async function runImport(file: string, o: ImportOptions): Promise<void> {
   if (parsed.secrets.accessToken || parsed.secrets.refreshToken) {
     warn('the tokens in the file were not imported (TokenDesk cannot know their owner or expiry): sign in with "tokendesk login"');
   }
-  const stored = [parsed.secrets.anonKey && 'anon key', parsed.secrets.apiKey && 'API key'].filter(Boolean).join(' and ');
+  // The environment as stored says which variables went to the keychain (by value as well as by type).
+  const secretVars = env.secretVariables?.length ?? 0;
+  const stored = [
+    parsed.secrets.anonKey && 'anon key',
+    parsed.secrets.apiKey && 'API key',
+    secretVars > 0 && `${secretVars} secret variable${secretVars === 1 ? '' : 's'}`,
+  ].filter((x): x is string => typeof x === 'string');
+  const listed = stored.length > 1 ? `${stored.slice(0, -1).join(', ')} and ${stored[stored.length - 1]}` : (stored[0] ?? '');
   out(
     `${existing ? 'Updated' : 'Imported'} environment "${env.name}" (${env.provider}, ${env.baseUrl})` +
-      `${stored ? `; the ${stored} went to the OS keychain` : ''}`,
+      `${listed ? `; the ${listed} went to the OS keychain` : ''}`,
   );
 }
 
@@ -85,7 +100,7 @@ export function registerImport(program: Command): void {
     .addOption(new Option('-p, --provider <kind>', 'override the guessed provider').choices(['supabase', 'session']))
     .addHelpText(
       'after',
-      '\nSecrets (type "secret", or "secret": true in Postman 12+) such as the anon key and the API key go to the\nOS keychain, never to the configuration file. An existing environment with the same name is updated.',
+      '\nSecrets (type "secret", or "secret": true in Postman 12+) such as the anon key and the API key go to the\nOS keychain, never to the configuration file, as do variables that look like credentials (passwords,\nAuthorization values, API keys, URLs with a password). An existing environment with the same name is updated.',
     )
     .action(runImport);
 }

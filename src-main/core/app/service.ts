@@ -8,6 +8,7 @@ import { secretKeys } from '../secrets/types.js';
 import { watchConfig } from '../config/watch.js';
 import { RefreshScheduler } from '../sessions/scheduler.js';
 import { importPostmanText } from '../environments/import-environment.js';
+import { secretVariableValues } from '../environments/variables.js';
 import { authHeaders, exportVariables, renderExport, type ExportInput } from '../exports/index.js';
 import { environmentViews, identityView, maskSecret } from './state-view.js';
 import type { AppService } from './types.js';
@@ -105,6 +106,7 @@ export function createAppService(opts: AppServiceOptions): AppService & { core: 
       secrets: {
         ...(secrets.get(secretKeys.anonKey(env.id)) && { anonKey: secrets.get(secretKeys.anonKey(env.id)) }),
         ...(secrets.get(secretKeys.apiKey(env.id)) && { apiKey: secrets.get(secretKeys.apiKey(env.id)) }),
+        ...(env.secretVariables?.length && { variables: secretVariableValues(env, secrets) }),
       },
     };
     let who = env.name;

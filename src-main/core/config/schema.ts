@@ -20,6 +20,11 @@ export const EnvironmentSchema = z.object({
   variables: z
     .record(z.string().regex(/^[A-Za-z_][A-Za-z0-9_.-]*$/, 'variable names start with a letter or _ and use letters, digits, _ . -'), z.string())
     .default({}),
+  /** Names of the variables whose values looked like secrets: the values are in the keychain (`env/<id>/var/<name>`). */
+  secretVariables: z
+    .array(z.string().regex(/^[A-Za-z_][A-Za-z0-9_.-]*$/, 'variable names start with a letter or _ and use letters, digits, _ . -').max(100))
+    .max(200)
+    .optional(),
   /** Overrides of the exported variable names (defaults per provider in exports/names.ts). */
   variableNames: z.partialRecord(VariableRole, z.string().min(1).max(100)).default({}),
   createdAt: z.number().int(),

@@ -35,6 +35,7 @@ export async function applyImport(envs: EnvironmentService, imported: ImportedEn
     const environment = await envs.update(existing.id, {
       ...(imported.baseUrl && { baseUrl: imported.baseUrl }),
       variables: { ...existing.variables, ...imported.variables },
+      secretVariables: imported.secretVariables,
       variableNames: { ...existing.variableNames, ...imported.variableNames },
       ...(imported.secrets.anonKey && { anonKey: imported.secrets.anonKey }),
       ...(imported.secrets.apiKey && { apiKey: imported.secrets.apiKey }),
@@ -49,6 +50,7 @@ export async function applyImport(envs: EnvironmentService, imported: ImportedEn
     provider: imported.provider,
     baseUrl: imported.baseUrl,
     variables: imported.variables,
+    secretVariables: imported.secretVariables,
     variableNames: imported.variableNames,
     ...(imported.secrets.anonKey && { anonKey: imported.secrets.anonKey }),
     ...(imported.secrets.apiKey && { apiKey: imported.secrets.apiKey }),

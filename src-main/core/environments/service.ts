@@ -3,7 +3,7 @@ import { TokenDeskError } from '../errors.js';
 import type { ConfigStore } from '../config/store.js';
 import { EnvironmentSchema, type Config, type Environment } from '../config/schema.js';
 import { secretKeys, type SecretKey, type SecretStore } from '../secrets/types.js';
-import { looksLikeSecret } from '../config/secret-guard.js';
+import { hasVariable, splitVariables, variableMap } from './variables.js';
 import type { RefreshLock } from '../sessions/refresh-lock.js';
 
 export interface EnvironmentInput {
@@ -13,7 +13,16 @@ export interface EnvironmentInput {
   label?: string;
   color?: string;
   production?: boolean;
+  /**
+   * Extra variables. Each one whose value looks like a credential (config/secret-guard.ts) is kept in
+   * the keychain and listed in the config by name only. On update this replaces the plain variables;
+   * secret variables it does not name are kept (remove them with `unsetVariables`).
+   */
   variables?: Record<string, string>;
+  /** Variables kept in the keychain whatever they look like (Postman's "secret" type). */
+  secretVariables?: Record<string, string>;
+  /** Update only: names of variables (plain or secret) to remove. */
+  unsetVariables?: string[];
   variableNames?: Environment['variableNames'];
   /** Secrets: stored in the keychain. `null` removes a stored key on update. */
   anonKey?: string | null;
@@ -44,18 +53,6 @@ function validateSecret(name: string, value: string): string {
   return v;
 }
 
-/** Variables go to the plaintext config file: refuse anything that looks like a credential. */
-function validateVariables(vars: Record<string, string> | undefined): void {
-  for (const [name, value] of Object.entries(vars ?? {})) {
-    if (looksLikeSecret(name, value)) {
-      throw new TokenDeskError(
-        'invalid_input',
-        `The variable "${name}" looks like a secret; variables are stored in plain text. Use the anon key or API key fields, which go to the keychain`,
-      );
-    }
-  }
-}
-
 /** Field names as the user knows them from the form and the CLI options. */
 const FIELD_LABELS: Record<string, string> = { baseUrl: 'URL', name: 'name', color: 'colour', label: 'label', variables: 'variable' };
 
@@ -71,6 +68,22 @@ function issueText(e: unknown): string {
       return `${[label, ...rest].join(' ')}: ${message}`;
     })
     .join('; ');
+}
+
+/** The variables after a patch: which stay plain, which names are secret, which keychain entries to write or delete. */
+function nextVariables(
+  fresh: Environment,
+  patch: Partial<EnvironmentInput>,
+): { plain: Record<string, string>; secretNames: string[]; writes: Map<string, string>; deletes: string[] } {
+  const unset = new Set(patch.unsetVariables ?? []);
+  // Plain values already stored are checked again: one the guard now recognises moves to the keychain.
+  const split = splitVariables(patch.variables ?? fresh.variables, patch.secretVariables);
+  const plain = variableMap(Object.entries(split.plain).filter(([k]) => !unset.has(k)));
+  const writes = new Map([...split.secret].filter(([k]) => !unset.has(k)));
+  const kept = (fresh.secretVariables ?? []).filter((n) => !unset.has(n) && !hasVariable(plain, n));
+  const secretNames = [...kept, ...[...writes.keys()].filter((n) => !kept.includes(n))];
+  const deletes = (fresh.secretVariables ?? []).filter((n) => !secretNames.includes(n));
+  return { plain, secretNames, writes, deletes };
 }
 
 export class EnvironmentService {
@@ -89,9 +102,13 @@ export class EnvironmentService {
     return findEnvironment(await this.config.read(), ref);
   }
 
-  /** Validates everything first; writes secrets, then the config; undoes the secrets if the config write fails. */
+  /**
+   * Validates everything first, then, holding the config lock, writes the secrets and the config; undoes
+   * the secrets if the config write fails. The lock is what lets the orphan sweep (orphans.ts) tell an
+   * add in flight from a dead one: it never sees these entries before the environment is listed.
+   */
   async add(input: EnvironmentInput): Promise<Environment> {
-    validateVariables(input.variables);
+    const vars = splitVariables(input.variables, input.secretVariables);
     const parsed = EnvironmentSchema.safeParse({
       id: randomUUID(),
       name: input.name.trim(),
@@ -100,7 +117,8 @@ export class EnvironmentService {
       label: input.label,
       color: input.color ?? (input.production ? '#d92d20' : undefined),
       production: input.production ?? (URL.canParse(input.baseUrl) && looksLikeProduction(input.name, input.baseUrl)),
-      variables: input.variables ?? {},
+      variables: vars.plain,
+      ...(vars.secret.size > 0 && { secretVariables: [...vars.secret.keys()] }),
       variableNames: input.variableNames ?? {},
       createdAt: Date.now(),
     });
@@ -109,25 +127,23 @@ export class EnvironmentService {
     if (env.provider === 'supabase' && !input.anonKey) {
       throw new TokenDeskError('invalid_input', 'A Supabase environment needs its anon key (the gateway rejects requests without one)');
     }
-    const anonKey = input.anonKey ? validateSecret('anon key', input.anonKey) : undefined;
-    const apiKey = input.apiKey ? validateSecret('API key', input.apiKey) : undefined;
+    const writes: Array<[SecretKey, string]> = [];
+    if (input.anonKey) writes.push([secretKeys.anonKey(env.id), validateSecret('anon key', input.anonKey)]);
+    if (input.apiKey) writes.push([secretKeys.apiKey(env.id), validateSecret('API key', input.apiKey)]);
+    for (const [name, value] of vars.secret) writes.push([secretKeys.variable(env.id, name), value]);
     const existing = await this.config.read();
     if (existing.environments.some((e) => e.name.toLowerCase() === env.name.toLowerCase())) {
       throw new TokenDeskError('already_exists', `An environment named "${env.name}" already exists`);
     }
     const written: SecretKey[] = [];
     try {
-      if (anonKey) {
-        await this.secrets.set(secretKeys.anonKey(env.id), anonKey);
-        written.push(secretKeys.anonKey(env.id));
-      }
-      if (apiKey) {
-        await this.secrets.set(secretKeys.apiKey(env.id), apiKey);
-        written.push(secretKeys.apiKey(env.id));
-      }
-      await this.config.update((cfg) => {
+      await this.config.update(async (cfg) => {
         if (cfg.environments.some((e) => e.name.toLowerCase() === env.name.toLowerCase())) {
           throw new TokenDeskError('already_exists', `An environment named "${env.name}" already exists`);
+        }
+        for (const [k, v] of writes) {
+          written.push(k);
+          await this.secrets.set(k, v);
         }
         return { ...cfg, environments: [...cfg.environments, env] };
       });
@@ -138,51 +154,63 @@ export class EnvironmentService {
     return env;
   }
 
+  /** Like `add`: the secrets change under the config lock, remembering the old values so a failed write can be undone. */
   async update(ref: string, patch: Partial<EnvironmentInput>): Promise<Environment> {
     const current = await this.resolve(ref);
-    const parsed = EnvironmentSchema.safeParse({
-      ...current,
-      ...(patch.name !== undefined && { name: patch.name.trim() }),
-      ...(patch.baseUrl !== undefined && { baseUrl: patch.baseUrl.trim().replace(/\/+$/, '') }),
-      ...(patch.label !== undefined && { label: patch.label }),
-      ...(patch.color !== undefined && { color: patch.color }),
-      ...(patch.production !== undefined && { production: patch.production }),
-      ...(patch.variables !== undefined && { variables: patch.variables }),
-      ...(patch.variableNames !== undefined && { variableNames: patch.variableNames }),
-    });
-    if (!parsed.success) throw new TokenDeskError('invalid_input', `Invalid environment: ${issueText(parsed.error)}`);
     if (patch.provider !== undefined && patch.provider !== current.provider) {
       throw new TokenDeskError('invalid_input', 'The provider of an environment cannot change: add a new environment instead');
     }
-    const next = parsed.data;
-    validateVariables(patch.variables);
     const anonKey = typeof patch.anonKey === 'string' ? validateSecret('anon key', patch.anonKey) : patch.anonKey;
     const apiKey = typeof patch.apiKey === 'string' ? validateSecret('API key', patch.apiKey) : patch.apiKey;
-    if (next.provider === 'supabase' && anonKey === null) {
+    if (current.provider === 'supabase' && anonKey === null) {
       throw new TokenDeskError('invalid_input', 'A Supabase environment needs its anon key');
     }
-    // Secrets first, remembering the old values, so a failed config write can be undone.
-    const changes: Array<[SecretKey, string | null]> = [];
-    if (typeof anonKey === 'string') changes.push([secretKeys.anonKey(next.id), anonKey]);
-    if (apiKey !== undefined) changes.push([secretKeys.apiKey(next.id), apiKey]);
-    const previous = await Promise.all(changes.map(async ([k]) => [k, await this.secrets.get(k)] as const));
+    // Names and sizes are checked before anything is locked or stored.
+    const touchesVariables = patch.variables !== undefined || patch.secretVariables !== undefined || patch.unsetVariables !== undefined;
+    if (touchesVariables) splitVariables(patch.variables, patch.secretVariables);
+
+    const previous: Array<[SecretKey, string | undefined]> = [];
+    let next: Environment | undefined;
     try {
-      for (const [k, v] of changes) {
-        if (v === null) await this.secrets.delete(k);
-        else await this.secrets.set(k, v);
-      }
-      await this.config.update((cfg) => {
-        const clash = cfg.environments.find((e) => e.id !== next.id && e.name.toLowerCase() === next.name.toLowerCase());
-        if (clash) throw new TokenDeskError('already_exists', `An environment named "${next.name}" already exists`);
-        if (!cfg.environments.some((e) => e.id === next.id)) throw new TokenDeskError('not_found', `Environment "${current.name}" was removed meanwhile`);
-        return { ...cfg, environments: cfg.environments.map((e) => (e.id === next.id ? next : e)) };
+      await this.config.update(async (cfg) => {
+        const fresh = cfg.environments.find((e) => e.id === current.id);
+        if (!fresh) throw new TokenDeskError('not_found', `Environment "${current.name}" was removed meanwhile`);
+        const vars = touchesVariables ? nextVariables(fresh, patch) : undefined;
+        const parsed = EnvironmentSchema.safeParse({
+          ...fresh,
+          ...(patch.name !== undefined && { name: patch.name.trim() }),
+          ...(patch.baseUrl !== undefined && { baseUrl: patch.baseUrl.trim().replace(/\/+$/, '') }),
+          ...(patch.label !== undefined && { label: patch.label }),
+          ...(patch.color !== undefined && { color: patch.color }),
+          ...(patch.production !== undefined && { production: patch.production }),
+          ...(vars && { variables: vars.plain, secretVariables: vars.secretNames.length > 0 ? vars.secretNames : undefined }),
+          ...(patch.variableNames !== undefined && { variableNames: patch.variableNames }),
+        });
+        if (!parsed.success) throw new TokenDeskError('invalid_input', `Invalid environment: ${issueText(parsed.error)}`);
+        const env = parsed.data;
+        const clash = cfg.environments.find((e) => e.id !== env.id && e.name.toLowerCase() === env.name.toLowerCase());
+        if (clash) throw new TokenDeskError('already_exists', `An environment named "${env.name}" already exists`);
+
+        const changes: Array<[SecretKey, string | null]> = [];
+        if (typeof anonKey === 'string') changes.push([secretKeys.anonKey(env.id), anonKey]);
+        if (apiKey !== undefined) changes.push([secretKeys.apiKey(env.id), apiKey]);
+        for (const [name, value] of vars?.writes ?? []) changes.push([secretKeys.variable(env.id, name), value]);
+        for (const name of vars?.deletes ?? []) changes.push([secretKeys.variable(env.id, name), null]);
+        for (const [k, v] of changes) {
+          previous.push([k, await this.secrets.get(k)]);
+          if (v === null) await this.secrets.delete(k);
+          else await this.secrets.set(k, v);
+        }
+        next = env;
+        return { ...cfg, environments: cfg.environments.map((e) => (e.id === env.id ? env : e)) };
       });
     } catch (e) {
-      for (const [k, old] of previous) {
+      for (const [k, old] of previous.reverse()) {
         await (old === undefined ? this.secrets.delete(k) : this.secrets.set(k, old)).catch(() => undefined);
       }
       throw e;
     }
+    if (!next) throw new TokenDeskError('config_invalid', 'The environment was not updated');
     return next;
   }
 
@@ -203,6 +231,7 @@ export class EnvironmentService {
     });
     await this.secrets.delete(secretKeys.anonKey(env.id));
     await this.secrets.delete(secretKeys.apiKey(env.id));
+    for (const name of env.secretVariables ?? []) await this.secrets.delete(secretKeys.variable(env.id, name));
     for (const id of identityIds) {
       const forget = async () => {
         await this.secrets.delete(secretKeys.session(id));

@@ -1,7 +1,8 @@
 import { z } from 'zod';
 import type { VariableRole } from '../config/schema.js';
 import { TokenDeskError } from '../errors.js';
-import { JWT_LIKE, SECRET_LOOKING_NAME } from '../config/secret-guard.js';
+import { looksLikeSecret } from '../config/secret-guard.js';
+import { quoteName, variableMap, variableNameProblem } from '../environments/variables.js';
 
 /** Postman files are small; anything bigger is almost certainly the wrong file. */
 export const MAX_IMPORT_BYTES = 5 * 1024 * 1024;
@@ -12,8 +13,10 @@ export interface ImportedEnvironment {
   provider: 'supabase' | 'session';
   /** Which kind of Postman file it came from. */
   source: 'environment' | 'globals' | 'collection';
-  /** Non-secret extras such as `organization_id`. */
+  /** Non-secret extras such as `organization_id` (a map without a prototype). */
   variables: Record<string, string>;
+  /** Extras typed secret in the file or that look like credentials: they go to the keychain. */
+  secretVariables: Record<string, string>;
   secrets: { anonKey?: string; apiKey?: string; accessToken?: string; refreshToken?: string };
   accountId?: string;
   /** role → the variable name the file used for it, so a re-export keeps the user's names. */
@@ -94,8 +97,6 @@ const SECRET_ROLE_FIELD = {
   refresh_token: 'refreshToken',
 } as const;
 
-/** Config keys must be safe identifiers (EnvironmentSchema.variables). */
-const VARIABLE_KEY = /^[A-Za-z_][A-Za-z0-9_.-]*$/;
 const TEMPLATE_ONLY = /^\s*\{\{[^{}]*\}\}\s*$/;
 
 interface RawVariable {
@@ -141,8 +142,14 @@ export function parsePostmanFile(text: string): ImportedEnvironment {
   const body = text.replace(/^\uFEFF/, ''); // Windows editors add a BOM
   if (body.trim() === '') fail('File is empty');
   let data: unknown;
+  let protoFields = 0;
   try {
-    data = JSON.parse(body);
+    // `__proto__` keys are dropped while parsing: no later copy can turn one into a prototype.
+    data = JSON.parse(body, (key, value: unknown) => {
+      if (key !== '__proto__') return value;
+      protoFields++;
+      return undefined;
+    });
   } catch {
     // The SyntaxError text quotes the file, which may hold a token: keep it out of the message.
     fail('File is not valid JSON');
@@ -183,6 +190,7 @@ export function parsePostmanFile(text: string): ImportedEnvironment {
   }
 
   const out = classify(raw, source, text);
+  if (protoFields > 0) out.warnings.push(`Ignored ${protoFields === 1 ? 'a "__proto__" field' : `${protoFields} "__proto__" fields`} in the file`);
   out.name = pickName(fileName, source, out.warnings);
   return out;
 }
@@ -217,7 +225,8 @@ function classify(raw: RawVariable[], source: ImportedEnvironment['source'], tex
     name: '',
     provider: 'session',
     source,
-    variables: {},
+    variables: variableMap(),
+    secretVariables: variableMap(),
     secrets: {},
     variableNames: {},
     warnings: [],
@@ -260,13 +269,23 @@ function classify(raw: RawVariable[], source: ImportedEnvironment['source'], tex
       continue;
     }
     if (role) warn(`Variable "${key}" looks like the ${role} too; using "${out.variableNames[role]}"`);
-    // Anything secret that is not one of TokenDesk's own secrets has nowhere safe to go.
-    if (v.secret || (role && role in SECRET_ROLE_FIELD) || SECRET_LOOKING_NAME.test(key) || JWT_LIKE.test(value.trim())) {
-      warn(`Skipped "${key}": it looks like a secret, and TokenDesk keeps only its own secrets (in the keychain)`);
+    if (role && role in SECRET_ROLE_FIELD) {
+      warn(`Skipped "${key}": it is a second ${role}, and TokenDesk keeps one (in the keychain)`);
       continue;
     }
-    if (!VARIABLE_KEY.test(key)) {
-      warn(`Skipped "${key}": variable names may only use letters, digits, "_", "." and "-"`);
+    const problem = variableNameProblem(key);
+    if (problem) {
+      warn(`Skipped the variable ${quoteName(key)}: ${problem}`);
+      continue;
+    }
+    if (v.secret || (value !== '' && looksLikeSecret(key, value))) {
+      if (value === '') {
+        warn(`Secret "${key}" has no value (Postman exports only initial values)`);
+        continue;
+      }
+      // Kept, but never in the plaintext config: the keychain holds the value, the config its name.
+      out.secretVariables[key] = value;
+      warn(`Variable "${key}" is a secret: it goes to the OS keychain, not the configuration file`);
       continue;
     }
     out.variables[key] = value;

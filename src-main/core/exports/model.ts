@@ -4,7 +4,14 @@ import { isSecretRole, variableName } from './names.js';
 /** Everything an exporter may use. Secrets are passed in by the caller (read from the keychain). */
 export interface ExportInput {
   env: Environment;
-  secrets: { anonKey?: string; apiKey?: string; accessToken?: string; refreshToken?: string };
+  secrets: {
+    anonKey?: string;
+    apiKey?: string;
+    accessToken?: string;
+    refreshToken?: string;
+    /** Values of `env.secretVariables`, by name (a Map: variable names never meet a prototype). */
+    variables?: ReadonlyMap<string, string>;
+  };
   /** Active tenant account (session API). */
   accountId?: string;
   identityEmail?: string;
@@ -57,6 +64,12 @@ export function exportVariables(input: ExportInput, opts: ExportOptions): Export
     if (seen.has(key)) continue;
     seen.add(key);
     out.push({ key, value, secret: false });
+  }
+  // Variables whose values looked like secrets: typed and blanked like the keys (a missing value exports empty).
+  for (const key of env.secretVariables ?? []) {
+    if (seen.has(key)) continue;
+    seen.add(key);
+    out.push({ key, value: opts.includeSecrets ? (secrets.variables?.get(key) ?? '') : '', secret: true });
   }
   return out;
 }

@@ -5,12 +5,15 @@
 export type SecretKey =
   | `env/${string}/anon_key`
   | `env/${string}/api_key`
+  /** A variable whose value looks like a secret: the config lists its name only (Environment.secretVariables). */
+  | `env/${string}/var/${string}`
   | `identity/${string}/session`
   | `identity/${string}/password`;
 
 export const secretKeys = {
   anonKey: (envId: string): SecretKey => `env/${envId}/anon_key`,
   apiKey: (envId: string): SecretKey => `env/${envId}/api_key`,
+  variable: (envId: string, name: string): SecretKey => `env/${envId}/var/${name}`,
   session: (identityId: string): SecretKey => `identity/${identityId}/session`,
   password: (identityId: string): SecretKey => `identity/${identityId}/password`,
 };
