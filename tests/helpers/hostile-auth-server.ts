@@ -118,12 +118,19 @@ async function readBody(req: IncomingMessage): Promise<Record<string, unknown>> 
   }
 }
 
-function normalAnswer(seen: SeenRequest): Reply & { body: Record<string, unknown> } {
+/** Who each refresh token was issued to, so a refresh answers for the same user. */
+type Issued = Map<string, string>;
+
+function normalAnswer(seen: SeenRequest, issued: Issued): Reply & { body: Record<string, unknown> } {
   const email = typeof seen.body.email === 'string' ? seen.body.email : 'someone@example.test';
   switch (seen.route) {
     case 'supabase-password':
-    case 'supabase-refresh':
-      return { status: 200, body: goTrueTokenAnswer(seen.route === 'supabase-refresh' ? 'refreshed@example.test' : email) };
+      return { status: 200, body: goTrueTokenAnswer(email) };
+    case 'supabase-refresh': {
+      const owner = issued.get(String(seen.body.refresh_token));
+      if (!owner) return { status: 400, body: { code: 'refresh_token_not_found', message: 'Invalid Refresh Token: Refresh Token Not Found' } };
+      return { status: 200, body: goTrueTokenAnswer(owner) };
+    }
     case 'supabase-user':
       return { status: 200, body: goTrueUser('someone@example.test') };
     case 'session-login':
@@ -138,6 +145,7 @@ function normalAnswer(seen: SeenRequest): Reply & { body: Record<string, unknown
 
 export async function startHostileAuthServer(): Promise<HostileAuthServer> {
   const answers = new Map<HostileRoute, Answer>();
+  const issued: Issued = new Map();
   const requests: SeenRequest[] = [];
   const server = createServer((req, res) => {
     void (async () => {
@@ -145,9 +153,12 @@ export async function startHostileAuthServer(): Promise<HostileAuthServer> {
       const method = req.method ?? 'GET';
       const seen: SeenRequest = { route: routeOf(method, url.pathname, url.searchParams), method, path: url.pathname, headers: req.headers, body: await readBody(req) };
       requests.push(seen);
-      const normal = normalAnswer(seen);
+      const normal = normalAnswer(seen, issued);
       const custom = seen.route === 'other' ? undefined : answers.get(seen.route);
       const reply = custom ? custom(seen, normal) : normal;
+      const sent = reply.body as Record<string, unknown> | undefined;
+      const sentUser = sent?.user as Record<string, unknown> | undefined;
+      if (typeof sent?.refresh_token === 'string' && typeof sentUser?.email === 'string') issued.set(sent.refresh_token, sentUser.email);
       const status = reply.status ?? 200;
       if (status === 204) {
         res.writeHead(204, reply.headers ?? {}).end();

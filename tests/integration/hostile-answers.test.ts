@@ -313,6 +313,19 @@ describe.skipIf(unreachable !== undefined)('hostile answers: signed in as someon
     expect(ids.map((i) => i.email).sort()).toEqual(['a.new@x.test', 'b@y.test']);
   });
 
+  it('a refresh answered with a session of another user is refused: the stored session stays that of a@x', async () => {
+    const { core, clock } = await setup();
+    await core.sessions.signIn('supa', { email: 'a@x.test', password: PASSWORD });
+    const before = await rawSession(core, 'supa');
+    server.answer('supabase-refresh', () => ({ body: goTrueTokenAnswer('b@y.test') }));
+    clock.offset = 3600_000 - 60_000;
+    const out = await core.sessions.getFreshToken('supa').catch((e: unknown) => (e instanceof Error ? e : new Error(String(e))));
+    expect(server.requests.some((r) => r.route === 'supabase-refresh')).toBe(true);
+    if (out instanceof Error) expect(out).toMatchObject({ code: 'bad_response' });
+    else expect(out.session.profile.email).toBe('a@x.test');
+    expect(await rawSession(core, 'supa')).toBe(before);
+  });
+
   it('the CLI login says so on stderr, in one line, and still signs in', async () => {
     const { h } = await setup();
     server.answer('session-login', (_req, normal) => ({ body: { ...normal.body, email: 'b@y.test' } }));

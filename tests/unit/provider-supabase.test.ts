@@ -284,7 +284,7 @@ describe('supabaseProvider with a fake transport', () => {
       refreshToken: 'original0001',
       obtainedAt: 0,
       expiresAt: 0,
-      profile: { userId: 'u', email: 'e', accounts: [], roles: [], permissions: [], permissionsFromRoles: [] },
+      profile: { userId: USER.id, email: USER.email, accounts: [], roles: [], permissions: [], permissionsFromRoles: [] },
     };
     const s = await supabaseProvider.refresh(base(http), old);
     expect(requests[0]).toMatchObject({ url: 'https://proj.supabase.co/auth/v1/token?grant_type=refresh_token', body: { refresh_token: 'original0001' } });
@@ -299,13 +299,14 @@ describe('supabaseProvider with a fake transport', () => {
       refreshToken: 'original0001',
       obtainedAt: 0,
       expiresAt: 0,
-      profile: { userId: 'u', email: 'e', accounts: [], roles: [], permissions: [], permissionsFromRoles: [] },
+      profile: { userId: USER.id, email: USER.email, accounts: [], roles: [], permissions: [], permissionsFromRoles: [] },
     };
     const { http } = fakeHttp([
       res(200, await tokenBody({ expires_in: 1e306 })),
       res(200, await tokenBody({ expires_in: 0.001 })),
       res(200, await tokenBody({ access_token: 'eyJ.e30.sig\r\nX-Injected: 1' })),
       res(200, await tokenBody({ refresh_token: 'rotated 0001' })),
+      res(200, await tokenBody({ user: { ...USER, id: 'someone-else', email: 'b@y.test' } })),
     ]);
     const capped = await supabaseProvider.refresh(base(http), old);
     expect(capped.expiresAt).toBe(1_000_000 + 365 * 24 * 3600_000);
@@ -317,6 +318,10 @@ describe('supabaseProvider with a fake transport', () => {
     await expect(supabaseProvider.refresh(base(http), old)).rejects.toMatchObject({
       code: 'bad_response',
       message: 'The server sent a refresh token that is not a valid bearer token (it contains a space); nothing was stored',
+    });
+    await expect(supabaseProvider.refresh(base(http), old)).rejects.toMatchObject({
+      code: 'bad_response',
+      message: 'The server answered the refresh with a session of another user; nothing was stored',
     });
   });
 

@@ -103,7 +103,14 @@ async function refresh(ctx: ProviderContext, session: StoredSession): Promise<St
   const receivedAt = ctx.now();
   if (!ok(res)) fail('refresh', res, ctx, [session.refreshToken, session.accessToken]);
   // The answer carries the rotated refresh token; the caller stores both tokens together.
-  return toSession(parseTokenAnswer(res, tokenResponseSchema, 'refresh'), receivedAt, res.status);
+  const next = toSession(parseTokenAnswer(res, tokenResponseSchema, 'refresh'), receivedAt, res.status);
+  // A refresh answered for another user would put someone else's tokens under this identity.
+  if (session.profile.userId && next.profile.userId !== session.profile.userId) {
+    throw new TokenDeskError('bad_response', 'The server answered the refresh with a session of another user; nothing was stored', {
+      status: res.status,
+    });
+  }
+  return next;
 }
 
 async function fetchProfile(ctx: ProviderContext, session: StoredSession): Promise<Profile> {
