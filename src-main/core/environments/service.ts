@@ -4,7 +4,8 @@ import type { ConfigStore } from '../config/store.js';
 import { EnvironmentSchema, type Config, type Environment } from '../config/schema.js';
 import { secretKeys, type SecretKey, type SecretStore } from '../secrets/types.js';
 import { hasVariable, splitVariables, variableMap } from './variables.js';
-import type { RefreshLock } from '../sessions/refresh-lock.js';
+import { RefreshLock } from '../sessions/refresh-lock.js';
+import { removeOrphanSecrets } from './orphans.js';
 
 export interface EnvironmentInput {
   name: string;
@@ -93,6 +94,8 @@ export class EnvironmentService {
     /** The sessions' lock: removal waits for a renewal in flight so it cannot write a session back. */
     private readonly lock?: RefreshLock,
   ) {}
+
+  private ownLock: RefreshLock | undefined;
 
   async list(): Promise<Environment[]> {
     return (await this.config.read()).environments;
@@ -214,12 +217,29 @@ export class EnvironmentService {
     return next;
   }
 
-  /** Removes the environment, its identities and every secret that belonged to them. */
+  /**
+   * Removes the environment, its identities and every secret that belonged to them. The secrets go
+   * first and the config last: if the keychain fails (or the process dies) the environment is still
+   * listed, so `env remove` again finishes the job, and no secret is ever left where no command can
+   * reach it. Anything a racing sign-in or edit wrote meanwhile is swept afterwards.
+   */
   async remove(ref: string): Promise<Environment> {
     const env = await this.resolve(ref);
-    let identityIds: string[] = [];
+    const identityIds = (await this.config.read()).identities.filter((i) => i.envId === env.id).map((i) => i.id);
+    const all = await this.secrets.loadAll();
+    const envKeys = new Set<SecretKey>([secretKeys.anonKey(env.id), secretKeys.apiKey(env.id)]);
+    for (const name of env.secretVariables ?? []) envKeys.add(secretKeys.variable(env.id, name));
+    for (const key of all.keys()) if (key.startsWith(`env/${env.id}/`)) envKeys.add(key as SecretKey);
+    for (const key of envKeys) await this.secrets.delete(key);
+    for (const id of identityIds) {
+      const keys = new Set<SecretKey>([secretKeys.session(id), secretKeys.password(id)]);
+      for (const key of all.keys()) if (key.startsWith(`identity/${id}/`)) keys.add(key as SecretKey);
+      // Under the identity's lock, as today: a renewal in flight finishes first and cannot write the session back.
+      await this.sessionLock().exclusive(id, async () => {
+        for (const key of keys) await this.secrets.delete(key);
+      });
+    }
     await this.config.update((cfg) => {
-      identityIds = cfg.identities.filter((i) => i.envId === env.id).map((i) => i.id);
       const activeIdentity = { ...cfg.activeIdentity };
       delete activeIdentity[env.id];
       return {
@@ -229,16 +249,22 @@ export class EnvironmentService {
         activeIdentity,
       };
     });
-    await this.secrets.delete(secretKeys.anonKey(env.id));
-    await this.secrets.delete(secretKeys.apiKey(env.id));
-    for (const name of env.secretVariables ?? []) await this.secrets.delete(secretKeys.variable(env.id, name));
-    for (const id of identityIds) {
-      const forget = async () => {
-        await this.secrets.delete(secretKeys.session(id));
-        await this.secrets.delete(secretKeys.password(id));
-      };
-      await (this.lock ? this.lock.exclusive(id, forget) : forget());
-    }
+    // Best effort: the environment is gone either way, and a later sweep finds what this one misses.
+    await this.removeOrphans().catch(() => undefined);
     return env;
+  }
+
+  /**
+   * Deletes keychain entries no environment or identity refers to (orphans.ts has the rule that
+   * spares writes in flight). Run after every removal; the shells should also run it at startup.
+   */
+  removeOrphans(): Promise<string[]> {
+    return removeOrphanSecrets({ config: this.config, secrets: this.secrets, lock: this.sessionLock() });
+  }
+
+  private sessionLock(): RefreshLock {
+    // Without the sessions' own lock (tests), one over the same lock files works across processes too.
+    this.ownLock ??= this.lock ?? new RefreshLock(this.config.home);
+    return this.ownLock;
   }
 }

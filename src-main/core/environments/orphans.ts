@@ -1,0 +1,86 @@
+import type { Config } from '../config/schema.js';
+import type { ConfigStore } from '../config/store.js';
+import type { SecretKey, SecretStore } from '../secrets/types.js';
+import type { RefreshLock } from '../sessions/refresh-lock.js';
+
+export interface OrphanSweepDeps {
+  config: ConfigStore;
+  secrets: SecretStore;
+  /** The sessions' lock (sign-in writes a new identity's session under it before listing the identity). */
+  lock: RefreshLock;
+}
+
+/**
+ * Deletes the keychain entries of this config folder that no command can reach any more: those of an
+ * environment or identity the configuration does not list, and secret variables an environment does
+ * not list. They are what a killed or failed `env remove`, `env add` or sign-in leaves behind.
+ *
+ * The rule that keeps a write in flight from being taken for an orphan (writers store the secret
+ * first and list it in the config second):
+ * - `env/<id>/…`: EnvironmentService.add/update write these while holding the config lock, so they
+ *   are judged while holding that lock too. An unlisted entry seen then belongs to no write in flight.
+ * - `identity/<id>/…`: a sign-in writes the session while holding the identity's refresh lock and
+ *   lists the identity before releasing it. An unknown identity is judged under its own lock, after
+ *   re-reading the config there, and never while the config lock is held (sign-in takes the identity
+ *   lock, then the config lock: the reverse order could deadlock).
+ * Entries of any other shape are not ours to judge and are left alone.
+ *
+ * Returns the deleted keys (names only, never values). Throws the keychain's TokenDeskError if it
+ * cannot be read; a failed delete stops the sweep, and what is left is found by the next one.
+ */
+export async function removeOrphanSecrets(deps: OrphanSweepDeps): Promise<string[]> {
+  const removed: string[] = [];
+  const unknownIdentities = new Map<string, string[]>();
+
+  await withConfigLocked(deps.config, async (cfg) => {
+    const all = await deps.secrets.loadAll();
+    for (const key of all.keys()) {
+      if (key.startsWith('env/')) {
+        if (envEntryIsOrphan(cfg, key)) {
+          await deps.secrets.delete(key as SecretKey);
+          removed.push(key);
+        }
+      } else if (key.startsWith('identity/') && !cfg.identities.some((i) => key.startsWith(`identity/${i.id}/`))) {
+        const id = key.slice('identity/'.length, key.lastIndexOf('/'));
+        unknownIdentities.set(id, [...(unknownIdentities.get(id) ?? []), key]);
+      }
+    }
+  });
+
+  for (const [id, keys] of unknownIdentities) {
+    // Lock files are named after the id: only ids this program could have made are locked.
+    if (!/^[A-Za-z0-9_-]{1,100}$/.test(id)) continue;
+    await deps.lock.exclusive(id, async () => {
+      const cfg = await deps.config.read();
+      if (cfg.identities.some((i) => i.id === id)) return; // a sign-in finished meanwhile
+      for (const key of keys) {
+        await deps.secrets.delete(key as SecretKey);
+        removed.push(key);
+      }
+    });
+  }
+  return removed;
+}
+
+/** An entry of an unlisted environment, or a secret variable its environment does not list. */
+function envEntryIsOrphan(cfg: Config, key: string): boolean {
+  const env = cfg.environments.find((e) => key.startsWith(`env/${e.id}/`));
+  if (!env) return true;
+  const rest = key.slice(`env/${env.id}/`.length);
+  if (!rest.startsWith('var/')) return false;
+  return !(env.secretVariables ?? []).includes(rest.slice('var/'.length));
+}
+
+/** Thrown out of a config update to release the lock without writing: the sweep only reads the config. */
+const READ_ONLY = Symbol('read-only');
+
+async function withConfigLocked(config: ConfigStore, fn: (cfg: Config) => Promise<void>): Promise<void> {
+  try {
+    await config.update(async (cfg) => {
+      await fn(cfg);
+      throw READ_ONLY;
+    });
+  } catch (e) {
+    if (e !== READ_ONLY) throw e;
+  }
+}
