@@ -76,6 +76,23 @@ describe.skipIf(unreachable !== undefined)('tokendesk import', { timeout: 60_000
     expect(h.folderText()).not.toContain(API);
   });
 
+  it('refuses variable names that cannot round-trip and says which; the rest is imported', async () => {
+    const h = newHome();
+    const file = join(h.work, 'proto.postman_environment.json');
+    writeFileSync(
+      file,
+      `{"name":"proto","__proto__":{"name":"evil"},"values":[{"key":"url","value":"http://localhost:3000"},` +
+        `{"key":"__proto__","value":"a"},{"key":"constructor","value":"b"},{"key":"prototype","value":"c"},{"key":"toString","value":"d"}]}`,
+    );
+    const r = await h.run(['import', file]);
+    expect(r.code, r.stderr).toBe(0);
+    for (const name of ['__proto__', 'constructor', 'prototype']) expect(r.stderr).toContain(`Skipped the variable "${name}": the name is reserved`);
+    expect(r.stderr).toContain('Ignored a "__proto__" field in the file');
+    const show = JSON.parse((await h.run(['env', 'show', 'proto', '--json'])).stdout) as Record<string, unknown>;
+    expect(show).toMatchObject({ name: 'proto', variables: { toString: 'd' } });
+    expect(Object.keys(show.variables as object)).toEqual(['toString']);
+  });
+
   it('rejects bad files with one clear line and changes nothing', async () => {
     const h = newHome();
     const file = join(h.work, 'bad.json');
