@@ -81,4 +81,26 @@ describe('environment validation speaks the user\'s words and stores nothing on 
     expect(next.secretVariables).toBeUndefined();
     expect([...secrets.map.keys()].filter((k) => k.includes('/var/'))).toEqual([]);
   });
+
+  it('moves plain secrets written before the guard knew them into the keychain', async () => {
+    const { envs, secrets, config } = service();
+    const env = await envs.add({ name: 'old', provider: 'session', baseUrl: 'http://h', variables: { team: 'a' } });
+    // As an older version left it: a password in plain text.
+    await config.update((cfg) => ({ ...cfg, environments: cfg.environments.map((e) => ({ ...e, variables: { team: 'a', db_pass: 'hunter2' } })) }));
+    expect(await envs.protectPlainSecrets()).toEqual(['old: db_pass']);
+    expect(readFileSync(config.path, 'utf8')).not.toContain('hunter2');
+    expect(secrets.map.get(`env/${env.id}/var/db_pass`)).toBe('hunter2');
+    expect(await envs.resolve('old')).toMatchObject({ variables: { team: 'a' }, secretVariables: ['db_pass'] });
+    expect(await envs.protectPlainSecrets()).toEqual([]);
+  });
+
+  it('a reserved name stored by an older version can still be unset', async () => {
+    const { envs, config } = service();
+    await envs.add({ name: 'old', provider: 'session', baseUrl: 'http://h', variables: { team: 'a' } });
+    await config.update((cfg) => ({ ...cfg, environments: cfg.environments.map((e) => ({ ...e, variables: { team: 'a', constructor: 'x' } })) }));
+    expect(await envs.protectPlainSecrets()).toEqual([]);
+    await expect(envs.update('old', { variables: { team: 'b', constructor: 'x' } })).rejects.toThrow(/variable constructor: the name is reserved/);
+    const env = await envs.update('old', { variables: { team: 'a', constructor: 'x' }, unsetVariables: ['constructor'] });
+    expect({ ...env.variables }).toEqual({ team: 'a' });
+  });
 });

@@ -71,6 +71,12 @@ function issueText(e: unknown): string {
     .join('; ');
 }
 
+/** Unset names are dropped before anything is checked: a name stored by an older version can always be removed. */
+function withoutUnset(vars: Record<string, string> | undefined, unset: readonly string[] | undefined): Record<string, string> | undefined {
+  if (!vars || !unset?.length) return vars;
+  return variableMap(Object.entries(vars).filter(([k]) => !unset.includes(k)));
+}
+
 /** The variables after a patch: which stay plain, which names are secret, which keychain entries to write or delete. */
 function nextVariables(
   fresh: Environment,
@@ -78,8 +84,8 @@ function nextVariables(
 ): { plain: Record<string, string>; secretNames: string[]; writes: Map<string, string>; deletes: string[] } {
   const unset = new Set(patch.unsetVariables ?? []);
   // Plain values already stored are checked again: one the guard now recognises moves to the keychain.
-  const split = splitVariables(patch.variables ?? fresh.variables, patch.secretVariables);
-  const plain = variableMap(Object.entries(split.plain).filter(([k]) => !unset.has(k)));
+  const split = splitVariables(withoutUnset(patch.variables ?? fresh.variables, patch.unsetVariables), patch.secretVariables);
+  const plain = split.plain;
   const writes = new Map([...split.secret].filter(([k]) => !unset.has(k)));
   const kept = (fresh.secretVariables ?? []).filter((n) => !unset.has(n) && !hasVariable(plain, n));
   const secretNames = [...kept, ...[...writes.keys()].filter((n) => !kept.includes(n))];
@@ -170,7 +176,7 @@ export class EnvironmentService {
     }
     // Names and sizes are checked before anything is locked or stored.
     const touchesVariables = patch.variables !== undefined || patch.secretVariables !== undefined || patch.unsetVariables !== undefined;
-    if (touchesVariables) splitVariables(patch.variables, patch.secretVariables);
+    if (touchesVariables) splitVariables(withoutUnset(patch.variables, patch.unsetVariables), patch.secretVariables);
 
     const previous: Array<[SecretKey, string | undefined]> = [];
     let next: Environment | undefined;
@@ -252,6 +258,27 @@ export class EnvironmentService {
     // Best effort: the environment is gone either way, and a later sweep finds what this one misses.
     await this.removeOrphans().catch(() => undefined);
     return env;
+  }
+
+  /**
+   * Moves plain variables that look like secrets (stored before the guard knew them) to the keychain.
+   * Returns `environment name: variable` for each one moved; the shells may run it at startup.
+   */
+  async protectPlainSecrets(): Promise<string[]> {
+    const moved: string[] = [];
+    for (const env of await this.list()) {
+      let secret: Map<string, string>;
+      try {
+        secret = splitVariables(env.variables).secret;
+      } catch {
+        continue; // a name an older version accepted (e.g. "constructor"): left for the user to rename
+      }
+      if (secret.size === 0) continue;
+      // Re-submitting the plain set lets update() split it: secret-looking values go to the keychain.
+      await this.update(env.id, { variables: env.variables });
+      for (const name of secret.keys()) moved.push(`${env.name}: ${name}`);
+    }
+    return moved;
   }
 
   /**
