@@ -101,3 +101,33 @@ describe('app service (the contract the renderer talks to)', () => {
     expect((await service.handle('getState', {})).environments.map((e) => e.name)).toContain('from-cli');
   });
 });
+
+describe('app start-up maintenance', () => {
+  it('deletes keychain entries nothing refers to and moves plaintext secrets an older version wrote into the keychain', async () => {
+    const home = makeHome();
+    try {
+      const core = openCore({ home: home.dir });
+      await core.envs.add({ name: 'Local', provider: 'session', baseUrl: 'http://127.0.0.1:1' });
+      // What a killed `env remove` leaves: secrets of an environment and an identity config.json no longer lists.
+      await core.secrets.set('env/gone-env/api_key', 'orphan-api-key');
+      await core.secrets.set('identity/gone-identity/session', '{"orphan":true}');
+      // What an older TokenDesk let into config.json as a plain variable.
+      const text = readFileSync(core.config.path, 'utf8').replace('"variables": {}', '"variables": { "db_pass": "hunter2-older", "region": "eu-west-1" }');
+      const { writeFileSync } = await import('node:fs');
+      writeFileSync(core.config.path, text);
+
+      const service = createAppService({ home: home.dir, shell: 'web', scheduler: false, maintenance: true, demoPort: 0 });
+      const removed = await service.maintenance;
+      await service.close();
+      expect(removed.sort()).toEqual(['env/gone-env/api_key', 'identity/gone-identity/session']);
+      const all = await core.secrets.loadAll();
+      expect([...all.values()]).not.toContain('orphan-api-key');
+      expect([...all.values()]).toContain('hunter2-older');
+      const config = readFileSync(core.config.path, 'utf8');
+      expect(config).not.toContain('hunter2-older');
+      expect(config).toContain('eu-west-1');
+    } finally {
+      home.cleanup();
+    }
+  });
+});

@@ -20,12 +20,20 @@ export interface AppServiceOptions extends OpenCoreOptions {
   scheduler?: boolean;
   /** Port the embedded demo server prefers (a random one is used when it is taken). */
   demoPort?: number;
+  /**
+   * At start, move secret-looking values an older version left in config.json to the keychain and
+   * delete keychain entries nothing refers to any more (left by a killed `env remove`). Default: on
+   * whenever the background scheduler is.
+   */
+  maintenance?: boolean;
 }
 
 type Handlers = { [M in ApiMethod]: (input: ApiParsedInput<M>) => Promise<ApiOutputs[M]> };
 
 /** The contract implemented over the core; the Electron IPC layer and the web bridge both serve it. */
-export function createAppService(opts: AppServiceOptions): AppService & { core: Core; onResume(): Promise<void> } {
+export function createAppService(
+  opts: AppServiceOptions,
+): AppService & { core: Core; onResume(): Promise<void>; maintenance: Promise<string[]> } {
   const core = openCore(opts);
   const now = opts.now ?? Date.now;
   const emitter = new EventEmitter<{ event: [AppEvent] }>();
@@ -55,6 +63,14 @@ export function createAppService(opts: AppServiceOptions): AppService & { core: 
   });
   if (opts.scheduler !== false) scheduler.start();
   const stopWatching = watchConfig(core.home, () => emit({ type: 'state-changed', reason: 'config' }));
+  // Best effort and quiet: a locked or missing keychain is reported by the state view already.
+  const maintenance =
+    (opts.maintenance ?? opts.scheduler !== false)
+      ? core.envs
+          .protectPlainSecrets()
+          .then(() => core.envs.removeOrphans())
+          .catch(() => [] as string[])
+      : Promise.resolve([] as string[]);
 
   let configError: string | undefined;
   async function readConfig(): Promise<Config> {
@@ -277,7 +293,9 @@ export function createAppService(opts: AppServiceOptions): AppService & { core: 
       return () => emitter.off('event', listener);
     },
     onResume: () => scheduler.resume(),
+    maintenance,
     async close() {
+      await maintenance;
       scheduler.stop();
       stopWatching();
       await demo.stop();
