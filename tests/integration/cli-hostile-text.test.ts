@@ -1,4 +1,4 @@
-import { writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
@@ -58,14 +58,13 @@ describe.skipIf(unreachable !== undefined)('tokendesk and hostile text', { timeo
     }
   });
 
-  it('an imported environment name and variable with control sequences are shown clean; --json keeps the data exactly', async () => {
+  it('an import whose variable carries escape sequences is refused in one clean line, and nothing is stored', async () => {
     const h = newHome();
-    const name = `Staging\u009b2J\u202e\u2066evil\u2069`;
     const file = join(h.work, 'hostile.postman_environment.json');
     writeFileSync(
       file,
       JSON.stringify({
-        name,
+        name: `Staging\u009b2J\u202e`,
         values: [
           { key: 'url', value: url, type: 'default', enabled: true },
           { key: 'region', value: `eu${ESC}]0;retitled${BEL}-west${ESC}[8m`, type: 'default', enabled: true },
@@ -75,12 +74,20 @@ describe.skipIf(unreachable !== undefined)('tokendesk and hostile text', { timeo
     );
     const imp = await h.run(['import', file, '--provider', 'session']);
     expectClean(imp);
-    if (imp.code !== 0) {
-      // Refusing such a name at import is fine too, as long as the refusal itself is clean.
-      expect(imp.stderr).toMatch(/^tokendesk: /);
-      return;
-    }
-    expect(imp.stdout).toContain('"Stagingevil"');
+    expect(imp.code).toBe(1);
+    expect(imp.stderr).toMatch(/^tokendesk: The value of variable "region" contains a control character \(U\+001B\).*Nothing was changed$/m);
+    const list = await h.run(['env', 'list', '--json']);
+    expect(JSON.parse(list.stdout)).toEqual([]);
+  });
+
+  it('a name with control sequences that an older version stored is shown clean; --json keeps the data exactly', async () => {
+    const h = newHome();
+    const name = `Staging\u009b2J\u202e\u2066evil\u2069`;
+    const added = await h.run(['env', 'add', 'Placeholder', '--provider', 'session', '--url', url, '--var', 'region=eu-west']);
+    expect(added.code, added.stderr).toBe(0);
+    // Planted in config.json directly: today's validation refuses such a name at the door.
+    const configPath = join(h.dir, 'config.json');
+    writeFileSync(configPath, readFileSync(configPath, 'utf8').replace('"Placeholder"', JSON.stringify(name)));
 
     const list = await h.run(['env', 'list']);
     expect(list.code, list.stderr).toBe(0);

@@ -38,6 +38,10 @@ describe('environment validation speaks the user\'s words and stores nothing on 
     [{ name: 'x', provider: 'session' as const, baseUrl: 'http://h', variables: { constructor: 'v' } }, /variable constructor: the name is reserved/],
     [{ name: 'x', provider: 'session' as const, baseUrl: 'http://h', variables: { prototype: 'v' } }, /variable prototype: the name is reserved/],
     [{ name: 'x', provider: 'session' as const, baseUrl: 'http://h', secretVariables: { 'a b': 'v' } }, /variable "a b": variable names start/],
+    // Stored text is printed raw by export and exec: a terminal escape or a bidi override is refused.
+    [{ name: 'Staging\u001b[2J', provider: 'session' as const, baseUrl: 'http://h' }, /The name contains a control character \(U\+001B\)/],
+    [{ name: 'x', label: 'eu\u202e', provider: 'session' as const, baseUrl: 'http://h' }, /The label contains a control character \(U\+202E\)/],
+    [{ name: 'x', provider: 'session' as const, baseUrl: 'http://h', variables: { region: 'eu\u009b31m' } }, /The value of variable "region" contains a control character \(U\+009B\)/],
   ])('rejects %o', async (input, message) => {
     const { envs, secrets, config } = service();
     await expect(envs.add(input)).rejects.toThrow(message);

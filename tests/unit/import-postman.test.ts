@@ -104,6 +104,12 @@ describe('parsePostmanFile: environments', () => {
     expect(g.name).toBe('Postman globals');
   });
 
+  it('takes the escape sequences and bidi controls out of a name from the file, and says so', () => {
+    const r = parsePostmanFile(json({ name: 'Prod\u001b]0;pwned\u0007 \u202eAPI', values: [{ key: 'url', value: 'https://api.example.com' }] }));
+    expect(r.name).toBe('Prod API');
+    expect(r.warnings.join('\n')).toContain('control characters; using "Prod API"');
+  });
+
   it('skips disabled variables with a warning and treats {{var}} values as empty', () => {
     const r = parsePostmanFile(
       json({

@@ -3,7 +3,8 @@ import { TokenDeskError } from '../errors.js';
 import type { ConfigStore } from '../config/store.js';
 import { EnvironmentSchema, type Config, type Environment } from '../config/schema.js';
 import { secretKeys, type SecretKey, type SecretStore } from '../secrets/types.js';
-import { hasVariable, splitVariables, variableMap } from './variables.js';
+import { hasVariable, quoteName, splitVariables, variableMap } from './variables.js';
+import { firstControlCharacter } from '../text/sanitize.js';
 import { RefreshLock } from '../sessions/refresh-lock.js';
 import { removeOrphanSecrets } from './orphans.js';
 
@@ -44,6 +45,21 @@ export function findEnvironment(cfg: Config, ref: string): Environment {
 /** A production-like name is shown in red and treated with care, unless the user says otherwise. */
 export function looksLikeProduction(name: string, baseUrl: string): boolean {
   return /\bprod(uction)?\b/i.test(name) || /(^|\.)prod(uction)?[.-]/i.test(new URL(baseUrl).hostname);
+}
+
+/** Text the user or a file gave that will be shown and exported as is: no control characters in it. */
+function assertNoControls(input: Partial<EnvironmentInput>): void {
+  const fields: Array<[string, string | undefined]> = [
+    ['The name', input.name],
+    ['The label', input.label],
+    ...Object.entries(input.variables ?? {}).map(([k, v]): [string, string] => [`The value of variable ${quoteName(k)}`, v]),
+  ];
+  for (const [what, text] of fields) {
+    const bad = text === undefined ? undefined : firstControlCharacter(text);
+    if (bad) {
+      throw new TokenDeskError('invalid_input', `${what} contains a control character (${bad}); it would reach terminals and exported files as is. Nothing was changed`);
+    }
+  }
 }
 
 function validateSecret(name: string, value: string): string {
@@ -117,6 +133,7 @@ export class EnvironmentService {
    * add in flight from a dead one: it never sees these entries before the environment is listed.
    */
   async add(input: EnvironmentInput): Promise<Environment> {
+    assertNoControls(input);
     const vars = splitVariables(input.variables, input.secretVariables);
     const parsed = EnvironmentSchema.safeParse({
       id: randomUUID(),
@@ -165,6 +182,7 @@ export class EnvironmentService {
 
   /** Like `add`: the secrets change under the config lock, remembering the old values so a failed write can be undone. */
   async update(ref: string, patch: Partial<EnvironmentInput>): Promise<Environment> {
+    assertNoControls(patch);
     const current = await this.resolve(ref);
     if (patch.provider !== undefined && patch.provider !== current.provider) {
       throw new TokenDeskError('invalid_input', 'The provider of an environment cannot change: add a new environment instead');

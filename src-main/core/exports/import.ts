@@ -1,3 +1,4 @@
+import { sanitizeForDisplay } from '../text/sanitize.js';
 import { z } from 'zod';
 import type { VariableRole } from '../config/schema.js';
 import { TokenDeskError } from '../errors.js';
@@ -196,8 +197,10 @@ export function parsePostmanFile(text: string): ImportedEnvironment {
 }
 
 function pickName(fileName: string | undefined, source: ImportedEnvironment['source'], warnings: string[]): string {
-  // eslint-disable-next-line no-control-regex
-  let name = (fileName ?? '').replace(/[\u0000-\u001f\u007f]/g, ' ').trim();
+  const given = (fileName ?? '').trim();
+  // A name is shown on terminals and in the tray: escape sequences and bidi controls are taken out.
+  let name = sanitizeForDisplay(given).replace(/\s+/g, ' ').trim();
+  if (name && name !== given) warnings.push(`The file's name had control characters; using "${name}"`);
   if (!name) {
     name = source === 'globals' ? 'Postman globals' : 'Imported environment';
     warnings.push(`The file has no name; using "${name}"`);

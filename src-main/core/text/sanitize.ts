@@ -40,3 +40,13 @@ function sanitizeLine(text: string): string {
     .replace(WHITESPACE_CONTROLS, ' ')
     .replace(CONTROLS, '');
 }
+
+/**
+ * The first control character in `text` as `U+001B`, or undefined. Names, labels and variable values
+ * are shown on terminals and in the tray and exported to shells: they are refused rather than stored
+ * with one (what is stored is printed raw by `export` and `exec`).
+ */
+export function firstControlCharacter(text: string): string | undefined {
+  const m = /[\u0000-\u001f\u007f-\u009f\u2028\u2029\u202a-\u202e\u2066-\u2069]/.exec(text);
+  return m ? `U+${m[0].codePointAt(0)!.toString(16).toUpperCase().padStart(4, '0')}` : undefined;
+}
