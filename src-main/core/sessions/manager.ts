@@ -48,6 +48,11 @@ export class SessionManager {
   private readonly now: () => number;
   /** Refresh tokens the server rejected, so serial callers don't hammer it (like supabase-js). */
   private readonly rejected = new Map<string, TokenDeskError>();
+  /**
+   * Renewed sessions the keychain refused to store. Their refresh token is the only valid one left
+   * (the old one is spent), so it is kept here, retried on every read, and handed out with a warning.
+   */
+  private readonly unsaved = new Map<string, { session: StoredSession; replaced: string }>();
 
   constructor(private readonly deps: SessionManagerDeps) {
     this.lock = deps.lock ?? new RefreshLock(deps.home);
@@ -229,8 +234,25 @@ export class SessionManager {
   }
 
   async readSession(identityId: string): Promise<StoredSession | undefined> {
-    return decodeSession(await this.deps.secrets.get(secretKeys.session(identityId)));
+    const pending = this.unsaved.get(identityId);
+    if (!pending) return decodeSession(await this.deps.secrets.get(secretKeys.session(identityId)));
+    const stored = await this.deps.secrets.get(secretKeys.session(identityId)).then(decodeSession, () => pending.session);
+    // Signed in, out or renewed elsewhere since: the keychain's answer is newer than ours.
+    if (stored !== pending.session && stored?.accessToken !== pending.replaced) {
+      this.unsaved.delete(identityId);
+      return stored;
+    }
+    await this.store(identityId, pending.session).then(
+      () => this.unsaved.delete(identityId),
+      () => undefined,
+    );
+    return pending.session;
   }
+
+  private store(identityId: string, session: StoredSession): Promise<void> {
+    return this.deps.secrets.set(secretKeys.session(identityId), encodeSession(session));
+  }
+
 
   /**
    * A token with at least the margin of life left: renewed first when it is inside the margin
@@ -261,8 +283,8 @@ export class SessionManager {
       try {
         const renewed = await this.renewOnce(env, identity, current, lock);
         if (!renewed) return this.keepOrExpire(env, identity, current, this.noRenewalReason(identity, current));
-        this.emit({ type: 'session-refreshed', identityId: identity.id, envId: env.id, expiresAt: renewed.expiresAt });
-        return { env, identity, session: renewed };
+        this.emit({ type: 'session-refreshed', identityId: identity.id, envId: env.id, expiresAt: renewed.session.expiresAt });
+        return { env, identity, ...renewed };
       } catch (e) {
         const err = e instanceof TokenDeskError ? e : new TokenDeskError('auth_error', 'The session could not be renewed', { cause: e });
         return this.onRenewFailure(env, identity, current, err);
@@ -276,7 +298,12 @@ export class SessionManager {
   }
 
   /** Returns the renewed session, or undefined when this identity cannot be renewed automatically. */
-  private async renewOnce(env: Environment, identity: Identity, current: StoredSession, lock: LockHandle): Promise<StoredSession | undefined> {
+  private async renewOnce(
+    env: Environment,
+    identity: Identity,
+    current: StoredSession,
+    lock: LockHandle,
+  ): Promise<{ session: StoredSession; warning?: string } | undefined> {
     const provider = this.deps.providers(env.provider);
     const ctx = await this.context(env);
     const deadlineMs = this.deps.retryDeadlineMs ?? 8000;
@@ -313,19 +340,27 @@ export class SessionManager {
       // Another process decided we were gone and took over. If it already stored a renewal, use
       // that; otherwise ours is the newest session there is, and dropping it would lose the rotated token.
       const stored = await this.readSession(identity.id);
-      if (stored && stored.accessToken !== current.accessToken) return stored;
+      if (stored && stored.accessToken !== current.accessToken) return { session: stored };
     }
     // The rotated refresh token is stored before the new access token is handed out. The old one is
-    // spent, so a failed write is tried once more before giving up.
-    const encoded = encodeSession(next);
-    await this.deps.secrets.set(secretKeys.session(identity.id), encoded).catch(() => this.deps.secrets.set(secretKeys.session(identity.id), encoded));
+    // spent, so a failed write is tried once more, and then the session is kept in memory, never dropped.
+    try {
+      await this.store(identity.id, next).catch(() => this.store(identity.id, next));
+    } catch (e) {
+      this.unsaved.set(identity.id, { session: next, replaced: current.accessToken });
+      const why = e instanceof TokenDeskError ? e.message : 'the keychain refused it';
+      return {
+        session: next,
+        warning: `The renewed session could not be saved to the keychain (${why}); TokenDesk keeps it in memory and retries on every use. If this process ends before the keychain is back, sign in again`,
+      };
+    }
     if (identity.lastError) {
       await this.deps.config.update((c) => ({
         ...c,
         identities: c.identities.map((i) => (i.id === identity.id ? { ...i, lastError: undefined } : i)),
       }));
     }
-    return next;
+    return { session: next };
   }
 
   private async onRenewFailure(env: Environment, identity: Identity, used: StoredSession, err: TokenDeskError): Promise<FreshToken> {
