@@ -1,10 +1,17 @@
 import { createHash } from 'node:crypto';
+import { concealmentFormats, type ClipboardFormat } from './clipboard-conceal.js';
 
 /** The clipboard operations used (Electron's clipboard module in the app, a fake in tests). */
 export interface ClipboardLike {
   readText(): string;
   writeText(text: string): void;
   clear(): void;
+  /**
+   * One atomic write of the text plus extra formats, where the clipboard API offers it (not
+   * Electron 39: see clipboard-conceal.ts). Never emulated with writeText + writeBuffer, which
+   * would replace the text with the marker.
+   */
+  writeTextWithFormats?(text: string, formats: ClipboardFormat[]): void;
 }
 
 export interface TimerLike {
@@ -33,7 +40,7 @@ export class ClipboardGuard {
 
   constructor(
     private readonly clipboard: ClipboardLike,
-    private readonly opts: { timers?: TimerLike; onCleared?: () => void } = {},
+    private readonly opts: { timers?: TimerLike; onCleared?: () => void; platform?: NodeJS.Platform } = {},
   ) {}
 
   private get timers(): TimerLike {
@@ -43,7 +50,9 @@ export class ClipboardGuard {
   /** Writes `text`; schedules a clear after `clearAfterSeconds` (null or 0: never). */
   copy(text: string, clearAfterSeconds: number | null): void {
     this.cancel();
-    this.clipboard.writeText(text);
+    const marks = concealmentFormats(this.opts.platform ?? process.platform);
+    if (this.clipboard.writeTextWithFormats && marks.length) this.clipboard.writeTextWithFormats(text, marks);
+    else this.clipboard.writeText(text);
     if (clearAfterSeconds === null || !(clearAfterSeconds > 0)) return;
     const d = digest(text);
     const timer = this.timers.setTimeout(() => {

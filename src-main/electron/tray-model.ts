@@ -87,10 +87,33 @@ export function buildTrayMenuModel(state: Pick<AppState, 'environments'>, now: n
       submenu: more.map((env) => ({ type: 'submenu', label: env.production ? `${env.name} (production)` : env.name, submenu: environmentItems(env, now) })),
     });
   }
-  menu.push({ type: 'separator' });
-  menu.push({ type: 'normal', label: 'Open TokenDesk', enabled: true, action: { kind: 'show' } });
-  menu.push({ type: 'normal', label: 'Quit TokenDesk', enabled: true, action: { kind: 'quit' } });
+  menu.push({ type: 'separator' }, ...footerItems());
   return menu.map(cleanLabels);
+}
+
+/** The menu shown from the moment the tray appears until the first state read answers. */
+export function buildLoadingTrayMenuModel(): TrayItem[] {
+  return [
+    { type: 'normal', label: 'Loading…', enabled: false },
+    { type: 'separator' },
+    ...footerItems(),
+  ];
+}
+
+function footerItems(): TrayItem[] {
+  return [
+    { type: 'normal', label: 'Open TokenDesk', enabled: true, action: { kind: 'show' } },
+    { type: 'normal', label: 'Quit TokenDesk', enabled: true, action: { kind: 'quit' } },
+  ];
+}
+
+/**
+ * The tray image's file name. macOS: a template image (black + alpha, the name ending in
+ * "Template", with an @2x beside it) that the menu bar tints for light and dark mode.
+ * https://www.electronjs.org/docs/latest/api/tray#platform-considerations
+ */
+export function trayIconFileName(platform: NodeJS.Platform): string {
+  return platform === 'darwin' ? 'trayTemplate.png' : 'tray.png';
 }
 
 /** Labels carry environment names and emails from the server or an imported file: one plain line each. */

@@ -1,4 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { concealmentFormats, type ClipboardFormat } from '../../src-main/electron/clipboard-conceal.js';
 import { ClipboardGuard, type TimerLike } from '../../src-main/electron/clipboard-guard.js';
 
 function fakeClipboard(initial = '') {
@@ -122,5 +123,69 @@ describe('ClipboardGuard', () => {
     g.copy('s', 5);
     vi.advanceTimersByTime(5000);
     expect(cb.text).toBe('');
+  });
+});
+
+/**
+ * Electron 39's clipboard as its source has it: every write is its own ScopedClipboardWriter and
+ * replaces the whole clipboard (electron_api_clipboard.cc: WriteText, WriteBuffer). Records calls.
+ */
+function electron39Clipboard() {
+  let formats = new Map<string, Buffer | string>();
+  const calls: string[] = [];
+  return {
+    calls,
+    formats: () => formats,
+    readText: () => String(formats.get('text/plain') ?? ''),
+    writeText: (t: string) => {
+      calls.push('writeText');
+      formats = new Map([['text/plain', t]]);
+    },
+    writeBuffer: (format: string, data: Buffer) => {
+      calls.push(`writeBuffer ${format}`);
+      formats = new Map([[format, data]]);
+    },
+    clear: () => {
+      calls.push('clear');
+      formats = new Map();
+    },
+  };
+}
+
+describe('marking a copied secret for clipboard history and managers', () => {
+  it.each([
+    ['darwin', { 'org.nspasteboard.ConcealedType': '', 'org.nspasteboard.TransientType': '' }],
+    ['win32', { ExcludeClipboardContentFromMonitorProcessing: '00000000', CanIncludeInClipboardHistory: '00000000', CanUploadToCloudClipboard: '00000000' }],
+    ['linux', { 'x-kde-passwordManagerHint': Buffer.from('secret').toString('hex') }],
+  ] as const)('%s: the documented formats and values', (platform, want) => {
+    const got = Object.fromEntries(concealmentFormats(platform).map((f) => [f.format, f.data.toString('hex')]));
+    expect(got).toEqual(want);
+  });
+
+  it('on Electron 39 the text is kept: the guard never follows writeText with writeBuffer', () => {
+    const cb = electron39Clipboard();
+    new ClipboardGuard(cb, { platform: 'win32', timers }).copy('Bearer SECRET', 60);
+    // Had a marker been written after the text, the text would be gone (the fake, like Electron, replaces).
+    expect(cb.calls).toEqual(['writeText']);
+    expect(cb.readText()).toBe('Bearer SECRET');
+    cb.writeBuffer('CanIncludeInClipboardHistory', Buffer.alloc(4));
+    expect(cb.readText()).toBe('');
+  });
+
+  it.each(['darwin', 'win32', 'linux'] as const)('%s: with an atomic multi-format write, text and marks go together', (platform) => {
+    vi.useFakeTimers();
+    try {
+      let written: { text: string; formats: ClipboardFormat[] } | undefined;
+      const cb = {
+        ...fakeClipboard(),
+        writeTextWithFormats: vi.fn((text: string, formats: ClipboardFormat[]) => void (written = { text, formats })),
+      };
+      new ClipboardGuard(cb, { platform, timers }).copy('Bearer SECRET', 60);
+      expect(cb.writeText).not.toHaveBeenCalled();
+      expect(written?.text).toBe('Bearer SECRET');
+      expect(written?.formats).toEqual(concealmentFormats(platform));
+    } finally {
+      vi.useRealTimers();
+    }
   });
 });
