@@ -1,27 +1,34 @@
 // The Electron shell: a thin layer over the core (createAppService). Policies live in ./policies
 // as pure functions; this file only wires them to Electron's objects.
 import { writeFile } from 'node:fs/promises';
-import { join } from 'node:path';
-import { app, BrowserWindow, clipboard, dialog, ipcMain, Notification, powerMonitor, session, shell } from 'electron';
+import { dirname, join } from 'node:path';
+import { app, BrowserWindow, clipboard, dialog, ipcMain, Notification, powerMonitor, protocol, session, shell } from 'electron';
 import { IPC_EVENT_CHANNEL } from '../contract/api.js';
 import type { AppEvent, AppState } from '../contract/types.js';
 import { createAppService } from '../core/app/service.js';
 import { resolveHome } from '../core/config/paths.js';
 import { sanitizeForDisplay } from '../core/text/sanitize.js';
+import { APP_SCHEME, APP_URL, createAppProtocolHandler, rendererDir } from './app-protocol.js';
+import { prepareBeforeReady } from './before-ready.js';
 import { ClipboardGuard } from './clipboard-guard.js';
 import { createElectronDispatch, runCall, type ShellActions } from './dispatch.js';
 import { registerIpc } from './ipc.js';
+import { NotificationKeeper } from './notification-keeper.js';
 import { NotificationPolicy, type IdentityInfo } from './notification-policy.js';
 import { appPaths } from './paths.js';
-import { reportStartupFailure } from './startup-log.js';
 import { EXTERNAL_HOST_ALLOWLIST, openExternalSafely } from './policies/external.js';
 import { isTrustedSender } from './policies/navigation.js';
 import { hardenSession, hardenWebContents } from './security.js';
+import { clearOnSessionEnd } from './session-end.js';
 import { TrayController } from './tray.js';
-import type { TrayAction } from './tray-model.js';
+import { trayIconFileName, type TrayAction } from './tray-model.js';
 import { createMainWindow } from './window.js';
+import { windowPositionIsKnown } from './window-state.js';
 
 const TRAY_REFRESH_MS = 30_000;
+
+// Before ready and before the single-instance lock: name, Chromium's own folder, app:// scheme, AUMID.
+prepareBeforeReady(app, protocol, { platform: process.platform, configHome: resolveHome() });
 
 if (!app.requestSingleInstanceLock()) {
   // Another TokenDesk is running: it gets focus (second-instance), this one leaves.
@@ -30,19 +37,22 @@ if (!app.requestSingleInstanceLock()) {
   // Every renderer sandboxed, whatever its webPreferences say.
   app.enableSandbox();
   void start().catch((e: unknown) => {
-    // The whole error (secrets redacted) goes to a file in the log folder, named in the terminal and a box.
-    reportStartupFailure(e, { app, dialog });
+    console.error(`[tokendesk] could not start: ${e instanceof Error ? e.name : 'error'}`);
     app.exit(1);
   });
 }
 
 async function start(): Promise<void> {
   const paths = appPaths({ packaged: app.isPackaged, appPath: app.getAppPath() });
+  // The page: app://tokendesk/index.html (served below), or electron-vite's dev server in development.
+  const appUrl = paths.devUrl ?? APP_URL;
   // The only place a URL reaches shell.openExternal: parsed, https only, host in the allow-list.
   const openLink = (url: string) => openExternalSafely(url, EXTERNAL_HOST_ALLOWLIST, (u) => shell.openExternal(u)); // eng-disable OPEN_EXTERNAL_JS_CHECK
-  app.on('web-contents-created', (_e, contents) => hardenWebContents(contents, paths.appUrl, openLink));
+  app.on('web-contents-created', (_e, contents) => hardenWebContents(contents, appUrl, openLink));
 
   await app.whenReady();
+  // out/renderer over app://tokendesk, every response with the CSP header.
+  protocol.handle(APP_SCHEME, createAppProtocolHandler(rendererDir(app.getAppPath())));
   hardenSession(session.defaultSession, paths.devUrl);
 
   const home = resolveHome();
@@ -53,6 +63,12 @@ async function start(): Promise<void> {
     if (win && !win.isDestroyed()) win.webContents.send(IPC_EVENT_CHANNEL, e);
   };
   const guard = new ClipboardGuard(clipboard, { onCleared: () => send({ type: 'clipboard-cleared' }) });
+  // A shutdown or log-off ends the app without before-quit on Windows: clear the copied secret then too.
+  const attachSessionEnd = clearOnSessionEnd(process.platform, powerMonitor, () => void guard.flush());
+  const positionKnown = windowPositionIsKnown(process.platform, process.env, {
+    ozonePlatform: app.commandLine.getSwitchValue('ozone-platform'),
+    ozonePlatformHint: app.commandLine.getSwitchValue('ozone-platform-hint'),
+  });
 
   const shellActions: ShellActions = {
     writeClipboard: (text, clearsInSeconds) => guard.copy(text, clearsInSeconds),
@@ -67,14 +83,16 @@ async function start(): Promise<void> {
     openLinkSafely: openLink,
   };
   registerIpc(ipcMain, service, {
-    isTrustedSender: (event) => isTrustedSender(event, paths.appUrl),
+    // An origin check (app://tokendesk, or the dev server): no file path, so no drive-letter case to get wrong.
+    isTrustedSender: (event) => isTrustedSender(event, appUrl),
     shell: shellActions,
     onRefused: (reason) => console.warn(`[ipc] refused: ${reason}`),
   });
 
   const showWindow = () => {
     if (!win || win.isDestroyed()) {
-      win = createMainWindow({ home, preloadPath: paths.preload, appUrl: paths.appUrl, iconPath: paths.icon, devTools: Boolean(paths.devUrl) });
+      win = createMainWindow({ home, preloadPath: paths.preload, appUrl, iconPath: paths.icon, devTools: Boolean(paths.devUrl), positionKnown });
+      attachSessionEnd(win);
       return;
     }
     if (win.isMinimized()) win.restore();
@@ -109,12 +127,12 @@ async function start(): Promise<void> {
     return refreshing;
   };
 
+  // Each notification is held until done with, or its click handler is garbage-collected.
+  const notifications = new NotificationKeeper();
   const notify = (title: string, body: string) => {
     if (!Notification.isSupported()) return;
     // Bodies can carry a server's error message (a failed copy): plain text only, like every notification.
-    const n = new Notification({ title: sanitizeForDisplay(title), body: sanitizeForDisplay(body) });
-    n.on('click', showWindow);
-    n.show();
+    notifications.show(new Notification({ title: sanitizeForDisplay(title), body: sanitizeForDisplay(body) }), showWindow);
   };
 
   const trayDispatch = createElectronDispatch(service, shellActions);
@@ -133,7 +151,8 @@ async function start(): Promise<void> {
     await refreshState();
   };
   try {
-    tray = new TrayController(paths.trayIcon, (a) => void onTrayAction(a));
+    // macOS: the template image beside tray.png (trayTemplate.png, @2x found by name).
+    tray = new TrayController(join(dirname(paths.trayIcon), trayIconFileName(process.platform)), (a) => void onTrayAction(a));
   } catch {
     tray = undefined; // No tray on this desktop: the window still works.
   }

@@ -56,9 +56,13 @@ export function loadWindowState(home: string): WindowState {
   }
 }
 
-/** Written via a temp file and rename, so a crash never leaves half a file. Errors are ignored. */
-export function saveWindowState(home: string, bounds: Rect, maximized: boolean): void {
-  const state = parseWindowState({ ...roundRect(bounds), maximized });
+/**
+ * Written via a temp file and rename, so a crash never leaves half a file. Errors are ignored.
+ * `positionKnown: false` (Wayland) keeps the size only: there getNormalBounds() reports x = y = 0.
+ */
+export function saveWindowState(home: string, bounds: Rect, maximized: boolean, opts: { positionKnown?: boolean } = {}): void {
+  const r = roundRect(bounds);
+  const state = parseWindowState(opts.positionKnown === false ? { width: r.width, height: r.height, maximized } : { ...r, maximized });
   try {
     mkdirSync(home, { recursive: true });
     const file = join(home, WINDOW_STATE_FILE);
@@ -67,6 +71,28 @@ export function saveWindowState(home: string, bounds: Rect, maximized: boolean):
   } catch {
     // Remembering the window is a nicety: never fail a quit over it.
   }
+}
+
+/**
+ * Whether the app can read and set its window's position. Not on Wayland: the compositor places
+ * windows and Electron reports { x: 0, y: 0 } ("On Wayland, this method will return { x: 0, y: 0, ... }
+ * as introspecting or programmatically changing the global window coordinates is prohibited",
+ * https://www.electronjs.org/docs/latest/api/browser-window#wingetbounds). Since Electron 38 a
+ * Linux app runs natively on Wayland when the session is Wayland, unless --ozone-platform=x11
+ * (Xwayland) is given.
+ */
+export function windowPositionIsKnown(
+  platform: NodeJS.Platform,
+  env: NodeJS.ProcessEnv,
+  switches: { ozonePlatform?: string; ozonePlatformHint?: string } = {},
+): boolean {
+  if (platform !== 'linux') return true;
+  const forced = (switches.ozonePlatform ?? '').toLowerCase();
+  if (forced) return forced !== 'wayland';
+  const hint = (switches.ozonePlatformHint ?? env.ELECTRON_OZONE_PLATFORM_HINT ?? '').toLowerCase();
+  if (hint === 'x11') return true;
+  const wayland = Boolean(env.WAYLAND_DISPLAY) || env.XDG_SESSION_TYPE?.toLowerCase() === 'wayland';
+  return !wayland;
 }
 
 function roundRect(r: Rect): Rect {

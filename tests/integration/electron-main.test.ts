@@ -2,13 +2,16 @@
 // 'electron' module: the real core, the real demo server over HTTP and the real keychain underneath.
 // It checks the wiring a user relies on: a locked-down window, one IPC channel answering only the
 // app's own page, copies written by main to the clipboard, the tray, sleep/resume, and a clean quit.
-import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { IPC_CALL_CHANNEL, IPC_EVENT_CHANNEL, type ApiResult } from '../../src-main/contract/api.js';
 import type { AppState, CopyResult, IdentityView } from '../../src-main/contract/types.js';
 import { DEMO_CREDENTIALS } from '../../src-main/core/demo-server/index.js';
+import { APP_URL } from '../../src-main/electron/app-protocol.js';
+import { foldersOverlap } from '../../src-main/electron/app-identity.js';
 import { appPaths } from '../../src-main/electron/paths.js';
+import { buildCsp } from '../../src-main/electron/policies/csp.js';
 import { makeHome } from '../helpers/home.js';
 
 type Listener = (...args: unknown[]) => unknown;
@@ -51,7 +54,14 @@ const fake = vi.hoisted(() => {
     return e;
   };
 
+  const tmp = process.env.TMPDIR ?? '/tmp';
+  const dirs = { appPath: `${tmp}/tokendesk-fake-app-${process.pid}`, appData: `${tmp}/tokendesk-fake-appData-${process.pid}` };
   const log = {
+    /** The order of the calls that must come before ready. */
+    order: [] as string[],
+    name: '',
+    paths: new Map<string, string>(),
+    aumid: undefined as string | undefined,
     quitCalls: 0,
     exitCodes: [] as number[],
     quitted: false,
@@ -61,11 +71,26 @@ const fake = vi.hoisted(() => {
 
   class FakeApp extends Emitter {
     readonly isPackaged = false;
-    requestSingleInstanceLock = () => true;
+    requestSingleInstanceLock = () => {
+      log.order.push('requestSingleInstanceLock');
+      return true;
+    };
     enableSandbox = () => void (log.sandboxEnabled = true);
-    whenReady = () => Promise.resolve();
-    getAppPath = () => '/opt/tokendesk-fake-app';
-    getPath = (name: string) => `/tmp/tokendesk-fake-${name}`;
+    whenReady = () => {
+      log.order.push('whenReady');
+      return Promise.resolve();
+    };
+    setName = (n: string) => void (log.name = n);
+    setAppUserModelId = (id: string) => void (log.aumid = id);
+    readonly commandLine = { getSwitchValue: () => '' };
+    getAppPath = () => dirs.appPath;
+    getPath = (name: string) => log.paths.get(name) ?? (name === 'appData' ? dirs.appData : `/tmp/tokendesk-fake-${name}`);
+    /** Like Electron: a folder that does not exist is an error. */
+    setPath = (name: string, p: string) => {
+      if (!statSync(p).isDirectory()) throw new Error(`not a folder: ${p}`);
+      log.order.push(`setPath ${name}`);
+      log.paths.set(name, p);
+    };
     exit = (code = 0) => void log.exitCodes.push(code);
     /** Electron's order: before-quit, then will-quit (either may be prevented), then quit. */
     quit = () => {
@@ -181,12 +206,13 @@ const fake = vi.hoisted(() => {
   const image = (path: string) => ({ path, isEmpty: () => true });
   const nativeImage = { createFromPath: (p: string) => image(p), createEmpty: () => image('') };
 
-  class Tray {
+  class Tray extends Emitter {
     static readonly instances: Tray[] = [];
     tooltip = '';
     menu: { template: MenuItemLike[] } | undefined;
     destroyed = false;
     constructor(readonly image: unknown) {
+      super();
       Tray.instances.push(this);
     }
     setToolTip = (t: string) => void (this.tooltip = t);
@@ -201,8 +227,18 @@ const fake = vi.hoisted(() => {
     },
   };
 
-  const electron = { app, BrowserWindow, ipcMain, clipboard, dialog, Notification, powerMonitor, session, shell, screen, nativeImage, Tray, Menu };
-  return { electron, log, ipcHandlers, clipboardLog, sessionLog, openedExternal, menuTemplates, app, BrowserWindow, Tray, Notification, powerMonitor };
+  type ProtocolHandler = (req: Request) => Promise<Response>;
+  const protocolLog = { privileged: [] as unknown[], handlers: new Map<string, ProtocolHandler>() };
+  const protocol = {
+    registerSchemesAsPrivileged: (schemes: unknown[]) => {
+      log.order.push('registerSchemesAsPrivileged');
+      protocolLog.privileged.push(...schemes);
+    },
+    handle: (scheme: string, fn: ProtocolHandler) => void protocolLog.handlers.set(scheme, fn),
+  };
+
+  const electron = { app, BrowserWindow, ipcMain, clipboard, dialog, Notification, powerMonitor, protocol, session, shell, screen, nativeImage, Tray, Menu };
+  return { electron, log, dirs, ipcHandlers, clipboardLog, sessionLog, protocolLog, openedExternal, menuTemplates, app, BrowserWindow, Tray, Notification, powerMonitor };
 });
 
 vi.mock('electron', () => ({ ...fake.electron, default: fake.electron }));
@@ -245,8 +281,13 @@ describe('Electron main process (real main.ts, fake electron module)', () => {
     home = makeHome();
     process.env.TOKENDESK_HOME = home.dir;
     delete process.env.ELECTRON_RENDERER_URL;
-    // The same computation main.ts does (the fake app is never packaged).
-    appUrl = appPaths({ packaged: false, appPath: fake.app.getAppPath() }).appUrl;
+    // The page is served over app:// (the fake app is never packaged, and no dev server runs).
+    appUrl = APP_URL;
+    // The built renderer the protocol handler serves: <appPath>/out/renderer.
+    mkdirSync(join(fake.dirs.appPath, 'out', 'renderer', 'assets'), { recursive: true });
+    writeFileSync(join(fake.dirs.appPath, 'out', 'renderer', 'index.html'), '<!doctype html><title>TokenDesk</title><script type="module" src="./assets/index.js"></script>');
+    writeFileSync(join(fake.dirs.appPath, 'out', 'renderer', 'assets', 'index.js'), 'export {}');
+    writeFileSync(join(fake.dirs.appPath, 'secret.txt'), 'NOT FOR THE PAGE');
     await import('../../src-main/electron/main.js');
     // main.ts starts asynchronously; the resume listener is registered after the first state load.
     await vi.waitFor(() => expect(fake.powerMonitor.count('resume')).toBe(1), { timeout: 15_000 });
@@ -264,6 +305,8 @@ describe('Electron main process (real main.ts, fake electron module)', () => {
       else process.env.TOKENDESK_HOME = saved.home;
       if (saved.renderer !== undefined) process.env.ELECTRON_RENDERER_URL = saved.renderer;
       home.cleanup();
+      rmSync(fake.dirs.appPath, { recursive: true, force: true });
+      rmSync(fake.dirs.appData, { recursive: true, force: true });
     }
   });
 
@@ -284,6 +327,37 @@ describe('Electron main process (real main.ts, fake electron module)', () => {
     expect(granted).toBe(false);
   });
 
+  it('before ready: the product name, Chromium data outside the config folder, the app:// scheme', () => {
+    const o = fake.log.order;
+    expect(o.indexOf('setPath userData')).toBeGreaterThanOrEqual(0);
+    // The single-instance lock lives in userData: its place is set first. Schemes only before ready.
+    expect(o.indexOf('setPath userData')).toBeLessThan(o.indexOf('requestSingleInstanceLock'));
+    expect(o.indexOf('registerSchemesAsPrivileged')).toBeLessThan(o.indexOf('whenReady'));
+    expect(fake.log.name).toBe('TokenDesk');
+    const userData = fake.log.paths.get('userData')!;
+    expect(existsSync(userData)).toBe(true);
+    expect(foldersOverlap(userData, home.dir, process.platform)).toBe(false);
+    expect(fake.protocolLog.privileged).toEqual([{ scheme: 'app', privileges: { standard: true, secure: true, supportFetchAPI: true } }]);
+    // The AppUserModelID is a Windows-only call (unit-tested with win32 in electron-platform).
+    expect(fake.log.aumid).toBe(process.platform === 'win32' ? 'dev.tokendesk.app' : undefined);
+  });
+
+  it('serves the renderer over app://tokendesk, every answer with the CSP header, nothing outside it', async () => {
+    const handler = fake.protocolLog.handlers.get('app');
+    expect(handler).toBeTypeOf('function');
+    const page = await handler!(new Request(APP_URL));
+    expect(page.status).toBe(200);
+    expect(page.headers.get('content-type')).toBe('text/html; charset=utf-8');
+    expect(page.headers.get('content-security-policy')).toBe(buildCsp());
+    expect(await page.text()).toContain('<title>TokenDesk</title>');
+    const script = await handler!(new Request('app://tokendesk/assets/index.js'));
+    expect(script.headers.get('content-type')).toBe('text/javascript; charset=utf-8');
+    const escape = await handler!(new Request('app://tokendesk/..%2fsecret.txt'));
+    expect(escape.status).toBe(404);
+    expect(escape.headers.get('content-security-policy')).toBe(buildCsp());
+    expect(await escape.text()).not.toContain('NOT FOR THE PAGE');
+  });
+
   it('creates one window: isolated, sandboxed, no Node, with the preload, loading the app page', () => {
     expect(fake.BrowserWindow.instances).toHaveLength(1);
     const win = fake.BrowserWindow.instances[0]!;
@@ -300,6 +374,7 @@ describe('Electron main process (real main.ts, fake electron module)', () => {
     });
     expect(paths.preload).toMatch(/preload[\\/]index\.cjs$/);
     expect(win.loadedUrl).toBe(appUrl);
+    expect(appUrl).toBe('app://tokendesk/index.html');
     // The window's contents are hardened: navigation away is denied, new windows never open.
     expect(win.webContents.count('will-navigate')).toBeGreaterThan(0);
     const nav = { defaultPrevented: false, preventDefault() { this.defaultPrevented = true; } };
@@ -390,6 +465,19 @@ describe('Electron main process (real main.ts, fake electron module)', () => {
     expect(events).not.toContain(av.replace(/^Bearer /, ''));
   });
 
+  it('the tray had a menu from the start ("Loading…") and a left click opens the window', () => {
+    const first = menuItems(fake.menuTemplates[0] ?? []);
+    expect(first.map((i) => i.label)).toEqual(expect.arrayContaining(['Loading…', 'Open TokenDesk', 'Quit TokenDesk']));
+    const tray = fake.Tray.instances[0]!;
+    // macOS opens the menu on click; Windows and Linux users expect the window.
+    expect(tray.count('click')).toBe(process.platform === 'darwin' ? 0 : 1);
+    if (process.platform === 'darwin') return;
+    const win = fake.BrowserWindow.instances[0]!;
+    win.visible = false;
+    tray.emit('click');
+    expect(win.visible).toBe(true);
+  });
+
   it('the tray offers "Copy Authorization header" for the signed-in environment, and it works', async () => {
     expect(fake.Tray.instances).toHaveLength(1);
     await vi.waitFor(() => {
@@ -413,6 +501,19 @@ describe('Electron main process (real main.ts, fake electron module)', () => {
     expect(fake.powerMonitor.count('resume')).toBe(1);
     fake.powerMonitor.emit('resume');
     expect((await ok<AppState>('getState', {})).environments.length).toBeGreaterThan(0);
+  });
+
+  it('a system shutdown clears the copied secret (no before-quit comes then on Windows)', async () => {
+    if (process.platform === 'win32') return; // there: BrowserWindow session-end, unit-tested
+    expect(fake.powerMonitor.count('shutdown')).toBe(1);
+    const { environments } = await ok<AppState>('getState', {});
+    const supa = environments.find((e) => e.provider === 'supabase')!;
+    await ok<CopyResult>('copy', { envId: supa.id, item: { kind: 'authorization-header' } });
+    expect(fake.clipboardLog.text).toMatch(/^Authorization: Bearer /);
+    fake.powerMonitor.emit('shutdown');
+    expect(fake.clipboardLog.text).toBe('');
+    // Copied again for the quit test below.
+    await ok<CopyResult>('copy', { envId: supa.id, item: { kind: 'authorization-header' } });
   });
 
   it('quits cleanly: clears the copied secret, removes the tray, stops the core', async () => {

@@ -11,7 +11,8 @@ import { GENERIC_ERROR_MESSAGE } from '../../src-main/electron/envelope.js';
 import { handleIpcCall, registerIpc, type IpcMainLike } from '../../src-main/electron/ipc.js';
 import { isTrustedSender, type IpcSenderLike } from '../../src-main/electron/policies/navigation.js';
 
-const APP = 'file:///app/out/renderer/index.html';
+// The page's URL since it is served over app:// (app-protocol.ts).
+const APP = 'app://tokendesk/index.html';
 const trusted: IpcSenderLike = { senderFrame: { url: APP, parent: null } };
 
 /** A fake core: records every call; answers from a table or throws what it is told to. */
@@ -72,6 +73,8 @@ describe('handleIpcCall: senders', () => {
     ['a foreign page', { senderFrame: { url: 'https://evil.test/', parent: null } }],
     ['an iframe of the app', { senderFrame: { url: APP, parent: {} } }],
     ['a destroyed frame', { senderFrame: null }],
+    ['a local file page', { senderFrame: { url: 'file:///app/out/renderer/index.html', parent: null } }],
+    ['another app:// host', { senderFrame: { url: 'app://other/index.html', parent: null } }],
   ])('refuses %s without touching the core', async (_name, event) => {
     const { call, calls, opts } = setup({ getState: {} });
     const r = await call('getState', {}, event);

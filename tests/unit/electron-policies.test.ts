@@ -1,3 +1,5 @@
+import path from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { describe, expect, it, vi } from 'vitest';
 
 // The real electron package must never load in tests (no binary here).
@@ -9,8 +11,11 @@ import { isAppUrl, isTrustedSender, makeNavigationGuard, makeWindowOpenHandler }
 import { denyPermissionCheck, denyPermissionRequest } from '../../src-main/electron/policies/permissions.js';
 import { secureWebPreferences } from '../../src-main/electron/policies/web-preferences.js';
 import { hardenSession, hardenWebContents } from '../../src-main/electron/security.js';
+import { APP_URL } from '../../src-main/electron/app-protocol.js';
 
-const APP = 'file:///opt/TokenDesk/resources/app/out/renderer/index.html';
+const APP = APP_URL;
+/** Where the page used to be loaded from (file://): never trusted now. */
+const FILE_APP = 'file:///opt/TokenDesk/resources/app/out/renderer/index.html';
 const DEV = 'http://localhost:5173/';
 
 describe('secureWebPreferences', () => {
@@ -117,13 +122,33 @@ describe('permissions', () => {
 });
 
 describe('isAppUrl', () => {
-  it('accepts the app page (any hash or query) and nothing else on file://', () => {
+  it('accepts the app origin (any path, hash or query) and nothing else', () => {
     expect(isAppUrl(APP, APP)).toBe(true);
     expect(isAppUrl(`${APP}#/settings`, APP)).toBe(true);
-    expect(isAppUrl('file:///opt/TokenDesk/resources/app/out/renderer/other.html', APP)).toBe(false);
+    expect(isAppUrl('app://tokendesk/assets/index-abc.js?x=1', APP)).toBe(true);
     expect(isAppUrl('file:///etc/passwd', APP)).toBe(false);
-    expect(isAppUrl('file://evil-host/opt/TokenDesk/resources/app/out/renderer/index.html', APP)).toBe(false);
+    expect(isAppUrl('app://evil-host/index.html', APP)).toBe(false);
+    expect(isAppUrl('app://tokendesk.evil.test/index.html', APP)).toBe(false);
+    expect(isAppUrl('app://user:pw@tokendesk/index.html', APP)).toBe(false);
+    expect(isAppUrl('app://tokendesk:8080/index.html', APP)).toBe(false);
+    expect(isAppUrl('https://tokendesk/index.html', APP)).toBe(false);
     expect(isAppUrl('https://example.com/', APP)).toBe(false);
+  });
+  it('never trusts a file:// page, not even the app\'s own old URL', () => {
+    expect(isAppUrl(FILE_APP, FILE_APP)).toBe(false);
+    expect(isAppUrl(FILE_APP, APP)).toBe(false);
+    expect(isAppUrl('file:///opt/TokenDesk/resources/app/out/renderer/other.html', FILE_APP)).toBe(false);
+    expect(isAppUrl('file://evil-host/opt/TokenDesk/resources/app/out/renderer/index.html', FILE_APP)).toBe(false);
+  });
+  it('Windows: trust does not hang on the install path or its drive-letter case', () => {
+    // The old check compared file URLs: launched from c:\…, pathToFileURL gives file:///c:/…, while
+    // Chromium reports the page as file:///C:/… — every IPC call was refused. The app page's URL no
+    // longer contains a path, and Chromium canonicalises a standard scheme's host to lower case.
+    const launched = pathToFileURL(path.win32.join('c:\\', 'Program Files', 'TokenDesk', 'index.html'), { windows: true }).href;
+    expect(launched).toBe('file:///c:/Program%20Files/TokenDesk/index.html');
+    expect(isAppUrl('file:///C:/Program%20Files/TokenDesk/index.html', launched)).toBe(false);
+    expect(isTrustedSender({ senderFrame: { url: 'app://tokendesk/index.html', parent: null } }, APP)).toBe(true);
+    expect(isTrustedSender({ senderFrame: { url: 'APP://TokenDesk/index.html#/x', parent: null } }, APP)).toBe(true);
   });
   it('accepts the dev server origin only', () => {
     expect(isAppUrl('http://localhost:5173/#/x', DEV)).toBe(true);
@@ -137,6 +162,7 @@ describe('isAppUrl', () => {
     expect(isAppUrl('not a url', APP)).toBe(false);
     expect(isAppUrl('javascript:alert(1)', APP)).toBe(false);
     expect(isAppUrl('data:text/html,hi', APP)).toBe(false);
+    expect(isAppUrl('blob:app://tokendesk/uuid', APP)).toBe(false);
   });
 });
 

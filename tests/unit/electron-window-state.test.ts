@@ -24,7 +24,7 @@ vi.mock('electron', () => ({
 
 import { secureWebPreferences } from '../../src-main/electron/policies/web-preferences.js';
 import { createMainWindow } from '../../src-main/electron/window.js';
-import { DEFAULT_WINDOW_STATE, fitToDisplays, loadWindowState, parseWindowState, saveWindowState, WINDOW_STATE_FILE } from '../../src-main/electron/window-state.js';
+import { DEFAULT_WINDOW_STATE, fitToDisplays, loadWindowState, parseWindowState, saveWindowState, WINDOW_STATE_FILE, windowPositionIsKnown } from '../../src-main/electron/window-state.js';
 
 const homes: string[] = [];
 const home = () => {
@@ -84,11 +84,60 @@ describe('createMainWindow', () => {
     const { opts, win, handlers } = created[0]!;
     expect(opts.webPreferences).toEqual(secureWebPreferences('/app/out/preload/index.cjs', { devTools: false }));
     expect(opts).toMatchObject({ x: 50, y: 60, width: 1000, height: 700, show: false });
-    expect(win.maximize).toHaveBeenCalled();
+    // Not before the first paint: maximize() shows the window at once, unpainted (a white flash).
+    expect(win.maximize).not.toHaveBeenCalled();
+    expect(win.show).not.toHaveBeenCalled();
     expect(win.loadURL).toHaveBeenCalledWith('file:///app/out/renderer/index.html');
     handlers.get('ready-to-show')!();
+    expect(win.maximize).toHaveBeenCalled();
     expect(win.show).toHaveBeenCalled();
     handlers.get('close')!();
     expect(JSON.parse(readFileSync(join(h, WINDOW_STATE_FILE), 'utf8'))).toEqual({ x: 10, y: 20, width: 1000, height: 700, maximized: true });
+  });
+});
+
+describe('Wayland: the window position is unknown, only the size is remembered', () => {
+  // "On Wayland, this method will return { x: 0, y: 0, ... } as introspecting or programmatically
+  // changing the global window coordinates is prohibited." (BrowserWindow getBounds/getNormalBounds)
+  it.each([
+    ['darwin', {}, {}, true],
+    ['win32', { WAYLAND_DISPLAY: 'wayland-0' }, {}, true],
+    ['linux', { DISPLAY: ':0', XDG_SESSION_TYPE: 'x11' }, {}, true],
+    ['linux', { WAYLAND_DISPLAY: 'wayland-0', XDG_SESSION_TYPE: 'wayland' }, {}, false],
+    ['linux', { XDG_SESSION_TYPE: 'wayland' }, {}, false],
+    ['linux', { WAYLAND_DISPLAY: 'wayland-0' }, { ozonePlatform: 'x11' }, true], // Xwayland
+    ['linux', { WAYLAND_DISPLAY: 'wayland-0' }, { ozonePlatformHint: 'x11' }, true],
+    ['linux', { WAYLAND_DISPLAY: 'wayland-0', ELECTRON_OZONE_PLATFORM_HINT: 'x11' }, {}, true],
+    ['linux', { DISPLAY: ':0' }, { ozonePlatform: 'wayland' }, false],
+  ] as const)('%s %j %j → position known: %s', (platform, env, switches, known) => {
+    expect(windowPositionIsKnown(platform, env, switches)).toBe(known);
+  });
+
+  it('saves the size without the 0,0 Wayland reports', () => {
+    const h = home();
+    saveWindowState(h, { x: 0, y: 0, width: 1000, height: 700 }, false, { positionKnown: false });
+    expect(JSON.parse(readFileSync(join(h, WINDOW_STATE_FILE), 'utf8'))).toEqual({ width: 1000, height: 700, maximized: false });
+  });
+
+  it('neither passes a saved position nor saves one', () => {
+    const h = home();
+    writeFileSync(join(h, WINDOW_STATE_FILE), JSON.stringify({ x: 50, y: 60, width: 1000, height: 700, maximized: false }));
+    createMainWindow({ home: h, preloadPath: '/p.cjs', appUrl: 'app://tokendesk/index.html', iconPath: '/i.png', devTools: false, positionKnown: false });
+    const { opts, handlers } = created[0]!;
+    expect(opts.x).toBeUndefined();
+    expect(opts.y).toBeUndefined();
+    expect(opts).toMatchObject({ width: 1000, height: 700 });
+    handlers.get('close')!();
+    // The fake reports x 10.4, y 20 — Wayland's would be 0, 0; either way none is kept.
+    expect(JSON.parse(readFileSync(join(h, WINDOW_STATE_FILE), 'utf8'))).toEqual({ width: 1000, height: 700, maximized: true });
+  });
+
+  it('a window not maximized last time is shown without maximizing', () => {
+    const h = home();
+    createMainWindow({ home: h, preloadPath: '/p.cjs', appUrl: 'app://tokendesk/index.html', iconPath: '/i.png', devTools: false });
+    const { win, handlers } = created[0]!;
+    handlers.get('ready-to-show')!();
+    expect(win.show).toHaveBeenCalled();
+    expect(win.maximize).not.toHaveBeenCalled();
   });
 });

@@ -1,7 +1,9 @@
 /**
- * The Content-Security-Policy sent with the app's page (Electron: session.webRequest; web bridge:
- * the index.html response). Scripts, styles and connections only from the app's own origin; no
- * plugins, no <base>, no framing, no form posts.
+ * The one Content-Security-Policy of the app's page, always sent as a response header (a <meta> CSP
+ * cannot carry frame-ancestors, and index.html has none, so this is the only policy): Electron's
+ * app:// protocol handler (app-protocol.ts) on every response, session.webRequest for the dev server,
+ * the web bridge on every static response. Scripts, styles and connections only from the app's own
+ * origin; no plugins, no <base>, no framing, no form posts.
  */
 export interface CspOptions {
   /** electron-vite's dev server origin (http://localhost:5173): needs its HMR socket and inline preamble. */
@@ -15,8 +17,7 @@ export function buildCsp(opts: CspOptions = {}): string {
     ['default-src', ["'self'"]],
     // Dev only: @vitejs/plugin-react injects an inline refresh preamble.
     ['script-src', dev ? ["'self'", dev, "'unsafe-inline'"] : ["'self'"]],
-    // Inline styles are allowed: Radix (cmdk's dialog) injects a <style> element, and the renderer's own
-    // meta CSP asks for it. Scripts stay 'self' only, and img/font/connect 'self' leave CSS no way to
+    // Inline styles are allowed: Radix (cmdk's dialog) injects a <style> element. Scripts stay 'self' only, and img/font/connect 'self' leave CSS no way to
     // send anything out.
     ['style-src', dev ? ["'self'", dev, "'unsafe-inline'"] : ["'self'", "'unsafe-inline'"]],
     ['img-src', ["'self'", 'data:']],

@@ -1,9 +1,17 @@
+import { APP_SCHEME } from '../app-protocol.js';
+
 /**
  * The UI is the app's own page and nothing else: navigation anywhere else is denied, new windows are
  * denied (links go through openExternalSafely), and IPC is answered only for the app's own top frame.
  */
 
-/** True when `url` is the app's page: same file path for file://, same origin for the dev server. */
+/**
+ * True when `url` is the app's page: the same origin as `appUrl`. For the app's own scheme
+ * (app://tokendesk) that is scheme + host — Node leaves a custom scheme's origin opaque ("null"), so
+ * it is compared by hand, host case-insensitively (Chromium lower-cases a standard scheme's host).
+ * For the dev server it is the http origin. A file:// page is never the app: the renderer is not
+ * loaded from file:// (its URL would depend on the install path and on Chromium's canonical form).
+ */
 export function isAppUrl(url: string | undefined | null, appUrl: string): boolean {
   if (!url) return false;
   let u: URL;
@@ -15,9 +23,10 @@ export function isAppUrl(url: string | undefined | null, appUrl: string): boolea
     return false;
   }
   if (u.protocol !== app.protocol) return false;
-  if (app.protocol === 'file:') return u.host === app.host && u.pathname === app.pathname;
   if (app.protocol === 'http:' || app.protocol === 'https:') return u.origin === app.origin;
-  return false;
+  if (app.protocol !== `${APP_SCHEME}:` || !app.host) return false;
+  if (u.username || u.password || u.port !== app.port) return false;
+  return u.host.toLowerCase() === app.host.toLowerCase();
 }
 
 export interface PreventableEvent {
