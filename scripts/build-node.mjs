@@ -47,7 +47,7 @@ for (const e of entries) {
     external: e.external ?? external,
     sourcemap: true,
     banner: { js: [e.banner ?? '', "import { createRequire as __cr } from 'node:module'; import { fileURLToPath as __f2p } from 'node:url'; import { dirname as __dn } from 'node:path';",
-      // Bundled CommonJS dependencies (write-file-atomic, proper-lockfile…) expect these.
+      // Bundled CommonJS dependencies expect these.
       'const require = __cr(import.meta.url); const __filename = __f2p(import.meta.url); const __dirname = __dn(__filename);',].join('\n') },
     logLevel: 'warning',
   });

@@ -1,9 +1,9 @@
 import { spawn } from 'node:child_process';
-import { mkdirSync, mkdtempSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
 import { hostname, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { acquireOwnedLock, LockTimeout, processIsAlive } from '../../src-main/core/locks/owned-lock.js';
+import { acquireOwnedLock, LockTimeout, ownerEntryName, processIsAlive } from '../../src-main/core/locks/owned-lock.js';
 import { RefreshLock } from '../../src-main/core/sessions/refresh-lock.js';
 import { TokenDeskError } from '../../src-main/core/errors.js';
 
@@ -24,9 +24,13 @@ async function deadPid(): Promise<number> {
   return child.pid!;
 }
 
+const PLANTED = '00000000-0000-4000-8000-000000000000';
+
+/** A lock as another process leaves it: its owner entry, maybe a note, and a heartbeat `ageMs` old. */
 function plantLock(dir: string, owner: { pid: number; host?: string; note?: unknown }, ageMs = 0): void {
   mkdirSync(dir);
-  writeFileSync(join(dir, 'owner.json'), JSON.stringify({ host: hostname(), nonce: 'planted', acquiredAt: Date.now() - ageMs, ...owner }));
+  mkdirSync(join(dir, ownerEntryName({ pid: owner.pid, host: owner.host ?? hostname(), nonce: PLANTED })));
+  if (owner.note !== undefined) writeFileSync(join(dir, 'note.json'), JSON.stringify(owner.note));
   const t = new Date(Date.now() - ageMs);
   utimesSync(dir, t, t);
 }
@@ -97,6 +101,18 @@ describe('owned lock', () => {
     await second.release();
   });
 
+  it('a lock that cannot be created fails with the system’s code, and the next one leaves nothing behind', async () => {
+    const base = tmp();
+    const lockDir = join(base, 'x.refresh');
+    // A file where the lock directory's parent should be: the first mkdir fails outright.
+    writeFileSync(join(base, 'blocker'), '');
+    await expect(acquireOwnedLock(join(base, 'blocker', 'x'), opts)).rejects.toMatchObject({ code: 'ENOTDIR' });
+    const lock = await acquireOwnedLock(lockDir, opts);
+    await lock.release();
+    const { readdirSync } = await import('node:fs');
+    expect(readdirSync(base).sort()).toEqual(['blocker']);
+  });
+
   it('tells a running process from a dead one', async () => {
     expect(processIsAlive(process.pid)).toBe(true);
     expect(processIsAlive(await deadPid())).toBe(false);
@@ -121,13 +137,11 @@ describe('refresh lock', () => {
     let note: unknown;
     await lock.run('id', async (h) => {
       await h.noteRefreshing('the-refresh-token');
+      const lockDir = join(home, 'locks', 'id.refresh');
+      note = JSON.parse(readFileSync(join(lockDir, 'note.json'), 'utf8'));
       // Simulate a kill -9: the lock stays behind with the note, owned by a dead pid.
-      const owner = join(home, 'locks', 'id.refresh', 'owner.json');
-      const { readFileSync } = await import('node:fs');
-      const record = JSON.parse(readFileSync(owner, 'utf8')) as Record<string, unknown>;
-      note = record.note;
-      rmSync(join(home, 'locks', 'id.refresh'), { recursive: true });
-      plantLock(join(home, 'locks', 'id.refresh'), { pid: await deadPid(), note: record.note });
+      rmSync(lockDir, { recursive: true });
+      plantLock(lockDir, { pid: await deadPid(), note });
     });
     expect(JSON.stringify(note)).not.toContain('the-refresh-token');
     const seen = await lock.run('id', async (h) => h.interruptedRefresh);

@@ -54,7 +54,7 @@ function run(command: string, args: string[], env: NodeJS.ProcessEnv): Promise<n
       cleanup();
       if (!signal) return resolve(code ?? 1);
       // Die by the same signal, so our parent sees what the child's parent would have seen. Other
-      // listeners (signal-exit, loaded by proper-lockfile) would defer it to the event loop, where our
+      // listeners (signal-exit, which some dependencies load) would defer it to the event loop, where our
       // own exit would win: remove them so the default action applies at once.
       const status = 128 + (constants.signals[signal] ?? 0);
       if (signal === 'SIGUSR1') return resolve(status); // Node's SIGUSR1 starts the inspector instead

@@ -1,6 +1,6 @@
 import { dirname } from 'node:path';
-import lockfile from 'proper-lockfile';
 import { TokenDeskError } from '../errors.js';
+import { acquireOwnedLock, LockTimeout, type OwnedLock } from '../locks/owned-lock.js';
 
 export interface LockOptions {
   /** How long to wait for another process before giving up with `config_locked`. */
@@ -8,8 +8,6 @@ export interface LockOptions {
   /** A lock not refreshed for this long belongs to a dead process and is taken over. */
   staleMs?: number;
 }
-
-const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
 
 const WRITABLE_HINT = 'point TOKENDESK_HOME at a writable folder';
 
@@ -45,51 +43,36 @@ export function lockCreationError(e: unknown, dir: string): TokenDeskError | und
 
 /**
  * Runs `fn` holding a cross-process lock on `file` (a `<file>.lock` directory, so it works on every
- * file system). Our own retry loop gives a precise deadline; proper-lockfile handles staleness.
+ * file system). The lock records its owner, so one left by a killed process is taken over at once; a
+ * lock without an owner record (an older TokenDesk's, proper-lockfile format) is respected until its
+ * heartbeat is `staleMs` old.
  */
 export async function withFileLock<T>(
   file: string,
-  fn: (assertHeld: () => void) => Promise<T>,
+  fn: (assertHeld: () => Promise<void>) => Promise<T>,
   opts: LockOptions = {},
 ): Promise<T> {
-  const deadline = Date.now() + (opts.timeoutMs ?? 10_000);
-  let compromised: Error | undefined;
-  let release: () => Promise<void>;
-  for (;;) {
-    try {
-      release = await lockfile.lock(file, {
-        realpath: false,
-        stale: opts.staleMs ?? 5_000,
-        retries: 0,
-        // The default handler throws from a timer and would crash the process.
-        onCompromised: (err) => {
-          compromised = err;
-        },
-      });
-      break;
-    } catch (e) {
-      if ((e as NodeJS.ErrnoException).code !== 'ELOCKED') throw lockCreationError(e, dirname(file)) ?? e;
-      if (Date.now() >= deadline) {
-        throw new TokenDeskError(
-          'config_locked',
-          `The configuration is locked by another TokenDesk process (${file}.lock); try again in a moment`,
-          { cause: e, retryable: true },
-        );
-      }
-      await sleep(10 + Math.random() * 40);
-    }
-  }
-  const assertHeld = () => {
-    if (compromised) {
-      throw new TokenDeskError('config_locked', 'The configuration lock was lost while writing; nothing was saved', {
-        cause: compromised,
+  let lock: OwnedLock;
+  try {
+    lock = await acquireOwnedLock(`${file}.lock`, { timeoutMs: opts.timeoutMs ?? 10_000, staleMs: opts.staleMs ?? 5_000 });
+  } catch (e) {
+    if (e instanceof LockTimeout) {
+      const who = e.holder ? ` (process ${e.holder.pid})` : '';
+      throw new TokenDeskError('config_locked', `The configuration is locked by another TokenDesk process${who} (${file}.lock); try again in a moment`, {
+        cause: e,
         retryable: true,
       });
+    }
+    throw lockCreationError(e, dirname(file)) ?? e;
+  }
+  const assertHeld = async () => {
+    if (await lock.compromised()) {
+      throw new TokenDeskError('config_locked', 'The configuration lock was lost while writing; nothing was saved', { retryable: true });
     }
   };
   try {
     return await fn(assertHeld);
   } finally {
-    await release().catch(() => undefined); // already released when compromised
+    await lock.release().catch(() => undefined);
   }
 }

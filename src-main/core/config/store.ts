@@ -93,7 +93,7 @@ export class ConfigStore {
       if (bytes.length > MAX_CONFIG_BYTES) {
         throw new TokenDeskError('config_invalid', `The configuration change was rejected: the configuration would be larger than ${MAX_CONFIG_BYTES / 1024 / 1024} MiB`);
       }
-      assertHeld();
+      await assertHeld();
       await durableWrite(this.path, bytes, { mode: 0o600 }).catch((e: unknown) => {
         throw this.unwritable(e);
       });
@@ -115,7 +115,7 @@ export class ConfigStore {
     return new TokenDeskError('config_unwritable', `The configuration could not be saved to ${this.path} (${code})${why}; nothing was changed`, { cause: e });
   }
 
-  private async locked<T>(fn: (assertHeld: () => void) => Promise<T>): Promise<T> {
+  private async locked<T>(fn: (assertHeld: () => Promise<void>) => Promise<T>): Promise<T> {
     await mkdir(this.home, { recursive: true, mode: 0o700 }).catch((e: unknown) => {
       throw this.unwritable(e);
     });

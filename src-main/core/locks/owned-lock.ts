@@ -1,13 +1,14 @@
 import { randomUUID } from 'node:crypto';
-import { mkdir, readFile, rm, stat, utimes, writeFile } from 'node:fs/promises';
+import { mkdir, readdir, readFile, rm, stat, utimes, writeFile } from 'node:fs/promises';
 import { hostname } from 'node:os';
 import { join } from 'node:path';
 
 /**
  * A cross-process lock that knows its owner: a directory (mkdir is atomic on every file system)
- * holding `owner.json` with the pid and host of the holder and a note the holder can update (the
- * refresh lock records the renewal in flight there). A lock whose holder is a dead process on this
- * machine is taken over at once; one whose heartbeat (the directory's mtime, touched every few
+ * holding an entry named after the holder (`owner-<pid>-<host hex>-<nonce>`, itself a directory, so
+ * taking the lock needs no data block and works on a full disk) and an optional `note.json` the holder
+ * writes (the refresh lock records the renewal in flight there). A lock whose holder is a dead process
+ * on this machine is taken over at once; one whose heartbeat (the directory's mtime, touched every few
  * seconds) stopped is taken over after `staleMs` — the fallback for another host or a reused pid.
  */
 
@@ -16,8 +17,13 @@ export interface OwnerInfo<N = unknown> {
   host: string;
   /** Random per acquisition: tells our lock from a successor's after a takeover. */
   nonce: string;
-  acquiredAt: number;
   note?: N;
+}
+
+const OWNER_ENTRY = /^owner-(\d{1,10})-([0-9a-f]{0,510})-([0-9a-f-]{36})$/;
+
+export function ownerEntryName(o: Pick<OwnerInfo, 'pid' | 'host' | 'nonce'>): string {
+  return `owner-${o.pid}-${Buffer.from(o.host, 'utf8').toString('hex').slice(0, 510)}-${o.nonce}`;
 }
 
 export interface OwnedLock<N = unknown> {
@@ -59,17 +65,24 @@ export function processIsAlive(pid: number): boolean {
 }
 
 async function readOwner<N>(dir: string): Promise<OwnerInfo<N> | undefined> {
+  let entries: string[];
   try {
-    const parsed: unknown = JSON.parse(await readFile(join(dir, 'owner.json'), 'utf8'));
-    if (parsed && typeof parsed === 'object') {
-      const o = parsed as Record<string, unknown>;
-      if (typeof o.pid === 'number' && typeof o.host === 'string' && typeof o.nonce === 'string' && typeof o.acquiredAt === 'number') {
-        return { pid: o.pid, host: o.host, nonce: o.nonce, acquiredAt: o.acquiredAt, note: o.note as N | undefined };
-      }
-    }
+    entries = await readdir(dir);
   } catch {
-    // Missing or half-written: the holder died between mkdir and writing it, or is writing it now.
+    return undefined;
   }
+  for (const name of entries) {
+    const m = OWNER_ENTRY.exec(name);
+    if (!m) continue;
+    const owner: OwnerInfo<N> = { pid: Number(m[1]), host: Buffer.from(m[2]!, 'hex').toString('utf8'), nonce: m[3]! };
+    try {
+      owner.note = JSON.parse(await readFile(join(dir, 'note.json'), 'utf8')) as N;
+    } catch {
+      // No note, or one being written: the owner is known either way.
+    }
+    return owner;
+  }
+  // No owner entry: the holder died between the two mkdirs, or is between them now.
   return undefined;
 }
 
@@ -135,10 +148,18 @@ export async function acquireOwnedLock<N = unknown>(dir: string, opts: AcquireOp
     await sleep(15 + Math.random() * 35);
   }
 
-  const me: OwnerInfo<N> = { pid: process.pid, host: HOST, nonce: randomUUID(), acquiredAt: Date.now() };
-  const ownerFile = join(dir, 'owner.json');
-  await writeFile(ownerFile, JSON.stringify(me), { mode: 0o600 });
-  const stillMine = async () => (await readOwner(dir))?.nonce === me.nonce;
+  const me: OwnerInfo<N> = { pid: process.pid, host: HOST, nonce: randomUUID() };
+  const mine = join(dir, ownerEntryName(me));
+  try {
+    await mkdir(mine);
+  } catch (e) {
+    await rm(dir, { recursive: true, force: true }).catch(() => undefined);
+    throw e;
+  }
+  const stillMine = () => stat(mine).then(
+    () => true,
+    () => false,
+  );
   // The heartbeat keeps a live holder from looking stale; unref'd so it never keeps a CLI alive.
   const heartbeat = setInterval(() => {
     const t = new Date();
@@ -150,10 +171,10 @@ export async function acquireOwnedLock<N = unknown>(dir: string, opts: AcquireOp
   return {
     takenOver,
     async setNote(note) {
-      const next = { ...me, note };
-      if (note === undefined) delete next.note;
-      // Written in place: a reader that sees a torn file treats the owner as unknown and waits on the heartbeat.
-      await writeFile(ownerFile, JSON.stringify(next), { mode: 0o600 });
+      const file = join(dir, 'note.json');
+      // Written in place: a reader that sees a torn note ignores it; the owner entry is what counts.
+      if (note === undefined) await rm(file, { force: true });
+      else await writeFile(file, JSON.stringify(note), { mode: 0o600 });
     },
     compromised: async () => !(await stillMine()),
     async release() {
