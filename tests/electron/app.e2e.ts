@@ -35,7 +35,7 @@ const SB = 'Demo Supabase';
 test.describe('TokenDesk desktop app', () => {
   test.skip(Boolean(reason) && !required, reason ?? '');
 
-  let home: string | undefined;
+  let home = '';
   test.beforeEach(() => {
     if (reason) throw new Error(`TOKENDESK_REQUIRE_ELECTRON=1 but ${reason}`);
     home = mkdtempSync(join(tmpdir(), 'tokendesk-e2e-electron-'));
