@@ -10,6 +10,10 @@ export interface ToastItem {
   text: string;
   /** A second line (e.g. when the clipboard clears). */
   detail?: string;
+  /** Toasts of one slot (every copy) are one toast that updates in place instead of a stack. */
+  slot?: string;
+  /** Bumped on each update in place: restarts the toast's timer. */
+  rev: number;
 }
 
 export type DialogState =
@@ -22,6 +26,8 @@ export interface SignInTarget {
   envId: string;
   email?: string;
   mode: 'signin' | 'signup';
+  /** Opened from "Remember password": the checkbox starts ticked. */
+  remember?: boolean;
 }
 
 export interface DeskState {
@@ -43,7 +49,7 @@ export interface DeskState {
   select(envId: string): void;
   openSignIn(target: SignInTarget | undefined): void;
   loadVariables(envId: string, force?: boolean): Promise<void>;
-  toast(kind: ToastKind, text: string, detail?: string): void;
+  toast(kind: ToastKind, text: string, detail?: string, opts?: { slot?: string }): void;
   dismissToast(id: number): void;
   setDialog(d: DialogState | null): void;
   setPalette(open: boolean): void;
@@ -127,12 +133,17 @@ export function createDeskStore(api: DeskApi): DeskStore {
       }
     },
 
-    toast(kind, text, detail) {
-      const id = ++toastSeq;
-      // The same message again (copying twice) replaces the old toast instead of stacking a twin.
+    toast(kind, text, detail, opts) {
+      const slot = opts?.slot;
       set((s) => {
+        const same = slot !== undefined ? s.toasts.find((t) => t.slot === slot) : undefined;
+        if (same) {
+          // Same place, same id: the toast updates where it is (and its timer restarts).
+          return { toasts: s.toasts.map((t) => (t === same ? { id: t.id, kind, text, detail, slot, rev: t.rev + 1 } : t)) };
+        }
+        // The same message again replaces the old toast instead of stacking a twin.
         const others = s.toasts.filter((t) => t.text !== text || t.detail !== detail);
-        return { toasts: [...others.slice(-3), { id, kind, text, detail }] };
+        return { toasts: [...others.slice(-3), { id: ++toastSeq, kind, text, detail, slot, rev: 0 }] };
       });
     },
     dismissToast(id) {

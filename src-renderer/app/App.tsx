@@ -12,6 +12,7 @@ import { ToastRegion } from '../ui/Toast.js';
 import { Welcome } from '../welcome/Welcome.js';
 import { Dialogs } from './Dialogs.js';
 import { EnvironmentView } from './EnvironmentView.js';
+import { RenewalWarnings } from './RenewalWarnings.js';
 import { useAppEvents } from './useAppEvents.js';
 import { useShortcuts } from './useShortcuts.js';
 
@@ -110,6 +111,7 @@ export function App() {
       <CommandPalette />
       <ImportHost />
       <ToastRegion />
+      {app ? <RenewalWarnings /> : null}
     </div>
   );
 }

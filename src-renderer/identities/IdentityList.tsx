@@ -36,7 +36,7 @@ export function IdentityList({ env }: { env: EnvironmentView }) {
         <p className="muted">Nobody is signed in to {env.name} yet. Sign in to get a token that TokenDesk keeps fresh.</p>
       )}
       {showForm ? (
-        <SignInForm key={`${env.id}:${signIn?.email ?? ''}:${signIn?.mode ?? ''}`} env={env} target={signIn} onClose={env.identities.length > 0 ? () => openSignIn(undefined) : undefined} />
+        <SignInForm key={`${env.id}:${signIn?.email ?? ''}:${signIn?.mode ?? ''}:${signIn?.remember ? 'r' : ''}`} env={env} target={signIn} onClose={env.identities.length > 0 ? () => openSignIn(undefined) : undefined} />
       ) : (
         <Button ref={anotherRef} variant="ghost" size="sm" icon={<PlusIcon />} onClick={() => openSignIn({ envId: env.id, mode: 'signin' })}>
           Sign in as another user

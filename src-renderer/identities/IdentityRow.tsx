@@ -1,7 +1,8 @@
-import { useState } from 'react';
+import { useId, useState } from 'react';
 import type { EnvironmentView, IdentityView } from '../../src-main/contract/types.js';
 import { errorMessage } from '../api/types.js';
 import { useNow } from '../lib/clock.js';
+import { endsInWords, endsSoon, renewalNote } from '../lib/renewal.js';
 import { liveStatus, statusText } from '../lib/status.js';
 import { useDeskStore } from '../store.js';
 import { StatusBadge } from '../ui/Badge.js';
@@ -9,10 +10,14 @@ import { Button } from '../ui/Button.js';
 import { cx } from '../ui/cx.js';
 import { InlineError } from '../ui/Field.js';
 
-/** One identity: a radio to make it active (one click), its live status, sign in again / sign out. */
+/**
+ * One identity: the radio, email, name and status are one label, so a click anywhere on them makes
+ * it active (one click); sign in again / sign out beside it; a warning ahead of an end it cannot avoid.
+ */
 export function IdentityRow({ env, identity, radioName, pendingId, setPendingId }: { env: EnvironmentView; identity: IdentityView; radioName: string; pendingId?: string; setPendingId: (id: string | undefined) => void }) {
   const store = useDeskStore();
   const now = useNow();
+  const radioId = useId();
   const [busy, setBusy] = useState<'switch' | 'signout' | undefined>();
   const [error, setError] = useState<string>();
   const status = liveStatus(identity, now);
@@ -21,6 +26,7 @@ export function IdentityRow({ env, identity, radioName, pendingId, setPendingId 
   const checked = pendingId !== undefined ? pendingId === identity.id : active;
   const signedIn = status !== 'signed_out' && status !== 'expired' && status !== 'error';
   const problem = error ?? (status === 'error' || status === 'expired' ? identity.statusMessage : undefined);
+  const ending = signedIn ? endsSoon(identity, now) : undefined;
 
   async function run(kind: 'switch' | 'signout', fn: () => Promise<unknown>): Promise<void> {
     setBusy(kind);
@@ -36,25 +42,32 @@ export function IdentityRow({ env, identity, radioName, pendingId, setPendingId 
   }
 
   const { api } = store.getState();
+  const signInAgain = (remember: boolean) => store.getState().openSignIn({ envId: env.id, email: identity.email, mode: 'signin', ...(remember && { remember: true }) });
   return (
-    <li className={cx('identity', checked && 'identity-active', problem && 'identity-problem')}>
+    <li className={cx('identity', checked && 'identity-active', problem && 'identity-problem', ending !== undefined && 'identity-ending')}>
       <div className="identity-line">
-        <input
-          type="radio"
-          name={radioName}
-          checked={checked}
-          disabled={busy !== undefined}
-          aria-label={`Use ${identity.email} as the active identity`}
-          onChange={() => {
-            setPendingId(identity.id);
-            void run('switch', () => api.switchIdentity({ envId: env.id, identityId: identity.id })).finally(() => setPendingId(undefined));
-          }}
-        />
-        <div className="identity-who">
-          <span className="identity-email">{identity.email}</span>
-          {identity.displayName ? <span className="identity-name muted">{identity.displayName}</span> : null}
-        </div>
-        <StatusBadge status={status} text={statusText(identity, now)} />
+        <label className="identity-pick" htmlFor={radioId}>
+          <input
+            id={radioId}
+            type="radio"
+            name={radioName}
+            checked={checked}
+            // Not `disabled` while the switch runs: a disabled radio drops keyboard focus to the page.
+            aria-disabled={busy !== undefined || undefined}
+            aria-label={`Use ${identity.email} as the active identity`}
+            onChange={() => {
+              if (busy !== undefined) return;
+              setPendingId(identity.id);
+              void run('switch', () => api.switchIdentity({ envId: env.id, identityId: identity.id })).finally(() => setPendingId(undefined));
+            }}
+          />
+          <span className="identity-who">
+            <span className="identity-email">{identity.email}</span>
+            {identity.displayName ? <span className="identity-name muted">{identity.displayName}</span> : null}
+            {signedIn ? <span className={cx('identity-renew', !identity.canRenew && 'identity-renew-no')}>{renewalNote(identity)}</span> : null}
+          </span>
+          <StatusBadge status={status} text={statusText(identity, now)} />
+        </label>
         {signedIn ? (
           <Button size="sm" variant="ghost" busy={busy === 'signout'} aria-label={`Sign out ${identity.email} (this session only)`} title="Ends this session only; browser sessions stay signed in" onClick={() => void run('signout', async () => {
             const r = await api.signOut({ identityId: identity.id });
@@ -64,11 +77,28 @@ export function IdentityRow({ env, identity, radioName, pendingId, setPendingId 
             Sign out
           </Button>
         ) : (
-          <Button size="sm" variant="secondary" aria-label={`Sign in again as ${identity.email}`} onClick={() => store.getState().openSignIn({ envId: env.id, email: identity.email, mode: 'signin' })}>
+          <Button size="sm" variant="secondary" aria-label={`Sign in again as ${identity.email}`} onClick={() => signInAgain(false)}>
             Sign in
           </Button>
         )}
       </div>
+      {ending !== undefined ? (
+        <div className="identity-warning" role="status">
+          <span>
+            <strong>Ends in {endsInWords(ending)}</strong> — it cannot renew itself.
+          </span>
+          <span className="identity-warning-actions">
+            <Button size="sm" variant="secondary" aria-label={`Sign in again as ${identity.email}`} onClick={() => signInAgain(false)}>
+              Sign in again
+            </Button>
+            {identity.canRememberPassword ? (
+              <Button size="sm" variant="ghost" aria-label={`Sign in again as ${identity.email} and remember the password`} title="TokenDesk keeps the password in the OS keychain and signs in again before the session ends" onClick={() => signInAgain(true)}>
+                Remember password
+              </Button>
+            ) : null}
+          </span>
+        </div>
+      ) : null}
       <InlineError>{problem}</InlineError>
     </li>
   );

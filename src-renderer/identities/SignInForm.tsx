@@ -16,7 +16,7 @@ export function SignInForm({ env, target, onClose }: { env: EnvironmentView; tar
   const [mode, setMode] = useState<'signin' | 'signup'>(target?.mode ?? 'signin');
   const [email, setEmail] = useState(target?.email ?? '');
   const [password, setPassword] = useState('');
-  const [remember, setRemember] = useState(false);
+  const [remember, setRemember] = useState(Boolean(target?.remember));
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<string>();
   const [emailError, setEmailError] = useState<string>();
