@@ -11,7 +11,7 @@ export function useAppEvents(): void {
       const who = (id: string) => s.app?.environments.flatMap((env) => env.identities).find((i) => i.id === id)?.email ?? 'an identity';
       if (e.type === 'refresh-failed' && e.final) s.toast('error', `Could not renew ${who(e.identityId)}`, e.message);
       if (e.type === 'session-expired') s.toast('error', `${who(e.identityId)} was signed out`, e.reason);
-      if (e.type === 'clipboard-cleared') s.toast('info', 'Clipboard cleared');
+      if (e.type === 'clipboard-cleared') s.toast('info', 'Clipboard cleared', undefined, { slot: 'copy' });
       void s.refresh();
     });
     // A window that comes back from sleep re-reads the state and resyncs the clock.

@@ -23,7 +23,7 @@ export function useShortcuts(): void {
         const env = selectedEnv(s);
         if (!env) return;
         if (!activeIdentity(env)) {
-          s.toast('error', 'Nothing was copied', `Nobody is signed in to ${env.name}`);
+          s.toast('error', 'Nothing was copied', `Nobody is signed in to ${env.name}`, { slot: 'copy' });
           return;
         }
         void performCopy(store, env.id, { kind: 'authorization-header' });

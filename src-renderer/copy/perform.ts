@@ -3,6 +3,9 @@ import { errorMessage } from '../api/types.js';
 import type { DeskStore } from '../store.js';
 import { downloadFile, writeClipboard } from './web-clipboard.js';
 
+/** Every copy's toast is the same one, updated: repeated copies do not stack over the token panel. */
+const COPY_SLOT = { slot: 'copy' };
+
 export function copiedText(label: string, clearsInSeconds: number | null): { text: string; detail: string } {
   return {
     text: `Copied ${label}`,
@@ -21,15 +24,15 @@ export async function performCopy(store: DeskStore, envId: string, item: CopyIte
     const r = await api.copy({ envId, item });
     if (r.text !== undefined) {
       await writeClipboard(r.text, r.clearsInSeconds, (cleared) => {
-        if (cleared) store.getState().toast('info', 'Clipboard cleared', `It held the ${r.label}`);
+        if (cleared) store.getState().toast('info', 'Clipboard cleared', `It held the ${r.label}`, COPY_SLOT);
       });
     }
     const { text, detail } = copiedText(r.label, r.clearsInSeconds);
-    toast('success', text, detail);
+    toast('success', text, detail, COPY_SLOT);
     return undefined;
   } catch (e) {
     const msg = errorMessage(e);
-    toast('error', 'Nothing was copied', msg);
+    toast('error', 'Nothing was copied', msg, COPY_SLOT);
     return msg;
   }
 }

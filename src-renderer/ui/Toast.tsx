@@ -13,7 +13,7 @@ function Toast({ t }: { t: ToastItem }) {
     const ms = t.kind === 'error' ? 10_000 : 5_000;
     const timer = setTimeout(() => dismiss(t.id), ms);
     return () => clearTimeout(timer);
-  }, [t.id, t.kind, dismiss, paused]);
+  }, [t.id, t.rev, t.kind, dismiss, paused]);
   return (
     <div
       className={cx('toast', `toast-${t.kind}`)}

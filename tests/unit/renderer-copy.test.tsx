@@ -35,6 +35,21 @@ describe('copy', () => {
     expect(toasts().getAllByText(text)).toHaveLength(1);
   });
 
+  it('copies of different things are one toast that updates, not a stack over the token panel', async () => {
+    await renderApp();
+    fireEvent.click(screen.getByRole('button', { name: 'Copy Authorization header' }));
+    const first = await waitFor(() => toasts().getByText('Copied Authorization header for owner@connectgain.test (local)').closest('.toast')!);
+    fireEvent.click(screen.getByRole('button', { name: 'Copy raw token' }));
+    await waitFor(() => expect(toasts().getByText('Copied token for owner@connectgain.test (local)')).toBeTruthy());
+    fireEvent.click(screen.getByRole('button', { name: 'Copy as curl' }));
+    await waitFor(() => expect(toasts().getByText('Copied curl command for owner@connectgain.test (local)')).toBeTruthy());
+    const region = screen.getByRole('region', { name: 'Notifications' });
+    expect(region.querySelectorAll('.toast')).toHaveLength(1);
+    // The same element, updated in place (a screen reader hears the new words; nothing jumps).
+    expect(region.querySelector('.toast')).toBe(first);
+    expect(toasts().queryByText(/Copied Authorization header/)).toBeNull();
+  });
+
   it('offers only the copy buttons that apply, and one per Postman variable', async () => {
     await renderApp();
     expect(screen.getByRole('button', { name: 'Copy apikey header' })).toBeTruthy();
