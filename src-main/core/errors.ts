@@ -81,9 +81,3 @@ export class TokenDeskError extends Error {
 export function isTokenDeskError(e: unknown): e is TokenDeskError {
   return e instanceof TokenDeskError;
 }
-
-/** Wraps anything thrown into a TokenDeskError without copying foreign text that might hold a secret. */
-export function toTokenDeskError(e: unknown, fallback = 'Unexpected error'): TokenDeskError {
-  if (e instanceof TokenDeskError) return e;
-  return new TokenDeskError('auth_error', fallback, { cause: e });
-}

@@ -83,7 +83,7 @@ export async function startWebBridge(opts: WebBridgeOptions): Promise<WebBridge>
       const raw = await readBody(req, MAX_CALL_BODY_BYTES);
       body = raw.length === 0 ? {} : JSON.parse(raw.toString('utf8'));
     } catch (e) {
-      const tooLarge = e instanceof Error && e.message === 'too large';
+      const tooLarge = e instanceof BodyTooLarge;
       if (tooLarge) res.setHeader('Connection', 'close');
       return sendJson(res, tooLarge ? 413 : 400, failure('invalid_input', tooLarge ? 'Request too large' : 'The request body is not valid JSON'));
     }
@@ -208,6 +208,13 @@ function sendJson(res: ServerResponse, status: number, body: unknown): void {
   res.end(text);
 }
 
+/** A typed failure, so the caller tells "too large" from bad JSON without matching a message. */
+class BodyTooLarge extends Error {
+  constructor(readonly limit: number) {
+    super(`the request body is larger than ${limit} bytes`);
+  }
+}
+
 function readBody(req: IncomingMessage, limit: number): Promise<Buffer> {
   return new Promise((resolveBody, reject) => {
     const chunks: Buffer[] = [];
@@ -218,7 +225,7 @@ function readBody(req: IncomingMessage, limit: number): Promise<Buffer> {
         // Stop keeping the body; the 413 goes out and the connection closes after it.
         req.removeAllListeners('data');
         req.resume();
-        reject(new Error('too large'));
+        reject(new BodyTooLarge(limit));
         return;
       }
       chunks.push(c);
