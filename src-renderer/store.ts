@@ -44,6 +44,11 @@ export interface DeskState {
   toasts: ToastItem[];
   dialog: DialogState | null;
   paletteOpen: boolean;
+  /**
+   * Copies of all variables and exports with secrets carry the Supabase refresh token only when this is
+   * ticked: it is single-use, and a tool that spends a copy ends TokenDesk's own session. Not persisted.
+   */
+  includeRefreshToken: boolean;
 
   refresh(): Promise<void>;
   select(envId: string): void;
@@ -53,6 +58,7 @@ export interface DeskState {
   dismissToast(id: number): void;
   setDialog(d: DialogState | null): void;
   setPalette(open: boolean): void;
+  setIncludeRefreshToken(v: boolean): void;
 }
 
 const SELECTED_KEY = 'tokendesk.selectedEnv';
@@ -79,6 +85,7 @@ export function createDeskStore(api: DeskApi): DeskStore {
     toasts: [],
     dialog: null,
     paletteOpen: false,
+    includeRefreshToken: false,
 
     /** Re-reads the state; bursts of events coalesce into at most one extra read. */
     refresh() {
@@ -154,6 +161,9 @@ export function createDeskStore(api: DeskApi): DeskStore {
     },
     setPalette(paletteOpen) {
       set({ paletteOpen });
+    },
+    setIncludeRefreshToken(includeRefreshToken) {
+      set({ includeRefreshToken });
     },
   }));
 }

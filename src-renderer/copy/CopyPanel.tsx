@@ -1,13 +1,13 @@
 import { useEffect, useState } from 'react';
 import type { CopyItem } from '../../src-main/contract/api.js';
 import type { EnvironmentView, IdentityView } from '../../src-main/contract/types.js';
-import { modKey } from '../lib/format.js';
+import { copyShortcut } from '../lib/shortcuts.js';
 import { useDesk, useDeskStore } from '../store.js';
 import { Button } from '../ui/Button.js';
-import { InlineError } from '../ui/Field.js';
+import { Checkbox, InlineError } from '../ui/Field.js';
 import { CopyIcon, DownloadIcon } from '../ui/icons.js';
 import { Section } from '../ui/Section.js';
-import { copyActions, variableAction } from './items.js';
+import { copyActions, hasRefreshToken, variableAction } from './items.js';
 import { performCopy, performExport } from './perform.js';
 
 function useCopy(envId: string) {
@@ -84,13 +84,16 @@ export function CopyPanel({ env, identity }: { env: EnvironmentView; identity?: 
     await go();
   }
 
-  const actions = copyActions(env);
+  const includeRefreshToken = useDesk((s) => s.includeRefreshToken);
+  const setIncludeRefreshToken = useDesk((s) => s.setIncludeRefreshToken);
+  const shortcut = copyShortcut(useDesk((s) => s.app?.shell));
+  const actions = copyActions(env, identity, includeRefreshToken);
   return (
-    <Section title="Copy" className="copy" actions={<span className="muted kbd-hint">{modKey}+Shift+C copies the Authorization header</span>}>
+    <Section title="Copy" className="copy" actions={<span className="muted kbd-hint">{shortcut.label} copies the Authorization header</span>}>
       {identity ? (
         <div className="copy-grid">
           {actions.map((a, i) => (
-            <Button key={a.id} variant={i === 0 ? 'primary' : 'secondary'} icon={<CopyIcon />} busy={busy === a.id} aria-label={a.label} onClick={() => void copy(a.id, a.item)}>
+            <Button key={a.id} variant={i === 0 ? 'primary' : 'secondary'} icon={<CopyIcon />} busy={busy === a.id} aria-label={a.label} aria-keyshortcuts={i === 0 ? shortcut.aria : undefined} onClick={() => void copy(a.id, a.item)}>
               {a.short}
             </Button>
           ))}
@@ -98,6 +101,14 @@ export function CopyPanel({ env, identity }: { env: EnvironmentView; identity?: 
       ) : (
         <p className="muted">Sign in to copy headers and tokens. Variables without secrets can still be exported.</p>
       )}
+      {hasRefreshToken(env) ? (
+        <Checkbox
+          label="Include the refresh token"
+          checked={includeRefreshToken}
+          onChange={setIncludeRefreshToken}
+          hint="In “All Postman variables” and “Save with secrets”. It is single-use: once Postman or a script spends a copy, TokenDesk’s own session ends at its next renewal."
+        />
+      ) : null}
       <InlineError>{error}</InlineError>
       <Variables env={env} />
       <div className="export-row">

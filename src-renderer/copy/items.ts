@@ -1,5 +1,5 @@
 import type { CopyItem } from '../../src-main/contract/api.js';
-import type { EnvironmentView, VariableView } from '../../src-main/contract/types.js';
+import type { EnvironmentView, IdentityView, VariableView } from '../../src-main/contract/types.js';
 
 export interface CopyAction {
   id: string;
@@ -10,17 +10,40 @@ export interface CopyAction {
   item: CopyItem;
 }
 
-/** The copy actions that apply to an environment: absent, not disabled, when they do not apply. */
-export function copyActions(env: EnvironmentView): CopyAction[] {
+/** The account the identity acts in: the chosen one, else its primary. */
+function accountOf(identity: IdentityView | undefined): string | undefined {
+  return identity?.activeAccountId ?? identity?.profile?.primaryAccountId ?? identity?.profile?.accounts.find((a) => a.primary)?.id;
+}
+
+/** Only Supabase sessions have a refresh token (single-use) that a copy could hand out. */
+export function hasRefreshToken(env: EnvironmentView): boolean {
+  return env.provider === 'supabase';
+}
+
+/**
+ * The copy actions that apply to an environment: absent, not disabled, when they do not apply.
+ * `includeRefreshToken` is the user's explicit choice for the all-variables copies.
+ */
+export function copyActions(env: EnvironmentView, identity?: IdentityView, includeRefreshToken = false): CopyAction[] {
   const out: CopyAction[] = [{ id: 'authorization-header', label: 'Copy Authorization header', short: 'Authorization header', item: { kind: 'authorization-header' } }];
   if (env.provider === 'supabase' && env.hasAnonKey) out.push({ id: 'apikey-header', label: 'Copy apikey header', short: 'apikey header', item: { kind: 'apikey-header' } });
   if (env.hasApiKey) out.push({ id: 'x-api-key-header', label: 'Copy X-API-Key header', short: 'X-API-Key header', item: { kind: 'x-api-key-header' } });
+  const transport = env.accountTransport;
+  if (transport.kind === 'header' && accountOf(identity) !== undefined) out.push({ id: 'account-header', label: `Copy ${transport.name} header`, short: `${transport.name} header`, item: { kind: 'account-header' } });
+  // One line per header a request needs: worth a button only when there is more than the Authorization line.
+  if (out.length > 1) out.push({ id: 'headers', label: 'Copy all request headers', short: 'All headers', item: { kind: 'headers' } });
   out.push(
     { id: 'token', label: 'Copy raw token', short: 'Raw token', item: { kind: 'token' } },
     { id: 'curl', label: 'Copy as curl', short: 'curl', item: { kind: 'curl' } },
-    { id: 'postman-variables', label: 'Copy all Postman variables', short: 'All Postman variables', item: { kind: 'postman-variables' } },
+    // key:value lines: what Postman's Bulk Edit of an environment takes (JSON would not paste there).
+    { id: 'postman-bulk-edit', label: 'Copy all Postman variables (bulk edit)', short: 'All Postman variables', item: { kind: 'postman-bulk-edit', includeRefreshToken } },
   );
   return out;
+}
+
+/** Less common copies, offered in the command palette only. */
+export function moreCopyActions(includeRefreshToken = false): CopyAction[] {
+  return [{ id: 'postman-variables', label: 'Copy all Postman variables as JSON', short: 'Postman variables (JSON)', item: { kind: 'postman-variables', includeRefreshToken } }];
 }
 
 export function variableAction(v: VariableView): CopyAction {

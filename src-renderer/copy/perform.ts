@@ -6,11 +6,10 @@ import { downloadFile, writeClipboard } from './web-clipboard.js';
 /** Every copy's toast is the same one, updated: repeated copies do not stack over the token panel. */
 const COPY_SLOT = { slot: 'copy' };
 
-export function copiedText(label: string, clearsInSeconds: number | null): { text: string; detail: string } {
-  return {
-    text: `Copied ${label}`,
-    detail: clearsInSeconds === null ? 'The clipboard is not cleared automatically' : clearsInSeconds > 0 ? `Clipboard clears in ${clearsInSeconds} s` : 'Clipboard is not cleared (disabled in settings)',
-  };
+export function copiedText(label: string, clearsInSeconds: number | null, omitted: readonly string[] = []): { text: string; detail: string } {
+  const clears = clearsInSeconds === null ? 'The clipboard is not cleared automatically' : clearsInSeconds > 0 ? `Clipboard clears in ${clearsInSeconds} s` : 'Clipboard is not cleared (disabled in settings)';
+  // What was left out on purpose (the single-use refresh token) is said, so nobody wonders where it went.
+  return { text: `Copied ${label}`, detail: omitted.length ? `${clears}. Left out: ${omitted.join('; ')}` : clears };
 }
 
 /**
@@ -27,7 +26,7 @@ export async function performCopy(store: DeskStore, envId: string, item: CopyIte
         if (cleared) store.getState().toast('info', 'Clipboard cleared', `It held the ${r.label}`, COPY_SLOT);
       });
     }
-    const { text, detail } = copiedText(r.label, r.clearsInSeconds);
+    const { text, detail } = copiedText(r.label, r.clearsInSeconds, r.omitted);
     toast('success', text, detail, COPY_SLOT);
     return undefined;
   } catch (e) {
@@ -38,9 +37,9 @@ export async function performCopy(store: DeskStore, envId: string, item: CopyIte
 }
 
 export async function performExport(store: DeskStore, envId: string, includeSecrets: boolean): Promise<string | undefined> {
-  const { api, toast } = store.getState();
+  const { api, toast, includeRefreshToken } = store.getState();
   try {
-    const r = await api.saveExport({ envId, format: 'postman', includeSecrets });
+    const r = await api.saveExport({ envId, format: 'postman', includeSecrets, includeRefreshToken: includeSecrets && includeRefreshToken });
     if (r.fileName !== undefined && r.content !== undefined) {
       downloadFile(r.fileName, r.content);
       toast('success', `Downloaded ${r.fileName}`, includeSecrets ? 'It contains secrets: keep it out of shared workspaces' : 'Secrets were left out');

@@ -1,7 +1,7 @@
 import { Command } from 'cmdk';
 import { useEffect, useLayoutEffect, useRef } from 'react';
 import { errorMessage } from '../api/types.js';
-import { copyActions, variableAction } from '../copy/items.js';
+import { copyActions, moreCopyActions, variableAction } from '../copy/items.js';
 import { performCopy, performExport } from '../copy/perform.js';
 import { openImportPicker } from '../import/ImportControls.js';
 import { activeIdentity, environments, selectedEnv, useDesk, useDeskStore, variablesOf } from '../store.js';
@@ -15,6 +15,7 @@ export function CommandPalette() {
   const env = useDesk(selectedEnv);
   const vars = useDesk(variablesOf(env?.id));
   const who = activeIdentity(env);
+  const includeRefreshToken = useDesk((s) => s.includeRefreshToken);
 
   // Focus comes back where it was when the palette closes (Escape, or after a copy); a jump to an
   // environment moves it to that environment's heading. Captured in a layout effect: it runs before
@@ -61,7 +62,7 @@ export function CommandPalette() {
         <Command.Empty>Nothing matches.</Command.Empty>
         {env && who ? (
           <Command.Group heading={`Copy · ${who.email} · ${env.name}`}>
-            {copyActions(env).map((a) => (
+            {[...copyActions(env, who, includeRefreshToken), ...moreCopyActions(includeRefreshToken)].map((a) => (
               <Command.Item key={a.id} value={a.label} onSelect={run(() => performCopy(store, env.id, a.item))}>
                 {a.label}
               </Command.Item>

@@ -54,13 +54,50 @@ describe('copy', () => {
     await renderApp();
     expect(screen.getByRole('button', { name: 'Copy apikey header' })).toBeTruthy();
     expect(screen.queryByRole('button', { name: 'Copy X-API-Key header' })).toBeNull();
-    for (const name of ['Copy raw token', 'Copy as curl', 'Copy all Postman variables']) expect(screen.getByRole('button', { name })).toBeTruthy();
+    for (const name of ['Copy raw token', 'Copy as curl', 'Copy all Postman variables (bulk edit)']) expect(screen.getByRole('button', { name })).toBeTruthy();
     await waitFor(() => expect(screen.getByRole('button', { name: 'Copy Postman variable user_jwt_token' })).toBeTruthy());
 
     selectEnv('staging');
     expect(screen.getByRole('button', { name: 'Copy X-API-Key header' })).toBeTruthy();
     selectEnv('session-api');
     expect(screen.queryByRole('button', { name: 'Copy apikey header' })).toBeNull();
+    // No refresh token in a session API: no checkbox about it.
+    expect(screen.queryByLabelText('Include the refresh token')).toBeNull();
+  });
+
+  it('copies all Postman variables as key:value lines for Bulk Edit, leaving the single-use refresh token out unless ticked', async () => {
+    const { api } = await renderApp();
+    fireEvent.click(screen.getByRole('button', { name: 'Copy all Postman variables (bulk edit)' }));
+    await waitFor(() => expect(toasts().getByText('Copied Postman variables (bulk edit) (local)')).toBeTruthy());
+    const text = await navigator.clipboard.readText();
+    const lines = text.split('\n');
+    expect(lines[0]).toBe('url:http://127.0.0.1:54321');
+    expect(lines.every((l) => /^[A-Za-z_][\w.-]*:\S/.test(l))).toBe(true);
+    expect(text).not.toContain('{');
+    expect(text).not.toContain('refresh_token');
+    expect(toasts().getByText(/Left out: refresh_token: single-use/)).toBeTruthy();
+    expect(api.calls.filter((c) => c.method === 'copy').at(-1)?.input).toEqual({ envId: 'local', item: { kind: 'postman-bulk-edit', includeRefreshToken: false } });
+
+    const box = screen.getByLabelText('Include the refresh token');
+    expect(screen.getByText(/It is single-use: once Postman or a script spends a copy, TokenDesk’s own session ends/)).toBeTruthy();
+    fireEvent.click(box);
+    fireEvent.click(screen.getByRole('button', { name: 'Copy all Postman variables (bulk edit)' }));
+    await waitFor(() => expect(api.calls.filter((c) => c.method === 'copy').at(-1)?.input).toEqual({ envId: 'local', item: { kind: 'postman-bulk-edit', includeRefreshToken: true } }));
+    await waitFor(async () => expect(await navigator.clipboard.readText()).toContain('refresh_token:rt-local-id0'));
+
+    // Save with secrets follows the same choice; the plain save never carries it.
+    fireEvent.click(screen.getByRole('button', { name: 'Save with secrets' }));
+    await waitFor(() => expect(api.calls.find((c) => c.method === 'saveExport')?.input).toEqual({ envId: 'local', format: 'postman', includeSecrets: true, includeRefreshToken: true }));
+  });
+
+  it('offers the account header of a session API environment, with the active account', async () => {
+    await renderApp();
+    selectEnv('session-api');
+    fireEvent.click(screen.getByRole('button', { name: 'Copy X-Account-Id header' }));
+    await waitFor(() => expect(toasts().getByText(/Copied account header/)).toBeTruthy());
+    expect(await navigator.clipboard.readText()).toBe('X-Account-Id: 2311');
+    fireEvent.click(screen.getByRole('button', { name: 'Copy all request headers' }));
+    await waitFor(async () => expect(await navigator.clipboard.readText()).toMatch(/^Authorization: Bearer \S+\nX-Account-Id: 2311$/));
   });
 
   it('copies a single Postman variable and the active header with Ctrl+Shift+C', async () => {
@@ -73,6 +110,23 @@ describe('copy', () => {
     selectEnv('staging');
     fireEvent.keyDown(window, { key: 'C', ctrlKey: true, shiftKey: true });
     await waitFor(() => expect(toasts().getByText('Copied Authorization header for owner@connectgain.test (staging)')).toBeTruthy());
+  });
+
+  it('in a browser, where Ctrl+Shift+C is “inspect element”, offers and takes Alt+Shift+C', async () => {
+    await renderApp({ shell: 'web' });
+    const copy = screen.getByRole('region', { name: 'Copy' });
+    expect(within(copy).getByText(/^(Alt|⌥)\+Shift\+C copies the Authorization header$/)).toBeTruthy();
+    expect(screen.getByRole('button', { name: 'Copy Authorization header' }).getAttribute('aria-keyshortcuts')).toBe('Alt+Shift+C');
+    await navigator.clipboard.writeText('');
+    // On a Mac ⌥ turns the key into Ç: the physical key counts.
+    fireEvent.keyDown(window, { key: 'Ç', code: 'KeyC', altKey: true, shiftKey: true });
+    await waitFor(() => expect(toasts().getByText('Copied Authorization header for owner@connectgain.test (local)')).toBeTruthy());
+    expect(await navigator.clipboard.readText()).toMatch(/^Authorization: Bearer /);
+  });
+
+  it('in the desktop app says Ctrl+Shift+C', async () => {
+    await renderApp({ shell: 'electron' });
+    expect(within(screen.getByRole('region', { name: 'Copy' })).getByText(/^(Ctrl|⌘)\+Shift\+C copies the Authorization header$/)).toBeTruthy();
   });
 
   it('shows why nothing was copied next to the buttons', async () => {
