@@ -27,6 +27,13 @@ const variableNames = z.partialRecord(
   z.string().min(1).max(100),
 );
 
+/** How the active account travels (types.ts AccountTransport); names are checked again by checkAccountTransport. */
+export const AccountTransportInput = z.discriminatedUnion('kind', [
+  z.strictObject({ kind: z.literal('header'), name: z.string().trim().min(1).max(100) }),
+  z.strictObject({ kind: z.literal('query'), name: z.string().trim().min(1).max(100) }),
+  z.strictObject({ kind: z.literal('none') }),
+]);
+
 export const EnvironmentInput = z.strictObject({
   name: envName,
   provider: z.enum(['supabase', 'session']),
@@ -38,6 +45,7 @@ export const EnvironmentInput = z.strictObject({
   variableNames: variableNames.optional(),
   anonKey: secretValue.optional(),
   apiKey: secretValue.optional(),
+  accountTransport: AccountTransportInput.optional(),
 });
 export type EnvironmentInput = z.infer<typeof EnvironmentInput>;
 
@@ -55,7 +63,14 @@ export const CopyItem = z.discriminatedUnion('kind', [
   z.strictObject({ kind: z.literal('x-api-key-header') }),
   z.strictObject({ kind: z.literal('token') }),
   z.strictObject({ kind: z.literal('curl') }),
-  z.strictObject({ kind: z.literal('postman-variables') }),
+  /** Every header line a request needs (apikey, Authorization, X-API-Key, the account header), like `tokendesk header`. */
+  z.strictObject({ kind: z.literal('headers') }),
+  /** Only the account header line (`X-Account-Id: 4200`); needs a header transport and an active account. */
+  z.strictObject({ kind: z.literal('account-header') }),
+  /** JSON object of every variable. The refresh token only with includeRefreshToken (single-use: see CopyResult.omitted). */
+  z.strictObject({ kind: z.literal('postman-variables'), includeRefreshToken: z.boolean().optional() }),
+  /** `key:value` lines, Postman's bulk-edit format; same refresh-token rule. */
+  z.strictObject({ kind: z.literal('postman-bulk-edit'), includeRefreshToken: z.boolean().optional() }),
   z.strictObject({ kind: z.literal('postman-variable'), key: z.string().min(1).max(100) }),
 ]);
 export type CopyItem = z.infer<typeof CopyItem>;
@@ -76,7 +91,13 @@ export const apiSchema = {
   getTokenDetails: z.strictObject({ identityId: id, reveal: z.boolean().default(false) }),
   listVariables: z.strictObject({ envId: id }),
   copy: z.strictObject({ envId: id, item: CopyItem }),
-  saveExport: z.strictObject({ envId: id, format: z.enum(['postman', 'curl', 'dotenv', 'json']), includeSecrets: z.boolean() }),
+  saveExport: z.strictObject({
+    envId: id,
+    format: z.enum(['postman', 'curl', 'dotenv', 'json']),
+    includeSecrets: z.boolean(),
+    /** Supabase refresh tokens are single-use: exported only when asked for (and includeSecrets). */
+    includeRefreshToken: z.boolean().optional(),
+  }),
   importPostman: z.strictObject({ fileName: z.string().max(500), text: z.string().max(5 * 1024 * 1024, 'The file is larger than 5 MB') }),
   startDemo: z.strictObject({}),
   updateSettings: z.strictObject({

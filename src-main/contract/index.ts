@@ -1,2 +1,3 @@
 export * from './api.js';
 export type * from './types.js';
+export * from './validators.js';

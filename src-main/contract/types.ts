@@ -6,6 +6,16 @@
 export type ProviderKind = 'supabase' | 'session';
 export type SessionStatus = 'valid' | 'refreshing' | 'expiring' | 'expired' | 'signed_out' | 'error';
 
+/**
+ * How the active tenant account travels with every request of an environment (session API): a header
+ * such as `X-Account-Id`, a query parameter such as `accountId`, or not at all (the server picks the
+ * primary account). Every copy, header line, curl, export and exec carries it.
+ */
+export type AccountTransport = { kind: 'header'; name: string } | { kind: 'query'; name: string } | { kind: 'none' };
+
+/** How a session renews itself: its refresh token (Supabase), a remembered password (session API), or not at all. */
+export type RenewalKind = 'refresh_token' | 'remembered_password' | 'none';
+
 export interface AccountView {
   id: string;
   name: string;
@@ -36,6 +46,16 @@ export interface IdentityView {
   expiresAt?: number;
   /** True when the session renews itself (refresh grant or a remembered password). */
   canRenew: boolean;
+  /** How it renews itself (canRenew is `renewal !== 'none'`); shown on each identity row. */
+  renewal: RenewalKind;
+  /** The provider can keep the password for renewal (session API): offer "remember password". */
+  canRememberPassword: boolean;
+  /**
+   * Only for a signed-in session that cannot renew itself: from this local-clock time on, show
+   * "ends in N min — sign in again / remember password" (until expiresAt). The scheduler's
+   * `session-expiring` event fires at the same time.
+   */
+  endWarningAt?: number;
   profile?: ProfileView;
 }
 
@@ -51,6 +71,8 @@ export interface EnvironmentView {
   variableNames: Partial<Record<VariableRoleName, string>>;
   hasAnonKey: boolean;
   hasApiKey: boolean;
+  /** How the active account travels (always present; `{kind:'none'}` when not set). */
+  accountTransport: AccountTransport;
   activeIdentityId?: string;
   identities: IdentityView[];
 }
@@ -109,6 +131,11 @@ export interface CopyResult {
   label: string;
   /** When the clipboard will be cleared (null: never, or not a secret). */
   clearsInSeconds: number | null;
+  /**
+   * What was deliberately left out and why, one sentence each, e.g. the refresh token ("single-use:
+   * a tool that spends it ends TokenDesk's session; tick "include refresh token" to copy it anyway").
+   */
+  omitted?: string[];
   /** Web bridge only: the text the page writes to its clipboard. */
   text?: string;
 }
@@ -125,6 +152,8 @@ export interface ImportResult {
   environment: EnvironmentView;
   created: boolean;
   warnings: string[];
+  /** Expected facts said once and quietly (e.g. "Secrets without a value, skipped: …" for a fresh export). */
+  notes?: string[];
 }
 
 export type SignUpOutcome = { kind: 'session'; identity: IdentityView } | { kind: 'confirmation_sent'; email: string };

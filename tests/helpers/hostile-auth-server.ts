@@ -173,7 +173,8 @@ export async function startHostileAuthServer(): Promise<HostileAuthServer> {
   const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
   return {
     url,
-    anonKey: 'hostile-anon-key',
+    // Shaped like an anon key (a JWT with role anon): EnvironmentService checks the shape.
+    anonKey: 'eyJhbGciOiJIUzI1NiJ9.eyJyb2xlIjoiYW5vbiJ9.hostile-anon-key',
     requests,
     answer: (route, fn) => void answers.set(route, fn),
     reset: () => answers.clear(),

@@ -6,7 +6,8 @@ import { cliFixture, keychainUnreachable, stderrLines } from '../helpers/cli.js'
 const unreachable = await keychainUnreachable();
 const { newHome } = cliFixture();
 
-const ANON = 'anon-key-value-0123456789';
+// An anon key is a JWT with role anon (or sb_publishable_…): the CLI checks the shape as the form does.
+const ANON = 'eyJhbGciOiJIUzI1NiJ9.eyJyb2xlIjoiYW5vbiJ9.anon-key-value-0123456789';
 const API = 'api-key-value-9876543210';
 
 describe.skipIf(unreachable !== undefined)('tokendesk env', { timeout: 60_000 }, () => {

@@ -467,6 +467,10 @@ describe('session API (seed 003)', () => {
     expect(((await globex.json()) as Json[]).map((a) => a.name)).toContain('Globex Payroll');
     const foreign = await get('/api/applications', token, { 'X-Account-Id': '2311' });
     expect(foreign.status).toBe(403);
+    // The same choice as a query parameter, for environments that send the account that way.
+    const byQuery = await get('/api/applications?accountId=4200', token);
+    expect(((await byQuery.json()) as Json[]).map((a) => a.accountId)).toEqual(['4200', '4200']);
+    expect((await get('/api/applications?accountId=2311', token)).status).toBe(403);
 
     const none = (await (await sessionLogin('nopermissions@test.com')).json()) as Json;
     const denied = await get('/api/applications', none.token as string);

@@ -9,7 +9,7 @@ import { toMenuTemplate } from '../../src-main/electron/tray.js';
 const NOW = Date.UTC(2025, 0, 17, 10, 0, 0);
 
 function identity(id: string, envId: string, over: Partial<IdentityView> = {}): IdentityView {
-  return { id, envId, email: `${id}@example.test`, active: false, rememberPassword: false, status: 'valid', canRenew: true, expiresAt: NOW + 42 * 60_000, ...over };
+  return { id, envId, email: `${id}@example.test`, active: false, rememberPassword: false, status: 'valid', canRenew: true, renewal: 'refresh_token', canRememberPassword: false, expiresAt: NOW + 42 * 60_000, ...over };
 }
 
 function env(n: number, over: Partial<EnvironmentView> = {}): EnvironmentView {
@@ -17,7 +17,7 @@ function env(n: number, over: Partial<EnvironmentView> = {}): EnvironmentView {
   const ids = [identity(`owner${n}`, id, { active: true }), identity(`agent${n}`, id)];
   return {
     id, name: `Env ${n}`, provider: 'supabase', baseUrl: 'https://api.test', color: '#000000', production: false,
-    variables: {}, variableNames: {}, hasAnonKey: true, hasApiKey: false, activeIdentityId: ids[0]!.id, identities: ids, ...over,
+    variables: {}, variableNames: {}, hasAnonKey: true, hasApiKey: false, accountTransport: { kind: 'none' }, activeIdentityId: ids[0]!.id, identities: ids, ...over,
   };
 }
 

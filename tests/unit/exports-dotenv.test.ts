@@ -23,7 +23,7 @@ function parseDotenv(text: string): Record<string, string> {
 
 describe('toDotenv', () => {
   it('upper-cases keys, leaves plain values bare and names environment and identity in a comment', () => {
-    const text = toDotenv(supabaseInput(), { includeSecrets: true });
+    const text = toDotenv(supabaseInput(), { includeSecrets: true, includeRefreshToken: true });
     const lines = text.split('\n');
     expect(lines[0]).toBe('# TokenDesk environment "staging" (supabase)');
     expect(lines[1]).toBe('# Identity: dev@example.com');

@@ -4,6 +4,8 @@ import {
   exportVariables,
   renderExport,
   toJson,
+  omittedNotes,
+  toPostmanBulkEdit,
   toPostmanEnvironment,
   variableName,
   parsePostmanFile,
@@ -28,7 +30,7 @@ describe('variable names', () => {
 
 describe('exportVariables', () => {
   it('lists the Supabase variables in the seed order, extras last', () => {
-    const vars = exportVariables(supabaseInput(), { includeSecrets: true });
+    const vars = exportVariables(supabaseInput(), { includeSecrets: true, includeRefreshToken: true });
     expect(vars.map((v) => [v.key, v.value, v.secret])).toEqual([
       ['url', 'https://txpaxbxhnvnhsjwwaeoy.supabase.co', false],
       ['anon_key', SUPABASE_SECRETS.anonKey, true],
@@ -37,6 +39,23 @@ describe('exportVariables', () => {
       ['refresh_token', SUPABASE_SECRETS.refreshToken, true],
       ['organization_id', '40e9bb4c-3b1c-4e5b-8c7d-2f5a9b8e1c3d', false],
     ]);
+  });
+
+  it('leaves the refresh token out unless asked for: its key stays, empty, and the note says why', () => {
+    const vars = exportVariables(supabaseInput(), { includeSecrets: true });
+    expect(vars.find((v) => v.key === 'refresh_token')).toMatchObject({ value: '', secret: true });
+    expect(vars.find((v) => v.key === 'user_jwt_token')?.value).toBe(SUPABASE_SECRETS.accessToken);
+    expect(omittedNotes(supabaseInput(), { includeSecrets: true })).toEqual([expect.stringMatching(/single-use.*ends TokenDesk's own session/)]);
+    expect(omittedNotes(supabaseInput(), { includeSecrets: true, includeRefreshToken: true })).toEqual([]);
+    // Without secrets nothing is withheld on purpose, and a session API has no refresh token.
+    expect(omittedNotes(supabaseInput(), { includeSecrets: false })).toEqual([]);
+    expect(omittedNotes(sessionInput(), { includeSecrets: true })).toEqual([]);
+    const json = JSON.parse(toJson(supabaseInput(), { includeSecrets: true })) as { variables: Record<string, string>; omitted?: string[] };
+    expect(json.variables.refresh_token).toBe('');
+    expect(json.omitted?.[0]).toMatch(/single-use/);
+    expect(renderExport('dotenv', supabaseInput(), { includeSecrets: true })).toMatch(/# The refresh token was left out: .*single-use/);
+    expect(renderExport('postman', supabaseInput(), { includeSecrets: true })).not.toContain(SUPABASE_SECRETS.refreshToken);
+    expect(renderExport('postman', supabaseInput(), { includeSecrets: true, includeRefreshToken: true })).toContain(SUPABASE_SECRETS.refreshToken);
   });
 
   it('without secrets blanks every secret value but keeps every key', () => {
@@ -71,7 +90,7 @@ describe('Postman environment export', () => {
 
   it('has the §3a shape with secrets typed "secret"', () => {
     const pm = toPostmanEnvironment(supabaseInput(), { includeSecrets: true }, now);
-    expect(pm.id).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);
+    expect(pm.id).toBe('env1');
     expect(pm).toMatchObject({
       name: 'staging',
       _postman_variable_scope: 'environment',
@@ -97,10 +116,30 @@ describe('Postman environment export', () => {
     expect(pm.values.map((v) => v.key)).toContain('refresh_token');
   });
 
-  it('a new id per export', () => {
+  it('the same id on every export (the environment\'s, or the imported file\'s), so a re-import updates instead of duplicating', () => {
     const a = toPostmanEnvironment(supabaseInput(), { includeSecrets: false });
-    const b = toPostmanEnvironment(supabaseInput(), { includeSecrets: false });
-    expect(a.id).not.toBe(b.id);
+    const b = toPostmanEnvironment(supabaseInput(), { includeSecrets: true });
+    expect(a.id).toBe(b.id);
+    const imported = supabaseInput({ env: makeEnv({ postmanId: 'a49c4668-5db8-443e-8bb7-763949da607b' }) });
+    expect(toPostmanEnvironment(imported, { includeSecrets: false }).id).toBe('a49c4668-5db8-443e-8bb7-763949da607b');
+    expect(parsePostmanFile(renderExport('postman', imported, { includeSecrets: false })).postmanId).toBe('a49c4668-5db8-443e-8bb7-763949da607b');
+  });
+});
+
+describe('Postman bulk-edit format', () => {
+  it('one key:value line per variable, the refresh token only when asked for', () => {
+    expect(toPostmanBulkEdit(sessionInput(), { includeSecrets: true })).toBe(
+      'url:http://localhost:3000\ntoken:e9f753d94b5eba91aabaa2dc8206d7dc03d29056abcda037acb4f2f56c6bc3c5\naccount_id:2311',
+    );
+    const lines = toPostmanBulkEdit(supabaseInput(), { includeSecrets: true }).split('\n');
+    expect(lines).toContain(`user_jwt_token:${SUPABASE_SECRETS.accessToken}`);
+    expect(lines).toContain('refresh_token:');
+    expect(toPostmanBulkEdit(supabaseInput(), { includeSecrets: true, includeRefreshToken: true }).split('\n')).toContain(`refresh_token:${SUPABASE_SECRETS.refreshToken}`);
+  });
+
+  it('refuses what a paste would split into another variable', () => {
+    const env = makeEnv({ variableNames: { url: 'base:url' } });
+    expect(() => toPostmanBulkEdit({ env, secrets: {} }, { includeSecrets: true })).toThrow(/base:url.*colon/);
   });
 });
 

@@ -3,6 +3,8 @@ import type { EnvironmentService } from '../environments/service.js';
 import { DEMO_ANON_KEY, DEMO_API_KEY, DEMO_ORGANIZATION_ID } from '../demo-server/users.js';
 
 export const DEMO_LABEL = 'demo';
+/** The demo session API reads the tenant account from this header (demo-server/session-api-routes.ts). */
+export const DEMO_ACCOUNT_TRANSPORT = { kind: 'header', name: 'X-Account-Id' } as const;
 export const DEMO_ENVIRONMENTS = { supabase: 'Demo Supabase', session: 'Demo session API' } as const;
 
 /**
@@ -16,7 +18,10 @@ export async function ensureDemoEnvironments(envs: EnvironmentService, url: stri
     const name = DEMO_ENVIRONMENTS[provider];
     const found = existing.find((e) => e.name === name);
     if (found) {
-      result.push(found.baseUrl === url ? found : await envs.update(found.id, { baseUrl: url }));
+      // Demo environments from before the account header existed get it too.
+      const transport = provider === 'session' && !found.accountTransport ? { accountTransport: DEMO_ACCOUNT_TRANSPORT } : {};
+      const stale = found.baseUrl !== url || Object.keys(transport).length > 0;
+      result.push(stale ? await envs.update(found.id, { baseUrl: url, ...transport }) : found);
       continue;
     }
     result.push(
@@ -27,6 +32,7 @@ export async function ensureDemoEnvironments(envs: EnvironmentService, url: stri
         label: DEMO_LABEL,
         color: provider === 'supabase' ? '#3ecf8e' : '#7c5cff',
         production: false,
+        ...(provider === 'session' && { accountTransport: DEMO_ACCOUNT_TRANSPORT }),
         ...(provider === 'supabase' && {
           anonKey: DEMO_ANON_KEY,
           apiKey: DEMO_API_KEY,

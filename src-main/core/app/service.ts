@@ -9,7 +9,7 @@ import { watchConfig } from '../config/watch.js';
 import { RefreshScheduler } from '../sessions/scheduler.js';
 import { importPostmanText } from '../environments/import-environment.js';
 import { secretVariableValues } from '../environments/variables.js';
-import { authHeaders, exportVariables, renderExport, type ExportInput } from '../exports/index.js';
+import { accountHeader, authHeaders, exportVariables, omittedNotes, renderExport, toPostmanBulkEdit, type ExportInput } from '../exports/index.js';
 import { environmentViews, identityView, maskSecret } from './state-view.js';
 import type { AppService } from './types.js';
 import { DemoLauncher } from './demo-launcher.js';
@@ -101,6 +101,7 @@ export function createAppService(
       now: now(),
       marginSeconds: cfg.settings.marginSeconds,
       refreshing: refreshing.has(identityId),
+      provider: env.provider,
     });
   }
 
@@ -132,9 +133,12 @@ export function createAppService(
         const fresh = await core.sessions.getFreshToken(env.id);
         input.secrets.accessToken = fresh.session.accessToken;
         if (fresh.session.refreshToken) input.secrets.refreshToken = fresh.session.refreshToken;
-        if (fresh.identity.activeAccountId) input.accountId = fresh.identity.activeAccountId;
+        const accountId = fresh.identity.activeAccountId;
+        if (accountId) input.accountId = accountId;
         input.identityEmail = fresh.identity.email;
-        who = `${fresh.identity.email} (${env.name})`;
+        // The toast names the tenant too: "restricted@test.com · Globex (Demo session API)".
+        const accountName = accountId ? fresh.session.profile.accounts.find((a) => a.id === accountId)?.name : undefined;
+        who = `${fresh.identity.email}${accountName ? ` · ${accountName}` : ''} (${env.name})`;
       } catch (e) {
         if (needToken) throw e;
       }
@@ -217,54 +221,79 @@ export function createAppService(
     },
     async listVariables({ envId }) {
       const { input } = await exportInput(envId, false);
-      return exportVariables(input, { includeSecrets: true }).map((v) => ({
+      // The list shows every variable (masked); copying the refresh token alone is an explicit ask.
+      return exportVariables(input, { includeSecrets: true, includeRefreshToken: true }).map((v) => ({
         key: v.key,
         secret: v.secret,
         preview: v.secret ? (v.value ? maskSecret(v.value) : '(not set)') : v.value,
       }));
     },
     async copy({ envId, item }) {
-      const needToken = item.kind === 'authorization-header' || item.kind === 'token' || item.kind === 'curl';
+      const needToken = ['authorization-header', 'token', 'curl', 'headers'].includes(item.kind);
       const { input, who, env, settings } = await exportInput(envId, needToken);
-      const result = (label: string, text: string, secret: boolean): CopyResult => ({
+      const result = (label: string, text: string, secret: boolean, omitted: string[] = []): CopyResult => ({
         label: `${label} for ${who}`,
         clearsInSeconds: secret && settings.clipboardClearSeconds > 0 ? settings.clipboardClearSeconds : null,
         text,
+        ...(omitted.length > 0 && { omitted }),
       });
-      const header = (name: string) => authHeaders(input, { includeSecrets: true }).find((h) => h.name.toLowerCase() === name.toLowerCase());
+      const all = authHeaders(input, { includeSecrets: true });
+      const header = (name: string) => all.find((h) => h.name.toLowerCase() === name.toLowerCase());
+      const line = (h: { name: string; value: string }) => `${h.name}: ${h.value}`;
+      const account = accountHeader(input);
       switch (item.kind) {
-        case 'authorization-header':
+        case 'authorization-header': {
+          const h = header('Authorization');
+          if (!h) throw new TokenDeskError('not_found', `"${env.name}" has no Authorization value to copy`);
+          // The chosen tenant account travels with the token, or the server answers for the primary one.
+          if (account) return result(`Authorization and ${account.name} headers`, [line(h), line(account)].join('\n'), true);
+          return result('Authorization header', line(h), true);
+        }
         case 'apikey-header':
         case 'x-api-key-header': {
-          const name = { 'authorization-header': 'Authorization', 'apikey-header': 'apikey', 'x-api-key-header': 'X-API-Key' }[item.kind];
+          const name = item.kind === 'apikey-header' ? 'apikey' : 'X-API-Key';
           const h = header(name);
           if (!h) throw new TokenDeskError('not_found', `"${env.name}" has no ${name} value to copy`);
-          return result(`${name} header`, `${h.name}: ${h.value}`, true);
+          return result(`${name} header`, line(h), true);
         }
+        case 'account-header': {
+          if (!account) {
+            const why = env.accountTransport?.kind === 'header' ? 'no account is chosen for the active identity' : 'the environment does not send the account as a header (set one in its settings)';
+            throw new TokenDeskError('not_found', `"${env.name}" has no account header to copy: ${why}`);
+          }
+          return result(`${account.name} header`, line(account), false);
+        }
+        case 'headers':
+          return result('request headers', all.map(line).join('\n'), true);
         case 'token':
           return result('token', input.secrets.accessToken ?? '', true);
         case 'curl':
           return result('curl command', renderExport('curl', input, { includeSecrets: true }), true);
-        case 'postman-variables': {
-          const vars = exportVariables(input, { includeSecrets: true });
-          return result('all Postman variables', `${JSON.stringify(Object.fromEntries(vars.map((v) => [v.key, v.value])), null, 2)}`, true);
+        case 'postman-variables':
+        case 'postman-bulk-edit': {
+          const opts = { includeSecrets: true, includeRefreshToken: item.includeRefreshToken ?? false };
+          const omitted = omittedNotes(input, opts);
+          if (item.kind === 'postman-bulk-edit') return result('Postman variables (bulk edit)', toPostmanBulkEdit(input, opts), true, omitted);
+          const vars = exportVariables(input, opts);
+          return result('all Postman variables', `${JSON.stringify(Object.fromEntries(vars.map((v) => [v.key, v.value])), null, 2)}`, true, omitted);
         }
         case 'postman-variable': {
-          const v = exportVariables(input, { includeSecrets: true }).find((x) => x.key === item.key);
+          // Naming the variable is asking for it: the refresh token too.
+          const v = exportVariables(input, { includeSecrets: true, includeRefreshToken: true }).find((x) => x.key === item.key);
           if (!v) throw new TokenDeskError('not_found', `"${env.name}" has no variable ${item.key}`);
           return result(`Postman variable ${v.key}`, v.value, v.secret);
         }
       }
     },
-    async saveExport({ envId, format, includeSecrets }) {
+    async saveExport({ envId, format, includeSecrets, includeRefreshToken }) {
       const { input, env } = await exportInput(envId, false);
       const ext = { postman: 'postman_environment.json', curl: 'sh', dotenv: 'env', json: 'json' }[format];
       const base = env.name.replace(/[^A-Za-z0-9_.-]+/g, '-');
-      return { fileName: `${base}.${ext}`, content: renderExport(format, input, { includeSecrets }) };
+      return { fileName: `${base}.${ext}`, content: renderExport(format, input, { includeSecrets, includeRefreshToken: includeRefreshToken ?? false }) };
     },
     async importPostman({ text }) {
       const out = await importPostmanText(core.envs, text);
-      return { environment: await envView(out.environment.id), created: out.created, warnings: out.warnings };
+      return { environment: await envView(out.environment.id), created: out.created, warnings: out.warnings, notes: out.notes };
     },
     async startDemo() {
       await demo.start();

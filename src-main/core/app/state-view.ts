@@ -3,7 +3,14 @@ import { secretKeys } from '../secrets/types.js';
 import type { StoredSession } from '../providers/types.js';
 import { decodeSession } from '../sessions/session-codec.js';
 import { isDue, isExpired } from '../sessions/margin.js';
-import type { EnvironmentView, IdentityView, SessionStatus } from '../../contract/types.js';
+import { endWarningAt } from '../sessions/end-warning.js';
+import type { EnvironmentView, IdentityView, RenewalKind, SessionStatus } from '../../contract/types.js';
+
+/** How a session renews itself: Supabase by its refresh token, the session API by a remembered password. */
+export function renewalOf(identity: Pick<Identity, 'rememberPassword'>, session: Pick<StoredSession, 'refreshToken'> | undefined): RenewalKind {
+  if (session?.refreshToken) return 'refresh_token';
+  return identity.rememberPassword ? 'remembered_password' : 'none';
+}
 
 /** Status words shared by the sidebar, the identity list and the tray. */
 export function sessionStatus(
@@ -28,9 +35,10 @@ export function identityView(
   identity: Identity,
   session: StoredSession | undefined,
   active: boolean,
-  ctx: { now: number; marginSeconds: number; refreshing: boolean },
+  ctx: { now: number; marginSeconds: number; refreshing: boolean; provider: Environment['provider'] },
 ): IdentityView {
   const { status, message } = sessionStatus(identity, session, ctx.now, ctx.marginSeconds, ctx.refreshing);
+  const renewal = renewalOf(identity, session);
   const view: IdentityView = {
     id: identity.id,
     envId: identity.envId,
@@ -38,8 +46,12 @@ export function identityView(
     active,
     rememberPassword: identity.rememberPassword,
     status,
-    canRenew: Boolean(session?.refreshToken) || identity.rememberPassword,
+    canRenew: renewal !== 'none',
+    renewal,
+    // Only the session API has no refresh grant; Supabase renews with its refresh token.
+    canRememberPassword: ctx.provider === 'session',
   };
+  if (session && renewal === 'none') view.endWarningAt = endWarningAt(session);
   if (identity.displayName) view.displayName = identity.displayName;
   if (identity.userId) view.userId = identity.userId;
   if (identity.activeAccountId) view.activeAccountId = identity.activeAccountId;
@@ -74,6 +86,7 @@ export function environmentViews(
           now: ctx.now,
           marginSeconds,
           refreshing: ctx.refreshing.has(i.id),
+          provider: env.provider,
         }),
       );
     const view: EnvironmentView = {
@@ -87,6 +100,7 @@ export function environmentViews(
       variableNames: env.variableNames,
       hasAnonKey: secrets.has(secretKeys.anonKey(env.id)),
       hasApiKey: secrets.has(secretKeys.apiKey(env.id)),
+      accountTransport: env.accountTransport ?? { kind: 'none' },
       identities,
     };
     if (env.label) view.label = env.label;

@@ -6,6 +6,14 @@ export type VariableRole = z.infer<typeof VariableRole>;
 
 const id = z.string().min(1).max(100);
 
+const transportName = z.string().regex(/^[!#$%&'*+.^_`|~0-9A-Za-z-]{1,100}$/, 'use letters, digits or - _ . (e.g. X-Account-Id)');
+export const AccountTransportSchema = z.discriminatedUnion('kind', [
+  z.object({ kind: z.literal('header'), name: transportName }),
+  z.object({ kind: z.literal('query'), name: transportName }),
+  z.object({ kind: z.literal('none') }),
+]);
+export type AccountTransport = z.infer<typeof AccountTransportSchema>;
+
 export const EnvironmentSchema = z.object({
   id,
   name: z.string().min(1).max(100),
@@ -27,6 +35,13 @@ export const EnvironmentSchema = z.object({
     .optional(),
   /** Overrides of the exported variable names (defaults per provider in exports/names.ts). */
   variableNames: z.partialRecord(VariableRole, z.string().min(1).max(100)).default({}),
+  /**
+   * How the active tenant account travels with each request (contract AccountTransport); absent means
+   * none. Names are checked by contract/validators.ts checkAccountTransport.
+   */
+  accountTransport: AccountTransportSchema.optional(),
+  /** The `id` of the Postman environment file it was imported from, written back on export so Postman and a re-import update it instead of adding a copy. */
+  postmanId: z.string().min(1).max(100).optional(),
   createdAt: z.number().int(),
 });
 export type Environment = z.infer<typeof EnvironmentSchema>;
@@ -51,6 +66,8 @@ export const SettingsSchema = z.object({
   marginSeconds: z.number().int().min(0).max(3600).default(120),
   /** Clear the clipboard this long after copying a secret; 0 turns it off. */
   clipboardClearSeconds: z.number().int().min(0).max(3600).default(60),
+  /** The CLI's default environment (an environment id), set by `tokendesk env use`, like gh's default host. */
+  cliDefaultEnvironment: id.optional(),
 });
 export type Settings = z.infer<typeof SettingsSchema>;
 

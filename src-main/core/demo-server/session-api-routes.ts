@@ -59,7 +59,7 @@ export class SessionApi {
         });
         return true;
       case 'GET /api/applications':
-        this.withUser(req, res, (user) => this.applications(req, res, user));
+        this.withUser(req, res, (user) => this.applications(req, res, user, url));
         return true;
       default:
         if (!url.pathname.startsWith('/api/')) return false;
@@ -110,12 +110,16 @@ export class SessionApi {
     fn(user, token, issued);
   }
 
-  /** The protected endpoint: needs readApplications; `X-Account-Id` picks a tenant the user belongs to. */
-  private applications(req: IncomingMessage, res: ServerResponse, user: SessionUser): void {
+  /**
+   * The protected endpoint: needs readApplications. The tenant is the `X-Account-Id` header, else the
+   * `accountId` query parameter (for environments that send the account that way), else the primary
+   * account; it must be one the user belongs to.
+   */
+  private applications(req: IncomingMessage, res: ServerResponse, user: SessionUser, url: URL): void {
     if (!user.flatPermissionsList.includes('readApplications')) {
       return sendJson(res, 403, { message: 'Missing permission readApplications' });
     }
-    const requested = header(req, 'x-account-id');
+    const requested = header(req, 'x-account-id') ?? url.searchParams.get('accountId') ?? undefined;
     const accountId = requested ?? user.accounts[0]?.accountId ?? '';
     if (!user.accounts.some((a) => a.accountId === accountId)) {
       return sendJson(res, 403, { message: `User does not belong to account ${accountId}` });

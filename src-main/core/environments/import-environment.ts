@@ -1,59 +1,92 @@
 import type { Environment } from '../config/schema.js';
 import { TokenDeskError } from '../errors.js';
 import { parsePostmanFile, type ImportedEnvironment } from '../exports/import.js';
-import type { EnvironmentService } from './service.js';
+import type { EnvironmentInput, EnvironmentService } from './service.js';
 
 export interface ImportOutcome {
   environment: Environment;
   created: boolean;
   warnings: string[];
+  /** Quiet, expected facts (ImportedEnvironment.notes): shown once, not as warnings. */
+  notes: string[];
+}
+
+export interface ImportOverrides {
+  /** Environment name instead of the file's. */
+  name?: string;
+  /** Base URL when the file has none (or another one). */
+  baseUrl?: string;
+  /** Provider instead of the guessed one. */
+  provider?: Environment['provider'];
 }
 
 /**
- * Creates or updates (same name) an environment from a Postman environment or collection file.
+ * Creates or updates an environment from a Postman environment or collection file.
  * The file is fully parsed and validated before anything is stored; secret values go to the keychain.
  */
-export async function importPostmanText(envs: EnvironmentService, text: string, opts: { name?: string } = {}): Promise<ImportOutcome> {
+export async function importPostmanText(envs: EnvironmentService, text: string, opts: ImportOverrides = {}): Promise<ImportOutcome> {
   const imported = parsePostmanFile(text);
   return applyImport(envs, imported, opts);
 }
 
-export async function applyImport(envs: EnvironmentService, imported: ImportedEnvironment, opts: { name?: string } = {}): Promise<ImportOutcome> {
+/**
+ * The environment a file updates: the one it was exported from or imported as (same Postman `id`,
+ * whatever it is called now), else the one with the same name.
+ */
+function findTarget(list: Environment[], imported: ImportedEnvironment, name: string): Environment | undefined {
+  const id = imported.postmanId;
+  if (id) {
+    const byId = list.find((e) => (e.postmanId ?? e.id) === id);
+    if (byId) return byId;
+  }
+  return list.find((e) => e.name.toLowerCase() === name.toLowerCase());
+}
+
+export async function applyImport(envs: EnvironmentService, imported: ImportedEnvironment, opts: ImportOverrides = {}): Promise<ImportOutcome> {
   const warnings = [...imported.warnings];
+  const notes = [...imported.notes];
   const name = opts.name ?? imported.name;
+  const provider = opts.provider ?? imported.provider;
+  const baseUrl = opts.baseUrl ?? imported.baseUrl;
   if (imported.secrets.accessToken || imported.secrets.refreshToken) {
     warnings.push('Tokens in the file were not imported: sign in from TokenDesk to get a session it can keep fresh');
   }
-  const existing = (await envs.list()).find((e) => e.name.toLowerCase() === name.toLowerCase());
+  // A name given explicitly always means that environment; otherwise the file's id finds a renamed one.
+  const list = await envs.list();
+  const existing = opts.name !== undefined ? list.find((e) => e.name.toLowerCase() === name.toLowerCase()) : findTarget(list, imported, name);
   if (existing) {
-    if (existing.provider !== imported.provider) {
+    if (existing.provider !== provider) {
       throw new TokenDeskError(
         'invalid_input',
-        `The file looks like a ${imported.provider} environment but "${existing.name}" is a ${existing.provider} environment; import it under another name`,
+        `The file looks like a ${provider} environment but "${existing.name}" is a ${existing.provider} environment; import it under another name`,
       );
     }
-    const environment = await envs.update(existing.id, {
-      ...(imported.baseUrl && { baseUrl: imported.baseUrl }),
+    const patch: Partial<EnvironmentInput> = {
       variables: { ...existing.variables, ...imported.variables },
       secretVariables: imported.secretVariables,
       variableNames: { ...existing.variableNames, ...imported.variableNames },
-      ...(imported.secrets.anonKey && { anonKey: imported.secrets.anonKey }),
-      ...(imported.secrets.apiKey && { apiKey: imported.secrets.apiKey }),
-    });
-    return { environment, created: false, warnings };
+    };
+    if (baseUrl) patch.baseUrl = baseUrl;
+    if (imported.secrets.anonKey) patch.anonKey = imported.secrets.anonKey;
+    if (imported.secrets.apiKey) patch.apiKey = imported.secrets.apiKey;
+    if (imported.postmanId && existing.postmanId === undefined && existing.id !== imported.postmanId) patch.postmanId = imported.postmanId;
+    const environment = await envs.update(existing.id, patch);
+    return { environment, created: false, warnings, notes };
   }
-  if (!imported.baseUrl) {
+  if (!baseUrl) {
     throw new TokenDeskError('invalid_input', 'The file has no base URL variable (url, baseUrl, base_url or supabase_url): add one and import again');
   }
-  const environment = await envs.add({
+  const input: EnvironmentInput = {
     name,
-    provider: imported.provider,
-    baseUrl: imported.baseUrl,
+    provider,
+    baseUrl,
     variables: imported.variables,
     secretVariables: imported.secretVariables,
     variableNames: imported.variableNames,
-    ...(imported.secrets.anonKey && { anonKey: imported.secrets.anonKey }),
-    ...(imported.secrets.apiKey && { apiKey: imported.secrets.apiKey }),
-  });
-  return { environment, created: true, warnings };
+  };
+  if (imported.postmanId) input.postmanId = imported.postmanId;
+  if (imported.secrets.anonKey) input.anonKey = imported.secrets.anonKey;
+  if (imported.secrets.apiKey) input.apiKey = imported.secrets.apiKey;
+  const environment = await envs.add(input);
+  return { environment, created: true, warnings, notes };
 }

@@ -1,7 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import { TokenDeskError } from '../errors.js';
 import type { ConfigStore } from '../config/store.js';
-import { EnvironmentSchema, type Config, type Environment } from '../config/schema.js';
+import { EnvironmentSchema, type AccountTransport, type Config, type Environment } from '../config/schema.js';
+import { checkAccountTransport, checkAnonKey, checkApiKey, checkBaseUrl, describeProblem, type FieldCheck } from '../../contract/validators.js';
 import { secretKeys, type SecretKey, type SecretStore } from '../secrets/types.js';
 import { hasVariable, quoteName, splitVariables, variableMap } from './variables.js';
 import { firstControlCharacter } from '../text/sanitize.js';
@@ -26,6 +27,10 @@ export interface EnvironmentInput {
   /** Update only: names of variables (plain or secret) to remove. */
   unsetVariables?: string[];
   variableNames?: Environment['variableNames'];
+  /** How the active account travels; `{kind:'none'}` clears it. */
+  accountTransport?: AccountTransport;
+  /** Import only: the Postman file's id, written back on export. */
+  postmanId?: string;
   /** Secrets: stored in the keychain. `null` removes a stored key on update. */
   anonKey?: string | null;
   apiKey?: string | null;
@@ -62,12 +67,21 @@ function assertNoControls(input: Partial<EnvironmentInput>): void {
   }
 }
 
-function validateSecret(name: string, value: string): string {
-  const v = value.trim();
-  if (v.length === 0 || v.length > 8192 || /\s/.test(v)) {
-    throw new TokenDeskError('invalid_input', `The ${name} must be a single non-empty value without spaces`);
-  }
-  return v;
+/** The shared field rules (contract/validators.ts): the form, the CLI and imports refuse the same values, naming the field. */
+function checked<T>(r: FieldCheck<T>): T {
+  if (r.ok) return r.value;
+  throw new TokenDeskError('invalid_input', `Invalid environment: ${describeProblem(r)}`);
+}
+
+function baseUrlOf(raw: string, provider: Environment['provider']): string {
+  return checked(checkBaseUrl(raw, provider));
+}
+
+/** Stored only when it says something: `{kind:'none'}` is the same as no setting. */
+function transportOf(t: AccountTransport | undefined): AccountTransport | undefined {
+  if (t === undefined) return undefined;
+  const v = checked(checkAccountTransport(t));
+  return v.kind === 'none' ? undefined : v;
 }
 
 /** Field names as the user knows them from the form and the CLI options. */
@@ -135,17 +149,21 @@ export class EnvironmentService {
   async add(input: EnvironmentInput): Promise<Environment> {
     assertNoControls(input);
     const vars = splitVariables(input.variables, input.secretVariables);
+    const baseUrl = baseUrlOf(input.baseUrl, input.provider);
+    const accountTransport = transportOf(input.accountTransport);
     const parsed = EnvironmentSchema.safeParse({
       id: randomUUID(),
       name: input.name.trim(),
       provider: input.provider,
-      baseUrl: input.baseUrl.trim().replace(/\/+$/, ''),
+      baseUrl,
       label: input.label,
       color: input.color ?? (input.production ? '#d92d20' : undefined),
-      production: input.production ?? (URL.canParse(input.baseUrl) && looksLikeProduction(input.name, input.baseUrl)),
+      production: input.production ?? looksLikeProduction(input.name, baseUrl),
       variables: vars.plain,
       ...(vars.secret.size > 0 && { secretVariables: [...vars.secret.keys()] }),
       variableNames: input.variableNames ?? {},
+      ...(accountTransport && { accountTransport }),
+      ...(input.postmanId && { postmanId: input.postmanId }),
       createdAt: Date.now(),
     });
     if (!parsed.success) throw new TokenDeskError('invalid_input', `Invalid environment: ${issueText(parsed.error)}`);
@@ -154,8 +172,8 @@ export class EnvironmentService {
       throw new TokenDeskError('invalid_input', 'A Supabase environment needs its anon key (the gateway rejects requests without one)');
     }
     const writes: Array<[SecretKey, string]> = [];
-    if (input.anonKey) writes.push([secretKeys.anonKey(env.id), validateSecret('anon key', input.anonKey)]);
-    if (input.apiKey) writes.push([secretKeys.apiKey(env.id), validateSecret('API key', input.apiKey)]);
+    if (input.anonKey) writes.push([secretKeys.anonKey(env.id), checked(checkAnonKey(input.anonKey))]);
+    if (input.apiKey) writes.push([secretKeys.apiKey(env.id), checked(checkApiKey(input.apiKey))]);
     for (const [name, value] of vars.secret) writes.push([secretKeys.variable(env.id, name), value]);
     const existing = await this.config.read();
     if (existing.environments.some((e) => e.name.toLowerCase() === env.name.toLowerCase())) {
@@ -187,8 +205,10 @@ export class EnvironmentService {
     if (patch.provider !== undefined && patch.provider !== current.provider) {
       throw new TokenDeskError('invalid_input', 'The provider of an environment cannot change: add a new environment instead');
     }
-    const anonKey = typeof patch.anonKey === 'string' ? validateSecret('anon key', patch.anonKey) : patch.anonKey;
-    const apiKey = typeof patch.apiKey === 'string' ? validateSecret('API key', patch.apiKey) : patch.apiKey;
+    const anonKey = typeof patch.anonKey === 'string' ? checked(checkAnonKey(patch.anonKey)) : patch.anonKey;
+    const apiKey = typeof patch.apiKey === 'string' ? checked(checkApiKey(patch.apiKey)) : patch.apiKey;
+    const baseUrl = patch.baseUrl !== undefined ? baseUrlOf(patch.baseUrl, current.provider) : undefined;
+    const accountTransport = patch.accountTransport !== undefined ? transportOf(patch.accountTransport) : undefined;
     if (current.provider === 'supabase' && anonKey === null) {
       throw new TokenDeskError('invalid_input', 'A Supabase environment needs its anon key');
     }
@@ -206,12 +226,14 @@ export class EnvironmentService {
         const parsed = EnvironmentSchema.safeParse({
           ...fresh,
           ...(patch.name !== undefined && { name: patch.name.trim() }),
-          ...(patch.baseUrl !== undefined && { baseUrl: patch.baseUrl.trim().replace(/\/+$/, '') }),
+          ...(baseUrl !== undefined && { baseUrl }),
           ...(patch.label !== undefined && { label: patch.label }),
           ...(patch.color !== undefined && { color: patch.color }),
           ...(patch.production !== undefined && { production: patch.production }),
           ...(vars && { variables: vars.plain, secretVariables: vars.secretNames.length > 0 ? vars.secretNames : undefined }),
           ...(patch.variableNames !== undefined && { variableNames: patch.variableNames }),
+          ...(patch.accountTransport !== undefined && { accountTransport }),
+          ...(patch.postmanId !== undefined && { postmanId: patch.postmanId }),
         });
         if (!parsed.success) throw new TokenDeskError('invalid_input', `Invalid environment: ${issueText(parsed.error)}`);
         const env = parsed.data;
@@ -266,8 +288,12 @@ export class EnvironmentService {
     await this.config.update((cfg) => {
       const activeIdentity = { ...cfg.activeIdentity };
       delete activeIdentity[env.id];
+      const settings = { ...cfg.settings };
+      // The CLI's default goes with it: `tokendesk token` then asks for --env instead of naming a ghost.
+      if (settings.cliDefaultEnvironment === env.id) delete settings.cliDefaultEnvironment;
       return {
         ...cfg,
+        settings,
         environments: cfg.environments.filter((e) => e.id !== env.id),
         identities: cfg.identities.filter((i) => i.envId !== env.id),
         activeIdentity,

@@ -1,5 +1,5 @@
 import { TokenDeskError } from '../errors.js';
-import { authHeaders } from './headers.js';
+import { authHeaders, withAccountQuery } from './headers.js';
 import type { ExportInput } from './model.js';
 
 export interface CurlOptions {
@@ -30,7 +30,7 @@ export function joinUrl(baseUrl: string, path: string): string {
 export function toCurl(input: ExportInput, opts: CurlOptions): string {
   const method = (opts.method ?? 'GET').toUpperCase();
   if (!/^[A-Z]+$/.test(method)) throw new TokenDeskError('invalid_input', `Invalid HTTP method "${opts.method}"`);
-  const url = joinUrl(input.env.baseUrl, opts.path ?? DEFAULT_CURL_PATH[input.env.provider]);
+  const url = withAccountQuery(input, joinUrl(input.env.baseUrl, opts.path ?? DEFAULT_CURL_PATH[input.env.provider]));
 
   const parts = ['curl'];
   if (method !== 'GET') parts.push('-X', method);

@@ -1,4 +1,4 @@
-import { exportVariables, type ExportInput, type ExportOptions } from './model.js';
+import { exportVariables, omittedNotes, type ExportInput, type ExportOptions } from './model.js';
 
 /** Values made only of these characters are written bare; anything else is double-quoted. */
 const BARE = /^[A-Za-z0-9_./:-]*$/;
@@ -32,6 +32,7 @@ export function toDotenv(input: ExportInput, opts: ExportOptions): string {
     `# Identity: ${input.identityEmail ? oneLine(input.identityEmail) : '(none)'}`,
   ];
   if (!opts.includeSecrets) lines.push('# Secrets omitted: secret variables are empty');
+  for (const note of omittedNotes(input, opts)) lines.push(`# ${oneLine(note)}`);
   const seen = new Set<string>();
   for (const v of exportVariables(input, opts)) {
     const key = dotenvKey(v.key);

@@ -1,4 +1,4 @@
-import type { ExportInput } from './model.js';
+import { activeAccountId, type ExportInput } from './model.js';
 
 export interface AuthHeader {
   name: string;
@@ -20,5 +20,32 @@ export function authHeaders(input: ExportInput, opts: { includeSecrets?: boolean
   if (input.env.provider === 'supabase' && anonKey) out.push({ name: 'apikey', value: show(anonKey) });
   if (accessToken) out.push({ name: 'Authorization', value: `Bearer ${show(accessToken)}` });
   if (apiKey) out.push({ name: 'X-API-Key', value: show(apiKey) });
+  const account = accountHeader(input);
+  if (account) out.push(account);
   return out;
+}
+
+/** The active account as a header (`X-Account-Id: 4200`) when the environment sends it that way; not a secret. */
+export function accountHeader(input: ExportInput): AuthHeader | undefined {
+  const t = input.env.accountTransport;
+  const id = activeAccountId(input);
+  if (t?.kind !== 'header' || id === undefined) return undefined;
+  return { name: t.name, value: id };
+}
+
+/** The active account as a query parameter (`accountId=4200`, encoded) when the environment sends it that way. */
+export function accountQuery(input: ExportInput): { name: string; value: string } | undefined {
+  const t = input.env.accountTransport;
+  const id = activeAccountId(input);
+  if (t?.kind !== 'query' || id === undefined) return undefined;
+  return { name: t.name, value: id };
+}
+
+/** The URL with the account query parameter added (replacing one of the same name), when there is one. */
+export function withAccountQuery(input: ExportInput, url: string): string {
+  const q = accountQuery(input);
+  if (!q) return url;
+  const u = new URL(url);
+  u.searchParams.set(q.name, q.value);
+  return u.href;
 }

@@ -1,4 +1,5 @@
 import { sanitizeForDisplay } from '../text/sanitize.js';
+import { checkBaseUrl } from '../../contract/validators.js';
 import { z } from 'zod';
 import type { VariableRole } from '../config/schema.js';
 import { TokenDeskError } from '../errors.js';
@@ -20,10 +21,17 @@ export interface ImportedEnvironment {
   secretVariables: Record<string, string>;
   secrets: { anonKey?: string; apiKey?: string; accessToken?: string; refreshToken?: string };
   accountId?: string;
+  /** The file's Postman `id`: kept so an export writes it back and a later import of the same file updates this environment. */
+  postmanId?: string;
   /** role → the variable name the file used for it, so a re-export keeps the user's names. */
   variableNames: Partial<Record<VariableRole, string>>;
   /** Human-readable notes on what was skipped or guessed; they name variables, never values. */
   warnings: string[];
+  /**
+   * Expected, harmless facts worth one quiet line (not a warning): secrets without a value, which is
+   * what every fresh export has since Postman exports only initial values.
+   */
+  notes: string[];
 }
 
 // ---------- file shapes (export-formats.md §3a, §3b) ----------
@@ -40,6 +48,7 @@ const EnvValue = z.looseObject({
 });
 
 const EnvFile = z.looseObject({
+  id: z.unknown().optional(),
   name: z.string({ error: 'must be a string' }).optional(),
   values: z.array(EnvValue, { error: 'must be an array' }),
   _postman_variable_scope: z
@@ -162,11 +171,13 @@ export function parsePostmanFile(text: string): ImportedEnvironment {
 
   let source: ImportedEnvironment['source'];
   let fileName: string | undefined;
+  let postmanId: string | undefined;
   let raw: RawVariable[];
   if ('values' in obj) {
     const env = parseWith(EnvFile, obj, 'environment');
     source = env._postman_variable_scope === 'globals' ? 'globals' : 'environment';
     fileName = env.name;
+    if (typeof env.id === 'string' && /^[A-Za-z0-9_.-]{1,100}$/.test(env.id)) postmanId = env.id;
     raw = env.values.map((v) => ({
       key: v.key,
       value: scalarToString(v.value),
@@ -193,6 +204,7 @@ export function parsePostmanFile(text: string): ImportedEnvironment {
   const out = classify(raw, source, text);
   if (protoFields > 0) out.warnings.push(`Ignored ${protoFields === 1 ? 'a "__proto__" field' : `${protoFields} "__proto__" fields`} in the file`);
   out.name = pickName(fileName, source, out.warnings);
+  if (postmanId) out.postmanId = postmanId;
   return out;
 }
 
@@ -233,7 +245,9 @@ function classify(raw: RawVariable[], source: ImportedEnvironment['source'], tex
     secrets: {},
     variableNames: {},
     warnings: [],
+    notes: [],
   };
+  const emptySecrets: string[] = [];
   const warn = (w: string): void => {
     out.warnings.push(w);
   };
@@ -268,7 +282,7 @@ function classify(raw: RawVariable[], source: ImportedEnvironment['source'], tex
     const role = roleOfVariable(key);
     if (role && out.variableNames[role] === undefined) {
       out.variableNames[role] = key;
-      applyRole(out, role, key, value.trim(), v.secret);
+      applyRole(out, role, key, value.trim(), v.secret, emptySecrets);
       continue;
     }
     if (role) warn(`Variable "${key}" looks like the ${role} too; using "${out.variableNames[role]}"`);
@@ -283,7 +297,7 @@ function classify(raw: RawVariable[], source: ImportedEnvironment['source'], tex
     }
     if (v.secret || (value !== '' && looksLikeSecret(key, value))) {
       if (value === '') {
-        warn(`Secret "${key}" has no value (Postman exports only initial values)`);
+        emptySecrets.push(key);
         continue;
       }
       // Kept, but never in the plaintext config: the keychain holds the value, the config its name.
@@ -295,27 +309,42 @@ function classify(raw: RawVariable[], source: ImportedEnvironment['source'], tex
   }
 
   out.provider = guessProvider(out, text);
-  if (out.provider === 'supabase' && out.baseUrl && /\/auth\/v1$/.test(out.baseUrl)) {
-    // TokenDesk adds /auth/v1 itself; the project URL is what it needs.
-    out.baseUrl = out.baseUrl.replace(/\/auth\/v1$/, '');
-    warn(`Removed "/auth/v1" from the end of "${out.variableNames.url}": TokenDesk adds it itself`);
+  if (out.baseUrl) {
+    // The same rule as the form and the CLI (contract/validators.ts); a file is what it is, so an
+    // obvious fix (a path TokenDesk adds itself, credentials in the URL) is applied and said.
+    const checked = checkBaseUrl(out.baseUrl, out.provider);
+    const name = out.variableNames.url ?? 'url';
+    if (!checked.ok && checked.suggestion === undefined) fail(`Variable "${name}": ${checked.message}`);
+    if (!checked.ok && checked.suggestion !== undefined) {
+      out.baseUrl = checked.suggestion;
+      warn(`Variable "${name}" was changed to ${checked.suggestion}: ${checked.message}`);
+    }
   }
   if (out.baseUrl === undefined) warn('No base URL variable (url, baseUrl, base_url, supabase_url) with a value was found');
+  if (emptySecrets.length > 0) {
+    const names = emptySecrets.map((k) => `"${k}"`).join(', ');
+    out.notes.push(`${emptySecrets.length === 1 ? 'Secret' : 'Secrets'} without a value, skipped: ${names} (Postman exports only initial values)`);
+  }
   return out;
 }
 
-function applyRole(out: ImportedEnvironment, role: VariableRole, key: string, value: string, typedSecret: boolean): void {
+function applyRole(out: ImportedEnvironment, role: VariableRole, key: string, value: string, typedSecret: boolean, emptySecrets: string[]): void {
   if (role === 'url') {
     if (value) out.baseUrl = parseBaseUrl(key, value);
     return;
   }
   if (role === 'account_id') {
-    if (value) out.accountId = value;
+    // Kept as a plain variable under the file's name: exported again, and sent as the account until an identity picks one.
+    if (value) {
+      out.accountId = value;
+      out.variables[key] = value;
+    }
     return;
   }
   const field = SECRET_ROLE_FIELD[role];
   if (value) out.secrets[field] = value;
-  else if (typedSecret) out.warnings.push(`Secret "${key}" has no value (Postman exports only initial values)`);
+  // Empty tokens say nothing (tokens are never imported); an empty key is worth the quiet note.
+  else if (typedSecret && field !== 'accessToken' && field !== 'refreshToken') emptySecrets.push(key);
 }
 
 /** Supabase when anything Supabase-specific shows: an anon key variable, a supabase.co host or /auth/v1 paths. */

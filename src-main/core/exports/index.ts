@@ -6,10 +6,11 @@ import type { ExportInput } from './model.js';
 import { toPostmanEnvironment } from './postman.js';
 
 export { DEFAULT_VARIABLE_NAMES, SECRET_ROLES, isSecretRole, variableName, type Provider } from './names.js';
-export { exportVariables, type ExportInput, type ExportOptions, type ExportVariable } from './model.js';
-export { authHeaders, REDACTED, type AuthHeader } from './headers.js';
+export { exportVariables, omittedNotes, REFRESH_TOKEN_OMITTED, type ExportInput, type ExportOptions, type ExportVariable } from './model.js';
+export { authHeaders, accountHeader, accountQuery, withAccountQuery, REDACTED, type AuthHeader } from './headers.js';
 export {
   toPostmanEnvironment,
+  toPostmanBulkEdit,
   EXPORTED_USING,
   type PostmanEnvironment,
   type PostmanEnvironmentValue,
@@ -24,6 +25,8 @@ export type ExportFormat = (typeof EXPORT_FORMATS)[number];
 
 export interface RenderOptions {
   includeSecrets: boolean;
+  /** Supabase refresh token: left out unless true (model.ts ExportOptions). */
+  includeRefreshToken?: boolean;
   /** curl only. */
   path?: string;
   method?: string;

@@ -1,20 +1,24 @@
-import { exportVariables, type ExportInput, type ExportOptions } from './model.js';
+import { exportVariables, omittedNotes, type ExportInput, type ExportOptions } from './model.js';
 
 export interface JsonExport {
   environment: string;
   provider: 'supabase' | 'session';
   identity: string | null;
   variables: Record<string, string>;
+  /** What was left empty on purpose and why (the refresh token unless asked for). */
+  omitted?: string[];
 }
 
 export function buildJsonExport(input: ExportInput, opts: ExportOptions): JsonExport {
   const variables: Record<string, string> = {};
   for (const v of exportVariables(input, opts)) variables[v.key] = v.value;
+  const omitted = omittedNotes(input, opts);
   return {
     environment: input.env.name,
     provider: input.env.provider,
     identity: input.identityEmail ?? null,
     variables,
+    ...(omitted.length > 0 && { omitted }),
   };
 }
 

@@ -20,6 +20,22 @@ export interface ExportInput {
 export interface ExportOptions {
   /** False: every secret value is '' (or a placeholder in curl) while its key stays, so the file is shareable. */
   includeSecrets: boolean;
+  /**
+   * Supabase refresh tokens are single-use: a tool that spends a copy ends TokenDesk's own session at
+   * its next renewal. So the refresh token's value is written only when this is true (and includeSecrets);
+   * otherwise its key stays, empty, and `omittedNotes` says why.
+   */
+  includeRefreshToken?: boolean;
+}
+
+/** Why the refresh token is left out, in one sentence a user can act on. */
+export const REFRESH_TOKEN_OMITTED =
+  'The refresh token was left out: Supabase refresh tokens are single-use, so a tool that spends a copy ends TokenDesk\'s own session at its next renewal. Include it only for a tool that should take the session over';
+
+/** What an export with these options deliberately leaves empty, one note each (none when nothing was withheld). */
+export function omittedNotes(input: ExportInput, opts: ExportOptions): string[] {
+  const has = input.env.provider === 'supabase' && present(input.secrets.refreshToken);
+  return has && opts.includeSecrets && !opts.includeRefreshToken ? [REFRESH_TOKEN_OMITTED] : [];
 }
 
 export interface ExportVariable {
@@ -27,6 +43,16 @@ export interface ExportVariable {
   value: string;
   secret: boolean;
   role?: VariableRole;
+}
+
+/**
+ * The account a request carries: the identity's chosen one, else an `account_id` variable the
+ * environment holds (imported from a Postman file), so an imported account is not dropped.
+ */
+export function activeAccountId(input: ExportInput): string | undefined {
+  if (present(input.accountId)) return input.accountId;
+  const stored = input.env.variables?.[variableName(input.env, 'account_id')];
+  return present(stored) ? stored : undefined;
 }
 
 /** Non-empty string or undefined: an empty secret counts as absent. */
@@ -57,8 +83,9 @@ export function exportVariables(input: ExportInput, opts: ExportOptions): Export
   if (present(secrets.apiKey)) add('api_key', secrets.apiKey);
   // Always emitted, even signed out: requests referencing {{user_jwt_token}} should find the key.
   add('access_token', secrets.accessToken);
-  if (supabase) add('refresh_token', secrets.refreshToken);
-  if (!supabase && present(input.accountId)) add('account_id', input.accountId);
+  if (supabase) add('refresh_token', opts.includeRefreshToken ? secrets.refreshToken : undefined);
+  const accountId = activeAccountId(input);
+  if (!supabase && accountId !== undefined) add('account_id', accountId);
 
   for (const [key, value] of Object.entries(env.variables ?? {})) {
     if (seen.has(key)) continue;

@@ -1,4 +1,4 @@
-import { randomUUID } from 'node:crypto';
+import { TokenDeskError } from '../errors.js';
 import { exportVariables, type ExportInput, type ExportOptions } from './model.js';
 
 export const EXPORTED_USING = 'TokenDesk/0.1.0';
@@ -26,7 +26,9 @@ export interface PostmanEnvironment {
  */
 export function toPostmanEnvironment(input: ExportInput, opts: ExportOptions, now: Date = new Date()): PostmanEnvironment {
   return {
-    id: randomUUID(),
+    // Stable: the file it came from, else the environment's own id, so importing a newer export (into
+    // Postman or TokenDesk) updates the environment instead of adding a copy.
+    id: input.env.postmanId ?? input.env.id,
     name: input.env.name,
     values: exportVariables(input, opts).map((v) => ({
       key: v.key,
@@ -38,4 +40,19 @@ export function toPostmanEnvironment(input: ExportInput, opts: ExportOptions, no
     _postman_exported_at: now.toISOString(),
     _postman_exported_using: EXPORTED_USING,
   };
+}
+
+/**
+ * Postman's bulk-edit format: one `key:value` line per variable (Postman splits at the first colon),
+ * for pasting into an environment's or a collection's "Bulk Edit" box. No trailing newline.
+ */
+export function toPostmanBulkEdit(input: ExportInput, opts: ExportOptions): string {
+  return exportVariables(input, opts)
+    .map((v) => {
+      // A colon in the key or a line break anywhere would turn into another variable on paste.
+      if (/[:\r\n]/.test(v.key)) throw new TokenDeskError('invalid_input', `The variable name ${JSON.stringify(v.key)} cannot be written in Postman's bulk-edit format (it has a colon or a line break)`);
+      if (/[\r\n]/.test(v.value)) throw new TokenDeskError('invalid_input', `The value of ${v.key} has a line break: Postman's bulk-edit format cannot hold it (export the environment file instead)`);
+      return `${v.key}:${v.value}`;
+    })
+    .join('\n');
 }

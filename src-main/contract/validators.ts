@@ -1,0 +1,168 @@
+/**
+ * Field rules shared by the main process (EnvironmentService, the CLI) and the renderer's form, so a
+ * value one accepts the other accepts too. Plain TypeScript without imports: the page bundles it
+ * without zod or Node. Each problem names its field; messages start lower-case so a caller can
+ * prefix them ("URL: …") or show them under the field as they are.
+ */
+import type { AccountTransport, ProviderKind } from './types.js';
+
+export type EnvironmentField = 'name' | 'baseUrl' | 'anonKey' | 'apiKey' | 'accountTransport';
+
+/** The label of each field as the form and the CLI show it. */
+export const FIELD_LABELS: Readonly<Record<EnvironmentField, string>> = {
+  name: 'name',
+  baseUrl: 'URL',
+  anonKey: 'anon key',
+  apiKey: 'API key',
+  accountTransport: 'account header/parameter',
+};
+
+export type FieldCheck<T = string> =
+  | { ok: true; value: T }
+  | {
+      ok: false;
+      field: EnvironmentField;
+      message: string;
+      /** A corrected value the form can offer ("Use https://abc.supabase.co"), when there is an obvious one. */
+      suggestion?: string;
+    };
+
+/**
+ * Paths a provider's base URL must not end with, because TokenDesk adds them itself: a Supabase
+ * project URL gets /auth/v1/… (and REST calls /rest/v1/…), the session API gets /api/auth/… (seed 003).
+ * With one of them left in, every endpoint becomes …/rest/v1/auth/v1/token and answers 404.
+ */
+const PROVIDER_PATHS: Readonly<Record<ProviderKind, { pattern: RegExp; what: string }>> = {
+  supabase: {
+    pattern: /\/(auth|rest|storage|functions|realtime|graphql)\/v1(\/.*)?$/i,
+    what: 'the project URL: TokenDesk adds /auth/v1 (and requests add /rest/v1) itself',
+  },
+  session: {
+    pattern: /\/api(\/auth(\/(login|session|logout))?)?\/?$/i,
+    what: 'the API root: TokenDesk adds /api/auth/login and /api/auth/session itself',
+  },
+};
+
+/**
+ * The base URL of an environment: http(s), a host, no user name or password (a secret that would be
+ * stored in config.json and shown everywhere), no space, query or fragment, and no path the provider
+ * adds itself. Trailing slashes are dropped. Refused rather than silently fixed: the suggestion says
+ * what would work.
+ */
+export function checkBaseUrl(raw: string, provider?: ProviderKind): FieldCheck {
+  const fail = (message: string, suggestion?: string): FieldCheck => ({
+    ok: false,
+    field: 'baseUrl',
+    message,
+    ...(suggestion !== undefined && { suggestion }),
+  });
+  const v = raw.trim();
+  if (v === '') return fail('enter the base URL, e.g. https://abcd.supabase.co or http://localhost:3000');
+  if (v.includes('<')) return fail('replace the <placeholder> with your own value');
+  if (/\s/.test(v)) return fail('the URL contains a space or a line break; remove it (a space in a URL is written %20)');
+  let u: URL;
+  try {
+    u = new URL(v);
+  } catch {
+    return fail('enter an http(s) URL such as https://api.example.com');
+  }
+  if ((u.protocol !== 'http:' && u.protocol !== 'https:') || u.hostname === '') {
+    return fail('enter an http(s) URL such as https://api.example.com');
+  }
+  if (u.username !== '' || u.password !== '') {
+    // Never echo the URL: the part being refused is a password.
+    u.username = '';
+    u.password = '';
+    return fail(
+      'the URL contains a user name or password (user:password@…). That is a secret: it would be stored in the configuration file and shown in the app and in status. Remove it; keys go in the anon key or API key fields',
+      stripSlashes(u.href),
+    );
+  }
+  if (u.search !== '' || u.hash !== '' || v.endsWith('?') || v.endsWith('#')) {
+    u.search = '';
+    u.hash = '';
+    return fail('the URL has a query (?…) or a fragment (#…); give the base URL only', stripSlashes(u.href));
+  }
+  const value = stripSlashes(v);
+  if (provider) {
+    const rule = PROVIDER_PATHS[provider];
+    const path = new URL(value).pathname;
+    const m = rule.pattern.exec(path);
+    if (m) {
+      const fixed = new URL(value);
+      fixed.pathname = path.slice(0, m.index) || '/';
+      const suggestion = stripSlashes(fixed.href);
+      return fail(`the URL ends in ${m[0]}: give ${rule.what}, e.g. ${suggestion}`, suggestion);
+    }
+  }
+  return { ok: true, value };
+}
+
+function stripSlashes(s: string): string {
+  return s.replace(/\/+$/, '');
+}
+
+/** A header or query parameter name (RFC 9110 token characters), bounded. */
+const TOKEN_NAME = /^[!#$%&'*+.^_`|~0-9A-Za-z-]{1,100}$/;
+/** Headers TokenDesk already sets, or that would break the request if repeated. */
+const RESERVED_HEADERS = new Set(['authorization', 'apikey', 'x-api-key', 'host', 'content-length', 'content-type', 'cookie']);
+
+/** How the active tenant account travels: `{kind:'header', name:'X-Account-Id'}`, a query parameter, or not at all. */
+export function checkAccountTransport(t: AccountTransport): FieldCheck<AccountTransport> {
+  if (t.kind === 'none') return { ok: true, value: { kind: 'none' } };
+  const name = t.name.trim();
+  const what = t.kind === 'header' ? 'header' : 'query parameter';
+  if (!TOKEN_NAME.test(name)) {
+    return {
+      ok: false,
+      field: 'accountTransport',
+      message: `the account ${what} name must be 1–100 letters, digits or - _ . (e.g. ${t.kind === 'header' ? 'X-Account-Id' : 'accountId'})`,
+    };
+  }
+  if (t.kind === 'header' && RESERVED_HEADERS.has(name.toLowerCase())) {
+    return { ok: false, field: 'accountTransport', message: `the account header cannot be ${name}: TokenDesk or HTTP already sets it` };
+  }
+  return { ok: true, value: { kind: t.kind, name } };
+}
+
+function jwtRole(key: string): string | undefined {
+  try {
+    const part = key.split('.')[1] ?? '';
+    const json = atob(part.replace(/-/g, '+').replace(/_/g, '/').padEnd(Math.ceil(part.length / 4) * 4, '='));
+    const role = (JSON.parse(json) as { role?: unknown }).role;
+    return typeof role === 'string' ? role : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+const JWT_SHAPE = /^[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+$/;
+const PUBLISHABLE = /^sb_publishable_[A-Za-z0-9_-]+$/;
+
+/** The anon key's shape: a JWT (three base64url segments) or a new-style sb_publishable_ key; never a service or secret key. */
+export function checkAnonKey(raw: string): FieldCheck {
+  const k = raw.trim();
+  const fail = (message: string): FieldCheck => ({ ok: false, field: 'anonKey', message });
+  if (k === '') return fail('a Supabase environment needs its anon key (the gateway rejects requests without one)');
+  if (/\s/.test(k)) return fail('the anon key cannot contain spaces or line breaks');
+  if (k.length > 8192) return fail('the anon key is longer than 8192 characters');
+  if (k.startsWith('sb_secret_')) return fail('this is a secret key (sb_secret_…): paste the publishable or anon key instead');
+  if (PUBLISHABLE.test(k)) return { ok: true, value: k };
+  if (!JWT_SHAPE.test(k)) return fail('an anon key is a JWT (three base64url parts separated by dots) or an sb_publishable_… key');
+  if (jwtRole(k) === 'service_role') return fail('this is the service_role key: it bypasses row level security. Paste the anon key instead');
+  return { ok: true, value: k };
+}
+
+/** An X-API-Key value: one non-empty word. */
+export function checkApiKey(raw: string): FieldCheck {
+  const k = raw.trim();
+  if (k === '' || /\s/.test(k) || k.length > 8192) {
+    return { ok: false, field: 'apiKey', message: 'the API key must be a single non-empty value without spaces or line breaks' };
+  }
+  return { ok: true, value: k };
+}
+
+/** "URL: the URL contains a space…": a problem with its field named, for one-line messages (CLI, errors). */
+export function describeProblem(p: { field: EnvironmentField; message: string }): string {
+  return `${FIELD_LABELS[p.field]}: ${p.message}`;
+}

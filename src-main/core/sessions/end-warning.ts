@@ -1,0 +1,13 @@
+import type { Expiring } from './margin.js';
+
+/** How long ahead a session that cannot renew itself is announced: 10 min, or half its life if shorter. */
+export const END_WARNING_MS = 10 * 60_000;
+
+/**
+ * When to start saying "ends in N min — sign in again / remember password" for a session that cannot
+ * renew itself. The app shows it from then on and the scheduler fires `session-expiring` at this time.
+ */
+export function endWarningAt(s: Expiring): number {
+  const lifetime = Math.max(0, s.expiresAt - s.obtainedAt);
+  return s.expiresAt - Math.min(END_WARNING_MS, Math.floor(lifetime / 2));
+}
