@@ -48,18 +48,23 @@ export function Dialogs() {
   const dialog = useDesk((s) => s.dialog);
   const setDialog = useDesk((s) => s.setDialog);
   const editing = useDesk((s) => (s.dialog?.kind === 'edit-env' ? s.app?.environments.find((e) => e.id === (s.dialog as { envId: string }).envId) : undefined));
-  const close = () => setDialog(null);
+  // A half-filled environment form: Escape, ✕ and a click outside ask before discarding it.
+  const [dirty, setDirty] = useState(false);
+  const close = () => {
+    setDirty(false);
+    setDialog(null);
+  };
   if (dialog?.kind === 'add-env') {
     return (
-      <Dialog title="Add environment" onClose={close} wide>
-        <EnvironmentForm onDone={close} />
+      <Dialog title="Add environment" onClose={close} wide dirty={dirty}>
+        <EnvironmentForm onDone={close} onDirtyChange={setDirty} />
       </Dialog>
     );
   }
   if (dialog?.kind === 'edit-env' && editing) {
     return (
-      <Dialog title={`Edit ${editing.name}`} onClose={close} wide>
-        <EnvironmentForm env={editing} onDone={close} />
+      <Dialog title={`Edit ${editing.name}`} onClose={close} wide dirty={dirty}>
+        <EnvironmentForm env={editing} onDone={close} onDirtyChange={setDirty} />
       </Dialog>
     );
   }

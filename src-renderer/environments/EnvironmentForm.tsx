@@ -1,12 +1,12 @@
-import { useMemo, useState, type FormEvent } from 'react';
+import { useEffect, useMemo, useRef, useState, type FormEvent } from 'react';
 import type { EnvironmentView, ProviderKind } from '../../src-main/contract/types.js';
 import { errorMessage } from '../api/types.js';
 import { environments, useDesk, useDeskStore } from '../store.js';
 import { Button } from '../ui/Button.js';
 import { Checkbox, Field, InlineError } from '../ui/Field.js';
-import { ColorPicker, ProviderPicker } from './pickers.js';
+import { AccountTransportPicker, ColorPicker, ProviderPicker } from './pickers.js';
 import { PRESETS, type Preset } from './presets.js';
-import { looksLikeProduction, validateDraft, type EnvDraft } from './validate.js';
+import { draftTransport, FIELD_ORDER, looksLikeProduction, validateDraft, type EnvDraft } from './validate.js';
 
 function initialDraft(env?: EnvironmentView): EnvDraft {
   return {
@@ -19,23 +19,40 @@ function initialDraft(env?: EnvironmentView): EnvDraft {
     color: env?.color ?? '#2563eb',
     label: env?.label ?? '',
     production: env?.production ?? false,
+    accountKind: env?.accountTransport.kind ?? 'none',
+    accountName: env && env.accountTransport.kind !== 'none' ? env.accountTransport.name : '',
   };
+}
+
+/** Anything typed that differs from what the form opened with (Escape then asks before discarding). */
+function isDirty(d: EnvDraft, start: EnvDraft): boolean {
+  return (Object.keys(start) as Array<keyof EnvDraft>).some((k) => (typeof d[k] === 'string' ? (d[k] as string).trim() !== (start[k] as string).trim() : d[k] !== start[k]));
 }
 
 type Touched = Partial<Record<keyof EnvDraft, boolean>>;
 
 /** Add or edit an environment, validated as you type; secrets go to the keychain, never shown back. */
-export function EnvironmentForm({ env, onDone }: { env?: EnvironmentView; onDone: () => void }) {
+export function EnvironmentForm({ env, onDone, onDirtyChange }: { env?: EnvironmentView; onDone: () => void; onDirtyChange?: (dirty: boolean) => void }) {
   const store = useDeskStore();
   const existing = useDesk(environments);
-  const [d, setD] = useState<EnvDraft>(() => initialDraft(env));
+  const [start] = useState<EnvDraft>(() => initialDraft(env));
+  const [d, setD] = useState<EnvDraft>(start);
+  const formRef = useRef<HTMLFormElement>(null);
+  const [failedSubmits, setFailedSubmits] = useState(0);
   const [touched, setTouched] = useState<Touched>({});
   const [submitted, setSubmitted] = useState(false);
   const [productionTouched, setProductionTouched] = useState(Boolean(env));
   const [preset, setPreset] = useState<Preset | undefined>();
   const [busy, setBusy] = useState(false);
   const [serverError, setServerError] = useState<string>();
-  const { errors, warnings } = useMemo(() => validateDraft(d, { editing: env, existing }), [d, env, existing]);
+  const { errors, warnings, suggestions } = useMemo(() => validateDraft(d, { editing: env, existing }), [d, env, existing]);
+  const dirty = isDirty(d, start);
+  useEffect(() => onDirtyChange?.(dirty), [dirty, onDirtyChange]);
+  // After a submit that was refused here, focus goes to the first field that needs fixing.
+  useEffect(() => {
+    if (failedSubmits === 0) return;
+    formRef.current?.querySelector<HTMLInputElement>('input[aria-invalid="true"]')?.focus();
+  }, [failedSubmits]);
   const show = (k: keyof EnvDraft) => (submitted || touched[k] ? errors[k as keyof typeof errors] : undefined);
 
   function patch(p: Partial<EnvDraft>): void {
@@ -64,7 +81,10 @@ export function EnvironmentForm({ env, onDone }: { env?: EnvironmentView; onDone
   async function submit(e: FormEvent): Promise<void> {
     e.preventDefault();
     setSubmitted(true);
-    if (Object.keys(errors).length > 0) return;
+    if (FIELD_ORDER.some((f) => errors[f] !== undefined)) {
+      setFailedSubmits((n) => n + 1);
+      return;
+    }
     setBusy(true);
     setServerError(undefined);
     const { api } = store.getState();
@@ -76,6 +96,7 @@ export function EnvironmentForm({ env, onDone }: { env?: EnvironmentView; onDone
         production: d.production,
         ...(d.label.trim() ? { label: d.label.trim() } : {}),
         ...(d.anonKey.trim() ? { anonKey: d.anonKey.trim() } : {}),
+        ...(d.provider === 'session' ? { accountTransport: draftTransport(d) } : {}),
       };
       let saved: EnvironmentView;
       if (env) {
@@ -98,7 +119,7 @@ export function EnvironmentForm({ env, onDone }: { env?: EnvironmentView; onDone
   const apiHint = env?.hasApiKey ? 'Stored in the OS keychain. Leave empty to keep it.' : 'Optional: sent as X-API-Key to endpoints that need it. Stored in the OS keychain.';
 
   return (
-    <form className="form env-form" onSubmit={(e) => void submit(e)} noValidate>
+    <form ref={formRef} className="form env-form" onSubmit={(e) => void submit(e)} noValidate aria-label={env ? `Edit ${env.name}` : 'New environment'}>
       {env ? null : (
         <>
           <ProviderPicker value={d.provider} onChange={(p: ProviderKind) => { setPreset(undefined); patch({ provider: p }); }} />
@@ -115,12 +136,23 @@ export function EnvironmentForm({ env, onDone }: { env?: EnvironmentView; onDone
       )}
       <div className="form-grid">
         <Field label="Name" value={d.name} onChange={(e) => patch({ name: e.target.value })} error={show('name')} placeholder="staging" autoComplete="off" data-autofocus />
-        <Field label="Base URL" value={d.baseUrl} onChange={(e) => patch({ baseUrl: e.target.value })} error={show('baseUrl')} hint={warnings.baseUrl} placeholder={d.provider === 'supabase' ? 'https://abcd.supabase.co' : 'https://api.example.com'} autoComplete="off" spellCheck={false} />
+        <Field label="Base URL" value={d.baseUrl} onChange={(e) => patch({ baseUrl: e.target.value })} error={show('baseUrl')} hint={
+            suggestions.baseUrl && show('baseUrl') ? (
+              <button type="button" className="link-btn" onClick={() => patch({ baseUrl: suggestions.baseUrl })}>
+                Use {suggestions.baseUrl}
+              </button>
+            ) : (
+              warnings.baseUrl
+            )
+          } placeholder={d.provider === 'supabase' ? 'https://abcd.supabase.co' : 'https://api.example.com'} autoComplete="off" spellCheck={false} />
       </div>
       {d.provider === 'supabase' ? (
         <Field label="Anon key" mono value={d.anonKey} onChange={(e) => patch({ anonKey: e.target.value })} error={show('anonKey')} hint={anonHint} placeholder={env?.hasAnonKey ? '•••••••• (stored)' : 'eyJhbGciOi… or sb_publishable_…'} autoComplete="off" spellCheck={false} />
       ) : null}
       <Field label="API key (X-API-Key)" mono value={d.apiKey} disabled={d.removeApiKey} onChange={(e) => patch({ apiKey: e.target.value })} error={show('apiKey')} hint={apiHint} placeholder={env?.hasApiKey ? '•••••••• (stored)' : 'optional'} autoComplete="off" spellCheck={false} />
+      {d.provider === 'session' ? (
+        <AccountTransportPicker kind={d.accountKind} name={d.accountName} error={show('accountName')} onChange={(accountKind, accountName) => patch({ accountKind, accountName })} />
+      ) : null}
       {env?.hasApiKey ? <Checkbox label="Remove the stored API key" checked={d.removeApiKey} onChange={(v) => patch({ removeApiKey: v, apiKey: '' })} /> : null}
       <div className="form-grid">
         <ColorPicker value={d.color} onChange={(c) => patch({ color: c })} />

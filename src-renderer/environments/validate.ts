@@ -1,4 +1,7 @@
-import type { EnvironmentView, ProviderKind } from '../../src-main/contract/types.js';
+import { checkAccountTransport, checkAnonKey, checkApiKey, checkBaseUrl, type FieldCheck } from '../../src-main/contract/validators.js';
+import type { AccountTransport, EnvironmentView, ProviderKind } from '../../src-main/contract/types.js';
+
+export type AccountKind = AccountTransport['kind'];
 
 export interface EnvDraft {
   provider: ProviderKind;
@@ -10,34 +13,25 @@ export interface EnvDraft {
   color: string;
   label: string;
   production: boolean;
+  /** How the active account travels (session API): a header, a query parameter, or not at all. */
+  accountKind: AccountKind;
+  accountName: string;
 }
 
-export type DraftErrors = Partial<Record<'name' | 'baseUrl' | 'anonKey' | 'apiKey', string>>;
+export type DraftField = 'name' | 'baseUrl' | 'anonKey' | 'apiKey' | 'accountName';
+export type DraftErrors = Partial<Record<DraftField, string>>;
 export type DraftWarnings = Partial<Record<'baseUrl' | 'anonKey', string>>;
 
-const JWT_SHAPE = /^[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+$/;
-const PUBLISHABLE = /^sb_publishable_[A-Za-z0-9_-]+$/;
+/** The order fields appear in the form: after a failed submit focus goes to the first invalid one. */
+export const FIELD_ORDER: readonly DraftField[] = ['name', 'baseUrl', 'anonKey', 'apiKey', 'accountName'];
 
-function jwtRole(key: string): string | undefined {
-  try {
-    const part = key.split('.')[1] ?? '';
-    const json = atob(part.replace(/-/g, '+').replace(/_/g, '/').padEnd(Math.ceil(part.length / 4) * 4, '='));
-    const role = (JSON.parse(json) as { role?: unknown }).role;
-    return typeof role === 'string' ? role : undefined;
-  } catch {
-    return undefined;
-  }
-}
+/** The shared validators' messages start lower-case (the CLI prefixes the field); under a field they start a sentence. */
+const sentence = (m: string) => m.charAt(0).toUpperCase() + m.slice(1);
+const problem = (c: FieldCheck<unknown>) => (c.ok ? undefined : sentence(c.message));
 
-/** The anon key's shape: a JWT (three base64url segments) or a new-style sb_publishable_ key. */
+/** The anon key's shape (the shared rule of src-main/contract/validators.ts); undefined when it is fine. */
 export function anonKeyError(key: string): string | undefined {
-  const k = key.trim();
-  if (/\s/.test(k)) return 'The anon key cannot contain spaces or line breaks';
-  if (k.startsWith('sb_secret_')) return 'This is a secret key (sb_secret_…): paste the publishable or anon key instead';
-  if (PUBLISHABLE.test(k)) return undefined;
-  if (!JWT_SHAPE.test(k)) return 'An anon key is a JWT (three base64url parts separated by dots) or an sb_publishable_… key';
-  if (jwtRole(k) === 'service_role') return 'This is the service_role key: it bypasses row level security. Paste the anon key instead';
-  return undefined;
+  return problem(checkAnonKey(key));
 }
 
 function looksLocal(url: string): boolean {
@@ -49,7 +43,7 @@ function looksLocal(url: string): boolean {
   }
 }
 
-/** The contract's rules for name and URL (src-main/contract/api.ts), without bundling zod into the page. */
+/** The contract's rule for the name (src-main/contract/api.ts), without bundling zod into the page. */
 function nameError(name: string): string | undefined {
   const n = name.trim();
   if (!n) return 'Name is required';
@@ -57,33 +51,44 @@ function nameError(name: string): string | undefined {
   return undefined;
 }
 
-function isHttpUrl(url: string): boolean {
-  if (!URL.canParse(url)) return false;
-  const u = new URL(url);
-  return (u.protocol === 'http:' || u.protocol === 'https:') && u.hostname.length > 0;
+export function draftTransport(d: Pick<EnvDraft, 'accountKind' | 'accountName'>): AccountTransport {
+  return d.accountKind === 'none' ? { kind: 'none' } : { kind: d.accountKind, name: d.accountName.trim() };
 }
 
-/** Validation as you type. */
-export function validateDraft(d: EnvDraft, opts: { editing?: EnvironmentView; existing: EnvironmentView[] }): { errors: DraftErrors; warnings: DraftWarnings } {
+/**
+ * Validation as you type, with the same rules and words as the CLI and the main process (one shared
+ * validator per field). `suggestions.baseUrl` is a corrected URL the form can offer.
+ */
+export function validateDraft(d: EnvDraft, opts: { editing?: EnvironmentView; existing: EnvironmentView[] }): { errors: DraftErrors; warnings: DraftWarnings; suggestions: { baseUrl?: string } } {
   const errors: DraftErrors = {};
   const warnings: DraftWarnings = {};
+  const suggestions: { baseUrl?: string } = {};
   const nameErr = nameError(d.name);
   if (nameErr) errors.name = nameErr;
   else if (opts.existing.some((e) => e.id !== opts.editing?.id && e.name.toLowerCase() === d.name.trim().toLowerCase())) errors.name = `An environment named “${d.name.trim()}” already exists`;
 
-  if (!isHttpUrl(d.baseUrl.trim())) errors.baseUrl = d.baseUrl.includes('<') ? 'Replace the <placeholder> with your own value' : 'Enter an http(s) URL, e.g. https://abcd.supabase.co';
-  else if (d.baseUrl.trim().startsWith('http://') && !looksLocal(d.baseUrl.trim())) warnings.baseUrl = 'Plain http: tokens would travel unencrypted to a non-local host';
+  const url = checkBaseUrl(d.baseUrl, d.provider);
+  if (!url.ok) {
+    errors.baseUrl = sentence(url.message);
+    if (url.suggestion) suggestions.baseUrl = url.suggestion;
+  } else if (url.value.startsWith('http://') && !looksLocal(url.value)) warnings.baseUrl = 'Plain http: tokens would travel unencrypted to a non-local host';
 
   if (d.provider === 'supabase') {
-    if (!d.anonKey.trim()) {
-      if (!opts.editing) errors.anonKey = 'A Supabase environment needs its anon key (the gateway rejects requests without one)';
-    } else {
+    // Editing: an empty field keeps the stored key.
+    if (d.anonKey.trim() || !opts.editing) {
       const err = anonKeyError(d.anonKey);
       if (err) errors.anonKey = err;
     }
   }
-  if (d.apiKey && /\s/.test(d.apiKey.trim())) errors.apiKey = 'The API key cannot contain spaces or line breaks';
-  return { errors, warnings };
+  if (d.apiKey.trim() && !d.removeApiKey) {
+    const err = problem(checkApiKey(d.apiKey));
+    if (err) errors.apiKey = err;
+  }
+  if (d.provider === 'session' && d.accountKind !== 'none') {
+    const err = problem(checkAccountTransport(draftTransport(d)));
+    if (err) errors.accountName = err;
+  }
+  return { errors, warnings, suggestions };
 }
 
 export function looksLikeProduction(name: string, baseUrl: string): boolean {

@@ -4,6 +4,7 @@ import { errorMessage } from '../api/types.js';
 import { useDesk, useDeskStore, type SignInTarget } from '../store.js';
 import { demoAccountsFor } from '../welcome/demo-accounts.js';
 import { Button } from '../ui/Button.js';
+import { DiscardPrompt } from '../ui/DiscardPrompt.js';
 import { Checkbox, Field, InlineError } from '../ui/Field.js';
 
 const EMAIL = /^[^\s@]+@[^\s@]+$/;
@@ -24,6 +25,9 @@ export function SignInForm({ env, target, onClose }: { env: EnvironmentView; tar
   const canSignUp = env.provider === 'supabase';
   const demoAccounts = demoAccountsFor(env, demo);
   const formRef = useRef<HTMLFormElement>(null);
+  const [asking, setAsking] = useState(false);
+  const dirty = email.trim() !== (target?.email ?? '') || password !== '';
+  const focusField = (type: 'email' | 'password') => formRef.current?.querySelector<HTMLInputElement>(`input[type="${type}"]`)?.focus();
 
   // Opened on purpose ("Sign in as another user", "Sign in again", the palette): focus goes to the
   // first field to fill in, so a keyboard user can type at once. (Not when it is just the empty state.)
@@ -38,12 +42,15 @@ export function SignInForm({ env, target, onClose }: { env: EnvironmentView; tar
   async function submit(e: FormEvent): Promise<void> {
     e.preventDefault();
     setError(undefined);
+    // Refused here: focus goes to the field to fix.
     if (!EMAIL.test(email.trim())) {
       setEmailError('Enter an email address');
+      focusField('email');
       return;
     }
     if (!password) {
       setError('Enter the password');
+      focusField('password');
       return;
     }
     setBusy(true);
@@ -94,10 +101,11 @@ export function SignInForm({ env, target, onClose }: { env: EnvironmentView; tar
       noValidate
       aria-label={`${verb} to ${env.name}`}
       onKeyDown={(e) => {
-        // Escape cancels, like the Cancel button, where there is one.
-        if (e.key === 'Escape' && onClose && !busy) {
+        // Escape cancels, like the Cancel button, where there is one; with something typed it asks first.
+        if (e.key === 'Escape' && onClose && !busy && !asking) {
           e.stopPropagation();
-          onClose();
+          if (dirty) setAsking(true);
+          else onClose();
         }
       }}
     >
@@ -138,6 +146,7 @@ export function SignInForm({ env, target, onClose }: { env: EnvironmentView; tar
         />
       ) : null}
       <InlineError>{error}</InlineError>
+      {asking && onClose ? <DiscardPrompt onKeep={() => setAsking(false)} onDiscard={onClose} /> : null}
       <div className="form-actions">
         <Button variant="primary" type="submit" busy={busy}>
           {verb}

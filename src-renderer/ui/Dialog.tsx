@@ -1,15 +1,32 @@
-import { useEffect, useId, useRef, type ReactNode } from 'react';
+import { useEffect, useId, useRef, useState, type ReactNode } from 'react';
 import { createPortal } from 'react-dom';
+import { DiscardPrompt } from './DiscardPrompt.js';
 
 const focusable = 'button:not([disabled]), [href], input:not([disabled]), select:not([disabled]), textarea:not([disabled]), [tabindex]:not([tabindex="-1"])';
 
-/** A modal dialog: labelled, Escape closes, focus moves in and comes back, Tab stays inside. */
-export function Dialog({ title, onClose, children, wide }: { title: string; onClose: () => void; children: ReactNode; wide?: boolean }) {
+/**
+ * A modal dialog: labelled, Escape closes, focus moves in and comes back, Tab stays inside. With
+ * `dirty` (a half-filled form), Escape, ✕ and a click outside ask before discarding.
+ */
+export function Dialog({ title, onClose, children, wide, dirty = false }: { title: string; onClose: () => void; children: ReactNode; wide?: boolean; dirty?: boolean }) {
   const ref = useRef<HTMLDivElement>(null);
   const titleId = useId();
+  const [asking, setAsking] = useState(false);
   const onCloseRef = useRef(onClose);
+  const dirtyRef = useRef(dirty);
+  const askingRef = useRef(asking);
   useEffect(() => {
     onCloseRef.current = onClose;
+    dirtyRef.current = dirty;
+    askingRef.current = asking;
+  });
+  const requestClose = () => {
+    if (dirtyRef.current) setAsking(true);
+    else onCloseRef.current();
+  };
+  const requestCloseRef = useRef(requestClose);
+  useEffect(() => {
+    requestCloseRef.current = requestClose;
   });
 
   useEffect(() => {
@@ -23,7 +40,7 @@ export function Dialog({ title, onClose, children, wide }: { title: string; onCl
       if (!node) return;
       if (e.key === 'Escape') {
         e.stopPropagation();
-        onCloseRef.current();
+        if (!askingRef.current) requestCloseRef.current();
       } else if (e.key === 'Tab') {
         const items = [...node.querySelectorAll<HTMLElement>(focusable)];
         if (items.length === 0) return;
@@ -50,15 +67,18 @@ export function Dialog({ title, onClose, children, wide }: { title: string; onCl
   }, []);
 
   return createPortal(
-    <div className="overlay" onMouseDown={(e) => e.target === e.currentTarget && onClose()}>
+    <div className="overlay" onMouseDown={(e) => e.target === e.currentTarget && requestClose()}>
       <div ref={ref} className={wide ? 'dialog dialog-wide' : 'dialog'} role="dialog" data-modal aria-modal="true" aria-labelledby={titleId}>
         <header className="dialog-head">
           <h2 id={titleId}>{title}</h2>
-          <button type="button" className="icon-btn" aria-label="Close dialog" onClick={onClose}>
+          <button type="button" className="icon-btn" aria-label="Close dialog" onClick={requestClose}>
             ✕
           </button>
         </header>
-        <div className="dialog-body">{children}</div>
+        <div className="dialog-body">
+          {children}
+          {asking ? <DiscardPrompt onKeep={() => setAsking(false)} onDiscard={() => onCloseRef.current()} /> : null}
+        </div>
       </div>
     </div>,
     document.body,

@@ -70,6 +70,40 @@ describe('keyboard and screen reader', () => {
     await waitFor(() => expect(document.activeElement).toBe(within(form).getByLabelText('Password')));
   });
 
+  it('Escape on a half-filled sign-in form asks before discarding what was typed', async () => {
+    await renderApp();
+    fireEvent.click(screen.getByRole('button', { name: 'Sign in as another user' }));
+    const form = screen.getByRole('form', { name: 'Sign in to local' });
+    const email = within(form).getByLabelText('Email');
+    fireEvent.change(email, { target: { value: 'someone@connectgain.test' } });
+    fireEvent.keyDown(email, { key: 'Escape' });
+    const ask = within(form).getByRole('alertdialog', { name: 'Discard what you typed?' });
+    expect(document.activeElement).toBe(within(ask).getByRole('button', { name: 'Keep editing' }));
+    // Escape again is the safe answer: back to the field, nothing lost.
+    fireEvent.keyDown(document.activeElement!, { key: 'Escape' });
+    expect(within(form).queryByRole('alertdialog')).toBeNull();
+    await waitFor(() => expect(document.activeElement).toBe(email));
+    expect(email).toHaveProperty('value', 'someone@connectgain.test');
+    fireEvent.keyDown(email, { key: 'Escape' });
+    fireEvent.click(within(form).getByRole('button', { name: 'Discard' }));
+    await waitFor(() => expect(screen.queryByRole('form', { name: 'Sign in to local' })).toBeNull());
+  });
+
+  it('after a refused sign-in submit, focus goes to the field to fix', async () => {
+    await renderApp();
+    fireEvent.click(screen.getByRole('button', { name: 'Sign in as another user' }));
+    const form = screen.getByRole('form', { name: 'Sign in to local' });
+    const submit = within(form).getByRole('button', { name: 'Sign in' });
+    fireEvent.change(within(form).getByLabelText('Email'), { target: { value: 'not-an-email' } });
+    submit.focus();
+    fireEvent.click(submit);
+    await waitFor(() => expect(document.activeElement).toBe(within(form).getByLabelText('Email')));
+    fireEvent.change(within(form).getByLabelText('Email'), { target: { value: 'a@connectgain.test' } });
+    submit.focus();
+    fireEvent.click(submit);
+    await waitFor(() => expect(document.activeElement).toBe(within(form).getByLabelText('Password')));
+  });
+
   it('a dialog closes on Escape even when focus is outside it, and Ctrl+K does not open the palette over it', async () => {
     await renderApp();
     const edit = screen.getByRole('button', { name: /^Edit environment / });

@@ -1,6 +1,7 @@
 // @vitest-environment happy-dom
 import { cleanup, fireEvent, screen, waitFor, within } from '@testing-library/react';
 import { afterEach, describe, expect, it } from 'vitest';
+import { checkBaseUrl, describeProblem } from '../../src-main/contract/validators.js';
 import { anonKeyError } from '../../src-renderer/environments/validate.js';
 import { renderApp } from '../e2e/fixtures/render-app.js';
 
@@ -26,7 +27,7 @@ describe('environment form', () => {
     const { type, errorOf } = await openForm();
     expect(errorOf('Base URL')).toBeUndefined();
     type('Base URL', 'ftp://example.com');
-    expect(errorOf('Base URL')).toBe('Enter an http(s) URL, e.g. https://abcd.supabase.co');
+    expect(errorOf('Base URL')).toBe('Enter an http(s) URL such as https://api.example.com');
     type('Base URL', 'https://<project-ref>.supabase.co');
     expect(errorOf('Base URL')).toBe('Replace the <placeholder> with your own value');
     type('Base URL', 'https://abcd.supabase.co');
@@ -51,7 +52,7 @@ describe('environment form', () => {
     const { api, dialog, errorOf } = await openForm();
     fireEvent.click(within(dialog).getByRole('button', { name: 'Add environment' }));
     expect(errorOf('Name')).toBe('Name is required');
-    expect(errorOf('Base URL')).toMatch(/Enter an http\(s\) URL/);
+    expect(errorOf('Base URL')).toMatch(/^Enter the base URL, e\.g\. https:\/\/abcd\.supabase\.co/);
     expect(errorOf('Anon key')).toMatch(/needs its anon key/);
     expect(api.calls.some((c) => c.method === 'addEnvironment')).toBe(false);
   });
@@ -95,6 +96,94 @@ describe('environment form', () => {
     type('Anon key', JWT);
     fireEvent.click(within(dialog).getByRole('button', { name: 'Add environment' }));
     expect((await within(dialog).findByText(/Keychain is locked/)).getAttribute('role')).toBe('alert');
+  });
+
+  it('refuses a URL with a space, a password or a path the provider adds itself, in the CLI’s words', async () => {
+    const { dialog, type, errorOf } = await openForm();
+    const sameAsCli = (url: string) => {
+      const c = checkBaseUrl(url, 'supabase');
+      if (c.ok) throw new Error(`${url} passed the shared validator`);
+      // The CLI prints "URL: <message>"; the form shows the same message under the field, as a sentence.
+      const cli = describeProblem(c).replace(/^URL: /, '');
+      return cli.charAt(0).toUpperCase() + cli.slice(1);
+    };
+    type('Base URL', 'https://abcd.supabase .co');
+    expect(errorOf('Base URL')).toBe(sameAsCli('https://abcd.supabase .co'));
+    expect(errorOf('Base URL')).toMatch(/contains a space/);
+
+    type('Base URL', 'https://user:hunter2@abcd.supabase.co');
+    expect(errorOf('Base URL')).toMatch(/user name or password .* That is a secret/);
+    expect(errorOf('Base URL')).not.toContain('hunter2');
+
+    type('Base URL', 'https://abcd.supabase.co/rest/v1');
+    expect(errorOf('Base URL')).toBe(sameAsCli('https://abcd.supabase.co/rest/v1'));
+    // The fix is one click away.
+    fireEvent.click(within(dialog).getByRole('button', { name: 'Use https://abcd.supabase.co' }));
+    expect(within(dialog).getByLabelText('Base URL')).toHaveProperty('value', 'https://abcd.supabase.co');
+    expect(errorOf('Base URL')).toBeUndefined();
+  });
+
+  it('after a refused submit, focus goes to the first field to fix', async () => {
+    const { dialog, type } = await openForm();
+    type('Name', 'dev');
+    type('Base URL', 'https://abcd.supabase.co/auth/v1');
+    fireEvent.click(within(dialog).getByRole('button', { name: 'Add environment' }));
+    await waitFor(() => expect(document.activeElement).toBe(within(dialog).getByLabelText('Base URL')));
+    type('Base URL', 'https://abcd.supabase.co');
+    fireEvent.click(within(dialog).getByRole('button', { name: 'Add environment' }));
+    await waitFor(() => expect(document.activeElement).toBe(within(dialog).getByLabelText('Anon key')));
+  });
+
+  it('a session API environment says how the account travels: a header, a query parameter or not at all', async () => {
+    const { api, dialog, type, errorOf } = await openForm();
+    fireEvent.click(within(dialog).getByRole('radio', { name: /Session API/ }));
+    const transport = within(within(dialog).getByRole('group', { name: 'Account travels as' }));
+    expect(transport.getByRole('radio', { name: 'Not sent' })).toHaveProperty('checked', true);
+    fireEvent.click(transport.getByRole('radio', { name: 'Header' }));
+    expect(within(dialog).getByLabelText('Header name')).toHaveProperty('value', 'X-Account-Id');
+    type('Header name', 'Authorization');
+    expect(errorOf('Header name')).toBe('The account header cannot be Authorization: TokenDesk or HTTP already sets it');
+    type('Header name', 'X-Tenant');
+    expect(errorOf('Header name')).toBeUndefined();
+    expect(transport.getByText(/Every copy, curl line and request carries X-Tenant:/)).toBeTruthy();
+    type('Name', 'tenants');
+    type('Base URL', 'http://localhost:8080');
+    fireEvent.click(within(dialog).getByRole('button', { name: 'Add environment' }));
+    await waitFor(() => expect(screen.queryByRole('dialog')).toBeNull());
+    expect(api.calls.find((c) => c.method === 'addEnvironment')?.input).toMatchObject({ name: 'tenants', provider: 'session', accountTransport: { kind: 'header', name: 'X-Tenant' } });
+  });
+
+  it('editing keeps the account setting and can change it to a query parameter', async () => {
+    const { api } = await renderApp();
+    fireEvent.click(screen.getByRole('button', { name: /^session-api/ }));
+    fireEvent.click(screen.getByRole('button', { name: 'Edit environment session-api' }));
+    const dialog = screen.getByRole('dialog', { name: 'Edit session-api' });
+    const transport = within(within(dialog).getByRole('group', { name: 'Account travels as' }));
+    expect(transport.getByRole('radio', { name: 'Header' })).toHaveProperty('checked', true);
+    expect(within(dialog).getByLabelText('Header name')).toHaveProperty('value', 'X-Account-Id');
+    fireEvent.click(transport.getByRole('radio', { name: 'Query parameter' }));
+    fireEvent.change(within(dialog).getByLabelText('Query parameter name'), { target: { value: 'accountId' } });
+    fireEvent.click(within(dialog).getByRole('button', { name: 'Save environment' }));
+    await waitFor(() => expect(api.calls.find((c) => c.method === 'updateEnvironment')?.input).toMatchObject({ id: 'session-api', patch: { accountTransport: { kind: 'query', name: 'accountId' } } }));
+  });
+
+  it('Escape on a half-filled form asks before discarding; on an untouched one it just closes', async () => {
+    const { dialog, type } = await openForm();
+    type('Name', 'half');
+    fireEvent.keyDown(document.activeElement ?? document.body, { key: 'Escape' });
+    const ask = within(dialog).getByRole('alertdialog', { name: 'Discard what you typed?' });
+    expect(document.activeElement).toBe(within(ask).getByRole('button', { name: 'Keep editing' }));
+    fireEvent.click(within(ask).getByRole('button', { name: 'Keep editing' }));
+    expect(within(dialog).queryByRole('alertdialog')).toBeNull();
+    expect(within(dialog).getByLabelText('Name')).toHaveProperty('value', 'half');
+    fireEvent.click(within(dialog).getByRole('button', { name: 'Close dialog' }));
+    fireEvent.click(within(dialog).getByRole('button', { name: 'Discard' }));
+    await waitFor(() => expect(screen.queryByRole('dialog')).toBeNull());
+
+    fireEvent.click(screen.getAllByRole('button', { name: 'Add environment' })[0]!);
+    expect(screen.getByRole('dialog', { name: 'Add environment' })).toBeTruthy();
+    fireEvent.keyDown(document.activeElement ?? document.body, { key: 'Escape' });
+    await waitFor(() => expect(screen.queryByRole('dialog')).toBeNull());
   });
 
   it('knows a service_role key when it sees one', () => {
