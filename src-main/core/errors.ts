@@ -15,6 +15,8 @@ export type ErrorCode =
   | 'keychain_unavailable'
   | 'keychain_locked'
   | 'keychain_error'
+  | 'vault_unreadable'
+  | 'vault_key_missing'
   // network
   | 'network_dns'
   | 'network_refused'

@@ -9,6 +9,8 @@ import type { AuthProvider, ProviderKind } from './providers/types.js';
 import { EnvironmentService } from './environments/service.js';
 import { SessionManager } from './sessions/manager.js';
 import { RefreshLock } from './sessions/refresh-lock.js';
+import { ProfileStore } from './sessions/profile-store.js';
+import { splitLegacySessions } from './sessions/legacy-sessions.js';
 
 /** The core wired together: what the CLI, the web bridge and the Electron shell each start from. */
 export interface Core {
@@ -32,7 +34,8 @@ export interface OpenCoreOptions {
 export function openCore(opts: OpenCoreOptions = {}): Core {
   const home = opts.home ?? resolveHome();
   const config = new ConfigStore(home);
-  const secrets = opts.secrets ?? createKeychainStore(home);
+  // Sessions moved in from the per-item keychain leave their bulky profile outside the vault.
+  const secrets = opts.secrets ?? createKeychainStore(home, { importLegacy: (entries) => splitLegacySessions(entries, new ProfileStore(home)) });
   const http = opts.http ?? createHttpClient();
   const lock = new RefreshLock(home);
   const envs = new EnvironmentService(config, secrets, lock);

@@ -1,8 +1,7 @@
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import keytar from 'keytar';
 import { describe, expect, it } from 'vitest';
-import { keychainService } from '../../src-main/core/secrets/keychain.js';
+import { createKeychainStore } from '../../src-main/core/secrets/keychain.js';
 import { cliFixture, DEMO_SESSION, keychainUnreachable } from '../helpers/cli.js';
 
 const unreachable = await keychainUnreachable();
@@ -21,8 +20,9 @@ const SECRETS = {
 };
 const PLAIN = { organization_id: '6f1c2d4e-8a3b-4c5d-9e7f-0a1b2c3d4e5f', region: 'eu-west-1', base_path: '/v1' };
 
+/** The names of the folder's stored secrets (the vault's entries: the keychain holds only its key). */
 async function keychainAccounts(home: string): Promise<string[]> {
-  return (await keytar.findCredentials(keychainService(home))).map((c) => c.account).filter((a) => !a.startsWith('.'));
+  return [...(await createKeychainStore(home).loadAll()).keys()];
 }
 
 describe.skipIf(unreachable !== undefined)('secret-looking variables live in the keychain', { timeout: 90_000 }, () => {

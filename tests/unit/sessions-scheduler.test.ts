@@ -1,4 +1,4 @@
-import { describe, expect, it, vi } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { RefreshScheduler } from '../../src-main/core/sessions/scheduler.js';
 import type { SessionManager } from '../../src-main/core/sessions/manager.js';
 import { ConfigSchema, type Config } from '../../src-main/core/config/schema.js';
@@ -7,14 +7,15 @@ import type { SecretStore } from '../../src-main/core/secrets/types.js';
 
 const profile = { userId: 'u', email: 'a@b.c', accounts: [], roles: [], permissions: [], permissionsFromRoles: [] };
 
-function fixture(opts: { refreshToken?: string; rememberPassword?: boolean }) {
+function fixture(opts: { refreshToken?: string; rememberPassword?: boolean; lifetimeMs?: number; now?: () => number }) {
   const cfg: Config = ConfigSchema.parse({
     version: 1,
     environments: [{ id: 'e1', name: 'staging', provider: 'supabase', baseUrl: 'http://127.0.0.1:1', createdAt: 0 }],
     identities: [{ id: 'i1', envId: 'e1', email: 'a@b.c', rememberPassword: opts.rememberPassword ?? false, createdAt: 0 }],
   });
   let clock = 0;
-  const session = { provider: 'supabase' as const, accessToken: 'a', refreshToken: opts.refreshToken, obtainedAt: 0, expiresAt: 3600_000, profile };
+  const lifetime = opts.lifetimeMs ?? 3600_000;
+  const session = { provider: 'supabase' as const, accessToken: 'a', refreshToken: opts.refreshToken, obtainedAt: 0, expiresAt: lifetime, profile };
   const secrets = new Map([['identity/i1/session', encodeSession(session)]]);
   const store: SecretStore = {
     loadAll: async () => new Map(secrets),
@@ -29,7 +30,7 @@ function fixture(opts: { refreshToken?: string; rememberPassword?: boolean }) {
     secrets: store,
     readConfig: async () => cfg,
     events,
-    now: () => clock,
+    now: opts.now ?? (() => clock),
   });
   const replaceSession = (expiresAt: number) => secrets.set('identity/i1/session', encodeSession({ ...session, obtainedAt: expiresAt - 3600_000, expiresAt }));
   return { scheduler, renew, events, setClock: (t: number) => (clock = t), replaceSession };
@@ -76,5 +77,61 @@ describe('background refresh scheduler', () => {
     f.replaceSession(7200_000);
     await f.scheduler.tick();
     expect(f.events.changed).toHaveBeenCalledTimes(1);
+  });
+});
+
+describe('each renewal is timed for its own due time', () => {
+  afterEach(() => vi.useRealTimers());
+
+  it('renews a 30-second token ahead of its expiry (at 22.5 s: a quarter of its life), not at the next 15 s poll', async () => {
+    vi.useFakeTimers({ now: 0 });
+    const f = fixture({ refreshToken: 'r', lifetimeMs: 30_000, now: () => Date.now() });
+    f.scheduler.start();
+    await vi.advanceTimersByTimeAsync(22_000);
+    expect(f.renew).not.toHaveBeenCalled();
+    await vi.advanceTimersByTimeAsync(600);
+    expect(f.renew).toHaveBeenCalledTimes(1);
+    expect(Date.now()).toBeLessThan(30_000);
+    f.scheduler.stop();
+  });
+
+  it('a renewal that fails is retried with a backoff, not in a tight loop', async () => {
+    vi.useFakeTimers({ now: 0 });
+    const f = fixture({ refreshToken: 'r', lifetimeMs: 30_000, now: () => Date.now() });
+    f.renew.mockRejectedValue(Object.assign(new Error('offline'), { retryable: true }));
+    f.scheduler.start();
+    await vi.advanceTimersByTimeAsync(23_000);
+    expect(f.renew).toHaveBeenCalledTimes(1);
+    await vi.advanceTimersByTimeAsync(14_000);
+    expect(f.renew).toHaveBeenCalledTimes(1);
+    await vi.advanceTimersByTimeAsync(1_000);
+    expect(f.renew).toHaveBeenCalledTimes(2);
+    f.scheduler.stop();
+  });
+
+  it('warns about a session that cannot renew itself 10 minutes ahead, on time', async () => {
+    vi.useFakeTimers({ now: 0 });
+    const f = fixture({ now: () => Date.now() });
+    f.scheduler.start();
+    await vi.advanceTimersByTimeAsync(50 * 60_000 - 1_000);
+    expect(f.events.expiring).not.toHaveBeenCalled();
+    await vi.advanceTimersByTimeAsync(2_000);
+    expect(f.events.expiring).toHaveBeenCalledWith('i1', 'e1', 3600_000);
+    f.scheduler.stop();
+  });
+
+  it('a timer that fires long after it was due (the machine slept) marks the view stale and renews at once', async () => {
+    let clock = 0;
+    vi.useFakeTimers({ now: 0 });
+    const f = fixture({ refreshToken: 'r', now: () => clock });
+    f.scheduler.start();
+    await vi.advanceTimersByTimeAsync(0);
+    expect(f.events.changed).not.toHaveBeenCalled();
+    // Asleep for 2 hours: the wall clock jumps, the 30 s poll timer fires once, late.
+    clock = 2 * 3600_000;
+    await vi.advanceTimersByTimeAsync(30_000);
+    expect(f.events.changed).toHaveBeenCalledTimes(1);
+    expect(f.renew).toHaveBeenCalledTimes(1);
+    f.scheduler.stop();
   });
 });

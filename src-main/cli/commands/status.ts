@@ -1,7 +1,7 @@
 import type { Command } from 'commander';
 import type { Config, Environment, Identity } from '../../core/config/schema.js';
 import { findEnvironment } from '../../core/environments/service.js';
-import type { StoredSession } from '../../core/providers/types.js';
+import type { Profile, StoredSession } from '../../core/providers/types.js';
 import { secretKeys } from '../../core/secrets/types.js';
 import { decodeSession } from '../../core/sessions/session-codec.js';
 import { getCore } from '../context.js';
@@ -68,7 +68,7 @@ function identityStatus(env: Environment, identity: Identity, active: boolean, s
   };
 }
 
-export function buildStatus(cfg: Config, sessions: Map<string, string>, envs: Environment[], now = Date.now()): EnvStatus[] {
+export function buildStatus(cfg: Config, sessions: Map<string, string>, envs: Environment[], now = Date.now(), profiles?: ReadonlyMap<string, Profile>): EnvStatus[] {
   return envs.map((env) => ({
     name: env.name,
     provider: env.provider,
@@ -76,7 +76,7 @@ export function buildStatus(cfg: Config, sessions: Map<string, string>, envs: En
     production: env.production,
     identities: cfg.identities
       .filter((i) => i.envId === env.id)
-      .map((i) => identityStatus(env, i, cfg.activeIdentity[env.id] === i.id, decodeSession(sessions.get(secretKeys.session(i.id))), now)),
+      .map((i) => identityStatus(env, i, cfg.activeIdentity[env.id] === i.id, decodeSession(sessions.get(secretKeys.session(i.id)), profiles?.get(i.id)), now)),
   }));
 }
 
@@ -133,7 +133,7 @@ async function status(o: { env?: string; json?: boolean }): Promise<void> {
   // One keychain round trip for every identity, however many there are.
   const secrets = cfg.identities.length ? await core.secrets.loadAll() : new Map<string, string>();
   const now = Date.now();
-  const doc = buildStatus(cfg, secrets, envs, now);
+  const doc = buildStatus(cfg, secrets, envs, now, await core.sessions.readProfiles(cfg.identities.map((i) => i.id)));
   if (o.json) return outJson({ environments: doc });
   out(doc.length ? render(doc, now) : 'No environments yet. Add one with "tokendesk env add", or try "tokendesk demo-setup".');
 }

@@ -44,6 +44,8 @@ export function createAppService(
   core.sessions.events.on('event', (e) => {
     if (e.type !== 'identities-changed') emit(e);
     emit({ type: 'state-changed', reason: 'session' });
+    // A new or renewed session has its own due time: the scheduler times each one.
+    scheduler.nudge();
   });
 
   const scheduler = new RefreshScheduler({
@@ -62,13 +64,20 @@ export function createAppService(
     },
   });
   if (opts.scheduler !== false) scheduler.start();
-  const stopWatching = watchConfig(core.home, () => emit({ type: 'state-changed', reason: 'config' }));
+  const stopWatching = watchConfig(core.home, () => {
+    emit({ type: 'state-changed', reason: 'config' });
+    scheduler.nudge(); // the margin, or identities added by the CLI
+  });
   // Best effort and quiet: a locked or missing keychain is reported by the state view already.
   const maintenance =
     (opts.maintenance ?? opts.scheduler !== false)
       ? core.envs
           .protectPlainSecrets()
           .then(() => core.envs.removeOrphans())
+          .then(async (removed) => {
+            await core.sessions.removeOrphanProfiles(); // profile files of identities no longer listed
+            return removed;
+          })
           .catch(() => [] as string[])
       : Promise.resolve([] as string[]);
 
@@ -151,6 +160,7 @@ export function createAppService(
       const cfg = await readConfig();
       let secrets = new Map<string, string>();
       let keychain: AppState['keychain'] = { ok: true };
+      const profiles = core.sessions.readProfiles(cfg.identities.map((i) => i.id));
       try {
         secrets = await core.secrets.loadAll();
       } catch (e) {
@@ -158,7 +168,7 @@ export function createAppService(
         keychain = { ok: false, code: err.code, message: err.message };
       }
       const state: AppState = {
-        environments: environmentViews(cfg, secrets, { now: now(), refreshing }),
+        environments: environmentViews(cfg, secrets, { now: now(), refreshing, profiles: await profiles }),
         settings: { ...cfg.settings },
         keychain,
         demo: demo.status(),
@@ -216,7 +226,7 @@ export function createAppService(
         ...(session.profile.claims && { claims: session.profile.claims }),
         issuedAt: session.obtainedAt,
         expiresAt: session.expiresAt,
-        storage: 'OS keychain (Secret Service)',
+        storage: 'Encrypted vault (its key in the OS keychain)',
       };
     },
     async listVariables({ envId }) {

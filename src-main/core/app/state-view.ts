@@ -1,6 +1,6 @@
 import type { Config, Environment, Identity } from '../config/schema.js';
 import { secretKeys } from '../secrets/types.js';
-import type { StoredSession } from '../providers/types.js';
+import type { Profile, StoredSession } from '../providers/types.js';
 import { decodeSession } from '../sessions/session-codec.js';
 import { isDue, isExpired } from '../sessions/margin.js';
 import { endWarningAt } from '../sessions/end-warning.js';
@@ -74,7 +74,8 @@ export function identityView(
 export function environmentViews(
   cfg: Config,
   secrets: Map<string, string>,
-  ctx: { now: number; refreshing: ReadonlySet<string> },
+  /** `profiles`: each identity's profile file (SessionManager.readProfiles); the vault holds only tokens. */
+  ctx: { now: number; refreshing: ReadonlySet<string>; profiles?: ReadonlyMap<string, Profile> },
 ): EnvironmentView[] {
   const marginSeconds = cfg.settings.marginSeconds;
   return cfg.environments.map((env: Environment) => {
@@ -82,7 +83,7 @@ export function environmentViews(
     const identities = cfg.identities
       .filter((i) => i.envId === env.id)
       .map((i) =>
-        identityView(i, decodeSession(secrets.get(secretKeys.session(i.id))), i.id === activeId, {
+        identityView(i, decodeSession(secrets.get(secretKeys.session(i.id)), ctx.profiles?.get(i.id)), i.id === activeId, {
           now: ctx.now,
           marginSeconds,
           refreshing: ctx.refreshing.has(i.id),

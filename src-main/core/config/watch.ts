@@ -1,11 +1,14 @@
 import { mkdirSync, watch } from 'node:fs';
+import { stat } from 'node:fs/promises';
 import { basename } from 'node:path';
 import { readRegularFile } from '../fs/read-regular-file.js';
 import { configFile } from './paths.js';
 import { MAX_CONFIG_BYTES } from './store.js';
+import { vaultFile } from '../secrets/vault.js';
 
 /**
- * Calls `onChange` when config.json changes on disk, e.g. after a CLI command. Watches the folder,
+ * Calls `onChange` when config.json or the secrets vault changes on disk, e.g. after a CLI command
+ * (a sign-in, a renewal, a key set: the vault holds every session's tokens). Watches the folder,
  * not the file: an atomic write replaces the file (rename), which would orphan a watch on the file
  * itself. Events are debounced and only real content changes are reported (lock and temp files, and
  * rewrites with identical content, are ignored). Our own writes are reported too; callers re-read.
@@ -14,13 +17,22 @@ export function watchConfig(home: string, onChange: () => void): () => void {
   mkdirSync(home, { recursive: true, mode: 0o700 });
   const file = configFile(home);
   const name = basename(file);
+  const vault = vaultFile(home);
+  const vaultName = basename(vault);
   // Never blocks on a FIFO put in its place (that would hold a libuv thread forever); the store reports it.
-  const snapshot = () =>
-    readRegularFile(file, MAX_CONFIG_BYTES).then(
+  // The vault is compared by file version (size, mtime, inode): its bytes change with every write anyway.
+  const snapshot = async () => {
+    const config = await readRegularFile(file, MAX_CONFIG_BYTES).then(
       (b) => b?.toString('utf8') ?? null,
       () => null,
     );
-  let last: Promise<string | null> = snapshot();
+    const v = await stat(vault, { bigint: true }).then(
+      (st) => `${st.size}:${st.mtimeNs}:${st.ino}`,
+      () => null,
+    );
+    return `${v}\n${config}`;
+  };
+  let last: Promise<string> = snapshot();
   let timer: NodeJS.Timeout | undefined;
   let closed = false;
 
@@ -33,7 +45,7 @@ export function watchConfig(home: string, onChange: () => void): () => void {
     });
   };
   const watcher = watch(home, (_event, filename) => {
-    if (filename !== null && filename !== name) return;
+    if (filename !== null && filename !== name && filename !== vaultName) return;
     clearTimeout(timer);
     timer = setTimeout(check, 100);
   });

@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { explainSpentRefreshToken } from './spent-token.js';
 import { EventEmitter } from 'node:events';
 import { TokenDeskError } from '../errors.js';
 import type { ConfigStore } from '../config/store.js';
@@ -6,8 +7,9 @@ import type { Config, Environment, Identity } from '../config/schema.js';
 import { findEnvironment } from '../environments/service.js';
 import { secretKeys, type SecretStore } from '../secrets/types.js';
 import type { HttpClient } from '../http/types.js';
-import type { AuthProvider, ProviderContext, ProviderKind, StoredSession } from '../providers/types.js';
-import { decodeSession, encodeSession } from './session-codec.js';
+import type { AuthProvider, Profile, ProviderContext, ProviderKind, StoredSession } from '../providers/types.js';
+import { decodeSession, hasInlineProfile, splitSession } from './session-codec.js';
+import { ProfileStore } from './profile-store.js';
 import { effectiveEmail, matchIdentity, otherUserWarning } from './identity-match.js';
 import { isDue, isExpired } from './margin.js';
 import { RefreshLock, tokenFingerprint, type LockHandle } from './refresh-lock.js';
@@ -53,10 +55,13 @@ export class SessionManager {
    * (the old one is spent), so it is kept here, retried on every read, and handed out with a warning.
    */
   private readonly unsaved = new Map<string, { session: StoredSession; replaced: string }>();
+  /** The non-secret half of each session (accounts, roles, permissions, claims), outside the vault. */
+  readonly profiles: ProfileStore;
 
   constructor(private readonly deps: SessionManagerDeps) {
     this.lock = deps.lock ?? new RefreshLock(deps.home);
     this.now = deps.now ?? Date.now;
+    this.profiles = new ProfileStore(deps.home);
   }
 
   private emit(e: SessionEvent): void {
@@ -138,14 +143,16 @@ export class SessionManager {
     const identity = await this.lock.exclusive(id, async () => {
       const keys = [secretKeys.session(id), secretKeys.password(id)] as const;
       const before = await Promise.all(keys.map((k) => this.deps.secrets.get(k)));
+      const profileBefore = await this.profiles.read(id);
       const restore = async () => {
         for (const [i, k] of keys.entries()) {
           const old = before[i];
           await (old === undefined ? this.deps.secrets.delete(k) : this.deps.secrets.set(k, old)).catch(() => undefined);
         }
+        await (profileBefore ? this.profiles.write(id, profileBefore) : this.profiles.delete(id)).catch(() => undefined);
       };
       try {
-        await this.deps.secrets.set(secretKeys.session(id), encodeSession(session));
+        await this.store(id, session);
         if (password !== undefined) await this.deps.secrets.set(secretKeys.password(id), password);
         else if (before[1] !== undefined) await this.deps.secrets.delete(secretKeys.password(id));
         const profile = session.profile;
@@ -194,6 +201,7 @@ export class SessionManager {
       }
       await this.deps.secrets.delete(secretKeys.session(identity.id));
       await this.deps.secrets.delete(secretKeys.password(identity.id));
+      await this.profiles.delete(identity.id).catch(() => undefined);
       await this.deps.config.update((c) => {
         const identities = opts.forget
           ? c.identities.filter((i) => i.id !== identity.id)
@@ -221,7 +229,7 @@ export class SessionManager {
 
   async setActiveAccount(envRef: string, accountId: string, email?: string): Promise<Identity> {
     const { env, identity } = await this.resolve(envRef, email);
-    const session = decodeSession(await this.deps.secrets.get(secretKeys.session(identity.id)));
+    const session = await this.readSession(identity.id);
     const accounts = session?.profile.accounts ?? [];
     if (!accounts.some((a) => a.id === accountId)) {
       const known = accounts.map((a) => `${a.id} (${a.name})`).join(', ');
@@ -235,8 +243,8 @@ export class SessionManager {
 
   async readSession(identityId: string): Promise<StoredSession | undefined> {
     const pending = this.unsaved.get(identityId);
-    if (!pending) return decodeSession(await this.deps.secrets.get(secretKeys.session(identityId)));
-    const stored = await this.deps.secrets.get(secretKeys.session(identityId)).then(decodeSession, () => pending.session);
+    if (!pending) return this.readStored(identityId);
+    const stored = await this.readStored(identityId).catch(() => pending.session);
     // Signed in, out or renewed elsewhere since: the keychain's answer is newer than ours.
     if (stored !== pending.session && stored?.accessToken !== pending.replaced) {
       this.unsaved.delete(identityId);
@@ -249,8 +257,46 @@ export class SessionManager {
     return pending.session;
   }
 
-  private store(identityId: string, session: StoredSession): Promise<void> {
-    return this.deps.secrets.set(secretKeys.session(identityId), encodeSession(session));
+  /** The vault's entry joined with the profile file (an entry an older version stored whole carries its own). */
+  private async readStored(identityId: string): Promise<StoredSession | undefined> {
+    const text = await this.deps.secrets.get(secretKeys.session(identityId));
+    if (text === undefined) return undefined;
+    return decodeSession(text, hasInlineProfile(text) ? undefined : await this.profiles.read(identityId));
+  }
+
+  /**
+   * The profile file first, then the tokens into the vault: a reader between the two sees the new
+   * profile with the old tokens (a display detail), and a failed vault write reaches the caller as
+   * the vault's TokenDeskError (renewOnce keeps the session in memory then).
+   */
+  private async store(identityId: string, session: StoredSession): Promise<void> {
+    const { tokens, profile } = splitSession(session);
+    await this.profiles.write(identityId, profile);
+    await this.deps.secrets.set(secretKeys.session(identityId), tokens);
+  }
+
+  /** Profiles of many identities at once (the app's state view, `status`), each file read only if it changed. */
+  readProfiles(identityIds: readonly string[]): Promise<Map<string, Profile>> {
+    return this.profiles.readMany(identityIds);
+  }
+
+  /**
+   * Deletes profile files of identities the configuration no longer lists (a removed environment's).
+   * Judged under each identity's lock after re-reading the config, as orphans.ts does for secrets, so
+   * a sign-in in flight (profile written before the identity is listed) is spared.
+   */
+  async removeOrphanProfiles(): Promise<string[]> {
+    const removed: string[] = [];
+    const listed = new Set((await this.deps.config.read()).identities.map((i) => i.id));
+    for (const id of await this.profiles.ids()) {
+      if (listed.has(id)) continue;
+      await this.lock.exclusive(id, async () => {
+        if ((await this.deps.config.read()).identities.some((i) => i.id === id)) return;
+        await this.profiles.delete(id);
+        removed.push(id);
+      });
+    }
+    return removed;
   }
 
 
@@ -363,7 +409,8 @@ export class SessionManager {
     return { session: next };
   }
 
-  private async onRenewFailure(env: Environment, identity: Identity, used: StoredSession, err: TokenDeskError): Promise<FreshToken> {
+  private async onRenewFailure(env: Environment, identity: Identity, used: StoredSession, raw: TokenDeskError): Promise<FreshToken> {
+    const err = explainSpentRefreshToken(raw); // "another tool probably used it"
     if (err.code === 'refresh_rejected' || err.code === 'invalid_credentials') {
       if (used.refreshToken && err.code === 'refresh_rejected') this.rejected.set(used.refreshToken, err);
       // Another process may have rotated the token meanwhile: its result is in the keychain.
@@ -410,6 +457,7 @@ export class SessionManager {
   /** The server ended the session and the access token has expired: forget it, keep the reason. */
   private async endSession(env: Environment, identity: Identity, err: TokenDeskError): Promise<void> {
     await this.deps.secrets.delete(secretKeys.session(identity.id));
+    await this.profiles.delete(identity.id).catch(() => undefined);
     await this.recordError(identity, err);
     this.emit({ type: 'session-expired', identityId: identity.id, envId: env.id, reason: err.message });
   }

@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { TokenDeskError } from '../errors.js';
 import { isEpochMs, MAX_LIFETIME_MS } from '../providers/lifetime.js';
 import { isBearerToken } from '../providers/token-syntax.js';
-import type { StoredSession } from '../providers/types.js';
+import type { Profile, StoredSession } from '../providers/types.js';
 
 const AccountSchema = z.object({
   id: z.string(),
@@ -11,7 +11,7 @@ const AccountSchema = z.object({
   internalUser: z.boolean().optional(),
 });
 
-const ProfileSchema = z.object({
+export const ProfileSchema = z.object({
   userId: z.string(),
   email: z.string(),
   displayName: z.string().optional(),
@@ -30,40 +30,93 @@ const EpochMs = z.number().refine(isEpochMs, { message: 'expected a time in epoc
 /** The same token syntax the providers demand of server answers: what is stored is pasted into headers. */
 const Token = z.string().refine(isBearerToken, { message: 'expected a bearer token' });
 
-const StoredSessionSchema = z.object({
+const TokensSchema = z.object({
   provider: z.enum(['supabase', 'session']),
   accessToken: Token,
   refreshToken: Token.optional(),
   obtainedAt: EpochMs,
   expiresAt: EpochMs,
-  profile: ProfileSchema,
 });
 
+const StoredSessionSchema = TokensSchema.extend({ profile: ProfileSchema });
+
+/** What a tokens-only entry reads as when no profile is at hand: enough for times and renewal, nothing to show. */
+export const EMPTY_PROFILE: Profile = { userId: '', email: '', accounts: [], roles: [], permissions: [], permissionsFromRoles: [] };
+
+function refuse(issues: ReadonlyArray<{ path: ReadonlyArray<PropertyKey> }>): never {
+  const field = issues[0]?.path.map(String).join('.') || 'session';
+  throw new TokenDeskError('bad_response', `The session was not stored: its ${field} is not valid`);
+}
+
 /**
- * Sessions are kept in the keychain as one JSON entry, so a rotated refresh token and its access token
- * are written together. A session that would not decode again (a non-finite time, which JSON writes
- * as null; a token with a line break) is refused here rather than stored, so a bad answer can never
- * overwrite a good session with one that reads as "signed out".
+ * The whole session as one JSON text: what TokenDesk stored per keychain item before the vault (and
+ * what decodeSession still reads). A session that would not decode again (a non-finite time, which
+ * JSON writes as null; a token with a line break) is refused here rather than stored, so a bad answer
+ * can never overwrite a good session with one that reads as "signed out".
  */
 export function encodeSession(s: StoredSession): string {
   const checked = StoredSessionSchema.safeParse(s);
-  if (!checked.success) {
-    const field = checked.error.issues[0]?.path.map(String).join('.') || 'session';
-    throw new TokenDeskError('bad_response', `The session was not stored: its ${field} is not valid`);
-  }
+  if (!checked.success) refuse(checked.error.issues);
   return JSON.stringify(s);
 }
 
 /**
- * A keychain entry that does not parse is treated as no session (it cannot be used), never as a crash.
- * A stored lifetime beyond the longest TokenDesk believes (kept by an older version) is cut to it.
+ * How a session is stored now: the tokens and times sealed in the vault (small, so every vault write
+ * and read stays cheap), and the profile — up to thousands of permissions, claims for display, never
+ * a token — in a plain file beside it (sessions/profile-store.ts). Validated as encodeSession is.
  */
-export function decodeSession(text: string | undefined): StoredSession | undefined {
+export function splitSession(s: StoredSession): { tokens: string; profile: Profile } {
+  const checked = StoredSessionSchema.safeParse(s);
+  if (!checked.success) refuse(checked.error.issues);
+  const { profile, ...tokens } = s;
+  return { tokens: JSON.stringify(tokens), profile: withoutTokens(profile, s) };
+}
+
+/**
+ * The profile is written outside the sealed vault, so it must hold no secret. Claims are a JWT's
+ * payload, which carries no token; a server that put one there anyway would have it dropped here.
+ */
+function withoutTokens(profile: Profile, s: Pick<StoredSession, 'accessToken' | 'refreshToken'>): Profile {
+  const secrets = [s.accessToken, s.refreshToken].filter((t): t is string => typeof t === 'string' && t.length >= 8);
+  const holds = (v: unknown) => {
+    const text = JSON.stringify(v) ?? '';
+    return secrets.some((t) => text.includes(t));
+  };
+  if (!holds(profile)) return profile;
+  const clean = <T extends Record<string, unknown> | undefined>(o: T): T =>
+    o && (Object.fromEntries(Object.entries(o).filter(([k, v]) => !holds(k) && !holds(v))) as T);
+  return { ...profile, claims: clean(profile.claims), jwtHeader: clean(profile.jwtHeader) };
+}
+
+/** True when the entry carries its own profile (written by a TokenDesk before the vault). */
+export function hasInlineProfile(text: string): boolean {
+  try {
+    const o = JSON.parse(text) as { profile?: unknown } | null;
+    return typeof o === 'object' && o !== null && o.profile !== undefined;
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * A stored entry that does not parse is treated as no session (it cannot be used), never as a crash.
+ * A tokens-only entry takes `profile` (read from the profile file), or EMPTY_PROFILE without one; an
+ * older entry with its own profile keeps it. A stored lifetime beyond the longest TokenDesk believes
+ * (kept by an older version) is cut to it.
+ */
+export function decodeSession(text: string | undefined, profile?: Profile): StoredSession | undefined {
   if (text === undefined) return undefined;
   try {
-    const parsed = StoredSessionSchema.safeParse(JSON.parse(text));
-    if (!parsed.success) return undefined;
-    const s = parsed.data as StoredSession;
+    const json = JSON.parse(text) as unknown;
+    const inline = StoredSessionSchema.safeParse(json);
+    let s: StoredSession;
+    if (inline.success) s = inline.data as StoredSession;
+    else {
+      if ((json as { profile?: unknown } | null)?.profile !== undefined) return undefined;
+      const tokens = TokensSchema.safeParse(json);
+      if (!tokens.success) return undefined;
+      s = { ...(tokens.data as Omit<StoredSession, 'profile'>), profile: profile ?? EMPTY_PROFILE };
+    }
     return s.expiresAt - s.obtainedAt > MAX_LIFETIME_MS ? { ...s, expiresAt: s.obtainedAt + MAX_LIFETIME_MS } : s;
   } catch {
     return undefined;

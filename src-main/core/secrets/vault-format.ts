@@ -1,0 +1,139 @@
+import { createCipheriv, createDecipheriv, randomBytes, timingSafeEqual } from 'node:crypto';
+
+/**
+ * The vault file: `TDVAULT` + a format-version byte + the folder id (12 bytes) + a nonce (12 bytes),
+ * then the AES-256-GCM ciphertext of the whole secret map and its 16-byte tag.
+ *
+ * Associated data = magic + version + folder id + the folder's keychain service name, so:
+ * - a vault copied from another config folder fails here: that folder's key (a different folder id,
+ *   or another service name bound in) cannot open it;
+ * - a vault sealed under an earlier data key of this folder (one kept from before a start-over) has
+ *   another folder id and is told apart from a damaged file;
+ * - a flipped, cut or appended byte fails the GCM tag.
+ * Not detected: an older vault of the same folder and key put back in place (a rollback). That would
+ * take a counter kept in the keychain and written on every save — a keychain write per token renewal,
+ * which is what the vault exists to avoid.
+ */
+export const VAULT_VERSION = 1;
+const MAGIC = Buffer.from('TDVAULT', 'ascii');
+const FOLDER_ID_BYTES = 12;
+const NONCE_BYTES = 12;
+const TAG_BYTES = 16;
+const HEADER_BYTES = MAGIC.length + 1 + FOLDER_ID_BYTES + NONCE_BYTES;
+
+/** The one keychain item of a config folder: a random 256-bit key and the folder id it seals for. */
+export interface DataKey {
+  key: Buffer;
+  folderId: Buffer;
+}
+
+export interface VaultContent {
+  entries: Map<string, string>;
+  /**
+   * Per-item keychain entries of an older TokenDesk copied into this vault and not yet deleted from
+   * the keychain (migration.ts): a crash between the two steps is finished by the next open.
+   */
+  pendingLegacyDeletes: string[];
+}
+
+export type VaultFault = 'truncated' | 'not-a-vault' | 'future-version' | 'other-folder' | 'tampered' | 'bad-content';
+
+export class VaultFormatError extends Error {
+  constructor(
+    readonly fault: VaultFault,
+    readonly version?: number,
+  ) {
+    super(`vault ${fault}`);
+    this.name = 'VaultFormatError';
+  }
+}
+
+export function newDataKey(): DataKey {
+  return { key: randomBytes(32), folderId: randomBytes(FOLDER_ID_BYTES) };
+}
+
+/** ~80 bytes of JSON: far below Windows' 2,560-byte credential blob limit. */
+export function encodeDataKey(k: DataKey): string {
+  return JSON.stringify({ v: 1, k: k.key.toString('base64'), f: k.folderId.toString('base64') });
+}
+
+/** `undefined` for an item that is not a data key this version can use (never a crash). */
+export function decodeDataKey(text: string): DataKey | undefined {
+  try {
+    const o = JSON.parse(text) as { v?: unknown; k?: unknown; f?: unknown };
+    if (o.v !== 1 || typeof o.k !== 'string' || typeof o.f !== 'string') return undefined;
+    const key = Buffer.from(o.k, 'base64');
+    const folderId = Buffer.from(o.f, 'base64');
+    if (key.length !== 32 || folderId.length !== FOLDER_ID_BYTES) return undefined;
+    return { key, folderId };
+  } catch {
+    return undefined;
+  }
+}
+
+function associatedData(header: Buffer, service: string): Buffer {
+  return Buffer.concat([header.subarray(0, MAGIC.length + 1 + FOLDER_ID_BYTES), Buffer.from(service, 'utf8')]);
+}
+
+export function sealVault(content: VaultContent, k: DataKey, service: string): Buffer {
+  const header = Buffer.concat([MAGIC, Buffer.from([VAULT_VERSION]), k.folderId, randomBytes(NONCE_BYTES)]);
+  const nonce = header.subarray(HEADER_BYTES - NONCE_BYTES);
+  const plain = Buffer.from(
+    JSON.stringify({
+      entries: Object.fromEntries(content.entries),
+      ...(content.pendingLegacyDeletes.length > 0 && { pendingLegacyDeletes: content.pendingLegacyDeletes }),
+    }),
+    'utf8',
+  );
+  const cipher = createCipheriv('aes-256-gcm', k.key, nonce, { authTagLength: TAG_BYTES });
+  cipher.setAAD(associatedData(header, service));
+  const body = Buffer.concat([cipher.update(plain), cipher.final()]);
+  return Buffer.concat([header, body, cipher.getAuthTag()]);
+}
+
+/** The header alone: what can be said about a file without its key. */
+export function readHeader(bytes: Buffer): { version: number; folderId: Buffer } {
+  if (bytes.length < MAGIC.length + 1) throw new VaultFormatError(bytes.length === 0 ? 'truncated' : 'not-a-vault');
+  if (!bytes.subarray(0, MAGIC.length).equals(MAGIC)) throw new VaultFormatError('not-a-vault');
+  const version = bytes[MAGIC.length]!;
+  if (version > VAULT_VERSION) throw new VaultFormatError('future-version', version);
+  if (version !== VAULT_VERSION) throw new VaultFormatError('not-a-vault');
+  if (bytes.length < HEADER_BYTES + TAG_BYTES) throw new VaultFormatError('truncated');
+  return { version, folderId: bytes.subarray(MAGIC.length + 1, MAGIC.length + 1 + FOLDER_ID_BYTES) };
+}
+
+export function openVault(bytes: Buffer, k: DataKey, service: string): VaultContent {
+  const { folderId } = readHeader(bytes);
+  if (!timingSafeEqual(folderId, k.folderId)) throw new VaultFormatError('other-folder');
+  const header = bytes.subarray(0, HEADER_BYTES);
+  const nonce = header.subarray(HEADER_BYTES - NONCE_BYTES);
+  const decipher = createDecipheriv('aes-256-gcm', k.key, nonce, { authTagLength: TAG_BYTES });
+  decipher.setAAD(associatedData(header, service));
+  decipher.setAuthTag(bytes.subarray(bytes.length - TAG_BYTES));
+  let plain: Buffer;
+  try {
+    plain = Buffer.concat([decipher.update(bytes.subarray(HEADER_BYTES, bytes.length - TAG_BYTES)), decipher.final()]);
+  } catch {
+    throw new VaultFormatError('tampered');
+  }
+  return parseContent(plain);
+}
+
+function parseContent(plain: Buffer): VaultContent {
+  let json: unknown;
+  try {
+    json = JSON.parse(plain.toString('utf8'));
+  } catch {
+    throw new VaultFormatError('bad-content');
+  }
+  const o = json as { entries?: unknown; pendingLegacyDeletes?: unknown } | null;
+  if (typeof o !== 'object' || o === null || typeof o.entries !== 'object' || o.entries === null) throw new VaultFormatError('bad-content');
+  const entries = new Map<string, string>();
+  for (const [key, value] of Object.entries(o.entries)) {
+    if (typeof value !== 'string') throw new VaultFormatError('bad-content');
+    entries.set(key, value);
+  }
+  const pending = o.pendingLegacyDeletes ?? [];
+  if (!Array.isArray(pending) || !pending.every((p): p is string => typeof p === 'string')) throw new VaultFormatError('bad-content');
+  return { entries, pendingLegacyDeletes: pending };
+}

@@ -1,0 +1,294 @@
+import { stat, rename } from 'node:fs/promises';
+import { join } from 'node:path';
+import { TokenDeskError } from '../errors.js';
+import { withFileLock, type LockOptions } from '../config/lock.js';
+import { durableWrite, WriteNotConfirmedError } from '../fs/durable-write.js';
+import { FileTooLargeError, NotRegularFileError, readRegularFile } from '../fs/read-regular-file.js';
+import { removeStaleTempFiles } from '../fs/temp-files.js';
+import { mapKeychainError, type KeychainOp } from './keychain-errors.js';
+import { assertUnlocked, keychainService, loadKeytar, PROBE, type KeytarLike } from './keytar.js';
+import { findLegacyItems, migrateLegacyItems, finishLegacyDeletes, type ImportLegacy } from './migration.js';
+import { decodeDataKey, encodeDataKey, newDataKey, openVault, sealVault, VaultFormatError, VAULT_VERSION, type DataKey, type VaultContent, type VaultFault } from './vault-format.js';
+import type { SecretKey, SecretStore } from './types.js';
+
+/** The keychain account holding the data key: the only item of a config folder's service. */
+export const DATA_KEY_ACCOUNT = '.tokendesk-vault-key';
+/** Far above any real vault (100 identities: ~150 KB). */
+const MAX_VAULT_BYTES = 64 * 1024 * 1024;
+
+export const vaultFile = (home: string) => join(home, 'secrets.vault');
+
+export interface VaultStoreOptions {
+  keytar?: KeytarLike;
+  lockOptions?: LockOptions;
+  /** Rewrites entries moved in from an older per-item installation before they are sealed (open.ts moves profiles out). */
+  importLegacy?: ImportLegacy;
+}
+
+export type VaultStore = SecretStore & {
+  service: string;
+  path: string;
+  /** Moves the vault aside (kept, never deleted) so TokenDesk starts with an empty one; returns where it went. */
+  startOver(): Promise<string | undefined>;
+};
+
+/** `2024-05-01T10:20:30.123Z` -> `2024-05-01T102030.123Z`: colons are not allowed in Windows file names. */
+const stamp = () => new Date().toISOString().replace(/:/g, '');
+const empty = (): VaultContent => ({ entries: new Map(), pendingLegacyDeletes: [] });
+
+const FAULT_TEXT: Record<Exclude<VaultFault, 'future-version'>, string> = {
+  truncated: 'it is cut short',
+  'not-a-vault': 'it is not a TokenDesk secrets vault',
+  'other-folder': 'it was sealed for another configuration folder, or with an earlier key of this one (copied or restored from elsewhere)',
+  tampered: 'it failed its integrity check: it was altered or damaged, or the key in the OS keychain is not the one that sealed it',
+  'bad-content': 'its content is damaged',
+};
+
+/**
+ * Every secret of a config folder in one AES-256-GCM vault file (`<home>/secrets.vault`, format in
+ * vault-format.ts), sealed with a random data key that is the folder's only keychain item. The key is
+ * read from the keychain once per process; the file is re-read whenever it changed on disk (size,
+ * mtime, inode), so the app sees what a CLI wrote and the other way round.
+ *
+ * Writes re-read the file inside a cross-process lock of their own (`secrets.vault.lock`), then
+ * replace it atomically. Not the config lock: EnvironmentService.add/update write secrets while
+ * holding the config lock (orphans.ts relies on that), and the lock is not re-entrant, so sharing it
+ * would deadlock them. Fails closed: no keychain, no key for an existing vault, or a vault that does
+ * not open each throw their own TokenDeskError and nothing falls back to plain text.
+ */
+export function createVaultStore(home: string, opts: VaultStoreOptions = {}): VaultStore {
+  const service = keychainService(home);
+  const path = vaultFile(home);
+  const injected = opts.keytar ? Promise.resolve(opts.keytar) : undefined;
+  let dataKey: DataKey | undefined;
+  let cache: { sig: string; content: VaultContent } | undefined;
+  let ready: Promise<void> | undefined;
+
+  async function keychain<T>(op: KeychainOp, fn: (kt: KeytarLike) => Promise<T>): Promise<T> {
+    const kt = await (injected ?? loadKeytar());
+    try {
+      return await fn(kt);
+    } catch (e) {
+      throw mapKeychainError(e, op);
+    }
+  }
+
+  /** The data key, or undefined when the (unlocked) keychain has none. One keychain read per process. */
+  async function loadKey(): Promise<DataKey | undefined> {
+    if (dataKey) return dataKey;
+    return keychain('read', async (kt) => {
+      const text = await kt.getPassword(service, DATA_KEY_ACCOUNT);
+      if (text === null) {
+        await assertUnlocked(kt, service); // a locked keyring answers "missing" too
+        return undefined;
+      }
+      const k = decodeDataKey(text);
+      if (!k) throw new TokenDeskError('keychain_error', `The vault key in the OS keychain (${service}) is not one this TokenDesk can use; nothing was changed`);
+      dataKey = k;
+      return k;
+    });
+  }
+
+  const keyMissing = () =>
+    new TokenDeskError(
+      'vault_key_missing',
+      `The key of the secrets vault ${path} is gone from the OS keychain (deleted, or the keychain was reset), so the sessions and keys it holds cannot be read. Nothing was changed. To start over, move ${path} aside (TokenDesk will make a new, empty vault; sign in again and re-enter the environments' keys)`,
+    );
+
+  async function signature(): Promise<string | undefined> {
+    try {
+      const st = await stat(path, { bigint: true });
+      return `${st.size}:${st.mtimeNs}:${st.ino}`;
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
+      throw unreadable(e);
+    }
+  }
+
+  function unreadable(e: unknown): TokenDeskError {
+    if (e instanceof TokenDeskError) return e;
+    if (e instanceof NotRegularFileError) {
+      return new TokenDeskError('vault_unreadable', `The secrets vault ${path} is not a regular file (${e.kind}): move it away. It was left untouched`, { cause: e });
+    }
+    if (e instanceof FileTooLargeError) {
+      return new TokenDeskError('vault_unreadable', `The secrets vault ${path} is larger than ${MAX_VAULT_BYTES / 1024 / 1024} MiB, far more than a vault holds: move it away. It was left untouched`, { cause: e });
+    }
+    const code = (e as NodeJS.ErrnoException).code ?? 'I/O error';
+    return new TokenDeskError('vault_unreadable', `The secrets vault ${path} cannot be read (${code})`, { cause: e });
+  }
+
+  /** Reads and opens the file; `moveAside` is set only by callers holding the lock. */
+  async function readFile(key: DataKey | undefined, moveAside: boolean): Promise<{ sig: string | undefined; content: VaultContent }> {
+    const sig = await signature();
+    if (sig === undefined) return { sig, content: empty() };
+    if (cache?.sig === sig) return cache;
+    const k = key ?? (await loadKey());
+    if (!k) throw keyMissing();
+    let bytes: Buffer | undefined;
+    try {
+      bytes = await readRegularFile(path, MAX_VAULT_BYTES);
+    } catch (e) {
+      throw unreadable(e);
+    }
+    if (bytes === undefined) return { sig: undefined, content: empty() };
+    try {
+      const content = openVault(bytes, k, service);
+      // Cached only if the file did not change while it was read.
+      const after = await signature();
+      if (after === sig) cache = { sig, content };
+      return { sig: after, content };
+    } catch (e) {
+      if (!(e instanceof VaultFormatError)) throw e;
+      if (e.fault === 'future-version') {
+        throw new TokenDeskError(
+          'vault_unreadable',
+          `The secrets vault ${path} was written by a newer TokenDesk (vault format ${e.version ?? '?'}, this one reads ${VAULT_VERSION}); update TokenDesk. The file was left untouched`,
+        );
+      }
+      if (!moveAside) return locked(() => readFile(k, true));
+      let aside = `${path}.corrupt-${stamp()}`;
+      for (let i = 1; await exists(aside); i++) aside = `${path}.corrupt-${stamp()}-${i}`;
+      await rename(path, aside).catch((err: unknown) => {
+        throw unreadable(err);
+      });
+      cache = undefined;
+      throw new TokenDeskError(
+        'vault_unreadable',
+        `The secrets vault could not be read (${FAULT_TEXT[e.fault]}); it was moved to ${aside} and TokenDesk starts with an empty vault: sign in again and re-enter the environments' keys`,
+      );
+    }
+  }
+
+  function locked<T>(fn: () => Promise<T>): Promise<T> {
+    return withFileLock(
+      path,
+      async () => {
+        // Holding the lock, no writer of ours is mid-write: a temp file of a dead one is litter.
+        await removeStaleTempFiles(path);
+        return fn();
+      },
+      opts.lockOptions,
+    );
+  }
+
+  async function write(content: VaultContent, key: DataKey): Promise<void> {
+    const bytes = sealVault(content, key, service);
+    try {
+      await durableWrite(path, bytes, { mode: 0o600 });
+    } catch (e) {
+      cache = undefined;
+      const code = (e as NodeJS.ErrnoException).code ?? 'unknown error';
+      if (e instanceof WriteNotConfirmedError) {
+        throw new TokenDeskError('config_unwritable', `The secrets vault was saved to ${path}, but the system could not confirm it reached the disk (${code}); check the disk`, { cause: e });
+      }
+      throw new TokenDeskError('config_unwritable', `The secrets vault could not be saved to ${path} (${code}); nothing was changed`, { cause: e });
+    }
+    const sig = await signature().catch(() => undefined);
+    cache = sig === undefined ? undefined : { sig, content };
+  }
+
+  /**
+   * Once per process: finish a migration a crash interrupted, or run one for an installation of the
+   * per-item era. In the steady state this is the single keychain read of the process (the key).
+   */
+  function ensureReady(): Promise<void> {
+    ready ??= (async () => {
+      const key = await loadKey();
+      const sig = await signature();
+      if (key && sig !== undefined) {
+        const { content } = await readFile(key, false);
+        if (content.pendingLegacyDeletes.length > 0) await locked(() => finishPending(key));
+        return;
+      }
+      if (!key && sig !== undefined) throw keyMissing();
+      // No vault yet (or a key whose vault a crash kept from being written): an older TokenDesk's items?
+      const legacy = await keychain('list', (kt) => findLegacyItems(kt, service));
+      if (legacy.size === 0) {
+        if (!key) await keychain('delete', (kt) => kt.deletePassword(service, PROBE)).catch(() => undefined);
+        return;
+      }
+      await locked(async () => {
+        const k = await loadKey();
+        if (k && (await signature()) !== undefined) return finishPending(k); // another process migrated meanwhile
+        const fresh = k ?? (await createKey());
+        await keychain('list', (kt) =>
+          migrateLegacyItems(kt, service, {
+            existing: empty(),
+            importLegacy: opts.importLegacy,
+            write: (content) => write(content, fresh),
+          }),
+        );
+      });
+    })().catch((e: unknown) => {
+      ready = undefined; // not done: the next call tries again
+      throw e;
+    });
+    return ready;
+  }
+
+  async function finishPending(key: DataKey): Promise<void> {
+    const { content } = await readFile(key, true);
+    if (content.pendingLegacyDeletes.length === 0) return;
+    await keychain('delete', (kt) => finishLegacyDeletes(kt, service, content, (c) => write(c, key)));
+  }
+
+  /** Only under the lock, and only when no vault exists: two processes never seal with different keys. */
+  async function createKey(): Promise<DataKey> {
+    const k = newDataKey();
+    await keychain('store', async (kt) => {
+      await kt.setPassword(service, DATA_KEY_ACCOUNT, encodeDataKey(k));
+      await kt.deletePassword(service, PROBE).catch(() => false);
+    });
+    dataKey = k;
+    return k;
+  }
+
+  async function mutate(change: (entries: Map<string, string>) => boolean): Promise<void> {
+    await ensureReady();
+    await locked(async () => {
+      let key = await loadKey();
+      const { sig, content } = await readFile(key, true);
+      if (!key && sig !== undefined) throw keyMissing();
+      const entries = new Map(content.entries);
+      if (!change(entries)) return;
+      key ??= await createKey();
+      await write({ entries, pendingLegacyDeletes: content.pendingLegacyDeletes }, key);
+    });
+  }
+
+  async function current(): Promise<Map<string, string>> {
+    await ensureReady();
+    return (await readFile(undefined, false)).content.entries;
+  }
+
+  return {
+    service,
+    path,
+    loadAll: async () => new Map(await current()),
+    get: async (key: SecretKey) => (await current()).get(key),
+    set: (key: SecretKey, value: string) =>
+      mutate((m) => {
+        if (m.get(key) === value) return false;
+        m.set(key, value);
+        return true;
+      }),
+    delete: (key: SecretKey) => mutate((m) => m.delete(key)),
+    startOver: () =>
+      locked(async () => {
+        if ((await signature()) === undefined) return undefined;
+        let aside = `${path}.abandoned-${stamp()}`;
+        for (let i = 1; await exists(aside); i++) aside = `${path}.abandoned-${stamp()}-${i}`;
+        await rename(path, aside);
+        cache = undefined;
+        ready = undefined;
+        return aside;
+      }),
+  };
+}
+
+async function exists(p: string): Promise<boolean> {
+  return stat(p).then(
+    () => true,
+    () => false,
+  );
+}

@@ -1,0 +1,202 @@
+import { chmodSync, copyFileSync, existsSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { afterEach, describe, expect, it } from 'vitest';
+import { createVaultStore, DATA_KEY_ACCOUNT, vaultFile } from '../../src-main/core/secrets/vault.js';
+import { createItemStore } from '../../src-main/core/secrets/item-store.js';
+import { keychainService } from '../../src-main/core/secrets/keytar.js';
+import { encodeDataKey, decodeDataKey, newDataKey } from '../../src-main/core/secrets/vault-format.js';
+import { secretKeys } from '../../src-main/core/secrets/types.js';
+import { KeytarFake } from '../helpers/keytar-fake.js';
+import { makeHome } from '../helpers/home.js';
+
+const homes: ReturnType<typeof makeHome>[] = [];
+afterEach(() => {
+  for (const h of homes.splice(0)) void h.cleanup();
+});
+const newHome = () => {
+  const h = makeHome('tokendesk-vault-unit-');
+  homes.push(h);
+  return h.dir;
+};
+
+const SECRET = 'eyJhbGciOiJIUzI1NiJ9.SECRET-TOKEN-VALUE.sig';
+
+async function seeded(home: string, fake = new KeytarFake()) {
+  const store = createVaultStore(home, { keytar: fake.process() });
+  await store.set(secretKeys.session('id-1'), SECRET);
+  await store.set(secretKeys.anonKey('env-1'), 'anon-key-value-123');
+  return { fake, store };
+}
+
+/** The error a fresh process (a new store, nothing cached) gets for `op`. */
+async function failureOf(home: string, fake: KeytarFake, op: 'get' | 'loadAll' | 'set' = 'loadAll') {
+  const store = createVaultStore(home, { keytar: fake.process() });
+  const p = op === 'get' ? store.get(secretKeys.session('id-1')) : op === 'set' ? store.set(secretKeys.apiKey('e'), 'x') : store.loadAll();
+  return p.then(
+    () => undefined,
+    (e: unknown) => e as { code: string; message: string },
+  );
+}
+
+const asides = (home: string, kind: string) => readdirSync(home).filter((n) => n.startsWith(`secrets.vault.${kind}-`));
+
+describe('secrets vault', () => {
+  it('keeps every secret in one sealed 0600 file; the only keychain item is an ~80-byte key', async () => {
+    const home = newHome();
+    const { fake, store } = await seeded(home);
+    expect(await store.get(secretKeys.session('id-1'))).toBe(SECRET);
+    expect(await store.loadAll()).toEqual(new Map([[secretKeys.session('id-1'), SECRET], [secretKeys.anonKey('env-1'), 'anon-key-value-123']]));
+    await store.delete(secretKeys.anonKey('env-1'));
+    expect([...(await createVaultStore(home, { keytar: fake.process() }).loadAll()).keys()]).toEqual([secretKeys.session('id-1')]);
+
+    const sizes = fake.sizes(keychainService(home));
+    expect([...sizes.keys()]).toEqual([DATA_KEY_ACCOUNT]);
+    expect(sizes.get(DATA_KEY_ACCOUNT)).toBeLessThanOrEqual(100);
+    const raw = readFileSync(vaultFile(home));
+    expect(raw.toString('latin1')).not.toContain('SECRET-TOKEN-VALUE');
+    expect(statSync(vaultFile(home)).mode & 0o777).toBe(0o600);
+  });
+
+  it('reads the keychain once per process, however many secrets, and sees another process\'s writes', async () => {
+    const home = newHome();
+    const fake = new KeytarFake();
+    const writer = createVaultStore(home, { keytar: fake.process() });
+    for (let i = 0; i < 200; i++) await writer.set(secretKeys.session(`id-${i}`), `${SECRET}-${i}`);
+    const p = fake.process();
+    const reader = createVaultStore(home, { keytar: p });
+    expect((await reader.loadAll()).size).toBe(200);
+    for (let i = 0; i < 200; i++) expect(await reader.get(secretKeys.session(`id-${i}`))).toBe(`${SECRET}-${i}`);
+    await writer.set(secretKeys.session('id-7'), 'changed-by-the-cli');
+    expect(await reader.get(secretKeys.session('id-7'))).toBe('changed-by-the-cli');
+    await reader.set(secretKeys.password('id-7'), 'pw');
+    expect(await writer.get(secretKeys.password('id-7'))).toBe('pw');
+    expect(p.reads).toBe(1);
+  });
+
+  it('a flipped byte: refused as altered, moved aside with a timestamp (never overwritten), then an empty vault', async () => {
+    const home = newHome();
+    const { fake } = await seeded(home);
+    const bytes = readFileSync(vaultFile(home));
+    bytes[bytes.length - 20]! ^= 0x01;
+    writeFileSync(vaultFile(home), bytes);
+    const e = await failureOf(home, fake);
+    expect(e).toMatchObject({ code: 'vault_unreadable' });
+    expect(e!.message).toMatch(/failed its integrity check: it was altered or damaged.*moved to .*secrets\.vault\.corrupt-\d{4}-\d\d-\d\dT\d{6}\.\d{3}Z/);
+    expect(e!.message).not.toContain('SECRET');
+    const [aside] = asides(home, 'corrupt');
+    expect(readFileSync(`${home}/${aside}`)).toEqual(bytes);
+    expect(existsSync(vaultFile(home))).toBe(false);
+    const next = createVaultStore(home, { keytar: fake.process() });
+    expect(await next.loadAll()).toEqual(new Map());
+    await next.set(secretKeys.apiKey('e'), 'new');
+    expect(await createVaultStore(home, { keytar: fake.process() }).get(secretKeys.apiKey('e'))).toBe('new');
+  });
+
+  it.each([
+    ['cut after the header', (b: Buffer) => b.subarray(0, 20), /cut short|not a TokenDesk/],
+    ['cut by one byte', (b: Buffer) => b.subarray(0, b.length - 1), /integrity check/],
+    ['emptied', () => Buffer.alloc(0), /cut short/],
+    ['replaced by text', () => Buffer.from('{"entries":{}}'), /not a TokenDesk secrets vault/],
+  ])('a vault %s is refused with its reason and moved aside', async (_name, damage, reason) => {
+    const home = newHome();
+    const { fake } = await seeded(home);
+    writeFileSync(vaultFile(home), damage(readFileSync(vaultFile(home))));
+    const e = await failureOf(home, fake, 'set');
+    expect(e).toMatchObject({ code: 'vault_unreadable' });
+    expect(e!.message).toMatch(reason);
+    expect(asides(home, 'corrupt')).toHaveLength(1);
+  });
+
+  it('a vault of another folder (copied here) or under another key is told apart from damage', async () => {
+    const a = newHome();
+    const b = newHome();
+    const fake = new KeytarFake();
+    await seeded(a, fake);
+    await seeded(b, fake);
+    copyFileSync(vaultFile(a), vaultFile(b));
+    expect((await failureOf(b, fake))!.message).toMatch(/sealed for another configuration folder, or with an earlier key/);
+
+    // Same folder id, wrong key bytes: only the GCM tag can tell.
+    const c = newHome();
+    await seeded(c, fake);
+    const items = fake.items.get(keychainService(c))!;
+    const k = decodeDataKey(items.get(DATA_KEY_ACCOUNT)!)!;
+    items.set(DATA_KEY_ACCOUNT, encodeDataKey({ key: newDataKey().key, folderId: k.folderId }));
+    expect((await failureOf(c, fake))!.message).toMatch(/failed its integrity check/);
+  });
+
+  it('the key gone from the keychain while a vault exists: said so, nothing changed, until startOver keeps the old file aside', async () => {
+    const home = newHome();
+    const { fake } = await seeded(home);
+    const before = readFileSync(vaultFile(home));
+    fake.items.get(keychainService(home))!.delete(DATA_KEY_ACCOUNT);
+    for (const op of ['get', 'loadAll', 'set'] as const) {
+      const e = await failureOf(home, fake, op);
+      expect(e).toMatchObject({ code: 'vault_key_missing' });
+      expect(e!.message).toMatch(/is gone from the OS keychain.*Nothing was changed. To start over, move .*secrets\.vault aside/);
+    }
+    expect(readFileSync(vaultFile(home))).toEqual(before);
+    expect(asides(home, 'corrupt')).toEqual([]);
+
+    const store = createVaultStore(home, { keytar: fake.process() });
+    const aside = await store.startOver();
+    expect(aside).toMatch(/secrets\.vault\.abandoned-/);
+    expect(readFileSync(aside!)).toEqual(before);
+    await store.set(secretKeys.apiKey('e'), 'fresh');
+    expect(await createVaultStore(home, { keytar: fake.process() }).loadAll()).toEqual(new Map([[secretKeys.apiKey('e'), 'fresh']]));
+  });
+
+  it('a vault from a newer TokenDesk is left untouched', async () => {
+    const home = newHome();
+    const { fake } = await seeded(home);
+    const bytes = readFileSync(vaultFile(home));
+    bytes[7] = 9;
+    writeFileSync(vaultFile(home), bytes);
+    const e = await failureOf(home, fake);
+    expect(e!.message).toMatch(/written by a newer TokenDesk \(vault format 9, this one reads 1\).*left untouched/);
+    expect(readFileSync(vaultFile(home))).toEqual(bytes);
+  });
+
+  // Root writes into a read-only folder anyway: nothing to see there.
+  it.skipIf(process.getuid?.() === 0)('a failed write is a TokenDeskError, and the vault keeps its old content', async () => {
+    const home = newHome();
+    const { fake, store } = await seeded(home);
+    chmodSync(home, 0o500);
+    try {
+      const e = await store.set(secretKeys.session('id-1'), 'new').catch((err: unknown) => err as { code: string; message: string });
+      expect(e).toMatchObject({ code: expect.stringMatching(/config_unwritable|config_locked/) });
+    } finally {
+      chmodSync(home, 0o700);
+    }
+    expect(await createVaultStore(home, { keytar: fake.process() }).get(secretKeys.session('id-1'))).toBe(SECRET);
+  });
+});
+
+describe('moving a per-item installation into the vault', () => {
+  it('reads the old items once, seals them, deletes them only after the vault is written; a crash in between is finished next time', async () => {
+    const home = newHome();
+    const fake = new KeytarFake();
+    const old = createItemStore(home, { keytar: fake.process() });
+    await old.set(secretKeys.session('id-1'), SECRET);
+    await old.set(secretKeys.anonKey('env-1'), 'anon');
+    await old.set(secretKeys.variable('env-1', 'db_pass'), 'hunter2');
+
+    const crashing = fake.process();
+    crashing.failDeletes = true;
+    const first = createVaultStore(home, { keytar: crashing });
+    expect((await first.loadAll()).get(secretKeys.session('id-1'))).toBe(SECRET);
+    // Both copies survive the failed deletes.
+    const accounts = () => [...(fake.items.get(keychainService(home))?.keys() ?? [])].sort();
+    expect(accounts()).toEqual(expect.arrayContaining([DATA_KEY_ACCOUNT, secretKeys.session('id-1'), secretKeys.anonKey('env-1')]));
+    expect(existsSync(vaultFile(home))).toBe(true);
+
+    const second = createVaultStore(home, { keytar: fake.process() });
+    expect(await second.loadAll()).toEqual(
+      new Map([[secretKeys.session('id-1'), SECRET], [secretKeys.anonKey('env-1'), 'anon'], [secretKeys.variable('env-1', 'db_pass'), 'hunter2']]),
+    );
+    expect(accounts()).toEqual([DATA_KEY_ACCOUNT]);
+    // And a third process has nothing left to do: one read, no list.
+    const p = fake.process();
+    expect((await createVaultStore(home, { keytar: p }).loadAll()).size).toBe(3);
+    expect(p.calls).toEqual([`get ${DATA_KEY_ACCOUNT}`]);
+  });
+});
