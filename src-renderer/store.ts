@@ -2,6 +2,7 @@ import { createContext, createElement, useContext, type ReactNode } from 'react'
 import { createStore, useStore, type StoreApi } from 'zustand';
 import type { AppState, EnvironmentView, IdentityView, ImportResult, VariableView } from '../src-main/contract/types.js';
 import { errorMessage, type DeskApi } from './api/types.js';
+import { readTheme, saveTheme, type ThemeChoice } from './lib/theme.js';
 
 export type ToastKind = 'success' | 'error' | 'info';
 export interface ToastItem {
@@ -49,6 +50,9 @@ export interface DeskState {
    * ticked: it is single-use, and a tool that spends a copy ends TokenDesk's own session. Not persisted.
    */
   includeRefreshToken: boolean;
+  theme: ThemeChoice;
+  /** Bumped by the palette's "Reveal token": the token panel reveals (or hides) the active token. */
+  revealRequest: number;
 
   refresh(): Promise<void>;
   select(envId: string): void;
@@ -59,6 +63,8 @@ export interface DeskState {
   setDialog(d: DialogState | null): void;
   setPalette(open: boolean): void;
   setIncludeRefreshToken(v: boolean): void;
+  setTheme(t: ThemeChoice): void;
+  requestReveal(): void;
 }
 
 const SELECTED_KEY = 'tokendesk.selectedEnv';
@@ -86,6 +92,8 @@ export function createDeskStore(api: DeskApi): DeskStore {
     dialog: null,
     paletteOpen: false,
     includeRefreshToken: false,
+    theme: readTheme(),
+    revealRequest: 0,
 
     /** Re-reads the state; bursts of events coalesce into at most one extra read. */
     refresh() {
@@ -164,6 +172,13 @@ export function createDeskStore(api: DeskApi): DeskStore {
     },
     setIncludeRefreshToken(includeRefreshToken) {
       set({ includeRefreshToken });
+    },
+    setTheme(theme) {
+      saveTheme(theme);
+      set({ theme });
+    },
+    requestReveal() {
+      set((s) => ({ revealRequest: s.revealRequest + 1 }));
     },
   }));
 }

@@ -2,6 +2,7 @@ import { useEffect } from 'react';
 import { Sidebar } from '../environments/Sidebar.js';
 import { ImportHost } from '../import/ImportControls.js';
 import { modKey } from '../lib/format.js';
+import { nextTheme, themeLabel, type ThemeChoice } from '../lib/theme.js';
 import { CommandPalette } from '../palette/CommandPalette.js';
 import { selectedEnv, useDesk } from '../store.js';
 import { Button } from '../ui/Button.js';
@@ -35,6 +36,21 @@ function Banners() {
   );
 }
 
+const themeGlyph: Record<ThemeChoice, string> = { system: '◐', light: '☀', dark: '☾' };
+
+/** One button: System → Light → Dark; the palette offers the same three by name. */
+function ThemeToggle() {
+  const theme = useDesk((s) => s.theme);
+  const setTheme = useDesk((s) => s.setTheme);
+  const next = nextTheme(theme);
+  return (
+    <button type="button" className="theme-toggle" onClick={() => setTheme(next)} aria-label={`Theme: ${themeLabel[theme]}. Switch to ${themeLabel[next]}`} title={`Theme: ${themeLabel[theme]} (click for ${themeLabel[next]})`}>
+      <span aria-hidden="true">{themeGlyph[theme]}</span>
+      <span className="theme-toggle-text">{themeLabel[theme]}</span>
+    </button>
+  );
+}
+
 function TopBar() {
   const setPalette = useDesk((s) => s.setPalette);
   const env = useDesk(selectedEnv);
@@ -53,6 +69,7 @@ function TopBar() {
       ) : (
         <span className="spacer" />
       )}
+      <ThemeToggle />
       <button type="button" className="palette-trigger" onClick={() => setPalette(true)} aria-label="Open command palette" aria-keyshortcuts="Control+K Meta+K">
         <SearchIcon />
         <span>Jump to environment, identity, action…</span>

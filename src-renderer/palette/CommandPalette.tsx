@@ -4,6 +4,7 @@ import { errorMessage } from '../api/types.js';
 import { copyActions, moreCopyActions, variableAction } from '../copy/items.js';
 import { performCopy, performExport } from '../copy/perform.js';
 import { openImportPicker } from '../import/ImportControls.js';
+import { THEME_CHOICES, themeLabel } from '../lib/theme.js';
 import { activeIdentity, environments, selectedEnv, useDesk, useDeskStore, variablesOf } from '../store.js';
 
 /** Ctrl/Cmd+K: jump to an environment or identity, copy, add, import. */
@@ -54,6 +55,10 @@ export function CommandPalette() {
     void fn();
   };
   const st = () => store.getState();
+  const theme = useDesk((s) => s.theme);
+  const signedIn = who && who.status !== 'signed_out' ? who : undefined;
+  const accounts = signedIn?.profile?.accounts ?? [];
+  const activeAccount = signedIn?.activeAccountId ?? signedIn?.profile?.primaryAccountId;
 
   return (
     <Command.Dialog open={open} onOpenChange={setPalette} label="Command palette" className="palette" overlayClassName="overlay palette-overlay" contentClassName="palette-content" loop>
@@ -102,6 +107,55 @@ export function CommandPalette() {
               </Command.Item>
             )),
           )}
+        </Command.Group>
+        {env && signedIn ? (
+          <Command.Group heading={`${signedIn.email} · ${env.name}`}>
+            {accounts
+              .filter((a) => a.id !== activeAccount)
+              .map((a) => (
+                <Command.Item
+                  key={a.id}
+                  value={`Switch account to ${a.name} (${a.id})`}
+                  onSelect={run(async () => {
+                    try {
+                      await st().api.setActiveAccount({ identityId: signedIn.id, accountId: a.id });
+                      st().toast('success', `${signedIn.email} now acts in ${a.name}`, env.name);
+                    } catch (err) {
+                      st().toast('error', `Could not switch to ${a.name}`, errorMessage(err));
+                    }
+                    await st().refresh();
+                  })}
+                >
+                  Switch account to {a.name} <span className="muted">{a.id}</span>
+                </Command.Item>
+              ))}
+            <Command.Item value={`Reveal token of ${signedIn.email}`} onSelect={run(() => st().requestReveal())}>
+              Reveal token of {signedIn.email}
+            </Command.Item>
+            <Command.Item
+              value={`Sign out ${signedIn.email} (this session only)`}
+              onSelect={run(async () => {
+                try {
+                  const r = await st().api.signOut({ identityId: signedIn.id });
+                  st().toast(r.warning ? 'info' : 'success', `Signed out ${signedIn.email}`, r.warning ?? 'This session only');
+                } catch (err) {
+                  st().toast('error', `Could not sign out ${signedIn.email}`, errorMessage(err));
+                }
+                await st().refresh();
+              })}
+            >
+              Sign out {signedIn.email} <span className="muted">this session only</span>
+            </Command.Item>
+          </Command.Group>
+        ) : null}
+        <Command.Group heading="Theme">
+          {THEME_CHOICES.map((t) => (
+            <Command.Item key={t} value={`Theme: ${themeLabel[t]}`} keywords={['dark mode', 'light mode', 'appearance']} onSelect={run(() => st().setTheme(t))}>
+              Theme: {themeLabel[t]}
+              {t === 'system' ? <span className="muted"> follow the OS</span> : null}
+              {t === theme ? <span className="muted"> · current</span> : null}
+            </Command.Item>
+          ))}
         </Command.Group>
         <Command.Group heading="Actions">
           {env ? (

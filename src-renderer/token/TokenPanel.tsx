@@ -1,10 +1,10 @@
-import { useEffect, useState } from 'react';
+import { useEffect, useRef, useState } from 'react';
 import type { IdentityView, TokenDetails } from '../../src-main/contract/types.js';
 import { errorMessage } from '../api/types.js';
 import { useNow } from '../lib/clock.js';
 import { clockDuration, timeOfDay } from '../lib/format.js';
 import { liveStatus } from '../lib/status.js';
-import { useDeskStore } from '../store.js';
+import { useDesk, useDeskStore } from '../store.js';
 import { Button } from '../ui/Button.js';
 import { InlineError } from '../ui/Field.js';
 import { EyeIcon, LockIcon } from '../ui/icons.js';
@@ -89,6 +89,17 @@ export function TokenPanel({ identity }: { identity: IdentityView }) {
     };
   }, [store, identity.id, identity.expiresAt, identity.obtainedAt, hasToken]);
 
+  // "Reveal token" from the palette: the same as the button, and focus lands on it (so Hide is one key away).
+  const revealRequest = useDesk((s) => s.revealRequest);
+  const seenRequest = useRef(revealRequest);
+  const revealButton = useRef<HTMLButtonElement>(null);
+  useEffect(() => {
+    if (revealRequest === seenRequest.current) return;
+    seenRequest.current = revealRequest;
+    void reveal().then(() => revealButton.current?.focus());
+    // eslint-disable-next-line react-hooks/exhaustive-deps -- runs once per request, with the current reveal()
+  }, [revealRequest]);
+
   // A revealed token hides itself again after a minute.
   useEffect(() => {
     if (!revealed) return;
@@ -123,7 +134,7 @@ export function TokenPanel({ identity }: { identity: IdentityView }) {
             <code className={revealed ? 'token-value revealed selectable' : 'token-value'} aria-label={revealed ? 'Token' : 'Masked token'}>
               {revealed ?? details.masked}
             </code>
-            <Button size="sm" variant="ghost" icon={<EyeIcon />} busy={busy} onClick={() => void reveal()} aria-label={revealed ? 'Hide token' : 'Reveal token'}>
+            <Button ref={revealButton} size="sm" variant="ghost" icon={<EyeIcon />} busy={busy} onClick={() => void reveal()} aria-label={revealed ? 'Hide token' : 'Reveal token'}>
               {revealed ? 'Hide' : 'Reveal'}
             </Button>
           </div>
