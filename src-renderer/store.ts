@@ -1,7 +1,7 @@
 import { createContext, createElement, useContext, type ReactNode } from 'react';
 import { createStore, useStore, type StoreApi } from 'zustand';
 import type { AppState, EnvironmentView, IdentityView, ImportResult, VariableView } from '../src-main/contract/types.js';
-import { errorMessage, type DeskApi } from './api/types.js';
+import { errorCode, errorMessage, type DeskApi } from './api/types.js';
 import { readTheme, saveTheme, type ThemeChoice } from './lib/theme.js';
 
 export type ToastKind = 'success' | 'error' | 'info';
@@ -36,6 +36,8 @@ export interface DeskState {
   app?: AppState;
   /** Set when the first getState failed: the app shows it with a Retry button instead of a blank page. */
   loadError?: string;
+  /** The contract's code for loadError ('unauthorized': the web page lacks this run's secret). */
+  loadErrorCode?: string;
   /** main-process clock minus ours, so countdowns agree with the core. */
   clockOffset: number;
   selectedEnvId?: string;
@@ -109,9 +111,9 @@ export function createDeskStore(api: DeskApi): DeskStore {
             const envs = app.environments;
             const cur = get().selectedEnvId ?? remembered();
             const selectedEnvId = envs.some((e) => e.id === cur) ? cur : envs[0]?.id;
-            set({ app, loadError: undefined, clockOffset: app.now - Date.now(), selectedEnvId });
+            set({ app, loadError: undefined, loadErrorCode: undefined, clockOffset: app.now - Date.now(), selectedEnvId });
           } catch (e) {
-            if (!get().app) set({ loadError: errorMessage(e) });
+            if (!get().app) set({ loadError: errorMessage(e), loadErrorCode: errorCode(e) });
             else get().toast('error', 'Could not refresh the state', errorMessage(e));
           }
         } while (again);

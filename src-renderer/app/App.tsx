@@ -11,6 +11,7 @@ import { ErrorBoundary } from '../ui/ErrorBoundary.js';
 import { SearchIcon } from '../ui/icons.js';
 import { ToastRegion } from '../ui/Toast.js';
 import { Welcome } from '../welcome/Welcome.js';
+import { BridgeTokenHelp } from './BridgeTokenHelp.js';
 import { Dialogs } from './Dialogs.js';
 import { EnvironmentView } from './EnvironmentView.js';
 import { RenewalWarnings } from './RenewalWarnings.js';
@@ -95,6 +96,7 @@ function Body() {
 export function App() {
   const app = useDesk((s) => s.app);
   const loadError = useDesk((s) => s.loadError);
+  const loadErrorCode = useDesk((s) => s.loadErrorCode);
   const refresh = useDesk((s) => s.refresh);
   const production = useDesk((s) => Boolean(selectedEnv(s)?.production));
   useAppEvents();
@@ -111,6 +113,8 @@ export function App() {
         <ErrorBoundary area="main view">
           <Body />
         </ErrorBoundary>
+      ) : loadError && loadErrorCode === 'unauthorized' ? (
+        <BridgeTokenHelp reason={loadError} />
       ) : loadError ? (
         <div className="crash" role="alert">
           <h2>TokenDesk could not load its state</h2>
