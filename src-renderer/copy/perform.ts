@@ -9,7 +9,7 @@ const COPY_SLOT = { slot: 'copy' };
 export function copiedText(label: string, clearsInSeconds: number | null, omitted: readonly string[] = []): { text: string; detail: string } {
   const clears = clearsInSeconds === null ? 'The clipboard is not cleared automatically' : clearsInSeconds > 0 ? `Clipboard clears in ${clearsInSeconds} s` : 'Clipboard is not cleared (disabled in settings)';
   // What was left out on purpose (the single-use refresh token) is said, so nobody wonders where it went.
-  return { text: `Copied ${label}`, detail: omitted.length ? `${clears}. Left out: ${omitted.join('; ')}` : clears };
+  return { text: `Copied ${label}`, detail: omitted.length ? `${clears}. ${omitted.join(' ')}` : clears };
 }
 
 /**

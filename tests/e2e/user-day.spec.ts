@@ -83,14 +83,27 @@ test('a new user’s day', async ({ app: page }) => {
     const dialog = page.getByRole('dialog', { name: 'Add environment' });
     await dialog.getByLabel('Name').fill(PROD);
     await dialog.getByLabel('Base URL').fill('ftp://wrong');
-    await expect(dialog.getByText('Enter an http(s) URL, e.g. https://abcd.supabase.co')).toBeVisible();
-    await dialog.getByLabel('Base URL').fill(demoUrl);
+    await expect(dialog.getByText('Enter an http(s) URL such as https://api.example.com')).toBeVisible();
+    // The CLI's words: a space, a password in the URL, a path TokenDesk adds itself.
+    await dialog.getByLabel('Base URL').fill(`${demoUrl}/rest /v1`);
+    await expect(dialog.getByText(/^The URL contains a space or a line break/)).toBeVisible();
+    await dialog.getByLabel('Base URL').fill(demoUrl.replace('http://', 'http://me:hunter2@'));
+    await expect(dialog.getByText(/user name or password .* That is a secret/)).toBeVisible();
+    await dialog.getByLabel('Base URL').fill(`${demoUrl}/rest/v1`);
+    await dialog.getByRole('button', { name: `Use ${demoUrl}` }).click();
+    await expect(dialog.getByLabel('Base URL')).toHaveValue(demoUrl);
     await dialog.getByLabel('Anon key').fill('not-a-key');
     await expect(dialog.getByText(/An anon key is a JWT/)).toBeVisible();
     await dialog.getByLabel('Anon key').fill(DEMO_CREDENTIALS.anonKey);
     await expect(dialog.getByText(/An anon key is a JWT/)).toBeHidden();
     await expect(dialog.getByLabel('Production-like')).toBeChecked();
     await shoot(page, 'add-environment');
+    // Escape on the half-filled form asks first; keeping it loses nothing.
+    await dialog.getByLabel('Name').press('Escape');
+    await expect(dialog.getByRole('alertdialog', { name: 'Discard what you typed?' })).toBeVisible();
+    await expect(dialog.getByRole('button', { name: 'Keep editing' })).toBeFocused();
+    await page.keyboard.press('Enter');
+    await expect(dialog.getByLabel('Name')).toHaveValue(PROD);
     await dialog.getByRole('button', { name: 'Add environment' }).click();
     await expect(dialog).toBeHidden();
     await expect(envRow(page, PROD)).toHaveAttribute('aria-current', 'true');
@@ -116,8 +129,20 @@ test('a new user’s day', async ({ app: page }) => {
     const agent = page.getByRole('radio', { name: 'Use agent@connectgain.test as the active identity' });
     const owner = page.getByRole('radio', { name: 'Use owner@connectgain.test as the active identity' });
     await expect(agent).toBeChecked();
-    await owner.check();
+    // One click anywhere on the row (here the email) switches.
+    await identities(page, SB).getByText('owner@connectgain.test', { exact: true }).click();
     await expect(owner).toBeChecked();
+    await expect(envRow(page, SB)).toContainText('owner@connectgain.test');
+    // With the keyboard: an arrow key moves and switches, and focus stays on the identity.
+    await owner.focus();
+    await page.keyboard.press('ArrowDown');
+    await expect(agent).toBeChecked();
+    await expect(envRow(page, SB)).toContainText('agent@connectgain.test');
+    await expect(agent).toBeFocused();
+    await page.keyboard.press('ArrowUp');
+    await expect(owner).toBeChecked();
+    await expect(owner).toBeFocused();
+    await expect(identities(page, SB).getByText('renews itself (refresh token)').first()).toBeVisible();
     await expect(envRow(page, SB)).toContainText('owner@connectgain.test');
     await expect(page.getByRole('region', { name: 'Signed in as' })).toContainText('Olive Owner');
     await expect(page.getByRole('region', { name: 'Token' }).getByText(/Stored in: /)).toBeVisible();
@@ -128,6 +153,7 @@ test('a new user’s day', async ({ app: page }) => {
     await envRow(page, SS).click();
     await expect(page.getByRole('form', { name: `Sign in to ${SS}` }).getByText(/renew the session/)).toBeVisible();
     await signIn(page, SS, 'restricted@test.com', sess('restricted@test.com').password, { remember: true });
+    await expect(identities(page, SS).getByText('renews itself (remembered password)')).toBeVisible();
     const accounts = page.getByRole('group', { name: 'Account' });
     await expect(accounts.getByText('★ primary')).toBeVisible();
     await expect(accounts.getByRole('radio', { name: /Acme Corp/ })).toBeChecked();
@@ -138,6 +164,7 @@ test('a new user’s day', async ({ app: page }) => {
 
     await signIn(page, SS, 'test@test.com', sess('test@test.com').password, { another: true });
     await expect(page.getByRole('region', { name: 'Signed in as' })).toContainText('test@test.com');
+    await expect(identities(page, SS).getByRole('listitem').filter({ hasText: 'test@test.com' }).filter({ hasNotText: 'restricted' })).toContainText('does not renew itself: password not remembered');
     const perms = page.getByRole('region', { name: 'Permissions' });
     const search = perms.getByRole('searchbox', { name: 'Search permissions' });
     await search.fill('applications');
@@ -169,8 +196,16 @@ test('a new user’s day', async ({ app: page }) => {
     const curl = await copy(page, 'Copy as curl', /Copied curl command/);
     expect(curl).toMatch(/^curl /);
     expect(curl).toContain(`Authorization: Bearer ${token}`);
-    const all = await copy(page, 'Copy all Postman variables', /Copied .*Postman variables/);
-    expect(all).toContain(token);
+    // Postman's Bulk Edit takes key:value lines; the single-use refresh token stays out unless ticked.
+    const all = await copy(page, 'Copy all Postman variables (bulk edit)', /Copied .*Postman variables/);
+    expect(all.split('\n')).toContain(`user_jwt_token:${token}`);
+    expect(all).not.toMatch(/^\s*[{[]/);
+    expect(all).not.toMatch(/refresh_token:\S/);
+    await expect(toasts(page).getByText(/The refresh token was left out: Supabase refresh tokens are single-use/)).toBeVisible();
+    await page.getByLabel('Include the refresh token').check();
+    const withRefresh = await copy(page, 'Copy all Postman variables (bulk edit)', /Copied .*Postman variables/);
+    expect(withRefresh).toMatch(/refresh_token:\S+/);
+    await page.getByLabel('Include the refresh token').uncheck();
 
     await page.locator('summary', { hasText: 'Postman variables' }).click();
     const demoUrl = (await page.locator('.env-meta .url').textContent())!.trim();
@@ -178,8 +213,16 @@ test('a new user’s day', async ({ app: page }) => {
     expect(await copy(page, 'Copy Postman variable user_jwt_token', /Copied .*user_jwt_token/)).toBe(token);
     expect(await copy(page, 'Copy Postman variable organization_id', /Copied .*organization_id/)).toBe(DEMO_ORGANIZATION_ID);
 
+    // Repeated copies are one toast that updates, not a stack.
+    await dismissToasts(page);
+    for (const name of ['Copy raw token', 'Copy as curl', 'Copy apikey header']) await page.getByRole('button', { name, exact: true }).click();
+    await expect(toasts(page).getByText(/Copied apikey header/)).toBeVisible();
+    await expect(toasts(page).locator('.toast')).toHaveCount(1);
+
+    // In a browser Ctrl+Shift+C is "inspect element": the web UI says and takes Alt+Shift+C.
+    await expect(page.getByRole('region', { name: 'Copy' }).getByText('Alt+Shift+C copies the Authorization header')).toBeVisible();
     await page.evaluate(() => navigator.clipboard.writeText('something else'));
-    await page.keyboard.press('Control+Shift+C');
+    await page.keyboard.press('Alt+Shift+C');
     await expect(toasts(page).getByText(`Copied Authorization header for ${who}`)).toBeVisible();
     expect(await clipboard(page)).toBe(auth);
     await shoot(page, 'copied');
@@ -213,7 +256,18 @@ test('a new user’s day', async ({ app: page }) => {
     await page.keyboard.press('Control+K');
     await page.getByRole('combobox', { name: 'Command palette' }).fill('copy raw token');
     await page.keyboard.press('Enter');
-    await expect(toasts(page).getByText(new RegExp(`Copied [Tt]oken for many@test\\.com \\(${SS}\\)`))).toBeVisible();
+    await expect(toasts(page).getByText(new RegExp(`Copied [Tt]oken for many@test\\.com( · [^()]+)? \\(${SS}\\)`))).toBeVisible();
+
+    // The theme, chosen in the palette, outlives a reload; System follows the OS again.
+    await page.keyboard.press('Control+K');
+    await page.getByRole('combobox', { name: 'Command palette' }).fill('theme dark');
+    await page.keyboard.press('Enter');
+    await expect(page.locator('html')).toHaveAttribute('data-theme', 'dark');
+    await page.reload();
+    await expect(page.locator('html')).toHaveAttribute('data-theme', 'dark');
+    await expect(page.getByRole('button', { name: 'Theme: Dark. Switch to System' })).toBeVisible();
+    await page.getByRole('button', { name: 'Theme: Dark. Switch to System' }).click();
+    await expect(page.locator('html')).not.toHaveAttribute('data-theme', /./);
   });
 
   await test.step('at 900×600 it still reads well', async () => {
@@ -230,4 +284,17 @@ test('a new user’s day', async ({ app: page }) => {
     await expect(row).toContainText('signed out');
     await expect(row.getByRole('button', { name: 'Sign in again as owner@connectgain.test' })).toBeVisible();
   });
+});
+
+test('the web UI opened without its secret says where the address is and takes it pasted', async ({ page, bridge }) => {
+  await page.goto(bridge.origin);
+  const help = page.getByRole('alert');
+  await expect(help.getByRole('heading', { name: 'This page needs the address with this run’s secret' })).toBeVisible();
+  await expect(help).toContainText('The terminal that ran it printed the address');
+  await expect(help.getByLabel('Address from the terminal')).toBeFocused();
+  await shoot(page, 'web-secret');
+  await help.getByLabel('Address from the terminal').fill(bridge.url);
+  await page.keyboard.press('Enter');
+  await expect(page.getByRole('navigation', { name: 'Environments' }).or(page.getByRole('heading', { name: 'Welcome to TokenDesk' })).first()).toBeVisible();
+  expect(new URL(page.url()).search, 'the secret leaves the address bar').toBe('');
 });
