@@ -265,14 +265,16 @@ export class SessionManager {
   }
 
   /**
-   * The profile file first, then the tokens into the vault: a reader between the two sees the new
-   * profile with the old tokens (a display detail), and a failed vault write reaches the caller as
-   * the vault's TokenDeskError (renewOnce keeps the session in memory then).
+   * The profile file and the tokens (into the vault) are written at once, so their disk flushes
+   * overlap: sign-in and renewal wait for one durable write, not two. A reader in between may see
+   * one half new and the other old — a display detail, the tokens always belong together. A failed
+   * write reaches the caller as a TokenDeskError (renewOnce keeps the session in memory then).
    */
   private async store(identityId: string, session: StoredSession): Promise<void> {
     const { tokens, profile } = splitSession(session);
-    await this.profiles.write(identityId, profile);
-    await this.deps.secrets.set(secretKeys.session(identityId), tokens);
+    const [p, t] = await Promise.allSettled([this.profiles.write(identityId, profile), this.deps.secrets.set(secretKeys.session(identityId), tokens)]);
+    if (t.status === 'rejected') throw t.reason;
+    if (p.status === 'rejected') throw p.reason;
   }
 
   /** Profiles of many identities at once (the app's state view, `status`), each file read only if it changed. */
