@@ -9,13 +9,15 @@ import { registerLogin } from './commands/login.js';
 import { registerStatus } from './commands/status.js';
 import { registerSwitch } from './commands/switch.js';
 import { registerToken } from './commands/token.js';
+import { envRef } from './default-env.js';
 import { EXIT, guardOutputStreams, PROGRAM, reportError } from './output.js';
 import { sanitizeForDisplay } from '../core/text/sanitize.js';
 
 const FOOTER = `
 Environment variables:
   TOKENDESK_HOME   configuration folder (and its own keychain entries); shared with the desktop app
-  TOKENDESK_ENV    default for --env
+  TOKENDESK_ENV    default for --env (before the one set with "tokendesk env use")
+  NO_COLOR         no colour or symbols even on a terminal (CLICOLOR_FORCE=1 forces them in a pipe)
   TOKENDESK_DEBUG  print details of unexpected errors
 
 Exit status: 0 success, 1 error, 2 bad usage, 4 sign-in needed (nobody signed in or session ended),
@@ -34,6 +36,13 @@ export function buildProgram(): Command {
     // Usage errors quote the command line back: shown through the same filter as every other line.
     .configureOutput({ outputError: (text, write) => write(sanitizeForDisplay(text.replace(/^error: /, `${PROGRAM}: `), { multiline: true })) })
     .addHelpText('after', FOOTER);
+
+  // Every command with --env acts on one environment: fill in the `env use` default (or fail in one line).
+  program.hook('preAction', async (_root, cmd) => {
+    if (cmd.name() === 'status' || !cmd.options.some((o) => o.attributeName() === 'env')) return;
+    const prompt = cmd.name() === 'login' || cmd.name() === 'signup';
+    cmd.setOptionValue('env', await envRef(cmd.getOptionValue('env') as string | undefined, { prompt }));
+  });
 
   registerEnv(program);
   registerLogin(program);

@@ -145,3 +145,54 @@ function withPart(big: number, bigUnit: string, small: number, smallUnit: string
 }
 
 export { localTime } from '../core/format-time.js';
+
+/**
+ * Colour and symbols for a person at a terminal, like `gh auth status`: never when the stream is
+ * piped, with NO_COLOR set to anything (no-color.org) or TERM=dumb. CLICOLOR_FORCE=1 (gh's
+ * convention) turns them on in a pipe, for tests and `| less -R`.
+ */
+export function styled(stream: { isTTY?: boolean } = process.stdout): boolean {
+  const env = process.env;
+  if (env.NO_COLOR !== undefined && env.NO_COLOR !== '') return false;
+  if (env.CLICOLOR_FORCE !== undefined && env.CLICOLOR_FORCE !== '' && env.CLICOLOR_FORCE !== '0') return true;
+  if (env.TERM === 'dumb') return false;
+  return stream.isTTY === true;
+}
+
+const SGR = { green: 32, red: 31, yellow: 33, dim: 2, bold: 1 } as const;
+export type Tone = keyof typeof SGR;
+
+/** Paints already-sanitised text; `on` false returns it unchanged. */
+export function paint(text: string, tone: Tone, on: boolean): string {
+  return on ? `\u001b[${SGR[tone]}m${text}\u001b[0m` : text;
+}
+
+/** ✓ / ✗ / ! on a terminal; nothing (empty string) in a pipe, so piped output stays as it was. */
+export function symbol(kind: 'ok' | 'fail' | 'warn', on: boolean): string {
+  if (!on) return '';
+  const [ch, tone] = kind === 'ok' ? ['✓', 'green' as const] : kind === 'fail' ? ['✗', 'red' as const] : ['!', 'yellow' as const];
+  return `${paint(ch, tone, true)} `;
+}
+
+/** Writes lines whose variable parts the caller passed through `clean()`; only our own SGR codes are added. */
+export function outStyled(text: string): void {
+  process.stdout.write(text.endsWith('\n') ? text : `${text}\n`);
+}
+
+/** Text for a line written by outStyled: controls and escape sequences from names or servers removed. */
+export function clean(text: string): string {
+  return sanitizeForDisplay(text);
+}
+
+/** "5,000": counts people read at a glance. */
+export function count(n: number): string {
+  return n.toLocaleString('en-US');
+}
+
+/** A usage problem the user fixes with one flag or command: one line, exit 2, no help dump. */
+export class UsageError extends TokenDeskError {
+  readonly exitCode = EXIT.usage;
+  constructor(message: string) {
+    super('invalid_input', message);
+  }
+}

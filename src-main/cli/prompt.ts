@@ -1,4 +1,5 @@
 import { TokenDeskError } from '../core/errors.js';
+import { sanitizeForDisplay } from '../core/text/sanitize.js';
 import { CancelledError, errLine, PROGRAM } from './output.js';
 
 /**
@@ -125,4 +126,45 @@ function readHidden(prompt: string, what: string): Promise<string> {
     stdin.on('data', onData);
     stdin.resume();
   });
+}
+
+/** Prompts are for people: only when both standard input and standard error are terminals, so a pipe or a script never hangs. */
+export function canPrompt(): boolean {
+  return process.stdin.isTTY === true && process.stderr.isTTY === true;
+}
+
+/** One visible line typed at the terminal (an email, a choice); Ctrl-C / Ctrl-D cancel. */
+export async function askLine(question: string): Promise<string> {
+  const { createInterface } = await import('node:readline');
+  const rl = createInterface({ input: process.stdin, output: process.stderr, terminal: true });
+  return new Promise((resolve, reject) => {
+    let answered = false;
+    rl.once('SIGINT', () => {
+      rl.close();
+      reject(new CancelledError('cancelled'));
+    });
+    rl.once('close', () => {
+      if (!answered) reject(new CancelledError('cancelled'));
+    });
+    // The question may name an environment from an imported file.
+    rl.question(sanitizeForDisplay(question), (answer) => {
+      answered = true;
+      rl.close();
+      resolve(answer.trim());
+    });
+  });
+}
+
+/** A numbered choice, like `gh auth login`'s "What account do you want to log into?". */
+export async function choose<T>(question: string, items: readonly T[], label: (item: T) => string): Promise<T> {
+  if (items.length === 1) return items[0]!;
+  errLine(question);
+  items.forEach((item, i) => errLine(`  ${i + 1}) ${label(item)}`));
+  for (;;) {
+    const answer = await askLine(`Choose 1-${items.length}: `);
+    const n = Number(answer);
+    if (Number.isInteger(n) && n >= 1 && n <= items.length) return items[n - 1]!;
+    const byName = items.filter((item) => label(item).toLowerCase().startsWith(answer.toLowerCase()));
+    if (answer !== '' && byName.length === 1) return byName[0]!;
+  }
 }

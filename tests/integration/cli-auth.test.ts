@@ -86,7 +86,8 @@ describe.skipIf(unreachable !== undefined)('tokendesk sign-in commands', { timeo
     expect(r.code, r.stderr).toBe(0);
     const token = (await h.run(['token', '--env', DEMO_SESSION])).stdout.trim();
     expect(token).toMatch(/^[0-9a-f]{64}$/);
-    expect((await h.run(['header', '--env', DEMO_SESSION])).stdout).toBe(`Authorization: Bearer ${token}\n`);
+    // The demo session environment sends the active account in X-Account-Id (the primary one until chosen).
+    expect((await h.run(['header', '--env', DEMO_SESSION])).stdout).toBe(`Authorization: Bearer ${token}\nX-Account-Id: 4100\n`);
 
     const accounts = await h.run(['account', '--env', DEMO_SESSION, '--json']);
     expect(JSON.parse(accounts.stdout)).toEqual([

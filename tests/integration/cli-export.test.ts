@@ -126,7 +126,12 @@ describe.skipIf(unreachable !== undefined)('tokendesk export', { timeout: 120_00
     // With secrets, the values are there.
     const full = JSON.parse((await h.run(['export', '--env', DEMO_SUPABASE, '--format', 'json'])).stdout) as { variables: Record<string, string> };
     expect(full.variables).toMatchObject({ anon_key: demoServer().anonKey, api_key: demoServer().apiKey, user_jwt_token: token });
-    expect(full.variables.refresh_token).not.toBe('');
+    // Except the refresh token, which is single-use: only with --refresh-token, and stderr says why.
+    expect(full.variables.refresh_token).toBe('');
+    const withRefresh = await h.run(['export', '--env', DEMO_SUPABASE, '--format', 'json', '--refresh-token']);
+    expect((JSON.parse(withRefresh.stdout) as { variables: Record<string, string> }).variables.refresh_token).not.toBe('');
+    const plain = await h.run(['export', '--env', DEMO_SUPABASE, '--format', 'dotenv']);
+    expect(stderrLines(plain)).toEqual([expect.stringMatching(/^The refresh token was left out: Supabase refresh tokens are single-use.*add --refresh-token to include it\.$/)]);
     const dotenv = (await h.run(['export', '--env', DEMO_SESSION, '--format', 'dotenv'])).stdout;
     expect(dotenv).toMatch(/^TOKEN=[0-9a-f]{64}$/m);
     expect(dotenv).toMatch(/^ACCOUNT_ID=4100$/m);

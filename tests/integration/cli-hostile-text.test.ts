@@ -46,7 +46,7 @@ describe.skipIf(unreachable !== undefined)('tokendesk and hostile text', { timeo
     const h = newHome();
     for (const provider of ['session', 'supabase'] as const) {
       const add = await h.run(['env', 'add', provider, '--provider', provider, '--url', url, ...(provider === 'supabase' ? ['--anon-key', '-'] : [])], {
-        input: 'anon-key-value\n',
+        input: 'sb_publishable_anon-key-value\n', // shaped like an anon key: the CLI checks, as the form does
       });
       expect(add.code, add.stderr).toBe(0);
       const login = await h.run(['login', '--env', provider, '--email', 'me@example.test'], { input: 'a-password\n' });

@@ -110,7 +110,7 @@ describe.skipIf(unreachable !== undefined)('tokendesk import', { timeout: 60_000
     }
     const missing = await h.run(['import', join(h.work, 'nope.json')]);
     expect(missing.code).toBe(1);
-    expect(stderrLines(missing)).toEqual([`tokendesk: Cannot read ${join(h.work, 'nope.json')} (ENOENT)`]);
+    expect(stderrLines(missing)).toEqual([`tokendesk: Cannot read ${join(h.work, 'nope.json')}: no such file`]);
     expect(JSON.parse((await h.run(['env', 'list', '--json'])).stdout)).toEqual([]);
   });
 });

@@ -1,8 +1,11 @@
 import { InvalidArgumentError, Option } from 'commander';
+import { checkAccountTransport, checkBaseUrl } from '../../contract/validators.js';
+import type { AccountTransport } from '../../contract/types.js';
+import { UsageError } from '../output.js';
 
-/** `--env NAME`, also read from TOKENDESK_ENV (set for `exec`'s child, handy in scripts). */
+/** `--env NAME`, also read from TOKENDESK_ENV (set for `exec`'s child, handy in scripts); else the `env use` default (default-env.ts). */
 export function envOption(): Option {
-  return new Option('-e, --env <name>', 'environment name').env('TOKENDESK_ENV').makeOptionMandatory();
+  return new Option('-e, --env <name>', 'environment name (default: the one set with "tokendesk env use")').env('TOKENDESK_ENV');
 }
 
 export function emailOption(what = 'identity to use (default: the active one)'): Option {
@@ -39,19 +42,30 @@ export function parsePositiveInt(value: string): number {
   return n;
 }
 
-/** `--url`: an http(s) URL, checked before anything is read or stored (the config schema agrees). */
+/**
+ * `--url`: the shared rule (contract/validators.ts) without the provider's path check, which needs
+ * --provider and runs in EnvironmentService; a URL with a password in it is refused before anything
+ * is read or stored.
+ */
 export function parseBaseUrl(value: string): string {
-  const v = value.trim();
-  let url: URL | undefined;
-  try {
-    url = new URL(v);
-  } catch {
-    url = undefined;
-  }
-  if (!url || (url.protocol !== 'http:' && url.protocol !== 'https:') || url.hostname === '') {
+  const r = checkBaseUrl(value);
+  if (r.ok) return r.value;
+  // The wrong-scheme case keeps the CLI's own examples; every other problem is the shared wording.
+  if (r.message.startsWith('enter an http(s) URL')) {
     throw new InvalidArgumentError('must be an http:// or https:// URL, e.g. https://abc.supabase.co or http://localhost:3000');
   }
-  return v;
+  // Commander would quote the argument back ("argument 'https://me:pw@…' is invalid"): not for a password.
+  if (URL.canParse(value.trim()) && (new URL(value.trim()).password !== '' || new URL(value.trim()).username !== '')) throw new UsageError(`--url: ${r.message}`);
+  throw new InvalidArgumentError(r.message);
+}
+
+/** `--account-header NAME` / `--account-query NAME`: how the active account travels. */
+export function transportParser(kind: 'header' | 'query'): (value: string) => AccountTransport {
+  return (value) => {
+    const r = checkAccountTransport({ kind, name: value });
+    if (!r.ok) throw new InvalidArgumentError(r.message);
+    return r.value;
+  };
 }
 
 /** `--color`: the #rrggbb form the app shows. */

@@ -81,7 +81,7 @@ export function registerDemo(program: Command): void {
     .command('demo-server')
     .summary('run the embedded demo auth server')
     .description('run the embedded demo auth server (both seed APIs) in the foreground')
-    .option('--port <n>', `port, 0 for any free one (default ${DEFAULT_DEMO_PORT})`, parsePort, DEFAULT_DEMO_PORT)
+    .option('--port <n>', 'port, 0 for any free one', parsePort, DEFAULT_DEMO_PORT)
     .option('--host <address>', 'address to listen on', '127.0.0.1')
     .option('--token-ttl <seconds>', 'Supabase access-token lifetime (default 3600)', parsePositiveInt)
     .option('--session-ttl <seconds>', 'session-API token lifetime (default 8 h)', parsePositiveInt)

@@ -5,7 +5,8 @@ import { secretKeys } from '../../core/secrets/types.js';
 import { getCore } from '../context.js';
 import { out, outJson } from '../output.js';
 import { secretFromArg } from '../prompt.js';
-import { collect, jsonOption, KEY_OPTION_HELP, KEYS_HELP, pairCollector, parseBaseUrl, parseColor } from './common.js';
+import { collect, jsonOption, KEY_OPTION_HELP, KEYS_HELP, pairCollector, parseBaseUrl, parseColor, transportParser } from './common.js';
+import type { AccountTransport } from '../../contract/types.js';
 
 const ROLES: readonly VariableRole[] = ['url', 'anon_key', 'api_key', 'access_token', 'refresh_token', 'account_id'];
 
@@ -49,9 +50,25 @@ interface AddOptions {
   production?: boolean;
   label?: string;
   color?: string;
+  accountHeader?: AccountTransport;
+  accountQuery?: AccountTransport;
+  account?: boolean;
 }
 
-async function add(name: string, o: AddOptions): Promise<void> {
+/** --account-header / --account-query / --no-account: at most one; undefined when none was given. */
+function transportFrom(o: { accountHeader?: AccountTransport; accountQuery?: AccountTransport; account?: boolean }, cmd: Command): AccountTransport | undefined {
+  const given = [o.accountHeader, o.accountQuery, o.account === false ? ({ kind: 'none' } as const) : undefined].filter((t) => t !== undefined);
+  if (given.length > 1) cmd.error('error: give only one of --account-header, --account-query and --no-account', { exitCode: 2 });
+  return given[0];
+}
+
+function transportText(t: AccountTransport | undefined): string {
+  if (!t || t.kind === 'none') return 'not sent (the server uses the primary account)';
+  return t.kind === 'header' ? `header ${t.name}` : `query parameter ${t.name}`;
+}
+
+async function add(name: string, o: AddOptions, cmd: Command): Promise<void> {
+  const transport = transportFrom(o, cmd);
   const input: EnvironmentInput = {
     name,
     provider: o.provider,
@@ -62,6 +79,7 @@ async function add(name: string, o: AddOptions): Promise<void> {
   if (o.production !== undefined) input.production = o.production;
   if (o.label !== undefined) input.label = o.label;
   if (o.color !== undefined) input.color = o.color;
+  if (transport !== undefined) input.accountTransport = transport;
   const anonKey = await secretFromArg(o.anonKey, 'Anon key');
   const apiKey = await secretFromArg(o.apiKey, 'API key');
   if (anonKey !== undefined) input.anonKey = anonKey;
@@ -84,6 +102,9 @@ interface EditOptions {
   production?: boolean;
   label?: string;
   color?: string;
+  accountHeader?: AccountTransport;
+  accountQuery?: AccountTransport;
+  account?: boolean;
 }
 
 async function edit(ref: string, o: EditOptions, cmd: Command): Promise<void> {
@@ -96,6 +117,8 @@ async function edit(ref: string, o: EditOptions, cmd: Command): Promise<void> {
   if (o.production !== undefined) patch.production = o.production;
   if (o.label !== undefined) patch.label = o.label;
   if (o.color !== undefined) patch.color = o.color;
+  const transport = transportFrom(o, cmd);
+  if (transport !== undefined) patch.accountTransport = transport;
   if (o.var || o.unsetVar) {
     // Secret variables (values in the keychain) are kept unless unset; a value set here that looks
     // like a credential goes to the keychain too (EnvironmentService).
@@ -111,12 +134,14 @@ async function edit(ref: string, o: EditOptions, cmd: Command): Promise<void> {
   if (Object.keys(patch).length === 0) cmd.error('error: nothing to change: give at least one option', { exitCode: 2 });
   const env = await core.envs.update(current.id, patch);
   out(`Updated environment ${describe(env)}`);
+  if (transport !== undefined) out(`The active account is ${transportText(env.accountTransport)}`);
   const newSecret = (env.secretVariables ?? []).filter((n) => o.var && Object.prototype.hasOwnProperty.call(o.var, n));
   if (newSecret.length) out(keptInKeychain(newSecret));
 }
 
 async function list(o: { json?: boolean }): Promise<void> {
   const cfg = await getCore().config.read();
+  const isDefault = (env: Environment): boolean => cfg.settings.cliDefaultEnvironment === env.id;
   const activeEmail = (env: Environment): string | undefined =>
     cfg.identities.find((i) => i.id === cfg.activeIdentity[env.id])?.email;
   if (o.json) {
@@ -128,6 +153,7 @@ async function list(o: { json?: boolean }): Promise<void> {
       label: e.label ?? null,
       identities: cfg.identities.filter((i) => i.envId === e.id).map((i) => i.email),
       activeIdentity: activeEmail(e) ?? null,
+      default: isDefault(e),
     }));
     outJson(doc);
     return;
@@ -137,7 +163,7 @@ async function list(o: { json?: boolean }): Promise<void> {
     return;
   }
   const rows = cfg.environments.map((e) => [
-    e.name,
+    `${e.name}${isDefault(e) ? ' (default)' : ''}`,
     e.provider,
     e.baseUrl,
     activeEmail(e) ?? '-',
@@ -185,17 +211,20 @@ async function show(ref: string, o: { json?: boolean }): Promise<void> {
     // Names only: their values are in the keychain (missing ones are listed as false).
     secretVariables: Object.fromEntries((env.secretVariables ?? []).map((n) => [n, all.has(secretKeys.variable(env.id, n))])),
     exportedNames: names,
+    accountTransport: env.accountTransport ?? { kind: 'none' },
+    default: cfg.settings.cliDefaultEnvironment === env.id,
     identities: identities.map((i) => ({ email: i.email, active: cfg.activeIdentity[env.id] === i.id })),
   };
   if (o.json) return outJson(doc);
   const lines = [
-    `${env.name}${env.production ? '  [production]' : ''}`,
+    `${env.name}${env.production ? '  [production]' : ''}${cfg.settings.cliDefaultEnvironment === env.id ? '  (default)' : ''}`,
     `  provider:   ${env.provider}`,
     `  url:        ${env.baseUrl}`,
     ...(env.label ? [`  label:      ${env.label}`] : []),
     ...(env.provider === 'supabase' ? [`  anon key:   ${anon ? 'stored in the keychain' : 'missing'}`] : []),
     `  API key:    ${api ? 'stored in the keychain' : 'none'}`,
     `  variables:  ${variableList(env, all)}`,
+    ...(env.provider === 'session' ? [`  account:    ${transportText(env.accountTransport)}`] : []),
     `  exported as: ${Object.entries(names).map(([r, n]) => (r === n ? n : `${r}→${n}`)).join(', ')}`,
     `  identities: ${identities.length ? identities.map((i) => `${i.email}${cfg.activeIdentity[env.id] === i.id ? ' (active)' : ''}`).join(', ') : 'none'}`,
   ];
@@ -208,6 +237,26 @@ async function remove(ref: string): Promise<void> {
   const env = await core.envs.remove(ref);
   const n = cfg.identities.filter((i) => i.envId === env.id).length;
   out(`Removed environment "${env.name}"${n ? ` and its ${n} ${n === 1 ? 'identity' : 'identities'} (their secrets were deleted from the keychain)` : ''}`);
+}
+
+/** `env use NAME`: the default for every command's --env, like gh's default host; `--none` clears it. */
+async function use(ref: string | undefined, o: { none?: boolean }, cmd: Command): Promise<void> {
+  const core = getCore();
+  if (ref !== undefined && o.none) cmd.error('error: give a NAME or --none, not both', { exitCode: 2 });
+  if (ref === undefined && !o.none) {
+    const cfg = await core.config.read();
+    const current = cfg.environments.find((e) => e.id === cfg.settings.cliDefaultEnvironment);
+    out(current ? `Default environment: "${current.name}"` : 'No default environment: commands need --env NAME (set one with "tokendesk env use NAME")');
+    return;
+  }
+  const env = ref === undefined ? undefined : await core.envs.resolve(ref);
+  await core.config.update((cfg) => {
+    const settings = { ...cfg.settings };
+    if (env) settings.cliDefaultEnvironment = env.id;
+    else delete settings.cliDefaultEnvironment;
+    return { ...cfg, settings };
+  });
+  out(env ? `Default environment: "${env.name}" (commands use it when --env is not given)` : 'No default environment any more: commands need --env NAME');
 }
 
 const secretHelp = KEY_OPTION_HELP;
@@ -233,11 +282,23 @@ export function registerEnv(program: Command): void {
     .option('--no-production', 'mark as not production')
     .option('--label <text>', 'short label shown in the app')
     .option('--color <#rrggbb>', 'colour shown in the app', parseColor)
+    .option('--account-header <name>', 'send the active tenant account in this header, e.g. X-Account-Id', transportParser('header'))
+    .option('--account-query <name>', 'send the active tenant account as this query parameter, e.g. accountId', transportParser('query'))
+    .option('--no-account', 'do not send the account (the server uses the primary one)')
     .addHelpText(
       'after',
-      '\nExamples:\n  tokendesk env add staging --provider supabase --url https://abc.supabase.co --anon-key - --var organization_id=42\n  tokendesk env add local --provider session --url http://localhost:3000',
+      '\nExamples:\n  tokendesk env add staging --provider supabase --url https://abc.supabase.co --anon-key - --var organization_id=42\n  tokendesk env add local --provider session --url http://localhost:3000 --account-header X-Account-Id',
     )
     .action(add);
+
+  env
+    .command('use')
+    .summary('set the default environment for --env')
+    .description('set the environment commands use when --env is not given (like gh\'s default host); without NAME, show it')
+    .argument('[name]', 'the environment to use by default')
+    .option('--none', 'clear the default')
+    .addHelpText('after', '\nExample:\n  tokendesk env use staging && tokendesk token')
+    .action(use);
 
   env.command('list').alias('ls').description('list environments').addOption(jsonOption()).action(list);
 
@@ -261,6 +322,9 @@ export function registerEnv(program: Command): void {
     .option('--no-production', 'mark as not production')
     .option('--label <text>', 'short label shown in the app')
     .option('--color <#rrggbb>', 'colour shown in the app', parseColor)
+    .option('--account-header <name>', 'send the active tenant account in this header, e.g. X-Account-Id', transportParser('header'))
+    .option('--account-query <name>', 'send the active tenant account as this query parameter, e.g. accountId', transportParser('query'))
+    .option('--no-account', 'do not send the account (the server uses the primary one)')
     .action(edit);
 
   env

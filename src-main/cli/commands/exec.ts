@@ -2,7 +2,7 @@ import { spawn } from 'node:child_process';
 import { constants } from 'node:os';
 import type { Command } from 'commander';
 import { dotenvKey } from '../../core/exports/dotenv.js';
-import { authHeaders } from '../../core/exports/headers.js';
+import { accountHeader, accountQuery, authHeaders } from '../../core/exports/headers.js';
 import { exportVariables } from '../../core/exports/model.js';
 import type { ExportInput } from '../../core/exports/model.js';
 import { TokenDeskError } from '../../core/errors.js';
@@ -10,7 +10,16 @@ import { exportInput, freshToken } from '../fresh.js';
 import { emailOption, envOption } from './common.js';
 
 /** Set by TokenDesk itself; an exported variable never overrides them. */
-const RESERVED = new Set(['TOKENDESK_TOKEN', 'TOKENDESK_AUTH_HEADER', 'TOKENDESK_URL', 'TOKENDESK_ENV', 'TOKENDESK_HOME']);
+const RESERVED = new Set([
+  'TOKENDESK_TOKEN',
+  'TOKENDESK_AUTH_HEADER',
+  'TOKENDESK_URL',
+  'TOKENDESK_ENV',
+  'TOKENDESK_HOME',
+  'TOKENDESK_HEADERS',
+  'TOKENDESK_ACCOUNT_HEADER',
+  'TOKENDESK_ACCOUNT_QUERY',
+]);
 
 /**
  * The child's extra environment. The refresh token is left out on purpose: Supabase refresh tokens
@@ -28,6 +37,12 @@ export function childEnvironment(input: ExportInput, envName: string): Record<st
   vars.TOKENDESK_AUTH_HEADER = auth?.value ?? '';
   vars.TOKENDESK_URL = input.env.baseUrl;
   vars.TOKENDESK_ENV = envName;
+  // Every header line a request needs, the chosen tenant account included (curl -H @<(printf '%s\n' "$TOKENDESK_HEADERS")).
+  vars.TOKENDESK_HEADERS = authHeaders(input).map((h) => `${h.name}: ${h.value}`).join('\n');
+  const account = accountHeader(input);
+  const query = accountQuery(input);
+  if (account) vars.TOKENDESK_ACCOUNT_HEADER = `${account.name}: ${account.value}`;
+  if (query) vars.TOKENDESK_ACCOUNT_QUERY = new URLSearchParams({ [query.name]: query.value }).toString();
   return vars;
 }
 
@@ -88,7 +103,10 @@ export function registerExec(program: Command): void {
         '',
         'The command gets TOKENDESK_TOKEN (the access token), TOKENDESK_AUTH_HEADER (the full Authorization',
         'value), TOKENDESK_URL, TOKENDESK_ENV and TOKENDESK_<NAME> for each exported variable (e.g.',
-        'TOKENDESK_ANON_KEY, TOKENDESK_ORGANIZATION_ID). The refresh token is not passed: it is single-use.',
+        'TOKENDESK_ANON_KEY, TOKENDESK_ORGANIZATION_ID). TOKENDESK_HEADERS holds every header line a request',
+        'needs, one per line; with a tenant account chosen, TOKENDESK_ACCOUNT_HEADER ("X-Account-Id: 4200") or',
+        'TOKENDESK_ACCOUNT_QUERY ("accountId=4200") carries it, as the environment says (env edit --account-header).',
+        'The refresh token is not passed: it is single-use.',
         'Signals are forwarded to the command.',
         '',
         'Example:',

@@ -20,6 +20,7 @@ interface ExportOptions {
   force?: boolean;
   path?: string;
   method?: string;
+  refreshToken?: boolean;
 }
 
 /**
@@ -79,10 +80,14 @@ async function runExport(o: ExportOptions): Promise<void> {
   if (o.output !== undefined && o.output !== '-' && !o.force && existsSync(o.output)) {
     throw new TokenDeskError('already_exists', `${o.output} already exists: use --force to replace it`);
   }
-  const { renderExport } = await import('../../core/exports/index.js');
+  const { renderExport, omittedNotes } = await import('../../core/exports/index.js');
   const input = await exportInput(await sessionFor(o));
+  const includeRefreshToken = o.refreshToken ?? false;
+  // Said on stderr so stdout stays the file; JSON and .env carry the same note inside.
+  for (const note of omittedNotes(input, { includeSecrets: o.secrets, includeRefreshToken })) info(`${note}: add --refresh-token to include it.`);
   const text = renderExport(o.format, input, {
     includeSecrets: o.secrets,
+    includeRefreshToken,
     ...(o.path !== undefined && { path: o.path }),
     ...(o.method !== undefined && { method: o.method }),
   });
@@ -104,6 +109,7 @@ export function registerExport(program: Command): void {
     .addOption(emailOption())
     .addOption(new Option('-f, --format <format>', 'output format').choices(['postman', 'curl', 'dotenv', 'json']).makeOptionMandatory())
     .option('--no-secrets', 'blank every secret value (keys kept), for a file you can share')
+    .option('--refresh-token', 'include the Supabase refresh token (left out by default: it is single-use, so a tool that spends it ends TokenDesk\'s session)')
     .option('-o, --output <file>', 'write to FILE (mode 600, never over an existing file unless --force) instead of stdout')
     .option('--force', 'replace FILE if it already exists')
     .option('-y, --yes', 'allow exporting the secrets of a production environment')
@@ -113,7 +119,10 @@ export function registerExport(program: Command): void {
       'after',
       [
         '',
-        'The token is renewed first when it is about to expire. Postman files type secrets as "secret";',
+        'The token is renewed first when it is about to expire. Postman files type secrets as "secret" and keep',
+        'a stable id, so importing a newer export updates the environment instead of adding a copy.',
+        'The refresh token is left empty unless --refresh-token is given: Supabase refresh tokens work once,',
+        'and a tool that spends the copy ends TokenDesk\'s own session at its next renewal.',
         'variable names follow the environment (url, anon_key, api_key, user_jwt_token, refresh_token, … for',
         'Supabase; url, token, account_id for the session API; rename them with env edit --var-name).',
         'Exporting the secrets of a production environment is refused unless --yes is given.',

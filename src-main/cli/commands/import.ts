@@ -1,10 +1,8 @@
 import { readFile, stat } from 'node:fs/promises';
 import { Option, type Command } from 'commander';
-import type { Environment } from '../../core/config/schema.js';
-import type { EnvironmentInput } from '../../core/environments/service.js';
 import { TokenDeskError } from '../../core/errors.js';
 import { getCore } from '../context.js';
-import { out, warn } from '../output.js';
+import { info, out, warn } from '../output.js';
 import { parseBaseUrl } from './common.js';
 
 interface ImportOptions {
@@ -13,21 +11,35 @@ interface ImportOptions {
   provider?: 'supabase' | 'session';
 }
 
+/** What a failed read means, in words ("no such file", not ENOENT). */
+const READ_ERRORS: Readonly<Record<string, string>> = {
+  ENOENT: 'no such file',
+  EACCES: 'permission denied',
+  EPERM: 'permission denied',
+  EISDIR: 'it is a folder, not a file',
+  ENOTDIR: 'a part of the path is not a folder',
+  ELOOP: 'too many symbolic links',
+  EMFILE: 'too many open files',
+};
+
 async function readImportFile(file: string, maxBytes: number): Promise<string> {
   try {
     const st = await stat(file);
-    if (!st.isFile()) throw new TokenDeskError('invalid_input', `${file} is not a file`);
+    if (!st.isFile()) throw new TokenDeskError('invalid_input', `Cannot read ${file}: it is not a file`);
     if (st.size > maxBytes) throw new TokenDeskError('invalid_input', `${file} is larger than 5 MB; a Postman export is much smaller`);
     return await readFile(file, 'utf8');
   } catch (e) {
     if (e instanceof TokenDeskError) throw e;
-    throw new TokenDeskError('invalid_input', `Cannot read ${file} (${(e as NodeJS.ErrnoException).code ?? 'I/O error'})`, { cause: e });
+    const code = (e as NodeJS.ErrnoException).code;
+    const why = (code && READ_ERRORS[code]) ?? `${code ?? 'I/O error'}`;
+    throw new TokenDeskError('invalid_input', `Cannot read ${file}: ${why}`, { cause: e });
   }
 }
 
-/** Creates the environment, or updates the one with that name; anon and API keys go to the keychain. */
+/** Creates the environment, or updates the one it came from (same Postman id) or with that name; keys go to the keychain. */
 async function runImport(file: string, o: ImportOptions): Promise<void> {
   const { parsePostmanFile, MAX_IMPORT_BYTES } = await import('../../core/exports/index.js');
+  const { applyImport } = await import('../../core/environments/import-environment.js');
   const text = await readImportFile(file, MAX_IMPORT_BYTES);
   let parsed: ReturnType<typeof parsePostmanFile>;
   try {
@@ -37,44 +49,25 @@ async function runImport(file: string, o: ImportOptions): Promise<void> {
     if (e instanceof TokenDeskError) throw new TokenDeskError(e.code, `Cannot import ${file}: ${e.message}`, { cause: e });
     throw e;
   }
-  for (const w of parsed.warnings) warn(w);
-  const name = o.name ?? parsed.name;
-  const provider = o.provider ?? parsed.provider;
-  const baseUrl = o.url ?? parsed.baseUrl;
-  const core = getCore();
-  const existing = (await core.envs.list()).find((e) => e.name.toLowerCase() === name.toLowerCase());
-
-  let env: Environment;
-  if (existing) {
-    if (existing.provider !== provider) {
-      throw new TokenDeskError('invalid_input', `"${existing.name}" is a ${existing.provider} environment but the file looks like ${provider}: use --name to import it as a new one`);
+  // The same use case as the app's import (core/environments/import-environment.ts).
+  const outcome = await applyImport(getCore().envs, parsed, {
+    ...(o.name !== undefined && { name: o.name }),
+    ...(o.url !== undefined && { baseUrl: o.url }),
+    ...(o.provider !== undefined && { provider: o.provider }),
+  }).catch((e: unknown) => {
+    if (e instanceof TokenDeskError && /has no base URL variable/.test(e.message)) {
+      throw new TokenDeskError('invalid_input', 'The file has no base URL variable (url, baseUrl, base_url): pass --url', { cause: e });
     }
-    const patch: Partial<EnvironmentInput> = {
-      variables: { ...existing.variables, ...parsed.variables },
-      secretVariables: parsed.secretVariables,
-      variableNames: { ...existing.variableNames, ...parsed.variableNames },
-    };
-    if (baseUrl) patch.baseUrl = baseUrl;
-    if (parsed.secrets.anonKey) patch.anonKey = parsed.secrets.anonKey;
-    if (parsed.secrets.apiKey) patch.apiKey = parsed.secrets.apiKey;
-    env = await core.envs.update(existing.id, patch);
-  } else {
-    if (!baseUrl) throw new TokenDeskError('invalid_input', 'The file has no base URL variable (url, baseUrl, base_url): pass --url');
-    const input: EnvironmentInput = {
-      name,
-      provider,
-      baseUrl,
-      variables: parsed.variables,
-      secretVariables: parsed.secretVariables,
-      variableNames: parsed.variableNames,
-    };
-    if (parsed.secrets.anonKey) input.anonKey = parsed.secrets.anonKey;
-    if (parsed.secrets.apiKey) input.apiKey = parsed.secrets.apiKey;
-    env = await core.envs.add(input);
-  }
-  if (parsed.secrets.accessToken || parsed.secrets.refreshToken) {
+    throw e;
+  });
+  const tokensLeft = /^Tokens in the file were not imported/;
+  for (const w of outcome.warnings) if (!tokensLeft.test(w)) warn(w);
+  if (outcome.warnings.some((w) => tokensLeft.test(w))) {
     warn('the tokens in the file were not imported (TokenDesk cannot know their owner or expiry): sign in with "tokendesk login"');
   }
+  // Expected for a fresh export: said once, without "warning:".
+  for (const n of outcome.notes) info(n);
+  const env = outcome.environment;
   // The environment as stored says which variables went to the keychain (by value as well as by type).
   const secretVars = env.secretVariables?.length ?? 0;
   const stored = [
@@ -84,9 +77,10 @@ async function runImport(file: string, o: ImportOptions): Promise<void> {
   ].filter((x): x is string => typeof x === 'string');
   const listed = stored.length > 1 ? `${stored.slice(0, -1).join(', ')} and ${stored[stored.length - 1]}` : (stored[0] ?? '');
   out(
-    `${existing ? 'Updated' : 'Imported'} environment "${env.name}" (${env.provider}, ${env.baseUrl})` +
+    `${outcome.created ? 'Imported' : 'Updated'} environment "${env.name}" (${env.provider}, ${env.baseUrl})` +
       `${listed ? `; the ${listed} went to the OS keychain` : ''}`,
   );
+  if (parsed.accountId !== undefined) out(`Its account id ${parsed.accountId} was kept as the variable ${env.variableNames.account_id ?? 'account_id'}`);
 }
 
 export function registerImport(program: Command): void {

@@ -1,14 +1,25 @@
 import type { Command } from 'commander';
 import type { Identity } from '../../core/config/schema.js';
 import { getCore, resolveTarget } from '../context.js';
-import { localTime, out, relativeTime, warn } from '../output.js';
-import { readPassword } from '../prompt.js';
+import { errLine, localTime, out, relativeTime, UsageError, warn } from '../output.js';
+import { askLine, canPrompt, readPassword } from '../prompt.js';
 import { emailOption, envOption } from './common.js';
 
 interface LoginOptions {
   env: string;
-  email: string;
+  email?: string;
   remember?: boolean;
+}
+
+/** --email, or on a terminal the question `gh auth login` would ask; a pipe gets one line naming the flag. */
+async function emailFor(o: LoginOptions, envName: string, verb: string): Promise<string> {
+  if (o.email !== undefined && o.email.trim() !== '') return o.email.trim();
+  if (!canPrompt()) throw new UsageError(`${verb} needs --email EMAIL (nothing is asked when standard input is not a terminal)`);
+  for (;;) {
+    const email = await askLine(`Email for ${envName}: `);
+    if (/^[^\s@]+@[^\s@]+$/.test(email)) return email;
+    errLine('Enter an email address such as me@example.com');
+  }
 }
 
 async function signedInLine(envName: string, identity: Identity): Promise<string> {
@@ -27,8 +38,14 @@ async function login(o: LoginOptions): Promise<void> {
     warn('--remember is not needed for Supabase (sessions renew with the refresh token); the password is not stored');
     remember = false;
   }
-  const password = await readPassword(`Password for ${o.email} (${env.name}): `);
-  const identity = await core.sessions.signIn(env.id, { email: o.email, password, remember });
+  const email = await emailFor(o, env.name, 'login');
+  if (!remember && env.provider === 'session' && o.remember === undefined && canPrompt()) {
+    // Asked only at a terminal, as gh asks its questions; a script says --remember or not.
+    const answer = await askLine('The session API has no refresh. Keep the password in the keychain so the session renews itself? [y/N] ');
+    remember = /^y(es)?$/i.test(answer);
+  }
+  const password = await readPassword(`Password for ${email} (${env.name}): `);
+  const identity = await core.sessions.signIn(env.id, { email, password, remember });
   out(await signedInLine(env.name, identity));
   if (identity.warning) warn(identity.warning);
   if (env.provider === 'session' && !remember) {
@@ -39,8 +56,9 @@ async function login(o: LoginOptions): Promise<void> {
 async function signup(o: LoginOptions): Promise<void> {
   const core = getCore();
   const env = await core.envs.resolve(o.env);
-  const password = await readPassword(`New password for ${o.email} (${env.name}): `, { confirm: true });
-  const result = await core.sessions.signUp(env.id, { email: o.email, password });
+  const email = await emailFor(o, env.name, 'signup');
+  const password = await readPassword(`New password for ${email} (${env.name}): `, { confirm: true });
+  const result = await core.sessions.signUp(env.id, { email, password });
   if (result.kind === 'confirmation_sent') {
     out(`Check your email: ${result.email} must confirm the address before signing in`);
     return;
@@ -60,9 +78,11 @@ async function logout(o: { env: string; email?: string; forget?: boolean }): Pro
   out(`${what}${o.forget ? `${hadSession ? ' and' : ';'} forgot the identity` : ''}`);
 }
 
-const passwordHelp =
-  '\nThe password is read from a hidden prompt on a terminal, otherwise from the first line of standard input:\n' +
-  '  printf \'%s\\n\' "$PASSWORD" | tokendesk login --env staging --email me@example.com\n' +
+/** Help for the password, with the command's own example (signup's help used to show a login line). */
+const passwordHelp = (command: 'login' | 'signup'): string =>
+  `\nOn a terminal, ${command} asks for what is missing (environment, email) and reads the password from a hidden prompt;\n` +
+  'otherwise the password is the first line of standard input, and --email is required:\n' +
+  `  printf '%s\\n' "$PASSWORD" | tokendesk ${command} --env staging --email me@example.com\n` +
   'It is never accepted as an argument (shell history, ps).';
 
 export function registerLogin(program: Command): void {
@@ -71,9 +91,10 @@ export function registerLogin(program: Command): void {
     .summary('sign in; the session goes to the keychain')
     .description('sign in with email and password; the session goes to the OS keychain')
     .addOption(envOption())
-    .addOption(emailOption('email to sign in with').makeOptionMandatory())
+    .addOption(emailOption('email to sign in with (asked on a terminal)'))
     .option('--remember', 'keep the password in the keychain so a session-API session renews itself')
-    .addHelpText('after', passwordHelp)
+    .option('--no-remember', 'do not keep the password (and do not ask)')
+    .addHelpText('after', passwordHelp('login'))
     .action(login);
 
   program
@@ -81,8 +102,8 @@ export function registerLogin(program: Command): void {
     .summary('create a Supabase account and sign in')
     .description('create an account (Supabase) and sign in, or get a confirmation email')
     .addOption(envOption())
-    .addOption(emailOption('email of the new account').makeOptionMandatory())
-    .addHelpText('after', passwordHelp)
+    .addOption(emailOption('email of the new account (asked on a terminal)'))
+    .addHelpText('after', passwordHelp('signup'))
     .action(signup);
 
   program

@@ -5,7 +5,8 @@ import type { Profile, StoredSession } from '../../core/providers/types.js';
 import { secretKeys } from '../../core/secrets/types.js';
 import { decodeSession } from '../../core/sessions/session-codec.js';
 import { getCore } from '../context.js';
-import { localTime, out, outJson, relativeTime } from '../output.js';
+import { clean, count, errLine, EXIT, localTime, out, outJson, outStyled, paint, PROGRAM, relativeTime, styled, symbol } from '../output.js';
+import { defaultEnvironmentId } from '../default-env.js';
 import { jsonOption } from './common.js';
 
 /** What status shows about an identity. Built field by field from the profile: never a token or a key. */
@@ -81,43 +82,57 @@ export function buildStatus(cfg: Config, sessions: Map<string, string>, envs: En
 }
 
 const MAX_LISTED = 12;
+/** "a, b, c" up to 12, then "12 of 5,000 shown — see --json": long permission lists stay one readable line. */
 function listed(items: string[]): string {
   if (items.length === 0) return 'none';
-  const shown = items.slice(0, MAX_LISTED).join(', ');
-  return items.length > MAX_LISTED ? `${shown} … and ${items.length - MAX_LISTED} more (see --json)` : shown;
+  const shown = items.slice(0, MAX_LISTED).map(clean).join(', ');
+  return items.length > MAX_LISTED ? `${shown} … (${MAX_LISTED} of ${count(items.length)} — see --json)` : shown;
 }
 
-function stateText(i: IdentityStatus, now: number): string {
+function stateText(i: IdentityStatus, now: number, tty: boolean): string {
   const at = i.expiresAt ? Date.parse(i.expiresAt) : NaN;
   const known = Number.isFinite(at);
   const until = known ? `${localTime(at)} (${relativeTime(at, now)})` : 'an unknown time';
   const ago = known ? relativeTime(at, now) : 'at an unknown time';
-  const error = i.lastError ? ` (last error: ${i.lastError})` : '';
+  const error = i.lastError ? ` (last error: ${clean(i.lastError)})` : '';
   switch (i.state) {
     case 'signed-in':
-      return `signed in, token valid until ${until}`;
+      return `${paint('signed in', 'green', tty)}, token valid until ${until}`;
     case 'expired-renewable':
       return `token expired ${ago}; renewed on next use (${i.renewal === 'refresh-token' ? 'refresh token' : 'remembered password'})${error}`;
     case 'expired':
-      return `session expired ${ago}: sign in again${error}`;
+      return `${paint('session expired', 'red', tty)} ${ago}: sign in again${error}`;
     case 'signed-out':
-      return `signed out${i.lastError ? `: ${i.lastError}` : ''}`;
+      return `${paint('signed out', 'dim', tty)}${i.lastError ? `: ${clean(i.lastError)}` : ''}`;
   }
 }
 
-function render(doc: EnvStatus[], now: number): string {
+/** A session the next token/header/export/exec can use (renewing it first if need be). */
+function usable(i: IdentityStatus): boolean {
+  return i.state === 'signed-in' || i.state === 'expired-renewable';
+}
+
+function mark(i: IdentityStatus, tty: boolean): string {
+  // In a pipe: "* " for the active identity, as before; on a terminal ✓ / ✗ like `gh auth status`.
+  if (!tty) return i.active ? '*' : ' ';
+  return `${usable(i) ? symbol('ok', true) : symbol('fail', true)}`.trimEnd();
+}
+
+function render(doc: EnvStatus[], now: number, tty: boolean, defaultName: string | undefined): string {
   const lines: string[] = [];
   for (const env of doc) {
-    lines.push(`${env.name}  (${env.provider}, ${env.url})${env.production ? '  [production]' : ''}`);
-    if (env.identities.length === 0) lines.push('    nobody signed in');
+    const isDefault = env.name === defaultName ? '  (default)' : '';
+    lines.push(`${paint(clean(env.name), 'bold', tty)}  (${env.provider}, ${clean(env.url)})${env.production ? `  ${paint('[production]', 'red', tty)}` : ''}${isDefault}`);
+    if (env.identities.length === 0) lines.push(`    ${paint('nobody signed in', 'dim', tty)}`);
     for (const i of env.identities) {
-      const who = i.displayName ? `${i.email} (${i.displayName})` : i.email;
-      const state = stateText(i, now);
-      lines.push(`  ${i.active ? '*' : ' '} ${who}  ${state}`);
+      const who = i.displayName ? `${clean(i.email)} (${clean(i.displayName)})` : clean(i.email);
+      const active = tty && i.active ? ` ${paint('(active)', 'bold', tty)}` : '';
+      lines.push(`  ${mark(i, tty)} ${who}${active}  ${stateText(i, now, tty)}`);
       if (!i.signedIn) continue;
-      lines.push(`      renewal:     ${i.renewal === 'refresh-token' ? 'automatic (refresh token)' : i.renewal === 'remembered-password' ? 'automatic (remembered password)' : 'none: sign in again when it expires'}`);
+      const renewal = i.renewal === 'refresh-token' ? 'automatic (refresh token)' : i.renewal === 'remembered-password' ? 'automatic (remembered password)' : paint('none: sign in again when it expires', 'yellow', tty);
+      lines.push(`      renewal:     ${renewal}`);
       if (i.accounts.length) {
-        lines.push(`      accounts:    ${i.accounts.map((a) => `${a.active ? '*' : ''}${a.id} ${a.name}${a.primary ? ' (primary)' : ''}`).join(', ')}`);
+        lines.push(`      accounts:    ${i.accounts.map((a) => `${a.active ? '*' : ''}${clean(a.id)} ${clean(a.name)}${a.primary ? ' (primary)' : ''}`).join(', ')}`);
       }
       lines.push(`      roles:       ${listed(i.roles)}`);
       if (i.permissions.length) lines.push(`      permissions: ${listed(i.permissions)}`);
@@ -129,13 +144,22 @@ function render(doc: EnvStatus[], now: number): string {
 async function status(o: { env?: string; json?: boolean }): Promise<void> {
   const core = getCore();
   const cfg = await core.config.read();
-  const envs = o.env ? [findEnvironment(cfg, o.env)] : cfg.environments;
+  // --env, else the `env use` default, else every environment.
+  const chosen = o.env ?? (await defaultEnvironmentId());
+  const envs = chosen ? [findEnvironment(cfg, chosen)] : cfg.environments;
   // One keychain round trip for every identity, however many there are.
   const secrets = cfg.identities.length ? await core.secrets.loadAll() : new Map<string, string>();
   const now = Date.now();
   const doc = buildStatus(cfg, secrets, envs, now, await core.sessions.readProfiles(cfg.identities.map((i) => i.id)));
+  // Like `gh auth status`: exit 4 when what is reported has nobody with a usable session, so scripts can test it.
+  const anyUsable = doc.some((e) => e.identities.some(usable));
+  if (doc.length > 0 && !anyUsable) process.exitCode = EXIT.auth;
   if (o.json) return outJson({ environments: doc });
-  out(doc.length ? render(doc, now) : 'No environments yet. Add one with "tokendesk env add", or try "tokendesk demo-setup".');
+  if (doc.length === 0) return out('No environments yet. Add one with "tokendesk env add", or try "tokendesk demo-setup".');
+  const tty = styled();
+  const defaultName = cfg.environments.find((e) => e.id === cfg.settings.cliDefaultEnvironment)?.name;
+  outStyled(render(doc, now, tty, defaultName));
+  if (!anyUsable) errLine(`${PROGRAM}: nobody is signed in${chosen ? ` to "${envs[0]!.name}"` : ''}: sign in with "tokendesk login${chosen ? ` --env ${JSON.stringify(envs[0]!.name)}` : ''}"`);
 }
 
 export function registerStatus(program: Command): void {
@@ -143,7 +167,8 @@ export function registerStatus(program: Command): void {
     .command('status')
     .summary('who is signed in where, until when')
     .description('environments, identities (* = active), expiry, accounts, roles and permissions; never a secret')
-    .option('-e, --env <name>', 'only this environment')
+    .option('-e, --env <name>', 'only this environment (default: the one set with "tokendesk env use", else all)')
+    .addHelpText('after', '\nExit status 4 when the environments shown have nobody signed in, or only expired sessions that cannot renew.')
     .addOption(jsonOption())
     .action(status);
 }
