@@ -83,6 +83,60 @@ describe('app service (the contract the renderer talks to)', () => {
     expect(file.values.find((v) => v.key === 'token')).toMatchObject({ value: '', type: 'secret' });
   });
 
+  it('after picking Globex, the copied header lines and curl line get Globex from the protected endpoint, not Acme', async () => {
+    const { sess, state } = await demo();
+    expect(sess.accountTransport).toEqual({ kind: 'header', name: 'X-Account-Id' });
+    const identity = await service.handle('signIn', { envId: sess.id, email: restricted.email, password: restricted.password, remember: false });
+    const globex = identity.profile!.accounts.find((a) => a.name === 'Globex')!;
+    await service.handle('setActiveAccount', { identityId: identity.id, accountId: globex.id });
+    const names = async (lines: string) => {
+      const headers = Object.fromEntries(lines.split('\n').map((l) => [l.slice(0, l.indexOf(':')), l.slice(l.indexOf(':') + 1).trim()]));
+      const r = await fetch(`${state.demo.url}/api/applications`, { headers });
+      expect(r.status).toBe(200);
+      return ((await r.json()) as { name: string }[]).map((a) => a.name);
+    };
+    const auth = await service.handle('copy', { envId: sess.id, item: { kind: 'authorization-header' } });
+    expect(auth.label).toBe(`Authorization and X-Account-Id headers for ${restricted.email} · Globex (${sess.name})`);
+    expect(await names(auth.text!)).toEqual(['Globex Payroll', 'Globex Intranet']);
+    const all = await service.handle('copy', { envId: sess.id, item: { kind: 'headers' } });
+    expect(await names(all.text!)).toEqual(['Globex Payroll', 'Globex Intranet']);
+    expect((await service.handle('copy', { envId: sess.id, item: { kind: 'account-header' } })).text).toBe(`X-Account-Id: ${globex.id}`);
+    const curl = await service.handle('copy', { envId: sess.id, item: { kind: 'curl' } });
+    expect(curl.text).toContain(`-H 'X-Account-Id: ${globex.id}'`);
+    // A session that cannot renew itself says so, and when to warn.
+    const view = (await service.handle('getState', {})).environments.find((e) => e.id === sess.id)!.identities[0]!;
+    expect(view).toMatchObject({ canRenew: false, renewal: 'none', canRememberPassword: true });
+    expect(view.endWarningAt).toBe(view.expiresAt! - 10 * 60_000);
+  });
+
+  it('Postman variables: bulk-edit key:value lines; the refresh token only when asked, with the reason', async () => {
+    const { supa } = await demo();
+    await service.handle('signIn', { envId: supa.id, email: owner.email, password: owner.password, remember: false });
+    const bulk = await service.handle('copy', { envId: supa.id, item: { kind: 'postman-bulk-edit' } });
+    const lines = bulk.text!.split('\n');
+    expect(lines[0]).toMatch(/^url:http:\/\/127\.0\.0\.1:\d+$/);
+    expect(lines).toContain('refresh_token:');
+    expect(bulk.omitted).toEqual([expect.stringMatching(/single-use/)]);
+    const withRefresh = await service.handle('copy', { envId: supa.id, item: { kind: 'postman-bulk-edit', includeRefreshToken: true } });
+    expect(withRefresh.text!.split('\n').find((l) => l.startsWith('refresh_token:'))!.length).toBeGreaterThan('refresh_token:'.length + 5);
+    expect(withRefresh.omitted).toBeUndefined();
+    const json = await service.handle('copy', { envId: supa.id, item: { kind: 'postman-variables' } });
+    expect((JSON.parse(json.text!) as Record<string, string>).refresh_token).toBe('');
+    const file = await service.handle('saveExport', { envId: supa.id, format: 'dotenv', includeSecrets: true });
+    expect(file.content).toMatch(/\nREFRESH_TOKEN=\n/);
+    const ident = (await service.handle('getState', {})).environments.find((e) => e.id === supa.id)!.identities[0]!;
+    expect(ident).toMatchObject({ renewal: 'refresh_token', canRenew: true, canRememberPassword: false });
+    expect(ident.endWarningAt).toBeUndefined();
+  });
+
+  it('the form and the CLI share one URL rule: a password in the URL or a provider path is refused, naming the field', async () => {
+    await expect(service.handle('addEnvironment', { name: 'x', provider: 'session', baseUrl: 'https://me:hunter2@api.example.com' })).rejects.toThrow(
+      /^Invalid environment: URL: the URL contains a user name or password \(user:password@…\)\. That is a secret/,
+    );
+    await expect(service.handle('addEnvironment', { name: 'y', provider: 'session', baseUrl: 'http://127.0.0.1:3000/api/auth' })).rejects.toThrow(/URL: the URL ends in \/api\/auth: give the API root/);
+    expect((await service.handle('getState', {})).environments).toEqual([]);
+  });
+
   it('a malformed import says what is wrong and changes nothing', async () => {
     await demo();
     const before = readFileSync(service.core.config.path, 'utf8');
