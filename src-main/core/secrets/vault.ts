@@ -1,7 +1,7 @@
-import { stat, rename } from 'node:fs/promises';
+import { mkdir, rename, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { TokenDeskError } from '../errors.js';
-import { withFileLock, type LockOptions } from '../config/lock.js';
+import { lockCreationError, withFileLock, type LockOptions } from '../config/lock.js';
 import { durableWrite, WriteNotConfirmedError } from '../fs/durable-write.js';
 import { FileTooLargeError, NotRegularFileError, readRegularFile } from '../fs/read-regular-file.js';
 import { removeStaleTempFiles } from '../fs/temp-files.js';
@@ -159,7 +159,10 @@ export function createVaultStore(home: string, opts: VaultStoreOptions = {}): Va
     }
   }
 
-  function locked<T>(fn: () => Promise<T>): Promise<T> {
+  async function locked<T>(fn: () => Promise<T>): Promise<T> {
+    await mkdir(home, { recursive: true, mode: 0o700 }).catch((e: unknown) => {
+      throw lockCreationError(e, home) ?? e;
+    });
     return withFileLock(
       path,
       async () => {
@@ -202,14 +205,19 @@ export function createVaultStore(home: string, opts: VaultStoreOptions = {}): Va
       }
       if (!key && sig !== undefined) throw keyMissing();
       // No vault yet (or a key whose vault a crash kept from being written): an older TokenDesk's items?
-      const legacy = await keychain('list', (kt) => findLegacyItems(kt, service));
-      if (legacy.size === 0) {
-        if (!key) await keychain('delete', (kt) => kt.deletePassword(service, PROBE)).catch(() => undefined);
-        return;
-      }
+      // Listed and deleted only under the lock: libsecret aborts the process when an item vanishes
+      // while findCredentials is fetching it (another process deleting the probe or a migrated item).
       await locked(async () => {
         const k = await loadKey();
-        if (k && (await signature()) !== undefined) return finishPending(k); // another process migrated meanwhile
+        if ((await signature()) !== undefined) {
+          if (!k) throw keyMissing();
+          return finishPending(k); // another process made the vault meanwhile
+        }
+        const legacy = await keychain('list', (kt) => findLegacyItems(kt, service));
+        if (legacy.size === 0) {
+          if (!k) await keychain('delete', (kt) => kt.deletePassword(service, PROBE)).catch(() => undefined);
+          return;
+        }
         const fresh = k ?? (await createKey());
         await keychain('list', (kt) =>
           migrateLegacyItems(kt, service, {
