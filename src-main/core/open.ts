@@ -20,6 +20,11 @@ export interface Core {
   http: HttpClient;
   envs: EnvironmentService;
   sessions: SessionManager;
+  /**
+   * Starting over after `vault_key_missing`: moves the secrets vault aside (kept, never deleted) so
+   * TokenDesk makes a new, empty one; returns where it went. Not wired to the CLI or the UI yet.
+   */
+  resetVault(): Promise<string | undefined>;
 }
 
 export interface OpenCoreOptions {
@@ -35,7 +40,8 @@ export function openCore(opts: OpenCoreOptions = {}): Core {
   const home = opts.home ?? resolveHome();
   const config = new ConfigStore(home);
   // Sessions moved in from the per-item keychain leave their bulky profile outside the vault.
-  const secrets = opts.secrets ?? createKeychainStore(home, { importLegacy: (entries) => splitLegacySessions(entries, new ProfileStore(home)) });
+  const vault = opts.secrets ? undefined : createKeychainStore(home, { importLegacy: (entries) => splitLegacySessions(entries, new ProfileStore(home)) });
+  const secrets = opts.secrets ?? vault!;
   const http = opts.http ?? createHttpClient();
   const lock = new RefreshLock(home);
   const envs = new EnvironmentService(config, secrets, lock);
@@ -49,5 +55,6 @@ export function openCore(opts: OpenCoreOptions = {}): Core {
     ...(opts.now && { now: opts.now }),
     ...(opts.retryDeadlineMs !== undefined && { retryDeadlineMs: opts.retryDeadlineMs }),
   });
-  return { home, config, secrets, http, envs, sessions };
+  const resetVault = () => (vault ?? createKeychainStore(home)).startOver();
+  return { home, config, secrets, http, envs, sessions, resetVault };
 }
