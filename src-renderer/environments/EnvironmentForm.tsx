@@ -192,7 +192,7 @@ function RemoveButton({ env, onDone }: { env: EnvironmentView; onDone: () => voi
         store.getState().setDialog({
           kind: 'confirm',
           title: `Remove ${env.name}?`,
-          body: `This signs nobody out on the server, but deletes the environment, its ${env.identities.length} identities and their secrets from this computer's keychain.`,
+          body: removeDialogText(env.identities.length),
           confirmLabel: `Remove ${env.name}`,
           danger: true,
           onConfirm: async () => {
@@ -208,3 +208,9 @@ function RemoveButton({ env, onDone }: { env: EnvironmentView; onDone: () => voi
   );
 }
 
+/** The removal warning, in words that fit the count ("its 0 identities" read oddly). */
+export function removeDialogText(identities: number): string {
+  const what =
+    identities === 0 ? 'the environment and its keys' : identities === 1 ? 'the environment, its identity and its secrets' : `the environment, its ${identities} identities and their secrets`;
+  return `This signs nobody out on the server, but deletes ${what} from this computer's keychain.`;
+}

@@ -193,3 +193,12 @@ describe('environment form', () => {
     expect(anonKeyError('a.b')).toBeDefined();
   });
 });
+
+describe('the remove dialog', () => {
+  it('counts identities in words a person would use', async () => {
+    const { removeDialogText } = await import('../../src-renderer/environments/EnvironmentForm.js');
+    expect(removeDialogText(0)).toBe("This signs nobody out on the server, but deletes the environment and its keys from this computer's keychain.");
+    expect(removeDialogText(1)).toContain('the environment, its identity and its secrets');
+    expect(removeDialogText(3)).toContain('its 3 identities and their secrets');
+  });
+});
