@@ -16,6 +16,7 @@ import { registerIpc } from './ipc.js';
 import { NotificationKeeper } from './notification-keeper.js';
 import { NotificationPolicy, type IdentityInfo } from './notification-policy.js';
 import { appPaths } from './paths.js';
+import { reportStartupFailure } from './startup-log.js';
 import { EXTERNAL_HOST_ALLOWLIST, openExternalSafely } from './policies/external.js';
 import { isTrustedSender } from './policies/navigation.js';
 import { hardenSession, hardenWebContents } from './security.js';
@@ -37,7 +38,8 @@ if (!app.requestSingleInstanceLock()) {
   // Every renderer sandboxed, whatever its webPreferences say.
   app.enableSandbox();
   void start().catch((e: unknown) => {
-    console.error(`[tokendesk] could not start: ${e instanceof Error ? e.name : 'error'}`);
+    // The whole error (secrets redacted) goes to a file in the log folder, named in the terminal and a box.
+    reportStartupFailure(e, { app, dialog });
     app.exit(1);
   });
 }

@@ -184,7 +184,7 @@ export class SessionManager {
     return warning ? { ...identity, warning } : identity;
   }
 
-  /** Signs out this session only (scope=local by default) and forgets its secrets; the identity stays listed. */
+  /** Signs out this session only (GoTrue logout with scope=local, always) and forgets its secrets; the identity stays listed. */
   async signOut(envRef: string, email?: string, opts: { forget?: boolean } = {}): Promise<{ identity: Identity; warning?: string }> {
     const { env, identity } = await this.resolve(envRef, email);
     // Under the identity's lock: a renewal in flight finishes first and cannot write the session back.
