@@ -7,8 +7,8 @@ const unavailable = tmpfsUnavailable() ?? (await keychainUnreachable());
 
 // The red team's case: logout in a read-only folder waited 40 s on a lock that could never be
 // created, then blamed "another TokenDesk process". It must say what is wrong, at once.
-describe.skipIf(unavailable !== undefined)('logout in a read-only configuration folder', () => {
-  it('fails at once naming the folder and EROFS; the session is still there once the folder is writable', async () => {
+describe.skipIf(unavailable !== undefined)('a read-only configuration folder', () => {
+  it('logout fails at once naming the folder and EROFS; token and status still read; the session is still there once the folder is writable', async () => {
     const demo = await startDemoServer({ port: 0 });
     const h = new CliHome();
     const fs = mountTmpfs(h.dir, 'size=256k,mode=0700');
@@ -23,6 +23,13 @@ describe.skipIf(unavailable !== undefined)('logout in a read-only configuration 
       expect(out.code).toBe(1);
       expect(out.stderr).toContain(`The configuration folder ${h.dir} is read-only (EROFS`);
       expect(out.stderr).not.toMatch(/another TokenDesk process/i);
+      // Reading needs no write: a valid token and the status still come out of a read-only folder.
+      const readOnlyToken = await h.run(['token', '--env', DEMO_SUPABASE]);
+      expect(readOnlyToken.code, readOnlyToken.stderr).toBe(0);
+      expect(readOnlyToken.stdout).toMatch(/^eyJ/);
+      const status = await h.run(['status']);
+      expect(status.code, status.stderr).toBe(0);
+      expect(status.stdout).toContain('owner@connectgain.test');
       fs.remount('rw');
       const token = await h.run(['token', '--env', DEMO_SUPABASE]);
       expect(token.code, token.stderr).toBe(0);
