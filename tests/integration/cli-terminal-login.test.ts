@@ -1,0 +1,41 @@
+import { execFile } from 'node:child_process';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { CLI, cliFixture, DEMO_SESSION, keychainUnreachable, root } from '../helpers/cli.js';
+
+/**
+ * `login` on a real terminal asks for what is missing, as `gh auth login` does: the environment, the
+ * email, whether to remember the password, then the password without echo. Driven through a
+ * pseudo-terminal (tests/helpers/pty-run.py, Python's pty module), since a pipe never gets questions.
+ */
+const unreachable = await keychainUnreachable();
+const { demoHome } = cliFixture({ demo: true });
+
+function onTerminal(env: NodeJS.ProcessEnv, args: string[], steps: Array<[string, string]>): Promise<{ code: number | null; output: string; unanswered: string[] }> {
+  const spec = JSON.stringify({ argv: [process.execPath, CLI, ...args], steps, timeout: 20 });
+  return new Promise((resolve, reject) => {
+    execFile('python3', [join(root, 'tests/helpers/pty-run.py'), spec], { env, timeout: 30_000 }, (err, stdout) => {
+      if (err) reject(err);
+      else resolve(JSON.parse(stdout) as { code: number | null; output: string; unanswered: string[] });
+    });
+  });
+}
+
+describe.skipIf(unreachable !== undefined)('tokendesk login on a terminal', { timeout: 60_000 }, () => {
+  it('asks for the environment, the email, remembering and the password, and never echoes the password', async () => {
+    const h = await demoHome();
+    const r = await onTerminal(h.env(), ['login'], [
+      ['Choose 1-2: ', '2\r'],
+      ['Email for Demo session API: ', 'restricted@test.com\r'],
+      ['\\[y/N\\] ', 'y\r'],
+      ['Password for restricted@test\\.com', 'stringstring\r'],
+    ]);
+    expect(r.unanswered, r.output).toEqual([]);
+    expect(r.code, r.output).toBe(0);
+    expect(r.output).toMatch(/Which environment\?[\s\S]*2\) Demo session API/);
+    expect(r.output).toContain('Signed in to "Demo session API" as restricted@test.com');
+    expect(r.output).not.toContain('stringstring');
+    const status = await h.run(['status', '--env', DEMO_SESSION]);
+    expect(status.stdout).toMatch(/remembered password/);
+  });
+});
