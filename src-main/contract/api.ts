@@ -11,6 +11,7 @@ import type {
   TokenDetails,
   VariableView,
 } from './types.js';
+import { PROVIDER_KINDS } from './providers.js';
 
 /**
  * Everything the renderer may ask the main process, declared once. Inputs are validated with these
@@ -36,7 +37,7 @@ export const AccountTransportInput = z.discriminatedUnion('kind', [
 
 export const EnvironmentInput = z.strictObject({
   name: envName,
-  provider: z.enum(['supabase', 'session']),
+  provider: z.enum(PROVIDER_KINDS),
   baseUrl: httpUrl,
   label: z.string().max(50).optional(),
   color: z.string().regex(/^#[0-9a-fA-F]{6}$/).optional(),

@@ -1,3 +1,4 @@
 export * from './api.js';
+export * from './providers.js';
 export type * from './types.js';
 export * from './validators.js';

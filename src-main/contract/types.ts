@@ -3,7 +3,9 @@
  * TokenDetails.token when the user explicitly asked to reveal it and CopyResult.text on the web
  * bridge (where the page itself must write the clipboard).
  */
-export type ProviderKind = 'supabase' | 'session';
+import type { ProviderCapabilities, ProviderKind } from './providers.js';
+
+export type { ProviderCapabilities, ProviderKind } from './providers.js';
 export type SessionStatus = 'valid' | 'refreshing' | 'expiring' | 'expired' | 'signed_out' | 'error';
 
 /**
@@ -63,6 +65,8 @@ export interface EnvironmentView {
   id: string;
   name: string;
   provider: ProviderKind;
+  /** What its provider can do (contract/providers.ts): the UI asks these, never the kind's name. */
+  capabilities: ProviderCapabilities;
   baseUrl: string;
   label?: string;
   color: string;

@@ -1,10 +1,11 @@
 /**
  * Field rules shared by the main process (EnvironmentService, the CLI) and the renderer's form, so a
- * value one accepts the other accepts too. Plain TypeScript without imports: the page bundles it
- * without zod or Node. Each problem names its field; messages start lower-case so a caller can
+ * value one accepts the other accepts too. Plain TypeScript importing only the pure-data provider
+ * catalogue: the page bundles it without zod or Node. Each problem names its field; messages start lower-case so a caller can
  * prefix them ("URL: …") or show them under the field as they are.
  */
-import type { AccountTransport, ProviderKind } from './types.js';
+import { PROVIDERS, type ProviderKind } from './providers.js';
+import type { AccountTransport } from './types.js';
 
 export type EnvironmentField = 'name' | 'baseUrl' | 'anonKey' | 'apiKey' | 'accountTransport';
 
@@ -26,22 +27,6 @@ export type FieldCheck<T = string> =
       /** A corrected value the form can offer ("Use https://abc.supabase.co"), when there is an obvious one. */
       suggestion?: string;
     };
-
-/**
- * Paths a provider's base URL must not end with, because TokenDesk adds them itself: a Supabase
- * project URL gets /auth/v1/… (and REST calls /rest/v1/…), the session API gets /api/auth/… (seed 003).
- * With one of them left in, every endpoint becomes …/rest/v1/auth/v1/token and answers 404.
- */
-const PROVIDER_PATHS: Readonly<Record<ProviderKind, { pattern: RegExp; what: string }>> = {
-  supabase: {
-    pattern: /\/(auth|rest|storage|functions|realtime|graphql)\/v1(\/.*)?$/i,
-    what: 'the project URL: TokenDesk adds /auth/v1 (and requests add /rest/v1) itself',
-  },
-  session: {
-    pattern: /\/api(\/auth(\/(login|session|logout))?)?\/?$/i,
-    what: 'the API root: TokenDesk adds /api/auth/login and /api/auth/session itself',
-  },
-};
 
 /**
  * The base URL of an environment: http(s), a host, no user name or password (a secret that would be
@@ -85,7 +70,8 @@ export function checkBaseUrl(raw: string, provider?: ProviderKind): FieldCheck {
   }
   const value = stripSlashes(v);
   if (provider) {
-    const rule = PROVIDER_PATHS[provider];
+    // The paths TokenDesk adds itself (catalogue `addedPaths`): left in, every endpoint 404s.
+    const rule = PROVIDERS[provider].addedPaths;
     const path = new URL(value).pathname;
     const m = rule.pattern.exec(path);
     if (m) {

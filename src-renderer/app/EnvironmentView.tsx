@@ -24,7 +24,7 @@ export function EnvironmentView({ env }: { env: Env }) {
           {who && signedIn ? (
             <div className="col">
               <ProfilePanel identity={who} />
-              {who.profile && (who.profile.permissions.length > 0 || who.profile.permissionsFromRoles.length > 0 || env.provider === 'session') ? <PermissionList key={who.id} profile={who.profile} /> : null}
+              {who.profile && (who.profile.permissions.length > 0 || who.profile.permissionsFromRoles.length > 0 || env.capabilities.hasPermissions) ? <PermissionList key={who.id} profile={who.profile} /> : null}
               <TokenPanel identity={who} />
             </div>
           ) : null}

@@ -15,9 +15,9 @@ function accountOf(identity: IdentityView | undefined): string | undefined {
   return identity?.activeAccountId ?? identity?.profile?.primaryAccountId ?? identity?.profile?.accounts.find((a) => a.primary)?.id;
 }
 
-/** Only Supabase sessions have a refresh token (single-use) that a copy could hand out. */
+/** Only a provider with a refresh grant gives sessions a refresh token (single-use) that a copy could hand out. */
 export function hasRefreshToken(env: EnvironmentView): boolean {
-  return env.provider === 'supabase';
+  return env.capabilities.canRefresh;
 }
 
 /**
@@ -26,7 +26,7 @@ export function hasRefreshToken(env: EnvironmentView): boolean {
  */
 export function copyActions(env: EnvironmentView, identity?: IdentityView, includeRefreshToken = false): CopyAction[] {
   const out: CopyAction[] = [{ id: 'authorization-header', label: 'Copy Authorization header', short: 'Authorization header', item: { kind: 'authorization-header' } }];
-  if (env.provider === 'supabase' && env.hasAnonKey) out.push({ id: 'apikey-header', label: 'Copy apikey header', short: 'apikey header', item: { kind: 'apikey-header' } });
+  if (env.capabilities.needsAnonKey && env.hasAnonKey) out.push({ id: 'apikey-header', label: 'Copy apikey header', short: 'apikey header', item: { kind: 'apikey-header' } });
   if (env.hasApiKey) out.push({ id: 'x-api-key-header', label: 'Copy X-API-Key header', short: 'X-API-Key header', item: { kind: 'x-api-key-header' } });
   const transport = env.accountTransport;
   if (transport.kind === 'header' && accountOf(identity) !== undefined) out.push({ id: 'account-header', label: `Copy ${transport.name} header`, short: `${transport.name} header`, item: { kind: 'account-header' } });

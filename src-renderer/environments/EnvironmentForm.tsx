@@ -1,4 +1,5 @@
 import { useEffect, useMemo, useRef, useState, type FormEvent } from 'react';
+import { capabilitiesOf, PROVIDER_KINDS, providerInfo } from '../../src-main/contract/providers.js';
 import type { EnvironmentView, ProviderKind } from '../../src-main/contract/types.js';
 import { errorMessage } from '../api/types.js';
 import { environments, useDesk, useDeskStore } from '../store.js';
@@ -10,7 +11,8 @@ import { draftTransport, FIELD_ORDER, looksLikeProduction, validateDraft, type E
 
 function initialDraft(env?: EnvironmentView): EnvDraft {
   return {
-    provider: env?.provider ?? 'supabase',
+    // The catalogue's first kind is the one a new environment starts with.
+    provider: env?.provider ?? PROVIDER_KINDS[0],
     name: env?.name ?? '',
     baseUrl: env?.baseUrl ?? '',
     anonKey: '',
@@ -96,7 +98,7 @@ export function EnvironmentForm({ env, onDone, onDirtyChange }: { env?: Environm
         production: d.production,
         ...(d.label.trim() ? { label: d.label.trim() } : {}),
         ...(d.anonKey.trim() ? { anonKey: d.anonKey.trim() } : {}),
-        ...(d.provider === 'session' ? { accountTransport: draftTransport(d) } : {}),
+        ...(capabilitiesOf(d.provider).hasAccounts ? { accountTransport: draftTransport(d) } : {}),
       };
       let saved: EnvironmentView;
       if (env) {
@@ -144,13 +146,13 @@ export function EnvironmentForm({ env, onDone, onDirtyChange }: { env?: Environm
             ) : (
               warnings.baseUrl
             )
-          } placeholder={d.provider === 'supabase' ? 'https://abcd.supabase.co' : 'https://api.example.com'} autoComplete="off" spellCheck={false} />
+          } placeholder={providerInfo(d.provider).urlPlaceholder} autoComplete="off" spellCheck={false} />
       </div>
-      {d.provider === 'supabase' ? (
+      {capabilitiesOf(d.provider).needsAnonKey ? (
         <Field label="Anon key" mono value={d.anonKey} onChange={(e) => patch({ anonKey: e.target.value })} error={show('anonKey')} hint={anonHint} placeholder={env?.hasAnonKey ? '•••••••• (stored)' : 'eyJhbGciOi… or sb_publishable_…'} autoComplete="off" spellCheck={false} />
       ) : null}
       <Field label="API key (X-API-Key)" mono value={d.apiKey} disabled={d.removeApiKey} onChange={(e) => patch({ apiKey: e.target.value })} error={show('apiKey')} hint={apiHint} placeholder={env?.hasApiKey ? '•••••••• (stored)' : 'optional'} autoComplete="off" spellCheck={false} />
-      {d.provider === 'session' ? (
+      {capabilitiesOf(d.provider).hasAccounts ? (
         <AccountTransportPicker kind={d.accountKind} name={d.accountName} error={show('accountName')} onChange={(accountKind, accountName) => patch({ accountKind, accountName })} />
       ) : null}
       {env?.hasApiKey ? <Checkbox label="Remove the stored API key" checked={d.removeApiKey} onChange={(v) => patch({ removeApiKey: v, apiKey: '' })} /> : null}

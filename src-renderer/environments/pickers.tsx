@@ -1,15 +1,12 @@
 import { useId } from 'react';
-import type { ProviderKind } from '../../src-main/contract/types.js';
+import { PROVIDER_KINDS, PROVIDERS, type ProviderKind } from '../../src-main/contract/providers.js';
 import { Field } from '../ui/Field.js';
 import { COLORS } from './presets.js';
 import type { AccountKind } from './validate.js';
 
 export function ProviderPicker({ value, onChange }: { value: ProviderKind; onChange: (p: ProviderKind) => void }) {
   const name = useId();
-  const options: Array<{ v: ProviderKind; title: string; sub: string }> = [
-    { v: 'supabase', title: 'Supabase', sub: 'email + password, refresh tokens' },
-    { v: 'session', title: 'Session API', sub: 'POST /login, opaque token with expiresAt' },
-  ];
+  const options = PROVIDER_KINDS.map((v) => ({ v, title: PROVIDERS[v].label, sub: PROVIDERS[v].summary }));
   return (
     <fieldset className="segmented">
       <legend>Provider</legend>

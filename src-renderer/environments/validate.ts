@@ -1,3 +1,4 @@
+import { capabilitiesOf } from '../../src-main/contract/providers.js';
 import { checkAccountTransport, checkAnonKey, checkApiKey, checkBaseUrl, type FieldCheck } from '../../src-main/contract/validators.js';
 import type { AccountTransport, EnvironmentView, ProviderKind } from '../../src-main/contract/types.js';
 
@@ -73,7 +74,8 @@ export function validateDraft(d: EnvDraft, opts: { editing?: EnvironmentView; ex
     if (url.suggestion) suggestions.baseUrl = url.suggestion;
   } else if (url.value.startsWith('http://') && !looksLocal(url.value)) warnings.baseUrl = 'Plain http: tokens would travel unencrypted to a non-local host';
 
-  if (d.provider === 'supabase') {
+  const can = capabilitiesOf(d.provider);
+  if (can.needsAnonKey) {
     // Editing: an empty field keeps the stored key.
     if (d.anonKey.trim() || !opts.editing) {
       const err = anonKeyError(d.anonKey);
@@ -84,7 +86,7 @@ export function validateDraft(d: EnvDraft, opts: { editing?: EnvironmentView; ex
     const err = problem(checkApiKey(d.apiKey));
     if (err) errors.apiKey = err;
   }
-  if (d.provider === 'session' && d.accountKind !== 'none') {
+  if (can.hasAccounts && d.accountKind !== 'none') {
     const err = problem(checkAccountTransport(draftTransport(d)));
     if (err) errors.accountName = err;
   }

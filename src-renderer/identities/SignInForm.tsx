@@ -9,7 +9,7 @@ import { Checkbox, Field, InlineError } from '../ui/Field.js';
 
 const EMAIL = /^[^\s@]+@[^\s@]+$/;
 
-/** Sign in (both providers) or sign up (Supabase); errors appear right under the form. */
+/** Sign in, or sign up where the provider can; errors appear right under the form. */
 export function SignInForm({ env, target, onClose }: { env: EnvironmentView; target?: SignInTarget; onClose?: () => void }) {
   const formId = useId();
   const store = useDeskStore();
@@ -22,7 +22,7 @@ export function SignInForm({ env, target, onClose }: { env: EnvironmentView; tar
   const [error, setError] = useState<string>();
   const [emailError, setEmailError] = useState<string>();
   const [sentTo, setSentTo] = useState<string>();
-  const canSignUp = env.provider === 'supabase';
+  const { canSignUp, canRememberPassword } = env.capabilities;
   const demoAccounts = demoAccountsFor(env, demo);
   const formRef = useRef<HTMLFormElement>(null);
   const [asking, setAsking] = useState(false);
@@ -65,7 +65,7 @@ export function SignInForm({ env, target, onClose }: { env: EnvironmentView; tar
         }
         store.getState().toast('success', `Account created: signed in as ${r.identity.email}`, env.name);
       } else {
-        const who = await api.signIn({ envId: env.id, email: email.trim(), password, remember: env.provider === 'session' && remember });
+        const who = await api.signIn({ envId: env.id, email: email.trim(), password, remember: canRememberPassword && remember });
         store.getState().toast('success', `Signed in as ${who.email}`, env.name);
       }
       setPassword('');
@@ -137,7 +137,7 @@ export function SignInForm({ env, target, onClose }: { env: EnvironmentView; tar
         <Field label="Email" type="email" autoComplete="username" value={email} error={emailError} onChange={(e) => { setEmail(e.target.value); setEmailError(undefined); }} data-autofocus={target?.email ? undefined : true} />
         <Field label="Password" type="password" autoComplete={mode === 'signup' ? 'new-password' : 'current-password'} value={password} onChange={(e) => setPassword(e.target.value)} />
       </div>
-      {env.provider === 'session' && mode === 'signin' ? (
+      {canRememberPassword && mode === 'signin' ? (
         <Checkbox
           label="Remember password"
           checked={remember}

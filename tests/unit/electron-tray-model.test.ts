@@ -2,6 +2,7 @@ import { describe, expect, it, vi } from 'vitest';
 
 vi.mock('electron', () => ({ Menu: { buildFromTemplate: vi.fn() }, Tray: vi.fn(), nativeImage: {} }));
 
+import { capabilitiesOf } from '../../src-main/contract/providers.js';
 import type { AppState, EnvironmentView, IdentityView } from '../../src-main/contract/types.js';
 import { buildTrayMenuModel, formatTimeLeft, INLINE_ENVIRONMENTS, trayTooltip, type TrayAction, type TrayItem } from '../../src-main/electron/tray-model.js';
 import { toMenuTemplate } from '../../src-main/electron/tray.js';
@@ -16,7 +17,7 @@ function env(n: number, over: Partial<EnvironmentView> = {}): EnvironmentView {
   const id = `env${n}`;
   const ids = [identity(`owner${n}`, id, { active: true }), identity(`agent${n}`, id)];
   return {
-    id, name: `Env ${n}`, provider: 'supabase', baseUrl: 'https://api.test', color: '#000000', production: false,
+    id, name: `Env ${n}`, provider: 'supabase', capabilities: capabilitiesOf('supabase'), baseUrl: 'https://api.test', color: '#000000', production: false,
     variables: {}, variableNames: {}, hasAnonKey: true, hasApiKey: false, accountTransport: { kind: 'none' }, activeIdentityId: ids[0]!.id, identities: ids, ...over,
   };
 }

@@ -7,6 +7,7 @@ import { out, outJson } from '../output.js';
 import { secretFromArg } from '../prompt.js';
 import { collect, jsonOption, KEY_OPTION_HELP, KEYS_HELP, pairCollector, parseBaseUrl, parseColor, transportParser } from './common.js';
 import type { AccountTransport } from '../../contract/types.js';
+import { capabilitiesOf, PROVIDER_KINDS, PROVIDERS, type ProviderKind } from '../../contract/providers.js';
 
 const ROLES: readonly VariableRole[] = ['url', 'anon_key', 'api_key', 'access_token', 'refresh_token', 'account_id'];
 
@@ -29,7 +30,7 @@ function applyVarNames(current: Environment['variableNames'], changes: Record<st
 }
 
 const providerOption = () =>
-  new Option('-p, --provider <kind>', 'supabase (Supabase Auth) or session (session-token API)').choices(['supabase', 'session']).makeOptionMandatory();
+  new Option('-p, --provider <kind>', PROVIDER_KINDS.map((k) => `${k} (${PROVIDERS[k].cliSummary})`).join(' or ')).choices(PROVIDER_KINDS).makeOptionMandatory();
 
 function describe(env: Environment): string {
   return `"${env.name}" (${env.provider}, ${env.baseUrl}${env.production ? ', production' : ''})`;
@@ -41,7 +42,7 @@ function keptInKeychain(names: readonly string[]): string {
 }
 
 interface AddOptions {
-  provider: 'supabase' | 'session';
+  provider: ProviderKind;
   url: string;
   anonKey?: string;
   apiKey?: string;
@@ -194,8 +195,9 @@ async function show(ref: string, o: { json?: boolean }): Promise<void> {
   const cfg = await core.config.read();
   const all = await core.secrets.loadAll();
   const [anon, api] = [all.get(secretKeys.anonKey(env.id)), all.get(secretKeys.apiKey(env.id))];
-  // The roles each provider exports (exports/model.ts): Supabase has no tenant account, the session API no anon or refresh token.
-  const roles = ROLES.filter((r) => (env.provider === 'supabase' ? r !== 'account_id' : r !== 'anon_key' && r !== 'refresh_token'));
+  // The roles its provider exports (catalogue exportedRoles, as exports/model.ts writes them).
+  const can = capabilitiesOf(env.provider);
+  const roles = ROLES.filter((r) => can.exportedRoles.includes(r));
   const names = Object.fromEntries(roles.map((r) => [r, variableName(env, r)]));
   const identities = cfg.identities.filter((i) => i.envId === env.id);
   const doc = {
@@ -221,10 +223,10 @@ async function show(ref: string, o: { json?: boolean }): Promise<void> {
     `  provider:   ${env.provider}`,
     `  url:        ${env.baseUrl}`,
     ...(env.label ? [`  label:      ${env.label}`] : []),
-    ...(env.provider === 'supabase' ? [`  anon key:   ${anon ? 'stored in the keychain' : 'missing'}`] : []),
+    ...(can.needsAnonKey ? [`  anon key:   ${anon ? 'stored in the keychain' : 'missing'}`] : []),
     `  API key:    ${api ? 'stored in the keychain' : 'none'}`,
     `  variables:  ${variableList(env, all)}`,
-    ...(env.provider === 'session' ? [`  account:    ${transportText(env.accountTransport)}`] : []),
+    ...(can.hasAccounts ? [`  account:    ${transportText(env.accountTransport)}`] : []),
     `  exported as: ${Object.entries(names).map(([r, n]) => (r === n ? n : `${r}→${n}`)).join(', ')}`,
     `  identities: ${identities.length ? identities.map((i) => `${i.email}${cfg.activeIdentity[env.id] === i.id ? ' (active)' : ''}`).join(', ') : 'none'}`,
   ];

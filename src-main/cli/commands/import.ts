@@ -1,5 +1,6 @@
 import { readFile, stat } from 'node:fs/promises';
 import { Option, type Command } from 'commander';
+import { PROVIDER_KINDS, type ProviderKind } from '../../contract/providers.js';
 import { TokenDeskError } from '../../core/errors.js';
 import { getCore } from '../context.js';
 import { info, out, warn } from '../output.js';
@@ -8,7 +9,7 @@ import { parseBaseUrl } from './common.js';
 interface ImportOptions {
   name?: string;
   url?: string;
-  provider?: 'supabase' | 'session';
+  provider?: ProviderKind;
 }
 
 /** What a failed read means, in words ("no such file", not ENOENT). */
@@ -91,7 +92,7 @@ export function registerImport(program: Command): void {
     .argument('<file>', 'a *.postman_environment.json, globals or collection (v2.x) export')
     .option('--name <name>', 'environment name (default: the name in the file)')
     .option('--url <url>', 'base URL, when the file has none', parseBaseUrl)
-    .addOption(new Option('-p, --provider <kind>', 'override the guessed provider').choices(['supabase', 'session']))
+    .addOption(new Option('-p, --provider <kind>', 'override the guessed provider').choices(PROVIDER_KINDS))
     .addHelpText(
       'after',
       '\nSecrets (type "secret", or "secret": true in Postman 12+) such as the anon key and the API key go to the\nOS keychain, never to the configuration file, as do variables that look like credentials (passwords,\nAuthorization values, API keys, URLs with a password). An existing environment with the same name is updated.',

@@ -1,4 +1,5 @@
 import type { Command } from 'commander';
+import { providerInfo } from '../../contract/providers.js';
 import type { Identity } from '../../core/config/schema.js';
 import { getCore, resolveTarget } from '../context.js';
 import { errLine, localTime, out, relativeTime, UsageError, warn } from '../output.js';
@@ -32,24 +33,25 @@ async function signedInLine(envName: string, identity: Identity): Promise<string
 async function login(o: LoginOptions): Promise<void> {
   const core = getCore();
   const env = await core.envs.resolve(o.env);
+  const { label, capabilities: can } = providerInfo(env.provider);
   let remember = o.remember ?? false;
-  if (remember && env.provider === 'supabase') {
-    // Supabase sessions renew with their refresh token: storing the password would add a secret for nothing.
-    warn('--remember is not needed for Supabase (sessions renew with the refresh token); the password is not stored');
+  if (remember && !can.canRememberPassword) {
+    // Sessions that renew with their refresh token: storing the password would add a secret for nothing.
+    warn(`--remember is not needed for ${label} (sessions renew with the refresh token); the password is not stored`);
     remember = false;
   }
   const email = await emailFor(o, env.name, 'login');
-  if (!remember && env.provider === 'session' && o.remember === undefined && canPrompt()) {
+  if (!remember && can.canRememberPassword && o.remember === undefined && canPrompt()) {
     // Asked only at a terminal, as gh asks its questions; a script says --remember or not.
-    const answer = await askLine('The session API has no refresh. Keep the password in the keychain so the session renews itself? [y/N] ');
+    const answer = await askLine(`The ${label} has no refresh. Keep the password in the keychain so the session renews itself? [y/N] `);
     remember = /^y(es)?$/i.test(answer);
   }
   const password = await readPassword(`Password for ${email} (${env.name}): `);
   const identity = await core.sessions.signIn(env.id, { email, password, remember });
   out(await signedInLine(env.name, identity));
   if (identity.warning) warn(identity.warning);
-  if (env.provider === 'session' && !remember) {
-    out('The session API has no refresh: sign in again when it expires, or use --remember to let TokenDesk renew it');
+  if (can.canRememberPassword && !remember) {
+    out(`The ${label} has no refresh: sign in again when it expires, or use --remember to let TokenDesk renew it`);
   }
 }
 

@@ -1,4 +1,5 @@
 import type { Command } from 'commander';
+import { providerInfo } from '../../contract/providers.js';
 import { TokenDeskError } from '../../core/errors.js';
 import { getCore, resolveTarget } from '../context.js';
 import { out, outJson } from '../output.js';
@@ -19,7 +20,7 @@ async function account(accountRef: string | undefined, o: { env: string; email?:
   if (!session) throw new TokenDeskError('not_signed_in', `${identity.email} is not signed in to "${env.name}": sign in first`);
   const accounts = session.profile.accounts;
   if (accounts.length === 0) {
-    throw new TokenDeskError('not_found', `${identity.email} has no tenant accounts${env.provider === 'supabase' ? ' (Supabase identities have none)' : ''}`);
+    throw new TokenDeskError('not_found', `${identity.email} has no tenant accounts${providerInfo(env.provider).capabilities.hasAccounts ? '' : ` (${providerInfo(env.provider).label} identities have none)`}`);
   }
   if (accountRef === undefined) {
     const rows = accounts.map((a) => ({ id: a.id, name: a.name, primary: a.primary, active: a.id === identity.activeAccountId }));

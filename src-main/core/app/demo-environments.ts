@@ -1,11 +1,18 @@
+import { PROVIDER_KINDS, type ProviderKind } from '../../contract/providers.js';
 import type { Environment } from '../config/schema.js';
-import type { EnvironmentService } from '../environments/service.js';
+import type { EnvironmentInput, EnvironmentService } from '../environments/service.js';
 import { DEMO_ANON_KEY, DEMO_API_KEY, DEMO_ORGANIZATION_ID } from '../demo-server/users.js';
 
 export const DEMO_LABEL = 'demo';
 /** The demo session API reads the tenant account from this header (demo-server/session-api-routes.ts). */
 export const DEMO_ACCOUNT_TRANSPORT = { kind: 'header', name: 'X-Account-Id' } as const;
-export const DEMO_ENVIRONMENTS = { supabase: 'Demo Supabase', session: 'Demo session API' } as const;
+export const DEMO_ENVIRONMENTS = { supabase: 'Demo Supabase', session: 'Demo session API' } as const satisfies Record<ProviderKind, string>;
+
+/** What each seed API's demo environment holds besides its name and URL (the demo server serves every kind). */
+const DEMO_SETUP: Readonly<Record<ProviderKind, { color: string; extra: Partial<EnvironmentInput> }>> = {
+  supabase: { color: '#3ecf8e', extra: { anonKey: DEMO_ANON_KEY, apiKey: DEMO_API_KEY, variables: { organization_id: DEMO_ORGANIZATION_ID } } },
+  session: { color: '#7c5cff', extra: { accountTransport: DEMO_ACCOUNT_TRANSPORT } },
+};
 
 /**
  * One demo environment per seed API pointing at `url`: added when missing, re-pointed when the demo
@@ -14,32 +21,18 @@ export const DEMO_ENVIRONMENTS = { supabase: 'Demo Supabase', session: 'Demo ses
 export async function ensureDemoEnvironments(envs: EnvironmentService, url: string): Promise<Environment[]> {
   const existing = await envs.list();
   const result: Environment[] = [];
-  for (const provider of ['supabase', 'session'] as const) {
+  for (const provider of PROVIDER_KINDS) {
     const name = DEMO_ENVIRONMENTS[provider];
+    const { color, extra } = DEMO_SETUP[provider];
     const found = existing.find((e) => e.name === name);
     if (found) {
       // Demo environments from before the account header existed get it too.
-      const transport = provider === 'session' && !found.accountTransport ? { accountTransport: DEMO_ACCOUNT_TRANSPORT } : {};
+      const transport = extra.accountTransport && !found.accountTransport ? { accountTransport: extra.accountTransport } : {};
       const stale = found.baseUrl !== url || Object.keys(transport).length > 0;
       result.push(stale ? await envs.update(found.id, { baseUrl: url, ...transport }) : found);
       continue;
     }
-    result.push(
-      await envs.add({
-        name,
-        provider,
-        baseUrl: url,
-        label: DEMO_LABEL,
-        color: provider === 'supabase' ? '#3ecf8e' : '#7c5cff',
-        production: false,
-        ...(provider === 'session' && { accountTransport: DEMO_ACCOUNT_TRANSPORT }),
-        ...(provider === 'supabase' && {
-          anonKey: DEMO_ANON_KEY,
-          apiKey: DEMO_API_KEY,
-          variables: { organization_id: DEMO_ORGANIZATION_ID },
-        }),
-      }),
-    );
+    result.push(await envs.add({ name, provider, baseUrl: url, label: DEMO_LABEL, color, production: false, ...extra }));
   }
   return result;
 }

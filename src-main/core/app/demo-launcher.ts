@@ -1,6 +1,6 @@
 import type { Core } from '../open.js';
 import type { DemoServer } from '../demo-server/index.js';
-import type { AppState, DemoAccount } from '../../contract/types.js';
+import type { AppState, DemoAccount, ProviderKind } from '../../contract/types.js';
 
 import { DEMO_LABEL, ensureDemoEnvironments } from './demo-environments.js';
 
@@ -12,7 +12,7 @@ export { DEMO_LABEL, DEMO_ENVIRONMENTS } from './demo-environments.js';
  */
 export class DemoLauncher {
   private server: DemoServer | undefined;
-  private accounts: Record<'supabase' | 'session', DemoAccount[]> | undefined;
+  private accounts: Record<ProviderKind, DemoAccount[]> | undefined;
   private starting: Promise<DemoServer> | undefined;
 
   constructor(

@@ -4,6 +4,7 @@ import type { Profile, StoredSession } from '../providers/types.js';
 import { decodeSession } from '../sessions/session-codec.js';
 import { isDue, isExpired } from '../sessions/margin.js';
 import { endWarningAt } from '../sessions/end-warning.js';
+import { capabilitiesOf } from '../../contract/providers.js';
 import type { EnvironmentView, IdentityView, RenewalKind, SessionStatus } from '../../contract/types.js';
 
 /** How a session renews itself: Supabase by its refresh token, the session API by a remembered password. */
@@ -48,8 +49,8 @@ export function identityView(
     status,
     canRenew: renewal !== 'none',
     renewal,
-    // Only the session API has no refresh grant; Supabase renews with its refresh token.
-    canRememberPassword: ctx.provider === 'session',
+    // A provider without a refresh grant renews with a remembered password (catalogue capability).
+    canRememberPassword: capabilitiesOf(ctx.provider).canRememberPassword,
   };
   if (session && renewal === 'none') view.endWarningAt = endWarningAt(session);
   if (identity.displayName) view.displayName = identity.displayName;
@@ -94,6 +95,7 @@ export function environmentViews(
       id: env.id,
       name: env.name,
       provider: env.provider,
+      capabilities: capabilitiesOf(env.provider),
       baseUrl: env.baseUrl,
       color: env.color,
       production: env.production,

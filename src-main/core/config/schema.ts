@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { PROVIDER_KINDS } from '../../contract/providers.js';
 
 /** Postman/export variable roles; each environment may rename them. */
 export const VariableRole = z.enum(['url', 'anon_key', 'api_key', 'access_token', 'refresh_token', 'account_id']);
@@ -17,7 +18,7 @@ export type AccountTransport = z.infer<typeof AccountTransportSchema>;
 export const EnvironmentSchema = z.object({
   id,
   name: z.string().min(1).max(100),
-  provider: z.enum(['supabase', 'session']),
+  provider: z.enum(PROVIDER_KINDS),
   baseUrl: z.url({ protocol: /^https?$/, error: 'enter an http(s) URL such as https://api.example.com' }),
   /** Free label and colour (CSS hex) shown in the sidebar. */
   label: z.string().max(50).optional(),

@@ -1,16 +1,26 @@
+import { capabilitiesOf, PROVIDER_KINDS } from '../../contract/providers.js';
 import { TokenDeskError } from '../errors.js';
 import type { AuthProvider, ProviderKind } from './types.js';
 
+/** Where each provider's code lives: the only per-kind line here (what it can do is in the catalogue). */
+const loaders: Record<ProviderKind, () => Promise<AuthProvider>> = {
+  supabase: async () => (await import('./supabase/index.js')).supabaseProvider,
+  session: async () => (await import('./session-api/index.js')).sessionApiProvider,
+};
+
 /**
  * Providers are loaded on their first call, not at start-up: `tokendesk token` on a fresh session
- * never talks to a server, so it should not pay for loading the providers' code and schemas.
+ * never talks to a server, so it should not pay for loading the providers' code and schemas. What a
+ * provider can do is known without loading it: the catalogue says (contract/providers.ts).
  */
-function lazyProvider(kind: ProviderKind, caps: { canRefresh: boolean; canSignUp: boolean }, load: () => Promise<AuthProvider>): AuthProvider {
+function lazyProvider(kind: ProviderKind, load: () => Promise<AuthProvider>): AuthProvider {
   let loaded: Promise<AuthProvider> | undefined;
   const real = () => (loaded ??= load());
+  const { canRefresh, canSignUp } = capabilitiesOf(kind);
   return {
     kind,
-    ...caps,
+    canRefresh,
+    canSignUp,
     signIn: async (...a) => (await real()).signIn(...a),
     signUp: async (...a) => (await real()).signUp(...a),
     refresh: async (...a) => (await real()).refresh(...a),
@@ -19,10 +29,7 @@ function lazyProvider(kind: ProviderKind, caps: { canRefresh: boolean; canSignUp
   };
 }
 
-const providers: Record<ProviderKind, AuthProvider> = {
-  supabase: lazyProvider('supabase', { canRefresh: true, canSignUp: true }, async () => (await import('./supabase/index.js')).supabaseProvider),
-  session: lazyProvider('session', { canRefresh: false, canSignUp: false }, async () => (await import('./session-api/index.js')).sessionApiProvider),
-};
+const providers = Object.fromEntries(PROVIDER_KINDS.map((kind) => [kind, lazyProvider(kind, loaders[kind])])) as Record<ProviderKind, AuthProvider>;
 
 /** The provider for a configured environment's kind (both are stateless singletons). */
 export function getProvider(kind: ProviderKind): AuthProvider {
@@ -32,5 +39,5 @@ export function getProvider(kind: ProviderKind): AuthProvider {
 }
 
 export function providerKinds(): ProviderKind[] {
-  return Object.keys(providers) as ProviderKind[];
+  return [...PROVIDER_KINDS];
 }

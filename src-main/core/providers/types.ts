@@ -1,6 +1,8 @@
+import type { ProviderKind } from '../../contract/providers.js';
 import type { HttpClient } from '../http/types.js';
 
-export type ProviderKind = 'supabase' | 'session';
+/** The kinds and their capabilities are declared once, in the catalogue (contract/providers.ts). */
+export type { ProviderKind } from '../../contract/providers.js';
 
 /** A tenant account of the session API (seed 003). Supabase identities have none. */
 export interface Account {

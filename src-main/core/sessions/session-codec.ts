@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { PROVIDER_KINDS } from '../../contract/providers.js';
 import { TokenDeskError } from '../errors.js';
 import { isEpochMs, MAX_LIFETIME_MS } from '../providers/lifetime.js';
 import { isBearerToken } from '../providers/token-syntax.js';
@@ -31,7 +32,7 @@ const EpochMs = z.number().refine(isEpochMs, { message: 'expected a time in epoc
 const Token = z.string().refine(isBearerToken, { message: 'expected a bearer token' });
 
 const TokensSchema = z.object({
-  provider: z.enum(['supabase', 'session']),
+  provider: z.enum(PROVIDER_KINDS),
   accessToken: Token,
   refreshToken: Token.optional(),
   obtainedAt: EpochMs,
