@@ -1,10 +1,11 @@
-import type { ApiMethod, ApiResult, TokenDeskApi } from '../src-main/contract/api.js';
+import type { ApiResult, TokenDeskApi } from '../src-main/contract/api.js';
+import { IPC_CALL_CHANNEL, IPC_EVENT_CHANNEL } from '../src-main/contract/methods.js';
 import type { AppEvent } from '../src-main/contract/types.js';
 import { PRELOAD_METHODS } from './methods.js';
 
-/** The channel names, repeated as literals so the preload bundle stays free of zod (checked in a unit test). */
-export const CALL_CHANNEL = 'tokendesk:call';
-export const EVENT_CHANNEL = 'tokendesk:event';
+/** The channel names, from contract/methods.ts (pure data: the preload bundle stays free of zod). */
+export const CALL_CHANNEL = IPC_CALL_CHANNEL;
+export const EVENT_CHANNEL = IPC_EVENT_CHANNEL;
 
 /** The slice of ipcRenderer used; never handed to the page. */
 export interface IpcRendererLike {
@@ -42,7 +43,7 @@ function unwrap(result: unknown): unknown {
 export function buildExposedApi(ipc: IpcRendererLike): ExposedApi {
   const api: Record<string, unknown> = {};
   for (const method of PRELOAD_METHODS) {
-    api[method] = async (input: unknown) => unwrap(await ipc.invoke(CALL_CHANNEL, method satisfies ApiMethod, input ?? {}));
+    api[method] = async (input: unknown) => unwrap(await ipc.invoke(CALL_CHANNEL, method, input ?? {}));
   }
   api.onEvent = (listener: (e: AppEvent) => void) => {
     if (typeof listener !== 'function') throw new TypeError('onEvent needs a function');

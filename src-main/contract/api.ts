@@ -11,7 +11,10 @@ import type {
   TokenDetails,
   VariableView,
 } from './types.js';
+import { API_METHODS, type ApiMethod } from './methods.js';
 import { PROVIDER_KINDS } from './providers.js';
+
+export { API_METHODS, IPC_CALL_CHANNEL, IPC_EVENT_CHANNEL, type ApiMethod } from './methods.js';
 
 /**
  * Everything the renderer may ask the main process, declared once. Inputs are validated with these
@@ -106,7 +109,7 @@ export const apiSchema = {
     clipboardClearSeconds: z.number().int().min(0).max(3600).optional(),
   }),
   openExternal: z.strictObject({ url: z.string().max(2048) }),
-} as const;
+} as const satisfies Record<ApiMethod, z.ZodType>;
 
 export interface ApiOutputs {
   getState: AppState;
@@ -128,8 +131,8 @@ export interface ApiOutputs {
   openExternal: { opened: boolean };
 }
 
-export type ApiMethod = keyof typeof apiSchema;
-export const apiMethods = Object.keys(apiSchema) as ApiMethod[];
+/** The method list (methods.ts), the same names as apiSchema's keys. */
+export const apiMethods: readonly ApiMethod[] = API_METHODS;
 export type ApiInput<M extends ApiMethod> = z.input<(typeof apiSchema)[M]>;
 export type ApiParsedInput<M extends ApiMethod> = z.output<(typeof apiSchema)[M]>;
 export type ApiOutput<M extends ApiMethod> = ApiOutputs[M];
@@ -154,7 +157,3 @@ export function parseCall<M extends ApiMethod>(method: M, input: unknown): { ok:
   const where = first && first.path.length ? `${first.path.map(String).join('.')}: ` : '';
   return { ok: false, message: `Invalid request to ${method}: ${where}${first?.message ?? 'malformed'}` };
 }
-
-/** Channel names: one IPC channel for calls, one for events. */
-export const IPC_CALL_CHANNEL = 'tokendesk:call';
-export const IPC_EVENT_CHANNEL = 'tokendesk:event';

@@ -1,34 +1,13 @@
-import type { ApiMethod, ApiResult } from '../../src-main/contract/api.js';
+import type { ApiResult } from '../../src-main/contract/api.js';
+import { API_METHODS, type ApiMethod } from '../../src-main/contract/methods.js';
 import { BRIDGE_CALL_PREFIX, BRIDGE_EVENTS_PATH, BRIDGE_TOKEN_HEADER } from '../../src-main/contract/bridge.js';
 import type { AppEvent } from '../../src-main/contract/types.js';
 import { ApiError, type DeskApi } from './types.js';
 
 const TOKEN_KEY = 'tokendesk.bridgeToken';
 
-/**
- * The contract's methods, listed here so the renderer bundle does not pull zod in at runtime
- * (`satisfies` makes the compiler check the list is complete and exact).
- */
-const METHODS = {
-  getState: 1,
-  addEnvironment: 1,
-  updateEnvironment: 1,
-  removeEnvironment: 1,
-  signIn: 1,
-  signUp: 1,
-  signOut: 1,
-  switchIdentity: 1,
-  setActiveAccount: 1,
-  getTokenDetails: 1,
-  listVariables: 1,
-  copy: 1,
-  saveExport: 1,
-  importPostman: 1,
-  startDemo: 1,
-  updateSettings: 1,
-  openExternal: 1,
-} as const satisfies Record<ApiMethod, 1>;
-export const bridgeMethods = Object.keys(METHODS) as ApiMethod[];
+/** The contract's methods, from the one list in contract/methods.ts (pure data: no zod in the page). */
+export const bridgeMethods: readonly ApiMethod[] = API_METHODS;
 
 /**
  * Reads the per-run secret once from ?token=…, keeps it in sessionStorage (so a reload still works)
