@@ -1,7 +1,7 @@
 import { readFile, realpath, stat } from 'node:fs/promises';
 import nodePath from 'node:path';
-import { contentTypeFor } from '../web-bridge/static.js';
-import { buildCsp } from './policies/csp.js';
+import { contentTypeFor } from '../shell-common/content-type.js';
+import { buildCsp } from '../shell-common/csp.js';
 
 /**
  * The renderer is served from a privileged custom scheme, not file:// (Electron security checklist

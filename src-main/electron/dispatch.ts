@@ -1,7 +1,7 @@
 import type { ApiMethod, ApiOutput, ApiParsedInput, ApiResult } from '../contract/api.js';
 import { isApiMethod, parseCall } from '../contract/api.js';
 import type { AppService } from '../core/app/types.js';
-import { errorEnvelope, failure } from './envelope.js';
+import { errorEnvelope, failure } from '../shell-common/envelope.js';
 
 /**
  * What the Electron shell does itself around the core: the clipboard is written in main (the page

@@ -1,7 +1,7 @@
 import { IPC_CALL_CHANNEL, type ApiResult } from '../contract/api.js';
 import type { AppService } from '../core/app/types.js';
 import { createElectronDispatch, runCall, type Dispatch, type ShellActions } from './dispatch.js';
-import { failure } from './envelope.js';
+import { failure } from '../shell-common/envelope.js';
 import type { IpcSenderLike } from './policies/navigation.js';
 
 /** The slice of Electron's ipcMain used here (mocked in tests). */

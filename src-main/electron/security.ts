@@ -1,5 +1,5 @@
 import type { Session, WebContents } from 'electron';
-import { buildCsp, withoutCspHeaders } from './policies/csp.js';
+import { buildCsp, withoutCspHeaders } from '../shell-common/csp.js';
 import { makeNavigationGuard, makeWindowOpenHandler } from './policies/navigation.js';
 import { denyPermissionCheck, denyPermissionRequest } from './policies/permissions.js';
 

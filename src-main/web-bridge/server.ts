@@ -6,9 +6,9 @@ import { isApiMethod, parseCall, type ApiResult } from '../contract/api.js';
 import { BRIDGE_CALL_PREFIX, BRIDGE_EVENTS_PATH, BRIDGE_TOKEN_HEADER } from '../contract/bridge.js';
 import type { AppEvent } from '../contract/types.js';
 import type { AppService } from '../core/app/types.js';
-// Pure modules shared with the Electron shell (neither imports electron).
-import { errorEnvelope, failure } from '../electron/envelope.js';
-import { buildCsp } from '../electron/policies/csp.js';
+// Shell-neutral modules shared with the Electron shell (lint keeps web-bridge/ out of electron/).
+import { errorEnvelope, failure } from '../shell-common/envelope.js';
+import { buildCsp } from '../shell-common/csp.js';
 import {
   checkBodySize,
   checkCallRequest,

@@ -1,24 +1,8 @@
 import { realpathSync, statSync } from 'node:fs';
-import { extname, resolve, sep } from 'node:path';
+import { resolve, sep } from 'node:path';
 
-const TYPES: Record<string, string> = {
-  '.html': 'text/html; charset=utf-8',
-  '.js': 'text/javascript; charset=utf-8',
-  '.mjs': 'text/javascript; charset=utf-8',
-  '.css': 'text/css; charset=utf-8',
-  '.json': 'application/json; charset=utf-8',
-  '.svg': 'image/svg+xml',
-  '.png': 'image/png',
-  '.ico': 'image/x-icon',
-  '.woff2': 'font/woff2',
-  '.woff': 'font/woff',
-  '.txt': 'text/plain; charset=utf-8',
-  '.map': 'application/json; charset=utf-8',
-};
-
-export function contentTypeFor(file: string): string {
-  return TYPES[extname(file).toLowerCase()] ?? 'application/octet-stream';
-}
+// Shared with Electron's app:// protocol handler, which may not import the web bridge.
+export { contentTypeFor } from '../shell-common/content-type.js';
 
 /**
  * Maps a request path to a file inside `root`, or null. Decoding happens once, then the resolved

@@ -7,7 +7,7 @@ import type { ApiMethod } from '../../src-main/contract/api.js';
 import type { AppEvent } from '../../src-main/contract/types.js';
 import type { AppService } from '../../src-main/core/app/types.js';
 import { TokenDeskError } from '../../src-main/core/errors.js';
-import { buildCsp } from '../../src-main/electron/policies/csp.js';
+import { buildCsp } from '../../src-main/shell-common/csp.js';
 import { startWebBridge, type WebBridge } from '../../src-main/web-bridge/server.js';
 
 const SECRET = 'integration-secret-0123456789abcdef';

@@ -11,7 +11,7 @@ import { DEMO_CREDENTIALS } from '../../src-main/core/demo-server/index.js';
 import { APP_URL } from '../../src-main/electron/app-protocol.js';
 import { foldersOverlap } from '../../src-main/electron/app-identity.js';
 import { appPaths } from '../../src-main/electron/paths.js';
-import { buildCsp } from '../../src-main/electron/policies/csp.js';
+import { buildCsp } from '../../src-main/shell-common/csp.js';
 import { makeHome } from '../helpers/home.js';
 
 type Listener = (...args: unknown[]) => unknown;

@@ -14,7 +14,7 @@ import {
   rendererDir,
   resolveAppFile,
 } from '../../src-main/electron/app-protocol.js';
-import { buildCsp } from '../../src-main/electron/policies/csp.js';
+import { buildCsp } from '../../src-main/shell-common/csp.js';
 
 describe('the app scheme', () => {
   it('is app://tokendesk, registered standard + secure + fetch, without CSP bypass or CORS', () => {

@@ -7,7 +7,7 @@ import type { AppEvent } from '../../src-main/contract/types.js';
 import type { AppService } from '../../src-main/core/app/types.js';
 import { TokenDeskError } from '../../src-main/core/errors.js';
 import { createElectronDispatch, runCall, type ShellActions } from '../../src-main/electron/dispatch.js';
-import { GENERIC_ERROR_MESSAGE } from '../../src-main/electron/envelope.js';
+import { GENERIC_ERROR_MESSAGE } from '../../src-main/shell-common/envelope.js';
 import { handleIpcCall, registerIpc, type IpcMainLike } from '../../src-main/electron/ipc.js';
 import { isTrustedSender, type IpcSenderLike } from '../../src-main/electron/policies/navigation.js';
 

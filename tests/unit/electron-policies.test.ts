@@ -5,7 +5,7 @@ import { describe, expect, it, vi } from 'vitest';
 // The real electron package must never load in tests (no binary here).
 vi.mock('electron', () => ({}));
 
-import { buildCsp, withoutCspHeaders } from '../../src-main/electron/policies/csp.js';
+import { buildCsp, withoutCspHeaders } from '../../src-main/shell-common/csp.js';
 import { EXTERNAL_HOST_ALLOWLIST, isAllowedExternalUrl, openExternalSafely } from '../../src-main/electron/policies/external.js';
 import { isAppUrl, isTrustedSender, makeNavigationGuard, makeWindowOpenHandler } from '../../src-main/electron/policies/navigation.js';
 import { denyPermissionCheck, denyPermissionRequest } from '../../src-main/electron/policies/permissions.js';
