@@ -60,6 +60,8 @@ describe('app service (the contract the renderer talks to)', () => {
     expect(masked.token).toBeUndefined();
     expect(masked.masked).toContain('•');
     expect(masked.claims?.email).toBe(owner.email);
+    // Names this OS's keychain (the tests run on Linux: the Secret Service).
+    expect(masked.storage).toEqual(process.platform === 'linux' ? 'Encrypted vault (its key in the Secret Service keyring)' : expect.any(String));
     const revealed = await service.handle('getTokenDetails', { identityId: identity.id, reveal: true });
     expect(revealed.token?.split('.').length).toBe(3);
     const vars = await service.handle('listVariables', { envId: supa.id });

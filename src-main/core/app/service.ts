@@ -13,6 +13,7 @@ import { accountHeader, authHeaders, exportVariables, omittedNotes, renderExport
 import { environmentViews, identityView, maskSecret } from './state-view.js';
 import type { AppService } from './types.js';
 import { DemoLauncher } from './demo-launcher.js';
+import { sessionStorageDescription } from './keychain-name.js';
 
 export interface AppServiceOptions extends OpenCoreOptions {
   shell: 'electron' | 'web';
@@ -226,7 +227,7 @@ export function createAppService(
         ...(session.profile.claims && { claims: session.profile.claims }),
         issuedAt: session.obtainedAt,
         expiresAt: session.expiresAt,
-        storage: 'Encrypted vault (its key in the OS keychain)',
+        storage: sessionStorageDescription(process.platform),
       };
     },
     async listVariables({ envId }) {

@@ -1,0 +1,15 @@
+/**
+ * What the OS keychain is called where TokenDesk runs (keytar's backend on each OS), so "Stored in"
+ * names the place a user can look for it rather than a Linux service on every OS.
+ */
+export function keychainName(platform: NodeJS.Platform): string {
+  if (platform === 'darwin') return 'macOS Keychain';
+  if (platform === 'win32') return 'Windows Credential Manager';
+  // Linux and the BSDs: libsecret, served by GNOME Keyring or KWallet.
+  return 'Secret Service keyring';
+}
+
+/** Where a session's tokens are kept: the sealed vault, its key in the keychain. */
+export function sessionStorageDescription(platform: NodeJS.Platform): string {
+  return `Encrypted vault (its key in the ${keychainName(platform)})`;
+}
