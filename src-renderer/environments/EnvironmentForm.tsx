@@ -4,10 +4,14 @@ import type { EnvironmentView, ProviderKind } from '../../src-main/contract/type
 import { errorMessage } from '../api/types.js';
 import { environments, useDesk, useDeskStore } from '../store.js';
 import { Button } from '../ui/Button.js';
+import { ExternalLink } from '../ui/ExternalLink.js';
 import { Checkbox, Field, InlineError } from '../ui/Field.js';
 import { AccountTransportPicker, ColorPicker, ProviderPicker } from './pickers.js';
 import { PRESETS, type Preset } from './presets.js';
 import { draftTransport, FIELD_ORDER, looksLikeProduction, validateDraft, type EnvDraft } from './validate.js';
+
+/** Supabase's page on its API keys (supabase.com is on the Electron shell's allow-list for links). */
+const ANON_KEY_HELP_URL = 'https://supabase.com/docs/guides/api/api-keys';
 
 function initialDraft(env?: EnvironmentView): EnvDraft {
   return {
@@ -117,7 +121,13 @@ export function EnvironmentForm({ env, onDone, onDirtyChange }: { env?: Environm
     }
   }
 
-  const anonHint = env?.hasAnonKey ? 'Stored in the OS keychain. Leave empty to keep it.' : 'Project Settings → API. Stored in the OS keychain, never in a file.';
+  const anonHint = env?.hasAnonKey ? (
+    'Stored in the OS keychain. Leave empty to keep it.'
+  ) : (
+    <>
+      Project Settings → API (<ExternalLink href={ANON_KEY_HELP_URL}>where to find it</ExternalLink>). Stored in the OS keychain, never in a file.
+    </>
+  );
   const apiHint = env?.hasApiKey ? 'Stored in the OS keychain. Leave empty to keep it.' : 'Optional: sent as X-API-Key to endpoints that need it. Stored in the OS keychain.';
 
   return (

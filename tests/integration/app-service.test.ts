@@ -60,6 +60,8 @@ describe('app service (the contract the renderer talks to)', () => {
     expect(masked.token).toBeUndefined();
     expect(masked.masked).toContain('•');
     expect(masked.claims?.email).toBe(owner.email);
+    // Opening a link is a shell's job: the core refuses it out loud instead of answering "not opened".
+    await expect(service.handle('openExternal', { url: 'https://supabase.com/docs' })).rejects.toMatchObject({ code: 'unsupported' });
     // Names this OS's keychain (the tests run on Linux: the Secret Service).
     expect(masked.storage).toEqual(process.platform === 'linux' ? 'Encrypted vault (its key in the Secret Service keyring)' : expect.any(String));
     const revealed = await service.handle('getTokenDetails', { identityId: identity.id, reveal: true });

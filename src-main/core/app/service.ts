@@ -316,7 +316,9 @@ export function createAppService(
       return { ...cfg.settings };
     },
     async openExternal() {
-      return { opened: false };
+      // Only a shell can open a link (Electron: electron/dispatch.ts through the allow-list); a browser
+      // page opens its links itself. Said out loud rather than answering "not opened" for no reason.
+      throw new TokenDeskError('unsupported', 'This TokenDesk does not open links itself: open the link in your browser');
     },
   };
 
