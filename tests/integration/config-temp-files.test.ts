@@ -36,15 +36,16 @@ describe('temp files left by a killed writer', () => {
     plant(`config.json.tmp-${dead}-0123456789ab`); // a killed writer: removed
     plant(`config.json.tmp-${process.pid}-aaaaaaaaaaaa`); // a live writer, recent: kept
     plant(`config.json.tmp-${process.pid}-bbbbbbbbbbbb`, true); // live pid but 11 minutes old: removed
-    plant('config.json.3735928559'); // write-file-atomic's name (older versions), recent: kept
-    plant('config.json.2882400001', true); // … and old: removed
+    // write-file-atomic's names (older versions) look like a user's dated backup: never touched.
+    plant('config.json.3735928559');
+    plant('config.json.20250101', true);
     plant('config.json.backup', true); // the user's own files are never touched
     plant('config.json.1', true);
     plant(`other.json.tmp-${dead}-0123456789ab`, true); // not this config's
 
     await store.update(addEnv('B'));
     expect(readdirSync(home.dir).sort()).toEqual(
-      ['config.json', 'config.json.1', 'config.json.3735928559', 'config.json.backup', `config.json.tmp-${process.pid}-aaaaaaaaaaaa`, `other.json.tmp-${dead}-0123456789ab`].sort(),
+      ['config.json', 'config.json.1', 'config.json.20250101', 'config.json.3735928559', 'config.json.backup', `config.json.tmp-${process.pid}-aaaaaaaaaaaa`, `other.json.tmp-${dead}-0123456789ab`].sort(),
     );
     expect((await store.read()).environments.map((e) => e.name)).toEqual(['A', 'B']);
   });

@@ -40,3 +40,27 @@ describe.skipIf(unavailable !== undefined)('a read-only configuration folder', (
     }
   }, 60_000);
 });
+
+describe.skipIf(unavailable !== undefined)('a renewal due in a read-only configuration folder', () => {
+  it('hands out the still-valid token with the reason on stderr instead of failing', async () => {
+    const demo = await startDemoServer({ port: 0, accessTokenTtlSeconds: 6 });
+    const h = new CliHome();
+    const fs = mountTmpfs(h.dir, 'size=256k,mode=0700');
+    try {
+      expect((await h.run(['demo-setup', '--url', demo.url])).code).toBe(0);
+      const login = await h.run(['login', '--env', DEMO_SUPABASE, '--email', 'owner@connectgain.test'], { input: 'demo-password\n' });
+      expect(login.code, login.stderr).toBe(0);
+      fs.remount('ro');
+      await new Promise((r) => setTimeout(r, 4_800)); // inside the 1.5 s margin of a 6 s token
+      const token = await h.run(['token', '--env', DEMO_SUPABASE]);
+      expect(token.code, token.stderr).toBe(0);
+      expect(token.stdout).toMatch(/^eyJ/);
+      expect(token.stderr).toMatch(/^tokendesk: warning: Could not renew the session \(The configuration folder .* is read-only \(EROFS/);
+      expect(demo.stats.refreshGrants).toBe(0); // nothing was spent that could not be stored
+    } finally {
+      fs.unmount();
+      await h.cleanup();
+      await demo.close();
+    }
+  }, 60_000);
+});

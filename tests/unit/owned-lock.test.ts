@@ -1,5 +1,7 @@
 import { spawn } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
+import { performance } from 'node:perf_hooks';
+import lockfile from 'proper-lockfile';
 import { hostname, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -30,7 +32,7 @@ const PLANTED = '00000000-0000-4000-8000-000000000000';
 function plantLock(dir: string, owner: { pid: number; host?: string; note?: unknown }, ageMs = 0): void {
   mkdirSync(dir);
   mkdirSync(join(dir, ownerEntryName({ pid: owner.pid, host: owner.host ?? hostname(), nonce: PLANTED })));
-  if (owner.note !== undefined) writeFileSync(join(dir, 'note.json'), JSON.stringify(owner.note));
+  if (owner.note !== undefined) writeFileSync(join(dir, `note-${PLANTED}.json`), JSON.stringify(owner.note));
   const t = new Date(Date.now() - ageMs);
   utimesSync(dir, t, t);
 }
@@ -59,7 +61,10 @@ describe('owned lock', () => {
   it('takes over from a live pid whose heartbeat stopped (another host, or a reused pid)', async () => {
     const lockDir = join(tmp(), 'x.refresh');
     plantLock(lockDir, { pid: process.pid, host: 'another-machine' }, 31_000);
-    const lock = await acquireOwnedLock(lockDir, opts);
+    // Stale means: we watched the heartbeat stand still for staleMs ourselves.
+    const started = performance.now();
+    const lock = await acquireOwnedLock(lockDir, { ...opts, staleMs: 300 });
+    expect(performance.now() - started).toBeGreaterThanOrEqual(300);
     expect(lock.takenOver?.host).toBe('another-machine');
     await lock.release();
   });
@@ -113,6 +118,44 @@ describe('owned lock', () => {
     expect(readdirSync(base).sort()).toEqual(['blocker']);
   });
 
+  it('does not take over a live holder whose heartbeat only looks old by the wall clock (after a suspend, or a skewed file server)', async () => {
+    const lockDir = join(tmp(), 'x.refresh');
+    plantLock(lockDir, { pid: process.pid }, 3600_000);
+    await expect(acquireOwnedLock(lockDir, { timeoutMs: 400, staleMs: 1_000 })).rejects.toBeInstanceOf(LockTimeout);
+  });
+
+  it('respects an older TokenDesk’s proper-lockfile lock while its heartbeat runs, and takes it once it stops', async () => {
+    const file = join(tmp(), 'config.json');
+    const release = await lockfile.lock(file, { realpath: false, stale: 2_000, update: 250 });
+    await expect(acquireOwnedLock(`${file}.lock`, { timeoutMs: 2_500, staleMs: 1_000 })).rejects.toBeInstanceOf(LockTimeout);
+    await release();
+    mkdirSync(`${file}.lock`); // a crashed old holder: no owner entry, no heartbeat
+    const lock = await acquireOwnedLock(`${file}.lock`, { timeoutMs: 5_000, staleMs: 500 });
+    await lock.release();
+  });
+
+  it('a holder that stalled between its two mkdirs finds its successor there and backs off', async () => {
+    const lockDir = join(tmp(), 'x.refresh');
+    plantLock(lockDir, { pid: process.pid }); // the successor, alive
+    const stalled = { pid: process.pid, host: hostname(), nonce: '11111111-1111-4111-8111-111111111111' };
+    const entry = ownerEntryName(stalled);
+    // Its mkdir(dir) succeeded before the takeover; its own entry lands in the successor's folder now.
+    const { claimLock } = await import('../../src-main/core/locks/owned-lock.js');
+    expect(await claimLock(lockDir, join(lockDir, entry), entry)).toBe(false);
+    expect(readdirSync(lockDir)).toEqual([ownerEntryName({ pid: process.pid, host: hostname(), nonce: PLANTED })]);
+  });
+
+  it('release never removes a successor’s lock', async () => {
+    const lockDir = join(tmp(), 'x.refresh');
+    const first = await acquireOwnedLock(lockDir, opts);
+    const second = await acquireOwnedLock(lockDir, { ...opts, isAlive: () => false });
+    await first.release();
+    expect(await second.compromised()).toBe(false);
+    await expect(first.setNote(undefined)).rejects.toMatchObject({ code: 'ELOCKLOST' });
+    await second.release();
+    expect(readdirSync(join(lockDir, '..'))).toEqual([]);
+  });
+
   it('tells a running process from a dead one', async () => {
     expect(processIsAlive(process.pid)).toBe(true);
     expect(processIsAlive(await deadPid())).toBe(false);
@@ -138,7 +181,8 @@ describe('refresh lock', () => {
     await lock.run('id', async (h) => {
       await h.noteRefreshing('the-refresh-token');
       const lockDir = join(home, 'locks', 'id.refresh');
-      note = JSON.parse(readFileSync(join(lockDir, 'note.json'), 'utf8'));
+      const noteFile = readdirSync(lockDir).find((n) => n.startsWith('note-'))!;
+      note = JSON.parse(readFileSync(join(lockDir, noteFile), 'utf8'));
       // Simulate a kill -9: the lock stays behind with the note, owned by a dead pid.
       rmSync(lockDir, { recursive: true });
       plantLock(lockDir, { pid: await deadPid(), note });

@@ -1,6 +1,6 @@
 import { mkdir, realpath, rename, stat } from 'node:fs/promises';
 import { TokenDeskError } from '../errors.js';
-import { durableWrite, WriteNotConfirmedError } from '../fs/durable-write.js';
+import { durableWrite } from '../fs/durable-write.js';
 import { FileTooLargeError, NotRegularFileError, readRegularFile } from '../fs/read-regular-file.js';
 import { removeStaleTempFiles } from '../fs/temp-files.js';
 import { CONFIG_VERSION, ConfigSchema, emptyConfig, type Config } from './schema.js';
@@ -105,13 +105,6 @@ export class ConfigStore {
   private unwritable(e: unknown): TokenDeskError {
     const code = (e as NodeJS.ErrnoException | undefined)?.code ?? 'unknown error';
     const why = WHY[code] === undefined ? '' : `: ${WHY[code]}`;
-    if (e instanceof WriteNotConfirmedError) {
-      return new TokenDeskError(
-        'config_unwritable',
-        `The configuration was saved to ${this.path}, but the system could not confirm it reached the disk (${code}${why}); check the disk`,
-        { cause: e },
-      );
-    }
     return new TokenDeskError('config_unwritable', `The configuration could not be saved to ${this.path} (${code})${why}; nothing was changed`, { cause: e });
   }
 

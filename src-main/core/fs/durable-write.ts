@@ -10,13 +10,29 @@ export function tempNameFor(file: string): string {
   return `${file}.tmp-${process.pid}-${randomBytes(6).toString('hex')}`;
 }
 
-/** The new content is in place but the folder could not be flushed: the change may not survive a power loss. */
-export class WriteNotConfirmedError extends Error {
-  readonly code: string;
-  constructor(cause: NodeJS.ErrnoException) {
-    super(`the file was replaced but its folder could not be flushed (${cause.code ?? 'unknown error'})`, { cause });
-    this.name = 'WriteNotConfirmedError';
-    this.code = cause.code ?? 'EIO';
+/**
+ * Windows refuses to replace a file that an antivirus scanner, the search indexer or a backup tool has
+ * open for a moment (EPERM, EACCES or EBUSY); graceful-fs retries rename on win32 for exactly this,
+ * for up to a minute. We retry for about two seconds with backoff, on Windows only: elsewhere those
+ * codes mean what they say and are reported at once.
+ */
+export async function renameWithRetry(
+  from: string,
+  to: string,
+  deps: { platform?: NodeJS.Platform; rename?: (a: string, b: string) => Promise<void>; sleep?: (ms: number) => Promise<void> } = {},
+): Promise<void> {
+  const doRename = deps.rename ?? rename;
+  const sleep = deps.sleep ?? ((ms: number) => new Promise<void>((r) => setTimeout(r, ms)));
+  const retrying = (deps.platform ?? process.platform) === 'win32';
+  for (let waited = 0, delay = 10; ; delay *= 2) {
+    try {
+      return await doRename(from, to);
+    } catch (e) {
+      const code = (e as NodeJS.ErrnoException).code;
+      if (!retrying || !(code === 'EPERM' || code === 'EACCES' || code === 'EBUSY') || waited >= 2_000) throw e;
+      await sleep(delay);
+      waited += delay;
+    }
   }
 }
 
@@ -33,18 +49,19 @@ async function writeAll(fh: FileHandle, data: Uint8Array): Promise<void> {
   }
 }
 
-/** Windows (and some file systems) cannot open or fsync a directory; that is not a failed write. */
-const DIR_SYNC_UNSUPPORTED = new Set(['EISDIR', 'EINVAL', 'EPERM', 'ENOTSUP', 'EBADF']);
-
+/**
+ * Flushes the folder so the rename itself survives a power loss. Best effort, never an error: by now
+ * the new content is in place and visible, and reporting a failure would make callers undo a change
+ * that happened (the config rolls back the keychain on a failed save). Windows and some file systems
+ * cannot open or fsync a directory at all (EISDIR, EPERM…), which is the same case.
+ */
 async function syncDirectory(dir: string): Promise<void> {
   let fh: FileHandle | undefined;
   try {
     fh = await open(dir, 'r');
     await fh.sync();
-  } catch (e) {
-    const code = (e as NodeJS.ErrnoException).code;
-    if (code !== undefined && (DIR_SYNC_UNSUPPORTED.has(code) || code === 'EACCES')) return;
-    throw new WriteNotConfirmedError(e as NodeJS.ErrnoException);
+  } catch {
+    // see above
   } finally {
     await fh?.close().catch(() => undefined);
   }
@@ -72,7 +89,7 @@ export async function durableWrite(path: string, data: Uint8Array | string, opts
     const closing = fh;
     fh = undefined;
     await closing.close();
-    await rename(temp, file);
+    await renameWithRetry(temp, file);
   } catch (e) {
     await fh?.close().catch(() => undefined);
     await unlink(temp).catch(() => undefined);

@@ -18,8 +18,9 @@ function isAlive(pid: number): boolean {
 
 /**
  * Removes the temp files a killed writer left next to `file`: ours (`<file>.tmp-<pid>-<hex>`, see
- * durable-write.ts) when that pid is gone or the file is older than TEMP_MAX_AGE_MS, and those of
- * write-file-atomic, which older TokenDesk versions used (`<file>.<uint32>`, no pid), by age only.
+ * durable-write.ts) when that pid is gone or the file is older than TEMP_MAX_AGE_MS. The leftovers of
+ * write-file-atomic, which older versions used (`<file>.<uint32>`, no pid), are left alone: that name
+ * cannot be told from a user's dated backup (`config.json.20250101`), and deleting a user's file is worse.
  * Call it only while holding the file's lock, so no live writer of ours is mid-write. Best effort:
  * a file that cannot be inspected or removed is left alone. Returns the names removed.
  */
@@ -27,12 +28,11 @@ export async function removeStaleTempFiles(file: string, now = Date.now()): Prom
   const dir = dirname(file);
   const base = escape(basename(file));
   const ours = new RegExp(`^${base}\\.tmp-(\\d+)-[0-9a-f]{6,}$`);
-  const writeFileAtomic = new RegExp(`^${base}\\.\\d{5,10}$`);
   const names = await readdir(dir).catch(() => [] as string[]);
   const removed: string[] = [];
   for (const name of names) {
     const pid = ours.exec(name)?.[1];
-    if (pid === undefined && !writeFileAtomic.test(name)) continue;
+    if (pid === undefined) continue;
     const path = join(dir, name);
     const st = await lstat(path).catch(() => undefined);
     if (!st?.isFile()) continue;

@@ -2,7 +2,7 @@ import { mkdir, rename, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { TokenDeskError } from '../errors.js';
 import { lockCreationError, withFileLock, type LockOptions } from '../config/lock.js';
-import { durableWrite, WriteNotConfirmedError } from '../fs/durable-write.js';
+import { durableWrite } from '../fs/durable-write.js';
 import { FileTooLargeError, NotRegularFileError, readRegularFile } from '../fs/read-regular-file.js';
 import { removeStaleTempFiles } from '../fs/temp-files.js';
 import { mapKeychainError, type KeychainOp } from './keychain-errors.js';
@@ -181,9 +181,6 @@ export function createVaultStore(home: string, opts: VaultStoreOptions = {}): Va
     } catch (e) {
       cache = undefined;
       const code = (e as NodeJS.ErrnoException).code ?? 'unknown error';
-      if (e instanceof WriteNotConfirmedError) {
-        throw new TokenDeskError('config_unwritable', `The secrets vault was saved to ${path}, but the system could not confirm it reached the disk (${code}); check the disk`, { cause: e });
-      }
       throw new TokenDeskError('config_unwritable', `The secrets vault could not be saved to ${path} (${code}); nothing was changed`, { cause: e });
     }
     const sig = await signature().catch(() => undefined);

@@ -250,11 +250,30 @@ export class SessionManager {
       this.unsaved.delete(identityId);
       return stored;
     }
+    return pending.session;
+  }
+
+  /**
+   * Stores a kept renewal, under the identity's lock and only while the keychain still holds the
+   * session it replaced: a renewal another process made meanwhile is never overwritten.
+   */
+  private async persistUnsaved(identityId: string): Promise<void> {
+    const pending = this.unsaved.get(identityId);
+    if (!pending) return;
+    let stored: StoredSession | undefined;
+    try {
+      stored = await this.readStored(identityId);
+    } catch {
+      return; // the keychain is still unreachable: keep it, try again on the next use
+    }
+    if (stored?.accessToken !== pending.replaced) {
+      this.unsaved.delete(identityId);
+      return;
+    }
     await this.store(identityId, pending.session).then(
       () => this.unsaved.delete(identityId),
       () => undefined,
     );
-    return pending.session;
   }
 
   /** The vault's entry joined with the profile file (an entry an older version stored whole carries its own). */
@@ -313,18 +332,27 @@ export class SessionManager {
     const env = findEnvironment(cfg, envRef);
     const identity = SessionManager.findIdentity(cfg, env, email);
     const margin = cfg.settings.marginSeconds;
+    if (this.unsaved.has(identity.id)) await this.lock.exclusive(identity.id, () => this.persistUnsaved(identity.id)).catch(() => undefined);
     const session = await this.readSession(identity.id);
     if (!session) {
       const why = identity.lastError ? `: ${identity.lastError.message}` : '';
       throw new TokenDeskError('not_signed_in', `${identity.email} is not signed in to "${env.name}"${why}`);
     }
     if (!isDue(session, this.now(), margin)) return { env, identity, session };
-    return this.renew(env, identity, margin);
+    return this.renew(env, identity, margin).catch((e: unknown) => {
+      // A folder where the renewal's lock cannot even be made (read-only, full) is like an unreachable
+      // server: a token that is still valid is handed out with the reason.
+      if (e instanceof TokenDeskError && e.code === 'config_unwritable' && !isExpired(session, this.now())) {
+        return { env, identity, session, warning: `Could not renew the session (${e.message}); the current token is still valid until ${localTime(session.expiresAt)}` };
+      }
+      throw e;
+    });
   }
 
   /** Renews the identity's session if due (used by the background scheduler as well). */
   async renew(env: Environment, identity: Identity, marginSeconds: number): Promise<FreshToken> {
     return this.lock.run(identity.id, async (lock) => {
+      await this.persistUnsaved(identity.id);
       const current = await this.readSession(identity.id);
       if (!current) throw new TokenDeskError('not_signed_in', `${identity.email} is not signed in to "${env.name}"`);
       if (!isDue(current, this.now(), marginSeconds)) return { env, identity, session: current };
@@ -367,6 +395,9 @@ export class SessionManager {
       const interrupted = lock.interruptedRefresh?.refreshing === tokenFingerprint(refreshToken);
       // Recorded before the token leaves this process, so a successor knows what was in flight.
       await lock.noteRefreshing(refreshToken).catch(() => undefined);
+      if (await lock.compromised()) {
+        throw new TokenDeskError('config_locked', 'Another TokenDesk process took over this renewal; try again', { retryable: true });
+      }
       try {
         next = await withRetry(() => provider.refresh(ctx, current), { deadlineMs, now: this.now });
       } catch (e) {
@@ -389,6 +420,8 @@ export class SessionManager {
       // that; otherwise ours is the newest session there is, and dropping it would lose the rotated token.
       const stored = await this.readSession(identity.id);
       if (stored && stored.accessToken !== current.accessToken) return { session: stored };
+      // Signed out (or removed) meanwhile: writing ours back would bring the session back to life.
+      if (!stored) throw new TokenDeskError('not_signed_in', `${identity.email} was signed out of "${env.name}" while the session was being renewed`);
     }
     // The rotated refresh token is stored before the new access token is handed out. The old one is
     // spent, so a failed write is tried once more, and then the session is kept in memory, never dropped.
