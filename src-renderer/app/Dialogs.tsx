@@ -1,5 +1,5 @@
 import { useState } from 'react';
-import { errorMessage } from '../api/types.js';
+import { useAction } from '../lib/use-action.js';
 import { EnvironmentForm } from '../environments/EnvironmentForm.js';
 import { ImportResultDialog } from '../import/ImportControls.js';
 import { useDesk } from '../store.js';
@@ -10,8 +10,7 @@ import { InlineError } from '../ui/Field.js';
 function ConfirmDialog() {
   const dialog = useDesk((s) => s.dialog);
   const setDialog = useDesk((s) => s.setDialog);
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<string>();
+  const { busy, error, run } = useAction();
   if (dialog?.kind !== 'confirm') return null;
   return (
     <Dialog title={dialog.title} onClose={() => setDialog(null)}>
@@ -26,15 +25,7 @@ function ConfirmDialog() {
           variant={dialog.danger ? 'danger' : 'primary'}
           busy={busy}
           onClick={async () => {
-            setBusy(true);
-            try {
-              await dialog.onConfirm();
-              setDialog(null);
-            } catch (e) {
-              setError(errorMessage(e));
-            } finally {
-              setBusy(false);
-            }
+            if (await run(true, () => dialog.onConfirm())) setDialog(null);
           }}
         >
           {dialog.confirmLabel}

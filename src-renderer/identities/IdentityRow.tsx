@@ -1,7 +1,7 @@
-import { useId, useState } from 'react';
+import { useId } from 'react';
 import type { EnvironmentView, IdentityView } from '../../src-main/contract/types.js';
-import { errorMessage } from '../api/types.js';
 import { useNow } from '../lib/clock.js';
+import { useAction } from '../lib/use-action.js';
 import { endsInWords, endsSoon, renewalNote } from '../lib/renewal.js';
 import { liveStatus, statusText } from '../lib/status.js';
 import { useDeskStore } from '../store.js';
@@ -18,8 +18,7 @@ export function IdentityRow({ env, identity, radioName, pendingId, setPendingId 
   const store = useDeskStore();
   const now = useNow();
   const radioId = useId();
-  const [busy, setBusy] = useState<'switch' | 'signout' | undefined>();
-  const [error, setError] = useState<string>();
+  const { busy, error, run: runAction } = useAction<'switch' | 'signout'>();
   const status = liveStatus(identity, now);
   const active = identity.id === env.activeIdentityId || (!env.activeIdentityId && identity.active);
   // Optimistic: the radio moves at once; it moves back (with the error on this row) if the switch fails.
@@ -29,16 +28,7 @@ export function IdentityRow({ env, identity, radioName, pendingId, setPendingId 
   const ending = signedIn ? endsSoon(identity, now) : undefined;
 
   async function run(kind: 'switch' | 'signout', fn: () => Promise<unknown>): Promise<void> {
-    setBusy(kind);
-    setError(undefined);
-    try {
-      await fn();
-      await store.getState().refresh();
-    } catch (e) {
-      setError(errorMessage(e));
-    } finally {
-      setBusy(undefined);
-    }
+    await runAction(kind, fn, { refresh: true });
   }
 
   const { api } = store.getState();

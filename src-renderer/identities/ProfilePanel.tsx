@@ -1,6 +1,6 @@
-import { useId, useState } from 'react';
+import { useId } from 'react';
 import type { IdentityView } from '../../src-main/contract/types.js';
-import { errorMessage } from '../api/types.js';
+import { useAction } from '../lib/use-action.js';
 import { useDeskStore } from '../store.js';
 import { InlineError } from '../ui/Field.js';
 import { Section } from '../ui/Section.js';
@@ -8,24 +8,14 @@ import { Section } from '../ui/Section.js';
 function AccountPicker({ identity }: { identity: IdentityView }) {
   const store = useDeskStore();
   const name = useId();
-  const [busy, setBusy] = useState<string>();
-  const [error, setError] = useState<string>();
+  const { busy, error, run } = useAction<string>();
   const accounts = identity.profile?.accounts ?? [];
   if (accounts.length === 0) return null;
   // Optimistic while the switch runs (busy holds the account being chosen).
   const activeId = busy ?? identity.activeAccountId ?? identity.profile?.primaryAccountId ?? accounts.find((a) => a.primary)?.id;
 
   async function choose(accountId: string): Promise<void> {
-    setBusy(accountId);
-    setError(undefined);
-    try {
-      await store.getState().api.setActiveAccount({ identityId: identity.id, accountId });
-      await store.getState().refresh();
-    } catch (e) {
-      setError(errorMessage(e));
-    } finally {
-      setBusy(undefined);
-    }
+    await run(accountId, () => store.getState().api.setActiveAccount({ identityId: identity.id, accountId }), { refresh: true });
   }
 
   return (

@@ -1,5 +1,4 @@
-import { useState } from 'react';
-import { errorMessage } from '../api/types.js';
+import { useAction } from '../lib/use-action.js';
 import { OpenImportButton } from '../import/ImportControls.js';
 import { useDesk, useDeskStore } from '../store.js';
 import { Button } from '../ui/Button.js';
@@ -10,21 +9,10 @@ import { PlusIcon } from '../ui/icons.js';
 export function Welcome() {
   const store = useDeskStore();
   const setDialog = useDesk((s) => s.setDialog);
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<string>();
+  const { busy, error, run } = useAction();
 
   async function startDemo(): Promise<void> {
-    setBusy(true);
-    setError(undefined);
-    try {
-      await store.getState().api.startDemo({});
-      await store.getState().refresh();
-      store.getState().toast('success', 'Demo server running', 'Pick a demo account under Identities to sign in');
-    } catch (e) {
-      setError(errorMessage(e));
-    } finally {
-      setBusy(false);
-    }
+    await run(true, () => store.getState().api.startDemo({}), { refresh: true, toast: ['Demo server running', 'Pick a demo account under Identities to sign in'] });
   }
 
   return (
