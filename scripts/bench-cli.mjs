@@ -1,8 +1,11 @@
 #!/usr/bin/env node
 // Wall time of `tokendesk token` on a valid session against a bare `node -e 0`, measured in the same
-// run (median of N each, interleaved so machine load hits both alike). Not a test: it prints figures.
+// run (median of N each, interleaved so machine load hits both alike), beside the full CLI
+// (TOKENDESK_FAST_PATH=0) and `--version`; then where the fast path's time goes, from
+// TOKENDESK_TRACE_STARTUP=1 (src-main/cli/startup-trace.ts). Not a test: it prints figures.
 // Needs the built CLI (node scripts/build-node.mjs) and a keychain: scripts/with-keyring.sh node scripts/bench-cli.mjs
-import { execFileSync, spawn } from 'node:child_process';
+import { execFileSync, spawn, spawnSync } from 'node:child_process';
+import { createHash } from 'node:crypto';
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -34,29 +37,84 @@ function startDemo() {
   });
 }
 
-function time(args) {
+function time(args, extraEnv = {}) {
   const t0 = process.hrtime.bigint();
-  execFileSync(process.execPath, args, { env, stdio: ['ignore', 'ignore', 'inherit'] });
+  execFileSync(process.execPath, args, { cwd: root, env: { ...env, ...extraEnv }, stdio: ['ignore', 'ignore', 'inherit'] });
   return Number(process.hrtime.bigint() - t0) / 1e6;
 }
 const median = (xs) => [...xs].sort((a, b) => a - b)[xs.length >> 1];
+
+/** One traced run: its steps (wall and CPU ms since the process started) and its wall time as seen from here. */
+function traced(args) {
+  const t0 = process.hrtime.bigint();
+  const r = spawnSync(process.execPath, args, { env: { ...env, TOKENDESK_TRACE_STARTUP: '1' }, encoding: 'utf8' });
+  const wall = Number(process.hrtime.bigint() - t0) / 1e6;
+  const steps = [];
+  for (const line of r.stderr.split('\n')) {
+    const m = /^tokendesk-trace: (\S+) (\S+) (.*)$/.exec(line);
+    if (m) steps.push({ name: m[3], ms: Number(m[1]), cpu: m[2] === '-' ? NaN : Number(m[2]) });
+  }
+  return { steps, wall };
+}
+
+/** Median wall and CPU time of each step since the one before it, over `n` traced runs. */
+function breakdown(args, n) {
+  const runs = Array.from({ length: n }, () => traced(args));
+  const names = runs[0].steps.map((st) => st.name);
+  const delta = (r, i, k) => (r.steps[i]?.[k] ?? NaN) - (i === 0 ? 0 : (r.steps[i - 1]?.[k] ?? NaN));
+  const rows = names.map((name, i) => [i === 0 ? `process start → ${name}` : name, median(runs.map((r) => delta(r, i, 'ms'))), median(runs.map((r) => delta(r, i, 'cpu')))]);
+  // The first CPU figure is the whole of node's start up to the entry (process.cpuUsage has no earlier points).
+  const entry = names.indexOf('entry');
+  if (entry > 0) rows[entry][2] = median(runs.map((r) => r.steps[entry].cpu));
+  rows.push(['after exit (teardown, reaping; spawn overhead)', median(runs.map((r) => r.wall - r.steps.at(-1).ms)), NaN]);
+  rows.push(['= wall (CPU: the process, user + system)', median(runs.map((r) => r.wall)), median(runs.map((r) => r.steps.at(-1).cpu))]);
+  return rows;
+}
+
+/**
+ * The floor of any `token` that keeps its key in the OS keychain through keytar: a bare node that
+ * loads keytar and reads the data key item once (the D-Bus round trip), and nothing else.
+ */
+function floorScript() {
+  const service = `TokenDesk ${createHash('sha256').update(resolve(home)).digest('hex').slice(0, 16)}`;
+  return `require('keytar').getPassword(${JSON.stringify(service)}, '.tokendesk-vault-key').then((k) => { if (!k) process.exit(3); })`;
+}
 
 const demo = await startDemo();
 try {
   tokendesk(['demo-setup', '--url', demo.url]);
   tokendesk(['login', '--env', 'Demo Supabase', '--email', 'owner@connectgain.test'], 'demo-password\n');
-  time([cli, 'token', '--env', 'Demo Supabase']); // warm the file cache once
+  const token = [cli, 'token', '--env', 'Demo Supabase'];
+  if (tokendesk(token.slice(1)).trim() === '') throw new Error('no token printed');
+  time(token); // warm the file cache once
+  const floor = ['-e', floorScript()];
   const bare = [];
-  const token = [];
+  const keytarOnly = [];
+  const fast = [];
+  const full = [];
+  const version = [];
   for (let i = 0; i < runs; i++) {
     bare.push(time(['-e', '0']));
-    token.push(time([cli, 'token', '--env', 'Demo Supabase']));
+    keytarOnly.push(time(floor));
+    fast.push(time(token));
+    full.push(time(token, { TOKENDESK_FAST_PATH: '0' }));
+    version.push(time([cli, '--version']));
   }
   const b = median(bare);
-  const t = median(token);
-  console.log(`node -e 0                 median ${b.toFixed(1)} ms  (n=${runs})`);
-  console.log(`tokendesk token (valid)   median ${t.toFixed(1)} ms  (n=${runs})`);
-  console.log(`ratio                     ${(t / b).toFixed(2)}x  (target ≤ 2x)`);
+  const row = (name, xs) => console.log(`${name.padEnd(46)} median ${median(xs).toFixed(1).padStart(6)} ms  ${(median(xs) / b).toFixed(2)}x`);
+  console.log(`n=${runs} each, interleaved; ratios against node -e 0`);
+  row('node -e 0', bare);
+  row('node -e + keytar + one keychain read (floor)', keytarOnly);
+  row('tokendesk token (valid session, fast path)', fast);
+  row('tokendesk token (TOKENDESK_FAST_PATH=0)', full);
+  row('tokendesk --version (full CLI)', version);
+  console.log(`ratio                                          ${(median(fast) / b).toFixed(2)}x  (target ≤ 1.3x; floor ${(median(keytarOnly) / b).toFixed(2)}x)`);
+
+  console.log(`\nwhere the fast path's time goes (TOKENDESK_TRACE_STARTUP=1; medians of each step, n=${runs}):`);
+  console.log(`  ${'step'.padEnd(50)} ${'wall ms'.padStart(8)} ${'CPU ms'.padStart(8)}`);
+  for (const [name, ms, cpu] of breakdown(token, runs)) {
+    console.log(`  ${name.padEnd(50)} ${ms.toFixed(1).padStart(8)} ${Number.isNaN(cpu) ? '' : cpu.toFixed(1).padStart(8)}`);
+  }
 } finally {
   demo.child.kill('SIGTERM');
   try {

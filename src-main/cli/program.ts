@@ -64,7 +64,8 @@ function commanderStatus(e: CommanderError): number {
   return EXIT.usage;
 }
 
-async function main(argv: string[]): Promise<void> {
+/** The full CLI (commander, the core); index.ts runs it when the fast path does not answer. */
+export async function main(argv: string[]): Promise<void> {
   guardOutputStreams();
   try {
     await buildProgram().parseAsync(argv);
@@ -73,4 +74,3 @@ async function main(argv: string[]): Promise<void> {
   }
 }
 
-await main(process.argv);

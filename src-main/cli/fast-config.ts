@@ -1,0 +1,69 @@
+/**
+ * The few fields of config.json that `tokendesk token` needs, read without zod for the fast path
+ * (fast-token.ts). Every field read here is held to the rule config/schema.ts sets for it, and so
+ * are the file-wide rules that change which entry a lookup finds (version, unique names, identities
+ * of existing environments); any doubt is undefined, and the full CLI reads the file with the schema
+ * and gives its own message (or moves a broken file aside). Fields `token` does not read (URLs,
+ * colours, variables…) are not checked here: a file broken only there still yields the token, and
+ * the next full command reports it.
+ */
+
+export interface TokenTarget {
+  envId: string;
+  identityId: string;
+  marginSeconds: number;
+}
+
+type Obj = Record<string, unknown>;
+const isObj = (v: unknown): v is Obj => typeof v === 'object' && v !== null && !Array.isArray(v);
+/** schema.ts `id`: z.string().min(1).max(100). */
+const isId = (v: unknown): v is string => typeof v === 'string' && v.length >= 1 && v.length <= 100;
+const isBoundedInt = (v: unknown, max: number): v is number => Number.isInteger(v) && (v as number) >= 0 && (v as number) <= max;
+/** ConfigSchema's `version: z.literal(CONFIG_VERSION)`. */
+const CONFIG_VERSION = 1;
+const DEFAULT_MARGIN_SECONDS = 120;
+
+export function tokenTarget(text: string, envRef: string | undefined, email: string | undefined): TokenTarget | undefined {
+  let json: unknown;
+  try {
+    json = JSON.parse(text.startsWith('\uFEFF') ? text.slice(1) : text);
+  } catch {
+    return undefined;
+  }
+  if (!isObj(json) || json.version !== CONFIG_VERSION) return undefined;
+  const { environments, identities, activeIdentity = {}, settings = {} } = json;
+  if (!Array.isArray(environments) || !Array.isArray(identities) || !isObj(activeIdentity) || !isObj(settings)) return undefined;
+
+  const names = new Set<string>();
+  for (const e of environments as unknown[]) {
+    if (!isObj(e) || !isId(e.id) || !isId(e.name) || (e.provider !== 'supabase' && e.provider !== 'session')) return undefined;
+    const lower = e.name.toLowerCase();
+    if (names.has(lower)) return undefined;
+    names.add(lower);
+  }
+  const envs = environments as Array<Obj & { id: string; name: string }>;
+  const envIds = new Set(envs.map((e) => e.id));
+  for (const i of identities as unknown[]) {
+    if (!isObj(i) || !isId(i.id) || !isId(i.envId) || !envIds.has(i.envId)) return undefined;
+    if (typeof i.email !== 'string' || i.email.length < 1 || i.email.length > 320) return undefined;
+  }
+  if (!Object.values(activeIdentity).every((v) => typeof v === 'string')) return undefined;
+  const { marginSeconds = DEFAULT_MARGIN_SECONDS, clipboardClearSeconds = 0, cliDefaultEnvironment } = settings;
+  if (!isBoundedInt(marginSeconds, 3600) || !isBoundedInt(clipboardClearSeconds, 3600)) return undefined;
+  if (cliDefaultEnvironment !== undefined && !isId(cliDefaultEnvironment)) return undefined;
+
+  // default-env.ts envRef, then environments/service.ts findEnvironment: an id first, then a name in any case.
+  const ref = envRef ?? cliDefaultEnvironment;
+  if (ref === undefined) return undefined;
+  const env = envs.find((e) => e.id === ref) ?? (envRef === undefined ? undefined : envs.find((e) => e.name.toLowerCase() === ref.toLowerCase()));
+  if (!env) return undefined;
+
+  // SessionManager.findIdentity: the identity with that email, else the active one, else the first.
+  const ofEnv = (identities as Array<Obj & { id: string; envId: string; email: string }>).filter((i) => i.envId === env.id);
+  const identity =
+    email !== undefined
+      ? ofEnv.find((i) => i.email.toLowerCase() === email.toLowerCase())
+      : (ofEnv.find((i) => i.id === activeIdentity[env.id]) ?? ofEnv[0]);
+  if (!identity) return undefined;
+  return { envId: env.id, identityId: identity.id, marginSeconds };
+}

@@ -1,0 +1,62 @@
+import { createRequire } from 'node:module';
+import { configFile, resolveHome } from '../core/config/paths.js';
+import { readRegularFileSync } from '../core/fs/read-regular-file-sync.js';
+import { keychainService, type KeytarLike } from '../core/secrets/keytar.js';
+import { secretKeys } from '../core/secrets/types.js';
+import { peekVault } from '../core/secrets/vault-peek.js';
+import { plainTokenArgs } from './fast-args.js';
+import { tokenTarget } from './fast-config.js';
+import { freshAccessToken } from './fast-session.js';
+import { guardOutputStreams, out } from './output.js';
+import { mark } from './startup-trace.js';
+
+/** config/store.ts MAX_CONFIG_BYTES (that module brings zod). */
+const MAX_CONFIG_BYTES = 16 * 1024 * 1024;
+
+/**
+ * `tokendesk token` on a valid session without commander, zod or the core (measured in
+ * scripts/bench-cli.mjs; issue 9): the plain arguments, the few config fields it needs, one keychain
+ * read and the vault. It prints only what the full CLI would print — the same token, nothing on
+ * stderr, exit 0 — and returns false in every other case (due, not signed in, anything odd, any
+ * error) before writing anything, so the full CLI runs with the same argv and says what it says.
+ * TOKENDESK_FAST_PATH=0 turns it off (tests compare the two).
+ */
+export async function fastToken(argv: readonly string[]): Promise<boolean> {
+  const why = await attempt(argv).catch((e: unknown) => `error: ${e instanceof Error ? e.name : 'unknown'}`);
+  if (why === undefined) return true;
+  mark(`fast path: fallback (${why})`);
+  return false;
+}
+
+/**
+ * keytar through require, not keytar.ts's import(): the ESM loader would parse the module for its
+ * export names first. One module instance either way (the full CLI's import finds it cached).
+ */
+function loadKeytarSync(): KeytarLike {
+  const m = createRequire(import.meta.url)('keytar') as KeytarLike & { default?: KeytarLike };
+  return m.default ?? m;
+}
+
+/** Undefined once the token is printed; otherwise why the full CLI must answer. */
+async function attempt(argv: readonly string[]): Promise<string | undefined> {
+  if (process.env.TOKENDESK_FAST_PATH === '0') return 'turned off';
+  const args = plainTokenArgs(argv);
+  if (!args) return 'not a plain token command';
+  const home = resolveHome();
+  const text = readRegularFileSync(configFile(home), MAX_CONFIG_BYTES)?.toString('utf8');
+  mark('config read');
+  if (text === undefined) return 'no config';
+  const target = tokenTarget(text, args.envRef, args.email);
+  mark('config checked');
+  if (!target) return 'config: no plain target';
+  const kt = loadKeytarSync();
+  mark('keytar loaded');
+  const entries = await peekVault(home, keychainService(home), kt, mark);
+  if (!entries) return 'vault: not in the steady state';
+  const token = freshAccessToken(entries.get(secretKeys.session(target.identityId)), target.marginSeconds, Date.now());
+  if (token === undefined) return 'session: missing, due or unusual';
+  guardOutputStreams();
+  out(token);
+  mark('token printed');
+  return undefined;
+}

@@ -1,0 +1,72 @@
+import { join } from 'node:path';
+import { readRegularFileSync } from '../fs/read-regular-file-sync.js';
+import type { KeytarLike } from './keytar.js';
+import { decodeDataKey, openVault } from './vault-format.js';
+
+/**
+ * A read-only, lock-free look into the vault for the CLI's hot path (`tokendesk token`), kept apart
+ * from vault.ts so it loads no lock, write or migration code. It answers only in the steady state —
+ * a vault file that opens with the key in the keychain and no migration left to finish — and says
+ * `undefined` to anything else, so the caller hands over to the full store, which owns every error
+ * message, the move-aside of a damaged file and the migration.
+ */
+
+/** The keychain account holding the data key: the only item of a config folder's service. */
+export const DATA_KEY_ACCOUNT = '.tokendesk-vault-key';
+/** Far above any real vault (100 identities: ~150 KB). */
+export const MAX_VAULT_BYTES = 64 * 1024 * 1024;
+
+export const vaultFile = (home: string) => join(home, 'secrets.vault');
+
+/**
+ * The key item text read by peekVault, handed to the first vault store of the same folder in this
+ * process (takePeekedKeyText), so a hot path that falls back still reads the keychain once per
+ * process: on macOS every read by the CLI's binary may ask "allow access?". Kept on globalThis under
+ * a registered symbol, not in module state: the CLI's fast path is bundled apart from the full
+ * program (scripts/build-node.mjs), so each has its own copy of this module.
+ */
+const HANDOFF = Symbol.for('tokendesk.vault-peek.key-text');
+type Holder = { [HANDOFF]?: { service: string; text: string } };
+
+/** The key text peekVault read for `service`, once; undefined when there is none to hand over. */
+export function takePeekedKeyText(service: string): string | undefined {
+  const holder = globalThis as Holder;
+  const peeked = holder[HANDOFF];
+  if (peeked?.service !== service) return undefined;
+  delete holder[HANDOFF];
+  return peeked.text;
+}
+
+/**
+ * Every entry of the vault, or undefined when the full store must decide (no vault, no or unusable
+ * key, a file that does not open, a migration to finish). Keychain and file errors are thrown as
+ * they come: the caller treats any throw as "decide elsewhere" too.
+ */
+export async function peekVault(
+  home: string,
+  service: string,
+  kt: KeytarLike,
+  /** Told each step as it ends (the CLI's start-up trace). */
+  onStep: (step: string) => void = () => undefined,
+): Promise<Map<string, string> | undefined> {
+  // The keychain round trip (D-Bus, another process) runs in the thread pool while the file is read.
+  const asked = kt.getPassword(service, DATA_KEY_ACCOUNT);
+  let bytes: Buffer | undefined;
+  try {
+    bytes = readRegularFileSync(vaultFile(home), MAX_VAULT_BYTES);
+  } catch (e) {
+    asked.catch(() => undefined);
+    throw e;
+  }
+  onStep('vault file read');
+  const text = await asked;
+  onStep('keychain read (the data key)');
+  if (text === null) return undefined;
+  (globalThis as Holder)[HANDOFF] = { service, text };
+  if (bytes === undefined) return undefined;
+  const key = decodeDataKey(text);
+  if (!key) return undefined;
+  const content = openVault(bytes, key, service);
+  onStep('vault decrypted');
+  return content.pendingLegacyDeletes.length > 0 ? undefined : content.entries;
+}
