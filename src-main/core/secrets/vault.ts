@@ -1,5 +1,4 @@
 import { mkdir, rename, stat } from 'node:fs/promises';
-import { join } from 'node:path';
 import { TokenDeskError } from '../errors.js';
 import { lockCreationError, withFileLock, type LockOptions } from '../config/lock.js';
 import { durableWrite } from '../fs/durable-write.js';
@@ -10,13 +9,9 @@ import { assertUnlocked, keychainService, loadKeytar, PROBE, type KeytarLike } f
 import { findLegacyItems, migrateLegacyItems, finishLegacyDeletes, type ImportLegacy } from './migration.js';
 import { decodeDataKey, encodeDataKey, newDataKey, openVault, sealVault, VaultFormatError, VAULT_VERSION, type DataKey, type VaultContent, type VaultFault } from './vault-format.js';
 import type { SecretKey, SecretStore } from './types.js';
+import { DATA_KEY_ACCOUNT, MAX_VAULT_BYTES, takePeekedKeyText, vaultFile } from './vault-peek.js';
 
-/** The keychain account holding the data key: the only item of a config folder's service. */
-export const DATA_KEY_ACCOUNT = '.tokendesk-vault-key';
-/** Far above any real vault (100 identities: ~150 KB). */
-const MAX_VAULT_BYTES = 64 * 1024 * 1024;
-
-export const vaultFile = (home: string) => join(home, 'secrets.vault');
+export { DATA_KEY_ACCOUNT, vaultFile } from './vault-peek.js';
 
 export interface VaultStoreOptions {
   keytar?: KeytarLike;
@@ -62,7 +57,7 @@ export function createVaultStore(home: string, opts: VaultStoreOptions = {}): Va
   const injected = opts.keytar ? Promise.resolve(opts.keytar) : undefined;
   let dataKey: DataKey | undefined;
   let cache: { sig: string; content: VaultContent } | undefined;
-  let ready: Promise<void> | undefined;
+  let ready: Promise<Map<string, string> | undefined> | undefined;
 
   async function keychain<T>(op: KeychainOp, fn: (kt: KeytarLike) => Promise<T>): Promise<T> {
     const kt = await (injected ?? loadKeytar());
@@ -77,7 +72,8 @@ export function createVaultStore(home: string, opts: VaultStoreOptions = {}): Va
   async function loadKey(): Promise<DataKey | undefined> {
     if (dataKey) return dataKey;
     return keychain('read', async (kt) => {
-      const text = await kt.getPassword(service, DATA_KEY_ACCOUNT);
+      // The CLI's hot path may have read it already in this process (vault-peek.ts): not twice.
+      const text = takePeekedKeyText(service) ?? (await kt.getPassword(service, DATA_KEY_ACCOUNT));
       if (text === null) {
         await assertUnlocked(kt, service); // a locked keyring answers "missing" too
         return undefined;
@@ -117,26 +113,50 @@ export function createVaultStore(home: string, opts: VaultStoreOptions = {}): Va
     return new TokenDeskError('vault_unreadable', `The secrets vault ${path} cannot be read (${code})`, { cause: e });
   }
 
-  /** Reads and opens the file; `moveAside` is set only by callers holding the lock. */
-  async function readFile(key: DataKey | undefined, moveAside: boolean): Promise<{ sig: string | undefined; content: VaultContent }> {
-    const sig = await signature();
-    if (sig === undefined) return { sig, content: empty() };
-    if (cache?.sig === sig) return cache;
-    const k = key ?? (await loadKey());
+  /**
+   * Opens `bytes` with the data key. A key cached in this process may be an old one: another process
+   * may have started over and put a new key in the keychain. So on a fault a wrong key explains, the
+   * key is read from the keychain again and tried once more before the file is called bad.
+   */
+  async function open(bytes: Buffer, keyChecked: boolean): Promise<{ content: VaultContent; key: DataKey }> {
+    const wasCached = dataKey !== undefined;
+    const k = await loadKey();
     if (!k) throw keyMissing();
+    try {
+      return { content: openVault(bytes, k, service), key: k };
+    } catch (e) {
+      if (!(e instanceof VaultFormatError) || (e.fault !== 'other-folder' && e.fault !== 'tampered') || !wasCached || keyChecked) throw e;
+      dataKey = undefined;
+      const fresh = await loadKey();
+      if (!fresh) throw keyMissing();
+      if (fresh.key.equals(k.key) && fresh.folderId.equals(k.folderId)) throw e;
+      return { content: openVault(bytes, fresh, service), key: fresh };
+    }
+  }
+
+  /**
+   * Reads and opens the file. `held` is given only by callers holding the lock: they always read the
+   * file itself (a cache hit on size+mtime+inode can be stale: inodes are reused at once, timestamps
+   * are coarse, a rotated token keeps the size) and may move a bad file aside. `key` is the one that
+   * opened it, for a writer to seal with.
+   */
+  async function readFile(held?: Held, keyChecked = false): Promise<{ sig: string | undefined; content: VaultContent; key: DataKey | undefined }> {
+    const sig = await signature();
+    if (sig === undefined) return { sig, content: empty(), key: undefined };
+    if (!held && cache?.sig === sig) return { ...cache, key: dataKey };
     let bytes: Buffer | undefined;
     try {
       bytes = await readRegularFile(path, MAX_VAULT_BYTES);
     } catch (e) {
       throw unreadable(e);
     }
-    if (bytes === undefined) return { sig: undefined, content: empty() };
+    if (bytes === undefined) return { sig: undefined, content: empty(), key: undefined };
     try {
-      const content = openVault(bytes, k, service);
+      const { content, key } = await open(bytes, keyChecked);
       // Cached only if the file did not change while it was read.
       const after = await signature();
       if (after === sig) cache = { sig, content };
-      return { sig: after, content };
+      return { sig: after, content, key };
     } catch (e) {
       if (!(e instanceof VaultFormatError)) throw e;
       if (e.fault === 'future-version') {
@@ -145,37 +165,61 @@ export function createVaultStore(home: string, opts: VaultStoreOptions = {}): Va
           `The secrets vault ${path} was written by a newer TokenDesk (vault format ${e.version ?? '?'}, this one reads ${VAULT_VERSION}); update TokenDesk. The file was left untouched`,
         );
       }
-      if (!moveAside) return locked(() => readFile(k, true));
+      const fault = e.fault;
+      if (!held) {
+        // The key was just checked against the keychain (or read from it): not again under the lock.
+        return locked((h) => readFile(h, true)).catch((err: unknown) => {
+          throw isUnwritable(err) ? leftInPlace(fault, err) : err;
+        });
+      }
       let aside = `${path}.corrupt-${stamp()}`;
       for (let i = 1; await exists(aside); i++) aside = `${path}.corrupt-${stamp()}-${i}`;
+      await held();
       await rename(path, aside).catch((err: unknown) => {
-        throw unreadable(err);
+        throw leftInPlace(fault, err);
       });
       cache = undefined;
       throw new TokenDeskError(
         'vault_unreadable',
-        `The secrets vault could not be read (${FAULT_TEXT[e.fault]}); it was moved to ${aside} and TokenDesk starts with an empty vault: sign in again and re-enter the environments' keys`,
+        `The secrets vault could not be read (${FAULT_TEXT[fault]}); it was moved to ${aside} and TokenDesk starts with an empty vault: sign in again and re-enter the environments' keys`,
       );
     }
   }
 
-  async function locked<T>(fn: () => Promise<T>): Promise<T> {
+  /** A bad vault that could not be moved aside (a read-only folder): reported as bad, and said to be still there. */
+  function leftInPlace(fault: Exclude<VaultFault, 'future-version'>, cause: unknown): TokenDeskError {
+    const errno = (cause instanceof TokenDeskError ? cause.cause : cause) as NodeJS.ErrnoException | undefined;
+    const code = errno?.code ?? 'I/O error';
+    const why = code === 'EROFS' || code === 'EACCES' || code === 'EPERM' ? `the folder ${home} is read-only (${code})` : `${code}`;
+    return new TokenDeskError(
+      'vault_unreadable',
+      `The secrets vault ${path} could not be read (${FAULT_TEXT[fault]}); it was left in place because it could not be moved aside (${why}). Move it away to start with an empty vault`,
+      { cause },
+    );
+  }
+
+  /** Throws `config_locked` (retryable) once another process has taken the lock over; called right before each write. */
+  type Held = () => Promise<void>;
+
+  async function locked<T>(fn: (held: Held) => Promise<T>): Promise<T> {
     await mkdir(home, { recursive: true, mode: 0o700 }).catch((e: unknown) => {
       throw lockCreationError(e, home) ?? e;
     });
     return withFileLock(
       path,
-      async () => {
+      async (assertHeld) => {
         // Holding the lock, no writer of ours is mid-write: a temp file of a dead one is litter.
         await removeStaleTempFiles(path);
-        return fn();
+        return fn(assertHeld);
       },
       opts.lockOptions,
     );
   }
 
-  async function write(content: VaultContent, key: DataKey): Promise<void> {
+  async function write(content: VaultContent, key: DataKey, held: Held): Promise<void> {
     const bytes = sealVault(content, key, service);
+    // Paused past the stale time (SIGSTOP, sleep), another process may own the lock and the file now.
+    await held();
     try {
       await durableWrite(path, bytes, { mode: 0o600 });
     } catch (e) {
@@ -190,25 +234,36 @@ export function createVaultStore(home: string, opts: VaultStoreOptions = {}): Va
   /**
    * Once per process: finish a migration a crash interrupted, or run one for an installation of the
    * per-item era. In the steady state this is the single keychain read of the process (the key).
+   * In a folder where the lock cannot be made (read-only, full) nothing is written: it resolves to
+   * what can be read as it is — the old per-item entries when there is no vault yet — and is tried
+   * again on the next call, so a folder made writable later still gets its migration.
    */
-  function ensureReady(): Promise<void> {
-    ready ??= (async () => {
+  function ensureReady(): Promise<Map<string, string> | undefined> {
+    const attempt = (ready ??= (async () => {
       const key = await loadKey();
       const sig = await signature();
       if (key && sig !== undefined) {
-        const { content } = await readFile(key, false);
-        if (content.pendingLegacyDeletes.length > 0) await locked(() => finishPending(key));
-        return;
+        const { content } = await readFile();
+        if (content.pendingLegacyDeletes.length > 0) {
+          // Read-only: the vault holds every entry already; the deletes wait for a writable folder.
+          const done = await locked((held) => finishPending(held)).then(() => true, (e: unknown) => {
+            if (isUnwritable(e)) return false;
+            throw e;
+          });
+          if (!done) return READ_ONLY;
+        }
+        return undefined;
       }
       if (!key && sig !== undefined) throw keyMissing();
       // No vault yet (or a key whose vault a crash kept from being written): an older TokenDesk's items?
       // Listed and deleted only under the lock: libsecret aborts the process when an item vanishes
       // while findCredentials is fetching it (another process deleting the probe or a migrated item).
-      await locked(async () => {
+      // Without the lock (a read-only folder) no process can migrate or delete them, so listing is safe.
+      return locked(async (held) => {
         const k = await loadKey();
         if ((await signature()) !== undefined) {
           if (!k) throw keyMissing();
-          return finishPending(k); // another process made the vault meanwhile
+          return finishPending(held); // another process made the vault meanwhile
         }
         const legacy = await keychain('list', (kt) => findLegacyItems(kt, service));
         if (legacy.size === 0) {
@@ -220,21 +275,33 @@ export function createVaultStore(home: string, opts: VaultStoreOptions = {}): Va
           migrateLegacyItems(kt, service, {
             existing: empty(),
             importLegacy: opts.importLegacy,
-            write: (content) => write(content, fresh),
+            write: (content) => write(content, fresh, held),
           }),
         );
-      });
-    })().catch((e: unknown) => {
-      ready = undefined; // not done: the next call tries again
-      throw e;
-    });
-    return ready;
+      }).then(
+        () => undefined,
+        async (e: unknown) => {
+          if (!isUnwritable(e) || (await signature()) !== undefined) throw e;
+          return keychain('list', (kt) => findLegacyItems(kt, service));
+        },
+      );
+    })().then(
+      (view) => {
+        if (view !== undefined) ready = undefined; // read without writing: try properly next time
+        return view;
+      },
+      (e: unknown) => {
+        ready = undefined; // not done: the next call tries again
+        throw e;
+      },
+    ));
+    return attempt;
   }
 
-  async function finishPending(key: DataKey): Promise<void> {
-    const { content } = await readFile(key, true);
-    if (content.pendingLegacyDeletes.length === 0) return;
-    await keychain('delete', (kt) => finishLegacyDeletes(kt, service, content, (c) => write(c, key)));
+  async function finishPending(held: Held): Promise<void> {
+    const { content, key } = await readFile(held);
+    if (content.pendingLegacyDeletes.length === 0 || !key) return;
+    await keychain('delete', (kt) => finishLegacyDeletes(kt, service, content, (c) => write(c, key, held)));
   }
 
   /** Only under the lock, and only when no vault exists: two processes never seal with different keys. */
@@ -250,20 +317,25 @@ export function createVaultStore(home: string, opts: VaultStoreOptions = {}): Va
 
   async function mutate(change: (entries: Map<string, string>) => boolean): Promise<void> {
     await ensureReady();
-    await locked(async () => {
-      let key = await loadKey();
-      const { sig, content } = await readFile(key, true);
-      if (!key && sig !== undefined) throw keyMissing();
-      const entries = new Map(content.entries);
+    await locked(async (held) => {
+      const read = await readFile(held);
+      let key = read.key;
+      if (read.sig === undefined) {
+        // No vault: seal with the keychain's key, not one cached before another process started over.
+        dataKey = undefined;
+        key = await loadKey();
+      }
+      const entries = new Map(read.content.entries);
       if (!change(entries)) return;
       key ??= await createKey();
-      await write({ entries, pendingLegacyDeletes: content.pendingLegacyDeletes }, key);
+      await write({ entries, pendingLegacyDeletes: read.content.pendingLegacyDeletes }, key, held);
     });
   }
 
   async function current(): Promise<Map<string, string>> {
-    await ensureReady();
-    return (await readFile(undefined, false)).content.entries;
+    const view = await ensureReady();
+    if (view !== undefined && view !== READ_ONLY) return view;
+    return (await readFile()).content.entries;
   }
 
   return {
@@ -279,10 +351,11 @@ export function createVaultStore(home: string, opts: VaultStoreOptions = {}): Va
       }),
     delete: (key: SecretKey) => mutate((m) => m.delete(key)),
     startOver: () =>
-      locked(async () => {
+      locked(async (held) => {
         if ((await signature()) === undefined) return undefined;
         let aside = `${path}.abandoned-${stamp()}`;
         for (let i = 1; await exists(aside); i++) aside = `${path}.abandoned-${stamp()}-${i}`;
+        await held();
         await rename(path, aside);
         cache = undefined;
         ready = undefined;
@@ -290,6 +363,12 @@ export function createVaultStore(home: string, opts: VaultStoreOptions = {}): Va
       }),
   };
 }
+
+/** ensureReady's answer when the vault is read as it is (its pending deletes wait for a writable folder). */
+const READ_ONLY: Map<string, string> = new Map();
+
+/** The lock (or the folder) cannot be created: a read-only or full folder, where reads must still work. */
+const isUnwritable = (e: unknown) => e instanceof TokenDeskError && e.code === 'config_unwritable';
 
 async function exists(p: string): Promise<boolean> {
   return stat(p).then(
