@@ -1,0 +1,164 @@
+import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import keytar from 'keytar';
+import { afterEach, describe, expect, it } from 'vitest';
+import { startDemoServer } from '../../src-main/core/demo-server/index.js';
+import { keychainService } from '../../src-main/core/secrets/keytar.js';
+import { DATA_KEY_ACCOUNT } from '../../src-main/core/secrets/vault-peek.js';
+import { CLI, CliHome, cliFixture, DEMO_SESSION, DEMO_SUPABASE, keychainUnreachable } from '../helpers/cli.js';
+
+/**
+ * `tokendesk token` answers from a fast path (src-main/cli/fast-token.ts) when the session is valid,
+ * and from the full CLI otherwise. Each case runs both ways — as is, and with TOKENDESK_FAST_PATH=0 —
+ * and expects the same stdout, stderr and exit status; the start-up trace says which path answered.
+ */
+
+const unreachable = await keychainUnreachable();
+const { signedIn } = cliFixture({ demo: true });
+const TRACE = /^tokendesk-trace: .*$\n?/gm;
+
+interface Answer {
+  code: number | null;
+  stdout: string;
+  stderr: string;
+  /** 'fast' when the fast path printed the token, else the fallback's reason. */
+  path: string;
+}
+
+async function ask(h: CliHome, args: string[], fast: boolean): Promise<Answer> {
+  const r = await h.run(['token', ...args], { env: { TOKENDESK_TRACE_STARTUP: '1', ...(fast ? {} : { TOKENDESK_FAST_PATH: '0' }) } });
+  const trace = r.stderr.match(TRACE)?.join('') ?? '';
+  const path = /fast path: fallback \((.*)\)/.exec(trace)?.[1] ?? (trace.includes(' token printed') ? 'fast' : 'none');
+  return { code: r.code, stdout: r.stdout, stderr: r.stderr.replace(TRACE, ''), path };
+}
+
+/** Both ways; `between` puts the folder back as it was (the full path may move a bad file aside). */
+async function bothWays(h: CliHome, args: string[], between: () => void = () => undefined): Promise<{ fast: Answer; full: Answer }> {
+  const fast = await ask(h, args, true);
+  between();
+  const full = await ask(h, args, false);
+  expect(full.path).toBe('turned off');
+  const { path: _f, ...fastSeen } = fast;
+  const { path: _g, ...fullSeen } = full;
+  expect(fastSeen).toEqual(fullSeen);
+  return { fast, full };
+}
+
+describe.skipIf(unreachable !== undefined)('tokendesk token: fast path and full CLI agree', { timeout: 90_000 }, () => {
+  it('the built entry holds no commander, zod or axios: they load only with the full CLI', () => {
+    const entry = readFileSync(CLI, 'utf8');
+    for (const dep of ['commander', 'zod', 'axios']) expect(entry).not.toContain(`node_modules/${dep}/`);
+    expect(existsSync(join(CLI, '..', 'program.mjs'))).toBe(true);
+  });
+
+  it('a valid session: the same token, from the fast path; also with --email, the default environment and TOKENDESK_ENV', async () => {
+    const h = await signedIn();
+    const plain = await bothWays(h, ['--env', DEMO_SUPABASE]);
+    expect(plain.fast.path).toBe('fast');
+    expect(plain.fast.code).toBe(0);
+    expect(plain.fast.stdout).toMatch(/^eyJ[\w-]+\.[\w-]+\.[\w-]+\n$/);
+    expect(plain.fast.stderr).toBe('');
+
+    const byEmail = await bothWays(h, ['-e', 'demo session api', '--email', 'RESTRICTED@test.com']);
+    expect(byEmail.fast.path).toBe('fast');
+    expect(byEmail.fast.stdout).toMatch(/^[0-9a-f]{64}\n$/);
+
+    expect((await h.run(['env', 'use', DEMO_SESSION])).code).toBe(0);
+    const byDefault = await bothWays(h, []);
+    expect(byDefault.fast.path).toBe('fast');
+    expect(byDefault.fast.stdout).toBe(byEmail.fast.stdout);
+
+    const viaVariable = await h.run(['token'], { env: { TOKENDESK_ENV: DEMO_SUPABASE } });
+    expect(viaVariable.stdout).toBe(plain.fast.stdout);
+  });
+
+  it('unknown environment, nobody signed in, unknown email, no default: the full CLI answers, same message and status', async () => {
+    const h = await signedIn();
+    const unknown = await bothWays(h, ['--env', 'Nowhere']);
+    expect(unknown.fast.path).toBe('config: no plain target');
+    expect(unknown.fast.stderr).toMatch(/^tokendesk: No environment named "Nowhere"/);
+    expect(unknown.fast.code).toBe(1);
+
+    const email = await bothWays(h, ['--env', DEMO_SUPABASE, '--email', 'nobody@x.test']);
+    expect(email.fast.code).toBe(4);
+
+    const noDefault = await bothWays(h, []);
+    expect(noDefault.fast.code).toBe(2);
+    expect(noDefault.fast.stderr).toContain('which environment?');
+
+    expect((await h.run(['logout', '--env', DEMO_SUPABASE])).code).toBe(0);
+    const signedOut = await bothWays(h, ['--env', DEMO_SUPABASE]);
+    expect(signedOut.fast.path).toBe('session: missing, due or unusual');
+    expect(signedOut.fast.code).toBe(4);
+    expect(signedOut.fast.stdout).toBe('');
+  });
+
+  it('a tampered config: the fast path steps aside and the full CLI reports it (and moves it aside) as always', async () => {
+    const h = await signedIn();
+    const file = join(h.dir, 'config.json');
+    const good = readFileSync(file, 'utf8');
+    const stamp = (a: Answer) => ({ ...a, stderr: a.stderr.replace(/corrupt-[\w.-]+/g, 'corrupt-STAMP') });
+    for (const change of [
+      (c: { settings: Record<string, unknown> }) => (c.settings.marginSeconds = 'soon'),
+      (c: { environments: Array<Record<string, unknown>> }) => c.environments.push({ ...c.environments[0], id: 'copy' }), // duplicate name
+      (c: { identities: Array<Record<string, unknown>> }) => (c.identities[0]!.envId = 'gone'),
+    ] as Array<(c: never) => void>) {
+      const bad = JSON.parse(good) as never;
+      change(bad);
+      writeFileSync(file, JSON.stringify(bad));
+      const fast = stamp(await ask(h, ['--env', DEMO_SUPABASE], true));
+      writeFileSync(file, JSON.stringify(bad));
+      const full = stamp(await ask(h, ['--env', DEMO_SUPABASE], false));
+      expect(fast.path).toBe('config: no plain target');
+      expect({ ...fast, path: '' }).toEqual({ ...full, path: '' });
+      expect(fast.code).toBe(1);
+      expect(fast.stdout).toBe('');
+      expect(fast.stderr).toMatch(/^tokendesk: The configuration could not be read .*moved to/);
+      writeFileSync(file, good);
+    }
+    expect(readdirSync(h.dir).filter((f) => f.startsWith('config.json.corrupt-')).length).toBeGreaterThan(0);
+    expect((await ask(h, ['--env', DEMO_SUPABASE], true)).path).toBe('fast');
+  });
+
+  it('the vault key gone from the keychain: the same vault_key_missing message, and the vault is left alone', async () => {
+    const h = await signedIn();
+    const vault = readFileSync(join(h.dir, 'secrets.vault'));
+    expect(await keytar.deletePassword(keychainService(h.dir), DATA_KEY_ACCOUNT)).toBe(true);
+    const { fast } = await bothWays(h, ['--env', DEMO_SUPABASE]);
+    expect(fast.path).toBe('vault: not in the steady state');
+    expect(fast.code).toBe(1);
+    expect(fast.stderr).toMatch(/^tokendesk: The key of the secrets vault .* is gone from the OS keychain/);
+    expect(readFileSync(join(h.dir, 'secrets.vault'))).toEqual(vault);
+  });
+});
+
+describe.skipIf(unreachable !== undefined)('tokendesk token: a due session', { timeout: 90_000 }, () => {
+  const cleanups: Array<() => Promise<void>> = [];
+  afterEach(async () => {
+    for (const c of cleanups.splice(0)) await c();
+  });
+
+  it('falls back to the full CLI, which renews once; the renewed token then comes from the fast path', async () => {
+    // 4 s tokens: the margin scales down to 1 s.
+    const demo = await startDemoServer({ port: 0, accessTokenTtlSeconds: 4 });
+    const h = new CliHome();
+    cleanups.push(() => demo.close(), () => h.cleanup());
+    expect((await h.run(['demo-setup', '--url', demo.url])).code).toBe(0);
+    expect((await h.run(['login', '--env', DEMO_SUPABASE, '--email', 'owner@connectgain.test'], { input: 'demo-password\n' })).code).toBe(0);
+    const first = await ask(h, ['--env', DEMO_SUPABASE], true);
+    expect(first.path).toBe('fast');
+    await new Promise((r) => setTimeout(r, 3300));
+
+    const due = await ask(h, ['--env', DEMO_SUPABASE], true);
+    expect(due.path).toBe('session: missing, due or unusual');
+    expect(due.code).toBe(0);
+    expect(due.stderr).toBe('');
+    expect(due.stdout).not.toBe(first.stdout);
+    expect(demo.stats.refreshGrants).toBe(1);
+
+    const { fast } = await bothWays(h, ['--env', DEMO_SUPABASE]);
+    expect(fast.path).toBe('fast');
+    expect(fast.stdout).toBe(due.stdout);
+    expect(demo.stats.refreshGrants).toBe(1);
+  });
+});
