@@ -2,19 +2,12 @@ import { execFileSync } from 'node:child_process';
 import { existsSync, lstatSync, mkdirSync, readdirSync, readFileSync, statSync, symlinkSync, truncateSync, writeFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:net';
 import { join } from 'node:path';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { ConfigStore } from '../../src-main/core/config/store.js';
+import { afterEach, describe, expect, it } from 'vitest';
 import { EnvironmentSchema, IdentitySchema, SettingsSchema, type Config } from '../../src-main/core/config/schema.js';
-import { makeHome } from '../helpers/home.js';
+import { configStoreFixture } from '../helpers/config-store-fixture.js';
 import { rejection } from '../helpers/rejection.js';
 
-let home: ReturnType<typeof makeHome>;
-let store: ConfigStore;
-beforeEach(() => {
-  home = makeHome();
-  store = new ConfigStore(home.dir);
-});
-afterEach(() => home.cleanup());
+const t = configStoreFixture();
 
 const env = (name: string) => EnvironmentSchema.parse({ id: name, name, provider: 'session', baseUrl: 'https://example.test', createdAt: 1 });
 const addEnv = (name: string) => (cfg: Config): Config => ({ ...cfg, environments: [...cfg.environments, env(name)] });
@@ -24,57 +17,57 @@ describe('config.json that is not a regular file', () => {
   afterEach(() => server?.close());
 
   const shapes: [string, RegExp, () => Promise<void> | void][] = [
-    ['a FIFO', /\(a FIFO\)/, () => execFileSync('mkfifo', [store.path])],
-    ['a directory', /\(a directory\)/, () => mkdirSync(store.path)],
-    ['a socket', /\(a socket\)/, () => new Promise<void>((r) => (server = createServer().listen(store.path, r)))],
-    ['a symlink to /dev/zero', /\(a character device\)/, () => symlinkSync('/dev/zero', store.path)],
+    ['a FIFO', /\(a FIFO\)/, () => execFileSync('mkfifo', [t.store.path])],
+    ['a directory', /\(a directory\)/, () => mkdirSync(t.store.path)],
+    ['a socket', /\(a socket\)/, () => new Promise<void>((r) => (server = createServer().listen(t.store.path, r)))],
+    ['a symlink to /dev/zero', /\(a character device\)/, () => symlinkSync('/dev/zero', t.store.path)],
   ];
   it.each(shapes)('is refused at once when it is %s, and left where it is', async (_kind, kind, make) => {
     await make();
-    for (const attempt of [() => store.read(), () => store.update(addEnv('X'))]) {
+    for (const attempt of [() => t.store.read(), () => t.store.update(addEnv('X'))]) {
       const started = Date.now();
       const e = await rejection(attempt(), 'config_unreadable');
       expect(Date.now() - started).toBeLessThan(1_000);
-      expect(e.message).toContain(store.path);
+      expect(e.message).toContain(t.store.path);
       expect(e.message).toMatch(/is not a regular file/);
       expect(e.message).toMatch(kind);
       expect(e.message).toMatch(/move it away/);
     }
-    expect(existsSync(store.path) || lstatSync(store.path).isSymbolicLink()).toBe(true);
-    expect(readdirSync(home.dir).filter((f) => f !== 'config.json')).toEqual([]); // nothing moved aside, no lock left
+    expect(existsSync(t.store.path) || lstatSync(t.store.path).isSymbolicLink()).toBe(true);
+    expect(readdirSync(t.home.dir).filter((f) => f !== 'config.json')).toEqual([]); // nothing moved aside, no lock left
   });
 
   it('refuses a file larger than 16 MiB without reading it, and leaves it', async () => {
-    writeFileSync(store.path, '');
-    truncateSync(store.path, 16 * 1024 * 1024 + 1); // sparse: costs no disk
-    for (const attempt of [store.read(), store.update(addEnv('X'))]) {
+    writeFileSync(t.store.path, '');
+    truncateSync(t.store.path, 16 * 1024 * 1024 + 1); // sparse: costs no disk
+    for (const attempt of [t.store.read(), t.store.update(addEnv('X'))]) {
       const e = await rejection(attempt, 'config_unreadable');
       expect(e.message).toMatch(/is larger than 16 MiB.*move it away/);
     }
-    expect(statSync(store.path).size).toBe(16 * 1024 * 1024 + 1);
+    expect(statSync(t.store.path).size).toBe(16 * 1024 * 1024 + 1);
   });
 
   it('still reads and writes through a symlink to a regular file, keeping the link', async () => {
-    const real = join(home.dir, 'dotfiles-config.json');
+    const real = join(t.home.dir, 'dotfiles-config.json');
     writeFileSync(real, JSON.stringify({ version: 1, environments: [env('Linked')] }));
-    symlinkSync(real, store.path);
-    expect((await store.read()).environments.map((e) => e.name)).toEqual(['Linked']);
-    await store.update(addEnv('More'));
-    expect(lstatSync(store.path).isSymbolicLink()).toBe(true);
+    symlinkSync(real, t.store.path);
+    expect((await t.store.read()).environments.map((e) => e.name)).toEqual(['Linked']);
+    await t.store.update(addEnv('More'));
+    expect(lstatSync(t.store.path).isSymbolicLink()).toBe(true);
     expect((JSON.parse(readFileSync(real, 'utf8')) as Config).environments.map((e) => e.name)).toEqual(['Linked', 'More']);
   });
 });
 
 describe('config.json written by other tools', () => {
   it('reads a file that starts with a UTF-8 byte order mark, and writes it back without one', async () => {
-    writeFileSync(store.path, `\uFEFF${JSON.stringify({ version: 1, environments: [env('From Notepad')] }, null, 2)}`);
-    expect((await store.read()).environments.map((e) => e.name)).toEqual(['From Notepad']);
-    await store.update(addEnv('Second'));
-    const bytes = readFileSync(store.path);
+    writeFileSync(t.store.path, `\uFEFF${JSON.stringify({ version: 1, environments: [env('From Notepad')] }, null, 2)}`);
+    expect((await t.store.read()).environments.map((e) => e.name)).toEqual(['From Notepad']);
+    await t.store.update(addEnv('Second'));
+    const bytes = readFileSync(t.store.path);
     expect(bytes.subarray(0, 3).equals(Buffer.from([0xef, 0xbb, 0xbf]))).toBe(false);
     expect(bytes[0]).toBe(0x7b); // "{"
-    expect((await store.read()).environments.map((e) => e.name)).toEqual(['From Notepad', 'Second']);
-    expect(readdirSync(home.dir)).toEqual(['config.json']); // not moved aside
+    expect((await t.store.read()).environments.map((e) => e.name)).toEqual(['From Notepad', 'Second']);
+    expect(readdirSync(t.home.dir)).toEqual(['config.json']); // not moved aside
   });
 
   it('keeps fields this version does not know, at every level, byte for byte through an update', async () => {
@@ -89,11 +82,11 @@ describe('config.json written by other tools', () => {
     const identity = { ...IdentitySchema.parse({ id: 'i1', envId: 'Keep', email: 'a@example.test', createdAt: 2 }), ...future.identity };
     const settings = { ...SettingsSchema.parse({}), ...future.settings };
     const doc = { version: 1, environments: [keep], identities: [identity], activeIdentity: { Keep: 'i1' }, settings, ...future.top };
-    writeFileSync(store.path, `${JSON.stringify(doc, null, 2)}\n`);
+    writeFileSync(t.store.path, `${JSON.stringify(doc, null, 2)}\n`);
 
     // The update renames the environment, changes a setting and adds an environment; code that tries
     // to overwrite an unknown field cannot (it is not part of the validated configuration).
-    await store.update((cfg) => ({
+    await t.store.update((cfg) => ({
       ...cfg,
       environments: [...cfg.environments.map((e) => ({ ...e, name: 'Kept', region: 'changed by code' })), env('New')],
       settings: { ...cfg.settings, marginSeconds: 300 },
@@ -103,11 +96,11 @@ describe('config.json written by other tools', () => {
       environments: [{ ...keep, name: 'Kept' }, env('New')],
       settings: { ...settings, marginSeconds: 300 },
     };
-    expect(readFileSync(store.path, 'utf8')).toBe(`${JSON.stringify(expected, null, 2)}\n`);
+    expect(readFileSync(t.store.path, 'utf8')).toBe(`${JSON.stringify(expected, null, 2)}\n`);
 
     // Removing an environment (and its identity) removes its unknown fields with it; the others stay.
-    await store.update((cfg) => ({ ...cfg, environments: cfg.environments.filter((e) => e.id !== 'Keep'), identities: [], activeIdentity: {} }));
-    const after = JSON.parse(readFileSync(store.path, 'utf8')) as Record<string, unknown>;
+    await t.store.update((cfg) => ({ ...cfg, environments: cfg.environments.filter((e) => e.id !== 'Keep'), identities: [], activeIdentity: {} }));
+    const after = JSON.parse(readFileSync(t.store.path, 'utf8')) as Record<string, unknown>;
     expect(JSON.stringify(after)).not.toContain('eu-west-1');
     expect(JSON.stringify(after)).not.toContain('avatarUrl');
     expect(after.profiles).toEqual(future.top.profiles);
@@ -115,14 +108,14 @@ describe('config.json written by other tools', () => {
   });
 
   it('keeps a "__proto__" field as data, and unknown fields never excuse an invalid known one', async () => {
-    writeFileSync(store.path, `{"version": 1, "environments": [], "__proto__": {"polluted": true}}`);
-    await store.update(addEnv('A'));
-    const text = readFileSync(store.path, 'utf8');
+    writeFileSync(t.store.path, `{"version": 1, "environments": [], "__proto__": {"polluted": true}}`);
+    await t.store.update(addEnv('A'));
+    const text = readFileSync(t.store.path, 'utf8');
     expect(text).toContain('"__proto__": {\n    "polluted": true\n  }');
     expect(({} as Record<string, unknown>).polluted).toBeUndefined();
 
-    writeFileSync(store.path, JSON.stringify({ version: 1, environments: [{ ...env('Bad'), baseUrl: 'ftp://x', extra: 1 }] }));
-    const e = await rejection(store.update(addEnv('B')), 'config_unreadable');
+    writeFileSync(t.store.path, JSON.stringify({ version: 1, environments: [{ ...env('Bad'), baseUrl: 'ftp://x', extra: 1 }] }));
+    const e = await rejection(t.store.update(addEnv('B')), 'config_unreadable');
     expect(e.message).toMatch(/does not match the configuration format/);
   });
 });

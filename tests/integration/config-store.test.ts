@@ -3,11 +3,11 @@ import { existsSync, mkdirSync, readdirSync, readFileSync, statSync, utimesSync,
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import lockfile from 'proper-lockfile';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { ConfigStore } from '../../src-main/core/config/store.js';
 import { watchConfig } from '../../src-main/core/config/watch.js';
 import { emptyConfig, EnvironmentSchema, type Config, type Environment } from '../../src-main/core/config/schema.js';
-import { makeHome } from '../helpers/home.js';
+import { configStoreFixture } from '../helpers/config-store-fixture.js';
 import { childScripts, root } from '../helpers/child-script.js';
 import { rejection } from '../helpers/rejection.js';
 
@@ -22,17 +22,11 @@ const env = (name: string, extra: Partial<Environment> = {}): Environment => ({
 });
 const addEnv = (name: string) => (cfg: Config): Config => ({ ...cfg, environments: [...cfg.environments, env(name)] });
 
-let home: ReturnType<typeof makeHome>;
-let store: ConfigStore;
-beforeEach(() => {
-  home = makeHome();
-  store = new ConfigStore(home.dir);
-});
-afterEach(() => home.cleanup());
+const t = configStoreFixture();
 
 describe('ConfigStore', () => {
   it('reads a missing file as the empty config without creating anything', async () => {
-    const nested = join(home.dir, 'not-yet');
+    const nested = join(t.home.dir, 'not-yet');
     const s = new ConfigStore(nested);
     expect(s.path).toBe(join(nested, 'config.json'));
     expect(await s.read()).toEqual(emptyConfig());
@@ -40,7 +34,7 @@ describe('ConfigStore', () => {
   });
 
   it('round-trips through the file, creating it 0600 in a 0700 folder', async () => {
-    const nested = join(home.dir, 'sub');
+    const nested = join(t.home.dir, 'sub');
     const s = new ConfigStore(nested);
     const written = await s.update((cfg) => ({ ...addEnv('Local')(cfg), settings: { ...cfg.settings, marginSeconds: 300 } }));
     expect(await new ConfigStore(nested).read()).toEqual(written);
@@ -51,71 +45,71 @@ describe('ConfigStore', () => {
   });
 
   it('rejects an invalid result with config_invalid and leaves the file byte for byte', async () => {
-    await store.update(addEnv('Staging'));
-    const before = readFileSync(store.path);
-    const e = await rejection(store.update(addEnv('staging')));
+    await t.store.update(addEnv('Staging'));
+    const before = readFileSync(t.store.path);
+    const e = await rejection(t.store.update(addEnv('staging')));
     expect(e.code).toBe('config_invalid');
     expect(e.message).toMatch(/Duplicate environment name "staging"/);
-    const e2 = await rejection(store.update((cfg) => ({ ...cfg, environments: [env('Bad', { baseUrl: 'ftp://x' })] })));
+    const e2 = await rejection(t.store.update((cfg) => ({ ...cfg, environments: [env('Bad', { baseUrl: 'ftp://x' })] })));
     expect(e2.code).toBe('config_invalid');
-    await expect(store.update(() => Promise.reject(new Error('nope')))).rejects.toThrow('nope');
-    expect(readFileSync(store.path).equals(before)).toBe(true);
-    expect(readdirSync(home.dir)).toEqual(['config.json']); // and the lock was released
+    await expect(t.store.update(() => Promise.reject(new Error('nope')))).rejects.toThrow('nope');
+    expect(readFileSync(t.store.path).equals(before)).toBe(true);
+    expect(readdirSync(t.home.dir)).toEqual(['config.json']); // and the lock was released
   });
 
   it('has no place for a secret: unknown fields are dropped before writing', async () => {
-    await store.update((cfg) => ({
+    await t.store.update((cfg) => ({
       ...cfg,
       environments: [{ ...env('Prod'), anonKey: 'eyJ-super-secret' } as Environment],
     }));
-    expect(readFileSync(store.path, 'utf8')).not.toContain('eyJ-super-secret');
+    expect(readFileSync(t.store.path, 'utf8')).not.toContain('eyJ-super-secret');
   });
 
   it.each([
     ['not valid JSON', '{"version": 1, "environments": ['],
     ['does not match the configuration format', '{"version": 1, "environments": "oops"}'],
   ])('moves a file that is %s aside, names the new path, then starts empty', async (reason, content) => {
-    writeFileSync(store.path, content);
-    const e = await rejection(store.read());
+    writeFileSync(t.store.path, content);
+    const e = await rejection(t.store.read());
     expect(e.code).toBe('config_unreadable');
     expect(e.message).toContain(reason);
-    const aside = readdirSync(home.dir).filter((f) => f.startsWith('config.json.corrupt-'));
+    const aside = readdirSync(t.home.dir).filter((f) => f.startsWith('config.json.corrupt-'));
     expect(aside).toHaveLength(1);
     expect(aside[0]).toMatch(/^config\.json\.corrupt-\d{4}-\d\d-\d\dT\d{6}\.\d{3}Z$/);
-    expect(e.message).toContain(join(home.dir, aside[0]!));
-    expect(readFileSync(join(home.dir, aside[0]!), 'utf8')).toBe(content);
-    expect(existsSync(store.path)).toBe(false);
-    expect(await store.read()).toEqual(emptyConfig());
-    await store.update(addEnv('Fresh'));
-    expect((await store.read()).environments.map((x) => x.name)).toEqual(['Fresh']);
+    expect(e.message).toContain(join(t.home.dir, aside[0]!));
+    expect(readFileSync(join(t.home.dir, aside[0]!), 'utf8')).toBe(content);
+    expect(existsSync(t.store.path)).toBe(false);
+    expect(await t.store.read()).toEqual(emptyConfig());
+    await t.store.update(addEnv('Fresh'));
+    expect((await t.store.read()).environments.map((x) => x.name)).toEqual(['Fresh']);
   });
 
   it('update() on an unreadable file also moves it aside instead of overwriting it', async () => {
-    writeFileSync(store.path, 'garbage');
-    const e = await rejection(store.update(addEnv('X')));
+    writeFileSync(t.store.path, 'garbage');
+    const e = await rejection(t.store.update(addEnv('X')));
     expect(e.code).toBe('config_unreadable');
-    expect(existsSync(store.path)).toBe(false);
-    expect(readdirSync(home.dir).some((f) => f.startsWith('config.json.corrupt-'))).toBe(true);
+    expect(existsSync(t.store.path)).toBe(false);
+    expect(readdirSync(t.home.dir).some((f) => f.startsWith('config.json.corrupt-'))).toBe(true);
   });
 
   it('leaves a file from a newer TokenDesk untouched', async () => {
     const content = JSON.stringify({ version: 2, environments: 'a new shape' });
-    writeFileSync(store.path, content);
-    for (const attempt of [store.read(), store.update(addEnv('X'))]) {
+    writeFileSync(t.store.path, content);
+    for (const attempt of [t.store.read(), t.store.update(addEnv('X'))]) {
       const e = await rejection(attempt);
       expect(e.code).toBe('config_unreadable');
       expect(e.message).toMatch(/written by a newer TokenDesk/);
-      expect(e.message).toContain(store.path);
+      expect(e.message).toContain(t.store.path);
     }
-    expect(readFileSync(store.path, 'utf8')).toBe(content);
-    expect(readdirSync(home.dir)).toEqual(['config.json']);
+    expect(readFileSync(t.store.path, 'utf8')).toBe(content);
+    expect(readdirSync(t.home.dir)).toEqual(['config.json']);
   });
 
   it('gives up with config_locked while another holder keeps the lock', async () => {
-    await store.update(addEnv('A'));
-    const release = await lockfile.lock(store.path, { realpath: false });
+    await t.store.update(addEnv('A'));
+    const release = await lockfile.lock(t.store.path, { realpath: false });
     try {
-      const s = new ConfigStore(home.dir, { timeoutMs: 300 });
+      const s = new ConfigStore(t.home.dir, { timeoutMs: 300 });
       const started = Date.now();
       const e = await rejection(s.update(addEnv('B')));
       expect(e.code).toBe('config_locked');
@@ -123,16 +117,16 @@ describe('ConfigStore', () => {
     } finally {
       await release();
     }
-    expect((await store.read()).environments).toHaveLength(1);
+    expect((await t.store.read()).environments).toHaveLength(1);
   });
 
   it('takes over a stale lock left by a dead process', async () => {
-    const lockDir = `${store.path}.lock`;
+    const lockDir = `${t.store.path}.lock`;
     mkdirSync(lockDir);
     const old = new Date(Date.now() - 60_000);
     utimesSync(lockDir, old, old);
-    await store.update(addEnv('After crash'));
-    expect((await store.read()).environments).toHaveLength(1);
+    await t.store.update(addEnv('After crash'));
+    expect((await t.store.read()).environments).toHaveLength(1);
   });
 
   it('loses no update when several processes write at the same time', async () => {
@@ -150,17 +144,17 @@ describe('ConfigStore', () => {
          }) as never);
        }`,
     );
-    await store.update((cfg) => ({ ...cfg, settings: { ...cfg.settings, marginSeconds: 0 } }));
+    await t.store.update((cfg) => ({ ...cfg, settings: { ...cfg.settings, marginSeconds: 0 } }));
     const procs = 3;
     const count = 40;
     const startAt = Date.now() + 500;
     await Promise.all(
-      Array.from({ length: procs }, (_, p) => run(process.execPath, [child, home.dir, `p${p}`, String(count), String(startAt)])),
+      Array.from({ length: procs }, (_, p) => run(process.execPath, [child, t.home.dir, `p${p}`, String(count), String(startAt)])),
     );
-    const cfg = await store.read();
+    const cfg = await t.store.read();
     expect(cfg.settings.marginSeconds).toBe(procs * count);
     expect(new Set(cfg.environments.map((e) => e.id)).size).toBe(procs * count);
-    expect(readdirSync(home.dir)).toEqual(['config.json']);
+    expect(readdirSync(t.home.dir)).toEqual(['config.json']);
   }, 60_000);
 });
 
@@ -175,27 +169,27 @@ describe('watchConfig', () => {
        }`,
     );
     let calls = 0;
-    const stop = watchConfig(home.dir, () => calls++);
+    const stop = watchConfig(t.home.dir, () => calls++);
     try {
       await new Promise((r) => setTimeout(r, 50));
-      await run(process.execPath, [child, home.dir, 'A', 'B', 'C']); // three quick writes: debounced
+      await run(process.execPath, [child, t.home.dir, 'A', 'B', 'C']); // three quick writes: debounced
       await expect.poll(() => calls, { timeout: 3_000 }).toBeGreaterThanOrEqual(1);
       await new Promise((r) => setTimeout(r, 300));
       expect(calls).toBeLessThanOrEqual(2);
       const settled = calls;
 
       // A lock/temp-file only touch, or a rewrite with the same bytes, is not a change.
-      writeFileSync(join(home.dir, 'config.json.lock-ish'), 'x');
-      writeFileSync(store.path, readFileSync(store.path));
+      writeFileSync(join(t.home.dir, 'config.json.lock-ish'), 'x');
+      writeFileSync(t.store.path, readFileSync(t.store.path));
       await new Promise((r) => setTimeout(r, 300));
       expect(calls).toBe(settled);
 
-      await run(process.execPath, [child, home.dir, 'D']);
+      await run(process.execPath, [child, t.home.dir, 'D']);
       await expect.poll(() => calls, { timeout: 3_000 }).toBe(settled + 1);
     } finally {
       stop();
     }
-    await run(process.execPath, [child, home.dir, 'E']);
+    await run(process.execPath, [child, t.home.dir, 'E']);
     const afterStop = calls;
     await new Promise((r) => setTimeout(r, 300));
     expect(calls).toBe(afterStop);

@@ -5,18 +5,24 @@ import { mountTmpfs, tmpfsUnavailable } from '../helpers/tmpfs.js';
 
 const unavailable = tmpfsUnavailable() ?? (await keychainUnreachable());
 
+/** A config folder on its own tmpfs, signed in to the demo Supabase, then remounted read-only. */
+async function signedInOnReadOnlyTmpfs(opts: Parameters<typeof startDemoServer>[0]) {
+  const demo = await startDemoServer({ port: 0, ...opts });
+  const h = new CliHome();
+  const fs = mountTmpfs(h.dir, 'size=256k,mode=0700');
+  expect((await h.run(['demo-setup', '--url', demo.url])).code).toBe(0);
+  const login = await h.run(['login', '--env', DEMO_SUPABASE, '--email', 'owner@connectgain.test'], { input: 'demo-password\n' });
+  expect(login.code, login.stderr).toBe(0);
+  fs.remount('ro');
+  return { demo, h, fs };
+}
+
 // The red team's case: logout in a read-only folder waited 40 s on a lock that could never be
 // created, then blamed "another TokenDesk process". It must say what is wrong, at once.
 describe.skipIf(unavailable !== undefined)('a read-only configuration folder', () => {
   it('logout fails at once naming the folder and EROFS; token and status still read; the session is still there once the folder is writable', async () => {
-    const demo = await startDemoServer({ port: 0 });
-    const h = new CliHome();
-    const fs = mountTmpfs(h.dir, 'size=256k,mode=0700');
+    const { demo, h, fs } = await signedInOnReadOnlyTmpfs({});
     try {
-      expect((await h.run(['demo-setup', '--url', demo.url])).code).toBe(0);
-      const login = await h.run(['login', '--env', DEMO_SUPABASE, '--email', 'owner@connectgain.test'], { input: 'demo-password\n' });
-      expect(login.code, login.stderr).toBe(0);
-      fs.remount('ro');
       const started = Date.now();
       const out = await h.run(['logout', '--env', DEMO_SUPABASE]);
       expect(Date.now() - started).toBeLessThan(5_000);
@@ -43,14 +49,8 @@ describe.skipIf(unavailable !== undefined)('a read-only configuration folder', (
 
 describe.skipIf(unavailable !== undefined)('a renewal due in a read-only configuration folder', () => {
   it('hands out the still-valid token with the reason on stderr instead of failing', async () => {
-    const demo = await startDemoServer({ port: 0, accessTokenTtlSeconds: 6 });
-    const h = new CliHome();
-    const fs = mountTmpfs(h.dir, 'size=256k,mode=0700');
+    const { demo, h, fs } = await signedInOnReadOnlyTmpfs({ accessTokenTtlSeconds: 6 });
     try {
-      expect((await h.run(['demo-setup', '--url', demo.url])).code).toBe(0);
-      const login = await h.run(['login', '--env', DEMO_SUPABASE, '--email', 'owner@connectgain.test'], { input: 'demo-password\n' });
-      expect(login.code, login.stderr).toBe(0);
-      fs.remount('ro');
       await new Promise((r) => setTimeout(r, 4_800)); // inside the 1.5 s margin of a 6 s token
       const token = await h.run(['token', '--env', DEMO_SUPABASE]);
       expect(token.code, token.stderr).toBe(0);
