@@ -44,6 +44,19 @@ describe('ConfigStore', () => {
     expect(readdirSync(nested)).toEqual(['config.json']); // no temp or lock files left behind
   });
 
+  it('an update that changes nothing writes nothing: the same file, not a rewrite other processes would see', async () => {
+    await t.store.update(addEnv('Staging'));
+    const before = statSync(t.store.path);
+    const old = new Date(Date.now() - 60_000);
+    utimesSync(t.store.path, old, old);
+    await t.store.update((cfg) => ({ ...cfg }));
+    const after = statSync(t.store.path);
+    expect(after.ino).toBe(before.ino);
+    expect(after.mtimeMs).toBe(old.getTime());
+    await t.store.update(addEnv('Prod'));
+    expect(statSync(t.store.path).ino).not.toBe(before.ino); // a real change is still written (renamed in)
+  });
+
   it('rejects an invalid result with config_invalid and leaves the file byte for byte', async () => {
     await t.store.update(addEnv('Staging'));
     const before = readFileSync(t.store.path);

@@ -93,6 +93,9 @@ export class ConfigStore {
       if (bytes.length > MAX_CONFIG_BYTES) {
         throw new TokenDeskError('config_invalid', `The configuration change was rejected: the configuration would be larger than ${MAX_CONFIG_BYTES / 1024 / 1024} MiB`);
       }
+      // Nothing changed (a repeated sign-in, a switch to the active identity): no write, no flush, no
+      // change event for the other processes.
+      if (loaded.text !== undefined && bytes.equals(Buffer.from(loaded.text, 'utf8'))) return result.data;
       await assertHeld();
       await durableWrite(this.path, bytes, { mode: 0o600 }).catch((e: unknown) => {
         throw this.unwritable(e);
@@ -125,11 +128,11 @@ export class ConfigStore {
   }
 
   /** Reads under the lock; an unreadable file is moved aside (never overwritten) and reported. */
-  private async load(): Promise<{ config: Config; unknown: UnknownFields }> {
+  private async load(): Promise<{ config: Config; unknown: UnknownFields; text?: string }> {
     const text = await this.readText();
     if (text === undefined) return { config: emptyConfig(), unknown: NO_UNKNOWN };
     const parsed = parse(text);
-    if (parsed.ok) return parsed;
+    if (parsed.ok) return { ...parsed, text };
     if (parsed.future) throw this.futureError(parsed.version);
     let aside = `${this.path}.corrupt-${stamp()}`;
     for (let i = 1; await exists(aside); i++) aside = `${this.path}.corrupt-${stamp()}-${i}`;
