@@ -446,6 +446,8 @@ export class SessionManager {
 
   private async onRenewFailure(env: Environment, identity: Identity, used: StoredSession, raw: TokenDeskError): Promise<FreshToken> {
     const err = explainSpentRefreshToken(raw); // "another tool probably used it"
+    // Signed out by another process during the renewal: its old token is not handed out either.
+    if (err.code === 'not_signed_in') throw err;
     if (err.code === 'refresh_rejected' || err.code === 'invalid_credentials') {
       if (used.refreshToken && err.code === 'refresh_rejected') this.rejected.set(used.refreshToken, err);
       // Another process may have rotated the token meanwhile: its result is in the keychain.
