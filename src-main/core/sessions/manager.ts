@@ -455,6 +455,8 @@ export class SessionManager {
       if (stored && stored.accessToken !== used.accessToken && !isExpired(stored, this.now())) {
         return { env, identity, session: stored };
       }
+      // Signed out meanwhile (the server refused because the session is gone): nothing to hand out.
+      if (!stored) throw new TokenDeskError('not_signed_in', `${identity.email} was signed out of "${env.name}" while the session was being renewed`);
       if (isExpired(used, this.now())) {
         await this.endSession(env, identity, err);
         throw new TokenDeskError('session_expired', `The session of ${identity.email} in "${env.name}" ended: ${err.message}. Sign in again.`, {
