@@ -112,10 +112,12 @@ describe.skipIf(unreachable !== undefined)('tokendesk in pipes and scripts', { t
     expect(r.stdout).toContain('got-term');
     expect(r.code).toBe(42); // the command handled it and chose its status
 
-    const child2 = spawn(process.execPath, [CLI, 'exec', '--env', DEMO_SUPABASE, '--', 'sh', '-c', 'echo ready; exec sleep 30'], { env: h.env() });
+    // The process that says "ready" is the one that gets the signal (no shell between: a shell that
+    // had not yet exec'd its command on a loaded machine would handle SIGINT itself).
+    const waiter = "console.log('ready'); setInterval(() => {}, 1000)";
+    const child2 = spawn(process.execPath, [CLI, 'exec', '--env', DEMO_SUPABASE, '--', process.execPath, '-e', waiter], { env: h.env() });
     const done2 = collect(child2, { timeoutMs: 20_000 });
     await new Promise<void>((resolve) => child2.stdout!.once('data', () => resolve()));
-    await new Promise((resolve) => setTimeout(resolve, 300)); // let sh exec sleep (dash would exit 130 itself)
     child2.kill('SIGINT');
     const r2 = await done2;
     expect(r2.signal, JSON.stringify(r2)).toBe('SIGINT');

@@ -51,11 +51,16 @@ const FORWARDED: NodeJS.Signals[] = ['SIGINT', 'SIGTERM', 'SIGHUP', 'SIGQUIT', '
 /** Runs the command, forwarding signals; resolves with the exit status a shell would report. */
 function run(command: string, args: string[], env: NodeJS.ProcessEnv): Promise<number> {
   return new Promise((resolve, reject) => {
-    const child = spawn(command, args, { stdio: 'inherit', env });
+    // Listening before the spawn: the child can run and print before spawn() returns here, and a
+    // signal sent at once (Ctrl+C, a test reacting to the child's first line) would otherwise kill
+    // us by default and leave the child running, orphaned.
+    const started: { child?: ReturnType<typeof spawn> } = {};
     const forward = (sig: NodeJS.Signals): void => {
-      child.kill(sig);
+      started.child?.kill(sig);
     };
     for (const s of FORWARDED) process.on(s, forward);
+    const child = spawn(command, args, { stdio: 'inherit', env });
+    started.child = child;
     const cleanup = (): void => {
       for (const s of FORWARDED) process.off(s, forward);
     };
