@@ -198,4 +198,30 @@ describe('secrets vault: two processes', () => {
     expect(seen.get(secretKeys.session('id-1'))).toBe('token-v2');
     expect(seen.get(secretKeys.apiKey('env-1'))).toBe('key');
   });
+
+  it('a first start that read "no key" just before another process sealed the vault reads the key again instead of calling it gone', async () => {
+    const home = newHome();
+    const fake = new KeytarFake();
+    const other = createVaultStore(home, { keytar: fake.process() });
+    const mine = fake.process();
+    const realGet = mine.getPassword.bind(mine);
+    let raced = false;
+    // Our key read answers "none"; before we look at the folder, the other first start makes the
+    // key and seals the vault — the interleaving four CLIs started at once produced.
+    mine.getPassword = async (service: string, account: string) => {
+      const answer = await realGet(service, account);
+      if (account === DATA_KEY_ACCOUNT && !raced) {
+        raced = true;
+        await other.set(secretKeys.apiKey('env-other'), 'theirs');
+      }
+      return answer;
+    };
+    const store = createVaultStore(home, { keytar: mine });
+    await store.set(secretKeys.apiKey('env-mine'), 'mine');
+    expect(raced).toBe(true);
+    const all = await createVaultStore(home, { keytar: fake.process() }).loadAll();
+    expect(all.get(secretKeys.apiKey('env-other'))).toBe('theirs');
+    expect(all.get(secretKeys.apiKey('env-mine'))).toBe('mine');
+    expect([...(fake.items.get(keychainService(home))?.keys() ?? [])]).toEqual([DATA_KEY_ACCOUNT]);
+  });
 });

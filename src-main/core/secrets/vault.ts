@@ -240,8 +240,15 @@ export function createVaultStore(home: string, opts: VaultStoreOptions = {}): Va
    */
   function ensureReady(): Promise<Map<string, string> | undefined> {
     const attempt = (ready ??= (async () => {
-      const key = await loadKey();
+      let key = await loadKey();
       const sig = await signature();
+      // A vault seen without a key may be one another process sealed since our key read: it stores
+      // the key before it writes the vault, so a second read tells "just made" from "key gone".
+      if (!key && sig !== undefined && (key = await loadKey())) {
+        // Our "missing" check wrote the probe, maybe after the other process removed it: tidy it, under
+        // the lock (see the listing note below). Best-effort: a leftover probe holds nothing secret.
+        await locked(() => keychain('delete', (kt) => kt.deletePassword(service, PROBE))).catch(() => undefined);
+      }
       if (key && sig !== undefined) {
         const { content } = await readFile();
         if (content.pendingLegacyDeletes.length > 0) {
