@@ -12,7 +12,7 @@ import { join, resolve } from 'node:path';
 
 const root = resolve(import.meta.dirname, '..');
 // BENCH_CLI compares another build of the CLI (it must resolve the same node_modules).
-const cli = resolve(process.env.BENCH_CLI ?? join(root, 'out/cli/tokendesk.mjs'));
+const cli = resolve(process.env.BENCH_CLI ?? join(root, 'out/cli/tokendesk.cjs'));
 const runs = Number(process.argv[2] ?? process.env.BENCH_RUNS ?? 21);
 if (!existsSync(cli)) {
   console.error('bench-cli: build the CLI first: node scripts/build-node.mjs');

@@ -2,7 +2,6 @@
 // start-up keeps `tokendesk token` close to a bare `node` start. Native and runtime deps stay external.
 import { build } from 'esbuild';
 import { readFileSync, existsSync, rmSync, mkdirSync, readdirSync, renameSync, statSync } from 'node:fs';
-import { builtinModules } from 'node:module';
 import { basename, dirname, join } from 'node:path';
 
 const pkg = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8'));
@@ -13,15 +12,16 @@ const cliExternal = ['keytar'];
 
 const entries = [
   // The CLI's full program is split into chunks so each command loads only what it uses (the demo
-  // server, exports, providers and axios are dynamic imports). The entry, tokendesk.mjs, is one file
+  // server, exports, providers and axios are dynamic imports). The entry, tokendesk.cjs, is one file
   // of its own holding the `tokendesk token` fast path (src-main/cli/fast-token.ts): loading it is a
   // single module read, with no commander, zod or axios; it imports ./program.mjs only to fall back.
+  // It is CommonJS: an ES module entry starts Node's ES module loader first (~4 ms of `token`'s ~80).
   {
     in: 'src-main/cli/program.ts',
     out: 'out/cli/program.mjs',
     external: cliExternal,
     split: true,
-    front: { in: 'src-main/cli/index.ts', out: 'out/cli/tokendesk.mjs', banner: '#!/usr/bin/env node' },
+    front: { in: 'src-main/cli/index.ts', out: 'out/cli/tokendesk.cjs', banner: '#!/usr/bin/env node' },
   },
   { in: 'src-main/web-bridge/index.ts', out: 'out/web/web-bridge.mjs' },
 ].filter((e) => existsSync(e.in));
@@ -31,24 +31,6 @@ const CJS_SHIMS = [
   "import { createRequire as __cr } from 'node:module'; import { fileURLToPath as __f2p } from 'node:url'; import { dirname as __dn } from 'node:path';",
   'const require = __cr(import.meta.url); const __filename = __f2p(import.meta.url); const __dirname = __dn(__filename);',
 ].join('\n');
-
-/**
- * In the front, Node's built-in modules are taken with require, not import: Node builds an ES module
- * facade of a built-in by reading every export, which runs lazy getters (`fs.promises`,
- * `process.stdin`…) and loads dozens of internal modules the fast path never uses.
- */
-const builtinsViaRequire = {
-  name: 'builtins-via-require',
-  setup(b) {
-    const builtin = new Set(builtinModules);
-    const isBuiltin = (p) => p.startsWith('node:') || builtin.has(p);
-    b.onResolve({ filter: /.*/ }, (a) => {
-      if (!isBuiltin(a.path)) return undefined;
-      return a.namespace === 'builtin-require' ? { path: a.path, external: true } : { path: a.path, namespace: 'builtin-require' };
-    });
-    b.onLoad({ filter: /.*/, namespace: 'builtin-require' }, (a) => ({ contents: `module.exports = require(${JSON.stringify(a.path)});`, loader: 'js' }));
-  },
-};
 
 /** The front's `import('./program.js')` is the split build's entry beside it, not bundled in. */
 const programBeside = {
@@ -80,6 +62,9 @@ function install(scratch, target, last) {
 
 const common = { bundle: true, platform: 'node', format: 'esm', target: 'node20', sourcemap: true, logLevel: 'warning' };
 
+// The entry's name before it became CommonJS: a stale copy beside the new one would still start.
+for (const f of ['out/cli/tokendesk.mjs', 'out/cli/tokendesk.mjs.map']) rmSync(f, { force: true });
+
 for (const e of entries) {
   const scratch = e.split ? join(dirname(dirname(e.out)), `.build-${basename(dirname(e.out))}-${process.pid}`) : undefined;
   await build({
@@ -93,12 +78,14 @@ for (const e of entries) {
   if (e.front) {
     await build({
       ...common,
+      format: 'cjs',
       entryPoints: [e.front.in],
       outfile: join(scratch ?? dirname(e.out), basename(e.front.out)),
       external: e.external ?? external,
-      plugins: [builtinsViaRequire, programBeside],
-      // `require` only (for the built-ins and keytar): the one ES import left is node:module's.
-      banner: { js: [e.front.banner ?? '', "import { createRequire as __cr } from 'node:module'; const require = __cr(import.meta.url);"].join('\n') },
+      plugins: [programBeside],
+      // CommonJS has no import.meta: the sources' `import.meta.url` (createRequire) becomes the file's URL.
+      define: { 'import.meta.url': '__tokendeskFileUrl' },
+      banner: { js: [e.front.banner ?? '', "const __tokendeskFileUrl = require('node:url').pathToFileURL(__filename).href;"].join('\n') },
     });
   }
   if (scratch) install(scratch, dirname(e.out), e.front && basename(e.front.out));

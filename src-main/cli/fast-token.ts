@@ -1,13 +1,14 @@
+import { existsSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { configFile, resolveHome } from '../core/config/paths.js';
 import { readRegularFileSync } from '../core/fs/read-regular-file-sync.js';
 import { keychainService, type KeytarLike } from '../core/secrets/keytar.js';
 import { secretKeys } from '../core/secrets/types.js';
-import { peekVault } from '../core/secrets/vault-peek.js';
+import { askDataKey, handOffDataKey, peekVault, vaultFile } from '../core/secrets/vault-peek.js';
 import { plainTokenArgs } from './fast-args.js';
 import { tokenTarget } from './fast-config.js';
 import { freshAccessToken } from './fast-session.js';
-import { guardOutputStreams, out } from './output.js';
+import { outSync } from './output.js';
 import { mark } from './startup-trace.js';
 
 /** config/store.ts MAX_CONFIG_BYTES (that module brings zod). */
@@ -15,8 +16,8 @@ const MAX_CONFIG_BYTES = 16 * 1024 * 1024;
 
 /**
  * `tokendesk token` on a valid session without commander, zod or the core (measured in
- * scripts/bench-cli.mjs; issue 9): the plain arguments, the few config fields it needs, one keychain
- * read and the vault. It prints only what the full CLI would print — the same token, nothing on
+ * scripts/bench-cli.mjs; issue 9): the plain arguments, one keychain read started first and, while it
+ * is in flight, the few config fields it needs and the vault file. It prints only what the full CLI would print — the same token, nothing on
  * stderr, exit 0 — and returns false in every other case (due, not signed in, anything odd, any
  * error) before writing anything, so the full CLI runs with the same argv and says what it says.
  * TOKENDESK_FAST_PATH=0 turns it off (tests compare the two).
@@ -43,20 +44,33 @@ async function attempt(argv: readonly string[]): Promise<string | undefined> {
   const args = plainTokenArgs(argv);
   if (!args) return 'not a plain token command';
   const home = resolveHome();
-  const text = readRegularFileSync(configFile(home), MAX_CONFIG_BYTES)?.toString('utf8');
-  mark('config read');
-  if (text === undefined) return 'no config';
-  const target = tokenTarget(text, args.envRef, args.email);
-  mark('config checked');
-  if (!target) return 'config: no plain target';
+  // No vault, no steady state: the full CLI decides, and whether the keychain is read at all.
+  if (!existsSync(vaultFile(home))) return 'no vault';
   const kt = loadKeytarSync();
   mark('keytar loaded');
-  const entries = await peekVault(home, keychainService(home), kt, mark);
+  const service = keychainService(home);
+  // The keychain round trip (D-Bus, another process) runs in the thread pool while the files are read.
+  const asked = askDataKey(kt, service);
+  let target: ReturnType<typeof tokenTarget>;
+  try {
+    const text = readRegularFileSync(configFile(home), MAX_CONFIG_BYTES)?.toString('utf8');
+    mark('config read');
+    target = text === undefined ? undefined : tokenTarget(text, args.envRef, args.email);
+    mark('config checked');
+  } catch (e) {
+    await handOffDataKey(service, asked);
+    throw e;
+  }
+  // Giving up here, the full CLI still reads the keychain once in this process: the key is handed over.
+  if (!target) {
+    await handOffDataKey(service, asked);
+    return 'config: no plain target';
+  }
+  const entries = await peekVault(home, service, asked, mark);
   if (!entries) return 'vault: not in the steady state';
   const token = freshAccessToken(entries.get(secretKeys.session(target.identityId)), target.marginSeconds, Date.now());
   if (token === undefined) return 'session: missing, due or unusual';
-  guardOutputStreams();
-  out(token);
+  outSync(token);
   mark('token printed');
   return undefined;
 }

@@ -9,7 +9,7 @@ import { makeHome } from './home.js';
 
 export const root = resolve(import.meta.dirname, '../..');
 /** The built CLI, run as a user would (`node scripts/build-node.mjs` first). */
-export const CLI = join(root, 'out/cli/tokendesk.mjs');
+export const CLI = join(root, 'out/cli/tokendesk.cjs');
 
 export interface CliResult {
   code: number | null;

@@ -1,5 +1,6 @@
 import { spawn } from 'node:child_process';
-import { closeSync, openSync } from 'node:fs';
+import { closeSync, openSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { describe, expect, it, onTestFinished } from 'vitest';
 import { CLI, cliFixture, collect, DEMO_SESSION, DEMO_SUPABASE, keychainUnreachable, stderrLines } from '../helpers/cli.js';
 
@@ -94,6 +95,49 @@ describe.skipIf(unreachable !== undefined)('tokendesk in pipes and scripts', { t
     const closed = await collect(early);
     expect(closed.code).toBe(0);
     expect(closed.stderr).toBe('');
+  });
+
+  it('token (its fast path writes fd 1 directly): a full device, a closed pipe and a full non-blocking pipe behave as the full CLI', async () => {
+    const h = await signedIn();
+    const token = (await h.run(['token', '--env', DEMO_SUPABASE])).stdout.trim();
+    expect(token).toMatch(/^eyJ/);
+    const full = openSync('/dev/full', 'w');
+    onTestFinished(() => closeSync(full));
+    for (const fast of ['1', '0']) {
+      const env = { ...h.env(), TOKENDESK_FAST_PATH: fast };
+      const r = await collect(spawn(process.execPath, [CLI, 'token', '--env', DEMO_SUPABASE], { env, cwd: h.work, stdio: ['ignore', full, 'pipe'] }));
+      expect(r.code, `fast path ${fast}`).toBe(1);
+      expect(stderrLines(r), `fast path ${fast}`).toEqual(['tokendesk: could not write to standard output: no space left on the device (ENOSPC)']);
+      const early = spawn(process.execPath, [CLI, 'token', '--env', DEMO_SUPABASE], { env, cwd: h.work, stdio: ['ignore', 'pipe', 'pipe'] });
+      early.stdout.destroy();
+      const closed = await collect(early);
+      expect(closed.code, `fast path ${fast}`).toBe(0);
+      expect(closed.stderr).toBe('');
+    }
+    // A pipe left non-blocking by whoever set it up (O_NONBLOCK lives on the shared file description)
+    // and already full: the direct write gets EAGAIN, and the rest must still arrive, whole, once read.
+    const filler = 'f'.repeat(1024);
+    const launcher = [
+      'import fcntl, os, sys',
+      'fcntl.fcntl(1, fcntl.F_SETFL, fcntl.fcntl(1, fcntl.F_GETFL) | os.O_NONBLOCK)',
+      'n = 0',
+      'try:',
+      `    while True: n += os.write(1, b"${filler}")`,
+      'except BlockingIOError: pass',
+      'os.write(2, str(n).encode())',
+      'os.execv(sys.argv[1], sys.argv[1:])',
+    ].join('\n');
+    // A shell pipeline, so fd 1 is a real pipe (Node's own stdio pipes are socket pairs), read half a second late.
+    const pipeline = 'python3 -c "$LAUNCHER" "$NODE" "$CLI" token --env "$ENV_NAME" 2>prefill.txt | (sleep 0.5; cat)';
+    const r = await collect(
+      spawn('sh', ['-c', pipeline], { env: { ...h.env(), LAUNCHER: launcher, NODE: process.execPath, CLI, ENV_NAME: DEMO_SUPABASE }, cwd: h.work, stdio: ['ignore', 'pipe', 'pipe'] }),
+    );
+    expect(r.code, r.stderr).toBe(0);
+    const filled = readFileSync(join(h.work, 'prefill.txt'), 'utf8');
+    const prefill = Number.parseInt(filled, 10);
+    expect(prefill).toBeGreaterThan(0); // the pipe really was full before tokendesk started
+    expect(r.stdout.length).toBe(prefill + token.length + 1);
+    expect(r.stdout.slice(prefill)).toBe(`${token}\n`);
   });
 
   it('exec forwards signals to the command and dies by the same signal', async () => {

@@ -11,7 +11,7 @@ import { secretKeys, type SecretKey, type SecretStore } from '../../src-main/cor
 import { makeHome } from '../helpers/home.js';
 import { rejection } from '../helpers/rejection.js';
 
-const CLI = resolve(import.meta.dirname, '../../out/cli/tokendesk.mjs');
+const CLI = resolve(import.meta.dirname, '../../out/cli/tokendesk.cjs');
 const homes: ReturnType<typeof makeHome>[] = [];
 afterEach(async () => {
   for (const h of homes.splice(0)) {

@@ -9,7 +9,7 @@ import { findEnvironment } from '../../src-main/core/environments/service.js';
 import { isBearerToken } from '../../src-main/core/providers/token-syntax.js';
 import { secretKeys } from '../../src-main/core/secrets/types.js';
 import { createVaultStore } from '../../src-main/core/secrets/vault.js';
-import { peekVault } from '../../src-main/core/secrets/vault-peek.js';
+import { askDataKey, peekVault } from '../../src-main/core/secrets/vault-peek.js';
 import { decodeDataKey, sealVault } from '../../src-main/core/secrets/vault-format.js';
 import { keychainService } from '../../src-main/core/secrets/keytar.js';
 import { decodeSession } from '../../src-main/core/sessions/session-codec.js';
@@ -186,7 +186,7 @@ describe('vault peek', () => {
     const fake = new KeytarFake();
     await createVaultStore(h.dir, { keytar: fake.process() }).set(secretKeys.session('i1'), 'tokens');
     const proc = fake.process();
-    const entries = await peekVault(h.dir, keychainService(h.dir), proc);
+    const entries = await peekVault(h.dir, keychainService(h.dir), askDataKey(proc, keychainService(h.dir)));
     expect(entries?.get(secretKeys.session('i1'))).toBe('tokens');
     expect(proc.reads).toBe(1);
     // The fast path fell back (say the session was due): the full store in the same process.
@@ -200,20 +200,20 @@ describe('vault peek', () => {
     homes.push(h);
     const fake = new KeytarFake();
     const service = keychainService(h.dir);
-    expect(await peekVault(h.dir, service, fake.process())).toBeUndefined(); // nothing yet
+    expect(await peekVault(h.dir, service, askDataKey(fake.process(), service))).toBeUndefined(); // nothing yet
     await createVaultStore(h.dir, { keytar: fake.process() }).set(secretKeys.session('i1'), 'tokens');
     const vault = join(h.dir, 'secrets.vault');
     const key = fake.items.get(service)!.get('.tokendesk-vault-key')!;
     fake.items.get(service)!.delete('.tokendesk-vault-key');
-    expect(await peekVault(h.dir, service, fake.process())).toBeUndefined(); // key gone
+    expect(await peekVault(h.dir, service, askDataKey(fake.process(), service))).toBeUndefined(); // key gone
     fake.items.get(service)!.set('.tokendesk-vault-key', key);
     const dataKey = decodeDataKey(key)!;
     writeFileSync(vault, sealVault({ entries: new Map([[secretKeys.session('i1'), 'tokens']]), pendingLegacyDeletes: ['identity/i0/session'] }, dataKey, service));
-    expect(await peekVault(h.dir, service, fake.process())).toBeUndefined(); // the full store finishes the migration
+    expect(await peekVault(h.dir, service, askDataKey(fake.process(), service))).toBeUndefined(); // the full store finishes the migration
     writeFileSync(vault, 'TDVAULT\u0001 not really a vault at all, just some bytes');
-    await expect(peekVault(h.dir, service, fake.process())).rejects.toThrow(); // damaged: the full store reports it
+    await expect(peekVault(h.dir, service, askDataKey(fake.process(), service))).rejects.toThrow(); // damaged: the full store reports it
     rmSync(vault);
     mkdirSync(vault);
-    await expect(peekVault(h.dir, service, fake.process())).rejects.toThrow(); // not a regular file
+    await expect(peekVault(h.dir, service, askDataKey(fake.process(), service))).rejects.toThrow(); // not a regular file
   });
 });

@@ -38,32 +38,44 @@ export function takePeekedKeyText(service: string): string | undefined {
 }
 
 /**
+ * Starts the one keychain read of the data key, so its round trip (D-Bus, another process) runs in
+ * the thread pool while the caller reads files. Pass the answer to peekVault, or to handOffDataKey
+ * when the caller gives up before peeking, so the full store does not read it again.
+ */
+export function askDataKey(kt: KeytarLike, service: string): Promise<string | null> {
+  const asked = kt.getPassword(service, DATA_KEY_ACCOUNT);
+  asked.catch(() => undefined); // a failure is the full store's to report; never an unhandled rejection
+  return asked;
+}
+
+/** Leaves the key read by askDataKey for the full store of this process (takePeekedKeyText). */
+export async function handOffDataKey(service: string, asked: Promise<string | null>): Promise<void> {
+  const text = await asked.catch(() => null);
+  if (text !== null) (globalThis as Holder)[HANDOFF] = { service, text };
+}
+
+/**
  * Every entry of the vault, or undefined when the full store must decide (no vault, no or unusable
  * key, a file that does not open, a migration to finish). Keychain and file errors are thrown as
- * they come: the caller treats any throw as "decide elsewhere" too.
+ * they come: the caller treats any throw as "decide elsewhere" too. The key is handed off either way.
  */
 export async function peekVault(
   home: string,
   service: string,
-  kt: KeytarLike,
+  asked: Promise<string | null>,
   /** Told each step as it ends (the CLI's start-up trace). */
   onStep: (step: string) => void = () => undefined,
 ): Promise<Map<string, string> | undefined> {
-  // The keychain round trip (D-Bus, another process) runs in the thread pool while the file is read.
-  const asked = kt.getPassword(service, DATA_KEY_ACCOUNT);
   let bytes: Buffer | undefined;
   try {
     bytes = readRegularFileSync(vaultFile(home), MAX_VAULT_BYTES);
-  } catch (e) {
-    asked.catch(() => undefined);
-    throw e;
+  } finally {
+    onStep('vault file read');
+    await handOffDataKey(service, asked);
   }
-  onStep('vault file read');
   const text = await asked;
   onStep('keychain read (the data key)');
-  if (text === null) return undefined;
-  (globalThis as Holder)[HANDOFF] = { service, text };
-  if (bytes === undefined) return undefined;
+  if (text === null || bytes === undefined) return undefined;
   const key = decodeDataKey(text);
   if (!key) return undefined;
   const content = openVault(bytes, key, service);
