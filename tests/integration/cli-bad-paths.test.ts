@@ -182,7 +182,8 @@ describe.skipIf(unreachable !== undefined)('tokendesk bad paths', { timeout: 60_
     const h = await home(short.url);
     expect((await h.run(['login', '--env', DEMO_SUPABASE, '--email', 'owner@connectgain.test'], { input: 'demo-password\n' })).code).toBe(0);
     expect((await h.run(['login', '--env', DEMO_SESSION, '--email', 'test@test.com'], { input: 'stringstring\n' })).code).toBe(0);
-    await sleep(2500);
+    // 2 s, measured against the server's Date header, which has whole seconds: up to 3 s here.
+    await sleep(3500);
     const human = await h.run(['status']);
     expect(human.code).toBe(0);
     expect(human.stdout).toMatch(/owner@connectgain\.test \(Olive Owner\) {2}token expired \d+ s ago; renewed on next use \(refresh token\)/);

@@ -44,6 +44,25 @@ describe('ConfigStore', () => {
     expect(readdirSync(nested)).toEqual(['config.json']); // no temp or lock files left behind
   });
 
+  it('a read reuses the parsed config only while the file is the same: a write by another process, or an edit in place, is seen', async () => {
+    await t.store.update(addEnv('Staging'));
+    const first = await t.store.read();
+    expect(await t.store.read()).toBe(first); // same file version: no re-parse
+    // Shared by every caller, so no caller can change it under the others.
+    expect(() => (first.environments as Environment[]).push(env('X'))).toThrow(TypeError);
+    expect(() => Object.assign(first.settings, { marginSeconds: 1 })).toThrow(TypeError);
+    await new ConfigStore(t.home.dir).update(addEnv('Prod')); // another process
+    expect((await t.store.read()).environments.map((e) => e.name)).toEqual(['Staging', 'Prod']);
+    // A hand edit in place: same inode, same size (Prod -> Test), only the mtime moves (the file
+    // system's clock ticks every few ms, and no hand edit follows a write that fast).
+    await new Promise((r) => setTimeout(r, 50));
+    const text = readFileSync(t.store.path, 'utf8');
+    const ino = statSync(t.store.path).ino;
+    writeFileSync(t.store.path, text.replaceAll('"Prod"', '"Test"'));
+    expect(statSync(t.store.path).ino).toBe(ino);
+    expect((await t.store.read()).environments.map((e) => e.name)).toEqual(['Staging', 'Test']);
+  });
+
   it('an update that changes nothing writes nothing: the same file, not a rewrite other processes would see', async () => {
     await t.store.update(addEnv('Staging'));
     const before = statSync(t.store.path);

@@ -59,8 +59,26 @@ const WHY: Record<string, string> = {
  * several processes never lose each other's changes. A file we cannot understand is never overwritten;
  * fields it holds that this version does not know are written back unchanged.
  */
+/** Freezes `value` and everything in it: a cached config handed to many callers must not be changed by one. */
+function deepFreeze<T>(value: T): T {
+  if (typeof value === 'object' && value !== null && !Object.isFrozen(value)) {
+    Object.freeze(value);
+    for (const v of Object.values(value)) deepFreeze(v);
+  }
+  return value;
+}
+
 export class ConfigStore {
   readonly path: string;
+  /**
+   * The last config read without the lock, by file version (size, mtime in ns, inode): a read that
+   * finds the same version skips the file read, JSON.parse and the schema (a sign-in reads the config
+   * three times). Writes replace the file (a new inode), so a change is never missed; the signature
+   * is taken before the read, so a change in between only makes the next read read again. An edit in
+   * place keeping the size is seen once the mtime moves (a clock tick: a few ms, faster than any hand
+   * edit). Under the lock the file is always read.
+   */
+  private cache: { sig: string; config: Config } | undefined;
 
   constructor(
     readonly home: string,
@@ -70,10 +88,19 @@ export class ConfigStore {
   }
 
   async read(): Promise<Config> {
+    const sig = await stat(this.path, { bigint: true }).then(
+      (st) => (st.isFile() ? `${st.size}:${st.mtimeNs}:${st.ino}` : undefined),
+      () => undefined,
+    );
+    if (sig !== undefined && this.cache?.sig === sig) return this.cache.config;
     const text = await this.readText();
     if (text === undefined) return emptyConfig();
     const parsed = parse(text);
-    if (parsed.ok) return parsed.config;
+    if (parsed.ok) {
+      const config = deepFreeze(parsed.config);
+      this.cache = sig === undefined ? undefined : { sig, config };
+      return config;
+    }
     if (parsed.future) throw this.futureError(parsed.version);
     // Moving aside must not race a writer that may just have replaced the file with a good one.
     return this.locked(async () => (await this.load()).config);

@@ -212,6 +212,7 @@ export async function acquireOwnedLock<N = unknown>(dir: string, opts: AcquireOp
   }, Math.max(100, Math.floor(opts.staleMs / 4)));
   heartbeat.unref();
   let released = false;
+  let noted = false;
   const noteFile = join(dir, noteName(me.nonce));
 
   return {
@@ -220,7 +221,10 @@ export async function acquireOwnedLock<N = unknown>(dir: string, opts: AcquireOp
       // A holder that lost the lock writes nothing: its successor's folder is not its own.
       if (!(await stillMine())) throw Object.assign(new Error('the lock was taken over'), { code: 'ELOCKLOST' });
       if (note === undefined) await rm(noteFile, { force: true });
-      else await writeFile(noteFile, JSON.stringify(note), { mode: 0o600 });
+      else {
+        noted = true;
+        await writeFile(noteFile, JSON.stringify(note), { mode: 0o600 });
+      }
     },
     compromised: async () => !(await stillMine()),
     async release() {
@@ -228,8 +232,10 @@ export async function acquireOwnedLock<N = unknown>(dir: string, opts: AcquireOp
       released = true;
       clearInterval(heartbeat);
       // Our own entries first, then the folder only if it is empty: a successor's lock is never removed.
-      await rm(noteFile, { force: true }).catch(() => undefined);
-      await rm(mine, { recursive: true, force: true }).catch(() => undefined);
+      // The owner entry is an empty folder (one rmdir; rm's recursive walk only if something got in).
+      if (noted) await rm(noteFile, { force: true }).catch(() => undefined);
+      await rmdir(mine).catch((e: NodeJS.ErrnoException) => (e.code === 'ENOENT' ? undefined : rm(mine, { recursive: true, force: true })))
+        .catch(() => undefined);
       await rmdir(dir).catch(() => undefined);
     },
   };
