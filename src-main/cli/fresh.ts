@@ -1,6 +1,5 @@
 import type { ExportInput } from '../core/exports/model.js';
-import { secretVariableValues } from '../core/environments/variables.js';
-import { secretKeys } from '../core/secrets/types.js';
+import { buildExportInput } from '../core/exports/input.js';
 import type { FreshToken } from '../core/sessions/manager.js';
 import { getCore } from './context.js';
 import { warn } from './output.js';
@@ -12,24 +11,9 @@ export async function freshToken(envRef: string, email?: string): Promise<FreshT
   return fresh;
 }
 
-/** Everything the exporters and headers need: the environment's keys plus a fresh session's tokens. */
+/** Everything the exporters and headers need: the environment's keys plus a fresh session's tokens (core/exports/input.ts). */
 export async function exportInput(fresh: Pick<FreshToken, 'env'> & Partial<FreshToken>): Promise<ExportInput> {
-  const { secrets } = getCore();
   // One keychain round trip for the keys and every secret variable.
-  const all = await secrets.loadAll();
-  const anonKey = all.get(secretKeys.anonKey(fresh.env.id));
-  const apiKey = all.get(secretKeys.apiKey(fresh.env.id));
-  const input: ExportInput = { env: fresh.env, secrets: {} };
-  if (anonKey) input.secrets.anonKey = anonKey;
-  if (apiKey) input.secrets.apiKey = apiKey;
-  if (fresh.env.secretVariables?.length) input.secrets.variables = secretVariableValues(fresh.env, all);
-  if (fresh.session) {
-    input.secrets.accessToken = fresh.session.accessToken;
-    if (fresh.session.refreshToken) input.secrets.refreshToken = fresh.session.refreshToken;
-  }
-  if (fresh.identity) {
-    input.identityEmail = fresh.identity.email;
-    if (fresh.identity.activeAccountId) input.accountId = fresh.identity.activeAccountId;
-  }
-  return input;
+  const all = await getCore().secrets.loadAll();
+  return buildExportInput(fresh.env, all, fresh.session && fresh.identity ? { session: fresh.session, identity: fresh.identity } : undefined);
 }

@@ -13,6 +13,7 @@ import type {
 } from './types.js';
 import { API_METHODS, type ApiMethod } from './methods.js';
 import { PROVIDER_KINDS } from './providers.js';
+import { describeIssue } from './issues.js';
 
 export { API_METHODS, IPC_CALL_CHANNEL, IPC_EVENT_CHANNEL, type ApiMethod } from './methods.js';
 
@@ -154,6 +155,5 @@ export function parseCall<M extends ApiMethod>(method: M, input: unknown): { ok:
   const r = apiSchema[method].safeParse(input ?? {});
   if (r.success) return { ok: true, value: r.data as ApiParsedInput<M> };
   const first = r.error.issues[0];
-  const where = first && first.path.length ? `${first.path.map(String).join('.')}: ` : '';
-  return { ok: false, message: `Invalid request to ${method}: ${where}${first?.message ?? 'malformed'}` };
+  return { ok: false, message: `Invalid request to ${method}: ${first ? describeIssue(first) : 'malformed'}` };
 }

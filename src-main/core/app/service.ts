@@ -4,11 +4,10 @@ import type { AppEvent, AppState, CopyResult, IdentityView } from '../../contrac
 import { emptyConfig, type Config, type Environment } from '../config/schema.js';
 import { TokenDeskError } from '../errors.js';
 import { openCore, type Core, type OpenCoreOptions } from '../open.js';
-import { secretKeys } from '../secrets/types.js';
 import { watchConfig } from '../config/watch.js';
 import { RefreshScheduler } from '../sessions/scheduler.js';
 import { importPostmanText } from '../environments/import-environment.js';
-import { secretVariableValues } from '../environments/variables.js';
+import { buildExportInput } from '../exports/input.js';
 import { accountHeader, authHeaders, exportVariables, omittedNotes, renderExport, toPostmanBulkEdit, type ExportInput } from '../exports/index.js';
 import { environmentViews, identityView, maskSecret } from './state-view.js';
 import type { AppService } from './types.js';
@@ -128,24 +127,14 @@ export function createAppService(
     const env = cfg.environments.find((e) => e.id === envId);
     if (!env) throw new TokenDeskError('not_found', 'That environment no longer exists');
     const secrets = await core.secrets.loadAll();
-    const input: ExportInput = {
-      env,
-      secrets: {
-        ...(secrets.get(secretKeys.anonKey(env.id)) && { anonKey: secrets.get(secretKeys.anonKey(env.id)) }),
-        ...(secrets.get(secretKeys.apiKey(env.id)) && { apiKey: secrets.get(secretKeys.apiKey(env.id)) }),
-        ...(env.secretVariables?.length && { variables: secretVariableValues(env, secrets) }),
-      },
-    };
+    let input = buildExportInput(env, secrets);
     let who = env.name;
     const hasIdentity = cfg.identities.some((i) => i.envId === env.id);
     if (needToken || hasIdentity) {
       try {
         const fresh = await core.sessions.getFreshToken(env.id);
-        input.secrets.accessToken = fresh.session.accessToken;
-        if (fresh.session.refreshToken) input.secrets.refreshToken = fresh.session.refreshToken;
+        input = buildExportInput(env, secrets, fresh);
         const accountId = fresh.identity.activeAccountId;
-        if (accountId) input.accountId = accountId;
-        input.identityEmail = fresh.identity.email;
         // The toast names the tenant too: "restricted@test.com · Globex (Demo session API)".
         const accountName = accountId ? fresh.session.profile.accounts.find((a) => a.id === accountId)?.name : undefined;
         who = `${fresh.identity.email}${accountName ? ` · ${accountName}` : ''} (${env.name})`;

@@ -7,6 +7,7 @@ import { CONFIG_VERSION, ConfigSchema, emptyConfig, type Config } from './schema
 import { configFile } from './paths.js';
 import { withFileLock, type LockOptions } from './lock.js';
 import { restoreUnknownFields, unknownFields, type UnknownFields } from './unknown-fields.js';
+import { describeIssue } from '../../contract/issues.js';
 
 /** Far above any real configuration; a bigger file is not one, and reading it would hog memory. */
 export const MAX_CONFIG_BYTES = 16 * 1024 * 1024;
@@ -113,8 +114,7 @@ export class ConfigStore {
       const result = ConfigSchema.safeParse(next);
       if (!result.success) {
         const issue = result.error.issues[0];
-        const where = issue && issue.path.length > 0 ? `${issue.path.join('.')}: ` : '';
-        throw new TokenDeskError('config_invalid', `The configuration change was rejected: ${where}${issue?.message ?? 'invalid'}`);
+        throw new TokenDeskError('config_invalid', `The configuration change was rejected: ${issue ? describeIssue(issue) : 'invalid'}`);
       }
       const bytes = Buffer.from(`${JSON.stringify(restoreUnknownFields(result.data, loaded.unknown), null, 2)}\n`, 'utf8');
       if (bytes.length > MAX_CONFIG_BYTES) {

@@ -3,6 +3,8 @@ import { TokenDeskError } from '../errors.js';
 import type { ConfigStore } from '../config/store.js';
 import { EnvironmentSchema, type AccountTransport, type Config, type Environment } from '../config/schema.js';
 import { checkAccountTransport, checkAnonKey, checkApiKey, checkBaseUrl, describeProblem, type FieldCheck } from '../../contract/validators.js';
+import { capabilitiesOf, providerInfo } from '../../contract/providers.js';
+import { describeIssues, type IssueLike } from '../../contract/issues.js';
 import { secretKeys, type SecretKey, type SecretStore } from '../secrets/types.js';
 import { hasVariable, quoteName, splitVariables, variableMap } from './variables.js';
 import { firstControlCharacter } from '../text/sanitize.js';
@@ -88,17 +90,7 @@ function transportOf(t: AccountTransport | undefined): AccountTransport | undefi
 const FIELD_LABELS: Record<string, string> = { baseUrl: 'URL', name: 'name', color: 'colour', label: 'label', variables: 'variable' };
 
 function issueText(e: unknown): string {
-  type Issue = { path: PropertyKey[]; message: string; issues?: Issue[] };
-  const issues = (e as { issues?: Issue[] }).issues ?? [];
-  return issues
-    .map((i) => {
-      const [field, ...rest] = i.path.map(String);
-      const label = field ? (FIELD_LABELS[field] ?? field) : 'value';
-      // A bad record key nests its real reason ("Invalid key in record" says nothing).
-      const message = i.issues?.[0]?.message ?? i.message;
-      return `${[label, ...rest].join(' ')}: ${message}`;
-    })
-    .join('; ');
+  return describeIssues((e as { issues?: IssueLike[] }).issues ?? [], { labels: FIELD_LABELS, rootName: 'value' });
 }
 
 /** Unset names are dropped before anything is checked: a name stored by an older version can always be removed. */
@@ -168,8 +160,8 @@ export class EnvironmentService {
     });
     if (!parsed.success) throw new TokenDeskError('invalid_input', `Invalid environment: ${issueText(parsed.error)}`);
     const env = parsed.data;
-    if (env.provider === 'supabase' && !input.anonKey) {
-      throw new TokenDeskError('invalid_input', 'A Supabase environment needs its anon key (the gateway rejects requests without one)');
+    if (capabilitiesOf(env.provider).needsAnonKey && !input.anonKey) {
+      throw new TokenDeskError('invalid_input', `A ${providerInfo(env.provider).label} environment needs its anon key (the gateway rejects requests without one)`);
     }
     const writes: Array<[SecretKey, string]> = [];
     if (input.anonKey) writes.push([secretKeys.anonKey(env.id), checked(checkAnonKey(input.anonKey))]);
@@ -209,8 +201,8 @@ export class EnvironmentService {
     const apiKey = typeof patch.apiKey === 'string' ? checked(checkApiKey(patch.apiKey)) : patch.apiKey;
     const baseUrl = patch.baseUrl !== undefined ? baseUrlOf(patch.baseUrl, current.provider) : undefined;
     const accountTransport = patch.accountTransport !== undefined ? transportOf(patch.accountTransport) : undefined;
-    if (current.provider === 'supabase' && anonKey === null) {
-      throw new TokenDeskError('invalid_input', 'A Supabase environment needs its anon key');
+    if (capabilitiesOf(current.provider).needsAnonKey && anonKey === null) {
+      throw new TokenDeskError('invalid_input', `A ${providerInfo(current.provider).label} environment needs its anon key`);
     }
     // Names and sizes are checked before anything is locked or stored.
     const touchesVariables = patch.variables !== undefined || patch.secretVariables !== undefined || patch.unsetVariables !== undefined;

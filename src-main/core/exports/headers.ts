@@ -1,4 +1,5 @@
 import { activeAccountId, type ExportInput } from './model.js';
+import { capabilitiesOf } from '../../contract/providers.js';
 
 export interface AuthHeader {
   name: string;
@@ -17,7 +18,7 @@ export function authHeaders(input: ExportInput, opts: { includeSecrets?: boolean
   const { anonKey, accessToken, apiKey } = input.secrets;
   const out: AuthHeader[] = [];
   // Supabase's API gateway rejects any request without the anon key in `apikey`.
-  if (input.env.provider === 'supabase' && anonKey) out.push({ name: 'apikey', value: show(anonKey) });
+  if (capabilitiesOf(input.env.provider).needsAnonKey && anonKey) out.push({ name: 'apikey', value: show(anonKey) });
   if (accessToken) out.push({ name: 'Authorization', value: `Bearer ${show(accessToken)}` });
   if (apiKey) out.push({ name: 'X-API-Key', value: show(apiKey) });
   const account = accountHeader(input);

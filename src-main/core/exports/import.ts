@@ -5,6 +5,7 @@ import type { VariableRole } from '../config/schema.js';
 import { TokenDeskError } from '../errors.js';
 import { looksLikeSecret } from '../config/secret-guard.js';
 import { quoteName, variableMap, variableNameProblem } from '../environments/variables.js';
+import { issuePath } from '../../contract/issues.js';
 
 /** Postman files are small; anything bigger is almost certainly the wrong file. */
 export const MAX_IMPORT_BYTES = 5 * 1024 * 1024;
@@ -122,17 +123,11 @@ function fail(message: string): never {
   throw new TokenDeskError('invalid_input', message);
 }
 
-function formatPath(path: readonly PropertyKey[]): string {
-  let out = '';
-  for (const p of path) out += typeof p === 'number' ? `[${p}]` : `${out ? '.' : ''}${String(p)}`;
-  return out;
-}
-
 function parseWith<T>(schema: z.ZodType<T>, data: unknown, what: string): T {
   const r = schema.safeParse(data);
   if (r.success) return r.data;
   const issue = r.error.issues[0];
-  const where = issue ? formatPath(issue.path) : '';
+  const where = issue ? issuePath(issue.path, 'brackets') : '';
   fail(`Invalid Postman ${what}: ${where ? `"${where}" ` : ''}${issue?.message ?? 'unexpected shape'}`);
 }
 

@@ -1,5 +1,6 @@
 import type { Environment, VariableRole } from '../config/schema.js';
 import { isSecretRole, variableName } from './names.js';
+import { capabilitiesOf } from '../../contract/providers.js';
 
 /** Everything an exporter may use. Secrets are passed in by the caller (read from the keychain). */
 export interface ExportInput {
@@ -34,7 +35,8 @@ export const REFRESH_TOKEN_OMITTED =
 
 /** What an export with these options deliberately leaves empty, one note each (none when nothing was withheld). */
 export function omittedNotes(input: ExportInput, opts: ExportOptions): string[] {
-  const has = input.env.provider === 'supabase' && present(input.secrets.refreshToken);
+  // Only a refresh grant's token is single-use (catalogue: canRefresh).
+  const has = capabilitiesOf(input.env.provider).canRefresh && present(input.secrets.refreshToken);
   return has && opts.includeSecrets && !opts.includeRefreshToken ? [REFRESH_TOKEN_OMITTED] : [];
 }
 
@@ -66,7 +68,8 @@ function present(v: string | undefined): v is string {
  */
 export function exportVariables(input: ExportInput, opts: ExportOptions): ExportVariable[] {
   const { env, secrets } = input;
-  const supabase = env.provider === 'supabase';
+  // Which roles this kind of environment exports comes from the provider catalogue, not its name.
+  const roles = new Set(capabilitiesOf(env.provider).exportedRoles);
   const out: ExportVariable[] = [];
   const seen = new Set<string>();
 
@@ -79,13 +82,13 @@ export function exportVariables(input: ExportInput, opts: ExportOptions): Export
   };
 
   add('url', env.baseUrl);
-  if (supabase && present(secrets.anonKey)) add('anon_key', secrets.anonKey);
-  if (present(secrets.apiKey)) add('api_key', secrets.apiKey);
+  if (roles.has('anon_key') && present(secrets.anonKey)) add('anon_key', secrets.anonKey);
+  if (roles.has('api_key') && present(secrets.apiKey)) add('api_key', secrets.apiKey);
   // Always emitted, even signed out: requests referencing {{user_jwt_token}} should find the key.
   add('access_token', secrets.accessToken);
-  if (supabase) add('refresh_token', opts.includeRefreshToken ? secrets.refreshToken : undefined);
+  if (roles.has('refresh_token')) add('refresh_token', opts.includeRefreshToken ? secrets.refreshToken : undefined);
   const accountId = activeAccountId(input);
-  if (!supabase && accountId !== undefined) add('account_id', accountId);
+  if (roles.has('account_id') && accountId !== undefined) add('account_id', accountId);
 
   for (const [key, value] of Object.entries(env.variables ?? {})) {
     if (seen.has(key)) continue;

@@ -2,6 +2,7 @@ import type { z } from 'zod';
 import { TokenDeskError } from '../errors.js';
 import type { HttpResponse } from './types.js';
 import { sanitizeForDisplay } from '../text/sanitize.js';
+import { describeIssue } from '../../contract/issues.js';
 
 /**
  * Helpers the providers share to turn a server answer into a typed value or a specific
@@ -28,14 +29,10 @@ export function nonJsonError(res: HttpResponse): TokenDeskError {
 }
 
 /** "access_token: expected string" style summary of at most two issues; zod 4 messages never echo input. */
-export function describeIssues(error: z.ZodError): string {
+function answerIssues(error: z.ZodError): string {
   return error.issues
     .slice(0, 2)
-    .map((i) => {
-      const path = i.path.length ? i.path.map(String).join('.') : 'body';
-      const msg = i.code === 'invalid_type' ? `expected ${i.expected}` : i.message.replace(/^Invalid input:\s*/i, '');
-      return `${path}: ${msg}`.slice(0, 120);
-    })
+    .map((i) => describeIssue(i, { rootName: 'body', terse: true }).slice(0, 120))
     .join('; ');
 }
 
@@ -46,7 +43,7 @@ export function parseBody<S extends z.ZodType>(res: HttpResponse, schema: S, ope
   if (!parsed.success) {
     throw new TokenDeskError(
       'bad_response',
-      `The server sent an unexpected answer to ${operation} (${describeIssues(parsed.error)})`,
+      `The server sent an unexpected answer to ${operation} (${answerIssues(parsed.error)})`,
       { status: res.status },
     );
   }

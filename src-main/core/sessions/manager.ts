@@ -15,6 +15,7 @@ import { isDue, isExpired } from './margin.js';
 import { RefreshLock, tokenFingerprint, type LockHandle } from './refresh-lock.js';
 import { withRetry } from './retry.js';
 import { localTime } from '../format-time.js';
+import { capabilitiesOf } from '../../contract/providers.js';
 
 export type SessionEvent =
   | { type: 'session-refreshed'; identityId: string; envId: string; expiresAt: number }
@@ -70,7 +71,7 @@ export class SessionManager {
 
   private async context(env: Environment): Promise<ProviderContext> {
     const ctx: ProviderContext = { baseUrl: env.baseUrl, http: this.deps.http, now: this.now };
-    if (env.provider === 'supabase') {
+    if (capabilitiesOf(env.provider).needsAnonKey) {
       const anonKey = await this.deps.secrets.get(secretKeys.anonKey(env.id));
       if (!anonKey) {
         throw new TokenDeskError('invalid_input', `Environment "${env.name}" has no anon key in the keychain: set it with env edit`);

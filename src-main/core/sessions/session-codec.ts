@@ -4,6 +4,7 @@ import { TokenDeskError } from '../errors.js';
 import { isEpochMs, MAX_LIFETIME_MS } from '../providers/lifetime.js';
 import { isBearerToken } from '../providers/token-syntax.js';
 import type { Profile, StoredSession } from '../providers/types.js';
+import { issuePath } from '../../contract/issues.js';
 
 const AccountSchema = z.object({
   id: z.string(),
@@ -45,7 +46,7 @@ const StoredSessionSchema = TokensSchema.extend({ profile: ProfileSchema });
 export const EMPTY_PROFILE: Profile = { userId: '', email: '', accounts: [], roles: [], permissions: [], permissionsFromRoles: [] };
 
 function refuse(issues: ReadonlyArray<{ path: ReadonlyArray<PropertyKey> }>): never {
-  const field = issues[0]?.path.map(String).join('.') || 'session';
+  const field = issuePath(issues[0]?.path ?? []) || 'session';
   throw new TokenDeskError('bad_response', `The session was not stored: its ${field} is not valid`);
 }
 
