@@ -1,14 +1,7 @@
-import { openCore, type Core } from '../core/open.js';
 import type { Config, Environment, Identity } from '../core/config/schema.js';
 import { findEnvironment } from '../core/environments/service.js';
 import { SessionManager } from '../core/sessions/manager.js';
-
-/** One core per CLI run, opened on first use (TOKENDESK_HOME selects the config folder and keychain). */
-let core: Core | undefined;
-export function getCore(): Core {
-  core ??= openCore();
-  return core;
-}
+import type { Factory } from './factory.js';
 
 export interface Target {
   cfg: Config;
@@ -17,8 +10,8 @@ export interface Target {
 }
 
 /** The environment and identity a command acts on (the active identity unless --email is given). */
-export async function resolveTarget(envRef: string, email?: string): Promise<Target> {
-  const cfg = await getCore().config.read();
+export async function resolveTarget(f: Factory, envRef: string, email?: string): Promise<Target> {
+  const cfg = await f.core().config.read();
   const env = findEnvironment(cfg, envRef);
   return { cfg, env, identity: SessionManager.findIdentity(cfg, env, email) };
 }

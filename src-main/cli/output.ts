@@ -29,12 +29,6 @@ export class CancelledError extends Error {
   override readonly name = 'CancelledError';
 }
 
-/** Text for people on stdout (lines kept, controls and escape sequences removed). */
-export function out(text: string): void {
-  const clean = sanitizeForDisplay(text, { multiline: true });
-  process.stdout.write(clean.endsWith('\n') ? clean : `${clean}\n`);
-}
-
 /**
  * out() without creating process.stdout (a stream and its handle: ~2 ms of `tokendesk token`'s
  * ~80), for the CLI's hot path: the same bytes, written to fd 1 synchronously. A non-blocking pipe
@@ -60,25 +54,6 @@ export function outSync(text: string): void {
  * where a \uXXXX escape is the same value, so the document still parses to exactly the same data.
  */
 const JSON_RAW_UNSAFE = /[\u007f-\u009f\u2028\u2029\u202a-\u202e\u2066-\u2069]/g;
-
-/** One JSON document on stdout: the data unchanged, no byte a terminal would obey. */
-export function outJson(value: unknown): void {
-  const text = JSON.stringify(value, null, 2).replace(JSON_RAW_UNSAFE, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
-  process.stdout.write(`${text}\n`);
-}
-
-/** A line for people on stderr (prompts, progress, warnings). */
-export function errLine(text: string, opts: { newline?: boolean } = {}): void {
-  process.stderr.write(`${sanitizeForDisplay(text)}${opts.newline === false ? '' : '\n'}`);
-}
-
-export function warn(message: string): void {
-  errLine(`${PROGRAM}: warning: ${oneLine(message)}`);
-}
-
-export function info(message: string): void {
-  process.stderr.write(`${sanitizeForDisplay(message, { multiline: true })}\n`);
-}
 
 /** An error message is one line: a newline inside it would break "one line on stderr". */
 function oneLine(s: string): string {
@@ -123,28 +98,6 @@ function isSystemError(e: unknown): e is NodeJS.ErrnoException {
   return e instanceof Error && typeof (e as NodeJS.ErrnoException).code === 'string' && typeof (e as NodeJS.ErrnoException).syscall === 'string';
 }
 
-/** Prints the one-line message for `e` and returns the exit status. Foreign messages are not echoed (they may hold a secret). */
-export function reportError(e: unknown): number {
-  if (e instanceof CancelledError) {
-    errLine(`${PROGRAM}: cancelled`);
-    return EXIT.interrupted;
-  }
-  if (e instanceof TokenDeskError) {
-    errLine(`${PROGRAM}: ${oneLine(e.message)}`);
-    // exec: 127 / 126 for a command that cannot be run, as a shell would.
-    const own = (e as { exitCode?: unknown }).exitCode;
-    if (typeof own === 'number') return own;
-    return AUTH_CODES.has(e.code) ? EXIT.auth : EXIT.error;
-  }
-  if (isSystemError(e)) {
-    errLine(`${PROGRAM}: ${oneLine(e.message)}`);
-    return EXIT.error;
-  }
-  process.stderr.write(`${PROGRAM}: unexpected error${process.env.TOKENDESK_DEBUG ? '' : ' (set TOKENDESK_DEBUG=1 for details)'}\n`);
-  if (process.env.TOKENDESK_DEBUG) process.stderr.write(`${sanitizeForDisplay(e instanceof Error ? (e.stack ?? e.message) : String(e), { multiline: true })}\n`);
-  return EXIT.error;
-}
-
 /** "in 59 min", "2 h 5 min ago": how long a token lives, at a glance. */
 export function relativeTime(ms: number, now = Date.now()): string {
   const diff = ms - now;
@@ -165,19 +118,6 @@ function withPart(big: number, bigUnit: string, small: number, smallUnit: string
 
 export { localTime } from '../core/format-time.js';
 
-/**
- * Colour and symbols for a person at a terminal, like `gh auth status`: never when the stream is
- * piped, with NO_COLOR set to anything (no-color.org) or TERM=dumb. CLICOLOR_FORCE=1 (gh's
- * convention) turns them on in a pipe, for tests and `| less -R`.
- */
-export function styled(stream: { isTTY?: boolean } = process.stdout): boolean {
-  const env = process.env;
-  if (env.NO_COLOR !== undefined && env.NO_COLOR !== '') return false;
-  if (env.CLICOLOR_FORCE !== undefined && env.CLICOLOR_FORCE !== '' && env.CLICOLOR_FORCE !== '0') return true;
-  if (env.TERM === 'dumb') return false;
-  return stream.isTTY === true;
-}
-
 const SGR = { green: 32, red: 31, yellow: 33, dim: 2, bold: 1 } as const;
 export type Tone = keyof typeof SGR;
 
@@ -191,11 +131,6 @@ export function symbol(kind: 'ok' | 'fail' | 'warn', on: boolean): string {
   if (!on) return '';
   const [ch, tone] = kind === 'ok' ? ['✓', 'green' as const] : kind === 'fail' ? ['✗', 'red' as const] : ['!', 'yellow' as const];
   return `${paint(ch, tone, true)} `;
-}
-
-/** Writes lines whose variable parts the caller passed through `clean()`; only our own SGR codes are added. */
-export function outStyled(text: string): void {
-  process.stdout.write(text.endsWith('\n') ? text : `${text}\n`);
 }
 
 /** Text for a line written by outStyled: controls and escape sequences from names or servers removed. */
@@ -214,4 +149,94 @@ export class UsageError extends TokenDeskError {
   constructor(message: string) {
     super('invalid_input', message);
   }
+}
+
+/** The streams a CLI run reads and writes, and its environment: the process's own, or a test's. */
+export interface IoStreams {
+  stdin: NodeJS.ReadableStream & { isTTY?: boolean; isRaw?: boolean; setRawMode?: (mode: boolean) => unknown };
+  stdout: { write(chunk: string | Uint8Array): unknown; isTTY?: boolean };
+  stderr: { write(chunk: string | Uint8Array): unknown; isTTY?: boolean };
+  env: NodeJS.ProcessEnv;
+}
+
+export function processIo(): IoStreams {
+  return { stdin: process.stdin, stdout: process.stdout, stderr: process.stderr, env: process.env };
+}
+
+/**
+ * Everything a command prints, on the run's own streams (gh's IOStreams): stdout holds only what a
+ * command exists to print; every line for people passes through sanitizeForDisplay.
+ */
+export class Terminal {
+  constructor(readonly io: IoStreams) {}
+
+  /** Text for people on stdout (lines kept, controls and escape sequences removed). */
+  out(text: string): void {
+    const clean = sanitizeForDisplay(text, { multiline: true });
+    this.io.stdout.write(clean.endsWith('\n') ? clean : `${clean}\n`);
+  }
+
+  /** Bytes a command exists to print (an export's file body), unchanged. */
+  raw(body: string): void {
+    this.io.stdout.write(body);
+  }
+
+  /** One JSON document on stdout: the data unchanged, no byte a terminal would obey. */
+  outJson(value: unknown): void {
+    const text = JSON.stringify(value, null, 2).replace(JSON_RAW_UNSAFE, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
+    this.io.stdout.write(`${text}\n`);
+  }
+
+  /** Writes lines whose variable parts the caller passed through `clean()`; only our own SGR codes are added. */
+  outStyled(text: string): void {
+    this.io.stdout.write(text.endsWith('\n') ? text : `${text}\n`);
+  }
+
+  /** A line for people on stderr (prompts, progress, warnings). */
+  errLine(text: string, opts: { newline?: boolean } = {}): void {
+    this.io.stderr.write(`${sanitizeForDisplay(text)}${opts.newline === false ? '' : '\n'}`);
+  }
+
+  warn(message: string): void {
+    this.errLine(`${PROGRAM}: warning: ${oneLine(message)}`);
+  }
+
+  info(message: string): void {
+    this.io.stderr.write(`${sanitizeForDisplay(message, { multiline: true })}\n`);
+  }
+
+  /**
+   * Colour and symbols for a person at a terminal, like `gh auth status`: never when the stream is
+   * piped, with NO_COLOR set to anything (no-color.org) or TERM=dumb. CLICOLOR_FORCE=1 (gh's
+   * convention) turns them on in a pipe, for tests and `| less -R`.
+   */
+  styled(stream: { isTTY?: boolean } = this.io.stdout): boolean {
+    const env = this.io.env;
+    if (env.NO_COLOR !== undefined && env.NO_COLOR !== '') return false;
+    if (env.CLICOLOR_FORCE !== undefined && env.CLICOLOR_FORCE !== '' && env.CLICOLOR_FORCE !== '0') return true;
+    if (env.TERM === 'dumb') return false;
+    return stream.isTTY === true;
+  }
+
+/** Prints the one-line message for `e` and returns the exit status. Foreign messages are not echoed (they may hold a secret). */
+  reportError(e: unknown): number {
+  if (e instanceof CancelledError) {
+    this.errLine(`${PROGRAM}: cancelled`);
+    return EXIT.interrupted;
+  }
+  if (e instanceof TokenDeskError) {
+    this.errLine(`${PROGRAM}: ${oneLine(e.message)}`);
+    // exec: 127 / 126 for a command that cannot be run, as a shell would.
+    const own = (e as { exitCode?: unknown }).exitCode;
+    if (typeof own === 'number') return own;
+    return AUTH_CODES.has(e.code) ? EXIT.auth : EXIT.error;
+  }
+  if (isSystemError(e)) {
+    this.errLine(`${PROGRAM}: ${oneLine(e.message)}`);
+    return EXIT.error;
+  }
+  this.io.stderr.write(`${PROGRAM}: unexpected error${this.io.env.TOKENDESK_DEBUG ? '' : ' (set TOKENDESK_DEBUG=1 for details)'}\n`);
+  if (this.io.env.TOKENDESK_DEBUG) this.io.stderr.write(`${sanitizeForDisplay(e instanceof Error ? (e.stack ?? e.message) : String(e), { multiline: true })}\n`);
+  return EXIT.error;
+}
 }

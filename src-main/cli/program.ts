@@ -10,7 +10,8 @@ import { registerStatus } from './commands/status.js';
 import { registerSwitch } from './commands/switch.js';
 import { registerToken } from './commands/token.js';
 import { envRef } from './default-env.js';
-import { EXIT, guardOutputStreams, PROGRAM, reportError } from './output.js';
+import { EXIT, guardOutputStreams, PROGRAM } from './output.js';
+import { processFactory, type Factory } from './factory.js';
 import { sanitizeForDisplay } from '../core/text/sanitize.js';
 
 const FOOTER = `
@@ -25,7 +26,7 @@ exec: the command's own status.
 
 Secrets live in the OS keychain. Only token, header, export and exec's command ever see them.`;
 
-export function buildProgram(): Command {
+export function buildProgram(f: Factory): Command {
   const program = new Command(PROGRAM)
     .description('TokenDesk: sign in, keep sessions fresh, and hand out tokens, headers and exports from the terminal')
     .version(version, '-V, --version')
@@ -34,25 +35,29 @@ export function buildProgram(): Command {
     .exitOverride()
     .showHelpAfterError(true)
     // Usage errors quote the command line back: shown through the same filter as every other line.
-    .configureOutput({ outputError: (text, write) => write(sanitizeForDisplay(text.replace(/^error: /, `${PROGRAM}: `), { multiline: true })) })
+    .configureOutput({
+      writeOut: (text) => f.io.stdout.write(text),
+      writeErr: (text) => f.io.stderr.write(text),
+      outputError: (text, write) => write(sanitizeForDisplay(text.replace(/^error: /, `${PROGRAM}: `), { multiline: true })),
+    })
     .addHelpText('after', FOOTER);
 
   // Every command with --env acts on one environment: fill in the `env use` default (or fail in one line).
   program.hook('preAction', async (_root, cmd) => {
     if (cmd.name() === 'status' || !cmd.options.some((o) => o.attributeName() === 'env')) return;
     const prompt = cmd.name() === 'login' || cmd.name() === 'signup';
-    cmd.setOptionValue('env', await envRef(cmd.getOptionValue('env') as string | undefined, { prompt }));
+    cmd.setOptionValue('env', await envRef(f, cmd.getOptionValue('env') as string | undefined, { prompt }));
   });
 
-  registerEnv(program);
-  registerLogin(program);
-  registerSwitch(program);
-  registerStatus(program);
-  registerToken(program);
-  registerExport(program);
-  registerExec(program);
-  registerImport(program);
-  registerDemo(program);
+  registerEnv(program, f);
+  registerLogin(program, f);
+  registerSwitch(program, f);
+  registerStatus(program, f);
+  registerToken(program, f);
+  registerExport(program, f);
+  registerExec(program, f);
+  registerImport(program, f);
+  registerDemo(program, f);
   return program;
 }
 
@@ -64,13 +69,19 @@ function commanderStatus(e: CommanderError): number {
   return EXIT.usage;
 }
 
-/** The full CLI (commander, the core); index.ts runs it when the fast path does not answer. */
+/** Runs one command line with `f`'s streams and core; resolves to the exit status. */
+export async function runCli(argv: readonly string[], f: Factory): Promise<number> {
+  try {
+    await buildProgram(f).parseAsync([...argv]);
+    return f.exitCode() ?? EXIT.ok;
+  } catch (e) {
+    return e instanceof CommanderError ? commanderStatus(e) : f.term.reportError(e);
+  }
+}
+
+/** The full CLI (commander, the core) on the process; index.ts runs it when the fast path does not answer. */
 export async function main(argv: string[]): Promise<void> {
   guardOutputStreams();
-  try {
-    await buildProgram().parseAsync(argv);
-  } catch (e) {
-    process.exitCode = e instanceof CommanderError ? commanderStatus(e) : reportError(e);
-  }
+  process.exitCode = await runCli(argv, processFactory());
 }
 

@@ -1,44 +1,49 @@
 import { TokenDeskError } from '../core/errors.js';
 import { sanitizeForDisplay } from '../core/text/sanitize.js';
-import { CancelledError, errLine, PROGRAM } from './output.js';
+import { CancelledError, PROGRAM, type IoStreams } from './output.js';
+import type { Factory } from './factory.js';
 
 /**
  * The password, never from an argument (shell history, `ps`): a hidden prompt on a terminal,
  * otherwise the first line of standard input (`printf '%s\n' "$PW" | tokendesk login …`).
  */
-export async function readPassword(prompt: string, opts: { confirm?: boolean; what?: string } = {}): Promise<string> {
-  const stdin = process.stdin;
+export async function readPassword(f: Factory, prompt: string, opts: { confirm?: boolean; what?: string } = {}): Promise<string> {
+  const stdin = f.io.stdin;
   if (!stdin.isTTY) return readFirstLine(stdin, opts.what);
-  const first = await readHidden(prompt, opts.what ?? 'password');
+  const first = await readHidden(f, prompt, opts.what ?? 'password');
   if (opts.confirm) {
-    const again = await readHidden('Repeat the password: ', 'password');
+    const again = await readHidden(f, 'Repeat the password: ', 'password');
     if (again !== first) throw new TokenDeskError('invalid_input', 'The two passwords differ');
   }
   return first;
 }
 
 /** A secret option given as `-`: read like a password, so it stays out of argv and shell history. */
-export async function secretFromArg(value: string | undefined, what: string): Promise<string | undefined> {
+export async function secretFromArg(f: Factory, value: string | undefined, what: string): Promise<string | undefined> {
   if (value !== '-') return value;
-  return readPassword(`${what}: `, { what: what.toLowerCase().replace(/^api/, 'API') });
+  return readPassword(f, `${what}: `, { what: what.toLowerCase().replace(/^api/, 'API') });
 }
 
 /** A password or key is short: past this, standard input is not one (`< /dev/zero`, a file piped in by mistake). */
 export const SECRET_INPUT_LIMIT = 64 * 1024;
 
-/** What a previous read took past its newline: `--anon-key - --api-key -` reads two lines, in that order. */
-let pending: Buffer = Buffer.alloc(0);
-/** Whether a previous read saw the end of standard input. */
-let inputEnded = false;
+/**
+ * Per input stream: what a previous read took past its newline (`--anon-key - --api-key -` reads two
+ * lines, in that order) and whether it saw the end of the input.
+ */
+const readState = new WeakMap<object, { pending: Buffer; ended: boolean }>();
 
 /**
  * Reads up to the first newline and stops, leaving the rest of stdin unread. Bounded: a line longer
  * than SECRET_INPUT_LIMIT, or a NUL byte in it, fails at once instead of reading on.
  */
-export function readFirstLine(stream: NodeJS.ReadStream, what = 'password'): Promise<string> {
+export function readFirstLine(stream: NodeJS.ReadableStream, what = 'password'): Promise<string> {
+  let state = readState.get(stream);
+  if (!state) readState.set(stream, (state = { pending: Buffer.alloc(0), ended: false }));
+  const st = state;
   return new Promise((resolve, reject) => {
-    let buf = pending;
-    pending = Buffer.alloc(0);
+    let buf = st.pending;
+    st.pending = Buffer.alloc(0);
     let done = false;
     const finish = (err?: Error): void => {
       if (done) return;
@@ -48,11 +53,11 @@ export function readFirstLine(stream: NodeJS.ReadStream, what = 'password'): Pro
       stream.off('error', onError);
       stream.pause();
       // Release the handle so a pipe that stays open does not keep the process alive.
-      if (typeof (stream as { unref?: () => void }).unref === 'function') (stream as { unref: () => void }).unref();
+      (stream as unknown as { unref?: () => void }).unref?.();
       if (err) return reject(err);
       const nl = buf.indexOf(0x0a);
       const lineBytes = nl >= 0 ? buf.subarray(0, nl) : buf;
-      if (nl >= 0) pending = buf.subarray(nl + 1);
+      if (nl >= 0) st.pending = buf.subarray(nl + 1);
       const tooLong = lineBytes.length > SECRET_INPUT_LIMIT;
       if (tooLong || lineBytes.includes(0)) {
         const why = tooLong ? `is longer than ${SECRET_INPUT_LIMIT / 1024} KiB` : 'contains a NUL byte';
@@ -75,13 +80,13 @@ export function readFirstLine(stream: NodeJS.ReadStream, what = 'password'): Pro
       if (decided()) finish();
     };
     const onEnd = (): void => {
-      inputEnded = true;
+      st.ended = true;
       finish();
     };
     const onError = (): void => finish(new TokenDeskError('invalid_input', `Could not read the ${what} from standard input`));
     // The line is already here, or a previous read saw the end of the input.
-    if (decided() || inputEnded) return finish();
-    if (typeof (stream as { ref?: () => void }).ref === 'function') (stream as { ref: () => void }).ref();
+    if (decided() || st.ended) return finish();
+    (stream as unknown as { ref?: () => void }).ref?.();
     stream.on('data', onData);
     stream.once('end', onEnd);
     stream.once('error', onError);
@@ -90,10 +95,10 @@ export function readFirstLine(stream: NodeJS.ReadStream, what = 'password'): Pro
 }
 
 /** A no-echo prompt in raw mode: Enter ends, Backspace and Ctrl-U edit, Ctrl-C / Ctrl-D (on empty) cancel. */
-function readHidden(prompt: string, what: string): Promise<string> {
-  const stdin = process.stdin;
+function readHidden(f: Factory, prompt: string, what: string): Promise<string> {
+  const stdin = f.io.stdin as NodeJS.ReadStream;
   // The prompt names the environment, which may come from an imported file.
-  errLine(prompt, { newline: false });
+  f.term.errLine(prompt, { newline: false });
   return new Promise((resolve, reject) => {
     let value = '';
     const wasRaw = stdin.isRaw;
@@ -103,7 +108,7 @@ function readHidden(prompt: string, what: string): Promise<string> {
       stdin.off('data', onData);
       stdin.setRawMode(wasRaw);
       stdin.pause();
-      process.stderr.write('\n');
+      f.io.stderr.write('\n');
       if (err) reject(err);
       else resolve(value);
     };
@@ -129,14 +134,14 @@ function readHidden(prompt: string, what: string): Promise<string> {
 }
 
 /** Prompts are for people: only when both standard input and standard error are terminals, so a pipe or a script never hangs. */
-export function canPrompt(): boolean {
-  return process.stdin.isTTY === true && process.stderr.isTTY === true;
+export function canPrompt(io: IoStreams): boolean {
+  return io.stdin.isTTY === true && io.stderr.isTTY === true;
 }
 
 /** One visible line typed at the terminal (an email, a choice); Ctrl-C / Ctrl-D cancel. */
-export async function askLine(question: string): Promise<string> {
+export async function askLine(f: Factory, question: string): Promise<string> {
   const { createInterface } = await import('node:readline');
-  const rl = createInterface({ input: process.stdin, output: process.stderr, terminal: true });
+  const rl = createInterface({ input: f.io.stdin, output: f.io.stderr as NodeJS.WritableStream, terminal: true });
   return new Promise((resolve, reject) => {
     let answered = false;
     rl.once('SIGINT', () => {
@@ -156,12 +161,12 @@ export async function askLine(question: string): Promise<string> {
 }
 
 /** A numbered choice, like `gh auth login`'s "What account do you want to log into?". */
-export async function choose<T>(question: string, items: readonly T[], label: (item: T) => string): Promise<T> {
+export async function choose<T>(f: Factory, question: string, items: readonly T[], label: (item: T) => string): Promise<T> {
   if (items.length === 1) return items[0]!;
-  errLine(question);
-  items.forEach((item, i) => errLine(`  ${i + 1}) ${label(item)}`));
+  f.term.errLine(question);
+  items.forEach((item, i) => f.term.errLine(`  ${i + 1}) ${label(item)}`));
   for (;;) {
-    const answer = await askLine(`Choose 1-${items.length}: `);
+    const answer = await askLine(f, `Choose 1-${items.length}: `);
     const n = Number(answer);
     if (Number.isInteger(n) && n >= 1 && n <= items.length) return items[n - 1]!;
     const byName = items.filter((item) => label(item).toLowerCase().startsWith(answer.toLowerCase()));

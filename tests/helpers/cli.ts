@@ -1,10 +1,14 @@
 import { spawn, type ChildProcess } from 'node:child_process';
+import { Readable } from 'node:stream';
 import { chmodSync, existsSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import keytar from 'keytar';
 import { afterAll, afterEach, beforeAll, expect } from 'vitest';
 import { startDemoServer, type DemoServer } from '../../src-main/core/demo-server/index.js';
 import { deleteAllForHome } from '../../src-main/core/secrets/keychain.js';
+import { openCore } from '../../src-main/core/open.js';
+import { createFactory } from '../../src-main/cli/factory.js';
+import { runCli } from '../../src-main/cli/program.js';
 import { makeHome } from './home.js';
 
 export const root = resolve(import.meta.dirname, '../..');
@@ -56,6 +60,31 @@ export class CliHome {
   /** Runs `tokendesk ARGS…` to completion. */
   run(args: string[], opts: RunOptions = {}): Promise<CliResult> {
     return collect(spawn(process.execPath, [CLI, ...args], { env: this.env(opts.env), cwd: this.work }), opts);
+  }
+
+  /**
+   * Runs `tokendesk ARGS…` in this process (gh's factory: the test's streams, a core on this home),
+   * with the same stdout, stderr and exit status as the binary. Not for what needs a process of its
+   * own: exec (signals, the child), pipes, relative paths (the cwd), the `token` fast path (index.ts),
+   * TOKENDESK_ENV (commander reads it from process.env).
+   */
+  async runInProcess(args: string[], opts: RunOptions = {}): Promise<CliResult> {
+    if (opts.env && 'TOKENDESK_ENV' in opts.env) throw new Error('TOKENDESK_ENV is read from process.env: use run() for it');
+    if (args[0] === 'exec' || args[0] === 'demo-server') throw new Error(`${args[0]} needs a process of its own: use run()`);
+    let stdout = '';
+    let stderr = '';
+    const env = this.env(opts.env);
+    const f = createFactory(
+      {
+        stdin: Readable.from(opts.input === undefined || opts.input === '' ? [] : [Buffer.from(opts.input)]),
+        stdout: { write: (c: string | Uint8Array) => (stdout += c.toString()) },
+        stderr: { write: (c: string | Uint8Array) => (stderr += c.toString()) },
+        env,
+      },
+      () => openCore({ home: this.dir }),
+    );
+    const code = await runCli(['node', 'tokendesk', ...args], f);
+    return { code, signal: null, stdout, stderr };
   }
 
   /** Runs a shell script with `tokendesk` on PATH. */
@@ -157,16 +186,17 @@ export function cliFixture(opts: { demo?: boolean } = {}) {
   /** A fresh home with both demo environments pointing at `url` (the file's demo server by default). */
   const demoHome = async (url = server().url): Promise<CliHome> => {
     const h = newHome();
-    const r = await h.run(['demo-setup', '--url', url]);
+    // Set-up in process: the same code as the binary, without a Node start per step.
+    const r = await h.runInProcess(['demo-setup', '--url', url]);
     expect(r.code, r.stderr).toBe(0);
     return h;
   };
   /** Both demo environments, signed in: owner (Supabase) and the restricted session-API user. */
   const signedIn = async (): Promise<CliHome> => {
     const h = await demoHome();
-    const a = await h.run(['login', '--env', DEMO_SUPABASE, '--email', 'owner@connectgain.test'], { input: 'demo-password\n' });
+    const a = await h.runInProcess(['login', '--env', DEMO_SUPABASE, '--email', 'owner@connectgain.test'], { input: 'demo-password\n' });
     expect(a.code, a.stderr).toBe(0);
-    const b = await h.run(['login', '--env', DEMO_SESSION, '--email', 'restricted@test.com'], { input: 'stringstring\n' });
+    const b = await h.runInProcess(['login', '--env', DEMO_SESSION, '--email', 'restricted@test.com'], { input: 'stringstring\n' });
     expect(b.code, b.stderr).toBe(0);
     return h;
   };

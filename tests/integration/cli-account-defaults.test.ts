@@ -11,9 +11,9 @@ type App = { name: string; accountId: string };
 /** restricted@test.com signed in to the demo session API, with Globex (4200) chosen over Acme (4100, primary). */
 async function globexHome(): Promise<CliHome> {
   const h = await demoHome();
-  const login = await h.run(['login', '--env', DEMO_SESSION, '--email', 'restricted@test.com', '--no-remember'], { input: 'stringstring\n' });
+  const login = await h.runInProcess(['login', '--env', DEMO_SESSION, '--email', 'restricted@test.com', '--no-remember'], { input: 'stringstring\n' });
   expect(login.code, login.stderr).toBe(0);
-  const pick = await h.run(['account', '--env', DEMO_SESSION, 'Globex']);
+  const pick = await h.runInProcess(['account', '--env', DEMO_SESSION, 'Globex']);
   expect(pick.code, pick.stderr).toBe(0);
   return h;
 }
@@ -30,12 +30,12 @@ describe.skipIf(unreachable !== undefined)('the chosen account travels, and the 
   it('header, curl and exec all carry Globex: the protected endpoint answers with Globex, not Acme', async () => {
     const h = await globexHome();
 
-    const header = await h.run(['header', '--env', DEMO_SESSION]);
+    const header = await h.runInProcess(['header', '--env', DEMO_SESSION]);
     expect(header.stdout).toMatch(/\nX-Account-Id: 4200\n$/);
     expect((await applications(header.stdout)).map((a) => a.name)).toEqual(['Globex Payroll', 'Globex Intranet']);
 
     // The curl line, run as a user would paste it.
-    const curl = await h.run(['export', '--env', DEMO_SESSION, '--format', 'curl', '--path', '/api/applications']);
+    const curl = await h.runInProcess(['export', '--env', DEMO_SESSION, '--format', 'curl', '--path', '/api/applications']);
     expect(curl.stdout).toContain(`-H 'X-Account-Id: 4200'`);
     const ran = await h.sh(`${curl.stdout.trim()} --silent --fail`);
     expect(ran.code, ran.stderr).toBe(0);
@@ -50,68 +50,68 @@ describe.skipIf(unreachable !== undefined)('the chosen account travels, and the 
     expect(got.apps.map((a) => a.accountId)).toEqual(['4200', '4200']);
 
     // Switching back is just as effective.
-    await h.run(['account', '--env', DEMO_SESSION, '4100']);
-    expect((await applications((await h.run(['header', '--env', DEMO_SESSION])).stdout)).map((a) => a.name)).toEqual(['Acme CRM']);
+    await h.runInProcess(['account', '--env', DEMO_SESSION, '4100']);
+    expect((await applications((await h.runInProcess(['header', '--env', DEMO_SESSION])).stdout)).map((a) => a.name)).toEqual(['Acme CRM']);
   });
 
   it('as a query parameter when the environment says so (env edit --account-query)', async () => {
     const h = await globexHome();
-    const edit = await h.run(['env', 'edit', DEMO_SESSION, '--account-query', 'accountId']);
+    const edit = await h.runInProcess(['env', 'edit', DEMO_SESSION, '--account-query', 'accountId']);
     expect(edit.code, edit.stderr).toBe(0);
     expect(edit.stdout).toContain('The active account is query parameter accountId');
-    const header = await h.run(['header', '--env', DEMO_SESSION]);
+    const header = await h.runInProcess(['header', '--env', DEMO_SESSION]);
     expect(header.stdout).not.toContain('X-Account-Id');
-    const curl = await h.run(['export', '--env', DEMO_SESSION, '--format', 'curl', '--path', '/api/applications']);
+    const curl = await h.runInProcess(['export', '--env', DEMO_SESSION, '--format', 'curl', '--path', '/api/applications']);
     expect(curl.stdout).toContain('/api/applications?accountId=4200');
     const ran = await h.sh(`${curl.stdout.trim()} --silent --fail`);
     expect((JSON.parse(ran.stdout) as App[]).map((a) => a.accountId)).toEqual(['4200', '4200']);
-    const shown = JSON.parse((await h.run(['env', 'show', DEMO_SESSION, '--json'])).stdout) as { accountTransport: unknown };
+    const shown = JSON.parse((await h.runInProcess(['env', 'show', DEMO_SESSION, '--json'])).stdout) as { accountTransport: unknown };
     expect(shown.accountTransport).toEqual({ kind: 'query', name: 'accountId' });
   });
 
   it('env use sets the default, so token works bare; without one, a single line names the fix (exit 2)', async () => {
     const h = await globexHome();
-    const bare = await h.run(['token']);
+    const bare = await h.runInProcess(['token']);
     expect(bare.code).toBe(2);
     expect(stderrLines(bare)).toEqual([
       'tokendesk: which environment? Pass --env NAME, or set a default with "tokendesk env use NAME" (known: Demo Supabase, Demo session API)',
     ]);
-    const use = await h.run(['env', 'use', DEMO_SESSION]);
+    const use = await h.runInProcess(['env', 'use', DEMO_SESSION]);
     expect(use.code, use.stderr).toBe(0);
-    const token = await h.run(['token']);
+    const token = await h.runInProcess(['token']);
     expect(token.code, token.stderr).toBe(0);
     expect(token.stdout).toMatch(/^[0-9a-f]{64}\n$/);
-    expect((await h.run(['env', 'use'])).stdout).toContain(`Default environment: "${DEMO_SESSION}"`);
+    expect((await h.runInProcess(['env', 'use'])).stdout).toContain(`Default environment: "${DEMO_SESSION}"`);
     // --env still wins, and removing the environment clears the default.
-    expect((await h.run(['token', '--env', 'Demo Supabase'])).code).toBe(4);
-    await h.run(['env', 'remove', DEMO_SESSION]);
-    expect(stderrLines(await h.run(['token']))[0]).toMatch(/^tokendesk: which environment\?/);
+    expect((await h.runInProcess(['token', '--env', 'Demo Supabase'])).code).toBe(4);
+    await h.runInProcess(['env', 'remove', DEMO_SESSION]);
+    expect(stderrLines(await h.runInProcess(['token']))[0]).toMatch(/^tokendesk: which environment\?/);
   });
 
   it('status: exit 4 when the environment shown has nobody signed in; ✓ ✗ and colour only on request; long lists summarised', async () => {
     const h = await demoHome();
-    const none = await h.run(['status', '--env', DEMO_SESSION]);
+    const none = await h.runInProcess(['status', '--env', DEMO_SESSION]);
     expect(none.code).toBe(4);
     expect(none.stdout).toContain('nobody signed in');
     expect(stderrLines(none)).toEqual([`tokendesk: nobody is signed in to "${DEMO_SESSION}": sign in with "tokendesk login --env "${DEMO_SESSION}""`]);
 
-    await h.run(['login', '--env', DEMO_SESSION, '--email', 'many@test.com', '--no-remember'], { input: 'stringstring\n' });
-    const piped = await h.run(['status', '--env', DEMO_SESSION]);
+    await h.runInProcess(['login', '--env', DEMO_SESSION, '--email', 'many@test.com', '--no-remember'], { input: 'stringstring\n' });
+    const piped = await h.runInProcess(['status', '--env', DEMO_SESSION]);
     expect(piped.code, piped.stderr).toBe(0);
     expect(piped.stdout).not.toContain('\u001b[');
     expect(piped.stdout).not.toMatch(/[✓✗]/);
     expect(piped.stdout).toMatch(/permissions: readApplications, benchPermission0002, .* … \(12 of 5,000 — see --json\)/);
-    const forced = await h.run(['status', '--env', DEMO_SESSION], { env: { CLICOLOR_FORCE: '1' } });
+    const forced = await h.runInProcess(['status', '--env', DEMO_SESSION], { env: { CLICOLOR_FORCE: '1' } });
     expect(forced.stdout).toContain('✓');
     expect(forced.stdout).toContain('\u001b[32msigned in\u001b[0m');
-    const noColor = await h.run(['status', '--env', DEMO_SESSION], { env: { CLICOLOR_FORCE: '1', NO_COLOR: '1' } });
+    const noColor = await h.runInProcess(['status', '--env', DEMO_SESSION], { env: { CLICOLOR_FORCE: '1', NO_COLOR: '1' } });
     expect(noColor.stdout).not.toContain('\u001b[');
     expect(noColor.stdout).not.toContain('✓');
   });
 
   it('login without --email in a pipe fails in one line instead of hanging', async () => {
     const h = await demoHome();
-    const r = await h.run(['login', '--env', DEMO_SESSION], { input: 'stringstring\n', timeoutMs: 10_000 });
+    const r = await h.runInProcess(['login', '--env', DEMO_SESSION], { input: 'stringstring\n', timeoutMs: 10_000 });
     expect(r.code).toBe(2);
     expect(stderrLines(r)).toEqual(['tokendesk: login needs --email EMAIL (nothing is asked when standard input is not a terminal)']);
   });
@@ -120,18 +120,18 @@ describe.skipIf(unreachable !== undefined)('the chosen account travels, and the 
 describe.skipIf(unreachable !== undefined)('env URL rules, imports and help', { timeout: 60_000 }, () => {
   it('refuses a URL with a password (a secret) and a path the provider adds itself, storing nothing', async () => {
     const h = await newHome();
-    const userinfo = await h.run(['env', 'add', 'x', '--provider', 'session', '--url', 'https://me:hunter2@api.example.com']);
+    const userinfo = await h.runInProcess(['env', 'add', 'x', '--provider', 'session', '--url', 'https://me:hunter2@api.example.com']);
     expect(userinfo.code).toBe(2);
     expect(userinfo.stderr).toMatch(/user name or password.*That is a secret/);
     expect(userinfo.stderr).not.toContain('hunter2');
-    const rest = await h.run(['env', 'add', 'y', '--provider', 'supabase', '--url', 'https://abc.supabase.co/rest/v1', '--anon-key', 'sb_publishable_abc']);
+    const rest = await h.runInProcess(['env', 'add', 'y', '--provider', 'supabase', '--url', 'https://abc.supabase.co/rest/v1', '--anon-key', 'sb_publishable_abc']);
     expect(rest.code).toBe(1);
     expect(stderrLines(rest)).toEqual([
       'tokendesk: Invalid environment: URL: the URL ends in /rest/v1: give the project URL: TokenDesk adds /auth/v1 (and requests add /rest/v1) itself, e.g. https://abc.supabase.co',
     ]);
-    const badKey = await h.run(['env', 'add', 'z', '--provider', 'supabase', '--url', 'https://abc.supabase.co', '--anon-key', 'not-a-key']);
+    const badKey = await h.runInProcess(['env', 'add', 'z', '--provider', 'supabase', '--url', 'https://abc.supabase.co', '--anon-key', 'not-a-key']);
     expect(stderrLines(badKey)[0]).toMatch(/anon key: an anon key is a JWT/);
-    expect(JSON.parse((await h.run(['env', 'list', '--json'])).stdout)).toEqual([]);
+    expect(JSON.parse((await h.runInProcess(['env', 'list', '--json'])).stdout)).toEqual([]);
     expect(h.folderText()).not.toContain('hunter2');
   });
 
@@ -150,23 +150,23 @@ describe.skipIf(unreachable !== undefined)('env URL rules, imports and help', { 
       ],
       _postman_variable_scope: 'environment',
     }));
-    const r = await h.run(['import', file]);
+    const r = await h.runInProcess(['import', file]);
     expect(r.code, r.stderr).toBe(0);
     expect(stderrLines(r)).toEqual(['Secrets without a value, skipped: "api_key", "client_secret" (Postman exports only initial values)']);
     expect(r.stdout).toContain('Its account id 4200 was kept as the variable accountId');
-    const exported = JSON.parse((await h.run(['export', '--env', 'local', '--format', 'postman', '--no-secrets'])).stdout) as { id: string; values: { key: string; value: string }[] };
+    const exported = JSON.parse((await h.runInProcess(['export', '--env', 'local', '--format', 'postman', '--no-secrets'])).stdout) as { id: string; values: { key: string; value: string }[] };
     expect(exported.id).toBe('0f6a3c7e-1111-4222-8333-944455556666');
     expect(exported.values).toContainEqual(expect.objectContaining({ key: 'accountId', value: '4200' }));
     // Renamed meanwhile: the same file still updates it (matched by id), it does not add a copy.
-    await h.run(['env', 'edit', 'local', '--name', 'laptop']);
-    const again = await h.run(['import', file]);
+    await h.runInProcess(['env', 'edit', 'local', '--name', 'laptop']);
+    const again = await h.runInProcess(['import', file]);
     expect(again.stdout).toMatch(/^Updated environment "laptop"/);
-    expect(JSON.parse((await h.run(['env', 'list', '--json'])).stdout)).toHaveLength(1);
+    expect(JSON.parse((await h.runInProcess(['env', 'list', '--json'])).stdout)).toHaveLength(1);
   });
 
   it('help text: signup shows a signup example, demo-server prints its default once', async () => {
     const h = await newHome();
-    const signup = await h.run(['signup', '--help']);
+    const signup = await h.runInProcess(['signup', '--help']);
     expect(signup.stdout).toContain('| tokendesk signup --env staging --email me@example.com');
     expect(signup.stdout).not.toContain('tokendesk login --env');
     const demo = await h.run(['demo-server', '--help']);

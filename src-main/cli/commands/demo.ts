@@ -2,9 +2,8 @@ import type { Command } from 'commander';
 import { DEMO_ENVIRONMENTS } from '../../core/app/demo-environments.js';
 import type { Environment } from '../../core/config/schema.js';
 import { TokenDeskError } from '../../core/errors.js';
-import { getCore } from '../context.js';
-import { out } from '../output.js';
 import { parseBaseUrl, parsePort, parsePositiveInt } from './common.js';
+import { withFactory, type Factory } from '../factory.js';
 
 /** The port the desktop app prefers for its embedded demo too, so both find the same server. */
 export const DEFAULT_DEMO_PORT = 54329;
@@ -13,18 +12,18 @@ export const DEFAULT_DEMO_PORT = 54329;
  * Adds (or re-points) the two demo environments — the same names the desktop app uses, so both share
  * them. Keys are the demo server's public ones.
  */
-async function setupDemoEnvironments(url: string): Promise<Environment[]> {
+async function setupDemoEnvironments(f: Factory, url: string): Promise<Environment[]> {
   const { ensureDemoEnvironments } = await import('../../core/app/demo-environments.js');
-  return ensureDemoEnvironments(getCore().envs, url);
+  return ensureDemoEnvironments(f.core().envs, url);
 }
 
-function printSetup(envs: Environment[]): void {
-  for (const e of envs) out(`Environment "${e.name}" (${e.provider}) → ${e.baseUrl}`);
+function printSetup(f: Factory, envs: Environment[]): void {
+  for (const e of envs) f.term.out(`Environment "${e.name}" (${e.provider}) → ${e.baseUrl}`);
 }
 
-async function demoSetup(o: { url: string }): Promise<void> {
-  printSetup(await setupDemoEnvironments(o.url.replace(/\/+$/, '')));
-  out(`\nNext: tokendesk login --env "${DEMO_ENVIRONMENTS.supabase}" --email owner@connectgain.test   (password: demo-password)`);
+async function demoSetup(f: Factory, o: { url: string }): Promise<void> {
+  printSetup(f, await setupDemoEnvironments(f, o.url.replace(/\/+$/, '')));
+  f.term.out(`\nNext: tokendesk login --env "${DEMO_ENVIRONMENTS.supabase}" --email owner@connectgain.test   (password: demo-password)`);
 }
 
 interface ServerOptions {
@@ -36,7 +35,7 @@ interface ServerOptions {
 }
 
 /** The demo server in the foreground until Ctrl-C. */
-async function demoServer(o: ServerOptions): Promise<void> {
+async function demoServer(f: Factory, o: ServerOptions): Promise<void> {
   const { startDemoServer, DEMO_CREDENTIALS } = await import('../../core/demo-server/index.js');
   const server = await startDemoServer({
     port: o.port,
@@ -61,10 +60,10 @@ async function demoServer(o: ServerOptions): Promise<void> {
     ...DEMO_CREDENTIALS.session.map((c) => `  ${c.email.padEnd(32)} ${c.password.padEnd(15)} ${c.label}`),
     '',
   ];
-  out(lines.join('\n'));
-  if (o.setup) printSetup(await setupDemoEnvironments(server.url));
-  else out(`Add the demo environments with: tokendesk demo-setup --url ${server.url}`);
-  out('Press Ctrl-C to stop.');
+  f.term.out(lines.join('\n'));
+  if (o.setup) printSetup(f, await setupDemoEnvironments(f, server.url));
+  else f.term.out(`Add the demo environments with: tokendesk demo-setup --url ${server.url}`);
+  f.term.out('Press Ctrl-C to stop.');
   await new Promise<void>((resolve) => {
     const stop = (): void => {
       process.off('SIGINT', stop);
@@ -76,7 +75,7 @@ async function demoServer(o: ServerOptions): Promise<void> {
   });
 }
 
-export function registerDemo(program: Command): void {
+export function registerDemo(program: Command, f: Factory): void {
   program
     .command('demo-server')
     .summary('run the embedded demo auth server')
@@ -86,12 +85,12 @@ export function registerDemo(program: Command): void {
     .option('--token-ttl <seconds>', 'Supabase access-token lifetime (default 3600)', parsePositiveInt)
     .option('--session-ttl <seconds>', 'session-API token lifetime (default 8 h)', parsePositiveInt)
     .option('--setup', 'also add the two demo environments, pointing at this server')
-    .action(demoServer);
+    .action(withFactory(f, demoServer));
 
   program
     .command('demo-setup')
     .summary('add the two demo environments')
     .description(`add the demo environments "${DEMO_ENVIRONMENTS.supabase}" and "${DEMO_ENVIRONMENTS.session}", pointing at a running demo server`)
     .option('--url <url>', 'the demo server URL', parseBaseUrl, `http://127.0.0.1:${DEFAULT_DEMO_PORT}`)
-    .action(demoSetup);
+    .action(withFactory(f, demoSetup));
 }

@@ -2,12 +2,11 @@ import { Command, InvalidArgumentError, Option } from 'commander';
 import type { Environment, VariableRole } from '../../core/config/schema.js';
 import type { EnvironmentInput } from '../../core/environments/service.js';
 import { secretKeys } from '../../core/secrets/types.js';
-import { getCore } from '../context.js';
-import { out, outJson } from '../output.js';
 import { secretFromArg } from '../prompt.js';
 import { collect, jsonOption, KEY_OPTION_HELP, KEYS_HELP, pairCollector, parseBaseUrl, parseColor, transportParser } from './common.js';
 import type { AccountTransport } from '../../contract/types.js';
 import { capabilitiesOf, PROVIDER_KINDS, PROVIDERS, type ProviderKind } from '../../contract/providers.js';
+import { withFactory, type Factory } from '../factory.js';
 
 const ROLES: readonly VariableRole[] = ['url', 'anon_key', 'api_key', 'access_token', 'refresh_token', 'account_id'];
 
@@ -68,7 +67,7 @@ function transportText(t: AccountTransport | undefined): string {
   return t.kind === 'header' ? `header ${t.name}` : `query parameter ${t.name}`;
 }
 
-async function add(name: string, o: AddOptions, cmd: Command): Promise<void> {
+async function add(f: Factory, name: string, o: AddOptions, cmd: Command): Promise<void> {
   const transport = transportFrom(o, cmd);
   const input: EnvironmentInput = {
     name,
@@ -81,14 +80,14 @@ async function add(name: string, o: AddOptions, cmd: Command): Promise<void> {
   if (o.label !== undefined) input.label = o.label;
   if (o.color !== undefined) input.color = o.color;
   if (transport !== undefined) input.accountTransport = transport;
-  const anonKey = await secretFromArg(o.anonKey, 'Anon key');
-  const apiKey = await secretFromArg(o.apiKey, 'API key');
+  const anonKey = await secretFromArg(f, o.anonKey, 'Anon key');
+  const apiKey = await secretFromArg(f, o.apiKey, 'API key');
   if (anonKey !== undefined) input.anonKey = anonKey;
   if (apiKey !== undefined) input.apiKey = apiKey;
-  const env = await getCore().envs.add(input);
-  out(`Added environment ${describe(env)}`);
-  if (env.secretVariables?.length) out(keptInKeychain(env.secretVariables));
-  if (env.production) out('It is marked production: exporting its secrets needs --yes (change with: env edit --no-production)');
+  const env = await f.core().envs.add(input);
+  f.term.out(`Added environment ${describe(env)}`);
+  if (env.secretVariables?.length) f.term.out(keptInKeychain(env.secretVariables));
+  if (env.production) f.term.out('It is marked production: exporting its secrets needs --yes (change with: env edit --no-production)');
 }
 
 interface EditOptions {
@@ -108,8 +107,8 @@ interface EditOptions {
   account?: boolean;
 }
 
-async function edit(ref: string, o: EditOptions, cmd: Command): Promise<void> {
-  const core = getCore();
+async function edit(f: Factory, ref: string, o: EditOptions, cmd: Command): Promise<void> {
+  const core = f.core();
   const current = await core.envs.resolve(ref);
   if (o.apiKey !== undefined && o.removeApiKey) cmd.error('error: --api-key and --remove-api-key cannot be used together', { exitCode: 2 });
   const patch: Partial<EnvironmentInput> = {};
@@ -127,21 +126,21 @@ async function edit(ref: string, o: EditOptions, cmd: Command): Promise<void> {
     if (o.unsetVar) patch.unsetVariables = o.unsetVar;
   }
   if (o.varName) patch.variableNames = applyVarNames(current.variableNames, o.varName);
-  const anonKey = await secretFromArg(o.anonKey, 'Anon key');
-  const apiKey = await secretFromArg(o.apiKey, 'API key');
+  const anonKey = await secretFromArg(f, o.anonKey, 'Anon key');
+  const apiKey = await secretFromArg(f, o.apiKey, 'API key');
   if (anonKey !== undefined) patch.anonKey = anonKey;
   if (apiKey !== undefined) patch.apiKey = apiKey;
   if (o.removeApiKey) patch.apiKey = null;
   if (Object.keys(patch).length === 0) cmd.error('error: nothing to change: give at least one option', { exitCode: 2 });
   const env = await core.envs.update(current.id, patch);
-  out(`Updated environment ${describe(env)}`);
-  if (transport !== undefined) out(`The active account is ${transportText(env.accountTransport)}`);
+  f.term.out(`Updated environment ${describe(env)}`);
+  if (transport !== undefined) f.term.out(`The active account is ${transportText(env.accountTransport)}`);
   const newSecret = (env.secretVariables ?? []).filter((n) => o.var && Object.prototype.hasOwnProperty.call(o.var, n));
-  if (newSecret.length) out(keptInKeychain(newSecret));
+  if (newSecret.length) f.term.out(keptInKeychain(newSecret));
 }
 
-async function list(o: { json?: boolean }): Promise<void> {
-  const cfg = await getCore().config.read();
+async function list(f: Factory, o: { json?: boolean }): Promise<void> {
+  const cfg = await f.core().config.read();
   const isDefault = (env: Environment): boolean => cfg.settings.cliDefaultEnvironment === env.id;
   const activeEmail = (env: Environment): string | undefined =>
     cfg.identities.find((i) => i.id === cfg.activeIdentity[env.id])?.email;
@@ -156,11 +155,11 @@ async function list(o: { json?: boolean }): Promise<void> {
       activeIdentity: activeEmail(e) ?? null,
       default: isDefault(e),
     }));
-    outJson(doc);
+    f.term.outJson(doc);
     return;
   }
   if (cfg.environments.length === 0) {
-    out('No environments yet. Add one with "tokendesk env add", or try the demo: "tokendesk demo-server" then "tokendesk demo-setup".');
+    f.term.out('No environments yet. Add one with "tokendesk env add", or try the demo: "tokendesk demo-server" then "tokendesk demo-setup".');
     return;
   }
   const rows = cfg.environments.map((e) => [
@@ -170,7 +169,7 @@ async function list(o: { json?: boolean }): Promise<void> {
     activeEmail(e) ?? '-',
     e.production ? 'production' : '',
   ]);
-  out(table([['NAME', 'PROVIDER', 'URL', 'ACTIVE IDENTITY', ''], ...rows]));
+  f.term.out(table([['NAME', 'PROVIDER', 'URL', 'ACTIVE IDENTITY', ''], ...rows]));
 }
 
 /** Left-aligned columns, two spaces apart. */
@@ -188,8 +187,8 @@ function variableList(env: Environment, all: ReadonlyMap<string, string>): strin
   return items.length ? items.join(', ') : 'none';
 }
 
-async function show(ref: string, o: { json?: boolean }): Promise<void> {
-  const core = getCore();
+async function show(f: Factory, ref: string, o: { json?: boolean }): Promise<void> {
+  const core = f.core();
   const { variableName } = await import('../../core/exports/index.js');
   const env = await core.envs.resolve(ref);
   const cfg = await core.config.read();
@@ -217,7 +216,7 @@ async function show(ref: string, o: { json?: boolean }): Promise<void> {
     default: cfg.settings.cliDefaultEnvironment === env.id,
     identities: identities.map((i) => ({ email: i.email, active: cfg.activeIdentity[env.id] === i.id })),
   };
-  if (o.json) return outJson(doc);
+  if (o.json) return f.term.outJson(doc);
   const lines = [
     `${env.name}${env.production ? '  [production]' : ''}${cfg.settings.cliDefaultEnvironment === env.id ? '  (default)' : ''}`,
     `  provider:   ${env.provider}`,
@@ -230,25 +229,25 @@ async function show(ref: string, o: { json?: boolean }): Promise<void> {
     `  exported as: ${Object.entries(names).map(([r, n]) => (r === n ? n : `${r}→${n}`)).join(', ')}`,
     `  identities: ${identities.length ? identities.map((i) => `${i.email}${cfg.activeIdentity[env.id] === i.id ? ' (active)' : ''}`).join(', ') : 'none'}`,
   ];
-  out(lines.join('\n'));
+  f.term.out(lines.join('\n'));
 }
 
-async function remove(ref: string): Promise<void> {
-  const core = getCore();
+async function remove(f: Factory, ref: string): Promise<void> {
+  const core = f.core();
   const cfg = await core.config.read();
   const env = await core.envs.remove(ref);
   const n = cfg.identities.filter((i) => i.envId === env.id).length;
-  out(`Removed environment "${env.name}"${n ? ` and its ${n} ${n === 1 ? 'identity' : 'identities'} (their secrets were deleted from the keychain)` : ''}`);
+  f.term.out(`Removed environment "${env.name}"${n ? ` and its ${n} ${n === 1 ? 'identity' : 'identities'} (their secrets were deleted from the keychain)` : ''}`);
 }
 
 /** `env use NAME`: the default for every command's --env, like gh's default host; `--none` clears it. */
-async function use(ref: string | undefined, o: { none?: boolean }, cmd: Command): Promise<void> {
-  const core = getCore();
+async function use(f: Factory, ref: string | undefined, o: { none?: boolean }, cmd: Command): Promise<void> {
+  const core = f.core();
   if (ref !== undefined && o.none) cmd.error('error: give a NAME or --none, not both', { exitCode: 2 });
   if (ref === undefined && !o.none) {
     const cfg = await core.config.read();
     const current = cfg.environments.find((e) => e.id === cfg.settings.cliDefaultEnvironment);
-    out(current ? `Default environment: "${current.name}"` : 'No default environment: commands need --env NAME (set one with "tokendesk env use NAME")');
+    f.term.out(current ? `Default environment: "${current.name}"` : 'No default environment: commands need --env NAME (set one with "tokendesk env use NAME")');
     return;
   }
   const env = ref === undefined ? undefined : await core.envs.resolve(ref);
@@ -258,12 +257,12 @@ async function use(ref: string | undefined, o: { none?: boolean }, cmd: Command)
     else delete settings.cliDefaultEnvironment;
     return { ...cfg, settings };
   });
-  out(env ? `Default environment: "${env.name}" (commands use it when --env is not given)` : 'No default environment any more: commands need --env NAME');
+  f.term.out(env ? `Default environment: "${env.name}" (commands use it when --env is not given)` : 'No default environment any more: commands need --env NAME');
 }
 
 const secretHelp = KEY_OPTION_HELP;
 
-export function registerEnv(program: Command): void {
+export function registerEnv(program: Command, f: Factory): void {
   const env = program.command('env')
     .summary('add, list, show, edit, remove environments')
     .description('add, list, show, edit and remove environments');
@@ -291,7 +290,7 @@ export function registerEnv(program: Command): void {
       'after',
       '\nExamples:\n  tokendesk env add staging --provider supabase --url https://abc.supabase.co --anon-key - --var organization_id=42\n  tokendesk env add local --provider session --url http://localhost:3000 --account-header X-Account-Id',
     )
-    .action(add);
+    .action(withFactory(f, add));
 
   env
     .command('use')
@@ -300,12 +299,12 @@ export function registerEnv(program: Command): void {
     .argument('[name]', 'the environment to use by default')
     .option('--none', 'clear the default')
     .addHelpText('after', '\nExample:\n  tokendesk env use staging && tokendesk token')
-    .action(use);
+    .action(withFactory(f, use));
 
-  env.command('list').alias('ls').description('list environments').addOption(jsonOption()).action(list);
+  env.command('list').alias('ls').description('list environments').addOption(jsonOption()).action(withFactory(f, list));
 
   env.command('show')
-    .summary('show one environment (never a secret value)').description('show one environment (which secrets are stored, never their values)').argument('<name>').addOption(jsonOption()).action(show);
+    .summary('show one environment (never a secret value)').description('show one environment (which secrets are stored, never their values)').argument('<name>').addOption(jsonOption()).action(withFactory(f, show));
 
   env
     .command('edit')
@@ -327,7 +326,7 @@ export function registerEnv(program: Command): void {
     .option('--account-header <name>', 'send the active tenant account in this header, e.g. X-Account-Id', transportParser('header'))
     .option('--account-query <name>', 'send the active tenant account as this query parameter, e.g. accountId', transportParser('query'))
     .option('--no-account', 'do not send the account (the server uses the primary one)')
-    .action(edit);
+    .action(withFactory(f, edit));
 
   env
     .command('remove')
@@ -335,5 +334,5 @@ export function registerEnv(program: Command): void {
     .alias('rm')
     .description('remove an environment, its identities and all their secrets')
     .argument('<name>')
-    .action(remove);
+    .action(withFactory(f, remove));
 }

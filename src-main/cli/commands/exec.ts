@@ -8,6 +8,7 @@ import type { ExportInput } from '../../core/exports/model.js';
 import { TokenDeskError } from '../../core/errors.js';
 import { exportInput, freshToken } from '../fresh.js';
 import { emailOption, envOption } from './common.js';
+import { withFactory, type Factory } from '../factory.js';
 
 /** Set by TokenDesk itself; an exported variable never overrides them. */
 const RESERVED = new Set([
@@ -85,14 +86,14 @@ function run(command: string, args: string[], env: NodeJS.ProcessEnv): Promise<n
   });
 }
 
-async function exec(command: string, args: string[], o: { env: string; email?: string }): Promise<void> {
-  const fresh = await freshToken(o.env, o.email);
-  const input = await exportInput(fresh);
-  const status = await run(command, args, { ...process.env, ...childEnvironment(input, fresh.env.name) });
-  process.exitCode = status;
+async function exec(f: Factory, command: string, args: string[], o: { env: string; email?: string }): Promise<void> {
+  const fresh = await freshToken(f, o.env, o.email);
+  const input = await exportInput(f, fresh);
+  const status = await run(command, args, { ...f.io.env, ...childEnvironment(input, fresh.env.name) });
+  f.setExitCode(status);
 }
 
-export function registerExec(program: Command): void {
+export function registerExec(program: Command, f: Factory): void {
   program
     .command('exec')
     .summary('run a command with a fresh token')
@@ -118,5 +119,5 @@ export function registerExec(program: Command): void {
         '  tokendesk exec --env staging -- sh -c \'curl -H "Authorization: $TOKENDESK_AUTH_HEADER" "$TOKENDESK_URL/api/me"\'',
       ].join('\n'),
     )
-    .action(exec);
+    .action(withFactory(f, exec));
 }

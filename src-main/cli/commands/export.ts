@@ -5,10 +5,9 @@ import { basename, dirname, join } from 'node:path';
 import { Option, type Command } from 'commander';
 import { TokenDeskError } from '../../core/errors.js';
 import type { FreshToken } from '../../core/sessions/manager.js';
-import { getCore } from '../context.js';
 import { exportInput, freshToken } from '../fresh.js';
-import { info, warn } from '../output.js';
 import { emailOption, envOption } from './common.js';
+import { withFactory, type Factory } from '../factory.js';
 
 interface ExportOptions {
   env: string;
@@ -52,24 +51,24 @@ async function writePrivateFile(file: string, text: string, overwrite: boolean):
 }
 
 /** The session to export; without --email a signed-out environment still exports its URL, keys and variables. */
-async function sessionFor(o: ExportOptions): Promise<Partial<FreshToken> & Pick<FreshToken, 'env'>> {
-  const core = getCore();
+async function sessionFor(f: Factory, o: ExportOptions): Promise<Partial<FreshToken> & Pick<FreshToken, 'env'>> {
+  const core = f.core();
   const env = await core.envs.resolve(o.env);
   // Without secrets there is nothing to renew: do not touch the session at all.
   if (!o.secrets) return { env };
   try {
-    return await freshToken(env.id, o.email);
+    return await freshToken(f, env.id, o.email);
   } catch (e) {
     if (o.email === undefined && e instanceof TokenDeskError && e.code === 'not_signed_in') {
-      warn(`nobody is signed in to "${env.name}": the token variables are empty`);
+      f.term.warn(`nobody is signed in to "${env.name}": the token variables are empty`);
       return { env };
     }
     throw e;
   }
 }
 
-async function runExport(o: ExportOptions): Promise<void> {
-  const env = await getCore().envs.resolve(o.env);
+async function runExport(f: Factory, o: ExportOptions): Promise<void> {
+  const env = await f.core().envs.resolve(o.env);
   if (env.production && o.secrets && !o.yes) {
     throw new TokenDeskError(
       'invalid_input',
@@ -81,10 +80,10 @@ async function runExport(o: ExportOptions): Promise<void> {
     throw new TokenDeskError('already_exists', `${o.output} already exists: use --force to replace it`);
   }
   const { renderExport, omittedNotes } = await import('../../core/exports/index.js');
-  const input = await exportInput(await sessionFor(o));
+  const input = await exportInput(f, await sessionFor(f, o));
   const includeRefreshToken = o.refreshToken ?? false;
   // Said on stderr so stdout stays the file; JSON and .env carry the same note inside.
-  for (const note of omittedNotes(input, { includeSecrets: o.secrets, includeRefreshToken })) info(`${note}: add --refresh-token to include it.`);
+  for (const note of omittedNotes(input, { includeSecrets: o.secrets, includeRefreshToken })) f.term.info(`${note}: add --refresh-token to include it.`);
   const text = renderExport(o.format, input, {
     includeSecrets: o.secrets,
     includeRefreshToken,
@@ -93,14 +92,14 @@ async function runExport(o: ExportOptions): Promise<void> {
   });
   const body = text.endsWith('\n') ? text : `${text}\n`;
   if (o.output === undefined || o.output === '-') {
-    process.stdout.write(body);
+    f.term.raw(body);
     return;
   }
   await writePrivateFile(o.output, body, o.force ?? false);
-  info(`Wrote ${o.format} export of "${env.name}" to ${o.output} (mode 600${o.secrets ? ', contains secrets' : ', secrets blanked'})`);
+  f.term.info(`Wrote ${o.format} export of "${env.name}" to ${o.output} (mode 600${o.secrets ? ', contains secrets' : ', secrets blanked'})`);
 }
 
-export function registerExport(program: Command): void {
+export function registerExport(program: Command, f: Factory): void {
   program
     .command('export')
     .summary('export as postman, curl, dotenv or json')
@@ -132,5 +131,5 @@ export function registerExport(program: Command): void {
         '  tokendesk export --env staging --format dotenv --no-secrets > .env.example',
       ].join('\n'),
     )
-    .action(runExport);
+    .action(withFactory(f, runExport));
 }

@@ -2,9 +2,8 @@ import { readFile, stat } from 'node:fs/promises';
 import { Option, type Command } from 'commander';
 import { PROVIDER_KINDS, type ProviderKind } from '../../contract/providers.js';
 import { TokenDeskError } from '../../core/errors.js';
-import { getCore } from '../context.js';
-import { info, out, warn } from '../output.js';
 import { parseBaseUrl } from './common.js';
+import { withFactory, type Factory } from '../factory.js';
 
 interface ImportOptions {
   name?: string;
@@ -38,7 +37,7 @@ async function readImportFile(file: string, maxBytes: number): Promise<string> {
 }
 
 /** Creates the environment, or updates the one it came from (same Postman id) or with that name; keys go to the keychain. */
-async function runImport(file: string, o: ImportOptions): Promise<void> {
+async function runImport(f: Factory, file: string, o: ImportOptions): Promise<void> {
   const { parsePostmanFile, MAX_IMPORT_BYTES } = await import('../../core/exports/index.js');
   const { applyImport } = await import('../../core/environments/import-environment.js');
   const text = await readImportFile(file, MAX_IMPORT_BYTES);
@@ -51,7 +50,7 @@ async function runImport(file: string, o: ImportOptions): Promise<void> {
     throw e;
   }
   // The same use case as the app's import (core/environments/import-environment.ts).
-  const outcome = await applyImport(getCore().envs, parsed, {
+  const outcome = await applyImport(f.core().envs, parsed, {
     ...(o.name !== undefined && { name: o.name }),
     ...(o.url !== undefined && { baseUrl: o.url }),
     ...(o.provider !== undefined && { provider: o.provider }),
@@ -62,12 +61,12 @@ async function runImport(file: string, o: ImportOptions): Promise<void> {
     throw e;
   });
   const tokensLeft = /^Tokens in the file were not imported/;
-  for (const w of outcome.warnings) if (!tokensLeft.test(w)) warn(w);
+  for (const w of outcome.warnings) if (!tokensLeft.test(w)) f.term.warn(w);
   if (outcome.warnings.some((w) => tokensLeft.test(w))) {
-    warn('the tokens in the file were not imported (TokenDesk cannot know their owner or expiry): sign in with "tokendesk login"');
+    f.term.warn('the tokens in the file were not imported (TokenDesk cannot know their owner or expiry): sign in with "tokendesk login"');
   }
   // Expected for a fresh export: said once, without "warning:".
-  for (const n of outcome.notes) info(n);
+  for (const n of outcome.notes) f.term.info(n);
   const env = outcome.environment;
   // The environment as stored says which variables went to the keychain (by value as well as by type).
   const secretVars = env.secretVariables?.length ?? 0;
@@ -77,14 +76,14 @@ async function runImport(file: string, o: ImportOptions): Promise<void> {
     secretVars > 0 && `${secretVars} secret variable${secretVars === 1 ? '' : 's'}`,
   ].filter((x): x is string => typeof x === 'string');
   const listed = stored.length > 1 ? `${stored.slice(0, -1).join(', ')} and ${stored[stored.length - 1]}` : (stored[0] ?? '');
-  out(
+  f.term.out(
     `${outcome.created ? 'Imported' : 'Updated'} environment "${env.name}" (${env.provider}, ${env.baseUrl})` +
       `${listed ? `; the ${listed} went to the OS keychain` : ''}`,
   );
-  if (parsed.accountId !== undefined) out(`Its account id ${parsed.accountId} was kept as the variable ${env.variableNames.account_id ?? 'account_id'}`);
+  if (parsed.accountId !== undefined) f.term.out(`Its account id ${parsed.accountId} was kept as the variable ${env.variableNames.account_id ?? 'account_id'}`);
 }
 
-export function registerImport(program: Command): void {
+export function registerImport(program: Command, f: Factory): void {
   program
     .command('import')
     .summary('create/update from a Postman file')
@@ -97,5 +96,5 @@ export function registerImport(program: Command): void {
       'after',
       '\nSecrets (type "secret", or "secret": true in Postman 12+) such as the anon key and the API key go to the\nOS keychain, never to the configuration file, as do variables that look like credentials (passwords,\nAuthorization values, API keys, URLs with a password). An existing environment with the same name is updated.',
     )
-    .action(runImport);
+    .action(withFactory(f, runImport));
 }

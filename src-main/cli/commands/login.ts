@@ -1,10 +1,11 @@
 import type { Command } from 'commander';
 import { providerInfo } from '../../contract/providers.js';
 import type { Identity } from '../../core/config/schema.js';
-import { getCore, resolveTarget } from '../context.js';
-import { errLine, localTime, out, relativeTime, UsageError, warn } from '../output.js';
+import { resolveTarget } from '../context.js';
+import { localTime, relativeTime, UsageError } from '../output.js';
 import { askLine, canPrompt, readPassword } from '../prompt.js';
 import { emailOption, envOption } from './common.js';
+import { withFactory, type Factory } from '../factory.js';
 
 interface LoginOptions {
   env: string;
@@ -13,71 +14,71 @@ interface LoginOptions {
 }
 
 /** --email, or on a terminal the question `gh auth login` would ask; a pipe gets one line naming the flag. */
-async function emailFor(o: LoginOptions, envName: string, verb: string): Promise<string> {
+async function emailFor(f: Factory, o: LoginOptions, envName: string, verb: string): Promise<string> {
   if (o.email !== undefined && o.email.trim() !== '') return o.email.trim();
-  if (!canPrompt()) throw new UsageError(`${verb} needs --email EMAIL (nothing is asked when standard input is not a terminal)`);
+  if (!canPrompt(f.io)) throw new UsageError(`${verb} needs --email EMAIL (nothing is asked when standard input is not a terminal)`);
   for (;;) {
-    const email = await askLine(`Email for ${envName}: `);
+    const email = await askLine(f, `Email for ${envName}: `);
     if (/^[^\s@]+@[^\s@]+$/.test(email)) return email;
-    errLine('Enter an email address such as me@example.com');
+    f.term.errLine('Enter an email address such as me@example.com');
   }
 }
 
-async function signedInLine(envName: string, identity: Identity): Promise<string> {
-  const session = await getCore().sessions.readSession(identity.id);
+async function signedInLine(f: Factory, envName: string, identity: Identity): Promise<string> {
+  const session = await f.core().sessions.readSession(identity.id);
   const who = identity.displayName ? `${identity.email} (${identity.displayName})` : identity.email;
   const until = session ? `; token valid until ${localTime(session.expiresAt)} (${relativeTime(session.expiresAt)})` : '';
   return `Signed in to "${envName}" as ${who}${until}`;
 }
 
-async function login(o: LoginOptions): Promise<void> {
-  const core = getCore();
+async function login(f: Factory, o: LoginOptions): Promise<void> {
+  const core = f.core();
   const env = await core.envs.resolve(o.env);
   const { label, capabilities: can } = providerInfo(env.provider);
   let remember = o.remember ?? false;
   if (remember && !can.canRememberPassword) {
     // Sessions that renew with their refresh token: storing the password would add a secret for nothing.
-    warn(`--remember is not needed for ${label} (sessions renew with the refresh token); the password is not stored`);
+    f.term.warn(`--remember is not needed for ${label} (sessions renew with the refresh token); the password is not stored`);
     remember = false;
   }
-  const email = await emailFor(o, env.name, 'login');
-  if (!remember && can.canRememberPassword && o.remember === undefined && canPrompt()) {
+  const email = await emailFor(f, o, env.name, 'login');
+  if (!remember && can.canRememberPassword && o.remember === undefined && canPrompt(f.io)) {
     // Asked only at a terminal, as gh asks its questions; a script says --remember or not.
-    const answer = await askLine(`The ${label} has no refresh. Keep the password in the keychain so the session renews itself? [y/N] `);
+    const answer = await askLine(f, `The ${label} has no refresh. Keep the password in the keychain so the session renews itself? [y/N] `);
     remember = /^y(es)?$/i.test(answer);
   }
-  const password = await readPassword(`Password for ${email} (${env.name}): `);
+  const password = await readPassword(f, `Password for ${email} (${env.name}): `);
   const identity = await core.sessions.signIn(env.id, { email, password, remember });
-  out(await signedInLine(env.name, identity));
-  if (identity.warning) warn(identity.warning);
+  f.term.out(await signedInLine(f, env.name, identity));
+  if (identity.warning) f.term.warn(identity.warning);
   if (can.canRememberPassword && !remember) {
-    out(`The ${label} has no refresh: sign in again when it expires, or use --remember to let TokenDesk renew it`);
+    f.term.out(`The ${label} has no refresh: sign in again when it expires, or use --remember to let TokenDesk renew it`);
   }
 }
 
-async function signup(o: LoginOptions): Promise<void> {
-  const core = getCore();
+async function signup(f: Factory, o: LoginOptions): Promise<void> {
+  const core = f.core();
   const env = await core.envs.resolve(o.env);
-  const email = await emailFor(o, env.name, 'signup');
-  const password = await readPassword(`New password for ${email} (${env.name}): `, { confirm: true });
+  const email = await emailFor(f, o, env.name, 'signup');
+  const password = await readPassword(f, `New password for ${email} (${env.name}): `, { confirm: true });
   const result = await core.sessions.signUp(env.id, { email, password });
   if (result.kind === 'confirmation_sent') {
-    out(`Check your email: ${result.email} must confirm the address before signing in`);
+    f.term.out(`Check your email: ${result.email} must confirm the address before signing in`);
     return;
   }
-  out(await signedInLine(env.name, result.identity));
-  if (result.warning) warn(result.warning);
+  f.term.out(await signedInLine(f, env.name, result.identity));
+  if (result.warning) f.term.warn(result.warning);
 }
 
-async function logout(o: { env: string; email?: string; forget?: boolean }): Promise<void> {
-  const core = getCore();
-  const { env, identity: target } = await resolveTarget(o.env, o.email);
+async function logout(f: Factory, o: { env: string; email?: string; forget?: boolean }): Promise<void> {
+  const core = f.core();
+  const { env, identity: target } = await resolveTarget(f, o.env, o.email);
   // Signing out twice is fine (exit 0), but say so rather than claim a sign-out that did not happen.
   const hadSession = (await core.sessions.readSession(target.id)) !== undefined;
   const { identity, warning } = await core.sessions.signOut(env.id, o.email, { forget: o.forget ?? false });
-  if (warning) warn(warning);
+  if (warning) f.term.warn(warning);
   const what = hadSession ? `Signed out ${identity.email} from "${env.name}"` : `${identity.email} was already signed out of "${env.name}"`;
-  out(`${what}${o.forget ? `${hadSession ? ' and' : ';'} forgot the identity` : ''}`);
+  f.term.out(`${what}${o.forget ? `${hadSession ? ' and' : ';'} forgot the identity` : ''}`);
 }
 
 /** Help for the password, with the command's own example (signup's help used to show a login line). */
@@ -87,7 +88,7 @@ const passwordHelp = (command: 'login' | 'signup'): string =>
   `  printf '%s\\n' "$PASSWORD" | tokendesk ${command} --env staging --email me@example.com\n` +
   'It is never accepted as an argument (shell history, ps).';
 
-export function registerLogin(program: Command): void {
+export function registerLogin(program: Command, f: Factory): void {
   program
     .command('login')
     .summary('sign in; the session goes to the keychain')
@@ -97,7 +98,7 @@ export function registerLogin(program: Command): void {
     .option('--remember', 'keep the password in the keychain so a session-API session renews itself')
     .option('--no-remember', 'do not keep the password (and do not ask)')
     .addHelpText('after', passwordHelp('login'))
-    .action(login);
+    .action(withFactory(f, login));
 
   program
     .command('signup')
@@ -106,7 +107,7 @@ export function registerLogin(program: Command): void {
     .addOption(envOption())
     .addOption(emailOption('email of the new account (asked on a terminal)'))
     .addHelpText('after', passwordHelp('signup'))
-    .action(signup);
+    .action(withFactory(f, signup));
 
   program
     .command('logout')
@@ -115,5 +116,5 @@ export function registerLogin(program: Command): void {
     .addOption(envOption())
     .addOption(emailOption())
     .option('--forget', 'also remove the identity from the list')
-    .action(logout);
+    .action(withFactory(f, logout));
 }

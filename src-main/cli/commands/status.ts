@@ -4,10 +4,10 @@ import { findEnvironment } from '../../core/environments/service.js';
 import type { Profile, StoredSession } from '../../core/providers/types.js';
 import { secretKeys } from '../../core/secrets/types.js';
 import { decodeSession } from '../../core/sessions/session-codec.js';
-import { getCore } from '../context.js';
-import { clean, count, errLine, EXIT, localTime, out, outJson, outStyled, paint, PROGRAM, relativeTime, styled, symbol } from '../output.js';
+import { clean, count, EXIT, localTime, paint, PROGRAM, relativeTime, symbol } from '../output.js';
 import { defaultEnvironmentId } from '../default-env.js';
 import { jsonOption } from './common.js';
+import { withFactory, type Factory } from '../factory.js';
 
 /** What status shows about an identity. Built field by field from the profile: never a token or a key. */
 interface IdentityStatus {
@@ -141,11 +141,11 @@ function render(doc: EnvStatus[], now: number, tty: boolean, defaultName: string
   return lines.join('\n');
 }
 
-async function status(o: { env?: string; json?: boolean }): Promise<void> {
-  const core = getCore();
+async function status(f: Factory, o: { env?: string; json?: boolean }): Promise<void> {
+  const core = f.core();
   const cfg = await core.config.read();
   // --env, else the `env use` default, else every environment.
-  const chosen = o.env ?? (await defaultEnvironmentId());
+  const chosen = o.env ?? (await defaultEnvironmentId(f));
   const envs = chosen ? [findEnvironment(cfg, chosen)] : cfg.environments;
   // One keychain round trip for every identity, however many there are.
   const secrets = cfg.identities.length ? await core.secrets.loadAll() : new Map<string, string>();
@@ -153,16 +153,16 @@ async function status(o: { env?: string; json?: boolean }): Promise<void> {
   const doc = buildStatus(cfg, secrets, envs, now, await core.sessions.readProfiles(cfg.identities.map((i) => i.id)));
   // Like `gh auth status`: exit 4 when what is reported has nobody with a usable session, so scripts can test it.
   const anyUsable = doc.some((e) => e.identities.some(usable));
-  if (doc.length > 0 && !anyUsable) process.exitCode = EXIT.auth;
-  if (o.json) return outJson({ environments: doc });
-  if (doc.length === 0) return out('No environments yet. Add one with "tokendesk env add", or try "tokendesk demo-setup".');
-  const tty = styled();
+  if (doc.length > 0 && !anyUsable) f.setExitCode(EXIT.auth);
+  if (o.json) return f.term.outJson({ environments: doc });
+  if (doc.length === 0) return f.term.out('No environments yet. Add one with "tokendesk env add", or try "tokendesk demo-setup".');
+  const tty = f.term.styled();
   const defaultName = cfg.environments.find((e) => e.id === cfg.settings.cliDefaultEnvironment)?.name;
-  outStyled(render(doc, now, tty, defaultName));
-  if (!anyUsable) errLine(`${PROGRAM}: nobody is signed in${chosen ? ` to "${envs[0]!.name}"` : ''}: sign in with "tokendesk login${chosen ? ` --env ${JSON.stringify(envs[0]!.name)}` : ''}"`);
+  f.term.outStyled(render(doc, now, tty, defaultName));
+  if (!anyUsable) f.term.errLine(`${PROGRAM}: nobody is signed in${chosen ? ` to "${envs[0]!.name}"` : ''}: sign in with "tokendesk login${chosen ? ` --env ${JSON.stringify(envs[0]!.name)}` : ''}"`);
 }
 
-export function registerStatus(program: Command): void {
+export function registerStatus(program: Command, f: Factory): void {
   program
     .command('status')
     .summary('who is signed in where, until when')
@@ -170,5 +170,5 @@ export function registerStatus(program: Command): void {
     .option('-e, --env <name>', 'only this environment (default: the one set with "tokendesk env use", else all)')
     .addHelpText('after', '\nExit status 4 when the environments shown have nobody signed in, or only expired sessions that cannot renew.')
     .addOption(jsonOption())
-    .action(status);
+    .action(withFactory(f, status));
 }

@@ -1,21 +1,21 @@
 import type { Command } from 'commander';
 import { providerInfo } from '../../contract/providers.js';
 import { TokenDeskError } from '../../core/errors.js';
-import { getCore, resolveTarget } from '../context.js';
-import { out, outJson } from '../output.js';
+import { resolveTarget } from '../context.js';
 import { emailOption, envOption, jsonOption } from './common.js';
+import { withFactory, type Factory } from '../factory.js';
 
-async function switchIdentity(o: { env: string; email: string }): Promise<void> {
-  const core = getCore();
+async function switchIdentity(f: Factory, o: { env: string; email: string }): Promise<void> {
+  const core = f.core();
   const env = await core.envs.resolve(o.env);
   const identity = await core.sessions.switchIdentity(env.id, o.email);
-  out(`Active identity in "${env.name}": ${identity.email}`);
+  f.term.out(`Active identity in "${env.name}": ${identity.email}`);
 }
 
 /** Lists the tenant accounts of the identity, or makes one active (by id or by name). */
-async function account(accountRef: string | undefined, o: { env: string; email?: string; json?: boolean }): Promise<void> {
-  const core = getCore();
-  const { env, identity } = await resolveTarget(o.env, o.email);
+async function account(f: Factory, accountRef: string | undefined, o: { env: string; email?: string; json?: boolean }): Promise<void> {
+  const core = f.core();
+  const { env, identity } = await resolveTarget(f, o.env, o.email);
   const session = await core.sessions.readSession(identity.id);
   if (!session) throw new TokenDeskError('not_signed_in', `${identity.email} is not signed in to "${env.name}": sign in first`);
   const accounts = session.profile.accounts;
@@ -24,25 +24,25 @@ async function account(accountRef: string | undefined, o: { env: string; email?:
   }
   if (accountRef === undefined) {
     const rows = accounts.map((a) => ({ id: a.id, name: a.name, primary: a.primary, active: a.id === identity.activeAccountId }));
-    if (o.json) return outJson(rows);
-    out(rows.map((a) => `${a.active ? '*' : ' '} ${a.id}  ${a.name}${a.primary ? '  (primary)' : ''}`).join('\n'));
+    if (o.json) return f.term.outJson(rows);
+    f.term.out(rows.map((a) => `${a.active ? '*' : ' '} ${a.id}  ${a.name}${a.primary ? '  (primary)' : ''}`).join('\n'));
     return;
   }
   const byName = accounts.filter((a) => a.name.toLowerCase() === accountRef.toLowerCase());
   const id = accounts.some((a) => a.id === accountRef) ? accountRef : byName.length === 1 ? byName[0]!.id : accountRef;
   const updated = await core.sessions.setActiveAccount(env.id, id, identity.email);
   const chosen = accounts.find((a) => a.id === updated.activeAccountId);
-  out(`Active account of ${identity.email} in "${env.name}": ${chosen ? `${chosen.id} (${chosen.name})` : id}`);
+  f.term.out(`Active account of ${identity.email} in "${env.name}": ${chosen ? `${chosen.id} (${chosen.name})` : id}`);
 }
 
-export function registerSwitch(program: Command): void {
+export function registerSwitch(program: Command, f: Factory): void {
   program
     .command('switch')
     .summary('change the active identity')
     .description("make another signed-in identity the environment's active one")
     .addOption(envOption())
     .addOption(emailOption('identity to make active').makeOptionMandatory())
-    .action(switchIdentity);
+    .action(withFactory(f, switchIdentity));
 
   program
     .command('account')
@@ -52,5 +52,5 @@ export function registerSwitch(program: Command): void {
     .addOption(envOption())
     .addOption(emailOption())
     .addOption(jsonOption())
-    .action(account);
+    .action(withFactory(f, account));
 }

@@ -1,8 +1,8 @@
 import type { Command } from 'commander';
 import { authHeaders } from '../../core/exports/headers.js';
 import { exportInput, freshToken } from '../fresh.js';
-import { out } from '../output.js';
 import { emailOption, envOption } from './common.js';
+import { withFactory, type Factory } from '../factory.js';
 
 interface TargetOptions {
   env: string;
@@ -10,18 +10,18 @@ interface TargetOptions {
 }
 
 /** Only the token on stdout, so `$(tokendesk token --env staging)` works; warnings go to stderr. */
-async function token(o: TargetOptions): Promise<void> {
-  const fresh = await freshToken(o.env, o.email);
-  out(fresh.session.accessToken);
+async function token(f: Factory, o: TargetOptions): Promise<void> {
+  const fresh = await freshToken(f, o.env, o.email);
+  f.term.out(fresh.session.accessToken);
 }
 
-async function header(o: TargetOptions): Promise<void> {
-  const fresh = await freshToken(o.env, o.email);
-  const headers = authHeaders(await exportInput(fresh));
-  out(headers.map((h) => `${h.name}: ${h.value}`).join('\n'));
+async function header(f: Factory, o: TargetOptions): Promise<void> {
+  const fresh = await freshToken(f, o.env, o.email);
+  const headers = authHeaders(await exportInput(f, fresh));
+  f.term.out(headers.map((h) => `${h.name}: ${h.value}`).join('\n'));
 }
 
-export function registerToken(program: Command): void {
+export function registerToken(program: Command, f: Factory): void {
   program
     .command('token')
     .summary('print only the access token (kept fresh)')
@@ -29,7 +29,7 @@ export function registerToken(program: Command): void {
     .addOption(envOption())
     .addOption(emailOption())
     .addHelpText('after', '\nExample:\n  curl -H "Authorization: Bearer $(tokendesk token --env staging)" https://api.example.com/me')
-    .action(token);
+    .action(withFactory(f, token));
 
   program
     .command('header')
@@ -38,5 +38,5 @@ export function registerToken(program: Command): void {
     .addOption(envOption())
     .addOption(emailOption())
     .addHelpText('after', '\nExample (bash; curl reads header lines from a file with -H @file):\n  curl -H @<(tokendesk header --env staging) https://api.example.com/me')
-    .action(header);
+    .action(withFactory(f, header));
 }
