@@ -44,6 +44,8 @@ export interface IdentityView {
   status: SessionStatus;
   /** Why the status is expired/error, in the words of the problem. */
   statusMessage?: string;
+  /** The last sign-in or renewal failure, whatever the status says now (the CLI's status shows it beside an expiry). */
+  lastError?: string;
   obtainedAt?: number;
   expiresAt?: number;
   /** True when the session renews itself (refresh grant or a remembered password). */

@@ -1,9 +1,8 @@
 import type { Command } from 'commander';
-import type { Config, Environment, Identity } from '../../core/config/schema.js';
+import type { EnvironmentView, IdentityView } from '../../contract/types.js';
+import { environmentViews } from '../../core/app/state-view.js';
+import type { Environment } from '../../core/config/schema.js';
 import { findEnvironment } from '../../core/environments/service.js';
-import type { Profile, StoredSession } from '../../core/providers/types.js';
-import { secretKeys } from '../../core/secrets/types.js';
-import { decodeSession } from '../../core/sessions/session-codec.js';
 import { clean, count, EXIT, localTime, paint, PROGRAM, relativeTime, symbol } from '../output.js';
 import { defaultEnvironmentId } from '../default-env.js';
 import { jsonOption } from './common.js';
@@ -46,38 +45,42 @@ function isoTime(ms: number): string | null {
   return Number.isFinite(d.getTime()) ? d.toISOString() : null;
 }
 
-function identityStatus(env: Environment, identity: Identity, active: boolean, s: StoredSession | undefined, now: number): IdentityStatus {
-  const live = s !== undefined && s.expiresAt > now;
-  const renewal: IdentityStatus['renewal'] = s?.refreshToken ? 'refresh-token' : identity.rememberPassword ? 'remembered-password' : 'none';
-  const state: IdentityStatus['state'] = !s ? 'signed-out' : live ? 'signed-in' : renewal === 'none' ? 'expired' : 'expired-renewable';
+/**
+ * What `status` reports about an identity, from the same view the app shows (core/app/state-view.ts),
+ * in the CLI's words: "expired-renewable" is an expired token the next token/header/export/exec renews.
+ */
+function identityStatus(v: IdentityView, now: number): IdentityStatus {
+  const hasSession = v.expiresAt !== undefined;
+  const live = hasSession && v.expiresAt! > now;
+  const renewal: IdentityStatus['renewal'] = v.renewal === 'refresh_token' ? 'refresh-token' : v.renewal === 'remembered_password' ? 'remembered-password' : 'none';
+  const state: IdentityStatus['state'] = !hasSession ? 'signed-out' : live ? 'signed-in' : renewal === 'none' ? 'expired' : 'expired-renewable';
+  const expiresAt = hasSession ? isoTime(v.expiresAt!) : null;
   return {
-    email: identity.email,
-    displayName: identity.displayName ?? null,
-    userId: identity.userId ?? null,
-    active,
+    email: v.email,
+    displayName: v.displayName ?? null,
+    userId: v.userId ?? null,
+    active: v.active,
     signedIn: live,
     state,
-    expiresAt: s ? isoTime(s.expiresAt) : null,
-    expiresInSeconds: s && isoTime(s.expiresAt) ? Math.round((s.expiresAt - now) / 1000) : null,
+    expiresAt,
+    expiresInSeconds: expiresAt ? Math.round((v.expiresAt! - now) / 1000) : null,
     renewal,
-    accounts: (s?.profile.accounts ?? []).map((a) => ({ id: a.id, name: a.name, primary: a.primary, active: a.id === identity.activeAccountId })),
-    roles: [...(s?.profile.roles ?? [])],
-    permissions: [...(s?.profile.permissions ?? [])],
-    permissionsFromRoles: [...(s?.profile.permissionsFromRoles ?? [])],
+    accounts: (v.profile?.accounts ?? []).map((a) => ({ id: a.id, name: a.name, primary: a.primary, active: a.id === v.activeAccountId })),
+    roles: [...(v.profile?.roles ?? [])],
+    permissions: [...(v.profile?.permissions ?? [])],
+    permissionsFromRoles: [...(v.profile?.permissionsFromRoles ?? [])],
     // A real failure only: an expiry is told by state and expiresAt, not dressed up as an error.
-    lastError: identity.lastError?.message ?? null,
+    lastError: v.lastError ?? null,
   };
 }
 
-export function buildStatus(cfg: Config, sessions: Map<string, string>, envs: Environment[], now = Date.now(), profiles?: ReadonlyMap<string, Profile>): EnvStatus[] {
-  return envs.map((env) => ({
+export function buildStatus(views: readonly EnvironmentView[], now: number): EnvStatus[] {
+  return views.map((env) => ({
     name: env.name,
     provider: env.provider,
     url: env.baseUrl,
     production: env.production,
-    identities: cfg.identities
-      .filter((i) => i.envId === env.id)
-      .map((i) => identityStatus(env, i, cfg.activeIdentity[env.id] === i.id, decodeSession(sessions.get(secretKeys.session(i.id)), profiles?.get(i.id)), now)),
+    identities: env.identities.map((i) => identityStatus(i, now)),
   }));
 }
 
@@ -150,7 +153,11 @@ async function status(f: Factory, o: { env?: string; json?: boolean }): Promise<
   // One keychain round trip for every identity, however many there are.
   const secrets = cfg.identities.length ? await core.secrets.loadAll() : new Map<string, string>();
   const now = Date.now();
-  const doc = buildStatus(cfg, secrets, envs, now, await core.sessions.readProfiles(cfg.identities.map((i) => i.id)));
+  const profiles = await core.sessions.readProfiles(cfg.identities.map((i) => i.id));
+  // The app's own view of every identity (state-view.ts), so the terminal and the window cannot drift apart.
+  const shown = new Set(envs.map((e) => e.id));
+  const views = environmentViews(cfg, secrets, { now, refreshing: new Set(), profiles }).filter((v) => shown.has(v.id));
+  const doc = buildStatus(views, now);
   // Like `gh auth status`: exit 4 when what is reported has nobody with a usable session, so scripts can test it.
   const anyUsable = doc.some((e) => e.identities.some(usable));
   if (doc.length > 0 && !anyUsable) f.setExitCode(EXIT.auth);

@@ -57,6 +57,7 @@ export function identityView(
   if (identity.userId) view.userId = identity.userId;
   if (identity.activeAccountId) view.activeAccountId = identity.activeAccountId;
   if (message) view.statusMessage = message;
+  if (identity.lastError) view.lastError = identity.lastError.message;
   if (session) {
     view.obtainedAt = session.obtainedAt;
     view.expiresAt = session.expiresAt;
