@@ -1,7 +1,5 @@
-import type { Config, Environment, Identity } from '../core/config/schema.js';
-import { findEnvironment } from '../core/environments/service.js';
-import { SessionManager } from '../core/sessions/manager.js';
 import type { Factory } from './factory.js';
+import { SessionManager, findEnvironment, type Config, type Environment, type Identity } from '../core/facade.js';
 
 export interface Target {
   cfg: Config;

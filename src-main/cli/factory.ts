@@ -1,5 +1,5 @@
-import { openCore, type Core } from '../core/open.js';
 import { processIo, Terminal, type IoStreams } from './output.js';
+import { openCore, type Core } from '../core/facade.js';
 
 /**
  * What every command is given (gh's cmdutil.Factory): the run's streams and a terminal on them, the

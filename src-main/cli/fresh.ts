@@ -1,7 +1,5 @@
-import type { ExportInput } from '../core/exports/model.js';
-import { buildExportInput } from '../core/exports/input.js';
-import type { FreshToken } from '../core/sessions/manager.js';
 import type { Factory } from './factory.js';
+import { buildExportInput, type ExportInput, type FreshToken } from '../core/facade.js';
 
 /** A token with at least the margin of life left (renewed first if needed); a renewal warning goes to stderr. */
 export async function freshToken(f: Factory, envRef: string, email?: string): Promise<FreshToken> {

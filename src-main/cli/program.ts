@@ -12,7 +12,7 @@ import { registerToken } from './commands/token.js';
 import { envRef } from './default-env.js';
 import { EXIT, guardOutputStreams, PROGRAM } from './output.js';
 import { processFactory, type Factory } from './factory.js';
-import { sanitizeForDisplay } from '../core/text/sanitize.js';
+import { sanitizeForDisplay } from '../core/facade.js';
 
 const FOOTER = `
 Environment variables:

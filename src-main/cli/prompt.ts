@@ -1,7 +1,6 @@
-import { TokenDeskError } from '../core/errors.js';
-import { sanitizeForDisplay } from '../core/text/sanitize.js';
 import { CancelledError, PROGRAM, type IoStreams } from './output.js';
 import type { Factory } from './factory.js';
+import { TokenDeskError, sanitizeForDisplay } from '../core/facade.js';
 
 /**
  * The password, never from an argument (shell history, `ps`): a hidden prompt on a terminal,

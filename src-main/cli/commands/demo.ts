@@ -1,9 +1,7 @@
 import type { Command } from 'commander';
-import { DEMO_ENVIRONMENTS } from '../../core/app/demo-environments.js';
-import type { Environment } from '../../core/config/schema.js';
-import { TokenDeskError } from '../../core/errors.js';
 import { parseBaseUrl, parsePort, parsePositiveInt } from './common.js';
 import { withFactory, type Factory } from '../factory.js';
+import { DEMO_ENVIRONMENTS, TokenDeskError, loadDemoEnvironments, loadDemoServer, type Environment } from '../../core/facade.js';
 
 /** The port the desktop app prefers for its embedded demo too, so both find the same server. */
 export const DEFAULT_DEMO_PORT = 54329;
@@ -13,7 +11,7 @@ export const DEFAULT_DEMO_PORT = 54329;
  * them. Keys are the demo server's public ones.
  */
 async function setupDemoEnvironments(f: Factory, url: string): Promise<Environment[]> {
-  const { ensureDemoEnvironments } = await import('../../core/app/demo-environments.js');
+  const { ensureDemoEnvironments } = await loadDemoEnvironments();
   return ensureDemoEnvironments(f.core().envs, url);
 }
 
@@ -36,7 +34,7 @@ interface ServerOptions {
 
 /** The demo server in the foreground until Ctrl-C. */
 async function demoServer(f: Factory, o: ServerOptions): Promise<void> {
-  const { startDemoServer, DEMO_CREDENTIALS } = await import('../../core/demo-server/index.js');
+  const { startDemoServer, DEMO_CREDENTIALS } = await loadDemoServer();
   const server = await startDemoServer({
     port: o.port,
     host: o.host,

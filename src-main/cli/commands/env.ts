@@ -1,12 +1,10 @@
 import { Command, InvalidArgumentError, Option } from 'commander';
-import type { Environment, VariableRole } from '../../core/config/schema.js';
-import type { EnvironmentInput } from '../../core/environments/service.js';
-import { secretKeys } from '../../core/secrets/types.js';
 import { secretFromArg } from '../prompt.js';
 import { collect, jsonOption, KEY_OPTION_HELP, KEYS_HELP, pairCollector, parseBaseUrl, parseColor, transportParser } from './common.js';
 import type { AccountTransport } from '../../contract/types.js';
 import { capabilitiesOf, PROVIDER_KINDS, PROVIDERS, type ProviderKind } from '../../contract/providers.js';
 import { withFactory, type Factory } from '../factory.js';
+import { buildExportInput, loadExports, type Environment, type EnvironmentInput, type VariableRole } from '../../core/facade.js';
 
 const ROLES: readonly VariableRole[] = ['url', 'anon_key', 'api_key', 'access_token', 'refresh_token', 'account_id'];
 
@@ -180,20 +178,22 @@ export function table(rows: string[][]): string {
 }
 
 /** Plain variables with their values; secret ones masked, saying where the value is. */
-function variableList(env: Environment, all: ReadonlyMap<string, string>): string {
+function variableList(env: Environment, held: ReadonlyMap<string, string>): string {
   const plain = Object.entries(env.variables).map(([k, v]) => `${k}=${v}`);
-  const secret = (env.secretVariables ?? []).map((n) => `${n}=${all.has(secretKeys.variable(env.id, n)) ? '•••• (in the keychain)' : '(secret, missing from the keychain)'}`);
+  const secret = (env.secretVariables ?? []).map((n) => `${n}=${held.has(n) ? '•••• (in the keychain)' : '(secret, missing from the keychain)'}`);
   const items = [...plain, ...secret];
   return items.length ? items.join(', ') : 'none';
 }
 
 async function show(f: Factory, ref: string, o: { json?: boolean }): Promise<void> {
   const core = f.core();
-  const { variableName } = await import('../../core/exports/index.js');
+  const { variableName } = await loadExports();
   const env = await core.envs.resolve(ref);
   const cfg = await core.config.read();
-  const all = await core.secrets.loadAll();
-  const [anon, api] = [all.get(secretKeys.anonKey(env.id)), all.get(secretKeys.apiKey(env.id))];
+  // What the keychain holds for it (core/exports/input.ts), to say whether each is stored, never its value.
+  const held = buildExportInput(env, await core.secrets.loadAll()).secrets;
+  const [anon, api] = [held.anonKey, held.apiKey];
+  const heldVariables = held.variables ?? new Map<string, string>();
   // The roles its provider exports (catalogue exportedRoles, as exports/model.ts writes them).
   const can = capabilitiesOf(env.provider);
   const roles = ROLES.filter((r) => can.exportedRoles.includes(r));
@@ -210,7 +210,7 @@ async function show(f: Factory, ref: string, o: { json?: boolean }): Promise<voi
     secrets: { anonKey: anon !== undefined, apiKey: api !== undefined },
     variables: env.variables,
     // Names only: their values are in the keychain (missing ones are listed as false).
-    secretVariables: Object.fromEntries((env.secretVariables ?? []).map((n) => [n, all.has(secretKeys.variable(env.id, n))])),
+    secretVariables: Object.fromEntries((env.secretVariables ?? []).map((n) => [n, heldVariables.has(n)])),
     exportedNames: names,
     accountTransport: env.accountTransport ?? { kind: 'none' },
     default: cfg.settings.cliDefaultEnvironment === env.id,
@@ -224,7 +224,7 @@ async function show(f: Factory, ref: string, o: { json?: boolean }): Promise<voi
     ...(env.label ? [`  label:      ${env.label}`] : []),
     ...(can.needsAnonKey ? [`  anon key:   ${anon ? 'stored in the keychain' : 'missing'}`] : []),
     `  API key:    ${api ? 'stored in the keychain' : 'none'}`,
-    `  variables:  ${variableList(env, all)}`,
+    `  variables:  ${variableList(env, heldVariables)}`,
     ...(can.hasAccounts ? [`  account:    ${transportText(env.accountTransport)}`] : []),
     `  exported as: ${Object.entries(names).map(([r, n]) => (r === n ? n : `${r}→${n}`)).join(', ')}`,
     `  identities: ${identities.length ? identities.map((i) => `${i.email}${cfg.activeIdentity[env.id] === i.id ? ' (active)' : ''}`).join(', ') : 'none'}`,

@@ -1,14 +1,10 @@
 import { spawn } from 'node:child_process';
 import { constants } from 'node:os';
 import type { Command } from 'commander';
-import { dotenvKey } from '../../core/exports/dotenv.js';
-import { accountHeader, accountQuery, authHeaders } from '../../core/exports/headers.js';
-import { exportVariables } from '../../core/exports/model.js';
-import type { ExportInput } from '../../core/exports/model.js';
-import { TokenDeskError } from '../../core/errors.js';
 import { exportInput, freshToken } from '../fresh.js';
 import { emailOption, envOption } from './common.js';
 import { withFactory, type Factory } from '../factory.js';
+import { TokenDeskError, accountHeader, accountQuery, authHeaders, dotenvKey, exportVariables, type ExportInput } from '../../core/facade.js';
 
 /** Set by TokenDesk itself; an exported variable never overrides them. */
 const RESERVED = new Set([

@@ -3,11 +3,10 @@ import { existsSync } from 'node:fs';
 import { chmod, link, rename, rm, writeFile } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import { Option, type Command } from 'commander';
-import { TokenDeskError } from '../../core/errors.js';
-import type { FreshToken } from '../../core/sessions/manager.js';
 import { exportInput, freshToken } from '../fresh.js';
 import { emailOption, envOption } from './common.js';
 import { withFactory, type Factory } from '../factory.js';
+import { TokenDeskError, loadExports, type FreshToken } from '../../core/facade.js';
 
 interface ExportOptions {
   env: string;
@@ -79,7 +78,7 @@ async function runExport(f: Factory, o: ExportOptions): Promise<void> {
   if (o.output !== undefined && o.output !== '-' && !o.force && existsSync(o.output)) {
     throw new TokenDeskError('already_exists', `${o.output} already exists: use --force to replace it`);
   }
-  const { renderExport, omittedNotes } = await import('../../core/exports/index.js');
+  const { renderExport, omittedNotes } = await loadExports();
   const input = await exportInput(f, await sessionFor(f, o));
   const includeRefreshToken = o.refreshToken ?? false;
   // Said on stderr so stdout stays the file; JSON and .env carry the same note inside.

@@ -1,9 +1,9 @@
 import { readFile, stat } from 'node:fs/promises';
 import { Option, type Command } from 'commander';
 import { PROVIDER_KINDS, type ProviderKind } from '../../contract/providers.js';
-import { TokenDeskError } from '../../core/errors.js';
 import { parseBaseUrl } from './common.js';
 import { withFactory, type Factory } from '../factory.js';
+import { TokenDeskError, loadExports, loadImport } from '../../core/facade.js';
 
 interface ImportOptions {
   name?: string;
@@ -38,8 +38,8 @@ async function readImportFile(file: string, maxBytes: number): Promise<string> {
 
 /** Creates the environment, or updates the one it came from (same Postman id) or with that name; keys go to the keychain. */
 async function runImport(f: Factory, file: string, o: ImportOptions): Promise<void> {
-  const { parsePostmanFile, MAX_IMPORT_BYTES } = await import('../../core/exports/index.js');
-  const { applyImport } = await import('../../core/environments/import-environment.js');
+  const { parsePostmanFile, MAX_IMPORT_BYTES } = await loadExports();
+  const { applyImport } = await loadImport();
   const text = await readImportFile(file, MAX_IMPORT_BYTES);
   let parsed: ReturnType<typeof parsePostmanFile>;
   try {

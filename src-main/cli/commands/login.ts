@@ -1,11 +1,11 @@
 import type { Command } from 'commander';
 import { providerInfo } from '../../contract/providers.js';
-import type { Identity } from '../../core/config/schema.js';
 import { resolveTarget } from '../context.js';
 import { localTime, relativeTime, UsageError } from '../output.js';
 import { askLine, canPrompt, readPassword } from '../prompt.js';
 import { emailOption, envOption } from './common.js';
 import { withFactory, type Factory } from '../factory.js';
+import type { Identity } from '../../core/facade.js';
 
 interface LoginOptions {
   env: string;

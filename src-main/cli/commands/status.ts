@@ -1,12 +1,10 @@
 import type { Command } from 'commander';
 import type { EnvironmentView, IdentityView } from '../../contract/types.js';
-import { environmentViews } from '../../core/app/state-view.js';
-import type { Environment } from '../../core/config/schema.js';
-import { findEnvironment } from '../../core/environments/service.js';
 import { clean, count, EXIT, localTime, paint, PROGRAM, relativeTime, symbol } from '../output.js';
 import { defaultEnvironmentId } from '../default-env.js';
 import { jsonOption } from './common.js';
 import { withFactory, type Factory } from '../factory.js';
+import { environmentViews, findEnvironment, type Environment } from '../../core/facade.js';
 
 /** What status shows about an identity. Built field by field from the profile: never a token or a key. */
 interface IdentityStatus {

@@ -1,9 +1,9 @@
 import type { Command } from 'commander';
 import { providerInfo } from '../../contract/providers.js';
-import { TokenDeskError } from '../../core/errors.js';
 import { resolveTarget } from '../context.js';
 import { emailOption, envOption, jsonOption } from './common.js';
 import { withFactory, type Factory } from '../factory.js';
+import { TokenDeskError } from '../../core/facade.js';
 
 async function switchIdentity(f: Factory, o: { env: string; email: string }): Promise<void> {
   const core = f.core();

@@ -1,8 +1,8 @@
 import type { Command } from 'commander';
-import { authHeaders } from '../../core/exports/headers.js';
 import { exportInput, freshToken } from '../fresh.js';
 import { emailOption, envOption } from './common.js';
 import { withFactory, type Factory } from '../factory.js';
+import { authHeaders } from '../../core/facade.js';
 
 interface TargetOptions {
   env: string;

@@ -1,0 +1,32 @@
+/**
+ * What a front end other than the app service may use of the core: the CLI imports only this
+ * (eslint.config.js enforces it), so how the core is arranged inside — keychain entry names, the
+ * session codec, the stores — can change without touching a front end. The app's own use-case layer
+ * is core/app/service.ts, built on the same pieces. Heavy parts stay behind loaders, so a command
+ * loads them only when it runs (the CLI bundle splits on them).
+ *
+ * The `tokendesk token` fast path (src-main/cli/fast-*.ts) is the one exception: it imports a few
+ * leaf modules directly, because loading this facade would load zod and the stores first.
+ */
+export { openCore, type Core } from './open.js';
+export { TokenDeskError, type ErrorCode } from './errors.js';
+export type { Config, Environment, Identity, VariableRole } from './config/schema.js';
+export { findEnvironment, type EnvironmentInput } from './environments/service.js';
+export { SessionManager, type FreshToken } from './sessions/manager.js';
+export { environmentViews } from './app/state-view.js';
+export { DEMO_ENVIRONMENTS } from './app/demo-environments.js';
+export { buildExportInput } from './exports/input.js';
+export { exportVariables, type ExportInput } from './exports/model.js';
+export { accountHeader, accountQuery, authHeaders } from './exports/headers.js';
+export { dotenvKey } from './exports/dotenv.js';
+export { sanitizeForDisplay } from './text/sanitize.js';
+export { localTime } from './format-time.js';
+
+/** Exporters, the Postman reader and variable names (a chunk of their own). */
+export const loadExports = () => import('./exports/index.js');
+/** Applying a parsed Postman file to the environments. */
+export const loadImport = () => import('./environments/import-environment.js');
+/** The embedded demo server (only `demo-server` runs it). */
+export const loadDemoServer = () => import('./demo-server/index.js');
+/** Adding or re-pointing the demo environments. */
+export const loadDemoEnvironments = () => import('./app/demo-environments.js');
