@@ -2,6 +2,7 @@ import { useEffect, useState } from 'react';
 import type { CopyItem } from '../../src-main/contract/api.js';
 import type { EnvironmentView, IdentityView } from '../../src-main/contract/types.js';
 import { copyShortcut } from '../lib/shortcuts.js';
+import { useAction } from '../lib/use-action.js';
 import { useDesk, useDeskStore } from '../store.js';
 import { Button } from '../ui/Button.js';
 import { Checkbox, InlineError } from '../ui/Field.js';
@@ -10,14 +11,15 @@ import { Section } from '../ui/Section.js';
 import { copyActions, hasRefreshToken, variableAction } from './items.js';
 import { performCopy, performExport } from './perform.js';
 
+/** useAction keyed by the button that runs (its spinner); performCopy toasts, the error also shows in place. */
 function useCopy(envId: string) {
   const store = useDeskStore();
-  const [busy, setBusy] = useState<string>();
-  const [error, setError] = useState<string>();
+  const { busy, error, setError, run } = useAction<string>();
   async function copy(id: string, item: CopyItem): Promise<void> {
-    setBusy(id);
-    setError(await performCopy(store, envId, item));
-    setBusy(undefined);
+    await run(id, async () => {
+      const failed = await performCopy(store, envId, item);
+      if (failed !== undefined) throw new Error(failed);
+    });
   }
   return { busy, error, copy, setError };
 }

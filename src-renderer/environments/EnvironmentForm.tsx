@@ -1,7 +1,7 @@
 import { useEffect, useMemo, useRef, useState, type FormEvent } from 'react';
+import { useAction } from '../lib/use-action.js';
 import { capabilitiesOf, PROVIDER_KINDS, providerInfo } from '../../src-main/contract/providers.js';
 import type { EnvironmentView, ProviderKind } from '../../src-main/contract/types.js';
-import { errorMessage } from '../api/types.js';
 import { environments, useDesk, useDeskStore } from '../store.js';
 import { Button } from '../ui/Button.js';
 import { ExternalLink } from '../ui/ExternalLink.js';
@@ -49,8 +49,9 @@ export function EnvironmentForm({ env, onDone, onDirtyChange }: { env?: Environm
   const [submitted, setSubmitted] = useState(false);
   const [productionTouched, setProductionTouched] = useState(Boolean(env));
   const [preset, setPreset] = useState<Preset | undefined>();
-  const [busy, setBusy] = useState(false);
-  const [serverError, setServerError] = useState<string>();
+  const action = useAction();
+  const { error: serverError, setError: setServerError } = action;
+  const busy = action.busy !== undefined;
   const { errors, warnings, suggestions } = useMemo(() => validateDraft(d, { editing: env, existing }), [d, env, existing]);
   const dirty = isDirty(d, start);
   useEffect(() => onDirtyChange?.(dirty), [dirty, onDirtyChange]);
@@ -91,10 +92,8 @@ export function EnvironmentForm({ env, onDone, onDirtyChange }: { env?: Environm
       setFailedSubmits((n) => n + 1);
       return;
     }
-    setBusy(true);
-    setServerError(undefined);
     const { api } = store.getState();
-    try {
+    await action.run(true, async () => {
       const common = {
         name: d.name.trim(),
         baseUrl: d.baseUrl.trim(),
@@ -114,11 +113,7 @@ export function EnvironmentForm({ env, onDone, onDirtyChange }: { env?: Environm
       store.getState().select(saved.id);
       store.getState().toast('success', env ? `Saved ${saved.name}` : `Added ${saved.name}`, env ? undefined : 'Sign in to get a token');
       onDone();
-    } catch (err) {
-      setServerError(errorMessage(err));
-    } finally {
-      setBusy(false);
-    }
+    });
   }
 
   const anonHint = env?.hasAnonKey ? (

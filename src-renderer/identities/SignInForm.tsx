@@ -1,6 +1,6 @@
 import { useEffect, useId, useRef, useState, type FormEvent } from 'react';
+import { useAction } from '../lib/use-action.js';
 import type { EnvironmentView } from '../../src-main/contract/types.js';
-import { errorMessage } from '../api/types.js';
 import { useDesk, useDeskStore, type SignInTarget } from '../store.js';
 import { demoAccountsFor } from '../welcome/demo-accounts.js';
 import { Button } from '../ui/Button.js';
@@ -18,8 +18,9 @@ export function SignInForm({ env, target, onClose }: { env: EnvironmentView; tar
   const [email, setEmail] = useState(target?.email ?? '');
   const [password, setPassword] = useState('');
   const [remember, setRemember] = useState(Boolean(target?.remember));
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<string>();
+  const action = useAction();
+  const { error, setError } = action;
+  const busy = action.busy !== undefined;
   const [emailError, setEmailError] = useState<string>();
   const [sentTo, setSentTo] = useState<string>();
   const { canSignUp, canRememberPassword } = env.capabilities;
@@ -53,9 +54,8 @@ export function SignInForm({ env, target, onClose }: { env: EnvironmentView; tar
       focusField('password');
       return;
     }
-    setBusy(true);
     const { api } = store.getState();
-    try {
+    await action.run(true, async () => {
       if (mode === 'signup') {
         const r = await api.signUp({ envId: env.id, email: email.trim(), password });
         if (r.kind === 'confirmation_sent') {
@@ -71,11 +71,7 @@ export function SignInForm({ env, target, onClose }: { env: EnvironmentView; tar
       setPassword('');
       store.getState().openSignIn(undefined);
       await store.getState().refresh();
-    } catch (err) {
-      setError(errorMessage(err));
-    } finally {
-      setBusy(false);
-    }
+    });
   }
 
   if (sentTo) {

@@ -1,4 +1,5 @@
 import { useEffect, useRef, useState } from 'react';
+import { useAction } from '../lib/use-action.js';
 import type { IdentityView, TokenDetails } from '../../src-main/contract/types.js';
 import { errorMessage } from '../api/types.js';
 import { useNow } from '../lib/clock.js';
@@ -68,12 +69,15 @@ export function TokenPanel({ identity }: { identity: IdentityView }) {
   const [details, setDetails] = useState<TokenDetails>();
   const [error, setError] = useState<string>();
   const [revealed, setRevealed] = useState<string>();
-  const [busy, setBusy] = useState(false);
+  const revealing = useAction();
+  const clearRevealError = revealing.setError;
   const status = liveStatus(identity, now);
   const hasToken = status !== 'signed_out';
 
   useEffect(() => {
+    // Another session (renewed, switched): what was revealed or failed is about the old one.
     setRevealed(undefined);
+    clearRevealError(undefined);
     if (!hasToken) {
       setDetails(undefined);
       return;
@@ -87,7 +91,7 @@ export function TokenPanel({ identity }: { identity: IdentityView }) {
     return () => {
       live = false;
     };
-  }, [store, identity.id, identity.expiresAt, identity.obtainedAt, hasToken]);
+  }, [store, identity.id, identity.expiresAt, identity.obtainedAt, hasToken, clearRevealError]);
 
   // "Reveal token" from the palette: the same as the button, and focus lands on it (so Hide is one key away).
   const revealRequest = useDesk((s) => s.revealRequest);
@@ -112,16 +116,11 @@ export function TokenPanel({ identity }: { identity: IdentityView }) {
       setRevealed(undefined);
       return;
     }
-    setBusy(true);
-    try {
+    await revealing.run(true, async () => {
       const d = await store.getState().api.getTokenDetails({ identityId: identity.id, reveal: true });
       setRevealed(d.token);
       setError(undefined);
-    } catch (e) {
-      setError(errorMessage(e));
-    } finally {
-      setBusy(false);
-    }
+    });
   }
 
   return (
@@ -134,7 +133,7 @@ export function TokenPanel({ identity }: { identity: IdentityView }) {
             <code className={revealed ? 'token-value revealed selectable' : 'token-value'} aria-label={revealed ? 'Token' : 'Masked token'}>
               {revealed ?? details.masked}
             </code>
-            <Button ref={revealButton} size="sm" variant="ghost" icon={<EyeIcon />} busy={busy} onClick={() => void reveal()} aria-label={revealed ? 'Hide token' : 'Reveal token'}>
+            <Button ref={revealButton} size="sm" variant="ghost" icon={<EyeIcon />} busy={revealing.busy !== undefined} onClick={() => void reveal()} aria-label={revealed ? 'Hide token' : 'Reveal token'}>
               {revealed ? 'Hide' : 'Reveal'}
             </Button>
           </div>
@@ -145,10 +144,10 @@ export function TokenPanel({ identity }: { identity: IdentityView }) {
             <LockIcon /> Stored in: {details.storage}
           </p>
         </>
-      ) : error ? null : (
+      ) : (revealing.error ?? error) ? null : (
         <p className="muted">Loading token details…</p>
       )}
-      <InlineError>{error}</InlineError>
+      <InlineError>{revealing.error ?? error}</InlineError>
     </Section>
   );
 }
