@@ -1,7 +1,7 @@
 // Bundles the Node entry points (CLI, web bridge) into single files: fewer modules to resolve at
 // start-up keeps `tokendesk token` close to a bare `node` start. Native and runtime deps stay external.
 import { build } from 'esbuild';
-import { readFileSync, existsSync, rmSync, mkdirSync, readdirSync, renameSync, statSync } from 'node:fs';
+import { readFileSync, existsSync, rmSync, mkdirSync, readdirSync, renameSync, statSync, writeFileSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 
 const pkg = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8'));
@@ -62,8 +62,9 @@ function install(scratch, target, last) {
 
 const common = { bundle: true, platform: 'node', format: 'esm', target: 'node20', sourcemap: true, logLevel: 'warning' };
 
-// The entry's name before it became CommonJS: a stale copy beside the new one would still start.
-for (const f of ['out/cli/tokendesk.mjs', 'out/cli/tokendesk.mjs.map']) rmSync(f, { force: true });
+// The entry's name before it became CommonJS: an `npm link` made then still points at it, so it stays
+// as a one-line hand-over to the new entry (a stale full copy would run old code).
+rmSync('out/cli/tokendesk.mjs.map', { force: true });
 
 for (const e of entries) {
   const scratch = e.split ? join(dirname(dirname(e.out)), `.build-${basename(dirname(e.out))}-${process.pid}`) : undefined;
@@ -90,3 +91,6 @@ for (const e of entries) {
   }
   if (scratch) install(scratch, dirname(e.out), e.front && basename(e.front.out));
 }
+
+mkdirSync('out/cli', { recursive: true });
+writeFileSync('out/cli/tokendesk.mjs', "#!/usr/bin/env node\n// The entry is tokendesk.cjs; this name is kept for links made by an older build.\nimport './tokendesk.cjs';\n", { mode: 0o755 });

@@ -4,7 +4,7 @@ import { configFile, resolveHome } from '../core/config/paths.js';
 import { readRegularFileSync } from '../core/fs/read-regular-file-sync.js';
 import { keychainService, type KeytarLike } from '../core/secrets/keytar.js';
 import { secretKeys } from '../core/secrets/types.js';
-import { askDataKey, handOffDataKey, peekVault, vaultFile } from '../core/secrets/vault-peek.js';
+import { askDataKey, peekVault, vaultFile } from '../core/secrets/vault-peek.js';
 import { plainTokenArgs } from './fast-args.js';
 import { tokenTarget } from './fast-config.js';
 import { freshAccessToken } from './fast-session.js';
@@ -16,8 +16,8 @@ const MAX_CONFIG_BYTES = 16 * 1024 * 1024;
 
 /**
  * `tokendesk token` on a valid session without commander, zod or the core (measured in
- * scripts/bench-cli.mjs; issue 9): the plain arguments, one keychain read started first and, while it
- * is in flight, the few config fields it needs and the vault file. It prints only what the full CLI would print — the same token, nothing on
+ * scripts/bench-cli.mjs; issue 9): the plain arguments, the few config fields it needs, then one
+ * keychain read and, while it is in flight, the vault file. It prints only what the full CLI would print — the same token, nothing on
  * stderr, exit 0 — and returns false in every other case (due, not signed in, anything odd, any
  * error) before writing anything, so the full CLI runs with the same argv and says what it says.
  * TOKENDESK_FAST_PATH=0 turns it off (tests compare the two).
@@ -46,26 +46,19 @@ async function attempt(argv: readonly string[]): Promise<string | undefined> {
   const home = resolveHome();
   // No vault, no steady state: the full CLI decides, and whether the keychain is read at all.
   if (!existsSync(vaultFile(home))) return 'no vault';
+  // The config first: a command the full CLI answers without secrets (an unknown --env, nobody
+  // signed in) must not read the keychain, which may ask "allow access?" or to unlock it.
+  const text = readRegularFileSync(configFile(home), MAX_CONFIG_BYTES)?.toString('utf8');
+  mark('config read');
+  const target = text === undefined ? undefined : tokenTarget(text, args.envRef, args.email);
+  mark('config checked');
+  if (!target) return 'config: no plain target';
   const kt = loadKeytarSync();
   mark('keytar loaded');
   const service = keychainService(home);
-  // The keychain round trip (D-Bus, another process) runs in the thread pool while the files are read.
+  // The keychain round trip (D-Bus, another process) runs in the thread pool while the vault file is
+  // read; peekVault hands the key to the full CLI if it steps aside, so a process reads it once.
   const asked = askDataKey(kt, service);
-  let target: ReturnType<typeof tokenTarget>;
-  try {
-    const text = readRegularFileSync(configFile(home), MAX_CONFIG_BYTES)?.toString('utf8');
-    mark('config read');
-    target = text === undefined ? undefined : tokenTarget(text, args.envRef, args.email);
-    mark('config checked');
-  } catch (e) {
-    await handOffDataKey(service, asked);
-    throw e;
-  }
-  // Giving up here, the full CLI still reads the keychain once in this process: the key is handed over.
-  if (!target) {
-    await handOffDataKey(service, asked);
-    return 'config: no plain target';
-  }
   const entries = await peekVault(home, service, asked, mark);
   if (!entries) return 'vault: not in the steady state';
   const token = freshAccessToken(entries.get(secretKeys.session(target.identityId)), target.marginSeconds, Date.now());

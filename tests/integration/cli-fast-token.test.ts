@@ -23,13 +23,15 @@ interface Answer {
   stderr: string;
   /** 'fast' when the fast path printed the token, else the fallback's reason. */
   path: string;
+  /** The fast path loaded keytar (and so asked the keychain) before it answered or stepped aside. */
+  touchedKeychain: boolean;
 }
 
 async function ask(h: CliHome, args: string[], fast: boolean): Promise<Answer> {
   const r = await h.run(['token', ...args], { env: { TOKENDESK_TRACE_STARTUP: '1', ...(fast ? {} : { TOKENDESK_FAST_PATH: '0' }) } });
   const trace = r.stderr.match(TRACE)?.join('') ?? '';
   const path = /fast path: fallback \((.*)\)/.exec(trace)?.[1] ?? (trace.includes(' token printed') ? 'fast' : 'none');
-  return { code: r.code, stdout: r.stdout, stderr: r.stderr.replace(TRACE, ''), path };
+  return { code: r.code, stdout: r.stdout, stderr: r.stderr.replace(TRACE, ''), path, touchedKeychain: trace.includes(' keytar loaded') };
 }
 
 /** Both ways; `between` puts the folder back as it was (the full path may move a bad file aside). */
@@ -38,8 +40,8 @@ async function bothWays(h: CliHome, args: string[], between: () => void = () => 
   between();
   const full = await ask(h, args, false);
   expect(full.path).toBe('turned off');
-  const { path: _f, ...fastSeen } = fast;
-  const { path: _g, ...fullSeen } = full;
+  const { path: _f, touchedKeychain: _t, ...fastSeen } = fast;
+  const { path: _g, touchedKeychain: _u, ...fullSeen } = full;
   expect(fastSeen).toEqual(fullSeen);
   return { fast, full };
 }
@@ -78,9 +80,12 @@ describe.skipIf(unreachable !== undefined)('tokendesk token: fast path and full 
     expect(unknown.fast.path).toBe('config: no plain target');
     expect(unknown.fast.stderr).toMatch(/^tokendesk: No environment named "Nowhere"/);
     expect(unknown.fast.code).toBe(1);
+    // Answered from the config alone: no keychain read, so no "allow access?" or unlock prompt for a typo.
+    expect(unknown.fast.touchedKeychain).toBe(false);
 
     const email = await bothWays(h, ['--env', DEMO_SUPABASE, '--email', 'nobody@x.test']);
     expect(email.fast.code).toBe(4);
+    expect(email.fast.touchedKeychain).toBe(false);
 
     const noDefault = await bothWays(h, []);
     expect(noDefault.fast.code).toBe(2);

@@ -51,6 +51,12 @@ describe('ConfigStore', () => {
     // Shared by every caller, so no caller can change it under the others.
     expect(() => (first.environments as Environment[]).push(env('X'))).toThrow(TypeError);
     expect(() => Object.assign(first.settings, { marginSeconds: 1 })).toThrow(TypeError);
+    // This store's own write: the next read is the written config, shared frozen; what update returned stays the caller's.
+    const mine = await t.store.update(addEnv('Mine'));
+    expect((await t.store.read()).environments.map((e) => e.name)).toEqual(['Staging', 'Mine']);
+    expect(Object.isFrozen(await t.store.read())).toBe(true);
+    expect(Object.isFrozen(mine)).toBe(false);
+    await t.store.update((c) => ({ ...c, environments: c.environments.filter((e) => e.name !== 'Mine') }));
     await new ConfigStore(t.home.dir).update(addEnv('Prod')); // another process
     expect((await t.store.read()).environments.map((e) => e.name)).toEqual(['Staging', 'Prod']);
     // A hand edit in place: same inode, same size (Prod -> Test), only the mtime moves (the file

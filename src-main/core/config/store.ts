@@ -72,12 +72,12 @@ function deepFreeze<T>(value: T): T {
 export class ConfigStore {
   readonly path: string;
   /**
-   * The last config read without the lock, by file version (size, mtime in ns, inode): a read that
+   * The last config seen, by file version (device, inode, size, mtime and ctime in ns): a read that
    * finds the same version skips the file read, JSON.parse and the schema (a sign-in reads the config
-   * three times). Writes replace the file (a new inode), so a change is never missed; the signature
-   * is taken before the read, so a change in between only makes the next read read again. An edit in
-   * place keeping the size is seen once the mtime moves (a clock tick: a few ms, faster than any hand
-   * edit). Under the lock the file is always read.
+   * three times). This store's own writes refresh it. The signature is taken before the read, so a
+   * change in between only makes the next read read again. What it can miss: another process
+   * writing the same number of bytes within one tick of the file system's clock (a few ms) onto a
+   * reused inode; the next change after that is seen. Under the lock the file is always read.
    */
   private cache: { sig: string; config: Config } | undefined;
 
@@ -89,10 +89,7 @@ export class ConfigStore {
   }
 
   async read(): Promise<Config> {
-    const sig = await stat(this.path, { bigint: true }).then(
-      (st) => (st.isFile() ? `${st.size}:${st.mtimeNs}:${st.ino}` : undefined),
-      () => undefined,
-    );
+    const sig = await this.signature();
     if (sig !== undefined && this.cache?.sig === sig) return this.cache.config;
     const text = await this.readText();
     if (text === undefined) return emptyConfig();
@@ -124,11 +121,21 @@ export class ConfigStore {
       // change event for the other processes.
       if (loaded.text !== undefined && bytes.equals(Buffer.from(loaded.text, 'utf8'))) return result.data;
       await assertHeld();
+      this.cache = undefined;
       await durableWrite(this.path, bytes, { mode: 0o600 }).catch((e: unknown) => {
         throw this.unwritable(e);
       });
+      const sig = await this.signature();
+      if (sig !== undefined) this.cache = { sig, config: deepFreeze(structuredClone(result.data)) };
       return result.data;
     });
+  }
+
+  private signature(): Promise<string | undefined> {
+    return stat(this.path, { bigint: true }).then(
+      (st) => (st.isFile() ? `${st.dev}:${st.ino}:${st.size}:${st.mtimeNs}:${st.ctimeNs}` : undefined),
+      () => undefined,
+    );
   }
 
   /** A full disk or a read-only folder, named with its path and the system's code (EACCES, ENOSPC…). */
