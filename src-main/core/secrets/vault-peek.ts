@@ -39,8 +39,8 @@ export function takePeekedKeyText(service: string): string | undefined {
 
 /**
  * Starts the one keychain read of the data key, so its round trip (D-Bus, another process) runs in
- * the thread pool while the caller reads files. Pass the answer to peekVault, or to handOffDataKey
- * when the caller gives up before peeking, so the full store does not read it again.
+ * the thread pool while the caller reads the vault file. Pass the answer to peekVault, which hands
+ * it to the full store of this process, so the keychain is read once.
  */
 export function askDataKey(kt: KeytarLike, service: string): Promise<string | null> {
   const asked = kt.getPassword(service, DATA_KEY_ACCOUNT);
@@ -49,7 +49,7 @@ export function askDataKey(kt: KeytarLike, service: string): Promise<string | nu
 }
 
 /** Leaves the key read by askDataKey for the full store of this process (takePeekedKeyText). */
-export async function handOffDataKey(service: string, asked: Promise<string | null>): Promise<void> {
+async function handOffDataKey(service: string, asked: Promise<string | null>): Promise<void> {
   const text = await asked.catch(() => null);
   if (text !== null) (globalThis as Holder)[HANDOFF] = { service, text };
 }
