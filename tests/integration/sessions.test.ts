@@ -180,6 +180,28 @@ describe('session manager against the demo server and the real keychain', () => 
     expect(readFileSync(core.config.path, 'utf8')).toBe(before);
   });
 
+  it('signing in again keeps each identity in its place; one already active and unchanged leaves the configuration file as it was', async () => {
+    await setup();
+    await core.sessions.signIn('session-api', { email: restricted.email, password: restricted.password });
+    await core.sessions.signIn('session-api', { email: superAdmin.email, password: superAdmin.password });
+    const order = async () => (await core.config.read()).identities.map((i) => i.email);
+    expect(await order()).toEqual([restricted.email, superAdmin.email]);
+
+    // The first identity again: it becomes the active one and stays first in the lists (it used to move last).
+    await core.sessions.signIn('session-api', { email: restricted.email, password: restricted.password });
+    expect(await order()).toEqual([restricted.email, superAdmin.email]);
+    expect((await core.sessions.getFreshToken('session-api')).identity.email).toBe(restricted.email);
+
+    // Once more: nothing in the configuration changes, so the file is not rewritten (same inode, same time).
+    const before = statSync(core.config.path, { bigint: true });
+    const token = (await core.sessions.getFreshToken('session-api')).session.accessToken;
+    await core.sessions.signIn('session-api', { email: restricted.email, password: restricted.password });
+    const after = statSync(core.config.path, { bigint: true });
+    expect([after.ino, after.mtimeNs]).toEqual([before.ino, before.mtimeNs]);
+    // ...while the new session itself is stored.
+    expect((await core.sessions.getFreshToken('session-api')).session.accessToken).not.toBe(token);
+  });
+
   it('a wrong password changes nothing stored and says why', async () => {
     await setup();
     await core.sessions.signIn('staging', { email: owner.email, password: owner.password });

@@ -1,4 +1,5 @@
-import type { Identity } from '../config/schema.js';
+import { isDeepStrictEqual } from 'node:util';
+import type { Config, Identity } from '../config/schema.js';
 import type { Profile } from '../providers/types.js';
 
 /**
@@ -17,6 +18,19 @@ export function matchIdentity(identities: Identity[], envId: string, profile: Pr
   }
   const email = effectiveEmail(profile, typedEmail).toLowerCase();
   return inEnv.find((i) => i.email.toLowerCase() === email);
+}
+
+/**
+ * Whether `cfg` already lists `next` exactly (each field; an absent one is the same as undefined) as
+ * the active identity of its environment: a sign-in that would write nothing new.
+ */
+export function recordsIdentity(cfg: Config, next: Identity): boolean {
+  if (cfg.activeIdentity[next.envId] !== next.id) return false;
+  const listed = cfg.identities.find((i) => i.id === next.id) as Record<string, unknown> | undefined;
+  if (!listed) return false;
+  const wanted = next as unknown as Record<string, unknown>;
+  const fields = new Set([...Object.keys(listed), ...Object.keys(wanted)]);
+  return [...fields].every((f) => isDeepStrictEqual(listed[f], wanted[f]));
 }
 
 /** The email an identity is recorded under: the server's, or the typed one when the server names none. */

@@ -10,7 +10,7 @@ import type { HttpClient } from '../http/types.js';
 import type { AuthProvider, Profile, ProviderContext, ProviderKind, StoredSession } from '../providers/types.js';
 import { decodeSession, hasInlineProfile, splitSession } from './session-codec.js';
 import { ProfileStore } from './profile-store.js';
-import { effectiveEmail, matchIdentity, otherUserWarning } from './identity-match.js';
+import { effectiveEmail, matchIdentity, otherUserWarning, recordsIdentity } from './identity-match.js';
 import { isDue, isExpired } from './margin.js';
 import { RefreshLock, tokenFingerprint, type LockHandle } from './refresh-lock.js';
 import { withRetry } from './retry.js';
@@ -168,11 +168,17 @@ export class SessionManager {
           rememberPassword: password !== undefined,
           createdAt: existing?.createdAt ?? this.now(),
         };
-        await this.deps.config.update((c) => ({
-          ...c,
-          identities: [...c.identities.filter((i) => i.id !== id), next],
-          activeIdentity: { ...c.activeIdentity, [env.id]: id },
-        }));
+        // A repeated sign-in usually changes nothing here: then no config lock, read and compare
+        // (about a fifth of a sign-in). Judged on the current file; a change another process makes
+        // meanwhile is ordered after this no-op, as if it had run first.
+        if (!recordsIdentity(await this.deps.config.read(), next)) {
+          await this.deps.config.update((c) => ({
+            ...c,
+            // In place when listed, so an identity keeps its position in the lists on a new sign-in.
+            identities: c.identities.some((i) => i.id === id) ? c.identities.map((i) => (i.id === id ? next : i)) : [...c.identities, next],
+            activeIdentity: { ...c.activeIdentity, [env.id]: id },
+          }));
+        }
         return next;
       } catch (e) {
         await restore();
