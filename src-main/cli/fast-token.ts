@@ -2,7 +2,8 @@ import { existsSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { configFile, resolveHome } from '../core/config/paths.js';
 import { readRegularFileSync } from '../core/fs/read-regular-file-sync.js';
-import { keychainService, type KeytarLike } from '../core/secrets/keytar.js';
+import type { KeytarLike } from '../core/secrets/keytar.js';
+import { readServiceRecordSync } from '../core/secrets/service-record.js';
 import { secretKeys } from '../core/secrets/types.js';
 import { askDataKey, peekVault, vaultFile } from '../core/secrets/vault-peek.js';
 import { plainTokenArgs } from './fast-args.js';
@@ -53,9 +54,12 @@ async function attempt(argv: readonly string[]): Promise<string | undefined> {
   const target = text === undefined ? undefined : tokenTarget(text, args.envRef, args.email);
   mark('config checked');
   if (!target) return 'config: no plain target';
+  // The service the folder recorded: no hashing, so node:crypto loads while the keychain answers.
+  // Without a record (an older version's folder, not yet opened by this one) the full CLI opens it and records it.
+  const service = readServiceRecordSync(home);
+  if (service === undefined) return 'no recorded keychain service';
   const kt = loadKeytarSync();
   mark('keytar loaded');
-  const service = keychainService(home);
   // The keychain round trip (D-Bus, another process) runs in the thread pool while the vault file is
   // read; peekVault hands the key to the full CLI if it steps aside, so a process reads it once.
   const asked = askDataKey(kt, service);

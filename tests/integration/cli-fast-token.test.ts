@@ -1,10 +1,11 @@
-import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import keytar from 'keytar';
 import { afterEach, describe, expect, it } from 'vitest';
 import { startDemoServer } from '../../src-main/core/demo-server/index.js';
 import { keychainService } from '../../src-main/core/secrets/keytar.js';
 import { DATA_KEY_ACCOUNT } from '../../src-main/core/secrets/vault-peek.js';
+import { serviceRecordFile } from '../../src-main/core/secrets/service-record.js';
 import { CLI, CliHome, cliFixture, DEMO_SESSION, DEMO_SUPABASE, keychainUnreachable } from '../helpers/cli.js';
 
 /**
@@ -50,6 +51,8 @@ describe.skipIf(unreachable !== undefined)('tokendesk token: fast path and full 
   it('the built entry holds no commander, zod or axios: they load only with the full CLI', () => {
     const entry = readFileSync(CLI, 'utf8');
     for (const dep of ['commander', 'zod', 'axios']) expect(entry).not.toContain(`node_modules/${dep}/`);
+    // node:crypto neither: the fast path loads it (vault-format.ts nodeCrypto) while the keychain answers.
+    expect(entry).not.toMatch(/require\(["']node:crypto["']\)/);
     expect(existsSync(join(CLI, '..', 'program.mjs'))).toBe(true);
   });
 
@@ -134,6 +137,19 @@ describe.skipIf(unreachable !== undefined)('tokendesk token: fast path and full 
     expect(fast.code).toBe(1);
     expect(fast.stderr).toMatch(/^tokendesk: The key of the secrets vault .* is gone from the OS keychain/);
     expect(readFileSync(join(h.dir, 'secrets.vault'))).toEqual(vault);
+  });
+
+  it("a folder an earlier version made (no record of its keychain service): the full CLI answers and records it; then the fast path does", async () => {
+    const h = await signedIn();
+    rmSync(serviceRecordFile(h.dir));
+    const first = await bothWays(h, ['--env', DEMO_SUPABASE]);
+    expect(first.fast.path).toBe('no recorded keychain service');
+    expect(first.fast.touchedKeychain).toBe(false);
+    expect(first.fast.stdout).toMatch(/^eyJ/);
+    expect(readFileSync(serviceRecordFile(h.dir), 'utf8')).toBe(`${keychainService(h.dir)}\n`);
+    const next = await ask(h, ['--env', DEMO_SUPABASE], true);
+    expect(next.path).toBe('fast');
+    expect(next.stdout).toBe(first.fast.stdout);
   });
 });
 

@@ -1,8 +1,9 @@
-import { chmodSync, copyFileSync, existsSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { chmodSync, copyFileSync, existsSync, readdirSync, readFileSync, rmSync, statSync, symlinkSync, utimesSync, writeFileSync } from 'node:fs';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createVaultStore, DATA_KEY_ACCOUNT, vaultFile } from '../../src-main/core/secrets/vault.js';
 import { createItemStore } from '../../src-main/core/secrets/item-store.js';
 import { keychainService } from '../../src-main/core/secrets/keytar.js';
+import { serviceRecordFile } from '../../src-main/core/secrets/service-record.js';
 import { encodeDataKey, decodeDataKey, newDataKey } from '../../src-main/core/secrets/vault-format.js';
 import { secretKeys } from '../../src-main/core/secrets/types.js';
 import { KeytarFake } from '../helpers/keytar-fake.js';
@@ -69,6 +70,47 @@ describe('secrets vault', () => {
     expect(await reader.get(secretKeys.session('id-7'))).toBe('changed-by-the-cli');
     await reader.set(secretKeys.password('id-7'), 'pw');
     expect(await writer.get(secretKeys.password('id-7'))).toBe('pw');
+    expect(p.reads).toBe(1);
+  });
+
+  it('a same-size rewrite in place that keeps the modification time is still seen (the change time tells it)', async () => {
+    const home = newHome();
+    const fake = new KeytarFake();
+    const writer = createVaultStore(home, { keytar: fake.process() });
+    await writer.set(secretKeys.apiKey('e'), 'aaaa');
+    const older = readFileSync(vaultFile(home));
+    await writer.set(secretKeys.apiKey('e'), 'bbbb');
+    // A whole second, so the time put back is exactly the one the reader saw (utimes has no nanoseconds).
+    const tick = new Date(Math.floor(Date.now() / 1000) * 1000);
+    utimesSync(vaultFile(home), tick, tick);
+    const reader = createVaultStore(home, { keytar: fake.process() });
+    expect(await reader.get(secretKeys.apiKey('e'))).toBe('bbbb');
+    writeFileSync(vaultFile(home), older); // same inode, same size: a restore tool or a sync client writing in place
+    utimesSync(vaultFile(home), tick, tick);
+    expect(await reader.get(secretKeys.apiKey('e'))).toBe('aaaa');
+  });
+
+  it('a new process reads the file while the keychain answers, yet a vault rewritten meanwhile is read again', async () => {
+    const home = newHome();
+    const { fake } = await seeded(home);
+    const p = fake.process();
+    let answer!: () => void;
+    const keyAsked = new Promise<void>((r) => {
+      const get = p.getPassword.bind(p);
+      // The keychain answers only once the test lets it, as a slow D-Bus or an "allow access?" prompt would.
+      p.getPassword = async (service, account) => {
+        r();
+        await new Promise<void>((go) => (answer = go));
+        return get(service, account);
+      };
+    });
+    const reader = createVaultStore(home, { keytar: p });
+    const loading = reader.loadAll();
+    await keyAsked;
+    await new Promise((r) => setTimeout(r, 20)); // the early read of the old file is done by now
+    await createVaultStore(home, { keytar: fake.process() }).set(secretKeys.session('id-1'), 'renewed-by-the-cli');
+    answer();
+    expect((await loading).get(secretKeys.session('id-1'))).toBe('renewed-by-the-cli');
     expect(p.reads).toBe(1);
   });
 
@@ -168,6 +210,53 @@ describe('secrets vault', () => {
       chmodSync(home, 0o700);
     }
     expect(await createVaultStore(home, { keytar: fake.process() }).get(secretKeys.session('id-1'))).toBe(SECRET);
+  });
+});
+
+describe('the keychain service a folder records (service-record.ts)', () => {
+  // The service name is computed from the folder's path. Windows compares paths case-insensitively and
+  // knows 8.3 short names (https://learn.microsoft.com/en-us/windows/win32/fileio/naming-a-file), macOS
+  // reaches temp folders through the /var -> /private/var symlink, and a symlinked folder is common
+  // anywhere: one folder, several spellings. A symlink is the spelling difference Linux can make for real.
+  const aliasOf = (dir: string) => {
+    const alias = `${dir}-alias`;
+    symlinkSync(dir, alias);
+    homes.push({ dir: alias, cleanup: () => Promise.resolve(rmSync(alias, { force: true })) });
+    return alias;
+  };
+
+  it('the folder reached by another spelling of its path still finds its key, with one keychain read', async () => {
+    const home = newHome();
+    const { fake } = await seeded(home);
+    expect(readFileSync(serviceRecordFile(home), 'utf8')).toBe(`${keychainService(home)}\n`);
+    const alias = aliasOf(home);
+    expect(keychainService(alias)).not.toBe(keychainService(home));
+    const p = fake.process();
+    const store = createVaultStore(alias, { keytar: p });
+    expect(await store.get(secretKeys.session('id-1'))).toBe(SECRET);
+    await store.set(secretKeys.apiKey('env-2'), 'written-through-the-alias');
+    expect(await createVaultStore(home, { keytar: fake.process() }).get(secretKeys.apiKey('env-2'))).toBe('written-through-the-alias');
+    expect(p.reads).toBe(1);
+    expect([...fake.items.keys()].filter((svc) => (fake.items.get(svc)?.size ?? 0) > 0)).toEqual([keychainService(home)]);
+  });
+
+  it('a store started before another spelling recorded the folder finds the key there', async () => {
+    const home = newHome();
+    const fake = new KeytarFake();
+    const early = createVaultStore(aliasOf(home), { keytar: fake.process() }); // nothing recorded yet
+    await seeded(home, fake);
+    expect(await early.get(secretKeys.session('id-1'))).toBe(SECRET);
+  });
+
+  it('a folder of an earlier version (a vault, no record) opens as before and is recorded; a record not of our shape is replaced', async () => {
+    const home = newHome();
+    const { fake } = await seeded(home);
+    for (const before of [undefined, 'TokenDesk ../../elsewhere\n']) {
+      if (before === undefined) rmSync(serviceRecordFile(home));
+      else writeFileSync(serviceRecordFile(home), before);
+      expect(await createVaultStore(home, { keytar: fake.process() }).get(secretKeys.session('id-1'))).toBe(SECRET);
+      expect(readFileSync(serviceRecordFile(home), 'utf8')).toBe(`${keychainService(home)}\n`);
+    }
   });
 });
 

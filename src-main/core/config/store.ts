@@ -1,6 +1,7 @@
 import { mkdir, realpath, rename, stat } from 'node:fs/promises';
 import { TokenDeskError } from '../errors.js';
 import { durableWrite } from '../fs/durable-write.js';
+import { fileVersion } from '../fs/file-version.js';
 import { FileTooLargeError, NotRegularFileError, readRegularFile } from '../fs/read-regular-file.js';
 import { removeStaleTempFiles } from '../fs/temp-files.js';
 import { CONFIG_VERSION, ConfigSchema, emptyConfig, type Config } from './schema.js';
@@ -131,11 +132,9 @@ export class ConfigStore {
     });
   }
 
+  /** Undefined when the file cannot be looked at: then nothing is cached and the read says why. */
   private signature(): Promise<string | undefined> {
-    return stat(this.path, { bigint: true }).then(
-      (st) => (st.isFile() ? `${st.dev}:${st.ino}:${st.size}:${st.mtimeNs}:${st.ctimeNs}` : undefined),
-      () => undefined,
-    );
+    return fileVersion(this.path).catch(() => undefined);
   }
 
   /** A full disk or a read-only folder, named with its path and the system's code (EACCES, ENOSPC…). */

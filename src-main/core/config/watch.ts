@@ -1,6 +1,6 @@
 import { mkdirSync, watch } from 'node:fs';
-import { stat } from 'node:fs/promises';
 import { basename } from 'node:path';
+import { fileVersion } from '../fs/file-version.js';
 import { readRegularFile } from '../fs/read-regular-file.js';
 import { configFile } from './paths.js';
 import { MAX_CONFIG_BYTES } from './store.js';
@@ -20,16 +20,13 @@ export function watchConfig(home: string, onChange: () => void): () => void {
   const vault = vaultFile(home);
   const vaultName = basename(vault);
   // Never blocks on a FIFO put in its place (that would hold a libuv thread forever); the store reports it.
-  // The vault is compared by file version (size, mtime, inode): its bytes change with every write anyway.
+  // The vault is compared by file version (fs/file-version.ts): its bytes change with every write anyway.
   const snapshot = async () => {
     const config = await readRegularFile(file, MAX_CONFIG_BYTES).then(
       (b) => b?.toString('utf8') ?? null,
       () => null,
     );
-    const v = await stat(vault, { bigint: true }).then(
-      (st) => `${st.size}:${st.mtimeNs}:${st.ino}`,
-      () => null,
-    );
+    const v = await fileVersion(vault).catch(() => null);
     return `${v}\n${config}`;
   };
   let last: Promise<string> = snapshot();

@@ -34,48 +34,49 @@ export class FileTooLargeError extends Error {
 // Windows has no O_NONBLOCK (and no FIFOs to block on).
 const NONBLOCK = (constants as Partial<typeof constants>).O_NONBLOCK ?? 0;
 
-async function readBounded(fh: FileHandle, path: string, maxBytes: number): Promise<Buffer> {
+/**
+ * Reads to the end, never past the bound, in as few calls as the size allows: the first read asks for
+ * one byte more than fstat said, and a read that comes back short is the end of a regular file. A
+ * file that grew since (the read filled its buffer) is read on in chunks.
+ */
+async function readBounded(fh: FileHandle, path: string, size: number, maxBytes: number): Promise<Buffer> {
   const chunks: Buffer[] = [];
   let total = 0;
-  for (;;) {
-    const chunk = Buffer.allocUnsafe(Math.min(64 * 1024, maxBytes + 1 - total));
+  for (let want = Math.min(size + 1, maxBytes + 1); ; want = Math.min(64 * 1024, maxBytes + 1 - total)) {
+    const chunk = Buffer.allocUnsafe(want);
     const { bytesRead } = await fh.read(chunk, 0, chunk.length, total);
-    if (bytesRead === 0) return Buffer.concat(chunks, total);
     chunks.push(chunk.subarray(0, bytesRead));
     total += bytesRead;
     if (total > maxBytes) throw new FileTooLargeError(path, maxBytes);
+    if (bytesRead < chunk.length) return chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks, total);
   }
 }
 
 /**
  * Reads a file that must be a regular one of at most `maxBytes`, or `undefined` when it does not
- * exist. A FIFO, socket, device or directory in its place is refused at once (NotRegularFileError)
- * instead of blocking forever or reading without end; it is checked before opening (a FIFO would
- * block `open`) and again on the open handle (it may have been swapped in between).
+ * exist. A FIFO, socket, device or directory in its place is refused (NotRegularFileError) instead of
+ * blocking forever or reading without end: the open is non-blocking, so a FIFO cannot hang it, and
+ * the open handle is checked; an open that fails (a directory on Windows, a socket: ENXIO) is
+ * explained by a stat of the path. One stat fewer than checking first, on every config, profile and
+ * vault read.
  */
 export async function readRegularFile(path: string, maxBytes: number): Promise<Buffer | undefined> {
-  let before: Stats;
-  try {
-    before = await stat(path);
-  } catch (e) {
-    if ((e as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
-    throw e;
-  }
-  if (!before.isFile()) throw new NotRegularFileError(path, kindOf(before));
-  if (before.size > maxBytes) throw new FileTooLargeError(path, maxBytes);
   let fh: FileHandle;
   try {
     fh = await open(path, constants.O_RDONLY | NONBLOCK);
   } catch (e) {
     const code = (e as NodeJS.ErrnoException).code;
     if (code === 'ENOENT') return undefined;
-    if (code === 'ENXIO') throw new NotRegularFileError(path, 'a socket'); // swapped in after the stat
+    const st = await stat(path).catch(() => undefined);
+    if (st && !st.isFile()) throw new NotRegularFileError(path, kindOf(st));
+    if (code === 'ENXIO') throw new NotRegularFileError(path, 'a socket');
     throw e;
   }
   try {
     const st = await fh.stat();
     if (!st.isFile()) throw new NotRegularFileError(path, kindOf(st));
-    return await readBounded(fh, path, maxBytes);
+    if (st.size > maxBytes) throw new FileTooLargeError(path, maxBytes);
+    return await readBounded(fh, path, st.size, maxBytes);
   } finally {
     await fh.close().catch(() => undefined);
   }

@@ -1,5 +1,6 @@
 import { mapKeychainError } from './keychain-errors.js';
 import { keychainService, loadKeytar, type KeytarLike } from './keytar.js';
+import { readServiceRecordSync } from './service-record.js';
 import { createVaultStore, type VaultStore, type VaultStoreOptions } from './vault.js';
 
 export { keychainService, type KeytarLike } from './keytar.js';
@@ -20,9 +21,12 @@ export function createKeychainStore(home: string, opts: VaultStoreOptions = {}):
  */
 export async function deleteAllForHome(home: string, opts: { keytar?: KeytarLike } = {}): Promise<void> {
   const kt = opts.keytar ?? (await loadKeytar());
-  const service = keychainService(home);
+  // The folder's recorded service and the one its path gives now (an older version's items).
+  const services = new Set([readServiceRecordSync(home) ?? keychainService(home), keychainService(home)]);
   try {
-    for (const { account } of await kt.findCredentials(service)) await kt.deletePassword(service, account);
+    for (const service of services) {
+      for (const { account } of await kt.findCredentials(service)) await kt.deletePassword(service, account);
+    }
   } catch (e) {
     throw mapKeychainError(e, 'delete');
   }

@@ -1,4 +1,11 @@
-import { createCipheriv, createDecipheriv, randomBytes, timingSafeEqual } from 'node:crypto';
+import type * as NodeCrypto from 'node:crypto';
+
+/**
+ * node:crypto on first use, not when this module loads: the CLI's token fast path (vault-peek.ts)
+ * loads it while the keychain answers instead of before asking (loading it takes 3–4 ms of a 100 ms
+ * process). process.getBuiltinModule: Node 20.16+, 22.3+ (Electron 39 ships Node 22).
+ */
+export const nodeCrypto = (): typeof NodeCrypto => process.getBuiltinModule('node:crypto');
 
 /**
  * The vault file: `TDVAULT` + a format-version byte + the folder id (12 bytes) + a nonce (12 bytes),
@@ -49,6 +56,7 @@ export class VaultFormatError extends Error {
 }
 
 export function newDataKey(): DataKey {
+  const { randomBytes } = nodeCrypto();
   return { key: randomBytes(32), folderId: randomBytes(FOLDER_ID_BYTES) };
 }
 
@@ -76,6 +84,7 @@ function associatedData(header: Buffer, service: string): Buffer {
 }
 
 export function sealVault(content: VaultContent, k: DataKey, service: string): Buffer {
+  const { createCipheriv, randomBytes } = nodeCrypto();
   const header = Buffer.concat([MAGIC, Buffer.from([VAULT_VERSION]), k.folderId, randomBytes(NONCE_BYTES)]);
   const nonce = header.subarray(HEADER_BYTES - NONCE_BYTES);
   const plain = Buffer.from(
@@ -103,6 +112,7 @@ export function readHeader(bytes: Buffer): { version: number; folderId: Buffer }
 }
 
 export function openVault(bytes: Buffer, k: DataKey, service: string): VaultContent {
+  const { createDecipheriv, timingSafeEqual } = nodeCrypto();
   const { folderId } = readHeader(bytes);
   if (!timingSafeEqual(folderId, k.folderId)) throw new VaultFormatError('other-folder');
   const header = bytes.subarray(0, HEADER_BYTES);
@@ -112,7 +122,9 @@ export function openVault(bytes: Buffer, k: DataKey, service: string): VaultCont
   decipher.setAuthTag(bytes.subarray(bytes.length - TAG_BYTES));
   let plain: Buffer;
   try {
-    plain = Buffer.concat([decipher.update(bytes.subarray(HEADER_BYTES, bytes.length - TAG_BYTES)), decipher.final()]);
+    // GCM is a stream cipher: update() gives every byte and final() only checks the tag (no copy).
+    plain = decipher.update(bytes.subarray(HEADER_BYTES, bytes.length - TAG_BYTES));
+    decipher.final();
   } catch {
     throw new VaultFormatError('tampered');
   }
@@ -129,7 +141,10 @@ function parseContent(plain: Buffer): VaultContent {
   const o = json as { entries?: unknown; pendingLegacyDeletes?: unknown } | null;
   if (typeof o !== 'object' || o === null || typeof o.entries !== 'object' || o.entries === null) throw new VaultFormatError('bad-content');
   const entries = new Map<string, string>();
-  for (const [key, value] of Object.entries(o.entries)) {
+  const record = o.entries as Record<string, unknown>;
+  // Object.keys, not Object.entries: no pair array per entry (a third of the open time at 100 identities).
+  for (const key of Object.keys(record)) {
+    const value = record[key];
     if (typeof value !== 'string') throw new VaultFormatError('bad-content');
     entries.set(key, value);
   }

@@ -1,7 +1,7 @@
 import { join } from 'node:path';
 import { readRegularFileSync } from '../fs/read-regular-file-sync.js';
 import type { KeytarLike } from './keytar.js';
-import { decodeDataKey, openVault } from './vault-format.js';
+import { decodeDataKey, nodeCrypto, openVault } from './vault-format.js';
 
 /**
  * A read-only, lock-free look into the vault for the CLI's hot path (`tokendesk token`), kept apart
@@ -69,8 +69,10 @@ export async function peekVault(
   let bytes: Buffer | undefined;
   try {
     bytes = readRegularFileSync(vaultFile(home), MAX_VAULT_BYTES);
-  } finally {
     onStep('vault file read');
+    nodeCrypto(); // loaded now, while the keychain answers, rather than after
+    onStep('node:crypto loaded');
+  } finally {
     await handOffDataKey(service, asked);
   }
   const text = await asked;

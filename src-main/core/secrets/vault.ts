@@ -2,6 +2,7 @@ import { mkdir, rename, stat } from 'node:fs/promises';
 import { TokenDeskError } from '../errors.js';
 import { lockCreationError, withFileLock, type LockOptions } from '../config/lock.js';
 import { durableWrite } from '../fs/durable-write.js';
+import { fileVersion } from '../fs/file-version.js';
 import { FileTooLargeError, NotRegularFileError, readRegularFile } from '../fs/read-regular-file.js';
 import { removeStaleTempFiles } from '../fs/temp-files.js';
 import { mapKeychainError, type KeychainOp } from './keychain-errors.js';
@@ -10,6 +11,7 @@ import { findLegacyItems, migrateLegacyItems, finishLegacyDeletes, type ImportLe
 import { decodeDataKey, encodeDataKey, newDataKey, openVault, sealVault, VaultFormatError, VAULT_VERSION, type DataKey, type VaultContent, type VaultFault } from './vault-format.js';
 import type { SecretKey, SecretStore } from './types.js';
 import { DATA_KEY_ACCOUNT, MAX_VAULT_BYTES, takePeekedKeyText, vaultFile } from './vault-peek.js';
+import { readServiceRecordSync, serviceRecordFile, serviceRecordText } from './service-record.js';
 
 export { DATA_KEY_ACCOUNT, vaultFile } from './vault-peek.js';
 
@@ -21,7 +23,8 @@ export interface VaultStoreOptions {
 }
 
 export type VaultStore = SecretStore & {
-  service: string;
+  /** The keychain service holding the data key: the one the folder records (service-record.ts), else computed from its path. */
+  readonly service: string;
   path: string;
   /** Moves the vault aside (kept, never deleted) so TokenDesk starts with an empty one; returns where it went. */
   startOver(): Promise<string | undefined>;
@@ -42,8 +45,8 @@ const FAULT_TEXT: Record<Exclude<VaultFault, 'future-version'>, string> = {
 /**
  * Every secret of a config folder in one AES-256-GCM vault file (`<home>/secrets.vault`, format in
  * vault-format.ts), sealed with a random data key that is the folder's only keychain item. The key is
- * read from the keychain once per process; the file is re-read whenever it changed on disk (size,
- * mtime, inode), so the app sees what a CLI wrote and the other way round.
+ * read from the keychain once per process; the file is re-read whenever it changed on disk (its
+ * version: fs/file-version.ts), so the app sees what a CLI wrote and the other way round.
  *
  * Writes re-read the file inside a cross-process lock of their own (`secrets.vault.lock`), then
  * replace it atomically. Not the config lock: EnvironmentService.add/update write secrets while
@@ -52,7 +55,8 @@ const FAULT_TEXT: Record<Exclude<VaultFault, 'future-version'>, string> = {
  * not open each throw their own TokenDeskError and nothing falls back to plain text.
  */
 export function createVaultStore(home: string, opts: VaultStoreOptions = {}): VaultStore {
-  const service = keychainService(home);
+  let recorded = readServiceRecordSync(home);
+  let service = recorded ?? keychainService(home);
   const path = vaultFile(home);
   const injected = opts.keytar ? Promise.resolve(opts.keytar) : undefined;
   let dataKey: DataKey | undefined;
@@ -73,7 +77,14 @@ export function createVaultStore(home: string, opts: VaultStoreOptions = {}): Va
     if (dataKey) return dataKey;
     return keychain('read', async (kt) => {
       // The CLI's hot path may have read it already in this process (vault-peek.ts): not twice.
-      const text = takePeekedKeyText(service) ?? (await kt.getPassword(service, DATA_KEY_ACCOUNT));
+      let text = takePeekedKeyText(service) ?? (await kt.getPassword(service, DATA_KEY_ACCOUNT));
+      const now = text === null ? readServiceRecordSync(home) : undefined;
+      if (now !== undefined && now !== service) {
+        // Another process (another spelling of this folder's path) recorded the folder's service since
+        // this store started: that is where the key is.
+        recorded = service = now;
+        text = await kt.getPassword(service, DATA_KEY_ACCOUNT);
+      }
       if (text === null) {
         await assertUnlocked(kt, service); // a locked keyring answers "missing" too
         return undefined;
@@ -91,15 +102,10 @@ export function createVaultStore(home: string, opts: VaultStoreOptions = {}): Va
       `The key of the secrets vault ${path} is gone from the OS keychain (deleted, or the keychain was reset), so the sessions and keys it holds cannot be read. Nothing was changed. To start over, move ${path} aside (TokenDesk will make a new, empty vault; sign in again and re-enter the environments' keys)`,
     );
 
-  async function signature(): Promise<string | undefined> {
-    try {
-      const st = await stat(path, { bigint: true });
-      return `${st.size}:${st.mtimeNs}:${st.ino}`;
-    } catch (e) {
-      if ((e as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
+  const signature = (): Promise<string | undefined> =>
+    fileVersion(path).catch((e: unknown) => {
       throw unreadable(e);
-    }
-  }
+    });
 
   function unreadable(e: unknown): TokenDeskError {
     if (e instanceof TokenDeskError) return e;
@@ -140,15 +146,22 @@ export function createVaultStore(home: string, opts: VaultStoreOptions = {}): Va
    * are coarse, a rotated token keeps the size) and may move a bad file aside. `key` is the one that
    * opened it, for a writer to seal with.
    */
-  async function readFile(held?: Held, keyChecked = false): Promise<{ sig: string | undefined; content: VaultContent; key: DataKey | undefined }> {
+  async function readFile(
+    held?: Held,
+    keyChecked = false,
+    early?: Snapshot,
+  ): Promise<{ sig: string | undefined; content: VaultContent; key: DataKey | undefined }> {
     const sig = await signature();
     if (sig === undefined) return { sig, content: empty(), key: undefined };
     if (!held && cache?.sig === sig) return { ...cache, key: dataKey };
     let bytes: Buffer | undefined;
-    try {
-      bytes = await readRegularFile(path, MAX_VAULT_BYTES);
-    } catch (e) {
-      throw unreadable(e);
+    if (!held && early?.sig === sig) bytes = early.bytes;
+    else {
+      try {
+        bytes = await readRegularFile(path, MAX_VAULT_BYTES);
+      } catch (e) {
+        throw unreadable(e);
+      }
     }
     if (bytes === undefined) return { sig: undefined, content: empty(), key: undefined };
     try {
@@ -238,8 +251,22 @@ export function createVaultStore(home: string, opts: VaultStoreOptions = {}): Va
    * what can be read as it is — the old per-item entries when there is no vault yet — and is tried
    * again on the next call, so a folder made writable later still gets its migration.
    */
+  /**
+   * The file as it is now, read while the keychain answers (a D-Bus or XPC round trip to another
+   * process): a new process's first load then costs the longer of the two, not their sum, so a vault
+   * of 100 identities loads nearly as fast as one of 1. Used only if the file is still that version.
+   */
+  async function snapshot(): Promise<Snapshot | undefined> {
+    const sig = await signature();
+    if (sig === undefined || cache?.sig === sig) return undefined;
+    const bytes = await readRegularFile(path, MAX_VAULT_BYTES);
+    return bytes && (await signature()) === sig ? { sig, bytes } : undefined;
+  }
+
   function ensureReady(): Promise<Map<string, string> | undefined> {
     const attempt = (ready ??= (async () => {
+      // Any failure is readFile's to report below, with its message.
+      const early = dataKey ? undefined : snapshot().catch(() => undefined);
       let key = await loadKey();
       const sig = await signature();
       // A vault seen without a key may be one another process sealed since our key read: it stores
@@ -250,7 +277,10 @@ export function createVaultStore(home: string, opts: VaultStoreOptions = {}): Va
         await locked(() => keychain('delete', (kt) => kt.deletePassword(service, PROBE))).catch(() => undefined);
       }
       if (key && sig !== undefined) {
-        const { content } = await readFile();
+        const { content } = await readFile(undefined, false, await early);
+        // A folder of an earlier version: record the service that opened it, once (best effort: a
+        // read-only folder keeps working on the computed name).
+        if (recorded !== service) await locked(() => recordService()).catch(() => undefined);
         if (content.pendingLegacyDeletes.length > 0) {
           // Read-only: the vault holds every entry already; the deletes wait for a writable folder.
           const done = await locked((held) => finishPending(held)).then(() => true, (e: unknown) => {
@@ -319,7 +349,16 @@ export function createVaultStore(home: string, opts: VaultStoreOptions = {}): Va
       await kt.deletePassword(service, PROBE).catch(() => false);
     });
     dataKey = k;
+    // Before the vault is written, so no vault exists without its record (best effort, as above).
+    await recordService().catch(() => undefined);
     return k;
+  }
+
+  /** Writes the folder's service record (service-record.ts); call under the lock. */
+  async function recordService(): Promise<void> {
+    await removeStaleTempFiles(serviceRecordFile(home)); // a killed writer's, the only time one can be left
+    await durableWrite(serviceRecordFile(home), serviceRecordText(service), { mode: 0o600 });
+    recorded = service;
   }
 
   async function mutate(change: (entries: Map<string, string>) => boolean): Promise<void> {
@@ -346,7 +385,9 @@ export function createVaultStore(home: string, opts: VaultStoreOptions = {}): Va
   }
 
   return {
-    service,
+    get service() {
+      return service;
+    },
     path,
     loadAll: async () => new Map(await current()),
     get: async (key: SecretKey) => (await current()).get(key),
@@ -370,6 +411,9 @@ export function createVaultStore(home: string, opts: VaultStoreOptions = {}): Va
       }),
   };
 }
+
+/** The vault's bytes and the file version (signature) they were read from. */
+type Snapshot = { sig: string; bytes: Buffer };
 
 /** ensureReady's answer when the vault is read as it is (its pending deletes wait for a writable folder). */
 const READ_ONLY: Map<string, string> = new Map();

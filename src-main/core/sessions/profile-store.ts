@@ -2,6 +2,7 @@ import { mkdir, readdir, rm, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { TokenDeskError } from '../errors.js';
 import { durableWrite } from '../fs/durable-write.js';
+import { versionOf } from '../fs/file-version.js';
 import { readRegularFile } from '../fs/read-regular-file.js';
 import type { Profile } from '../providers/types.js';
 import { ProfileSchema } from './session-codec.js';
@@ -18,7 +19,7 @@ export const profilesDir = (home: string) => join(home, 'profiles');
  * per identity in `<home>/profiles/`. It sits outside the sealed vault because it is the bulky part
  * (a 5,000-permission user is ~165 KB) and holds nothing secret (splitSession drops any token from
  * it): the vault stays small, and a reader that only needs token times never reads a profile. Writes
- * are atomic (durableWrite); readers are re-validated and cached per file version (size+mtime+ino).
+ * are atomic (durableWrite); readers are re-validated and cached per file version (fs/file-version.ts).
  */
 export class ProfileStore {
   private readonly cache = new Map<string, { sig: string; text: string; profile: Profile }>();
@@ -38,7 +39,7 @@ export class ProfileStore {
       this.cache.delete(id);
       return undefined;
     }
-    const sig = `${st.size}:${st.mtimeNs}:${st.ino}`;
+    const sig = versionOf(st);
     const hit = this.cache.get(id);
     if (hit?.sig === sig) return hit.profile;
     try {
@@ -78,7 +79,7 @@ export class ProfileStore {
       throw new TokenDeskError('config_unwritable', `The session's profile could not be saved to ${file} (${code}); the session was not stored`, { cause: e });
     }
     const st = await stat(file, { bigint: true }).catch(() => undefined);
-    if (st) this.cache.set(id, { sig: `${st.size}:${st.mtimeNs}:${st.ino}`, text, profile });
+    if (st) this.cache.set(id, { sig: versionOf(st), text, profile });
   }
 
   async delete(id: string): Promise<void> {
