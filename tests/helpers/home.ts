@@ -15,8 +15,10 @@ export function makeHome(prefix = 'tokendesk-test-'): { dir: string; cleanup: ()
     dir,
     cleanup: () => {
       const hadVault = existsSync(vaultFile(dir));
+      // The keychain first: it reads the folder's record of which service holds the key.
+      const keys = hadVault ? deleteAllForHome(dir).catch(() => undefined) : Promise.resolve();
       rmSync(dir, { recursive: true, force: true });
-      return hadVault ? deleteAllForHome(dir).catch(() => undefined) : Promise.resolve();
+      return keys;
     },
   };
 }

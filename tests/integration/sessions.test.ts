@@ -1,6 +1,6 @@
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { openCore, type Core } from '../../src-main/core/open.js';
 import { DEMO_CREDENTIALS, startDemoServer, type DemoServer } from '../../src-main/core/demo-server/index.js';
 import { secretKeys } from '../../src-main/core/secrets/types.js';
@@ -192,10 +192,14 @@ describe('session manager against the demo server and the real keychain', () => 
     expect(await order()).toEqual([restricted.email, superAdmin.email]);
     expect((await core.sessions.getFreshToken('session-api')).identity.email).toBe(restricted.email);
 
-    // Once more: nothing in the configuration changes, so the file is not rewritten (same inode, same time).
+    // Once more: nothing in the configuration changes, so it is not even locked and re-read (the
+    // store would find equal bytes and skip the write only after both), and the file stays as it was.
     const before = statSync(core.config.path, { bigint: true });
     const token = (await core.sessions.getFreshToken('session-api')).session.accessToken;
+    const update = vi.spyOn(core.config, 'update');
     await core.sessions.signIn('session-api', { email: restricted.email, password: restricted.password });
+    expect(update).not.toHaveBeenCalled();
+    update.mockRestore();
     const after = statSync(core.config.path, { bigint: true });
     expect([after.ino, after.mtimeNs]).toEqual([before.ino, before.mtimeNs]);
     // ...while the new session itself is stored.

@@ -4,6 +4,7 @@ import { createVaultStore, DATA_KEY_ACCOUNT, vaultFile } from '../../src-main/co
 import { createItemStore } from '../../src-main/core/secrets/item-store.js';
 import { keychainService } from '../../src-main/core/secrets/keytar.js';
 import { secretKeys } from '../../src-main/core/secrets/types.js';
+import { serviceRecordFile } from '../../src-main/core/secrets/service-record.js';
 import { KeytarFake } from '../helpers/keytar-fake.js';
 import { makeHome } from '../helpers/home.js';
 import { rejection } from '../helpers/rejection.js';
@@ -223,5 +224,25 @@ describe('secrets vault: two processes', () => {
     expect(all.get(secretKeys.apiKey('env-other'))).toBe('theirs');
     expect(all.get(secretKeys.apiKey('env-mine'))).toBe('mine');
     expect([...(fake.items.get(keychainService(home))?.keys() ?? [])]).toEqual([DATA_KEY_ACCOUNT]);
+  });
+
+  it('a process that opened an older folder does not overwrite a record another process wrote meanwhile', async () => {
+    const home = newHome();
+    const fake = new KeytarFake();
+    await createVaultStore(home, { keytar: fake.process() }).set(secretKeys.apiKey('env-1'), 'one');
+    rmSync(serviceRecordFile(home)); // as an earlier version left it
+
+    let resume!: () => void;
+    gate.resume = new Promise<void>((r) => (resume = r));
+    const paused = new Promise<void>((r) => (gate.paused = r));
+    gate.armed = true;
+    const reading = createVaultStore(home, { keytar: fake.process() }).get(secretKeys.apiKey('env-1'));
+    await paused; // it has read the vault and is stopped before it records anything
+    // Another spelling's process records the folder (say, after starting over with a key of its own).
+    const theirs = 'TokenDesk 00000000000000ff\n';
+    writeFileSync(serviceRecordFile(home), theirs);
+    resume();
+    expect(await reading).toBe('one');
+    expect(readFileSync(serviceRecordFile(home), 'utf8')).toBe(theirs);
   });
 });

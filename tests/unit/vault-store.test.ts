@@ -248,6 +248,18 @@ describe('the keychain service a folder records (service-record.ts)', () => {
     expect(await early.get(secretKeys.session('id-1'))).toBe(SECRET);
   });
 
+  it('a store started before the record, holding an old key under its own spelling\'s service, opens the vault with the recorded key instead of moving it aside', async () => {
+    const home = newHome();
+    const fake = new KeytarFake();
+    const alias = aliasOf(home);
+    // A key left under the alias's service (an earlier start-over made through that spelling).
+    await fake.process().setPassword(keychainService(alias), DATA_KEY_ACCOUNT, encodeDataKey(newDataKey()));
+    const early = createVaultStore(alias, { keytar: fake.process() });
+    await seeded(home, fake);
+    expect(await early.get(secretKeys.session('id-1'))).toBe(SECRET);
+    expect(asides(home, 'corrupt')).toEqual([]);
+  });
+
   it('a folder of an earlier version (a vault, no record) opens as before and is recorded; a record not of our shape is replaced', async () => {
     const home = newHome();
     const { fake } = await seeded(home);

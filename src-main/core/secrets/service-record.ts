@@ -14,7 +14,10 @@ import { readRegularFileSync } from '../fs/read-regular-file-sync.js';
  * Read back, the recorded name wins over the computed one, however the path is spelled now. A record
  * that is missing or not of our shape is ignored (the computed name is used), so a damaged one
  * cannot point the store at another folder's key: that key would not open this vault anyway (its
- * folder id differs). Kept free of node:crypto, for the CLI's token fast path.
+ * folder id differs). A folder copied whole (record and vault) opens with the original's key: both
+ * are the same user's, in the same keychain, and a start-over in either keeps that key; a future
+ * "forget everything" must not delete a key another folder's record names. Kept free of node:crypto,
+ * for the CLI's token fast path.
  */
 export const serviceRecordFile = (home: string) => join(home, 'secrets.keychain');
 

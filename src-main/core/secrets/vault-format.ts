@@ -13,7 +13,8 @@ export const nodeCrypto = (): typeof NodeCrypto => process.getBuiltinModule('nod
  *
  * Associated data = magic + version + folder id + the folder's keychain service name, so:
  * - a vault copied from another config folder fails here: that folder's key (a different folder id,
- *   or another service name bound in) cannot open it;
+ *   or another service name bound in) cannot open it (a folder copied whole, its service record
+ *   with it, uses the original's key: service-record.ts);
  * - a vault sealed under an earlier data key of this folder (one kept from before a start-over) has
  *   another folder id and is told apart from a damaged file;
  * - a flipped, cut or appended byte fails the GCM tag.

@@ -131,7 +131,18 @@ export function createVaultStore(home: string, opts: VaultStoreOptions = {}): Va
     try {
       return { content: openVault(bytes, k, service), key: k };
     } catch (e) {
-      if (!(e instanceof VaultFormatError) || (e.fault !== 'other-folder' && e.fault !== 'tampered') || !wasCached || keyChecked) throw e;
+      if (!(e instanceof VaultFormatError) || (e.fault !== 'other-folder' && e.fault !== 'tampered')) throw e;
+      // A store started before the folder's record was written found a key under the service its own
+      // spelling of the path gives (an old one): the record says where this vault's key is.
+      const now = readServiceRecordSync(home);
+      if (now !== undefined && now !== service) {
+        recorded = service = now;
+        dataKey = undefined;
+        const theirs = await loadKey();
+        if (!theirs) throw keyMissing();
+        return { content: openVault(bytes, theirs, service), key: theirs };
+      }
+      if (!wasCached || keyChecked) throw e;
       dataKey = undefined;
       const fresh = await loadKey();
       if (!fresh) throw keyMissing();
@@ -214,7 +225,7 @@ export function createVaultStore(home: string, opts: VaultStoreOptions = {}): Va
   /** Throws `config_locked` (retryable) once another process has taken the lock over; called right before each write. */
   type Held = () => Promise<void>;
 
-  async function locked<T>(fn: (held: Held) => Promise<T>): Promise<T> {
+  async function locked<T>(fn: (held: Held) => Promise<T>, lockOptions: LockOptions | undefined = opts.lockOptions): Promise<T> {
     await mkdir(home, { recursive: true, mode: 0o700 }).catch((e: unknown) => {
       throw lockCreationError(e, home) ?? e;
     });
@@ -225,7 +236,7 @@ export function createVaultStore(home: string, opts: VaultStoreOptions = {}): Va
         await removeStaleTempFiles(path);
         return fn(assertHeld);
       },
-      opts.lockOptions,
+      lockOptions,
     );
   }
 
@@ -277,10 +288,19 @@ export function createVaultStore(home: string, opts: VaultStoreOptions = {}): Va
         await locked(() => keychain('delete', (kt) => kt.deletePassword(service, PROBE))).catch(() => undefined);
       }
       if (key && sig !== undefined) {
-        const { content } = await readFile(undefined, false, await early);
-        // A folder of an earlier version: record the service that opened it, once (best effort: a
-        // read-only folder keeps working on the computed name).
-        if (recorded !== service) await locked(() => recordService()).catch(() => undefined);
+        const { sig: opened, content } = await readFile(undefined, false, await early);
+        // A folder of an earlier version: record the service that opened it, once. Best effort and
+        // without waiting for the lock (a read-only folder keeps working on the computed name). Only
+        // if, under the lock, nobody recorded one and the vault is still the one this key opened: a
+        // process of another spelling may have started over meanwhile with a key and record of its own.
+        if (recorded !== service) {
+          await locked(
+            async () => {
+              if (readServiceRecordSync(home) === undefined && opened !== undefined && (await signature()) === opened) await recordService();
+            },
+            { ...opts.lockOptions, timeoutMs: 0 },
+          ).catch(() => undefined);
+        }
         if (content.pendingLegacyDeletes.length > 0) {
           // Read-only: the vault holds every entry already; the deletes wait for a writable folder.
           const done = await locked((held) => finishPending(held)).then(() => true, (e: unknown) => {

@@ -169,7 +169,8 @@ export class SessionManager {
           createdAt: existing?.createdAt ?? this.now(),
         };
         // A repeated sign-in usually changes nothing here: then no config lock, read and compare
-        // (about a fifth of a sign-in). Judged on the current file; a change another process makes
+        // (about a fifth of a sign-in). Judged on the current file (the store's read, cached by file
+        // version: fs/file-version.ts says what that can miss); a change another process makes
         // meanwhile is ordered after this no-op, as if it had run first.
         if (!recordsIdentity(await this.deps.config.read(), next)) {
           await this.deps.config.update((c) => ({
