@@ -3,17 +3,20 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { ConfigStore } from '../../src-main/core/config/store.js';
 import { EnvironmentService } from '../../src-main/core/environments/service.js';
 import type { SecretStore } from '../../src-main/core/secrets/types.js';
+import { applyEach } from '../helpers/secret-fakes.js';
 import { makeHome } from '../helpers/home.js';
 
 function memorySecrets(): SecretStore & { map: Map<string, string> } {
   const map = new Map<string, string>();
-  return {
+  const store: SecretStore & { map: Map<string, string> } = {
     map,
     loadAll: async () => new Map(map),
     get: async (k) => map.get(k),
     set: async (k, v) => void map.set(k, v),
     delete: async (k) => void map.delete(k),
+    apply: (changes) => applyEach(store, changes),
   };
+  return store;
 }
 
 describe('environment validation speaks the user\'s words and stores nothing on bad input', () => {

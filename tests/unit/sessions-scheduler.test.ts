@@ -4,6 +4,7 @@ import type { SessionManager } from '../../src-main/core/sessions/manager.js';
 import { ConfigSchema, type Config } from '../../src-main/core/config/schema.js';
 import { encodeSession } from '../../src-main/core/sessions/session-codec.js';
 import type { SecretStore } from '../../src-main/core/secrets/types.js';
+import { applyEach } from '../helpers/secret-fakes.js';
 
 const profile = { userId: 'u', email: 'a@b.c', accounts: [], roles: [], permissions: [], permissionsFromRoles: [] };
 
@@ -22,6 +23,7 @@ function fixture(opts: { refreshToken?: string; rememberPassword?: boolean; life
     get: async (k) => secrets.get(k),
     set: async (k, v) => void secrets.set(k, v),
     delete: async (k) => void secrets.delete(k),
+    apply: (changes) => applyEach(store, changes),
   };
   const renew = vi.fn(async () => ({}) as never);
   const events = { refreshing: vi.fn(), expiring: vi.fn(), changed: vi.fn() };

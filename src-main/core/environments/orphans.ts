@@ -26,7 +26,8 @@ export interface OrphanSweepDeps {
  * Entries of any other shape are not ours to judge and are left alone.
  *
  * Returns the deleted keys (names only, never values). Throws the keychain's TokenDeskError if it
- * cannot be read; a failed delete stops the sweep, and what is left is found by the next one.
+ * cannot be read; a failed delete stops the sweep (each group of deletes is one write: all or none),
+ * and what is left is found by the next one.
  */
 export async function removeOrphanSecrets(deps: OrphanSweepDeps): Promise<string[]> {
   const removed: string[] = [];
@@ -34,17 +35,17 @@ export async function removeOrphanSecrets(deps: OrphanSweepDeps): Promise<string
 
   await withConfigLocked(deps.config, async (cfg) => {
     const all = await deps.secrets.loadAll();
+    const orphans: SecretKey[] = [];
     for (const key of all.keys()) {
       if (key.startsWith('env/')) {
-        if (envEntryIsOrphan(cfg, key)) {
-          await deps.secrets.delete(key as SecretKey);
-          removed.push(key);
-        }
+        if (envEntryIsOrphan(cfg, key)) orphans.push(key as SecretKey);
       } else if (key.startsWith('identity/') && !cfg.identities.some((i) => key.startsWith(`identity/${i.id}/`))) {
         const id = key.slice('identity/'.length, key.lastIndexOf('/'));
         unknownIdentities.set(id, [...(unknownIdentities.get(id) ?? []), key]);
       }
     }
+    await deps.secrets.apply(orphans.map((k) => [k, undefined] as const));
+    removed.push(...orphans);
   });
 
   for (const [id, keys] of unknownIdentities) {
@@ -53,10 +54,8 @@ export async function removeOrphanSecrets(deps: OrphanSweepDeps): Promise<string
     await deps.lock.exclusive(id, async () => {
       const cfg = await deps.config.read();
       if (cfg.identities.some((i) => i.id === id)) return; // a sign-in finished meanwhile
-      for (const key of keys) {
-        await deps.secrets.delete(key as SecretKey);
-        removed.push(key);
-      }
+      await deps.secrets.apply(keys.map((k) => [k as SecretKey, undefined] as const));
+      removed.push(...keys);
     });
   }
   return removed;

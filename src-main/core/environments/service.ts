@@ -171,20 +171,20 @@ export class EnvironmentService {
     if (existing.environments.some((e) => e.name.toLowerCase() === env.name.toLowerCase())) {
       throw new TokenDeskError('already_exists', `An environment named "${env.name}" already exists`);
     }
-    const written: SecretKey[] = [];
+    let written = false;
     try {
       await this.config.update(async (cfg) => {
         if (cfg.environments.some((e) => e.name.toLowerCase() === env.name.toLowerCase())) {
           throw new TokenDeskError('already_exists', `An environment named "${env.name}" already exists`);
         }
-        for (const [k, v] of writes) {
-          written.push(k);
-          await this.secrets.set(k, v);
-        }
+        // Every secret of the new environment in one sealed write (all or none).
+        written = true;
+        await this.secrets.apply(writes);
         return { ...cfg, environments: [...cfg.environments, env] };
       });
     } catch (e) {
-      await Promise.all(written.map((k) => this.secrets.delete(k).catch(() => undefined)));
+      // The environment's id is new: no key of it existed before, so undoing is deleting them all.
+      if (written) await this.secrets.apply(writes.map(([k]) => [k, undefined] as const)).catch(() => undefined);
       throw e;
     }
     return env;
@@ -237,18 +237,13 @@ export class EnvironmentService {
         if (apiKey !== undefined) changes.push([secretKeys.apiKey(env.id), apiKey]);
         for (const [name, value] of vars?.writes ?? []) changes.push([secretKeys.variable(env.id, name), value]);
         for (const name of vars?.deletes ?? []) changes.push([secretKeys.variable(env.id, name), null]);
-        for (const [k, v] of changes) {
-          previous.push([k, await this.secrets.get(k)]);
-          if (v === null) await this.secrets.delete(k);
-          else await this.secrets.set(k, v);
-        }
+        for (const [k] of changes) previous.push([k, await this.secrets.get(k)]);
+        await this.secrets.apply(changes.map(([k, v]) => [k, v ?? undefined] as const));
         next = env;
         return { ...cfg, environments: cfg.environments.map((e) => (e.id === env.id ? env : e)) };
       });
     } catch (e) {
-      for (const [k, old] of previous.reverse()) {
-        await (old === undefined ? this.secrets.delete(k) : this.secrets.set(k, old)).catch(() => undefined);
-      }
+      await this.secrets.apply(previous).catch(() => undefined);
       throw e;
     }
     if (!next) throw new TokenDeskError('config_invalid', 'The environment was not updated');
@@ -268,14 +263,12 @@ export class EnvironmentService {
     const envKeys = new Set<SecretKey>([secretKeys.anonKey(env.id), secretKeys.apiKey(env.id)]);
     for (const name of env.secretVariables ?? []) envKeys.add(secretKeys.variable(env.id, name));
     for (const key of all.keys()) if (key.startsWith(`env/${env.id}/`)) envKeys.add(key as SecretKey);
-    for (const key of envKeys) await this.secrets.delete(key);
+    await this.secrets.apply([...envKeys].map((k) => [k, undefined] as const));
     for (const id of identityIds) {
       const keys = new Set<SecretKey>([secretKeys.session(id), secretKeys.password(id)]);
       for (const key of all.keys()) if (key.startsWith(`identity/${id}/`)) keys.add(key as SecretKey);
       // Under the identity's lock, as today: a renewal in flight finishes first and cannot write the session back.
-      await this.sessionLock().exclusive(id, async () => {
-        for (const key of keys) await this.secrets.delete(key);
-      });
+      await this.sessionLock().exclusive(id, () => this.secrets.apply([...keys].map((k) => [k, undefined] as const)));
     }
     await this.config.update((cfg) => {
       const activeIdentity = { ...cfg.activeIdentity };

@@ -1,6 +1,6 @@
 import { mapKeychainError, type KeychainOp } from './keychain-errors.js';
 import { keychainService, loadKeytar, PROBE, type KeytarLike } from './keytar.js';
-import type { SecretKey, SecretStore } from './types.js';
+import type { SecretChanges, SecretKey, SecretStore } from './types.js';
 
 /**
  * The storage of TokenDesk before the vault: one keychain item per secret under the folder's
@@ -28,7 +28,7 @@ export function createItemStore(home: string, opts: { keytar?: KeytarLike } = {}
   // Writing the marker with the first secret keeps later checks (in any process) to one read.
   let probeWritten = false;
 
-  return {
+  const store = {
     service,
     loadAll: () =>
       run('list', async (kt) => {
@@ -58,5 +58,10 @@ export function createItemStore(home: string, opts: { keytar?: KeytarLike } = {}
       run('delete', async (kt) => {
         if (!(await kt.deletePassword(service, key))) await assertUnlocked(kt);
       }),
+    // One item per secret: nothing can make these one write (migration reads this store, never writes it).
+    apply: async (changes: SecretChanges) => {
+      for (const [key, value] of changes) await (value === undefined ? store.delete(key) : store.set(key, value));
+    },
   };
+  return store;
 }

@@ -25,4 +25,12 @@ export interface SecretStore {
   get(key: SecretKey): Promise<string | undefined>;
   set(key: SecretKey, value: string): Promise<void>;
   delete(key: SecretKey): Promise<void>;
+  /**
+   * Several sets (a value) and deletes (undefined) at once. The vault makes them one sealed write:
+   * every change or none, and one lock and disk flush instead of one per secret.
+   */
+  apply(changes: SecretChanges): Promise<void>;
 }
+
+/** What `SecretStore.apply` takes: a value to store, or undefined to delete. The last change of a key wins. */
+export type SecretChanges = ReadonlyArray<readonly [SecretKey, string | undefined]>;

@@ -9,7 +9,7 @@ import { mapKeychainError, type KeychainOp } from './keychain-errors.js';
 import { assertUnlocked, keychainService, loadKeytar, PROBE, type KeytarLike } from './keytar.js';
 import { findLegacyItems, migrateLegacyItems, finishLegacyDeletes, type ImportLegacy } from './migration.js';
 import { decodeDataKey, encodeDataKey, newDataKey, openVault, sealVault, VaultFormatError, VAULT_VERSION, type DataKey, type VaultContent, type VaultFault } from './vault-format.js';
-import type { SecretKey, SecretStore } from './types.js';
+import type { SecretChanges, SecretKey, SecretStore } from './types.js';
 import { DATA_KEY_ACCOUNT, MAX_VAULT_BYTES, takePeekedKeyText, vaultFile } from './vault-peek.js';
 import { readServiceRecordSync, serviceRecordFile, serviceRecordText } from './service-record.js';
 
@@ -411,13 +411,9 @@ export function createVaultStore(home: string, opts: VaultStoreOptions = {}): Va
     path,
     loadAll: async () => new Map(await current()),
     get: async (key: SecretKey) => (await current()).get(key),
-    set: (key: SecretKey, value: string) =>
-      mutate((m) => {
-        if (m.get(key) === value) return false;
-        m.set(key, value);
-        return true;
-      }),
-    delete: (key: SecretKey) => mutate((m) => m.delete(key)),
+    set: (key: SecretKey, value: string) => mutate((m) => applyTo(m, [[key, value]])),
+    delete: (key: SecretKey) => mutate((m) => applyTo(m, [[key, undefined]])),
+    apply: (changes: SecretChanges) => (changes.length === 0 ? Promise.resolve() : mutate((m) => applyTo(m, changes))),
     startOver: () =>
       locked(async (held) => {
         if ((await signature()) === undefined) return undefined;
@@ -430,6 +426,19 @@ export function createVaultStore(home: string, opts: VaultStoreOptions = {}): Va
         return aside;
       }),
   };
+}
+
+/** Applies `changes` to `entries`; true when any entry changed (else nothing is written). */
+function applyTo(entries: Map<string, string>, changes: SecretChanges): boolean {
+  let changed = false;
+  for (const [key, value] of changes) {
+    if (value === undefined) changed = entries.delete(key) || changed;
+    else if (entries.get(key) !== value) {
+      entries.set(key, value);
+      changed = true;
+    }
+  }
+  return changed;
 }
 
 /** The vault's bytes and the file version (signature) they were read from. */

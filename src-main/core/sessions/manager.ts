@@ -5,7 +5,7 @@ import { TokenDeskError } from '../errors.js';
 import type { ConfigStore } from '../config/store.js';
 import type { Config, Environment, Identity } from '../config/schema.js';
 import { findEnvironment } from '../environments/service.js';
-import { secretKeys, type SecretStore } from '../secrets/types.js';
+import { secretKeys, type SecretChanges, type SecretStore } from '../secrets/types.js';
 import type { HttpClient } from '../http/types.js';
 import type { AuthProvider, Profile, ProviderContext, ProviderKind, StoredSession } from '../providers/types.js';
 import { decodeSession, hasInlineProfile, splitSession } from './session-codec.js';
@@ -146,16 +146,13 @@ export class SessionManager {
       const before = await Promise.all(keys.map((k) => this.deps.secrets.get(k)));
       const profileBefore = await this.profiles.read(id);
       const restore = async () => {
-        for (const [i, k] of keys.entries()) {
-          const old = before[i];
-          await (old === undefined ? this.deps.secrets.delete(k) : this.deps.secrets.set(k, old)).catch(() => undefined);
-        }
+        await this.deps.secrets.apply(keys.map((k, i) => [k, before[i]] as const)).catch(() => undefined);
         await (profileBefore ? this.profiles.write(id, profileBefore) : this.profiles.delete(id)).catch(() => undefined);
       };
       try {
-        await this.store(id, session);
-        if (password !== undefined) await this.deps.secrets.set(secretKeys.password(id), password);
-        else if (before[1] !== undefined) await this.deps.secrets.delete(secretKeys.password(id));
+        // The tokens and the remembered password (or its removal) in one sealed write.
+        const passwordChange = password !== undefined || before[1] !== undefined ? [[secretKeys.password(id), password] as const] : [];
+        await this.store(id, session, passwordChange);
         const profile = session.profile;
         const keepAccount = existing?.activeAccountId && profile.accounts.some((a) => a.id === existing.activeAccountId);
         const next: Identity = {
@@ -207,8 +204,10 @@ export class SessionManager {
           warn = `The server could not be told (${e instanceof TokenDeskError ? e.message : 'unknown error'}); the session was removed locally`;
         }
       }
-      await this.deps.secrets.delete(secretKeys.session(identity.id));
-      await this.deps.secrets.delete(secretKeys.password(identity.id));
+      await this.deps.secrets.apply([
+        [secretKeys.session(identity.id), undefined],
+        [secretKeys.password(identity.id), undefined],
+      ]);
       await this.profiles.delete(identity.id).catch(() => undefined);
       await this.deps.config.update((c) => {
         const identities = opts.forget
@@ -294,12 +293,16 @@ export class SessionManager {
   /**
    * The profile file and the tokens (into the vault) are written at once, so their disk flushes
    * overlap: sign-in and renewal wait for one durable write, not two. A reader in between may see
-   * one half new and the other old — a display detail, the tokens always belong together. A failed
+   * one half new and the other old — a display detail, the tokens always belong together.
+   * `alsoSecrets` go into the same sealed write as the tokens (a sign-in's remembered password). A failed
    * write reaches the caller as a TokenDeskError (renewOnce keeps the session in memory then).
    */
-  private async store(identityId: string, session: StoredSession): Promise<void> {
+  private async store(identityId: string, session: StoredSession, alsoSecrets: SecretChanges = []): Promise<void> {
     const { tokens, profile } = splitSession(session);
-    const [p, t] = await Promise.allSettled([this.profiles.write(identityId, profile), this.deps.secrets.set(secretKeys.session(identityId), tokens)]);
+    const [p, t] = await Promise.allSettled([
+      this.profiles.write(identityId, profile),
+      this.deps.secrets.apply([[secretKeys.session(identityId), tokens], ...alsoSecrets]),
+    ]);
     if (t.status === 'rejected') throw t.reason;
     if (p.status === 'rejected') throw p.reason;
   }
