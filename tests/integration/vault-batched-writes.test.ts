@@ -55,7 +55,7 @@ describe('secrets that change together are one vault write', () => {
     return h.dir;
   };
 
-  it('a sign-in that remembers the password seals tokens and password together; signing in again without it removes the password in that same write', async () => {
+  it('a sign-in that remembers the password seals tokens and password together; signing in again without it removes the password in that same write, and so does signing out', async () => {
     server = await startDemoServer({ port: 0 });
     const dir = home();
     const secrets = countingVault(dir);
@@ -73,10 +73,13 @@ describe('secrets that change together are one vault write', () => {
     expect(secrets.writes).toBe(1);
     expect(await secrets.get(secretKeys.password(who.id))).toBeUndefined();
 
+    // Signing out removes the tokens and the remembered password together.
+    await core.sessions.signIn('api', { ...superAdmin, remember: true });
     secrets.writes = 0;
     await core.sessions.signOut('api');
     expect(secrets.writes).toBe(1);
     expect(await secrets.get(secretKeys.session(who.id))).toBeUndefined();
+    expect(await secrets.get(secretKeys.password(who.id))).toBeUndefined();
   });
 
   it('adding an environment with an anon key, an API key and a secret variable writes the vault once; removing it with a signed-in identity, twice', async () => {
