@@ -1,4 +1,5 @@
-import { statSync, type BigIntStats } from 'node:fs';
+import type { BigIntStats } from 'node:fs';
+import { stat } from 'node:fs/promises';
 
 /**
  * A file's version as the caches of the config, the vault and the profiles tell it: device, inode,
@@ -11,13 +12,12 @@ export function versionOf(st: BigIntStats): string {
   return `${st.dev}:${st.ino}:${st.size}:${st.mtimeNs}:${st.ctimeNs}`;
 }
 
-/**
- * The version of whatever is at `path` (readers refuse what is not a regular file), or undefined when
- * nothing is. Other errors are thrown. A synchronous stat: on a local disk it takes microseconds,
- * through fs/promises a thread-pool round trip (~25 µs more, measured here), and the config, vault
- * and profile caches ask on every read.
- */
+/** The version of whatever is at `path` (readers refuse what is not a regular file), or undefined when nothing is. Other errors are thrown. */
 export async function fileVersion(path: string): Promise<string | undefined> {
-  const st = statSync(path, { bigint: true, throwIfNoEntry: false });
-  return st === undefined ? undefined : versionOf(st);
+  try {
+    return versionOf(await stat(path, { bigint: true }));
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
+    throw e;
+  }
 }
