@@ -1,9 +1,8 @@
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { openCore } from '../../src-main/core/open.js';
 import { DEMO_CREDENTIALS, startDemoServer, type DemoServer } from '../../src-main/core/demo-server/index.js';
-import { fileVersion } from '../../src-main/core/fs/file-version.js';
 import { createKeychainStore } from '../../src-main/core/secrets/keychain.js';
 import { createVaultStore, vaultFile } from '../../src-main/core/secrets/vault.js';
 import { secretKeys, type SecretStore } from '../../src-main/core/secrets/types.js';
@@ -14,31 +13,35 @@ import { leaveFree, mountTmpfs, tmpfsUnavailable } from '../helpers/tmpfs.js';
 
 const superAdmin = DEMO_CREDENTIALS.session.find((c) => c.email === 'test@test.com')!;
 
-/**
- * The real vault, counting how many times a call actually replaced the vault file (its version
- * changed): each replacement is a lock, a sealed write and two disk flushes the user waits for.
- */
+/** Every durable write by path: the vault's are what a user waits for (a lock, a sealed write, two disk flushes). */
+const durableWrites = vi.hoisted(() => new Map<string, number>());
+vi.mock('../../src-main/core/fs/durable-write.js', async (importOriginal) => {
+  const real = await importOriginal<typeof import('../../src-main/core/fs/durable-write.js')>();
+  return {
+    ...real,
+    durableWrite: (path: string, ...rest: [Uint8Array | string, { mode?: number }?]) => {
+      durableWrites.set(path, (durableWrites.get(path) ?? 0) + 1);
+      return real.durableWrite(path, ...rest);
+    },
+  };
+});
+
+/** The real vault, and how many times it has been written since the last reset. */
 function countingVault(home: string): SecretStore & { writes: number } {
   const real = createKeychainStore(home);
-  const counted =
-    <A extends unknown[]>(fn: (...a: A) => Promise<void>) =>
-    async (...a: A) => {
-      const before = await fileVersion(vaultFile(home));
-      try {
-        await fn(...a);
-      } finally {
-        if ((await fileVersion(vaultFile(home))) !== before) store.writes++;
-      }
-    };
-  const store = {
-    writes: 0,
-    loadAll: () => real.loadAll(),
+  return {
+    loadAll: real.loadAll,
     get: real.get,
-    set: counted(real.set),
-    delete: counted(real.delete),
-    apply: counted(real.apply),
+    set: real.set,
+    delete: real.delete,
+    apply: real.apply,
+    get writes() {
+      return durableWrites.get(vaultFile(home)) ?? 0;
+    },
+    set writes(n: number) {
+      durableWrites.set(vaultFile(home), n);
+    },
   };
-  return store;
 }
 
 describe('secrets that change together are one vault write', () => {

@@ -177,9 +177,9 @@ export class EnvironmentService {
         if (cfg.environments.some((e) => e.name.toLowerCase() === env.name.toLowerCase())) {
           throw new TokenDeskError('already_exists', `An environment named "${env.name}" already exists`);
         }
-        // Every secret of the new environment in one sealed write (all or none).
-        written = true;
+        // Every secret of the new environment in one sealed write: all of them or none.
         await this.secrets.apply(writes);
+        written = true;
         return { ...cfg, environments: [...cfg.environments, env] };
       });
     } catch (e) {
@@ -209,6 +209,7 @@ export class EnvironmentService {
     if (touchesVariables) splitVariables(withoutUnset(patch.variables, patch.unsetVariables), patch.secretVariables);
 
     const previous: Array<[SecretKey, string | undefined]> = [];
+    let written = false;
     let next: Environment | undefined;
     try {
       await this.config.update(async (cfg) => {
@@ -239,11 +240,12 @@ export class EnvironmentService {
         for (const name of vars?.deletes ?? []) changes.push([secretKeys.variable(env.id, name), null]);
         for (const [k] of changes) previous.push([k, await this.secrets.get(k)]);
         await this.secrets.apply(changes.map(([k, v]) => [k, v ?? undefined] as const));
+        written = true; // all or none: a failed apply stored nothing, so there is nothing to undo
         next = env;
         return { ...cfg, environments: cfg.environments.map((e) => (e.id === env.id ? env : e)) };
       });
     } catch (e) {
-      await this.secrets.apply(previous).catch(() => undefined);
+      if (written) await this.secrets.apply(previous).catch(() => undefined);
       throw e;
     }
     if (!next) throw new TokenDeskError('config_invalid', 'The environment was not updated');

@@ -428,17 +428,14 @@ export function createVaultStore(home: string, opts: VaultStoreOptions = {}): Va
   };
 }
 
-/** Applies `changes` to `entries`; true when any entry changed (else nothing is written). */
+/** Applies `changes` to `entries` in order; true when an entry ends up other than it was (else nothing is written). */
 function applyTo(entries: Map<string, string>, changes: SecretChanges): boolean {
-  let changed = false;
+  const before = new Map(changes.map(([key]) => [key, entries.get(key)]));
   for (const [key, value] of changes) {
-    if (value === undefined) changed = entries.delete(key) || changed;
-    else if (entries.get(key) !== value) {
-      entries.set(key, value);
-      changed = true;
-    }
+    if (value === undefined) entries.delete(key);
+    else entries.set(key, value);
   }
-  return changed;
+  return [...before].some(([key, was]) => entries.get(key) !== was);
 }
 
 /** The vault's bytes and the file version (signature) they were read from. */
