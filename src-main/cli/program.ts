@@ -9,6 +9,7 @@ import { registerLogin } from './commands/login.js';
 import { registerStatus } from './commands/status.js';
 import { registerSwitch } from './commands/switch.js';
 import { registerToken } from './commands/token.js';
+import { registerVault } from './commands/vault.js';
 import { envRef } from './default-env.js';
 import { EXIT, guardOutputStreams, PROGRAM } from './output.js';
 import { processFactory, type Factory } from './factory.js';
@@ -57,6 +58,7 @@ export function buildProgram(f: Factory): Command {
   registerExport(program, f);
   registerExec(program, f);
   registerImport(program, f);
+  registerVault(program, f);
   registerDemo(program, f);
   return program;
 }

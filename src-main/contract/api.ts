@@ -110,6 +110,7 @@ export const apiSchema = {
     clipboardClearSeconds: z.number().int().min(0).max(3600).optional(),
   }),
   openExternal: z.strictObject({ url: z.string().max(2048) }),
+  startOverVault: z.strictObject({}),
 } as const satisfies Record<ApiMethod, z.ZodType>;
 
 export interface ApiOutputs {
@@ -130,6 +131,8 @@ export interface ApiOutputs {
   startDemo: AppState;
   updateSettings: SettingsView;
   openExternal: { opened: boolean };
+  /** Where the old vault was moved (kept); refused unless its key is gone from the keychain. */
+  startOverVault: { movedTo: string };
 }
 
 /** The method list (methods.ts), the same names as apiSchema's keys. */

@@ -21,6 +21,7 @@ export const API_METHODS = [
   'startDemo',
   'updateSettings',
   'openExternal',
+  'startOverVault',
 ] as const;
 export type ApiMethod = (typeof API_METHODS)[number];
 

@@ -10,6 +10,7 @@
  */
 export { openCore, type Core } from './open.js';
 export { TokenDeskError, type ErrorCode } from './errors.js';
+export { assertVaultKeyLost } from './secrets/start-over.js';
 export type { Config, Environment, Identity, VariableRole } from './config/schema.js';
 export { findEnvironment, type EnvironmentInput } from './environments/service.js';
 export { SessionManager, type FreshToken } from './sessions/manager.js';

@@ -2,6 +2,7 @@ import { ConfigStore } from './config/store.js';
 import { resolveHome } from './config/paths.js';
 import { createKeychainStore } from './secrets/keychain.js';
 import type { SecretStore } from './secrets/types.js';
+import { startOverAfterLostKey } from './secrets/start-over.js';
 import { createHttpClient } from './http/client.js';
 import type { HttpClient } from './http/types.js';
 import { getProvider } from './providers/registry.js';
@@ -21,10 +22,11 @@ export interface Core {
   envs: EnvironmentService;
   sessions: SessionManager;
   /**
-   * Starting over after `vault_key_missing`: moves the secrets vault aside (kept, never deleted) so
-   * TokenDesk makes a new, empty one; returns where it went. Not wired to the CLI or the UI yet.
+   * Starting over after `vault_key_missing` (secrets/start-over.ts): moves the secrets vault aside
+   * (kept, never deleted) so TokenDesk makes a new, empty one; returns where it went. Refused, and
+   * nothing moved, unless the key is what is missing. `tokendesk vault start-over`, the app's banner.
    */
-  resetVault(): Promise<string | undefined>;
+  startOverVault(): Promise<string>;
 }
 
 export interface OpenCoreOptions {
@@ -55,6 +57,6 @@ export function openCore(opts: OpenCoreOptions = {}): Core {
     ...(opts.now && { now: opts.now }),
     ...(opts.retryDeadlineMs !== undefined && { retryDeadlineMs: opts.retryDeadlineMs }),
   });
-  const resetVault = () => (vault ?? createKeychainStore(home)).startOver();
-  return { home, config, secrets, http, envs, sessions, resetVault };
+  const startOverVault = () => startOverAfterLostKey(secrets, () => (vault ?? createKeychainStore(home)).startOver());
+  return { home, config, secrets, http, envs, sessions, startOverVault };
 }

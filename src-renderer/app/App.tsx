@@ -4,7 +4,7 @@ import { ImportHost } from '../import/ImportControls.js';
 import { modKey } from '../lib/format.js';
 import { nextTheme, themeLabel, type ThemeChoice } from '../lib/theme.js';
 import { CommandPalette } from '../palette/CommandPalette.js';
-import { selectedEnv, useDesk } from '../store.js';
+import { selectedEnv, useDesk, useDeskStore } from '../store.js';
 import { Button } from '../ui/Button.js';
 import { cx } from '../ui/cx.js';
 import { ErrorBoundary } from '../ui/ErrorBoundary.js';
@@ -18,12 +18,46 @@ import { RenewalWarnings } from './RenewalWarnings.js';
 import { useAppEvents } from './useAppEvents.js';
 import { useShortcuts } from './useShortcuts.js';
 
+/**
+ * The vault's key is gone from the keychain (vault_key_missing): say so and offer to start over,
+ * which moves the old vault aside (kept) after a confirmation.
+ */
+function LostKeyBanner() {
+  const store = useDeskStore();
+  return (
+    <div className="banner banner-danger" role="alert">
+      <strong>The secrets vault's key is gone from the OS keychain.</strong> The sessions and keys it holds cannot be read, and nothing was changed. Starting over moves the
+      old vault aside (it is kept) and begins with an empty one: you sign in again and re-enter the environments' keys.{' '}
+      <Button
+        variant="danger"
+        onClick={() =>
+          store.getState().setDialog({
+            kind: 'confirm',
+            title: 'Start over with an empty vault?',
+            body: "The old vault is moved aside, not deleted. Every identity here is signed out, and each environment needs its keys again (Supabase: the anon key; any X-API-Key or secret variable): use Edit on each.",
+            confirmLabel: 'Move it aside and start over',
+            danger: true,
+            onConfirm: async () => {
+              const { movedTo } = await store.getState().api.startOverVault({});
+              await store.getState().refresh();
+              store.getState().toast('success', 'Started over with an empty vault', `The old vault is kept at ${movedTo}`);
+            },
+          })
+        }
+      >
+        Start over…
+      </Button>
+    </div>
+  );
+}
+
 function Banners() {
   const keychain = useDesk((s) => s.app?.keychain);
   const configError = useDesk((s) => s.app?.configError);
   return (
     <>
-      {keychain && !keychain.ok ? (
+      {keychain && !keychain.ok && keychain.code === 'vault_key_missing' ? <LostKeyBanner /> : null}
+      {keychain && !keychain.ok && keychain.code !== 'vault_key_missing' ? (
         <div className="banner banner-danger" role="alert">
           <strong>{keychain.code === 'keychain_locked' ? 'Keychain is locked' : 'Keychain unavailable'}:</strong> {keychain.message} Nothing will be stored until it is fixed — TokenDesk never falls back to a plain file.
         </div>

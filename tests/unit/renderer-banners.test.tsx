@@ -1,5 +1,5 @@
 // @vitest-environment happy-dom
-import { cleanup, screen } from '@testing-library/react';
+import { cleanup, fireEvent, screen, waitFor, within } from '@testing-library/react';
 import { afterEach, describe, expect, it } from 'vitest';
 import { renderApp } from '../e2e/fixtures/render-app.js';
 
@@ -16,6 +16,37 @@ describe('banners for problems the user must fix outside the app', () => {
     await renderApp({ configError: 'config.json is not valid JSON; it was moved to /home/u/.config/tokendesk/config.json.corrupt-2026' });
     const alert = screen.getAllByRole('alert').find((a) => a.textContent?.includes('could not be read'));
     expect(alert?.textContent).toContain('config.json.corrupt-2026');
+  });
+
+  it('the vault key gone: the banner offers to start over, asks first, then the app starts over and says where the old vault is kept', async () => {
+    const { api } = await renderApp({
+      scenario: 'demo',
+      keychain: { ok: false, code: 'vault_key_missing', message: 'The key of the secrets vault /home/me/.config/tokendesk/secrets.vault is gone from the OS keychain' },
+    });
+    const alert = () => screen.queryAllByRole('alert').find((a) => a.textContent?.includes("key is gone from the OS keychain"));
+    expect(alert()?.textContent).toMatch(/cannot be read, and nothing was changed.*moves the old vault aside \(it is kept\)/);
+    expect(screen.queryByText(/Keychain unavailable/)).toBeNull();
+
+    fireEvent.click(within(alert()!).getByRole('button', { name: 'Start over…' }));
+    const dialog = screen.getByRole('dialog', { name: 'Start over with an empty vault?' });
+    // Cancel first: nothing is asked of the main process.
+    fireEvent.click(within(dialog).getByRole('button', { name: 'Cancel' }));
+    expect(api.calls.some((c) => c.method === 'startOverVault')).toBe(false);
+
+    fireEvent.click(within(alert()!).getByRole('button', { name: 'Start over…' }));
+    fireEvent.click(within(screen.getByRole('dialog')).getByRole('button', { name: 'Move it aside and start over' }));
+    await waitFor(() => expect(alert()).toBeUndefined());
+    expect(api.calls.filter((c) => c.method === 'startOverVault')).toHaveLength(1);
+    expect((await screen.findByText('Started over with an empty vault')).closest('[role="status"], .toast')?.textContent).toContain('secrets.vault.abandoned-');
+  });
+
+  it('a refused start-over (the key came back meanwhile) is shown in the dialog, which stays open', async () => {
+    const { api } = await renderApp({ keychain: { ok: false, code: 'vault_key_missing', message: 'gone' } });
+    api.failNext('startOverVault', 'invalid_input', 'The secrets vault opens with its key from the OS keychain: there is nothing to start over, and nothing was changed');
+    fireEvent.click(screen.getByRole('button', { name: 'Start over…' }));
+    fireEvent.click(screen.getByRole('button', { name: 'Move it aside and start over' }));
+    const dialog = screen.getByRole('dialog', { name: 'Start over with an empty vault?' });
+    expect((await within(dialog).findByText(/there is nothing to start over/)).textContent).toContain('nothing was changed');
   });
 
   it('no banner when all is well', async () => {

@@ -174,7 +174,7 @@ describe('secrets vault', () => {
     for (const op of ['get', 'loadAll', 'set'] as const) {
       const e = await failureOf(home, fake, op);
       expect(e).toMatchObject({ code: 'vault_key_missing' });
-      expect(e!.message).toMatch(/is gone from the OS keychain.*Nothing was changed. To start over, move .*secrets\.vault aside/);
+      expect(e!.message).toMatch(/is gone from the OS keychain.*Nothing was changed. To start over with an empty vault \(the old file is kept aside.*tokendesk vault start-over/);
     }
     expect(readFileSync(vaultFile(home))).toEqual(before);
     expect(asides(home, 'corrupt')).toEqual([]);

@@ -309,6 +309,11 @@ export function createAppService(
       // page opens its links itself. Said out loud rather than answering "not opened" for no reason.
       throw new TokenDeskError('unsupported', 'This TokenDesk does not open links itself: open the link in your browser');
     },
+    async startOverVault() {
+      const movedTo = await core.startOverVault();
+      emit({ type: 'state-changed', reason: 'session' });
+      return { movedTo };
+    },
   };
 
   // Demo environments from an earlier run need their server again.

@@ -99,7 +99,7 @@ export function createVaultStore(home: string, opts: VaultStoreOptions = {}): Va
   const keyMissing = () =>
     new TokenDeskError(
       'vault_key_missing',
-      `The key of the secrets vault ${path} is gone from the OS keychain (deleted, or the keychain was reset), so the sessions and keys it holds cannot be read. Nothing was changed. To start over, move ${path} aside (TokenDesk will make a new, empty vault; sign in again and re-enter the environments' keys)`,
+      `The key of the secrets vault ${path} is gone from the OS keychain (deleted, or the keychain was reset), so the sessions and keys it holds cannot be read. Nothing was changed. To start over with an empty vault (the old file is kept aside; you sign in again and re-enter the environments' keys): "Start over" in the app, or tokendesk vault start-over`,
     );
 
   const signature = (): Promise<string | undefined> =>
