@@ -59,12 +59,14 @@ function Variables({ env }: { env: EnvironmentView }) {
 export function CopyPanel({ env, identity }: { env: EnvironmentView; identity?: IdentityView }) {
   const store = useDeskStore();
   const loadVariables = useDesk((s) => s.loadVariables);
+  // The keychain or vault coming back (unlocked, or a start-over) changes what can be listed.
+  const keychainOk = useDesk((s) => s.app?.keychain.ok);
   const { busy, error, copy, setError } = useCopy(env.id);
   const [exporting, setExporting] = useState<boolean | undefined>();
 
   useEffect(() => {
     void loadVariables(env.id, true);
-  }, [loadVariables, env.id, env.activeIdentityId, identity?.expiresAt, identity?.activeAccountId]);
+  }, [loadVariables, env.id, env.activeIdentityId, identity?.expiresAt, identity?.activeAccountId, keychainOk]);
 
   async function save(includeSecrets: boolean): Promise<void> {
     const go = async () => {

@@ -24,6 +24,9 @@ describe('banners for problems the user must fix outside the app', () => {
       keychain: { ok: false, code: 'vault_key_missing', message: 'The key of the secrets vault /home/me/.config/tokendesk/secrets.vault is gone from the OS keychain' },
     });
     const alert = () => screen.queryAllByRole('alert').find((a) => a.textContent?.includes("key is gone from the OS keychain"));
+    // The copy panel cannot list the variables either, and says why.
+    const stale = () => screen.queryAllByText(/secrets\.vault is gone from the OS keychain/);
+    await waitFor(() => expect(stale().length).toBeGreaterThan(0));
     expect(alert()?.textContent).toMatch(/cannot be read, and nothing was changed.*moves the old vault aside \(it is kept\)/);
     expect(screen.queryByText(/Keychain unavailable/)).toBeNull();
 
@@ -36,6 +39,8 @@ describe('banners for problems the user must fix outside the app', () => {
     fireEvent.click(within(alert()!).getByRole('button', { name: 'Start over…' }));
     fireEvent.click(within(screen.getByRole('dialog')).getByRole('button', { name: 'Move it aside and start over' }));
     await waitFor(() => expect(alert()).toBeUndefined());
+    // ...and no stale "key is gone" stays behind once the vault is usable again.
+    await waitFor(() => expect(stale()).toEqual([]));
     expect(api.calls.filter((c) => c.method === 'startOverVault')).toHaveLength(1);
     expect((await screen.findByText('Started over with an empty vault')).closest('[role="status"], .toast')?.textContent).toContain('secrets.vault.abandoned-');
   });
