@@ -59,6 +59,9 @@ describe.skipIf(unreachable !== undefined)('starting over after the vault key is
     const env = after.environments.find((e) => e.id === supa.id)!;
     expect(env.identities.map((i) => [i.email, i.status])).toEqual([[owner.email, 'signed_out']]);
     expect(env.hasAnonKey).toBe(false);
+    // A sign-in before the key is back says what to enter, and where.
+    const noKey = await rejection(again.handle('signIn', { envId: supa.id, email: owner.email, password: owner.password, remember: false }), 'invalid_input');
+    expect(noKey.message).toBe(`Environment "${supa.name}" has no anon key stored: enter it with Edit in the app, or tokendesk env edit "${supa.name}" --anon-key -`);
     // And the new, empty vault works: the anon key again, then a sign-in.
     await again.handle('updateEnvironment', { id: supa.id, patch: { anonKey: DEMO_CREDENTIALS.anonKey } });
     const back = await again.handle('signIn', { envId: supa.id, email: owner.email, password: owner.password, remember: false });

@@ -74,7 +74,7 @@ export class SessionManager {
     if (capabilitiesOf(env.provider).needsAnonKey) {
       const anonKey = await this.deps.secrets.get(secretKeys.anonKey(env.id));
       if (!anonKey) {
-        throw new TokenDeskError('invalid_input', `Environment "${env.name}" has no anon key in the keychain: set it with env edit`);
+        throw new TokenDeskError('invalid_input', `Environment "${env.name}" has no anon key stored: enter it with Edit in the app, or tokendesk env edit "${env.name}" --anon-key -`);
       }
       ctx.anonKey = anonKey;
     }
