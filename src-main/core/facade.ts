@@ -11,6 +11,7 @@
 export { openCore, type Core } from './open.js';
 export { TokenDeskError, type ErrorCode } from './errors.js';
 export { assertVaultKeyLost } from './secrets/start-over.js';
+export { vaultFile } from './secrets/vault-peek.js';
 export type { Config, Environment, Identity, VariableRole } from './config/schema.js';
 export { findEnvironment, type EnvironmentInput } from './environments/service.js';
 export { SessionManager, type FreshToken } from './sessions/manager.js';

@@ -1,6 +1,7 @@
 import { ConfigStore } from './config/store.js';
 import { resolveHome } from './config/paths.js';
 import { createKeychainStore } from './secrets/keychain.js';
+import { vaultFile } from './secrets/vault-peek.js';
 import type { SecretStore } from './secrets/types.js';
 import { startOverAfterLostKey } from './secrets/start-over.js';
 import { createHttpClient } from './http/client.js';
@@ -57,6 +58,6 @@ export function openCore(opts: OpenCoreOptions = {}): Core {
     ...(opts.now && { now: opts.now }),
     ...(opts.retryDeadlineMs !== undefined && { retryDeadlineMs: opts.retryDeadlineMs }),
   });
-  const startOverVault = () => startOverAfterLostKey(secrets, () => (vault ?? createKeychainStore(home)).startOver());
+  const startOverVault = () => startOverAfterLostKey(secrets, vaultFile(home), () => (vault ?? createKeychainStore(home)).startOver());
   return { home, config, secrets, http, envs, sessions, startOverVault };
 }

@@ -38,9 +38,13 @@ function LostKeyBanner() {
             confirmLabel: 'Move it aside and start over',
             danger: true,
             onConfirm: async () => {
-              const { movedTo } = await store.getState().api.startOverVault({});
-              await store.getState().refresh();
-              store.getState().toast('success', 'Started over with an empty vault', `The old vault is kept at ${movedTo}`);
+              try {
+                const { movedTo } = await store.getState().api.startOverVault({});
+                store.getState().toast('success', 'Started over with an empty vault', `The old vault is kept at ${movedTo}`);
+              } finally {
+                // Refused too (the key was found after all): the banner then goes with the state it came from.
+                await store.getState().refresh();
+              }
             },
           })
         }

@@ -62,7 +62,9 @@ export function Dialog({ title, onClose, children, wide, dirty = false }: { titl
     document.addEventListener('keydown', onKey);
     return () => {
       document.removeEventListener('keydown', onKey);
+      // What opened the dialog may be gone (a banner whose problem it fixed): then the environment's heading.
       if (before?.isConnected) before.focus();
+      else document.querySelector<HTMLElement>('[data-env-heading]')?.focus();
     };
   }, []);
 

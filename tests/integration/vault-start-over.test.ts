@@ -42,7 +42,7 @@ describe.skipIf(unreachable !== undefined)('starting over after the vault key is
 
     const sealed = readFileSync(join(home.dir, 'secrets.vault'));
     await loseKey(home.dir);
-    // A new process (the app started again) sees the key gone.
+    // A new store, as a new process (the app started again) would have it: no key cached, so it sees the key gone.
     const again = createAppService({ home: home.dir, shell: 'web', scheduler: false, maintenance: false, demoPort: 0 });
     cleanups.push(() => again.close());
     const state = await again.handle('getState', {});
@@ -117,15 +117,17 @@ describe.skipIf(unreachable !== undefined)('tokendesk vault start-over', { timeo
 
     // Signed out now (exit 4, sign-in needed), not "key missing"; and once is enough.
     expect((await h.run(['token', '--env', DEMO_SUPABASE])).code).toBe(4);
-    expect((await h.run(['vault', 'start-over', '--yes'])).code).toBe(1);
+    const twice = await h.run(['vault', 'start-over', '--yes']);
+    expect(twice.code).toBe(1);
+    expect(stderrLines(twice)).toEqual([`tokendesk: There is no secrets vault at ${join(h.dir, 'secrets.vault')} to start over (another TokenDesk process may have started over already); nothing was changed`]);
     expect(asides(h.dir)).toHaveLength(1);
   });
 
-  it('on a terminal it asks first: "n" changes nothing, "y" starts over', async () => {
+  it('on a terminal it asks first: "n" changes nothing (exit 1), "y" starts over', async () => {
     const { h, sealed } = await lostKey();
     const no = await onTerminal(h.env(), ['vault', 'start-over'], [['\\[y/N\\] ', 'n\r']]);
     expect(no.unanswered, no.output).toEqual([]);
-    expect(no.code, no.output).toBe(0);
+    expect(no.code, no.output).toBe(1); // a script can tell it did not happen
     expect(no.output).toContain('Nothing was changed.');
     expect(readFileSync(join(h.dir, 'secrets.vault'))).toEqual(sealed);
 

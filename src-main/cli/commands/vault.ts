@@ -1,8 +1,8 @@
 import type { Command } from 'commander';
 import { providerInfo } from '../../contract/providers.js';
-import { assertVaultKeyLost, type Config } from '../../core/facade.js';
+import { assertVaultKeyLost, vaultFile, type Config } from '../../core/facade.js';
 import { askLine, canPrompt } from '../prompt.js';
-import { UsageError } from '../output.js';
+import { EXIT, UsageError } from '../output.js';
 import { withFactory, type Factory } from '../factory.js';
 
 /**
@@ -26,21 +26,24 @@ export function keysToReenter(cfg: Config): string[] {
  */
 async function startOver(f: Factory, o: { yes?: boolean }): Promise<void> {
   const core = f.core();
-  await assertVaultKeyLost(core.secrets);
+  await assertVaultKeyLost(core.secrets, vaultFile(core.home));
   if (!o.yes) {
-    if (!canPrompt(f.io)) throw new UsageError('vault start-over moves the secrets vault aside: confirm with --yes (nothing is asked when standard input is not a terminal)');
+    if (!canPrompt(f.io)) throw new UsageError('vault start-over moves the secrets vault aside: confirm with --yes (it asks only when standard input and standard error are a terminal)');
     f.term.errLine("The secrets vault's key is gone from the OS keychain, so the sessions and keys in it cannot be read.");
     const answer = await askLine(f, 'Move it aside (it is kept, not deleted) and start with an empty vault? [y/N] ');
     if (!/^y(es)?$/i.test(answer)) {
+      // Not a success: a script that asked to start over can tell it did not happen.
       f.term.errLine('Nothing was changed.');
+      f.setExitCode(EXIT.error);
       return;
     }
   }
   const aside = await core.startOverVault();
+  // Where the old vault went comes first: it is said even if what follows fails.
+  f.term.out(`The old vault was moved to ${aside} (kept: nothing was deleted). TokenDesk now starts with an empty vault.`);
   const reenter = keysToReenter(await core.config.read());
   f.term.out(
     [
-      `The old vault was moved to ${aside} (kept: nothing was deleted). TokenDesk now starts with an empty vault.`,
       'Sign in again (tokendesk login).',
       ...(reenter.length > 0 ? ['Enter the environments\' keys again with tokendesk env edit NAME (--anon-key -, --api-key -, --var KEY=VALUE):', ...reenter] : []),
     ].join('\n'),

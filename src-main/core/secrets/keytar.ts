@@ -20,7 +20,12 @@ export const PROBE = '.tokendesk-probe';
 
 /** One keychain service per config folder, so two folders never see each other's entries. */
 export function keychainService(home: string): string {
-  return `TokenDesk ${createHash('sha256').update(resolve(home)).digest('hex').slice(0, 16)}`;
+  return serviceForPath(resolve(home));
+}
+
+/** The service of an already absolute path, exactly as spelled (keychainService resolves first). */
+export function serviceForPath(absolute: string): string {
+  return `TokenDesk ${createHash('sha256').update(absolute).digest('hex').slice(0, 16)}`;
 }
 
 let keytarPromise: Promise<KeytarLike> | undefined;

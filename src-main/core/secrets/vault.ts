@@ -1,4 +1,5 @@
 import { mkdir, rename, stat } from 'node:fs/promises';
+import { resolve } from 'node:path';
 import { TokenDeskError } from '../errors.js';
 import { lockCreationError, withFileLock, type LockOptions } from '../config/lock.js';
 import { durableWrite } from '../fs/durable-write.js';
@@ -6,7 +7,9 @@ import { fileVersion } from '../fs/file-version.js';
 import { FileTooLargeError, NotRegularFileError, readRegularFile } from '../fs/read-regular-file.js';
 import { removeStaleTempFiles } from '../fs/temp-files.js';
 import { mapKeychainError, type KeychainOp } from './keychain-errors.js';
-import { assertUnlocked, keychainService, loadKeytar, PROBE, type KeytarLike } from './keytar.js';
+import { assertUnlocked, keychainService, loadKeytar, PROBE, serviceForPath, type KeytarLike } from './keytar.js';
+import { spellingsOf } from './path-spellings.js';
+import { noVault, nothingToStartOver } from './start-over.js';
 import { findLegacyItems, migrateLegacyItems, finishLegacyDeletes, type ImportLegacy } from './migration.js';
 import { decodeDataKey, encodeDataKey, newDataKey, openVault, sealVault, VaultFormatError, VAULT_VERSION, type DataKey, type VaultContent, type VaultFault } from './vault-format.js';
 import type { SecretChanges, SecretKey, SecretStore } from './types.js';
@@ -26,8 +29,12 @@ export type VaultStore = SecretStore & {
   /** The keychain service holding the data key: the one the folder records (service-record.ts), else computed from its path. */
   readonly service: string;
   path: string;
-  /** Moves the vault aside (kept, never deleted) so TokenDesk starts with an empty one; returns where it went. */
-  startOver(): Promise<string | undefined>;
+  /**
+   * Moves the vault aside (kept, never deleted) so TokenDesk starts with an empty one, and returns
+   * where it went; only when, under the lock, no key in the keychain opens it. Refused otherwise
+   * (a key found under another spelling of the folder's path is recorded, and the vault works again).
+   */
+  startOver(): Promise<string>;
 };
 
 /** `2024-05-01T10:20:30.123Z` -> `2024-05-01T102030.123Z`: colons are not allowed in Windows file names. */
@@ -381,6 +388,36 @@ export function createVaultStore(home: string, opts: VaultStoreOptions = {}): Va
     recorded = service;
   }
 
+  /**
+   * Under the lock, before the vault is abandoned: keys are made only under this lock, so what the
+   * keychain holds now is final. A key that opens these bytes, under the recorded service or one
+   * computed from any spelling of the folder's path (path-spellings.ts), means the key was never lost:
+   * it is adopted and recorded, and starting over is refused. The service is sealed into the vault,
+   * so only this folder's own key can open it. A locked keychain answers "no key" for every item: the
+   * probe (assertUnlocked) tells that apart and throws keychain_locked instead.
+   */
+  async function assertKeyLost(bytes: Buffer): Promise<void> {
+    const now = readServiceRecordSync(home);
+    const candidates = [...new Set([now ?? service, service, ...spellingsOf(home, resolve).map(serviceForPath)])];
+    for (const candidate of candidates) {
+      const text = await keychain('read', (kt) => kt.getPassword(candidate, DATA_KEY_ACCOUNT));
+      const k = text === null ? undefined : decodeDataKey(text);
+      if (!k) continue;
+      try {
+        openVault(bytes, k, candidate);
+      } catch {
+        continue; // another folder's key, or an old one of this folder's
+      }
+      service = candidate;
+      dataKey = k;
+      cache = undefined;
+      ready = undefined;
+      if (now !== candidate) await recordService().catch(() => undefined);
+      throw nothingToStartOver(candidate === (now ?? candidates[0]) ? '' : " (under another spelling of this folder's path; recorded now, so every spelling finds it)");
+    }
+    await keychain('read', (kt) => assertUnlocked(kt, service));
+  }
+
   async function mutate(change: (entries: Map<string, string>) => boolean): Promise<void> {
     await ensureReady();
     await locked(async (held) => {
@@ -416,7 +453,11 @@ export function createVaultStore(home: string, opts: VaultStoreOptions = {}): Va
     apply: (changes: SecretChanges) => (changes.length === 0 ? Promise.resolve() : mutate((m) => applyTo(m, changes))),
     startOver: () =>
       locked(async (held) => {
-        if ((await signature()) === undefined) return undefined;
+        const bytes = await readRegularFile(path, MAX_VAULT_BYTES).catch((e: unknown) => {
+          throw unreadable(e);
+        });
+        if (bytes === undefined) throw noVault(path);
+        await assertKeyLost(bytes);
         let aside = `${path}.abandoned-${stamp()}`;
         for (let i = 1; await exists(aside); i++) aside = `${path}.abandoned-${stamp()}-${i}`;
         await held();
