@@ -36,11 +36,17 @@ describe('banners for problems the user must fix outside the app', () => {
     fireEvent.click(within(dialog).getByRole('button', { name: 'Cancel' }));
     expect(api.calls.some((c) => c.method === 'startOverVault')).toBe(false);
 
-    fireEvent.click(within(alert()!).getByRole('button', { name: 'Start over…' }));
+    // A browser focuses a button it clicks; fireEvent does not.
+    const opener = within(alert()!).getByRole('button', { name: 'Start over…' });
+    opener.focus();
+    fireEvent.click(opener);
     fireEvent.click(within(screen.getByRole('dialog')).getByRole('button', { name: 'Move it aside and start over' }));
     await waitFor(() => expect(alert()).toBeUndefined());
     // ...and no stale "key is gone" stays behind once the vault is usable again.
     await waitFor(() => expect(stale()).toEqual([]));
+    // The button that opened the dialog went with the banner: focus lands on the environment, not the page.
+    await waitFor(() => expect(screen.queryByRole('dialog')).toBeNull());
+    expect(document.activeElement?.hasAttribute('data-env-heading')).toBe(true);
     expect(api.calls.filter((c) => c.method === 'startOverVault')).toHaveLength(1);
     expect((await screen.findByText('Started over with an empty vault')).closest('[role="status"], .toast')?.textContent).toContain('secrets.vault.abandoned-');
   });
