@@ -26,8 +26,11 @@ function useCopy(envId: string) {
 
 function Variables({ env }: { env: EnvironmentView }) {
   const vars = useDesk((s) => (s.variables.envId === env.id ? s.variables : undefined));
+  // A keychain or vault problem is explained once, in the banner at the top: not again here.
+  const keychainDown = useDesk((s) => s.app?.keychain.ok === false);
   const { busy, error, copy } = useCopy(env.id);
   if (!vars) return <p className="muted">Loading Postman variables…</p>;
+  if (vars.error && keychainDown) return <p className="muted">Postman variables are unavailable until the keychain problem above is fixed.</p>;
   if (vars.error) return <InlineError>{vars.error}</InlineError>;
   if (vars.list.length === 0) return null;
   return (

@@ -24,9 +24,10 @@ describe('banners for problems the user must fix outside the app', () => {
       keychain: { ok: false, code: 'vault_key_missing', message: 'The key of the secrets vault /home/me/.config/tokendesk/secrets.vault is gone from the OS keychain' },
     });
     const alert = () => screen.queryAllByRole('alert').find((a) => a.textContent?.includes("key is gone from the OS keychain"));
-    // The copy panel cannot list the variables either, and says why.
-    const stale = () => screen.queryAllByText(/secrets\.vault is gone from the OS keychain/);
+    // The copy panel cannot list the variables either: it points at the banner instead of repeating it.
+    const stale = () => screen.queryAllByText(/Postman variables are unavailable until the keychain problem above is fixed/);
     await waitFor(() => expect(stale().length).toBeGreaterThan(0));
+    expect(screen.queryAllByText(/secrets\.vault is gone from the OS keychain/)).toEqual([]);
     expect(alert()?.textContent).toMatch(/cannot be read, and nothing was changed.*moves the old vault aside \(it is kept\)/);
     expect(screen.queryByText(/Keychain unavailable/)).toBeNull();
 
@@ -42,8 +43,10 @@ describe('banners for problems the user must fix outside the app', () => {
     fireEvent.click(opener);
     fireEvent.click(within(screen.getByRole('dialog')).getByRole('button', { name: 'Move it aside and start over' }));
     await waitFor(() => expect(alert()).toBeUndefined());
-    // ...and no stale "key is gone" stays behind once the vault is usable again.
-    await waitFor(() => expect(stale()).toEqual([]));
+    // ...and no stale "key is gone" stays behind once the vault is usable again: the variables are listed.
+    await waitFor(() => expect(screen.getByText('Postman variables')).toBeTruthy());
+    expect(stale()).toEqual([]);
+    expect(screen.queryAllByText(/secrets\.vault is gone from the OS keychain/)).toEqual([]);
     // The button that opened the dialog went with the banner: focus lands on the environment, not the page.
     await waitFor(() => expect(screen.queryByRole('dialog')).toBeNull());
     expect(document.activeElement?.hasAttribute('data-env-heading')).toBe(true);
