@@ -20,7 +20,8 @@ const owner = DEMO_CREDENTIALS.supabase.find((c) => c.email.startsWith('owner'))
 const { signedIn } = cliFixture({ demo: true });
 
 const loseKey = async (home: string) => expect(await keytar.deletePassword(readServiceRecordSync(home)!, DATA_KEY_ACCOUNT)).toBe(true);
-const asides = (home: string) => readdirSync(home).filter((n) => n.startsWith('secrets.vault.abandoned-'));
+/** The vaults kept aside (each with its keychain service written beside it, in `<name>.keychain`). */
+const asides = (home: string) => readdirSync(home).filter((n) => n.startsWith('secrets.vault.abandoned-') && !n.endsWith('.keychain'));
 
 describe.skipIf(unreachable !== undefined)('starting over after the vault key is lost: the app', () => {
   const cleanups: Array<() => Promise<void> | void> = [];
@@ -111,6 +112,7 @@ describe.skipIf(unreachable !== undefined)('tokendesk vault start-over', { timeo
     expect(r.code, r.stderr).toBe(0);
     const [aside] = asides(h.dir);
     expect(readFileSync(join(h.dir, aside!))).toEqual(sealed);
+    expect(readFileSync(join(h.dir, `${aside!}.keychain`), 'utf8')).toMatch(/^TokenDesk [0-9a-f]{16}\n$/);
     expect(r.stdout).toContain(`The old vault was moved to ${join(h.dir, aside!)} (kept: nothing was deleted)`);
     expect(r.stdout).toMatch(/^ {2}Demo Supabase: its anon key, and its X-API-Key if it had one$/m);
     expect(r.stdout).toMatch(/^ {2}Demo session API: its X-API-Key if it had one$/m);

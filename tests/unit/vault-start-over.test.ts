@@ -6,6 +6,7 @@ import { keychainService, type KeytarLike } from '../../src-main/core/secrets/ke
 import { pathSpellings } from '../../src-main/core/secrets/path-spellings.js';
 import { readServiceRecordSync, serviceRecordFile } from '../../src-main/core/secrets/service-record.js';
 import { createVaultStore, DATA_KEY_ACCOUNT, vaultFile } from '../../src-main/core/secrets/vault.js';
+import { decodeDataKey, openVault } from '../../src-main/core/secrets/vault-format.js';
 import { secretKeys } from '../../src-main/core/secrets/types.js';
 import { KeytarFake } from '../helpers/keytar-fake.js';
 import { makeHome } from '../helpers/home.js';
@@ -70,6 +71,25 @@ describe('starting over only when the key is what is lost', () => {
     expect((await rejection(startOver(home, fake.process()), 'not_found')).message).toMatch(/There is no secrets vault at .* to start over/);
     await store.set(secretKeys.apiKey('e'), 'new-api-key');
     expect(await createVaultStore(home, { keytar: fake.process() }).get(secretKeys.apiKey('e'))).toBe('new-api-key');
+  });
+
+  it('the new key goes under a new service: an old key restored later (a keychain backup) sits beside it, and still opens the vault kept aside', async () => {
+    const { home, fake, bytes } = await sealed();
+    const oldService = keychainService(home);
+    const oldKey = fake.items.get(oldService)!.get(DATA_KEY_ACCOUNT)!;
+    loseKey(fake, home);
+    const store = createVaultStore(home, { keytar: fake.process() });
+    const aside = await startOverAfterLostKey(store, vaultFile(home), () => store.startOver());
+    await store.set(secretKeys.session('i1'), 'after-the-start-over');
+    expect(readServiceRecordSync(home)).not.toBe(oldService);
+
+    fake.items.get(oldService)!.set(DATA_KEY_ACCOUNT, oldKey); // the backup comes back
+    expect(await createVaultStore(home, { keytar: fake.process() }).get(secretKeys.session('i1'))).toBe('after-the-start-over');
+    expect(readdirSync(home).filter((n) => n.includes('.corrupt-'))).toEqual([]);
+    // The kept vault names its service beside it, and opens with the old key under it.
+    const keptService = readFileSync(`${aside}.keychain`, 'utf8').trim();
+    expect(keptService).toBe(oldService);
+    expect(openVault(bytes, decodeDataKey(oldKey)!, keptService).entries.get(secretKeys.apiKey('e'))).toBe('kept-api-key');
   });
 
   it('a process that saw the key lost does not move aside the new vault another process made meanwhile', async () => {

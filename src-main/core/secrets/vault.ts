@@ -11,7 +11,7 @@ import { assertUnlocked, keychainService, loadKeytar, PROBE, serviceForPath, typ
 import { spellingsOf } from './path-spellings.js';
 import { noVault, nothingToStartOver } from './start-over.js';
 import { findLegacyItems, migrateLegacyItems, finishLegacyDeletes, type ImportLegacy } from './migration.js';
-import { decodeDataKey, encodeDataKey, newDataKey, openVault, sealVault, VaultFormatError, VAULT_VERSION, type DataKey, type VaultContent, type VaultFault } from './vault-format.js';
+import { decodeDataKey, encodeDataKey, newDataKey, nodeCrypto, openVault, sealVault, VaultFormatError, VAULT_VERSION, type DataKey, type VaultContent, type VaultFault } from './vault-format.js';
 import type { SecretChanges, SecretKey, SecretStore } from './types.js';
 import { DATA_KEY_ACCOUNT, MAX_VAULT_BYTES, takePeekedKeyText, vaultFile } from './vault-peek.js';
 import { readServiceRecordSync, serviceRecordFile, serviceRecordText } from './service-record.js';
@@ -418,6 +418,25 @@ export function createVaultStore(home: string, opts: VaultStoreOptions = {}): Va
     await keychain('read', (kt) => assertUnlocked(kt, service));
   }
 
+  /**
+   * After a start-over, the new key goes under a new service, named in the folder's record: should
+   * the old item come back (a keychain restored from a backup, a collection that was only hidden), it
+   * then sits beside the new key instead of replacing it (which would make the new vault unreadable),
+   * and it still opens the vault kept aside, whose service is written beside it
+   * (`<aside>.keychain`). Best effort: if the record cannot be written, the old name is kept, as
+   * every process would compute it.
+   */
+  async function newServiceAfterStartOver(aside: string): Promise<void> {
+    const old = service;
+    await durableWrite(`${aside}.keychain`, serviceRecordText(old), { mode: 0o600 }).catch(() => undefined);
+    service = `TokenDesk ${nodeCrypto().randomBytes(8).toString('hex')}`;
+    try {
+      await recordService();
+    } catch {
+      service = old;
+    }
+  }
+
   async function mutate(change: (entries: Map<string, string>) => boolean): Promise<void> {
     await ensureReady();
     await locked(async (held) => {
@@ -464,6 +483,8 @@ export function createVaultStore(home: string, opts: VaultStoreOptions = {}): Va
         await rename(path, aside);
         cache = undefined;
         ready = undefined;
+        dataKey = undefined;
+        await newServiceAfterStartOver(aside);
         return aside;
       }),
   };
