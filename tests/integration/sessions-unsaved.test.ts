@@ -2,10 +2,9 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { openCore } from '../../src-main/core/open.js';
 import { DEMO_CREDENTIALS, startDemoServer, type DemoServer } from '../../src-main/core/demo-server/index.js';
 import { createKeychainStore } from '../../src-main/core/secrets/keychain.js';
-import { secretKeys, type SecretChanges, type SecretStore } from '../../src-main/core/secrets/types.js';
+import { applyOneByOne, secretKeys, type SecretChanges, type SecretStore } from '../../src-main/core/secrets/types.js';
 import { TokenDeskError } from '../../src-main/core/errors.js';
 import { decodeSession } from '../../src-main/core/sessions/session-codec.js';
-import { applyEach } from '../helpers/secret-fakes.js';
 import { makeHome } from '../helpers/home.js';
 
 const owner = DEMO_CREDENTIALS.supabase.find((c) => c.email.startsWith('owner'))!;
@@ -22,7 +21,7 @@ function flakyKeychain(home: string): SecretStore & { broken: boolean } {
       if (store.broken && k.endsWith('/session')) throw new TokenDeskError('keychain_locked', 'The OS keychain is locked');
       return real.set(k, v);
     },
-    apply: (changes: SecretChanges) => applyEach(store, changes),
+    apply: (changes: SecretChanges) => applyOneByOne(store, changes),
   };
   return store;
 }

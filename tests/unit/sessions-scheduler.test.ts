@@ -3,8 +3,7 @@ import { RefreshScheduler } from '../../src-main/core/sessions/scheduler.js';
 import type { SessionManager } from '../../src-main/core/sessions/manager.js';
 import { ConfigSchema, type Config } from '../../src-main/core/config/schema.js';
 import { encodeSession } from '../../src-main/core/sessions/session-codec.js';
-import type { SecretStore } from '../../src-main/core/secrets/types.js';
-import { applyEach } from '../helpers/secret-fakes.js';
+import { applyOneByOne, type SecretStore } from '../../src-main/core/secrets/types.js';
 
 const profile = { userId: 'u', email: 'a@b.c', accounts: [], roles: [], permissions: [], permissionsFromRoles: [] };
 
@@ -23,7 +22,7 @@ function fixture(opts: { refreshToken?: string; rememberPassword?: boolean; life
     get: async (k) => secrets.get(k),
     set: async (k, v) => void secrets.set(k, v),
     delete: async (k) => void secrets.delete(k),
-    apply: (changes) => applyEach(store, changes),
+    apply: (changes) => applyOneByOne(store, changes),
   };
   const renew = vi.fn(async () => ({}) as never);
   const events = { refreshing: vi.fn(), expiring: vi.fn(), changed: vi.fn() };

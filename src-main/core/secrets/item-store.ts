@@ -1,6 +1,6 @@
 import { mapKeychainError, type KeychainOp } from './keychain-errors.js';
 import { keychainService, loadKeytar, PROBE, type KeytarLike } from './keytar.js';
-import type { SecretChanges, SecretKey, SecretStore } from './types.js';
+import { applyOneByOne, type SecretChanges, type SecretKey, type SecretStore } from './types.js';
 
 /**
  * The storage of TokenDesk before the vault: one keychain item per secret under the folder's
@@ -59,9 +59,7 @@ export function createItemStore(home: string, opts: { keytar?: KeytarLike } = {}
         if (!(await kt.deletePassword(service, key))) await assertUnlocked(kt);
       }),
     // One item per secret: nothing can make these one write (migration reads this store, never writes it).
-    apply: async (changes: SecretChanges) => {
-      for (const [key, value] of changes) await (value === undefined ? store.delete(key) : store.set(key, value));
-    },
+    apply: (changes: SecretChanges) => applyOneByOne(store, changes),
   };
   return store;
 }
