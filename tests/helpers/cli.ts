@@ -1,4 +1,4 @@
-import { spawn, type ChildProcess } from 'node:child_process';
+import { execFile, spawn, type ChildProcess } from 'node:child_process';
 import { Readable } from 'node:stream';
 import { chmodSync, existsSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
@@ -201,4 +201,18 @@ export function cliFixture(opts: { demo?: boolean } = {}) {
     return h;
   };
   return { demo: server, newHome, demoHome, signedIn };
+}
+
+/**
+ * Runs `tokendesk ARGS…` on a pseudo-terminal (tests/helpers/pty-run.py, Python's pty module), since a
+ * pipe never gets questions: each step waits for a prompt (a regular expression) and types the answer.
+ */
+export function onTerminal(env: NodeJS.ProcessEnv, args: string[], steps: Array<[string, string]>): Promise<{ code: number | null; output: string; unanswered: string[] }> {
+  const spec = JSON.stringify({ argv: [process.execPath, CLI, ...args], steps, timeout: 20 });
+  return new Promise((resolvePromise, reject) => {
+    execFile('python3', [join(root, 'tests/helpers/pty-run.py'), spec], { env, timeout: 30_000 }, (err, stdout) => {
+      if (err) reject(err);
+      else resolvePromise(JSON.parse(stdout) as { code: number | null; output: string; unanswered: string[] });
+    });
+  });
 }

@@ -1,7 +1,5 @@
-import { execFile } from 'node:child_process';
-import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { CLI, cliFixture, DEMO_SESSION, keychainUnreachable, root } from '../helpers/cli.js';
+import { cliFixture, DEMO_SESSION, keychainUnreachable, onTerminal } from '../helpers/cli.js';
 
 /**
  * `login` on a real terminal asks for what is missing, as `gh auth login` does: the environment, the
@@ -10,16 +8,6 @@ import { CLI, cliFixture, DEMO_SESSION, keychainUnreachable, root } from '../hel
  */
 const unreachable = await keychainUnreachable();
 const { demoHome } = cliFixture({ demo: true });
-
-function onTerminal(env: NodeJS.ProcessEnv, args: string[], steps: Array<[string, string]>): Promise<{ code: number | null; output: string; unanswered: string[] }> {
-  const spec = JSON.stringify({ argv: [process.execPath, CLI, ...args], steps, timeout: 20 });
-  return new Promise((resolve, reject) => {
-    execFile('python3', [join(root, 'tests/helpers/pty-run.py'), spec], { env, timeout: 30_000 }, (err, stdout) => {
-      if (err) reject(err);
-      else resolve(JSON.parse(stdout) as { code: number | null; output: string; unanswered: string[] });
-    });
-  });
-}
 
 describe.skipIf(unreachable !== undefined)('tokendesk login on a terminal', { timeout: 60_000 }, () => {
   it('asks for the environment, the email, remembering and the password, then signs in with the password from the hidden prompt', async () => {

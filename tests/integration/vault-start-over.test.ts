@@ -1,4 +1,3 @@
-import { execFile } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import keytar from 'keytar';
@@ -7,7 +6,7 @@ import { createAppService } from '../../src-main/core/app/service.js';
 import { DEMO_CREDENTIALS } from '../../src-main/core/demo-server/index.js';
 import { readServiceRecordSync } from '../../src-main/core/secrets/service-record.js';
 import { DATA_KEY_ACCOUNT } from '../../src-main/core/secrets/vault-peek.js';
-import { CLI, cliFixture, DEMO_SUPABASE, keychainUnreachable, root, stderrLines, type CliHome } from '../helpers/cli.js';
+import { cliFixture, DEMO_SUPABASE, keychainUnreachable, onTerminal, stderrLines, type CliHome } from '../helpers/cli.js';
 import { makeHome } from '../helpers/home.js';
 import { rejection } from '../helpers/rejection.js';
 
@@ -69,16 +68,6 @@ describe.skipIf(unreachable !== undefined)('starting over after the vault key is
     expect(back.status).toBe('valid');
   });
 });
-
-function onTerminal(env: NodeJS.ProcessEnv, args: string[], steps: Array<[string, string]>): Promise<{ code: number | null; output: string; unanswered: string[] }> {
-  const spec = JSON.stringify({ argv: [process.execPath, CLI, ...args], steps, timeout: 20 });
-  return new Promise((resolve, reject) => {
-    execFile('python3', [join(root, 'tests/helpers/pty-run.py'), spec], { env, timeout: 30_000 }, (err, stdout) => {
-      if (err) reject(err);
-      else resolve(JSON.parse(stdout) as { code: number | null; output: string; unanswered: string[] });
-    });
-  });
-}
 
 describe.skipIf(unreachable !== undefined)('tokendesk vault start-over', { timeout: 60_000 }, () => {
   async function lostKey(): Promise<{ h: CliHome; sealed: Buffer }> {
