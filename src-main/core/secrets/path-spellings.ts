@@ -1,4 +1,5 @@
 import { realpathSync } from 'node:fs';
+import { resolve } from 'node:path';
 
 export interface SpellingDeps {
   platform: NodeJS.Platform;
@@ -40,7 +41,7 @@ function driveLetterCases(p: string): string[] {
 }
 
 /** This process's spellings of `home`. */
-export function spellingsOf(home: string, resolve: (p: string) => string): string[] {
+export function spellingsOf(home: string): string[] {
   return pathSpellings({
     platform: process.platform,
     resolved: resolve(home),

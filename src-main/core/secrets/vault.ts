@@ -1,5 +1,4 @@
 import { mkdir, rename, stat } from 'node:fs/promises';
-import { resolve } from 'node:path';
 import { TokenDeskError } from '../errors.js';
 import { lockCreationError, withFileLock, type LockOptions } from '../config/lock.js';
 import { durableWrite } from '../fs/durable-write.js';
@@ -398,7 +397,7 @@ export function createVaultStore(home: string, opts: VaultStoreOptions = {}): Va
    */
   async function assertKeyLost(bytes: Buffer): Promise<void> {
     const now = readServiceRecordSync(home);
-    const candidates = [...new Set([now ?? service, service, ...spellingsOf(home, resolve).map(serviceForPath)])];
+    const candidates = [...new Set([now ?? service, service, ...spellingsOf(home).map(serviceForPath)])];
     for (const candidate of candidates) {
       const text = await keychain('read', (kt) => kt.getPassword(candidate, DATA_KEY_ACCOUNT));
       const k = text === null ? undefined : decodeDataKey(text);
