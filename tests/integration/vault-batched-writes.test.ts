@@ -2,6 +2,7 @@ import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { openCore } from '../../src-main/core/open.js';
+import { createAppService } from '../../src-main/core/app/service.js';
 import { DEMO_CREDENTIALS, startDemoServer, type DemoServer } from '../../src-main/core/demo-server/index.js';
 import { createKeychainStore } from '../../src-main/core/secrets/keychain.js';
 import { createVaultStore, vaultFile } from '../../src-main/core/secrets/vault.js';
@@ -83,6 +84,38 @@ describe('secrets that change together are one vault write', () => {
     expect(secrets.writes).toBe(1);
     expect(await secrets.get(secretKeys.session(who.id))).toBeUndefined();
     expect(await secrets.get(secretKeys.password(who.id))).toBeUndefined();
+  });
+
+  it("a repeated Supabase sign-in and a renewal write the vault once each and leave the profile file alone; the token panel shows the renewed token's claims", async () => {
+    server = await startDemoServer({ port: 0 });
+    const dir = home();
+    const secrets = countingVault(dir);
+    let clockOffset = 0;
+    const app = createAppService({ home: dir, secrets, now: () => Date.now() + clockOffset, shell: 'web', scheduler: false, demoPort: 0 });
+    const core = app.core;
+    await core.envs.add({ name: 'staging', provider: 'supabase', baseUrl: server.url, anonKey: server.anonKey });
+    const owner = DEMO_CREDENTIALS.supabase.find((c) => c.email.startsWith('owner'))!;
+    const who = await core.sessions.signIn('staging', owner);
+    const profileFile = join(dir, 'profiles', `${who.id}.json`);
+    const profileWrites = () => durableWrites.get(profileFile) ?? 0;
+    const before = profileWrites();
+
+    secrets.writes = 0;
+    await core.sessions.signIn('staging', owner);
+    expect(secrets.writes).toBe(1);
+    expect(profileWrites()).toBe(before);
+
+    clockOffset = 3600_000 - 60_000; // a minute before expiry: inside the renewal margin
+    const renewed = await core.sessions.getFreshToken('staging');
+    expect(server.stats.refreshGrants).toBe(1);
+    expect(secrets.writes).toBe(2);
+    expect(profileWrites()).toBe(before);
+    // What the token panel shows is the stored token's own header and claims, not an older token's.
+    const details = await app.handle('getTokenDetails', { identityId: who.id, reveal: false });
+    const claims = JSON.parse(Buffer.from(renewed.session.accessToken.split('.')[1]!, 'base64url').toString('utf8')) as Record<string, unknown>;
+    expect(details.claims).toEqual(claims);
+    expect(details.jwtHeader).toMatchObject({ alg: 'HS256' });
+    expect(details.claims?.email).toBe(owner.email);
   });
 
   it('adding an environment with an anon key, an API key and a secret variable writes the vault once; removing it with a signed-in identity, twice', async () => {

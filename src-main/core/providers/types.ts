@@ -24,7 +24,10 @@ export interface Profile {
   permissions: string[];
   /** The subset of `permissions` granted through roles (`permissionsFromRoles`). */
   permissionsFromRoles: string[];
-  /** Decoded JWT header and claims (Supabase), for display only: never verified client-side. */
+  /**
+   * Decoded JWT header and claims, for display only: never verified client-side, and never written to
+   * the profile file (the token's own, decoded again when read: session-codec.ts withTokenClaims).
+   */
   jwtHeader?: Record<string, unknown>;
   claims?: Record<string, unknown>;
 }

@@ -8,7 +8,7 @@ import { findEnvironment } from '../environments/service.js';
 import { secretKeys, type SecretChanges, type SecretStore } from '../secrets/types.js';
 import type { HttpClient } from '../http/types.js';
 import type { AuthProvider, Profile, ProviderContext, ProviderKind, StoredSession } from '../providers/types.js';
-import { decodeSession, hasInlineProfile, splitSession } from './session-codec.js';
+import { decodeSession, hasInlineProfile, splitSession, withTokenClaims } from './session-codec.js';
 import { ProfileStore } from './profile-store.js';
 import { effectiveEmail, matchIdentity, otherUserWarning, recordsIdentity } from './identity-match.js';
 import { isDue, isExpired } from './margin.js';
@@ -283,11 +283,15 @@ export class SessionManager {
     );
   }
 
-  /** The vault's entry joined with the profile file (an entry an older version stored whole carries its own). */
+  /**
+   * The vault's entry joined with the profile file (an entry an older version stored whole carries its
+   * own), and the access token's claims decoded for display.
+   */
   private async readStored(identityId: string): Promise<StoredSession | undefined> {
     const text = await this.deps.secrets.get(secretKeys.session(identityId));
     if (text === undefined) return undefined;
-    return decodeSession(text, hasInlineProfile(text) ? undefined : await this.profiles.read(identityId));
+    const session = decodeSession(text, hasInlineProfile(text) ? undefined : await this.profiles.read(identityId));
+    return session && withTokenClaims(session);
   }
 
   /**

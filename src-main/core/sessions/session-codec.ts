@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { PROVIDER_KINDS } from '../../contract/providers.js';
 import { TokenDeskError } from '../errors.js';
 import { isEpochMs, MAX_LIFETIME_MS } from '../providers/lifetime.js';
+import { decodeJwt } from '../providers/jwt.js';
 import { isBearerToken } from '../providers/token-syntax.js';
 import type { Profile, StoredSession } from '../providers/types.js';
 import { issuePath } from '../../contract/issues.js';
@@ -64,27 +65,39 @@ export function encodeSession(s: StoredSession): string {
 
 /**
  * How a session is stored now: the tokens and times sealed in the vault (small, so every vault write
- * and read stays cheap), and the profile — up to thousands of permissions, claims for display, never
- * a token — in a plain file beside it (sessions/profile-store.ts). Validated as encodeSession is.
+ * and read stays cheap), and the profile — up to thousands of permissions, never a token — in a plain
+ * file beside it (sessions/profile-store.ts). The access token's decoded header and claims are not
+ * written there: they are the token's own (the vault holds it; withTokenClaims decodes them again),
+ * and they change on every sign-in and renewal (iat, exp, session_id), which would make the profile
+ * file a second durable write each time instead of one that rarely changes. Validated as
+ * encodeSession is.
  */
 export function splitSession(s: StoredSession): { tokens: string; profile: Profile } {
   const checked = StoredSessionSchema.safeParse(s);
   if (!checked.success) refuse(checked.error.issues);
   const { profile, ...tokens } = s;
-  return { tokens: JSON.stringify(tokens), profile: withoutTokens(profile, s) };
+  const { claims: _claims, jwtHeader: _header, ...stable } = profile;
+  return { tokens: JSON.stringify(tokens), profile: stable };
 }
 
 /**
- * The profile is written outside the sealed vault, so it must hold no secret. Claims are a JWT's
- * payload, which carries no token; a server that put one there anyway would have it dropped here.
+ * The session with its access token's header and claims for display, decoded from the token itself
+ * (never verified: display only), so they always describe the token the vault holds. An opaque token
+ * keeps whatever its profile says. A claim or header value that carries one of the session's tokens
+ * (a server echoing the refresh token) is dropped: it would reach the window's state.
  */
+export function withTokenClaims(s: StoredSession): StoredSession {
+  const decoded = decodeJwt(s.accessToken);
+  if (!decoded) return s;
+  return { ...s, profile: withoutTokens({ ...s.profile, jwtHeader: decoded.header, claims: decoded.claims }, s) };
+}
+
 function withoutTokens(profile: Profile, s: Pick<StoredSession, 'accessToken' | 'refreshToken'>): Profile {
   const secrets = [s.accessToken, s.refreshToken].filter((t): t is string => typeof t === 'string' && t.length >= 8);
   const holds = (v: unknown) => {
     const text = JSON.stringify(v) ?? '';
     return secrets.some((t) => text.includes(t));
   };
-  if (!holds(profile)) return profile;
   const clean = <T extends Record<string, unknown> | undefined>(o: T): T =>
     o && (Object.fromEntries(Object.entries(o).filter(([k, v]) => !holds(k) && !holds(v))) as T);
   return { ...profile, claims: clean(profile.claims), jwtHeader: clean(profile.jwtHeader) };
