@@ -17,6 +17,8 @@ export type ErrorCode =
   | 'keychain_error'
   | 'vault_unreadable'
   | 'vault_key_missing'
+  /** The vault is an older copy put back (its generation is below the keychain's): start over, never use it. */
+  | 'vault_rolled_back'
   // network
   | 'network_dns'
   | 'network_refused'

@@ -54,6 +54,21 @@ describe('banners for problems the user must fix outside the app', () => {
     expect((await screen.findByText('Started over with an empty vault')).closest('[role="status"], .toast')?.textContent).toContain('secrets.vault.abandoned-');
   });
 
+  it('a vault restored from an older copy: the banner says so (not "key gone") and offers the same start-over', async () => {
+    const { api } = await renderApp({
+      scenario: 'demo',
+      keychain: { ok: false, code: 'vault_rolled_back', message: 'The secrets vault /home/me/.config/tokendesk/secrets.vault was restored from an older copy' },
+    });
+    const alert = () => screen.queryAllByRole('alert').find((a) => a.textContent?.includes('restored from an older copy'));
+    await waitFor(() => expect(alert()?.textContent).toMatch(/nothing is sent\s+to a server from it.*moves the old vault aside \(it is kept\)/));
+    expect(screen.queryByText(/Keychain unavailable/)).toBeNull();
+    expect(alert()?.textContent).not.toContain('key is gone');
+    fireEvent.click(within(alert()!).getByRole('button', { name: 'Start over…' }));
+    fireEvent.click(within(screen.getByRole('dialog')).getByRole('button', { name: 'Move it aside and start over' }));
+    await waitFor(() => expect(alert()).toBeUndefined());
+    expect(api.calls.filter((c) => c.method === 'startOverVault')).toHaveLength(1);
+  });
+
   it('a refused start-over (the key came back meanwhile) is shown in the dialog, which stays open', async () => {
     const { api } = await renderApp({ keychain: { ok: false, code: 'vault_key_missing', message: 'gone' } });
     api.failNext('startOverVault', 'invalid_input', 'The secrets vault opens with its key from the OS keychain: there is nothing to start over, and nothing was changed');
