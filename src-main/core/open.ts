@@ -1,6 +1,9 @@
 import { ConfigStore } from './config/store.js';
 import { resolveHome } from './config/paths.js';
 import { createKeychainStore } from './secrets/keychain.js';
+import { durableWrite } from './fs/durable-write.js';
+import { createPassphraseKeychain, keyFile, type PassphrasePurpose } from './secrets/passphrase-keychain.js';
+import { chosenSecretStore, passphraseSource, type SecretStoreKind } from './secrets/store-choice.js';
 import { vaultFile } from './secrets/vault-peek.js';
 import type { SecretStore } from './secrets/types.js';
 import { startOverAfterLostKey } from './secrets/start-over.js';
@@ -28,6 +31,8 @@ export interface Core {
    * nothing moved, unless the key is what is missing. `tokendesk vault start-over`, the app's banner.
    */
   startOverVault(): Promise<string>;
+  /** Which store keeps the vault's key (TOKENDESK_SECRET_STORE / settings.secretStore): status and the window say it. */
+  secretStore: { kind: SecretStoreKind; keyFile?: string };
 }
 
 export interface OpenCoreOptions {
@@ -37,13 +42,25 @@ export interface OpenCoreOptions {
   providers?: (kind: ProviderKind) => AuthProvider;
   now?: () => number;
   retryDeadlineMs?: number;
+  /** The process environment (TOKENDESK_SECRET_STORE, TOKENDESK_PASSPHRASE_FILE); default process.env. */
+  env?: NodeJS.ProcessEnv;
+  /** A hidden prompt for the file store's passphrase, when there is a terminal (the CLI). */
+  passphrasePrompt?: (purpose: PassphrasePurpose) => Promise<string>;
 }
 
 export function openCore(opts: OpenCoreOptions = {}): Core {
   const home = opts.home ?? resolveHome();
   const config = new ConfigStore(home);
+  const env = opts.env ?? process.env;
+  const kind = opts.secrets ? 'keychain' : chosenSecretStore(home, env);
+  const secretStore = kind === 'file' ? { kind, keyFile: keyFile(home) } : { kind };
+  // The file store stands in for the keychain under the same vault (passphrase-keychain.ts).
+  const keytar =
+    kind === 'file' ? createPassphraseKeychain(home, passphraseSource(env, opts.passphrasePrompt), (path, text) => durableWrite(path, text, { mode: 0o600 })) : undefined;
   // Sessions moved in from the per-item keychain leave their bulky profile outside the vault.
-  const vault = opts.secrets ? undefined : createKeychainStore(home, { importLegacy: (entries) => splitLegacySessions(entries, new ProfileStore(home)) });
+  const vault = opts.secrets
+    ? undefined
+    : createKeychainStore(home, { ...(keytar && { keytar }), importLegacy: (entries) => splitLegacySessions(entries, new ProfileStore(home)) });
   const secrets = opts.secrets ?? vault!;
   const http = opts.http ?? createHttpClient();
   const lock = new RefreshLock(home);
@@ -58,6 +75,6 @@ export function openCore(opts: OpenCoreOptions = {}): Core {
     ...(opts.now && { now: opts.now }),
     ...(opts.retryDeadlineMs !== undefined && { retryDeadlineMs: opts.retryDeadlineMs }),
   });
-  const startOverVault = () => startOverAfterLostKey(secrets, vaultFile(home), () => (vault ?? createKeychainStore(home)).startOver());
-  return { home, config, secrets, http, envs, sessions, startOverVault };
+  const startOverVault = () => startOverAfterLostKey(secrets, vaultFile(home), () => (vault ?? createKeychainStore(home, keytar && { keytar })).startOver());
+  return { home, config, secrets, http, envs, sessions, startOverVault, secretStore };
 }
