@@ -68,6 +68,12 @@ function StartOverBanner({ code }: { code: string }) {
   );
 }
 
+/** The file secret store (TOKENDESK_SECRET_STORE=file) is not the keychain: its problems say so. */
+function bannerTitle(code: string): string {
+  if (code === 'passphrase_wrong' || code === 'passphrase_missing') return 'Secrets key file locked (TOKENDESK_SECRET_STORE=file)';
+  return code === 'keychain_locked' ? 'Keychain is locked' : 'Keychain unavailable';
+}
+
 function Banners() {
   const keychain = useDesk((s) => s.app?.keychain);
   const configError = useDesk((s) => s.app?.configError);
@@ -76,7 +82,7 @@ function Banners() {
       {keychain && !keychain.ok && START_OVER_CODES.has(keychain.code) ? <StartOverBanner code={keychain.code} /> : null}
       {keychain && !keychain.ok && !START_OVER_CODES.has(keychain.code) ? (
         <div className="banner banner-danger" role="alert">
-          <strong>{keychain.code === 'keychain_locked' ? 'Keychain is locked' : 'Keychain unavailable'}:</strong> {keychain.message} Nothing will be stored until it is fixed — TokenDesk never falls back to a plain file.
+          <strong>{bannerTitle(keychain.code)}:</strong> {keychain.message} Nothing will be stored until it is fixed — TokenDesk never falls back to a plain file.
         </div>
       ) : null}
       {configError ? (

@@ -2,9 +2,10 @@ import { readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { startDemoServer, type DemoServer } from '../../src-main/core/demo-server/index.js';
+import { createAppService } from '../../src-main/core/app/service.js';
 import { vaultFile } from '../../src-main/core/secrets/vault-peek.js';
 import { keyFile } from '../../src-main/core/secrets/passphrase-keychain.js';
-import { CliHome } from '../helpers/cli.js';
+import { CliHome, onTerminal } from '../helpers/cli.js';
 
 /**
  * A machine without a Secret Service (SSH, WSL, a container, CI): the session bus points nowhere, so
@@ -57,6 +58,46 @@ describe('no Secret Service: the passphrase file store', { timeout: 90_000 }, ()
     expect(JSON.parse(status.stdout).secretStore).toEqual({ kind: 'file', keyFile: keyFile(h.dir) });
     const text = await h.run(['status'], { env });
     expect(text.stdout).toMatch(/Secrets: encrypted vault, its key in the passphrase-protected file .*secrets\.key \(TOKENDESK_SECRET_STORE=file\)/);
+  });
+
+  it('on a terminal without TOKENDESK_PASSPHRASE_FILE: a hidden prompt, asked twice when the key file is made, once per process after', async () => {
+    const { h, env } = home();
+    const { TOKENDESK_PASSPHRASE_FILE: _gone, ...withoutFile } = env;
+    // The demo's anon key is public: given as an argument here, so the only questions are the passphrase's.
+    const add = await onTerminal(h.env(withoutFile), ['env', 'add', 'staging', '--provider', 'supabase', '--url', demo.url, '--anon-key', demo.anonKey], [
+      ['New passphrase for the TokenDesk secrets key file: ', 'typed passphrase\r'],
+      ['Repeat the passphrase: ', 'typed passphrase\r'],
+    ]);
+    expect(add.unanswered, add.output).toEqual([]);
+    expect(add.code, add.output).toBe(0);
+    const login = await onTerminal(h.env(withoutFile), ['login', '--env', 'staging', '--email', 'owner@connectgain.test', '--no-remember'], [
+      ['Password for owner@connectgain\\.test', 'demo-password\r'],
+      ['Passphrase of the TokenDesk secrets key file: ', 'typed passphrase\r'],
+    ]);
+    expect(login.unanswered, login.output).toEqual([]);
+    expect(login.code, login.output).toBe(0);
+    expect(login.output.match(/Passphrase of the TokenDesk/g)).toHaveLength(1);
+    // The same passphrase from the file opens what the prompt made.
+    writeFileSync(env.TOKENDESK_PASSPHRASE_FILE!, 'typed passphrase');
+    const token = await h.run(['token', '--env', 'staging'], { env });
+    expect(token.code, token.stderr).toBe(0);
+    expect(token.stdout).toMatch(/^eyJ/);
+  });
+
+  it('the window says which store keeps the key: the token panel\'s "Stored in" names the passphrase-protected file', async () => {
+    const { h, env } = home();
+    const service = createAppService({ home: h.dir, shell: 'web', scheduler: false, demoPort: 0, env: { ...process.env, ...env } });
+    try {
+      const state = await service.handle('startDemo', {});
+      expect(state.keychain).toEqual({ ok: true });
+      const supa = state.environments.find((e) => e.provider === 'supabase')!;
+      const identity = await service.handle('signIn', { envId: supa.id, email: 'owner@connectgain.test', password: 'demo-password', remember: false });
+      const details = await service.handle('getTokenDetails', { identityId: identity.id, reveal: false });
+      expect(details.storage).toBe('Encrypted vault (its key in a passphrase-protected file: TOKENDESK_SECRET_STORE=file)');
+      expect(statSync(keyFile(h.dir)).isFile()).toBe(true);
+    } finally {
+      await service.close();
+    }
   });
 
   it('a wrong passphrase is refused with its own error, and the vault and key file are left as they were', async () => {

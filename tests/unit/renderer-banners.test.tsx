@@ -12,6 +12,13 @@ describe('banners for problems the user must fix outside the app', () => {
     expect(alert?.textContent).toMatch(/unlock it and try again.*never falls back to a plain file/);
   });
 
+  it('the file secret store without its passphrase is named as such, not as the keychain', async () => {
+    await renderApp({ keychain: { ok: false, code: 'passphrase_missing', message: 'The file secret store (TOKENDESK_SECRET_STORE=file) needs its passphrase: set TOKENDESK_PASSPHRASE_FILE.' } });
+    const alert = screen.getAllByRole('alert').find((a) => a.textContent?.includes('TOKENDESK_PASSPHRASE_FILE'));
+    expect(alert?.textContent).toMatch(/^Secrets key file locked \(TOKENDESK_SECRET_STORE=file\):/);
+    expect(screen.queryByText(/Keychain unavailable/)).toBeNull();
+  });
+
   it('an unreadable configuration says where the old file went', async () => {
     await renderApp({ configError: 'config.json is not valid JSON; it was moved to /home/u/.config/tokendesk/config.json.corrupt-2026' });
     const alert = screen.getAllByRole('alert').find((a) => a.textContent?.includes('could not be read'));
