@@ -70,7 +70,7 @@ function StartOverBanner({ code }: { code: string }) {
 
 /** The file secret store (TOKENDESK_SECRET_STORE=file) is not the keychain: its problems say so. */
 function bannerTitle(code: string): string {
-  if (code === 'passphrase_wrong' || code === 'passphrase_missing') return 'Secrets key file locked (TOKENDESK_SECRET_STORE=file)';
+  if (code === 'passphrase_wrong' || code === 'passphrase_missing') return 'Secrets key file locked';
   return code === 'keychain_locked' ? 'Keychain is locked' : 'Keychain unavailable';
 }
 

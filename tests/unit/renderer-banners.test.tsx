@@ -15,7 +15,7 @@ describe('banners for problems the user must fix outside the app', () => {
   it('the file secret store without its passphrase is named as such, not as the keychain', async () => {
     await renderApp({ keychain: { ok: false, code: 'passphrase_missing', message: 'The file secret store (TOKENDESK_SECRET_STORE=file) needs its passphrase: set TOKENDESK_PASSPHRASE_FILE.' } });
     const alert = screen.getAllByRole('alert').find((a) => a.textContent?.includes('TOKENDESK_PASSPHRASE_FILE'));
-    expect(alert?.textContent).toMatch(/^Secrets key file locked \(TOKENDESK_SECRET_STORE=file\):/);
+    expect(alert?.textContent).toMatch(/^Secrets key file locked: The file secret store/);
     expect(screen.queryByText(/Keychain unavailable/)).toBeNull();
   });
 
