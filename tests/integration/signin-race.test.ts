@@ -1,7 +1,9 @@
+import { readdirSync } from 'node:fs';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { openCore, type Core } from '../../src-main/core/open.js';
 import { DEMO_CREDENTIALS } from '../../src-main/core/demo-server/index.js';
 import { createKeychainStore } from '../../src-main/core/secrets/keychain.js';
+import { profilesDir } from '../../src-main/core/sessions/profile-store.js';
 import { cliFixture, DEMO_SESSION, DEMO_SUPABASE, keychainUnreachable } from '../helpers/cli.js';
 import { makeHome } from '../helpers/home.js';
 import { rejection } from '../helpers/rejection.js';
@@ -57,6 +59,8 @@ describe('concurrent sign-ins of one user, in process (one core per would-be pro
       expect(new Set(results.map((r) => r.id))).toEqual(new Set([id]));
       expect(cfg.activeIdentity[cfg.identities[0]!.envId]).toBe(id);
       expect(await sessionIds(home)).toEqual([id]);
+      // The sign-ins that lost the race put their profile files back too.
+      expect(readdirSync(profilesDir(home))).toEqual([`${id}.json`]);
       // The session kept is one the server accepts.
       const fresh = await cores[3]!.sessions.getFreshToken(env);
       expect(fresh.identity.id).toBe(id);
