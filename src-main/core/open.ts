@@ -13,6 +13,7 @@ import { SessionManager } from './sessions/manager.js';
 import { RefreshLock } from './sessions/refresh-lock.js';
 import { ProfileStore } from './sessions/profile-store.js';
 import { splitLegacySessions } from './sessions/legacy-sessions.js';
+import { sweepInterruptedSignIns } from './sessions/interrupted-sign-ins.js';
 
 /** The core wired together: what the CLI, the web bridge and the Electron shell each start from. */
 export interface Core {
@@ -28,6 +29,11 @@ export interface Core {
    * nothing moved, unless the key is what is missing. `tokendesk vault start-over`, the app's banner.
    */
   startOverVault(): Promise<string>;
+  /**
+   * The start's sweep of what a killed sign-in left (sessions/interrupted-sign-ins.ts), running in the
+   * background from the moment the core is opened; resolves to the vault keys deleted, [] on any failure.
+   */
+  startSweep: Promise<string[]>;
 }
 
 export interface OpenCoreOptions {
@@ -37,6 +43,8 @@ export interface OpenCoreOptions {
   providers?: (kind: ProviderKind) => AuthProvider;
   now?: () => number;
   retryDeadlineMs?: number;
+  /** The start's background sweep of killed sign-ins' leftovers (default on). */
+  startSweep?: boolean;
 }
 
 export function openCore(opts: OpenCoreOptions = {}): Core {
@@ -59,5 +67,8 @@ export function openCore(opts: OpenCoreOptions = {}): Core {
     ...(opts.retryDeadlineMs !== undefined && { retryDeadlineMs: opts.retryDeadlineMs }),
   });
   const startOverVault = () => startOverAfterLostKey(secrets, vaultFile(home), () => (vault ?? createKeychainStore(home)).startOver());
-  return { home, config, secrets, http, envs, sessions, startOverVault };
+  // Best effort and quiet: whatever it cannot do now is found again at the next start.
+  const startSweep =
+    opts.startSweep === false ? Promise.resolve([]) : sweepInterruptedSignIns({ config, secrets, lock, profiles: sessions.profiles }).catch(() => [] as string[]);
+  return { home, config, secrets, http, envs, sessions, startOverVault, startSweep };
 }

@@ -105,6 +105,20 @@ export class ConfigStore {
     return this.locked(async () => (await this.load()).config);
   }
 
+  /**
+   * The configuration the file holds, or undefined when there is none or it cannot be understood.
+   * Never locks and never moves a file aside: for background readers (the start's sweep, which must
+   * not judge against an empty configuration, nor swallow the report a command owes its user).
+   */
+  async peek(): Promise<Config | undefined> {
+    const sig = await this.signature();
+    if (sig === undefined) return undefined;
+    if (this.cache?.sig === sig) return this.cache.config;
+    const text = await this.readText().catch(() => undefined);
+    const parsed = text === undefined ? undefined : parse(text);
+    return parsed?.ok ? deepFreeze(parsed.config) : undefined;
+  }
+
   async update(fn: (cfg: Config) => Config | Promise<Config>): Promise<Config> {
     return this.locked(async (assertHeld) => {
       const loaded = await this.load();

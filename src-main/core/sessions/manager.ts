@@ -36,6 +36,9 @@ export interface SessionManagerDeps {
   lock?: RefreshLock;
 }
 
+/** Attempts of one sign-in to record its session when other sign-ins of the same user keep listing it first. */
+const SAVE_ATTEMPTS = 5;
+
 export interface FreshToken {
   env: Environment;
   identity: Identity;
@@ -127,10 +130,13 @@ export class SessionManager {
   }
 
   /**
-   * Stores the session (keychain first), then records the identity and makes it active. Runs under
-   * the identity's lock, and puts the keychain back as it was if any later step fails. The identity is
-   * the one with the provider's user id (identity-match.ts); a sign-in answered as another user than
-   * `email` comes back with a warning saying so.
+   * Stores the session (keychain first), then records the identity and makes it active. The identity
+   * is the one with the provider's user id (identity-match.ts); a sign-in answered as another user
+   * than `email` comes back with a warning saying so. One user is one identity however sign-ins
+   * interleave (issue 27: eight at once made two): the identity is guessed from a read without any
+   * lock, and that guess is confirmed where the identity is listed, under the config lock. When another
+   * sign-in listed this user meanwhile, this one's writes are put back and it is saved again under
+   * the identity that one listed.
    */
   private async saveNewSession(
     env: Environment,
@@ -138,10 +144,38 @@ export class SessionManager {
     session: StoredSession,
     password: string | undefined,
   ): Promise<Identity & { warning?: string }> {
-    const cfg = await this.deps.config.read();
-    const existing = matchIdentity(cfg.identities, env.id, session.profile, email);
-    const id = existing?.id ?? randomUUID();
-    const identity = await this.lock.exclusive(id, async () => {
+    let guess = matchIdentity((await this.deps.config.read()).identities, env.id, session.profile, email);
+    let identity: Identity | undefined;
+    // Each retry follows an identity another sign-in listed in between: it ends unless identities of
+    // this user keep being removed and listed again at the same moment.
+    for (let attempt = 1; !identity; attempt++) {
+      const outcome = await this.saveUnder(guess?.id ?? randomUUID(), guess, env, email, session, password);
+      if ('saved' in outcome) identity = outcome.saved;
+      else if (attempt >= SAVE_ATTEMPTS) {
+        throw new TokenDeskError('config_locked', `Other sign-ins of ${effectiveEmail(session.profile, email)} kept changing its identity; sign in again`, { retryable: true });
+      } else guess = outcome.retryAs;
+    }
+    this.rejected.clear();
+    this.emit({ type: 'identities-changed', envId: env.id });
+    const warning = otherUserWarning(session.profile, email);
+    return warning ? { ...identity, warning } : identity;
+  }
+
+  /**
+   * One attempt of saveNewSession with the identity `id` (`known`: as listed when it was matched,
+   * undefined for a new one), under its lock; puts the keychain back as it was if any later step
+   * fails, or when the config lists this user under another identity (`retryAs`; undefined when `id`
+   * now belongs to another user and a new identity is needed).
+   */
+  private async saveUnder(
+    id: string,
+    known: Identity | undefined,
+    env: Environment,
+    email: string,
+    session: StoredSession,
+    password: string | undefined,
+  ): Promise<{ saved: Identity } | { retryAs: Identity | undefined }> {
+    return this.lock.exclusive(id, async () => {
       const keys = [secretKeys.session(id), secretKeys.password(id)] as const;
       const before = await Promise.all(keys.map((k) => this.deps.secrets.get(k)));
       const profileBefore = await this.profiles.read(id);
@@ -154,39 +188,50 @@ export class SessionManager {
         const passwordChange = password !== undefined || before[1] !== undefined ? [[secretKeys.password(id), password] as const] : [];
         await this.store(id, session, passwordChange);
         const profile = session.profile;
-        const keepAccount = existing?.activeAccountId && profile.accounts.some((a) => a.id === existing.activeAccountId);
-        const next: Identity = {
-          id,
-          envId: env.id,
-          email: effectiveEmail(profile, email),
-          displayName: profile.displayName,
-          userId: profile.userId || undefined,
-          activeAccountId: keepAccount ? existing.activeAccountId : (profile.primaryAccountId ?? profile.accounts[0]?.id),
-          rememberPassword: password !== undefined,
-          createdAt: existing?.createdAt ?? this.now(),
+        const record = (listed: Identity | undefined): Identity => {
+          const keepAccount = listed?.activeAccountId && profile.accounts.some((a) => a.id === listed.activeAccountId);
+          return {
+            id,
+            envId: env.id,
+            email: effectiveEmail(profile, email),
+            displayName: profile.displayName,
+            userId: profile.userId || undefined,
+            activeAccountId: keepAccount ? listed.activeAccountId : (profile.primaryAccountId ?? profile.accounts[0]?.id),
+            rememberPassword: password !== undefined,
+            createdAt: listed?.createdAt ?? this.now(),
+          };
         };
         // A repeated sign-in usually changes nothing here: then no config lock, read and compare
         // (about a fifth of a sign-in). Judged on the current file (the store's read, cached by file
         // version: fs/file-version.ts says what that can miss); a change another process makes
-        // meanwhile is ordered after this no-op, as if it had run first.
-        if (!recordsIdentity(await this.deps.config.read(), next)) {
-          await this.deps.config.update((c) => ({
+        // meanwhile is ordered after this no-op, as if it had run first. Safe for the one-identity
+        // rule: a file that already lists this user as `id` is matched to `id` by every sign-in.
+        let next = record(known);
+        if (recordsIdentity(await this.deps.config.read(), next)) return { saved: next };
+        let retry: { as: Identity | undefined } | undefined;
+        await this.deps.config.update((c) => {
+          // Match-or-create under the lock: what is matched here is what every other sign-in sees.
+          const owner = matchIdentity(c.identities, env.id, profile, email);
+          if (owner ? owner.id !== id : c.identities.some((i) => i.id === id)) {
+            retry = { as: owner };
+            return c; // unchanged: the store writes nothing
+          }
+          next = record(owner);
+          return {
             ...c,
             // In place when listed, so an identity keeps its position in the lists on a new sign-in.
-            identities: c.identities.some((i) => i.id === id) ? c.identities.map((i) => (i.id === id ? next : i)) : [...c.identities, next],
+            identities: owner ? c.identities.map((i) => (i.id === id ? next : i)) : [...c.identities, next],
             activeIdentity: { ...c.activeIdentity, [env.id]: id },
-          }));
-        }
-        return next;
+          };
+        });
+        if (!retry) return { saved: next };
+        await restore();
+        return { retryAs: retry.as };
       } catch (e) {
         await restore();
         throw e;
       }
     });
-    this.rejected.clear();
-    this.emit({ type: 'identities-changed', envId: env.id });
-    const warning = otherUserWarning(session.profile, email);
-    return warning ? { ...identity, warning } : identity;
   }
 
   /** Signs out this session only (GoTrue logout with scope=local, always) and forgets its secrets; the identity stays listed. */
