@@ -513,12 +513,12 @@ export class SessionManager {
 
   /**
    * Asks each signed-in identity's server whether its session is still accepted (issue 27), a few at
-   * a time, each request bounded by `timeoutMs`. `envIds` limits it to those environments.
+   * a time, each request bounded by `timeoutMs`. `envIds` and `identityIds` limit it to those.
    */
-  async checkSessions(opts: { envIds?: readonly string[]; timeoutMs?: number } = {}): Promise<SessionCheckOutcome[]> {
+  async checkSessions(opts: { envIds?: readonly string[]; identityIds?: readonly string[]; timeoutMs?: number } = {}): Promise<SessionCheckOutcome[]> {
     const cfg = await this.deps.config.read();
     const envs = new Map(cfg.environments.filter((e) => !opts.envIds || opts.envIds.includes(e.id)).map((e) => [e.id, e]));
-    const targets = cfg.identities.filter((i) => envs.has(i.envId));
+    const targets = cfg.identities.filter((i) => envs.has(i.envId) && (!opts.identityIds || opts.identityIds.includes(i.id)));
     return mapPooled(targets, 6, (identity) => this.checkIdentity(envs.get(identity.envId)!, identity, opts.timeoutMs));
   }
 
