@@ -61,8 +61,9 @@ export function IdentityRow({ env, identity, radioName, pendingId, setPendingId 
         </label>
         {signedIn ? (
           // Asks the server whether it still accepts this session (issue 27); the result is a toast, an end shows on this row.
-          <Button size="sm" variant="ghost" busy={busy === 'check'} aria-label={`Check now whether the server still accepts the session of ${identity.email}`} title="Ask the server whether it still accepts this session" onClick={() => void run('check', () => performCheck(store, { identityId: identity.id }))}>
-            Check now
+          <Button size="sm" variant="ghost" busy={busy === 'check'} aria-label={`Check now whether the server still accepts the session of ${identity.email}`} title="Check now: ask the server whether it still accepts this session" onClick={() => void run('check', () => performCheck(store, { identityId: identity.id }))}>
+            {/* One short word: the row keeps room for the email at narrow widths; the name says "Check now". */}
+            Check
           </Button>
         ) : null}
         {signedIn ? (
