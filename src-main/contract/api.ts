@@ -7,6 +7,7 @@ import type {
   IdentityView,
   ImportResult,
   SettingsView,
+  SessionCheckView,
   SignUpOutcome,
   TokenDetails,
   VariableView,
@@ -111,6 +112,8 @@ export const apiSchema = {
   }),
   openExternal: z.strictObject({ url: z.string().max(2048) }),
   startOverVault: z.strictObject({}),
+  /** Asks the servers whether they still accept the sessions: every identity, one environment's, or one. */
+  checkSessions: z.strictObject({ envId: id.optional(), identityId: id.optional() }),
 } as const satisfies Record<ApiMethod, z.ZodType>;
 
 export interface ApiOutputs {
@@ -133,6 +136,7 @@ export interface ApiOutputs {
   openExternal: { opened: boolean };
   /** Where the old vault was moved (kept); refused unless its key is gone from the keychain. */
   startOverVault: { movedTo: string };
+  checkSessions: { results: SessionCheckView[] };
 }
 
 /** The method list (methods.ts), the same names as apiSchema's keys. */

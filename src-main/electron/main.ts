@@ -179,6 +179,8 @@ async function start(): Promise<void> {
   // The core re-checks every session after sleep (timers do not run while suspended).
   powerMonitor.on('resume', () => {
     void service.onResume?.().catch(() => undefined);
+    // ...and asks each server whether it still accepts its session: it may have restarted meanwhile (issue 27).
+    void service.handle('checkSessions', {}).catch(() => undefined);
   });
 
   app.on('window-all-closed', () => {

@@ -26,7 +26,12 @@ export interface AppServiceOptions extends OpenCoreOptions {
    * whenever the background scheduler is.
    */
   maintenance?: boolean;
+  /** Ask each server at start whether it still accepts the stored sessions. Default: whenever the scheduler runs. */
+  checkAtStart?: boolean;
 }
+
+/** How long each server gets to answer a session check (they are asked concurrently). */
+const CHECK_TIMEOUT_MS = 10_000;
 
 type Handlers = { [M in ApiMethod]: (input: ApiParsedInput<M>) => Promise<ApiOutputs[M]> };
 
@@ -309,6 +314,16 @@ export function createAppService(
       // page opens its links itself. Said out loud rather than answering "not opened" for no reason.
       throw new TokenDeskError('unsupported', 'This TokenDesk does not open links itself: open the link in your browser');
     },
+    async checkSessions({ envId, identityId }) {
+      const results = await core.sessions.checkSessions({
+        ...(envId && { envIds: [envId] }),
+        ...(identityId && { identityIds: [identityId] }),
+        timeoutMs: CHECK_TIMEOUT_MS,
+      });
+      // The ended ones changed the vault and the config; a renewal emitted its own event.
+      if (results.some((r) => r.result === 'ended')) emit({ type: 'state-changed', reason: 'session' });
+      return { results: results.map((r) => ({ ...r })) };
+    },
     async startOverVault() {
       const movedTo = await core.startOverVault();
       emit({ type: 'state-changed', reason: 'session' });
@@ -316,8 +331,15 @@ export function createAppService(
     },
   };
 
-  // Demo environments from an earlier run need their server again.
-  void demo.resumeIfConfigured().then((started) => started && emit({ type: 'state-changed', reason: 'demo' }));
+  // Demo environments from an earlier run need their server again. Then, at start, every session is
+  // checked with its server (issue 27): a server that restarted or revoked a session meanwhile must
+  // not leave it shown as valid. After the demo's start, so its sessions are asked, not refused a connection.
+  void demo
+    .resumeIfConfigured()
+    .then((started) => started && emit({ type: 'state-changed', reason: 'demo' }))
+    .finally(() => {
+      if (opts.checkAtStart ?? opts.scheduler !== false) void handlers.checkSessions({}).catch(() => undefined);
+    });
 
   return {
     core,
