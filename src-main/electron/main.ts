@@ -21,6 +21,7 @@ import { EXTERNAL_HOST_ALLOWLIST, openExternalSafely } from './policies/external
 import { isTrustedSender } from './policies/navigation.js';
 import { hardenSession, hardenWebContents } from './security.js';
 import { clearOnSessionEnd } from './session-end.js';
+import { anotherInstanceMessage } from './single-instance.js';
 import { TrayController } from './tray.js';
 import { trayIconFileName, type TrayAction } from './tray-model.js';
 import { createMainWindow } from './window.js';
@@ -29,10 +30,17 @@ import { windowPositionIsKnown } from './window-state.js';
 const TRAY_REFRESH_MS = 30_000;
 
 // Before ready and before the single-instance lock: name, Chromium's own folder, app:// scheme, AUMID.
-prepareBeforeReady(app, protocol, { platform: process.platform, configHome: resolveHome() });
+// A development build or a TOKENDESK_HOME of its own gets its own folder, so its own lock.
+const { userData } = prepareBeforeReady(app, protocol, {
+  platform: process.platform,
+  configHome: resolveHome(),
+  packaged: app.isPackaged,
+  homeOverridden: Boolean(process.env.TOKENDESK_HOME),
+});
 
 if (!app.requestSingleInstanceLock()) {
-  // Another TokenDesk is running: it gets focus (second-instance), this one leaves.
+  // Another TokenDesk is running: it gets focus (second-instance), this one leaves, saying so.
+  console.error(anotherInstanceMessage(userData));
   app.quit();
 } else {
   // Every renderer sandboxed, whatever its webPreferences say.

@@ -58,6 +58,36 @@ describe("Chromium's userData is not the configuration folder", () => {
   });
 });
 
+describe('a development build or a test never shares the installed app\'s data folder and lock', () => {
+  // The installed app's folder, and what `npm start` (not packaged) and a TOKENDESK_HOME run get.
+  const linux = { platform: 'linux' as const, appData: '/home/ann/.config', configHome: '/home/ann/.config/tokendesk' };
+  it('packaged: appData/TokenDesk/Electron; npm start: a folder of its own beside it', () => {
+    expect(chromiumUserDataDir({ ...linux, packaged: true })).toBe('/home/ann/.config/TokenDesk/Electron');
+    expect(chromiumUserDataDir({ ...linux, packaged: false })).toBe('/home/ann/.config/TokenDesk/Electron-dev');
+    expect(chromiumUserDataDir({ platform: 'win32', appData: 'C:\\Users\\Ann\\AppData\\Roaming', configHome: 'C:\\Users\\Ann\\AppData\\Roaming\\tokendesk\\Config', packaged: false })).toBe(
+      'C:\\Users\\Ann\\AppData\\Roaming\\TokenDesk\\Electron-dev',
+    );
+  });
+  it('TOKENDESK_HOME (packaged or not): one folder per configuration folder, beside it, never inside', () => {
+    for (const packaged of [true, false]) {
+      const dir = chromiumUserDataDir({ platform: 'linux', appData: '/home/ann/.config', configHome: '/tmp/tokendesk-test-a1', packaged, homeOverridden: true });
+      expect(dir).toBe('/tmp/tokendesk-test-a1-electron');
+      expect(foldersOverlap(dir, '/tmp/tokendesk-test-a1', 'linux')).toBe(false);
+    }
+    const other = chromiumUserDataDir({ platform: 'linux', appData: '/home/ann/.config', configHome: '/tmp/tokendesk-test-b2', homeOverridden: true });
+    expect(other).not.toBe(chromiumUserDataDir({ ...linux, packaged: true }));
+  });
+  it('prepareBeforeReady sets that folder before the lock is asked for', () => {
+    const setPath = vi.fn();
+    prepareBeforeReady(
+      { setName: () => undefined, getPath: () => '/home/ann/.config', setPath, setAppUserModelId: () => undefined },
+      { registerSchemesAsPrivileged: () => undefined },
+      { platform: 'linux', configHome: '/home/ann/.config/tokendesk', packaged: false, mkdir: () => undefined },
+    );
+    expect(setPath).toHaveBeenCalledWith('userData', '/home/ann/.config/TokenDesk/Electron-dev');
+  });
+});
+
 describe('prepareBeforeReady', () => {
   function fakes(appData: string) {
     const calls: string[] = [];
