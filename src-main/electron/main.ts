@@ -10,6 +10,7 @@ import { resolveHome } from '../core/config/paths.js';
 import { sanitizeForDisplay } from '../core/text/sanitize.js';
 import { APP_SCHEME, APP_URL, createAppProtocolHandler, rendererDir } from './app-protocol.js';
 import { prepareBeforeReady } from './before-ready.js';
+import { chooseClipboardBackend, isExecutableFile, notClearedMessage, onPath, runSync, wlClipboard } from './clipboard-backend.js';
 import { ClipboardGuard } from './clipboard-guard.js';
 import { createElectronDispatch, runCall, type ShellActions } from './dispatch.js';
 import { registerIpc } from './ipc.js';
@@ -72,7 +73,24 @@ async function start(): Promise<void> {
   const send = (e: AppEvent) => {
     if (win && !win.isDestroyed()) win.webContents.send(IPC_EVENT_CHANNEL, e);
   };
-  const guard = new ClipboardGuard(clipboard, { onCleared: () => send({ type: 'clipboard-cleared' }) });
+  // On a native Wayland window the clipboard goes through wl-clipboard where it is installed, and a
+  // clear is claimed only when reading back confirms it (clipboard-backend.ts).
+  const backend = chooseClipboardBackend({
+    platform: process.platform,
+    env: process.env,
+    switches: { ozonePlatform: app.commandLine.getSwitchValue('ozone-platform'), ozonePlatformHint: app.commandLine.getSwitchValue('ozone-platform-hint') },
+    wlClipboard: process.platform === 'linux' && onPath(['wl-copy', 'wl-paste'], process.env, isExecutableFile),
+  });
+  let notifyLater: (title: string, body: string) => void = () => undefined;
+  const guard = new ClipboardGuard(backend === 'wl-clipboard' ? wlClipboard(runSync) : clipboard, {
+    verifiable: backend !== 'unverifiable',
+    onCleared: () => send({ type: 'clipboard-cleared' }),
+    onClearFailed: () => {
+      const message = notClearedMessage(backend);
+      send({ type: 'clipboard-not-cleared', message });
+      notifyLater('Clipboard not cleared', message);
+    },
+  });
   // A shutdown or log-off ends the app without before-quit on Windows: clear the copied secret then too.
   const attachSessionEnd = clearOnSessionEnd(process.platform, powerMonitor, () => void guard.flush());
   const positionKnown = windowPositionIsKnown(process.platform, process.env, {
@@ -144,6 +162,7 @@ async function start(): Promise<void> {
     // Bodies can carry a server's error message (a failed copy): plain text only, like every notification.
     notifications.show(new Notification({ title: sanitizeForDisplay(title), body: sanitizeForDisplay(body) }), showWindow);
   };
+  notifyLater = notify;
 
   const trayDispatch = createElectronDispatch(service, shellActions);
   const onTrayAction = async (a: TrayAction) => {
@@ -179,7 +198,7 @@ async function start(): Promise<void> {
     send(e);
     const notice = policy.decide(e);
     if (notice) notify(notice.title, notice.body);
-    if (e.type !== 'clipboard-cleared') void refreshState();
+    if (e.type !== 'clipboard-cleared' && e.type !== 'clipboard-not-cleared') void refreshState();
   });
   await refreshState();
   const timer = setInterval(() => void refreshState(), TRAY_REFRESH_MS);
