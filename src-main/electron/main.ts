@@ -21,7 +21,7 @@ import { reportStartupFailure } from './startup-log.js';
 import { EXTERNAL_HOST_ALLOWLIST, openExternalSafely } from './policies/external.js';
 import { isTrustedSender } from './policies/navigation.js';
 import { hardenSession, hardenWebContents } from './security.js';
-import { clearOnSessionEnd } from './session-end.js';
+import { clearOnSessionEnd, hideOnCloseToTray } from './session-end.js';
 import { anotherInstanceMessage } from './single-instance.js';
 import { TrayController } from './tray.js';
 import { trayIconFileName, type TrayAction } from './tray-model.js';
@@ -117,10 +117,18 @@ async function start(): Promise<void> {
     onRefused: (reason) => console.warn(`[ipc] refused: ${reason}`),
   });
 
+  // From before-quit on, a close really closes (hideOnCloseToTray); the pending clear happens now.
+  let quitting = false;
+  app.on('before-quit', () => {
+    quitting = true;
+    guard.flush();
+  });
   const showWindow = () => {
     if (!win || win.isDestroyed()) {
       win = createMainWindow({ home, preloadPath: paths.preload, appUrl, iconPath: paths.icon, devTools: Boolean(paths.devUrl), positionKnown });
       attachSessionEnd(win);
+      // Windows: hidden, not destroyed, while the tray runs, so a log-off still reaches session-end.
+      hideOnCloseToTray(win, { platform: process.platform, hasTray: () => tray !== undefined, quitting: () => quitting });
       return;
     }
     if (win.isMinimized()) win.restore();
@@ -214,9 +222,6 @@ async function start(): Promise<void> {
   });
 
   let closed = false;
-  app.on('before-quit', () => {
-    guard.flush();
-  });
   app.on('will-quit', (event) => {
     if (closed) return;
     event.preventDefault();

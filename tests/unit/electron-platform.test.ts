@@ -6,7 +6,7 @@ import { describe, expect, it, vi } from 'vitest';
 import { APP_USER_MODEL_ID, chromiumUserDataDir, foldersOverlap, PRODUCT_NAME } from '../../src-main/electron/app-identity.js';
 import { prepareBeforeReady } from '../../src-main/electron/before-ready.js';
 import { MAX_KEPT_NOTIFICATIONS, NotificationKeeper, type NotificationLike } from '../../src-main/electron/notification-keeper.js';
-import { clearOnSessionEnd } from '../../src-main/electron/session-end.js';
+import { clearOnSessionEnd, hideOnCloseToTray } from '../../src-main/electron/session-end.js';
 
 describe("Chromium's userData is not the configuration folder", () => {
   // The configuration folders env-paths gives resolveHome() on each platform, and app.getPath('appData').
@@ -218,5 +218,61 @@ describe('clearOnSessionEnd (before-quit is not emitted on a Windows shutdown or
     expect(win.names).toEqual([]);
     pm.fns.get('shutdown')!();
     expect(onEnd).toHaveBeenCalledOnce();
+  });
+});
+
+describe('Windows: a window closed to the tray still hears the log-off', () => {
+  /** A BrowserWindow fake: close is preventable; a window not prevented is destroyed and hears nothing more. */
+  class Win {
+    readonly fns = new Map<string, Array<(e: { preventDefault(): void }) => void>>();
+    destroyed = false;
+    visible = true;
+    on(event: string, fn: (e: { preventDefault(): void }) => void) {
+      this.fns.set(event, [...(this.fns.get(event) ?? []), fn]);
+    }
+    hide() {
+      this.visible = false;
+    }
+    close() {
+      let prevented = false;
+      for (const fn of this.fns.get('close') ?? []) fn({ preventDefault: () => void (prevented = true) });
+      if (!prevented) this.destroyed = true;
+    }
+    /** What Windows sends every top-level window at log-off (Electron: query-session-end, session-end). */
+    logOff() {
+      if (this.destroyed) return;
+      for (const name of ['query-session-end', 'session-end']) for (const fn of this.fns.get(name) ?? []) fn({ preventDefault: () => undefined });
+    }
+  }
+  const setup = (platform: NodeJS.Platform, hasTray: boolean) => {
+    const win = new Win();
+    const onEnd = vi.fn();
+    let quitting = false;
+    clearOnSessionEnd(platform, { on: () => undefined }, onEnd)(win);
+    hideOnCloseToTray(win, { platform, hasTray: () => hasTray, quitting: () => quitting });
+    return { win, onEnd, quit: () => (quitting = true) };
+  };
+
+  it('closing hides the window, so the log-off still clears the copied secret', () => {
+    const { win, onEnd } = setup('win32', true);
+    win.close();
+    expect(win.destroyed).toBe(false);
+    expect(win.visible).toBe(false);
+    win.logOff();
+    expect(onEnd).toHaveBeenCalled();
+  });
+  it('quitting (tray Quit) and a TokenDesk without a tray really close it', () => {
+    const a = setup('win32', true);
+    a.quit();
+    a.win.close();
+    expect(a.win.destroyed).toBe(true);
+    const b = setup('win32', false);
+    b.win.close();
+    expect(b.win.destroyed).toBe(true);
+  });
+  it.each(['linux', 'darwin'] as const)('%s: a close closes (Linux quits with its window; macOS has powerMonitor shutdown)', (platform) => {
+    const { win } = setup(platform, true);
+    win.close();
+    expect(win.destroyed).toBe(true);
   });
 });
