@@ -146,5 +146,11 @@ if (plan.kind === 'web') await openInBrowser(plan);
 await buildApp();
 const launched = await run(binaryPath(), plan.args, { tee: true });
 const failure = diagnose({ stage: 'launch', ...launched });
+if (failure?.elsewhere) {
+  // Not a success: this build never ran (another instance holds the lock). Not a browser case either.
+  say(`${failure.cause}.`);
+  say(`fix: ${failure.fix}.`);
+  process.exit(1);
+}
 if (failure) await openInBrowser(failure);
 process.exit(launched.exitCode ?? 1);

@@ -190,4 +190,6 @@ export type AppEvent =
   | { type: 'session-expiring'; identityId: string; envId: string; expiresAt: number }
   | { type: 'session-expired'; identityId: string; envId: string; reason: string }
   | { type: 'refresh-failed'; identityId: string; envId: string; message: string; final: boolean }
-  | { type: 'clipboard-cleared' };
+  | { type: 'clipboard-cleared' }
+  /** A timed clear was due and could not be confirmed: the copied secret may still be on the clipboard. */
+  | { type: 'clipboard-not-cleared'; message: string };

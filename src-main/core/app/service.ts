@@ -13,6 +13,7 @@ import { environmentViews, identityView, maskSecret } from './state-view.js';
 import type { AppService } from './types.js';
 import { DemoLauncher } from './demo-launcher.js';
 import { sessionStorageDescription } from './keychain-name.js';
+import { QUIT_WAIT_MS, settlesWithin, type WaitTimers } from './bounded-wait.js';
 
 export interface AppServiceOptions extends OpenCoreOptions {
   shell: 'electron' | 'web';
@@ -28,6 +29,9 @@ export interface AppServiceOptions extends OpenCoreOptions {
   maintenance?: boolean;
   /** Ask each server at start whether it still accepts the stored sessions. Default: whenever the scheduler runs. */
   checkAtStart?: boolean;
+  /** How long close() waits for that maintenance (default QUIT_WAIT_MS); timers for a test's clock. */
+  closeWaitMs?: number;
+  timers?: WaitTimers;
 }
 
 /** How long each server gets to answer a session check (they are asked concurrently). */
@@ -353,7 +357,8 @@ export function createAppService(
     onResume: () => scheduler.resume(),
     maintenance,
     async close() {
-      await maintenance;
+      // Bounded: a keychain prompt nobody answers must not hold quit (or a Windows log-off).
+      await settlesWithin(maintenance, opts.closeWaitMs ?? QUIT_WAIT_MS, opts.timers);
       scheduler.stop();
       stopWatching();
       await demo.stop();
