@@ -1,6 +1,7 @@
-import { mkdir, realpath, rename, stat } from 'node:fs/promises';
+import { mkdir, rename, stat } from 'node:fs/promises';
 import { TokenDeskError } from '../errors.js';
 import { durableWrite } from '../fs/durable-write.js';
+import { ensurePrivateFolder } from '../fs/private-folder.js';
 import { fileVersion } from '../fs/file-version.js';
 import { FileTooLargeError, NotRegularFileError, readRegularFile } from '../fs/read-regular-file.js';
 import { removeStaleTempFiles } from '../fs/temp-files.js';
@@ -88,6 +89,7 @@ export class ConfigStore {
   }
 
   async read(): Promise<Config> {
+    await ensurePrivateFolder(this.home);
     const sig = await this.signature();
     if (sig !== undefined && this.cache?.sig === sig) return this.cache.config;
     const text = await this.readText();
@@ -146,12 +148,12 @@ export class ConfigStore {
     await mkdir(this.home, { recursive: true, mode: 0o700 }).catch((e: unknown) => {
       throw this.unwritable(e);
     });
+    await ensurePrivateFolder(this.home);
     return withFileLock(
       this.path,
       async (assertHeld) => {
         // Holding the lock, no writer of ours is mid-write: any temp file of a dead one is litter.
-        // Temp files sit beside the real file when config.json is a symlink.
-        await removeStaleTempFiles(await realpath(this.path).catch(() => this.path));
+        await removeStaleTempFiles(this.path);
         return fn(assertHeld);
       },
       this.lockOptions,
