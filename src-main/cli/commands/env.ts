@@ -117,13 +117,12 @@ async function edit(f: Factory, ref: string, o: EditOptions, cmd: Command): Prom
   if (o.color !== undefined) patch.color = o.color;
   const transport = transportFrom(o, cmd);
   if (transport !== undefined) patch.accountTransport = transport;
-  if (o.var || o.unsetVar) {
-    // Secret variables (values in the keychain) are kept unless unset; a value set here that looks
-    // like a credential goes to the keychain too (EnvironmentService).
-    patch.variables = { ...current.variables, ...o.var };
-    if (o.unsetVar) patch.unsetVariables = o.unsetVar;
-  }
-  if (o.varName) patch.variableNames = applyVarNames(current.variableNames, o.varName);
+  // Patches, applied to the stored environment under the config lock: ten edits at once keep all ten
+  // changes (a full set built from a read here would drop the others'). A value that looks like a
+  // credential goes to the keychain (EnvironmentService); secret variables stay unless unset.
+  if (o.var) patch.setVariables = o.var;
+  if (o.unsetVar) patch.unsetVariables = o.unsetVar;
+  if (o.varName) patch.setVariableNames = o.varName as NonNullable<EnvironmentInput['setVariableNames']>;
   const anonKey = await secretFromArg(f, o.anonKey, 'Anon key');
   const apiKey = await secretFromArg(f, o.apiKey, 'API key');
   if (anonKey !== undefined) patch.anonKey = anonKey;

@@ -61,10 +61,11 @@ export async function applyImport(envs: EnvironmentService, imported: ImportedEn
         `The file looks like a ${provider} environment but "${existing.name}" is a ${existing.provider} environment; import it under another name`,
       );
     }
+    // Patches on the stored environment, applied under the config lock: an edit made meanwhile stays.
     const patch: Partial<EnvironmentInput> = {
-      variables: { ...existing.variables, ...imported.variables },
+      setVariables: imported.variables,
       secretVariables: imported.secretVariables,
-      variableNames: { ...existing.variableNames, ...imported.variableNames },
+      setVariableNames: imported.variableNames,
     };
     if (baseUrl) patch.baseUrl = baseUrl;
     if (imported.secrets.anonKey) patch.anonKey = imported.secrets.anonKey;

@@ -28,7 +28,14 @@ export interface EnvironmentInput {
   secretVariables?: Record<string, string>;
   /** Update only: names of variables (plain or secret) to remove. */
   unsetVariables?: string[];
+  /**
+   * Update only: variables set on top of the ones stored, applied to the stored set under the config
+   * lock (a patch), so concurrent edits of different variables all survive. Unset names win.
+   */
+  setVariables?: Record<string, string>;
   variableNames?: Environment['variableNames'];
+  /** Update only: exported names changed on top of the stored ones under the lock; '' or null restores the default. */
+  setVariableNames?: Partial<Record<keyof Environment['variableNames'], string | null>>;
   /** How the active account travels; `{kind:'none'}` clears it. */
   accountTransport?: AccountTransport;
   /** Import only: the Postman file's id, written back on export. */
@@ -59,7 +66,7 @@ function assertNoControls(input: Partial<EnvironmentInput>): void {
   const fields: Array<[string, string | undefined]> = [
     ['The name', input.name],
     ['The label', input.label],
-    ...Object.entries(input.variables ?? {}).map(([k, v]): [string, string] => [`The value of variable ${quoteName(k)}`, v]),
+    ...Object.entries({ ...input.variables, ...input.setVariables }).map(([k, v]): [string, string] => [`The value of variable ${quoteName(k)}`, v]),
   ];
   for (const [what, text] of fields) {
     const bad = text === undefined ? undefined : firstControlCharacter(text);
@@ -99,6 +106,22 @@ function withoutUnset(vars: Record<string, string> | undefined, unset: readonly 
   return variableMap(Object.entries(vars).filter(([k]) => !unset.includes(k)));
 }
 
+/** `vars` with `set` on top (a fresh map: the stored one is not changed). */
+function withSet(vars: Record<string, string>, set: Record<string, string> | undefined): Record<string, string> {
+  return set ? variableMap([...Object.entries(vars), ...Object.entries(set)]) : vars;
+}
+
+/** The exported names after a patch of the stored ones: an empty or null name restores the default. */
+function withNames(stored: Environment['variableNames'], set: EnvironmentInput['setVariableNames']): Environment['variableNames'] {
+  const next: Environment['variableNames'] = { ...stored };
+  for (const [role, name] of Object.entries(set ?? {}) as Array<[keyof Environment['variableNames'], string | null | undefined]>) {
+    if (name === undefined) continue;
+    if (name === null || name.trim() === '') delete next[role];
+    else next[role] = name.trim();
+  }
+  return next;
+}
+
 /** The variables after a patch: which stay plain, which names are secret, which keychain entries to write or delete. */
 function nextVariables(
   fresh: Environment,
@@ -106,7 +129,7 @@ function nextVariables(
 ): { plain: Record<string, string>; secretNames: string[]; writes: Map<string, string>; deletes: string[] } {
   const unset = new Set(patch.unsetVariables ?? []);
   // Plain values already stored are checked again: one the guard now recognises moves to the keychain.
-  const split = splitVariables(withoutUnset(patch.variables ?? fresh.variables, patch.unsetVariables), patch.secretVariables);
+  const split = splitVariables(withoutUnset(withSet(patch.variables ?? fresh.variables, patch.setVariables), patch.unsetVariables), patch.secretVariables);
   const plain = split.plain;
   const writes = new Map([...split.secret].filter(([k]) => !unset.has(k)));
   const kept = (fresh.secretVariables ?? []).filter((n) => !unset.has(n) && !hasVariable(plain, n));
@@ -205,8 +228,9 @@ export class EnvironmentService {
       throw new TokenDeskError('invalid_input', `A ${providerInfo(current.provider).label} environment needs its anon key`);
     }
     // Names and sizes are checked before anything is locked or stored.
-    const touchesVariables = patch.variables !== undefined || patch.secretVariables !== undefined || patch.unsetVariables !== undefined;
-    if (touchesVariables) splitVariables(withoutUnset(patch.variables, patch.unsetVariables), patch.secretVariables);
+    const touchesVariables =
+      patch.variables !== undefined || patch.setVariables !== undefined || patch.secretVariables !== undefined || patch.unsetVariables !== undefined;
+    if (touchesVariables) splitVariables(withoutUnset(withSet(patch.variables ?? {}, patch.setVariables), patch.unsetVariables), patch.secretVariables);
 
     const previous: Array<[SecretKey, string | undefined]> = [];
     let written = false;
@@ -225,6 +249,7 @@ export class EnvironmentService {
           ...(patch.production !== undefined && { production: patch.production }),
           ...(vars && { variables: vars.plain, secretVariables: vars.secretNames.length > 0 ? vars.secretNames : undefined }),
           ...(patch.variableNames !== undefined && { variableNames: patch.variableNames }),
+          ...(patch.setVariableNames !== undefined && { variableNames: withNames(patch.variableNames ?? fresh.variableNames, patch.setVariableNames) }),
           ...(patch.accountTransport !== undefined && { accountTransport }),
           ...(patch.postmanId !== undefined && { postmanId: patch.postmanId }),
         });
