@@ -47,7 +47,6 @@ export function openCore(opts: OpenCoreOptions = {}): Core {
   const secrets = opts.secrets ?? vault!;
   const http = opts.http ?? createHttpClient();
   const lock = new RefreshLock(home);
-  const envs = new EnvironmentService(config, secrets, lock);
   const sessions = new SessionManager({
     home,
     lock,
@@ -58,6 +57,8 @@ export function openCore(opts: OpenCoreOptions = {}): Core {
     ...(opts.now && { now: opts.now }),
     ...(opts.retryDeadlineMs !== undefined && { retryDeadlineMs: opts.retryDeadlineMs }),
   });
+  // The sessions, so an environment moved to another server ends them (revoked at the old one).
+  const envs = new EnvironmentService(config, secrets, lock, sessions, opts.now);
   const startOverVault = () => startOverAfterLostKey(secrets, vaultFile(home), () => (vault ?? createKeychainStore(home)).startOver());
   return { home, config, secrets, http, envs, sessions, startOverVault };
 }
