@@ -100,6 +100,22 @@ describe.skipIf(unreachable !== undefined)('an environment moved to another serv
     expect((await statusOf(h, DEMO_SESSION)).identities[0]).toMatchObject({ state: 'signed-in', lastError: null });
   });
 
+  it('an old server that cannot be reached does not block the move: the sessions end here, and it says so', async () => {
+    const old = await startHostileAuthServer();
+    const h = newHome();
+    expect((await h.runInProcess(['env', 'add', 'gone', '--provider', 'session', '--url', old.url])).code).toBe(0);
+    const login = await h.runInProcess(['login', '--env', 'gone', '--email', 'dev@example.test'], { input: 'pw-that-stays-here\n' });
+    expect(login.code, login.stderr).toBe(0);
+    await old.close();
+    other.requests.length = 0;
+
+    const r = await h.runInProcess(['env', 'edit', 'gone', '--url', other.url]);
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stderr).toContain(`The session of dev@example.test could not be ended at ${old.url}`);
+    expect(await statusOf(h, 'gone')).toMatchObject({ url: other.url, identities: [{ state: 'signed-out' }] });
+    expect(other.requests).toEqual([]);
+  });
+
   it('a production environment moves only with --yes in a pipe (exit 2 and nothing changed without it)', async () => {
     const h = newHome();
     expect((await h.runInProcess(['env', 'add', 'prod', '--provider', 'session', '--url', demo().url, '--production'])).code).toBe(0);
