@@ -222,6 +222,8 @@ export class Terminal {
     // exec: 127 / 126 for a command that cannot be run, as a shell would.
     const own = (e as { exitCode?: unknown }).exitCode;
     if (typeof own === 'number') return own;
+    // A change that needs a yes nobody gave (a pipe without --yes): bad usage, like a missing flag.
+    if (e.code === 'confirmation_required') return EXIT.usage;
     return AUTH_CODES.has(e.code) ? EXIT.auth : EXIT.error;
   }
   if (isSystemError(e)) {

@@ -69,6 +69,8 @@ export const EnvironmentPatch = EnvironmentInput.omit({ provider: true })
   .extend({
     /** null removes the stored key. */
     apiKey: secretValue.nullable().optional(),
+    /** The user confirmed moving a production environment to another server (scheme, host or port), which signs it out. */
+    confirmOriginChange: z.boolean().optional(),
   });
 
 export const CopyItem = z.discriminatedUnion('kind', [
@@ -112,7 +114,12 @@ export const apiSchema = {
     /** Supabase refresh tokens are single-use: exported only when asked for (and includeSecrets). */
     includeRefreshToken: z.boolean().optional(),
   }),
-  importPostman: z.strictObject({ fileName: z.string().max(500), text: z.string().max(5 * 1024 * 1024, 'The file is larger than 5 MB') }),
+  importPostman: z.strictObject({
+    fileName: z.string().max(500),
+    text: z.string().max(5 * 1024 * 1024, 'The file is larger than 5 MB'),
+    /** The user agreed to the change of an existing environment's URL the first try refused with `confirmation_required`. */
+    confirmUrlChange: z.boolean().optional(),
+  }),
   startDemo: z.strictObject({}),
   updateSettings: z.strictObject({
     marginSeconds: z.number().int().min(0).max(3600).optional(),

@@ -161,6 +161,8 @@ export interface ImportResult {
   warnings: string[];
   /** Expected facts said once and quietly (e.g. "Secrets without a value, skipped: …" for a fresh export). */
   notes?: string[];
+  /** Identities signed out because the import moved the environment to another server. */
+  signedOut?: string[];
 }
 
 /**

@@ -11,6 +11,8 @@ export type ErrorCode =
   | 'not_found'
   | 'already_exists'
   | 'invalid_input'
+  /** A change that needs the user's explicit yes (a production environment moved to another server). */
+  | 'confirmation_required'
   // keychain
   | 'keychain_unavailable'
   | 'keychain_locked'

@@ -55,7 +55,6 @@ export function openCore(opts: OpenCoreOptions = {}): Core {
   const secrets = opts.secrets ?? vault!;
   const http = opts.http ?? createHttpClient();
   const lock = new RefreshLock(home);
-  const envs = new EnvironmentService(config, secrets, lock);
   const sessions = new SessionManager({
     home,
     lock,
@@ -66,6 +65,8 @@ export function openCore(opts: OpenCoreOptions = {}): Core {
     ...(opts.now && { now: opts.now }),
     ...(opts.retryDeadlineMs !== undefined && { retryDeadlineMs: opts.retryDeadlineMs }),
   });
+  // The sessions, so an environment moved to another server ends them (revoked at the old one).
+  const envs = new EnvironmentService(config, secrets, lock, sessions, opts.now);
   const startOverVault = () => startOverAfterLostKey(secrets, vaultFile(home), () => (vault ?? createKeychainStore(home)).startOver());
   // Best effort and quiet: whatever it cannot do now is found again at the next start.
   const startSweep =

@@ -300,9 +300,15 @@ export function createAppService(
       const base = env.name.replace(/[^A-Za-z0-9_.-]+/g, '-');
       return { fileName: `${base}.${ext}`, content: renderExport(format, input, { includeSecrets, includeRefreshToken: includeRefreshToken ?? false }) };
     },
-    async importPostman({ text }) {
-      const out = await importPostmanText(core.envs, text);
-      return { environment: await envView(out.environment.id), created: out.created, warnings: out.warnings, notes: out.notes };
+    async importPostman({ text, confirmUrlChange }) {
+      const out = await importPostmanText(core.envs, text, { confirmUrlChange: confirmUrlChange === true });
+      return {
+        environment: await envView(out.environment.id),
+        created: out.created,
+        warnings: out.warnings,
+        notes: out.notes,
+        ...(out.signedOut.length > 0 && { signedOut: out.signedOut }),
+      };
     },
     async startDemo() {
       await demo.start();

@@ -275,6 +275,18 @@ export class SessionManager {
     return warning ? { identity, warning } : { identity };
   }
 
+  /**
+   * Tells the server at `env`'s URL to end `session` (logout, scope local, as signOut does) and changes
+   * nothing stored. For an environment that moved to another server: the caller already removed the
+   * session and passes the environment as it was, with the anon key it had, so the logout goes to the
+   * old server and nothing reaches the new one.
+   */
+  async revokeAt(env: Environment, session: StoredSession, anonKey?: string): Promise<void> {
+    if (isExpired(session, this.now())) return;
+    const ctx: ProviderContext = { baseUrl: env.baseUrl, http: this.deps.http, now: this.now, ...(anonKey !== undefined && { anonKey }) };
+    await this.deps.providers(env.provider).signOut(ctx, session, 'local');
+  }
+
   async switchIdentity(envRef: string, email: string): Promise<Identity> {
     const { env, identity } = await this.resolve(envRef, email);
     await this.deps.config.update((c) => ({ ...c, activeIdentity: { ...c.activeIdentity, [env.id]: identity.id } }));
