@@ -13,6 +13,8 @@ export type ErrorCode =
   | 'invalid_input'
   /** A change that needs the user's explicit yes (a production environment moved to another server). */
   | 'confirmation_required'
+  /** The environment moved to another server (or went) while a sign-in was talking to the old one. */
+  | 'environment_changed'
   // keychain
   | 'keychain_unavailable'
   | 'keychain_locked'

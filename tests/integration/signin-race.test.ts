@@ -7,6 +7,8 @@ import { profilesDir } from '../../src-main/core/sessions/profile-store.js';
 import { cliFixture, DEMO_SESSION, DEMO_SUPABASE, keychainUnreachable } from '../helpers/cli.js';
 import { makeHome } from '../helpers/home.js';
 import { rejection } from '../helpers/rejection.js';
+import { createHttpClient } from '../../src-main/core/http/client.js';
+import type { HttpClient } from '../../src-main/core/http/types.js';
 
 // Issue 27: concurrent sign-ins of one user made several identities, and a sign-out then left the
 // others "signed in" with their sessions in the vault. One user is one identity, however the
@@ -106,6 +108,56 @@ describe('concurrent `tokendesk login` processes', { timeout: 120_000 }, () => {
       const token = await h.run(['token', '--env', env]);
       expect(token.code, token.stdout).toBe(4);
       expect(await sessionIds(h.dir)).toEqual([]);
+    });
+  }
+});
+
+describe('a sign-in in flight while the environment moves to another server', () => {
+  const homes: ReturnType<typeof makeHome>[] = [];
+  afterEach(async () => {
+    for (const h of homes.splice(0)) await h.cleanup();
+  });
+
+  // The edit ends the sessions it finds; this one is not stored yet when the edit runs. Recorded
+  // afterwards under the new URL, its refresh token would go to the new server at the next renewal.
+  for (const [env, provider, user] of [
+    ['staging', 'supabase', owner],
+    ['api', 'session', restricted],
+  ] as const) {
+    it(`"${env}" (${provider}): the old server's answer is not stored under the new URL`, async () => {
+      if (skip) return;
+      const h = makeHome('tokendesk-signin-move-');
+      homes.push(h);
+      const server = fx.demo();
+      const plain = createHttpClient();
+      let answered!: () => void;
+      const held = new Promise<void>((r) => (answered = r));
+      let release!: () => void;
+      const gate = new Promise<void>((r) => (release = r));
+      // The sign-in's HTTP answer is held until the edit has moved the environment.
+      const http: HttpClient = {
+        async request(req) {
+          const res = await plain.request(req);
+          if (req.method === 'POST') {
+            answered();
+            await gate;
+          }
+          return res;
+        },
+      };
+      const signer = openCore({ home: h.dir, http });
+      const editor = openCore({ home: h.dir });
+      await editor.envs.add({ name: env, provider, baseUrl: server.url, ...(provider === 'supabase' && { anonKey: server.anonKey }) });
+      const signIn = signer.sessions.signIn(env, { email: user.email, password: user.password, remember: provider === 'session' });
+      await held;
+      const moved = await editor.envs.edit(env, { baseUrl: 'http://127.0.0.1:9' });
+      expect(moved.environment.baseUrl).toBe('http://127.0.0.1:9');
+      release();
+      await rejection(signIn, 'environment_changed');
+      // Nothing of the old server's session (or the password) is kept, and nobody is listed as signed in.
+      expect(await sessionIds(h.dir)).toEqual([]);
+      expect((await editor.config.read()).identities).toEqual([]);
+      await rejection(editor.sessions.getFreshToken(env), 'not_signed_in');
     });
   }
 });

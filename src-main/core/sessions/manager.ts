@@ -16,6 +16,7 @@ import { RefreshLock, tokenFingerprint, type LockHandle } from './refresh-lock.j
 import { withRetry } from './retry.js';
 import { localTime } from '../format-time.js';
 import { capabilitiesOf } from '../../contract/providers.js';
+import { changesOrigin } from '../../contract/validators.js';
 import { endedReason, mapPooled, type SessionCheckOutcome } from './session-check.js';
 
 export type SessionEvent =
@@ -210,9 +211,14 @@ export class SessionManager {
         // meanwhile is ordered after this no-op, as if it had run first. Safe for the one-identity
         // rule: a file that already lists this user as `id` is matched to `id` by every sign-in.
         let next = record(known);
-        if (recordsIdentity(await this.deps.config.read(), next)) return { saved: next };
+        const listedNow = await this.deps.config.read();
+        assertSameServer(listedNow, env);
+        if (recordsIdentity(listedNow, next)) return { saved: next };
         let retry: { as: Identity | undefined } | undefined;
         await this.deps.config.update((c) => {
+          // The URL may have moved to another server while this sign-in talked to the old one (issue 27):
+          // its session must not be kept under the new URL, where a renewal would send its refresh token.
+          assertSameServer(c, env);
           // Match-or-create under the lock: what is matched here is what every other sign-in sees.
           const owner = matchIdentity(c.identities, env.id, profile, email);
           if (owner ? owner.id !== id : c.identities.some((i) => i.id === id)) {
@@ -640,5 +646,18 @@ export class SessionManager {
     await this.profiles.delete(identity.id).catch(() => undefined);
     await this.recordError(identity, err);
     this.emit({ type: 'session-expired', identityId: identity.id, envId: env.id, reason: err.message });
+  }
+}
+
+/**
+ * Refuses to record a sign-in made against `env` as it was read when the sign-in began, when the
+ * environment has since been removed or moved to another server (an edit of its URL ends the
+ * sessions it finds; this one was not yet there to be found).
+ */
+function assertSameServer(cfg: Config, env: Environment): void {
+  const now = cfg.environments.find((e) => e.id === env.id);
+  if (!now) throw new TokenDeskError('not_found', `Environment "${env.name}" was removed while signing in: nothing was stored`);
+  if (changesOrigin(env.baseUrl, now.baseUrl)) {
+    throw new TokenDeskError('environment_changed', `The URL of "${env.name}" changed to ${now.baseUrl} while signing in at ${env.baseUrl}: nothing was stored; sign in again`);
   }
 }
