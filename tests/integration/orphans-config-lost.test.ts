@@ -91,6 +91,19 @@ describe('the sweeps never judge the vault against a configuration that was lost
     expect((await core.sessions.profiles.read(identityId))?.email).toBe('dev@example.test');
   });
 
+  it("the app's start-up maintenance leaves a corrupt file for the window to report where it went", async () => {
+    const home = newHome();
+    const { secrets } = await seed(openCore({ home, startSweep: false }));
+    breakByHand(home);
+    const service = createAppService({ home, shell: 'web', scheduler: false, maintenance: true, demoPort: 0 });
+    expect(await service.maintenance).toEqual([]);
+    const state = await service.handle('getState', {});
+    await service.close();
+    expect(state.configError).toContain(`moved to ${configFile(home)}.corrupt-`);
+    expect(movedAside(home)).toHaveLength(1);
+    expect(await openCore({ home, startSweep: false }).secrets.loadAll()).toEqual(secrets);
+  });
+
   it('config.json missing while the vault exists: the start and the orphan sweep delete nothing', async () => {
     const home = newHome();
     const { identityId, secrets } = await seed(openCore({ home, startSweep: false }));

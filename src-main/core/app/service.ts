@@ -71,8 +71,11 @@ export function createAppService(
   // Best effort and quiet: a locked or missing keychain is reported by the state view already.
   const maintenance =
     (opts.maintenance ?? opts.scheduler !== false)
-      ? core.envs
-          .protectPlainSecrets()
+      ? core.config
+          .peek()
+          // No readable config: nothing to do, and a corrupt file is left for the window's read, which
+          // moves it aside and says where (moved here, the report would be swallowed below).
+          .then((cfg) => (cfg ? core.envs.protectPlainSecrets() : undefined))
           .then(() => core.envs.removeOrphans())
           .then(async (removed) => {
             await core.sessions.removeOrphanProfiles(); // profile files of identities no longer listed
