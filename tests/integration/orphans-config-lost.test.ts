@@ -3,7 +3,7 @@ import { randomUUID } from 'node:crypto';
 import { mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { join } from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { createAppService } from '../../src-main/core/app/service.js';
 import { configFile } from '../../src-main/core/config/paths.js';
 import { ownerEntryName } from '../../src-main/core/locks/owned-lock.js';
@@ -102,6 +102,18 @@ describe('the sweeps never judge the vault against a configuration that was lost
     expect(state.configError).toContain(`moved to ${configFile(home)}.corrupt-`);
     expect(movedAside(home)).toHaveLength(1);
     expect(await openCore({ home, startSweep: false }).secrets.loadAll()).toEqual(secrets);
+  });
+
+  it("the renewal scheduler's first pass does not swallow that report either", async () => {
+    const home = newHome();
+    await seed(openCore({ home, startSweep: false }));
+    breakByHand(home);
+    const service = createAppService({ home, shell: 'web', maintenance: false, demoPort: 0 });
+    // The scheduler's first pass starts with the service, before the window asks for anything.
+    await vi.waitFor(() => expect(movedAside(home)).toHaveLength(1));
+    const state = await service.handle('getState', {});
+    await service.close();
+    expect(state.configError).toContain(`moved to ${configFile(home)}.corrupt-`);
   });
 
   it('config.json missing while the vault exists: the start and the orphan sweep delete nothing', async () => {

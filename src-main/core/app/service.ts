@@ -48,10 +48,25 @@ export function createAppService(
     scheduler.nudge();
   });
 
+  let configError: string | undefined;
+  async function readConfig(): Promise<Config> {
+    try {
+      return await core.config.read();
+    } catch (e) {
+      // An unreadable file was moved aside by the store: say where once, start empty.
+      if (e instanceof TokenDeskError && e.code === 'config_unreadable') {
+        configError = e.message;
+        return emptyConfig();
+      }
+      throw e;
+    }
+  }
+
   const scheduler = new RefreshScheduler({
     sessions: core.sessions,
     secrets: core.secrets,
-    readConfig: () => core.config.read(),
+    // The service's read: when the scheduler is the first to find the file corrupt, the window still says where it went.
+    readConfig,
     now,
     events: {
       refreshing: (id, on) => {
@@ -83,20 +98,6 @@ export function createAppService(
           })
           .catch(() => [] as string[])
       : Promise.resolve([] as string[]);
-
-  let configError: string | undefined;
-  async function readConfig(): Promise<Config> {
-    try {
-      return await core.config.read();
-    } catch (e) {
-      // An unreadable file was moved aside by the store: say where once, start empty.
-      if (e instanceof TokenDeskError && e.code === 'config_unreadable') {
-        configError = e.message;
-        return emptyConfig();
-      }
-      throw e;
-    }
-  }
 
   async function identityById(identityId: string): Promise<{ env: Environment; email: string; cfg: Config }> {
     const cfg = await core.config.read();
