@@ -14,7 +14,7 @@ export { assertVaultKeyLost } from './secrets/start-over.js';
 export { vaultFile } from './secrets/vault-peek.js';
 export type { Config, Environment, Identity, VariableRole } from './config/schema.js';
 export { findEnvironment, type EnvironmentInput } from './environments/service.js';
-export { SessionManager, type FreshToken } from './sessions/manager.js';
+export { SessionManager, type FreshToken, type SessionCheckOutcome } from './sessions/manager.js';
 export { environmentViews } from './app/state-view.js';
 export { DEMO_ENVIRONMENTS } from './app/demo-environments.js';
 export { buildExportInput } from './exports/input.js';

@@ -13,6 +13,7 @@ import { environmentViews, identityView, maskSecret } from './state-view.js';
 import type { AppService } from './types.js';
 import { DemoLauncher } from './demo-launcher.js';
 import { sessionStorageDescription } from './keychain-name.js';
+import { QUIT_WAIT_MS, settlesWithin, type WaitTimers } from './bounded-wait.js';
 
 export interface AppServiceOptions extends OpenCoreOptions {
   shell: 'electron' | 'web';
@@ -26,7 +27,15 @@ export interface AppServiceOptions extends OpenCoreOptions {
    * whenever the background scheduler is.
    */
   maintenance?: boolean;
+  /** Ask each server at start whether it still accepts the stored sessions. Default: whenever the scheduler runs. */
+  checkAtStart?: boolean;
+  /** How long close() waits for that maintenance (default QUIT_WAIT_MS); timers for a test's clock. */
+  closeWaitMs?: number;
+  timers?: WaitTimers;
 }
+
+/** How long each server gets to answer a session check (they are asked concurrently). */
+const CHECK_TIMEOUT_MS = 10_000;
 
 type Handlers = { [M in ApiMethod]: (input: ApiParsedInput<M>) => Promise<ApiOutputs[M]> };
 
@@ -313,6 +322,16 @@ export function createAppService(
       // page opens its links itself. Said out loud rather than answering "not opened" for no reason.
       throw new TokenDeskError('unsupported', 'This TokenDesk does not open links itself: open the link in your browser');
     },
+    async checkSessions({ envId, identityId }) {
+      const results = await core.sessions.checkSessions({
+        ...(envId && { envIds: [envId] }),
+        ...(identityId && { identityIds: [identityId] }),
+        timeoutMs: CHECK_TIMEOUT_MS,
+      });
+      // The ended ones changed the vault and the config; a renewal emitted its own event.
+      if (results.some((r) => r.result === 'ended')) emit({ type: 'state-changed', reason: 'session' });
+      return { results: results.map((r) => ({ ...r })) };
+    },
     async startOverVault() {
       const movedTo = await core.startOverVault();
       emit({ type: 'state-changed', reason: 'session' });
@@ -320,8 +339,15 @@ export function createAppService(
     },
   };
 
-  // Demo environments from an earlier run need their server again.
-  void demo.resumeIfConfigured().then((started) => started && emit({ type: 'state-changed', reason: 'demo' }));
+  // Demo environments from an earlier run need their server again. Then, at start, every session is
+  // checked with its server (issue 27): a server that restarted or revoked a session meanwhile must
+  // not leave it shown as valid. After the demo's start, so its sessions are asked, not refused a connection.
+  void demo
+    .resumeIfConfigured()
+    .then((started) => started && emit({ type: 'state-changed', reason: 'demo' }))
+    .finally(() => {
+      if (opts.checkAtStart ?? opts.scheduler !== false) void handlers.checkSessions({}).catch(() => undefined);
+    });
 
   return {
     core,
@@ -335,7 +361,8 @@ export function createAppService(
     onResume: () => scheduler.resume(),
     maintenance,
     async close() {
-      await maintenance;
+      // Bounded: a keychain prompt nobody answers must not hold quit (or a Windows log-off).
+      await settlesWithin(maintenance, opts.closeWaitMs ?? QUIT_WAIT_MS, opts.timers);
       scheduler.stop();
       stopWatching();
       await demo.stop();

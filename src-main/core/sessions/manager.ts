@@ -17,6 +17,7 @@ import { RefreshLock, tokenFingerprint, type LockHandle } from './refresh-lock.j
 import { withRetry } from './retry.js';
 import { localTime } from '../format-time.js';
 import { capabilitiesOf } from '../../contract/providers.js';
+import { endedReason, mapPooled, type SessionCheckOutcome } from './session-check.js';
 
 export type SessionEvent =
   | { type: 'session-refreshed'; identityId: string; envId: string; expiresAt: number }
@@ -39,6 +40,8 @@ export interface SessionManagerDeps {
 
 /** Attempts of one sign-in to record its session when other sign-ins of the same user keep listing it first. */
 const SAVE_ATTEMPTS = 5;
+
+export type { SessionCheckOutcome, SessionCheckResult } from './session-check.js';
 
 export interface FreshToken {
   env: Environment;
@@ -556,6 +559,72 @@ export class SessionManager {
       ...c,
       identities: c.identities.map((i) => (i.id === identity.id ? { ...i, lastError } : i)),
     }));
+  }
+
+  /**
+   * Asks each signed-in identity's server whether its session is still accepted (issue 27), a few at
+   * a time, each request bounded by `timeoutMs`. `envIds` and `identityIds` limit it to those.
+   */
+  async checkSessions(opts: { envIds?: readonly string[]; identityIds?: readonly string[]; timeoutMs?: number } = {}): Promise<SessionCheckOutcome[]> {
+    const cfg = await this.deps.config.read();
+    const envs = new Map(cfg.environments.filter((e) => !opts.envIds || opts.envIds.includes(e.id)).map((e) => [e.id, e]));
+    const targets = cfg.identities.filter((i) => envs.has(i.envId) && (!opts.identityIds || opts.identityIds.includes(i.id)));
+    return mapPooled(targets, 6, (identity) => this.checkIdentity(envs.get(identity.envId)!, identity, opts.timeoutMs));
+  }
+
+  /**
+   * One identity: accepted and unknown change nothing; a refusal ends the session with the server's
+   * reason. When only the access token was refused (GoTrue bad_jwt: a rotated signing key, a token the
+   * server cannot verify) and the session has a refresh token, a refresh is tried first, because the
+   * session behind the token may live on and ending it would sign the user out for nothing; when the
+   * session itself is gone (session_not_found, user_not_found, user_banned) no refresh is sent: GoTrue
+   * deletes a session's refresh tokens with it, so it could only fail. A remembered password is never
+   * used to sign in again after a refusal: a session an administrator revoked must not come back by itself.
+   */
+  async checkIdentity(env: Environment, identity: Identity, timeoutMs?: number): Promise<SessionCheckOutcome> {
+    const base = { identityId: identity.id, envId: env.id, email: identity.email };
+    const session = await this.readSession(identity.id).catch(() => undefined);
+    if (!session) return { ...base, result: 'skipped', reason: 'not signed in' };
+    if (isExpired(session, this.now())) return { ...base, result: 'skipped', reason: 'the token has expired; it is renewed (or refused) on next use' };
+    const provider = this.deps.providers(env.provider);
+    if (!provider.checkSession) return { ...base, result: 'unknown', reason: 'this kind of server cannot be asked' };
+    let check;
+    try {
+      check = await provider.checkSession(await this.context(env), session, timeoutMs === undefined ? {} : { timeoutMs });
+    } catch (e) {
+      return { ...base, result: 'unknown', reason: e instanceof TokenDeskError ? e.message : 'the check failed' };
+    }
+    if (check.outcome === 'accepted') return { ...base, result: 'accepted' };
+    if (check.outcome === 'unknown') return { ...base, result: 'unknown', reason: check.reason };
+    const refusal = check;
+    // Under the identity's lock, against what the vault holds now: a session renewed or signed in
+    // again while the request was out is not the one the server refused.
+    return this.lock.exclusive(identity.id, async (lock) => {
+      const current = await this.readSession(identity.id);
+      if (!current) return { ...base, result: 'skipped', reason: 'signed out meanwhile' };
+      if (current.accessToken !== session.accessToken) return { ...base, result: 'unknown', reason: 'the session changed while it was checked; check again' };
+      if (refusal.tokenOnly && provider.canRefresh && current.refreshToken) {
+        try {
+          const renewed = await this.renewOnce(env, identity, current, lock);
+          if (renewed) {
+            this.emit({ type: 'session-refreshed', identityId: identity.id, envId: env.id, expiresAt: renewed.session.expiresAt });
+            return { ...base, result: 'renewed', reason: `the server refused the access token (${refusal.reason}); a refresh was accepted` };
+          }
+        } catch (e) {
+          const err = e instanceof TokenDeskError ? e : new TokenDeskError('auth_error', 'The session could not be renewed', { cause: e });
+          // No answer to the refresh (network, 5xx): not a refusal of the session, which is kept.
+          if (err.retryable || err.code.startsWith('network_') || err.code === 'config_locked' || err.code === 'config_unwritable') {
+            return { ...base, result: 'unknown', reason: `the server refused the access token (${refusal.reason}) and a refresh got no answer: ${err.message}` };
+          }
+          const reason = `${endedReason(refusal)}; the refresh was refused too: ${explainSpentRefreshToken(err).message}`;
+          await this.endSession(env, identity, new TokenDeskError('session_expired', reason, { ...(err.serverCode && { serverCode: err.serverCode }) }));
+          return { ...base, result: 'ended', reason };
+        }
+      }
+      const reason = endedReason(refusal);
+      await this.endSession(env, identity, new TokenDeskError('session_expired', reason, { ...(refusal.serverCode && { serverCode: refusal.serverCode }), status: refusal.status }));
+      return { ...base, result: 'ended', reason };
+    });
   }
 
   /** The server ended the session and the access token has expired: forget it, keep the reason. */
