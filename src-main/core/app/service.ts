@@ -57,10 +57,25 @@ export function createAppService(
     scheduler.nudge();
   });
 
+  let configError: string | undefined;
+  async function readConfig(): Promise<Config> {
+    try {
+      return await core.config.read();
+    } catch (e) {
+      // An unreadable file was moved aside by the store: say where once, start empty.
+      if (e instanceof TokenDeskError && e.code === 'config_unreadable') {
+        configError = e.message;
+        return emptyConfig();
+      }
+      throw e;
+    }
+  }
+
   const scheduler = new RefreshScheduler({
     sessions: core.sessions,
     secrets: core.secrets,
-    readConfig: () => core.config.read(),
+    // The service's read: when the scheduler is the first to find the file corrupt, the window still says where it went.
+    readConfig,
     now,
     events: {
       refreshing: (id, on) => {
@@ -80,8 +95,11 @@ export function createAppService(
   // Best effort and quiet: a locked or missing keychain is reported by the state view already.
   const maintenance =
     (opts.maintenance ?? opts.scheduler !== false)
-      ? core.envs
-          .protectPlainSecrets()
+      ? core.config
+          .peek()
+          // No readable config: nothing to do, and a corrupt file is left for the window's read, which
+          // moves it aside and says where (moved here, the report would be swallowed below).
+          .then((cfg) => (cfg ? core.envs.protectPlainSecrets() : undefined))
           .then(() => core.envs.removeOrphans())
           .then(async (removed) => {
             await core.sessions.removeOrphanProfiles(); // profile files of identities no longer listed
@@ -89,20 +107,6 @@ export function createAppService(
           })
           .catch(() => [] as string[])
       : Promise.resolve([] as string[]);
-
-  let configError: string | undefined;
-  async function readConfig(): Promise<Config> {
-    try {
-      return await core.config.read();
-    } catch (e) {
-      // An unreadable file was moved aside by the store: say where once, start empty.
-      if (e instanceof TokenDeskError && e.code === 'config_unreadable') {
-        configError = e.message;
-        return emptyConfig();
-      }
-      throw e;
-    }
-  }
 
   async function identityById(identityId: string): Promise<{ env: Environment; email: string; cfg: Config }> {
     const cfg = await core.config.read();

@@ -1,5 +1,6 @@
 import { TokenDeskError } from '../errors.js';
 import type { ConfigStore } from '../config/store.js';
+import { sweepBasis } from '../config/sweep-basis.js';
 import type { SecretKey, SecretStore } from '../secrets/types.js';
 import type { ProfileStore } from './profile-store.js';
 import type { RefreshLock } from './refresh-lock.js';
@@ -33,22 +34,23 @@ const IDENTITY_ID = /^[A-Za-z0-9_-]{1,100}$/;
  * for (the command must not hang at exit): that identity is left for the next start. Locks of listed
  * identities are never touched, so a killed renewal's note for its successor stays. No configuration
  * file, or one that cannot be read, means nothing is judged: an empty list would make every session
- * look orphaned. Returns the deleted vault keys (names only).
+ * look orphaned; identities a moved-aside configuration names are kept (config/sweep-basis.ts, the
+ * rule all the sweeps share). Returns the deleted vault keys (names only).
  */
 export async function sweepInterruptedSignIns(deps: InterruptedSignInDeps, max = MAX_SWEPT_PER_START): Promise<string[]> {
   const locked = (await deps.lock.presentKeys()).filter((k) => IDENTITY_ID.test(k));
   if (locked.length === 0) return [];
-  const cfg = await deps.config.peek();
-  if (!cfg) return [];
-  const listed = new Set(cfg.identities.map((i) => i.id));
+  const basis = await sweepBasis(deps.config);
+  if (!basis) return [];
+  const listed = new Set(basis.config.identities.map((i) => i.id));
   const removed: string[] = [];
-  for (const id of locked.filter((k) => !listed.has(k)).slice(0, max)) {
+  for (const id of locked.filter((k) => !listed.has(k) && !basis.namedAside(k)).slice(0, max)) {
     try {
       await deps.lock.exclusive(
         id,
         async () => {
-          const now = await deps.config.peek();
-          if (!now || now.identities.some((i) => i.id === id)) return; // its sign-in finished meanwhile
+          const now = await sweepBasis(deps.config);
+          if (!now || now.namedAside(id) || now.config.identities.some((i) => i.id === id)) return; // its sign-in finished meanwhile
           const keys = [...(await deps.secrets.loadAll()).keys()].filter((k) => k.startsWith(`identity/${id}/`));
           await deps.secrets.apply(keys.map((k) => [k as SecretKey, undefined] as const));
           await deps.profiles.delete(id);

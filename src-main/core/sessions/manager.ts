@@ -3,6 +3,7 @@ import { explainSpentRefreshToken } from './spent-token.js';
 import { EventEmitter } from 'node:events';
 import { TokenDeskError } from '../errors.js';
 import type { ConfigStore } from '../config/store.js';
+import { sweepBasis } from '../config/sweep-basis.js';
 import type { Config, Environment, Identity } from '../config/schema.js';
 import { findEnvironment } from '../environments/service.js';
 import { secretKeys, type SecretChanges, type SecretStore } from '../secrets/types.js';
@@ -385,15 +386,19 @@ export class SessionManager {
   /**
    * Deletes profile files of identities the configuration no longer lists (a removed environment's).
    * Judged under each identity's lock after re-reading the config, as orphans.ts does for secrets, so
-   * a sign-in in flight (profile written before the identity is listed) is spared.
+   * a sign-in in flight (profile written before the identity is listed) is spared. Only against a
+   * configuration file that reads, sparing what a moved-aside one names (config/sweep-basis.ts).
    */
   async removeOrphanProfiles(): Promise<string[]> {
     const removed: string[] = [];
-    const listed = new Set((await this.deps.config.read()).identities.map((i) => i.id));
+    const basis = await sweepBasis(this.deps.config);
+    if (!basis) return removed;
+    const listed = new Set(basis.config.identities.map((i) => i.id));
     for (const id of await this.profiles.ids()) {
-      if (listed.has(id)) continue;
+      if (listed.has(id) || basis.namedAside(id)) continue;
       await this.lock.exclusive(id, async () => {
-        if ((await this.deps.config.read()).identities.some((i) => i.id === id)) return;
+        const now = await sweepBasis(this.deps.config);
+        if (!now || now.namedAside(id) || now.config.identities.some((i) => i.id === id)) return;
         await this.profiles.delete(id);
         removed.push(id);
       });
