@@ -2,6 +2,8 @@
 export interface Diagnosis {
   cause: string;
   fix: string;
+  /** Another TokenDesk is running and took the start over: no browser fallback, just say so. */
+  elsewhere?: boolean;
 }
 
 export type StartFailure =

@@ -77,6 +77,16 @@ export function diagnose(failure) {
     return { cause: `the Electron binary is present but cannot be run (${code})`, fix: REINSTALL_FIX };
   }
   const text = failure.stderr ?? '';
+  // main.ts found another TokenDesk holding the single-instance lock (src-main/electron/single-instance.ts):
+  // Electron quits with code 0, but this build never started.
+  const other = /TokenDesk: another TokenDesk is already running with this data folder(?: \(([^)\n]*)\))?/.exec(text);
+  if (other) {
+    return {
+      cause: `this build did not start: another TokenDesk is already running with the same data folder${other[1] ? ` (${other[1]})` : ''}, and its window was brought to the front`,
+      fix: 'quit that TokenDesk (tray menu: Quit) and run npm start again, or give this run its own configuration folder: TOKENDESK_HOME=/some/folder npm start',
+      elsewhere: true,
+    };
+  }
   const lib = /error while loading shared libraries: ([^:\s]+)/.exec(text);
   if (lib) {
     const pkg = LIBRARY_PACKAGES[lib[1]];

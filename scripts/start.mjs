@@ -7,7 +7,8 @@ import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { bridgeUrl, browserCommand, decide, diagnose } from './start-plan.mjs';
+import { openViaRedirectFile } from './open-browser.mjs';
+import { bridgeUrl, decide, diagnose } from './start-plan.mjs';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 const require = createRequire(import.meta.url);
@@ -107,6 +108,20 @@ async function buildApp() {
   built = true;
 }
 
+/**
+ * Runs `remove` when `npm start` ends: a normal exit, or Ctrl+C / SIGTERM / SIGHUP (which would
+ * otherwise end the process without 'exit'); the signal then ends the process as it would have.
+ */
+function removeOnExit(remove) {
+  process.once('exit', remove);
+  for (const sig of ['SIGINT', 'SIGTERM', 'SIGHUP']) {
+    process.once(sig, () => {
+      remove();
+      process.kill(process.pid, sig);
+    });
+  }
+}
+
 /** The same UI through the web bridge (`npm run web`), opened in the default browser. */
 async function openInBrowser(why) {
   say(`${why.cause}.`);
@@ -122,9 +137,12 @@ async function openInBrowser(why) {
       const url = bridgeUrl(line);
       if (!url || opened || !canOpen) return;
       opened = true;
-      const { cmd, args } = browserCommand(process.platform, url);
+      // The opener gets a private redirect file, not the URL: its argv is readable by every user (ps).
       // The URL is printed above either way; a missing opener only means the user clicks it.
-      spawn(cmd, args, { stdio: 'ignore', detached: true }).on('error', () => undefined).unref();
+      const page = openViaRedirectFile(url, {
+        spawn: (cmd, args) => spawn(cmd, args, { stdio: 'ignore', detached: true }).on('error', () => undefined).unref(),
+      });
+      removeOnExit(page.remove);
     },
   });
   process.exit(r.exitCode ?? 1);
@@ -146,5 +164,11 @@ if (plan.kind === 'web') await openInBrowser(plan);
 await buildApp();
 const launched = await run(binaryPath(), plan.args, { tee: true });
 const failure = diagnose({ stage: 'launch', ...launched });
+if (failure?.elsewhere) {
+  // Not a success: this build never ran (another instance holds the lock). Not a browser case either.
+  say(`${failure.cause}.`);
+  say(`fix: ${failure.fix}.`);
+  process.exit(1);
+}
 if (failure) await openInBrowser(failure);
 process.exit(launched.exitCode ?? 1);

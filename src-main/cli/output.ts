@@ -1,6 +1,6 @@
 import { writeSync } from 'node:fs';
 import { TokenDeskError, type ErrorCode } from '../core/errors.js';
-import { sanitizeForDisplay } from '../core/text/sanitize.js';
+import { escapeUnsafeInJson, sanitizeForDisplay } from '../core/text/sanitize.js';
 
 /**
  * Everything the CLI prints goes through here, so stdout stays machine-readable (only what a command
@@ -47,13 +47,6 @@ export function outSync(text: string): void {
     process.stdout.write(bytes.subarray(done));
   }
 }
-
-/**
- * Characters JSON.stringify leaves raw but a terminal acts on or reorders: DEL, C1 (U+009B is CSI),
- * the line/paragraph separators and the bidi controls. JSON.stringify emits them only inside strings,
- * where a \uXXXX escape is the same value, so the document still parses to exactly the same data.
- */
-const JSON_RAW_UNSAFE = /[\u007f-\u009f\u2028\u2029\u202a-\u202e\u2066-\u2069]/g;
 
 /** An error message is one line: a newline inside it would break "one line on stderr". */
 function oneLine(s: string): string {
@@ -183,7 +176,7 @@ export class Terminal {
 
   /** One JSON document on stdout: the data unchanged, no byte a terminal would obey. */
   outJson(value: unknown): void {
-    const text = JSON.stringify(value, null, 2).replace(JSON_RAW_UNSAFE, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
+    const text = escapeUnsafeInJson(JSON.stringify(value, null, 2));
     this.io.stdout.write(`${text}\n`);
   }
 
@@ -229,6 +222,8 @@ export class Terminal {
     // exec: 127 / 126 for a command that cannot be run, as a shell would.
     const own = (e as { exitCode?: unknown }).exitCode;
     if (typeof own === 'number') return own;
+    // A change that needs a yes nobody gave (a pipe without --yes): bad usage, like a missing flag.
+    if (e.code === 'confirmation_required') return EXIT.usage;
     return AUTH_CODES.has(e.code) ? EXIT.auth : EXIT.error;
   }
   if (isSystemError(e)) {

@@ -7,6 +7,7 @@ import type {
   IdentityView,
   ImportResult,
   SettingsView,
+  SessionCheckView,
   SignUpOutcome,
   TokenDetails,
   VariableView,
@@ -14,6 +15,7 @@ import type {
 import { API_METHODS, type ApiMethod } from './methods.js';
 import { PROVIDER_KINDS } from './providers.js';
 import { describeIssue } from './issues.js';
+import { firstUnsafeCharacter, unsafeCharacterMessage } from './unsafe-text.js';
 
 export { API_METHODS, IPC_CALL_CHANNEL, IPC_EVENT_CHANNEL, type ApiMethod } from './methods.js';
 
@@ -23,13 +25,20 @@ export { API_METHODS, IPC_CALL_CHANNEL, IPC_EVENT_CHANNEL, type ApiMethod } from
  */
 const id = z.string().min(1).max(100);
 const secretValue = z.string().min(1).max(8192);
-const envName = z.string().trim().min(1, 'Name is required').max(100);
+/** Text that is shown and exported as is refuses line separators, bidi and control characters (unsafe-text.ts). */
+function safeText<T extends z.ZodType<string>>(schema: T, what: string): T {
+  return schema.superRefine((text, ctx) => {
+    const bad = firstUnsafeCharacter(text);
+    if (bad) ctx.addIssue({ code: 'custom', message: unsafeCharacterMessage(what, bad) });
+  }) as unknown as T;
+}
+const envName = safeText(z.string().trim().min(1, 'Name is required').max(100), 'The name');
 const httpUrl = z.url({ protocol: /^https?$/, error: 'Enter an http(s) URL' });
 
-const variables = z.record(z.string().regex(/^[A-Za-z_][A-Za-z0-9_.-]*$/).max(100), z.string().max(4096));
+const variables = z.record(z.string().regex(/^[A-Za-z_][A-Za-z0-9_.-]*$/).max(100), safeText(z.string().max(4096), 'The value'));
 const variableNames = z.partialRecord(
   z.enum(['url', 'anon_key', 'api_key', 'access_token', 'refresh_token', 'account_id']),
-  z.string().min(1).max(100),
+  safeText(z.string().min(1).max(100), 'The variable name'),
 );
 
 /** How the active account travels (types.ts AccountTransport); names are checked again by checkAccountTransport. */
@@ -43,7 +52,7 @@ export const EnvironmentInput = z.strictObject({
   name: envName,
   provider: z.enum(PROVIDER_KINDS),
   baseUrl: httpUrl,
-  label: z.string().max(50).optional(),
+  label: safeText(z.string().max(50), 'The label').optional(),
   color: z.string().regex(/^#[0-9a-fA-F]{6}$/).optional(),
   production: z.boolean().optional(),
   variables: variables.optional(),
@@ -60,6 +69,8 @@ export const EnvironmentPatch = EnvironmentInput.omit({ provider: true })
   .extend({
     /** null removes the stored key. */
     apiKey: secretValue.nullable().optional(),
+    /** The user confirmed moving a production environment to another server (scheme, host or port), which signs it out. */
+    confirmOriginChange: z.boolean().optional(),
   });
 
 export const CopyItem = z.discriminatedUnion('kind', [
@@ -103,7 +114,12 @@ export const apiSchema = {
     /** Supabase refresh tokens are single-use: exported only when asked for (and includeSecrets). */
     includeRefreshToken: z.boolean().optional(),
   }),
-  importPostman: z.strictObject({ fileName: z.string().max(500), text: z.string().max(5 * 1024 * 1024, 'The file is larger than 5 MB') }),
+  importPostman: z.strictObject({
+    fileName: z.string().max(500),
+    text: z.string().max(5 * 1024 * 1024, 'The file is larger than 5 MB'),
+    /** The user agreed to the change of an existing environment's URL the first try refused with `confirmation_required`. */
+    confirmUrlChange: z.boolean().optional(),
+  }),
   startDemo: z.strictObject({}),
   updateSettings: z.strictObject({
     marginSeconds: z.number().int().min(0).max(3600).optional(),
@@ -111,6 +127,8 @@ export const apiSchema = {
   }),
   openExternal: z.strictObject({ url: z.string().max(2048) }),
   startOverVault: z.strictObject({}),
+  /** Asks the servers whether they still accept the sessions: every identity, one environment's, or one. */
+  checkSessions: z.strictObject({ envId: id.optional(), identityId: id.optional() }),
 } as const satisfies Record<ApiMethod, z.ZodType>;
 
 export interface ApiOutputs {
@@ -133,6 +151,7 @@ export interface ApiOutputs {
   openExternal: { opened: boolean };
   /** Where the old vault was moved (kept); refused unless its key is gone from the keychain. */
   startOverVault: { movedTo: string };
+  checkSessions: { results: SessionCheckView[] };
 }
 
 /** The method list (methods.ts), the same names as apiSchema's keys. */

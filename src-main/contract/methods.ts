@@ -22,6 +22,7 @@ export const API_METHODS = [
   'updateSettings',
   'openExternal',
   'startOverVault',
+  'checkSessions',
 ] as const;
 export type ApiMethod = (typeof API_METHODS)[number];
 

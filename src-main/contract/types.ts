@@ -6,7 +6,8 @@
 import type { ProviderCapabilities, ProviderKind } from './providers.js';
 
 export type { ProviderCapabilities, ProviderKind } from './providers.js';
-export type SessionStatus = 'valid' | 'refreshing' | 'expiring' | 'expired' | 'signed_out' | 'error';
+/** `ended`: the server refused the session when asked (checkSessions); statusMessage holds its reason. */
+export type SessionStatus = 'valid' | 'refreshing' | 'expiring' | 'expired' | 'signed_out' | 'error' | 'ended';
 
 /**
  * How the active tenant account travels with every request of an environment (session API): a header
@@ -160,6 +161,22 @@ export interface ImportResult {
   warnings: string[];
   /** Expected facts said once and quietly (e.g. "Secrets without a value, skipped: …" for a fresh export). */
   notes?: string[];
+  /** Identities signed out because the import moved the environment to another server. */
+  signedOut?: string[];
+}
+
+/**
+ * What asking one identity's server about its session came to (checkSessions): accepted; renewed (the
+ * access token alone was refused and a refresh was accepted); ended (refused: the session is gone,
+ * with the server's reason); unknown (no answer: network, timeout, 5xx; nothing changed); skipped
+ * (nothing to ask: signed out, or the token already expired).
+ */
+export interface SessionCheckView {
+  identityId: string;
+  envId: string;
+  email: string;
+  result: 'accepted' | 'renewed' | 'ended' | 'unknown' | 'skipped';
+  reason?: string;
 }
 
 export type SignUpOutcome = { kind: 'session'; identity: IdentityView } | { kind: 'confirmation_sent'; email: string };
@@ -175,4 +192,6 @@ export type AppEvent =
   | { type: 'session-expiring'; identityId: string; envId: string; expiresAt: number }
   | { type: 'session-expired'; identityId: string; envId: string; reason: string }
   | { type: 'refresh-failed'; identityId: string; envId: string; message: string; final: boolean }
-  | { type: 'clipboard-cleared' };
+  | { type: 'clipboard-cleared' }
+  /** A timed clear was due and could not be confirmed: the copied secret may still be on the clipboard. */
+  | { type: 'clipboard-not-cleared'; message: string };

@@ -152,3 +152,21 @@ export function checkApiKey(raw: string): FieldCheck {
 export function describeProblem(p: { field: EnvironmentField; message: string }): string {
   return `${FIELD_LABELS[p.field]}: ${p.message}`;
 }
+
+/**
+ * Whether re-pointing an environment from `from` to `to` sends its credentials to another server: a
+ * different origin (scheme, host or port, compared as browsers do: `https://a` and `https://A:443/`
+ * are one origin; RFC 6454). A change of path alone stays with the same server and keeps its sessions.
+ * A value that is no URL counts as a change: the safe side. The one rule the core, the CLI and the form use.
+ */
+export function changesOrigin(from: string, to: string): boolean {
+  const origin = (u: string): string | undefined => {
+    try {
+      return new URL(u.trim()).origin;
+    } catch {
+      return undefined;
+    }
+  };
+  const a = origin(from);
+  return a === undefined || a !== origin(to);
+}

@@ -11,6 +11,10 @@ export type ErrorCode =
   | 'not_found'
   | 'already_exists'
   | 'invalid_input'
+  /** A change that needs the user's explicit yes (a production environment moved to another server). */
+  | 'confirmation_required'
+  /** The environment moved to another server (or went) while a sign-in was talking to the old one. */
+  | 'environment_changed'
   // keychain
   | 'keychain_unavailable'
   | 'keychain_locked'

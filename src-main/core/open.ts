@@ -16,6 +16,7 @@ import { SessionManager } from './sessions/manager.js';
 import { RefreshLock } from './sessions/refresh-lock.js';
 import { ProfileStore } from './sessions/profile-store.js';
 import { splitLegacySessions } from './sessions/legacy-sessions.js';
+import { sweepInterruptedSignIns } from './sessions/interrupted-sign-ins.js';
 
 /** The core wired together: what the CLI, the web bridge and the Electron shell each start from. */
 export interface Core {
@@ -33,6 +34,11 @@ export interface Core {
   startOverVault(): Promise<string>;
   /** Which store keeps the vault's key (TOKENDESK_SECRET_STORE / settings.secretStore): status and the window say it. */
   secretStore: { kind: SecretStoreKind; keyFile?: string };
+  /**
+   * The start's sweep of what a killed sign-in left (sessions/interrupted-sign-ins.ts), running in the
+   * background from the moment the core is opened; resolves to the vault keys deleted, [] on any failure.
+   */
+  startSweep: Promise<string[]>;
 }
 
 export interface OpenCoreOptions {
@@ -46,6 +52,8 @@ export interface OpenCoreOptions {
   env?: NodeJS.ProcessEnv;
   /** A hidden prompt for the file store's passphrase, when there is a terminal (the CLI). */
   passphrasePrompt?: (purpose: PassphrasePurpose) => Promise<string>;
+  /** The start's background sweep of killed sign-ins' leftovers (default on). */
+  startSweep?: boolean;
 }
 
 export function openCore(opts: OpenCoreOptions = {}): Core {
@@ -64,7 +72,6 @@ export function openCore(opts: OpenCoreOptions = {}): Core {
   const secrets = opts.secrets ?? vault!;
   const http = opts.http ?? createHttpClient();
   const lock = new RefreshLock(home);
-  const envs = new EnvironmentService(config, secrets, lock);
   const sessions = new SessionManager({
     home,
     lock,
@@ -75,6 +82,11 @@ export function openCore(opts: OpenCoreOptions = {}): Core {
     ...(opts.now && { now: opts.now }),
     ...(opts.retryDeadlineMs !== undefined && { retryDeadlineMs: opts.retryDeadlineMs }),
   });
+  // The sessions, so an environment moved to another server ends them (revoked at the old one).
+  const envs = new EnvironmentService(config, secrets, lock, sessions, opts.now);
   const startOverVault = () => startOverAfterLostKey(secrets, vaultFile(home), () => (vault ?? createKeychainStore(home, keytar && { keytar })).startOver());
-  return { home, config, secrets, http, envs, sessions, startOverVault, secretStore };
+  // Best effort and quiet: whatever it cannot do now is found again at the next start.
+  const startSweep =
+    opts.startSweep === false ? Promise.resolve([]) : sweepInterruptedSignIns({ config, secrets, lock, profiles: sessions.profiles }).catch(() => [] as string[]);
+  return { home, config, secrets, http, envs, sessions, startOverVault, startSweep, secretStore };
 }

@@ -17,6 +17,10 @@ export interface UserDataInput {
   appData: string;
   /** TokenDesk's own configuration folder (resolveHome()). */
   configHome: string;
+  /** app.isPackaged: the installed app (default), or `npm start`, a test, electron . */
+  packaged?: boolean;
+  /** TOKENDESK_HOME is set: a configuration folder of its own (tests, portable setups). */
+  homeOverridden?: boolean;
 }
 
 const pathFor = (platform: NodeJS.Platform) => (platform === 'win32' ? nodePath.win32 : nodePath.posix);
@@ -38,12 +42,19 @@ export function foldersOverlap(a: string, b: string, platform: NodeJS.Platform):
  * on Windows (case-insensitive) the folder that holds tokendesk\Config. A folder of its own instead,
  * so the configuration folder holds only TokenDesk's files; beside the configuration folder when
  * TOKENDESK_HOME points at or around the usual place.
+ * The single-instance lock lives there too, so a development build (`npm start`, not packaged) or a
+ * run with its own TOKENDESK_HOME (tests, the e2e Electron test) gets a folder of its own: otherwise an
+ * installed TokenDesk that is running takes the lock, and the development build quits at once.
  * app.setPath('userData') must run before `ready` (and before requestSingleInstanceLock, whose lock
- * lives there): https://www.electronjs.org/docs/latest/api/app#appsetpathname-path
+ * lives there): https://www.electronjs.org/docs/latest/api/app#appsetpathname-path and
+ * https://www.electronjs.org/docs/latest/api/app#apprequestsingleinstancelockadditionaldata
  */
 export function chromiumUserDataDir(input: UserDataInput): string {
   const path = pathFor(input.platform);
-  const preferred = path.join(input.appData, PRODUCT_NAME, 'Electron');
+  const beside = `${path.resolve(input.configHome)}-electron`;
+  // Its own configuration folder: its own Chromium data and lock, beside that folder.
+  if (input.homeOverridden) return beside;
+  const preferred = path.join(input.appData, PRODUCT_NAME, input.packaged === false ? 'Electron-dev' : 'Electron');
   if (!foldersOverlap(preferred, input.configHome, input.platform)) return preferred;
-  return `${path.resolve(input.configHome)}-electron`;
+  return beside;
 }

@@ -17,6 +17,10 @@ export interface PreReadyOptions {
   platform: NodeJS.Platform;
   /** TokenDesk's configuration folder (resolveHome()). */
   configHome: string;
+  /** app.isPackaged (default true: the installed app's folder). */
+  packaged?: boolean;
+  /** TOKENDESK_HOME is set. */
+  homeOverridden?: boolean;
   mkdir?: (dir: string) => void;
 }
 
@@ -31,7 +35,13 @@ export function prepareBeforeReady(app: PreReadyApp, protocol: PreReadyProtocol,
   app.setName(PRODUCT_NAME);
   let userData: string | undefined;
   try {
-    const dir = chromiumUserDataDir({ platform: opts.platform, appData: app.getPath('appData'), configHome: opts.configHome });
+    const dir = chromiumUserDataDir({
+      platform: opts.platform,
+      appData: app.getPath('appData'),
+      configHome: opts.configHome,
+      packaged: opts.packaged,
+      homeOverridden: opts.homeOverridden,
+    });
     // setPath throws for a folder that does not exist.
     (opts.mkdir ?? ((d: string) => mkdirSync(d, { recursive: true, mode: 0o700 })))(dir);
     app.setPath('userData', dir);

@@ -40,7 +40,16 @@ export class ClipboardGuard {
 
   constructor(
     private readonly clipboard: ClipboardLike,
-    private readonly opts: { timers?: TimerLike; onCleared?: () => void; platform?: NodeJS.Platform } = {},
+    private readonly opts: {
+      timers?: TimerLike;
+      /** The clipboard was cleared, and reading it back confirmed it. */
+      onCleared?: () => void;
+      /** A clear was due and is not confirmed: the secret may still be there (say so, never "cleared"). */
+      onClearFailed?: () => void;
+      /** False where reading back cannot be trusted (native Wayland without wl-clipboard). */
+      verifiable?: boolean;
+      platform?: NodeJS.Platform;
+    } = {},
   ) {}
 
   private get timers(): TimerLike {
@@ -86,10 +95,23 @@ export class ClipboardGuard {
     try {
       current = this.clipboard.readText();
     } catch {
+      // Cannot tell whether the secret is still there: not a clear to claim.
+      this.opts.onClearFailed?.();
       return false;
     }
-    if (digest(current) !== d) return false;
-    this.clipboard.clear();
+    if (digest(current) !== d) return false; // the user copied something since: theirs
+    let after: string | undefined;
+    try {
+      this.clipboard.clear();
+      after = this.clipboard.readText();
+    } catch {
+      after = undefined;
+    }
+    // Claimed only when the clipboard, read back, is empty and that reading can be trusted.
+    if (after !== '' || this.opts.verifiable === false) {
+      this.opts.onClearFailed?.();
+      return false;
+    }
     this.opts.onCleared?.();
     return true;
   }

@@ -10,6 +10,7 @@ import { resolveHome } from '../core/config/paths.js';
 import { sanitizeForDisplay } from '../core/text/sanitize.js';
 import { APP_SCHEME, APP_URL, createAppProtocolHandler, rendererDir } from './app-protocol.js';
 import { prepareBeforeReady } from './before-ready.js';
+import { chooseClipboardBackend, isExecutableFile, notClearedMessage, onPath, runSync, wlClipboard } from './clipboard-backend.js';
 import { ClipboardGuard } from './clipboard-guard.js';
 import { createElectronDispatch, runCall, type ShellActions } from './dispatch.js';
 import { registerIpc } from './ipc.js';
@@ -20,7 +21,8 @@ import { reportStartupFailure } from './startup-log.js';
 import { EXTERNAL_HOST_ALLOWLIST, openExternalSafely } from './policies/external.js';
 import { isTrustedSender } from './policies/navigation.js';
 import { hardenSession, hardenWebContents } from './security.js';
-import { clearOnSessionEnd } from './session-end.js';
+import { clearOnSessionEnd, hideOnCloseToTray } from './session-end.js';
+import { anotherInstanceMessage } from './single-instance.js';
 import { TrayController } from './tray.js';
 import { trayIconFileName, type TrayAction } from './tray-model.js';
 import { createMainWindow } from './window.js';
@@ -29,10 +31,17 @@ import { windowPositionIsKnown } from './window-state.js';
 const TRAY_REFRESH_MS = 30_000;
 
 // Before ready and before the single-instance lock: name, Chromium's own folder, app:// scheme, AUMID.
-prepareBeforeReady(app, protocol, { platform: process.platform, configHome: resolveHome() });
+// A development build or a TOKENDESK_HOME of its own gets its own folder, so its own lock.
+const { userData } = prepareBeforeReady(app, protocol, {
+  platform: process.platform,
+  configHome: resolveHome(),
+  packaged: app.isPackaged,
+  homeOverridden: Boolean(process.env.TOKENDESK_HOME),
+});
 
 if (!app.requestSingleInstanceLock()) {
-  // Another TokenDesk is running: it gets focus (second-instance), this one leaves.
+  // Another TokenDesk is running: it gets focus (second-instance), this one leaves, saying so.
+  console.error(anotherInstanceMessage(userData));
   app.quit();
 } else {
   // Every renderer sandboxed, whatever its webPreferences say.
@@ -64,7 +73,24 @@ async function start(): Promise<void> {
   const send = (e: AppEvent) => {
     if (win && !win.isDestroyed()) win.webContents.send(IPC_EVENT_CHANNEL, e);
   };
-  const guard = new ClipboardGuard(clipboard, { onCleared: () => send({ type: 'clipboard-cleared' }) });
+  // On a native Wayland window the clipboard goes through wl-clipboard where it is installed, and a
+  // clear is claimed only when reading back confirms it (clipboard-backend.ts).
+  const backend = chooseClipboardBackend({
+    platform: process.platform,
+    env: process.env,
+    switches: { ozonePlatform: app.commandLine.getSwitchValue('ozone-platform'), ozonePlatformHint: app.commandLine.getSwitchValue('ozone-platform-hint') },
+    wlClipboard: process.platform === 'linux' && onPath(['wl-copy', 'wl-paste'], process.env, isExecutableFile),
+  });
+  let notifyLater: (title: string, body: string) => void = () => undefined;
+  const guard = new ClipboardGuard(backend === 'wl-clipboard' ? wlClipboard(runSync) : clipboard, {
+    verifiable: backend !== 'unverifiable',
+    onCleared: () => send({ type: 'clipboard-cleared' }),
+    onClearFailed: () => {
+      const message = notClearedMessage(backend);
+      send({ type: 'clipboard-not-cleared', message });
+      notifyLater('Clipboard not cleared', message);
+    },
+  });
   // A shutdown or log-off ends the app without before-quit on Windows: clear the copied secret then too.
   const attachSessionEnd = clearOnSessionEnd(process.platform, powerMonitor, () => void guard.flush());
   const positionKnown = windowPositionIsKnown(process.platform, process.env, {
@@ -91,10 +117,18 @@ async function start(): Promise<void> {
     onRefused: (reason) => console.warn(`[ipc] refused: ${reason}`),
   });
 
+  // From before-quit on, a close really closes (hideOnCloseToTray); the pending clear happens now.
+  let quitting = false;
+  app.on('before-quit', () => {
+    quitting = true;
+    guard.flush();
+  });
   const showWindow = () => {
     if (!win || win.isDestroyed()) {
       win = createMainWindow({ home, preloadPath: paths.preload, appUrl, iconPath: paths.icon, devTools: Boolean(paths.devUrl), positionKnown });
       attachSessionEnd(win);
+      // Windows: hidden, not destroyed, while the tray runs, so a log-off still reaches session-end.
+      hideOnCloseToTray(win, { platform: process.platform, hasTray: () => tray !== undefined, quitting: () => quitting });
       return;
     }
     if (win.isMinimized()) win.restore();
@@ -136,6 +170,7 @@ async function start(): Promise<void> {
     // Bodies can carry a server's error message (a failed copy): plain text only, like every notification.
     notifications.show(new Notification({ title: sanitizeForDisplay(title), body: sanitizeForDisplay(body) }), showWindow);
   };
+  notifyLater = notify;
 
   const trayDispatch = createElectronDispatch(service, shellActions);
   const onTrayAction = async (a: TrayAction) => {
@@ -171,7 +206,7 @@ async function start(): Promise<void> {
     send(e);
     const notice = policy.decide(e);
     if (notice) notify(notice.title, notice.body);
-    if (e.type !== 'clipboard-cleared') void refreshState();
+    if (e.type !== 'clipboard-cleared' && e.type !== 'clipboard-not-cleared') void refreshState();
   });
   await refreshState();
   const timer = setInterval(() => void refreshState(), TRAY_REFRESH_MS);
@@ -179,6 +214,8 @@ async function start(): Promise<void> {
   // The core re-checks every session after sleep (timers do not run while suspended).
   powerMonitor.on('resume', () => {
     void service.onResume?.().catch(() => undefined);
+    // ...and asks each server whether it still accepts its session: it may have restarted meanwhile (issue 27).
+    void service.handle('checkSessions', {}).catch(() => undefined);
   });
 
   app.on('window-all-closed', () => {
@@ -187,9 +224,6 @@ async function start(): Promise<void> {
   });
 
   let closed = false;
-  app.on('before-quit', () => {
-    guard.flush();
-  });
   app.on('will-quit', (event) => {
     if (closed) return;
     event.preventDefault();

@@ -22,3 +22,28 @@ export function clearOnSessionEnd(platform: NodeJS.Platform, powerMonitor: Event
     win.on('session-end', onEnd);
   };
 }
+
+/** The slice of BrowserWindow that closing to the tray uses (a fake in tests). */
+export interface HideableWindow {
+  on(event: 'close', listener: (e: { preventDefault(): void }) => void): unknown;
+  hide(): void;
+}
+
+/**
+ * Windows: closing the window while the tray keeps the app running hides it instead. Only top-level
+ * windows receive WM_QUERYENDSESSION / WM_ENDSESSION ("sent to all top-level windows",
+ * https://learn.microsoft.com/windows/win32/shutdown/wm-queryendsession), and Electron turns them into
+ * BrowserWindow 'query-session-end' / 'session-end' (Windows only,
+ * https://www.electronjs.org/docs/latest/api/browser-window#event-query-session-end-windows), while
+ * app 'before-quit' does not come on a log-off or shutdown. A destroyed window would leave nothing to
+ * clear the copied secret then; a hidden one still gets both. Quitting (tray Quit, app.quit) closes it.
+ * Elsewhere a close closes: Linux quits with its last window, macOS has powerMonitor 'shutdown'.
+ */
+export function hideOnCloseToTray(win: HideableWindow, opts: { platform: NodeJS.Platform; hasTray: () => boolean; quitting: () => boolean }): void {
+  if (opts.platform !== 'win32') return;
+  win.on('close', (e) => {
+    if (opts.quitting() || !opts.hasTray()) return;
+    e.preventDefault();
+    win.hide();
+  });
+}

@@ -36,6 +36,7 @@ function activeIdentity(env: EnvironmentView): IdentityView | undefined {
 function identityStatus(identity: IdentityView | undefined, now: number): string {
   if (!identity) return 'not signed in';
   if (identity.status === 'signed_out') return `${identity.email} · signed out`;
+  if (identity.status === 'ended') return `${identity.email} · ended by the server`;
   if (identity.status === 'error') return `${identity.email} · needs attention`;
   if (identity.expiresAt === undefined) return identity.email;
   return `${identity.email} · ${formatTimeLeft(identity.expiresAt, now)}`;
@@ -45,7 +46,7 @@ function identityStatus(identity: IdentityView | undefined, now: number): string
 function environmentItems(env: EnvironmentView, now: number): TrayItem[] {
   const identity = activeIdentity(env);
   const name = env.production ? `${env.name} (production)` : env.name;
-  const usable = identity !== undefined && identity.status !== 'signed_out';
+  const usable = identity !== undefined && identity.status !== 'signed_out' && identity.status !== 'ended';
   const items: TrayItem[] = [
     { type: 'normal', label: `${name} — ${identityStatus(identity, now)}`, enabled: false },
     { type: 'normal', label: 'Copy Authorization header', enabled: usable, action: { kind: 'copy', envId: env.id, item: 'authorization-header' } },

@@ -11,7 +11,7 @@ import { TokenPanel } from '../token/TokenPanel.js';
 /** The selected environment: identities and copy on the left; who, permissions and the token on the right (stacked when narrow). */
 export function EnvironmentView({ env }: { env: Env }) {
   const who = activeIdentity(env);
-  const signedIn = who && who.status !== 'signed_out';
+  const signedIn = who && who.status !== 'signed_out' && who.status !== 'ended';
   return (
     <main className="env-view" aria-label={`Environment ${env.name}`}>
       <EnvironmentHeader env={env} />

@@ -12,6 +12,8 @@ export function useAppEvents(): void {
       if (e.type === 'refresh-failed' && e.final) s.toast('error', `Could not renew ${who(e.identityId)}`, e.message);
       if (e.type === 'session-expired') s.toast('error', `${who(e.identityId)} was signed out`, e.reason);
       if (e.type === 'clipboard-cleared') s.toast('info', 'Clipboard cleared', undefined, { slot: 'copy' });
+      // Never "cleared" when it was not confirmed: the user should overwrite it.
+      if (e.type === 'clipboard-not-cleared') s.toast('error', 'Could not clear the clipboard', e.message, { slot: 'copy' });
       void s.refresh();
     });
     // A window that comes back from sleep re-reads the state and resyncs the clock.

@@ -1,6 +1,7 @@
 import { useEffect, useMemo, useRef, useState, type FormEvent } from 'react';
 import { useAction } from '../lib/use-action.js';
 import { capabilitiesOf, PROVIDER_KINDS, providerInfo } from '../../src-main/contract/providers.js';
+import { changesOrigin } from '../../src-main/contract/validators.js';
 import type { EnvironmentView, ProviderKind } from '../../src-main/contract/types.js';
 import { environments, useDesk, useDeskStore } from '../store.js';
 import { Button } from '../ui/Button.js';
@@ -30,6 +31,20 @@ function initialDraft(env?: EnvironmentView): EnvDraft {
   };
 }
 
+/**
+ * Said before an environment moves to another server (the same rule as the core: scheme, host or port):
+ * who gets signed out, and that nothing stored goes to the new URL. Undefined when it stays put.
+ */
+export function originChangeNotice(env: EnvironmentView, newUrl: string): string | undefined {
+  if (!changesOrigin(env.baseUrl, newUrl)) return undefined;
+  const signedIn = env.identities.filter((i) => i.expiresAt !== undefined || i.rememberPassword).map((i) => i.email);
+  const who =
+    signedIn.length === 0
+      ? 'Nobody is signed in to it.'
+      : `${signedIn.length === 1 ? `${signedIn[0]} will be signed out` : `Its ${signedIn.length} identities (${signedIn.join(', ')}) will be signed out`}: their sessions are ended at ${env.baseUrl}, and no token or password is sent to the new URL.`;
+  return `Another server: ${env.baseUrl} → ${newUrl.trim().replace(/\/+$/, '')}. ${who}`;
+}
+
 /** Anything typed that differs from what the form opened with (Escape then asks before discarding). */
 function isDirty(d: EnvDraft, start: EnvDraft): boolean {
   return (Object.keys(start) as Array<keyof EnvDraft>).some((k) => (typeof d[k] === 'string' ? (d[k] as string).trim() !== (start[k] as string).trim() : d[k] !== start[k]));
@@ -49,6 +64,9 @@ export function EnvironmentForm({ env, onDone, onDirtyChange }: { env?: Environm
   const [submitted, setSubmitted] = useState(false);
   const [productionTouched, setProductionTouched] = useState(Boolean(env));
   const [preset, setPreset] = useState<Preset | undefined>();
+  // A production environment moves to another server only once this is ticked (the core asks the same).
+  const [confirmMove, setConfirmMove] = useState(false);
+  const [moveError, setMoveError] = useState<string | undefined>();
   const action = useAction();
   const { error: serverError, setError: setServerError } = action;
   const busy = action.busy !== undefined;
@@ -61,6 +79,8 @@ export function EnvironmentForm({ env, onDone, onDirtyChange }: { env?: Environm
     formRef.current?.querySelector<HTMLInputElement>('input[aria-invalid="true"]')?.focus();
   }, [failedSubmits]);
   const show = (k: keyof EnvDraft) => (submitted || touched[k] ? errors[k as keyof typeof errors] : undefined);
+  const moveNotice = env && errors.baseUrl === undefined ? originChangeNotice(env, d.baseUrl) : undefined;
+  const moveNeedsConfirm = moveNotice !== undefined && (env?.production === true || d.production);
 
   function patch(p: Partial<EnvDraft>): void {
     setServerError(undefined);
@@ -92,6 +112,10 @@ export function EnvironmentForm({ env, onDone, onDirtyChange }: { env?: Environm
       setFailedSubmits((n) => n + 1);
       return;
     }
+    if (moveNeedsConfirm && !confirmMove) {
+      setMoveError('This is a production environment: tick the box to move it to the new server, or keep its URL');
+      return;
+    }
     const { api } = store.getState();
     await action.run(true, async () => {
       const common = {
@@ -105,7 +129,8 @@ export function EnvironmentForm({ env, onDone, onDirtyChange }: { env?: Environm
       };
       let saved: EnvironmentView;
       if (env) {
-        saved = await api.updateEnvironment({ id: env.id, patch: { ...common, ...(d.removeApiKey ? { apiKey: null } : d.apiKey.trim() ? { apiKey: d.apiKey.trim() } : {}) } });
+        const key = d.removeApiKey ? { apiKey: null } : d.apiKey.trim() ? { apiKey: d.apiKey.trim() } : {};
+        saved = await api.updateEnvironment({ id: env.id, patch: { ...common, ...key, ...(moveNeedsConfirm && confirmMove && { confirmOriginChange: true }) } });
       } else {
         saved = await api.addEnvironment({ ...common, provider: d.provider, ...(d.apiKey.trim() ? { apiKey: d.apiKey.trim() } : {}) });
       }
@@ -153,6 +178,22 @@ export function EnvironmentForm({ env, onDone, onDirtyChange }: { env?: Environm
             )
           } placeholder={providerInfo(d.provider).urlPlaceholder} autoComplete="off" spellCheck={false} />
       </div>
+      {moveNotice ? (
+        <div className="notice notice-warning" role="status" data-testid="origin-change">
+          <span>{moveNotice}</span>
+          {moveNeedsConfirm ? (
+            <Checkbox
+              label="Move this production environment to the new server"
+              checked={confirmMove}
+              onChange={(v) => {
+                setConfirmMove(v);
+                setMoveError(undefined);
+              }}
+            />
+          ) : null}
+          <InlineError>{moveError}</InlineError>
+        </div>
+      ) : null}
       {capabilitiesOf(d.provider).needsAnonKey ? (
         <Field label="Anon key" mono value={d.anonKey} onChange={(e) => patch({ anonKey: e.target.value })} error={show('anonKey')} hint={anonHint} placeholder={env?.hasAnonKey ? '•••••••• (stored)' : 'eyJhbGciOi… or sb_publishable_…'} autoComplete="off" spellCheck={false} />
       ) : null}

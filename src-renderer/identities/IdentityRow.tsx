@@ -9,6 +9,7 @@ import { StatusBadge } from '../ui/Badge.js';
 import { Button } from '../ui/Button.js';
 import { cx } from '../ui/cx.js';
 import { InlineError } from '../ui/Field.js';
+import { performCheck } from './check.js';
 
 /**
  * One identity: the radio, email, name and status are one label, so a click anywhere on them makes
@@ -18,16 +19,16 @@ export function IdentityRow({ env, identity, radioName, pendingId, setPendingId 
   const store = useDeskStore();
   const now = useNow();
   const radioId = useId();
-  const { busy, error, run: runAction } = useAction<'switch' | 'signout'>();
+  const { busy, error, run: runAction } = useAction<'switch' | 'signout' | 'check'>();
   const status = liveStatus(identity, now);
   const active = identity.id === env.activeIdentityId || (!env.activeIdentityId && identity.active);
   // Optimistic: the radio moves at once; it moves back (with the error on this row) if the switch fails.
   const checked = pendingId !== undefined ? pendingId === identity.id : active;
-  const signedIn = status !== 'signed_out' && status !== 'expired' && status !== 'error';
-  const problem = error ?? (status === 'error' || status === 'expired' ? identity.statusMessage : undefined);
+  const signedIn = status !== 'signed_out' && status !== 'expired' && status !== 'error' && status !== 'ended';
+  const problem = error ?? (status === 'error' || status === 'expired' || status === 'ended' ? identity.statusMessage : undefined);
   const ending = signedIn ? endsSoon(identity, now) : undefined;
 
-  async function run(kind: 'switch' | 'signout', fn: () => Promise<unknown>): Promise<void> {
+  async function run(kind: 'switch' | 'signout' | 'check', fn: () => Promise<unknown>): Promise<void> {
     await runAction(kind, fn, { refresh: true });
   }
 
@@ -58,6 +59,13 @@ export function IdentityRow({ env, identity, radioName, pendingId, setPendingId 
           </span>
           <StatusBadge status={status} text={statusText(identity, now)} />
         </label>
+        {signedIn ? (
+          // Asks the server whether it still accepts this session (issue 27); the result is a toast, an end shows on this row.
+          <Button size="sm" variant="ghost" busy={busy === 'check'} aria-label={`Check now whether the server still accepts the session of ${identity.email}`} title="Check now: ask the server whether it still accepts this session" onClick={() => void run('check', () => performCheck(store, { identityId: identity.id }))}>
+            {/* One short word: the row keeps room for the email at narrow widths; the name says "Check now". */}
+            Check
+          </Button>
+        ) : null}
         {signedIn ? (
           <Button size="sm" variant="ghost" busy={busy === 'signout'} aria-label={`Sign out ${identity.email} (this session only)`} title="Ends this session only; browser sessions stay signed in" onClick={() => void run('signout', async () => {
             const r = await api.signOut({ identityId: identity.id });

@@ -8,6 +8,7 @@ export const statusWord: Record<SessionStatus, string> = {
   expired: 'expired',
   signed_out: 'signed out',
   error: 'error',
+  ended: 'ended by the server',
 };
 
 /** The status as of `now`: a token past its expiry is expired even before the next state arrives. */

@@ -3,6 +3,7 @@ import { useEffect, useLayoutEffect, useRef } from 'react';
 import { errorMessage } from '../api/types.js';
 import { copyActions, moreCopyActions, variableAction } from '../copy/items.js';
 import { performCopy, performExport } from '../copy/perform.js';
+import { performCheck } from '../identities/check.js';
 import { openImportPicker } from '../import/ImportControls.js';
 import { THEME_CHOICES, themeLabel } from '../lib/theme.js';
 import { activeIdentity, environments, selectedEnv, useDesk, useDeskStore, variablesOf } from '../store.js';
@@ -56,7 +57,7 @@ export function CommandPalette() {
   };
   const st = () => store.getState();
   const theme = useDesk((s) => s.theme);
-  const signedIn = who && who.status !== 'signed_out' ? who : undefined;
+  const signedIn = who && who.status !== 'signed_out' && who.status !== 'ended' ? who : undefined;
   const accounts = signedIn?.profile?.accounts ?? [];
   const activeAccount = signedIn?.activeAccountId ?? signedIn?.profile?.primaryAccountId;
 
@@ -168,6 +169,9 @@ export function CommandPalette() {
               Save Postman environment ({env.name}, no secrets)
             </Command.Item>
           ) : null}
+          <Command.Item value="Check sessions with their servers now" keywords={['check now', 'revoked', 'valid']} onSelect={run(() => performCheck(store))}>
+            Check sessions with their servers now
+          </Command.Item>
           <Command.Item value="Add environment" onSelect={run(() => st().setDialog({ kind: 'add-env' }))}>
             Add environment
           </Command.Item>

@@ -72,7 +72,7 @@ export function TokenPanel({ identity }: { identity: IdentityView }) {
   const revealing = useAction();
   const clearRevealError = revealing.setError;
   const status = liveStatus(identity, now);
-  const hasToken = status !== 'signed_out';
+  const hasToken = status !== 'signed_out' && status !== 'ended';
 
   useEffect(() => {
     // Another session (renewed, switched): what was revealed or failed is about the old one.

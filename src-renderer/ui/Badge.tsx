@@ -17,6 +17,7 @@ const glyph: Record<SessionStatus, string> = {
   expired: '✕',
   signed_out: '○',
   error: '!',
+  ended: '⊘',
 };
 
 /** The one place status colours are decided: sidebar, identity rows and token panel agree. */

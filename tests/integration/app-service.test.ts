@@ -149,6 +149,34 @@ describe('app service (the contract the renderer talks to)', () => {
     expect(readFileSync(service.core.config.path, 'utf8')).toBe(before);
   });
 
+  it('moving an environment to another server from the window: production needs the confirm, the sessions end, an import asks first', async () => {
+    const { supa, sess } = await demo();
+    await service.handle('signIn', { envId: supa.id, email: owner.email, password: owner.password, remember: false });
+    await service.handle('signIn', { envId: sess.id, email: restricted.email, password: restricted.password, remember: true });
+    await service.handle('updateEnvironment', { id: supa.id, patch: { production: true } });
+    // Nothing listens there: a session sent to it would fail loudly, and none may be.
+    const elsewhere = 'http://127.0.0.1:9';
+    const view = async (envId: string) => (await service.handle('getState', {})).environments.find((e) => e.id === envId)!;
+
+    const refused = await service.handle('updateEnvironment', { id: supa.id, patch: { baseUrl: elsewhere } }).catch((e: unknown) => e);
+    expect(refused).toMatchObject({ code: 'confirmation_required', message: expect.stringContaining('is a production environment') });
+    expect(await view(supa.id)).toMatchObject({ baseUrl: supa.baseUrl, identities: [{ status: 'valid' }] });
+
+    const moved = await service.handle('updateEnvironment', { id: supa.id, patch: { baseUrl: elsewhere, confirmOriginChange: true } });
+    expect(moved.baseUrl).toBe(elsewhere);
+    expect(moved.identities[0]).toMatchObject({ status: 'error', lastError: expect.stringContaining(`changed from ${supa.baseUrl} to ${elsewhere}`) });
+    expect(moved.identities[0]!.expiresAt).toBeUndefined();
+
+    const file = JSON.stringify({ name: sess.name, values: [{ key: 'url', value: elsewhere, enabled: true }] });
+    const asked = await service.handle('importPostman', { fileName: 'moved.json', text: file }).catch((e: unknown) => e);
+    expect(asked).toMatchObject({ code: 'confirmation_required', message: expect.stringContaining(`The file would update the existing environment "${sess.name}"`) });
+    expect(await view(sess.id)).toMatchObject({ baseUrl: sess.baseUrl, identities: [{ status: 'valid', rememberPassword: true }] });
+
+    const imported = await service.handle('importPostman', { fileName: 'moved.json', text: file, confirmUrlChange: true });
+    expect(imported).toMatchObject({ created: false, signedOut: [restricted.email], environment: { baseUrl: elsewhere } });
+    expect(imported.environment.identities[0]).toMatchObject({ status: 'error', rememberPassword: false });
+  });
+
   it('a change made by the CLI (another core on the same folder) reaches the app as an event', async () => {
     await service.handle('getState', {});
     const events: AppEvent[] = [];

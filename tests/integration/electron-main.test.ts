@@ -305,6 +305,9 @@ describe('Electron main process (real main.ts, fake electron module)', () => {
       else process.env.TOKENDESK_HOME = saved.home;
       if (saved.renderer !== undefined) process.env.ELECTRON_RENDERER_URL = saved.renderer;
       home.cleanup();
+      // With TOKENDESK_HOME set, Chromium's folder is beside the home (chromiumUserDataDir).
+      const userData = fake.log.paths.get('userData');
+      if (userData) rmSync(userData, { recursive: true, force: true });
       rmSync(fake.dirs.appPath, { recursive: true, force: true });
       rmSync(fake.dirs.appData, { recursive: true, force: true });
     }
@@ -337,6 +340,8 @@ describe('Electron main process (real main.ts, fake electron module)', () => {
     const userData = fake.log.paths.get('userData')!;
     expect(existsSync(userData)).toBe(true);
     expect(foldersOverlap(userData, home.dir, process.platform)).toBe(false);
+    // A run with its own TOKENDESK_HOME has its own lock: an installed TokenDesk does not take it over.
+    expect(userData).toBe(`${home.dir}-electron`);
     expect(fake.protocolLog.privileged).toEqual([{ scheme: 'app', privileges: { standard: true, secure: true, supportFetchAPI: true } }]);
     // The AppUserModelID is a Windows-only call (unit-tested with win32 in electron-platform).
     expect(fake.log.aumid).toBe(process.platform === 'win32' ? 'dev.tokendesk.app' : undefined);

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { checkAccountTransport, checkAnonKey, checkBaseUrl, describeProblem } from '../../src-main/contract/validators.js';
+import { changesOrigin, checkAccountTransport, checkAnonKey, checkBaseUrl, describeProblem } from '../../src-main/contract/validators.js';
 
 describe('one base-URL rule for the form, the CLI and imports', () => {
   it('refuses a user name or password in the URL as a secret, without echoing it', () => {
@@ -51,5 +51,19 @@ describe('account transport and anon key', () => {
     expect(checkAnonKey('sb_secret_abc')).toMatchObject({ ok: false, message: expect.stringMatching(/secret key/) });
     const serviceRole = `eyJhbGciOiJIUzI1NiJ9.${btoa('{"role":"service_role"}').replace(/=+$/, '')}.sig`;
     expect(checkAnonKey(serviceRole)).toMatchObject({ ok: false, message: expect.stringMatching(/service_role/) });
+  });
+});
+
+describe('changesOrigin: does a new URL send the credentials to another server?', () => {
+  it('scheme, host or port is another server; a path, a trailing slash, host case or a default port is not', () => {
+    expect(changesOrigin('https://api.example.com', 'https://api.example.com/v2')).toBe(false);
+    expect(changesOrigin('https://api.example.com/v1', 'https://API.example.com:443/')).toBe(false);
+    expect(changesOrigin('http://127.0.0.1:3000', 'http://127.0.0.1:3000/auth')).toBe(false);
+    expect(changesOrigin('https://api.example.com', 'http://api.example.com')).toBe(true);
+    expect(changesOrigin('https://api.example.com', 'https://api.example.com:8443')).toBe(true);
+    expect(changesOrigin('https://api.example.com', 'https://evil.example.com')).toBe(true);
+    expect(changesOrigin('https://abc.supabase.co', 'https://abc.supabase.co.evil.test')).toBe(true);
+    // Not a URL: treated as a change, the safe side.
+    expect(changesOrigin('https://api.example.com', 'not a url')).toBe(true);
   });
 });

@@ -6,7 +6,7 @@ import { describe, expect, it, vi } from 'vitest';
 import { APP_USER_MODEL_ID, chromiumUserDataDir, foldersOverlap, PRODUCT_NAME } from '../../src-main/electron/app-identity.js';
 import { prepareBeforeReady } from '../../src-main/electron/before-ready.js';
 import { MAX_KEPT_NOTIFICATIONS, NotificationKeeper, type NotificationLike } from '../../src-main/electron/notification-keeper.js';
-import { clearOnSessionEnd } from '../../src-main/electron/session-end.js';
+import { clearOnSessionEnd, hideOnCloseToTray } from '../../src-main/electron/session-end.js';
 
 describe("Chromium's userData is not the configuration folder", () => {
   // The configuration folders env-paths gives resolveHome() on each platform, and app.getPath('appData').
@@ -55,6 +55,36 @@ describe("Chromium's userData is not the configuration folder", () => {
     expect(foldersOverlap('/home/a/TokenDesk', '/home/a/tokendesk', 'linux')).toBe(false);
     expect(foldersOverlap('/Users/a/TokenDesk', '/Users/a/tokendesk', 'darwin')).toBe(true);
     expect(foldersOverlap(path.win32.join('C:\\x', 'TokenDesk'), 'c:\\X\\tokendesk\\Config', 'win32')).toBe(true);
+  });
+});
+
+describe('a development build or a test never shares the installed app\'s data folder and lock', () => {
+  // The installed app's folder, and what `npm start` (not packaged) and a TOKENDESK_HOME run get.
+  const linux = { platform: 'linux' as const, appData: '/home/ann/.config', configHome: '/home/ann/.config/tokendesk' };
+  it('packaged: appData/TokenDesk/Electron; npm start: a folder of its own beside it', () => {
+    expect(chromiumUserDataDir({ ...linux, packaged: true })).toBe('/home/ann/.config/TokenDesk/Electron');
+    expect(chromiumUserDataDir({ ...linux, packaged: false })).toBe('/home/ann/.config/TokenDesk/Electron-dev');
+    expect(chromiumUserDataDir({ platform: 'win32', appData: 'C:\\Users\\Ann\\AppData\\Roaming', configHome: 'C:\\Users\\Ann\\AppData\\Roaming\\tokendesk\\Config', packaged: false })).toBe(
+      'C:\\Users\\Ann\\AppData\\Roaming\\TokenDesk\\Electron-dev',
+    );
+  });
+  it('TOKENDESK_HOME (packaged or not): one folder per configuration folder, beside it, never inside', () => {
+    for (const packaged of [true, false]) {
+      const dir = chromiumUserDataDir({ platform: 'linux', appData: '/home/ann/.config', configHome: '/tmp/tokendesk-test-a1', packaged, homeOverridden: true });
+      expect(dir).toBe('/tmp/tokendesk-test-a1-electron');
+      expect(foldersOverlap(dir, '/tmp/tokendesk-test-a1', 'linux')).toBe(false);
+    }
+    const other = chromiumUserDataDir({ platform: 'linux', appData: '/home/ann/.config', configHome: '/tmp/tokendesk-test-b2', homeOverridden: true });
+    expect(other).not.toBe(chromiumUserDataDir({ ...linux, packaged: true }));
+  });
+  it('prepareBeforeReady sets that folder before the lock is asked for', () => {
+    const setPath = vi.fn();
+    prepareBeforeReady(
+      { setName: () => undefined, getPath: () => '/home/ann/.config', setPath, setAppUserModelId: () => undefined },
+      { registerSchemesAsPrivileged: () => undefined },
+      { platform: 'linux', configHome: '/home/ann/.config/tokendesk', packaged: false, mkdir: () => undefined },
+    );
+    expect(setPath).toHaveBeenCalledWith('userData', '/home/ann/.config/TokenDesk/Electron-dev');
   });
 });
 
@@ -188,5 +218,61 @@ describe('clearOnSessionEnd (before-quit is not emitted on a Windows shutdown or
     expect(win.names).toEqual([]);
     pm.fns.get('shutdown')!();
     expect(onEnd).toHaveBeenCalledOnce();
+  });
+});
+
+describe('Windows: a window closed to the tray still hears the log-off', () => {
+  /** A BrowserWindow fake: close is preventable; a window not prevented is destroyed and hears nothing more. */
+  class Win {
+    readonly fns = new Map<string, Array<(e: { preventDefault(): void }) => void>>();
+    destroyed = false;
+    visible = true;
+    on(event: string, fn: (e: { preventDefault(): void }) => void) {
+      this.fns.set(event, [...(this.fns.get(event) ?? []), fn]);
+    }
+    hide() {
+      this.visible = false;
+    }
+    close() {
+      let prevented = false;
+      for (const fn of this.fns.get('close') ?? []) fn({ preventDefault: () => void (prevented = true) });
+      if (!prevented) this.destroyed = true;
+    }
+    /** What Windows sends every top-level window at log-off (Electron: query-session-end, session-end). */
+    logOff() {
+      if (this.destroyed) return;
+      for (const name of ['query-session-end', 'session-end']) for (const fn of this.fns.get(name) ?? []) fn({ preventDefault: () => undefined });
+    }
+  }
+  const setup = (platform: NodeJS.Platform, hasTray: boolean) => {
+    const win = new Win();
+    const onEnd = vi.fn();
+    let quitting = false;
+    clearOnSessionEnd(platform, { on: () => undefined }, onEnd)(win);
+    hideOnCloseToTray(win, { platform, hasTray: () => hasTray, quitting: () => quitting });
+    return { win, onEnd, quit: () => (quitting = true) };
+  };
+
+  it('closing hides the window, so the log-off still clears the copied secret', () => {
+    const { win, onEnd } = setup('win32', true);
+    win.close();
+    expect(win.destroyed).toBe(false);
+    expect(win.visible).toBe(false);
+    win.logOff();
+    expect(onEnd).toHaveBeenCalled();
+  });
+  it('quitting (tray Quit) and a TokenDesk without a tray really close it', () => {
+    const a = setup('win32', true);
+    a.quit();
+    a.win.close();
+    expect(a.win.destroyed).toBe(true);
+    const b = setup('win32', false);
+    b.win.close();
+    expect(b.win.destroyed).toBe(true);
+  });
+  it.each(['linux', 'darwin'] as const)('%s: a close closes (Linux quits with its window; macOS has powerMonitor shutdown)', (platform) => {
+    const { win } = setup(platform, true);
+    win.close();
+    expect(win.destroyed).toBe(true);
   });
 });

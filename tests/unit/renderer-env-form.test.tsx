@@ -167,6 +167,40 @@ describe('environment form', () => {
     await waitFor(() => expect(api.calls.find((c) => c.method === 'updateEnvironment')?.input).toMatchObject({ id: 'session-api', patch: { accountTransport: { kind: 'query', name: 'accountId' } } }));
   });
 
+  it('a URL on another server says who gets signed out before saving; a new path on the same server says nothing', async () => {
+    const { api } = await renderApp();
+    fireEvent.click(screen.getByRole('button', { name: /^session-api/ }));
+    fireEvent.click(screen.getByRole('button', { name: 'Edit environment session-api' }));
+    const dialog = screen.getByRole('dialog', { name: 'Edit session-api' });
+    const url = within(dialog).getByLabelText('Base URL');
+    fireEvent.change(url, { target: { value: 'http://localhost:8080/v2' } });
+    expect(within(dialog).queryByTestId('origin-change')).toBeNull();
+    fireEvent.change(url, { target: { value: 'https://api.elsewhere.example' } });
+    const notice = within(dialog).getByTestId('origin-change');
+    expect(notice.textContent).toContain('Another server: http://localhost:8080 → https://api.elsewhere.example.');
+    expect(notice.textContent).toMatch(/signed out: their sessions are ended at http:\/\/localhost:8080, and no token or password is sent to the new URL/);
+    expect(notice.textContent).toContain('test@test.com');
+    // Not production: said, and saved without a further question.
+    expect(within(dialog).queryByRole('checkbox', { name: 'Move this production environment to the new server' })).toBeNull();
+    fireEvent.click(within(dialog).getByRole('button', { name: 'Save environment' }));
+    await waitFor(() => expect(api.calls.find((c) => c.method === 'updateEnvironment')?.input).toMatchObject({ id: 'session-api', patch: { baseUrl: 'https://api.elsewhere.example' } }));
+  });
+
+  it('a production environment moves to another server only once the box is ticked', async () => {
+    const { api } = await renderApp();
+    fireEvent.click(screen.getByRole('button', { name: /^production/ }));
+    fireEvent.click(screen.getByRole('button', { name: 'Edit environment production' }));
+    const dialog = screen.getByRole('dialog', { name: 'Edit production' });
+    fireEvent.change(within(dialog).getByLabelText('Base URL'), { target: { value: 'https://evil.example.com' } });
+    expect(within(dialog).getByTestId('origin-change').textContent).toContain('admin@connectgain.com will be signed out');
+    fireEvent.click(within(dialog).getByRole('button', { name: 'Save environment' }));
+    expect(within(dialog).getByRole('alert').textContent).toMatch(/production environment: tick the box/);
+    expect(api.calls.some((c) => c.method === 'updateEnvironment')).toBe(false);
+    fireEvent.click(within(dialog).getByRole('checkbox', { name: 'Move this production environment to the new server' }));
+    fireEvent.click(within(dialog).getByRole('button', { name: 'Save environment' }));
+    await waitFor(() => expect(api.calls.find((c) => c.method === 'updateEnvironment')?.input).toMatchObject({ id: 'production', patch: { baseUrl: 'https://evil.example.com', confirmOriginChange: true } }));
+  });
+
   it('Escape on a half-filled form asks before discarding; on an untouched one it just closes', async () => {
     const { dialog, type } = await openForm();
     type('Name', 'half');

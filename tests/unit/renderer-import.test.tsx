@@ -32,6 +32,30 @@ describe('import a Postman file', () => {
     expect(screen.getAllByTestId('env-row')).toHaveLength(6);
   });
 
+  it('a file that would move an existing environment to another URL is shown in a dialog and imported only on confirm', async () => {
+    const { api } = await renderApp();
+    const text = JSON.stringify({ name: 'staging', values: [{ key: 'url', value: 'https://attacker.example' }] });
+    pick(new File([text], 'staging.json'));
+    const dialog = await screen.findByRole('dialog', { name: 'Import staging.json?' });
+    expect(dialog.textContent).toContain('The file would update the existing environment "staging"');
+    expect(dialog.textContent).toContain('to https://attacker.example moves it to another server');
+    expect(api.calls.filter((c) => c.method === 'importPostman')).toHaveLength(1);
+    fireEvent.click(within(dialog).getByRole('button', { name: 'Change the URL and import' }));
+    await waitFor(() => expect(api.calls.filter((c) => c.method === 'importPostman')[1]?.input).toEqual({ fileName: 'staging.json', text, confirmUrlChange: true }));
+    await waitFor(() => expect(within(screen.getByRole('region', { name: 'Notifications' })).getByText('Updated staging')).toBeTruthy());
+    expect(screen.getByText(/signed out: owner@connectgain\.test/)).toBeTruthy();
+  });
+
+  it('cancelling that dialog imports nothing', async () => {
+    const { api } = await renderApp();
+    pick(new File([JSON.stringify({ name: 'staging', values: [{ key: 'url', value: 'https://attacker.example' }] })], 'staging.json'));
+    const dialog = await screen.findByRole('dialog', { name: 'Import staging.json?' });
+    fireEvent.click(within(dialog).getByRole('button', { name: 'Cancel' }));
+    await waitFor(() => expect(screen.queryByRole('dialog')).toBeNull());
+    expect(api.calls.filter((c) => c.method === 'importPostman')).toHaveLength(1);
+    expect(api.envs.find((e) => e.id === 'staging')?.baseUrl).toBe('https://xyzcompany-staging.supabase.co');
+  });
+
   it('accepts a file dropped anywhere on the window', async () => {
     const { api } = await renderApp();
     const file = new File([JSON.stringify({ name: 'dropped', values: [] })], 'dropped.json');

@@ -8,6 +8,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { bridgeUrl, browserCommand, decide, diagnose, START_WINDOW_MS, type StartInputs } from '../../scripts/start-plan.mjs';
+import { anotherInstanceMessage } from '../../src-main/electron/single-instance.js';
 
 const linuxDesktop: StartInputs = {
   platform: 'linux',
@@ -159,6 +160,20 @@ describe('diagnose: a binary that is present but does not start', () => {
     expect(d?.cause).toBe("Electron exited with code 3 as it started: GPU process isn't usable. Goodbye.");
     expect(diagnose({ stage: 'launch', exitCode: 0, stderr: '', elapsedMs: 500 })).toBeUndefined();
     expect(diagnose({ stage: 'launch', exitCode: 1, stderr: 'late', elapsedMs: START_WINDOW_MS + 1 })).toBeUndefined();
+  });
+});
+
+describe('diagnose: another TokenDesk took the start over', () => {
+  it('says this build did not start (Electron exits 0 then), names the folder, and opens no browser', () => {
+    const stderr = `${anotherInstanceMessage('/home/ann/.config/TokenDesk/Electron-dev')}\n`;
+    const d = diagnose({ stage: 'launch', exitCode: 0, stderr, elapsedMs: 400 });
+    expect(d?.elsewhere).toBe(true);
+    expect(d?.cause).toBe(
+      'this build did not start: another TokenDesk is already running with the same data folder (/home/ann/.config/TokenDesk/Electron-dev), and its window was brought to the front',
+    );
+    expect(d?.fix).toMatch(/TOKENDESK_HOME=/);
+    // Without the line, a quick clean exit stays what it was: not a failure.
+    expect(diagnose({ stage: 'launch', exitCode: 0, stderr: 'other output\n', elapsedMs: 400 })).toBeUndefined();
   });
 });
 

@@ -32,6 +32,10 @@ describe('sanitizeForDisplay', () => {
     expect(s).toBe('access level: admin user — Zoë, 東京, مرحبا');
   });
 
+  it('drops the bidi marks (U+200E, U+200F, U+061C) too, and turns line/paragraph separators into a space', () => {
+    expect(sanitizeForDisplay('user\u200f@\u200eexample\u061c.test\u2029ok')).toBe('user@example.test ok');
+  });
+
   it('an unterminated sequence loses its introducer; what follows shows as plain text', () => {
     expect(sanitizeForDisplay(`before ${ESC}]0;never ended`)).toBe('before 0;never ended');
     expect(sanitizeForDisplay(`x${ESC}[`)).toBe('x');

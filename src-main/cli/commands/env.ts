@@ -1,10 +1,11 @@
 import { Command, InvalidArgumentError, Option } from 'commander';
-import { secretFromArg } from '../prompt.js';
+import { askLine, canPrompt, secretFromArg } from '../prompt.js';
+import { EXIT } from '../output.js';
 import { collect, jsonOption, KEY_OPTION_HELP, KEYS_HELP, pairCollector, parseBaseUrl, parseColor, transportParser } from './common.js';
 import type { AccountTransport } from '../../contract/types.js';
 import { capabilitiesOf, PROVIDER_KINDS, PROVIDERS, type ProviderKind } from '../../contract/providers.js';
 import { withFactory, type Factory } from '../factory.js';
-import { buildExportInput, loadExports, type Environment, type EnvironmentInput, type VariableRole } from '../../core/facade.js';
+import { buildExportInput, loadExports, originChangeText, TokenDeskError, type Environment, type EnvironmentInput, type VariableRole } from '../../core/facade.js';
 
 const ROLES: readonly VariableRole[] = ['url', 'anon_key', 'api_key', 'access_token', 'refresh_token', 'account_id'];
 
@@ -103,6 +104,20 @@ interface EditOptions {
   accountHeader?: AccountTransport;
   accountQuery?: AccountTransport;
   account?: boolean;
+  yes?: boolean;
+}
+
+/**
+ * A yes for a change that needs one: --yes, else a question when a person is at a terminal, else a
+ * refusal (exit 2) that says how to confirm. "No" is not a success either: a script can tell.
+ */
+export async function confirmChange(f: Factory, yes: boolean | undefined, what: string, question: string): Promise<boolean> {
+  if (yes) return true;
+  if (!canPrompt(f.io)) throw new TokenDeskError('confirmation_required', `${what}: confirm with --yes (it asks only when standard input and standard error are a terminal); nothing was changed`);
+  if (/^y(es)?$/i.test(await askLine(f, `${question} [y/N] `))) return true;
+  f.term.errLine('Nothing was changed.');
+  f.setExitCode(EXIT.error);
+  return false;
 }
 
 async function edit(f: Factory, ref: string, o: EditOptions, cmd: Command): Promise<void> {
@@ -117,21 +132,31 @@ async function edit(f: Factory, ref: string, o: EditOptions, cmd: Command): Prom
   if (o.color !== undefined) patch.color = o.color;
   const transport = transportFrom(o, cmd);
   if (transport !== undefined) patch.accountTransport = transport;
-  if (o.var || o.unsetVar) {
-    // Secret variables (values in the keychain) are kept unless unset; a value set here that looks
-    // like a credential goes to the keychain too (EnvironmentService).
-    patch.variables = { ...current.variables, ...o.var };
-    if (o.unsetVar) patch.unsetVariables = o.unsetVar;
-  }
-  if (o.varName) patch.variableNames = applyVarNames(current.variableNames, o.varName);
+  // Patches, applied to the stored environment under the config lock: ten edits at once keep all ten
+  // changes (a full set built from a read here would drop the others'). A value that looks like a
+  // credential goes to the keychain (EnvironmentService); secret variables stay unless unset.
+  if (o.var) patch.setVariables = o.var;
+  if (o.unsetVar) patch.unsetVariables = o.unsetVar;
+  if (o.varName) patch.setVariableNames = o.varName as NonNullable<EnvironmentInput['setVariableNames']>;
   const anonKey = await secretFromArg(f, o.anonKey, 'Anon key');
   const apiKey = await secretFromArg(f, o.apiKey, 'API key');
   if (anonKey !== undefined) patch.anonKey = anonKey;
   if (apiKey !== undefined) patch.apiKey = apiKey;
   if (o.removeApiKey) patch.apiKey = null;
   if (Object.keys(patch).length === 0) cmd.error('error: nothing to change: give at least one option', { exitCode: 2 });
-  const env = await core.envs.update(current.id, patch);
+  // Another server (scheme, host or port): said before it happens; production asks (or takes --yes).
+  const move = patch.baseUrl !== undefined ? await core.envs.originChange(current.id, patch.baseUrl) : undefined;
+  if (move) {
+    f.term.warn(originChangeText(move));
+    if (move.production || patch.production === true) {
+      if (!(await confirmChange(f, o.yes, `"${move.environment.name}" is a production environment`, `Move the production environment "${move.environment.name}" to ${move.to}?`))) return;
+      patch.confirmOriginChange = true;
+    }
+  }
+  const { environment: env, signedOut, warnings } = await core.envs.edit(current.id, patch);
   f.term.out(`Updated environment ${describe(env)}`);
+  if (signedOut.length) f.term.out(`Signed out (the environment moved to another server): ${signedOut.join(', ')}; sign in again with "tokendesk login"`);
+  for (const w of warnings) f.term.warn(w);
   if (transport !== undefined) f.term.out(`The active account is ${transportText(env.accountTransport)}`);
   const newSecret = (env.secretVariables ?? []).filter((n) => o.var && Object.prototype.hasOwnProperty.call(o.var, n));
   if (newSecret.length) f.term.out(keptInKeychain(newSecret));
@@ -326,6 +351,11 @@ export function registerEnv(program: Command, f: Factory): void {
     .option('--account-header <name>', 'send the active tenant account in this header, e.g. X-Account-Id', transportParser('header'))
     .option('--account-query <name>', 'send the active tenant account as this query parameter, e.g. accountId', transportParser('query'))
     .option('--no-account', 'do not send the account (the server uses the primary one)')
+    .option('-y, --yes', 'move a production environment to another server without asking (needed when standard input is not a terminal)')
+    .addHelpText(
+      'after',
+      '\nA --url on another server (scheme, host or port) signs out the environment\'s identities: their sessions are\nended at the old URL and no token or password is sent to the new one. A path-only change keeps them.',
+    )
     .action(withFactory(f, edit));
 
   env

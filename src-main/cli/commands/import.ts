@@ -3,12 +3,15 @@ import { Option, type Command } from 'commander';
 import { PROVIDER_KINDS, type ProviderKind } from '../../contract/providers.js';
 import { parseBaseUrl } from './common.js';
 import { withFactory, type Factory } from '../factory.js';
+import { askLine, canPrompt } from '../prompt.js';
+import { EXIT } from '../output.js';
 import { TokenDeskError, loadExports, loadImport } from '../../core/facade.js';
 
 interface ImportOptions {
   name?: string;
   url?: string;
   provider?: ProviderKind;
+  yes?: boolean;
 }
 
 /** What a failed read means, in words ("no such file", not ENOENT). */
@@ -50,16 +53,36 @@ async function runImport(f: Factory, file: string, o: ImportOptions): Promise<vo
     throw e;
   }
   // The same use case as the app's import (core/environments/import-environment.ts).
-  const outcome = await applyImport(f.core().envs, parsed, {
-    ...(o.name !== undefined && { name: o.name }),
-    ...(o.url !== undefined && { baseUrl: o.url }),
-    ...(o.provider !== undefined && { provider: o.provider }),
-  }).catch((e: unknown) => {
-    if (e instanceof TokenDeskError && /has no base URL variable/.test(e.message)) {
-      throw new TokenDeskError('invalid_input', 'The file has no base URL variable (url, baseUrl, base_url): pass --url', { cause: e });
+  const run = (confirmUrlChange: boolean) =>
+    applyImport(f.core().envs, parsed, {
+      ...(o.name !== undefined && { name: o.name }),
+      ...(o.url !== undefined && { baseUrl: o.url }),
+      ...(o.provider !== undefined && { provider: o.provider }),
+      confirmUrlChange,
+    }).catch((e: unknown) => {
+      if (e instanceof TokenDeskError && /has no base URL variable/.test(e.message)) {
+        throw new TokenDeskError('invalid_input', 'The file has no base URL variable (url, baseUrl, base_url): pass --url', { cause: e });
+      }
+      throw e;
+    });
+  let outcome: Awaited<ReturnType<typeof run>>;
+  try {
+    outcome = await run(o.yes === true);
+  } catch (e) {
+    // It would change an existing environment's URL: said (which one, what it does), then asked.
+    if (!(e instanceof TokenDeskError && e.code === 'confirmation_required')) throw e;
+    if (!canPrompt(f.io)) {
+      const how = 'Nothing was changed: confirm with --yes (it asks only when standard input and standard error are a terminal)';
+      throw new TokenDeskError(e.code, e.message.replace(/Confirm to import it; nothing was changed$/, how), { cause: e });
     }
-    throw e;
-  });
+    f.term.errLine(e.message.replace(/\. Confirm to import it; nothing was changed$/, '.'));
+    if (!/^y(es)?$/i.test(await askLine(f, 'Import it and change the URL? [y/N] '))) {
+      f.term.errLine('Nothing was changed.');
+      f.setExitCode(EXIT.error);
+      return;
+    }
+    outcome = await run(true);
+  }
   const tokensLeft = /^Tokens in the file were not imported/;
   for (const w of outcome.warnings) if (!tokensLeft.test(w)) f.term.warn(w);
   if (outcome.warnings.some((w) => tokensLeft.test(w))) {
@@ -80,6 +103,7 @@ async function runImport(f: Factory, file: string, o: ImportOptions): Promise<vo
     `${outcome.created ? 'Imported' : 'Updated'} environment "${env.name}" (${env.provider}, ${env.baseUrl})` +
       `${listed ? `; the ${listed} went to the OS keychain` : ''}`,
   );
+  if (outcome.signedOut.length) f.term.out(`Signed out (the environment moved to another server): ${outcome.signedOut.join(', ')}; sign in again with "tokendesk login"`);
   if (parsed.accountId !== undefined) f.term.out(`Its account id ${parsed.accountId} was kept as the variable ${env.variableNames.account_id ?? 'account_id'}`);
 }
 
@@ -92,9 +116,10 @@ export function registerImport(program: Command, f: Factory): void {
     .option('--name <name>', 'environment name (default: the name in the file)')
     .option('--url <url>', 'base URL, when the file has none', parseBaseUrl)
     .addOption(new Option('-p, --provider <kind>', 'override the guessed provider').choices(PROVIDER_KINDS))
+    .option('-y, --yes', "change an existing environment's URL without asking (needed when standard input is not a terminal)")
     .addHelpText(
       'after',
-      '\nSecrets (type "secret", or "secret": true in Postman 12+) such as the anon key and the API key go to the\nOS keychain, never to the configuration file, as do variables that look like credentials (passwords,\nAuthorization values, API keys, URLs with a password). An existing environment with the same name is updated.',
+      '\nSecrets (type "secret", or "secret": true in Postman 12+) such as the anon key and the API key go to the\nOS keychain, never to the configuration file, as do variables that look like credentials (passwords,\nAuthorization values, API keys, URLs with a password). An existing environment with the same name is updated;\nif the file changes its URL, it asks first (a new server signs its identities out).',
     )
     .action(withFactory(f, runImport));
 }

@@ -4,7 +4,7 @@ import { clean, count, EXIT, localTime, paint, PROGRAM, relativeTime, symbol } f
 import { defaultEnvironmentId } from '../default-env.js';
 import { jsonOption } from './common.js';
 import { withFactory, type Factory } from '../factory.js';
-import { environmentViews, findEnvironment, keychainName, type Environment } from '../../core/facade.js';
+import { environmentViews, findEnvironment, keychainName, type Environment, type SessionCheckOutcome } from '../../core/facade.js';
 
 /** What status shows about an identity. Built field by field from the profile: never a token or a key. */
 interface IdentityStatus {
@@ -27,6 +27,8 @@ interface IdentityStatus {
   permissions: string[];
   permissionsFromRoles: string[];
   lastError: string | null;
+  /** Only with --check: what the identity's server said of its session (SessionManager.checkIdentity). */
+  check?: { result: SessionCheckOutcome['result']; reason: string | null };
 }
 
 interface EnvStatus {
@@ -72,14 +74,35 @@ function identityStatus(v: IdentityView, now: number): IdentityStatus {
   };
 }
 
-export function buildStatus(views: readonly EnvironmentView[], now: number): EnvStatus[] {
+export function buildStatus(views: readonly EnvironmentView[], now: number, checks?: ReadonlyMap<string, SessionCheckOutcome>): EnvStatus[] {
   return views.map((env) => ({
     name: env.name,
     provider: env.provider,
     url: env.baseUrl,
     production: env.production,
-    identities: env.identities.map((i) => identityStatus(i, now)),
+    identities: env.identities.map((i) => {
+      const status = identityStatus(i, now);
+      const c = checks?.get(i.id);
+      return c ? { ...status, check: { result: c.result, reason: c.reason ?? null } } : status;
+    }),
   }));
+}
+
+/** The --check line under an identity; an ended session's reason is already on its own line (signed out: …). */
+function checkText(c: NonNullable<IdentityStatus['check']>, tty: boolean): string | undefined {
+  const why = c.reason ? `: ${clean(c.reason)}` : '';
+  switch (c.result) {
+    case 'accepted':
+      return `checked:     ${paint('accepted by the server', 'green', tty)}`;
+    case 'renewed':
+      return `checked:     ${paint('renewed', 'green', tty)}${why}`;
+    case 'ended':
+      return `checked:     ${paint('ended by the server', 'red', tty)}`;
+    case 'unknown':
+      return `checked:     ${paint('could not check', 'yellow', tty)}${why}; the session is kept`;
+    case 'skipped':
+      return undefined;
+  }
 }
 
 const MAX_LISTED = 12;
@@ -129,6 +152,8 @@ function render(doc: EnvStatus[], now: number, tty: boolean, defaultName: string
       const who = i.displayName ? `${clean(i.email)} (${clean(i.displayName)})` : clean(i.email);
       const active = tty && i.active ? ` ${paint('(active)', 'bold', tty)}` : '';
       lines.push(`  ${mark(i, tty)} ${who}${active}  ${stateText(i, now, tty)}`);
+      const checked = i.check && checkText(i.check, tty);
+      if (checked) lines.push(`      ${checked}`);
       if (!i.signedIn) continue;
       const renewal = i.renewal === 'refresh-token' ? 'automatic (refresh token)' : i.renewal === 'remembered-password' ? 'automatic (remembered password)' : paint('none: sign in again when it expires', 'yellow', tty);
       lines.push(`      renewal:     ${renewal}`);
@@ -142,12 +167,19 @@ function render(doc: EnvStatus[], now: number, tty: boolean, defaultName: string
   return lines.join('\n');
 }
 
-async function status(f: Factory, o: { env?: string; json?: boolean }): Promise<void> {
+/** How long --check waits for each server (the checks run concurrently). */
+const CHECK_TIMEOUT_MS = 10_000;
+
+async function status(f: Factory, o: { env?: string; json?: boolean; check?: boolean }): Promise<void> {
   const core = f.core();
-  const cfg = await core.config.read();
+  let cfg = await core.config.read();
   // --env, else the `env use` default, else every environment.
   const chosen = o.env ?? (await defaultEnvironmentId(f));
   const envs = chosen ? [findEnvironment(cfg, chosen)] : cfg.environments;
+  // Asked first, so a session the server ended is reported as what it now is: signed out, with the reason.
+  const outcomes = o.check ? await core.sessions.checkSessions({ envIds: envs.map((e) => e.id), timeoutMs: CHECK_TIMEOUT_MS }) : [];
+  const checks = new Map(outcomes.map((c) => [c.identityId, c]));
+  if (o.check) cfg = await core.config.read();
   // One keychain round trip for every identity, however many there are.
   const secrets = cfg.identities.length ? await core.secrets.loadAll() : new Map<string, string>();
   const now = Date.now();
@@ -155,10 +187,12 @@ async function status(f: Factory, o: { env?: string; json?: boolean }): Promise<
   // The app's own view of every identity (state-view.ts), so the terminal and the window cannot drift apart.
   const shown = new Set(envs.map((e) => e.id));
   const views = environmentViews(cfg, secrets, { now, refreshing: new Set(), profiles }).filter((v) => shown.has(v.id));
-  const doc = buildStatus(views, now);
+  const doc = buildStatus(views, now, o.check ? checks : undefined);
   // Like `gh auth status`: exit 4 when what is reported has nobody with a usable session, so scripts can test it.
   const anyUsable = doc.some((e) => e.identities.some(usable));
-  if (doc.length > 0 && !anyUsable) f.setExitCode(EXIT.auth);
+  // --check: also when a server ended any session checked (a network failure ends none).
+  const anyEnded = outcomes.some((c) => c.result === 'ended');
+  if ((doc.length > 0 && !anyUsable) || anyEnded) f.setExitCode(EXIT.auth);
   // Which store keeps the vault's key: the keychain, or the file chosen with TOKENDESK_SECRET_STORE=file.
   const store = core.secretStore;
   const secretStore = store.kind === 'file' ? { kind: 'file', keyFile: store.keyFile } : { kind: 'keychain', name: keychainName(process.platform) };
@@ -168,6 +202,7 @@ async function status(f: Factory, o: { env?: string; json?: boolean }): Promise<
   const defaultName = cfg.environments.find((e) => e.id === cfg.settings.cliDefaultEnvironment)?.name;
   f.term.outStyled(render(doc, now, tty, defaultName));
   f.term.out(store.kind === 'file' ? `Secrets: encrypted vault, its key in the passphrase-protected file ${store.keyFile ?? ''} (TOKENDESK_SECRET_STORE=file)` : `Secrets: encrypted vault, its key in the ${keychainName(process.platform)}`);
+  if (anyEnded) f.term.errLine(`${PROGRAM}: a server ended ${count(outcomes.filter((c) => c.result === 'ended').length)} of the sessions checked: sign in again with "tokendesk login"`);
   if (!anyUsable) f.term.errLine(`${PROGRAM}: nobody is signed in${chosen ? ` to "${envs[0]!.name}"` : ''}: sign in with "tokendesk login${chosen ? ` --env ${JSON.stringify(envs[0]!.name)}` : ''}"`);
 }
 
@@ -177,7 +212,8 @@ export function registerStatus(program: Command, f: Factory): void {
     .summary('who is signed in where, until when')
     .description('environments, identities (* = active), expiry, accounts, roles and permissions; never a secret')
     .option('-e, --env <name>', 'only this environment (default: the one set with "tokendesk env use", else all)')
-    .addHelpText('after', '\nExit status 4 when the environments shown have nobody signed in, or only expired sessions that cannot renew.')
+    .option('--check', "ask each signed-in session's server whether it still accepts the session; one it refused is ended")
+    .addHelpText('after', '\nExit status 4 when the environments shown have nobody signed in, or only expired sessions that cannot renew;\nwith --check, also when a server ended any session (a server that cannot be reached ends none).')
     .addOption(jsonOption())
     .action(withFactory(f, status));
 }

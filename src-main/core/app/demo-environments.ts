@@ -29,7 +29,9 @@ export async function ensureDemoEnvironments(envs: EnvironmentService, url: stri
       // Demo environments from before the account header existed get it too.
       const transport = extra.accountTransport && !found.accountTransport ? { accountTransport: extra.accountTransport } : {};
       const stale = found.baseUrl !== url || Object.keys(transport).length > 0;
-      result.push(stale ? await envs.update(found.id, { baseUrl: url, ...transport }) : found);
+      // Another port is another server: its sessions end (EnvironmentService.edit). Asked for by the
+      // user's "demo-setup" / "Try the demo server", so a demo marked production moves without a question.
+      result.push(stale ? await envs.update(found.id, { baseUrl: url, confirmOriginChange: true, ...transport }) : found);
       continue;
     }
     result.push(await envs.add({ name, provider, baseUrl: url, label: DEMO_LABEL, color, production: false, ...extra }));

@@ -40,8 +40,9 @@ export class DemoLauncher {
   /** Restarts the demo server when demo environments exist from an earlier run. */
   async resumeIfConfigured(): Promise<boolean> {
     try {
-      const envs = await this.core.envs.list();
-      if (!envs.some((e) => e.label === DEMO_LABEL)) return false;
+      // peek, not read: a corrupt file is left for the window's read to move aside and report.
+      const cfg = await this.core.config.peek();
+      if (!cfg?.environments.some((e) => e.label === DEMO_LABEL)) return false;
       await this.start();
       return true;
     } catch {

@@ -13,6 +13,7 @@ import { environmentViews, identityView, maskSecret } from './state-view.js';
 import type { AppService } from './types.js';
 import { DemoLauncher } from './demo-launcher.js';
 import { sessionStorageDescription } from './keychain-name.js';
+import { QUIT_WAIT_MS, settlesWithin, type WaitTimers } from './bounded-wait.js';
 
 export interface AppServiceOptions extends OpenCoreOptions {
   shell: 'electron' | 'web';
@@ -26,7 +27,15 @@ export interface AppServiceOptions extends OpenCoreOptions {
    * whenever the background scheduler is.
    */
   maintenance?: boolean;
+  /** Ask each server at start whether it still accepts the stored sessions. Default: whenever the scheduler runs. */
+  checkAtStart?: boolean;
+  /** How long close() waits for that maintenance (default QUIT_WAIT_MS); timers for a test's clock. */
+  closeWaitMs?: number;
+  timers?: WaitTimers;
 }
+
+/** How long each server gets to answer a session check (they are asked concurrently). */
+const CHECK_TIMEOUT_MS = 10_000;
 
 type Handlers = { [M in ApiMethod]: (input: ApiParsedInput<M>) => Promise<ApiOutputs[M]> };
 
@@ -48,10 +57,25 @@ export function createAppService(
     scheduler.nudge();
   });
 
+  let configError: string | undefined;
+  async function readConfig(): Promise<Config> {
+    try {
+      return await core.config.read();
+    } catch (e) {
+      // An unreadable file was moved aside by the store: say where once, start empty.
+      if (e instanceof TokenDeskError && e.code === 'config_unreadable') {
+        configError = e.message;
+        return emptyConfig();
+      }
+      throw e;
+    }
+  }
+
   const scheduler = new RefreshScheduler({
     sessions: core.sessions,
     secrets: core.secrets,
-    readConfig: () => core.config.read(),
+    // The service's read: when the scheduler is the first to find the file corrupt, the window still says where it went.
+    readConfig,
     now,
     events: {
       refreshing: (id, on) => {
@@ -71,8 +95,11 @@ export function createAppService(
   // Best effort and quiet: a locked or missing keychain is reported by the state view already.
   const maintenance =
     (opts.maintenance ?? opts.scheduler !== false)
-      ? core.envs
-          .protectPlainSecrets()
+      ? core.config
+          .peek()
+          // No readable config: nothing to do, and a corrupt file is left for the window's read, which
+          // moves it aside and says where (moved here, the report would be swallowed below).
+          .then((cfg) => (cfg ? core.envs.protectPlainSecrets() : undefined))
           .then(() => core.envs.removeOrphans())
           .then(async (removed) => {
             await core.sessions.removeOrphanProfiles(); // profile files of identities no longer listed
@@ -80,20 +107,6 @@ export function createAppService(
           })
           .catch(() => [] as string[])
       : Promise.resolve([] as string[]);
-
-  let configError: string | undefined;
-  async function readConfig(): Promise<Config> {
-    try {
-      return await core.config.read();
-    } catch (e) {
-      // An unreadable file was moved aside by the store: say where once, start empty.
-      if (e instanceof TokenDeskError && e.code === 'config_unreadable') {
-        configError = e.message;
-        return emptyConfig();
-      }
-      throw e;
-    }
-  }
 
   async function identityById(identityId: string): Promise<{ env: Environment; email: string; cfg: Config }> {
     const cfg = await core.config.read();
@@ -291,9 +304,15 @@ export function createAppService(
       const base = env.name.replace(/[^A-Za-z0-9_.-]+/g, '-');
       return { fileName: `${base}.${ext}`, content: renderExport(format, input, { includeSecrets, includeRefreshToken: includeRefreshToken ?? false }) };
     },
-    async importPostman({ text }) {
-      const out = await importPostmanText(core.envs, text);
-      return { environment: await envView(out.environment.id), created: out.created, warnings: out.warnings, notes: out.notes };
+    async importPostman({ text, confirmUrlChange }) {
+      const out = await importPostmanText(core.envs, text, { confirmUrlChange: confirmUrlChange === true });
+      return {
+        environment: await envView(out.environment.id),
+        created: out.created,
+        warnings: out.warnings,
+        notes: out.notes,
+        ...(out.signedOut.length > 0 && { signedOut: out.signedOut }),
+      };
     },
     async startDemo() {
       await demo.start();
@@ -309,6 +328,16 @@ export function createAppService(
       // page opens its links itself. Said out loud rather than answering "not opened" for no reason.
       throw new TokenDeskError('unsupported', 'This TokenDesk does not open links itself: open the link in your browser');
     },
+    async checkSessions({ envId, identityId }) {
+      const results = await core.sessions.checkSessions({
+        ...(envId && { envIds: [envId] }),
+        ...(identityId && { identityIds: [identityId] }),
+        timeoutMs: CHECK_TIMEOUT_MS,
+      });
+      // The ended ones changed the vault and the config; a renewal emitted its own event.
+      if (results.some((r) => r.result === 'ended')) emit({ type: 'state-changed', reason: 'session' });
+      return { results: results.map((r) => ({ ...r })) };
+    },
     async startOverVault() {
       const movedTo = await core.startOverVault();
       emit({ type: 'state-changed', reason: 'session' });
@@ -316,8 +345,15 @@ export function createAppService(
     },
   };
 
-  // Demo environments from an earlier run need their server again.
-  void demo.resumeIfConfigured().then((started) => started && emit({ type: 'state-changed', reason: 'demo' }));
+  // Demo environments from an earlier run need their server again. Then, at start, every session is
+  // checked with its server (issue 27): a server that restarted or revoked a session meanwhile must
+  // not leave it shown as valid. After the demo's start, so its sessions are asked, not refused a connection.
+  void demo
+    .resumeIfConfigured()
+    .then((started) => started && emit({ type: 'state-changed', reason: 'demo' }))
+    .finally(() => {
+      if (opts.checkAtStart ?? opts.scheduler !== false) void handlers.checkSessions({}).catch(() => undefined);
+    });
 
   return {
     core,
@@ -331,7 +367,8 @@ export function createAppService(
     onResume: () => scheduler.resume(),
     maintenance,
     async close() {
-      await maintenance;
+      // Bounded: a keychain prompt nobody answers must not hold quit (or a Windows log-off).
+      await settlesWithin(maintenance, opts.closeWaitMs ?? QUIT_WAIT_MS, opts.timers);
       scheduler.stop();
       stopWatching();
       await demo.stop();

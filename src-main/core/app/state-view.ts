@@ -23,6 +23,8 @@ export function sessionStatus(
 ): { status: SessionStatus; message?: string } {
   if (refreshing) return { status: 'refreshing' };
   if (!session) {
+    // Recorded only when a server refused the session it was asked about (SessionManager.checkIdentity).
+    if (identity.lastError?.code === 'session_expired') return { status: 'ended', message: identity.lastError.message };
     if (identity.lastError) return { status: 'error', message: identity.lastError.message };
     return { status: 'signed_out' };
   }

@@ -1,5 +1,6 @@
 import { dirname } from 'node:path';
 import { TokenDeskError } from '../errors.js';
+import { NotRegularFileError } from '../fs/read-regular-file.js';
 import { acquireOwnedLock, LockTimeout, type OwnedLock } from '../locks/owned-lock.js';
 
 export interface LockOptions {
@@ -17,6 +18,13 @@ const WRITABLE_HINT = 'point TOKENDESK_HOME at a writable folder';
  * other error. Shared with the refresh lock (sessions/refresh-lock.ts).
  */
 export function lockCreationError(e: unknown, dir: string): TokenDeskError | undefined {
+  if (e instanceof NotRegularFileError) {
+    return new TokenDeskError(
+      'config_unwritable',
+      `The lock ${e.path} is ${e.kind}, not a folder TokenDesk made: it is never followed. Remove it (rm '${e.path}') and try again. Nothing was changed`,
+      { cause: e },
+    );
+  }
   const code = (e as NodeJS.ErrnoException | undefined)?.code;
   const cannotSave = 'TokenDesk cannot save anything there';
   let message: string;

@@ -1,9 +1,11 @@
-import { mkdir, realpath, rename, stat } from 'node:fs/promises';
+import { mkdir, rename, stat } from 'node:fs/promises';
 import { TokenDeskError } from '../errors.js';
 import { durableWrite } from '../fs/durable-write.js';
+import { ensurePrivateFolder } from '../fs/private-folder.js';
 import { fileVersion } from '../fs/file-version.js';
 import { FileTooLargeError, NotRegularFileError, readRegularFile } from '../fs/read-regular-file.js';
 import { removeStaleTempFiles } from '../fs/temp-files.js';
+import { parseJson, TOO_DEEP_TEXT } from '../text/parse-json.js';
 import { CONFIG_VERSION, ConfigSchema, emptyConfig, type Config } from './schema.js';
 import { configFile } from './paths.js';
 import { withFileLock, type LockOptions } from './lock.js';
@@ -19,13 +21,10 @@ type Parsed =
   | { ok: false; future: false; reason: string };
 
 function parse(text: string): Parsed {
-  let json: unknown;
-  try {
-    // Editors on Windows may save a UTF-8 byte order mark; it is not part of the JSON.
-    json = JSON.parse(text.startsWith('\uFEFF') ? text.slice(1) : text);
-  } catch {
-    return { ok: false, future: false, reason: 'it is not valid JSON' };
-  }
+  // Editors on Windows may save a UTF-8 byte order mark; it is not part of the JSON.
+  const parsed = parseJson(text.startsWith('\uFEFF') ? text.slice(1) : text);
+  if (!parsed.ok) return { ok: false, future: false, reason: parsed.problem === 'too_deep' ? `it is ${TOO_DEEP_TEXT}` : 'it is not valid JSON' };
+  const json = parsed.value;
   const version = (json as { version?: unknown } | null)?.version;
   if (typeof version === 'number' && version > CONFIG_VERSION) return { ok: false, future: true, version };
   const result = ConfigSchema.safeParse(json);
@@ -90,6 +89,7 @@ export class ConfigStore {
   }
 
   async read(): Promise<Config> {
+    await ensurePrivateFolder(this.home);
     const sig = await this.signature();
     if (sig !== undefined && this.cache?.sig === sig) return this.cache.config;
     const text = await this.readText();
@@ -103,6 +103,20 @@ export class ConfigStore {
     if (parsed.future) throw this.futureError(parsed.version);
     // Moving aside must not race a writer that may just have replaced the file with a good one.
     return this.locked(async () => (await this.load()).config);
+  }
+
+  /**
+   * The configuration the file holds, or undefined when there is none or it cannot be understood.
+   * Never locks and never moves a file aside: for background readers (the start's sweep, which must
+   * not judge against an empty configuration, nor swallow the report a command owes its user).
+   */
+  async peek(): Promise<Config | undefined> {
+    const sig = await this.signature();
+    if (sig === undefined) return undefined;
+    if (this.cache?.sig === sig) return this.cache.config;
+    const text = await this.readText().catch(() => undefined);
+    const parsed = text === undefined ? undefined : parse(text);
+    return parsed?.ok ? deepFreeze(parsed.config) : undefined;
   }
 
   async update(fn: (cfg: Config) => Config | Promise<Config>): Promise<Config> {
@@ -148,12 +162,12 @@ export class ConfigStore {
     await mkdir(this.home, { recursive: true, mode: 0o700 }).catch((e: unknown) => {
       throw this.unwritable(e);
     });
+    await ensurePrivateFolder(this.home);
     return withFileLock(
       this.path,
       async (assertHeld) => {
         // Holding the lock, no writer of ours is mid-write: any temp file of a dead one is litter.
-        // Temp files sit beside the real file when config.json is a symlink.
-        await removeStaleTempFiles(await realpath(this.path).catch(() => this.path));
+        await removeStaleTempFiles(this.path);
         return fn(assertHeld);
       },
       this.lockOptions,

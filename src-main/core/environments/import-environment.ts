@@ -1,7 +1,18 @@
 import type { Environment } from '../config/schema.js';
 import { TokenDeskError } from '../errors.js';
 import { parsePostmanFile, type ImportedEnvironment } from '../exports/import.js';
-import type { EnvironmentInput, EnvironmentService } from './service.js';
+import { checkBaseUrl } from '../../contract/validators.js';
+import { originChangeText, type EnvironmentInput, type EnvironmentService } from './service.js';
+
+/**
+ * An import names an existing environment and carries another URL: said, with what it would do, and
+ * refused until the user agrees (the CLI asks on a terminal or takes --yes; the window asks in a dialog).
+ */
+async function urlChangeRefused(envs: EnvironmentService, env: Environment, to: string): Promise<TokenDeskError> {
+  const move = await envs.originChange(env.id, to);
+  const what = move ? originChangeText(move) : `The file changes the URL of "${env.name}" from ${env.baseUrl} to ${to} (the same server: its sessions are kept)`;
+  return new TokenDeskError('confirmation_required', `The file would update the existing environment "${env.name}". ${what}. Confirm to import it; nothing was changed`);
+}
 
 export interface ImportOutcome {
   environment: Environment;
@@ -9,6 +20,8 @@ export interface ImportOutcome {
   warnings: string[];
   /** Quiet, expected facts (ImportedEnvironment.notes): shown once, not as warnings. */
   notes: string[];
+  /** Identities signed out because the import moved the environment to another server. */
+  signedOut: string[];
 }
 
 export interface ImportOverrides {
@@ -18,6 +31,11 @@ export interface ImportOverrides {
   baseUrl?: string;
   /** Provider instead of the guessed one. */
   provider?: Environment['provider'];
+  /**
+   * The user agreed to change an existing environment's URL (said to them from the `confirmation_required`
+   * error). Without it an import that would change it is refused with nothing stored.
+   */
+  confirmUrlChange?: boolean;
 }
 
 /**
@@ -61,17 +79,25 @@ export async function applyImport(envs: EnvironmentService, imported: ImportedEn
         `The file looks like a ${provider} environment but "${existing.name}" is a ${existing.provider} environment; import it under another name`,
       );
     }
+    // Patches on the stored environment, applied under the config lock: an edit made meanwhile stays.
     const patch: Partial<EnvironmentInput> = {
-      variables: { ...existing.variables, ...imported.variables },
+      setVariables: imported.variables,
       secretVariables: imported.secretVariables,
-      variableNames: { ...existing.variableNames, ...imported.variableNames },
+      setVariableNames: imported.variableNames,
     };
-    if (baseUrl) patch.baseUrl = baseUrl;
+    if (baseUrl) {
+      const to = checkBaseUrl(baseUrl, existing.provider);
+      // A refused URL is left to update(), which says what is wrong with it.
+      if (to.ok && to.value !== existing.baseUrl && !opts.confirmUrlChange) throw await urlChangeRefused(envs, existing, to.value);
+      patch.baseUrl = baseUrl;
+      // Asked once for the URL: that answer covers a production environment moving too.
+      patch.confirmOriginChange = true;
+    }
     if (imported.secrets.anonKey) patch.anonKey = imported.secrets.anonKey;
     if (imported.secrets.apiKey) patch.apiKey = imported.secrets.apiKey;
     if (imported.postmanId && existing.postmanId === undefined && existing.id !== imported.postmanId) patch.postmanId = imported.postmanId;
-    const environment = await envs.update(existing.id, patch);
-    return { environment, created: false, warnings, notes };
+    const outcome = await envs.edit(existing.id, patch);
+    return { environment: outcome.environment, created: false, warnings: [...warnings, ...outcome.warnings], notes, signedOut: outcome.signedOut };
   }
   if (!baseUrl) {
     throw new TokenDeskError('invalid_input', 'The file has no base URL variable (url, baseUrl, base_url or supabase_url): add one and import again');
@@ -88,5 +114,5 @@ export async function applyImport(envs: EnvironmentService, imported: ImportedEn
   if (imported.secrets.anonKey) input.anonKey = imported.secrets.anonKey;
   if (imported.secrets.apiKey) input.apiKey = imported.secrets.apiKey;
   const environment = await envs.add(input);
-  return { environment, created: true, warnings, notes };
+  return { environment, created: true, warnings, notes, signedOut: [] };
 }

@@ -1,5 +1,6 @@
 import type { Config } from '../config/schema.js';
 import type { ConfigStore } from '../config/store.js';
+import { sweepBasis } from '../config/sweep-basis.js';
 import type { SecretKey, SecretStore } from '../secrets/types.js';
 import type { RefreshLock } from '../sessions/refresh-lock.js';
 
@@ -25,6 +26,10 @@ export interface OrphanSweepDeps {
  *   lock, then the config lock: the reverse order could deadlock).
  * Entries of any other shape are not ours to judge and are left alone.
  *
+ * Judged only against a configuration file that reads (config/sweep-basis.ts): a missing or corrupt
+ * one judges nothing (read() would give an empty one and every secret would look orphaned), and
+ * entries a moved-aside configuration names are kept for the user to restore.
+ *
  * Returns the deleted keys (names only, never values). Throws the keychain's TokenDeskError if it
  * cannot be read; a failed delete stops the sweep (each group of deletes is one write: all or none),
  * and what is left is found by the next one.
@@ -32,15 +37,22 @@ export interface OrphanSweepDeps {
 export async function removeOrphanSecrets(deps: OrphanSweepDeps): Promise<string[]> {
   const removed: string[] = [];
   const unknownIdentities = new Map<string, string[]>();
+  // Looked at before locking: update() would move a corrupt file aside, and the report would be lost here.
+  if (!(await sweepBasis(deps.config))) return removed;
 
-  await withConfigLocked(deps.config, async (cfg) => {
+  await withConfigLocked(deps.config, async () => {
+    // Again under the lock, where no writer of ours is mid-write (the file may have gone meanwhile).
+    const basis = await sweepBasis(deps.config);
+    if (!basis) return;
+    const cfg = basis.config;
     const all = await deps.secrets.loadAll();
     const orphans: SecretKey[] = [];
     for (const key of all.keys()) {
       if (key.startsWith('env/')) {
-        if (envEntryIsOrphan(cfg, key)) orphans.push(key as SecretKey);
+        if (envEntryIsOrphan(cfg, key) && !basis.namedAside(ownerId(key))) orphans.push(key as SecretKey);
       } else if (key.startsWith('identity/') && !cfg.identities.some((i) => key.startsWith(`identity/${i.id}/`))) {
         const id = key.slice('identity/'.length, key.lastIndexOf('/'));
+        if (basis.namedAside(id)) continue;
         unknownIdentities.set(id, [...(unknownIdentities.get(id) ?? []), key]);
       }
     }
@@ -52,14 +64,18 @@ export async function removeOrphanSecrets(deps: OrphanSweepDeps): Promise<string
     // Lock files are named after the id: only ids this program could have made are locked.
     if (!/^[A-Za-z0-9_-]{1,100}$/.test(id)) continue;
     await deps.lock.exclusive(id, async () => {
-      const cfg = await deps.config.read();
-      if (cfg.identities.some((i) => i.id === id)) return; // a sign-in finished meanwhile
+      const basis = await sweepBasis(deps.config);
+      if (!basis || basis.namedAside(id)) return;
+      if (basis.config.identities.some((i) => i.id === id)) return; // a sign-in finished meanwhile
       await deps.secrets.apply(keys.map((k) => [k as SecretKey, undefined] as const));
       removed.push(...keys);
     });
   }
   return removed;
 }
+
+/** `env/<id>/api_key` -> `<id>`. */
+const ownerId = (key: string) => key.split('/')[1] ?? '';
 
 /** An entry of an unlisted environment, or a secret variable its environment does not list. */
 function envEntryIsOrphan(cfg: Config, key: string): boolean {
@@ -73,10 +89,10 @@ function envEntryIsOrphan(cfg: Config, key: string): boolean {
 /** Thrown out of a config update to release the lock without writing: the sweep only reads the config. */
 const READ_ONLY = Symbol('read-only');
 
-async function withConfigLocked(config: ConfigStore, fn: (cfg: Config) => Promise<void>): Promise<void> {
+async function withConfigLocked(config: ConfigStore, fn: () => Promise<void>): Promise<void> {
   try {
-    await config.update(async (cfg) => {
-      await fn(cfg);
+    await config.update(async () => {
+      await fn();
       throw READ_ONLY;
     });
   } catch (e) {

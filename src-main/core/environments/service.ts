@@ -1,8 +1,10 @@
 import { randomUUID } from 'node:crypto';
 import { TokenDeskError } from '../errors.js';
 import type { ConfigStore } from '../config/store.js';
-import { EnvironmentSchema, type AccountTransport, type Config, type Environment } from '../config/schema.js';
-import { checkAccountTransport, checkAnonKey, checkApiKey, checkBaseUrl, describeProblem, type FieldCheck } from '../../contract/validators.js';
+import { EnvironmentSchema, type AccountTransport, type Config, type Environment, type Identity } from '../config/schema.js';
+import type { StoredSession } from '../providers/types.js';
+import { ProfileStore } from '../sessions/profile-store.js';
+import { changesOrigin, checkAccountTransport, checkAnonKey, checkApiKey, checkBaseUrl, describeProblem, type FieldCheck } from '../../contract/validators.js';
 import { capabilitiesOf, providerInfo } from '../../contract/providers.js';
 import { describeIssues, type IssueLike } from '../../contract/issues.js';
 import { secretKeys, type SecretKey, type SecretStore } from '../secrets/types.js';
@@ -28,9 +30,21 @@ export interface EnvironmentInput {
   secretVariables?: Record<string, string>;
   /** Update only: names of variables (plain or secret) to remove. */
   unsetVariables?: string[];
+  /**
+   * Update only: variables set on top of the ones stored, applied to the stored set under the config
+   * lock (a patch), so concurrent edits of different variables all survive. Unset names win.
+   */
+  setVariables?: Record<string, string>;
   variableNames?: Environment['variableNames'];
+  /** Update only: exported names changed on top of the stored ones under the lock; '' or null restores the default. */
+  setVariableNames?: Partial<Record<keyof Environment['variableNames'], string | null>>;
   /** How the active account travels; `{kind:'none'}` clears it. */
   accountTransport?: AccountTransport;
+  /**
+   * Update only: the user confirmed moving a production environment to another server (a new scheme,
+   * host or port), which signs out its identities. Without it such a move is refused.
+   */
+  confirmOriginChange?: boolean;
   /** Import only: the Postman file's id, written back on export. */
   postmanId?: string;
   /** Secrets: stored in the keychain. `null` removes a stored key on update. */
@@ -59,7 +73,7 @@ function assertNoControls(input: Partial<EnvironmentInput>): void {
   const fields: Array<[string, string | undefined]> = [
     ['The name', input.name],
     ['The label', input.label],
-    ...Object.entries(input.variables ?? {}).map(([k, v]): [string, string] => [`The value of variable ${quoteName(k)}`, v]),
+    ...Object.entries({ ...input.variables, ...input.setVariables }).map(([k, v]): [string, string] => [`The value of variable ${quoteName(k)}`, v]),
   ];
   for (const [what, text] of fields) {
     const bad = text === undefined ? undefined : firstControlCharacter(text);
@@ -99,6 +113,22 @@ function withoutUnset(vars: Record<string, string> | undefined, unset: readonly 
   return variableMap(Object.entries(vars).filter(([k]) => !unset.includes(k)));
 }
 
+/** `vars` with `set` on top (a fresh map: the stored one is not changed). */
+function withSet(vars: Record<string, string>, set: Record<string, string> | undefined): Record<string, string> {
+  return set ? variableMap([...Object.entries(vars), ...Object.entries(set)]) : vars;
+}
+
+/** The exported names after a patch of the stored ones: an empty or null name restores the default. */
+function withNames(stored: Environment['variableNames'], set: EnvironmentInput['setVariableNames']): Environment['variableNames'] {
+  const next: Environment['variableNames'] = { ...stored };
+  for (const [role, name] of Object.entries(set ?? {}) as Array<[keyof Environment['variableNames'], string | null | undefined]>) {
+    if (name === undefined) continue;
+    if (name === null || name.trim() === '') delete next[role];
+    else next[role] = name.trim();
+  }
+  return next;
+}
+
 /** The variables after a patch: which stay plain, which names are secret, which keychain entries to write or delete. */
 function nextVariables(
   fresh: Environment,
@@ -106,7 +136,7 @@ function nextVariables(
 ): { plain: Record<string, string>; secretNames: string[]; writes: Map<string, string>; deletes: string[] } {
   const unset = new Set(patch.unsetVariables ?? []);
   // Plain values already stored are checked again: one the guard now recognises moves to the keychain.
-  const split = splitVariables(withoutUnset(patch.variables ?? fresh.variables, patch.unsetVariables), patch.secretVariables);
+  const split = splitVariables(withoutUnset(withSet(patch.variables ?? fresh.variables, patch.setVariables), patch.unsetVariables), patch.secretVariables);
   const plain = split.plain;
   const writes = new Map([...split.secret].filter(([k]) => !unset.has(k)));
   const kept = (fresh.secretVariables ?? []).filter((n) => !unset.has(n) && !hasVariable(plain, n));
@@ -115,12 +145,60 @@ function nextVariables(
   return { plain, secretNames, writes, deletes };
 }
 
+/** What `edit` did beyond the environment itself. */
+export interface EditOutcome {
+  environment: Environment;
+  /** Emails of the identities signed out because the environment moved to another server. */
+  signedOut: string[];
+  /** Logouts at the old server that failed (the sessions are removed here either way). */
+  warnings: string[];
+}
+
+/** A change of URL to another server, described before it happens (EnvironmentService.originChange). */
+export interface OriginChange {
+  environment: Environment;
+  from: string;
+  to: string;
+  production: boolean;
+  /** Emails of the identities with a session or a remembered password, which the move signs out. */
+  signedIn: string[];
+}
+
+/** What the environments need of the sessions (SessionManager): the stored session, and a logout at a given server. */
+export interface SessionEnding {
+  readSession(identityId: string): Promise<StoredSession | undefined>;
+  revokeAt(env: Environment, session: StoredSession, anonKey?: string): Promise<void>;
+}
+
+/** The sentence the CLI and the import say before an environment moves to another server. */
+export function originChangeText(c: OriginChange): string {
+  const who = c.signedIn.length === 0 ? 'nobody is signed in to it' : `${c.signedIn.length === 1 ? 'its identity' : `its ${c.signedIn.length} identities`} ${c.signedIn.join(', ')} will be signed out (their sessions ended at ${c.from})`;
+  return `Changing the URL of "${c.environment.name}" from ${c.from} to ${c.to} moves it to another server: ${who}; no token or password is sent to ${c.to}`;
+}
+
+/** Why an identity is signed out after its environment moved: kept as its last error, shown in status and the window. */
+function movedReason(env: Environment, to: string, at: number): NonNullable<Identity['lastError']> {
+  return { code: 'origin_changed', message: `Signed out because the URL of "${env.name}" changed from ${env.baseUrl} to ${to}: sign in again`.slice(0, 500), at };
+}
+
+/** A production environment moves to another server only when the user said yes to it. */
+function assertMoveConfirmed(env: Environment, to: string, patch: Partial<EnvironmentInput>): void {
+  if (!(env.production || patch.production === true) || patch.confirmOriginChange === true) return;
+  throw new TokenDeskError(
+    'confirmation_required',
+    `"${env.name}" is a production environment: changing its URL from ${env.baseUrl} to ${to} moves it to another server and signs out its identities. Confirm the change to go ahead; nothing was changed`,
+  );
+}
+
 export class EnvironmentService {
   constructor(
     private readonly config: ConfigStore,
     private readonly secrets: SecretStore,
     /** The sessions' lock: removal waits for a renewal in flight so it cannot write a session back. */
     private readonly lock?: RefreshLock,
+    /** Ends the sessions of an environment moved to another server at the old one (without it: removed here only). */
+    private readonly sessions?: SessionEnding,
+    private readonly now: () => number = Date.now,
   ) {}
 
   private ownLock: RefreshLock | undefined;
@@ -190,8 +268,38 @@ export class EnvironmentService {
     return env;
   }
 
-  /** Like `add`: the secrets change under the config lock, remembering the old values so a failed write can be undone. */
+  /** Like `edit`, for callers that need only the environment. */
   async update(ref: string, patch: Partial<EnvironmentInput>): Promise<Environment> {
+    return (await this.edit(ref, patch)).environment;
+  }
+
+  /**
+   * What changing the URL of `ref` to `rawUrl` would do, said before it happens (the CLI, the import);
+   * undefined when the new URL stays on the same server (contract/validators.ts changesOrigin: a path-only change keeps the sessions).
+   */
+  async originChange(ref: string, rawUrl: string): Promise<OriginChange | undefined> {
+    const env = await this.resolve(ref);
+    const to = baseUrlOf(rawUrl, env.provider);
+    if (!changesOrigin(env.baseUrl, to)) return undefined;
+    const cfg = await this.config.read();
+    const all = await this.secrets.loadAll();
+    const signedIn = cfg.identities
+      .filter((i) => i.envId === env.id && (all.has(secretKeys.session(i.id)) || all.has(secretKeys.password(i.id))))
+      .map((i) => i.email);
+    return { environment: env, from: env.baseUrl, to, production: env.production, signedIn };
+  }
+
+  /**
+   * Like `add`: the secrets change under the config lock, remembering the old values so a failed write
+   * can be undone. A new URL on another server (scheme, host or port) ends the environment's sessions
+   * in the same config write: their tokens and remembered passwords are deleted, so nothing stored can
+   * ever be sent to the new server, and each identity says why it is signed out. That happens under
+   * every identity's refresh lock (taken before the config lock, the order renewals and sign-outs use),
+   * so no renewal is in flight and none can write a session back. Afterwards the old server is told
+   * (logout, best effort: a failure is a warning, the edit stands). A production environment moves only
+   * with `confirmOriginChange`.
+   */
+  async edit(ref: string, patch: Partial<EnvironmentInput>): Promise<EditOutcome> {
     assertNoControls(patch);
     const current = await this.resolve(ref);
     if (patch.provider !== undefined && patch.provider !== current.provider) {
@@ -205,51 +313,116 @@ export class EnvironmentService {
       throw new TokenDeskError('invalid_input', `A ${providerInfo(current.provider).label} environment needs its anon key`);
     }
     // Names and sizes are checked before anything is locked or stored.
-    const touchesVariables = patch.variables !== undefined || patch.secretVariables !== undefined || patch.unsetVariables !== undefined;
-    if (touchesVariables) splitVariables(withoutUnset(patch.variables, patch.unsetVariables), patch.secretVariables);
+    const touchesVariables =
+      patch.variables !== undefined || patch.setVariables !== undefined || patch.secretVariables !== undefined || patch.unsetVariables !== undefined;
+    if (touchesVariables) splitVariables(withoutUnset(withSet(patch.variables ?? {}, patch.setVariables), patch.unsetVariables), patch.secretVariables);
+    const moving = baseUrl !== undefined && changesOrigin(current.baseUrl, baseUrl);
+    if (moving) assertMoveConfirmed(current, baseUrl, patch);
 
-    const previous: Array<[SecretKey, string | undefined]> = [];
-    let written = false;
-    let next: Environment | undefined;
-    try {
-      await this.config.update(async (cfg) => {
-        const fresh = cfg.environments.find((e) => e.id === current.id);
-        if (!fresh) throw new TokenDeskError('not_found', `Environment "${current.name}" was removed meanwhile`);
-        const vars = touchesVariables ? nextVariables(fresh, patch) : undefined;
-        const parsed = EnvironmentSchema.safeParse({
-          ...fresh,
-          ...(patch.name !== undefined && { name: patch.name.trim() }),
-          ...(baseUrl !== undefined && { baseUrl }),
-          ...(patch.label !== undefined && { label: patch.label }),
-          ...(patch.color !== undefined && { color: patch.color }),
-          ...(patch.production !== undefined && { production: patch.production }),
-          ...(vars && { variables: vars.plain, secretVariables: vars.secretNames.length > 0 ? vars.secretNames : undefined }),
-          ...(patch.variableNames !== undefined && { variableNames: patch.variableNames }),
-          ...(patch.accountTransport !== undefined && { accountTransport }),
-          ...(patch.postmanId !== undefined && { postmanId: patch.postmanId }),
+    // The sessions to end, read before they are deleted, to revoke them at the old server afterwards.
+    const ids = moving ? (await this.config.read()).identities.filter((i) => i.envId === current.id).map((i) => i.id).sort() : [];
+    const ended: Array<{ identity: Identity; session: StoredSession | undefined }> = [];
+    let before: Environment | undefined;
+    let oldAnonKey: string | undefined;
+    const next = await this.underIdentityLocks(ids, async () => {
+      const sessions = new Map<string, StoredSession | undefined>();
+      for (const id of ids) sessions.set(id, await this.sessions?.readSession(id).catch(() => undefined));
+      if (moving && capabilitiesOf(current.provider).needsAnonKey) oldAnonKey = await this.secrets.get(secretKeys.anonKey(current.id));
+      const previous: Array<[SecretKey, string | undefined]> = [];
+      let written = false;
+      let env: Environment | undefined;
+      let endedHere: Identity[] = [];
+      try {
+        await this.config.update(async (cfg) => {
+          const fresh = cfg.environments.find((e) => e.id === current.id);
+          if (!fresh) throw new TokenDeskError('not_found', `Environment "${current.name}" was removed meanwhile`);
+          const vars = touchesVariables ? nextVariables(fresh, patch) : undefined;
+          const parsed = EnvironmentSchema.safeParse({
+            ...fresh,
+            ...(patch.name !== undefined && { name: patch.name.trim() }),
+            ...(baseUrl !== undefined && { baseUrl }),
+            ...(patch.label !== undefined && { label: patch.label }),
+            ...(patch.color !== undefined && { color: patch.color }),
+            ...(patch.production !== undefined && { production: patch.production }),
+            ...(vars && { variables: vars.plain, secretVariables: vars.secretNames.length > 0 ? vars.secretNames : undefined }),
+            ...(patch.variableNames !== undefined && { variableNames: patch.variableNames }),
+            ...(patch.setVariableNames !== undefined && { variableNames: withNames(patch.variableNames ?? fresh.variableNames, patch.setVariableNames) }),
+            ...(patch.accountTransport !== undefined && { accountTransport }),
+            ...(patch.postmanId !== undefined && { postmanId: patch.postmanId }),
+          });
+          if (!parsed.success) throw new TokenDeskError('invalid_input', `Invalid environment: ${issueText(parsed.error)}`);
+          const updated = parsed.data;
+          const clash = cfg.environments.find((e) => e.id !== updated.id && e.name.toLowerCase() === updated.name.toLowerCase());
+          if (clash) throw new TokenDeskError('already_exists', `An environment named "${updated.name}" already exists`);
+          // Judged again on the stored environment: another process may have moved it meanwhile.
+          const movingNow = changesOrigin(fresh.baseUrl, updated.baseUrl);
+          if (movingNow) assertMoveConfirmed(fresh, updated.baseUrl, patch);
+          const leaving = movingNow ? cfg.identities.filter((i) => i.envId === updated.id) : [];
+
+          const changes: Array<[SecretKey, string | null]> = [];
+          if (typeof anonKey === 'string') changes.push([secretKeys.anonKey(updated.id), anonKey]);
+          if (apiKey !== undefined) changes.push([secretKeys.apiKey(updated.id), apiKey]);
+          for (const [name, value] of vars?.writes ?? []) changes.push([secretKeys.variable(updated.id, name), value]);
+          for (const name of vars?.deletes ?? []) changes.push([secretKeys.variable(updated.id, name), null]);
+          // Every token and remembered password of the old server, in the same sealed write.
+          for (const i of leaving) changes.push([secretKeys.session(i.id), null], [secretKeys.password(i.id), null]);
+          for (const [k] of changes) previous.push([k, await this.secrets.get(k)]);
+          await this.secrets.apply(changes.map(([k, v]) => [k, v ?? undefined] as const));
+          written = true; // all or none: a failed apply stored nothing, so there is nothing to undo
+          const held = new Set(previous.filter(([, v]) => v !== undefined).map(([k]) => k));
+          endedHere = leaving.filter((i) => held.has(secretKeys.session(i.id)) || held.has(secretKeys.password(i.id)));
+          const reason = movedReason(fresh, updated.baseUrl, this.now());
+          env = updated;
+          before = fresh;
+          return {
+            ...cfg,
+            environments: cfg.environments.map((e) => (e.id === updated.id ? updated : e)),
+            identities: cfg.identities.map((i) => (endedHere.some((x) => x.id === i.id) ? { ...i, rememberPassword: false, lastError: reason } : i)),
+          };
         });
-        if (!parsed.success) throw new TokenDeskError('invalid_input', `Invalid environment: ${issueText(parsed.error)}`);
-        const env = parsed.data;
-        const clash = cfg.environments.find((e) => e.id !== env.id && e.name.toLowerCase() === env.name.toLowerCase());
-        if (clash) throw new TokenDeskError('already_exists', `An environment named "${env.name}" already exists`);
-
-        const changes: Array<[SecretKey, string | null]> = [];
-        if (typeof anonKey === 'string') changes.push([secretKeys.anonKey(env.id), anonKey]);
-        if (apiKey !== undefined) changes.push([secretKeys.apiKey(env.id), apiKey]);
-        for (const [name, value] of vars?.writes ?? []) changes.push([secretKeys.variable(env.id, name), value]);
-        for (const name of vars?.deletes ?? []) changes.push([secretKeys.variable(env.id, name), null]);
-        for (const [k] of changes) previous.push([k, await this.secrets.get(k)]);
-        await this.secrets.apply(changes.map(([k, v]) => [k, v ?? undefined] as const));
-        written = true; // all or none: a failed apply stored nothing, so there is nothing to undo
-        next = env;
-        return { ...cfg, environments: cfg.environments.map((e) => (e.id === env.id ? env : e)) };
-      });
-    } catch (e) {
-      if (written) await this.secrets.apply(previous).catch(() => undefined);
-      throw e;
-    }
+      } catch (e) {
+        if (written) await this.secrets.apply(previous).catch(() => undefined);
+        throw e;
+      }
+      // The profile (accounts, roles: no secret) goes with its session, still under the identity's lock.
+      for (const i of endedHere) {
+        await new ProfileStore(this.config.home).delete(i.id).catch(() => undefined);
+        ended.push({ identity: i, session: sessions.get(i.id) });
+      }
+      return env;
+    });
     if (!next) throw new TokenDeskError('config_invalid', 'The environment was not updated');
-    return next;
+    const warnings = before ? await this.revokeAtOldServer(before, oldAnonKey, ended) : [];
+    return { environment: next, signedOut: ended.map((e) => e.identity.email), warnings };
+  }
+
+  /** Logout at the server the sessions came from, all at once; a failure is said, never thrown (the sessions are gone here already). */
+  private async revokeAtOldServer(
+    old: Environment,
+    anonKey: string | undefined,
+    ended: ReadonlyArray<{ identity: Identity; session: StoredSession | undefined }>,
+  ): Promise<string[]> {
+    const sessions = this.sessions;
+    if (!sessions) return [];
+    const outcomes = await Promise.all(
+      ended.map(async ({ identity, session }) => {
+        if (!session) return undefined;
+        try {
+          await sessions.revokeAt(old, session, anonKey);
+          return undefined;
+        } catch (e) {
+          const why = e instanceof TokenDeskError ? e.message : 'unknown error';
+          return `The session of ${identity.email} could not be ended at ${old.baseUrl} (${why}); it was removed here and nothing was sent to the new URL`;
+        }
+      }),
+    );
+    return outcomes.filter((w): w is string => w !== undefined);
+  }
+
+  /** Runs `fn` holding the refresh lock of each identity (in id order, so two callers never wait on each other). */
+  private underIdentityLocks<T>(ids: readonly string[], fn: () => Promise<T>): Promise<T> {
+    const lock = this.sessionLock();
+    return ids.reduceRight<() => Promise<T>>((inner, id) => () => lock.exclusive(id, inner), fn)();
   }
 
   /**

@@ -1,4 +1,5 @@
 import { TokenDeskError } from '../errors.js';
+import { firstControlCharacter } from '../text/sanitize.js';
 import { authHeaders, withAccountQuery } from './headers.js';
 import type { ExportInput } from './model.js';
 
@@ -36,8 +37,10 @@ export function toCurl(input: ExportInput, opts: CurlOptions): string {
   if (method !== 'GET') parts.push('-X', method);
   parts.push(shellQuote(url));
   for (const h of authHeaders(input, { includeSecrets: opts.includeSecrets })) {
-    // A line break would split the command (and is header injection); never echo the value itself.
-    if (/[\r\n\0]/.test(h.value)) throw new TokenDeskError('invalid_input', `The ${h.name} header value contains a line break`);
+    // A line break would split the command (and is header injection), a bidi control hides what is
+    // sent (an account id comes from the server); never echo the value itself.
+    const bad = firstControlCharacter(h.value);
+    if (bad) throw new TokenDeskError('invalid_input', `The ${h.name} header value contains a line break or control character (${bad})`);
     parts.push('-H', shellQuote(`${h.name}: ${h.value}`));
   }
   return parts.join(' ');

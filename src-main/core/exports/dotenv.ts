@@ -1,3 +1,4 @@
+import { sanitizeForDisplay } from '../text/sanitize.js';
 import { exportVariables, omittedNotes, type ExportInput, type ExportOptions } from './model.js';
 
 /** Values made only of these characters are written bare; anything else is double-quoted. */
@@ -20,10 +21,13 @@ export function dotenvValue(value: string): string {
   return `"${escaped}"`;
 }
 
-/** Comments are single lines: strip control characters from names that end up in them. */
+/**
+ * Comments are single lines. dotenv's parser reads with a multiline regexp whose ^ and $ also match at
+ * U+2028/U+2029 (ECMA-262 LineTerminator), so an email holding one would start a variable
+ * (`NODE_OPTIONS=…`) inside the comment: the shared sanitiser removes those and every control.
+ */
 function oneLine(s: string): string {
-  // eslint-disable-next-line no-control-regex
-  return s.replace(/[\u0000-\u001f\u007f]/g, ' ');
+  return sanitizeForDisplay(s);
 }
 
 export function toDotenv(input: ExportInput, opts: ExportOptions): string {

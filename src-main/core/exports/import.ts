@@ -1,4 +1,5 @@
 import { sanitizeForDisplay } from '../text/sanitize.js';
+import { parseJson, TOO_DEEP_TEXT } from '../text/parse-json.js';
 import { checkBaseUrl } from '../../contract/validators.js';
 import { z } from 'zod';
 import type { VariableRole } from '../config/schema.js';
@@ -146,19 +147,16 @@ export function parsePostmanFile(text: string): ImportedEnvironment {
   }
   const body = text.replace(/^\uFEFF/, ''); // Windows editors add a BOM
   if (body.trim() === '') fail('File is empty');
-  let data: unknown;
   let protoFields = 0;
-  try {
-    // `__proto__` keys are dropped while parsing: no later copy can turn one into a prototype.
-    data = JSON.parse(body, (key, value: unknown) => {
-      if (key !== '__proto__') return value;
-      protoFields++;
-      return undefined;
-    });
-  } catch {
-    // The SyntaxError text quotes the file, which may hold a token: keep it out of the message.
-    fail('File is not valid JSON');
-  }
+  // `__proto__` keys are dropped while parsing: no later copy can turn one into a prototype.
+  const parsed = parseJson(body, (key, value: unknown) => {
+    if (key !== '__proto__') return value;
+    protoFields++;
+    return undefined;
+  });
+  // The SyntaxError text quotes the file, which may hold a token: keep it out of the message.
+  if (!parsed.ok) fail(parsed.problem === 'too_deep' ? `File is ${TOO_DEEP_TEXT}; a Postman export is much flatter` : 'File is not valid JSON');
+  const data = parsed.value;
   if (typeof data !== 'object' || data === null || Array.isArray(data)) {
     fail('Not a Postman environment or collection: the file must contain a JSON object');
   }

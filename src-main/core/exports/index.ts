@@ -1,4 +1,5 @@
 import { TokenDeskError } from '../errors.js';
+import { escapeUnsafeInJson } from '../text/sanitize.js';
 import { toCurl } from './curl.js';
 import { toDotenv } from './dotenv.js';
 import { toJson } from './json.js';
@@ -41,7 +42,8 @@ export interface RenderOptions {
 export function renderExport(format: ExportFormat, input: ExportInput, opts: RenderOptions): string {
   switch (format) {
     case 'postman':
-      return `${JSON.stringify(toPostmanEnvironment(input, opts, opts.now), null, 2)}\n`;
+      // Values keep their data; a raw line separator or bidi control becomes a \u escape (text/sanitize.ts).
+      return `${escapeUnsafeInJson(JSON.stringify(toPostmanEnvironment(input, opts, opts.now), null, 2))}\n`;
     case 'json':
       return toJson(input, opts);
     case 'dotenv':

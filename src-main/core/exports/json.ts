@@ -1,3 +1,4 @@
+import { escapeUnsafeInJson, sanitizeForDisplay } from '../text/sanitize.js';
 import { exportVariables, omittedNotes, type ExportInput, type ExportOptions } from './model.js';
 
 export interface JsonExport {
@@ -14,15 +15,19 @@ export function buildJsonExport(input: ExportInput, opts: ExportOptions): JsonEx
   for (const v of exportVariables(input, opts)) variables[v.key] = v.value;
   const omitted = omittedNotes(input, opts);
   return {
-    environment: input.env.name,
+    // Labels for people (the email came from a server): cleaned like any displayed text.
+    environment: sanitizeForDisplay(input.env.name),
     provider: input.env.provider,
-    identity: input.identityEmail ?? null,
+    identity: input.identityEmail === undefined ? null : sanitizeForDisplay(input.identityEmail),
     variables,
     ...(omitted.length > 0 && { omitted }),
   };
 }
 
-/** Pretty-printed (2 spaces) with a trailing newline, ready for stdout or a file. */
+/**
+ * Pretty-printed (2 spaces) with a trailing newline, ready for stdout or a file; line separators and
+ * bidi controls left in a value are written as \u escapes (the same data, one line per variable).
+ */
 export function toJson(input: ExportInput, opts: ExportOptions): string {
-  return `${JSON.stringify(buildJsonExport(input, opts), null, 2)}\n`;
+  return `${escapeUnsafeInJson(JSON.stringify(buildJsonExport(input, opts), null, 2))}\n`;
 }

@@ -1,4 +1,5 @@
 import { TokenDeskError } from '../errors.js';
+import { sanitizeForDisplay } from '../text/sanitize.js';
 import { exportVariables, type ExportInput, type ExportOptions } from './model.js';
 
 export const EXPORTED_USING = 'TokenDesk/0.1.0';
@@ -29,7 +30,7 @@ export function toPostmanEnvironment(input: ExportInput, opts: ExportOptions, no
     // Stable: the file it came from, else the environment's own id, so importing a newer export (into
     // Postman or TokenDesk) updates the environment instead of adding a copy.
     id: input.env.postmanId ?? input.env.id,
-    name: input.env.name,
+    name: sanitizeForDisplay(input.env.name),
     values: exportVariables(input, opts).map((v) => ({
       key: v.key,
       value: v.value,
@@ -50,8 +51,8 @@ export function toPostmanBulkEdit(input: ExportInput, opts: ExportOptions): stri
   return exportVariables(input, opts)
     .map((v) => {
       // A colon in the key or a line break anywhere would turn into another variable on paste.
-      if (/[:\r\n]/.test(v.key)) throw new TokenDeskError('invalid_input', `The variable name ${JSON.stringify(v.key)} cannot be written in Postman's bulk-edit format (it has a colon or a line break)`);
-      if (/[\r\n]/.test(v.value)) throw new TokenDeskError('invalid_input', `The value of ${v.key} has a line break: Postman's bulk-edit format cannot hold it (export the environment file instead)`);
+      if (/[:\r\n\u2028\u2029]/.test(v.key)) throw new TokenDeskError('invalid_input', `The variable name ${JSON.stringify(v.key)} cannot be written in Postman's bulk-edit format (it has a colon or a line break)`);
+      if (/[\r\n\u2028\u2029]/.test(v.value)) throw new TokenDeskError('invalid_input', `The value of ${v.key} has a line break: Postman's bulk-edit format cannot hold it (export the environment file instead)`);
       return `${v.key}:${v.value}`;
     })
     .join('\n');

@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
-import { open, realpath, rename, unlink, type FileHandle } from 'node:fs/promises';
+import { lstat, open, rename, unlink, type FileHandle } from 'node:fs/promises';
+import { NotRegularFileError, SYMLINK_KIND } from './read-regular-file.js';
 import { dirname } from 'node:path';
 
 /**
@@ -72,12 +73,15 @@ async function syncDirectory(dir: string): Promise<void> {
  * holds either its old content or the complete new one. The new content goes to a temp file that is
  * written in full, flushed and size-checked before it is renamed over the target; the folder is then
  * flushed so the rename itself is durable. On any failure before the rename the temp file is removed,
- * the old file is untouched and the system's error (ENOSPC, EACCES…) is thrown. A symlink is written
- * through (its target is replaced, the link kept), as write-file-atomic did.
+ * the old file is untouched and the system's error (ENOSPC, EACCES…) is thrown. A symbolic link in
+ * place of the file is refused (NotRegularFileError, the path named), never written through: in a
+ * private folder it is someone pointing TokenDesk's writes at a file of their choosing. (The rename
+ * itself would replace a link planted after this check, not follow it.)
  */
 export async function durableWrite(path: string, data: Uint8Array | string, opts: { mode?: number } = {}): Promise<void> {
   const bytes = typeof data === 'string' ? Buffer.from(data, 'utf8') : data;
-  const file = await realpath(path).catch(() => path);
+  if ((await lstat(path).catch(() => undefined))?.isSymbolicLink()) throw Object.assign(new NotRegularFileError(path, SYMLINK_KIND), { code: 'ELOOP' });
+  const file = path;
   const temp = tempNameFor(file);
   let fh: FileHandle | undefined;
   try {

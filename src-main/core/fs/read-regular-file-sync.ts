@@ -1,7 +1,9 @@
-import { closeSync, constants, fstatSync, openSync, readSync } from 'node:fs';
+import { closeSync, constants, fstatSync, lstatSync, openSync, readSync } from 'node:fs';
 
 // Windows has no O_NONBLOCK (and no FIFOs to block on).
 const NONBLOCK = (constants as Partial<typeof constants>).O_NONBLOCK ?? 0;
+/** As read-regular-file.ts: a symbolic link in place of the file is never followed. */
+const NOFOLLOW = (constants as Partial<typeof constants>).O_NOFOLLOW ?? 0;
 
 /**
  * read-regular-file.ts's rule, synchronously, for the CLI's hot path (fs/promises and its thread-pool
@@ -13,7 +15,8 @@ const NONBLOCK = (constants as Partial<typeof constants>).O_NONBLOCK ?? 0;
 export function readRegularFileSync(path: string, maxBytes: number): Buffer | undefined {
   let fd: number;
   try {
-    fd = openSync(path, constants.O_RDONLY | NONBLOCK);
+    if (NOFOLLOW === 0 && lstatSync(path, { throwIfNoEntry: false })?.isSymbolicLink()) throw new Error(`${path} is a symbolic link`);
+    fd = openSync(path, constants.O_RDONLY | NONBLOCK | NOFOLLOW);
   } catch (e) {
     if ((e as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
     throw e;

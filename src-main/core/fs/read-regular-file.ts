@@ -1,5 +1,5 @@
 import { constants, type Stats } from 'node:fs';
-import { open, stat, type FileHandle } from 'node:fs/promises';
+import { lstat, open, stat, type FileHandle } from 'node:fs/promises';
 
 /** What a non-regular file is, in words: "a FIFO", "a directory"… */
 function kindOf(st: Stats): string {
@@ -33,6 +33,16 @@ export class FileTooLargeError extends Error {
 
 // Windows has no O_NONBLOCK (and no FIFOs to block on).
 const NONBLOCK = (constants as Partial<typeof constants>).O_NONBLOCK ?? 0;
+/**
+ * open(2) O_NOFOLLOW: the open fails (ELOOP) when the last part of the path is a symbolic link, so a
+ * link planted in place of config.json, secrets.vault or a profile is never followed. Windows has no
+ * such flag: there the path is looked at with lstat first (a race a same-user attacker could win, but
+ * a link never goes unnoticed).
+ */
+export const NOFOLLOW = (constants as Partial<typeof constants>).O_NOFOLLOW ?? 0;
+
+/** The kind a NotRegularFileError gives a symbolic link; callers' messages then name the path. */
+export const SYMLINK_KIND = 'a symbolic link';
 
 /**
  * Reads to the end, never past the bound, in as few calls as the size allows: the first read asks for
@@ -58,15 +68,18 @@ async function readBounded(fh: FileHandle, path: string, size: number, maxBytes:
  * blocking forever or reading without end: the open is non-blocking, so a FIFO cannot hang it, and
  * the open handle is checked; an open that fails (a directory on Windows, a socket: ENXIO) is
  * explained by a stat of the path. One stat fewer than checking first, on every config, profile and
- * vault read.
+ * vault read. A symbolic link in its place is refused too (O_NOFOLLOW), even one to a regular file.
  */
 export async function readRegularFile(path: string, maxBytes: number): Promise<Buffer | undefined> {
   let fh: FileHandle;
   try {
-    fh = await open(path, constants.O_RDONLY | NONBLOCK);
+    if (NOFOLLOW === 0 && (await lstat(path).catch(() => undefined))?.isSymbolicLink()) throw new NotRegularFileError(path, SYMLINK_KIND);
+    fh = await open(path, constants.O_RDONLY | NONBLOCK | NOFOLLOW);
   } catch (e) {
+    if (e instanceof NotRegularFileError) throw e;
     const code = (e as NodeJS.ErrnoException).code;
     if (code === 'ENOENT') return undefined;
+    if ((await lstat(path).catch(() => undefined))?.isSymbolicLink()) throw new NotRegularFileError(path, SYMLINK_KIND);
     const st = await stat(path).catch(() => undefined);
     if (st && !st.isFile()) throw new NotRegularFileError(path, kindOf(st));
     if (code === 'ENXIO') throw new NotRegularFileError(path, 'a socket');

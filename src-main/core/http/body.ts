@@ -2,6 +2,7 @@ import type { z } from 'zod';
 import { TokenDeskError } from '../errors.js';
 import type { HttpResponse } from './types.js';
 import { sanitizeForDisplay } from '../text/sanitize.js';
+import { TOO_DEEP_TEXT } from '../text/parse-json.js';
 import { describeIssue } from '../../contract/issues.js';
 
 /**
@@ -21,8 +22,10 @@ function looksLikeHtml(res: HttpResponse): boolean {
 
 /** A `bad_response` for an answer that is not JSON at all; retryable when the status is a gateway 5xx. */
 export function nonJsonError(res: HttpResponse): TokenDeskError {
-  const what = res.text.trim() === '' ? 'an empty body' : looksLikeHtml(res) ? 'an HTML page' : 'a non-JSON body';
-  return new TokenDeskError('bad_response', `The server answered ${res.status} with ${what} instead of JSON`, {
+  const what = res.jsonTooDeep
+    ? `JSON ${TOO_DEEP_TEXT}`
+    : `${res.text.trim() === '' ? 'an empty body' : looksLikeHtml(res) ? 'an HTML page' : 'a non-JSON body'} instead of JSON`;
+  return new TokenDeskError('bad_response', `The server answered ${res.status} with ${what}`, {
     status: res.status,
     retryable: isRetryableStatus(res.status),
   });

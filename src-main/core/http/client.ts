@@ -2,6 +2,7 @@ import type { AxiosInstance, AxiosResponse, RawAxiosRequestHeaders } from 'axios
 import { TokenDeskError } from '../errors.js';
 import type { HttpClient, HttpRequest, HttpResponse } from './types.js';
 import { mapTransportError } from './transport-errors.js';
+import { parseJson } from '../text/parse-json.js';
 
 /**
  * The one HTTP client the providers use (axios, Node http adapter).
@@ -73,13 +74,16 @@ function bodyText(data: unknown): string {
 
 /** JSON when the body parses as JSON, whatever the content type says; undefined otherwise. */
 export function parseJsonBody(text: string): unknown {
+  return readJsonBody(text).json;
+}
+
+/** The body as JSON, or why not: too deep is told apart so the error can say so. */
+function readJsonBody(text: string): Pick<HttpResponse, 'json' | 'jsonTooDeep'> {
   const trimmed = text.trim();
-  if (!trimmed) return undefined;
-  try {
-    return JSON.parse(trimmed) as unknown;
-  } catch {
-    return undefined;
-  }
+  if (!trimmed) return { json: undefined };
+  const parsed = parseJson(trimmed);
+  if (parsed.ok) return { json: parsed.value };
+  return parsed.problem === 'too_deep' ? { json: undefined, jsonTooDeep: true } : { json: undefined };
 }
 
 function parseDate(value: string | undefined): number | undefined {
@@ -153,7 +157,7 @@ export function createHttpClient(opts: HttpClientOptions = {}): HttpClient {
       });
       const text = bodyText(res.data);
       const resHeaders = headerRecord(res);
-      const out: HttpResponse = { status: res.status, headers: resHeaders, json: parseJsonBody(text), text };
+      const out: HttpResponse = { status: res.status, headers: resHeaders, ...readJsonBody(text), text };
       const serverDate = parseDate(resHeaders['date']);
       if (serverDate !== undefined) out.serverDate = serverDate;
       return out;

@@ -15,6 +15,8 @@ export interface HttpResponse {
   headers: Record<string, string>;
   /** The body parsed as JSON, or undefined when it was empty or not JSON. */
   json: unknown;
+  /** Set when the body is JSON but nested deeper than core/text/parse-json.ts allows (json is then undefined). */
+  jsonTooDeep?: true;
   /** The raw body text (bounded by the size limit). */
   text: string;
   /** The request's Date header from the server, parsed, when present (for clock-skew correction). */

@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
-import { mkdir, readdir, readFile, rm, rmdir, stat, utimes, writeFile } from 'node:fs/promises';
+import { lstat, mkdir, readdir, readFile, rm, rmdir, stat, utimes, writeFile } from 'node:fs/promises';
+import { NotRegularFileError, SYMLINK_KIND } from '../fs/read-regular-file.js';
 import { performance } from 'node:perf_hooks';
 import { hostname } from 'node:os';
 import { join } from 'node:path';
@@ -134,8 +135,11 @@ export async function tryCreateLock(dir: string, mine: string, entry: string): P
   try {
     await mkdir(dir);
   } catch (e) {
-    if ((e as NodeJS.ErrnoException).code === 'EEXIST') return false;
-    throw e;
+    if ((e as NodeJS.ErrnoException).code !== 'EEXIST') throw e;
+    // A link in the lock's place would have us read owner entries, and take over and remove
+    // them, in a folder someone else chose: refused, never waited on.
+    if ((await lstat(dir).catch(() => undefined))?.isSymbolicLink()) throw new NotRegularFileError(dir, SYMLINK_KIND);
+    return false;
   }
   return claimLock(dir, mine, entry);
 }

@@ -26,6 +26,11 @@ function lazyProvider(kind: ProviderKind, load: () => Promise<AuthProvider>): Au
     refresh: async (...a) => (await real()).refresh(...a),
     fetchProfile: async (...a) => (await real()).fetchProfile(...a),
     signOut: async (...a) => (await real()).signOut(...a),
+    // Optional on a provider; the wrapper always has it and says so when the provider has none.
+    checkSession: async (...a) => {
+      const p = await real();
+      return p.checkSession ? p.checkSession(...a) : { outcome: 'unknown', reason: 'this kind of server cannot be asked whether a session is still accepted' };
+    },
   };
 }
 

@@ -66,6 +66,24 @@ export type SignUpResult =
 
 export type LogoutScope = 'local' | 'global' | 'others';
 
+/**
+ * What the provider's own endpoint said about a session (issue 27: a session the server forgot was
+ * shown as valid):
+ * - accepted: the server took the access token;
+ * - refused: it did not (401/403, or a code naming the session or user as gone), with its reason in
+ *   its own words; `tokenOnly` when only the access token was refused (a bad or expired JWT) and the
+ *   session behind it may live on, so a refresh may still succeed;
+ * - unknown: no answer to go by (network failure, timeout, 5xx, 429, an anon key the gateway refused,
+ *   an odd status). Never a refusal: nothing changes.
+ */
+export type SessionCheck =
+  | { outcome: 'accepted' }
+  | { outcome: 'refused'; reason: string; serverCode?: string; status: number; tokenOnly: boolean }
+  | { outcome: 'unknown'; reason: string };
+
+/** Bounds a session check's request, so a hanging server cannot hold `status --check` or the app. */
+export const DEFAULT_CHECK_TIMEOUT_MS = 10_000;
+
 /** One interface per auth backend, so OAuth2/OIDC can be added later beside these two. */
 export interface AuthProvider {
   readonly kind: ProviderKind;
@@ -79,4 +97,10 @@ export interface AuthProvider {
   /** Re-reads the profile with the current access token (GET /auth/v1/user, GET /api/auth/session). */
   fetchProfile(ctx: ProviderContext, session: StoredSession): Promise<Profile>;
   signOut(ctx: ProviderContext, session: StoredSession, scope: LogoutScope): Promise<void>;
+  /**
+   * Asks the provider's own endpoint whether the session is still accepted (GoTrue `GET /user`, the
+   * session API's `GET /api/auth/session`). Optional: a provider without such an endpoint leaves it
+   * out. Never throws for a server's answer or a transport failure: those are `unknown`.
+   */
+  checkSession?(ctx: ProviderContext, session: StoredSession, opts?: { timeoutMs?: number }): Promise<SessionCheck>;
 }

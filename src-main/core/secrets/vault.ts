@@ -310,7 +310,8 @@ export function createVaultStore(home: string, opts: VaultStoreOptions = {}): Va
     } catch (e) {
       cache = undefined;
       const code = (e as NodeJS.ErrnoException).code ?? 'unknown error';
-      throw new TokenDeskError('config_unwritable', `The secrets vault could not be saved to ${path} (${code}); nothing was changed`, { cause: e });
+      const link = e instanceof NotRegularFileError ? ` because it is ${e.kind}, never written through: move it away` : '';
+      throw new TokenDeskError('config_unwritable', `The secrets vault could not be saved to ${path} (${code})${link}; nothing was changed`, { cause: e });
     }
     seen(key, generation);
     const sig = await signature().catch(() => undefined);

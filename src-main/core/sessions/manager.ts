@@ -3,6 +3,7 @@ import { explainSpentRefreshToken } from './spent-token.js';
 import { EventEmitter } from 'node:events';
 import { TokenDeskError } from '../errors.js';
 import type { ConfigStore } from '../config/store.js';
+import { sweepBasis } from '../config/sweep-basis.js';
 import type { Config, Environment, Identity } from '../config/schema.js';
 import { findEnvironment } from '../environments/service.js';
 import { secretKeys, type SecretChanges, type SecretStore } from '../secrets/types.js';
@@ -16,6 +17,8 @@ import { RefreshLock, tokenFingerprint, type LockHandle } from './refresh-lock.j
 import { withRetry } from './retry.js';
 import { localTime } from '../format-time.js';
 import { capabilitiesOf } from '../../contract/providers.js';
+import { changesOrigin } from '../../contract/validators.js';
+import { endedReason, mapPooled, type SessionCheckOutcome } from './session-check.js';
 
 export type SessionEvent =
   | { type: 'session-refreshed'; identityId: string; envId: string; expiresAt: number }
@@ -35,6 +38,11 @@ export interface SessionManagerDeps {
   /** Shared with EnvironmentService so removing an environment waits for renewals in flight. */
   lock?: RefreshLock;
 }
+
+/** Attempts of one sign-in to record its session when other sign-ins of the same user keep listing it first. */
+const SAVE_ATTEMPTS = 5;
+
+export type { SessionCheckOutcome, SessionCheckResult } from './session-check.js';
 
 export interface FreshToken {
   env: Environment;
@@ -127,10 +135,13 @@ export class SessionManager {
   }
 
   /**
-   * Stores the session (keychain first), then records the identity and makes it active. Runs under
-   * the identity's lock, and puts the keychain back as it was if any later step fails. The identity is
-   * the one with the provider's user id (identity-match.ts); a sign-in answered as another user than
-   * `email` comes back with a warning saying so.
+   * Stores the session (keychain first), then records the identity and makes it active. The identity
+   * is the one with the provider's user id (identity-match.ts); a sign-in answered as another user
+   * than `email` comes back with a warning saying so. One user is one identity however sign-ins
+   * interleave (issue 27: eight at once made two): the identity is guessed from a read without any
+   * lock, and that guess is confirmed where the identity is listed, under the config lock. When another
+   * sign-in listed this user meanwhile, this one's writes are put back and it is saved again under
+   * the identity that one listed.
    */
   private async saveNewSession(
     env: Environment,
@@ -138,10 +149,38 @@ export class SessionManager {
     session: StoredSession,
     password: string | undefined,
   ): Promise<Identity & { warning?: string }> {
-    const cfg = await this.deps.config.read();
-    const existing = matchIdentity(cfg.identities, env.id, session.profile, email);
-    const id = existing?.id ?? randomUUID();
-    const identity = await this.lock.exclusive(id, async () => {
+    let guess = matchIdentity((await this.deps.config.read()).identities, env.id, session.profile, email);
+    let identity: Identity | undefined;
+    // Each retry follows an identity another sign-in listed in between: it ends unless identities of
+    // this user keep being removed and listed again at the same moment.
+    for (let attempt = 1; !identity; attempt++) {
+      const outcome = await this.saveUnder(guess?.id ?? randomUUID(), guess, env, email, session, password);
+      if ('saved' in outcome) identity = outcome.saved;
+      else if (attempt >= SAVE_ATTEMPTS) {
+        throw new TokenDeskError('config_locked', `Other sign-ins of ${effectiveEmail(session.profile, email)} kept changing its identity; sign in again`, { retryable: true });
+      } else guess = outcome.retryAs;
+    }
+    this.rejected.clear();
+    this.emit({ type: 'identities-changed', envId: env.id });
+    const warning = otherUserWarning(session.profile, email);
+    return warning ? { ...identity, warning } : identity;
+  }
+
+  /**
+   * One attempt of saveNewSession with the identity `id` (`known`: as listed when it was matched,
+   * undefined for a new one), under its lock; puts the keychain back as it was if any later step
+   * fails, or when the config lists this user under another identity (`retryAs`; undefined when `id`
+   * now belongs to another user and a new identity is needed).
+   */
+  private async saveUnder(
+    id: string,
+    known: Identity | undefined,
+    env: Environment,
+    email: string,
+    session: StoredSession,
+    password: string | undefined,
+  ): Promise<{ saved: Identity } | { retryAs: Identity | undefined }> {
+    return this.lock.exclusive(id, async () => {
       const keys = [secretKeys.session(id), secretKeys.password(id)] as const;
       const before = await Promise.all(keys.map((k) => this.deps.secrets.get(k)));
       const profileBefore = await this.profiles.read(id);
@@ -154,39 +193,55 @@ export class SessionManager {
         const passwordChange = password !== undefined || before[1] !== undefined ? [[secretKeys.password(id), password] as const] : [];
         await this.store(id, session, passwordChange);
         const profile = session.profile;
-        const keepAccount = existing?.activeAccountId && profile.accounts.some((a) => a.id === existing.activeAccountId);
-        const next: Identity = {
-          id,
-          envId: env.id,
-          email: effectiveEmail(profile, email),
-          displayName: profile.displayName,
-          userId: profile.userId || undefined,
-          activeAccountId: keepAccount ? existing.activeAccountId : (profile.primaryAccountId ?? profile.accounts[0]?.id),
-          rememberPassword: password !== undefined,
-          createdAt: existing?.createdAt ?? this.now(),
+        const record = (listed: Identity | undefined): Identity => {
+          const keepAccount = listed?.activeAccountId && profile.accounts.some((a) => a.id === listed.activeAccountId);
+          return {
+            id,
+            envId: env.id,
+            email: effectiveEmail(profile, email),
+            displayName: profile.displayName,
+            userId: profile.userId || undefined,
+            activeAccountId: keepAccount ? listed.activeAccountId : (profile.primaryAccountId ?? profile.accounts[0]?.id),
+            rememberPassword: password !== undefined,
+            createdAt: listed?.createdAt ?? this.now(),
+          };
         };
         // A repeated sign-in usually changes nothing here: then no config lock, read and compare
         // (about a fifth of a sign-in). Judged on the current file (the store's read, cached by file
         // version: fs/file-version.ts says what that can miss); a change another process makes
-        // meanwhile is ordered after this no-op, as if it had run first.
-        if (!recordsIdentity(await this.deps.config.read(), next)) {
-          await this.deps.config.update((c) => ({
+        // meanwhile is ordered after this no-op, as if it had run first. Safe for the one-identity
+        // rule: a file that already lists this user as `id` is matched to `id` by every sign-in.
+        let next = record(known);
+        const listedNow = await this.deps.config.read();
+        assertSameServer(listedNow, env);
+        if (recordsIdentity(listedNow, next)) return { saved: next };
+        let retry: { as: Identity | undefined } | undefined;
+        await this.deps.config.update((c) => {
+          // The URL may have moved to another server while this sign-in talked to the old one (issue 27):
+          // its session must not be kept under the new URL, where a renewal would send its refresh token.
+          assertSameServer(c, env);
+          // Match-or-create under the lock: what is matched here is what every other sign-in sees.
+          const owner = matchIdentity(c.identities, env.id, profile, email);
+          if (owner ? owner.id !== id : c.identities.some((i) => i.id === id)) {
+            retry = { as: owner };
+            return c; // unchanged: the store writes nothing
+          }
+          next = record(owner);
+          return {
             ...c,
             // In place when listed, so an identity keeps its position in the lists on a new sign-in.
-            identities: c.identities.some((i) => i.id === id) ? c.identities.map((i) => (i.id === id ? next : i)) : [...c.identities, next],
+            identities: owner ? c.identities.map((i) => (i.id === id ? next : i)) : [...c.identities, next],
             activeIdentity: { ...c.activeIdentity, [env.id]: id },
-          }));
-        }
-        return next;
+          };
+        });
+        if (!retry) return { saved: next };
+        await restore();
+        return { retryAs: retry.as };
       } catch (e) {
         await restore();
         throw e;
       }
     });
-    this.rejected.clear();
-    this.emit({ type: 'identities-changed', envId: env.id });
-    const warning = otherUserWarning(session.profile, email);
-    return warning ? { ...identity, warning } : identity;
   }
 
   /** Signs out this session only (GoTrue logout with scope=local, always) and forgets its secrets; the identity stays listed. */
@@ -225,6 +280,18 @@ export class SessionManager {
     });
     this.emit({ type: 'identities-changed', envId: env.id });
     return warning ? { identity, warning } : { identity };
+  }
+
+  /**
+   * Tells the server at `env`'s URL to end `session` (logout, scope local, as signOut does) and changes
+   * nothing stored. For an environment that moved to another server: the caller already removed the
+   * session and passes the environment as it was, with the anon key it had, so the logout goes to the
+   * old server and nothing reaches the new one.
+   */
+  async revokeAt(env: Environment, session: StoredSession, anonKey?: string): Promise<void> {
+    if (isExpired(session, this.now())) return;
+    const ctx: ProviderContext = { baseUrl: env.baseUrl, http: this.deps.http, now: this.now, ...(anonKey !== undefined && { anonKey }) };
+    await this.deps.providers(env.provider).signOut(ctx, session, 'local');
   }
 
   async switchIdentity(envRef: string, email: string): Promise<Identity> {
@@ -319,15 +386,19 @@ export class SessionManager {
   /**
    * Deletes profile files of identities the configuration no longer lists (a removed environment's).
    * Judged under each identity's lock after re-reading the config, as orphans.ts does for secrets, so
-   * a sign-in in flight (profile written before the identity is listed) is spared.
+   * a sign-in in flight (profile written before the identity is listed) is spared. Only against a
+   * configuration file that reads, sparing what a moved-aside one names (config/sweep-basis.ts).
    */
   async removeOrphanProfiles(): Promise<string[]> {
     const removed: string[] = [];
-    const listed = new Set((await this.deps.config.read()).identities.map((i) => i.id));
+    const basis = await sweepBasis(this.deps.config);
+    if (!basis) return removed;
+    const listed = new Set(basis.config.identities.map((i) => i.id));
     for (const id of await this.profiles.ids()) {
-      if (listed.has(id)) continue;
+      if (listed.has(id) || basis.namedAside(id)) continue;
       await this.lock.exclusive(id, async () => {
-        if ((await this.deps.config.read()).identities.some((i) => i.id === id)) return;
+        const now = await sweepBasis(this.deps.config);
+        if (!now || now.namedAside(id) || now.config.identities.some((i) => i.id === id)) return;
         await this.profiles.delete(id);
         removed.push(id);
       });
@@ -508,11 +579,90 @@ export class SessionManager {
     }));
   }
 
+  /**
+   * Asks each signed-in identity's server whether its session is still accepted (issue 27), a few at
+   * a time, each request bounded by `timeoutMs`. `envIds` and `identityIds` limit it to those.
+   */
+  async checkSessions(opts: { envIds?: readonly string[]; identityIds?: readonly string[]; timeoutMs?: number } = {}): Promise<SessionCheckOutcome[]> {
+    const cfg = await this.deps.config.read();
+    const envs = new Map(cfg.environments.filter((e) => !opts.envIds || opts.envIds.includes(e.id)).map((e) => [e.id, e]));
+    const targets = cfg.identities.filter((i) => envs.has(i.envId) && (!opts.identityIds || opts.identityIds.includes(i.id)));
+    return mapPooled(targets, 6, (identity) => this.checkIdentity(envs.get(identity.envId)!, identity, opts.timeoutMs));
+  }
+
+  /**
+   * One identity: accepted and unknown change nothing; a refusal ends the session with the server's
+   * reason. When only the access token was refused (GoTrue bad_jwt: a rotated signing key, a token the
+   * server cannot verify) and the session has a refresh token, a refresh is tried first, because the
+   * session behind the token may live on and ending it would sign the user out for nothing; when the
+   * session itself is gone (session_not_found, user_not_found, user_banned) no refresh is sent: GoTrue
+   * deletes a session's refresh tokens with it, so it could only fail. A remembered password is never
+   * used to sign in again after a refusal: a session an administrator revoked must not come back by itself.
+   */
+  async checkIdentity(env: Environment, identity: Identity, timeoutMs?: number): Promise<SessionCheckOutcome> {
+    const base = { identityId: identity.id, envId: env.id, email: identity.email };
+    const session = await this.readSession(identity.id).catch(() => undefined);
+    if (!session) return { ...base, result: 'skipped', reason: 'not signed in' };
+    if (isExpired(session, this.now())) return { ...base, result: 'skipped', reason: 'the token has expired; it is renewed (or refused) on next use' };
+    const provider = this.deps.providers(env.provider);
+    if (!provider.checkSession) return { ...base, result: 'unknown', reason: 'this kind of server cannot be asked' };
+    let check;
+    try {
+      check = await provider.checkSession(await this.context(env), session, timeoutMs === undefined ? {} : { timeoutMs });
+    } catch (e) {
+      return { ...base, result: 'unknown', reason: e instanceof TokenDeskError ? e.message : 'the check failed' };
+    }
+    if (check.outcome === 'accepted') return { ...base, result: 'accepted' };
+    if (check.outcome === 'unknown') return { ...base, result: 'unknown', reason: check.reason };
+    const refusal = check;
+    // Under the identity's lock, against what the vault holds now: a session renewed or signed in
+    // again while the request was out is not the one the server refused.
+    return this.lock.exclusive(identity.id, async (lock) => {
+      const current = await this.readSession(identity.id);
+      if (!current) return { ...base, result: 'skipped', reason: 'signed out meanwhile' };
+      if (current.accessToken !== session.accessToken) return { ...base, result: 'unknown', reason: 'the session changed while it was checked; check again' };
+      if (refusal.tokenOnly && provider.canRefresh && current.refreshToken) {
+        try {
+          const renewed = await this.renewOnce(env, identity, current, lock);
+          if (renewed) {
+            this.emit({ type: 'session-refreshed', identityId: identity.id, envId: env.id, expiresAt: renewed.session.expiresAt });
+            return { ...base, result: 'renewed', reason: `the server refused the access token (${refusal.reason}); a refresh was accepted` };
+          }
+        } catch (e) {
+          const err = e instanceof TokenDeskError ? e : new TokenDeskError('auth_error', 'The session could not be renewed', { cause: e });
+          // No answer to the refresh (network, 5xx): not a refusal of the session, which is kept.
+          if (err.retryable || err.code.startsWith('network_') || err.code === 'config_locked' || err.code === 'config_unwritable') {
+            return { ...base, result: 'unknown', reason: `the server refused the access token (${refusal.reason}) and a refresh got no answer: ${err.message}` };
+          }
+          const reason = `${endedReason(refusal)}; the refresh was refused too: ${explainSpentRefreshToken(err).message}`;
+          await this.endSession(env, identity, new TokenDeskError('session_expired', reason, { ...(err.serverCode && { serverCode: err.serverCode }) }));
+          return { ...base, result: 'ended', reason };
+        }
+      }
+      const reason = endedReason(refusal);
+      await this.endSession(env, identity, new TokenDeskError('session_expired', reason, { ...(refusal.serverCode && { serverCode: refusal.serverCode }), status: refusal.status }));
+      return { ...base, result: 'ended', reason };
+    });
+  }
+
   /** The server ended the session and the access token has expired: forget it, keep the reason. */
   private async endSession(env: Environment, identity: Identity, err: TokenDeskError): Promise<void> {
     await this.deps.secrets.delete(secretKeys.session(identity.id));
     await this.profiles.delete(identity.id).catch(() => undefined);
     await this.recordError(identity, err);
     this.emit({ type: 'session-expired', identityId: identity.id, envId: env.id, reason: err.message });
+  }
+}
+
+/**
+ * Refuses to record a sign-in made against `env` as it was read when the sign-in began, when the
+ * environment has since been removed or moved to another server (an edit of its URL ends the
+ * sessions it finds; this one was not yet there to be found).
+ */
+function assertSameServer(cfg: Config, env: Environment): void {
+  const now = cfg.environments.find((e) => e.id === env.id);
+  if (!now) throw new TokenDeskError('not_found', `Environment "${env.name}" was removed while signing in: nothing was stored`);
+  if (changesOrigin(env.baseUrl, now.baseUrl)) {
+    throw new TokenDeskError('environment_changed', `The URL of "${env.name}" changed to ${now.baseUrl} while signing in at ${env.baseUrl}: nothing was stored; sign in again`);
   }
 }

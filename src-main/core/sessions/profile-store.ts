@@ -1,9 +1,9 @@
-import { mkdir, readdir, rm, stat } from 'node:fs/promises';
+import { lstat, mkdir, readdir, rm, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { TokenDeskError } from '../errors.js';
 import { durableWrite } from '../fs/durable-write.js';
 import { versionOf } from '../fs/file-version.js';
-import { readRegularFile } from '../fs/read-regular-file.js';
+import { NotRegularFileError, readRegularFile, SYMLINK_KIND } from '../fs/read-regular-file.js';
 import type { Profile } from '../providers/types.js';
 import { ProfileSchema } from './session-codec.js';
 
@@ -72,9 +72,15 @@ export class ProfileStore {
     const text = JSON.stringify(profile);
     if ((await this.read(id)) !== undefined && this.cache.get(id)?.text === text) return;
     try {
-      await mkdir(profilesDir(this.home), { recursive: true, mode: 0o700 });
+      // A link in place of profiles/ would send every profile write to a folder someone else chose.
+      const dir = profilesDir(this.home);
+      if ((await lstat(dir).catch(() => undefined))?.isSymbolicLink()) throw new NotRegularFileError(dir, SYMLINK_KIND);
+      await mkdir(dir, { recursive: true, mode: 0o700 });
       await durableWrite(file, text, { mode: 0o600 });
     } catch (e) {
+      if (e instanceof NotRegularFileError) {
+        throw new TokenDeskError('config_unwritable', `The session's profile was not saved: ${e.path} is ${e.kind}, never written through; move it away. The session was not stored`, { cause: e });
+      }
       const code = (e as NodeJS.ErrnoException).code ?? 'I/O error';
       throw new TokenDeskError('config_unwritable', `The session's profile could not be saved to ${file} (${code}); the session was not stored`, { cause: e });
     }

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { mkdir } from 'node:fs/promises';
+import { mkdir, readdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { TokenDeskError } from '../errors.js';
 import { lockCreationError } from '../config/lock.js';
@@ -29,6 +29,7 @@ export interface LockHandle {
 /** A live holder's renewal takes at most the HTTP deadline and its retries; a dead one is noticed at once. */
 const WAIT_MS = 45_000;
 const STALE_MS = 30_000;
+const LOCK_SUFFIX = '.refresh';
 
 /**
  * One refresh per identity at a time, within a process (single flight) and across processes (a lock
@@ -55,10 +56,13 @@ export class RefreshLock {
     return p;
   }
 
-  /** Waits for the renewal or exclusive run in flight for `key`, then runs `fn` under the cross-process lock. */
-  exclusive<T>(key: string, fn: (lock: LockHandle) => Promise<T>): Promise<T> {
+  /**
+   * Waits for the renewal or exclusive run in flight for `key`, then runs `fn` under the cross-process
+   * lock. `waitMs` bounds the wait for another process's live holder (a dead one is taken over at once).
+   */
+  exclusive<T>(key: string, fn: (lock: LockHandle) => Promise<T>, opts: { waitMs?: number } = {}): Promise<T> {
     const before = Promise.all([settle(this.renewals.get(key)), settle(this.exclusives.get(key))]);
-    const p = before.then(() => this.withFileLock(key, fn));
+    const p = before.then(() => this.withFileLock(key, fn, opts.waitMs));
     const tail = settle(p);
     this.exclusives.set(key, tail);
     void tail.then(() => {
@@ -67,7 +71,16 @@ export class RefreshLock {
     return p;
   }
 
-  private async withFileLock<T>(key: string, fn: (lock: LockHandle) => Promise<T>): Promise<T> {
+  /**
+   * The keys whose lock folder exists: held now, or left by a process killed while holding it (a
+   * sign-in killed between its vault write and its config write leaves its new identity's). No lock is taken.
+   */
+  async presentKeys(): Promise<string[]> {
+    const names = await readdir(join(this.home, 'locks')).catch(() => [] as string[]);
+    return names.filter((n) => n.endsWith(LOCK_SUFFIX)).map((n) => n.slice(0, -LOCK_SUFFIX.length));
+  }
+
+  private async withFileLock<T>(key: string, fn: (lock: LockHandle) => Promise<T>, waitMs = WAIT_MS): Promise<T> {
     const dir = join(this.home, 'locks');
     let lock: OwnedLock<InflightNote>;
     try {
@@ -75,7 +88,7 @@ export class RefreshLock {
         // A recursive mkdir fails with EEXIST only when the path is a file, not a folder.
         throw (e as NodeJS.ErrnoException).code === 'EEXIST' ? Object.assign(new Error(`${dir} is a file`), { code: 'ENOTDIR', cause: e }) : e;
       });
-      lock = await acquireOwnedLock<InflightNote>(join(dir, `${key}.refresh`), { timeoutMs: WAIT_MS, staleMs: STALE_MS });
+      lock = await acquireOwnedLock<InflightNote>(join(dir, `${key}${LOCK_SUFFIX}`), { timeoutMs: waitMs, staleMs: STALE_MS });
     } catch (e) {
       // A read-only or full folder is said at once, not after waiting for a lock that can never exist.
       const unwritable = lockCreationError(e, this.home);

@@ -4,6 +4,7 @@ import type { HttpResponse } from '../../http/types.js';
 import type { AuthProvider, LogoutScope, Profile, ProviderContext, SignUpResult, StoredSession } from '../types.js';
 import { expiryFromLifetime } from '../lifetime.js';
 import { parseTokenAnswer } from '../token-syntax.js';
+import { checkSession } from './check.js';
 import { sessionApiError } from './errors.js';
 import { profileFromSessionBody } from './profile.js';
 import { loginBodySchema, profileBodySchema } from './schemas.js';
@@ -91,4 +92,5 @@ export const sessionApiProvider: AuthProvider = {
   },
   fetchProfile,
   signOut,
+  checkSession,
 };

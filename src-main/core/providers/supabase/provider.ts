@@ -1,5 +1,5 @@
 import { TokenDeskError } from '../../errors.js';
-import { joinUrl, parseBody } from '../../http/body.js';
+import { parseBody } from '../../http/body.js';
 import type { HttpResponse } from '../../http/types.js';
 import type {
   AuthProvider,
@@ -15,6 +15,8 @@ import { expiryFromLifetime } from '../lifetime.js';
 import { parseTokenAnswer } from '../token-syntax.js';
 import { profileFromUser } from './profile.js';
 import { tokenResponseSchema, userSchema, type TokenResponse } from './schemas.js';
+import { checkSession } from './check.js';
+import { authUrl, headers } from './request.js';
 
 /**
  * Supabase Auth (GoTrue) behind its gateway, as supabase-js talks to it
@@ -22,21 +24,7 @@ import { tokenResponseSchema, userSchema, type TokenResponse } from './schemas.j
  * `X-Supabase-Api-Version: 2024-01-01`, so current servers answer errors in the string-code shape.
  */
 
-export const SUPABASE_API_VERSION = '2024-01-01';
-
-/** Accepts the project URL with or without a trailing `/auth/v1` (people paste both). */
-function authUrl(baseUrl: string, path: string): string {
-  const base = baseUrl.trim().replace(/\/+$/, '').replace(/\/auth\/v1$/i, '');
-  return joinUrl(base, `/auth/v1${path}`);
-}
-
-function headers(ctx: ProviderContext, accessToken?: string): Record<string, string> {
-  const h: Record<string, string> = { 'X-Supabase-Api-Version': SUPABASE_API_VERSION };
-  // Without a key we send none and let the gateway say so: its answer names the problem exactly.
-  if (ctx.anonKey) h.apikey = ctx.anonKey;
-  if (accessToken) h.Authorization = `Bearer ${accessToken}`;
-  return h;
-}
+export { SUPABASE_API_VERSION } from './request.js';
 
 const ok = (res: HttpResponse): boolean => res.status >= 200 && res.status < 300;
 
@@ -149,4 +137,5 @@ export const supabaseProvider: AuthProvider = {
   refresh,
   fetchProfile,
   signOut,
+  checkSession,
 };

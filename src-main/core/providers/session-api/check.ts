@@ -1,0 +1,36 @@
+import { TokenDeskError } from '../../errors.js';
+import { joinUrl, safeServerText } from '../../http/body.js';
+import type { ProviderContext, SessionCheck, StoredSession } from '../types.js';
+import { DEFAULT_CHECK_TIMEOUT_MS } from '../types.js';
+import { serverMessage } from './errors.js';
+import { profileBodySchema } from './schemas.js';
+
+/**
+ * `GET /api/auth/session` with the session token (shared/seeds/003): the API's own answer to "is this
+ * token still a session?". 401/403 is a refusal (an opaque token has no "token only" case: there is no
+ * refresh grant behind it); anything else that is not a 2xx is no answer to go by.
+ */
+export async function checkSession(ctx: ProviderContext, session: StoredSession, opts: { timeoutMs?: number } = {}): Promise<SessionCheck> {
+  let res;
+  try {
+    res = await ctx.http.request({
+      method: 'GET',
+      url: joinUrl(ctx.baseUrl, '/api/auth/session'),
+      headers: { Authorization: `Bearer ${session.accessToken}` },
+      timeoutMs: opts.timeoutMs ?? DEFAULT_CHECK_TIMEOUT_MS,
+    });
+  } catch (e) {
+    return { outcome: 'unknown', reason: e instanceof TokenDeskError ? e.message : 'the request failed' };
+  }
+  const said = safeServerText(serverMessage(res.json), [session.accessToken]);
+  if (res.status >= 200 && res.status < 300) {
+    const body = profileBodySchema.safeParse(res.json);
+    if (!body.success) return { outcome: 'unknown', reason: `the server answered ${res.status} without a session` };
+    if (session.profile.userId && body.data.id !== session.profile.userId) return { outcome: 'unknown', reason: 'the server answered with another user' };
+    return { outcome: 'accepted' };
+  }
+  if (res.status === 401 || res.status === 403) {
+    return { outcome: 'refused', reason: said ?? `answered ${res.status}`, status: res.status, tokenOnly: false };
+  }
+  return { outcome: 'unknown', reason: `the server answered ${res.status}${said ? `: ${said}` : ''}` };
+}

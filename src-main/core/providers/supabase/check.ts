@@ -1,0 +1,59 @@
+import { TokenDeskError } from '../../errors.js';
+import { safeServerText } from '../../http/body.js';
+import type { ProviderContext, SessionCheck, StoredSession } from '../types.js';
+import { DEFAULT_CHECK_TIMEOUT_MS } from '../types.js';
+import { parseGoTrueError } from './errors.js';
+import { authUrl, headers } from './request.js';
+import { userSchema } from './schemas.js';
+
+/**
+ * GoTrue's `requireAuthentication` codes (docs/supabase-auth-api.md §3.1), split by what they say:
+ * the session or its user is gone (a refresh cannot bring it back: the session's refresh tokens are
+ * deleted with it, §1.3), or only this access token was refused (bad signature, expired, malformed),
+ * which a refresh may cure when the session itself lives on.
+ */
+const SESSION_GONE = new Set(['session_not_found', 'user_not_found', 'user_banned']);
+const TOKEN_REFUSED = new Set(['bad_jwt', 'no_authorization']);
+
+/** `GET /auth/v1/user` with the apikey and the access token, as supabase-js `getUser()` asks (§3.2). */
+export async function checkSession(ctx: ProviderContext, session: StoredSession, opts: { timeoutMs?: number } = {}): Promise<SessionCheck> {
+  let res;
+  try {
+    res = await ctx.http.request({
+      method: 'GET',
+      url: authUrl(ctx.baseUrl, '/user'),
+      headers: headers(ctx, session.accessToken),
+      timeoutMs: opts.timeoutMs ?? DEFAULT_CHECK_TIMEOUT_MS,
+    });
+  } catch (e) {
+    // DNS, refused, timeout, TLS: no answer is not a refusal.
+    return { outcome: 'unknown', reason: e instanceof TokenDeskError ? e.message : 'the request failed' };
+  }
+  const secrets = [session.accessToken, session.refreshToken, ctx.anonKey];
+  if (res.status >= 200 && res.status < 300) {
+    const user = userSchema.safeParse(res.json);
+    if (!user.success) return { outcome: 'unknown', reason: `the server answered ${res.status} without a user` };
+    // Another user's answer would be a server (or proxy) mix-up, not an acceptance of this session.
+    if (session.profile.userId && user.data.id !== session.profile.userId) {
+      return { outcome: 'unknown', reason: 'the server answered with another user' };
+    }
+    return { outcome: 'accepted' };
+  }
+  const e = parseGoTrueError(res.status, res.headers, res.json);
+  const said = safeServerText(e.message, secrets);
+  // The gateway refusing the anon key says nothing about the session.
+  if (e.gateway) return { outcome: 'unknown', reason: `the gateway refused the request${said ? `: ${said}` : ''} (check the anon key)` };
+  const code = e.code;
+  const refused = (tokenOnly: boolean): SessionCheck => ({
+    outcome: 'refused',
+    reason: said ?? `answered ${res.status}`,
+    ...(code && { serverCode: code }),
+    status: res.status,
+    tokenOnly,
+  });
+  if (code && SESSION_GONE.has(code)) return refused(false);
+  if (code && TOKEN_REFUSED.has(code)) return refused(true);
+  // Before v2.145 a refused JWT was a bare 401 {code:401, msg:"invalid JWT: ..."} (§3.1 history).
+  if (!code && (res.status === 401 || res.status === 403)) return refused(true);
+  return { outcome: 'unknown', reason: `the server answered ${res.status}${said ? `: ${said}` : ''}` };
+}
