@@ -46,6 +46,17 @@ describe('the passphrase-protected key file (TOKENDESK_SECRET_STORE=file)', () =
     await expect(fileStore(home, 'pass one').store.get(SESSION)).rejects.toMatchObject({ code: 'vault_rolled_back' });
   });
 
+  it('two readers at once in a new process share one passphrase request (one prompt, not two on the same terminal)', async () => {
+    const home = newHome();
+    await fileStore(home, 'pass').store.set(SESSION, 'a');
+    const asked: string[] = [];
+    const kt = createPassphraseKeychain(home, (purpose) => (asked.push(purpose), Promise.resolve('pass')), write);
+    const service = JSON.parse(readFileSync(keyFile(home), 'utf8')).service as string;
+    const texts = await Promise.all([kt.getPassword(service, '.tokendesk-vault-key'), kt.getPassword(service, '.tokendesk-vault-key')]);
+    expect(texts[0]).toBe(texts[1]);
+    expect(asked).toEqual(['unlock']);
+  });
+
   it('a wrong passphrase or edited parameters: passphrase_wrong, and nothing is written', async () => {
     const home = newHome();
     await fileStore(home, 'right').store.set(SESSION, 'a');

@@ -119,12 +119,20 @@ export function createPassphraseKeychain(
     return bytes === undefined ? undefined : parseKeyFile(bytes.toString('utf8'), path);
   };
 
+  /** The unlock in progress: two callers at once (the start's sweep and the command) share one prompt. */
+  let unlocking: Promise<Buffer> | undefined;
+
   async function kekFor(f: KeyFile): Promise<Buffer> {
     if (unlocked && unlocked.kdf.salt === f.kdf.salt && unlocked.kdf.N === f.kdf.N && unlocked.kdf.r === f.kdf.r && unlocked.kdf.p === f.kdf.p) return unlocked.kek;
-    const kek = derive(await ask('unlock'), f.kdf);
-    unwrap(f, kek, path); // proves the passphrase before it is kept
-    unlocked = { kek, kdf: f.kdf };
-    return kek;
+    unlocking ??= (async () => {
+      const kek = derive(await ask('unlock'), f.kdf);
+      unwrap(f, kek, path); // proves the passphrase before it is kept
+      unlocked = { kek, kdf: f.kdf };
+      return kek;
+    })().finally(() => {
+      unlocking = undefined;
+    });
+    return unlocking;
   }
 
   return {
