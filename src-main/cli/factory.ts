@@ -1,5 +1,6 @@
 import { processIo, Terminal, type IoStreams } from './output.js';
 import { openCore, type Core } from '../core/facade.js';
+import { canPrompt, readPassphrase } from './prompt.js';
 
 /**
  * What every command is given (gh's cmdutil.Factory): the run's streams and a terminal on them, the
@@ -32,7 +33,9 @@ export function createFactory(io: IoStreams, open: () => Core): Factory {
 
 /** The binary's factory: the process's streams, TOKENDESK_HOME's core, the process's exit status. */
 export function processFactory(): Factory {
-  const f = createFactory(processIo(), () => openCore());
+  const io = processIo();
+  // The file secret store's passphrase: a hidden prompt when there is a terminal, else its file or an error.
+  const f: Factory = createFactory(io, () => openCore(canPrompt(io) ? { passphrasePrompt: (purpose) => readPassphrase(f, purpose) } : {}));
   return {
     ...f,
     // Set at once, so an early exit (a reader that closed the pipe) still ends with it.

@@ -4,6 +4,8 @@ import { configFile, resolveHome } from '../core/config/paths.js';
 import { readRegularFileSync } from '../core/fs/read-regular-file-sync.js';
 import type { KeytarLike } from '../core/secrets/keytar.js';
 import { readServiceRecordSync } from '../core/secrets/service-record.js';
+import { createPassphraseKeychain, passphraseFromFile } from '../core/secrets/passphrase-keychain.js';
+import { chosenSecretStore } from '../core/secrets/store-choice.js';
 import { secretKeys } from '../core/secrets/types.js';
 import { askDataKey, peekVault, vaultFile } from '../core/secrets/vault-peek.js';
 import { plainTokenArgs } from './fast-args.js';
@@ -58,7 +60,14 @@ async function attempt(argv: readonly string[]): Promise<string | undefined> {
   // Without a record (an older version's folder, not yet opened by this one) the full CLI opens it and records it.
   const service = readServiceRecordSync(home);
   if (service === undefined) return 'no recorded keychain service';
-  const kt = loadKeytarSync();
+  // The file store (TOKENDESK_SECRET_STORE=file) only with TOKENDESK_PASSPHRASE_FILE: a prompt is the full CLI's.
+  let kt: KeytarLike;
+  if (chosenSecretStore(home, process.env) === 'file') {
+    const passphrase = passphraseFromFile(process.env);
+    if (passphrase === undefined) return 'file store: the passphrase needs a prompt';
+    // Read only: a write (a new key, a generation) is the full CLI's, which steps in when the vault is not as expected.
+    kt = createPassphraseKeychain(home, () => Promise.resolve(passphrase), () => Promise.reject(new Error('the fast path does not write')));
+  } else kt = loadKeytarSync();
   mark('keytar loaded');
   // The keychain round trip (D-Bus, another process) runs in the thread pool while the vault file is
   // read; peekVault hands the key to the full CLI if it steps aside, so a process reads it once.

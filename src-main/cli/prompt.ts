@@ -17,6 +17,18 @@ export async function readPassword(f: Factory, prompt: string, opts: { confirm?:
   return first;
 }
 
+/**
+ * The file secret store's passphrase (TOKENDESK_SECRET_STORE=file), on a terminal only: asked twice
+ * when the key file is made, so a typo does not lock the vault away.
+ */
+export async function readPassphrase(f: Factory, purpose: 'unlock' | 'create'): Promise<string> {
+  if (purpose === 'unlock') return readHidden(f, 'Passphrase of the TokenDesk secrets key file: ', 'passphrase');
+  const first = await readHidden(f, 'New passphrase for the TokenDesk secrets key file: ', 'passphrase');
+  const again = await readHidden(f, 'Repeat the passphrase: ', 'passphrase');
+  if (again !== first) throw new TokenDeskError('invalid_input', 'The two passphrases differ; nothing was stored');
+  return first;
+}
+
 /** A secret option given as `-`: read like a password, so it stays out of argv and shell history. */
 export async function secretFromArg(f: Factory, value: string | undefined, what: string): Promise<string | undefined> {
   if (value !== '-') return value;

@@ -21,6 +21,12 @@ export type ErrorCode =
   | 'keychain_error'
   | 'vault_unreadable'
   | 'vault_key_missing'
+  /** The vault is an older copy put back (its generation is below the keychain's): start over, never use it. */
+  | 'vault_rolled_back'
+  /** The file secret store (TOKENDESK_SECRET_STORE=file): the passphrase does not open the key file. */
+  | 'passphrase_wrong'
+  /** The file secret store needs its passphrase and nothing can give it (no TOKENDESK_PASSPHRASE_FILE, no terminal). */
+  | 'passphrase_missing'
   // network
   | 'network_dns'
   | 'network_refused'

@@ -16,6 +16,7 @@ export type { Config, Environment, Identity, VariableRole } from './config/schem
 export { findEnvironment, originChangeText, type EnvironmentInput, type OriginChange } from './environments/service.js';
 export { SessionManager, type FreshToken, type SessionCheckOutcome } from './sessions/manager.js';
 export { environmentViews } from './app/state-view.js';
+export { keychainName } from './app/keychain-name.js';
 export { DEMO_ENVIRONMENTS } from './app/demo-environments.js';
 export { buildExportInput } from './exports/input.js';
 export { exportVariables, type ExportInput } from './exports/model.js';

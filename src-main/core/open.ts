@@ -1,6 +1,9 @@
 import { ConfigStore } from './config/store.js';
 import { resolveHome } from './config/paths.js';
 import { createKeychainStore } from './secrets/keychain.js';
+import { durableWrite } from './fs/durable-write.js';
+import { createPassphraseKeychain, keyFile, type PassphrasePurpose } from './secrets/passphrase-keychain.js';
+import { chosenSecretStore, passphraseSource, type SecretStoreKind } from './secrets/store-choice.js';
 import { vaultFile } from './secrets/vault-peek.js';
 import type { SecretStore } from './secrets/types.js';
 import { startOverAfterLostKey } from './secrets/start-over.js';
@@ -29,6 +32,8 @@ export interface Core {
    * nothing moved, unless the key is what is missing. `tokendesk vault start-over`, the app's banner.
    */
   startOverVault(): Promise<string>;
+  /** Which store keeps the vault's key (TOKENDESK_SECRET_STORE / settings.secretStore): status and the window say it. */
+  secretStore: { kind: SecretStoreKind; keyFile?: string };
   /**
    * The start's sweep of what a killed sign-in left (sessions/interrupted-sign-ins.ts), running in the
    * background from the moment the core is opened; resolves to the vault keys deleted, [] on any failure.
@@ -43,6 +48,10 @@ export interface OpenCoreOptions {
   providers?: (kind: ProviderKind) => AuthProvider;
   now?: () => number;
   retryDeadlineMs?: number;
+  /** The process environment (TOKENDESK_SECRET_STORE, TOKENDESK_PASSPHRASE_FILE); default process.env. */
+  env?: NodeJS.ProcessEnv;
+  /** A hidden prompt for the file store's passphrase, when there is a terminal (the CLI). */
+  passphrasePrompt?: (purpose: PassphrasePurpose) => Promise<string>;
   /** The start's background sweep of killed sign-ins' leftovers (default on). */
   startSweep?: boolean;
 }
@@ -50,8 +59,16 @@ export interface OpenCoreOptions {
 export function openCore(opts: OpenCoreOptions = {}): Core {
   const home = opts.home ?? resolveHome();
   const config = new ConfigStore(home);
+  const env = opts.env ?? process.env;
+  const kind = opts.secrets ? 'keychain' : chosenSecretStore(home, env);
+  const secretStore = kind === 'file' ? { kind, keyFile: keyFile(home) } : { kind };
+  // The file store stands in for the keychain under the same vault (passphrase-keychain.ts).
+  const keytar =
+    kind === 'file' ? createPassphraseKeychain(home, passphraseSource(env, opts.passphrasePrompt), (path, text) => durableWrite(path, text, { mode: 0o600 })) : undefined;
   // Sessions moved in from the per-item keychain leave their bulky profile outside the vault.
-  const vault = opts.secrets ? undefined : createKeychainStore(home, { importLegacy: (entries) => splitLegacySessions(entries, new ProfileStore(home)) });
+  const vault = opts.secrets
+    ? undefined
+    : createKeychainStore(home, { ...(keytar && { keytar }), importLegacy: (entries) => splitLegacySessions(entries, new ProfileStore(home)) });
   const secrets = opts.secrets ?? vault!;
   const http = opts.http ?? createHttpClient();
   const lock = new RefreshLock(home);
@@ -67,9 +84,9 @@ export function openCore(opts: OpenCoreOptions = {}): Core {
   });
   // The sessions, so an environment moved to another server ends them (revoked at the old one).
   const envs = new EnvironmentService(config, secrets, lock, sessions, opts.now);
-  const startOverVault = () => startOverAfterLostKey(secrets, vaultFile(home), () => (vault ?? createKeychainStore(home)).startOver());
+  const startOverVault = () => startOverAfterLostKey(secrets, vaultFile(home), () => (vault ?? createKeychainStore(home, keytar && { keytar })).startOver());
   // Best effort and quiet: whatever it cannot do now is found again at the next start.
   const startSweep =
     opts.startSweep === false ? Promise.resolve([]) : sweepInterruptedSignIns({ config, secrets, lock, profiles: sessions.profiles }).catch(() => [] as string[]);
-  return { home, config, secrets, http, envs, sessions, startOverVault, startSweep };
+  return { home, config, secrets, http, envs, sessions, startOverVault, startSweep, secretStore };
 }

@@ -18,16 +18,29 @@ import { RenewalWarnings } from './RenewalWarnings.js';
 import { useAppEvents } from './useAppEvents.js';
 import { useShortcuts } from './useShortcuts.js';
 
+/** The two states where the vault cannot be used and starting over is offered. */
+const START_OVER_CODES = new Set(['vault_key_missing', 'vault_rolled_back']);
+
 /**
- * The vault's key is gone from the keychain (vault_key_missing): say so and offer to start over,
- * which moves the old vault aside (kept) after a confirmation.
+ * The vault's key is gone from the keychain (vault_key_missing), or the vault is an older copy put
+ * back (vault_rolled_back): say so and offer to start over, which moves the old vault aside (kept)
+ * after a confirmation.
  */
-function LostKeyBanner() {
+function StartOverBanner({ code }: { code: string }) {
   const store = useDeskStore();
   return (
     <div className="banner banner-danger" role="alert">
-      <strong>The secrets vault's key is gone from the OS keychain.</strong> The sessions and keys it holds cannot be read, and nothing was changed. Starting over moves the
-      old vault aside (it is kept) and begins with an empty one: you sign in again and re-enter the environments' keys.{' '}
+      {code === 'vault_rolled_back' ? (
+        <>
+          <strong>The secrets vault was restored from an older copy.</strong> Its sessions may have been signed out since and their refresh tokens spent, so nothing is sent
+          to a server from it, and nothing was changed.
+        </>
+      ) : (
+        <>
+          <strong>The secrets vault's key is gone from the OS keychain.</strong> The sessions and keys it holds cannot be read, and nothing was changed.
+        </>
+      )}{' '}
+      Starting over moves the old vault aside (it is kept) and begins with an empty one: you sign in again and re-enter the environments' keys.{' '}
       <Button
         variant="danger"
         onClick={() =>
@@ -55,15 +68,21 @@ function LostKeyBanner() {
   );
 }
 
+/** The file secret store (TOKENDESK_SECRET_STORE=file) is not the keychain: its problems say so. */
+function bannerTitle(code: string): string {
+  if (code === 'passphrase_wrong' || code === 'passphrase_missing') return 'Secrets key file locked';
+  return code === 'keychain_locked' ? 'Keychain is locked' : 'Keychain unavailable';
+}
+
 function Banners() {
   const keychain = useDesk((s) => s.app?.keychain);
   const configError = useDesk((s) => s.app?.configError);
   return (
     <>
-      {keychain && !keychain.ok && keychain.code === 'vault_key_missing' ? <LostKeyBanner /> : null}
-      {keychain && !keychain.ok && keychain.code !== 'vault_key_missing' ? (
+      {keychain && !keychain.ok && START_OVER_CODES.has(keychain.code) ? <StartOverBanner code={keychain.code} /> : null}
+      {keychain && !keychain.ok && !START_OVER_CODES.has(keychain.code) ? (
         <div className="banner banner-danger" role="alert">
-          <strong>{keychain.code === 'keychain_locked' ? 'Keychain is locked' : 'Keychain unavailable'}:</strong> {keychain.message} Nothing will be stored until it is fixed — TokenDesk never falls back to a plain file.
+          <strong>{bannerTitle(keychain.code)}:</strong> {keychain.message} Nothing will be stored until it is fixed — TokenDesk never falls back to a plain file.
         </div>
       ) : null}
       {configError ? (

@@ -12,6 +12,13 @@ describe('banners for problems the user must fix outside the app', () => {
     expect(alert?.textContent).toMatch(/unlock it and try again.*never falls back to a plain file/);
   });
 
+  it('the file secret store without its passphrase is named as such, not as the keychain', async () => {
+    await renderApp({ keychain: { ok: false, code: 'passphrase_missing', message: 'The file secret store (TOKENDESK_SECRET_STORE=file) needs its passphrase: set TOKENDESK_PASSPHRASE_FILE.' } });
+    const alert = screen.getAllByRole('alert').find((a) => a.textContent?.includes('TOKENDESK_PASSPHRASE_FILE'));
+    expect(alert?.textContent).toMatch(/^Secrets key file locked: The file secret store/);
+    expect(screen.queryByText(/Keychain unavailable/)).toBeNull();
+  });
+
   it('an unreadable configuration says where the old file went', async () => {
     await renderApp({ configError: 'config.json is not valid JSON; it was moved to /home/u/.config/tokendesk/config.json.corrupt-2026' });
     const alert = screen.getAllByRole('alert').find((a) => a.textContent?.includes('could not be read'));
@@ -52,6 +59,21 @@ describe('banners for problems the user must fix outside the app', () => {
     expect(document.activeElement?.hasAttribute('data-env-heading')).toBe(true);
     expect(api.calls.filter((c) => c.method === 'startOverVault')).toHaveLength(1);
     expect((await screen.findByText('Started over with an empty vault')).closest('[role="status"], .toast')?.textContent).toContain('secrets.vault.abandoned-');
+  });
+
+  it('a vault restored from an older copy: the banner says so (not "key gone") and offers the same start-over', async () => {
+    const { api } = await renderApp({
+      scenario: 'demo',
+      keychain: { ok: false, code: 'vault_rolled_back', message: 'The secrets vault /home/me/.config/tokendesk/secrets.vault was restored from an older copy' },
+    });
+    const alert = () => screen.queryAllByRole('alert').find((a) => a.textContent?.includes('restored from an older copy'));
+    await waitFor(() => expect(alert()?.textContent).toMatch(/nothing is sent\s+to a server from it.*moves the old vault aside \(it is kept\)/));
+    expect(screen.queryByText(/Keychain unavailable/)).toBeNull();
+    expect(alert()?.textContent).not.toContain('key is gone');
+    fireEvent.click(within(alert()!).getByRole('button', { name: 'Start over…' }));
+    fireEvent.click(within(screen.getByRole('dialog')).getByRole('button', { name: 'Move it aside and start over' }));
+    await waitFor(() => expect(alert()).toBeUndefined());
+    expect(api.calls.filter((c) => c.method === 'startOverVault')).toHaveLength(1);
   });
 
   it('a refused start-over (the key came back meanwhile) is shown in the dialog, which stays open', async () => {

@@ -4,7 +4,7 @@ import { createVaultStore, DATA_KEY_ACCOUNT, vaultFile } from '../../src-main/co
 import { createItemStore } from '../../src-main/core/secrets/item-store.js';
 import { keychainService } from '../../src-main/core/secrets/keytar.js';
 import { serviceRecordFile } from '../../src-main/core/secrets/service-record.js';
-import { encodeDataKey, decodeDataKey, newDataKey } from '../../src-main/core/secrets/vault-format.js';
+import { encodeDataKey, decodeDataKey, newDataKey, sealVault } from '../../src-main/core/secrets/vault-format.js';
 import { secretKeys } from '../../src-main/core/secrets/types.js';
 import { KeytarFake } from '../helpers/keytar-fake.js';
 import { makeHome } from '../helpers/home.js';
@@ -77,15 +77,17 @@ describe('secrets vault', () => {
     const home = newHome();
     const fake = new KeytarFake();
     const writer = createVaultStore(home, { keytar: fake.process() });
-    await writer.set(secretKeys.apiKey('e'), 'aaaa');
-    const older = readFileSync(vaultFile(home));
     await writer.set(secretKeys.apiKey('e'), 'bbbb');
+    // Another content of the same size and the same generation (a file put back from an older copy
+    // would be refused as one: vault-rollback.test.ts).
+    const key = decodeDataKey(fake.items.get(keychainService(home))!.get(DATA_KEY_ACCOUNT)!)!;
+    const other = sealVault({ entries: new Map([[secretKeys.apiKey('e'), 'aaaa']]), pendingLegacyDeletes: [] }, key, keychainService(home));
     // A whole second, so the time put back is exactly the one the reader saw (utimes has no nanoseconds).
     const tick = new Date(Math.floor(Date.now() / 1000) * 1000);
     utimesSync(vaultFile(home), tick, tick);
     const reader = createVaultStore(home, { keytar: fake.process() });
     expect(await reader.get(secretKeys.apiKey('e'))).toBe('bbbb');
-    writeFileSync(vaultFile(home), older); // same inode, same size: a restore tool or a sync client writing in place
+    writeFileSync(vaultFile(home), other); // same inode, same size: a sync client writing in place
     utimesSync(vaultFile(home), tick, tick);
     expect(await reader.get(secretKeys.apiKey('e'))).toBe('aaaa');
   });
@@ -194,7 +196,7 @@ describe('secrets vault', () => {
     bytes[7] = 9;
     writeFileSync(vaultFile(home), bytes);
     const e = await failureOf(home, fake);
-    expect(e!.message).toMatch(/written by a newer TokenDesk \(vault format 9, this one reads 1\).*left untouched/);
+    expect(e!.message).toMatch(/written by a newer TokenDesk \(vault format 9, this one reads 2\).*left untouched/);
     expect(readFileSync(vaultFile(home))).toEqual(bytes);
   });
 

@@ -20,16 +20,21 @@ export function keysToReenter(cfg: Config): string[] {
 }
 
 /**
- * `vault start-over`: after the vault's key was lost from the keychain, move the vault aside and begin
+ * `vault start-over`: after the vault's key was lost from the keychain (or the vault was restored from
+ * an older copy), move the vault aside and begin
  * with an empty one. Checked first (a vault that opens, or a keychain that is only locked, is refused
  * with nothing moved), then confirmed: a question on a terminal, else --yes.
  */
 async function startOver(f: Factory, o: { yes?: boolean }): Promise<void> {
   const core = f.core();
-  await assertVaultKeyLost(core.secrets, vaultFile(core.home));
+  const reason = await assertVaultKeyLost(core.secrets, vaultFile(core.home));
   if (!o.yes) {
     if (!canPrompt(f.io)) throw new UsageError('vault start-over moves the secrets vault aside: confirm with --yes (it asks only when standard input and standard error are a terminal)');
-    f.term.errLine("The secrets vault's key is gone from the OS keychain, so the sessions and keys in it cannot be read.");
+    f.term.errLine(
+      reason === 'vault_rolled_back'
+        ? 'The secrets vault was restored from an older copy: its sessions may have been signed out since and their refresh tokens spent, so it is not used.'
+        : "The secrets vault's key is gone from the OS keychain, so the sessions and keys in it cannot be read.",
+    );
     const answer = await askLine(f, 'Move it aside (it is kept, not deleted) and start with an empty vault? [y/N] ');
     if (!/^y(es)?$/i.test(answer)) {
       // Not a success: a script that asked to start over can tell it did not happen.
@@ -51,11 +56,11 @@ async function startOver(f: Factory, o: { yes?: boolean }): Promise<void> {
 }
 
 export function registerVault(program: Command, f: Factory): void {
-  const vault = program.command('vault').summary('the secrets vault: start over after its key was lost').description('the secrets vault (every token and key, sealed with a key kept in the OS keychain)');
+  const vault = program.command('vault').summary('the secrets vault: start over after its key was lost or an older copy was put back').description('the secrets vault (every token and key, sealed with a key kept in the OS keychain)');
   vault
     .command('start-over')
-    .summary('move a vault whose key is gone aside and start empty')
-    .description("when the vault's key is gone from the OS keychain (vault_key_missing): move the vault aside, kept, and start with an empty one")
+    .summary('move a vault whose key is gone (or an older copy) aside and start empty')
+    .description("when the vault's key is gone from the OS keychain (vault_key_missing) or the vault was restored from an older copy (vault_rolled_back): move the vault aside, kept, and start with an empty one")
     .option('-y, --yes', 'do not ask (needed when standard input is not a terminal)')
     .addHelpText('after', '\nRefused, with nothing moved, while the vault still opens or the keychain is only locked or unreachable.')
     .action(withFactory(f, startOver));

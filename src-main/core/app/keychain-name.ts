@@ -9,7 +9,8 @@ export function keychainName(platform: NodeJS.Platform): string {
   return 'Secret Service keyring';
 }
 
-/** Where a session's tokens are kept: the sealed vault, its key in the keychain. */
-export function sessionStorageDescription(platform: NodeJS.Platform): string {
+/** Where a session's tokens are kept: the sealed vault, its key in the keychain or (chosen explicitly) a passphrase-protected file. */
+export function sessionStorageDescription(platform: NodeJS.Platform, store: 'keychain' | 'file' = 'keychain'): string {
+  if (store === 'file') return 'Encrypted vault (its key in a passphrase-protected file: TOKENDESK_SECRET_STORE=file)';
   return `Encrypted vault (its key in the ${keychainName(platform)})`;
 }

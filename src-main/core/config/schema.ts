@@ -69,6 +69,11 @@ export const SettingsSchema = z.object({
   clipboardClearSeconds: z.number().int().min(0).max(3600).default(60),
   /** The CLI's default environment (an environment id), set by `tokendesk env use`, like gh's default host. */
   cliDefaultEnvironment: id.optional(),
+  /**
+   * Where the vault's key is kept: the OS keychain (unset), or `file`, a passphrase-protected file for
+   * machines without a Secret Service (secrets/store-choice.ts; TOKENDESK_SECRET_STORE wins over it).
+   */
+  secretStore: z.enum(['keychain', 'file']).optional(),
 });
 export type Settings = z.infer<typeof SettingsSchema>;
 

@@ -15,7 +15,7 @@ const LOCKED = [/locked collection/i, /\bis locked\b/i, /prompt.*dismiss|dismiss
 export type KeychainOp = 'read' | 'store' | 'delete' | 'list';
 
 export const unavailableMessage =
-  'The OS keychain is unavailable: no Secret Service is running (install/start gnome-keyring or KWallet)';
+  'The OS keychain is unavailable: no Secret Service is running (install/start gnome-keyring or KWallet), or, where there can be none (SSH, WSL, containers, CI), choose the passphrase-protected file store with TOKENDESK_SECRET_STORE=file';
 export const lockedMessage = 'The OS keychain is locked: unlock it and try again';
 
 /** Maps a keytar failure to a TokenDeskError. Foreign text is only matched, never copied, so no secret can leak. */

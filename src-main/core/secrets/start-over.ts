@@ -2,19 +2,23 @@ import { existsSync } from 'node:fs';
 import { TokenDeskError } from '../errors.js';
 import type { SecretStore } from './types.js';
 
+/** Why starting over is offered: the vault's key is gone, or the vault is an older copy put back. */
+export type StartOverReason = 'vault_key_missing' | 'vault_rolled_back';
+
 /**
- * Resolves only when the vault at `vaultPath` exists and cannot be opened because its key is gone
- * from the keychain (`vault_key_missing`: the keychain was reset, or the item deleted), the one case
- * where starting over is offered. No vault, or one that opens, is refused with its own message; a
- * locked or unreachable keychain's error is thrown as it is: moving a vault whose key is merely
- * locked away would lose every session and key it holds for nothing.
+ * Resolves only when the vault at `vaultPath` exists and cannot be used: its key is gone from the
+ * keychain (`vault_key_missing`: the keychain was reset, or the item deleted), or it was restored
+ * from an older copy (`vault_rolled_back`: its sessions may be signed out or their refresh tokens
+ * spent), the two cases where starting over is offered; says which. No vault, or one that opens, is
+ * refused with its own message; a locked or unreachable keychain's error is thrown as it is: moving
+ * a vault whose key is merely locked away would lose every session and key it holds for nothing.
  */
-export async function assertVaultKeyLost(secrets: Pick<SecretStore, 'loadAll'>, vaultPath: string): Promise<void> {
+export async function assertVaultKeyLost(secrets: Pick<SecretStore, 'loadAll'>, vaultPath: string): Promise<StartOverReason> {
   if (!existsSync(vaultPath)) throw noVault(vaultPath);
   try {
     await secrets.loadAll();
   } catch (e) {
-    if (e instanceof TokenDeskError && e.code === 'vault_key_missing') return;
+    if (e instanceof TokenDeskError && (e.code === 'vault_key_missing' || e.code === 'vault_rolled_back')) return e.code;
     throw e;
   }
   throw nothingToStartOver();

@@ -56,7 +56,7 @@ async function handOffDataKey(service: string, asked: Promise<string | null>): P
 
 /**
  * Every entry of the vault, or undefined when the full store must decide (no vault, no or unusable
- * key, a file that does not open, a migration to finish). Keychain and file errors are thrown as
+ * key, a file that does not open, a generation other than the key's, a migration to finish). Keychain and file errors are thrown as
  * they come: the caller treats any throw as "decide elsewhere" too. The key is handed off either way.
  */
 export async function peekVault(
@@ -82,5 +82,8 @@ export async function peekVault(
   if (!key) return undefined;
   const content = openVault(bytes, key, service);
   onStep('vault decrypted');
+  // A generation other than the keychain item's: an older copy put back (refused), a writer killed
+  // between its two writes (the item to bring up), or a write racing this read: the store decides.
+  if (content.generation !== (key.generation ?? 0)) return undefined;
   return content.pendingLegacyDeletes.length > 0 ? undefined : content.entries;
 }

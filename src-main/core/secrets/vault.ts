@@ -10,7 +10,7 @@ import { assertUnlocked, keychainService, loadKeytar, PROBE, serviceForPath, typ
 import { spellingsOf } from './path-spellings.js';
 import { noVault, nothingToStartOver } from './start-over.js';
 import { findLegacyItems, migrateLegacyItems, finishLegacyDeletes, type ImportLegacy } from './migration.js';
-import { decodeDataKey, encodeDataKey, newDataKey, nodeCrypto, openVault, sealVault, VaultFormatError, VAULT_VERSION, type DataKey, type VaultContent, type VaultFault } from './vault-format.js';
+import { decodeDataKey, encodeDataKey, newDataKey, nodeCrypto, openVault, sealVault, VaultFormatError, VAULT_VERSION, type DataKey, type OpenedVault, type VaultContent, type VaultFault } from './vault-format.js';
 import type { SecretChanges, SecretKey, SecretStore } from './types.js';
 import { DATA_KEY_ACCOUNT, MAX_VAULT_BYTES, takePeekedKeyText, vaultFile } from './vault-peek.js';
 import { readServiceRecordSync, serviceRecordFile, serviceRecordText } from './service-record.js';
@@ -38,7 +38,7 @@ export type VaultStore = SecretStore & {
 
 /** `2024-05-01T10:20:30.123Z` -> `2024-05-01T102030.123Z`: colons are not allowed in Windows file names. */
 const stamp = () => new Date().toISOString().replace(/:/g, '');
-const empty = (): VaultContent => ({ entries: new Map(), pendingLegacyDeletes: [] });
+const empty = (): OpenedVault => ({ entries: new Map(), pendingLegacyDeletes: [], generation: 0 });
 
 const FAULT_TEXT: Record<Exclude<VaultFault, 'future-version'>, string> = {
   truncated: 'it is cut short',
@@ -65,8 +65,15 @@ export function createVaultStore(home: string, opts: VaultStoreOptions = {}): Va
   let service = recorded ?? keychainService(home);
   const path = vaultFile(home);
   const injected = opts.keytar ? Promise.resolve(opts.keytar) : undefined;
+  /** The data key; its `generation` is what the keychain item holds as far as this process knows. */
   let dataKey: DataKey | undefined;
-  let cache: { sig: string; content: VaultContent } | undefined;
+  /**
+   * The highest generation this process has seen for a folder id: in the keychain item, in a vault
+   * that opened, in a vault it wrote. A vault below it was put back from an older copy (rollback).
+   * Known without reading the keychain again, so a process still reads it once.
+   */
+  let highest: { folderId: Buffer; generation: number } | undefined;
+  let cache: { sig: string; content: OpenedVault } | undefined;
   let ready: Promise<Map<string, string> | undefined> | undefined;
 
   async function keychain<T>(op: KeychainOp, fn: (kt: KeytarLike) => Promise<T>): Promise<T> {
@@ -98,9 +105,41 @@ export function createVaultStore(home: string, opts: VaultStoreOptions = {}): Va
       const k = decodeDataKey(text);
       if (!k) throw new TokenDeskError('keychain_error', `The vault key in the OS keychain (${service}) is not one this TokenDesk can use; nothing was changed`);
       dataKey = k;
+      seen(k, k.generation ?? 0);
       return k;
     });
   }
+
+  function seen(k: DataKey, generation: number): void {
+    if (!highest?.folderId.equals(k.folderId)) highest = { folderId: k.folderId, generation };
+    else highest.generation = Math.max(highest.generation, generation);
+  }
+
+  /** The lowest generation a current vault sealed with `k` can have. */
+  const floorOf = (k: DataKey): number =>
+    Math.max(k.generation ?? 0, highest?.folderId.equals(k.folderId) ? highest.generation : 0);
+
+  /**
+   * After a vault of generation `generation` is on disk: the keychain item is brought up to it, so a
+   * copy of any earlier vault is below it. Called under the lock (no other writer, no key being made).
+   * Best effort: the secrets are stored already, and a vault ahead of the item is accepted (a
+   * process killed between the two writes leaves exactly that); the next write or open tries again.
+   */
+  async function keepKeyUp(k: DataKey, generation: number): Promise<void> {
+    if ((k.generation ?? 0) >= generation) return;
+    try {
+      await keychain('store', (kt) => kt.setPassword(service, DATA_KEY_ACCOUNT, encodeDataKey({ ...k, generation })));
+      k.generation = generation;
+    } catch {
+      // Left one step behind: still a vault ahead of its item, which opens.
+    }
+  }
+
+  const rolledBack = (found: number, expected: number) =>
+    new TokenDeskError(
+      'vault_rolled_back',
+      `The secrets vault ${path} was restored from an older copy (it is generation ${found}; the OS keychain expects ${expected} or later): the sessions in it may have been signed out since and their refresh tokens spent, so nothing was sent to a server from it and nothing was changed. To start over with an empty vault (the old file is kept aside; you sign in again and re-enter the environments' keys): "Start over" in the app, or tokendesk vault start-over`,
+    );
 
   const keyMissing = () =>
     new TokenDeskError(
@@ -130,7 +169,7 @@ export function createVaultStore(home: string, opts: VaultStoreOptions = {}): Va
    * may have started over and put a new key in the keychain. So on a fault a wrong key explains, the
    * key is read from the keychain again and tried once more before the file is called bad.
    */
-  async function open(bytes: Buffer, keyChecked: boolean): Promise<{ content: VaultContent; key: DataKey }> {
+  async function open(bytes: Buffer, keyChecked: boolean): Promise<{ content: OpenedVault; key: DataKey }> {
     const wasCached = dataKey !== undefined;
     const k = await loadKey();
     if (!k) throw keyMissing();
@@ -167,7 +206,7 @@ export function createVaultStore(home: string, opts: VaultStoreOptions = {}): Va
     held?: Held,
     keyChecked = false,
     early?: Snapshot,
-  ): Promise<{ sig: string | undefined; content: VaultContent; key: DataKey | undefined }> {
+  ): Promise<{ sig: string | undefined; content: OpenedVault; key: DataKey | undefined }> {
     const sig = await signature();
     if (sig === undefined) return { sig, content: empty(), key: undefined };
     if (!held && cache?.sig === sig) return { ...cache, key: dataKey };
@@ -183,6 +222,17 @@ export function createVaultStore(home: string, opts: VaultStoreOptions = {}): Va
     if (bytes === undefined) return { sig: undefined, content: empty(), key: undefined };
     try {
       const { content, key } = await open(bytes, keyChecked);
+      const floor = floorOf(key);
+      if (content.generation < floor) {
+        // Never moved aside: the user decides (start over). Outside the lock a writer may be between
+        // its two writes (this file read before its vault, the key after its keychain write): decided
+        // under the lock, on the file as it is then. A read-only folder has no such writer.
+        if (held) throw rolledBack(content.generation, floor);
+        return await locked((h) => readFile(h, true)).catch((err: unknown) => {
+          throw isUnwritable(err) ? rolledBack(content.generation, floor) : err;
+        });
+      }
+      seen(key, content.generation);
       // Cached only if the file did not change while it was read.
       const after = await signature();
       if (after === sig) cache = { sig, content };
@@ -246,8 +296,13 @@ export function createVaultStore(home: string, opts: VaultStoreOptions = {}): Va
     );
   }
 
+  /**
+   * Seals the next generation and replaces the file, then brings the keychain item up to it: the vault
+   * first, so a crash between the two leaves a vault one ahead of its item (accepted), never behind.
+   */
   async function write(content: VaultContent, key: DataKey, held: Held): Promise<void> {
-    const bytes = sealVault(content, key, service);
+    const generation = floorOf(key) + 1;
+    const bytes = sealVault(content, key, service, generation);
     // Paused past the stale time (SIGSTOP, sleep), another process may own the lock and the file now.
     await held();
     try {
@@ -258,8 +313,10 @@ export function createVaultStore(home: string, opts: VaultStoreOptions = {}): Va
       const link = e instanceof NotRegularFileError ? ` because it is ${e.kind}, never written through: move it away` : '';
       throw new TokenDeskError('config_unwritable', `The secrets vault could not be saved to ${path} (${code})${link}; nothing was changed`, { cause: e });
     }
+    seen(key, generation);
     const sig = await signature().catch(() => undefined);
-    cache = sig === undefined ? undefined : { sig, content };
+    cache = sig === undefined ? undefined : { sig, content: { ...content, generation } };
+    await keepKeyUp(key, generation);
   }
 
   /**
@@ -296,6 +353,18 @@ export function createVaultStore(home: string, opts: VaultStoreOptions = {}): Va
       }
       if (key && sig !== undefined) {
         const { sig: opened, content } = await readFile(undefined, false, await early);
+        if (content.generation > (key.generation ?? 0)) {
+          // A process killed between its two writes left the vault ahead of the keychain item: bring
+          // the item up now (under the lock, on the file as it is then), or a copy of the vault it
+          // replaced would still pass. Best effort, without waiting: the next write does it too.
+          await locked(
+            async (held) => {
+              const now = await readFile(held);
+              if (now.key) await keepKeyUp(now.key, now.content.generation);
+            },
+            { ...opts.lockOptions, timeoutMs: 0 },
+          ).catch(() => undefined);
+        }
         // A folder of an earlier version: record the service that opened it, once. Best effort and
         // without waiting for the lock (a read-only folder keeps working on the computed name). Only
         // if, under the lock, nobody recorded one and the vault is still the one this key opened: a
@@ -396,26 +465,31 @@ export function createVaultStore(home: string, opts: VaultStoreOptions = {}): Va
    * so only this folder's own key can open it. A locked keychain answers "no key" for every item: the
    * probe (assertUnlocked) tells that apart and throws keychain_locked instead.
    */
-  async function assertKeyLost(bytes: Buffer): Promise<void> {
+  async function assertKeyLost(bytes: Buffer): Promise<'key-lost' | 'rolled-back'> {
     const now = readServiceRecordSync(home);
     const candidates = [...new Set([now ?? service, service, ...spellingsOf(home).map(serviceForPath)])];
     for (const candidate of candidates) {
       const text = await keychain('read', (kt) => kt.getPassword(candidate, DATA_KEY_ACCOUNT));
       const k = text === null ? undefined : decodeDataKey(text);
       if (!k) continue;
+      let generation: number;
       try {
-        openVault(bytes, k, candidate);
+        ({ generation } = openVault(bytes, k, candidate));
       } catch {
         continue; // another folder's key, or an old one of this folder's
       }
       service = candidate;
       dataKey = k;
+      seen(k, k.generation ?? 0);
       cache = undefined;
       ready = undefined;
       if (now !== candidate) await recordService().catch(() => undefined);
+      // Its own key opens it, but it is older than that key's last vault: the one other case to start over.
+      if (generation < floorOf(k)) return 'rolled-back';
       throw nothingToStartOver(candidate === (now ?? candidates[0]) ? '' : " (under another spelling of this folder's path; recorded now, so every spelling finds it)");
     }
     await keychain('read', (kt) => assertUnlocked(kt, service));
+    return 'key-lost';
   }
 
   /**
@@ -476,13 +550,18 @@ export function createVaultStore(home: string, opts: VaultStoreOptions = {}): Va
           throw unreadable(e);
         });
         if (bytes === undefined) throw noVault(path);
-        await assertKeyLost(bytes);
+        const why = await assertKeyLost(bytes);
         let aside = `${path}.abandoned-${stamp()}`;
         for (let i = 1; await exists(aside); i++) aside = `${path}.abandoned-${stamp()}-${i}`;
         await held();
         await rename(path, aside);
         cache = undefined;
         ready = undefined;
+        if (why === 'rolled-back') {
+          // The key is not lost: it stays, and the new vault continues its generations, so the copy
+          // moved aside stays older than every vault written from now on.
+          return aside;
+        }
         dataKey = undefined;
         await newServiceAfterStartOver(aside);
         return aside;

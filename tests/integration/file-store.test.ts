@@ -1,0 +1,138 @@
+import { readFileSync, statSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { startDemoServer, type DemoServer } from '../../src-main/core/demo-server/index.js';
+import { createAppService } from '../../src-main/core/app/service.js';
+import { vaultFile } from '../../src-main/core/secrets/vault-peek.js';
+import { keyFile } from '../../src-main/core/secrets/passphrase-keychain.js';
+import { CliHome, onTerminal } from '../helpers/cli.js';
+
+/**
+ * A machine without a Secret Service (SSH, WSL, a container, CI): the session bus points nowhere, so
+ * the keychain cannot be reached, whatever the test runner has. TOKENDESK_SECRET_STORE=file is the
+ * explicit way out: the vault's key wrapped with a passphrase (secrets/passphrase-keychain.ts).
+ */
+const NO_BUS = { DBUS_SESSION_BUS_ADDRESS: 'unix:path=/nonexistent/tokendesk-test-bus', XDG_RUNTIME_DIR: '/nonexistent' };
+let demo: DemoServer;
+beforeAll(async () => {
+  demo = await startDemoServer({ port: 0 });
+});
+afterAll(() => demo.close());
+const homes: CliHome[] = [];
+afterEach(async () => {
+  for (const h of homes.splice(0)) await h.cleanup();
+});
+
+function home(): { h: CliHome; env: Record<string, string>; passphraseFile: string } {
+  const h = new CliHome();
+  homes.push(h);
+  const passphraseFile = join(h.work, 'passphrase');
+  writeFileSync(passphraseFile, 'correct horse battery staple\n', { mode: 0o600 });
+  return { h, passphraseFile, env: { ...NO_BUS, TOKENDESK_SECRET_STORE: 'file', TOKENDESK_PASSPHRASE_FILE: passphraseFile } };
+}
+
+describe('no Secret Service: the passphrase file store', { timeout: 90_000 }, () => {
+  it('env add, login, token (fast path and full CLI), exec and status work end to end against the demo server', async () => {
+    const { h, env } = home();
+    const add = await h.run(['env', 'add', 'staging', '--provider', 'supabase', '--url', demo.url, '--anon-key', '-'], { env, input: `${demo.anonKey}\n` });
+    expect(add.code, add.stderr).toBe(0);
+    const login = await h.run(['login', '--env', 'staging', '--email', 'owner@connectgain.test'], { env, input: 'demo-password\n' });
+    expect(login.code, login.stderr).toBe(0);
+    expect(statSync(keyFile(h.dir)).mode & 0o777).toBe(0o600);
+    // Nothing readable without the passphrase: neither the key file nor the vault holds the token in clear.
+    const token = await h.run(['token', '--env', 'staging'], { env: { ...env, TOKENDESK_TRACE_STARTUP: '1' } });
+    expect(token.code, token.stderr).toBe(0);
+    expect(token.stderr).toContain('token printed'); // the fast path answered
+    const jwt = token.stdout.trim();
+    expect(jwt).toMatch(/^eyJ/);
+    for (const f of [keyFile(h.dir), vaultFile(h.dir)]) expect(readFileSync(f).toString('latin1')).not.toContain(jwt);
+    const full = await h.run(['token', '--env', 'staging'], { env: { ...env, TOKENDESK_FAST_PATH: '0' } });
+    expect(full.stdout.trim()).toBe(jwt);
+
+    const exec = await h.sh(`tokendesk exec --env staging -- sh -c 'curl -sS -f "$TOKENDESK_URL/auth/v1/user" -H "apikey: $TOKENDESK_ANON_KEY" -H "Authorization: $TOKENDESK_AUTH_HEADER"'`, { env });
+    expect(exec.code, exec.stderr).toBe(0);
+    expect(JSON.parse(exec.stdout)).toMatchObject({ email: 'owner@connectgain.test' });
+
+    const status = await h.run(['status', '--json'], { env });
+    expect(status.code, status.stderr).toBe(0);
+    expect(JSON.parse(status.stdout).secretStore).toEqual({ kind: 'file', keyFile: keyFile(h.dir) });
+    const text = await h.run(['status'], { env });
+    expect(text.stdout).toMatch(/Secrets: encrypted vault, its key in the passphrase-protected file .*secrets\.key \(TOKENDESK_SECRET_STORE=file\)/);
+  });
+
+  it('on a terminal without TOKENDESK_PASSPHRASE_FILE: a hidden prompt, asked twice when the key file is made, once per process after', async () => {
+    const { h, env } = home();
+    const { TOKENDESK_PASSPHRASE_FILE: _gone, ...withoutFile } = env;
+    // The demo's anon key is public: given as an argument here, so the only questions are the passphrase's.
+    const add = await onTerminal(h.env(withoutFile), ['env', 'add', 'staging', '--provider', 'supabase', '--url', demo.url, '--anon-key', demo.anonKey], [
+      ['New passphrase for the TokenDesk secrets key file: ', 'typed passphrase\r'],
+      ['Repeat the passphrase: ', 'typed passphrase\r'],
+    ]);
+    expect(add.unanswered, add.output).toEqual([]);
+    expect(add.code, add.output).toBe(0);
+    const login = await onTerminal(h.env(withoutFile), ['login', '--env', 'staging', '--email', 'owner@connectgain.test', '--no-remember'], [
+      ['Password for owner@connectgain\\.test', 'demo-password\r'],
+      ['Passphrase of the TokenDesk secrets key file: ', 'typed passphrase\r'],
+    ]);
+    expect(login.unanswered, login.output).toEqual([]);
+    expect(login.code, login.output).toBe(0);
+    expect(login.output.match(/Passphrase of the TokenDesk/g)).toHaveLength(1);
+    // The same passphrase from the file opens what the prompt made.
+    writeFileSync(env.TOKENDESK_PASSPHRASE_FILE!, 'typed passphrase');
+    const token = await h.run(['token', '--env', 'staging'], { env });
+    expect(token.code, token.stderr).toBe(0);
+    expect(token.stdout).toMatch(/^eyJ/);
+  });
+
+  it('the window says which store keeps the key: the token panel\'s "Stored in" names the passphrase-protected file', async () => {
+    const { h, env } = home();
+    const service = createAppService({ home: h.dir, shell: 'web', scheduler: false, demoPort: 0, env: { ...process.env, ...env } });
+    try {
+      const state = await service.handle('startDemo', {});
+      expect(state.keychain).toEqual({ ok: true });
+      const supa = state.environments.find((e) => e.provider === 'supabase')!;
+      const identity = await service.handle('signIn', { envId: supa.id, email: 'owner@connectgain.test', password: 'demo-password', remember: false });
+      const details = await service.handle('getTokenDetails', { identityId: identity.id, reveal: false });
+      expect(details.storage).toBe('Encrypted vault (its key in a passphrase-protected file: TOKENDESK_SECRET_STORE=file)');
+      expect(statSync(keyFile(h.dir)).isFile()).toBe(true);
+    } finally {
+      await service.close();
+    }
+  });
+
+  it('a wrong passphrase is refused with its own error, and the vault and key file are left as they were', async () => {
+    const { h, env, passphraseFile } = home();
+    const add = await h.run(['env', 'add', 'staging', '--provider', 'supabase', '--url', demo.url, '--anon-key', '-'], { env, input: `${demo.anonKey}\n` });
+    expect(add.code, add.stderr).toBe(0);
+    const login = await h.run(['login', '--env', 'staging', '--email', 'owner@connectgain.test'], { env, input: 'demo-password\n' });
+    expect(login.code, login.stderr).toBe(0);
+    const before = [readFileSync(vaultFile(h.dir)), readFileSync(keyFile(h.dir))];
+    writeFileSync(passphraseFile, 'not the passphrase\n');
+    for (const args of [['token', '--env', 'staging'], ['logout', '--env', 'staging'], ['env', 'edit', 'staging', '--api-key', 'k']]) {
+      const r = await h.run(args, { env });
+      expect(r.code, args.join(' ')).toBe(1);
+      expect(r.stdout).toBe('');
+      expect(r.stderr).toMatch(/^tokendesk: Wrong passphrase for the secrets key file .*nothing was read or changed\n$/);
+    }
+    expect([readFileSync(vaultFile(h.dir)), readFileSync(keyFile(h.dir))]).toEqual(before);
+  });
+
+  it('no passphrase in a pipe: a specific error at once (no prompt waits), nothing stored', async () => {
+    const { h, env } = home();
+    const { TOKENDESK_PASSPHRASE_FILE: _gone, ...withoutFile } = env;
+    const r = await h.run(['env', 'add', 'staging', '--provider', 'supabase', '--url', demo.url, '--anon-key', '-'], { env: withoutFile, input: `${demo.anonKey}\n` });
+    expect(r.code).toBe(1);
+    expect(r.stderr).toMatch(/^tokendesk: The file secret store \(TOKENDESK_SECRET_STORE=file\) needs its passphrase .*TOKENDESK_PASSPHRASE_FILE/m);
+    expect(() => statSync(keyFile(h.dir))).toThrow();
+    expect(() => statSync(vaultFile(h.dir))).toThrow();
+  });
+
+  it('without the variable and without a Secret Service: refused as before, and the error names TOKENDESK_SECRET_STORE=file', async () => {
+    const { h } = home();
+    const r = await h.run(['env', 'add', 'staging', '--provider', 'supabase', '--url', demo.url, '--anon-key', '-'], { env: NO_BUS, input: `${demo.anonKey}\n` });
+    expect(r.code).toBe(1);
+    expect(r.stderr).toMatch(/keychain is unavailable.*TOKENDESK_SECRET_STORE=file/);
+    expect(() => statSync(keyFile(h.dir))).toThrow();
+    expect(() => statSync(vaultFile(h.dir))).toThrow();
+  });
+});
