@@ -47,6 +47,19 @@ export function ptyMissing(m: Machine): string | undefined {
 }
 
 /**
+ * A child that handles SIGTERM or SIGINT: on Windows "the signal argument will be ignored, and the process
+ * will be killed forcefully and abruptly" (https://nodejs.org/api/child_process.html#subprocesskillsignal).
+ */
+export function signalsMissing(m: Machine): string | undefined {
+  return m.platform === 'win32' ? 'Windows has no POSIX signals (child.kill ends the process at once)' : undefined;
+}
+
+/** /dev/full, the device whose writes fail with ENOSPC, is Linux's (full(4)); macOS and Windows have none. */
+export function devFullMissing(m: Machine): string | undefined {
+  return m.platform === 'linux' ? undefined : `${m.platform} has no /dev/full`;
+}
+
+/**
  * POSIX permission bits: "on Windows only the write permission can be changed" and stat reports 0o666 or
  * 0o444 (https://nodejs.org/api/fs.html#file-modes), so a 0600 or 0700 check cannot hold there.
  */

@@ -4,9 +4,11 @@ import { describe, expect, it } from 'vitest';
 import {
   chmodIgnored,
   displayMissing,
+  devFullMissing,
   fileModesMissing,
   ptyMissing,
   secretServiceMissing,
+  signalsMissing,
   thisMachine,
   tmpfsMissing,
   type Machine,
@@ -43,6 +45,14 @@ describe('platform guards', () => {
     expect(ptyMissing(githubLinux)).toBeUndefined();
     expect(ptyMissing(mac)).toBeUndefined();
     expect(ptyMissing(windows)).toMatch(/pty module is Unix-only/);
+  });
+
+  it('signals a child can handle everywhere but Windows; /dev/full on Linux only', () => {
+    expect([signalsMissing(githubLinux), signalsMissing(mac)]).toEqual([undefined, undefined]);
+    expect(signalsMissing(windows)).toMatch(/no POSIX signals/);
+    expect(devFullMissing(githubLinux)).toBeUndefined();
+    expect(devFullMissing(mac)).toBe('darwin has no /dev/full');
+    expect(devFullMissing(windows)).toBe('win32 has no /dev/full');
   });
 
   it('file modes (0600) everywhere but Windows; chmod-made read-only folders neither on Windows nor as root', () => {
