@@ -21,7 +21,9 @@ function mountFailure(): string | undefined {
     execFileSync('umount', [probe], { stdio: 'pipe' });
     return undefined;
   } catch (e) {
-    return e instanceof Error ? e.message.split('\n')[0] : String(e);
+    // mount's own words ("must be superuser to use mount") rather than execFileSync's "Command failed".
+    const said = String((e as { stderr?: unknown }).stderr ?? '').trim().split('\n')[0];
+    return said || (e instanceof Error ? e.message.split('\n')[0] : String(e));
   } finally {
     rmdirSync(probe);
   }
