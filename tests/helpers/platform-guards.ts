@@ -59,6 +59,11 @@ export function devFullMissing(m: Machine): string | undefined {
   return m.platform === 'linux' ? undefined : `${m.platform} has no /dev/full`;
 }
 
+/** FIFOs (mkfifo), Unix sockets on a file path and /dev/zero: Unix file types Windows does not have. */
+export function unixFilesMissing(m: Machine): string | undefined {
+  return m.platform === 'win32' ? 'Windows has no FIFOs, Unix sockets on a path or /dev/zero' : undefined;
+}
+
 /**
  * POSIX permission bits: "on Windows only the write permission can be changed" and stat reports 0o666 or
  * 0o444 (https://nodejs.org/api/fs.html#file-modes), so a 0600 or 0700 check cannot hold there.

@@ -10,6 +10,7 @@ import {
   secretServiceMissing,
   signalsMissing,
   thisMachine,
+  unixFilesMissing,
   tmpfsMissing,
   type Machine,
 } from '../helpers/platform-guards.js';
@@ -53,6 +54,8 @@ describe('platform guards', () => {
     expect(devFullMissing(githubLinux)).toBeUndefined();
     expect(devFullMissing(mac)).toBe('darwin has no /dev/full');
     expect(devFullMissing(windows)).toBe('win32 has no /dev/full');
+    expect([unixFilesMissing(githubLinux), unixFilesMissing(mac)]).toEqual([undefined, undefined]);
+    expect(unixFilesMissing(windows)).toMatch(/no FIFOs, Unix sockets on a path or \/dev\/zero/);
   });
 
   it('file modes (0600) everywhere but Windows; chmod-made read-only folders neither on Windows nor as root', () => {
