@@ -4,9 +4,11 @@ import { join } from 'node:path';
 import { describe, expect, it, onTestFinished } from 'vitest';
 import { startDemoServer } from '../../src-main/core/demo-server/index.js';
 import { CLI, cliFixture, CliHome, collect, DEMO_SESSION, DEMO_SUPABASE, keychainUnreachable, stderrLines } from '../helpers/cli.js';
+import { skipping, thisMachine, unixFilesMissing } from '../helpers/platform-guards.js';
 
 /** The walk-through of a new user's mistakes: each one a clear line, the right status, nothing stored. */
 const unreachable = await keychainUnreachable();
+const noDevZero = skipping('the /dev/zero standard-input test', unixFilesMissing(thisMachine()));
 const { demo: demoServer, demoHome: home } = cliFixture({ demo: true });
 
 async function envNames(h: CliHome): Promise<string[]> {
@@ -62,7 +64,7 @@ describe.skipIf(unreachable !== undefined)('tokendesk bad paths', { timeout: 60_
     expect(await envNames(h)).not.toContain('k');
   });
 
-  it('a password or key on standard input is bounded: /dev/zero or a 64 KiB+ line fails at once, nothing is stored', async () => {
+  it.skipIf(noDevZero !== undefined)('a password or key on standard input is bounded: /dev/zero or a 64 KiB+ line fails at once, nothing is stored', async () => {
     const h = await home();
     const login = ['login', '--env', DEMO_SUPABASE, '--email', 'owner@connectgain.test'];
     const run = async (args: string[]) => {
