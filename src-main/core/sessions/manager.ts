@@ -18,7 +18,7 @@ import { withRetry } from './retry.js';
 import { localTime } from '../format-time.js';
 import { capabilitiesOf } from '../../contract/providers.js';
 import { changesOrigin } from '../../contract/validators.js';
-import { endedReason, mapPooled, type SessionCheckOutcome } from './session-check.js';
+import { endedReason, mapPooled, REFRESH_REFUSED, type SessionCheckOutcome } from './session-check.js';
 
 export type SessionEvent =
   | { type: 'session-refreshed'; identityId: string; envId: string; expiresAt: number }
@@ -630,8 +630,10 @@ export class SessionManager {
           }
         } catch (e) {
           const err = e instanceof TokenDeskError ? e : new TokenDeskError('auth_error', 'The session could not be renewed', { cause: e });
-          // No answer to the refresh (network, 5xx): not a refusal of the session, which is kept.
-          if (err.retryable || err.code.startsWith('network_') || err.code === 'config_locked' || err.code === 'config_unwritable') {
+          // Only the server's own refusal of the refresh token ends the session. Anything else (no
+          // answer, 5xx, a proxy's HTML page: bad_response) is no answer, and the session is kept,
+          // as the renewal path (onRenewFailure) keeps it on the same failure.
+          if (!REFRESH_REFUSED.has(err.code)) {
             return { ...base, result: 'unknown', reason: `the server refused the access token (${refusal.reason}) and a refresh got no answer: ${err.message}` };
           }
           const reason = `${endedReason(refusal)}; the refresh was refused too: ${explainSpentRefreshToken(err).message}`;
