@@ -596,7 +596,9 @@ export class SessionManager {
    * server cannot verify) and the session has a refresh token, a refresh is tried first, because the
    * session behind the token may live on and ending it would sign the user out for nothing; when the
    * session itself is gone (session_not_found, user_not_found, user_banned) no refresh is sent: GoTrue
-   * deletes a session's refresh tokens with it, so it could only fail. A remembered password is never
+   * deletes a session's refresh tokens with it, so it could only fail. After a token-only refusal the
+   * session ends only when the server refuses the refresh too (REFRESH_REFUSED); a refresh that gets
+   * no answer from the server itself (network, 5xx, a proxy's page) keeps it. A remembered password is never
    * used to sign in again after a refusal: a session an administrator revoked must not come back by itself.
    */
   async checkIdentity(env: Environment, identity: Identity, timeoutMs?: number): Promise<SessionCheckOutcome> {
