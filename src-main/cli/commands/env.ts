@@ -257,10 +257,13 @@ async function show(f: Factory, ref: string, o: { json?: boolean }): Promise<voi
   f.term.out(lines.join('\n'));
 }
 
-async function remove(f: Factory, ref: string): Promise<void> {
+async function remove(f: Factory, ref: string, o: { yes?: boolean }): Promise<void> {
   const core = f.core();
   const cfg = await core.config.read();
-  const env = await core.envs.remove(ref);
+  const target = await core.envs.resolve(ref);
+  // Production asks first, as the window's remove dialog does; a script says --yes.
+  if (target.production && !(await confirmChange(f, o.yes, `"${target.name}" is a production environment`, `Remove the production environment "${target.name}", its identities and all their secrets?`))) return;
+  const env = await core.envs.remove(target.id);
   const n = cfg.identities.filter((i) => i.envId === env.id).length;
   f.term.out(`Removed environment "${env.name}"${n ? ` and its ${n} ${n === 1 ? 'identity' : 'identities'} (their secrets were deleted from the keychain)` : ''}`);
 }
@@ -364,5 +367,6 @@ export function registerEnv(program: Command, f: Factory): void {
     .alias('rm')
     .description('remove an environment, its identities and all their secrets')
     .argument('<name>')
+    .option('-y, --yes', 'remove a production environment without asking (needed when standard input is not a terminal)')
     .action(withFactory(f, remove));
 }
