@@ -3,6 +3,7 @@ import { askLine, canPrompt, secretFromArg } from '../prompt.js';
 import { EXIT } from '../output.js';
 import { collect, jsonOption, KEY_OPTION_HELP, KEYS_HELP, pairCollector, parseBaseUrl, parseColor, transportParser } from './common.js';
 import type { AccountTransport } from '../../contract/types.js';
+import { plainHttpWarning } from '../../contract/validators.js';
 import { capabilitiesOf, PROVIDER_KINDS, PROVIDERS, type ProviderKind } from '../../contract/providers.js';
 import { withFactory, type Factory } from '../factory.js';
 import { buildExportInput, loadExports, originChangeText, TokenDeskError, type Environment, type EnvironmentInput, type VariableRole } from '../../core/facade.js';
@@ -32,6 +33,12 @@ const providerOption = () =>
 
 function describe(env: Environment): string {
   return `"${env.name}" (${env.provider}, ${env.baseUrl}${env.production ? ', production' : ''})`;
+}
+
+/** Accepted, but said on stderr as the window says it under the field (the same rule: contract/validators.ts). */
+function warnPlainHttp(f: Factory, baseUrl: string): void {
+  const warning = plainHttpWarning(baseUrl);
+  if (warning) f.term.warn(`${warning} (${baseUrl}); use https:// unless you trust every network in between`);
 }
 
 /** Said after add/edit: where secret-looking `--var` values went. */
@@ -85,6 +92,7 @@ async function add(f: Factory, name: string, o: AddOptions, cmd: Command): Promi
   if (apiKey !== undefined) input.apiKey = apiKey;
   const env = await f.core().envs.add(input);
   f.term.out(`Added environment ${describe(env)}`);
+  warnPlainHttp(f, env.baseUrl);
   if (env.secretVariables?.length) f.term.out(keptInKeychain(env.secretVariables));
   if (env.production) f.term.out('It is marked production: exporting its secrets needs --yes (change with: env edit --no-production)');
 }
@@ -155,6 +163,7 @@ async function edit(f: Factory, ref: string, o: EditOptions, cmd: Command): Prom
   }
   const { environment: env, signedOut, warnings } = await core.envs.edit(current.id, patch);
   f.term.out(`Updated environment ${describe(env)}`);
+  if (patch.baseUrl !== undefined) warnPlainHttp(f, env.baseUrl);
   if (signedOut.length) f.term.out(`Signed out (the environment moved to another server): ${signedOut.join(', ')}; sign in again with "tokendesk login"`);
   for (const w of warnings) f.term.warn(w);
   if (transport !== undefined) f.term.out(`The active account is ${transportText(env.accountTransport)}`);
