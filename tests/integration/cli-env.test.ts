@@ -72,6 +72,17 @@ describe.skipIf(unreachable !== undefined)('tokendesk env', { timeout: 60_000 },
     expect(secure.stderr).not.toContain('Plain http');
   });
 
+  it('env show lines its values up in one column, "exported as:" included', async () => {
+    const h = newHome();
+    await h.runInProcess(['env', 'add', 'staging', '--provider', 'supabase', '--url', 'https://abc.supabase.co', '--anon-key', ANON, '--label', 'team']);
+    const show = await h.runInProcess(['env', 'show', 'staging']);
+    expect(show.code, show.stderr).toBe(0);
+    const rows = show.stdout.trimEnd().split('\n').slice(1);
+    expect(rows.map((r) => r.split(':')[0]!.trim())).toEqual(['provider', 'url', 'label', 'anon key', 'API key', 'variables', 'exported as', 'identities']);
+    const columns = new Set(rows.map((r) => r.search(/:\s+\S/) + (/:\s+/.exec(r)![0].length)));
+    expect(columns.size, show.stdout).toBe(1);
+  });
+
   it('guesses production from the name and says so', async () => {
     const h = newHome();
     const r = await h.runInProcess(['env', 'add', 'production', '--provider', 'session', '--url', 'https://api.example.com']);

@@ -251,17 +251,19 @@ async function show(f: Factory, ref: string, o: { json?: boolean }): Promise<voi
     identities: identities.map((i) => ({ email: i.email, active: cfg.activeIdentity[env.id] === i.id })),
   };
   if (o.json) return f.term.outJson(doc);
+  // One column for every value, the longest label included ("exported as:" used to stick out by one).
+  const row = (label: string, value: string): string => `  ${`${label}:`.padEnd(13)}${value}`;
   const lines = [
     `${env.name}${env.production ? '  [production]' : ''}${cfg.settings.cliDefaultEnvironment === env.id ? '  (default)' : ''}`,
-    `  provider:   ${env.provider}`,
-    `  url:        ${env.baseUrl}`,
-    ...(env.label ? [`  label:      ${env.label}`] : []),
-    ...(can.needsAnonKey ? [`  anon key:   ${anon ? 'stored in the keychain' : 'missing'}`] : []),
-    `  API key:    ${api ? 'stored in the keychain' : 'none'}`,
-    `  variables:  ${variableList(env, heldVariables)}`,
-    ...(can.hasAccounts ? [`  account:    ${transportText(env.accountTransport)}`] : []),
-    `  exported as: ${Object.entries(names).map(([r, n]) => (r === n ? n : `${r}→${n}`)).join(', ')}`,
-    `  identities: ${identities.length ? identities.map((i) => `${i.email}${cfg.activeIdentity[env.id] === i.id ? ' (active)' : ''}`).join(', ') : 'none'}`,
+    row('provider', env.provider),
+    row('url', env.baseUrl),
+    ...(env.label ? [row('label', env.label)] : []),
+    ...(can.needsAnonKey ? [row('anon key', anon ? 'stored in the keychain' : 'missing')] : []),
+    row('API key', api ? 'stored in the keychain' : 'none'),
+    row('variables', variableList(env, heldVariables)),
+    ...(can.hasAccounts ? [row('account', transportText(env.accountTransport))] : []),
+    row('exported as', Object.entries(names).map(([r, n]) => (r === n ? n : `${r}→${n}`)).join(', ')),
+    row('identities', identities.length ? identities.map((i) => `${i.email}${cfg.activeIdentity[env.id] === i.id ? ' (active)' : ''}`).join(', ') : 'none'),
   ];
   f.term.out(lines.join('\n'));
 }
