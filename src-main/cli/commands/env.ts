@@ -3,6 +3,7 @@ import { askLine, canPrompt, secretFromArg } from '../prompt.js';
 import { EXIT } from '../output.js';
 import { collect, jsonOption, KEY_OPTION_HELP, KEYS_HELP, pairCollector, parseBaseUrl, parseColor, transportParser } from './common.js';
 import type { AccountTransport } from '../../contract/types.js';
+import { plainHttpWarning } from '../../contract/validators.js';
 import { capabilitiesOf, PROVIDER_KINDS, PROVIDERS, type ProviderKind } from '../../contract/providers.js';
 import { withFactory, type Factory } from '../factory.js';
 import { buildExportInput, loadExports, originChangeText, TokenDeskError, type Environment, type EnvironmentInput, type VariableRole } from '../../core/facade.js';
@@ -32,6 +33,12 @@ const providerOption = () =>
 
 function describe(env: Environment): string {
   return `"${env.name}" (${env.provider}, ${env.baseUrl}${env.production ? ', production' : ''})`;
+}
+
+/** Accepted, but said on stderr as the window says it under the field (the same rule: contract/validators.ts). */
+function warnPlainHttp(f: Factory, baseUrl: string): void {
+  const warning = plainHttpWarning(baseUrl);
+  if (warning) f.term.warn(`${warning} (${baseUrl}); use https:// unless you trust every network in between`);
 }
 
 /** Said after add/edit: where secret-looking `--var` values went. */
@@ -85,6 +92,7 @@ async function add(f: Factory, name: string, o: AddOptions, cmd: Command): Promi
   if (apiKey !== undefined) input.apiKey = apiKey;
   const env = await f.core().envs.add(input);
   f.term.out(`Added environment ${describe(env)}`);
+  warnPlainHttp(f, env.baseUrl);
   if (env.secretVariables?.length) f.term.out(keptInKeychain(env.secretVariables));
   if (env.production) f.term.out('It is marked production: exporting its secrets needs --yes (change with: env edit --no-production)');
 }
@@ -155,6 +163,7 @@ async function edit(f: Factory, ref: string, o: EditOptions, cmd: Command): Prom
   }
   const { environment: env, signedOut, warnings } = await core.envs.edit(current.id, patch);
   f.term.out(`Updated environment ${describe(env)}`);
+  if (patch.baseUrl !== undefined) warnPlainHttp(f, env.baseUrl);
   if (signedOut.length) f.term.out(`Signed out (the environment moved to another server): ${signedOut.join(', ')}; sign in again with "tokendesk login"`);
   for (const w of warnings) f.term.warn(w);
   if (transport !== undefined) f.term.out(`The active account is ${transportText(env.accountTransport)}`);
@@ -242,25 +251,30 @@ async function show(f: Factory, ref: string, o: { json?: boolean }): Promise<voi
     identities: identities.map((i) => ({ email: i.email, active: cfg.activeIdentity[env.id] === i.id })),
   };
   if (o.json) return f.term.outJson(doc);
+  // One column for every value, the longest label included ("exported as:" used to stick out by one).
+  const row = (label: string, value: string): string => `  ${`${label}:`.padEnd(13)}${value}`;
   const lines = [
     `${env.name}${env.production ? '  [production]' : ''}${cfg.settings.cliDefaultEnvironment === env.id ? '  (default)' : ''}`,
-    `  provider:   ${env.provider}`,
-    `  url:        ${env.baseUrl}`,
-    ...(env.label ? [`  label:      ${env.label}`] : []),
-    ...(can.needsAnonKey ? [`  anon key:   ${anon ? 'stored in the keychain' : 'missing'}`] : []),
-    `  API key:    ${api ? 'stored in the keychain' : 'none'}`,
-    `  variables:  ${variableList(env, heldVariables)}`,
-    ...(can.hasAccounts ? [`  account:    ${transportText(env.accountTransport)}`] : []),
-    `  exported as: ${Object.entries(names).map(([r, n]) => (r === n ? n : `${r}→${n}`)).join(', ')}`,
-    `  identities: ${identities.length ? identities.map((i) => `${i.email}${cfg.activeIdentity[env.id] === i.id ? ' (active)' : ''}`).join(', ') : 'none'}`,
+    row('provider', env.provider),
+    row('url', env.baseUrl),
+    ...(env.label ? [row('label', env.label)] : []),
+    ...(can.needsAnonKey ? [row('anon key', anon ? 'stored in the keychain' : 'missing')] : []),
+    row('API key', api ? 'stored in the keychain' : 'none'),
+    row('variables', variableList(env, heldVariables)),
+    ...(can.hasAccounts ? [row('account', transportText(env.accountTransport))] : []),
+    row('exported as', Object.entries(names).map(([r, n]) => (r === n ? n : `${r}→${n}`)).join(', ')),
+    row('identities', identities.length ? identities.map((i) => `${i.email}${cfg.activeIdentity[env.id] === i.id ? ' (active)' : ''}`).join(', ') : 'none'),
   ];
   f.term.out(lines.join('\n'));
 }
 
-async function remove(f: Factory, ref: string): Promise<void> {
+async function remove(f: Factory, ref: string, o: { yes?: boolean }): Promise<void> {
   const core = f.core();
   const cfg = await core.config.read();
-  const env = await core.envs.remove(ref);
+  const target = await core.envs.resolve(ref);
+  // Production asks first, as the window's remove dialog does; a script says --yes.
+  if (target.production && !(await confirmChange(f, o.yes, `"${target.name}" is a production environment`, `Remove the production environment "${target.name}", its identities and all their secrets?`))) return;
+  const env = await core.envs.remove(target.id);
   const n = cfg.identities.filter((i) => i.envId === env.id).length;
   f.term.out(`Removed environment "${env.name}"${n ? ` and its ${n} ${n === 1 ? 'identity' : 'identities'} (their secrets were deleted from the keychain)` : ''}`);
 }
@@ -364,5 +378,6 @@ export function registerEnv(program: Command, f: Factory): void {
     .alias('rm')
     .description('remove an environment, its identities and all their secrets')
     .argument('<name>')
+    .option('-y, --yes', 'remove a production environment without asking (needed when standard input is not a terminal)')
     .action(withFactory(f, remove));
 }
