@@ -1,12 +1,13 @@
 import { describe, expect, it } from 'vitest';
 import { cliFixture, DEMO_SUPABASE, keychainUnreachable, onTerminal, stderrLines } from '../helpers/cli.js';
+import { ptyMissing, skipping, thisMachine } from '../helpers/platform-guards.js';
 
 /**
  * Issue 25: `switch` and `logout` without --email offer a numbered choice on a terminal (a pipe gets
  * one line naming --email, or keeps signing out the active identity), and removing a production
  * environment asks first (a pipe needs --yes, exit 2), as the window's dialog does.
  */
-const unreachable = await keychainUnreachable();
+const unreachable = skipping('the terminal choice tests', ptyMissing(thisMachine())) ?? await keychainUnreachable();
 const { demoHome, newHome } = cliFixture({ demo: true });
 
 /** The demo Supabase environment with two identities signed in: owner, then agent (the active one). */
