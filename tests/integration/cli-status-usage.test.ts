@@ -1,0 +1,37 @@
+import { describe, expect, it } from 'vitest';
+import { cliFixture, DEMO_SESSION, DEMO_SUPABASE, keychainUnreachable } from '../helpers/cli.js';
+
+// Issue 25 (CLI): status that hid environments, usage errors that printed the whole help, exit
+// codes that disagreed, and `token` asking "which environment?" when there was only one answer.
+const unreachable = await keychainUnreachable();
+const { demoHome } = cliFixture({ demo: true });
+
+interface StatusDoc {
+  environments: Array<{ name: string; default: boolean; identities: Array<{ email: string }> }>;
+}
+
+describe.skipIf(unreachable !== undefined)('tokendesk status, usage errors, exit codes, default environment', { timeout: 60_000 }, () => {
+  it('status lists every environment after "env use", the default marked; --env narrows it', async () => {
+    const h = await demoHome();
+    const login = await h.runInProcess(['login', '--env', DEMO_SESSION, '--email', 'test@test.com', '--no-remember'], { input: 'stringstring\n' });
+    expect(login.code, login.stderr).toBe(0);
+    expect((await h.runInProcess(['env', 'use', DEMO_SUPABASE])).code).toBe(0);
+
+    // The signed-in identity of the other environment stays in sight (it vanished before).
+    const all = await h.runInProcess(['status']);
+    expect(all.code, all.stderr).toBe(0);
+    expect(all.stdout).toContain(`${DEMO_SUPABASE}  (supabase,`);
+    expect(all.stdout).toMatch(new RegExp(`${DEMO_SUPABASE}  \\(supabase, [^)]*\\)  \\(default\\)`));
+    expect(all.stdout).toContain(`${DEMO_SESSION}  (session,`);
+    expect(all.stdout).toContain('test@test.com');
+    const doc = JSON.parse((await h.runInProcess(['status', '--json'])).stdout) as StatusDoc;
+    expect(doc.environments.map((e) => [e.name, e.default])).toEqual([
+      [DEMO_SUPABASE, true],
+      [DEMO_SESSION, false],
+    ]);
+
+    const one = await h.runInProcess(['status', '--env', DEMO_SUPABASE]);
+    expect(one.code).toBe(4);
+    expect(one.stdout).not.toContain(DEMO_SESSION);
+  });
+});
