@@ -1,10 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { cliFixture, DEMO_SESSION, DEMO_SUPABASE, keychainUnreachable } from '../helpers/cli.js';
+import { cliFixture, DEMO_SESSION, DEMO_SUPABASE, keychainUnreachable, stderrLines } from '../helpers/cli.js';
 
 // Issue 25 (CLI): status that hid environments, usage errors that printed the whole help, exit
 // codes that disagreed, and `token` asking "which environment?" when there was only one answer.
 const unreachable = await keychainUnreachable();
-const { demoHome } = cliFixture({ demo: true });
+const { demoHome, newHome } = cliFixture({ demo: true });
 
 interface StatusDoc {
   environments: Array<{ name: string; default: boolean; identities: Array<{ email: string }> }>;
@@ -33,5 +33,23 @@ describe.skipIf(unreachable !== undefined)('tokendesk status, usage errors, exit
     const one = await h.runInProcess(['status', '--env', DEMO_SUPABASE]);
     expect(one.code).toBe(4);
     expect(one.stdout).not.toContain(DEMO_SESSION);
+  });
+
+  it('a usage error is two lines: the error, then the suggestion or where --help is; exit 2, nothing on stdout', async () => {
+    const h = newHome();
+    const typo = await h.runInProcess(['logni']);
+    expect(typo.code).toBe(2);
+    expect(stderrLines(typo)).toEqual(["tokendesk: unknown command 'logni'", '(Did you mean login?)']);
+    const badChoice = await h.runInProcess(['env', 'add', 'bad', '--provider', 'sesion', '--url', 'http://localhost:3000']);
+    expect(badChoice.code).toBe(2);
+    expect(stderrLines(badChoice)).toEqual([
+      "tokendesk: option '-p, --provider <kind>' argument 'sesion' is invalid. Allowed choices are supabase, session.",
+      'Run "tokendesk env add --help" for usage.',
+    ]);
+    expect(badChoice.stdout).toBe('');
+    const unknownOption = await h.runInProcess(['status', '--all']);
+    expect(unknownOption.code).toBe(2);
+    expect(stderrLines(unknownOption)).toEqual(["tokendesk: unknown option '--all'", 'Run "tokendesk status --help" for usage.']);
+    expect((await h.runInProcess(['env', 'list', '--json'])).stdout.trim()).toBe('[]');
   });
 });
