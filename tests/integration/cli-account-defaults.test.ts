@@ -125,7 +125,7 @@ describe.skipIf(unreachable !== undefined)('env URL rules, imports and help', { 
     expect(userinfo.stderr).toMatch(/user name or password.*That is a secret/);
     expect(userinfo.stderr).not.toContain('hunter2');
     const rest = await h.runInProcess(['env', 'add', 'y', '--provider', 'supabase', '--url', 'https://abc.supabase.co/rest/v1', '--anon-key', 'sb_publishable_abc']);
-    expect(rest.code).toBe(1);
+    expect(rest.code).toBe(2); // a bad value, like the password above (issue 25)
     expect(stderrLines(rest)).toEqual([
       'tokendesk: Invalid environment: URL: the URL ends in /rest/v1: give the project URL: TokenDesk adds /auth/v1 (and requests add /rest/v1) itself, e.g. https://abc.supabase.co',
     ]);

@@ -79,7 +79,7 @@ describe.skipIf(unreachable !== undefined)('tokendesk env', { timeout: 60_000 },
     expect(dup.code).toBe(1);
     expect(stderrLines(dup)).toEqual(['tokendesk: An environment named "ALPHA" already exists']);
     const noAnon = await h.runInProcess(['env', 'add', 'sb', '--provider', 'supabase', '--url', 'https://x.supabase.co']);
-    expect(noAnon.code).toBe(1);
+    expect(noAnon.code).toBe(2); // a missing flag is bad usage (issue 25)
     expect(stderrLines(noAnon)).toHaveLength(1);
     expect(noAnon.stderr).toMatch(/anon key/);
     // A malformed --url is a usage error like a malformed --port: exit 2, the reason first, then the usage.

@@ -52,4 +52,31 @@ describe.skipIf(unreachable !== undefined)('tokendesk status, usage errors, exit
     expect(stderrLines(unknownOption)).toEqual(["tokendesk: unknown option '--all'", 'Run "tokendesk status --help" for usage.']);
     expect((await h.runInProcess(['env', 'list', '--json'])).stdout.trim()).toBe('[]');
   });
+
+  it('every bad argument or value exits 2 with one line in plain words, and stores nothing', async () => {
+    const h = newHome();
+    const cases: Array<[string[], string]> = [
+      [['env', 'add', 'p', '--provider', 'session', '--url', 'http://localhost:3000/api/auth/login'], 'tokendesk: Invalid environment: URL: the URL ends in /api/auth/login'],
+      [['env', 'add', 's', '--provider', 'supabase', '--url', 'https://abc.supabase.co'], 'tokendesk: --anon-key is required: a Supabase environment needs its anon key'],
+      [['env', 'add', '', '--provider', 'session', '--url', 'http://localhost:3000'], 'tokendesk: a name is required'],
+      [['env', 'add', '  ', '--provider', 'session', '--url', 'http://localhost:3000'], 'tokendesk: a name is required'],
+      [['env', 'add', 'u', '--provider', 'session', '--url', 'http://me@localhost:3000'], 'tokendesk: --url: the URL contains a user name'],
+    ];
+    for (const [args, start] of cases) {
+      const r = await h.runInProcess(args);
+      expect(r.code, args.join(' ')).toBe(2);
+      expect(stderrLines(r)[0]).toContain(start);
+      expect(r.stderr).not.toContain('Too small');
+    }
+    expect((await h.runInProcess(['env', 'list', '--json'])).stdout.trim()).toBe('[]');
+
+    expect((await h.runInProcess(['env', 'add', 'local', '--provider', 'session', '--url', 'http://localhost:3000'])).code).toBe(0);
+    const blank = await h.runInProcess(['env', 'edit', 'local', '--name', '']);
+    expect(blank.code).toBe(2);
+    expect(stderrLines(blank)).toEqual(['tokendesk: --name: a name is required, e.g. staging or production']);
+    const path = await h.runInProcess(['env', 'edit', 'local', '--url', 'http://localhost:3000/api/auth/session']);
+    expect(path.code).toBe(2);
+    const listed = JSON.parse((await h.runInProcess(['env', 'list', '--json'])).stdout) as Array<{ name: string; url: string }>;
+    expect(listed.map((e) => [e.name, e.url])).toEqual([['local', 'http://localhost:3000']]);
+  });
 });
