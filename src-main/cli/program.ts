@@ -18,7 +18,8 @@ import { sanitizeForDisplay } from '../core/facade.js';
 const FOOTER = `
 Environment variables:
   TOKENDESK_HOME   configuration folder (and its own keychain entries); shared with the desktop app
-  TOKENDESK_ENV    default for --env (before the one set with "tokendesk env use")
+  TOKENDESK_ENV    default for --env (before the one set with "tokendesk env use", then the only
+                   environment, or the only one somebody is signed in to)
   NO_COLOR         no colour or symbols even on a terminal (CLICOLOR_FORCE=1 forces them in a pipe)
   TOKENDESK_DEBUG  print details of unexpected errors
 

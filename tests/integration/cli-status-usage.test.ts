@@ -79,4 +79,26 @@ describe.skipIf(unreachable !== undefined)('tokendesk status, usage errors, exit
     const listed = JSON.parse((await h.runInProcess(['env', 'list', '--json'])).stdout) as Array<{ name: string; url: string }>;
     expect(listed.map((e) => [e.name, e.url])).toEqual([['local', 'http://localhost:3000']]);
   });
+
+  it('token and header without --env: the only environment, or the only one somebody is signed in to; else exit 2', async () => {
+    const h = await demoHome();
+    const bare = await h.runInProcess(['token']);
+    expect(bare.code).toBe(2); // two environments, nobody signed in: which one?
+    expect(stderrLines(bare)).toEqual([expect.stringMatching(/^tokendesk: which environment\? Pass --env NAME/)]);
+    expect(bare.stdout).toBe('');
+
+    const login = await h.runInProcess(['login', '--env', DEMO_SESSION, '--email', 'test@test.com', '--no-remember'], { input: 'stringstring\n' });
+    expect(login.code, login.stderr).toBe(0);
+    const token = await h.runInProcess(['token']);
+    expect(token.code, token.stderr).toBe(0);
+    expect(token.stdout).toBe((await h.runInProcess(['token', '--env', DEMO_SESSION])).stdout);
+    expect((await h.runInProcess(['header'])).stdout).toContain(`Authorization: Bearer ${token.stdout.trim()}`);
+
+    // The only environment there is, before anybody signed in to it: it is the one meant (exit 4, not "which?").
+    const single = newHome();
+    expect((await single.runInProcess(['env', 'add', 'local', '--provider', 'session', '--url', 'http://localhost:1'])).code).toBe(0);
+    const nobody = await single.runInProcess(['token']);
+    expect(nobody.code).toBe(4);
+    expect(stderrLines(nobody)).toEqual([expect.stringMatching(/^tokendesk: Nobody is signed in to "local"/)]);
+  });
 });
