@@ -37,7 +37,7 @@ describe.skipIf(unreachable !== undefined)('tokendesk bad paths', { timeout: 60_
       const r = await h.runInProcess(['env', 'add', 'bad', '--provider', 'session', '--url', url]);
       expect(r.code, url).toBe(2);
       expect(r.stderr).toMatch(/^tokendesk: option '--url <url>' argument '.*' is invalid\. must be an http:\/\/ or https:\/\/ URL/);
-      expect(r.stderr).toContain('Usage: tokendesk env add');
+      expect(stderrLines(r)[1]).toBe('Run "tokendesk env add --help" for usage.');
       expect(r.stdout).toBe('');
     }
     const color = await h.runInProcess(['env', 'add', 'bad', '--provider', 'session', '--url', 'http://x.test', '--color', 'red']);

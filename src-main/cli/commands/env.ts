@@ -1,6 +1,6 @@
 import { Command, InvalidArgumentError, Option } from 'commander';
 import { askLine, canPrompt, secretFromArg } from '../prompt.js';
-import { EXIT } from '../output.js';
+import { EXIT, UsageError } from '../output.js';
 import { collect, jsonOption, KEY_OPTION_HELP, KEYS_HELP, pairCollector, parseBaseUrl, parseColor, transportParser } from './common.js';
 import type { AccountTransport } from '../../contract/types.js';
 import { plainHttpWarning } from '../../contract/validators.js';
@@ -73,7 +73,30 @@ function transportText(t: AccountTransport | undefined): string {
   return t.kind === 'header' ? `header ${t.name}` : `query parameter ${t.name}`;
 }
 
+/**
+ * What the user typed that the core refuses (a URL with the provider's path, a control character):
+ * bad usage, exit 2, like the malformed --url that commander refuses (issue 25); nothing was stored.
+ * Only the core's verdict on the arguments: a key that could not be read from stdin stays an error (1), as for login.
+ */
+async function badValueIsUsage<T>(work: Promise<T>): Promise<T> {
+  try {
+    return await work;
+  } catch (e) {
+    throw e instanceof TokenDeskError && e.code === 'invalid_input' && !(e instanceof UsageError) ? new UsageError(e.message) : e;
+  }
+}
+
+/** A blank name in the user's words, not the schema's ("Too small: expected string to have >=1 characters"). */
+function requireName(name: string, what: string): void {
+  if (name.trim() === '') throw new UsageError(`${what}a name is required, e.g. staging or production`);
+}
+
 async function add(f: Factory, name: string, o: AddOptions, cmd: Command): Promise<void> {
+  requireName(name, '');
+  // Before any key is read from a prompt or stdin: the one flag that is missing, by name.
+  if (capabilitiesOf(o.provider).needsAnonKey && o.anonKey === undefined) {
+    throw new UsageError(`--anon-key is required: a ${PROVIDERS[o.provider].label} environment needs its anon key (give - to type it at a hidden prompt)`);
+  }
   const transport = transportFrom(o, cmd);
   const input: EnvironmentInput = {
     name,
@@ -90,7 +113,7 @@ async function add(f: Factory, name: string, o: AddOptions, cmd: Command): Promi
   const apiKey = await secretFromArg(f, o.apiKey, 'API key');
   if (anonKey !== undefined) input.anonKey = anonKey;
   if (apiKey !== undefined) input.apiKey = apiKey;
-  const env = await f.core().envs.add(input);
+  const env = await badValueIsUsage(f.core().envs.add(input));
   f.term.out(`Added environment ${describe(env)}`);
   warnPlainHttp(f, env.baseUrl);
   if (env.secretVariables?.length) f.term.out(keptInKeychain(env.secretVariables));
@@ -130,6 +153,7 @@ export async function confirmChange(f: Factory, yes: boolean | undefined, what: 
 
 async function edit(f: Factory, ref: string, o: EditOptions, cmd: Command): Promise<void> {
   const core = f.core();
+  if (o.name !== undefined) requireName(o.name, '--name: ');
   const current = await core.envs.resolve(ref);
   if (o.apiKey !== undefined && o.removeApiKey) cmd.error('error: --api-key and --remove-api-key cannot be used together', { exitCode: 2 });
   const patch: Partial<EnvironmentInput> = {};
@@ -153,7 +177,7 @@ async function edit(f: Factory, ref: string, o: EditOptions, cmd: Command): Prom
   if (o.removeApiKey) patch.apiKey = null;
   if (Object.keys(patch).length === 0) cmd.error('error: nothing to change: give at least one option', { exitCode: 2 });
   // Another server (scheme, host or port): said before it happens; production asks (or takes --yes).
-  const move = patch.baseUrl !== undefined ? await core.envs.originChange(current.id, patch.baseUrl) : undefined;
+  const move = patch.baseUrl !== undefined ? await badValueIsUsage(core.envs.originChange(current.id, patch.baseUrl)) : undefined;
   if (move) {
     f.term.warn(originChangeText(move));
     if (move.production || patch.production === true) {
@@ -161,7 +185,7 @@ async function edit(f: Factory, ref: string, o: EditOptions, cmd: Command): Prom
       patch.confirmOriginChange = true;
     }
   }
-  const { environment: env, signedOut, warnings } = await core.envs.edit(current.id, patch);
+  const { environment: env, signedOut, warnings } = await badValueIsUsage(core.envs.edit(current.id, patch));
   f.term.out(`Updated environment ${describe(env)}`);
   if (patch.baseUrl !== undefined) warnPlainHttp(f, env.baseUrl);
   if (signedOut.length) f.term.out(`Signed out (the environment moved to another server): ${signedOut.join(', ')}; sign in again with "tokendesk login"`);
