@@ -100,7 +100,7 @@ describe.skipIf(unreachable !== undefined)('the chosen account travels, and the 
     const none = await h.runInProcess(['status', '--env', DEMO_SESSION]);
     expect(none.code).toBe(4);
     expect(none.stdout).toContain('nobody signed in');
-    expect(stderrLines(none)).toEqual([`tokendesk: nobody is signed in to "${DEMO_SESSION}": sign in with "tokendesk login --env "${DEMO_SESSION}""`]);
+    expect(stderrLines(none)).toEqual([`tokendesk: nobody is signed in to "${DEMO_SESSION}": sign in with: tokendesk login --env "${DEMO_SESSION}"`]);
 
     await h.runInProcess(['login', '--env', DEMO_SESSION, '--email', 'many@test.com', '--no-remember'], { input: 'stringstring\n' });
     const piped = await h.runInProcess(['status', '--env', DEMO_SESSION]);

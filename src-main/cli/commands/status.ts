@@ -206,7 +206,7 @@ async function status(f: Factory, o: { env?: string; json?: boolean; check?: boo
   f.term.outStyled(render(doc, now, tty));
   f.term.out(store.kind === 'file' ? `Secrets: encrypted vault, its key in the passphrase-protected file ${store.keyFile ?? ''} (TOKENDESK_SECRET_STORE=file)` : `Secrets: encrypted vault, its key in the ${keychainName(process.platform)}`);
   if (anyEnded) f.term.errLine(`${PROGRAM}: a server ended ${count(outcomes.filter((c) => c.result === 'ended').length)} of the sessions checked: sign in again with "tokendesk login"`);
-  if (!anyUsable) f.term.errLine(`${PROGRAM}: nobody is signed in${chosen ? ` to "${envs[0]!.name}"` : ''}: sign in with "tokendesk login${chosen ? ` --env ${JSON.stringify(envs[0]!.name)}` : ''}"`);
+  if (!anyUsable) f.term.errLine(`${PROGRAM}: nobody is signed in${chosen ? ` to "${envs[0]!.name}"` : ''}: sign in with: ${PROGRAM} login${chosen ? ` --env ${JSON.stringify(envs[0]!.name)}` : ''}`);
 }
 
 export function registerStatus(program: Command, f: Factory): void {
