@@ -2,6 +2,7 @@ import { z } from 'zod';
 import type {
   AppState,
   CopyResult,
+  EnvironmentUpdate,
   EnvironmentView,
   ExportResult,
   IdentityView,
@@ -134,7 +135,7 @@ export const apiSchema = {
 export interface ApiOutputs {
   getState: AppState;
   addEnvironment: EnvironmentView;
-  updateEnvironment: EnvironmentView;
+  updateEnvironment: EnvironmentUpdate;
   removeEnvironment: { removed: string };
   signIn: IdentityView;
   signUp: SignUpOutcome;

@@ -78,6 +78,8 @@ export interface EnvironmentView {
   variableNames: Partial<Record<VariableRoleName, string>>;
   hasAnonKey: boolean;
   hasApiKey: boolean;
+  /** Names of the variables whose values are in the keychain (never the values); absent when none. */
+  secretVariables?: string[];
   /** How the active account travels (always present; `{kind:'none'}` when not set). */
   accountTransport: AccountTransport;
   activeIdentityId?: string;
@@ -153,6 +155,14 @@ export interface ExportResult {
   /** Web bridge only: the file's name and content for a download. */
   fileName?: string;
   content?: string;
+}
+
+/** updateEnvironment's answer: the environment, and what a move to another server did beyond it (both absent when nothing). */
+export interface EnvironmentUpdate extends EnvironmentView {
+  /** Identities signed out because the environment moved to another server. */
+  signedOut?: string[];
+  /** Sessions that could not be ended at the old server (removed here all the same). */
+  warnings?: string[];
 }
 
 export interface ImportResult {

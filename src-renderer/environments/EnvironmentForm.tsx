@@ -2,7 +2,7 @@ import { useEffect, useMemo, useRef, useState, type FormEvent } from 'react';
 import { useAction } from '../lib/use-action.js';
 import { capabilitiesOf, PROVIDER_KINDS, providerInfo } from '../../src-main/contract/providers.js';
 import { changesOrigin } from '../../src-main/contract/validators.js';
-import type { EnvironmentView, ProviderKind } from '../../src-main/contract/types.js';
+import type { EnvironmentUpdate, EnvironmentView, ProviderKind } from '../../src-main/contract/types.js';
 import { environments, useDesk, useDeskStore } from '../store.js';
 import { Button } from '../ui/Button.js';
 import { ExternalLink } from '../ui/ExternalLink.js';
@@ -35,14 +35,22 @@ function initialDraft(env?: EnvironmentView): EnvDraft {
  * Said before an environment moves to another server (the same rule as the core: scheme, host or port):
  * who gets signed out, and that nothing stored goes to the new URL. Undefined when it stays put.
  */
-export function originChangeNotice(env: EnvironmentView, newUrl: string): string | undefined {
+export function originChangeNotice(env: EnvironmentView, newUrl: string, supplied: { anonKey: boolean; apiKey: boolean } = { anonKey: false, apiKey: false }): string | undefined {
   if (!changesOrigin(env.baseUrl, newUrl)) return undefined;
+  // The core removes the keys given for the old server unless this save gives new ones (EnvironmentService.edit).
+  const keys = [
+    ...(env.hasAnonKey && !supplied.anonKey ? ['anon key'] : []),
+    ...(env.hasApiKey && !supplied.apiKey ? ['API key'] : []),
+    ...(env.secretVariables ?? []).map((n) => `secret variable “${n}”`),
+  ];
+  const keyText =
+    keys.length === 0 ? '' : ` Its stored ${keys.length === 1 ? keys[0]! : `${keys.slice(0, -1).join(', ')} and ${keys[keys.length - 1]!}`} will be removed: enter ${keys.length === 1 ? 'it' : 'them'} again for the new server.`;
   const signedIn = env.identities.filter((i) => i.expiresAt !== undefined || i.rememberPassword).map((i) => i.email);
   const who =
     signedIn.length === 0
       ? 'Nobody is signed in to it.'
       : `${signedIn.length === 1 ? `${signedIn[0]} will be signed out` : `Its ${signedIn.length} identities (${signedIn.join(', ')}) will be signed out`}: their sessions are ended at ${env.baseUrl}, and no token or password is sent to the new URL.`;
-  return `Another server: ${env.baseUrl} → ${newUrl.trim().replace(/\/+$/, '')}. ${who}`;
+  return `Another server: ${env.baseUrl} → ${newUrl.trim().replace(/\/+$/, '')}. ${who}${keyText}`;
 }
 
 /** Anything typed that differs from what the form opened with (Escape then asks before discarding). */
@@ -79,7 +87,7 @@ export function EnvironmentForm({ env, onDone, onDirtyChange }: { env?: Environm
     formRef.current?.querySelector<HTMLInputElement>('input[aria-invalid="true"]')?.focus();
   }, [failedSubmits]);
   const show = (k: keyof EnvDraft) => (submitted || touched[k] ? errors[k as keyof typeof errors] : undefined);
-  const moveNotice = env && errors.baseUrl === undefined ? originChangeNotice(env, d.baseUrl) : undefined;
+  const moveNotice = env && errors.baseUrl === undefined ? originChangeNotice(env, d.baseUrl, { anonKey: d.anonKey.trim() !== '', apiKey: d.removeApiKey || d.apiKey.trim() !== '' }) : undefined;
   const moveNeedsConfirm = moveNotice !== undefined && (env?.production === true || d.production);
 
   function patch(p: Partial<EnvDraft>): void {
@@ -128,27 +136,33 @@ export function EnvironmentForm({ env, onDone, onDirtyChange }: { env?: Environm
         ...(capabilitiesOf(d.provider).hasAccounts ? { accountTransport: draftTransport(d) } : {}),
       };
       let saved: EnvironmentView;
+      let moved: EnvironmentUpdate | undefined;
       if (env) {
         const key = d.removeApiKey ? { apiKey: null } : d.apiKey.trim() ? { apiKey: d.apiKey.trim() } : {};
-        saved = await api.updateEnvironment({ id: env.id, patch: { ...common, ...key, ...(moveNeedsConfirm && confirmMove && { confirmOriginChange: true }) } });
+        saved = moved = await api.updateEnvironment({ id: env.id, patch: { ...common, ...key, ...(moveNeedsConfirm && confirmMove && { confirmOriginChange: true }) } });
       } else {
         saved = await api.addEnvironment({ ...common, provider: d.provider, ...(d.apiKey.trim() ? { apiKey: d.apiKey.trim() } : {}) });
       }
       await store.getState().refresh();
       store.getState().select(saved.id);
-      store.getState().toast('success', env ? `Saved ${saved.name}` : `Added ${saved.name}`, env ? undefined : 'Sign in to get a token');
+      // What a move to another server did beyond the save: who must sign in again, and an old server that was not told.
+      const signedOut = moved?.signedOut?.length ? `Moved to another server: signed out ${moved.signedOut.join(', ')}. Sign in again.` : undefined;
+      store.getState().toast('success', env ? `Saved ${saved.name}` : `Added ${saved.name}`, env ? signedOut : 'Sign in to get a token');
+      if (moved?.warnings?.length) store.getState().toast('info', 'The old server could not be told', moved.warnings.join(' '));
       onDone();
     });
   }
 
+  // A move removes the stored keys (the notice above says so): "leave empty to keep it" would be wrong then.
+  const keptHint = moveNotice ? 'Stored for the old server: removed with the move unless you enter the new one here.' : 'Stored in the OS keychain. Leave empty to keep it.';
   const anonHint = env?.hasAnonKey ? (
-    'Stored in the OS keychain. Leave empty to keep it.'
+    keptHint
   ) : (
     <>
       Project Settings → API (<ExternalLink href={ANON_KEY_HELP_URL}>where to find it</ExternalLink>). Stored in the OS keychain, never in a file.
     </>
   );
-  const apiHint = env?.hasApiKey ? 'Stored in the OS keychain. Leave empty to keep it.' : 'Optional: sent as X-API-Key to endpoints that need it. Stored in the OS keychain.';
+  const apiHint = env?.hasApiKey ? keptHint : 'Optional: sent as X-API-Key to endpoints that need it. Stored in the OS keychain.';
 
   return (
     <form ref={formRef} className="form env-form" onSubmit={(e) => void submit(e)} noValidate aria-label={env ? `Edit ${env.name}` : 'New environment'}>

@@ -6,6 +6,7 @@ import { openCore } from '../../src-main/core/open.js';
 import { TokenDeskError } from '../../src-main/core/errors.js';
 import type { AppEvent } from '../../src-main/contract/types.js';
 import { makeHome } from '../helpers/home.js';
+import { startHostileAuthServer } from '../helpers/hostile-auth-server.js';
 
 const owner = DEMO_CREDENTIALS.supabase.find((c) => c.email.startsWith('owner'))!;
 const restricted = DEMO_CREDENTIALS.session.find((c) => c.email.startsWith('restricted'))!;
@@ -168,6 +169,9 @@ describe('app service (the contract the renderer talks to)', () => {
     expect(moved.baseUrl).toBe(elsewhere);
     expect(moved.identities[0]).toMatchObject({ status: 'error', lastError: expect.stringContaining(`changed from ${supa.baseUrl} to ${elsewhere}`) });
     expect(moved.identities[0]!.expiresAt).toBeUndefined();
+    // The window hears who was signed out (the old server was told: no warning), and the keys given for the old server are gone.
+    expect(moved).toMatchObject({ signedOut: [owner.email], hasAnonKey: false, hasApiKey: false });
+    expect(moved.warnings).toBeUndefined();
 
     const file = JSON.stringify({ name: sess.name, values: [{ key: 'url', value: elsewhere, enabled: true }] });
     const asked = await service.handle('importPostman', { fileName: 'moved.json', text: file }).catch((e: unknown) => e);
@@ -177,6 +181,20 @@ describe('app service (the contract the renderer talks to)', () => {
     const imported = await service.handle('importPostman', { fileName: 'moved.json', text: file, confirmUrlChange: true });
     expect(imported).toMatchObject({ created: false, signedOut: [restricted.email], environment: { baseUrl: elsewhere } });
     expect(imported.environment.identities[0]).toMatchObject({ status: 'error', rememberPassword: false });
+  });
+
+  it('a move whose old server cannot be reached still signs out, and the answer says the session could not be ended there', async () => {
+    const old = await startHostileAuthServer();
+    const env = await service.handle('addEnvironment', { name: 'gone', provider: 'session', baseUrl: old.url });
+    await service.handle('signIn', { envId: env.id, email: 'dev@example.test', password: 'pw', remember: false });
+    await old.close();
+    const moved = await service.handle('updateEnvironment', { id: env.id, patch: { baseUrl: 'http://127.0.0.1:9' } });
+    expect(moved.signedOut).toEqual(['dev@example.test']);
+    expect(moved.warnings).toEqual([expect.stringContaining(`The session of dev@example.test could not be ended at ${old.url}`)]);
+    // An edit that moves nothing says nothing more.
+    const renamed = await service.handle('updateEnvironment', { id: env.id, patch: { label: 'old' } });
+    expect(renamed.signedOut).toBeUndefined();
+    expect(renamed.warnings).toBeUndefined();
   });
 
   it('a change made by the CLI (another core on the same folder) reaches the app as an event', async () => {

@@ -42,7 +42,9 @@ describe.skipIf(unreachable !== undefined)('tokendesk env', { timeout: 60_000 },
     const edit = await h.runInProcess(['env', 'edit', 'staging', '--name', 'stage', '--url', 'https://def.supabase.co', '--remove-api-key', '--var', 'team=a', '--unset-var', 'organization_id', '--var-name', 'access_token=jwt']);
     expect(edit.code, edit.stderr).toBe(0);
     const after = JSON.parse((await h.runInProcess(['env', 'show', 'stage', '--json'])).stdout) as Record<string, unknown>;
-    expect(after).toMatchObject({ url: 'https://def.supabase.co', secrets: { anonKey: true, apiKey: false }, variables: { team: 'a' } });
+    // Another project is another server: the old project's anon key is not kept for it (issue 27), and that was said first.
+    expect(edit.stderr).toContain('its stored anon key will be removed (enter it again for https://def.supabase.co)');
+    expect(after).toMatchObject({ url: 'https://def.supabase.co', secrets: { anonKey: false, apiKey: false }, variables: { team: 'a' } });
     expect((after.exportedNames as Record<string, string>).access_token).toBe('jwt');
 
     const rm = await h.runInProcess(['env', 'remove', 'stage']);

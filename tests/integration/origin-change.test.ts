@@ -2,11 +2,12 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openCore } from '../../src-main/core/open.js';
+import { DEMO_ANON_KEY, DEMO_API_KEY } from '../../src-main/core/demo-server/users.js';
 import { cliFixture, DEMO_SESSION, DEMO_SUPABASE, keychainUnreachable, onTerminal, type CliHome } from '../helpers/cli.js';
 import { startHostileAuthServer, type HostileAuthServer } from '../helpers/hostile-auth-server.js';
 
 const unreachable = await keychainUnreachable();
-const { demo, signedIn, newHome } = cliFixture({ demo: true });
+const { demo, signedIn, newHome, demoHome } = cliFixture({ demo: true });
 
 /** A server that would happily renew any session: the new origin, which must never see a stored secret. */
 let other: HostileAuthServer;
@@ -98,6 +99,42 @@ describe.skipIf(unreachable !== undefined)('an environment moved to another serv
     const again = await h.runInProcess(['login', '--env', DEMO_SESSION, '--email', 'restricted@test.com'], { input: 'stringstring\n' });
     expect(again.code, again.stderr).toBe(0);
     expect((await statusOf(h, DEMO_SESSION)).identities[0]).toMatchObject({ state: 'signed-in', lastError: null });
+  });
+
+  it('the keys given for the old server do not follow it: anon key, API key and secret variables are removed unless the edit gives new ones', async () => {
+    const h = await demoHome();
+    const dbPass = 'hunter2-of-the-old-server';
+    expect((await h.runInProcess(['env', 'edit', DEMO_SUPABASE, '--var', `db_pass=${dbPass}`])).code).toBe(0);
+    const old = [DEMO_ANON_KEY, DEMO_API_KEY, dbPass];
+    other.requests.length = 0;
+
+    const r = await h.runInProcess(['env', 'edit', DEMO_SUPABASE, '--url', other.url]);
+    expect(r.code, r.stderr).toBe(0);
+    // Said before it happens, naming each key.
+    expect(r.stderr).toContain(`its stored anon key, API key (X-API-Key) and secret variable "db_pass" will be removed (enter them again for ${other.url})`);
+    // The next sign-in at the new host has no old anon key to send: it asks for the new one.
+    const login = await h.runInProcess(['login', '--env', DEMO_SUPABASE, '--email', 'owner@connectgain.test'], { input: 'demo-password\n' });
+    expect(login.code).not.toBe(0);
+    expect(login.stderr).toContain(`has no anon key stored: enter it with Edit in the app, or tokendesk env edit "${DEMO_SUPABASE}" --anon-key -`);
+    // Nothing stored for the old server is handed out for the new one either.
+    const exported = await h.runInProcess(['export', '--env', DEMO_SUPABASE, '--format', 'dotenv']);
+    expect(exported.code, exported.stderr).toBe(0);
+    expect(exported.stdout).toContain(other.url);
+    for (const secret of old) expect(exported.stdout).not.toContain(secret);
+
+    // Given in the same edit, a key stays (the new value); the others are still gone.
+    const fresh = await h.runInProcess(['env', 'edit', DEMO_SUPABASE, '--anon-key', other.anonKey]);
+    expect(fresh.code, fresh.stderr).toBe(0);
+    const again = await h.runInProcess(['login', '--env', DEMO_SUPABASE, '--email', 'owner@connectgain.test'], { input: 'demo-password\n' });
+    expect(again.code, again.stderr).toBe(0);
+    expect(other.requests.map((q) => q.headers.apikey)).toContain(other.anonKey);
+    expect(sentToOther(old)).toEqual([]);
+
+    // demo-setup moves it back and gives the demo's keys again: signing in there works.
+    const setup = await h.runInProcess(['demo-setup', '--url', demo().url]);
+    expect(setup.code, setup.stderr).toBe(0);
+    const home = await h.runInProcess(['login', '--env', DEMO_SUPABASE, '--email', 'owner@connectgain.test'], { input: 'demo-password\n' });
+    expect(home.code, home.stderr).toBe(0);
   });
 
   it('an old server that cannot be reached does not block the move: the sessions end here, and it says so', async () => {

@@ -201,6 +201,34 @@ describe('environment form', () => {
     await waitFor(() => expect(api.calls.find((c) => c.method === 'updateEnvironment')?.input).toMatchObject({ id: 'production', patch: { baseUrl: 'https://evil.example.com', confirmOriginChange: true } }));
   });
 
+  it('saving a move says who was signed out, and that the old server could not be told', async () => {
+    await renderApp({ oldServerDown: true });
+    fireEvent.click(screen.getByRole('button', { name: /^production/ }));
+    fireEvent.click(screen.getByRole('button', { name: 'Edit environment production' }));
+    const dialog = screen.getByRole('dialog', { name: 'Edit production' });
+    fireEvent.change(within(dialog).getByLabelText('Base URL'), { target: { value: 'https://evil.example.com' } });
+    fireEvent.click(within(dialog).getByRole('checkbox', { name: 'Move this production environment to the new server' }));
+    fireEvent.click(within(dialog).getByRole('button', { name: 'Save environment' }));
+    const toasts = () => within(screen.getByRole('region', { name: 'Notifications' }));
+    await waitFor(() => expect(toasts().getByText('Saved production')).toBeTruthy());
+    expect(toasts().getByText('Moved to another server: signed out admin@connectgain.com. Sign in again.')).toBeTruthy();
+    expect(toasts().getByText('The old server could not be told')).toBeTruthy();
+    expect(toasts().getByText(/The session of admin@connectgain\.com could not be ended at https:\/\/xyzcompany\.supabase\.co/)).toBeTruthy();
+  });
+
+  it('the move warning names the stored keys it removes, and not the ones typed in the same edit', async () => {
+    await renderApp();
+    fireEvent.click(screen.getByRole('button', { name: /^staging/ }));
+    fireEvent.click(screen.getByRole('button', { name: 'Edit environment staging' }));
+    const dialog = screen.getByRole('dialog', { name: 'Edit staging' });
+    fireEvent.change(within(dialog).getByLabelText('Base URL'), { target: { value: 'https://new-project.supabase.co' } });
+    const notice = () => within(dialog).getByTestId('origin-change').textContent;
+    expect(notice()).toContain('Its stored anon key and API key will be removed: enter them again for the new server.');
+    expect(dialog.textContent).toContain('Stored for the old server: removed with the move unless you enter the new one here.');
+    fireEvent.change(within(dialog).getByLabelText('Anon key'), { target: { value: JWT } });
+    expect(notice()).toContain('Its stored API key will be removed: enter it again for the new server.');
+  });
+
   it('Escape on a half-filled form asks before discarding; on an untouched one it just closes', async () => {
     const { dialog, type } = await openForm();
     type('Name', 'half');

@@ -31,7 +31,9 @@ export async function ensureDemoEnvironments(envs: EnvironmentService, url: stri
       const stale = found.baseUrl !== url || Object.keys(transport).length > 0;
       // Another port is another server: its sessions end (EnvironmentService.edit). Asked for by the
       // user's "demo-setup" / "Try the demo server", so a demo marked production moves without a question.
-      result.push(stale ? await envs.update(found.id, { baseUrl: url, confirmOriginChange: true, ...transport }) : found);
+      // A move removes the keys stored for the old server unless the same edit gives them (issue 27): the demo's own, given again.
+      const keys = { ...(extra.anonKey && { anonKey: extra.anonKey }), ...(extra.apiKey && { apiKey: extra.apiKey }) };
+      result.push(stale ? await envs.update(found.id, { baseUrl: url, confirmOriginChange: true, ...keys, ...transport }) : found);
       continue;
     }
     result.push(await envs.add({ name, provider, baseUrl: url, label: DEMO_LABEL, color, production: false, ...extra }));

@@ -186,8 +186,13 @@ export function createAppService(
       return envView(env.id);
     },
     async updateEnvironment({ id, patch }) {
-      const env = await core.envs.update(id, patch);
-      return envView(env.id);
+      // edit(), not update(): who the move signed out and the old server's failures reach the window.
+      const out = await core.envs.edit(id, patch);
+      return {
+        ...(await envView(out.environment.id)),
+        ...(out.signedOut.length > 0 && { signedOut: out.signedOut }),
+        ...(out.warnings.length > 0 && { warnings: out.warnings }),
+      };
     },
     async removeEnvironment({ id }) {
       const env = await core.envs.remove(id);

@@ -109,6 +109,9 @@ export function environmentViews(
       accountTransport: env.accountTransport ?? { kind: 'none' },
       identities,
     };
+    // Names only (they are in the config file too): the edit form says which values a move removes.
+    const storedSecretVars = (env.secretVariables ?? []).filter((n) => secrets.has(secretKeys.variable(env.id, n)));
+    if (storedSecretVars.length > 0) view.secretVariables = storedSecretVars;
     if (env.label) view.label = env.label;
     if (activeId && identities.some((i) => i.id === activeId)) view.activeIdentityId = activeId;
     return view;

@@ -8,8 +8,8 @@ import { originChangeText, type EnvironmentInput, type EnvironmentService } from
  * An import names an existing environment and carries another URL: said, with what it would do, and
  * refused until the user agrees (the CLI asks on a terminal or takes --yes; the window asks in a dialog).
  */
-async function urlChangeRefused(envs: EnvironmentService, env: Environment, to: string): Promise<TokenDeskError> {
-  const move = await envs.originChange(env.id, to);
+async function urlChangeRefused(envs: EnvironmentService, env: Environment, to: string, patch: Partial<EnvironmentInput>): Promise<TokenDeskError> {
+  const move = await envs.originChange(env.id, to, patch);
   const what = move ? originChangeText(move) : `The file changes the URL of "${env.name}" from ${env.baseUrl} to ${to} (the same server: its sessions are kept)`;
   return new TokenDeskError('confirmation_required', `The file would update the existing environment "${env.name}". ${what}. Confirm to import it; nothing was changed`);
 }
@@ -85,16 +85,19 @@ export async function applyImport(envs: EnvironmentService, imported: ImportedEn
       secretVariables: imported.secretVariables,
       setVariableNames: imported.variableNames,
     };
+    if (imported.secrets.anonKey) patch.anonKey = imported.secrets.anonKey;
+    if (imported.secrets.apiKey) patch.apiKey = imported.secrets.apiKey;
     if (baseUrl) {
       const to = checkBaseUrl(baseUrl, existing.provider);
       // A refused URL is left to update(), which says what is wrong with it.
-      if (to.ok && to.value !== existing.baseUrl && !opts.confirmUrlChange) throw await urlChangeRefused(envs, existing, to.value);
-      patch.baseUrl = baseUrl;
-      // Asked once for the URL: that answer covers a production environment moving too.
-      patch.confirmOriginChange = true;
+      const changes = !to.ok || to.value !== existing.baseUrl;
+      if (to.ok && changes && !opts.confirmUrlChange) throw await urlChangeRefused(envs, existing, to.value, patch);
+      // The URL it already has is not sent: a move made meanwhile (another window, the CLI) stays, and
+      // nobody was asked about moving it back.
+      if (changes) patch.baseUrl = baseUrl;
+      // Asked once for the URL: that answer, and only that answer, covers a production environment moving too.
+      if (opts.confirmUrlChange === true) patch.confirmOriginChange = true;
     }
-    if (imported.secrets.anonKey) patch.anonKey = imported.secrets.anonKey;
-    if (imported.secrets.apiKey) patch.apiKey = imported.secrets.apiKey;
     if (imported.postmanId && existing.postmanId === undefined && existing.id !== imported.postmanId) patch.postmanId = imported.postmanId;
     const outcome = await envs.edit(existing.id, patch);
     return { environment: outcome.environment, created: false, warnings: [...warnings, ...outcome.warnings], notes, signedOut: outcome.signedOut };

@@ -162,6 +162,8 @@ export interface OriginChange {
   production: boolean;
   /** Emails of the identities with a session or a remembered password, which the move signs out. */
   signedIn: string[];
+  /** The environment's stored keys the move removes (the edit supplies no new value for them), as the user knows them. */
+  removedKeys: string[];
 }
 
 /** What the environments need of the sessions (SessionManager): the stored session, and a logout at a given server. */
@@ -173,8 +175,55 @@ export interface SessionEnding {
 /** The sentence the CLI and the import say before an environment moves to another server. */
 export function originChangeText(c: OriginChange): string {
   const who = c.signedIn.length === 0 ? 'nobody is signed in to it' : `${c.signedIn.length === 1 ? 'its identity' : `its ${c.signedIn.length} identities`} ${c.signedIn.join(', ')} will be signed out (their sessions ended at ${c.from})`;
-  return `Changing the URL of "${c.environment.name}" from ${c.from} to ${c.to} moves it to another server: ${who}; no token or password is sent to ${c.to}`;
+  const keys = c.removedKeys.length === 0 ? '' : `; its stored ${listText(c.removedKeys)} will be removed (enter ${c.removedKeys.length === 1 ? 'it' : 'them'} again for ${c.to})`;
+  return `Changing the URL of "${c.environment.name}" from ${c.from} to ${c.to} moves it to another server: ${who}${keys}; no token or password is sent to ${c.to}`;
 }
+
+/** "a", "a and b", "a, b and c". */
+function listText(items: readonly string[]): string {
+  return items.length <= 1 ? (items[0] ?? '') : `${items.slice(0, -1).join(', ')} and ${items[items.length - 1]!}`;
+}
+
+/** What a patch brings of the environment's keys: a key it gives a value stays (the new value), the others go with a move. */
+interface SuppliedKeys {
+  anonKey: boolean;
+  apiKey: boolean;
+  variables: ReadonlySet<string>;
+}
+
+function suppliedBy(patch: Partial<EnvironmentInput>): SuppliedKeys {
+  return {
+    anonKey: typeof patch.anonKey === 'string',
+    // null removes it anyway
+    apiKey: patch.apiKey !== undefined,
+    variables: new Set([...Object.keys(patch.secretVariables ?? {}), ...Object.keys(patch.variables ?? {}), ...Object.keys(patch.setVariables ?? {})]),
+  };
+}
+
+/**
+ * The environment's stored keys a move to another server removes: the anon key, the API key and the
+ * secret variables' values were given for the old server, and each is sent with requests (the anon key
+ * as `apikey` with the next sign-in, the others by header/exec), so none may reach the new one.
+ */
+function keysLeaving(envId: string, stored: { anonKey: boolean; apiKey: boolean; secretVariables: readonly string[] }, supplied: SuppliedKeys): Array<{ key: SecretKey; label: string }> {
+  const out: Array<{ key: SecretKey; label: string }> = [];
+  if (stored.anonKey && !supplied.anonKey) out.push({ key: secretKeys.anonKey(envId), label: 'anon key' });
+  if (stored.apiKey && !supplied.apiKey) out.push({ key: secretKeys.apiKey(envId), label: 'API key (X-API-Key)' });
+  for (const name of stored.secretVariables) {
+    if (!supplied.variables.has(name)) out.push({ key: secretKeys.variable(envId, name), label: `secret variable ${quoteName(name)}` });
+  }
+  return out;
+}
+
+/** Thrown inside the config lock when the identities to sign out are not all locked: nothing stored, the edit tries again. */
+class IdentitiesChanged extends Error {
+  constructor(readonly ids: string[]) {
+    super('identities changed');
+  }
+}
+
+/** How often an edit starts again because identities appeared while it waited for the locks (each time nothing is stored). */
+const MAX_EDIT_ATTEMPTS = 5;
 
 /** Why an identity is signed out after its environment moved: kept as its last error, shown in status and the window. */
 function movedReason(env: Environment, to: string, at: number): NonNullable<Identity['lastError']> {
@@ -277,7 +326,7 @@ export class EnvironmentService {
    * What changing the URL of `ref` to `rawUrl` would do, said before it happens (the CLI, the import);
    * undefined when the new URL stays on the same server (contract/validators.ts changesOrigin: a path-only change keeps the sessions).
    */
-  async originChange(ref: string, rawUrl: string): Promise<OriginChange | undefined> {
+  async originChange(ref: string, rawUrl: string, patch: Partial<EnvironmentInput> = {}): Promise<OriginChange | undefined> {
     const env = await this.resolve(ref);
     const to = baseUrlOf(rawUrl, env.provider);
     if (!changesOrigin(env.baseUrl, to)) return undefined;
@@ -286,7 +335,13 @@ export class EnvironmentService {
     const signedIn = cfg.identities
       .filter((i) => i.envId === env.id && (all.has(secretKeys.session(i.id)) || all.has(secretKeys.password(i.id))))
       .map((i) => i.email);
-    return { environment: env, from: env.baseUrl, to, production: env.production, signedIn };
+    const stored = {
+      anonKey: all.has(secretKeys.anonKey(env.id)),
+      apiKey: all.has(secretKeys.apiKey(env.id)),
+      secretVariables: (env.secretVariables ?? []).filter((n) => all.has(secretKeys.variable(env.id, n))),
+    };
+    const removedKeys = keysLeaving(env.id, stored, suppliedBy(patch)).map((k) => k.label);
+    return { environment: env, from: env.baseUrl, to, production: env.production, signedIn, removedKeys };
   }
 
   /**
@@ -319,15 +374,38 @@ export class EnvironmentService {
     const moving = baseUrl !== undefined && changesOrigin(current.baseUrl, baseUrl);
     if (moving) assertMoveConfirmed(current, baseUrl, patch);
 
-    // The sessions to end, read before they are deleted, to revoke them at the old server afterwards.
-    const ids = moving ? (await this.config.read()).identities.filter((i) => i.envId === current.id).map((i) => i.id).sort() : [];
+    // The identities to sign out, locked before the config lock (the order renewals and sign-outs use).
+    // Judged again under the config lock: one listed meanwhile (or every one, when another process moved
+    // the environment meanwhile) would lose its session without its lock held, and a renewal in flight
+    // could write it back under the new URL. Then nothing is stored and the edit starts again with them.
+    let ids = moving ? (await this.config.read()).identities.filter((i) => i.envId === current.id).map((i) => i.id).sort() : [];
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return await this.editLocked(current, patch, { anonKey, apiKey, baseUrl, accountTransport, touchesVariables }, ids);
+      } catch (e) {
+        if (!(e instanceof IdentitiesChanged)) throw e;
+        if (attempt >= MAX_EDIT_ATTEMPTS) {
+          throw new TokenDeskError('environment_changed', `Identities of "${current.name}" kept changing while it was edited; nothing was changed: try again`);
+        }
+        ids = e.ids;
+      }
+    }
+  }
+
+  /** One attempt of `edit`, holding the refresh locks of `ids`; throws IdentitiesChanged (nothing stored) when they are not the ones to sign out. */
+  private async editLocked(
+    current: Environment,
+    patch: Partial<EnvironmentInput>,
+    checkedInput: { anonKey: string | null | undefined; apiKey: string | null | undefined; baseUrl: string | undefined; accountTransport: AccountTransport | undefined; touchesVariables: boolean },
+    ids: readonly string[],
+  ): Promise<EditOutcome> {
+    const { anonKey, apiKey, baseUrl, accountTransport, touchesVariables } = checkedInput;
     const ended: Array<{ identity: Identity; session: StoredSession | undefined }> = [];
     let before: Environment | undefined;
     let oldAnonKey: string | undefined;
     const next = await this.underIdentityLocks(ids, async () => {
       const sessions = new Map<string, StoredSession | undefined>();
       for (const id of ids) sessions.set(id, await this.sessions?.readSession(id).catch(() => undefined));
-      if (moving && capabilitiesOf(current.provider).needsAnonKey) oldAnonKey = await this.secrets.get(secretKeys.anonKey(current.id));
       const previous: Array<[SecretKey, string | undefined]> = [];
       let written = false;
       let env: Environment | undefined;
@@ -358,22 +436,33 @@ export class EnvironmentService {
           const movingNow = changesOrigin(fresh.baseUrl, updated.baseUrl);
           if (movingNow) assertMoveConfirmed(fresh, updated.baseUrl, patch);
           const leaving = movingNow ? cfg.identities.filter((i) => i.envId === updated.id) : [];
+          // Before anything is written: every identity signed out here must be one whose lock is held.
+          if (leaving.some((i) => !ids.includes(i.id))) throw new IdentitiesChanged(leaving.map((i) => i.id).sort());
 
           const changes: Array<[SecretKey, string | null]> = [];
           if (typeof anonKey === 'string') changes.push([secretKeys.anonKey(updated.id), anonKey]);
           if (apiKey !== undefined) changes.push([secretKeys.apiKey(updated.id), apiKey]);
           for (const [name, value] of vars?.writes ?? []) changes.push([secretKeys.variable(updated.id, name), value]);
           for (const name of vars?.deletes ?? []) changes.push([secretKeys.variable(updated.id, name), null]);
+          if (movingNow) {
+            // The keys given for the old server go in the same sealed write, unless this edit gives new ones.
+            const supplied: SuppliedKeys = { anonKey: typeof anonKey === 'string', apiKey: apiKey !== undefined, variables: new Set(vars?.writes.keys() ?? []) };
+            const stored = { anonKey: true, apiKey: true, secretVariables: vars ? vars.secretNames : (fresh.secretVariables ?? []) };
+            // Only what is stored: an environment without keys moves without a vault write.
+            for (const { key } of keysLeaving(updated.id, stored, supplied)) if ((await this.secrets.get(key)) !== undefined) changes.push([key, null]);
+          }
           // Every token and remembered password of the old server, in the same sealed write.
           for (const i of leaving) changes.push([secretKeys.session(i.id), null], [secretKeys.password(i.id), null]);
           for (const [k] of changes) previous.push([k, await this.secrets.get(k)]);
+          // The sessions are ended at the old server with the key that was stored for it.
+          oldAnonKey = movingNow && capabilitiesOf(fresh.provider).needsAnonKey ? await this.secrets.get(secretKeys.anonKey(updated.id)) : undefined;
           await this.secrets.apply(changes.map(([k, v]) => [k, v ?? undefined] as const));
           written = true; // all or none: a failed apply stored nothing, so there is nothing to undo
           const held = new Set(previous.filter(([, v]) => v !== undefined).map(([k]) => k));
           endedHere = leaving.filter((i) => held.has(secretKeys.session(i.id)) || held.has(secretKeys.password(i.id)));
           const reason = movedReason(fresh, updated.baseUrl, this.now());
           env = updated;
-          before = fresh;
+          before = movingNow ? fresh : undefined;
           return {
             ...cfg,
             environments: cfg.environments.map((e) => (e.id === updated.id ? updated : e)),
