@@ -1,4 +1,4 @@
-import { readFileSync, statSync, writeFileSync } from 'node:fs';
+import { readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { startDemoServer, type DemoServer } from '../../src-main/core/demo-server/index.js';
@@ -134,5 +134,73 @@ describe('no Secret Service: the passphrase file store', { timeout: 90_000 }, ()
     expect(r.stderr).toMatch(/keychain is unavailable.*TOKENDESK_SECRET_STORE=file/);
     expect(() => statSync(keyFile(h.dir))).toThrow();
     expect(() => statSync(vaultFile(h.dir))).toThrow();
+  });
+});
+
+/**
+ * The store chosen is not the one holding the vault's key (a cron job or an IDE task without the
+ * variable, a config.json moved aside with its setting, or `file` on a keychain folder): the key is
+ * not lost, so it says which choice opens the vault and never offers or allows starting over.
+ */
+describe('the wrong store chosen: the key is not "gone", and nothing is moved aside', { timeout: 90_000 }, () => {
+  async function signedIn(env: Record<string, string>, h: CliHome): Promise<void> {
+    const add = await h.run(['env', 'add', 'staging', '--provider', 'supabase', '--url', demo.url, '--anon-key', '-'], { env, input: `${demo.anonKey}\n` });
+    expect(add.code, add.stderr).toBe(0);
+    const login = await h.run(['login', '--env', 'staging', '--email', 'owner@connectgain.test'], { env, input: 'demo-password\n' });
+    expect(login.code, login.stderr).toBe(0);
+  }
+
+  it('a file-store folder run without TOKENDESK_SECRET_STORE (the keychain reachable): names TOKENDESK_SECRET_STORE=file; start-over refused', async () => {
+    const { h, env } = home();
+    await signedIn(env, h);
+    const vault = readFileSync(vaultFile(h.dir));
+    // What a cron job sees: no variable, a working keychain that has no key for this folder.
+    for (const args of [['token', '--env', 'staging'], ['status']]) {
+      const r = await h.run(args, { env: { TOKENDESK_PASSPHRASE_FILE: env.TOKENDESK_PASSPHRASE_FILE! } });
+      expect(r.code, args.join(' ')).toBe(1);
+      expect(r.stderr).toMatch(/is in the passphrase-protected file .*secrets\.key, not in the OS keychain.*set TOKENDESK_SECRET_STORE=file/);
+      expect(r.stderr).not.toMatch(/gone from the OS keychain|start-over|Start over/);
+    }
+    const over = await h.run(['vault', 'start-over', '--yes'], {});
+    expect(over.code).toBe(1);
+    expect(over.stderr).toMatch(/TOKENDESK_SECRET_STORE=file.*nothing to start over/);
+    expect(readFileSync(vaultFile(h.dir))).toEqual(vault);
+    // The window: the banner has no start-over (App.tsx offers it only for vault_key_missing / vault_rolled_back).
+    const service = createAppService({ home: h.dir, shell: 'web', scheduler: false, demoPort: 0, env: { ...process.env, TOKENDESK_SECRET_STORE: '' } });
+    try {
+      expect((await service.handle('getState', {})).keychain).toMatchObject({ ok: false, code: 'secret_store_mismatch' });
+      await expect(service.handle('startOverVault', {})).rejects.toMatchObject({ code: 'secret_store_mismatch' });
+    } finally {
+      await service.close();
+    }
+    expect(readFileSync(vaultFile(h.dir))).toEqual(vault);
+    // And the right choice still opens it.
+    const token = await h.run(['token', '--env', 'staging'], { env });
+    expect(token.code, token.stderr).toBe(0);
+  });
+
+  it('a keychain folder run with TOKENDESK_SECRET_STORE=file: names the keychain; start-over refused, nothing written', async () => {
+    const { h, env } = home();
+    await signedIn({}, h);
+    const vault = readFileSync(vaultFile(h.dir));
+    const asFile = { TOKENDESK_SECRET_STORE: 'file', TOKENDESK_PASSPHRASE_FILE: env.TOKENDESK_PASSPHRASE_FILE! };
+    const r = await h.run(['token', '--env', 'staging'], { env: asFile });
+    expect(r.code).toBe(1);
+    expect(r.stderr).toMatch(/is in the OS keychain, not in a passphrase-protected file.*unset TOKENDESK_SECRET_STORE/);
+    expect(r.stderr).not.toMatch(/gone from the OS keychain|start-over/);
+    const over = await h.run(['vault', 'start-over', '--yes'], { env: asFile });
+    expect(over.code).toBe(1);
+    expect(over.stderr).toMatch(/in the OS keychain.*nothing to start over/);
+    expect(readFileSync(vaultFile(h.dir))).toEqual(vault);
+    expect(() => statSync(keyFile(h.dir))).toThrow();
+  });
+
+  it('the key file really gone on a machine without a keychain: still vault_key_missing, start-over allowed', async () => {
+    const { h, env } = home();
+    await signedIn(env, h);
+    rmSync(keyFile(h.dir));
+    const r = await h.run(['vault', 'start-over', '--yes'], { env });
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stdout).toMatch(/The old vault was moved to/);
   });
 });
