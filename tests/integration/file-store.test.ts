@@ -55,9 +55,20 @@ describe('no Secret Service: the passphrase file store', { timeout: 90_000 }, ()
 
     const status = await h.run(['status', '--json'], { env });
     expect(status.code, status.stderr).toBe(0);
-    expect(JSON.parse(status.stdout).secretStore).toEqual({ kind: 'file', keyFile: keyFile(h.dir) });
+    expect(JSON.parse(status.stdout).secretStore).toEqual({ kind: 'file', keyFile: keyFile(h.dir), chosenBy: 'variable' });
     const text = await h.run(['status'], { env });
-    expect(text.stdout).toMatch(/Secrets: encrypted vault, its key in the passphrase-protected file .*secrets\.key \(TOKENDESK_SECRET_STORE=file\)/);
+    expect(text.stdout).toMatch(/Secrets: encrypted vault, its key in the passphrase-protected file .*secrets\.key \(chosen by TOKENDESK_SECRET_STORE=file\)/);
+
+    // Chosen by the config's setting instead, the variable unset: status names the setting, not the variable.
+    const cfgPath = join(h.dir, 'config.json');
+    const cfg = JSON.parse(readFileSync(cfgPath, 'utf8')) as { settings: Record<string, unknown> };
+    writeFileSync(cfgPath, JSON.stringify({ ...cfg, settings: { ...cfg.settings, secretStore: 'file' } }));
+    const bySetting = { ...env, TOKENDESK_SECRET_STORE: '' };
+    const viaSetting = await h.run(['status'], { env: bySetting });
+    expect(viaSetting.code, viaSetting.stderr).toBe(0);
+    expect(viaSetting.stdout).toMatch(/passphrase-protected file .*secrets\.key \(chosen by the secretStore setting "file" in config\.json\)/);
+    expect(viaSetting.stdout).not.toContain('TOKENDESK_SECRET_STORE');
+    expect(JSON.parse((await h.run(['status', '--json'], { env: bySetting })).stdout).secretStore).toMatchObject({ kind: 'file', chosenBy: 'setting' });
   });
 
   it('on a terminal without TOKENDESK_PASSPHRASE_FILE: a hidden prompt, asked twice when the key file is made, once per process after', async () => {
