@@ -1,4 +1,4 @@
-import { readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { chmodSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { startDemoServer, type DemoServer } from '../../src-main/core/demo-server/index.js';
@@ -126,6 +126,23 @@ describe('no Secret Service: the passphrase file store', { timeout: 90_000 }, ()
       expect(r.stderr).toMatch(/^tokendesk: Wrong passphrase for the secrets key file .*nothing was read or changed\n$/);
     }
     expect([readFileSync(vaultFile(h.dir)), readFileSync(keyFile(h.dir))]).toEqual(before);
+  });
+
+  it('a passphrase file others may read: refused by the fast path and the full CLI alike, no token printed, nothing changed', async () => {
+    const { h, env, passphraseFile } = home();
+    const add = await h.run(['env', 'add', 'staging', '--provider', 'supabase', '--url', demo.url, '--anon-key', '-'], { env, input: `${demo.anonKey}\n` });
+    expect(add.code, add.stderr).toBe(0);
+    const login = await h.run(['login', '--env', 'staging', '--email', 'owner@connectgain.test'], { env, input: 'demo-password\n' });
+    expect(login.code, login.stderr).toBe(0);
+    const before = readFileSync(vaultFile(h.dir));
+    chmodSync(passphraseFile, 0o644);
+    for (const fast of ['1', '0']) {
+      const r = await h.run(['token', '--env', 'staging'], { env: { ...env, TOKENDESK_FAST_PATH: fast } });
+      expect(r.code).toBe(1);
+      expect(r.stdout).toBe('');
+      expect(r.stderr).toMatch(/^tokendesk: TOKENDESK_PASSPHRASE_FILE \(.*\) is open to other users \(mode 0644\), so it was not used: run chmod 600/);
+    }
+    expect(readFileSync(vaultFile(h.dir))).toEqual(before);
   });
 
   it('no passphrase in a pipe: a specific error at once (no prompt waits), nothing stored', async () => {

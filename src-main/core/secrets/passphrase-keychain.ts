@@ -1,4 +1,4 @@
-import { existsSync, readFileSync, rmSync } from 'node:fs';
+import { closeSync, existsSync, fstatSync, openSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { TokenDeskError } from '../errors.js';
 import { readRegularFileSync } from '../fs/read-regular-file-sync.js';
@@ -177,16 +177,37 @@ export function createPassphraseKeychain(
 /**
  * The passphrase in TOKENDESK_PASSPHRASE_FILE (its first line: a trailing newline is not part of it),
  * or undefined when the variable is unset. A file that cannot be read is an error, not "unset".
+ *
+ * Refused, not warned about, when it is a file of this user that the group or others may read or
+ * write: OpenSSH's rule for private keys (authfile.c sshkey_perm_ok: owned by the user and
+ * `st_mode & 077` → "Permissions … are too open", the key is not used). A warning would scroll past
+ * in a cron log while the passphrase stays readable; the fix is one chmod. Like ssh, a file owned by
+ * another user (a secret mounted by root for a service account) is not judged, nor a pipe
+ * (`<(pass show …)`), which is read once. Not on Windows: modes are not its permission model
+ * (https://nodejs.org/api/fs.html#file-modes). Checked on the opened file (fstat), not on the name.
  */
-export function passphraseFromFile(env: NodeJS.ProcessEnv): string | undefined {
+export function passphraseFromFile(env: NodeJS.ProcessEnv, platform: NodeJS.Platform = process.platform): string | undefined {
   const file = env.TOKENDESK_PASSPHRASE_FILE;
   if (file === undefined || file === '') return undefined;
   let text: string;
+  let fd: number | undefined;
   try {
-    text = readFileSync(file, 'utf8');
+    fd = openSync(file, 'r');
+    const st = fstatSync(fd);
+    const open = st.mode & 0o077;
+    if (platform !== 'win32' && st.isFile() && open !== 0 && st.uid === process.getuid?.()) {
+      throw new TokenDeskError(
+        'passphrase_missing',
+        `TOKENDESK_PASSPHRASE_FILE (${file}) is open to other users (mode ${(st.mode & 0o777).toString(8).padStart(4, '0')}), so it was not used: run chmod 600 '${file.replace(/'/g, `'\\''`)}' and try again. Nothing was read or changed`,
+      );
+    }
+    text = readFileSync(fd, 'utf8');
   } catch (e) {
+    if (e instanceof TokenDeskError) throw e;
     const code = (e as NodeJS.ErrnoException).code ?? 'I/O error';
     throw new TokenDeskError('passphrase_missing', `TOKENDESK_PASSPHRASE_FILE (${file}) cannot be read (${code}); nothing was changed`, { cause: e });
+  } finally {
+    if (fd !== undefined) closeSync(fd);
   }
   return text.replace(/\r?\n$/, '');
 }
