@@ -97,7 +97,11 @@ export function openCore(opts: OpenCoreOptions = {}): Core {
       return (vault ?? createKeychainStore(home, keytar && { keytar })).startOver();
     });
   // Best effort and quiet: whatever it cannot do now is found again at the next start.
+  // The file store without TOKENDESK_PASSPHRASE_FILE asks on the terminal: the sweep then waits until
+  // the command itself has unlocked the key file, so `status` or `env list` never prompt for it.
+  const sweep = () => sweepInterruptedSignIns({ config, secrets, lock, profiles: sessions.profiles });
+  const wouldPrompt = keytar !== undefined && !env.TOKENDESK_PASSPHRASE_FILE;
   const startSweep =
-    opts.startSweep === false ? Promise.resolve([]) : sweepInterruptedSignIns({ config, secrets, lock, profiles: sessions.profiles }).catch(() => [] as string[]);
+    opts.startSweep === false ? Promise.resolve([]) : (wouldPrompt ? keytar.whenUnlocked().then(sweep) : sweep()).catch(() => [] as string[]);
   return { home, config, secrets, http, envs, sessions, startOverVault, startSweep, secretStore };
 }

@@ -1,5 +1,9 @@
-import { chmodSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { randomUUID } from 'node:crypto';
+import { hostname } from 'node:os';
 import { join } from 'node:path';
+import { ownerEntryName } from '../../src-main/core/locks/owned-lock.js';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { startDemoServer, type DemoServer } from '../../src-main/core/demo-server/index.js';
 import { createAppService } from '../../src-main/core/app/service.js';
@@ -93,6 +97,33 @@ describe('no Secret Service: the passphrase file store', { timeout: 90_000 }, ()
     const token = await h.run(['token', '--env', 'staging'], { env });
     expect(token.code, token.stderr).toBe(0);
     expect(token.stdout).toMatch(/^eyJ/);
+  });
+
+  it('on a terminal, the start\'s sweep never asks for the passphrase: a command without the vault runs unasked; the sweep runs once the command unlocked', async () => {
+    const { h, env } = home();
+    const add = await h.run(['env', 'add', 'staging', '--provider', 'supabase', '--url', demo.url, '--anon-key', '-'], { env, input: `${demo.anonKey}\n` });
+    expect(add.code, add.stderr).toBe(0);
+    const login = await h.run(['login', '--env', 'staging', '--email', 'owner@connectgain.test'], { env, input: 'demo-password\n' });
+    expect(login.code, login.stderr).toBe(0);
+    // What a sign-in killed before its config write leaves: its identity's lock folder (sessions/interrupted-sign-ins.ts).
+    // Its holder is dead (a pid that has exited, on this host), so the lock is taken over at once.
+    const leftover = join(h.dir, 'locks', '5b0c1a52-killed-sign-in.refresh');
+    const dead = spawnSync('true').pid;
+    mkdirSync(join(leftover, ownerEntryName({ pid: dead, host: hostname(), nonce: randomUUID() })), { recursive: true, mode: 0o700 });
+    const { TOKENDESK_PASSPHRASE_FILE: _gone, ...withoutFile } = env;
+    const list = await onTerminal(h.env(withoutFile), ['env', 'list'], []);
+    expect(list.output).not.toMatch(/Passphrase/);
+    expect(list.code, list.output).toBe(0);
+    expect(list.output).toContain('staging');
+    expect(existsSync(leftover)).toBe(true);
+    // A command that opens the vault asks once; the sweep then runs with that unlock, asking nothing more.
+    const token = await onTerminal(h.env({ ...withoutFile, TOKENDESK_FAST_PATH: '0' }), ['token', '--env', 'staging'], [
+      ['Passphrase of the TokenDesk secrets key file: ', 'correct horse battery staple\r'],
+    ]);
+    expect(token.unanswered, token.output).toEqual([]);
+    expect(token.code, token.output).toBe(0);
+    expect(token.output.match(/Passphrase of the TokenDesk/g)).toHaveLength(1);
+    expect(existsSync(leftover)).toBe(false);
   });
 
   it('the window says which store keeps the key: the token panel\'s "Stored in" names the passphrase-protected file', async () => {

@@ -109,8 +109,11 @@ export function createPassphraseKeychain(
    * loads node:crypto at once, and the `token` fast path, which only reads, must not load it.
    */
   writeFile: (path: string, text: string) => Promise<void>,
-): KeytarLike & { readonly path: string } {
+): KeytarLike & { readonly path: string; whenUnlocked(): Promise<void> } {
   const path = keyFile(home);
+  /** Resolved once this process has the passphrase (the key file opened or made): see whenUnlocked. */
+  let markUnlocked!: () => void;
+  const unlockedOnce = new Promise<void>((resolve) => (markUnlocked = resolve));
   /** The derived key and the parameters it came from, once per process: the passphrase is asked once. */
   let unlocked: { kek: Buffer; kdf: KeyFile['kdf'] } | undefined;
 
@@ -128,6 +131,7 @@ export function createPassphraseKeychain(
       const kek = derive(await ask('unlock'), f.kdf);
       unwrap(f, kek, path); // proves the passphrase before it is kept
       unlocked = { kek, kdf: f.kdf };
+      markUnlocked();
       return kek;
     })().finally(() => {
       unlocking = undefined;
@@ -137,6 +141,11 @@ export function createPassphraseKeychain(
 
   return {
     path,
+    /**
+     * Resolves when the passphrase has been given in this process: background work (the start's sweep)
+     * waits for it instead of asking, so a command that never needed the vault never prompts.
+     */
+    whenUnlocked: () => unlockedOnce,
     async getPassword(service, account) {
       if (account === PROBE) return 'ok';
       if (account !== DATA_KEY_ACCOUNT) return null;
@@ -160,6 +169,7 @@ export function createPassphraseKeychain(
         kdf = { name: 'scrypt', ...SCRYPT_DEFAULTS, salt: nodeCrypto().randomBytes(16).toString('base64') };
         kek = derive(passphrase, kdf);
         unlocked = { kek, kdf };
+        markUnlocked();
       }
       await writeFile(path, JSON.stringify(wrap(password, service, kek, kdf)));
     },
