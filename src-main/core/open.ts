@@ -93,7 +93,7 @@ export function openCore(opts: OpenCoreOptions = {}): Core {
     startOverAfterLostKey(secrets, vaultFile(home), async () => {
       // Checked again just before the move: a vault whose key sits in the other store is never moved aside.
       const mismatch = await explain();
-      if (mismatch) throw mismatch;
+      if (mismatch?.code === 'secret_store_mismatch') throw mismatch;
       return (vault ?? createKeychainStore(home, keytar && { keytar })).startOver();
     });
   // Best effort and quiet: whatever it cannot do now is found again at the next start.

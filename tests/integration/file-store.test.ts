@@ -258,6 +258,9 @@ describe('the wrong store chosen: the key is not "gone", and nothing is moved as
     const { h, env } = home();
     await signedIn(env, h);
     rmSync(keyFile(h.dir));
+    const token = await h.run(['token', '--env', 'staging'], { env });
+    expect(token.code).toBe(1);
+    expect(token.stderr).toMatch(/^tokendesk: The key file .*secrets\.key of the secrets vault .* is gone .*tokendesk vault start-over\n$/);
     const r = await h.run(['vault', 'start-over', '--yes'], { env });
     expect(r.code, r.stderr).toBe(0);
     expect(r.stdout).toMatch(/The old vault was moved to/);

@@ -16,7 +16,8 @@ import { DATA_KEY_ACCOUNT, vaultFile } from './vault-peek.js';
  *   only the file store writes it);
  * - the file store chosen, no `secrets.key`, and the OS keychain holds the folder's data key. Asked
  *   only here, once the key is known to be missing, so the file store never touches a keychain
- *   otherwise; a keychain that cannot answer (none on this machine) leaves vault_key_missing as it is.
+ *   otherwise; a keychain that cannot answer (none on this machine) leaves vault_key_missing, said of
+ *   the key file rather than the keychain.
  */
 export async function storeMismatch(
   home: string,
@@ -34,7 +35,13 @@ export async function storeMismatch(
   }
   if (existsSync(keyFile(home))) return undefined;
   const inKeychain = await keychainHasKey().catch(() => false);
-  if (!inKeychain) return undefined;
+  if (!inKeychain) {
+    // Really lost (the key file deleted): still vault_key_missing, start-over offered, but naming the file.
+    return new TokenDeskError(
+      'vault_key_missing',
+      `The key file ${keyFile(home)} of the secrets vault ${vault} is gone (deleted, or the folder restored without it), so the sessions and keys the vault holds cannot be read. Nothing was changed. To start over with an empty vault (the old file is kept aside; you sign in again and re-enter the environments' keys): "Start over" in the app, or tokendesk vault start-over`,
+    );
+  }
   return new TokenDeskError(
     'secret_store_mismatch',
     `The key of the secrets vault ${vault} is in the OS keychain, not in a passphrase-protected file, which was chosen (${describeChoice(choice)}): ${choice.by === 'variable' ? `unset ${SECRET_STORE_VARIABLE} (or set it to keychain)` : `set ${SECRET_STORE_VARIABLE}=keychain (or the secretStore setting "keychain")`} to open it. ${keep}`,
