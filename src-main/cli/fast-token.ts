@@ -1,4 +1,4 @@
-import { existsSync } from 'node:fs';
+import { existsSync, statSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { configFile, resolveHome } from '../core/config/paths.js';
 import { readRegularFileSync } from '../core/fs/read-regular-file-sync.js';
@@ -47,6 +47,13 @@ async function attempt(argv: readonly string[]): Promise<string | undefined> {
   const args = plainTokenArgs(argv);
   if (!args) return 'not a plain token command';
   const home = resolveHome();
+  // A folder others may enter is the full CLI's: it tightens it to 0700 or refuses (fs/private-folder.ts,
+  // run by ConfigStore.read). One stat; not on Windows, where modes are not the permission model.
+  if (process.platform !== 'win32') {
+    const folder = statSync(home, { throwIfNoEntry: false });
+    if (!folder) return 'no folder';
+    if ((folder.mode & 0o077) !== 0) return 'folder open to other users';
+  }
   // No vault, no steady state: the full CLI decides, and whether the keychain is read at all.
   if (!existsSync(vaultFile(home))) return 'no vault';
   // The config first: a command the full CLI answers without secrets (an unknown --env, nobody

@@ -27,6 +27,8 @@ export type ErrorCode =
   | 'passphrase_wrong'
   /** The file secret store needs its passphrase and nothing can give it (no TOKENDESK_PASSPHRASE_FILE, no terminal). */
   | 'passphrase_missing'
+  /** The vault's key is in the other store than the one chosen (TOKENDESK_SECRET_STORE / the setting): not lost, never start-over. */
+  | 'secret_store_mismatch'
   // network
   | 'network_dns'
   | 'network_refused'

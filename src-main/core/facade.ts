@@ -13,6 +13,7 @@ export { TokenDeskError, type ErrorCode } from './errors.js';
 export { assertVaultKeyLost } from './secrets/start-over.js';
 export { vaultFile } from './secrets/vault-peek.js';
 export { secretKeys } from './secrets/types.js';
+export { describeChoice } from './secrets/store-choice.js';
 export type { Config, Environment, Identity, VariableRole } from './config/schema.js';
 export { findEnvironment, originChangeText, type EnvironmentInput, type OriginChange } from './environments/service.js';
 export { SessionManager, type FreshToken, type SessionCheckOutcome } from './sessions/manager.js';

@@ -3,7 +3,9 @@ import { resolveHome } from './config/paths.js';
 import { createKeychainStore } from './secrets/keychain.js';
 import { durableWrite } from './fs/durable-write.js';
 import { createPassphraseKeychain, keyFile, type PassphrasePurpose } from './secrets/passphrase-keychain.js';
-import { chosenSecretStore, passphraseSource, type SecretStoreKind } from './secrets/store-choice.js';
+import { passphraseSource, secretStoreChoice, type SecretStoreChosenBy, type SecretStoreKind } from './secrets/store-choice.js';
+import { explainingMissingKey, keychainHolds, storeMismatch } from './secrets/store-mismatch.js';
+import { loadKeytar } from './secrets/keytar.js';
 import { vaultFile } from './secrets/vault-peek.js';
 import type { SecretStore } from './secrets/types.js';
 import { startOverAfterLostKey } from './secrets/start-over.js';
@@ -33,7 +35,7 @@ export interface Core {
    */
   startOverVault(): Promise<string>;
   /** Which store keeps the vault's key (TOKENDESK_SECRET_STORE / settings.secretStore): status and the window say it. */
-  secretStore: { kind: SecretStoreKind; keyFile?: string };
+  secretStore: { kind: SecretStoreKind; keyFile?: string; chosenBy: SecretStoreChosenBy };
   /**
    * The start's sweep of what a killed sign-in left (sessions/interrupted-sign-ins.ts), running in the
    * background from the moment the core is opened; resolves to the vault keys deleted, [] on any failure.
@@ -60,8 +62,9 @@ export function openCore(opts: OpenCoreOptions = {}): Core {
   const home = opts.home ?? resolveHome();
   const config = new ConfigStore(home);
   const env = opts.env ?? process.env;
-  const kind = opts.secrets ? 'keychain' : chosenSecretStore(home, env);
-  const secretStore = kind === 'file' ? { kind, keyFile: keyFile(home) } : { kind };
+  const choice = opts.secrets ? ({ kind: 'keychain', by: 'default' } as const) : secretStoreChoice(home, env);
+  const kind = choice.kind;
+  const secretStore = kind === 'file' ? { kind, keyFile: keyFile(home), chosenBy: choice.by } : { kind, chosenBy: choice.by };
   // The file store stands in for the keychain under the same vault (passphrase-keychain.ts).
   const keytar =
     kind === 'file' ? createPassphraseKeychain(home, passphraseSource(env, opts.passphrasePrompt), (path, text) => durableWrite(path, text, { mode: 0o600 })) : undefined;
@@ -69,7 +72,9 @@ export function openCore(opts: OpenCoreOptions = {}): Core {
   const vault = opts.secrets
     ? undefined
     : createKeychainStore(home, { ...(keytar && { keytar }), importLegacy: (entries) => splitLegacySessions(entries, new ProfileStore(home)) });
-  const secrets = opts.secrets ?? vault!;
+  // A key missing from the store chosen but present in the other is a wrong choice, not a lost key.
+  const explain = () => (vault ? storeMismatch(home, choice, keychainHolds(loadKeytar, vault.service)) : Promise.resolve(undefined));
+  const secrets = opts.secrets ?? explainingMissingKey(vault!, explain);
   const http = opts.http ?? createHttpClient();
   const lock = new RefreshLock(home);
   const sessions = new SessionManager({
@@ -84,9 +89,19 @@ export function openCore(opts: OpenCoreOptions = {}): Core {
   });
   // The sessions, so an environment moved to another server ends them (revoked at the old one).
   const envs = new EnvironmentService(config, secrets, lock, sessions, opts.now);
-  const startOverVault = () => startOverAfterLostKey(secrets, vaultFile(home), () => (vault ?? createKeychainStore(home, keytar && { keytar })).startOver());
+  const startOverVault = () =>
+    startOverAfterLostKey(secrets, vaultFile(home), async () => {
+      // Checked again just before the move: a vault whose key sits in the other store is never moved aside.
+      const mismatch = await explain();
+      if (mismatch?.code === 'secret_store_mismatch') throw mismatch;
+      return (vault ?? createKeychainStore(home, keytar && { keytar })).startOver();
+    });
   // Best effort and quiet: whatever it cannot do now is found again at the next start.
+  // The file store without TOKENDESK_PASSPHRASE_FILE asks on the terminal: the sweep then waits until
+  // the command itself has unlocked the key file, so `status` or `env list` never prompt for it.
+  const sweep = () => sweepInterruptedSignIns({ config, secrets, lock, profiles: sessions.profiles });
+  const wouldPrompt = keytar !== undefined && !env.TOKENDESK_PASSPHRASE_FILE;
   const startSweep =
-    opts.startSweep === false ? Promise.resolve([]) : sweepInterruptedSignIns({ config, secrets, lock, profiles: sessions.profiles }).catch(() => [] as string[]);
+    opts.startSweep === false ? Promise.resolve([]) : (wouldPrompt ? keytar.whenUnlocked().then(sweep) : sweep()).catch(() => [] as string[]);
   return { home, config, secrets, http, envs, sessions, startOverVault, startSweep, secretStore };
 }

@@ -71,6 +71,7 @@ function StartOverBanner({ code }: { code: string }) {
 /** The file secret store (TOKENDESK_SECRET_STORE=file) is not the keychain: its problems say so. */
 function bannerTitle(code: string): string {
   if (code === 'passphrase_wrong' || code === 'passphrase_missing') return 'Secrets key file locked';
+  if (code === 'secret_store_mismatch') return 'Secrets key kept elsewhere';
   return code === 'keychain_locked' ? 'Keychain is locked' : 'Keychain unavailable';
 }
 

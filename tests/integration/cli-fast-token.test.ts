@@ -1,4 +1,4 @@
-import { existsSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, readdirSync, readFileSync, renameSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import keytar from 'keytar';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -146,6 +146,36 @@ describe.skipIf(unreachable !== undefined)('tokendesk token: fast path and full 
     }
     expect(readdirSync(h.dir).filter((f) => f.startsWith('config.json.corrupt-')).length).toBeGreaterThan(0);
     expect((await ask(h, ['--env', DEMO_SUPABASE], true)).path).toBe('fast');
+  });
+
+  it('a folder open to other users: the fast path hands over, and the full CLI makes it private before printing', async () => {
+    const h = await signedIn();
+    chmodSync(h.dir, 0o755);
+    const fast = await ask(h, ['--env', DEMO_SUPABASE], true);
+    expect(fast.path).toBe('folder open to other users');
+    expect(fast.touchedKeychain).toBe(false);
+    expect(fast.code, fast.stderr).toBe(0);
+    expect(fast.stdout).toMatch(/^eyJ/);
+    // The full CLI's rule (fs/private-folder.ts) ran: the folder is private again, and the fast path answers.
+    expect(statSync(h.dir).mode & 0o777).toBe(0o700);
+    expect((await ask(h, ['--env', DEMO_SUPABASE], true)).path).toBe('fast');
+  });
+
+  it('config.json or secrets.vault as a symbolic link: no token printed, the full CLI refuses naming the path', async () => {
+    const h = await signedIn();
+    for (const name of ['config.json', 'secrets.vault']) {
+      const file = join(h.dir, name);
+      const real = join(h.work, `${name}.real`);
+      renameSync(file, real);
+      symlinkSync(real, file);
+      const { fast } = await bothWays(h, ['--env', DEMO_SUPABASE]);
+      expect(fast.path).not.toBe('fast');
+      expect(fast.stdout).toBe('');
+      expect(fast.code).toBe(1);
+      expect(fast.stderr).toContain(file);
+      rmSync(file);
+      renameSync(real, file);
+    }
   });
 
   it('the vault key gone from the keychain: the same vault_key_missing message, and the vault is left alone', async () => {

@@ -1,5 +1,9 @@
-import { readFileSync, statSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { randomUUID } from 'node:crypto';
+import { hostname } from 'node:os';
 import { join } from 'node:path';
+import { ownerEntryName } from '../../src-main/core/locks/owned-lock.js';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { startDemoServer, type DemoServer } from '../../src-main/core/demo-server/index.js';
 import { createAppService } from '../../src-main/core/app/service.js';
@@ -55,9 +59,20 @@ describe('no Secret Service: the passphrase file store', { timeout: 90_000 }, ()
 
     const status = await h.run(['status', '--json'], { env });
     expect(status.code, status.stderr).toBe(0);
-    expect(JSON.parse(status.stdout).secretStore).toEqual({ kind: 'file', keyFile: keyFile(h.dir) });
+    expect(JSON.parse(status.stdout).secretStore).toEqual({ kind: 'file', keyFile: keyFile(h.dir), chosenBy: 'variable' });
     const text = await h.run(['status'], { env });
-    expect(text.stdout).toMatch(/Secrets: encrypted vault, its key in the passphrase-protected file .*secrets\.key \(TOKENDESK_SECRET_STORE=file\)/);
+    expect(text.stdout).toMatch(/Secrets: encrypted vault, its key in the passphrase-protected file .*secrets\.key \(chosen by TOKENDESK_SECRET_STORE=file\)/);
+
+    // Chosen by the config's setting instead, the variable unset: status names the setting, not the variable.
+    const cfgPath = join(h.dir, 'config.json');
+    const cfg = JSON.parse(readFileSync(cfgPath, 'utf8')) as { settings: Record<string, unknown> };
+    writeFileSync(cfgPath, JSON.stringify({ ...cfg, settings: { ...cfg.settings, secretStore: 'file' } }));
+    const bySetting = { ...env, TOKENDESK_SECRET_STORE: '' };
+    const viaSetting = await h.run(['status'], { env: bySetting });
+    expect(viaSetting.code, viaSetting.stderr).toBe(0);
+    expect(viaSetting.stdout).toMatch(/passphrase-protected file .*secrets\.key \(chosen by the secretStore setting "file" in config\.json\)/);
+    expect(viaSetting.stdout).not.toContain('TOKENDESK_SECRET_STORE');
+    expect(JSON.parse((await h.run(['status', '--json'], { env: bySetting })).stdout).secretStore).toMatchObject({ kind: 'file', chosenBy: 'setting' });
   });
 
   it('on a terminal without TOKENDESK_PASSPHRASE_FILE: a hidden prompt, asked twice when the key file is made, once per process after', async () => {
@@ -82,6 +97,33 @@ describe('no Secret Service: the passphrase file store', { timeout: 90_000 }, ()
     const token = await h.run(['token', '--env', 'staging'], { env });
     expect(token.code, token.stderr).toBe(0);
     expect(token.stdout).toMatch(/^eyJ/);
+  });
+
+  it('on a terminal, the start\'s sweep never asks for the passphrase: a command without the vault runs unasked; the sweep runs once the command unlocked', async () => {
+    const { h, env } = home();
+    const add = await h.run(['env', 'add', 'staging', '--provider', 'supabase', '--url', demo.url, '--anon-key', '-'], { env, input: `${demo.anonKey}\n` });
+    expect(add.code, add.stderr).toBe(0);
+    const login = await h.run(['login', '--env', 'staging', '--email', 'owner@connectgain.test'], { env, input: 'demo-password\n' });
+    expect(login.code, login.stderr).toBe(0);
+    // What a sign-in killed before its config write leaves: its identity's lock folder (sessions/interrupted-sign-ins.ts).
+    // Its holder is dead (a pid that has exited, on this host), so the lock is taken over at once.
+    const leftover = join(h.dir, 'locks', '5b0c1a52-killed-sign-in.refresh');
+    const dead = spawnSync('true').pid;
+    mkdirSync(join(leftover, ownerEntryName({ pid: dead, host: hostname(), nonce: randomUUID() })), { recursive: true, mode: 0o700 });
+    const { TOKENDESK_PASSPHRASE_FILE: _gone, ...withoutFile } = env;
+    const list = await onTerminal(h.env(withoutFile), ['env', 'list'], []);
+    expect(list.output).not.toMatch(/Passphrase/);
+    expect(list.code, list.output).toBe(0);
+    expect(list.output).toContain('staging');
+    expect(existsSync(leftover)).toBe(true);
+    // A command that opens the vault asks once; the sweep then runs with that unlock, asking nothing more.
+    const token = await onTerminal(h.env({ ...withoutFile, TOKENDESK_FAST_PATH: '0' }), ['token', '--env', 'staging'], [
+      ['Passphrase of the TokenDesk secrets key file: ', 'correct horse battery staple\r'],
+    ]);
+    expect(token.unanswered, token.output).toEqual([]);
+    expect(token.code, token.output).toBe(0);
+    expect(token.output.match(/Passphrase of the TokenDesk/g)).toHaveLength(1);
+    expect(existsSync(leftover)).toBe(false);
   });
 
   it('the window says which store keeps the key: the token panel\'s "Stored in" names the passphrase-protected file', async () => {
@@ -117,6 +159,23 @@ describe('no Secret Service: the passphrase file store', { timeout: 90_000 }, ()
     expect([readFileSync(vaultFile(h.dir)), readFileSync(keyFile(h.dir))]).toEqual(before);
   });
 
+  it('a passphrase file others may read: refused by the fast path and the full CLI alike, no token printed, nothing changed', async () => {
+    const { h, env, passphraseFile } = home();
+    const add = await h.run(['env', 'add', 'staging', '--provider', 'supabase', '--url', demo.url, '--anon-key', '-'], { env, input: `${demo.anonKey}\n` });
+    expect(add.code, add.stderr).toBe(0);
+    const login = await h.run(['login', '--env', 'staging', '--email', 'owner@connectgain.test'], { env, input: 'demo-password\n' });
+    expect(login.code, login.stderr).toBe(0);
+    const before = readFileSync(vaultFile(h.dir));
+    chmodSync(passphraseFile, 0o644);
+    for (const fast of ['1', '0']) {
+      const r = await h.run(['token', '--env', 'staging'], { env: { ...env, TOKENDESK_FAST_PATH: fast } });
+      expect(r.code).toBe(1);
+      expect(r.stdout).toBe('');
+      expect(r.stderr).toMatch(/^tokendesk: TOKENDESK_PASSPHRASE_FILE \(.*\) is open to other users \(mode 0644\), so it was not used: run chmod 600/);
+    }
+    expect(readFileSync(vaultFile(h.dir))).toEqual(before);
+  });
+
   it('no passphrase in a pipe: a specific error at once (no prompt waits), nothing stored', async () => {
     const { h, env } = home();
     const { TOKENDESK_PASSPHRASE_FILE: _gone, ...withoutFile } = env;
@@ -134,5 +193,76 @@ describe('no Secret Service: the passphrase file store', { timeout: 90_000 }, ()
     expect(r.stderr).toMatch(/keychain is unavailable.*TOKENDESK_SECRET_STORE=file/);
     expect(() => statSync(keyFile(h.dir))).toThrow();
     expect(() => statSync(vaultFile(h.dir))).toThrow();
+  });
+});
+
+/**
+ * The store chosen is not the one holding the vault's key (a cron job or an IDE task without the
+ * variable, a config.json moved aside with its setting, or `file` on a keychain folder): the key is
+ * not lost, so it says which choice opens the vault and never offers or allows starting over.
+ */
+describe('the wrong store chosen: the key is not "gone", and nothing is moved aside', { timeout: 90_000 }, () => {
+  async function signedIn(env: Record<string, string>, h: CliHome): Promise<void> {
+    const add = await h.run(['env', 'add', 'staging', '--provider', 'supabase', '--url', demo.url, '--anon-key', '-'], { env, input: `${demo.anonKey}\n` });
+    expect(add.code, add.stderr).toBe(0);
+    const login = await h.run(['login', '--env', 'staging', '--email', 'owner@connectgain.test'], { env, input: 'demo-password\n' });
+    expect(login.code, login.stderr).toBe(0);
+  }
+
+  it('a file-store folder run without TOKENDESK_SECRET_STORE (the keychain reachable): names TOKENDESK_SECRET_STORE=file; start-over refused', async () => {
+    const { h, env } = home();
+    await signedIn(env, h);
+    const vault = readFileSync(vaultFile(h.dir));
+    // What a cron job sees: no variable, a working keychain that has no key for this folder.
+    for (const args of [['token', '--env', 'staging'], ['status']]) {
+      const r = await h.run(args, { env: { TOKENDESK_PASSPHRASE_FILE: env.TOKENDESK_PASSPHRASE_FILE! } });
+      expect(r.code, args.join(' ')).toBe(1);
+      expect(r.stderr).toMatch(/is in the passphrase-protected file .*secrets\.key, not in the OS keychain.*set TOKENDESK_SECRET_STORE=file/);
+      expect(r.stderr).not.toMatch(/gone from the OS keychain|start-over|Start over/);
+    }
+    const over = await h.run(['vault', 'start-over', '--yes'], {});
+    expect(over.code).toBe(1);
+    expect(over.stderr).toMatch(/TOKENDESK_SECRET_STORE=file.*nothing to start over/);
+    expect(readFileSync(vaultFile(h.dir))).toEqual(vault);
+    // The window: the banner has no start-over (App.tsx offers it only for vault_key_missing / vault_rolled_back).
+    const service = createAppService({ home: h.dir, shell: 'web', scheduler: false, demoPort: 0, env: { ...process.env, TOKENDESK_SECRET_STORE: '' } });
+    try {
+      expect((await service.handle('getState', {})).keychain).toMatchObject({ ok: false, code: 'secret_store_mismatch' });
+      await expect(service.handle('startOverVault', {})).rejects.toMatchObject({ code: 'secret_store_mismatch' });
+    } finally {
+      await service.close();
+    }
+    expect(readFileSync(vaultFile(h.dir))).toEqual(vault);
+    // And the right choice still opens it.
+    const token = await h.run(['token', '--env', 'staging'], { env });
+    expect(token.code, token.stderr).toBe(0);
+  });
+
+  it('a keychain folder run with TOKENDESK_SECRET_STORE=file: names the keychain; start-over refused, nothing written', async () => {
+    const { h, env } = home();
+    await signedIn({}, h);
+    const vault = readFileSync(vaultFile(h.dir));
+    const asFile = { TOKENDESK_SECRET_STORE: 'file', TOKENDESK_PASSPHRASE_FILE: env.TOKENDESK_PASSPHRASE_FILE! };
+    const r = await h.run(['token', '--env', 'staging'], { env: asFile });
+    expect(r.code).toBe(1);
+    expect(r.stderr).toMatch(/is in the OS keychain, not in a passphrase-protected file.*unset TOKENDESK_SECRET_STORE/);
+    expect(r.stderr).not.toMatch(/gone from the OS keychain|start-over/);
+    const over = await h.run(['vault', 'start-over', '--yes'], { env: asFile });
+    expect(over.code).toBe(1);
+    expect(over.stderr).toMatch(/in the OS keychain.*nothing to start over/);
+    expect(readFileSync(vaultFile(h.dir))).toEqual(vault);
+    expect(() => statSync(keyFile(h.dir))).toThrow();
+  });
+
+  it('the key file really gone on a machine without a keychain: still vault_key_missing, start-over allowed', async () => {
+    const { h, env } = home();
+    await signedIn(env, h);
+    rmSync(keyFile(h.dir));
+    const token = await h.run(['token', '--env', 'staging'], { env });
+    expect(token.code).toBe(1);
+    expect(token.stderr).toMatch(/^tokendesk: The key file .*secrets\.key of the secrets vault .* is gone .*tokendesk vault start-over\n$/);
+    const r = await h.run(['vault', 'start-over', '--yes'], { env });
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stdout).toMatch(/The old vault was moved to/);
   });
 });

@@ -1,7 +1,8 @@
-import { readFileSync, writeFileSync } from 'node:fs';
+import { chmodSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { durableWrite } from '../../src-main/core/fs/durable-write.js';
-import { createPassphraseKeychain, keyFile } from '../../src-main/core/secrets/passphrase-keychain.js';
+import { createPassphraseKeychain, keyFile, passphraseFromFile } from '../../src-main/core/secrets/passphrase-keychain.js';
 import { chosenSecretStore } from '../../src-main/core/secrets/store-choice.js';
 import { createVaultStore, vaultFile } from '../../src-main/core/secrets/vault.js';
 import { secretKeys } from '../../src-main/core/secrets/types.js';
@@ -77,5 +78,33 @@ describe('the passphrase-protected key file (TOKENDESK_SECRET_STORE=file)', () =
     expect(chosenSecretStore(home, {})).toBe('file');
     expect(chosenSecretStore(home, { TOKENDESK_SECRET_STORE: 'keychain' })).toBe('keychain');
     expect(() => chosenSecretStore(home, { TOKENDESK_SECRET_STORE: 'plaintext' })).toThrow(/must be "file" or "keychain"/);
+  });
+});
+
+describe('TOKENDESK_PASSPHRASE_FILE must be private (ssh\'s rule for private keys)', () => {
+  it.skipIf(process.platform === 'win32')('group- or world-accessible: refused with the chmod that fixes it; 0600 and 0400 are read', () => {
+    const file = join(newHome(), "it's passphrase");
+    writeFileSync(file, 'secret words\n');
+    for (const loose of [0o644, 0o640, 0o604, 0o620]) {
+      chmodSync(file, loose);
+      let caught: unknown;
+      try {
+        passphraseFromFile({ TOKENDESK_PASSPHRASE_FILE: file });
+      } catch (e) {
+        caught = e;
+      }
+      expect(caught, loose.toString(8)).toMatchObject({ code: 'passphrase_missing' });
+      const message = (caught as Error).message;
+      expect(message).toContain(`is open to other users (mode 0${loose.toString(8)})`);
+      expect(message).toContain(`chmod 600 '${file.replace(/'/g, "'\\''")}'`);
+      expect(message).not.toContain('secret words');
+    }
+    for (const tight of [0o600, 0o400]) {
+      chmodSync(file, tight);
+      expect(passphraseFromFile({ TOKENDESK_PASSPHRASE_FILE: file })).toBe('secret words');
+    }
+    // Windows: modes are not its permission model, nothing is judged.
+    chmodSync(file, 0o644);
+    expect(passphraseFromFile({ TOKENDESK_PASSPHRASE_FILE: file }, 'win32')).toBe('secret words');
   });
 });

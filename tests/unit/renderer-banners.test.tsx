@@ -19,6 +19,16 @@ describe('banners for problems the user must fix outside the app', () => {
     expect(screen.queryByText(/Keychain unavailable/)).toBeNull();
   });
 
+  it('the key kept in the other store: named as such, with no start-over (the vault is intact)', async () => {
+    await renderApp({
+      keychain: { ok: false, code: 'secret_store_mismatch', message: 'The key of the secrets vault /v is in the passphrase-protected file /k, not in the OS keychain: set TOKENDESK_SECRET_STORE=file to open it.' },
+    });
+    const alert = screen.getAllByRole('alert').find((a) => a.textContent?.includes('TOKENDESK_SECRET_STORE=file'));
+    expect(alert?.textContent).toMatch(/^Secrets key kept elsewhere: The key of the secrets vault/);
+    expect(screen.queryByText(/Keychain unavailable/)).toBeNull();
+    expect(screen.queryByRole('button', { name: /Start over/ })).toBeNull();
+  });
+
   it('an unreadable configuration says where the old file went', async () => {
     await renderApp({ configError: 'config.json is not valid JSON; it was moved to /home/u/.config/tokendesk/config.json.corrupt-2026' });
     const alert = screen.getAllByRole('alert').find((a) => a.textContent?.includes('could not be read'));

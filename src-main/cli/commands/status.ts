@@ -4,7 +4,7 @@ import { clean, count, EXIT, localTime, paint, PROGRAM, relativeTime, symbol } f
 import { defaultEnvironmentId } from '../default-env.js';
 import { jsonOption } from './common.js';
 import { withFactory, type Factory } from '../factory.js';
-import { environmentViews, findEnvironment, keychainName, type Environment, type SessionCheckOutcome } from '../../core/facade.js';
+import { describeChoice, environmentViews, findEnvironment, keychainName, type Environment, type SessionCheckOutcome } from '../../core/facade.js';
 
 /** What status shows about an identity. Built field by field from the profile: never a token or a key. */
 interface IdentityStatus {
@@ -197,14 +197,20 @@ async function status(f: Factory, o: { env?: string; json?: boolean; check?: boo
   // --check: also when a server ended any session checked (a network failure ends none).
   const anyEnded = outcomes.some((c) => c.result === 'ended');
   if ((doc.length > 0 && !anyUsable) || anyEnded) f.setExitCode(EXIT.auth);
-  // Which store keeps the vault's key: the keychain, or the file chosen with TOKENDESK_SECRET_STORE=file.
+  // Which store keeps the vault's key, and what chose it (the variable, the setting, or nothing: the keychain).
   const store = core.secretStore;
-  const secretStore = store.kind === 'file' ? { kind: 'file', keyFile: store.keyFile } : { kind: 'keychain', name: keychainName(process.platform) };
+  const chosenBy = describeChoice({ kind: store.kind, by: store.chosenBy });
+  const secretStore =
+    store.kind === 'file' ? { kind: 'file', keyFile: store.keyFile, chosenBy: store.chosenBy } : { kind: 'keychain', name: keychainName(process.platform), chosenBy: store.chosenBy };
   if (o.json) return f.term.outJson({ environments: doc, secretStore });
   if (doc.length === 0) return f.term.out('No environments yet. Add one with "tokendesk env add", or try "tokendesk demo-setup".');
   const tty = f.term.styled();
   f.term.outStyled(render(doc, now, tty));
-  f.term.out(store.kind === 'file' ? `Secrets: encrypted vault, its key in the passphrase-protected file ${store.keyFile ?? ''} (TOKENDESK_SECRET_STORE=file)` : `Secrets: encrypted vault, its key in the ${keychainName(process.platform)}`);
+  f.term.out(
+    store.kind === 'file'
+      ? `Secrets: encrypted vault, its key in the passphrase-protected file ${store.keyFile ?? ''} (chosen by ${chosenBy})`
+      : `Secrets: encrypted vault, its key in the ${keychainName(process.platform)}${store.chosenBy === 'default' ? '' : ` (chosen by ${chosenBy})`}`,
+  );
   if (anyEnded) f.term.errLine(`${PROGRAM}: a server ended ${count(outcomes.filter((c) => c.result === 'ended').length)} of the sessions checked: sign in again with "tokendesk login"`);
   if (!anyUsable) f.term.errLine(`${PROGRAM}: nobody is signed in${chosen ? ` to "${envs[0]!.name}"` : ''}: sign in with: ${PROGRAM} login${chosen ? ` --env ${JSON.stringify(envs[0]!.name)}` : ''}`);
 }

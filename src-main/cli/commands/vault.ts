@@ -33,7 +33,9 @@ async function startOver(f: Factory, o: { yes?: boolean }): Promise<void> {
     f.term.errLine(
       reason === 'vault_rolled_back'
         ? 'The secrets vault was restored from an older copy: its sessions may have been signed out since and their refresh tokens spent, so it is not used.'
-        : "The secrets vault's key is gone from the OS keychain, so the sessions and keys in it cannot be read.",
+        : core.secretStore.kind === 'file'
+          ? "The secrets vault's key file (secrets.key) is gone, so the sessions and keys in it cannot be read."
+          : "The secrets vault's key is gone from the OS keychain, so the sessions and keys in it cannot be read.",
     );
     const answer = await askLine(f, 'Move it aside (it is kept, not deleted) and start with an empty vault? [y/N] ');
     if (!/^y(es)?$/i.test(answer)) {

@@ -10,7 +10,8 @@ export function keychainName(platform: NodeJS.Platform): string {
 }
 
 /** Where a session's tokens are kept: the sealed vault, its key in the keychain or (chosen explicitly) a passphrase-protected file. */
-export function sessionStorageDescription(platform: NodeJS.Platform, store: 'keychain' | 'file' = 'keychain'): string {
-  if (store === 'file') return 'Encrypted vault (its key in a passphrase-protected file: TOKENDESK_SECRET_STORE=file)';
+export function sessionStorageDescription(platform: NodeJS.Platform, store: 'keychain' | 'file' = 'keychain', chosenBy: 'variable' | 'setting' | 'default' = 'variable'): string {
+  // Says what chose the file: the variable, or the setting (the file is never the default).
+  if (store === 'file') return `Encrypted vault (its key in a passphrase-protected file: ${chosenBy === 'setting' ? 'the secretStore setting' : 'TOKENDESK_SECRET_STORE=file'})`;
   return `Encrypted vault (its key in the ${keychainName(platform)})`;
 }

@@ -234,7 +234,7 @@ export function createAppService(
         ...(session.profile.claims && { claims: session.profile.claims }),
         issuedAt: session.obtainedAt,
         expiresAt: session.expiresAt,
-        storage: sessionStorageDescription(process.platform, core.secretStore.kind),
+        storage: sessionStorageDescription(process.platform, core.secretStore.kind, core.secretStore.chosenBy),
       };
     },
     async listVariables({ envId }) {

@@ -1,4 +1,4 @@
-import { existsSync, readFileSync, rmSync } from 'node:fs';
+import { closeSync, existsSync, fstatSync, openSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { TokenDeskError } from '../errors.js';
 import { readRegularFileSync } from '../fs/read-regular-file-sync.js';
@@ -109,8 +109,11 @@ export function createPassphraseKeychain(
    * loads node:crypto at once, and the `token` fast path, which only reads, must not load it.
    */
   writeFile: (path: string, text: string) => Promise<void>,
-): KeytarLike & { readonly path: string } {
+): KeytarLike & { readonly path: string; whenUnlocked(): Promise<void> } {
   const path = keyFile(home);
+  /** Resolved once this process has the passphrase (the key file opened or made): see whenUnlocked. */
+  let markUnlocked!: () => void;
+  const unlockedOnce = new Promise<void>((resolve) => (markUnlocked = resolve));
   /** The derived key and the parameters it came from, once per process: the passphrase is asked once. */
   let unlocked: { kek: Buffer; kdf: KeyFile['kdf'] } | undefined;
 
@@ -128,6 +131,7 @@ export function createPassphraseKeychain(
       const kek = derive(await ask('unlock'), f.kdf);
       unwrap(f, kek, path); // proves the passphrase before it is kept
       unlocked = { kek, kdf: f.kdf };
+      markUnlocked();
       return kek;
     })().finally(() => {
       unlocking = undefined;
@@ -137,6 +141,11 @@ export function createPassphraseKeychain(
 
   return {
     path,
+    /**
+     * Resolves when the passphrase has been given in this process: background work (the start's sweep)
+     * waits for it instead of asking, so a command that never needed the vault never prompts.
+     */
+    whenUnlocked: () => unlockedOnce,
     async getPassword(service, account) {
       if (account === PROBE) return 'ok';
       if (account !== DATA_KEY_ACCOUNT) return null;
@@ -160,6 +169,7 @@ export function createPassphraseKeychain(
         kdf = { name: 'scrypt', ...SCRYPT_DEFAULTS, salt: nodeCrypto().randomBytes(16).toString('base64') };
         kek = derive(passphrase, kdf);
         unlocked = { kek, kdf };
+        markUnlocked();
       }
       await writeFile(path, JSON.stringify(wrap(password, service, kek, kdf)));
     },
@@ -177,16 +187,37 @@ export function createPassphraseKeychain(
 /**
  * The passphrase in TOKENDESK_PASSPHRASE_FILE (its first line: a trailing newline is not part of it),
  * or undefined when the variable is unset. A file that cannot be read is an error, not "unset".
+ *
+ * Refused, not warned about, when it is a file of this user that the group or others may read or
+ * write: OpenSSH's rule for private keys (authfile.c sshkey_perm_ok: owned by the user and
+ * `st_mode & 077` → "Permissions … are too open", the key is not used). A warning would scroll past
+ * in a cron log while the passphrase stays readable; the fix is one chmod. Like ssh, a file owned by
+ * another user (a secret mounted by root for a service account) is not judged, nor a pipe
+ * (`<(pass show …)`), which is read once. Not on Windows: modes are not its permission model
+ * (https://nodejs.org/api/fs.html#file-modes). Checked on the opened file (fstat), not on the name.
  */
-export function passphraseFromFile(env: NodeJS.ProcessEnv): string | undefined {
+export function passphraseFromFile(env: NodeJS.ProcessEnv, platform: NodeJS.Platform = process.platform): string | undefined {
   const file = env.TOKENDESK_PASSPHRASE_FILE;
   if (file === undefined || file === '') return undefined;
   let text: string;
+  let fd: number | undefined;
   try {
-    text = readFileSync(file, 'utf8');
+    fd = openSync(file, 'r');
+    const st = fstatSync(fd);
+    const open = st.mode & 0o077;
+    if (platform !== 'win32' && st.isFile() && open !== 0 && st.uid === process.getuid?.()) {
+      throw new TokenDeskError(
+        'passphrase_missing',
+        `TOKENDESK_PASSPHRASE_FILE (${file}) is open to other users (mode ${(st.mode & 0o777).toString(8).padStart(4, '0')}), so it was not used: run chmod 600 '${file.replace(/'/g, `'\\''`)}' and try again. Nothing was read or changed`,
+      );
+    }
+    text = readFileSync(fd, 'utf8');
   } catch (e) {
+    if (e instanceof TokenDeskError) throw e;
     const code = (e as NodeJS.ErrnoException).code ?? 'I/O error';
     throw new TokenDeskError('passphrase_missing', `TOKENDESK_PASSPHRASE_FILE (${file}) cannot be read (${code}); nothing was changed`, { cause: e });
+  } finally {
+    if (fd !== undefined) closeSync(fd);
   }
   return text.replace(/\r?\n$/, '');
 }

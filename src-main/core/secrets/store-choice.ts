@@ -8,25 +8,42 @@ export type SecretStoreKind = 'keychain' | 'file';
 
 export const SECRET_STORE_VARIABLE = 'TOKENDESK_SECRET_STORE';
 
+/** What chose the store: the variable, the config's setting, or nothing (the keychain by default). */
+export type SecretStoreChosenBy = 'variable' | 'setting' | 'default';
+export interface SecretStoreChoice {
+  kind: SecretStoreKind;
+  by: SecretStoreChosenBy;
+}
+
 /**
  * Which store this folder uses: TOKENDESK_SECRET_STORE (`file` or `keychain`), else the config's
  * `settings.secretStore`, else the keychain. Only ever what the user asked for: no Secret Service
  * stays an error (naming the variable), never a silent switch to the file. Read without zod (the
  * `token` fast path calls it); an unreadable config counts as "not set", the full CLI reports it.
  */
-export function chosenSecretStore(home: string, env: NodeJS.ProcessEnv): SecretStoreKind {
+export function secretStoreChoice(home: string, env: NodeJS.ProcessEnv): SecretStoreChoice {
   const asked = env[SECRET_STORE_VARIABLE];
-  if (asked === 'file' || asked === 'keychain') return asked;
+  if (asked === 'file' || asked === 'keychain') return { kind: asked, by: 'variable' };
   if (asked !== undefined && asked !== '') {
     throw new TokenDeskError('invalid_input', `${SECRET_STORE_VARIABLE} must be "file" or "keychain", not ${JSON.stringify(asked.slice(0, 40))}; nothing was read or changed`);
   }
   try {
     const bytes = readRegularFileSync(configFile(home), 16 * 1024 * 1024);
     const settings = bytes && (JSON.parse(bytes.toString('utf8').replace(/^\uFEFF/, '')) as { settings?: { secretStore?: unknown } }).settings;
-    return settings?.secretStore === 'file' ? 'file' : 'keychain';
+    const set = settings?.secretStore;
+    return set === 'file' || set === 'keychain' ? { kind: set, by: 'setting' } : { kind: 'keychain', by: 'default' };
   } catch {
-    return 'keychain';
+    return { kind: 'keychain', by: 'default' };
   }
+}
+
+export const chosenSecretStore = (home: string, env: NodeJS.ProcessEnv): SecretStoreKind => secretStoreChoice(home, env).kind;
+
+/** How `status` and the errors say what chose the store, e.g. "TOKENDESK_SECRET_STORE=file". */
+export function describeChoice(c: SecretStoreChoice): string {
+  if (c.by === 'variable') return `${SECRET_STORE_VARIABLE}=${c.kind}`;
+  if (c.by === 'setting') return `the secretStore setting "${c.kind}" in config.json`;
+  return `the default: neither ${SECRET_STORE_VARIABLE} nor the secretStore setting is set`;
 }
 
 export const missingPassphrase = () =>
