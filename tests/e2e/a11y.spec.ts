@@ -27,8 +27,9 @@ async function expectAccessible(page: Page, screen: string): Promise<void> {
   for (const colorScheme of ['light', 'dark'] as const) {
     await page.emulateMedia({ colorScheme });
     await expect(page.locator('body')).toHaveCSS('background-color', BODY_BG[colorScheme]);
-    // Colour transitions (buttons) finish before the colours are judged; the clipboard countdown's width may run.
-    await page.waitForFunction(() => document.getAnimations().every((a) => a.playState !== 'running' || (a instanceof CSSTransition && a.transitionProperty === 'width')));
+    // Colour transitions (buttons) finish before the colours are judged; a spinner's animation or the
+    // clipboard countdown's width may run on.
+    await page.waitForFunction(() => document.getAnimations().every((a) => !(a instanceof CSSTransition) || a.playState !== 'running' || a.transitionProperty === 'width'));
     const { violations } = await new AxeBuilder({ page }).options({ rules: { 'label-content-name-mismatch': { enabled: true } } }).analyze();
     const serious = violations
       .filter((v) => v.impact === 'serious' || v.impact === 'critical')
