@@ -121,6 +121,8 @@ test.describe('states the demo reaches only with time (the in-memory API)', () =
     await expectAccessible(page, 'production, expiring');
     await page.getByRole('button', { name: 'Edit environment production' }).click();
     await expect(page.getByRole('dialog', { name: /Edit/ })).toBeVisible();
+    // One banner landmark (the top bar): a dialog's title row is not a second one (axe: landmark-no-duplicate-banner, moderate).
+    await expect(page.getByRole('banner')).toHaveCount(1);
     await expectAccessible(page, 'the Edit dialog of production');
     await page.keyboard.press('Escape');
     await open(page, 'qa-session');
