@@ -129,7 +129,8 @@ function TopBar() {
         <span className="spacer" />
       )}
       <ThemeToggle />
-      <button type="button" className="palette-trigger" onClick={() => setPalette(true)} aria-label="Open command palette" aria-keyshortcuts="Control+K Meta+K">
+      {/* No aria-label: the visible words are the name (WCAG 2.5.3 Label in Name), so a voice user can say them. */}
+      <button type="button" className="palette-trigger" onClick={() => setPalette(true)} aria-haspopup="dialog" aria-keyshortcuts="Control+K Meta+K">
         <SearchIcon />
         <span>Jump to environment, identity, action…</span>
         <kbd>{modKey}+K</kbd>

@@ -71,12 +71,13 @@ export function Dialog({ title, onClose, children, wide, dirty = false }: { titl
   return createPortal(
     <div className="overlay" onMouseDown={(e) => e.target === e.currentTarget && requestClose()}>
       <div ref={ref} className={wide ? 'dialog dialog-wide' : 'dialog'} role="dialog" data-modal aria-modal="true" aria-labelledby={titleId}>
-        <header className="dialog-head">
+        {/* A div, not <header>: outside a sectioning element a header is a second "banner" landmark beside the top bar. */}
+        <div className="dialog-head">
           <h2 id={titleId}>{title}</h2>
           <button type="button" className="icon-btn" aria-label="Close dialog" onClick={requestClose}>
             ✕
           </button>
-        </header>
+        </div>
         <div className="dialog-body">
           {children}
           {asking ? <DiscardPrompt onKeep={() => setAsking(false)} onDiscard={() => onCloseRef.current()} /> : null}

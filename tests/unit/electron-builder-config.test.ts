@@ -57,8 +57,8 @@ describe('electron-builder configuration (package.json "build")', () => {
     expect(pkg.main).toBe('./out/main/index.js');
   });
 
-  it('npm run dist builds the app and the icons before electron-builder, and publishes nothing itself', () => {
-    expect(pkg.scripts.dist).toBe('npm run build && node scripts/icons.mjs && electron-builder --publish never');
+  it('npm run dist checks the Node version, builds the app and the icons before electron-builder, and publishes nothing itself', () => {
+    expect(pkg.scripts.dist).toBe('node scripts/check-dist-node.mjs && npm run build && node scripts/icons.mjs && electron-builder --publish never');
   });
 });
 

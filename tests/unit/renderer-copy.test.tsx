@@ -96,7 +96,7 @@ describe('copy', () => {
     fireEvent.click(screen.getByRole('button', { name: 'Copy X-Account-Id header' }));
     await waitFor(() => expect(toasts().getByText(/Copied account header/)).toBeTruthy());
     expect(await navigator.clipboard.readText()).toBe('X-Account-Id: 2311');
-    fireEvent.click(screen.getByRole('button', { name: 'Copy all request headers' }));
+    fireEvent.click(screen.getByRole('button', { name: 'Copy all headers' }));
     await waitFor(async () => expect(await navigator.clipboard.readText()).toMatch(/^Authorization: Bearer \S+\nX-Account-Id: 2311$/));
   });
 
