@@ -340,6 +340,8 @@ export function createAppService(
     },
     async startOverVault() {
       const movedTo = await core.startOverVault();
+      // The demo environments' public keys went with the old vault: put back, so the next sign-in works.
+      await demo.resumeIfConfigured();
       emit({ type: 'state-changed', reason: 'session' });
       return { movedTo };
     },
