@@ -27,11 +27,13 @@ export interface StartInputs {
 export type StartPlan =
   | { kind: 'launch'; args: string[] }
   | { kind: 'fetch'; host: string }
-  | { kind: 'web'; cause: string; fix: string | undefined };
+  | { kind: 'web'; cause: string; fix: string | undefined; requested?: boolean };
 
 export function downloadHost(env: Record<string, string | undefined>): string;
 export function diagnose(failure: StartFailure): Diagnosis | undefined;
 export function decide(inputs: StartInputs): StartPlan;
 export function browserCommand(platform: NodeJS.Platform, url: string): { cmd: string; args: string[] };
 export function bridgeUrl(line: string): string | undefined;
+export function browserLines(why: { cause: string; fix?: string | undefined; requested?: boolean }): string[];
+export function fetchLine(inp: { version: string; host: string; lastFailure?: string | undefined }): string;
 export const START_WINDOW_MS: number;

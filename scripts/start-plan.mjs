@@ -128,7 +128,7 @@ function lastLine(text) {
  */
 export function decide(inp) {
   const args = inp.args ?? [];
-  if (args.includes('--web')) return { kind: 'web', cause: 'you asked for the browser (--web)', fix: undefined };
+  if (args.includes('--web')) return { kind: 'web', cause: 'you asked for the browser (--web)', fix: undefined, requested: true };
   if (!inp.hasBinary) {
     if (inp.env.ELECTRON_SKIP_BINARY_DOWNLOAD) {
       return { kind: 'web', cause: 'the Electron binary is not installed and ELECTRON_SKIP_BINARY_DOWNLOAD is set', fix: 'unset ELECTRON_SKIP_BINARY_DOWNLOAD, then run npm start again to fetch it' };
@@ -151,6 +151,31 @@ export function decide(inp) {
     }
   }
   return { kind: 'launch', args: ['.', ...args] };
+}
+
+/**
+ * The lines `npm start` says before it opens the browser: why, the fix, then what happens. "Instead"
+ * only when the desktop app was what npm start tried to give (not after --web).
+ * @param {{ cause: string; fix?: string | undefined; requested?: boolean }} why
+ * @returns {string[]}
+ */
+export function browserLines(why) {
+  return [
+    `${why.cause}.`,
+    ...(why.fix ? [`fix: ${why.fix}.`] : []),
+    `opening the same UI in your browser${why.requested ? '' : ' instead'} (the web bridge; Ctrl+C stops it).`,
+  ];
+}
+
+/**
+ * The line before Electron's installer runs. "(first start only)" was said on every start where the
+ * download keeps failing (no network, a blocked GitHub): a start that tried before says so instead.
+ * @param {{ version: string; host: string; lastFailure?: string | undefined }} inp
+ */
+export function fetchLine(inp) {
+  const what = `fetching Electron ${inp.version} from ${inp.host}`;
+  if (inp.lastFailure) return `${what} again (the last try failed: ${inp.lastFailure}; the browser opens if it fails again)...`;
+  return `${what} (once: it is kept in node_modules/electron)...`;
 }
 
 /** The command that opens a URL in the default browser. */

@@ -3,12 +3,12 @@
 // ELECTRON_MIRROR and the proxy settings). Where Electron cannot be had or cannot start, the same UI
 // opens in the browser through the web bridge. The decisions are pure functions in start-plan.mjs.
 import { spawn } from 'node:child_process';
-import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { openViaRedirectFile } from './open-browser.mjs';
-import { bridgeUrl, decide, diagnose } from './start-plan.mjs';
+import { bridgeUrl, browserLines, decide, diagnose, fetchLine } from './start-plan.mjs';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 const require = createRequire(import.meta.url);
@@ -16,6 +16,8 @@ const electronDir = dirname(require.resolve('electron/package.json'));
 const electronVersion = JSON.parse(readFileSync(join(electronDir, 'package.json'), 'utf8')).version;
 const userArgs = process.argv.slice(2);
 const say = (line) => console.error(`TokenDesk: ${line}`);
+/** What the last failed download said, beside Electron's package (gone once a download succeeds). */
+const fetchFailedFile = join(electronDir, '.tokendesk-fetch-failed');
 
 /** The binary electron's index.js would hand out (path.txt under dist/), if it is really there. */
 function binaryPath() {
@@ -124,9 +126,7 @@ function removeOnExit(remove) {
 
 /** The same UI through the web bridge (`npm run web`), opened in the default browser. */
 async function openInBrowser(why) {
-  say(`${why.cause}.`);
-  if (why.fix) say(`fix: ${why.fix}.`);
-  say('opening the same UI in your browser instead (the web bridge; Ctrl+C stops it).');
+  for (const line of browserLines(why)) say(line);
   await buildApp();
   const node = await run(process.execPath, [join(root, 'scripts', 'build-node.mjs')]);
   if (node.exitCode !== 0) process.exit(node.exitCode ?? 1);
@@ -150,10 +150,20 @@ async function openInBrowser(why) {
 
 let plan = decide(machine());
 if (plan.kind === 'fetch') {
-  say(`fetching Electron ${electronVersion} from ${plan.host} (first start only)...`);
+  say(fetchLine({ version: electronVersion, host: plan.host, lastFailure: readOr(fetchFailedFile)?.trim() || undefined }));
   // Electron's own installer: @electron/get with ELECTRON_MIRROR, electron_config_cache and proxy support.
   const r = await run(process.execPath, [join(electronDir, 'install.js')], { quiet: true });
-  if (r.exitCode !== 0 || r.spawnError) await openInBrowser(diagnose({ stage: 'download', output: r.stderr, env: process.env }));
+  if (r.exitCode !== 0 || r.spawnError) {
+    const why = diagnose({ stage: 'download', output: r.stderr, env: process.env });
+    // Remembered so the next start does not promise a first-and-only download again.
+    try {
+      writeFileSync(fetchFailedFile, `${why.cause}\n`);
+    } catch {
+      // node_modules not writable: the next start just says the first-try line again.
+    }
+    await openInBrowser(why);
+  }
+  rmSync(fetchFailedFile, { force: true });
   plan = decide(machine());
   if (plan.kind === 'fetch') {
     await openInBrowser({ cause: "Electron's installer finished but left no binary", fix: 'delete node_modules/electron, run npm install, then npm start again' });

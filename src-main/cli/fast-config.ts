@@ -8,6 +8,8 @@
  * the next full command reports it.
  */
 
+import { guessedEnvironmentId, guessNeedsSessions } from './fast-default-env.js';
+
 export interface TokenTarget {
   envId: string;
   identityId: string;
@@ -23,7 +25,21 @@ const isBoundedInt = (v: unknown, max: number): v is number => Number.isInteger(
 const CONFIG_VERSION = 1;
 const DEFAULT_MARGIN_SECONDS = 120;
 
-export function tokenTarget(text: string, envRef: string | undefined, email: string | undefined): TokenTarget | undefined {
+/**
+ * `hasSession`: whether an identity has a stored session, once the vault is read; only needed when no
+ * environment is named or set as the default (fast-default-env.ts guesses then).
+ */
+export function tokenTarget(text: string, envRef: string | undefined, email: string | undefined, hasSession?: (identityId: string) => boolean): TokenTarget | undefined {
+  const r = lookup(text, envRef, email, hasSession);
+  return r === 'needs sessions' ? undefined : r;
+}
+
+/** Whether the target depends on who is signed in (fast-default-env.ts): the vault must be read first. */
+export function targetNeedsSessions(text: string, envRef: string | undefined, email: string | undefined): boolean {
+  return lookup(text, envRef, email, undefined) === 'needs sessions';
+}
+
+function lookup(text: string, envRef: string | undefined, email: string | undefined, hasSession: ((identityId: string) => boolean) | undefined): TokenTarget | 'needs sessions' | undefined {
   let json: unknown;
   try {
     json = JSON.parse(text.startsWith('\uFEFF') ? text.slice(1) : text);
@@ -52,14 +68,26 @@ export function tokenTarget(text: string, envRef: string | undefined, email: str
   if (!isBoundedInt(marginSeconds, 3600) || !isBoundedInt(clipboardClearSeconds, 3600)) return undefined;
   if (cliDefaultEnvironment !== undefined && !isId(cliDefaultEnvironment)) return undefined;
 
+  const ids = identities as Array<Obj & { id: string; envId: string; email: string }>;
   // default-env.ts envRef, then environments/service.ts findEnvironment: an id first, then a name in any case.
-  const ref = envRef ?? cliDefaultEnvironment;
-  if (ref === undefined) return undefined;
-  const env = envs.find((e) => e.id === ref) ?? (envRef === undefined ? undefined : envs.find((e) => e.name.toLowerCase() === ref.toLowerCase()));
+  let env: (typeof envs)[number] | undefined;
+  if (envRef !== undefined) {
+    env = envs.find((e) => e.id === envRef) ?? envs.find((e) => e.name.toLowerCase() === envRef.toLowerCase());
+  } else {
+    // The `env use` default (an id; one that no longer exists is no default), else the shared guess.
+    env = envs.find((e) => e.id === cliDefaultEnvironment);
+    if (!env) {
+      const envIds = envs.map((e) => e.id);
+      if (hasSession === undefined && guessNeedsSessions(envIds, ids.length)) return 'needs sessions';
+      const signedIn = hasSession && new Set(ids.filter((i) => hasSession(i.id)).map((i) => i.envId));
+      const guessed = guessedEnvironmentId(envIds, signedIn);
+      env = envs.find((e) => e.id === guessed);
+    }
+  }
   if (!env) return undefined;
 
   // SessionManager.findIdentity: the identity with that email, else the active one, else the first.
-  const ofEnv = (identities as Array<Obj & { id: string; envId: string; email: string }>).filter((i) => i.envId === env.id);
+  const ofEnv = ids.filter((i) => i.envId === env.id);
   const identity =
     email !== undefined
       ? ofEnv.find((i) => i.email.toLowerCase() === email.toLowerCase())

@@ -9,7 +9,7 @@ import { chosenSecretStore } from '../core/secrets/store-choice.js';
 import { secretKeys } from '../core/secrets/types.js';
 import { askDataKey, peekVault, vaultFile } from '../core/secrets/vault-peek.js';
 import { plainTokenArgs } from './fast-args.js';
-import { tokenTarget } from './fast-config.js';
+import { targetNeedsSessions, tokenTarget } from './fast-config.js';
 import { freshAccessToken } from './fast-session.js';
 import { outSync } from './output.js';
 import { mark } from './startup-trace.js';
@@ -53,9 +53,11 @@ async function attempt(argv: readonly string[]): Promise<string | undefined> {
   // signed in) must not read the keychain, which may ask "allow access?" or to unlock it.
   const text = readRegularFileSync(configFile(home), MAX_CONFIG_BYTES)?.toString('utf8');
   mark('config read');
-  const target = text === undefined ? undefined : tokenTarget(text, args.envRef, args.email);
+  let target = text === undefined ? undefined : tokenTarget(text, args.envRef, args.email);
+  // No --env and no default: the environment may be the only one somebody is signed in to, which the vault tells.
+  const guessing = !target && text !== undefined && targetNeedsSessions(text, args.envRef, args.email);
   mark('config checked');
-  if (!target) return 'config: no plain target';
+  if (!target && !guessing) return 'config: no plain target';
   // The service the folder recorded: no hashing, so node:crypto loads while the keychain answers.
   // Without a record (an older version's folder, not yet opened by this one) the full CLI opens it and records it.
   const service = readServiceRecordSync(home);
@@ -74,6 +76,10 @@ async function attempt(argv: readonly string[]): Promise<string | undefined> {
   const asked = askDataKey(kt, service);
   const entries = await peekVault(home, service, asked, mark);
   if (!entries) return 'vault: not in the steady state';
+  if (!target && text !== undefined) {
+    target = tokenTarget(text, args.envRef, args.email, (identityId) => entries.has(secretKeys.session(identityId)));
+  }
+  if (!target) return 'config: no environment to guess';
   const token = freshAccessToken(entries.get(secretKeys.session(target.identityId)), target.marginSeconds, Date.now());
   if (token === undefined) return 'session: missing, due or unusual';
   outSync(token);

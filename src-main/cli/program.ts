@@ -18,7 +18,8 @@ import { sanitizeForDisplay } from '../core/facade.js';
 const FOOTER = `
 Environment variables:
   TOKENDESK_HOME   configuration folder (and its own keychain entries); shared with the desktop app
-  TOKENDESK_ENV    default for --env (before the one set with "tokendesk env use")
+  TOKENDESK_ENV    default for --env (before the one set with "tokendesk env use", then the only
+                   environment, or the only one somebody is signed in to)
   NO_COLOR         no colour or symbols even on a terminal (CLICOLOR_FORCE=1 forces them in a pipe)
   TOKENDESK_DEBUG  print details of unexpected errors
 
@@ -34,12 +35,9 @@ export function buildProgram(f: Factory): Command {
     .enablePositionalOptions()
     // Set before the subcommands exist, so every one of them inherits these.
     .exitOverride()
-    .showHelpAfterError(true)
-    // Usage errors quote the command line back: shown through the same filter as every other line.
     .configureOutput({
       writeOut: (text) => f.io.stdout.write(text),
       writeErr: (text) => f.io.stderr.write(text),
-      outputError: (text, write) => write(sanitizeForDisplay(text.replace(/^error: /, `${PROGRAM}: `), { multiline: true })),
     })
     .addHelpText('after', FOOTER);
 
@@ -60,7 +58,32 @@ export function buildProgram(f: Factory): Command {
   registerImport(program, f);
   registerVault(program, f);
   registerDemo(program, f);
+  briefUsageErrors(program);
   return program;
+}
+
+/** "tokendesk env add": the command as the user types it. */
+function commandPath(cmd: Command): string {
+  const names: string[] = [];
+  for (let c: Command | null = cmd; c; c = c.parent) names.unshift(c.name());
+  return names.join(' ');
+}
+
+/**
+ * A usage error is two lines on stderr, as the README promises: the error, then commander's
+ * suggestion ("(Did you mean login?)") or where the usage is. The whole help (48 lines for `env add`)
+ * buried the one line that mattered (issue 25). Set on every command, since each names its own --help.
+ */
+function briefUsageErrors(cmd: Command): void {
+  for (const sub of cmd.commands) briefUsageErrors(sub);
+  cmd.showHelpAfterError(false).configureOutput({
+    outputError: (text, write) => {
+      const [, message = text, suggestion] = /^([\s\S]*?)(?:\n(\(Did you mean [^\n]*\)))?\n*$/.exec(text) ?? [];
+      // Usage errors quote the command line back: shown through the same filter as every other line, on one line.
+      const line = sanitizeForDisplay(message.replace(/^error: /, '').replace(/\s*[\r\n]+\s*/g, ' '));
+      write(`${PROGRAM}: ${line}\n${suggestion ?? `Run "${commandPath(cmd)} --help" for usage.`}\n`);
+    },
+  });
 }
 
 /** Exit status for a commander exit: help and version are successes, anything else is bad usage. */

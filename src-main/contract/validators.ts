@@ -84,6 +84,26 @@ export function checkBaseUrl(raw: string, provider?: ProviderKind): FieldCheck {
   return { ok: true, value };
 }
 
+/** The sentence the form shows under the URL and the CLI prints on stderr for a plain-http URL to another machine. */
+export const PLAIN_HTTP_WARNING = 'Plain http: tokens would travel unencrypted to a non-local host';
+
+/**
+ * A warning, not a refusal: plain http to this machine (a local server, the demo) is normal, and a
+ * team's test server on http is the user's call. Local means localhost, loopback, *.local and *.test.
+ */
+export function plainHttpWarning(baseUrl: string): string | undefined {
+  let u: URL;
+  try {
+    u = new URL(baseUrl);
+  } catch {
+    return undefined; // not a URL: checkBaseUrl says so
+  }
+  if (u.protocol !== 'http:') return undefined;
+  const h = u.hostname;
+  const local = h === 'localhost' || h === '127.0.0.1' || h === '[::1]' || h.endsWith('.local') || h.endsWith('.test');
+  return local ? undefined : PLAIN_HTTP_WARNING;
+}
+
 function stripSlashes(s: string): string {
   return s.replace(/\/+$/, '');
 }

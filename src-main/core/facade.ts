@@ -12,6 +12,7 @@ export { openCore, type Core } from './open.js';
 export { TokenDeskError, type ErrorCode } from './errors.js';
 export { assertVaultKeyLost } from './secrets/start-over.js';
 export { vaultFile } from './secrets/vault-peek.js';
+export { secretKeys } from './secrets/types.js';
 export type { Config, Environment, Identity, VariableRole } from './config/schema.js';
 export { findEnvironment, originChangeText, type EnvironmentInput, type OriginChange } from './environments/service.js';
 export { SessionManager, type FreshToken, type SessionCheckOutcome } from './sessions/manager.js';

@@ -43,8 +43,12 @@ export function onPath(names: string[], env: NodeJS.ProcessEnv, isExecutable: (f
 /** A synchronous run of a program: spawnSync in the app, a fake in tests. */
 export type RunSync = (file: string, args: string[], input?: string) => { status: number | null; stdout: string; stderr: string; error?: Error };
 
-/** wl-paste's words for an empty clipboard (wl-clipboard 2.x: "Nothing is copied", "No selection"). */
-const EMPTY = /nothing is copied|no selection/i;
+/**
+ * wl-paste's words for a clipboard without our text (wl-clipboard 2.x, src/wl-paste.c: "Nothing is
+ * copied", "No selection", and "No suitable type of content copied" when it holds, say, an image the
+ * user copied since): none of them is a failure to read, and none holds the copied secret.
+ */
+const NOT_OURS = /nothing is copied|no selection|no suitable type/i;
 
 /**
  * The clipboard through wl-clipboard. Synchronous like Electron's (a clear on quit must be done
@@ -60,7 +64,7 @@ export function wlClipboard(run: RunSync): ClipboardLike {
   return {
     readText() {
       const r = run('wl-paste', ['--no-newline', '--type', 'text/plain']);
-      if (r.status !== 0 && !r.error && EMPTY.test(r.stderr)) return '';
+      if (r.status !== 0 && !r.error && NOT_OURS.test(r.stderr)) return '';
       if (r.error || r.status !== 0) throw new Error('wl-paste failed');
       return r.stdout;
     },
@@ -80,6 +84,18 @@ export function notClearedMessage(backend: ClipboardBackend): string {
   return backend === 'unverifiable'
     ? `${base} On Wayland, install wl-clipboard (sudo apt install wl-clipboard) so TokenDesk can clear it and check.`
     : base;
+}
+
+/**
+ * The tray's word after a copy. On a native Wayland window without wl-clipboard the write itself is
+ * not confirmed: Mutter ignores a clipboard write from a client without keyboard focus, and a tray
+ * click leaves the window unfocused (so "Copied" could be false).
+ */
+export function copiedNotice(backend: ClipboardBackend, label: string, clearsInSeconds: number | null): { title: string; body: string } {
+  if (backend === 'unverifiable') {
+    return { title: 'Copy not confirmed', body: `${label} may not have reached the clipboard while the window is in the background. Install wl-clipboard (sudo apt install wl-clipboard), or copy from the window.` };
+  }
+  return { title: 'Copied', body: clearsInSeconds ? `${label}. The clipboard clears in ${clearsInSeconds} s.` : `${label}.` };
 }
 
 /**

@@ -10,7 +10,7 @@ import { resolveHome } from '../core/config/paths.js';
 import { sanitizeForDisplay } from '../core/text/sanitize.js';
 import { APP_SCHEME, APP_URL, createAppProtocolHandler, rendererDir } from './app-protocol.js';
 import { prepareBeforeReady } from './before-ready.js';
-import { chooseClipboardBackend, isExecutableFile, notClearedMessage, onPath, runSync, wlClipboard } from './clipboard-backend.js';
+import { chooseClipboardBackend, copiedNotice, isExecutableFile, notClearedMessage, onPath, runSync, wlClipboard } from './clipboard-backend.js';
 import { ClipboardGuard } from './clipboard-guard.js';
 import { createElectronDispatch, runCall, type ShellActions } from './dispatch.js';
 import { registerIpc } from './ipc.js';
@@ -183,7 +183,8 @@ async function start(): Promise<void> {
     if (!r.ok) notify('TokenDesk', r.error.message);
     else if (a.kind === 'copy') {
       const v = r.value as { label: string; clearsInSeconds: number | null };
-      notify('Copied', v.clearsInSeconds ? `${v.label}. The clipboard clears in ${v.clearsInSeconds} s.` : `${v.label}.`);
+      const notice = copiedNotice(backend, v.label, v.clearsInSeconds);
+      notify(notice.title, notice.body);
     }
     await refreshState();
   };

@@ -1,5 +1,5 @@
 import { capabilitiesOf } from '../../src-main/contract/providers.js';
-import { checkAccountTransport, checkAnonKey, checkApiKey, checkBaseUrl, type FieldCheck } from '../../src-main/contract/validators.js';
+import { checkAccountTransport, checkAnonKey, checkApiKey, checkBaseUrl, plainHttpWarning, type FieldCheck } from '../../src-main/contract/validators.js';
 import type { AccountTransport, EnvironmentView, ProviderKind } from '../../src-main/contract/types.js';
 
 export type AccountKind = AccountTransport['kind'];
@@ -35,15 +35,6 @@ export function anonKeyError(key: string): string | undefined {
   return problem(checkAnonKey(key));
 }
 
-function looksLocal(url: string): boolean {
-  try {
-    const h = new URL(url).hostname;
-    return h === 'localhost' || h === '127.0.0.1' || h === '[::1]' || h.endsWith('.local') || h.endsWith('.test');
-  } catch {
-    return true;
-  }
-}
-
 /** The contract's rule for the name (src-main/contract/api.ts), without bundling zod into the page. */
 function nameError(name: string): string | undefined {
   const n = name.trim();
@@ -72,7 +63,10 @@ export function validateDraft(d: EnvDraft, opts: { editing?: EnvironmentView; ex
   if (!url.ok) {
     errors.baseUrl = sentence(url.message);
     if (url.suggestion) suggestions.baseUrl = url.suggestion;
-  } else if (url.value.startsWith('http://') && !looksLocal(url.value)) warnings.baseUrl = 'Plain http: tokens would travel unencrypted to a non-local host';
+  } else {
+    const insecure = plainHttpWarning(url.value);
+    if (insecure) warnings.baseUrl = insecure;
+  }
 
   const can = capabilitiesOf(d.provider);
   if (can.needsAnonKey) {

@@ -290,7 +290,9 @@ test('the web UI opened without its secret says where the address is and takes i
   await page.goto(bridge.origin);
   const help = page.getByRole('alert');
   await expect(help.getByRole('heading', { name: 'This page needs the address with this run’s secret' })).toBeVisible();
-  await expect(help).toContainText('The terminal that ran it printed the address');
+  await expect(help).toContainText('The terminal that started it (npm run web, or npm start when it opened the browser) printed the address');
+  // The bridge's own host and port, as its terminal printed them (issue 25: the page said 5174).
+  await expect(help).toContainText(`a line like ${bridge.origin}/?token=…`);
   await expect(help.getByLabel('Address from the terminal')).toBeFocused();
   await shoot(page, 'web-secret');
   await help.getByLabel('Address from the terminal').fill(bridge.url);

@@ -1,13 +1,15 @@
 // Electron end-to-end: the app started the way `npm start` starts it (`electron .`, the package's main),
 // through the real UI: it renders, signs in to the embedded demo server, copies the Authorization
-// header, and the clipboard is cleared. Any page error or CSP violation fails the test. Needs a real
-// Electron binary (and a Secret Service, as in `npm test`); where there is none the test is skipped with
-// the reason printed — unless TOKENDESK_REQUIRE_ELECTRON=1 (CI, where it was fetched), then it fails.
+// header, and the clipboard is cleared. Any page error, console error or CSP violation, from the first
+// page load on, fails the test. Needs a real Electron binary, a display on Linux (DISPLAY or
+// WAYLAND_DISPLAY: CI runs it under xvfb-run) and a Secret Service, as in `npm test`; where one is missing
+// the test is skipped with the reason printed — unless TOKENDESK_REQUIRE_ELECTRON=1 (CI), then it fails.
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { _electron as electron, expect, test } from '@playwright/test';
+import { _electron as electron, expect, test, type Page } from '@playwright/test';
+import { displayMissing, thisMachine } from '../helpers/platform-guards.js';
 
 const root = fileURLToPath(new URL('../..', import.meta.url));
 const pkg = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as { main: string };
@@ -26,11 +28,26 @@ function electronBinary(): { path?: string; reason?: string } {
 
 const binary = electronBinary();
 const mainEntry = join(root, pkg.main);
-const reason = binary.path ? (existsSync(mainEntry) ? undefined : `the app is not built (${pkg.main} is missing; run \`npm run build\`)`) : binary.reason;
+const reason =
+  binary.reason ?? (existsSync(mainEntry) ? undefined : `the app is not built (${pkg.main} is missing; run \`npm run build\`)`) ?? displayMissing(thisMachine());
 const required = process.env.TOKENDESK_REQUIRE_ELECTRON === '1';
 if (reason && !required) console.log(`[tests/electron] skipped: ${reason}`);
 
 const SB = 'Demo Supabase';
+
+/**
+ * Page errors, console errors and CSP violations since the window's first load: Playwright keeps a page's
+ * last 200 of each from the moment it attached (before the page ran), so nothing logged before the test
+ * could add a listener is missed.
+ */
+async function problemsOf(page: Page): Promise<string[]> {
+  const messages = await page.consoleMessages({ filter: 'all' });
+  const errors = await page.pageErrors({ filter: 'all' });
+  return [
+    ...errors.map((e) => `page error: ${e.message}`),
+    ...messages.filter((m) => m.type() === 'error' || /Content[- ]Security[- ]Policy/i.test(m.text())).map((m) => `console ${m.type()}: ${m.text()}`),
+  ];
+}
 
 test.describe('TokenDesk desktop app', () => {
   test.skip(Boolean(reason) && !required, reason ?? '');
@@ -53,14 +70,11 @@ test.describe('TokenDesk desktop app', () => {
       args: ['.', ...(process.getuid?.() === 0 ? ['--no-sandbox'] : [])],
       env: { ...process.env, TOKENDESK_HOME: home, ELECTRON_RENDERER_URL: '' },
     });
-    const problems: string[] = [];
     try {
       const page = await app.firstWindow();
-      page.on('pageerror', (e) => problems.push(`page error: ${e.message}`));
-      page.on('console', (m) => {
-        if (/Content[- ]Security[- ]Policy/i.test(m.text())) problems.push(`CSP: ${m.text()}`);
-      });
       await page.waitForLoadState('domcontentloaded');
+      // The first load alone: a CSP that blocks the app's own script or style shows here.
+      expect(await problemsOf(page)).toEqual([]);
 
       // The page sees the preload's named functions only: no Node, no ipcRenderer.
       expect(await page.evaluate(() => typeof (globalThis as { require?: unknown }).require)).toBe('undefined');
@@ -92,7 +106,7 @@ test.describe('TokenDesk desktop app', () => {
       await page.waitForTimeout(300);
       expect(page.url()).toBe(appUrl);
 
-      expect(problems).toEqual([]);
+      expect(await problemsOf(page)).toEqual([]);
     } finally {
       await app.close();
     }

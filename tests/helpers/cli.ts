@@ -1,7 +1,7 @@
 import { execFile, spawn, type ChildProcess } from 'node:child_process';
 import { Readable } from 'node:stream';
 import { chmodSync, existsSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { delimiter, join, resolve } from 'node:path';
 import keytar from 'keytar';
 import { afterAll, afterEach, beforeAll, expect } from 'vitest';
 import { startDemoServer, type DemoServer } from '../../src-main/core/demo-server/index.js';
@@ -52,7 +52,7 @@ export class CliHome {
   }
 
   env(extra: Record<string, string> = {}): NodeJS.ProcessEnv {
-    const env: NodeJS.ProcessEnv = { ...process.env, TOKENDESK_HOME: this.dir, PATH: `${this.bin}:${process.env.PATH ?? ''}` };
+    const env: NodeJS.ProcessEnv = { ...process.env, TOKENDESK_HOME: this.dir, PATH: `${this.bin}${delimiter}${process.env.PATH ?? ''}` };
     delete env.TOKENDESK_ENV; // a developer's own default must not leak into the tests
     return { ...env, ...extra };
   }

@@ -2,22 +2,28 @@ import { execFileSync } from 'node:child_process';
 import { closeSync, mkdtempSync, openSync, rmdirSync, statfsSync, ftruncateSync, writeSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { skipping, thisMachine, tmpfsMissing } from './platform-guards.js';
 
 /**
- * Real small file systems for full-disk and read-only tests: `mount -t tmpfs` needs root (CI runs as
- * root). Returns why mounting is impossible here, or undefined; in CI that is a failure, not a skip.
+ * Real small file systems for full-disk and read-only tests: `mount -t tmpfs` needs root (.ci/run runs as
+ * root). Returns why mounting is impossible here (the tests skip), or undefined; where
+ * TOKENDESK_REQUIRE_TMPFS=1 (.ci/run) it throws instead. Linux only: macOS and Windows have no tmpfs.
  */
 export function tmpfsUnavailable(): string | undefined {
+  const m = thisMachine();
+  return skipping('the tmpfs tests', tmpfsMissing(m, m.platform === 'linux' ? mountFailure() : undefined));
+}
+
+function mountFailure(): string | undefined {
   const probe = mkdtempSync(join(tmpdir(), 'tokendesk-tmpfs-probe-'));
   try {
     execFileSync('mount', ['-t', 'tmpfs', '-o', 'size=64k', 'tmpfs', probe], { stdio: 'pipe' });
     execFileSync('umount', [probe], { stdio: 'pipe' });
     return undefined;
   } catch (e) {
-    const reason = `cannot mount a tmpfs (${e instanceof Error ? e.message.split('\n')[0] : String(e)}); these tests need root`;
-    if (process.env.CI) throw new Error(reason, { cause: e });
-    console.warn(`Skipping: ${reason}`);
-    return reason;
+    // mount's own words ("must be superuser to use mount") rather than execFileSync's "Command failed".
+    const said = String((e as { stderr?: unknown }).stderr ?? '').trim().split('\n')[0];
+    return said || (e instanceof Error ? e.message.split('\n')[0] : String(e));
   } finally {
     rmdirSync(probe);
   }

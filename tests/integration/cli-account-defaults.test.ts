@@ -10,7 +10,10 @@ type App = { name: string; accountId: string };
 
 /** restricted@test.com signed in to the demo session API, with Globex (4200) chosen over Acme (4100, primary). */
 async function globexHome(): Promise<CliHome> {
-  const h = await demoHome();
+  return globexSignIn(await demoHome());
+}
+
+async function globexSignIn(h: CliHome): Promise<CliHome> {
   const login = await h.runInProcess(['login', '--env', DEMO_SESSION, '--email', 'restricted@test.com', '--no-remember'], { input: 'stringstring\n' });
   expect(login.code, login.stderr).toBe(0);
   const pick = await h.runInProcess(['account', '--env', DEMO_SESSION, 'Globex']);
@@ -70,12 +73,13 @@ describe.skipIf(unreachable !== undefined)('the chosen account travels, and the 
   });
 
   it('env use sets the default, so token works bare; without one, a single line names the fix (exit 2)', async () => {
-    const h = await globexHome();
+    const h = await demoHome();
     const bare = await h.runInProcess(['token']);
     expect(bare.code).toBe(2);
     expect(stderrLines(bare)).toEqual([
       'tokendesk: which environment? Pass --env NAME, or set a default with "tokendesk env use NAME" (known: Demo Supabase, Demo session API)',
     ]);
+    await globexSignIn(h);
     const use = await h.runInProcess(['env', 'use', DEMO_SESSION]);
     expect(use.code, use.stderr).toBe(0);
     const token = await h.runInProcess(['token']);
@@ -84,8 +88,11 @@ describe.skipIf(unreachable !== undefined)('the chosen account travels, and the 
     expect((await h.runInProcess(['env', 'use'])).stdout).toContain(`Default environment: "${DEMO_SESSION}"`);
     // --env still wins, and removing the environment clears the default.
     expect((await h.runInProcess(['token', '--env', 'Demo Supabase'])).code).toBe(4);
+    // The only environment left is the default without being set (issue 25): nobody is signed in there.
     await h.runInProcess(['env', 'remove', DEMO_SESSION]);
-    expect(stderrLines(await h.runInProcess(['token']))[0]).toMatch(/^tokendesk: which environment\?/);
+    const only = await h.runInProcess(['token']);
+    expect(only.code).toBe(4);
+    expect(stderrLines(only)[0]).toMatch(/^tokendesk: Nobody is signed in to "Demo Supabase"/);
   });
 
   it('status: exit 4 when the environment shown has nobody signed in; ✓ ✗ and colour only on request; long lists summarised', async () => {
@@ -125,7 +132,7 @@ describe.skipIf(unreachable !== undefined)('env URL rules, imports and help', { 
     expect(userinfo.stderr).toMatch(/user name or password.*That is a secret/);
     expect(userinfo.stderr).not.toContain('hunter2');
     const rest = await h.runInProcess(['env', 'add', 'y', '--provider', 'supabase', '--url', 'https://abc.supabase.co/rest/v1', '--anon-key', 'sb_publishable_abc']);
-    expect(rest.code).toBe(1);
+    expect(rest.code).toBe(2); // a bad value, like the password above (issue 25)
     expect(stderrLines(rest)).toEqual([
       'tokendesk: Invalid environment: URL: the URL ends in /rest/v1: give the project URL: TokenDesk adds /auth/v1 (and requests add /rest/v1) itself, e.g. https://abc.supabase.co',
     ]);

@@ -1,15 +1,17 @@
 import { spawn } from 'node:child_process';
 import { afterEach, describe, expect, it } from 'vitest';
 import { CLI, CliHome, DEMO_SESSION, DEMO_SUPABASE, collect, keychainUnreachable } from '../helpers/cli.js';
+import { signalsMissing, skipping, thisMachine } from '../helpers/platform-guards.js';
 
 const unreachable = await keychainUnreachable();
+const noSignals = skipping('the SIGTERM test', signalsMissing(thisMachine()));
 const homes: CliHome[] = [];
 afterEach(async () => {
   for (const h of homes.splice(0)) await h.cleanup();
 });
 
 describe.skipIf(unreachable !== undefined)('tokendesk demo-server and demo-setup', { timeout: 60_000 }, () => {
-  it('runs in the foreground, prints its URL and the demo credentials, sets up both environments, stops on SIGTERM', async () => {
+  it.skipIf(noSignals !== undefined)('runs in the foreground, prints its URL and the demo credentials, sets up both environments, stops on SIGTERM', async () => {
     const h = new CliHome();
     homes.push(h);
     const child = spawn(process.execPath, [CLI, 'demo-server', '--port', '0', '--token-ttl', '600', '--setup'], { env: h.env() });

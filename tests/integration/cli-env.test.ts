@@ -58,6 +58,31 @@ describe.skipIf(unreachable !== undefined)('tokendesk env', { timeout: 60_000 },
     expect(JSON.parse((await h.runInProcess(['env', 'show', 'piped', '--json'])).stdout)).toMatchObject({ secrets: { anonKey: true } });
   });
 
+  it('accepts a plain-http URL to another machine with a warning on stderr (the window\'s rule); none for localhost', async () => {
+    const h = newHome();
+    const add = await h.runInProcess(['env', 'add', 'lan', '--provider', 'session', '--url', 'http://api.example.com']);
+    expect(add.code, add.stderr).toBe(0);
+    expect(stderrLines(add)).toEqual([expect.stringMatching(/^tokendesk: warning: Plain http: tokens would travel unencrypted to a non-local host \(http:\/\/api\.example\.com\)/)]);
+    const local = await h.runInProcess(['env', 'add', 'local', '--provider', 'session', '--url', 'http://localhost:3000']);
+    expect(local.stderr).toBe('');
+    const moved = await h.runInProcess(['env', 'edit', 'local', '--url', 'http://10.0.0.5:3000']);
+    expect(moved.code, moved.stderr).toBe(0);
+    expect(moved.stderr).toMatch(/warning: Plain http: .*\(http:\/\/10\.0\.0\.5:3000\)/);
+    const secure = await h.runInProcess(['env', 'edit', 'lan', '--url', 'https://api.example.com']);
+    expect(secure.stderr).not.toContain('Plain http');
+  });
+
+  it('env show lines its values up in one column, "exported as:" included', async () => {
+    const h = newHome();
+    await h.runInProcess(['env', 'add', 'staging', '--provider', 'supabase', '--url', 'https://abc.supabase.co', '--anon-key', ANON, '--label', 'team']);
+    const show = await h.runInProcess(['env', 'show', 'staging']);
+    expect(show.code, show.stderr).toBe(0);
+    const rows = show.stdout.trimEnd().split('\n').slice(1);
+    expect(rows.map((r) => r.split(':')[0]!.trim())).toEqual(['provider', 'url', 'label', 'anon key', 'API key', 'variables', 'exported as', 'identities']);
+    const columns = new Set(rows.map((r) => r.search(/:\s+\S/) + (/:\s+/.exec(r)![0].length)));
+    expect(columns.size, show.stdout).toBe(1);
+  });
+
   it('guesses production from the name and says so', async () => {
     const h = newHome();
     const r = await h.runInProcess(['env', 'add', 'production', '--provider', 'session', '--url', 'https://api.example.com']);
@@ -79,7 +104,7 @@ describe.skipIf(unreachable !== undefined)('tokendesk env', { timeout: 60_000 },
     expect(dup.code).toBe(1);
     expect(stderrLines(dup)).toEqual(['tokendesk: An environment named "ALPHA" already exists']);
     const noAnon = await h.runInProcess(['env', 'add', 'sb', '--provider', 'supabase', '--url', 'https://x.supabase.co']);
-    expect(noAnon.code).toBe(1);
+    expect(noAnon.code).toBe(2); // a missing flag is bad usage (issue 25)
     expect(stderrLines(noAnon)).toHaveLength(1);
     expect(noAnon.stderr).toMatch(/anon key/);
     // A malformed --url is a usage error like a malformed --port: exit 2, the reason first, then the usage.
@@ -94,7 +119,8 @@ describe.skipIf(unreachable !== undefined)('tokendesk env', { timeout: 60_000 },
     const missing = await h.runInProcess(['env', 'add', 'x', '--url', 'http://localhost']);
     expect(missing.code).toBe(2);
     expect(missing.stderr).toContain("tokendesk: required option '-p, --provider <kind>' not specified");
-    expect(missing.stderr).toContain('Usage: tokendesk env add [options] <name>');
+    expect(missing.stderr).toContain('Run "tokendesk env add --help" for usage.');
+    expect(missing.stderr).not.toContain('Usage:');
     const badChoice = await h.runInProcess(['env', 'add', 'x', '--provider', 'oauth', '--url', 'http://localhost']);
     expect(badChoice.code).toBe(2);
     expect(badChoice.stderr).toMatch(/Allowed choices are supabase, session/);

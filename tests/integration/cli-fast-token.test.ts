@@ -15,7 +15,7 @@ import { CLI, CliHome, cliFixture, DEMO_SESSION, DEMO_SUPABASE, keychainUnreacha
  */
 
 const unreachable = await keychainUnreachable();
-const { signedIn } = cliFixture({ demo: true });
+const { demoHome, signedIn } = cliFixture({ demo: true });
 const TRACE = /^tokendesk-trace: .*$\n?/gm;
 
 interface Answer {
@@ -55,6 +55,25 @@ describe.skipIf(unreachable !== undefined)('tokendesk token: fast path and full 
     // or node:perf_hooks (only the start-up trace needs it): each costs milliseconds of every start.
     expect(entry).not.toMatch(/require\(["']node:(crypto|perf_hooks)["']\)/);
     expect(existsSync(join(CLI, '..', 'program.mjs'))).toBe(true);
+  });
+
+  it('no --env and no default: the only environment somebody is signed in to, on both paths; two of them: exit 2 on both', async () => {
+    const h = await demoHome();
+    const login = await h.runInProcess(['login', '--env', DEMO_SESSION, '--email', 'test@test.com', '--no-remember'], { input: 'stringstring\n' });
+    expect(login.code, login.stderr).toBe(0);
+    const guessed = await bothWays(h, []);
+    expect(guessed.fast.path).toBe('fast');
+    expect(guessed.fast.code).toBe(0);
+    expect(guessed.fast.stdout).toMatch(/^[0-9a-f]{64}\n$/);
+    expect(guessed.fast.stdout).toBe((await h.run(['token', '--env', DEMO_SESSION])).stdout);
+
+    const other = await h.runInProcess(['login', '--env', DEMO_SUPABASE, '--email', 'owner@connectgain.test'], { input: 'demo-password\n' });
+    expect(other.code, other.stderr).toBe(0);
+    const ambiguous = await bothWays(h, []);
+    expect(ambiguous.fast.path).toBe('config: no environment to guess');
+    expect(ambiguous.fast.code).toBe(2);
+    expect(ambiguous.fast.stdout).toBe('');
+    expect(ambiguous.fast.stderr).toMatch(/^tokendesk: which environment\? Pass --env NAME/);
   });
 
   it('a valid session: the same token, from the fast path; also with --email, the default environment and TOKENDESK_ENV', async () => {

@@ -24,6 +24,8 @@ const LINES: string[][] = [
   ['login', '--env', DEMO_SUPABASE],
   ['env', 'add'],
   ['frobnicate'],
+  ['logni'],
+  ['env', 'add', 'bad', '--provider', 'sesion', '--url', 'http://localhost:3000'],
   ['--version'],
   ['--help'],
   ['token', '--help'],

@@ -3,8 +3,11 @@ import { closeSync, openSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it, onTestFinished } from 'vitest';
 import { CLI, cliFixture, collect, DEMO_SESSION, DEMO_SUPABASE, keychainUnreachable, stderrLines } from '../helpers/cli.js';
+import { devFullMissing, signalsMissing, skipping, thisMachine } from '../helpers/platform-guards.js';
 
 const unreachable = await keychainUnreachable();
+const noDevFull = skipping('the full-device tests', devFullMissing(thisMachine()));
+const noSignals = skipping('the signal-forwarding test', signalsMissing(thisMachine()));
 const { demo: demoServer, signedIn, newHome } = cliFixture({ demo: true });
 
 
@@ -72,7 +75,7 @@ describe.skipIf(unreachable !== undefined)('tokendesk in pipes and scripts', { t
     expect(stderrLines(missing)).toEqual(['tokendesk: Command not found: no-such-command-xyz']);
   });
 
-  it('stdout on a full device (/dev/full): exit 1 and one line on stderr, no stack trace; a closed pipe stays a quiet exit', async () => {
+  it.skipIf(noDevFull !== undefined)('stdout on a full device (/dev/full): exit 1 and one line on stderr, no stack trace; a closed pipe stays a quiet exit', async () => {
     const h = newHome();
     const full = openSync('/dev/full', 'w');
     onTestFinished(() => closeSync(full));
@@ -97,7 +100,7 @@ describe.skipIf(unreachable !== undefined)('tokendesk in pipes and scripts', { t
     expect(closed.stderr).toBe('');
   });
 
-  it('token (its fast path writes fd 1 directly): a full device, a closed pipe and a full non-blocking pipe behave as the full CLI', async () => {
+  it.skipIf(noDevFull !== undefined)('token (its fast path writes fd 1 directly): a full device, a closed pipe and a full non-blocking pipe behave as the full CLI', async () => {
     const h = await signedIn();
     const token = (await h.run(['token', '--env', DEMO_SUPABASE])).stdout.trim();
     expect(token).toMatch(/^eyJ/);
@@ -140,7 +143,7 @@ describe.skipIf(unreachable !== undefined)('tokendesk in pipes and scripts', { t
     expect(r.stdout.slice(prefill)).toBe(`${token}\n`);
   });
 
-  it('exec forwards signals to the command and dies by the same signal', async () => {
+  it.skipIf(noSignals !== undefined)('exec forwards signals to the command and dies by the same signal', async () => {
     const h = await signedIn();
     const child = spawn(process.execPath, [CLI, 'exec', '--env', DEMO_SUPABASE, '--', 'sh', '-c', 'trap "echo got-term; exit 42" TERM; echo ready; while :; do sleep 0.05; done'], {
       env: h.env(),

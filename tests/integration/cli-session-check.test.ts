@@ -1,6 +1,8 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { startDemoServer, type DemoServer } from '../../src-main/core/demo-server/index.js';
+import { openCore } from '../../src-main/core/open.js';
 import { cliFixture, DEMO_SESSION, DEMO_SUPABASE, keychainUnreachable, type CliHome } from '../helpers/cli.js';
+import { startHostileAuthServer } from '../helpers/hostile-auth-server.js';
 
 /**
  * Issue 27: a session the server no longer accepts is not "valid". Each test has its own demo server,
@@ -9,7 +11,7 @@ import { cliFixture, DEMO_SESSION, DEMO_SUPABASE, keychainUnreachable, type CliH
  */
 
 const unreachable = await keychainUnreachable();
-const { demoHome } = cliFixture();
+const { demoHome, newHome } = cliFixture();
 const servers: DemoServer[] = [];
 afterEach(async () => {
   for (const s of servers.splice(0)) await s.close();
@@ -102,5 +104,30 @@ describe.skipIf(unreachable !== undefined)('status --check asks each server whet
     const t = await tokenBothWays(h, DEMO_SUPABASE);
     expect([t.fast.code, t.full.code]).toEqual([0, 0]);
     expect(t.fast.stdout.trim()).not.toBe('');
+  });
+
+  it('a proxy answering 403 with its own HTML page to the checks and the refresh is "could not check": exit 0, both sessions kept', async () => {
+    const proxy = await startHostileAuthServer();
+    try {
+      const h = newHome();
+      const core = openCore({ home: h.dir });
+      await core.envs.add({ name: 'supa', provider: 'supabase', baseUrl: proxy.url, anonKey: proxy.anonKey });
+      await core.envs.add({ name: 'sess', provider: 'session', baseUrl: proxy.url });
+      for (const env of ['supa', 'sess']) await core.sessions.signIn(env, { email: 'dev@example.test', password: 'correct horse battery staple' });
+      const page = { status: 403, headers: { 'Content-Type': 'text/html' }, raw: '<html><body><h1>Access denied by your network policy</h1></body></html>' };
+      for (const route of ['supabase-user', 'supabase-refresh', 'session-session'] as const) proxy.answer(route, () => page);
+
+      const r = await h.runInProcess(['status', '--check']);
+      expect(r.code, r.stdout + r.stderr).toBe(0);
+      expect(r.stdout.match(/could not check/g)).toHaveLength(2);
+      expect(r.stdout).not.toMatch(/ended by the server/);
+      for (const env of ['supa', 'sess']) {
+        const t = await h.run(['token', '--env', env]);
+        expect(t.code, t.stderr).toBe(0);
+        expect(t.stdout.trim()).not.toBe('');
+      }
+    } finally {
+      await proxy.close();
+    }
   });
 });

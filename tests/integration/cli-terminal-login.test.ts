@@ -1,12 +1,13 @@
 import { describe, expect, it } from 'vitest';
 import { cliFixture, DEMO_SESSION, keychainUnreachable, onTerminal } from '../helpers/cli.js';
+import { ptyMissing, skipping, thisMachine } from '../helpers/platform-guards.js';
 
 /**
  * `login` on a real terminal asks for what is missing, as `gh auth login` does: the environment, the
  * email, whether to remember the password, then the password without echo. Driven through a
  * pseudo-terminal (tests/helpers/pty-run.py, Python's pty module), since a pipe never gets questions.
  */
-const unreachable = await keychainUnreachable();
+const unreachable = skipping('the terminal login tests', ptyMissing(thisMachine())) ?? (await keychainUnreachable());
 const { demoHome } = cliFixture({ demo: true });
 
 describe.skipIf(unreachable !== undefined)('tokendesk login on a terminal', { timeout: 60_000 }, () => {

@@ -6,8 +6,11 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { EnvironmentSchema, IdentitySchema, SettingsSchema, type Config } from '../../src-main/core/config/schema.js';
 import { configStoreFixture } from '../helpers/config-store-fixture.js';
 import { rejection } from '../helpers/rejection.js';
+import { skipping, thisMachine, unixFilesMissing } from '../helpers/platform-guards.js';
 
 const t = configStoreFixture();
+// Windows: only the directory case; it has no FIFO, socket file or /dev/zero.
+const noUnixFiles = skipping('the FIFO, socket and /dev/zero shapes', unixFilesMissing(thisMachine()));
 
 const env = (name: string) => EnvironmentSchema.parse({ id: name, name, provider: 'session', baseUrl: 'https://example.test', createdAt: 1 });
 const addEnv = (name: string) => (cfg: Config): Config => ({ ...cfg, environments: [...cfg.environments, env(name)] });
@@ -16,13 +19,13 @@ describe('config.json that is not a regular file', () => {
   let server: Server | undefined;
   afterEach(() => server?.close());
 
-  const shapes: [string, RegExp, () => Promise<void> | void][] = [
+  type Shape = [string, RegExp, () => Promise<void> | void];
+  const unixShapes: Shape[] = [
     ['a FIFO', /\(a FIFO\)/, () => execFileSync('mkfifo', [t.store.path])],
-    ['a directory', /\(a directory\)/, () => mkdirSync(t.store.path)],
     ['a socket', /\(a socket\)/, () => new Promise<void>((r) => (server = createServer().listen(t.store.path, r)))],
     ['a symlink to /dev/zero', /\(a symbolic link\)/, () => symlinkSync('/dev/zero', t.store.path)],
   ];
-  it.each(shapes)('is refused at once when it is %s, and left where it is', async (_kind, kind, make) => {
+  const refusedAndLeft = async (_name: string, kind: RegExp, make: Shape[2]) => {
     await make();
     for (const attempt of [() => t.store.read(), () => t.store.update(addEnv('X'))]) {
       const started = Date.now();
@@ -35,7 +38,9 @@ describe('config.json that is not a regular file', () => {
     }
     expect(existsSync(t.store.path) || lstatSync(t.store.path).isSymbolicLink()).toBe(true);
     expect(readdirSync(t.home.dir).filter((f) => f !== 'config.json')).toEqual([]); // nothing moved aside, no lock left
-  });
+  };
+  it.each<Shape>([['a directory', /\(a directory\)/, () => mkdirSync(t.store.path)]])('is refused at once when it is %s, and left where it is', refusedAndLeft);
+  it.skipIf(noUnixFiles !== undefined).each(unixShapes)('is refused at once when it is %s, and left where it is', refusedAndLeft);
 
   it('refuses a file larger than 16 MiB without reading it, and leaves it', async () => {
     writeFileSync(t.store.path, '');

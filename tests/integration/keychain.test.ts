@@ -12,6 +12,7 @@ import { secretKeys } from '../../src-main/core/secrets/types.js';
 import { TokenDeskError } from '../../src-main/core/errors.js';
 import { makeHome } from '../helpers/home.js';
 import { childScripts, root } from '../helpers/child-script.js';
+import { secretServiceMissing, skipping, thisMachine } from '../helpers/platform-guards.js';
 
 const run = promisify(execFile);
 const homes: ReturnType<typeof makeHome>[] = [];
@@ -69,6 +70,8 @@ if (unreachable !== undefined && process.env.CI) {
   throw new Error(`Keychain tests must run in CI but the Secret Service is unreachable (${unreachable}); run them through scripts/with-keyring.sh`);
 }
 if (unreachable !== undefined) console.warn(`Skipping real-keychain tests: ${unreachable} (run through scripts/with-keyring.sh)`);
+// Two tests drive D-Bus and gnome-keyring themselves; on macOS and Windows the rest use the OS keychain.
+const noSecretService = skipping('the D-Bus / gnome-keyring keychain tests', secretServiceMissing(thisMachine()));
 
 function counting(real: KeytarLike) {
   const calls: string[] = [];
@@ -138,7 +141,7 @@ describe.skipIf(unreachable !== undefined)('keychain store (real Secret Service)
     expect(Buffer.byteLength(items[0]!.password)).toBeLessThanOrEqual(100);
   });
 
-  it('reports keychain_unavailable from a process without a reachable bus', async () => {
+  it.skipIf(noSecretService !== undefined)('reports keychain_unavailable from a process without a reachable bus', async () => {
     const child = await bundle('ops', opsChild);
     const base = { ...process.env };
     delete base.DISPLAY;
@@ -158,7 +161,7 @@ describe.skipIf(unreachable !== undefined)('keychain store (real Secret Service)
 
   // The vault's key, once read, stays in the process's memory (as VS Code's secret storage does): a
   // keyring locked afterwards stops every process that has not read it yet, not the one that has.
-  it('reports keychain_locked for every operation of a process started on a really locked collection (private bus)', async () => {
+  it.skipIf(noSecretService !== undefined)('reports keychain_locked for every operation of a process started on a really locked collection (private bus)', async () => {
     const child = await bundle('ops', opsChild);
     const dataHome = mkdtempSync(join(tmpdir(), 'tokendesk-locked-keyring-'));
     try {

@@ -7,6 +7,7 @@ import { DEMO_CREDENTIALS } from '../../src-main/core/demo-server/index.js';
 import { readServiceRecordSync } from '../../src-main/core/secrets/service-record.js';
 import { DATA_KEY_ACCOUNT } from '../../src-main/core/secrets/vault-peek.js';
 import { cliFixture, DEMO_SUPABASE, keychainUnreachable, onTerminal, stderrLines, type CliHome } from '../helpers/cli.js';
+import { ptyMissing, skipping, thisMachine } from '../helpers/platform-guards.js';
 import { makeHome } from '../helpers/home.js';
 import { rejection } from '../helpers/rejection.js';
 
@@ -15,6 +16,7 @@ import { rejection } from '../helpers/rejection.js';
  * keep the old file aside", on the real keychain: the key item is deleted as a keychain reset would.
  */
 const unreachable = await keychainUnreachable();
+const noPty = skipping('the start-over terminal test', ptyMissing(thisMachine()));
 const owner = DEMO_CREDENTIALS.supabase.find((c) => c.email.startsWith('owner'))!;
 const { signedIn, demo } = cliFixture({ demo: true });
 
@@ -121,7 +123,7 @@ describe.skipIf(unreachable !== undefined)('tokendesk vault start-over', { timeo
     expect((await h.runInProcess(['token', '--env', DEMO_SUPABASE])).code).toBe(0);
   });
 
-  it('on a terminal it asks first: "n" changes nothing (exit 1), "y" starts over', async () => {
+  it.skipIf(noPty !== undefined)('on a terminal it asks first: "n" changes nothing (exit 1), "y" starts over', async () => {
     const { h, sealed } = await lostKey();
     const no = await onTerminal(h.env(), ['vault', 'start-over'], [['\\[y/N\\] ', 'n\r']]);
     expect(no.unanswered, no.output).toEqual([]);

@@ -60,10 +60,18 @@ describe('CI workflow', () => {
     expect(testJob.steps.find((s) => s.run === 'xvfb-run -a npm test')?.if).toBe("runner.os == 'Linux'");
   });
 
-  it('macOS and Windows run the keychain tests against the OS keychain, not a gnome-keyring', () => {
+  it('macOS and Windows run npm test as it is (cmd.exe on Windows, the OS keychain), not through sh', () => {
     const step = testJob.steps.find((s) => s.run === 'npm test')!;
     expect(step.if).toBe("runner.os != 'Linux'");
-    expect(step.env?.TOKENDESK_KEYRING_READY).toBe('1');
+    // npm test is portable now (tests/unit/test-command.test.ts): no script-shell override hides a sh dependency.
+    expect(testJob.steps.some((s) => /script-shell/.test(s.run ?? ''))).toBe(false);
+  });
+
+  it('only .ci/run (root) makes a missing tmpfs a failure; GitHub\'s runners (not root, CI=true) skip those tests', () => {
+    const ciRun = readFileSync(new URL('../../.ci/run', import.meta.url), 'utf8');
+    expect(ciRun.indexOf('export TOKENDESK_REQUIRE_TMPFS=1')).toBeGreaterThan(-1);
+    expect(ciRun.indexOf('export TOKENDESK_REQUIRE_TMPFS=1')).toBeLessThan(ciRun.lastIndexOf('npm test'));
+    expect(JSON.stringify(wf.jobs)).not.toContain('TOKENDESK_REQUIRE_TMPFS'); // no job or step sets it (comments aside)
   });
 
   it('a tag builds the installers on each OS and attaches them to a GitHub release', () => {

@@ -2,7 +2,8 @@ import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { plainTokenArgs } from '../../src-main/cli/fast-args.js';
-import { tokenTarget } from '../../src-main/cli/fast-config.js';
+import { targetNeedsSessions, tokenTarget } from '../../src-main/cli/fast-config.js';
+import { guessedEnvironmentId } from '../../src-main/cli/fast-default-env.js';
 import { freshAccessToken, isBearerTokenFast } from '../../src-main/cli/fast-session.js';
 import { ConfigSchema } from '../../src-main/core/config/schema.js';
 import { findEnvironment } from '../../src-main/core/environments/service.js';
@@ -94,7 +95,8 @@ describe('config fields', () => {
     const parsed = ConfigSchema.safeParse(json);
     if (!parsed.success) return undefined;
     const cfg = parsed.data;
-    const envRef = ref ?? cfg.environments.find((e) => e.id === cfg.settings.cliDefaultEnvironment)?.id;
+    // default-env.ts: --env, the `env use` default, else the guess (sessions unknown here: the only environment).
+    const envRef = ref ?? cfg.environments.find((e) => e.id === cfg.settings.cliDefaultEnvironment)?.id ?? guessedEnvironmentId(cfg.environments.map((e) => e.id));
     if (envRef === undefined) return undefined;
     try {
       const e = findEnvironment(cfg, envRef);
@@ -154,6 +156,25 @@ describe('config fields', () => {
     expect(tokenTarget(`\uFEFF${text}`, 'Prod', undefined)?.identityId).toBe('i3');
     expect(tokenTarget(text, 'Nope', undefined)).toBeUndefined();
     expect(tokenTarget('{', 'Staging', undefined)).toBeUndefined();
+  });
+  it('without --env or a default: the only environment, else the only one with a stored session (once the vault is read)', () => {
+    const noDefault = base() as Cfg;
+    delete noDefault.settings.cliDefaultEnvironment;
+    const text = JSON.stringify(noDefault);
+    // Two environments with identities: who is signed in decides, so the vault must be read first.
+    expect(tokenTarget(text, undefined, undefined)).toBeUndefined();
+    expect(targetNeedsSessions(text, undefined, undefined)).toBe(true);
+    expect(targetNeedsSessions(text, 'Staging', undefined)).toBe(false);
+    expect(tokenTarget(text, undefined, undefined, (id) => id === 'i3')).toEqual({ envId: 'e2', identityId: 'i3', marginSeconds: 30 });
+    expect(tokenTarget(text, undefined, undefined, (id) => id === 'i1' || id === 'i2')?.envId).toBe('e1');
+    expect(tokenTarget(text, undefined, undefined, () => true)).toBeUndefined();
+    expect(tokenTarget(text, undefined, undefined, () => false)).toBeUndefined();
+    // One environment: it, without reading the vault.
+    const single = { ...noDefault, environments: [noDefault.environments[0]!], identities: noDefault.identities.filter((i) => i.envId === 'e1') };
+    expect(targetNeedsSessions(JSON.stringify(single), undefined, undefined)).toBe(false);
+    expect(tokenTarget(JSON.stringify(single), undefined, undefined)).toEqual({ envId: 'e1', identityId: 'i2', marginSeconds: 30 });
+    // Two environments, nobody ever signed in: nothing to guess from, nothing to read.
+    expect(targetNeedsSessions(JSON.stringify({ ...noDefault, identities: [], activeIdentity: {} }), undefined, undefined)).toBe(false);
   });
 });
 

@@ -4,6 +4,10 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { ConfigStore } from '../../src-main/core/config/store.js';
 import { lockCreationError } from '../../src-main/core/config/lock.js';
 import { makeHome } from '../helpers/home.js';
+import { chmodIgnored, skipping, thisMachine } from '../helpers/platform-guards.js';
+
+
+const noChmod = skipping('the chmod 0555 folder test', chmodIgnored(thisMachine()));
 
 describe('a configuration folder that cannot be written', () => {
   const homes: ReturnType<typeof makeHome>[] = [];
@@ -47,7 +51,7 @@ describe('lockCreationError: why a lock could not be created, in the user\'s wor
   });
 });
 
-describe.skipIf(process.getuid?.() === 0)('a chmod 0555 configuration folder (not as root: root ignores permissions)', () => {
+describe.skipIf(noChmod !== undefined)('a chmod 0555 configuration folder (not as root, not on Windows: both ignore it)', () => {
   it('fails at once with the read-only message instead of waiting for the lock', async () => {
     const h = makeHome();
     const dir = join(h.dir, 'home');

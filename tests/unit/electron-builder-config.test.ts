@@ -6,6 +6,7 @@ import { chmodSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync 
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildIcons, ICNS_TYPES, ICO_SIZES, LINUX_SIZES, pngSize } from '../../scripts/icons.mjs';
 
@@ -66,7 +67,7 @@ describe('icons from one source (scripts/icons.mjs)', () => {
   let files: string[];
   beforeAll(async () => {
     dir = mkdtempSync(join(tmpdir(), 'tokendesk-icons-'));
-    files = await buildIcons(new URL('../../resources/icon.svg', import.meta.url).pathname, dir);
+    files = await buildIcons(fileURLToPath(new URL('../../resources/icon.svg', import.meta.url)), dir);
   });
   afterAll(() => rmSync(dir, { recursive: true, force: true }));
 

@@ -5,7 +5,7 @@ import { chmodSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'nod
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
-import { chooseClipboardBackend, notClearedMessage, onPath, runSync, wlClipboard, type RunSync } from '../../src-main/electron/clipboard-backend.js';
+import { chooseClipboardBackend, copiedNotice, notClearedMessage, onPath, runSync, wlClipboard, type RunSync } from '../../src-main/electron/clipboard-backend.js';
 import { ClipboardGuard, type ClipboardLike, type TimerLike } from '../../src-main/electron/clipboard-guard.js';
 
 const timers: TimerLike = { setTimeout: (fn, ms) => setTimeout(fn, ms), clearTimeout: (h) => clearTimeout(h as ReturnType<typeof setTimeout>) };
@@ -111,6 +111,30 @@ describe('the timed clear on Wayland, the window unfocused when it is due', () =
     expect(c.selection).toBe('Bearer SECRET');
     expect(onCleared).not.toHaveBeenCalled();
     expect(onClearFailed).toHaveBeenCalledTimes(1);
+  });
+
+  it('an image the user copied since (wl-paste: no text type) is left alone, and nothing is said', () => {
+    const c = mutter();
+    const onCleared = vi.fn();
+    const onClearFailed = vi.fn();
+    const tools = wlTools(c);
+    // wl-paste --type text/plain on a clipboard holding only image/png (wl-clipboard 2.x's words).
+    const run: RunSync = (file, args, input) =>
+      file === 'wl-paste' && c.selection === '<image>' ? { status: 1, stdout: '', stderr: 'No suitable type of content copied\n' } : tools.run(file, args, input);
+    const g = new ClipboardGuard(wlClipboard(run), { timers, onCleared, onClearFailed, platform: 'linux' });
+    g.copy('Bearer SECRET', 30);
+    c.selection = '<image>';
+    vi.advanceTimersByTime(30_000);
+    expect(c.selection).toBe('<image>');
+    expect(onClearFailed).not.toHaveBeenCalled();
+  });
+
+  it('a tray copy says "Copied" only where the write is confirmed', () => {
+    expect(copiedNotice('wl-clipboard', 'Authorization header', 30)).toEqual({ title: 'Copied', body: 'Authorization header. The clipboard clears in 30 s.' });
+    expect(copiedNotice('electron', 'Raw token', null).title).toBe('Copied');
+    const unsure = copiedNotice('unverifiable', 'Authorization header', 30);
+    expect(unsure.title).not.toBe('Copied');
+    expect(unsure.body).toMatch(/may not have reached the clipboard.*wl-clipboard/);
   });
 
   it('whatever the user copied since is left alone, and nothing is said', () => {

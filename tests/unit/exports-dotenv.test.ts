@@ -45,6 +45,15 @@ describe('toDotenv', () => {
     expect(text).toContain('# Secrets omitted');
   });
 
+  it('leaves out a line it has no value for (the refresh token not asked for, a secret variable missing), not KEY=', () => {
+    const env = makeEnv({ secretVariables: ['db_pass'] });
+    const text = toDotenv(supabaseInput({ env }), { includeSecrets: true });
+    expect(text).not.toMatch(/^REFRESH_TOKEN=/m);
+    expect(text).not.toMatch(/^DB_PASS=/m);
+    expect(text).toMatch(/^# The refresh token was left out/m);
+    expect(parseDotenv(text)).toMatchObject({ USER_JWT_TOKEN: SUPABASE_SECRETS.accessToken, ANON_KEY: SUPABASE_SECRETS.anonKey });
+  });
+
   const nasty = [`a b`, `quote " and 'single'`, 'dollar $HOME ${X} `id`', 'back\\slash\\', 'line1\nline2\r', 'ünïcødé=#'];
 
   it('escaping round-trips through a dotenv parser', () => {

@@ -167,3 +167,20 @@ describe('registry', () => {
     expect(() => getProvider('oauth' as never)).toThrow(/Unknown provider kind/);
   });
 });
+
+describe('checkSession: only the API itself refuses a session (issue 27 review)', () => {
+  const session = { accessToken: 'tok', profile: { userId: '1' } } as StoredSession;
+  const raw = (status: number, text: string, type: string): HttpResponse => ({ status, headers: { 'content-type': type }, json: undefined, text });
+  const check = async (answer: HttpResponse) => sessionApiProvider.checkSession!(ctxWith([answer]).ctx, session);
+
+  it('a 401/403 HTML page, text or empty body (a proxy, a captive portal) is no answer', async () => {
+    for (const answer of [raw(403, '<html><body>Access denied</body></html>', 'text/html'), raw(401, '', 'text/plain'), res(403, {}), res(401, ['x'])]) {
+      expect((await check(answer)).outcome, answer.text).toBe('unknown');
+    }
+  });
+
+  it("the API's JSON error is a refusal, with its message", async () => {
+    expect(await check(res(401, { message: 'Session expired' }))).toMatchObject({ outcome: 'refused', reason: 'Session expired', status: 401 });
+    expect(await check(res(403, { error: { message: 'Token revoked' } }))).toMatchObject({ outcome: 'refused', reason: 'Token revoked' });
+  });
+});

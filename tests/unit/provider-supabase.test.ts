@@ -348,3 +348,37 @@ describe('supabaseProvider with a fake transport', () => {
     expect(requests[0]?.headers).not.toHaveProperty('apikey');
   });
 });
+
+describe('checkSession: only GoTrue itself refuses a session (issue 27 review)', () => {
+  const session = { accessToken: 'tok', refreshToken: 'refresh00001', profile: { userId: 'u1' } } as StoredSession;
+  const raw = (status: number, text: string, type: string): HttpResponse => ({ status, headers: { 'content-type': type }, json: undefined, text });
+  const check = async (answer: HttpResponse) => {
+    const { http } = fakeHttp([answer]);
+    return supabaseProvider.checkSession!({ baseUrl: 'https://p.supabase.co', anonKey: 'anon', http, now: () => 0 }, session);
+  };
+
+  it('a 401/403 from a proxy, captive portal or firewall (HTML, text, empty, JSON not in GoTrue shape) is no answer', async () => {
+    const notGoTrue: HttpResponse[] = [
+      raw(403, '<!DOCTYPE html><html><body>Access denied</body></html>', 'text/html'),
+      raw(401, '', 'text/plain'),
+      raw(403, 'Forbidden', 'text/plain'),
+      res(403, {}),
+      res(403, []),
+      res(403, '"Forbidden"'),
+      res(403, { status: 'blocked' }),
+    ];
+    for (const answer of notGoTrue) {
+      const r = await check(answer);
+      expect(r.outcome, answer.text).toBe('unknown');
+    }
+    expect(await check(raw(403, '<html><body>Blocked</body></html>', 'text/html'))).toMatchObject({ reason: expect.stringContaining('HTML page') });
+  });
+
+  it("GoTrue's own shapes are refusals: today's codes, the pre-v2.145 {code, msg}", async () => {
+    expect(await check(res(403, { code: 'bad_jwt', message: 'invalid JWT: token is expired' }, V2024))).toMatchObject({ outcome: 'refused', tokenOnly: true, serverCode: 'bad_jwt' });
+    expect(await check(res(403, { code: 403, error_code: 'session_not_found', msg: 'Session from session_id claim in JWT does not exist' }))).toMatchObject({ outcome: 'refused', tokenOnly: false });
+    expect(await check(res(401, { code: 401, msg: 'invalid JWT: token is expired' }))).toMatchObject({ outcome: 'refused', tokenOnly: true, status: 401 });
+    // The gateway's bare {message} about the key says nothing about the session.
+    expect((await check(res(401, { message: 'No API key found in request' }))).outcome).toBe('unknown');
+  });
+});

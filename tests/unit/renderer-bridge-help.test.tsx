@@ -20,10 +20,19 @@ describe('web UI without its secret', () => {
     );
     const help = await screen.findByRole('alert');
     expect(within(help).getByRole('heading').textContent).toBe('This page needs the address with this run’s secret');
-    expect(help.textContent).toContain('The terminal that ran it printed the address');
-    expect(help.textContent).toContain('http://127.0.0.1:5174/?token=…');
+    expect(help.textContent).toContain('The terminal that started it (npm run web, or npm start when it opened the browser) printed the address');
+    // This page's own address, not a port the bridge never uses (issue 25: the page said 5174).
+    expect(help.textContent).toContain(`${window.location.origin}/?token=…`);
     expect(within(help).queryByRole('button', { name: 'Retry' })).toBeNull();
     await waitFor(() => expect(document.activeElement).toBe(within(help).getByLabelText('Address from the terminal')));
+  });
+
+  it('names the address the terminal printed: this page\'s host and port (the bridge\'s 5179 by default), never a fixed 5174', () => {
+    render(<BridgeTokenHelp reason="Missing token" navigate={() => undefined} here="http://127.0.0.1:5179/?x=1#y" />);
+    const help = screen.getByRole('alert');
+    expect(help.textContent).toContain('a line like http://127.0.0.1:5179/?token=…');
+    expect(help.textContent).not.toContain('5174');
+    expect(screen.getByLabelText('Address from the terminal').getAttribute('placeholder')).toBe('http://127.0.0.1:5179/?token=…');
   });
 
   it('says when the tab holds the secret of an earlier run', () => {

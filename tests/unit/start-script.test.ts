@@ -7,7 +7,7 @@ import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { bridgeUrl, browserCommand, decide, diagnose, START_WINDOW_MS, type StartInputs } from '../../scripts/start-plan.mjs';
+import { bridgeUrl, browserCommand, browserLines, decide, diagnose, fetchLine, START_WINDOW_MS, type StartInputs } from '../../scripts/start-plan.mjs';
 import { anotherInstanceMessage } from '../../src-main/electron/single-instance.js';
 
 const linuxDesktop: StartInputs = {
@@ -181,6 +181,27 @@ describe('the browser fallback', () => {
   it('finds the bridge URL (with its secret) in the bridge\'s output', () => {
     expect(bridgeUrl('    http://127.0.0.1:5179/?token=abc_DEF-123')).toBe('http://127.0.0.1:5179/?token=abc_DEF-123');
     expect(bridgeUrl('Press Ctrl+C to stop.')).toBeUndefined();
+  });
+
+  it('after --web it opens the browser without saying "instead"; a fallback says "instead" after its cause and fix', () => {
+    const asked = decide({ ...linuxDesktop, args: ['--web'] });
+    if (asked.kind !== 'web') throw new Error('expected the browser');
+    expect(browserLines(asked)).toEqual(['you asked for the browser (--web).', 'opening the same UI in your browser (the web bridge; Ctrl+C stops it).']);
+    const noDisplay = decide({ ...linuxDesktop, env: {} });
+    if (noDisplay.kind !== 'web') throw new Error('expected the browser');
+    const lines = browserLines(noDisplay);
+    expect(lines).toHaveLength(3);
+    expect(lines[0]).toMatch(/no graphical display/);
+    expect(lines[1]).toMatch(/^fix: /);
+    expect(lines[2]).toBe('opening the same UI in your browser instead (the web bridge; Ctrl+C stops it).');
+  });
+
+  it('the download line claims "first start only" on no start: a start after a failed download says it tries again, and why', () => {
+    const first = fetchLine({ version: '39.2.0', host: 'github.com' });
+    expect(first).toBe('fetching Electron 39.2.0 from github.com (once: it is kept in node_modules/electron)...');
+    const again = fetchLine({ version: '39.2.0', host: 'github.com', lastFailure: "Electron's download host github.com cannot be reached from this machine (ENOTFOUND)" });
+    expect(again).toMatch(/^fetching Electron 39\.2\.0 from github\.com again \(the last try failed: .*ENOTFOUND/);
+    for (const line of [first, again]) expect(line).not.toContain('first start only');
   });
 
   it('opens the default browser per platform, never through cmd (which splits URLs at &)', () => {

@@ -5,7 +5,7 @@ import { UsageError } from '../output.js';
 
 /** `--env NAME`, also read from TOKENDESK_ENV (set for `exec`'s child, handy in scripts); else the `env use` default (default-env.ts). */
 export function envOption(): Option {
-  return new Option('-e, --env <name>', 'environment name (default: the one set with "tokendesk env use")').env('TOKENDESK_ENV');
+  return new Option('-e, --env <name>', 'environment name (default: the one set with "tokendesk env use", else the only one, or the only one signed in)').env('TOKENDESK_ENV');
 }
 
 export function emailOption(what = 'identity to use (default: the active one)'): Option {

@@ -1,8 +1,9 @@
 import { Command, InvalidArgumentError, Option } from 'commander';
 import { askLine, canPrompt, secretFromArg } from '../prompt.js';
-import { EXIT } from '../output.js';
+import { EXIT, UsageError } from '../output.js';
 import { collect, jsonOption, KEY_OPTION_HELP, KEYS_HELP, pairCollector, parseBaseUrl, parseColor, transportParser } from './common.js';
 import type { AccountTransport } from '../../contract/types.js';
+import { plainHttpWarning } from '../../contract/validators.js';
 import { capabilitiesOf, PROVIDER_KINDS, PROVIDERS, type ProviderKind } from '../../contract/providers.js';
 import { withFactory, type Factory } from '../factory.js';
 import { buildExportInput, loadExports, originChangeText, TokenDeskError, type Environment, type EnvironmentInput, type VariableRole } from '../../core/facade.js';
@@ -32,6 +33,12 @@ const providerOption = () =>
 
 function describe(env: Environment): string {
   return `"${env.name}" (${env.provider}, ${env.baseUrl}${env.production ? ', production' : ''})`;
+}
+
+/** Accepted, but said on stderr as the window says it under the field (the same rule: contract/validators.ts). */
+function warnPlainHttp(f: Factory, baseUrl: string): void {
+  const warning = plainHttpWarning(baseUrl);
+  if (warning) f.term.warn(`${warning} (${baseUrl}); use https:// unless you trust every network in between`);
 }
 
 /** Said after add/edit: where secret-looking `--var` values went. */
@@ -66,7 +73,30 @@ function transportText(t: AccountTransport | undefined): string {
   return t.kind === 'header' ? `header ${t.name}` : `query parameter ${t.name}`;
 }
 
+/**
+ * What the user typed that the core refuses (a URL with the provider's path, a control character):
+ * bad usage, exit 2, like the malformed --url that commander refuses (issue 25); nothing was stored.
+ * Only the core's verdict on the arguments: a key that could not be read from stdin stays an error (1), as for login.
+ */
+async function badValueIsUsage<T>(work: Promise<T>): Promise<T> {
+  try {
+    return await work;
+  } catch (e) {
+    throw e instanceof TokenDeskError && e.code === 'invalid_input' && !(e instanceof UsageError) ? new UsageError(e.message) : e;
+  }
+}
+
+/** A blank name in the user's words, not the schema's ("Too small: expected string to have >=1 characters"). */
+function requireName(name: string, what: string): void {
+  if (name.trim() === '') throw new UsageError(`${what}a name is required, e.g. staging or production`);
+}
+
 async function add(f: Factory, name: string, o: AddOptions, cmd: Command): Promise<void> {
+  requireName(name, '');
+  // Before any key is read from a prompt or stdin: the one flag that is missing, by name.
+  if (capabilitiesOf(o.provider).needsAnonKey && o.anonKey === undefined) {
+    throw new UsageError(`--anon-key is required: a ${PROVIDERS[o.provider].label} environment needs its anon key (give - to type it at a hidden prompt)`);
+  }
   const transport = transportFrom(o, cmd);
   const input: EnvironmentInput = {
     name,
@@ -83,8 +113,9 @@ async function add(f: Factory, name: string, o: AddOptions, cmd: Command): Promi
   const apiKey = await secretFromArg(f, o.apiKey, 'API key');
   if (anonKey !== undefined) input.anonKey = anonKey;
   if (apiKey !== undefined) input.apiKey = apiKey;
-  const env = await f.core().envs.add(input);
+  const env = await badValueIsUsage(f.core().envs.add(input));
   f.term.out(`Added environment ${describe(env)}`);
+  warnPlainHttp(f, env.baseUrl);
   if (env.secretVariables?.length) f.term.out(keptInKeychain(env.secretVariables));
   if (env.production) f.term.out('It is marked production: exporting its secrets needs --yes (change with: env edit --no-production)');
 }
@@ -122,6 +153,7 @@ export async function confirmChange(f: Factory, yes: boolean | undefined, what: 
 
 async function edit(f: Factory, ref: string, o: EditOptions, cmd: Command): Promise<void> {
   const core = f.core();
+  if (o.name !== undefined) requireName(o.name, '--name: ');
   const current = await core.envs.resolve(ref);
   if (o.apiKey !== undefined && o.removeApiKey) cmd.error('error: --api-key and --remove-api-key cannot be used together', { exitCode: 2 });
   const patch: Partial<EnvironmentInput> = {};
@@ -145,7 +177,7 @@ async function edit(f: Factory, ref: string, o: EditOptions, cmd: Command): Prom
   if (o.removeApiKey) patch.apiKey = null;
   if (Object.keys(patch).length === 0) cmd.error('error: nothing to change: give at least one option', { exitCode: 2 });
   // Another server (scheme, host or port): said before it happens; production asks (or takes --yes).
-  const move = patch.baseUrl !== undefined ? await core.envs.originChange(current.id, patch.baseUrl) : undefined;
+  const move = patch.baseUrl !== undefined ? await badValueIsUsage(core.envs.originChange(current.id, patch.baseUrl)) : undefined;
   if (move) {
     f.term.warn(originChangeText(move));
     if (move.production || patch.production === true) {
@@ -153,8 +185,9 @@ async function edit(f: Factory, ref: string, o: EditOptions, cmd: Command): Prom
       patch.confirmOriginChange = true;
     }
   }
-  const { environment: env, signedOut, warnings } = await core.envs.edit(current.id, patch);
+  const { environment: env, signedOut, warnings } = await badValueIsUsage(core.envs.edit(current.id, patch));
   f.term.out(`Updated environment ${describe(env)}`);
+  if (patch.baseUrl !== undefined) warnPlainHttp(f, env.baseUrl);
   if (signedOut.length) f.term.out(`Signed out (the environment moved to another server): ${signedOut.join(', ')}; sign in again with "tokendesk login"`);
   for (const w of warnings) f.term.warn(w);
   if (transport !== undefined) f.term.out(`The active account is ${transportText(env.accountTransport)}`);
@@ -242,25 +275,30 @@ async function show(f: Factory, ref: string, o: { json?: boolean }): Promise<voi
     identities: identities.map((i) => ({ email: i.email, active: cfg.activeIdentity[env.id] === i.id })),
   };
   if (o.json) return f.term.outJson(doc);
+  // One column for every value, the longest label included ("exported as:" used to stick out by one).
+  const row = (label: string, value: string): string => `  ${`${label}:`.padEnd(13)}${value}`;
   const lines = [
     `${env.name}${env.production ? '  [production]' : ''}${cfg.settings.cliDefaultEnvironment === env.id ? '  (default)' : ''}`,
-    `  provider:   ${env.provider}`,
-    `  url:        ${env.baseUrl}`,
-    ...(env.label ? [`  label:      ${env.label}`] : []),
-    ...(can.needsAnonKey ? [`  anon key:   ${anon ? 'stored in the keychain' : 'missing'}`] : []),
-    `  API key:    ${api ? 'stored in the keychain' : 'none'}`,
-    `  variables:  ${variableList(env, heldVariables)}`,
-    ...(can.hasAccounts ? [`  account:    ${transportText(env.accountTransport)}`] : []),
-    `  exported as: ${Object.entries(names).map(([r, n]) => (r === n ? n : `${r}→${n}`)).join(', ')}`,
-    `  identities: ${identities.length ? identities.map((i) => `${i.email}${cfg.activeIdentity[env.id] === i.id ? ' (active)' : ''}`).join(', ') : 'none'}`,
+    row('provider', env.provider),
+    row('url', env.baseUrl),
+    ...(env.label ? [row('label', env.label)] : []),
+    ...(can.needsAnonKey ? [row('anon key', anon ? 'stored in the keychain' : 'missing')] : []),
+    row('API key', api ? 'stored in the keychain' : 'none'),
+    row('variables', variableList(env, heldVariables)),
+    ...(can.hasAccounts ? [row('account', transportText(env.accountTransport))] : []),
+    row('exported as', Object.entries(names).map(([r, n]) => (r === n ? n : `${r}→${n}`)).join(', ')),
+    row('identities', identities.length ? identities.map((i) => `${i.email}${cfg.activeIdentity[env.id] === i.id ? ' (active)' : ''}`).join(', ') : 'none'),
   ];
   f.term.out(lines.join('\n'));
 }
 
-async function remove(f: Factory, ref: string): Promise<void> {
+async function remove(f: Factory, ref: string, o: { yes?: boolean }): Promise<void> {
   const core = f.core();
   const cfg = await core.config.read();
-  const env = await core.envs.remove(ref);
+  const target = await core.envs.resolve(ref);
+  // Production asks first, as the window's remove dialog does; a script says --yes.
+  if (target.production && !(await confirmChange(f, o.yes, `"${target.name}" is a production environment`, `Remove the production environment "${target.name}", its identities and all their secrets?`))) return;
+  const env = await core.envs.remove(target.id);
   const n = cfg.identities.filter((i) => i.envId === env.id).length;
   f.term.out(`Removed environment "${env.name}"${n ? ` and its ${n} ${n === 1 ? 'identity' : 'identities'} (their secrets were deleted from the keychain)` : ''}`);
 }
@@ -364,5 +402,6 @@ export function registerEnv(program: Command, f: Factory): void {
     .alias('rm')
     .description('remove an environment, its identities and all their secrets')
     .argument('<name>')
+    .option('-y, --yes', 'remove a production environment without asking (needed when standard input is not a terminal)')
     .action(withFactory(f, remove));
 }

@@ -5,6 +5,8 @@ import { basename, dirname, join } from 'node:path';
 import { Option, type Command } from 'commander';
 import { exportInput, freshToken } from '../fresh.js';
 import { emailOption, envOption } from './common.js';
+import { resolveTarget } from '../context.js';
+import { EXIT, PROGRAM } from '../output.js';
 import { withFactory, type Factory } from '../factory.js';
 import { TokenDeskError, loadExports, type FreshToken } from '../../core/facade.js';
 
@@ -49,21 +51,45 @@ async function writePrivateFile(file: string, text: string, overwrite: boolean):
   }
 }
 
-/** The session to export; without --email a signed-out environment still exports its URL, keys and variables. */
+/**
+ * The session to export. Secrets asked for and nobody signed in: the keys and variables are still
+ * exported (an imported environment's keys are worth a file), but the run exits 4 like `token`, so a
+ * script does not take a file with an empty token for a good one. Without secrets the session is not
+ * touched (nothing to renew), but the file still names who is signed in.
+ */
 async function sessionFor(f: Factory, o: ExportOptions): Promise<Partial<FreshToken> & Pick<FreshToken, 'env'>> {
   const core = f.core();
   const env = await core.envs.resolve(o.env);
-  // Without secrets there is nothing to renew: do not touch the session at all.
-  if (!o.secrets) return { env };
-  try {
-    return await freshToken(f, env.id, o.email);
-  } catch (e) {
-    if (o.email === undefined && e instanceof TokenDeskError && e.code === 'not_signed_in') {
-      f.term.warn(`nobody is signed in to "${env.name}": the token variables are empty`);
-      return { env };
+  if (o.secrets) {
+    try {
+      return await freshToken(f, env.id, o.email);
+    } catch (e) {
+      if (o.email === undefined && e instanceof TokenDeskError && e.code === 'not_signed_in') {
+        f.term.errLine(`${PROGRAM}: nobody is signed in to "${env.name}": the token variables are empty; sign in with: ${PROGRAM} login --env ${JSON.stringify(env.name)}`);
+        f.setExitCode(EXIT.auth);
+        return { env };
+      }
+      throw e;
     }
-    throw e;
   }
+  const { identity } = await resolveTarget(f, env.id, o.email).catch((e: unknown) => {
+    // Nobody to name: a shareable file of a signed-out environment is still a file.
+    if (o.email === undefined && e instanceof TokenDeskError && e.code === 'not_signed_in') return { identity: undefined };
+    throw e;
+  });
+  const signedIn = identity !== undefined && (await core.sessions.readSession(identity.id)) !== undefined;
+  return signedIn ? { env, identity } : { env };
+}
+
+/**
+ * Whether the "refresh token was left out" note goes to stderr: only for a format with a refresh-token
+ * variable (not curl), and not when the body carrying the same note (dotenv, json) is already on the
+ * terminal: said once where the user reads it.
+ */
+function noteOnStderr(f: Factory, o: ExportOptions): boolean {
+  if (o.format === 'curl') return false;
+  const toStdout = o.output === undefined || o.output === '-';
+  return !(toStdout && f.io.stdout.isTTY === true && (o.format === 'dotenv' || o.format === 'json'));
 }
 
 async function runExport(f: Factory, o: ExportOptions): Promise<void> {
@@ -79,10 +105,16 @@ async function runExport(f: Factory, o: ExportOptions): Promise<void> {
     throw new TokenDeskError('already_exists', `${o.output} already exists: use --force to replace it`);
   }
   const { renderExport, omittedNotes } = await loadExports();
-  const input = await exportInput(f, await sessionFor(f, o));
+  const target = await sessionFor(f, o);
+  const input = await exportInput(f, target);
+  // --no-secrets: no session was read for tokens, but the file names the signed-in identity and its account.
+  if (!target.session && target.identity) {
+    input.identityEmail = target.identity.email;
+    if (target.identity.activeAccountId) input.accountId = target.identity.activeAccountId;
+  }
   const includeRefreshToken = o.refreshToken ?? false;
   // Said on stderr so stdout stays the file; JSON and .env carry the same note inside.
-  for (const note of omittedNotes(input, { includeSecrets: o.secrets, includeRefreshToken })) f.term.info(`${note}: add --refresh-token to include it.`);
+  if (noteOnStderr(f, o)) for (const note of omittedNotes(input, { includeSecrets: o.secrets, includeRefreshToken })) f.term.info(`${note}: add --refresh-token to include it.`);
   const text = renderExport(o.format, input, {
     includeSecrets: o.secrets,
     includeRefreshToken,

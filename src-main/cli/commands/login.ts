@@ -1,6 +1,6 @@
 import type { Command } from 'commander';
 import { providerInfo } from '../../contract/providers.js';
-import { resolveTarget } from '../context.js';
+import { chooseIdentity, resolveTarget } from '../context.js';
 import { localTime, relativeTime, UsageError } from '../output.js';
 import { askLine, canPrompt, readPassword } from '../prompt.js';
 import { emailOption, envOption } from './common.js';
@@ -72,10 +72,13 @@ async function signup(f: Factory, o: LoginOptions): Promise<void> {
 
 async function logout(f: Factory, o: { env: string; email?: string; forget?: boolean }): Promise<void> {
   const core = f.core();
-  const { env, identity: target } = await resolveTarget(f, o.env, o.email);
+  const resolved = await resolveTarget(f, o.env, o.email);
+  const { env } = resolved;
+  // On a terminal without --email: which one, from a list (a pipe keeps signing out the active one).
+  const target = o.email === undefined && canPrompt(f.io) ? await chooseIdentity(f, resolved.cfg, env, `Sign out which identity of "${env.name}"?`) : resolved.identity;
   // Signing out twice is fine (exit 0), but say so rather than claim a sign-out that did not happen.
   const hadSession = (await core.sessions.readSession(target.id)) !== undefined;
-  const { identity, warning } = await core.sessions.signOut(env.id, o.email, { forget: o.forget ?? false });
+  const { identity, warning } = await core.sessions.signOut(env.id, target.email, { forget: o.forget ?? false });
   if (warning) f.term.warn(warning);
   const what = hadSession ? `Signed out ${identity.email} from "${env.name}"` : `${identity.email} was already signed out of "${env.name}"`;
   f.term.out(`${what}${o.forget ? `${hadSession ? ' and' : ';'} forgot the identity` : ''}`);
@@ -114,7 +117,7 @@ export function registerLogin(program: Command, f: Factory): void {
     .summary('sign out this session only')
     .description('sign out this session only (other devices and browsers stay signed in)')
     .addOption(envOption())
-    .addOption(emailOption())
+    .addOption(emailOption('identity to sign out (default: the active one; asked on a terminal)'))
     .option('--forget', 'also remove the identity from the list')
     .action(withFactory(f, logout));
 }

@@ -36,6 +36,8 @@ interface EnvStatus {
   provider: Environment['provider'];
   url: string;
   production: boolean;
+  /** The one `tokendesk env use` set: what a command without --env acts on. */
+  default: boolean;
   identities: IdentityStatus[];
 }
 
@@ -74,12 +76,13 @@ function identityStatus(v: IdentityView, now: number): IdentityStatus {
   };
 }
 
-export function buildStatus(views: readonly EnvironmentView[], now: number, checks?: ReadonlyMap<string, SessionCheckOutcome>): EnvStatus[] {
+export function buildStatus(views: readonly EnvironmentView[], now: number, checks?: ReadonlyMap<string, SessionCheckOutcome>, defaultId?: string): EnvStatus[] {
   return views.map((env) => ({
     name: env.name,
     provider: env.provider,
     url: env.baseUrl,
     production: env.production,
+    default: env.id === defaultId,
     identities: env.identities.map((i) => {
       const status = identityStatus(i, now);
       const c = checks?.get(i.id);
@@ -142,10 +145,10 @@ function mark(i: IdentityStatus, tty: boolean): string {
   return `${usable(i) ? symbol('ok', true) : symbol('fail', true)}`.trimEnd();
 }
 
-function render(doc: EnvStatus[], now: number, tty: boolean, defaultName: string | undefined): string {
+function render(doc: EnvStatus[], now: number, tty: boolean): string {
   const lines: string[] = [];
   for (const env of doc) {
-    const isDefault = env.name === defaultName ? '  (default)' : '';
+    const isDefault = env.default ? '  (default)' : '';
     lines.push(`${paint(clean(env.name), 'bold', tty)}  (${env.provider}, ${clean(env.url)})${env.production ? `  ${paint('[production]', 'red', tty)}` : ''}${isDefault}`);
     if (env.identities.length === 0) lines.push(`    ${paint('nobody signed in', 'dim', tty)}`);
     for (const i of env.identities) {
@@ -173,9 +176,10 @@ const CHECK_TIMEOUT_MS = 10_000;
 async function status(f: Factory, o: { env?: string; json?: boolean; check?: boolean }): Promise<void> {
   const core = f.core();
   let cfg = await core.config.read();
-  // --env, else the `env use` default, else every environment.
-  const chosen = o.env ?? (await defaultEnvironmentId(f));
-  const envs = chosen ? [findEnvironment(cfg, chosen)] : cfg.environments;
+  // Every environment, like `gh auth status` (the default is marked, not a filter: hiding the others
+  // hid their signed-in identities); --env narrows it to one.
+  const chosen = o.env;
+  const envs = chosen !== undefined ? [findEnvironment(cfg, chosen)] : cfg.environments;
   // Asked first, so a session the server ended is reported as what it now is: signed out, with the reason.
   const outcomes = o.check ? await core.sessions.checkSessions({ envIds: envs.map((e) => e.id), timeoutMs: CHECK_TIMEOUT_MS }) : [];
   const checks = new Map(outcomes.map((c) => [c.identityId, c]));
@@ -187,7 +191,7 @@ async function status(f: Factory, o: { env?: string; json?: boolean; check?: boo
   // The app's own view of every identity (state-view.ts), so the terminal and the window cannot drift apart.
   const shown = new Set(envs.map((e) => e.id));
   const views = environmentViews(cfg, secrets, { now, refreshing: new Set(), profiles }).filter((v) => shown.has(v.id));
-  const doc = buildStatus(views, now, o.check ? checks : undefined);
+  const doc = buildStatus(views, now, o.check ? checks : undefined, await defaultEnvironmentId(f));
   // Like `gh auth status`: exit 4 when what is reported has nobody with a usable session, so scripts can test it.
   const anyUsable = doc.some((e) => e.identities.some(usable));
   // --check: also when a server ended any session checked (a network failure ends none).
@@ -199,8 +203,7 @@ async function status(f: Factory, o: { env?: string; json?: boolean; check?: boo
   if (o.json) return f.term.outJson({ environments: doc, secretStore });
   if (doc.length === 0) return f.term.out('No environments yet. Add one with "tokendesk env add", or try "tokendesk demo-setup".');
   const tty = f.term.styled();
-  const defaultName = cfg.environments.find((e) => e.id === cfg.settings.cliDefaultEnvironment)?.name;
-  f.term.outStyled(render(doc, now, tty, defaultName));
+  f.term.outStyled(render(doc, now, tty));
   f.term.out(store.kind === 'file' ? `Secrets: encrypted vault, its key in the passphrase-protected file ${store.keyFile ?? ''} (TOKENDESK_SECRET_STORE=file)` : `Secrets: encrypted vault, its key in the ${keychainName(process.platform)}`);
   if (anyEnded) f.term.errLine(`${PROGRAM}: a server ended ${count(outcomes.filter((c) => c.result === 'ended').length)} of the sessions checked: sign in again with "tokendesk login"`);
   if (!anyUsable) f.term.errLine(`${PROGRAM}: nobody is signed in${chosen ? ` to "${envs[0]!.name}"` : ''}: sign in with "tokendesk login${chosen ? ` --env ${JSON.stringify(envs[0]!.name)}` : ''}"`);
@@ -211,7 +214,7 @@ export function registerStatus(program: Command, f: Factory): void {
     .command('status')
     .summary('who is signed in where, until when')
     .description('environments, identities (* = active), expiry, accounts, roles and permissions; never a secret')
-    .option('-e, --env <name>', 'only this environment (default: the one set with "tokendesk env use", else all)')
+    .option('-e, --env <name>', 'only this environment (default: every environment; the one set with "tokendesk env use" is marked)')
     .option('--check', "ask each signed-in session's server whether it still accepts the session; one it refused is ended")
     .addHelpText('after', '\nExit status 4 when the environments shown have nobody signed in, or only expired sessions that cannot renew;\nwith --check, also when a server ended any session (a server that cannot be reached ends none).')
     .addOption(jsonOption())

@@ -1,14 +1,22 @@
 import type { Command } from 'commander';
 import { providerInfo } from '../../contract/providers.js';
-import { resolveTarget } from '../context.js';
+import { chooseIdentity, resolveTarget } from '../context.js';
+import { UsageError } from '../output.js';
+import { canPrompt } from '../prompt.js';
 import { emailOption, envOption, jsonOption } from './common.js';
 import { withFactory, type Factory } from '../factory.js';
 import { TokenDeskError } from '../../core/facade.js';
 
-async function switchIdentity(f: Factory, o: { env: string; email: string }): Promise<void> {
+async function switchIdentity(f: Factory, o: { env: string; email?: string }): Promise<void> {
   const core = f.core();
   const env = await core.envs.resolve(o.env);
-  const identity = await core.sessions.switchIdentity(env.id, o.email);
+  let email = o.email;
+  if (email === undefined) {
+    // A script names the identity; a person at a terminal picks it from a list.
+    if (!canPrompt(f.io)) throw new UsageError('switch needs --email EMAIL (nothing is asked when standard input is not a terminal)');
+    email = (await chooseIdentity(f, await core.config.read(), env, `Which identity of "${env.name}" should be active?`)).email;
+  }
+  const identity = await core.sessions.switchIdentity(env.id, email);
   f.term.out(`Active identity in "${env.name}": ${identity.email}`);
 }
 
@@ -41,7 +49,7 @@ export function registerSwitch(program: Command, f: Factory): void {
     .summary('change the active identity')
     .description("make another signed-in identity the environment's active one")
     .addOption(envOption())
-    .addOption(emailOption('identity to make active').makeOptionMandatory())
+    .addOption(emailOption('identity to make active (asked on a terminal)'))
     .action(withFactory(f, switchIdentity));
 
   program

@@ -41,7 +41,11 @@ export function toDotenv(input: ExportInput, opts: ExportOptions): string {
   for (const v of exportVariables(input, opts)) {
     const key = dotenvKey(v.key);
     if (seen.has(key)) continue; // two names that collapse to one key: keep the first (the role)
+    // A secret it has no value for (the refresh token left out, a key never stored) is no line at all:
+    // `REFRESH_TOKEN=` would set an empty value over one the shell already had. Without secrets every
+    // key stays, blank, as a template (.env.example).
     seen.add(key);
+    if (v.value === '' && opts.includeSecrets && (v.secret || v.role !== undefined)) continue;
     lines.push(`${key}=${dotenvValue(v.value)}`);
   }
   return `${lines.join('\n')}\n`;

@@ -20,6 +20,16 @@ function looksLikeHtml(res: HttpResponse): boolean {
   return /html/i.test(type) || /^\s*<(!doctype|html|head|body|\?xml|[a-z])/i.test(res.text);
 }
 
+/**
+ * What came instead of a server's JSON error, in a few words (never the body itself: it may hold
+ * anything), for a session check that got an answer from something other than the auth server.
+ */
+export function describeBody(res: HttpResponse): string {
+  if (res.text.trim() === '') return 'an empty body';
+  if (looksLikeHtml(res)) return 'an HTML page';
+  return res.json === undefined ? 'a non-JSON body' : 'JSON in another format';
+}
+
 /** A `bad_response` for an answer that is not JSON at all; retryable when the status is a gateway 5xx. */
 export function nonJsonError(res: HttpResponse): TokenDeskError {
   const what = res.jsonTooDeep

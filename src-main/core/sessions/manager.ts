@@ -18,7 +18,7 @@ import { withRetry } from './retry.js';
 import { localTime } from '../format-time.js';
 import { capabilitiesOf } from '../../contract/providers.js';
 import { changesOrigin } from '../../contract/validators.js';
-import { endedReason, mapPooled, type SessionCheckOutcome } from './session-check.js';
+import { endedReason, mapPooled, REFRESH_REFUSED, type SessionCheckOutcome } from './session-check.js';
 
 export type SessionEvent =
   | { type: 'session-refreshed'; identityId: string; envId: string; expiresAt: number }
@@ -596,7 +596,9 @@ export class SessionManager {
    * server cannot verify) and the session has a refresh token, a refresh is tried first, because the
    * session behind the token may live on and ending it would sign the user out for nothing; when the
    * session itself is gone (session_not_found, user_not_found, user_banned) no refresh is sent: GoTrue
-   * deletes a session's refresh tokens with it, so it could only fail. A remembered password is never
+   * deletes a session's refresh tokens with it, so it could only fail. After a token-only refusal the
+   * session ends only when the server refuses the refresh too (REFRESH_REFUSED); a refresh that gets
+   * no answer from the server itself (network, 5xx, a proxy's page) keeps it. A remembered password is never
    * used to sign in again after a refusal: a session an administrator revoked must not come back by itself.
    */
   async checkIdentity(env: Environment, identity: Identity, timeoutMs?: number): Promise<SessionCheckOutcome> {
@@ -630,8 +632,10 @@ export class SessionManager {
           }
         } catch (e) {
           const err = e instanceof TokenDeskError ? e : new TokenDeskError('auth_error', 'The session could not be renewed', { cause: e });
-          // No answer to the refresh (network, 5xx): not a refusal of the session, which is kept.
-          if (err.retryable || err.code.startsWith('network_') || err.code === 'config_locked' || err.code === 'config_unwritable') {
+          // Only the server's own refusal of the refresh token ends the session. Anything else (no
+          // answer, 5xx, a proxy's HTML page: bad_response) is no answer, and the session is kept,
+          // as the renewal path (onRenewFailure) keeps it on the same failure.
+          if (!REFRESH_REFUSED.has(err.code)) {
             return { ...base, result: 'unknown', reason: `the server refused the access token (${refusal.reason}) and a refresh got no answer: ${err.message}` };
           }
           const reason = `${endedReason(refusal)}; the refresh was refused too: ${explainSpentRefreshToken(err).message}`;

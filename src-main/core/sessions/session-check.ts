@@ -21,6 +21,13 @@ export interface SessionCheckOutcome {
   reason?: string;
 }
 
+/**
+ * The error codes a provider gives when the server itself refused a refresh token (GoTrue's
+ * refresh_token_not_found, session_expired, ... mapped in providers/supabase/errors.ts; its JWT
+ * codes bad_jwt, session_not_found ... as session_expired): only these end a session after a check.
+ */
+export const REFRESH_REFUSED: ReadonlySet<string> = new Set(['refresh_rejected', 'session_expired']);
+
 /** The reason recorded for an ended session: what the window, `status` and `token` then say. */
 export function endedReason(check: Extract<SessionCheck, { outcome: 'refused' }>): string {
   const code = check.serverCode ? ` (${check.serverCode})` : ` (${check.status})`;

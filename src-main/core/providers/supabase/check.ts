@@ -1,5 +1,5 @@
 import { TokenDeskError } from '../../errors.js';
-import { safeServerText } from '../../http/body.js';
+import { describeBody, safeServerText } from '../../http/body.js';
 import type { ProviderContext, SessionCheck, StoredSession } from '../types.js';
 import { DEFAULT_CHECK_TIMEOUT_MS } from '../types.js';
 import { parseGoTrueError } from './errors.js';
@@ -39,6 +39,11 @@ export async function checkSession(ctx: ProviderContext, session: StoredSession,
     }
     return { outcome: 'accepted' };
   }
+  // Only GoTrue itself can refuse a session: a proxy, captive portal or firewall answering 401/403
+  // (an HTML page, plain text) between us and the server says nothing about it.
+  if (!isGoTrueErrorBody(res.json)) {
+    return { outcome: 'unknown', reason: `the server answered ${res.status} with ${describeBody(res)}, not an answer of the auth server itself` };
+  }
   const e = parseGoTrueError(res.status, res.headers, res.json);
   const said = safeServerText(e.message, secrets);
   // The gateway refusing the anon key says nothing about the session.
@@ -53,7 +58,21 @@ export async function checkSession(ctx: ProviderContext, session: StoredSession,
   });
   if (code && SESSION_GONE.has(code)) return refused(false);
   if (code && TOKEN_REFUSED.has(code)) return refused(true);
-  // Before v2.145 a refused JWT was a bare 401 {code:401, msg:"invalid JWT: ..."} (§3.1 history).
+  // Before v2.145 a refused JWT was a bare 401 {code:401, msg:"invalid JWT: ..."} (§3.1 history):
+  // GoTrue-shaped JSON (checked above) without an error code.
   if (!code && (res.status === 401 || res.status === 403)) return refused(true);
   return { outcome: 'unknown', reason: `the server answered ${res.status}${said ? `: ${said}` : ''}` };
 }
+
+/**
+ * The body of a GoTrue error answer (docs/supabase-auth-api.md §4): a JSON object carrying GoTrue's
+ * own fields, a string `code`/`error_code` (today's shapes), a numeric `code` with `msg` (before
+ * v2.145), or an older server's `msg`/`message`/`error` text. Anything else is not GoTrue talking.
+ */
+export function isGoTrueErrorBody(json: unknown): boolean {
+  if (!json || typeof json !== 'object' || Array.isArray(json)) return false;
+  const d = json as Record<string, unknown>;
+  const text = (v: unknown): boolean => typeof v === 'string' && v.trim() !== '';
+  return text(d.error_code) || text(d.code) || text(d.msg) || text(d.message) || text(d.error);
+}
+
