@@ -5,6 +5,8 @@ import { errorCode, errorMessage, type DeskApi } from './api/types.js';
 import { readTheme, saveTheme, type ThemeChoice } from './lib/theme.js';
 
 export type ToastKind = 'success' | 'error' | 'info';
+/** Notifications shown at once; an older one gives way to a newer one. */
+export const MAX_TOASTS = 2;
 export interface ToastItem {
   id: number;
   kind: ToastKind;
@@ -158,9 +160,10 @@ export function createDeskStore(api: DeskApi): DeskStore {
           // Same place, same id: the toast updates where it is (and its timer restarts).
           return { toasts: s.toasts.map((t) => (t === same ? { id: t.id, kind, text, detail, slot, rev: t.rev + 1 } : t)) };
         }
-        // The same message again replaces the old toast instead of stacking a twin.
+        // The same message again replaces the old toast instead of stacking a twin. Newest first, and
+        // at most MAX_TOASTS: a pile of them hid the panel the user was working in (issue 25).
         const others = s.toasts.filter((t) => t.text !== text || t.detail !== detail);
-        return { toasts: [...others.slice(-3), { id: ++toastSeq, kind, text, detail, slot, rev: 0 }] };
+        return { toasts: [{ id: ++toastSeq, kind, text, detail, slot, rev: 0 }, ...others.slice(0, MAX_TOASTS - 1)] };
       });
     },
     dismissToast(id) {

@@ -103,6 +103,8 @@ export const apiSchema = {
   signIn: z.strictObject({ envId: id, email, password, remember: z.boolean().default(false) }),
   signUp: z.strictObject({ envId: id, email, password, data: z.record(z.string(), z.string().max(500)).optional() }),
   signOut: z.strictObject({ identityId: id }),
+  /** Removes a signed-out identity from the list (the CLI's `logout --forget`). */
+  forgetIdentity: z.strictObject({ identityId: id }),
   switchIdentity: z.strictObject({ envId: id, identityId: id }),
   setActiveAccount: z.strictObject({ identityId: id, accountId: z.string().min(1).max(200) }),
   getTokenDetails: z.strictObject({ identityId: id, reveal: z.boolean().default(false) }),
@@ -140,6 +142,7 @@ export interface ApiOutputs {
   signIn: IdentityView;
   signUp: SignUpOutcome;
   signOut: { warning?: string };
+  forgetIdentity: { forgotten: string };
   switchIdentity: IdentityView;
   setActiveAccount: IdentityView;
   getTokenDetails: TokenDetails;

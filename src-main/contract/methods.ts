@@ -11,6 +11,7 @@ export const API_METHODS = [
   'signIn',
   'signUp',
   'signOut',
+  'forgetIdentity',
   'switchIdentity',
   'setActiveAccount',
   'getTokenDetails',

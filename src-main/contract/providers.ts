@@ -78,7 +78,7 @@ export const PROVIDERS: Readonly<Record<ProviderKind, ProviderInfo>> = {
   },
   session: {
     label: 'Session API',
-    summary: 'POST /login, opaque token with expiresAt',
+    summary: 'POST /api/auth/login: opaque token with expiresAt',
     cliSummary: 'session-token API',
     urlPlaceholder: 'https://api.example.com',
     addedPaths: {

@@ -44,7 +44,8 @@ export async function performExport(store: DeskStore, envId: string, includeSecr
       downloadFile(r.fileName, r.content);
       toast('success', `Downloaded ${r.fileName}`, includeSecrets ? 'It contains secrets: keep it out of shared workspaces' : 'Secrets were left out');
     } else if (r.savedTo) {
-      toast('success', 'Saved Postman environment', r.savedTo);
+      // The file's name is short; its folder is where the save dialog put it.
+      toast('success', 'Saved Postman environment', r.savedTo.split(/[\\/]/).pop() ?? r.savedTo);
     }
     return undefined;
   } catch (e) {

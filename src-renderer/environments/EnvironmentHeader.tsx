@@ -12,7 +12,10 @@ export function EnvironmentHeader({ env }: { env: EnvironmentView }) {
       <div className="env-title">
         {/* Focusable from script only: the palette's "Go to" lands here. */}
         <h1 tabIndex={-1} data-env-heading>
-          {env.name}
+          {/* Two lines at most (styles.css): a long name wrapped to four at 900 px; the whole name on hover. */}
+          <span className="env-heading-name" title={env.name}>
+            {env.name}
+          </span>
           {env.production ? <span className="prod-tag big">PRODUCTION</span> : null}
           {env.label ? <span className="badge badge-neutral">{env.label}</span> : null}
         </h1>

@@ -33,6 +33,20 @@ export function IdentityRow({ env, identity, radioName, pendingId, setPendingId 
   }
 
   const { api } = store.getState();
+  const forgettable = status === 'signed_out' || status === 'ended' || status === 'expired';
+  const confirmForget = () =>
+    store.getState().setDialog({
+      kind: 'confirm',
+      title: `Remove ${identity.email}?`,
+      body: `${identity.email} leaves the list of ${env.name}, with its remembered password if any. Signing in again adds it back.`,
+      confirmLabel: 'Remove',
+      danger: true,
+      onConfirm: async () => {
+        await api.forgetIdentity({ identityId: identity.id });
+        store.getState().toast('success', `Removed ${identity.email}`, env.name);
+        await store.getState().refresh();
+      },
+    });
   const signInAgain = (remember: boolean) => store.getState().openSignIn({ envId: env.id, email: identity.email, mode: 'signin', ...(remember && { remember: true }) });
   return (
     <li className={cx('identity', checked && 'identity-active', problem && 'identity-problem', ending !== undefined && 'identity-ending')}>
@@ -79,6 +93,12 @@ export function IdentityRow({ env, identity, radioName, pendingId, setPendingId 
             Sign in
           </Button>
         )}
+        {forgettable ? (
+          // The CLI's `logout --forget`: only once no session is left, and after a confirmation.
+          <Button size="sm" variant="ghost" aria-label={`Remove ${identity.email} from the list`} title="Remove this identity from the list" onClick={confirmForget}>
+            Remove
+          </Button>
+        ) : null}
       </div>
       {ending !== undefined ? (
         <div className="identity-warning" role="status">

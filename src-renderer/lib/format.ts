@@ -20,13 +20,8 @@ export function shortDuration(ms: number): string {
   return `${Math.floor(h / 24)}d`;
 }
 
-/** A local date-time, with the date only when it is not today. */
-export function timeOfDay(epochMs: number, now = Date.now()): string {
-  const d = new Date(epochMs);
-  const sameDay = new Date(now).toDateString() === d.toDateString();
-  const time = d.toLocaleTimeString(undefined, { hour: '2-digit', minute: '2-digit', second: '2-digit' });
-  return sameDay ? time : `${d.toLocaleDateString(undefined, { year: 'numeric', month: 'short', day: 'numeric' })} ${time}`;
-}
+/** A local date-time, with the date only when it is not today: one format with the core's messages. */
+export { timeOfDay } from '../../src-main/contract/format-time.js';
 
 export function shortId(id: string): string {
   return id.length > 14 ? `${id.slice(0, 8)}…${id.slice(-4)}` : id;

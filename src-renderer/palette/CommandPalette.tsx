@@ -58,8 +58,16 @@ export function CommandPalette() {
   const st = () => store.getState();
   const theme = useDesk((s) => s.theme);
   const signedIn = who && who.status !== 'signed_out' && who.status !== 'ended' ? who : undefined;
-  const accounts = signedIn?.profile?.accounts ?? [];
-  const activeAccount = signedIn?.activeAccountId ?? signedIn?.profile?.primaryAccountId;
+  // Every signed-in identity's other tenant accounts, in every environment: typing "globex" finds them
+  // from wherever the user is (issue 25), not only under the selected environment's active identity.
+  const accountMoves = envs.flatMap((e) =>
+    e.identities
+      .filter((i) => i.status !== 'signed_out' && i.status !== 'ended')
+      .flatMap((i) => {
+        const current = i.activeAccountId ?? i.profile?.primaryAccountId;
+        return (i.profile?.accounts ?? []).filter((a) => a.id !== current).map((a) => ({ env: e, identity: i, account: a }));
+      }),
+  );
 
   return (
     <Command.Dialog open={open} onOpenChange={setPalette} label="Command palette" className="palette" overlayClassName="overlay palette-overlay" contentClassName="palette-content" loop>
@@ -109,27 +117,35 @@ export function CommandPalette() {
             )),
           )}
         </Command.Group>
+        {accountMoves.length > 0 ? (
+          <Command.Group heading="Accounts">
+            {accountMoves.map(({ env: e, identity: i, account: a }) => (
+              <Command.Item
+                key={`${i.id}:${a.id}`}
+                value={`Switch account to ${a.name} (${a.id}) for ${i.email} in ${e.name}`}
+                onSelect={run(async () => {
+                  st().select(e.id);
+                  try {
+                    // The account belongs to this identity: it becomes the environment's active one first.
+                    if (activeIdentity(e)?.id !== i.id) await st().api.switchIdentity({ envId: e.id, identityId: i.id });
+                    await st().api.setActiveAccount({ identityId: i.id, accountId: a.id });
+                    st().toast('success', `${i.email} now acts in ${a.name}`, e.name);
+                  } catch (err) {
+                    st().toast('error', `Could not switch to ${a.name}`, errorMessage(err));
+                  }
+                  await st().refresh();
+                }, { focusHeading: true })}
+              >
+                Switch account to {a.name}{' '}
+                <span className="muted">
+                  {a.id} · {i.email} in {e.name}
+                </span>
+              </Command.Item>
+            ))}
+          </Command.Group>
+        ) : null}
         {env && signedIn ? (
           <Command.Group heading={`${signedIn.email} · ${env.name}`}>
-            {accounts
-              .filter((a) => a.id !== activeAccount)
-              .map((a) => (
-                <Command.Item
-                  key={a.id}
-                  value={`Switch account to ${a.name} (${a.id})`}
-                  onSelect={run(async () => {
-                    try {
-                      await st().api.setActiveAccount({ identityId: signedIn.id, accountId: a.id });
-                      st().toast('success', `${signedIn.email} now acts in ${a.name}`, env.name);
-                    } catch (err) {
-                      st().toast('error', `Could not switch to ${a.name}`, errorMessage(err));
-                    }
-                    await st().refresh();
-                  })}
-                >
-                  Switch account to {a.name} <span className="muted">{a.id}</span>
-                </Command.Item>
-              ))}
             <Command.Item value={`Reveal token of ${signedIn.email}`} onSelect={run(() => st().requestReveal())}>
               Reveal token of {signedIn.email}
             </Command.Item>

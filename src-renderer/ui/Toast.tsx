@@ -25,8 +25,9 @@ function Toast({ t }: { t: ToastItem }) {
       onBlur={() => setFocused(false)}
     >
       <div className="toast-text">
-        <strong>{t.text}</strong>
-        {t.detail ? <span>{t.detail}</span> : null}
+        {/* At most two lines each (styles.css); the whole text on hover. */}
+        <strong title={t.text}>{t.text}</strong>
+        {t.detail ? <span title={t.detail}>{t.detail}</span> : null}
       </div>
       <button type="button" className="icon-btn" aria-label="Dismiss notification" onClick={() => dismiss(t.id)}>
         ✕
@@ -35,7 +36,7 @@ function Toast({ t }: { t: ToastItem }) {
   );
 }
 
-/** Bottom-of-window notifications; polite for successes, assertive for errors. */
+/** One region of notifications, newest on top, at the foot of the sidebar (never over the panel in use); polite for successes, assertive for errors. */
 export function ToastRegion() {
   const toasts = useDesk((s) => s.toasts);
   return (

@@ -197,6 +197,21 @@ describe('app service (the contract the renderer talks to)', () => {
     expect(renamed.warnings).toBeUndefined();
   });
 
+  it('a signed-out identity can be removed from the list; a signed-in one is refused and kept (issue 25)', async () => {
+    const { sess } = await demo();
+    const identity = await service.handle('signIn', { envId: sess.id, email: restricted.email, password: restricted.password, remember: false });
+    const refused = await service.handle('forgetIdentity', { identityId: identity.id }).catch((e: unknown) => e);
+    expect(refused).toBeInstanceOf(TokenDeskError);
+    expect((refused as TokenDeskError).message).toBe(`${restricted.email} is signed in: sign out first, then remove it from the list`);
+    const listed = async () => (await service.handle('getState', {})).environments.find((e) => e.id === sess.id)!.identities.map((i) => i.email);
+    expect(await listed()).toEqual([restricted.email]);
+
+    await service.handle('signOut', { identityId: identity.id });
+    expect(await service.handle('forgetIdentity', { identityId: identity.id })).toEqual({ forgotten: restricted.email });
+    expect(await listed()).toEqual([]);
+    expect((await service.handle('getState', {})).environments.find((e) => e.id === sess.id)!.activeIdentityId).toBeUndefined();
+  });
+
   it('a change made by the CLI (another core on the same folder) reaches the app as an event', async () => {
     await service.handle('getState', {});
     const events: AppEvent[] = [];

@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { HttpClient, HttpRequest, HttpResponse } from '../../src-main/core/http/types.js';
 import { localExpiry, sessionApiError, sessionApiProvider } from '../../src-main/core/providers/session-api/index.js';
 import { getProvider } from '../../src-main/core/providers/registry.js';
+import { PROVIDERS } from '../../src-main/contract/providers.js';
 import type { ProviderContext, StoredSession } from '../../src-main/core/providers/types.js';
 
 /** The seed-003 login answer, verbatim. */
@@ -141,6 +142,21 @@ describe('sessionApiProvider with a fake transport', () => {
     expect(requests[0]).toMatchObject({ method: 'POST', url: 'http://localhost:3000/api/auth/logout', headers: { Authorization: 'Bearer tok' } });
     await sessionApiProvider.signOut(ctx, session, 'local');
     await expect(sessionApiProvider.signOut(ctx, session, 'local')).rejects.toMatchObject({ code: 'server_error' });
+  });
+});
+
+describe('the catalogue says what the provider calls', () => {
+  it('every "METHOD /path" in the Session API summary is a request the provider really makes', async () => {
+    const session = { accessToken: 'tok' } as StoredSession;
+    const serverNow = Date.parse(SEED.expiresAt) - 8 * 3600_000;
+    const { ctx, requests } = ctxWith([res(200, SEED, {}, serverNow), res(200, SEED), res(204, undefined)]);
+    await sessionApiProvider.signIn(ctx, { email: 'test@test.com', password: 'stringstring' });
+    await sessionApiProvider.fetchProfile(ctx, session);
+    await sessionApiProvider.signOut(ctx, session, 'local');
+    const made = requests.map((r) => `${r.method} ${new URL(r.url).pathname}`);
+    const said = [...PROVIDERS.session.summary.matchAll(/\b(GET|POST|PUT|DELETE) (\/\S*?)(?=[\s,:;]|$)/g)].map((m) => `${m[1]} ${m[2]}`);
+    expect(said.length).toBeGreaterThan(0);
+    for (const call of said) expect(made).toContain(call);
   });
 });
 

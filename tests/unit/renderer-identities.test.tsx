@@ -40,6 +40,27 @@ describe('identity rows', () => {
     expect(document.activeElement).not.toBe(document.body);
   });
 
+  it('removes a signed-out identity from the list after a confirmation; a signed-in one has no Remove (issue 25)', async () => {
+    const { api } = await renderApp();
+    selectEnv('local');
+    expect(screen.queryByRole('button', { name: 'Remove owner@connectgain.test from the list' })).toBeNull();
+    const remove = screen.getByRole('button', { name: 'Remove agent@connectgain.test from the list' });
+    // A button: in the tab order, Enter and Space press it.
+    expect(remove.tagName).toBe('BUTTON');
+    fireEvent.click(remove);
+    // Cancel changes nothing.
+    fireEvent.click(within(await screen.findByRole('dialog', { name: 'Remove agent@connectgain.test?' })).getByRole('button', { name: 'Cancel' }));
+    await waitFor(() => expect(screen.queryByRole('dialog')).toBeNull());
+    expect(api.calls.some((c) => c.method === 'forgetIdentity')).toBe(false);
+    expect(list('local').getByText('agent@connectgain.test')).toBeTruthy();
+
+    fireEvent.click(screen.getByRole('button', { name: 'Remove agent@connectgain.test from the list' }));
+    fireEvent.click(within(await screen.findByRole('dialog', { name: 'Remove agent@connectgain.test?' })).getByRole('button', { name: 'Remove' }));
+    await waitFor(() => expect(list('local').queryByText('agent@connectgain.test')).toBeNull());
+    expect(api.calls.find((c) => c.method === 'forgetIdentity')?.input).toEqual({ identityId: 'local-id1' });
+    expect(list('local').getByText('owner@connectgain.test')).toBeTruthy();
+  });
+
   it('says on each signed-in identity whether it renews itself', async () => {
     await renderApp({ endingSession: true });
     expect(within(row('local', 'owner@connectgain.test')).getByText('renews itself (refresh token)')).toBeTruthy();

@@ -32,6 +32,20 @@ describe('command palette', () => {
     await waitFor(() => expect(within(screen.getByRole('group', { name: 'Account' })).getByRole('radio', { name: /Globex/ })).toHaveProperty('checked', true));
   });
 
+  it('finds a tenant account by name from another environment, and switches identity and account (issue 25)', async () => {
+    const { api } = await renderApp();
+    // The first environment is selected; the account belongs to restricted@test.com in another one.
+    fireEvent.keyDown(window, { key: 'k', ctrlKey: true });
+    fireEvent.change(await screen.findByRole('combobox', { name: 'Command palette' }), { target: { value: 'globex' } });
+    const option = await screen.findByRole('option', { name: /^Switch account to Globex 4200 · restricted@test\.com/ });
+    expect(screen.queryByText('Nothing matches.')).toBeNull();
+    fireEvent.click(option);
+    await waitFor(() => expect(api.calls.find((c) => c.method === 'setActiveAccount')?.input).toEqual({ identityId: 'session-api-id1', accountId: '4200' }));
+    expect(api.calls.find((c) => c.method === 'switchIdentity')?.input).toEqual({ envId: 'session-api', identityId: 'session-api-id1' });
+    await waitFor(() => expect(screen.getByRole('region', { name: 'Signed in as' }).textContent).toContain('restricted@test.com'));
+    await waitFor(() => expect(within(screen.getByRole('group', { name: 'Account' })).getByRole('radio', { name: /Globex/ })).toHaveProperty('checked', true));
+  });
+
   it('reveals the active token, with focus on Hide', async () => {
     await renderApp();
     const token = screen.getByRole('region', { name: 'Token' });

@@ -28,15 +28,28 @@ export async function ensureDemoEnvironments(envs: EnvironmentService, url: stri
     if (found) {
       // Demo environments from before the account header existed get it too.
       const transport = extra.accountTransport && !found.accountTransport ? { accountTransport: extra.accountTransport } : {};
-      const stale = found.baseUrl !== url || Object.keys(transport).length > 0;
+      // A move removes the keys stored for the old server unless the same edit gives them (issue 27): the
+      // demo's own are given again then; otherwise only those the vault lacks (after a start-over, say).
+      const moving = found.baseUrl !== url;
+      const keys = moving ? { ...(extra.anonKey && { anonKey: extra.anonKey }), ...(extra.apiKey && { apiKey: extra.apiKey }) } : await missingKeys(envs, found, extra);
+      const stale = moving || Object.keys(transport).length > 0 || Object.keys(keys).length > 0;
       // Another port is another server: its sessions end (EnvironmentService.edit). Asked for by the
       // user's "demo-setup" / "Try the demo server", so a demo marked production moves without a question.
-      // A move removes the keys stored for the old server unless the same edit gives them (issue 27): the demo's own, given again.
-      const keys = { ...(extra.anonKey && { anonKey: extra.anonKey }), ...(extra.apiKey && { apiKey: extra.apiKey }) };
-      result.push(stale ? await envs.update(found.id, { baseUrl: url, confirmOriginChange: true, ...keys, ...transport }) : found);
+      result.push(stale ? await envs.update(found.id, { baseUrl: url, confirmOriginChange: true, ...transport, ...keys }) : found);
       continue;
     }
     result.push(await envs.add({ name, provider, baseUrl: url, label: DEMO_LABEL, color, production: false, ...extra }));
   }
   return result;
+}
+
+/**
+ * The demo's public keys the vault lacks: a vault start-over leaves every secret behind, and the next
+ * sign-in would fail "has no anon key stored". A vault that cannot be read now is left to the
+ * window's and the CLI's own report of it (the demo still starts; nothing is written).
+ */
+async function missingKeys(envs: EnvironmentService, env: Environment, extra: Partial<EnvironmentInput>): Promise<Partial<EnvironmentInput>> {
+  if (!extra.anonKey && !extra.apiKey) return {};
+  const stored = await envs.storedKeys(env.id).catch(() => ({ anonKey: true, apiKey: true }));
+  return { ...(extra.anonKey && !stored.anonKey && { anonKey: extra.anonKey }), ...(extra.apiKey && !stored.apiKey && { apiKey: extra.apiKey }) };
 }

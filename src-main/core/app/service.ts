@@ -212,6 +212,16 @@ export function createAppService(
       const out = await core.sessions.signOut(env.id, email);
       return out.warning ? { warning: out.warning } : {};
     },
+    async forgetIdentity({ identityId }) {
+      const { env, email } = await identityById(identityId);
+      // Only a signed-out identity: removing one that is signed in would end a session the user did not ask to end.
+      const session = await core.sessions.readSession(identityId);
+      if (session && session.expiresAt > now()) {
+        throw new TokenDeskError('invalid_input', `${email} is signed in: sign out first, then remove it from the list`);
+      }
+      await core.sessions.signOut(env.id, email, { forget: true });
+      return { forgotten: email };
+    },
     async switchIdentity({ envId, identityId }) {
       const { env, email } = await identityById(identityId);
       if (env.id !== envId) throw new TokenDeskError('invalid_input', 'That identity belongs to another environment');
@@ -345,6 +355,8 @@ export function createAppService(
     },
     async startOverVault() {
       const movedTo = await core.startOverVault();
+      // The demo environments' public keys went with the old vault: put back, so the next sign-in works.
+      await demo.resumeIfConfigured();
       emit({ type: 'state-changed', reason: 'session' });
       return { movedTo };
     },

@@ -5,6 +5,7 @@ import { decodeSession } from '../sessions/session-codec.js';
 import { isDue, isExpired } from '../sessions/margin.js';
 import { endWarningAt } from '../sessions/end-warning.js';
 import { capabilitiesOf } from '../../contract/providers.js';
+import { timeOfDay } from '../format-time.js';
 import type { EnvironmentView, IdentityView, RenewalKind, SessionStatus } from '../../contract/types.js';
 
 /** How a session renews itself: Supabase by its refresh token, the session API by a remembered password. */
@@ -28,7 +29,7 @@ export function sessionStatus(
     if (identity.lastError) return { status: 'error', message: identity.lastError.message };
     return { status: 'signed_out' };
   }
-  if (isExpired(session, now)) return { status: 'expired', message: `Expired at ${new Date(session.expiresAt).toLocaleTimeString()}` };
+  if (isExpired(session, now)) return { status: 'expired', message: `Expired at ${timeOfDay(session.expiresAt, now)}` };
   if (identity.lastError) return { status: 'error', message: identity.lastError.message };
   if (isDue(session, now, marginSeconds)) return { status: 'expiring' };
   return { status: 'valid' };

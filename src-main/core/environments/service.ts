@@ -317,6 +317,13 @@ export class EnvironmentService {
     return env;
   }
 
+  /** Which of the environment's keys the vault holds (a vault start-over leaves none of them). */
+  async storedKeys(ref: string): Promise<{ anonKey: boolean; apiKey: boolean }> {
+    const env = await this.resolve(ref);
+    const [anonKey, apiKey] = await Promise.all([this.secrets.get(secretKeys.anonKey(env.id)), this.secrets.get(secretKeys.apiKey(env.id))]);
+    return { anonKey: anonKey !== undefined, apiKey: apiKey !== undefined };
+  }
+
   /** Like `edit`, for callers that need only the environment. */
   async update(ref: string, patch: Partial<EnvironmentInput>): Promise<Environment> {
     return (await this.edit(ref, patch)).environment;
