@@ -20,7 +20,7 @@ const cut = (l: Locator) => l.evaluate((el) => el.scrollWidth > el.clientWidth +
 test.use({ viewport: { width: 900, height: 600 } });
 
 test('at 900 px: toasts off the panel, a long name on two lines, a sidebar name whole beside its badge', async ({ app: page }) => {
-  // The bridge is shared by the worker's spec files: the demo may be running and signed in already.
+  // A fresh bridge (fixtures/bridge.ts) greets with the first run; the checks below hold either way.
   const welcome = page.getByRole('button', { name: 'Try the demo server' });
   await expect(welcome.or(sidebar(page))).toBeVisible();
   if (await welcome.isVisible()) await welcome.click();
