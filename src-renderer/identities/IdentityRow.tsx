@@ -1,4 +1,4 @@
-import { useId } from 'react';
+import { useId, type ReactNode } from 'react';
 import type { EnvironmentView, IdentityView } from '../../src-main/contract/types.js';
 import { useNow } from '../lib/clock.js';
 import { useAction } from '../lib/use-action.js';
@@ -67,7 +67,7 @@ export function IdentityRow({ env, identity, radioName, pendingId, setPendingId 
             }}
           />
           <span className="identity-who">
-            <span className="identity-email">{identity.email}</span>
+            <span className="identity-email">{withBreakAfterAt(identity.email)}</span>
             {identity.displayName ? <span className="identity-name muted">{identity.displayName}</span> : null}
             {signedIn ? <span className={cx('identity-renew', !identity.canRenew && 'identity-renew-no')}>{renewalNote(identity)}</span> : null}
           </span>
@@ -119,5 +119,18 @@ export function IdentityRow({ env, identity, radioName, pendingId, setPendingId 
       ) : null}
       <InlineError>{problem}</InlineError>
     </li>
+  );
+}
+
+/** A long email, when it must wrap, wraps after its @ (a <wbr>: nothing is added to copied text). */
+function withBreakAfterAt(email: string): ReactNode {
+  const at = email.indexOf('@');
+  if (at < 0) return email;
+  return (
+    <>
+      {email.slice(0, at + 1)}
+      <wbr />
+      {email.slice(at + 1)}
+    </>
   );
 }

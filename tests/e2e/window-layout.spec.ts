@@ -7,6 +7,7 @@ import type { Locator, Page } from '@playwright/test';
 import { DEMO_CREDENTIALS } from '../../src-main/core/demo-server/index.js';
 import { expect, test } from './fixtures/bridge.js';
 
+const SB = 'Demo Supabase';
 const SS = 'Demo session API';
 const LONG = 'Customer onboarding staging for the partner team in EU west (shared, read-mostly, rotated weekly)';
 const sidebar = (page: Page) => page.getByRole('navigation', { name: 'Environments' });
@@ -65,4 +66,17 @@ test('at 900 px: toasts off the panel, a long name on two lines, a sidebar name 
   await expect.soft(heading).toHaveText(LONG);
   expect.soft(await lines(heading), 'lines of the heading').toBeLessThanOrEqual(2);
   await expect(heading).toHaveAttribute('title', LONG);
+
+  // Who is signed in is never cut beside the status, Check and Sign out (it was "owner@connectgain.t…"
+  // at 900 px): a long email wraps after its @.
+  await envRow(page, SB).click();
+  const owner = DEMO_CREDENTIALS.supabase.find((c) => c.email === 'owner@connectgain.test')!;
+  const sbForm = page.getByRole('form', { name: `Sign in to ${SB}` });
+  await sbForm.getByLabel('Email').fill(owner.email);
+  await sbForm.getByLabel('Password', { exact: true }).fill(owner.password);
+  await sbForm.getByRole('button', { name: 'Sign in' }).click();
+  await expect(sbForm).toBeHidden();
+  const email = page.getByRole('list', { name: `Identities in ${SB}` }).locator('.identity-email').first();
+  await expect(email).toHaveText(owner.email);
+  expect.soft(await cut(email), 'the identity email is cut').toBe(false);
 });
