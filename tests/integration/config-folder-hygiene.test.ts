@@ -51,6 +51,20 @@ describe('a configuration folder open to other users', () => {
     expect(mode(other)).toBe(0o700);
   });
 
+  it('only the others\' access goes: a folder its owner made read-only (0555) stays read-only (0500)', async () => {
+    const modes: number[] = [];
+    await ensurePrivateFolder('/home/me/ro-tokendesk', {
+      platform: 'linux',
+      stat: () => Promise.resolve({ mode: 0o40555, uid: 1000 }),
+      chmod: (_p, m) => {
+        modes.push(m);
+        return Promise.resolve();
+      },
+      uid: 1000,
+    });
+    expect(modes).toEqual([0o500]);
+  });
+
   it('when it cannot be changed (another user\'s folder), it is refused with the command that fixes it', async () => {
     const e = await rejection(
       ensurePrivateFolder('/home/shared/it\'s tokendesk', {
@@ -62,7 +76,7 @@ describe('a configuration folder open to other users', () => {
       'config_unreadable',
     );
     expect(e.message).toBe(
-      "The configuration folder /home/shared/it's tokendesk is open to other users (mode 0755) and TokenDesk could not make it private (EPERM). Run (it belongs to user id 1001: as that user or root): chmod 700 '/home/shared/it'\\''s tokendesk' — then try again. Nothing was read or changed",
+      "The configuration folder /home/shared/it's tokendesk is open to other users (mode 0755) and TokenDesk could not make it private (EPERM). Run (it belongs to user id 1001: as that user or root): chmod go-rwx '/home/shared/it'\\''s tokendesk' — then try again. Nothing was read or changed",
     );
   });
 
@@ -75,7 +89,7 @@ describe('a configuration folder open to other users', () => {
     fs.remount('ro');
     const e = await rejection(new ConfigStore(home).read(), 'config_unreadable');
     expect(e.message).toContain(`The configuration folder ${home} is open to other users (mode 0755)`);
-    expect(e.message).toContain(`(EROFS). Run: chmod 700 '${home}'`);
+    expect(e.message).toContain(`(EROFS). Run: chmod go-rwx '${home}'`);
   });
 });
 

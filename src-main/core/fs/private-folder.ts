@@ -14,7 +14,8 @@ const checked = new Set<string>();
 /**
  * The configuration folder holds the vault, the profiles and the locks: TokenDesk creates it 0700,
  * but one made by hand, a dotfiles checkout or an older version may let the group or everyone in
- * (list the identities, plant a file or a link). Such a folder is tightened to 0700; when that fails
+ * (list the identities, plant a file or a link). Such a folder loses the group's and others' access
+ * (0755 becomes 0700); when that fails
  * (another user's folder, a read-only file system) it is refused with the command that fixes it.
  * A folder reached through a symlink is allowed: stat and chmod act on the folder itself.
  * Windows: file modes are not its permission model (Node: "on Windows only the write permission can
@@ -32,14 +33,16 @@ export async function ensurePrivateFolder(dir: string, deps: PrivateFolderDeps =
   const open = st.mode & 0o077;
   if (open !== 0) {
     try {
-      await (deps.chmod ?? chmod)(dir, 0o700);
+      // Only the others' bits go: a folder the owner made read-only (0555) stays read-only (0500), so
+      // a write still gets the read-only message instead of the folder being opened up for it.
+      await (deps.chmod ?? chmod)(dir, st.mode & 0o700);
     } catch (e) {
       const code = (e as NodeJS.ErrnoException).code ?? 'I/O error';
       const me = deps.uid ?? process.getuid?.();
       const owner = me !== undefined && st.uid !== me ? ` (it belongs to user id ${st.uid}: as that user or root)` : '';
       throw new TokenDeskError(
         'config_unreadable',
-        `The configuration folder ${dir} is open to other users (mode ${(st.mode & 0o777).toString(8).padStart(4, '0')}) and TokenDesk could not make it private (${code}). Run${owner}: chmod 700 '${dir.replace(/'/g, `'\\''`)}' — then try again. Nothing was read or changed`,
+        `The configuration folder ${dir} is open to other users (mode ${(st.mode & 0o777).toString(8).padStart(4, '0')}) and TokenDesk could not make it private (${code}). Run${owner}: chmod go-rwx '${dir.replace(/'/g, `'\\''`)}' — then try again. Nothing was read or changed`,
         { cause: e },
       );
     }
