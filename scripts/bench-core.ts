@@ -23,7 +23,7 @@ import { durableWrite } from '../src-main/core/fs/durable-write.js';
 import { DATA_KEY_ACCOUNT, vaultFile } from '../src-main/core/secrets/vault.js';
 import { loadKeytar } from '../src-main/core/secrets/keytar.js';
 import { encodeDataKey, newDataKey } from '../src-main/core/secrets/vault-format.js';
-import { getProvider } from '../src-main/core/providers/registry.js';
+import { supabaseProvider } from '../src-main/core/providers/supabase/provider.js';
 
 const ROUNDS = 30;
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
@@ -109,7 +109,7 @@ try {
   const benchKey = newDataKey();
   let g = 0; // not n: the vault write above alternates on n's parity
   const parts = await interleaved(ROUNDS, [
-    () => getProvider('supabase').signIn(ctx, owner),
+    () => supabaseProvider.signIn(ctx, owner),
     () => core.secrets.set(secretKeys.session(id), `${JSON.stringify({ ...stored, profile: undefined })}${' '.repeat(n++ % 2)}`),
     () => core.sessions.profiles.write(id, { ...stored.profile, displayName: `x${n++}` }),
     () => core.config.update((c) => ({ ...c, settings: { ...c.settings, marginSeconds: 120 + (n++ % 2) } })),

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import type { FlowStepView } from './flows.js';
 import type {
   AppState,
   CopyResult,
@@ -92,6 +93,8 @@ export const CopyItem = z.discriminatedUnion('kind', [
 ]);
 export type CopyItem = z.infer<typeof CopyItem>;
 
+/** A flow's answers by field name; a pasted browser session or token can be long (a Supabase session JSON is a few KiB). */
+const flowAnswers = z.record(z.string().regex(/^[a-z][a-zA-Z0-9_-]{0,39}$/), z.string().max(64 * 1024)).refine((a) => Object.keys(a).length <= 20, 'Too many answers');
 const email = z.string().trim().min(3).max(320).regex(/^[^\s@]+@[^\s@]+$/, 'Enter an email address');
 const password = z.string().min(1, 'Enter the password').max(1024);
 
@@ -101,6 +104,11 @@ export const apiSchema = {
   updateEnvironment: z.strictObject({ id, patch: EnvironmentPatch }),
   removeEnvironment: z.strictObject({ id }),
   signIn: z.strictObject({ envId: id, email, password, remember: z.boolean().default(false) }),
+  /** Begins a sign-in with one of the environment's methods (its first when none); answers may come up front. */
+  beginSignIn: z.strictObject({ envId: id, method: z.string().min(1).max(60).optional(), answers: flowAnswers.optional() }),
+  /** Answers the flow's question, or (without answers) waits for its next step. */
+  continueSignIn: z.strictObject({ flowId: id, answers: flowAnswers.optional() }),
+  cancelSignIn: z.strictObject({ flowId: id }),
   signUp: z.strictObject({ envId: id, email, password, data: z.record(z.string(), z.string().max(500)).optional() }),
   signOut: z.strictObject({ identityId: id }),
   /** Removes a signed-out identity from the list (the CLI's `logout --forget`). */
@@ -140,6 +148,9 @@ export interface ApiOutputs {
   updateEnvironment: EnvironmentUpdate;
   removeEnvironment: { removed: string };
   signIn: IdentityView;
+  beginSignIn: FlowStepView;
+  continueSignIn: FlowStepView;
+  cancelSignIn: { cancelled: boolean };
   signUp: SignUpOutcome;
   signOut: { warning?: string };
   forgetIdentity: { forgotten: string };

@@ -8,6 +8,7 @@
  * registry.ts (docs/ARCHITECTURE.md has the whole checklist).
  */
 import type { VariableRoleName } from './types.js';
+import type { FlowField, SignInMethodInfo } from './flows.js';
 
 /**
  * The kinds, in the order the UI offers them. `session` is the session-token API (seed 003); the
@@ -16,8 +17,51 @@ import type { VariableRoleName } from './types.js';
 export const PROVIDER_KINDS = ['supabase', 'session'] as const;
 export type ProviderKind = (typeof PROVIDER_KINDS)[number];
 
-/** How a user proves who they are. Only email + password today; OAuth / one-time codes come next. */
-export type SignInMethod = 'password';
+/**
+ * How a session is kept alive: its refresh grant; re-running a sign-in method that needs no user
+ * (`rerun`: the password the user let TokenDesk remember); or not at all (`none`: the user is warned
+ * before it ends and signs in again).
+ */
+export type RenewalStrategy = { kind: 'refresh' } | { kind: 'rerun'; method: string } | { kind: 'none' };
+
+/**
+ * One setting of an environment of this kind, declared as data: the Add/Edit form and the CLI's
+ * `env add|edit` flags are made from these. A secret setting goes to the vault only, never to
+ * config.json; the others are kept in the environment's `settings`.
+ */
+export interface SettingInfo {
+  /** The key in `settings` (or the secret's name in the vault). */
+  name: string;
+  label: string;
+  help?: string;
+  placeholder?: string;
+  secret: boolean;
+  /** The environment cannot be used without it (its sign-in refuses with a message naming it). */
+  required: boolean;
+  /** The CLI flag, without dashes (`anon-key`). A secret flag takes `-` to read standard input. */
+  flag: string;
+  /** Repeatable `--flag A=B` pairs (dot-path mappings), kept as one `A=B` per line. */
+  repeatable?: boolean;
+  /** The value used when none is given (shown as the placeholder). */
+  defaultValue?: string;
+  /** Checked on input: a path that starts with / (`path`), an HTTP header or JSON field name (`name`). */
+  syntax?: 'path' | 'header' | 'field' | 'mapping' | 'text';
+}
+
+/** The fields of an email + password sign-in: what the window shows and the CLI asks. */
+export const PASSWORD_FIELDS: readonly FlowField[] = [
+  { name: 'email', label: 'Email', kind: 'email', secret: false, required: true, autocomplete: 'username', placeholder: 'you@example.com' },
+  { name: 'password', label: 'Password', kind: 'password', secret: true, required: true, autocomplete: 'current-password' },
+];
+
+/** A password sign-in whose session cannot be refreshed may keep the password to sign in again. */
+export const REMEMBER_FIELD: FlowField = {
+  name: 'remember',
+  label: 'Remember the password (kept in the OS keychain) so the session renews itself',
+  kind: 'checkbox',
+  secret: false,
+  required: false,
+};
 
 /** What a provider can do: JSON-safe, so every EnvironmentView carries it across IPC and the web bridge. */
 export interface ProviderCapabilities {
@@ -33,7 +77,10 @@ export interface ProviderCapabilities {
   hasAccounts: boolean;
   /** The profile lists roles and permissions, worth showing even when empty. */
   hasPermissions: boolean;
-  signInMethods: readonly SignInMethod[];
+  /** Its sign-in methods, the first is the default (the CLI's `--method`, the window's choices). */
+  signInMethods: readonly SignInMethodInfo[];
+  /** How its sessions are kept alive (canRefresh and canRememberPassword say the same, for the UI). */
+  renewal: RenewalStrategy;
   /** The variable roles its exports hold (names per role in core/exports/names.ts), in display order. */
   exportedRoles: readonly VariableRoleName[];
 }
@@ -53,7 +100,25 @@ export interface ProviderInfo {
    */
   addedPaths: { pattern: RegExp; what: string };
   capabilities: ProviderCapabilities;
+  /** Its settings beyond name, URL, colour and variables, in the form's order. */
+  settings: readonly SettingInfo[];
 }
+
+const API_KEY_SETTING: SettingInfo = {
+  name: 'apiKey',
+  label: 'API key (X-API-Key)',
+  help: 'Sent as X-API-Key beside the session, when the API wants one',
+  secret: true,
+  required: false,
+  flag: 'api-key',
+};
+
+const passwordMethod = (remember: boolean): SignInMethodInfo => ({
+  id: 'password',
+  label: 'Email and password',
+  summary: remember ? 'the password can be kept to renew the session' : 'the session renews itself with its refresh token',
+  fields: remember ? [...PASSWORD_FIELDS, REMEMBER_FIELD] : PASSWORD_FIELDS,
+});
 
 export const PROVIDERS: Readonly<Record<ProviderKind, ProviderInfo>> = {
   supabase: {
@@ -72,9 +137,22 @@ export const PROVIDERS: Readonly<Record<ProviderKind, ProviderInfo>> = {
       canRememberPassword: false,
       hasAccounts: false,
       hasPermissions: false,
-      signInMethods: ['password'],
+      signInMethods: [passwordMethod(false)],
+      renewal: { kind: 'refresh' },
       exportedRoles: ['url', 'anon_key', 'api_key', 'access_token', 'refresh_token'],
     },
+    settings: [
+      {
+        name: 'anonKey',
+        label: 'Anon key',
+        help: 'The project\'s anon (publishable) key: Project Settings → API. Sent as the apikey header on every call',
+        placeholder: 'eyJhbGciOi…',
+        secret: true,
+        required: true,
+        flag: 'anon-key',
+      },
+      API_KEY_SETTING,
+    ],
   },
   session: {
     label: 'Session API',
@@ -92,14 +170,20 @@ export const PROVIDERS: Readonly<Record<ProviderKind, ProviderInfo>> = {
       canRememberPassword: true,
       hasAccounts: true,
       hasPermissions: true,
-      signInMethods: ['password'],
+      signInMethods: [passwordMethod(true)],
+      renewal: { kind: 'rerun', method: 'password' },
       exportedRoles: ['url', 'api_key', 'access_token', 'account_id'],
     },
+    settings: [API_KEY_SETTING],
   },
 };
 
 export function providerInfo(kind: ProviderKind): ProviderInfo {
   return PROVIDERS[kind];
+}
+
+export function signInMethod(kind: ProviderKind, id: string): SignInMethodInfo | undefined {
+  return PROVIDERS[kind].capabilities.signInMethods.find((m) => m.id === id);
 }
 
 export function capabilitiesOf(kind: ProviderKind): ProviderCapabilities {

@@ -202,6 +202,8 @@ export type AppEvent =
   | { type: 'session-expiring'; identityId: string; envId: string; expiresAt: number }
   | { type: 'session-expired'; identityId: string; envId: string; reason: string }
   | { type: 'refresh-failed'; identityId: string; envId: string; message: string; final: boolean }
+  /** A sign-in flow moved on (a browser callback arrived, a device code was approved, it failed or ended). */
+  | { type: 'sign-in-progress'; flowId: string; step: import('./flows.js').FlowStepView }
   | { type: 'clipboard-cleared' }
   /** A timed clear was due and could not be confirmed: the copied secret may still be on the clipboard. */
   | { type: 'clipboard-not-cleared'; message: string };

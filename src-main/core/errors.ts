@@ -52,7 +52,13 @@ export type ErrorCode =
   | 'refresh_rejected'
   | 'not_signed_in'
   | 'auth_error'
-  | 'unsupported';
+  | 'unsupported'
+  /** A sign-in flow the user cancelled (nothing stored). */
+  | 'flow_cancelled'
+  /** A sign-in flow that passed its deadline (nothing stored). */
+  | 'flow_timed_out'
+  /** An answer to a flow that is not waiting for one, or to a flow that is gone. */
+  | 'flow_not_found';
 
 export interface TokenDeskErrorJSON {
   code: ErrorCode;

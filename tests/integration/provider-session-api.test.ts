@@ -3,11 +3,11 @@ import type { AddressInfo } from 'node:net';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { DEMO_CREDENTIALS, startDemoServer, type DemoServer } from '../../src-main/core/demo-server/index.js';
 import { createHttpClient } from '../../src-main/core/http/client.js';
-import { getProvider } from '../../src-main/core/providers/registry.js';
+import { sessionApiProvider } from '../../src-main/core/providers/session-api/provider.js';
 import type { ProviderContext } from '../../src-main/core/providers/types.js';
 import { rejection } from '../helpers/rejection.js';
 
-const provider = getProvider('session');
+const provider = sessionApiProvider;
 const http = createHttpClient({ timeoutMs: 5000 });
 const admin = DEMO_CREDENTIALS.session.find((c) => c.email === 'test@test.com')!;
 const restricted = DEMO_CREDENTIALS.session.find((c) => c.email === 'restricted@test.com')!;

@@ -1,6 +1,9 @@
 import { EventEmitter } from 'node:events';
 import type { ApiMethod, ApiOutput, ApiOutputs, ApiParsedInput } from '../../contract/api.js';
 import type { AppEvent, AppState, CopyResult, IdentityView } from '../../contract/types.js';
+import type { FlowStepView } from '../../contract/flows.js';
+import type { RunnerStep } from '../flows/runner.js';
+import type { SignedIn } from '../sessions/manager.js';
 import { emptyConfig, type Config, type Environment } from '../config/schema.js';
 import { TokenDeskError } from '../errors.js';
 import { openCore, type Core, type OpenCoreOptions } from '../open.js';
@@ -158,6 +161,18 @@ export function createAppService(
     return { input, who, env, settings: cfg.settings };
   }
 
+  /** A flow's step as the contract shows it: `done` carries the identity's view. */
+  async function stepView(step: RunnerStep<SignedIn>): Promise<FlowStepView> {
+    if (step.kind !== 'done') return step;
+    const view = await viewOfIdentity(step.result.id);
+    return step.result.warning ? { kind: 'done', identity: view, warning: step.result.warning } : { kind: 'done', identity: view };
+  }
+  // Steps a flow shows without being asked (a browser callback arrived, a poll succeeded) reach the window as events.
+  core.sessions.flows.events.on('step', (step) => {
+    if (step.kind === 'done' || !step.flowId) return;
+    emit({ type: 'sign-in-progress', flowId: step.flowId, step });
+  });
+
   const handlers: Handlers = {
     async getState() {
       const cfg = await readConfig();
@@ -201,6 +216,15 @@ export function createAppService(
     async signIn({ envId, email, password, remember }) {
       const identity = await core.sessions.signIn(envId, { email, password, remember });
       return viewOfIdentity(identity.id);
+    },
+    beginSignIn({ envId, method, answers }) {
+      return core.sessions.beginSignIn(envId, method, answers).then(stepView);
+    },
+    continueSignIn({ flowId, answers }) {
+      return core.sessions.continueSignIn(flowId, answers).then(stepView);
+    },
+    async cancelSignIn({ flowId }) {
+      return { cancelled: core.sessions.cancelSignIn(flowId) };
     },
     async signUp({ envId, email, password, data }) {
       const out = await core.sessions.signUp(envId, { email, password }, data);

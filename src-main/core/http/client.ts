@@ -92,6 +92,11 @@ function parseDate(value: string | undefined): number | undefined {
   return Number.isFinite(t) ? t : undefined;
 }
 
+/** The error a request cancelled by its caller fails with: the signal's own reason when it is one of ours. */
+function cancelledRequest(signal: AbortSignal): TokenDeskError {
+  return signal.reason instanceof TokenDeskError ? signal.reason : new TokenDeskError('flow_cancelled', 'The request was cancelled');
+}
+
 export function createHttpClient(opts: HttpClientOptions = {}): HttpClient {
   const defaultTimeout = opts.timeoutMs ?? DEFAULT_TIMEOUT_MS;
   const maxBodyBytes = opts.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES;
@@ -118,6 +123,10 @@ export function createHttpClient(opts: HttpClientOptions = {}): HttpClient {
 
     const controller = new AbortController();
     let deadlineHit = false;
+    // The caller's signal (a cancelled sign-in) aborts the request too; its listener goes with the request.
+    const callerAbort = () => controller.abort();
+    if (req.signal?.aborted) throw cancelledRequest(req.signal);
+    req.signal?.addEventListener('abort', callerAbort, { once: true });
     const deadline = setTimeout(() => {
       deadlineHit = true;
       controller.abort();
@@ -169,12 +178,14 @@ export function createHttpClient(opts: HttpClientOptions = {}): HttpClient {
         );
       }
       if (e instanceof TokenDeskError) throw e;
+      if (req.signal?.aborted && !deadlineHit) throw cancelledRequest(req.signal);
       if (/FR_TOO_MANY_REDIRECTS|Maximum number of redirects/i.test(codeOrMessage(e))) {
         throw new TokenDeskError('redirect_refused', `${origin} redirected more than ${MAX_REDIRECTS} times`);
       }
       throw mapTransportError(e, { origin, host: target.hostname, timeoutMs, maxBodyBytes, deadlineHit });
     } finally {
       clearTimeout(deadline);
+      req.signal?.removeEventListener('abort', callerAbort);
     }
   }
 

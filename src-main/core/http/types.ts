@@ -7,6 +7,8 @@ export interface HttpRequest {
   /** Sent as JSON when present. */
   body?: unknown;
   timeoutMs?: number;
+  /** Cancels the request (a sign-in flow the user cancelled or that timed out): it fails with `flow_cancelled`. */
+  signal?: AbortSignal;
 }
 
 export interface HttpResponse {

@@ -21,7 +21,7 @@ function lazyProvider(kind: ProviderKind, load: () => Promise<AuthProvider>): Au
     kind,
     canRefresh,
     canSignUp,
-    signIn: async (...a) => (await real()).signIn(...a),
+    signInWith: async (...a) => (await real()).signInWith(...a),
     signUp: async (...a) => (await real()).signUp(...a),
     refresh: async (...a) => (await real()).refresh(...a),
     fetchProfile: async (...a) => (await real()).fetchProfile(...a),

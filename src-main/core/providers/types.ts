@@ -1,5 +1,6 @@
 import type { ProviderKind } from '../../contract/providers.js';
 import type { HttpClient } from '../http/types.js';
+import type { FlowIO } from '../flows/types.js';
 
 /** The kinds and their capabilities are declared once, in the catalogue (contract/providers.ts). */
 export type { ProviderKind } from '../../contract/providers.js';
@@ -53,7 +54,33 @@ export interface ProviderContext {
   http: HttpClient;
   /** Local clock, injectable for tests. */
   now: () => number;
+  /** The environment's non-secret settings of this kind (catalogue `settings`), by name. */
+  settings?: Readonly<Record<string, string>>;
+  /** The environment's secret settings, read from the vault for this call only. */
+  secrets?: Readonly<Record<string, string>>;
+  /** Set during a sign-in flow: aborted when it is cancelled or times out (ctx.http already carries it). */
+  signal?: AbortSignal;
 }
+
+/** What a sign-in method ends with: the session, the identifier the user typed, and what to remember. */
+export interface FlowOutcome {
+  session: StoredSession;
+  /** The email (or other identifier) the user typed: the label when the server names none. */
+  typed?: string;
+  /** The password to keep for renewal (the user asked to: catalogue renewal `rerun`). */
+  rememberPassword?: string;
+}
+
+/**
+ * One sign-in method: a conversation with the user through `io` (ask, show) ending in a session.
+ * It sends every request with `io.signal` (ctx.http does) and stores nothing itself.
+ */
+/** A provider with a password grant: what its password method runs, and a renewal `rerun` sends again. */
+export interface PasswordGrant {
+  signIn(ctx: ProviderContext, creds: Credentials): Promise<StoredSession>;
+}
+
+export type SignInFlow = (ctx: ProviderContext, io: FlowIO) => Promise<FlowOutcome>;
 
 export interface Credentials {
   email: string;
@@ -90,7 +117,8 @@ export interface AuthProvider {
   /** True when the provider has a refresh grant; otherwise renewal needs a remembered password. */
   readonly canRefresh: boolean;
   readonly canSignUp: boolean;
-  signIn(ctx: ProviderContext, creds: Credentials): Promise<StoredSession>;
+  /** Runs the sign-in method `method` (an id the catalogue lists for this kind). */
+  signInWith(method: string, ctx: ProviderContext, io: FlowIO): Promise<FlowOutcome>;
   signUp(ctx: ProviderContext, creds: Credentials, data?: Record<string, unknown>): Promise<SignUpResult>;
   /** Throws TokenDeskError `refresh_rejected` when the server rejected the refresh token for good. */
   refresh(ctx: ProviderContext, session: StoredSession): Promise<StoredSession>;

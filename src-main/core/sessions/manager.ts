@@ -18,6 +18,10 @@ import { withRetry } from './retry.js';
 import { localTime } from '../format-time.js';
 import { capabilitiesOf } from '../../contract/providers.js';
 import { changesOrigin } from '../../contract/validators.js';
+import type { FlowAnswers } from '../../contract/flows.js';
+import { FlowRunner, type FlowTimers, type RunnerStep } from '../flows/runner.js';
+import { unattendedIO } from '../flows/unattended.js';
+import { withSignal } from '../http/with-signal.js';
 import { endedReason, mapPooled, REFRESH_REFUSED, type SessionCheckOutcome } from './session-check.js';
 
 export type SessionEvent =
@@ -37,7 +41,12 @@ export interface SessionManagerDeps {
   retryDeadlineMs?: number;
   /** Shared with EnvironmentService so removing an environment waits for renewals in flight. */
   lock?: RefreshLock;
+  /** The sign-in flows' deadline timers (tests drive them). */
+  flowTimers?: FlowTimers;
 }
+
+/** A finished sign-in: the identity, and a warning when the server signed in someone else than typed. */
+export type SignedIn = Identity & { warning?: string };
 
 /** Attempts of one sign-in to record its session when other sign-ins of the same user keep listing it first. */
 const SAVE_ATTEMPTS = 5;
@@ -66,11 +75,14 @@ export class SessionManager {
   private readonly unsaved = new Map<string, { session: StoredSession; replaced: string }>();
   /** The non-secret half of each session (accounts, roles, permissions, claims), outside the vault. */
   readonly profiles: ProfileStore;
+  /** Sign-ins in progress (flows of steps): begun, answered and cancelled through beginSignIn and co. */
+  readonly flows: FlowRunner<SignedIn>;
 
   constructor(private readonly deps: SessionManagerDeps) {
     this.lock = deps.lock ?? new RefreshLock(deps.home);
     this.now = deps.now ?? Date.now;
     this.profiles = new ProfileStore(deps.home);
+    this.flows = new FlowRunner<SignedIn>({ now: this.now, ...(deps.flowTimers && { timers: deps.flowTimers }) });
   }
 
   private emit(e: SessionEvent): void {
@@ -109,15 +121,46 @@ export class SessionManager {
     return { env, identity: SessionManager.findIdentity(cfg, env, email) };
   }
 
-  /** The identity signed in; `warning` when the server signed the user in as someone else than the email typed. */
-  async signIn(envRef: string, creds: { email: string; password: string; remember?: boolean }): Promise<Identity & { warning?: string }> {
-    const email = creds.email.trim();
-    if (!/^[^\s@]+@[^\s@]+$/.test(email)) throw new TokenDeskError('invalid_input', `"${email}" is not an email address`);
-    if (creds.password.length === 0) throw new TokenDeskError('invalid_input', 'The password is empty');
+  /**
+   * Begins a sign-in with one of the environment's methods (the first, its default, when none is
+   * named) and resolves with its first step: `done` with the identity, or what it asks or shows.
+   * `answers` given up front answer its first question without asking (the window's form, the CLI's flags).
+   */
+  async beginSignIn(envRef: string, methodId?: string, answers?: FlowAnswers): Promise<RunnerStep<SignedIn>> {
     const env = findEnvironment(await this.deps.config.read(), envRef);
+    const methods = capabilitiesOf(env.provider).signInMethods;
+    const method = methodId ?? methods[0]!.id;
+    if (!methods.some((m) => m.id === method)) {
+      throw new TokenDeskError('invalid_input', `"${env.name}" cannot sign in with "${method.slice(0, 40)}"; its methods: ${methods.map((m) => m.id).join(', ')}`);
+    }
     const provider = this.deps.providers(env.provider);
-    const session = await provider.signIn(await this.context(env), { email, password: creds.password });
-    return this.saveNewSession(env, email, session, creds.remember ? creds.password : undefined);
+    const ctx = await this.context(env);
+    return this.flows.begin(async (io) => {
+      const out = await provider.signInWith(method, { ...ctx, http: withSignal(ctx.http, io.signal), signal: io.signal }, io);
+      return this.saveNewSession(env, out.typed ?? '', out.session, out.rememberPassword, io.signal);
+    }, answers ? { answers } : {});
+  }
+
+  /** Answers the flow's question (or waits for its next step after one shown without a question). */
+  continueSignIn(flowId: string, answers?: FlowAnswers): Promise<RunnerStep<SignedIn>> {
+    return this.flows.next(flowId, answers);
+  }
+
+  /** Cancels a sign-in in progress: nothing it would store is stored. True when there was one. */
+  cancelSignIn(flowId: string): boolean {
+    return this.flows.cancel(flowId);
+  }
+
+  /**
+   * Email + password in one call (the app's `signIn`, the CLI's login): the `password` method's flow,
+   * answered up front. `warning` when the server signed the user in as someone else than the email typed.
+   */
+  async signIn(envRef: string, creds: { email: string; password: string; remember?: boolean }): Promise<SignedIn> {
+    const step = await this.beginSignIn(envRef, 'password', { email: creds.email, password: creds.password, remember: String(creds.remember ?? false) });
+    if (step.kind === 'done') return step.result;
+    // The answers covered the password method's question: anything else is a flow this call cannot render.
+    this.flows.cancel(step.flowId);
+    throw new TokenDeskError('unsupported', `Signing in to this environment needs more than a password (${step.title}): use the app or tokendesk login`);
   }
 
   async signUp(
@@ -148,13 +191,14 @@ export class SessionManager {
     email: string,
     session: StoredSession,
     password: string | undefined,
+    signal?: AbortSignal,
   ): Promise<Identity & { warning?: string }> {
     let guess = matchIdentity((await this.deps.config.read()).identities, env.id, session.profile, email);
     let identity: Identity | undefined;
     // Each retry follows an identity another sign-in listed in between: it ends unless identities of
     // this user keep being removed and listed again at the same moment.
     for (let attempt = 1; !identity; attempt++) {
-      const outcome = await this.saveUnder(guess?.id ?? randomUUID(), guess, env, email, session, password);
+      const outcome = await this.saveUnder(guess?.id ?? randomUUID(), guess, env, email, session, password, signal);
       if ('saved' in outcome) identity = outcome.saved;
       else if (attempt >= SAVE_ATTEMPTS) {
         throw new TokenDeskError('config_locked', `Other sign-ins of ${effectiveEmail(session.profile, email)} kept changing its identity; sign in again`, { retryable: true });
@@ -179,8 +223,12 @@ export class SessionManager {
     email: string,
     session: StoredSession,
     password: string | undefined,
+    signal: AbortSignal | undefined,
   ): Promise<{ saved: Identity } | { retryAs: Identity | undefined }> {
     return this.lock.exclusive(id, async () => {
+      // A flow cancelled or timed out while its answer was on the way (or while this waited for the
+      // lock) stores nothing: the user was told so.
+      if (signal?.aborted) throw signal.reason;
       const keys = [secretKeys.session(id), secretKeys.password(id)] as const;
       const before = await Promise.all(keys.map((k) => this.deps.secrets.get(k)));
       const profileBefore = await this.profiles.read(id);
@@ -497,9 +545,12 @@ export class SessionManager {
         throw e;
       }
     } else {
-      const password = identity.rememberPassword ? await this.deps.secrets.get(secretKeys.password(identity.id)) : undefined;
-      if (!password) return undefined;
-      next = await withRetry(() => provider.signIn(ctx, { email: identity.email, password }), { deadlineMs, now: this.now });
+      const renewal = capabilitiesOf(env.provider).renewal;
+      const password = renewal.kind === 'rerun' && identity.rememberPassword ? await this.deps.secrets.get(secretKeys.password(identity.id)) : undefined;
+      if (renewal.kind !== 'rerun' || !password) return undefined;
+      // The method the catalogue names, answered with what the user let TokenDesk remember; nobody is asked.
+      const rerun = async () => (await provider.signInWith(renewal.method, ctx, unattendedIO({ email: identity.email, password }))).session;
+      next = await withRetry(rerun, { deadlineMs, now: this.now });
     }
     if (await lock.compromised()) {
       // Another process decided we were gone and took over. If it already stored a renewal, use

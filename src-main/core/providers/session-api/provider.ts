@@ -1,10 +1,11 @@
 import { TokenDeskError } from '../../errors.js';
 import { joinUrl, parseBody } from '../../http/body.js';
 import type { HttpResponse } from '../../http/types.js';
-import type { AuthProvider, LogoutScope, Profile, ProviderContext, SignUpResult, StoredSession } from '../types.js';
+import type { AuthProvider, PasswordGrant, LogoutScope, Profile, ProviderContext, SignUpResult, StoredSession } from '../types.js';
 import { expiryFromLifetime } from '../lifetime.js';
 import { parseTokenAnswer } from '../token-syntax.js';
 import { checkSession } from './check.js';
+import { methodsById, passwordFlow } from '../password-method.js';
 import { sessionApiError } from './errors.js';
 import { profileFromSessionBody } from './profile.js';
 import { loginBodySchema, profileBodySchema } from './schemas.js';
@@ -79,11 +80,13 @@ async function signOut(ctx: ProviderContext, session: StoredSession, _scope: Log
   throw sessionApiError('sign-out', res, [session.accessToken]);
 }
 
-export const sessionApiProvider: AuthProvider = {
+/** `signIn` is the login its password method runs, and what a renewal re-runs with the remembered password. */
+export const sessionApiProvider: AuthProvider & PasswordGrant = {
   kind: 'session',
   canRefresh: false,
   canSignUp: false,
   signIn,
+  signInWith: methodsById('The session API', { password: passwordFlow(signIn, true) }),
   async signUp(): Promise<SignUpResult> {
     throw new TokenDeskError('unsupported', 'This server has no sign-up: create the account on the server itself');
   },

@@ -3,6 +3,7 @@ import { parseBody } from '../../http/body.js';
 import type { HttpResponse } from '../../http/types.js';
 import type {
   AuthProvider,
+  PasswordGrant,
   Credentials,
   LogoutScope,
   Profile,
@@ -17,6 +18,7 @@ import { profileFromUser } from './profile.js';
 import { tokenResponseSchema, userSchema, type TokenResponse } from './schemas.js';
 import { checkSession } from './check.js';
 import { authUrl, headers } from './request.js';
+import { methodsById, passwordFlow } from '../password-method.js';
 
 /**
  * Supabase Auth (GoTrue) behind its gateway, as supabase-js talks to it
@@ -128,11 +130,13 @@ async function signOut(ctx: ProviderContext, session: StoredSession, scope: Logo
   fail('sign-out', res, ctx, [session.accessToken, session.refreshToken]);
 }
 
-export const supabaseProvider: AuthProvider = {
+/** `signIn` is the password grant its password method runs (kept on the object for the provider's own tests). */
+export const supabaseProvider: AuthProvider & PasswordGrant = {
   kind: 'supabase',
   canRefresh: true,
   canSignUp: true,
   signIn,
+  signInWith: methodsById('Supabase', { password: passwordFlow(signIn, false) }),
   signUp,
   refresh,
   fetchProfile,

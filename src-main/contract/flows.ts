@@ -1,0 +1,71 @@
+/**
+ * A sign-in is a flow of steps (issue 20): the provider says what it needs next — fields to fill, a
+ * URL to open and a callback to wait for, a device code to show while it polls — and the window, the
+ * web bridge and the CLI render each step without knowing the provider. Pure data without runtime
+ * imports: main, preload and renderer bundle it as is.
+ */
+import type { IdentityView } from './types.js';
+
+/** How a field is typed and shown: `secret` fields are masked and never echoed or kept in renderer state. */
+export type FlowFieldKind = 'email' | 'text' | 'password' | 'code' | 'token' | 'textarea' | 'checkbox';
+
+export interface FlowField {
+  /** The key of the answer (`email`, `password`, `code`, `token`, `remember`). */
+  name: string;
+  label: string;
+  kind: FlowFieldKind;
+  /** Masked, never echoed, never logged: passwords, codes, pasted tokens. */
+  secret: boolean;
+  /** An empty answer is refused before the flow sees it. */
+  required: boolean;
+  help?: string;
+  placeholder?: string;
+  /** The HTML autocomplete hint (`username`, `current-password`, `one-time-code`). */
+  autocomplete?: string;
+  /** Prefilled value (never for a secret field). */
+  value?: string;
+}
+
+/** What a flow waits for now. Every step but `done` carries the flow's id, to continue or cancel it. */
+export type FlowStepView =
+  | { kind: 'done'; identity: IdentityView; warning?: string }
+  | {
+      kind: 'ask';
+      flowId: string;
+      title: string;
+      message?: string;
+      fields: FlowField[];
+      submitLabel?: string;
+      /** Why the previous answer was not taken (a wrong code): shown above the fields. */
+      error?: string;
+      /** Local-clock epoch ms when the flow gives up. */
+      expiresAt: number;
+    }
+  | { kind: 'open-url'; flowId: string; title: string; url: string; message: string; expiresAt: number }
+  | {
+      kind: 'device-code';
+      flowId: string;
+      title: string;
+      userCode: string;
+      verificationUrl: string;
+      message: string;
+      expiresAt: number;
+    }
+  | { kind: 'progress'; flowId: string; title: string; message: string; expiresAt: number };
+
+/** Answers to an `ask` step, by field name. Checkboxes answer 'true' or 'false'. */
+export type FlowAnswers = Record<string, string>;
+
+/** A sign-in method as the UI offers it (declared in the provider catalogue). */
+export interface SignInMethodInfo {
+  /** Stable id, the CLI's `--method` value: `password`, `token`, `browser-session`. */
+  id: string;
+  /** Button/tab label in the window: "Email and password", "Paste a token". */
+  label: string;
+  /** One line under it. */
+  summary: string;
+  /** The fields of its first step, so the window can show them at once (a flow may ask more later). */
+  fields: readonly FlowField[];
+}
+
+export const FLOW_DEFAULT_DEADLINE_MS = 10 * 60_000;
