@@ -1,6 +1,7 @@
 import { processIo, Terminal, type IoStreams } from './output.js';
 import { openCore, type Core } from '../core/facade.js';
 import { canPrompt, readPassphrase } from './prompt.js';
+import { createBrowserOpener, type BrowserOpener } from './browser.js';
 
 /**
  * What every command is given (gh's cmdutil.Factory): the run's streams and a terminal on them, the
@@ -12,17 +13,24 @@ export interface Factory {
   readonly io: IoStreams;
   readonly term: Terminal;
   core(): Core;
+  /** Opens a URL in the user's browser (browser.ts; openOrPrint prints it when none opens). Tests inject a fake. */
+  readonly browser: BrowserOpener;
   /** A status other than success without an error (status: nobody signed in; exec: the command's own). */
   setExitCode(code: number): void;
   exitCode(): number | undefined;
 }
 
-export function createFactory(io: IoStreams, open: () => Core): Factory {
+export function createFactory(
+  io: IoStreams,
+  open: () => Core,
+  browser: BrowserOpener = createBrowserOpener({ platform: process.platform, env: io.env }),
+): Factory {
   let core: Core | undefined;
   let code: number | undefined;
   return {
     io,
     term: new Terminal(io),
+    browser,
     core: () => (core ??= open()),
     setExitCode: (c) => {
       code = c;

@@ -18,7 +18,8 @@ import { NotificationKeeper } from './notification-keeper.js';
 import { NotificationPolicy, type IdentityInfo } from './notification-policy.js';
 import { appPaths } from './paths.js';
 import { reportStartupFailure } from './startup-log.js';
-import { EXTERNAL_HOST_ALLOWLIST, openExternalSafely } from './policies/external.js';
+import { EXTERNAL_HOST_ALLOWLIST, openExternalSafely, type ExternalAllowList } from './policies/external.js';
+import { signInOrigins, type SignInOriginSource } from '../shell-common/sign-in-origins.js';
 import { isTrustedSender } from './policies/navigation.js';
 import { hardenSession, hardenWebContents } from './security.js';
 import { clearOnSessionEnd, hideOnCloseToTray } from './session-end.js';
@@ -57,8 +58,20 @@ async function start(): Promise<void> {
   const paths = appPaths({ packaged: app.isPackaged, appPath: app.getAppPath() });
   // The page: app://tokendesk/index.html (served below), or electron-vite's dev server in development.
   const appUrl = paths.devUrl ?? APP_URL;
-  // The only place a URL reaches shell.openExternal: parsed, https only, host in the allow-list.
-  const openLink = (url: string) => openExternalSafely(url, EXTERNAL_HOST_ALLOWLIST, (u) => shell.openExternal(u)); // eng-disable OPEN_EXTERNAL_JS_CHECK
+  // The only place a URL reaches shell.openExternal: parsed, no credentials, and either an https help
+  // page on an allow-listed host or a page of a configured environment's own sign-in origin (read from
+  // the config at each click; none before the core is up).
+  let environments: () => Promise<readonly SignInOriginSource[]> = () => Promise.resolve([]);
+  const allowList = async (): Promise<ExternalAllowList> => {
+    let origins: string[] = [];
+    try {
+      origins = signInOrigins(await environments());
+    } catch {
+      /* the state cannot be read: help pages only */
+    }
+    return { hosts: EXTERNAL_HOST_ALLOWLIST, origins };
+  };
+  const openLink = async (url: string) => openExternalSafely(url, await allowList(), (u) => shell.openExternal(u)); // eng-disable OPEN_EXTERNAL_JS_CHECK
   app.on('web-contents-created', (_e, contents) => hardenWebContents(contents, appUrl, openLink));
 
   await app.whenReady();
@@ -68,6 +81,7 @@ async function start(): Promise<void> {
 
   const home = resolveHome();
   const service = createAppService({ home, shell: 'electron' });
+  environments = async () => (await service.handle('getState', {})).environments;
   let win: BrowserWindow | null = null;
 
   const send = (e: AppEvent) => {

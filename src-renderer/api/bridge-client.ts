@@ -39,6 +39,27 @@ export interface BridgeClientOptions {
   baseUrl?: string;
   fetch?: typeof fetch;
   EventSource?: typeof EventSource;
+  /** Opens a new tab (window.open). */
+  openWindow?: (url: string, target: string, features: string) => unknown;
+}
+
+/**
+ * openExternal in a browser page: the page opens the URL itself, in a new tab without `opener` (the
+ * sign-in page cannot script or navigate TokenDesk's tab) or a referrer (the bridge's address stays
+ * here). http(s) only. The bridge never opens anything: the core has no browser to open.
+ * Whether a popup blocker stopped it cannot be known: with noopener, window.open returns null always
+ * (HTML standard, "window open steps"), so `opened` says the tab was asked for.
+ */
+export function openInNewTab(url: string, openWindow: NonNullable<BridgeClientOptions['openWindow']>): { opened: boolean } {
+  if (!URL.canParse(url)) return { opened: false };
+  const u = new URL(url);
+  if (u.protocol !== 'http:' && u.protocol !== 'https:') return { opened: false };
+  try {
+    openWindow(u.href, '_blank', 'noopener,noreferrer');
+    return { opened: true };
+  } catch {
+    return { opened: false };
+  }
 }
 
 function unwrap(method: string, status: number, body: unknown): unknown {
@@ -120,5 +141,7 @@ export function createBridgeClient(opts: BridgeClientOptions = {}): DeskApi {
     },
   };
   for (const m of bridgeMethods) api[m] = (input: unknown) => call(m, input);
+  const openWindow = opts.openWindow ?? ((url: string, target: string, features: string) => window.open(url, target, features));
+  api.openExternal = (input: { url: string }) => Promise.resolve(openInNewTab(input.url, openWindow));
   return api as DeskApi;
 }

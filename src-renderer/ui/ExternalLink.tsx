@@ -5,7 +5,8 @@ import { useDesk, useDeskStore } from '../store.js';
 /**
  * A link to a page outside TokenDesk. In a browser (web bridge) it opens a new tab as any link does.
  * In Electron the page may not navigate or open windows: the click asks the main process
- * (`openExternal`), which opens only https links to allow-listed hosts, and says so when it refuses.
+ * (`openExternal`), which opens only allow-listed links (help hosts, the environments' own origins)
+ * and says so when it refuses.
  */
 export function ExternalLink({ href, children }: { href: string; children: ReactNode }) {
   const store = useDeskStore();

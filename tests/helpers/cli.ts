@@ -14,6 +14,7 @@ import { makeHome } from './home.js';
 export const root = resolve(import.meta.dirname, '../..');
 /** The built CLI, run as a user would (`node scripts/build-node.mjs` first). */
 export const CLI = join(root, 'out/cli/tokendesk.cjs');
+const OPENED_URLS = 'opened-urls.txt';
 
 export interface CliResult {
   code: number | null;
@@ -49,10 +50,28 @@ export class CliHome {
     const wrapper = join(this.bin, 'tokendesk');
     writeFileSync(wrapper, `#!/bin/sh\nexec ${JSON.stringify(process.execPath)} ${JSON.stringify(CLI)} "$@"\n`);
     chmodSync(wrapper, 0o755);
+    // The browser every run gets (TOKENDESK_BROWSER, cli/browser.ts): it records the URL it is given, so
+    // a test sees what a sign-in opened and no test starts a real browser.
+    writeFileSync(
+      join(this.bin, 'record-browser.cjs'),
+      `require('node:fs').appendFileSync(${JSON.stringify(join(this.work, OPENED_URLS))}, process.argv.slice(2).join(' ') + '\\n');\n`,
+    );
+  }
+
+  /** The URLs the CLI opened in "the browser" (the recorder above), in order. */
+  openedUrls(): string[] {
+    const file = join(this.work, OPENED_URLS);
+    return existsSync(file) ? readFileSync(file, 'utf8').split('\n').filter((l) => l !== '') : [];
   }
 
   env(extra: Record<string, string> = {}): NodeJS.ProcessEnv {
-    const env: NodeJS.ProcessEnv = { ...process.env, TOKENDESK_HOME: this.dir, PATH: `${this.bin}${delimiter}${process.env.PATH ?? ''}` };
+    const env: NodeJS.ProcessEnv = {
+      ...process.env,
+      TOKENDESK_HOME: this.dir,
+      PATH: `${this.bin}${delimiter}${process.env.PATH ?? ''}`,
+      // Double quotes, not JSON: on Windows the opener keeps backslashes as they are (splitCommand).
+      TOKENDESK_BROWSER: `"${process.execPath}" "${join(this.bin, 'record-browser.cjs')}"`,
+    };
     delete env.TOKENDESK_ENV; // a developer's own default must not leak into the tests
     return { ...env, ...extra };
   }

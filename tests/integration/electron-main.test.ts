@@ -470,6 +470,22 @@ describe('Electron main process (real main.ts, fake electron module)', () => {
     expect(events).not.toContain(av.replace(/^Bearer /, ''));
   });
 
+  it('opens a sign-in page of a configured environment\'s own server (http on 127.0.0.1 included), and no other origin', async () => {
+    const { environments } = await ok<AppState>('getState', {});
+    const base = new URL(environments.find((e) => e.provider === 'supabase')!.baseUrl);
+    const signIn = `${base.origin}/auth/v1/authorize?provider=github&redirect_to=http%3A%2F%2F127.0.0.1%3A5000%2Fcb`;
+    const otherPort = `${base.protocol}//${base.hostname}:${base.port === '65535' ? 1 : Number(base.port) + 1}/auth/v1/authorize`;
+    fake.openedExternal.length = 0;
+    expect(await ok('openExternal', { url: signIn })).toEqual({ opened: true });
+    expect(await ok('openExternal', { url: otherPort })).toEqual({ opened: false });
+    expect(await ok('openExternal', { url: `${base.protocol}//x@${base.host}/` })).toEqual({ opened: false });
+    expect(await ok('openExternal', { url: 'file:///etc/passwd' })).toEqual({ opened: false });
+    // A target=_blank link takes the same guarded way (the window never opens it itself).
+    const win = fake.BrowserWindow.instances[0]!;
+    expect(win.webContents.windowOpenHandler?.({ url: `${base.origin}/login` })).toEqual({ action: 'deny' });
+    await vi.waitFor(() => expect(fake.openedExternal).toEqual([signIn, `${base.origin}/login`]));
+  });
+
   it('the tray had a menu from the start ("Loading…") and a left click opens the window', () => {
     const first = menuItems(fake.menuTemplates[0] ?? []);
     expect(first.map((i) => i.label)).toEqual(expect.arrayContaining(['Loading…', 'Open TokenDesk', 'Quit TokenDesk']));

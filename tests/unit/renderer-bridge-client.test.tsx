@@ -43,6 +43,25 @@ describe('web bridge client', () => {
     await expect(down.getState({})).rejects.toMatchObject({ code: 'bridge_unreachable' });
   });
 
+  it('openExternal opens a new tab itself, without opener or referrer, and asks the bridge nothing', async () => {
+    const f = fakeFetch({ ok: false, error: { code: 'unsupported', message: 'This TokenDesk does not open links itself' } });
+    const open = vi.spyOn(window, 'open').mockImplementation(() => null);
+    try {
+      const api = createBridgeClient({ token: 'tok', fetch: f as unknown as typeof fetch });
+      const signIn = 'https://auth.example.com/authorize?client_id=td&state=a&redirect_uri=http%3A%2F%2F127.0.0.1%3A5555%2Fcb';
+      await expect(api.openExternal({ url: signIn })).resolves.toEqual({ opened: true });
+      expect(open).toHaveBeenCalledWith(signIn, '_blank', 'noopener,noreferrer');
+      // Only http(s): a script or a local file is never opened from the page.
+      for (const url of ['javascript:alert(document.cookie)', 'file:///etc/passwd', 'data:text/html,hi', 'not a url']) {
+        await expect(api.openExternal({ url })).resolves.toEqual({ opened: false });
+      }
+      expect(open).toHaveBeenCalledTimes(1);
+      expect(f).not.toHaveBeenCalled();
+    } finally {
+      open.mockRestore();
+    }
+  });
+
   it('listens to /api/events and resyncs after a reconnect', () => {
     const made: FakeES[] = [];
     class FakeES {

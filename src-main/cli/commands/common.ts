@@ -88,3 +88,12 @@ Keys: give - instead of the key and type it at the hidden prompt, or pipe it in 
   printf '%s\\n%s\\n' "$ANON_KEY" "$API_KEY" | tokendesk env edit staging --anon-key - --api-key -
 A key given as the value itself (--anon-key eyJ…) works too, but every user of this machine can read it
 in the process list (ps) while the command runs, and it stays in your shell history.`;
+
+/**
+ * `--no-browser`: print the URL a sign-in would open instead of opening it (a remote shell, a browser on
+ * another machine). Commander's negated option: the action sees `browser: false`; pass
+ * `{ noBrowser: opts.browser === false }` to openOrPrint (cli/browser.ts).
+ */
+export function noBrowserOption(): Option {
+  return new Option('--no-browser', 'print the URL to open instead of opening a browser');
+}

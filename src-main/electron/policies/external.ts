@@ -1,6 +1,11 @@
+import { webOrigin } from '../../shell-common/sign-in-origins.js';
+
 /**
  * The one way a URL leaves the app for the user's browser. The URL is parsed (never matched as a
- * string), must be https, carry no credentials, and its host must be in the allow-list exactly.
+ * string) and carries no credentials. Allowed: an https page on one of the help hosts below (the
+ * form's "where to find it" links), or a page whose origin (scheme, host, port) is exactly one of the
+ * configured environments' sign-in origins (shell-common/sign-in-origins.ts: computed from the config
+ * at each click, so an environment added or removed changes it at once).
  */
 export const EXTERNAL_HOST_ALLOWLIST: readonly string[] = [
   'github.com',
@@ -9,7 +14,15 @@ export const EXTERNAL_HOST_ALLOWLIST: readonly string[] = [
   'www.electronjs.org',
 ];
 
-export function isAllowedExternalUrl(url: unknown, allowList: readonly string[] = EXTERNAL_HOST_ALLOWLIST): boolean {
+export interface ExternalAllowList {
+  /** Help pages: https on port 443, the host exactly. */
+  hosts: readonly string[];
+  /** Sign-in pages: the origin exactly (http allowed: a local server is a developer's own). */
+  origins: readonly string[];
+}
+
+export function isAllowedExternalUrl(url: unknown, allow: readonly string[] | ExternalAllowList = EXTERNAL_HOST_ALLOWLIST): boolean {
+  const { hosts: allowList, origins } = Array.isArray(allow) ? { hosts: allow as readonly string[], origins: [] } : (allow as ExternalAllowList);
   if (typeof url !== 'string' || url.length > 2048) return false;
   let u: URL;
   try {
@@ -17,6 +30,8 @@ export function isAllowedExternalUrl(url: unknown, allowList: readonly string[] 
   } catch {
     return false;
   }
+  const origin = webOrigin(url);
+  if (origin !== undefined && origins.some((o) => webOrigin(o) === origin)) return true;
   if (u.protocol !== 'https:') return false;
   if (u.username || u.password) return false;
   if (u.port && u.port !== '443') return false;
@@ -27,7 +42,7 @@ export function isAllowedExternalUrl(url: unknown, allowList: readonly string[] 
 /** Opens `url` with the injected opener (shell.openExternal) only when allowed; never throws. */
 export async function openExternalSafely(
   url: unknown,
-  allowList: readonly string[],
+  allowList: readonly string[] | ExternalAllowList,
   open: (url: string) => Promise<void> | void,
 ): Promise<boolean> {
   if (!isAllowedExternalUrl(url, allowList)) return false;
