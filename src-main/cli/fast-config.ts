@@ -8,6 +8,16 @@
  * the next full command reports it.
  */
 
+import {
+  CONFIG_VERSION,
+  DEFAULT_MARGIN_SECONDS,
+  isStoredKind,
+  MAX_CLIPBOARD_CLEAR_SECONDS,
+  MAX_EMAIL_CHARS,
+  MAX_ENV_NAME_CHARS,
+  MAX_ID_CHARS,
+  MAX_MARGIN_SECONDS,
+} from '../core/stored-rules.js';
 import { guessedEnvironmentId, guessNeedsSessions } from './fast-default-env.js';
 
 export interface TokenTarget {
@@ -18,12 +28,19 @@ export interface TokenTarget {
 
 type Obj = Record<string, unknown>;
 const isObj = (v: unknown): v is Obj => typeof v === 'object' && v !== null && !Array.isArray(v);
-/** schema.ts `id`: z.string().min(1).max(100). */
-const isId = (v: unknown): v is string => typeof v === 'string' && v.length >= 1 && v.length <= 100;
+// The limits are stored-rules.ts's, which config/schema.ts's zod schemas use too.
+const isText = (v: unknown, max: number): v is string => typeof v === 'string' && v.length >= 1 && v.length <= max;
+const isId = (v: unknown): v is string => isText(v, MAX_ID_CHARS);
 const isBoundedInt = (v: unknown, max: number): v is number => Number.isInteger(v) && (v as number) >= 0 && (v as number) <= max;
-/** ConfigSchema's `version: z.literal(CONFIG_VERSION)`. */
-const CONFIG_VERSION = 1;
-const DEFAULT_MARGIN_SECONDS = 120;
+
+/**
+ * IdentitySchema's `email` rule today: a string of 1..MAX_EMAIL_CHARS. Kept in this one function
+ * because it changes when identities are keyed by id and the email becomes optional (issue 20).
+ * False when the identity breaks it, and then the whole file is the full CLI's.
+ */
+function identityEmailOk(identity: Obj): boolean {
+  return isText(identity.email, MAX_EMAIL_CHARS);
+}
 
 /**
  * `hasSession`: whether an identity has a stored session, once the vault is read; only needed when no
@@ -52,7 +69,8 @@ function lookup(text: string, envRef: string | undefined, email: string | undefi
 
   const names = new Set<string>();
   for (const e of environments as unknown[]) {
-    if (!isObj(e) || !isId(e.id) || !isId(e.name) || (e.provider !== 'supabase' && e.provider !== 'session')) return undefined;
+    // Any catalogue kind: one the fast path did not know would turn it off for every environment.
+    if (!isObj(e) || !isId(e.id) || !isText(e.name, MAX_ENV_NAME_CHARS) || !isStoredKind(e.provider)) return undefined;
     const lower = e.name.toLowerCase();
     if (names.has(lower)) return undefined;
     names.add(lower);
@@ -61,14 +79,14 @@ function lookup(text: string, envRef: string | undefined, email: string | undefi
   const envIds = new Set(envs.map((e) => e.id));
   for (const i of identities as unknown[]) {
     if (!isObj(i) || !isId(i.id) || !isId(i.envId) || !envIds.has(i.envId)) return undefined;
-    if (typeof i.email !== 'string' || i.email.length < 1 || i.email.length > 320) return undefined;
+    if (!identityEmailOk(i)) return undefined;
   }
   if (!Object.values(activeIdentity).every((v) => typeof v === 'string')) return undefined;
   const { marginSeconds = DEFAULT_MARGIN_SECONDS, clipboardClearSeconds = 0, cliDefaultEnvironment } = settings;
-  if (!isBoundedInt(marginSeconds, 3600) || !isBoundedInt(clipboardClearSeconds, 3600)) return undefined;
+  if (!isBoundedInt(marginSeconds, MAX_MARGIN_SECONDS) || !isBoundedInt(clipboardClearSeconds, MAX_CLIPBOARD_CLEAR_SECONDS)) return undefined;
   if (cliDefaultEnvironment !== undefined && !isId(cliDefaultEnvironment)) return undefined;
 
-  const ids = identities as Array<Obj & { id: string; envId: string; email: string }>;
+  const ids = identities as Array<Obj & { id: string; envId: string; email?: string }>;
   // default-env.ts envRef, then environments/service.ts findEnvironment: an id first, then a name in any case.
   let env: (typeof envs)[number] | undefined;
   if (envRef !== undefined) {
@@ -90,7 +108,7 @@ function lookup(text: string, envRef: string | undefined, email: string | undefi
   const ofEnv = ids.filter((i) => i.envId === env.id);
   const identity =
     email !== undefined
-      ? ofEnv.find((i) => i.email.toLowerCase() === email.toLowerCase())
+      ? ofEnv.find((i) => i.email?.toLowerCase() === email.toLowerCase())
       : (ofEnv.find((i) => i.id === activeIdentity[env.id]) ?? ofEnv[0]);
   if (!identity) return undefined;
   return { envId: env.id, identityId: identity.id, marginSeconds };

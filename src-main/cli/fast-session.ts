@@ -1,13 +1,7 @@
 import { isEpochMs, MAX_LIFETIME_MS } from '../core/providers/lifetime.js';
 import { isDue } from '../core/sessions/margin.js';
-
-/**
- * providers/token-syntax.ts's rule (RFC 6750 b64token, at most 16 KiB), copied because that module
- * brings zod; tests/unit/cli-fast-session.test.ts holds the two to the same answers.
- */
-const B64TOKEN = /^[A-Za-z0-9\-._~+/]+=*$/;
-const MAX_TOKEN_CHARS = 16 * 1024;
-export const isBearerTokenFast = (v: unknown): v is string => typeof v === 'string' && v.length <= MAX_TOKEN_CHARS && B64TOKEN.test(v);
+// The kinds and the token syntax session-codec.ts's schema holds stored sessions to, without its zod.
+import { isStoredKind, isTokenSyntax } from '../core/stored-rules.js';
 
 /**
  * The access token of a vault session entry when session-codec.ts decodeSession would accept the
@@ -25,8 +19,9 @@ export function freshAccessToken(text: string | undefined, marginSeconds: number
   if (typeof s !== 'object' || s === null || Array.isArray(s)) return undefined;
   const { provider, accessToken, refreshToken, obtainedAt, expiresAt, profile } = s as Record<string, unknown>;
   if (profile !== undefined) return undefined;
-  if (provider !== 'supabase' && provider !== 'session') return undefined;
-  if (!isBearerTokenFast(accessToken) || (refreshToken !== undefined && !isBearerTokenFast(refreshToken))) return undefined;
+  // Every catalogue kind: a kind left out would send each of its sessions to the full CLI.
+  if (!isStoredKind(provider)) return undefined;
+  if (!isTokenSyntax(accessToken) || (refreshToken !== undefined && !isTokenSyntax(refreshToken))) return undefined;
   if (typeof obtainedAt !== 'number' || typeof expiresAt !== 'number' || !isEpochMs(obtainedAt) || !isEpochMs(expiresAt)) return undefined;
   // decodeSession cuts a lifetime beyond the longest TokenDesk believes.
   const expires = expiresAt - obtainedAt > MAX_LIFETIME_MS ? obtainedAt + MAX_LIFETIME_MS : expiresAt;

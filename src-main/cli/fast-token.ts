@@ -8,14 +8,12 @@ import { createPassphraseKeychain, passphraseFromFile } from '../core/secrets/pa
 import { chosenSecretStore } from '../core/secrets/store-choice.js';
 import { secretKeys } from '../core/secrets/types.js';
 import { askDataKey, peekVault, vaultFile } from '../core/secrets/vault-peek.js';
+import { MAX_CONFIG_BYTES } from '../core/stored-rules.js';
 import { plainTokenArgs } from './fast-args.js';
 import { targetNeedsSessions, tokenTarget } from './fast-config.js';
 import { freshAccessToken } from './fast-session.js';
 import { outSync } from './output.js';
 import { mark } from './startup-trace.js';
-
-/** config/store.ts MAX_CONFIG_BYTES (that module brings zod). */
-const MAX_CONFIG_BYTES = 16 * 1024 * 1024;
 
 /**
  * `tokendesk token` on a valid session without commander, zod or the core (measured in

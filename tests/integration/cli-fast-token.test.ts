@@ -2,8 +2,13 @@ import { chmodSync, existsSync, readdirSync, readFileSync, renameSync, rmSync, s
 import { join } from 'node:path';
 import keytar from 'keytar';
 import { afterEach, describe, expect, it } from 'vitest';
+import { PROVIDER_KINDS } from '../../src-main/contract/providers.js';
+import { CONFIG_VERSION, ConfigSchema } from '../../src-main/core/config/schema.js';
 import { startDemoServer } from '../../src-main/core/demo-server/index.js';
 import { keychainService } from '../../src-main/core/secrets/keytar.js';
+import { secretKeys } from '../../src-main/core/secrets/types.js';
+import { createVaultStore } from '../../src-main/core/secrets/vault.js';
+import { EMPTY_PROFILE, splitSession } from '../../src-main/core/sessions/session-codec.js';
 import { DATA_KEY_ACCOUNT } from '../../src-main/core/secrets/vault-peek.js';
 import { serviceRecordFile } from '../../src-main/core/secrets/service-record.js';
 import { CLI, CliHome, cliFixture, DEMO_SESSION, DEMO_SUPABASE, keychainUnreachable } from '../helpers/cli.js';
@@ -15,7 +20,7 @@ import { CLI, CliHome, cliFixture, DEMO_SESSION, DEMO_SUPABASE, keychainUnreacha
  */
 
 const unreachable = await keychainUnreachable();
-const { demoHome, signedIn } = cliFixture({ demo: true });
+const { demoHome, newHome, signedIn } = cliFixture({ demo: true });
 const TRACE = /^tokendesk-trace: .*$\n?/gm;
 
 interface Answer {
@@ -95,6 +100,35 @@ describe.skipIf(unreachable !== undefined)('tokendesk token: fast path and full 
 
     const viaVariable = await h.run(['token'], { env: { TOKENDESK_ENV: DEMO_SUPABASE } });
     expect(viaVariable.stdout).toBe(plain.fast.stdout);
+  });
+
+  it('a config with an environment of every catalogue kind: the fresh session of each is printed by the fast path, as the full CLI prints it', async () => {
+    // A kind the fast path did not know turned it off for every environment of the config (issue 20).
+    // Written directly, with no provider's server: a kind only needs its catalogue entry to be served.
+    const h = newHome();
+    chmodSync(h.dir, 0o700); // as the full CLI leaves its folder; an open one is the full CLI's to fix
+    const config = {
+      version: CONFIG_VERSION,
+      environments: PROVIDER_KINDS.map((kind) => ({ id: `env-${kind}`, name: `Env ${kind}`, provider: kind, baseUrl: 'https://api.example.com', createdAt: 1 })),
+      identities: PROVIDER_KINDS.map((kind) => ({ id: `id-${kind}`, envId: `env-${kind}`, email: `${kind}@x.test`, createdAt: 1 })),
+    };
+    expect(ConfigSchema.safeParse(config).success).toBe(true);
+    writeFileSync(join(h.dir, 'config.json'), JSON.stringify(config));
+    // Each session as the core stores it: its tokens half (session-codec.ts), sealed in the vault in one write.
+    const token = (kind: string) => `tok.${kind}.${'ab'.repeat(16)}`;
+    const t = Date.now();
+    await createVaultStore(h.dir).apply(
+      PROVIDER_KINDS.map((kind) => [
+        secretKeys.session(`id-${kind}`),
+        splitSession({ provider: kind, accessToken: token(kind), obtainedAt: t - 1000, expiresAt: t + 3600_000, profile: EMPTY_PROFILE }).tokens,
+      ]),
+    );
+    for (const kind of PROVIDER_KINDS) {
+      const { fast } = await bothWays(h, ['--env', `Env ${kind}`]);
+      expect(fast.path, kind).toBe('fast');
+      expect(fast.code).toBe(0);
+      expect(fast.stdout).toBe(`${token(kind)}\n`);
+    }
   });
 
   it('unknown environment, nobody signed in, unknown email, no default: the full CLI answers, same message and status', async () => {

@@ -4,8 +4,9 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { plainTokenArgs } from '../../src-main/cli/fast-args.js';
 import { targetNeedsSessions, tokenTarget } from '../../src-main/cli/fast-config.js';
 import { guessedEnvironmentId } from '../../src-main/cli/fast-default-env.js';
-import { freshAccessToken, isBearerTokenFast } from '../../src-main/cli/fast-session.js';
-import { ConfigSchema } from '../../src-main/core/config/schema.js';
+import { freshAccessToken } from '../../src-main/cli/fast-session.js';
+import { PROVIDER_KINDS } from '../../src-main/contract/providers.js';
+import { CONFIG_VERSION, ConfigSchema } from '../../src-main/core/config/schema.js';
 import { findEnvironment } from '../../src-main/core/environments/service.js';
 import { isBearerToken } from '../../src-main/core/providers/token-syntax.js';
 import { secretKeys } from '../../src-main/core/secrets/types.js';
@@ -13,7 +14,8 @@ import { createVaultStore } from '../../src-main/core/secrets/vault.js';
 import { askDataKey, peekVault } from '../../src-main/core/secrets/vault-peek.js';
 import { decodeDataKey, sealVault } from '../../src-main/core/secrets/vault-format.js';
 import { keychainService } from '../../src-main/core/secrets/keytar.js';
-import { decodeSession } from '../../src-main/core/sessions/session-codec.js';
+import { decodeSession, EMPTY_PROFILE, splitSession } from '../../src-main/core/sessions/session-codec.js';
+import { isTokenSyntax } from '../../src-main/core/stored-rules.js';
 import { isDue } from '../../src-main/core/sessions/margin.js';
 import { SessionManager } from '../../src-main/core/sessions/manager.js';
 import { KeytarFake } from '../helpers/keytar-fake.js';
@@ -28,13 +30,13 @@ import { makeHome } from '../helpers/home.js';
 const now = Date.UTC(2026, 0, 1);
 const JWT = 'eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiIxIn0.c2ln';
 
-describe('token syntax copy', () => {
+describe('token syntax: stored-rules.ts (the fast path) and token-syntax.ts (the providers, with reasons)', () => {
   const samples = [
     JWT, 'abc', 'a=', 'a==', '=a', 'a=b', 'a b', 'a\nb', 'a\u0000', '', 'ü', 'a'.repeat(16 * 1024), 'a'.repeat(16 * 1024 + 1),
     'A-._~+/9', '0123456789abcdef'.repeat(4), 'a\r', '\t', 'tok;en', 'tok"en',
   ];
   it.each(samples.map((s) => [JSON.stringify(s).slice(0, 40), s]))('%s: same answer as token-syntax.ts', (_, s) => {
-    expect(isBearerTokenFast(s)).toBe(isBearerToken(s));
+    expect(isTokenSyntax(s)).toBe(isBearerToken(s));
   });
 });
 
@@ -175,6 +177,25 @@ describe('config fields', () => {
     expect(tokenTarget(JSON.stringify(single), undefined, undefined)).toEqual({ envId: 'e1', identityId: 'i2', marginSeconds: 30 });
     // Two environments, nobody ever signed in: nothing to guess from, nothing to read.
     expect(targetNeedsSessions(JSON.stringify({ ...noDefault, identities: [], activeIdentity: {} }), undefined, undefined)).toBe(false);
+  });
+});
+
+describe('every catalogue kind (contract/providers.ts PROVIDER_KINDS)', () => {
+  // One environment of each kind in one config: a kind the fast path did not know turned it off for
+  // every environment of the config (issue 20), so each kind is looked up beside all the others.
+  const config = {
+    version: CONFIG_VERSION,
+    environments: PROVIDER_KINDS.map((kind) => ({ id: `env-${kind}`, name: `Env ${kind}`, provider: kind, baseUrl: 'https://a.example.com', createdAt: 1 })),
+    identities: PROVIDER_KINDS.map((kind) => ({ id: `id-${kind}`, envId: `env-${kind}`, email: `${kind}@x.test`, createdAt: 1 })),
+  };
+  it('the config is one the full path reads', () => {
+    expect(ConfigSchema.safeParse(config).success).toBe(true);
+  });
+  it.each([...PROVIDER_KINDS])('%s: its environment is the target, and its fresh session (as the core stores it) gives the token', (kind) => {
+    expect(tokenTarget(JSON.stringify(config), `Env ${kind}`, undefined)).toEqual({ envId: `env-${kind}`, identityId: `id-${kind}`, marginSeconds: 120 });
+    const { tokens } = splitSession({ provider: kind, accessToken: JWT, obtainedAt: now - 60_000, expiresAt: now + 3600_000, profile: EMPTY_PROFILE });
+    expect(decodeSession(tokens)?.accessToken).toBe(JWT);
+    expect(freshAccessToken(tokens, 120, now)).toBe(JWT);
   });
 });
 

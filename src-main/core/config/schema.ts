@@ -1,11 +1,24 @@
 import { z } from 'zod';
-import { PROVIDER_KINDS } from '../../contract/providers.js';
+import {
+  CONFIG_VERSION,
+  DEFAULT_CLIPBOARD_CLEAR_SECONDS,
+  DEFAULT_MARGIN_SECONDS,
+  MAX_CLIPBOARD_CLEAR_SECONDS,
+  MAX_EMAIL_CHARS,
+  MAX_ENV_NAME_CHARS,
+  MAX_ID_CHARS,
+  MAX_MARGIN_SECONDS,
+  STORED_KINDS,
+} from '../stored-rules.js';
+
+// Declared in stored-rules.ts, which the `token` fast path reads too; re-exported for the store.
+export { CONFIG_VERSION };
 
 /** Postman/export variable roles; each environment may rename them. */
 export const VariableRole = z.enum(['url', 'anon_key', 'api_key', 'access_token', 'refresh_token', 'account_id']);
 export type VariableRole = z.infer<typeof VariableRole>;
 
-const id = z.string().min(1).max(100);
+const id = z.string().min(1).max(MAX_ID_CHARS);
 
 const transportName = z.string().regex(/^[!#$%&'*+.^_`|~0-9A-Za-z-]{1,100}$/, 'use letters, digits or - _ . (e.g. X-Account-Id)');
 export const AccountTransportSchema = z.discriminatedUnion('kind', [
@@ -17,8 +30,8 @@ export type AccountTransport = z.infer<typeof AccountTransportSchema>;
 
 export const EnvironmentSchema = z.object({
   id,
-  name: z.string().min(1).max(100),
-  provider: z.enum(PROVIDER_KINDS),
+  name: z.string().min(1).max(MAX_ENV_NAME_CHARS),
+  provider: z.enum(STORED_KINDS),
   baseUrl: z.url({ protocol: /^https?$/, error: 'enter an http(s) URL such as https://api.example.com' }),
   /** Free label and colour (CSS hex) shown in the sidebar. */
   label: z.string().max(50).optional(),
@@ -50,7 +63,7 @@ export type Environment = z.infer<typeof EnvironmentSchema>;
 export const IdentitySchema = z.object({
   id,
   envId: id,
-  email: z.string().min(1).max(320),
+  email: z.string().min(1).max(MAX_EMAIL_CHARS),
   displayName: z.string().max(200).optional(),
   userId: z.string().max(200).optional(),
   activeAccountId: z.string().max(200).optional(),
@@ -64,9 +77,9 @@ export type Identity = z.infer<typeof IdentitySchema>;
 
 export const SettingsSchema = z.object({
   /** A handed-out token has at least this much life left (scaled down for short-lived tokens). */
-  marginSeconds: z.number().int().min(0).max(3600).default(120),
+  marginSeconds: z.number().int().min(0).max(MAX_MARGIN_SECONDS).default(DEFAULT_MARGIN_SECONDS),
   /** Clear the clipboard this long after copying a secret; 0 turns it off. */
-  clipboardClearSeconds: z.number().int().min(0).max(3600).default(60),
+  clipboardClearSeconds: z.number().int().min(0).max(MAX_CLIPBOARD_CLEAR_SECONDS).default(DEFAULT_CLIPBOARD_CLEAR_SECONDS),
   /** The CLI's default environment (an environment id), set by `tokendesk env use`, like gh's default host. */
   cliDefaultEnvironment: id.optional(),
   /**
@@ -77,8 +90,6 @@ export const SettingsSchema = z.object({
 });
 export type Settings = z.infer<typeof SettingsSchema>;
 
-export const CONFIG_VERSION = 1;
-
 export const ConfigSchema = z
   .object({
     version: z.literal(CONFIG_VERSION),
@@ -86,7 +97,7 @@ export const ConfigSchema = z
     identities: z.array(IdentitySchema).default([]),
     /** envId -> identityId of the active identity. */
     activeIdentity: z.record(z.string(), z.string()).default({}),
-    settings: SettingsSchema.default({ marginSeconds: 120, clipboardClearSeconds: 60 }),
+    settings: SettingsSchema.default({ marginSeconds: DEFAULT_MARGIN_SECONDS, clipboardClearSeconds: DEFAULT_CLIPBOARD_CLEAR_SECONDS }),
   })
   .superRefine((cfg, ctx) => {
     const names = new Set<string>();

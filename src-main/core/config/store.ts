@@ -11,9 +11,10 @@ import { configFile } from './paths.js';
 import { withFileLock, type LockOptions } from './lock.js';
 import { restoreUnknownFields, unknownFields, type UnknownFields } from './unknown-fields.js';
 import { describeIssue } from '../../contract/issues.js';
+import { MAX_CONFIG_BYTES } from '../stored-rules.js';
 
-/** Far above any real configuration; a bigger file is not one, and reading it would hog memory. */
-export const MAX_CONFIG_BYTES = 16 * 1024 * 1024;
+/** Far above any real configuration; a bigger file is not one, and reading it would hog memory (stored-rules.ts). */
+export { MAX_CONFIG_BYTES };
 
 type Parsed =
   | { ok: true; config: Config; unknown: UnknownFields }

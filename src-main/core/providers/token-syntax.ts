@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { TokenDeskError } from '../errors.js';
 import { parseBody } from '../http/body.js';
 import type { HttpResponse } from '../http/types.js';
+import { B64TOKEN, MAX_TOKEN_CHARS } from '../stored-rules.js';
 
 /**
  * Every token TokenDesk stores is later pasted into an `Authorization: Bearer …` header (`tokendesk
@@ -11,10 +12,8 @@ import type { HttpResponse } from '../http/types.js';
  * hex session tokens all are.
  */
 
-/** Real tokens are at most a few KiB (a JWT with many claims); anything larger is not a token. */
-export const MAX_TOKEN_CHARS = 16 * 1024;
-
-const B64TOKEN = /^[A-Za-z0-9\-._~+/]+=*$/;
+// The limit and the syntax are stored-rules.ts's, shared with the `token` fast path.
+export { MAX_TOKEN_CHARS };
 
 /** Why `value` is not a bearer token, in words ("it contains a line break"), or undefined when it is one. */
 export function tokenSyntaxProblem(value: string): string | undefined {

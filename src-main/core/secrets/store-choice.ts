@@ -1,6 +1,7 @@
 import { configFile } from '../config/paths.js';
 import { TokenDeskError } from '../errors.js';
 import { readRegularFileSync } from '../fs/read-regular-file-sync.js';
+import { MAX_CONFIG_BYTES } from '../stored-rules.js';
 import { passphraseFromFile, type PassphrasePurpose, type PassphraseSource } from './passphrase-keychain.js';
 
 /** Where the vault's data key is kept: the OS keychain (the default), or a passphrase-protected file. */
@@ -28,7 +29,7 @@ export function secretStoreChoice(home: string, env: NodeJS.ProcessEnv): SecretS
     throw new TokenDeskError('invalid_input', `${SECRET_STORE_VARIABLE} must be "file" or "keychain", not ${JSON.stringify(asked.slice(0, 40))}; nothing was read or changed`);
   }
   try {
-    const bytes = readRegularFileSync(configFile(home), 16 * 1024 * 1024);
+    const bytes = readRegularFileSync(configFile(home), MAX_CONFIG_BYTES);
     const settings = bytes && (JSON.parse(bytes.toString('utf8').replace(/^\uFEFF/, '')) as { settings?: { secretStore?: unknown } }).settings;
     const set = settings?.secretStore;
     return set === 'file' || set === 'keychain' ? { kind: set, by: 'setting' } : { kind: 'keychain', by: 'default' };

@@ -1,9 +1,9 @@
 import { z } from 'zod';
-import { PROVIDER_KINDS } from '../../contract/providers.js';
 import { TokenDeskError } from '../errors.js';
 import { isEpochMs, MAX_LIFETIME_MS } from '../providers/lifetime.js';
 import { decodeJwt } from '../providers/jwt.js';
 import { isBearerToken } from '../providers/token-syntax.js';
+import { STORED_KINDS } from '../stored-rules.js';
 import type { Profile, StoredSession } from '../providers/types.js';
 import { issuePath } from '../../contract/issues.js';
 
@@ -34,7 +34,7 @@ const EpochMs = z.number().refine(isEpochMs, { message: 'expected a time in epoc
 const Token = z.string().refine(isBearerToken, { message: 'expected a bearer token' });
 
 const TokensSchema = z.object({
-  provider: z.enum(PROVIDER_KINDS),
+  provider: z.enum(STORED_KINDS),
   accessToken: Token,
   refreshToken: Token.optional(),
   obtainedAt: EpochMs,
