@@ -3,7 +3,7 @@ import { isDue } from '../core/sessions/margin.js';
 
 /**
  * providers/token-syntax.ts's rule (RFC 6750 b64token, at most 16 KiB), copied because that module
- * brings zod; tests/unit/cli-fast-session.test.ts holds the two to the same answers.
+ * brings zod; tests/unit/cli-fast-token.test.ts holds the two to the same answers.
  */
 const B64TOKEN = /^[A-Za-z0-9\-._~+/]+=*$/;
 const MAX_TOKEN_CHARS = 16 * 1024;

@@ -56,9 +56,9 @@ const FAULT_TEXT: Record<Exclude<VaultFault, 'future-version'>, string> = {
  *
  * Writes re-read the file inside a cross-process lock of their own (`secrets.vault.lock`), then
  * replace it atomically. Not the config lock: EnvironmentService.add/update write secrets while
- * holding the config lock (orphans.ts relies on that), and the lock is not re-entrant, so sharing it
- * would deadlock them. Fails closed: no keychain, no key for an existing vault, or a vault that does
- * not open each throw their own TokenDeskError and nothing falls back to plain text.
+ * holding the config lock (environments/orphans.ts relies on that), and the lock is not re-entrant, so
+ * sharing it would deadlock them. Fails closed: no keychain, no key for an existing vault, or a vault
+ * that does not open each throw their own TokenDeskError and nothing falls back to plain text.
  */
 export function createVaultStore(home: string, opts: VaultStoreOptions = {}): VaultStore {
   let recorded = readServiceRecordSync(home);
