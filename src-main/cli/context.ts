@@ -1,3 +1,4 @@
+import { identityLabel } from '../contract/identity-label.js';
 import type { Factory } from './factory.js';
 import { choose } from './prompt.js';
 import { SessionManager, TokenDeskError, findEnvironment, type Config, type Environment, type Identity } from '../core/facade.js';
@@ -24,5 +25,5 @@ export async function chooseIdentity(f: Factory, cfg: Config, env: Environment, 
   const identities = cfg.identities.filter((i) => i.envId === env.id);
   if (identities.length === 0) throw new TokenDeskError('not_signed_in', `Nobody is signed in to "${env.name}": sign in first`);
   const activeId = cfg.activeIdentity[env.id];
-  return choose(f, question, identities, (i) => `${i.email}${i.id === activeId ? ' (active)' : ''}`);
+  return choose(f, question, identities, (i) => `${identityLabel(i)}${i.id === activeId ? ' (active)' : ''}`);
 }

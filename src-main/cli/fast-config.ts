@@ -9,7 +9,7 @@
  */
 
 import {
-  CONFIG_VERSION,
+  FAST_READABLE_VERSIONS,
   DEFAULT_MARGIN_SECONDS,
   isStoredKind,
   MAX_CLIPBOARD_CLEAR_SECONDS,
@@ -63,7 +63,7 @@ function lookup(text: string, envRef: string | undefined, email: string | undefi
   } catch {
     return undefined;
   }
-  if (!isObj(json) || json.version !== CONFIG_VERSION) return undefined;
+  if (!isObj(json) || !FAST_READABLE_VERSIONS.includes(json.version as number)) return undefined;
   const { environments, identities, activeIdentity = {}, settings = {} } = json;
   if (!Array.isArray(environments) || !Array.isArray(identities) || !isObj(activeIdentity) || !isObj(settings)) return undefined;
 

@@ -1,3 +1,4 @@
+import { UsageError } from './output.js';
 import { Command, CommanderError } from 'commander';
 import { version } from '../../package.json';
 import { registerDemo } from './commands/demo.js';
@@ -46,6 +47,15 @@ export function buildProgram(f: Factory): Command {
     if (cmd.name() === 'status' || !cmd.options.some((o) => o.attributeName() === 'env')) return;
     const prompt = cmd.name() === 'login' || cmd.name() === 'signup';
     cmd.setOptionValue('env', await envRef(f, cmd.getOptionValue('env') as string | undefined, { prompt }));
+  });
+
+  // --identity ID names an identity by its id (status --json lists them): the core takes an id wherever
+  // it takes an email, so it travels as the command's --email value from here on.
+  program.hook('preAction', (_root, cmd) => {
+    const id = cmd.getOptionValue('identity') as string | undefined;
+    if (id === undefined) return;
+    if (cmd.getOptionValue('email') !== undefined) throw new UsageError('give --email or --identity, not both');
+    cmd.setOptionValue('email', id);
   });
 
   registerEnv(program, f);

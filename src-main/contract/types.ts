@@ -36,7 +36,12 @@ export interface ProfileView {
 export interface IdentityView {
   id: string;
   envId: string;
-  email: string;
+  /** What it is shown as: its email, else its display name, else its subject (contract/identity-label.ts). */
+  label: string;
+  /** Absent for phone users, machine clients and tokens without an email claim. */
+  email?: string;
+  /** What identifies the user at its server (the provider's user id, or `email:<email>`). */
+  subject: string;
   displayName?: string;
   userId?: string;
   active: boolean;
@@ -184,6 +189,7 @@ export interface ImportResult {
 export interface SessionCheckView {
   identityId: string;
   envId: string;
+  /** The identity's label (its email when it has one). */
   email: string;
   result: 'accepted' | 'renewed' | 'ended' | 'unknown' | 'skipped';
   reason?: string;

@@ -11,8 +11,13 @@
  */
 import { PROVIDER_KINDS, type ProviderKind } from '../contract/providers.js';
 
-/** config.json's `version`: the schema accepts exactly this one; a newer file is left untouched. */
-export const CONFIG_VERSION = 1;
+/**
+ * config.json's `version`: the schema accepts this one, an older one is migrated first
+ * (config/migrate.ts), a newer file is left untouched.
+ */
+export const CONFIG_VERSION = 2;
+/** The versions the fast path reads as they are: what it reads of them (ids, names, emails) is the same in both. */
+export const FAST_READABLE_VERSIONS: readonly number[] = [1, 2];
 
 /** A config file larger than this is not read (config/store.ts, and the fast path before it). */
 export const MAX_CONFIG_BYTES = 16 * 1024 * 1024;

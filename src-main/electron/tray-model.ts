@@ -35,11 +35,11 @@ function activeIdentity(env: EnvironmentView): IdentityView | undefined {
 
 function identityStatus(identity: IdentityView | undefined, now: number): string {
   if (!identity) return 'not signed in';
-  if (identity.status === 'signed_out') return `${identity.email} · signed out`;
-  if (identity.status === 'ended') return `${identity.email} · ended by the server`;
-  if (identity.status === 'error') return `${identity.email} · needs attention`;
-  if (identity.expiresAt === undefined) return identity.email;
-  return `${identity.email} · ${formatTimeLeft(identity.expiresAt, now)}`;
+  if (identity.status === 'signed_out') return `${identity.label} · signed out`;
+  if (identity.status === 'ended') return `${identity.label} · ended by the server`;
+  if (identity.status === 'error') return `${identity.label} · needs attention`;
+  if (identity.expiresAt === undefined) return identity.label;
+  return `${identity.label} · ${formatTimeLeft(identity.expiresAt, now)}`;
 }
 
 /** The items of one environment: a heading with who is signed in, the copy actions, switch identity. */
@@ -58,7 +58,7 @@ function environmentItems(env: EnvironmentView, now: number): TrayItem[] {
       label: 'Switch identity',
       submenu: env.identities.map((i) => ({
         type: 'radio',
-        label: i.displayName ? `${i.displayName} <${i.email}>` : i.email,
+        label: i.displayName ? `${i.displayName} <${i.label}>` : i.label,
         checked: i.id === identity?.id,
         action: { kind: 'switch', envId: env.id, identityId: i.id },
       })),

@@ -20,7 +20,7 @@ export function RenewalWarnings(): null {
         if (left === undefined || warned.current.has(key)) continue;
         warned.current.add(key);
         const fix = i.canRememberPassword ? 'sign in again, and tick Remember password to keep it renewed' : 'sign in again';
-        store.getState().toast('info', `${i.email} (${env.name}) ends in ${endsInWords(left)}`, `It cannot renew itself: ${fix}`);
+        store.getState().toast('info', `${i.label} (${env.name}) ends in ${endsInWords(left)}`, `It cannot renew itself: ${fix}`);
       }
     }
   }, [envs, now, store]);

@@ -8,7 +8,7 @@ export function useAppEvents(): void {
     const { api } = store.getState();
     const off = api.onEvent((e) => {
       const s = store.getState();
-      const who = (id: string) => s.app?.environments.flatMap((env) => env.identities).find((i) => i.id === id)?.email ?? 'an identity';
+      const who = (id: string) => s.app?.environments.flatMap((env) => env.identities).find((i) => i.id === id)?.label ?? 'an identity';
       if (e.type === 'refresh-failed' && e.final) s.toast('error', `Could not renew ${who(e.identityId)}`, e.message);
       if (e.type === 'session-expired') s.toast('error', `${who(e.identityId)} was signed out`, e.reason);
       if (e.type === 'clipboard-cleared') s.toast('info', 'Clipboard cleared', undefined, { slot: 'copy' });

@@ -45,7 +45,7 @@ export function originChangeNotice(env: EnvironmentView, newUrl: string, supplie
   ];
   const keyText =
     keys.length === 0 ? '' : ` Its stored ${keys.length === 1 ? keys[0]! : `${keys.slice(0, -1).join(', ')} and ${keys[keys.length - 1]!}`} will be removed: enter ${keys.length === 1 ? 'it' : 'them'} again for the new server.`;
-  const signedIn = env.identities.filter((i) => i.expiresAt !== undefined || i.rememberPassword).map((i) => i.email);
+  const signedIn = env.identities.filter((i) => i.expiresAt !== undefined || i.rememberPassword).map((i) => i.label);
   const who =
     signedIn.length === 0
       ? 'Nobody is signed in to it.'

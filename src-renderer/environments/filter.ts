@@ -6,7 +6,7 @@ export function filterEnvironments(envs: EnvironmentView[], query: string): Envi
   const words = query.toLowerCase().split(/\s+/).filter(Boolean);
   if (words.length === 0) return envs;
   return envs.filter((e) => {
-    const hay = [e.name, e.label ?? '', providerInfo(e.provider).label, e.baseUrl, e.production ? 'production prod' : '', ...e.identities.map((i) => `${i.email} ${i.displayName ?? ''}`)]
+    const hay = [e.name, e.label ?? '', providerInfo(e.provider).label, e.baseUrl, e.production ? 'production prod' : '', ...e.identities.map((i) => `${i.label} ${i.displayName ?? ''}`)]
       .join(' ')
       .toLowerCase();
     return words.every((w) => hay.includes(w));

@@ -37,17 +37,17 @@ export function IdentityRow({ env, identity, radioName, pendingId, setPendingId 
   const confirmForget = () =>
     store.getState().setDialog({
       kind: 'confirm',
-      title: `Remove ${identity.email}?`,
-      body: `${identity.email} leaves the list of ${env.name}, with its remembered password if any. Signing in again adds it back.`,
+      title: `Remove ${identity.label}?`,
+      body: `${identity.label} leaves the list of ${env.name}, with its remembered password if any. Signing in again adds it back.`,
       confirmLabel: 'Remove',
       danger: true,
       onConfirm: async () => {
         await api.forgetIdentity({ identityId: identity.id });
-        store.getState().toast('success', `Removed ${identity.email}`, env.name);
+        store.getState().toast('success', `Removed ${identity.label}`, env.name);
         await store.getState().refresh();
       },
     });
-  const signInAgain = (remember: boolean) => store.getState().openSignIn({ envId: env.id, email: identity.email, mode: 'signin', ...(remember && { remember: true }) });
+  const signInAgain = (remember: boolean) => store.getState().openSignIn({ envId: env.id, ...(identity.email && { email: identity.email }), mode: 'signin', ...(remember && { remember: true }) });
   return (
     <li className={cx('identity', checked && 'identity-active', problem && 'identity-problem', ending !== undefined && 'identity-ending')}>
       <div className="identity-line">
@@ -59,7 +59,7 @@ export function IdentityRow({ env, identity, radioName, pendingId, setPendingId 
             checked={checked}
             // Not `disabled` while the switch runs: a disabled radio drops keyboard focus to the page.
             aria-disabled={busy !== undefined || undefined}
-            aria-label={`Use ${identity.email} as the active identity`}
+            aria-label={`Use ${identity.label} as the active identity`}
             onChange={() => {
               if (busy !== undefined) return;
               setPendingId(identity.id);
@@ -67,7 +67,7 @@ export function IdentityRow({ env, identity, radioName, pendingId, setPendingId 
             }}
           />
           <span className="identity-who">
-            <span className="identity-email">{withBreakAfterAt(identity.email)}</span>
+            <span className="identity-email">{withBreakAfterAt(identity.label)}</span>
             {identity.displayName ? <span className="identity-name muted">{identity.displayName}</span> : null}
             {signedIn ? <span className={cx('identity-renew', !identity.canRenew && 'identity-renew-no')}>{renewalNote(identity)}</span> : null}
           </span>
@@ -75,27 +75,27 @@ export function IdentityRow({ env, identity, radioName, pendingId, setPendingId 
         </label>
         {signedIn ? (
           // Asks the server whether it still accepts this session (issue 27); the result is a toast, an end shows on this row.
-          <Button size="sm" variant="ghost" busy={busy === 'check'} aria-label={`Check now whether the server still accepts the session of ${identity.email}`} title="Check now: ask the server whether it still accepts this session" onClick={() => void run('check', () => performCheck(store, { identityId: identity.id }))}>
+          <Button size="sm" variant="ghost" busy={busy === 'check'} aria-label={`Check now whether the server still accepts the session of ${identity.label}`} title="Check now: ask the server whether it still accepts this session" onClick={() => void run('check', () => performCheck(store, { identityId: identity.id }))}>
             {/* One short word: the row keeps room for the email at narrow widths; the name says "Check now". */}
             Check
           </Button>
         ) : null}
         {signedIn ? (
-          <Button size="sm" variant="ghost" busy={busy === 'signout'} aria-label={`Sign out ${identity.email} (this session only)`} title="Ends this session only; browser sessions stay signed in" onClick={() => void run('signout', async () => {
+          <Button size="sm" variant="ghost" busy={busy === 'signout'} aria-label={`Sign out ${identity.label} (this session only)`} title="Ends this session only; browser sessions stay signed in" onClick={() => void run('signout', async () => {
             const r = await api.signOut({ identityId: identity.id });
-            if (r.warning) store.getState().toast('info', `Signed out ${identity.email}`, r.warning);
-            else store.getState().toast('success', `Signed out ${identity.email}`, 'This session only');
+            if (r.warning) store.getState().toast('info', `Signed out ${identity.label}`, r.warning);
+            else store.getState().toast('success', `Signed out ${identity.label}`, 'This session only');
           })}>
             Sign out
           </Button>
         ) : (
-          <Button size="sm" variant="secondary" aria-label={`Sign in again as ${identity.email}`} onClick={() => signInAgain(false)}>
+          <Button size="sm" variant="secondary" aria-label={`Sign in again as ${identity.label}`} onClick={() => signInAgain(false)}>
             Sign in
           </Button>
         )}
         {forgettable ? (
           // The CLI's `logout --forget`: only once no session is left, and after a confirmation.
-          <Button size="sm" variant="ghost" aria-label={`Remove ${identity.email} from the list`} title="Remove this identity from the list" onClick={confirmForget}>
+          <Button size="sm" variant="ghost" aria-label={`Remove ${identity.label} from the list`} title="Remove this identity from the list" onClick={confirmForget}>
             Remove
           </Button>
         ) : null}
@@ -106,11 +106,11 @@ export function IdentityRow({ env, identity, radioName, pendingId, setPendingId 
             <strong>Ends in {endsInWords(ending)}</strong> — it cannot renew itself.
           </span>
           <span className="identity-warning-actions">
-            <Button size="sm" variant="secondary" aria-label={`Sign in again as ${identity.email}`} onClick={() => signInAgain(false)}>
+            <Button size="sm" variant="secondary" aria-label={`Sign in again as ${identity.label}`} onClick={() => signInAgain(false)}>
               Sign in again
             </Button>
             {identity.canRememberPassword ? (
-              <Button size="sm" variant="ghost" aria-label={`Sign in again as ${identity.email} and remember the password`} title="TokenDesk keeps the password in the OS keychain and signs in again before the session ends" onClick={() => signInAgain(true)}>
+              <Button size="sm" variant="ghost" aria-label={`Sign in again as ${identity.label} and remember the password`} title="TokenDesk keeps the password in the OS keychain and signs in again before the session ends" onClick={() => signInAgain(true)}>
                 Remember password
               </Button>
             ) : null}

@@ -47,7 +47,7 @@ export function ProfilePanel({ identity }: { identity: IdentityView }) {
     <Section title="Signed in as" className="profile">
       <dl className="who">
         <dt>Email</dt>
-        <dd>{identity.email}</dd>
+        <dd>{identity.label}</dd>
         {identity.displayName ? (
           <>
             <dt>Name</dt>

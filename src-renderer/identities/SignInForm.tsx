@@ -63,7 +63,7 @@ export function SignInForm({ env, target, onClose }: { env: EnvironmentView; tar
           setPassword('');
           return;
         }
-        store.getState().toast('success', `Account created: signed in as ${r.identity.email}`, env.name);
+        store.getState().toast('success', `Account created: signed in as ${r.identity.label}`, env.name);
       } else {
         const who = await api.signIn({ envId: env.id, email: email.trim(), password, remember: canRememberPassword && remember });
         store.getState().toast('success', `Signed in as ${who.email}`, env.name);

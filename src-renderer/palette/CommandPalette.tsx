@@ -105,14 +105,14 @@ export function CommandPalette() {
             e.identities.map((i) => (
               <Command.Item
                 key={i.id}
-                value={`Switch to ${i.email} in ${e.name}`}
+                value={`Switch to ${i.label} in ${e.name}`}
                 onSelect={run(async () => {
                   st().select(e.id);
-                  await st().api.switchIdentity({ envId: e.id, identityId: i.id }).catch((err: unknown) => st().toast('error', `Could not switch to ${i.email}`, errorMessage(err)));
+                  await st().api.switchIdentity({ envId: e.id, identityId: i.id }).catch((err: unknown) => st().toast('error', `Could not switch to ${i.label}`, errorMessage(err)));
                   await st().refresh();
                 }, { focusHeading: true })}
               >
-                Switch to {i.email} <span className="muted">in {e.name}</span>
+                Switch to {i.label} <span className="muted">in {e.name}</span>
               </Command.Item>
             )),
           )}
@@ -122,14 +122,14 @@ export function CommandPalette() {
             {accountMoves.map(({ env: e, identity: i, account: a }) => (
               <Command.Item
                 key={`${i.id}:${a.id}`}
-                value={`Switch account to ${a.name} (${a.id}) for ${i.email} in ${e.name}`}
+                value={`Switch account to ${a.name} (${a.id}) for ${i.label} in ${e.name}`}
                 onSelect={run(async () => {
                   st().select(e.id);
                   try {
                     // The account belongs to this identity: it becomes the environment's active one first.
                     if (activeIdentity(e)?.id !== i.id) await st().api.switchIdentity({ envId: e.id, identityId: i.id });
                     await st().api.setActiveAccount({ identityId: i.id, accountId: a.id });
-                    st().toast('success', `${i.email} now acts in ${a.name}`, e.name);
+                    st().toast('success', `${i.label} now acts in ${a.name}`, e.name);
                   } catch (err) {
                     st().toast('error', `Could not switch to ${a.name}`, errorMessage(err));
                   }
@@ -138,30 +138,30 @@ export function CommandPalette() {
               >
                 Switch account to {a.name}{' '}
                 <span className="muted">
-                  {a.id} · {i.email} in {e.name}
+                  {a.id} · {i.label} in {e.name}
                 </span>
               </Command.Item>
             ))}
           </Command.Group>
         ) : null}
         {env && signedIn ? (
-          <Command.Group heading={`${signedIn.email} · ${env.name}`}>
-            <Command.Item value={`Reveal token of ${signedIn.email}`} onSelect={run(() => st().requestReveal())}>
-              Reveal token of {signedIn.email}
+          <Command.Group heading={`${signedIn.label} · ${env.name}`}>
+            <Command.Item value={`Reveal token of ${signedIn.label}`} onSelect={run(() => st().requestReveal())}>
+              Reveal token of {signedIn.label}
             </Command.Item>
             <Command.Item
-              value={`Sign out ${signedIn.email} (this session only)`}
+              value={`Sign out ${signedIn.label} (this session only)`}
               onSelect={run(async () => {
                 try {
                   const r = await st().api.signOut({ identityId: signedIn.id });
-                  st().toast(r.warning ? 'info' : 'success', `Signed out ${signedIn.email}`, r.warning ?? 'This session only');
+                  st().toast(r.warning ? 'info' : 'success', `Signed out ${signedIn.label}`, r.warning ?? 'This session only');
                 } catch (err) {
-                  st().toast('error', `Could not sign out ${signedIn.email}`, errorMessage(err));
+                  st().toast('error', `Could not sign out ${signedIn.label}`, errorMessage(err));
                 }
                 await st().refresh();
               })}
             >
-              Sign out {signedIn.email} <span className="muted">this session only</span>
+              Sign out {signedIn.label} <span className="muted">this session only</span>
             </Command.Item>
           </Command.Group>
         ) : null}

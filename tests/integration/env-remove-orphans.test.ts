@@ -55,7 +55,7 @@ async function seed(core: Core, name: string): Promise<{ envId: string; identity
   await core.secrets.set(secretKeys.password(identityId), `password-${name}`);
   await core.config.update((cfg) => ({
     ...cfg,
-    identities: [...cfg.identities, { id: identityId, envId: env.id, email: `${name}@example.test`, rememberPassword: true, createdAt: 1 }],
+    identities: [...cfg.identities, { id: identityId, envId: env.id, subject: `email:${name}@example.test`, email: `${name}@example.test`, rememberPassword: true, createdAt: 1 }],
     activeIdentity: { ...cfg.activeIdentity, [env.id]: identityId },
   }));
   return { envId: env.id, identityId };

@@ -43,7 +43,7 @@ async function seed(core: Core): Promise<{ envId: string; identityId: string; se
   await core.sessions.profiles.write(identityId, { ...EMPTY_PROFILE, userId: 'u1', email: 'dev@example.test' });
   await core.config.update((cfg) => ({
     ...cfg,
-    identities: [...cfg.identities, { id: identityId, envId: env.id, email: 'dev@example.test', rememberPassword: true, createdAt: 1 }],
+    identities: [...cfg.identities, { id: identityId, envId: env.id, subject: 'email:dev@example.test', email: 'dev@example.test', rememberPassword: true, createdAt: 1 }],
     activeIdentity: { ...cfg.activeIdentity, [env.id]: identityId },
   }));
   const secrets = await core.secrets.loadAll();

@@ -10,7 +10,7 @@ import { toMenuTemplate } from '../../src-main/electron/tray.js';
 const NOW = Date.UTC(2025, 0, 17, 10, 0, 0);
 
 function identity(id: string, envId: string, over: Partial<IdentityView> = {}): IdentityView {
-  return { id, envId, email: `${id}@example.test`, active: false, rememberPassword: false, status: 'valid', canRenew: true, renewal: 'refresh_token', canRememberPassword: false, expiresAt: NOW + 42 * 60_000, ...over };
+  return { id, envId, email: `${id}@example.test`, label: `${id}@example.test`, subject: id, active: false, rememberPassword: false, status: 'valid', canRenew: true, renewal: 'refresh_token', canRememberPassword: false, expiresAt: NOW + 42 * 60_000, ...over };
 }
 
 function env(n: number, over: Partial<EnvironmentView> = {}): EnvironmentView {

@@ -5,6 +5,7 @@ import { recordsIdentity } from '../../src-main/core/sessions/identity-match.js'
 const next: Identity = {
   id: 'id-1',
   envId: 'env-1',
+  subject: 'u-1',
   email: 'a@x.test',
   displayName: 'A',
   userId: 'u-1',

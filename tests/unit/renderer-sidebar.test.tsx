@@ -53,7 +53,7 @@ describe('sidebar', () => {
   });
 
   it('shows an expired status as soon as the expiry passes, before the next state arrives', () => {
-    const base = { id: 'i', envId: 'e', email: 'a@b.c', active: true, rememberPassword: false, canRenew: true, renewal: 'refresh_token', canRememberPassword: false } as const;
+    const base = { id: 'i', envId: 'e', email: 'a@b.c', label: 'a@b.c', subject: 'u', active: true, rememberPassword: false, canRenew: true, renewal: 'refresh_token', canRememberPassword: false } as const;
     expect(liveStatus({ ...base, status: 'valid', expiresAt: 1000 }, 999)).toBe('valid');
     expect(liveStatus({ ...base, status: 'valid', expiresAt: 1000 }, 1000)).toBe('expired');
     expect(liveStatus({ ...base, status: 'signed_out' }, 5000)).toBe('signed_out');

@@ -12,6 +12,11 @@ export function emailOption(what = 'identity to use (default: the active one)'):
   return new Option('-u, --email <email>', what);
 }
 
+/** An identity by its id (`tokendesk status --json` lists them): for identities without an email. */
+export function identityOption(): Option {
+  return new Option('--identity <id>', 'identity to use, by its id (tokendesk status --json lists them)');
+}
+
 export function jsonOption(): Option {
   return new Option('--json', 'print one JSON document');
 }

@@ -1,3 +1,4 @@
+import { identityLabel } from '../../contract/identity-label.js';
 import { Command, InvalidArgumentError, Option } from 'commander';
 import { askLine, canPrompt, secretFromArg } from '../prompt.js';
 import { EXIT, UsageError } from '../output.js';
@@ -199,7 +200,7 @@ async function list(f: Factory, o: { json?: boolean }): Promise<void> {
   const cfg = await f.core().config.read();
   const isDefault = (env: Environment): boolean => cfg.settings.cliDefaultEnvironment === env.id;
   const activeEmail = (env: Environment): string | undefined =>
-    cfg.identities.find((i) => i.id === cfg.activeIdentity[env.id])?.email;
+    (() => { const a = cfg.identities.find((i) => i.id === cfg.activeIdentity[env.id]); return a && identityLabel(a); })();
   if (o.json) {
     const doc = cfg.environments.map((e) => ({
       name: e.name,
@@ -207,7 +208,7 @@ async function list(f: Factory, o: { json?: boolean }): Promise<void> {
       url: e.baseUrl,
       production: e.production,
       label: e.label ?? null,
-      identities: cfg.identities.filter((i) => i.envId === e.id).map((i) => i.email),
+      identities: cfg.identities.filter((i) => i.envId === e.id).map((i) => identityLabel(i)),
       activeIdentity: activeEmail(e) ?? null,
       default: isDefault(e),
     }));
@@ -272,7 +273,7 @@ async function show(f: Factory, ref: string, o: { json?: boolean }): Promise<voi
     exportedNames: names,
     accountTransport: env.accountTransport ?? { kind: 'none' },
     default: cfg.settings.cliDefaultEnvironment === env.id,
-    identities: identities.map((i) => ({ email: i.email, active: cfg.activeIdentity[env.id] === i.id })),
+    identities: identities.map((i) => ({ email: identityLabel(i), active: cfg.activeIdentity[env.id] === i.id })),
   };
   if (o.json) return f.term.outJson(doc);
   // One column for every value, the longest label included ("exported as:" used to stick out by one).
@@ -287,7 +288,7 @@ async function show(f: Factory, ref: string, o: { json?: boolean }): Promise<voi
     row('variables', variableList(env, heldVariables)),
     ...(can.hasAccounts ? [row('account', transportText(env.accountTransport))] : []),
     row('exported as', Object.entries(names).map(([r, n]) => (r === n ? n : `${r}→${n}`)).join(', ')),
-    row('identities', identities.length ? identities.map((i) => `${i.email}${cfg.activeIdentity[env.id] === i.id ? ' (active)' : ''}`).join(', ') : 'none'),
+    row('identities', identities.length ? identities.map((i) => `${identityLabel(i)}${cfg.activeIdentity[env.id] === i.id ? ' (active)' : ''}`).join(', ') : 'none'),
   ];
   f.term.out(lines.join('\n'));
 }

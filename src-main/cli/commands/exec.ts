@@ -2,7 +2,7 @@ import { spawn } from 'node:child_process';
 import { constants } from 'node:os';
 import type { Command } from 'commander';
 import { exportInput, freshToken } from '../fresh.js';
-import { emailOption, envOption } from './common.js';
+import { emailOption, identityOption, envOption } from './common.js';
 import { withFactory, type Factory } from '../factory.js';
 import { TokenDeskError, accountHeader, accountQuery, authHeaders, dotenvKey, exportVariables, type ExportInput } from '../../core/facade.js';
 
@@ -98,6 +98,7 @@ export function registerExec(program: Command, f: Factory): void {
     .argument('[args...]', 'its arguments (put -- before the command so its options are not read as ours)')
     .addOption(envOption())
     .addOption(emailOption())
+    .addOption(identityOption())
     .passThroughOptions()
     .addHelpText(
       'after',

@@ -1,10 +1,11 @@
+import { identityLabel } from '../../contract/identity-label.js';
 import { randomBytes } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { chmod, link, rename, rm, writeFile } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import { Option, type Command } from 'commander';
 import { exportInput, freshToken } from '../fresh.js';
-import { emailOption, envOption } from './common.js';
+import { emailOption, identityOption, envOption } from './common.js';
 import { resolveTarget } from '../context.js';
 import { EXIT, PROGRAM } from '../output.js';
 import { withFactory, type Factory } from '../factory.js';
@@ -109,7 +110,7 @@ async function runExport(f: Factory, o: ExportOptions): Promise<void> {
   const input = await exportInput(f, target);
   // --no-secrets: no session was read for tokens, but the file names the signed-in identity and its account.
   if (!target.session && target.identity) {
-    input.identityEmail = target.identity.email;
+    input.identityEmail = identityLabel(target.identity);
     if (target.identity.activeAccountId) input.accountId = target.identity.activeAccountId;
   }
   const includeRefreshToken = o.refreshToken ?? false;
@@ -137,6 +138,7 @@ export function registerExport(program: Command, f: Factory): void {
     .description('export the environment as a Postman environment, a curl command, a .env file or JSON')
     .addOption(envOption())
     .addOption(emailOption())
+    .addOption(identityOption())
     .addOption(new Option('-f, --format <format>', 'output format').choices(['postman', 'curl', 'dotenv', 'json']).makeOptionMandatory())
     .option('--no-secrets', 'blank every secret value (keys kept), for a file you can share')
     .option('--refresh-token', 'include the Supabase refresh token (left out by default: it is single-use, so a tool that spends it ends TokenDesk\'s session)')

@@ -1,9 +1,10 @@
+import { identityLabel } from '../../contract/identity-label.js';
 import type { Command } from 'commander';
 import { providerInfo } from '../../contract/providers.js';
 import { chooseIdentity, resolveTarget } from '../context.js';
 import { localTime, relativeTime, UsageError } from '../output.js';
 import { askLine, canPrompt, readPassword } from '../prompt.js';
-import { emailOption, envOption, noBrowserOption } from './common.js';
+import { emailOption, identityOption, envOption, noBrowserOption } from './common.js';
 import { withFactory, type Factory } from '../factory.js';
 import type { Identity } from '../../core/facade.js';
 import type { SignInMethodInfo } from '../../contract/flows.js';
@@ -32,7 +33,7 @@ async function emailFor(f: Factory, o: LoginOptions, envName: string, verb: stri
 
 async function signedInLine(f: Factory, envName: string, identity: Identity): Promise<string> {
   const session = await f.core().sessions.readSession(identity.id);
-  const who = identity.displayName ? `${identity.email} (${identity.displayName})` : identity.email;
+  const who = identity.displayName ? `${identityLabel(identity)} (${identity.displayName})` : identityLabel(identity);
   const until = session ? `; token valid until ${localTime(session.expiresAt)} (${relativeTime(session.expiresAt)})` : '';
   return `Signed in to "${envName}" as ${who}${until}`;
 }
@@ -100,9 +101,9 @@ async function logout(f: Factory, o: { env: string; email?: string; forget?: boo
   const target = o.email === undefined && canPrompt(f.io) ? await chooseIdentity(f, resolved.cfg, env, `Sign out which identity of "${env.name}"?`) : resolved.identity;
   // Signing out twice is fine (exit 0), but say so rather than claim a sign-out that did not happen.
   const hadSession = (await core.sessions.readSession(target.id)) !== undefined;
-  const { identity, warning } = await core.sessions.signOut(env.id, target.email, { forget: o.forget ?? false });
+  const { identity, warning } = await core.sessions.signOut(env.id, target.id, { forget: o.forget ?? false });
   if (warning) f.term.warn(warning);
-  const what = hadSession ? `Signed out ${identity.email} from "${env.name}"` : `${identity.email} was already signed out of "${env.name}"`;
+  const what = hadSession ? `Signed out ${identityLabel(identity)} from "${env.name}"` : `${identityLabel(identity)} was already signed out of "${env.name}"`;
   f.term.out(`${what}${o.forget ? `${hadSession ? ' and' : ';'} forgot the identity` : ''}`);
 }
 
@@ -143,6 +144,7 @@ export function registerLogin(program: Command, f: Factory): void {
     .description('sign out this session only (other devices and browsers stay signed in)')
     .addOption(envOption())
     .addOption(emailOption('identity to sign out (default: the active one; asked on a terminal)'))
+    .addOption(identityOption())
     .option('--forget', 'also remove the identity from the list')
     .action(withFactory(f, logout));
 }

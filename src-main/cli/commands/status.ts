@@ -8,7 +8,11 @@ import { describeChoice, environmentViews, findEnvironment, keychainName, type E
 
 /** What status shows about an identity. Built field by field from the profile: never a token or a key. */
 interface IdentityStatus {
-  email: string;
+  /** Its id: what --identity takes. */
+  id: string;
+  /** null for identities without one (a pasted token without an email claim, a phone user). */
+  email: string | null;
+  label: string;
   displayName: string | null;
   userId: string | null;
   active: boolean;
@@ -58,7 +62,9 @@ function identityStatus(v: IdentityView, now: number): IdentityStatus {
   const state: IdentityStatus['state'] = !hasSession ? 'signed-out' : live ? 'signed-in' : renewal === 'none' ? 'expired' : 'expired-renewable';
   const expiresAt = hasSession ? isoTime(v.expiresAt!) : null;
   return {
-    email: v.email,
+    id: v.id,
+    email: v.email ?? null,
+    label: v.label,
     displayName: v.displayName ?? null,
     userId: v.userId ?? null,
     active: v.active,
@@ -152,7 +158,7 @@ function render(doc: EnvStatus[], now: number, tty: boolean): string {
     lines.push(`${paint(clean(env.name), 'bold', tty)}  (${env.provider}, ${clean(env.url)})${env.production ? `  ${paint('[production]', 'red', tty)}` : ''}${isDefault}`);
     if (env.identities.length === 0) lines.push(`    ${paint('nobody signed in', 'dim', tty)}`);
     for (const i of env.identities) {
-      const who = i.displayName ? `${clean(i.email)} (${clean(i.displayName)})` : clean(i.email);
+      const who = i.displayName ? `${clean(i.label)} (${clean(i.displayName)})` : clean(i.label);
       const active = tty && i.active ? ` ${paint('(active)', 'bold', tty)}` : '';
       lines.push(`  ${mark(i, tty)} ${who}${active}  ${stateText(i, now, tty)}`);
       const checked = i.check && checkText(i.check, tty);

@@ -1,6 +1,6 @@
 import type { Command } from 'commander';
 import { exportInput, freshToken } from '../fresh.js';
-import { emailOption, envOption } from './common.js';
+import { emailOption, identityOption, envOption } from './common.js';
 import { withFactory, type Factory } from '../factory.js';
 import { authHeaders } from '../../core/facade.js';
 
@@ -28,6 +28,7 @@ export function registerToken(program: Command, f: Factory): void {
     .description('print the access token (renewed first when it is about to expire), and nothing else')
     .addOption(envOption())
     .addOption(emailOption())
+    .addOption(identityOption())
     .addHelpText('after', '\nExample:\n  curl -H "Authorization: Bearer $(tokendesk token --env staging)" https://api.example.com/me')
     .action(withFactory(f, token));
 
@@ -37,6 +38,7 @@ export function registerToken(program: Command, f: Factory): void {
     .description('print the header lines a request needs (apikey, Authorization, X-API-Key), one per line')
     .addOption(envOption())
     .addOption(emailOption())
+    .addOption(identityOption())
     .addHelpText('after', '\nExample (bash; curl reads header lines from a file with -H @file):\n  curl -H @<(tokendesk header --env staging) https://api.example.com/me')
     .action(withFactory(f, header));
 }

@@ -2,6 +2,7 @@ import { EventEmitter } from 'node:events';
 import type { ApiMethod, ApiOutput, ApiOutputs, ApiParsedInput } from '../../contract/api.js';
 import type { AppEvent, AppState, CopyResult, IdentityView } from '../../contract/types.js';
 import type { FlowStepView } from '../../contract/flows.js';
+import { identityLabel } from '../../contract/identity-label.js';
 import type { RunnerStep } from '../flows/runner.js';
 import type { SignedIn } from '../sessions/manager.js';
 import { emptyConfig, type Config, type Environment } from '../config/schema.js';
@@ -111,12 +112,13 @@ export function createAppService(
           .catch(() => [] as string[])
       : Promise.resolve([] as string[]);
 
-  async function identityById(identityId: string): Promise<{ env: Environment; email: string; cfg: Config }> {
+  /** `email` is what the session manager's calls take to name the identity: its id (never ambiguous), `label` what is shown. */
+  async function identityById(identityId: string): Promise<{ env: Environment; email: string; label: string; cfg: Config }> {
     const cfg = await core.config.read();
     const identity = cfg.identities.find((i) => i.id === identityId);
     const env = identity && cfg.environments.find((e) => e.id === identity.envId);
     if (!identity || !env) throw new TokenDeskError('not_found', 'That identity no longer exists (it may have been removed from the CLI)');
-    return { env, email: identity.email, cfg };
+    return { env, email: identity.id, label: identityLabel(identity), cfg };
   }
 
   async function viewOfIdentity(identityId: string): Promise<IdentityView> {
@@ -153,7 +155,7 @@ export function createAppService(
         const accountId = fresh.identity.activeAccountId;
         // The toast names the tenant too: "restricted@test.com · Globex (Demo session API)".
         const accountName = accountId ? fresh.session.profile.accounts.find((a) => a.id === accountId)?.name : undefined;
-        who = `${fresh.identity.email}${accountName ? ` · ${accountName}` : ''} (${env.name})`;
+        who = `${identityLabel(fresh.identity)}${accountName ? ` · ${accountName}` : ''} (${env.name})`;
       } catch (e) {
         if (needToken) throw e;
       }
@@ -237,14 +239,14 @@ export function createAppService(
       return out.warning ? { warning: out.warning } : {};
     },
     async forgetIdentity({ identityId }) {
-      const { env, email } = await identityById(identityId);
+      const { env, email, label } = await identityById(identityId);
       // Only a signed-out identity: removing one that is signed in would end a session the user did not ask to end.
       const session = await core.sessions.readSession(identityId);
       if (session && session.expiresAt > now()) {
-        throw new TokenDeskError('invalid_input', `${email} is signed in: sign out first, then remove it from the list`);
+        throw new TokenDeskError('invalid_input', `${label} is signed in: sign out first, then remove it from the list`);
       }
       await core.sessions.signOut(env.id, email, { forget: true });
-      return { forgotten: email };
+      return { forgotten: label };
     },
     async switchIdentity({ envId, identityId }) {
       const { env, email } = await identityById(identityId);

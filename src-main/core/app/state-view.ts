@@ -1,3 +1,4 @@
+import { identityLabel } from '../../contract/identity-label.js';
 import type { Config, Environment, Identity } from '../config/schema.js';
 import { secretKeys } from '../secrets/types.js';
 import type { Profile, StoredSession } from '../providers/types.js';
@@ -46,7 +47,9 @@ export function identityView(
   const view: IdentityView = {
     id: identity.id,
     envId: identity.envId,
-    email: identity.email,
+    label: identityLabel(identity),
+    ...(identity.email && { email: identity.email }),
+    subject: identity.subject,
     active,
     rememberPassword: identity.rememberPassword,
     status,

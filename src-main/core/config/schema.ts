@@ -63,7 +63,13 @@ export type Environment = z.infer<typeof EnvironmentSchema>;
 export const IdentitySchema = z.object({
   id,
   envId: id,
-  email: z.string().min(1).max(MAX_EMAIL_CHARS),
+  /**
+   * What identifies the user at its server, within the environment (config version 2): the provider's
+   * user id, or `email:<email>` when the server names none (config/migrate.ts). Sign-ins match by it.
+   */
+  subject: z.string().min(1).max(300),
+  /** A label only: phone users, machine clients and tokens without an email claim have none. */
+  email: z.string().min(1).max(MAX_EMAIL_CHARS).optional(),
   displayName: z.string().max(200).optional(),
   userId: z.string().max(200).optional(),
   activeAccountId: z.string().max(200).optional(),
@@ -109,7 +115,7 @@ export const ConfigSchema = z
     const envIds = new Set(cfg.environments.map((e) => e.id));
     for (const identity of cfg.identities) {
       if (!envIds.has(identity.envId)) {
-        ctx.addIssue({ code: 'custom', message: `Identity ${identity.email} refers to a missing environment` });
+        ctx.addIssue({ code: 'custom', message: `Identity ${identity.email ?? identity.subject} refers to a missing environment` });
       }
     }
   });

@@ -9,6 +9,7 @@ import { parseJson, TOO_DEEP_TEXT } from '../text/parse-json.js';
 import { CONFIG_VERSION, ConfigSchema, emptyConfig, type Config } from './schema.js';
 import { configFile } from './paths.js';
 import { withFileLock, type LockOptions } from './lock.js';
+import { migrateConfig } from './migrate.js';
 import { restoreUnknownFields, unknownFields, type UnknownFields } from './unknown-fields.js';
 import { describeIssue } from '../../contract/issues.js';
 import { MAX_CONFIG_BYTES } from '../stored-rules.js';
@@ -28,9 +29,10 @@ function parse(text: string): Parsed {
   const json = parsed.value;
   const version = (json as { version?: unknown } | null)?.version;
   if (typeof version === 'number' && version > CONFIG_VERSION) return { ok: false, future: true, version };
-  const result = ConfigSchema.safeParse(json);
+  const current = migrateConfig(json);
+  const result = ConfigSchema.safeParse(current);
   if (!result.success) return { ok: false, future: false, reason: 'it does not match the configuration format' };
-  return { ok: true, config: result.data, unknown: unknownFields(json) };
+  return { ok: true, config: result.data, unknown: unknownFields(current) };
 }
 
 /** `2024-05-01T10:20:30.123Z` -> `2024-05-01T102030.123Z`: colons are not allowed in Windows file names. */

@@ -12,6 +12,7 @@ import { hasVariable, quoteName, splitVariables, variableMap } from './variables
 import { firstControlCharacter } from '../text/sanitize.js';
 import { RefreshLock } from '../sessions/refresh-lock.js';
 import { removeOrphanSecrets } from './orphans.js';
+import { identityLabel } from '../../contract/identity-label.js';
 
 export interface EnvironmentInput {
   name: string;
@@ -341,7 +342,7 @@ export class EnvironmentService {
     const all = await this.secrets.loadAll();
     const signedIn = cfg.identities
       .filter((i) => i.envId === env.id && (all.has(secretKeys.session(i.id)) || all.has(secretKeys.password(i.id))))
-      .map((i) => i.email);
+      .map((i) => identityLabel(i));
     const stored = {
       anonKey: all.has(secretKeys.anonKey(env.id)),
       apiKey: all.has(secretKeys.apiKey(env.id)),
@@ -489,7 +490,7 @@ export class EnvironmentService {
     });
     if (!next) throw new TokenDeskError('config_invalid', 'The environment was not updated');
     const warnings = before ? await this.revokeAtOldServer(before, oldAnonKey, ended) : [];
-    return { environment: next, signedOut: ended.map((e) => e.identity.email), warnings };
+    return { environment: next, signedOut: ended.map((e) => identityLabel(e.identity)), warnings };
   }
 
   /** Logout at the server the sessions came from, all at once; a failure is said, never thrown (the sessions are gone here already). */

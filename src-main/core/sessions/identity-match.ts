@@ -1,6 +1,7 @@
 import { isDeepStrictEqual } from 'node:util';
 import type { Config, Identity } from '../config/schema.js';
 import type { Profile } from '../providers/types.js';
+import { emailSubject } from '../config/migrate.js';
 
 /**
  * Which stored identity a new sign-in belongs to. The provider's user id decides, whatever email was
@@ -11,13 +12,24 @@ import type { Profile } from '../providers/types.js';
  */
 export function matchIdentity(identities: Identity[], envId: string, profile: Profile, typedEmail: string): Identity | undefined {
   const inEnv = identities.filter((i) => i.envId === envId);
-  const userId = profile.userId.trim();
-  if (userId) {
-    const byId = inEnv.find((i) => i.userId === userId);
-    if (byId) return byId;
-  }
+  const subject = subjectOf(profile, typedEmail);
+  const bySubject = subject === undefined ? undefined : inEnv.find((i) => i.subject === subject);
+  if (bySubject) return bySubject;
+  // An identity first seen without a user id (keyed by its email) meets its user id now.
   const email = effectiveEmail(profile, typedEmail).toLowerCase();
-  return inEnv.find((i) => i.email.toLowerCase() === email);
+  return email ? inEnv.find((i) => i.subject === emailSubject(email)) : undefined;
+}
+
+/**
+ * The stable key of the user a session belongs to, within its environment (config version 2): the
+ * provider's user id, else its email (the server's, or the one typed). Undefined when the answer
+ * names neither: such a session cannot be told apart from another user's, so it is not stored.
+ */
+export function subjectOf(profile: Profile, typedEmail: string): string | undefined {
+  const userId = profile.userId.trim();
+  if (userId) return userId;
+  const email = effectiveEmail(profile, typedEmail).trim();
+  return email ? emailSubject(email) : undefined;
 }
 
 /**

@@ -11,13 +11,14 @@ import type { HttpClient } from '../http/types.js';
 import type { AuthProvider, Profile, ProviderContext, ProviderKind, StoredSession } from '../providers/types.js';
 import { decodeSession, splitSession, withTokenClaims } from './session-codec.js';
 import { ProfileStore } from './profile-store.js';
-import { effectiveEmail, matchIdentity, otherUserWarning, recordsIdentity } from './identity-match.js';
+import { effectiveEmail, matchIdentity, otherUserWarning, recordsIdentity, subjectOf } from './identity-match.js';
 import { isDue, isExpired } from './margin.js';
 import { RefreshLock, tokenFingerprint, type LockHandle } from './refresh-lock.js';
 import { withRetry } from './retry.js';
 import { localTime } from '../format-time.js';
 import { capabilitiesOf } from '../../contract/providers.js';
 import { changesOrigin } from '../../contract/validators.js';
+import { identityLabel } from '../../contract/identity-label.js';
 import type { FlowAnswers } from '../../contract/flows.js';
 import { FlowRunner, type FlowTimers, type RunnerStep } from '../flows/runner.js';
 import { unattendedIO } from '../flows/unattended.js';
@@ -101,12 +102,15 @@ export class SessionManager {
     return ctx;
   }
 
-  /** The identity for `email`, or the environment's active one. */
-  static findIdentity(cfg: Config, env: Environment, email?: string): Identity {
+  /**
+   * The identity `who` names — its email (any case) or its id (`--identity ID`, status --json's id) —
+   * or, without one, the environment's active one.
+   */
+  static findIdentity(cfg: Config, env: Environment, who?: string): Identity {
     const identities = cfg.identities.filter((i) => i.envId === env.id);
-    if (email) {
-      const found = identities.find((i) => i.email.toLowerCase() === email.toLowerCase());
-      if (!found) throw new TokenDeskError('not_signed_in', `No identity ${email} in "${env.name}": sign in first`);
+    if (who) {
+      const found = identities.find((i) => i.id === who) ?? identities.find((i) => i.email?.toLowerCase() === who.toLowerCase());
+      if (!found) throw new TokenDeskError('not_signed_in', `No identity ${who} in "${env.name}": sign in first`);
       return found;
     }
     const activeId = cfg.activeIdentity[env.id];
@@ -193,6 +197,9 @@ export class SessionManager {
     password: string | undefined,
     signal?: AbortSignal,
   ): Promise<Identity & { warning?: string }> {
+    if (subjectOf(session.profile, email) === undefined) {
+      throw new TokenDeskError('bad_response', `The server did not say who signed in to "${env.name}" (no user id, no email): nothing was stored`);
+    }
     let guess = matchIdentity((await this.deps.config.read()).identities, env.id, session.profile, email);
     let identity: Identity | undefined;
     // Each retry follows an identity another sign-in listed in between: it ends unless identities of
@@ -241,12 +248,15 @@ export class SessionManager {
         const passwordChange = password !== undefined || before[1] !== undefined ? [[secretKeys.password(id), password] as const] : [];
         await this.store(id, session, passwordChange);
         const profile = session.profile;
+        const subject = subjectOf(profile, email)!; // checked by saveNewSession
         const record = (listed: Identity | undefined): Identity => {
           const keepAccount = listed?.activeAccountId && profile.accounts.some((a) => a.id === listed.activeAccountId);
+          const label = effectiveEmail(profile, email);
           return {
             id,
             envId: env.id,
-            email: effectiveEmail(profile, email),
+            subject,
+            ...(label && { email: label }),
             displayName: profile.displayName,
             userId: profile.userId || undefined,
             activeAccountId: keepAccount ? listed.activeAccountId : (profile.primaryAccountId ?? profile.accounts[0]?.id),
@@ -355,7 +365,7 @@ export class SessionManager {
     const accounts = session?.profile.accounts ?? [];
     if (!accounts.some((a) => a.id === accountId)) {
       const known = accounts.map((a) => `${a.id} (${a.name})`).join(', ');
-      throw new TokenDeskError('not_found', `${identity.email} has no account ${accountId}${known ? `; accounts: ${known}` : ''}`);
+      throw new TokenDeskError('not_found', `${identityLabel(identity)} has no account ${accountId}${known ? `; accounts: ${known}` : ''}`);
     }
     const updated = { ...identity, activeAccountId: accountId };
     await this.deps.config.update((c) => ({ ...c, identities: c.identities.map((i) => (i.id === identity.id ? updated : i)) }));
@@ -470,7 +480,7 @@ export class SessionManager {
     const session = await this.readSession(identity.id);
     if (!session) {
       const why = identity.lastError ? `: ${identity.lastError.message}` : '';
-      throw new TokenDeskError('not_signed_in', `${identity.email} is not signed in to "${env.name}"${why}`);
+      throw new TokenDeskError('not_signed_in', `${identityLabel(identity)} is not signed in to "${env.name}"${why}`);
     }
     if (!isDue(session, this.now(), margin)) return { env, identity, session };
     return this.renew(env, identity, margin).catch((e: unknown) => {
@@ -488,7 +498,7 @@ export class SessionManager {
     return this.lock.run(identity.id, async (lock) => {
       await this.persistUnsaved(identity.id);
       const current = await this.readSession(identity.id);
-      if (!current) throw new TokenDeskError('not_signed_in', `${identity.email} is not signed in to "${env.name}"`);
+      if (!current) throw new TokenDeskError('not_signed_in', `${identityLabel(identity)} is not signed in to "${env.name}"`);
       if (!isDue(current, this.now(), marginSeconds)) return { env, identity, session: current };
       try {
         const renewed = await this.renewOnce(env, identity, current, lock);
@@ -504,7 +514,7 @@ export class SessionManager {
 
   private noRenewalReason(identity: Identity, s: StoredSession): string {
     const at = localTime(s.expiresAt);
-    return `The session of ${identity.email} cannot be renewed without a remembered password; it expires at ${at}`;
+    return `The session of ${identityLabel(identity)} cannot be renewed without a remembered password; it expires at ${at}`;
   }
 
   /** Returns the renewed session, or undefined when this identity cannot be renewed automatically. */
@@ -549,7 +559,7 @@ export class SessionManager {
       const password = renewal.kind === 'rerun' && identity.rememberPassword ? await this.deps.secrets.get(secretKeys.password(identity.id)) : undefined;
       if (renewal.kind !== 'rerun' || !password) return undefined;
       // The method the catalogue names, answered with what the user let TokenDesk remember; nobody is asked.
-      const rerun = async () => (await provider.signInWith(renewal.method, ctx, unattendedIO({ email: identity.email, password }))).session;
+      const rerun = async () => (await provider.signInWith(renewal.method, ctx, unattendedIO({ email: identity.email ?? '', password }))).session;
       next = await withRetry(rerun, { deadlineMs, now: this.now });
     }
     if (await lock.compromised()) {
@@ -558,7 +568,7 @@ export class SessionManager {
       const stored = await this.readSession(identity.id);
       if (stored && stored.accessToken !== current.accessToken) return { session: stored };
       // Signed out (or removed) meanwhile: writing ours back would bring the session back to life.
-      if (!stored) throw new TokenDeskError('not_signed_in', `${identity.email} was signed out of "${env.name}" while the session was being renewed`);
+      if (!stored) throw new TokenDeskError('not_signed_in', `${identityLabel(identity)} was signed out of "${env.name}" while the session was being renewed`);
     }
     // The rotated refresh token is stored before the new access token is handed out. The old one is
     // spent, so a failed write is tried once more, and then the session is kept in memory, never dropped.
@@ -593,10 +603,10 @@ export class SessionManager {
         return { env, identity, session: stored };
       }
       // Signed out meanwhile (the server refused because the session is gone): nothing to hand out.
-      if (!stored) throw new TokenDeskError('not_signed_in', `${identity.email} was signed out of "${env.name}" while the session was being renewed`);
+      if (!stored) throw new TokenDeskError('not_signed_in', `${identityLabel(identity)} was signed out of "${env.name}" while the session was being renewed`);
       if (isExpired(used, this.now())) {
         await this.endSession(env, identity, err);
-        throw new TokenDeskError('session_expired', `The session of ${identity.email} in "${env.name}" ended: ${err.message}. Sign in again.`, {
+        throw new TokenDeskError('session_expired', `The session of ${identityLabel(identity)} in "${env.name}" ended: ${err.message}. Sign in again.`, {
           serverCode: err.serverCode,
         });
       }
@@ -615,7 +625,7 @@ export class SessionManager {
   private keepOrExpire(env: Environment, identity: Identity, s: StoredSession, reason: string): FreshToken {
     if (isExpired(s, this.now())) {
       this.emit({ type: 'session-expired', identityId: identity.id, envId: env.id, reason });
-      throw new TokenDeskError('session_expired', `The session of ${identity.email} in "${env.name}" expired at ${localTime(s.expiresAt)}: sign in again (or sign in with "remember password" so it renews itself)`);
+      throw new TokenDeskError('session_expired', `The session of ${identityLabel(identity)} in "${env.name}" expired at ${localTime(s.expiresAt)}: sign in again (or sign in with "remember password" so it renews itself)`);
     }
     return { env, identity, session: s, warning: reason };
   }
@@ -653,7 +663,7 @@ export class SessionManager {
    * used to sign in again after a refusal: a session an administrator revoked must not come back by itself.
    */
   async checkIdentity(env: Environment, identity: Identity, timeoutMs?: number): Promise<SessionCheckOutcome> {
-    const base = { identityId: identity.id, envId: env.id, email: identity.email };
+    const base = { identityId: identity.id, envId: env.id, email: identityLabel(identity) };
     const session = await this.readSession(identity.id).catch(() => undefined);
     if (!session) return { ...base, result: 'skipped', reason: 'not signed in' };
     if (isExpired(session, this.now())) return { ...base, result: 'skipped', reason: 'the token has expired; it is renewed (or refused) on next use' };
