@@ -111,7 +111,7 @@ describe.skipIf(unreachable !== undefined)('tokendesk token: fast path and full 
     const config = {
       version: CONFIG_VERSION,
       environments: PROVIDER_KINDS.map((kind) => ({ id: `env-${kind}`, name: `Env ${kind}`, provider: kind, baseUrl: 'https://api.example.com', createdAt: 1 })),
-      identities: PROVIDER_KINDS.map((kind) => ({ id: `id-${kind}`, envId: `env-${kind}`, email: `${kind}@x.test`, createdAt: 1 })),
+      identities: PROVIDER_KINDS.map((kind) => ({ id: `id-${kind}`, envId: `env-${kind}`, subject: `user-${kind}`, email: `${kind}@x.test`, createdAt: 1 })),
     };
     expect(ConfigSchema.safeParse(config).success).toBe(true);
     writeFileSync(join(h.dir, 'config.json'), JSON.stringify(config));

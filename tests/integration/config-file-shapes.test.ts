@@ -54,7 +54,7 @@ describe('config.json that is not a regular file', () => {
 
   it('a symlink to a regular file is not followed: refused, the link and its target left as they are (config-folder-hygiene.test.ts)', async () => {
     const real = join(t.home.dir, 'dotfiles-config.json');
-    writeFileSync(real, JSON.stringify({ version: 1, environments: [env('Linked')] }));
+    writeFileSync(real, JSON.stringify({ version: 2, environments: [env('Linked')] }));
     symlinkSync(real, t.store.path);
     for (const attempt of [() => t.store.read(), () => t.store.update(addEnv('More'))]) {
       const e = await rejection(attempt(), 'config_unreadable');
@@ -67,7 +67,7 @@ describe('config.json that is not a regular file', () => {
 
 describe('config.json written by other tools', () => {
   it('reads a file that starts with a UTF-8 byte order mark, and writes it back without one', async () => {
-    writeFileSync(t.store.path, `\uFEFF${JSON.stringify({ version: 1, environments: [env('From Notepad')] }, null, 2)}`);
+    writeFileSync(t.store.path, `\uFEFF${JSON.stringify({ version: 2, environments: [env('From Notepad')] }, null, 2)}`);
     expect((await t.store.read()).environments.map((e) => e.name)).toEqual(['From Notepad']);
     await t.store.update(addEnv('Second'));
     const bytes = readFileSync(t.store.path);
@@ -86,9 +86,9 @@ describe('config.json written by other tools', () => {
       settings: { theme: 'dark', hotkeys: { copy: 'Ctrl+Shift+C' } },
     };
     const keep = { ...env('Keep'), ...future.env };
-    const identity = { ...IdentitySchema.parse({ id: 'i1', envId: 'Keep', email: 'a@example.test', createdAt: 2 }), ...future.identity };
+    const identity = { ...IdentitySchema.parse({ id: 'i1', envId: 'Keep', subject: 'u-1', email: 'a@example.test', createdAt: 2 }), ...future.identity };
     const settings = { ...SettingsSchema.parse({}), ...future.settings };
-    const doc = { version: 1, environments: [keep], identities: [identity], activeIdentity: { Keep: 'i1' }, settings, ...future.top };
+    const doc = { version: 2, environments: [keep], identities: [identity], activeIdentity: { Keep: 'i1' }, settings, ...future.top };
     writeFileSync(t.store.path, `${JSON.stringify(doc, null, 2)}\n`);
 
     // The update renames the environment, changes a setting and adds an environment; code that tries
@@ -121,7 +121,7 @@ describe('config.json written by other tools', () => {
     expect(text).toContain('"__proto__": {\n    "polluted": true\n  }');
     expect(({} as Record<string, unknown>).polluted).toBeUndefined();
 
-    writeFileSync(t.store.path, JSON.stringify({ version: 1, environments: [{ ...env('Bad'), baseUrl: 'ftp://x', extra: 1 }] }));
+    writeFileSync(t.store.path, JSON.stringify({ version: 2, environments: [{ ...env('Bad'), baseUrl: 'ftp://x', extra: 1 }] }));
     const e = await rejection(t.store.update(addEnv('B')), 'config_unreadable');
     expect(e.message).toMatch(/does not match the configuration format/);
   });

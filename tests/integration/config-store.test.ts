@@ -6,7 +6,7 @@ import lockfile from 'proper-lockfile';
 import { describe, expect, it } from 'vitest';
 import { ConfigStore } from '../../src-main/core/config/store.js';
 import { watchConfig } from '../../src-main/core/config/watch.js';
-import { emptyConfig, EnvironmentSchema, type Config, type Environment } from '../../src-main/core/config/schema.js';
+import { CONFIG_VERSION, emptyConfig, EnvironmentSchema, type Config, type Environment } from '../../src-main/core/config/schema.js';
 import { configStoreFixture } from '../helpers/config-store-fixture.js';
 import { childScripts, root } from '../helpers/child-script.js';
 import { rejection } from '../helpers/rejection.js';
@@ -42,7 +42,7 @@ describe('ConfigStore', () => {
     const s = new ConfigStore(nested);
     const written = await s.update((cfg) => ({ ...addEnv('Local')(cfg), settings: { ...cfg.settings, marginSeconds: 300 } }));
     expect(await new ConfigStore(nested).read()).toEqual(written);
-    expect(JSON.parse(readFileSync(s.path, 'utf8'))).toMatchObject({ version: 1, environments: [{ name: 'Local' }] });
+    expect(JSON.parse(readFileSync(s.path, 'utf8'))).toMatchObject({ version: CONFIG_VERSION, environments: [{ name: 'Local' }] });
     if (modes) expect(statSync(s.path).mode & 0o777).toBe(0o600);
     if (modes) expect(statSync(nested).mode & 0o777).toBe(0o700);
     expect(readdirSync(nested)).toEqual(['config.json']); // no temp or lock files left behind
@@ -136,7 +136,7 @@ describe('ConfigStore', () => {
   });
 
   it('leaves a file from a newer TokenDesk untouched', async () => {
-    const content = JSON.stringify({ version: 2, environments: 'a new shape' });
+    const content = JSON.stringify({ version: CONFIG_VERSION + 1, environments: 'a new shape' });
     writeFileSync(t.store.path, content);
     for (const attempt of [t.store.read(), t.store.update(addEnv('X'))]) {
       const e = await rejection(attempt);

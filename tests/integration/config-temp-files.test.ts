@@ -49,7 +49,7 @@ describe('temp files left by a killed writer', () => {
       'rewrite-forever',
       `import { durableWrite } from ${JSON.stringify(join(root, 'src-main/core/fs/durable-write.ts'))};
        const [file] = process.argv.slice(2);
-       const bytes = Buffer.from(JSON.stringify({ version: 1, environments: [] }) + ' '.repeat(4 * 1024 * 1024) + '\\n');
+       const bytes = Buffer.from(JSON.stringify({ version: 2, environments: [] }) + ' '.repeat(4 * 1024 * 1024) + '\\n');
        for (;;) await durableWrite(file, bytes);`,
     );
     await t.store.update(addEnv('Before'));
@@ -65,7 +65,7 @@ describe('temp files left by a killed writer', () => {
       leftovers = readdirSync(t.home.dir).filter((f) => f.startsWith(mine)).length;
       // Whatever the moment of the kill, config.json is a complete file: the old one or the child's.
       const cfg = JSON.parse(readFileSync(t.store.path, 'utf8')) as Config;
-      expect(cfg.version).toBe(1);
+      expect(cfg.version).toBe(2);
     }
     expect(leftovers, 'no kill landed in the middle of a write in 20 tries').toBe(1);
 

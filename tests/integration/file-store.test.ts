@@ -85,9 +85,11 @@ describe('no Secret Service: the passphrase file store', { timeout: 90_000 }, ()
     ]);
     expect(add.unanswered, add.output).toEqual([]);
     expect(add.code, add.output).toBe(0);
+    // The store is unlocked before the password is asked: the environment's keys are read first, so a
+    // missing one is said before the user types a password for nothing.
     const login = await onTerminal(h.env(withoutFile), ['login', '--env', 'staging', '--email', 'owner@connectgain.test', '--no-remember'], [
-      ['Password for owner@connectgain\\.test', 'demo-password\r'],
       ['Passphrase of the TokenDesk secrets key file: ', 'typed passphrase\r'],
+      ['Password for owner@connectgain\\.test', 'demo-password\r'],
     ]);
     expect(login.unanswered, login.output).toEqual([]);
     expect(login.code, login.output).toBe(0);

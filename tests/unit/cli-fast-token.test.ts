@@ -81,9 +81,9 @@ describe('session entry', () => {
 
 describe('config fields', () => {
   const env = (id: string, name: string, extra: Record<string, unknown> = {}) => ({ id, name, provider: 'supabase', baseUrl: 'https://a.example.com', createdAt: 1, ...extra });
-  const identity = (id: string, envId: string, email: string) => ({ id, envId, email, createdAt: 1 });
+  const identity = (id: string, envId: string, email: string) => ({ id, envId, subject: `u-${id}`, email, createdAt: 1 });
   const base = () => ({
-    version: 1,
+    version: 2,
     environments: [env('e1', 'Staging'), env('e2', 'Prod')],
     identities: [identity('i1', 'e1', 'a@x.test'), identity('i2', 'e1', 'B@x.test'), identity('i3', 'e2', 'c@x.test')],
     activeIdentity: { e1: 'i2' } as Record<string, unknown>,
@@ -185,7 +185,7 @@ describe('every catalogue kind (contract/providers.ts PROVIDER_KINDS)', () => {
   const config = {
     version: CONFIG_VERSION,
     environments: PROVIDER_KINDS.map((kind) => ({ id: `env-${kind}`, name: `Env ${kind}`, provider: kind, baseUrl: 'https://a.example.com', createdAt: 1 })),
-    identities: PROVIDER_KINDS.map((kind) => ({ id: `id-${kind}`, envId: `env-${kind}`, email: `${kind}@x.test`, createdAt: 1 })),
+    identities: PROVIDER_KINDS.map((kind) => ({ id: `id-${kind}`, envId: `env-${kind}`, subject: `user-${kind}`, email: `${kind}@x.test`, createdAt: 1 })),
   };
   it('the config is one the full path reads', () => {
     expect(ConfigSchema.safeParse(config).success).toBe(true);

@@ -9,12 +9,12 @@ import { splitSession } from '../../src-main/core/sessions/session-codec.js';
 describe('status from the shared view', () => {
   const now = Date.UTC(2026, 0, 1);
   const cfg = ConfigSchema.parse({
-    version: 1,
+    version: 2,
     environments: [{ id: 'e1', name: 'Local', provider: 'session', baseUrl: 'http://localhost:3000', createdAt: 1 }],
     identities: [
-      { id: 'i1', envId: 'e1', email: 'a@test.com', rememberPassword: false, createdAt: 1, activeAccountId: '2', lastError: { code: 'network', message: 'The server did not answer', at: now - 5 } },
-      { id: 'i2', envId: 'e1', email: 'b@test.com', rememberPassword: true, createdAt: 1 },
-      { id: 'i3', envId: 'e1', email: 'c@test.com', rememberPassword: false, createdAt: 1 },
+      { id: 'i1', envId: 'e1', subject: 'u-i1', email: 'a@test.com', rememberPassword: false, createdAt: 1, activeAccountId: '2', lastError: { code: 'network', message: 'The server did not answer', at: now - 5 } },
+      { id: 'i2', envId: 'e1', subject: 'u-i2', email: 'b@test.com', rememberPassword: true, createdAt: 1 },
+      { id: 'i3', envId: 'e1', subject: 'u-i3', email: 'c@test.com', rememberPassword: false, createdAt: 1 },
     ],
     activeIdentity: { e1: 'i1' },
   });

@@ -99,7 +99,7 @@ describe('buildTrayMenuModel', () => {
   it('labels and tooltip show a hostile imported name or email as plain text: no escape, control or bidi character', () => {
     const hostileName = 'Prod\u001b]0;pwned\u0007\u202e\u001b[8mhidden\u001b[0m\nline';
     const hostileEmail = 'a\u0000b\u009b2J@evil.test\u2066';
-    const ids = [identity('x', 'env1', { active: true, email: hostileEmail, displayName: 'Eve\u001b[2J' }), identity('y', 'env1')];
+    const ids = [identity('x', 'env1', { active: true, email: hostileEmail, label: hostileEmail, displayName: 'Eve\u001b[2J' }), identity('y', 'env1')];
     const envs = [env(1, { name: hostileName, identities: ids, activeIdentityId: 'x' }), ...Array.from({ length: INLINE_ENVIRONMENTS }, (_, i) => env(i + 2))];
     envs.push(env(99, { name: `More\u009d0;t\u009c${hostileName}` }));
     const m = buildTrayMenuModel(state(envs), NOW);

@@ -52,9 +52,9 @@ describe('provider catalogue: the kind list declared once', () => {
 
   it('the environment view and its identities carry the capabilities, so the UI never compares kind names', () => {
     const cfg = ConfigSchema.parse({
-      version: 1,
+      version: 2,
       environments: PROVIDER_KINDS.map((kind) => ({ ...env(kind), id: kind, name: kind })),
-      identities: PROVIDER_KINDS.map((kind) => ({ id: `i-${kind}`, envId: kind, email: `${kind}@example.test`, createdAt: 1 })),
+      identities: PROVIDER_KINDS.map((kind) => ({ id: `i-${kind}`, envId: kind, subject: `user-${kind}`, email: `${kind}@example.test`, createdAt: 1 })),
     });
     const views = environmentViews(cfg, new Map(), { now: 2_000, refreshing: new Set() });
     for (const view of views) {

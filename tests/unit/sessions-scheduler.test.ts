@@ -9,9 +9,9 @@ const profile = { userId: 'u', email: 'a@b.c', accounts: [], roles: [], permissi
 
 function fixture(opts: { refreshToken?: string; rememberPassword?: boolean; lifetimeMs?: number; now?: () => number }) {
   const cfg: Config = ConfigSchema.parse({
-    version: 1,
+    version: 2,
     environments: [{ id: 'e1', name: 'staging', provider: 'supabase', baseUrl: 'http://127.0.0.1:1', createdAt: 0 }],
-    identities: [{ id: 'i1', envId: 'e1', email: 'a@b.c', rememberPassword: opts.rememberPassword ?? false, createdAt: 0 }],
+    identities: [{ id: 'i1', envId: 'e1', subject: 'u1', email: 'a@b.c', rememberPassword: opts.rememberPassword ?? false, createdAt: 0 }],
   });
   let clock = 0;
   const lifetime = opts.lifetimeMs ?? 3600_000;

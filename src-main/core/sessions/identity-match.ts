@@ -15,9 +15,11 @@ export function matchIdentity(identities: Identity[], envId: string, profile: Pr
   const subject = subjectOf(profile, typedEmail);
   const bySubject = subject === undefined ? undefined : inEnv.find((i) => i.subject === subject);
   if (bySubject) return bySubject;
-  // An identity first seen without a user id (keyed by its email) meets its user id now.
+  // Else the identity with the email the server names (keyed by its email before it had a user id, or a
+  // user re-created on the server, or an environment moved to another server): its row is kept and
+  // takes the new subject.
   const email = effectiveEmail(profile, typedEmail).toLowerCase();
-  return email ? inEnv.find((i) => i.subject === emailSubject(email)) : undefined;
+  return email ? inEnv.find((i) => i.subject === emailSubject(email) || i.email?.toLowerCase() === email) : undefined;
 }
 
 /**
