@@ -6,10 +6,21 @@
  * Pure TypeScript importing only pure-data modules: the page bundles it without zod.
  */
 import { PROVIDERS, type ProviderKind, type SettingInfo } from './providers.js';
-import { checkAnonKey, checkApiKey, describeProblem } from './validators.js';
+import { checkAnonKey, checkApiKey, FIELD_LABELS } from './validators.js';
 import { firstUnsafeCharacter, unsafeCharacterMessage } from './unsafe-text.js';
 
-export type SettingCheck = { ok: true; value: string } | { ok: false; message: string };
+/** A refusal's message starts lower-case without the setting's name; `label` is the name a one-line message puts first (settingProblem). */
+export type SettingCheck = { ok: true; value: string } | { ok: false; message: string; label: string };
+
+/** "login path: a path starts with /…": a refusal with the setting named, for one-line messages (CLI, errors). */
+export function settingProblem(p: { message: string; label: string }): string {
+  return `${p.label}: ${p.message}`;
+}
+
+/** "API key (X-API-Key)" -> "API key": the short name of a setting in lists and row labels. */
+export function settingShortWords(info: SettingInfo): string {
+  return settingWords(info).replace(/\s*\(.*\)$/, '');
+}
 
 /** The settings a kind declares, in the form's order. */
 export function settingsOf(kind: ProviderKind): readonly SettingInfo[] {
@@ -44,12 +55,12 @@ const KNOWN_SECRET_CHECKS: Readonly<Record<string, typeof checkApiKey>> = {
  * line). Messages start lower-case and name the setting, so the CLI and the form show them as they are.
  */
 export function checkSetting(info: SettingInfo, raw: string): SettingCheck {
-  const fail = (message: string): SettingCheck => ({ ok: false, message: `${settingWords(info)}: ${message}` });
+  const fail = (message: string): SettingCheck => ({ ok: false, message, label: settingWords(info) });
   if (info.secret) {
     const known = KNOWN_SECRET_CHECKS[info.name];
     if (known) {
       const r = known(raw);
-      return r.ok ? r : { ok: false, message: describeProblem(r) };
+      return r.ok ? r : { ok: false, message: r.message, label: FIELD_LABELS[r.field] };
     }
     const v = raw.trim();
     if (v === '') return fail('enter a value');

@@ -97,7 +97,7 @@ describe('checkSetting and withDefaults', () => {
     expect(checkSetting(DECLARED[4]!, '  v  ')).toEqual({ ok: true, value: 'v' });
     expect(checkSetting(DECLARED[4]!, 'a\nb')).toMatchObject({ ok: false, message: expect.stringMatching(/line breaks/) });
     const anon: SettingInfo = { name: 'anonKey', label: 'Anon key', secret: true, required: true, flag: 'anon-key' };
-    expect(checkSetting(anon, 'not a key')).toMatchObject({ ok: false, message: expect.stringMatching(/^anon key: /) });
+    expect(checkSetting(anon, 'notakey')).toMatchObject({ ok: false, label: 'anon key', message: expect.stringMatching(/^an anon key is a JWT/) });
   });
 
   it('fills the declared defaults of the settings an environment leaves out (never a secret)', () => {

@@ -6,7 +6,7 @@
  */
 import { Option, type Command } from 'commander';
 import { PROVIDER_KINDS, PROVIDERS, type ProviderKind, type SettingInfo } from '../../contract/providers.js';
-import { settingWords, withDefaults } from '../../contract/settings.js';
+import { settingShortWords as shortWords, settingWords, withDefaults } from '../../contract/settings.js';
 import { secretFromArg } from '../prompt.js';
 import { UsageError } from '../output.js';
 import { KEY_OPTION_HELP } from './common.js';
@@ -108,8 +108,6 @@ export async function settingsFromFlags(f: Factory, kind: ProviderKind, o: Recor
   return out;
 }
 
-/** "API key (X-API-Key)" -> "API key": a row label of `env show`. */
-const shortWords = (info: SettingInfo): string => settingWords(info).replace(/\s*\(.*\)$/, '');
 
 /** What `env show` says of each declared setting: non-secret values (defaults marked), secrets by name and whether stored. */
 export function settingsShown(env: Environment, held: ReadonlySet<string>): { settings: Record<string, string>; secretSettings: Record<string, boolean>; rows: Array<[string, string]> } {

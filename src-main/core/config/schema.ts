@@ -11,7 +11,7 @@ import {
   STORED_KINDS,
 } from '../stored-rules.js';
 import { PROVIDERS } from '../../contract/providers.js';
-import { checkSetting, findSetting } from '../../contract/settings.js';
+import { checkSetting, findSetting, settingProblem } from '../../contract/settings.js';
 import { secretLookingValue } from './secret-guard.js';
 
 // Declared in stored-rules.ts, which the `token` fast path reads too; re-exported for the store.
@@ -81,7 +81,7 @@ export const EnvironmentSchema = z.object({
       ctx.addIssue({ code: 'custom', path, message: `the value of "${name}" looks like a credential; it is not kept in the configuration file` });
     } else {
       const r = checkSetting(info, value);
-      if (!r.ok) ctx.addIssue({ code: 'custom', path, message: r.message });
+      if (!r.ok) ctx.addIssue({ code: 'custom', path, message: settingProblem(r) });
     }
   }
 });

@@ -4,7 +4,7 @@
  * it works for whatever a kind declares. Everything is checked before anything is stored.
  */
 import type { SettingInfo } from '../../contract/providers.js';
-import { checkSetting, findSetting, settingWords } from '../../contract/settings.js';
+import { checkSetting, findSetting, settingProblem, settingWords } from '../../contract/settings.js';
 import { TokenDeskError } from '../errors.js';
 import { secretLookingValue } from '../config/secret-guard.js';
 
@@ -54,7 +54,7 @@ export function planSettings(
       continue;
     }
     const r = checkSetting(info, raw);
-    if (!r.ok) throw invalid(r.message);
+    if (!r.ok) throw invalid(settingProblem(r));
     // config.json is not the place for a credential, whatever the setting is called (config/secret-guard.ts).
     if (secretLookingValue(r.value)) throw invalid(`the value of ${settingWords(info)} looks like a credential; it is not kept in the configuration file`);
     settings[name] = r.value;
@@ -70,7 +70,7 @@ export function planSettings(
       continue;
     }
     const r = checkSetting(info, raw);
-    if (!r.ok) throw invalid(r.message);
+    if (!r.ok) throw invalid(settingProblem(r));
     secrets.set(name, r.value);
   }
   if (adding) {
