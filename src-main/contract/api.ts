@@ -50,6 +50,11 @@ export const AccountTransportInput = z.discriminatedUnion('kind', [
   z.strictObject({ kind: z.literal('none') }),
 ]);
 
+/** Declared settings by name (contract/providers.ts `settings`); names and values are checked against the kind by the core. */
+const settingName = z.string().regex(/^[A-Za-z][A-Za-z0-9_]{0,59}$/, 'setting names are words such as loginPath');
+// Lines are allowed (a mapping is one FIELD=path per line); each value's characters are checked by contract/settings.ts.
+const settingValues = z.record(settingName, z.string().max(4096));
+
 export const EnvironmentInput = z.strictObject({
   name: envName,
   provider: z.enum(PROVIDER_KINDS),
@@ -61,6 +66,10 @@ export const EnvironmentInput = z.strictObject({
   variableNames: variableNames.optional(),
   anonKey: secretValue.optional(),
   apiKey: secretValue.optional(),
+  /** The kind's non-secret settings; on update set on top of the stored ones, '' removes one. */
+  settings: settingValues.optional(),
+  /** The kind's secret settings (kept in the vault only; anonKey and apiKey above are two of them). */
+  secrets: z.record(settingName, secretValue).optional(),
   accountTransport: AccountTransportInput.optional(),
 });
 export type EnvironmentInput = z.infer<typeof EnvironmentInput>;
@@ -71,6 +80,8 @@ export const EnvironmentPatch = EnvironmentInput.omit({ provider: true })
   .extend({
     /** null removes the stored key. */
     apiKey: secretValue.nullable().optional(),
+    /** null removes a stored secret setting. */
+    secrets: z.record(settingName, secretValue.nullable()).optional(),
     /** The user confirmed moving a production environment to another server (scheme, host or port), which signs it out. */
     confirmOriginChange: z.boolean().optional(),
   });

@@ -34,6 +34,8 @@ export interface SettingInfo {
   name: string;
   label: string;
   help?: string;
+  /** A page that says where to find the value (the form links it after the help). */
+  helpUrl?: string;
   placeholder?: string;
   secret: boolean;
   /** The environment cannot be used without it (its sign-in refuses with a message naming it). */
@@ -146,6 +148,7 @@ export const PROVIDERS: Readonly<Record<ProviderKind, ProviderInfo>> = {
         name: 'anonKey',
         label: 'Anon key',
         help: 'The project\'s anon (publishable) key: Project Settings → API. Sent as the apikey header on every call',
+        helpUrl: 'https://supabase.com/docs/guides/api/api-keys',
         placeholder: 'eyJhbGciOi…',
         secret: true,
         required: true,

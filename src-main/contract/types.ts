@@ -83,6 +83,10 @@ export interface EnvironmentView {
   variableNames: Partial<Record<VariableRoleName, string>>;
   hasAnonKey: boolean;
   hasApiKey: boolean;
+  /** The values of its kind's non-secret settings that are set (a setting left out takes its declared default). */
+  settings: Record<string, string>;
+  /** Names of its kind's secret settings that the vault holds (never their values). */
+  secretSettings: string[];
   /** Names of the variables whose values are in the keychain (never the values); absent when none. */
   secretVariables?: string[];
   /** How the active account travels (always present; `{kind:'none'}` when not set). */

@@ -1,6 +1,7 @@
 import { useEffect, useMemo, useRef, useState, type FormEvent } from 'react';
 import { useAction } from '../lib/use-action.js';
-import { capabilitiesOf, PROVIDER_KINDS, providerInfo } from '../../src-main/contract/providers.js';
+import { capabilitiesOf, PROVIDER_KINDS, providerInfo, type SettingInfo } from '../../src-main/contract/providers.js';
+import { settingShortWords } from '../../src-main/contract/settings.js';
 import { changesOrigin } from '../../src-main/contract/validators.js';
 import type { EnvironmentUpdate, EnvironmentView, ProviderKind } from '../../src-main/contract/types.js';
 import { environments, useDesk, useDeskStore } from '../store.js';
@@ -9,10 +10,7 @@ import { ExternalLink } from '../ui/ExternalLink.js';
 import { Checkbox, Field, InlineError } from '../ui/Field.js';
 import { AccountTransportPicker, ColorPicker, ProviderPicker } from './pickers.js';
 import { PRESETS, type Preset } from './presets.js';
-import { draftTransport, FIELD_ORDER, looksLikeProduction, validateDraft, type EnvDraft } from './validate.js';
-
-/** Supabase's page on its API keys (supabase.com is on the Electron shell's allow-list for links). */
-const ANON_KEY_HELP_URL = 'https://supabase.com/docs/guides/api/api-keys';
+import { draftTransport, looksLikeProduction, settingField, validateDraft, type EnvDraft } from './validate.js';
 
 function initialDraft(env?: EnvironmentView): EnvDraft {
   return {
@@ -20,9 +18,9 @@ function initialDraft(env?: EnvironmentView): EnvDraft {
     provider: env?.provider ?? PROVIDER_KINDS[0],
     name: env?.name ?? '',
     baseUrl: env?.baseUrl ?? '',
-    anonKey: '',
-    apiKey: '',
-    removeApiKey: false,
+    // Plain settings start from what is stored; secrets are never shown back (empty keeps the stored one).
+    settings: { ...env?.settings },
+    removeSecrets: {},
     color: env?.color ?? '#2563eb',
     label: env?.label ?? '',
     production: env?.production ?? false,
@@ -35,12 +33,11 @@ function initialDraft(env?: EnvironmentView): EnvDraft {
  * Said before an environment moves to another server (the same rule as the core: scheme, host or port):
  * who gets signed out, and that nothing stored goes to the new URL. Undefined when it stays put.
  */
-export function originChangeNotice(env: EnvironmentView, newUrl: string, supplied: { anonKey: boolean; apiKey: boolean } = { anonKey: false, apiKey: false }): string | undefined {
+export function originChangeNotice(env: EnvironmentView, newUrl: string, supplied: ReadonlySet<string> = new Set()): string | undefined {
   if (!changesOrigin(env.baseUrl, newUrl)) return undefined;
-  // The core removes the keys given for the old server unless this save gives new ones (EnvironmentService.edit).
+  // The core removes the secret settings given for the old server unless this save gives new ones (EnvironmentService.edit).
   const keys = [
-    ...(env.hasAnonKey && !supplied.anonKey ? ['anon key'] : []),
-    ...(env.hasApiKey && !supplied.apiKey ? ['API key'] : []),
+    ...providerInfo(env.provider).settings.filter((s) => s.secret && env.secretSettings.includes(s.name) && !supplied.has(s.name)).map(settingShortWords),
     ...(env.secretVariables ?? []).map((n) => `secret variable “${n}”`),
   ];
   const keyText =
@@ -55,7 +52,30 @@ export function originChangeNotice(env: EnvironmentView, newUrl: string, supplie
 
 /** Anything typed that differs from what the form opened with (Escape then asks before discarding). */
 function isDirty(d: EnvDraft, start: EnvDraft): boolean {
-  return (Object.keys(start) as Array<keyof EnvDraft>).some((k) => (typeof d[k] === 'string' ? (d[k] as string).trim() !== (start[k] as string).trim() : d[k] !== start[k]));
+  const same = (a: unknown, b: unknown): boolean =>
+    typeof a === 'string' && typeof b === 'string' ? a.trim() === b.trim() : typeof a === 'object' && a && b ? JSON.stringify(a) === JSON.stringify(b) : a === b;
+  return (Object.keys(start) as Array<keyof EnvDraft>).some((k) => !same(d[k], start[k]));
+}
+
+/** The secret settings this save gives a value or removes: the ones a move does not remove. */
+function suppliedSecrets(d: EnvDraft): Set<string> {
+  return new Set(providerInfo(d.provider).settings.filter((s) => s.secret && ((d.settings[s.name] ?? '').trim() !== '' || d.removeSecrets[s.name])).map((s) => s.name));
+}
+
+/** What a save sends of the declared settings: typed plain values (on edit '' restores the default), typed secrets, removals. */
+function settingsPayload(d: EnvDraft, editing: boolean): { settings?: Record<string, string>; secrets?: Record<string, string | null> } {
+  const settings: Record<string, string> = {};
+  const secrets: Record<string, string | null> = {};
+  for (const info of providerInfo(d.provider).settings) {
+    const v = (d.settings[info.name] ?? '').trim();
+    if (info.secret) {
+      if (d.removeSecrets[info.name]) secrets[info.name] = null;
+      else if (v !== '') secrets[info.name] = v;
+    } else if (v !== '' || editing) {
+      settings[info.name] = info.repeatable ? (d.settings[info.name] ?? '') : v;
+    }
+  }
+  return { ...(Object.keys(settings).length > 0 && { settings }), ...(Object.keys(secrets).length > 0 && { secrets }) };
 }
 
 type Touched = Partial<Record<keyof EnvDraft, boolean>>;
@@ -87,7 +107,7 @@ export function EnvironmentForm({ env, onDone, onDirtyChange }: { env?: Environm
     formRef.current?.querySelector<HTMLInputElement>('input[aria-invalid="true"]')?.focus();
   }, [failedSubmits]);
   const show = (k: keyof EnvDraft) => (submitted || touched[k] ? errors[k as keyof typeof errors] : undefined);
-  const moveNotice = env && errors.baseUrl === undefined ? originChangeNotice(env, d.baseUrl, { anonKey: d.anonKey.trim() !== '', apiKey: d.removeApiKey || d.apiKey.trim() !== '' }) : undefined;
+  const moveNotice = env && errors.baseUrl === undefined ? originChangeNotice(env, d.baseUrl, suppliedSecrets(d)) : undefined;
   const moveNeedsConfirm = moveNotice !== undefined && (env?.production === true || d.production);
 
   function patch(p: Partial<EnvDraft>): void {
@@ -116,7 +136,7 @@ export function EnvironmentForm({ env, onDone, onDirtyChange }: { env?: Environm
   async function submit(e: FormEvent): Promise<void> {
     e.preventDefault();
     setSubmitted(true);
-    if (FIELD_ORDER.some((f) => errors[f] !== undefined)) {
+    if (Object.values(errors).some((e) => e !== undefined)) {
       setFailedSubmits((n) => n + 1);
       return;
     }
@@ -132,16 +152,17 @@ export function EnvironmentForm({ env, onDone, onDirtyChange }: { env?: Environm
         color: d.color,
         production: d.production,
         ...(d.label.trim() ? { label: d.label.trim() } : {}),
-        ...(d.anonKey.trim() ? { anonKey: d.anonKey.trim() } : {}),
         ...(capabilitiesOf(d.provider).hasAccounts ? { accountTransport: draftTransport(d) } : {}),
       };
+      const { settings, secrets } = settingsPayload(d, env !== undefined);
       let saved: EnvironmentView;
       let moved: EnvironmentUpdate | undefined;
       if (env) {
-        const key = d.removeApiKey ? { apiKey: null } : d.apiKey.trim() ? { apiKey: d.apiKey.trim() } : {};
-        saved = moved = await api.updateEnvironment({ id: env.id, patch: { ...common, ...key, ...(moveNeedsConfirm && confirmMove && { confirmOriginChange: true }) } });
+        saved = moved = await api.updateEnvironment({ id: env.id, patch: { ...common, ...(settings && { settings }), ...(secrets && { secrets }), ...(moveNeedsConfirm && confirmMove && { confirmOriginChange: true }) } });
       } else {
-        saved = await api.addEnvironment({ ...common, provider: d.provider, ...(d.apiKey.trim() ? { apiKey: d.apiKey.trim() } : {}) });
+        // Nothing is stored yet, so nothing to remove: only typed values.
+        const given = Object.fromEntries(Object.entries(secrets ?? {}).filter((e): e is [string, string] => e[1] !== null));
+        saved = await api.addEnvironment({ ...common, provider: d.provider, ...(settings && { settings }), ...(Object.keys(given).length > 0 && { secrets: given }) });
       }
       await store.getState().refresh();
       store.getState().select(saved.id);
@@ -155,14 +176,6 @@ export function EnvironmentForm({ env, onDone, onDirtyChange }: { env?: Environm
 
   // A move removes the stored keys (the notice above says so): "leave empty to keep it" would be wrong then.
   const keptHint = moveNotice ? 'Stored for the old server: removed with the move unless you enter the new one here.' : 'Stored in the OS keychain. Leave empty to keep it.';
-  const anonHint = env?.hasAnonKey ? (
-    keptHint
-  ) : (
-    <>
-      Project Settings → API (<ExternalLink href={ANON_KEY_HELP_URL}>where to find it</ExternalLink>). Stored in the OS keychain, never in a file.
-    </>
-  );
-  const apiHint = env?.hasApiKey ? keptHint : 'Optional: sent as X-API-Key to endpoints that need it. Stored in the OS keychain.';
 
   return (
     <form ref={formRef} className="form env-form" onSubmit={(e) => void submit(e)} noValidate aria-label={env ? `Edit ${env.name}` : 'New environment'}>
@@ -208,14 +221,22 @@ export function EnvironmentForm({ env, onDone, onDirtyChange }: { env?: Environm
           <InlineError>{moveError}</InlineError>
         </div>
       ) : null}
-      {capabilitiesOf(d.provider).needsAnonKey ? (
-        <Field label="Anon key" mono value={d.anonKey} onChange={(e) => patch({ anonKey: e.target.value })} error={show('anonKey')} hint={anonHint} placeholder={env?.hasAnonKey ? '•••••••• (stored)' : 'eyJhbGciOi… or sb_publishable_…'} autoComplete="off" spellCheck={false} />
-      ) : null}
-      <Field label="API key (X-API-Key)" mono value={d.apiKey} disabled={d.removeApiKey} onChange={(e) => patch({ apiKey: e.target.value })} error={show('apiKey')} hint={apiHint} placeholder={env?.hasApiKey ? '•••••••• (stored)' : 'optional'} autoComplete="off" spellCheck={false} />
+      {providerInfo(d.provider).settings.map((info) => (
+        <SettingField
+          key={info.name}
+          info={info}
+          value={d.settings[info.name] ?? ''}
+          stored={env?.secretSettings.includes(info.name) === true}
+          removing={d.removeSecrets[info.name] === true}
+          keptHint={keptHint}
+          error={submitted || touched.settings ? errors[settingField(info.name)] : undefined}
+          onChange={(v) => patch({ settings: { ...d.settings, [info.name]: v } })}
+          onRemove={(v) => patch({ removeSecrets: { ...d.removeSecrets, [info.name]: v }, settings: { ...d.settings, [info.name]: '' } })}
+        />
+      ))}
       {capabilitiesOf(d.provider).hasAccounts ? (
         <AccountTransportPicker kind={d.accountKind} name={d.accountName} error={show('accountName')} onChange={(accountKind, accountName) => patch({ accountKind, accountName })} />
       ) : null}
-      {env?.hasApiKey ? <Checkbox label="Remove the stored API key" checked={d.removeApiKey} onChange={(v) => patch({ removeApiKey: v, apiKey: '' })} /> : null}
       <div className="form-grid">
         <ColorPicker value={d.color} onChange={(c) => patch({ color: c })} />
         <Field label="Label (optional)" value={d.label} onChange={(e) => patch({ label: e.target.value })} placeholder="e.g. team EU" maxLength={50} />
@@ -241,6 +262,70 @@ export function EnvironmentForm({ env, onDone, onDirtyChange }: { env?: Environm
         </Button>
       </div>
     </form>
+  );
+}
+
+/**
+ * One declared setting (catalogue `settings`), rendered from its declaration: label, help (and its
+ * page), placeholder or default. A secret is a password field that is never filled back: empty keeps
+ * the stored value, and an optional stored one can be removed.
+ */
+function SettingField(p: {
+  info: SettingInfo;
+  value: string;
+  stored: boolean;
+  removing: boolean;
+  keptHint: string;
+  error: string | undefined;
+  onChange: (v: string) => void;
+  onRemove: (v: boolean) => void;
+}) {
+  const { info } = p;
+  const help = info.help ? (
+    <>
+      {info.help}
+      {info.helpUrl ? (
+        <>
+          {' '}(<ExternalLink href={info.helpUrl}>where to find it</ExternalLink>)
+        </>
+      ) : null}
+      {info.secret ? '. Stored in the OS keychain, never in a file.' : '.'}
+    </>
+  ) : undefined;
+  const placeholder = info.secret
+    ? p.stored
+      ? '•••••••• (stored)'
+      : (info.placeholder ?? (info.required ? '' : 'optional'))
+    : (info.placeholder ?? (info.defaultValue !== undefined ? `${info.defaultValue.replace(/\n/g, ', ')} (default)` : info.required ? '' : 'optional'));
+  if (info.repeatable) {
+    // One FIELD=path per line (the CLI's repeatable flag): a text area, same look as a field.
+    return (
+      <div className={p.error ? 'field field-invalid' : 'field'}>
+        <label>
+          {info.label}
+          <textarea className="input mono" rows={3} value={p.value} onChange={(e) => p.onChange(e.target.value)} placeholder={placeholder} spellCheck={false} aria-invalid={p.error ? true : undefined} />
+        </label>
+        {p.error ? <p className="field-error" role="alert">{p.error}</p> : help ? <p className="field-hint">{help}</p> : null}
+      </div>
+    );
+  }
+  return (
+    <>
+      <Field
+        label={info.label}
+        mono
+        type={info.secret ? 'password' : 'text'}
+        value={p.value}
+        disabled={p.removing}
+        onChange={(e) => p.onChange(e.target.value)}
+        error={p.error}
+        hint={info.secret && p.stored ? p.keptHint : help}
+        placeholder={placeholder}
+        autoComplete={info.secret ? 'new-password' : 'off'}
+        spellCheck={false}
+      />
+      {info.secret && !info.required && p.stored ? <Checkbox label={`Remove the stored ${settingShortWords(info)}`} checked={p.removing} onChange={p.onRemove} /> : null}
+    </>
   );
 }
 

@@ -1,5 +1,6 @@
-import { capabilitiesOf } from '../../src-main/contract/providers.js';
-import { checkAccountTransport, checkAnonKey, checkApiKey, checkBaseUrl, plainHttpWarning, type FieldCheck } from '../../src-main/contract/validators.js';
+import { capabilitiesOf, providerInfo } from '../../src-main/contract/providers.js';
+import { checkAccountTransport, checkAnonKey, checkBaseUrl, plainHttpWarning, type FieldCheck } from '../../src-main/contract/validators.js';
+import { checkSetting, settingWords } from '../../src-main/contract/settings.js';
 import type { AccountTransport, EnvironmentView, ProviderKind } from '../../src-main/contract/types.js';
 
 export type AccountKind = AccountTransport['kind'];
@@ -8,9 +9,10 @@ export interface EnvDraft {
   provider: ProviderKind;
   name: string;
   baseUrl: string;
-  anonKey: string;
-  apiKey: string;
-  removeApiKey: boolean;
+  /** What is typed for each declared setting of the kind (catalogue `settings`), by name; a secret left empty keeps the stored one. */
+  settings: Record<string, string>;
+  /** Stored secret settings the user ticked to remove (edit). */
+  removeSecrets: Record<string, boolean>;
   color: string;
   label: string;
   production: boolean;
@@ -19,12 +21,12 @@ export interface EnvDraft {
   accountName: string;
 }
 
-export type DraftField = 'name' | 'baseUrl' | 'anonKey' | 'apiKey' | 'accountName';
+/** A declared setting's field is `setting:<name>`. */
+export type DraftField = 'name' | 'baseUrl' | 'accountName' | `setting:${string}`;
 export type DraftErrors = Partial<Record<DraftField, string>>;
-export type DraftWarnings = Partial<Record<'baseUrl' | 'anonKey', string>>;
+export type DraftWarnings = Partial<Record<'baseUrl', string>>;
 
-/** The order fields appear in the form: after a failed submit focus goes to the first invalid one. */
-export const FIELD_ORDER: readonly DraftField[] = ['name', 'baseUrl', 'anonKey', 'apiKey', 'accountName'];
+export const settingField = (name: string): DraftField => `setting:${name}`;
 
 /** The shared validators' messages start lower-case (the CLI prefixes the field); under a field they start a sentence. */
 const sentence = (m: string) => m.charAt(0).toUpperCase() + m.slice(1);
@@ -69,16 +71,16 @@ export function validateDraft(d: EnvDraft, opts: { editing?: EnvironmentView; ex
   }
 
   const can = capabilitiesOf(d.provider);
-  if (can.needsAnonKey) {
-    // Editing: an empty field keeps the stored key.
-    if (d.anonKey.trim() || !opts.editing) {
-      const err = anonKeyError(d.anonKey);
-      if (err) errors.anonKey = err;
-    }
-  }
-  if (d.apiKey.trim() && !d.removeApiKey) {
-    const err = problem(checkApiKey(d.apiKey));
-    if (err) errors.apiKey = err;
+  // Every declared setting by the shared rule (contract/settings.ts), so the form refuses what the core and the CLI refuse.
+  for (const info of providerInfo(d.provider).settings) {
+    const value = d.settings[info.name] ?? '';
+    if (d.removeSecrets[info.name]) continue;
+    // Editing: an empty secret keeps the stored one; an empty plain setting takes its default.
+    const mustGive = info.required && info.defaultValue === undefined && (info.secret ? !opts.editing : true);
+    if (value.trim() === '' && !mustGive) continue;
+    const r = checkSetting(info, value);
+    if (!r.ok) errors[settingField(info.name)] = sentence(r.message);
+    else if (r.value === '') errors[settingField(info.name)] = `Enter the ${settingWords(info)}`;
   }
   if (can.hasAccounts && d.accountKind !== 'none') {
     const err = problem(checkAccountTransport(draftTransport(d)));

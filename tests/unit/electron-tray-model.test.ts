@@ -18,7 +18,7 @@ function env(n: number, over: Partial<EnvironmentView> = {}): EnvironmentView {
   const ids = [identity(`owner${n}`, id, { active: true }), identity(`agent${n}`, id)];
   return {
     id, name: `Env ${n}`, provider: 'supabase', capabilities: capabilitiesOf('supabase'), baseUrl: 'https://api.test', color: '#000000', production: false,
-    variables: {}, variableNames: {}, hasAnonKey: true, hasApiKey: false, accountTransport: { kind: 'none' }, activeIdentityId: ids[0]!.id, identities: ids, ...over,
+    variables: {}, variableNames: {}, hasAnonKey: true, hasApiKey: false, settings: {}, secretSettings: ['anonKey'], accountTransport: { kind: 'none' }, activeIdentityId: ids[0]!.id, identities: ids, ...over,
   };
 }
 

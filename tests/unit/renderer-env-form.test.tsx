@@ -83,7 +83,7 @@ describe('environment form', () => {
     type('Anon key', JWT);
     fireEvent.click(within(dialog).getByRole('button', { name: 'Add environment' }));
     await waitFor(() => expect(screen.queryByRole('dialog')).toBeNull());
-    expect(api.calls.find((c) => c.method === 'addEnvironment')?.input).toMatchObject({ name: 'production eu', provider: 'supabase', baseUrl: 'https://abcd.supabase.co', anonKey: JWT, production: true, color: '#d92d20' });
+    expect(api.calls.find((c) => c.method === 'addEnvironment')?.input).toMatchObject({ name: 'production eu', provider: 'supabase', baseUrl: 'https://abcd.supabase.co', secrets: { anonKey: JWT }, production: true, color: '#d92d20' });
     expect(screen.getByRole('heading', { level: 1 }).textContent).toContain('production eu');
     expect(screen.getByRole('form', { name: 'Sign in to production eu' })).toBeTruthy();
   });

@@ -1,13 +1,15 @@
 import { identityLabel } from '../../contract/identity-label.js';
 import { Command, InvalidArgumentError, Option } from 'commander';
-import { askLine, canPrompt, secretFromArg } from '../prompt.js';
+import { askLine, canPrompt } from '../prompt.js';
+import { addSettingOptions, settingsFromFlags, settingsShown } from './env-settings.js';
 import { EXIT, UsageError } from '../output.js';
-import { collect, jsonOption, KEY_OPTION_HELP, KEYS_HELP, pairCollector, parseBaseUrl, parseColor, transportParser } from './common.js';
+import { collect, jsonOption, KEYS_HELP, pairCollector, parseBaseUrl, parseColor, transportParser } from './common.js';
 import type { AccountTransport } from '../../contract/types.js';
 import { plainHttpWarning } from '../../contract/validators.js';
 import { capabilitiesOf, PROVIDER_KINDS, PROVIDERS, type ProviderKind } from '../../contract/providers.js';
+import { settingsOf } from '../../contract/settings.js';
 import { withFactory, type Factory } from '../factory.js';
-import { buildExportInput, loadExports, originChangeText, TokenDeskError, type Environment, type EnvironmentInput, type VariableRole } from '../../core/facade.js';
+import { buildExportInput, loadExports, originChangeText, secretKeys, TokenDeskError, type Environment, type EnvironmentInput, type VariableRole } from '../../core/facade.js';
 
 const ROLES: readonly VariableRole[] = ['url', 'anon_key', 'api_key', 'access_token', 'refresh_token', 'account_id'];
 
@@ -47,11 +49,10 @@ function keptInKeychain(names: readonly string[]): string {
   return `${names.length === 1 ? 'The variable' : 'The variables'} ${names.join(', ')} ${names.length === 1 ? 'looks' : 'look'} like a secret: kept in the OS keychain, not the configuration file`;
 }
 
-interface AddOptions {
+/** The fixed options; each declared setting's flag (env-settings.ts) is there too, by its attribute name. */
+interface AddOptions extends Record<string, unknown> {
   provider: ProviderKind;
   url: string;
-  anonKey?: string;
-  apiKey?: string;
   var?: Record<string, string>;
   varName?: Record<string, string>;
   production?: boolean;
@@ -94,10 +95,6 @@ function requireName(name: string, what: string): void {
 
 async function add(f: Factory, name: string, o: AddOptions, cmd: Command): Promise<void> {
   requireName(name, '');
-  // Before any key is read from a prompt or stdin: the one flag that is missing, by name.
-  if (capabilitiesOf(o.provider).needsAnonKey && o.anonKey === undefined) {
-    throw new UsageError(`--anon-key is required: a ${PROVIDERS[o.provider].label} environment needs its anon key (give - to type it at a hidden prompt)`);
-  }
   const transport = transportFrom(o, cmd);
   const input: EnvironmentInput = {
     name,
@@ -110,10 +107,10 @@ async function add(f: Factory, name: string, o: AddOptions, cmd: Command): Promi
   if (o.label !== undefined) input.label = o.label;
   if (o.color !== undefined) input.color = o.color;
   if (transport !== undefined) input.accountTransport = transport;
-  const anonKey = await secretFromArg(f, o.anonKey, 'Anon key');
-  const apiKey = await secretFromArg(f, o.apiKey, 'API key');
-  if (anonKey !== undefined) input.anonKey = anonKey;
-  if (apiKey !== undefined) input.apiKey = apiKey;
+  // A missing required flag is said before any key is read from a prompt or stdin.
+  const { settings, secrets } = await settingsFromFlags(f, o.provider, o, 'add');
+  if (settings) input.settings = settings;
+  if (secrets) input.secrets = secrets;
   const env = await badValueIsUsage(f.core().envs.add(input));
   f.term.out(`Added environment ${describe(env)}`);
   warnPlainHttp(f, env.baseUrl);
@@ -121,12 +118,10 @@ async function add(f: Factory, name: string, o: AddOptions, cmd: Command): Promi
   if (env.production) f.term.out('It is marked production: exporting its secrets needs --yes (change with: env edit --no-production)');
 }
 
-interface EditOptions {
+/** The fixed options; each declared setting's flag (and --remove-<flag>) is there too, by its attribute name. */
+interface EditOptions extends Record<string, unknown> {
   name?: string;
   url?: string;
-  anonKey?: string;
-  apiKey?: string;
-  removeApiKey?: boolean;
   var?: Record<string, string>;
   unsetVar?: string[];
   varName?: Record<string, string>;
@@ -156,7 +151,6 @@ async function edit(f: Factory, ref: string, o: EditOptions, cmd: Command): Prom
   const core = f.core();
   if (o.name !== undefined) requireName(o.name, '--name: ');
   const current = await core.envs.resolve(ref);
-  if (o.apiKey !== undefined && o.removeApiKey) cmd.error('error: --api-key and --remove-api-key cannot be used together', { exitCode: 2 });
   const patch: Partial<EnvironmentInput> = {};
   if (o.name !== undefined) patch.name = o.name;
   if (o.url !== undefined) patch.baseUrl = o.url;
@@ -171,11 +165,9 @@ async function edit(f: Factory, ref: string, o: EditOptions, cmd: Command): Prom
   if (o.var) patch.setVariables = o.var;
   if (o.unsetVar) patch.unsetVariables = o.unsetVar;
   if (o.varName) patch.setVariableNames = o.varName as NonNullable<EnvironmentInput['setVariableNames']>;
-  const anonKey = await secretFromArg(f, o.anonKey, 'Anon key');
-  const apiKey = await secretFromArg(f, o.apiKey, 'API key');
-  if (anonKey !== undefined) patch.anonKey = anonKey;
-  if (apiKey !== undefined) patch.apiKey = apiKey;
-  if (o.removeApiKey) patch.apiKey = null;
+  const { settings, secrets } = await settingsFromFlags(f, current.provider, o, 'edit');
+  if (settings) patch.settings = settings;
+  if (secrets) patch.secrets = secrets;
   if (Object.keys(patch).length === 0) cmd.error('error: nothing to change: give at least one option', { exitCode: 2 });
   // Another server (scheme, host or port): said before it happens; production asks (or takes --yes).
   const move = patch.baseUrl !== undefined ? await badValueIsUsage(core.envs.originChange(current.id, patch.baseUrl, patch)) : undefined;
@@ -250,8 +242,10 @@ async function show(f: Factory, ref: string, o: { json?: boolean }): Promise<voi
   const env = await core.envs.resolve(ref);
   const cfg = await core.config.read();
   // What the keychain holds for it (core/exports/input.ts), to say whether each is stored, never its value.
-  const held = buildExportInput(env, await core.secrets.loadAll()).secrets;
+  const all = await core.secrets.loadAll();
+  const held = buildExportInput(env, all).secrets;
   const [anon, api] = [held.anonKey, held.apiKey];
+  const shown = settingsShown(env, new Set(settingsOf(env.provider).filter((s) => s.secret && all.has(secretKeys.setting(env.id, s.name))).map((s) => s.name)));
   const heldVariables = held.variables ?? new Map<string, string>();
   // The roles its provider exports (catalogue exportedRoles, as exports/model.ts writes them).
   const can = capabilitiesOf(env.provider);
@@ -267,6 +261,9 @@ async function show(f: Factory, ref: string, o: { json?: boolean }): Promise<voi
     color: env.color,
     // Whether each key is stored, never its value.
     secrets: { anonKey: anon !== undefined, apiKey: api !== undefined },
+    // The kind's declared settings: values (defaults filled in), secrets by name with whether each is stored.
+    settings: shown.settings,
+    secretSettings: shown.secretSettings,
     variables: env.variables,
     // Names only: their values are in the keychain (missing ones are listed as false).
     secretVariables: Object.fromEntries((env.secretVariables ?? []).map((n) => [n, heldVariables.has(n)])),
@@ -283,8 +280,7 @@ async function show(f: Factory, ref: string, o: { json?: boolean }): Promise<voi
     row('provider', env.provider),
     row('url', env.baseUrl),
     ...(env.label ? [row('label', env.label)] : []),
-    ...(can.needsAnonKey ? [row('anon key', anon ? 'stored in the keychain' : 'missing')] : []),
-    row('API key', api ? 'stored in the keychain' : 'none'),
+    ...shown.rows.map(([label, value]) => row(label, value)),
     row('variables', variableList(env, heldVariables)),
     ...(can.hasAccounts ? [row('account', transportText(env.accountTransport))] : []),
     row('exported as', Object.entries(names).map(([r, n]) => (r === n ? n : `${r}→${n}`)).join(', ')),
@@ -324,22 +320,19 @@ async function use(f: Factory, ref: string | undefined, o: { none?: boolean }, c
   f.term.out(env ? `Default environment: "${env.name}" (commands use it when --env is not given)` : 'No default environment any more: commands need --env NAME');
 }
 
-const secretHelp = KEY_OPTION_HELP;
-
 export function registerEnv(program: Command, f: Factory): void {
   const env = program.command('env')
     .summary('add, list, show, edit, remove environments')
     .description('add, list, show, edit and remove environments');
 
-  env
+  const envAdd = env
     .command('add')
     .summary('add an environment (keys go to the keychain)')
     .description('add an environment; its anon key and API key go to the OS keychain')
     .argument('<name>', 'a name such as staging or production')
     .addOption(providerOption())
-    .requiredOption('--url <url>', 'base URL (Supabase project URL, or the session API root)', parseBaseUrl)
-    .option('--anon-key <key>', `Supabase anon key, required for supabase${secretHelp}`)
-    .option('--api-key <key>', `X-API-Key value, if the API uses one${secretHelp}`)
+    .requiredOption('--url <url>', 'base URL (Supabase project URL, or the session API root)', parseBaseUrl);
+  addSettingOptions(envAdd, 'add')
     .addHelpText('after', KEYS_HELP)
     .option('--var <KEY=VALUE>', 'extra exported variable, e.g. organization_id=…; one that looks like a credential goes to the keychain (repeatable)', pairCollector('--var'))
     .option('--var-name <ROLE=NAME>', `rename an exported variable; ROLE is ${ROLES.join(', ')} (repeatable)`, varNameCollector)
@@ -370,16 +363,14 @@ export function registerEnv(program: Command, f: Factory): void {
   env.command('show')
     .summary('show one environment (never a secret value)').description('show one environment (which secrets are stored, never their values)').argument('<name>').addOption(jsonOption()).action(withFactory(f, show));
 
-  env
+  const envEdit = env
     .command('edit')
     .description('change an environment: name, URL, keys, variables')
     .argument('<name>', 'the environment to change')
     .option('--name <new-name>', 'rename it')
-    .option('--url <url>', 'new base URL', parseBaseUrl)
-    .option('--anon-key <key>', `new anon key${secretHelp}`)
-    .option('--api-key <key>', `new X-API-Key${secretHelp}`)
+    .option('--url <url>', 'new base URL', parseBaseUrl);
+  addSettingOptions(envEdit, 'edit')
     .addHelpText('after', KEYS_HELP)
-    .option('--remove-api-key', 'delete the stored X-API-Key')
     .option('--var <KEY=VALUE>', 'set an extra variable; one that looks like a credential goes to the keychain (repeatable)', pairCollector('--var'))
     .option('--unset-var <KEY>', 'remove an extra variable (repeatable)', collect)
     .option('--var-name <ROLE=NAME>', 'rename an exported variable; ROLE= restores the default (repeatable)', varNameCollector)

@@ -1,5 +1,7 @@
 import type { Command } from 'commander';
 import type { EnvironmentView, IdentityView } from '../../contract/types.js';
+import { providerInfo } from '../../contract/providers.js';
+import { withDefaults } from '../../contract/settings.js';
 import { clean, count, EXIT, localTime, paint, PROGRAM, relativeTime, symbol } from '../output.js';
 import { defaultEnvironmentId } from '../default-env.js';
 import { jsonOption } from './common.js';
@@ -42,6 +44,9 @@ interface EnvStatus {
   production: boolean;
   /** The one `tokendesk env use` set: what a command without --env acts on. */
   default: boolean;
+  /** Its kind's declared settings (defaults filled in); secret ones by name only, those the vault holds. */
+  settings: Record<string, string>;
+  secretSettings: string[];
   identities: IdentityStatus[];
 }
 
@@ -89,6 +94,8 @@ export function buildStatus(views: readonly EnvironmentView[], now: number, chec
     url: env.baseUrl,
     production: env.production,
     default: env.id === defaultId,
+    settings: withDefaults(providerInfo(env.provider).settings, env.settings),
+    secretSettings: [...env.secretSettings],
     identities: env.identities.map((i) => {
       const status = identityStatus(i, now);
       const c = checks?.get(i.id);
@@ -190,8 +197,8 @@ async function status(f: Factory, o: { env?: string; json?: boolean; check?: boo
   const outcomes = o.check ? await core.sessions.checkSessions({ envIds: envs.map((e) => e.id), timeoutMs: CHECK_TIMEOUT_MS }) : [];
   const checks = new Map(outcomes.map((c) => [c.identityId, c]));
   if (o.check) cfg = await core.config.read();
-  // One keychain round trip for every identity, however many there are.
-  const secrets = cfg.identities.length ? await core.secrets.loadAll() : new Map<string, string>();
+  // One keychain round trip for every identity, however many there are (and for --json, which names the stored secret settings).
+  const secrets = cfg.identities.length || (o.json && cfg.environments.length) ? await core.secrets.loadAll() : new Map<string, string>();
   const now = Date.now();
   const profiles = await core.sessions.readProfiles(cfg.identities.map((i) => i.id));
   // The app's own view of every identity (state-view.ts), so the terminal and the window cannot drift apart.

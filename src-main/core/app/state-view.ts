@@ -5,7 +5,7 @@ import type { Profile, StoredSession } from '../providers/types.js';
 import { decodeSession } from '../sessions/session-codec.js';
 import { isDue, isExpired } from '../sessions/margin.js';
 import { endWarningAt } from '../sessions/end-warning.js';
-import { capabilitiesOf } from '../../contract/providers.js';
+import { capabilitiesOf, providerInfo } from '../../contract/providers.js';
 import { timeOfDay } from '../format-time.js';
 import type { EnvironmentView, IdentityView, RenewalKind, SessionStatus } from '../../contract/types.js';
 
@@ -110,6 +110,8 @@ export function environmentViews(
       variableNames: env.variableNames,
       hasAnonKey: secrets.has(secretKeys.anonKey(env.id)),
       hasApiKey: secrets.has(secretKeys.apiKey(env.id)),
+      settings: { ...env.settings },
+      secretSettings: providerInfo(env.provider).settings.filter((s) => s.secret && secrets.has(secretKeys.setting(env.id, s.name))).map((s) => s.name),
       accountTransport: env.accountTransport ?? { kind: 'none' },
       identities,
     };

@@ -10,6 +10,9 @@ import {
   MAX_MARGIN_SECONDS,
   STORED_KINDS,
 } from '../stored-rules.js';
+import { PROVIDERS } from '../../contract/providers.js';
+import { checkSetting, findSetting, settingProblem } from '../../contract/settings.js';
+import { secretLookingValue } from './secret-guard.js';
 
 // Declared in stored-rules.ts, which the `token` fast path reads too; re-exported for the store.
 export { CONFIG_VERSION };
@@ -56,7 +59,31 @@ export const EnvironmentSchema = z.object({
   accountTransport: AccountTransportSchema.optional(),
   /** The `id` of the Postman environment file it was imported from, written back on export so Postman and a re-import update it instead of adding a copy. */
   postmanId: z.string().min(1).max(100).optional(),
+  /**
+   * The non-secret values of the settings its kind declares (catalogue `settings`), by name. Secret
+   * settings are in the vault only (`secretKeys.setting`); a setting left out takes its default.
+   */
+  settings: z.record(z.string().regex(/^[A-Za-z][A-Za-z0-9_]{0,59}$/, 'setting names are words such as loginPath'), z.string().max(4096)).default({}),
   createdAt: z.number().int(),
+}).superRefine((env, ctx) => {
+  // Judged against the kind's declarations: a name it does not declare, a secret (the vault's), a
+  // value of the wrong syntax, or one that looks like a credential never reaches config.json.
+  const declared = PROVIDERS[env.provider].settings;
+  for (const [name, value] of Object.entries(env.settings)) {
+    const info = findSetting(declared, name);
+    const path = ['settings', name];
+    if (!info) {
+      const known = declared.filter((s) => !s.secret).map((s) => s.name);
+      ctx.addIssue({ code: 'custom', path, message: `"${name}" is not a setting of ${PROVIDERS[env.provider].label} environments${known.length ? ` (known: ${known.join(', ')})` : ' (it has none)'}` });
+    } else if (info.secret) {
+      ctx.addIssue({ code: 'custom', path, message: `"${name}" is a secret setting: it is kept in the OS keychain, never in the configuration file` });
+    } else if (secretLookingValue(value)) {
+      ctx.addIssue({ code: 'custom', path, message: `the value of "${name}" looks like a credential; it is not kept in the configuration file` });
+    } else {
+      const r = checkSetting(info, value);
+      if (!r.ok) ctx.addIssue({ code: 'custom', path, message: settingProblem(r) });
+    }
+  }
 });
 export type Environment = z.infer<typeof EnvironmentSchema>;
 

@@ -2,6 +2,8 @@ import type { Environment } from '../config/schema.js';
 import { TokenDeskError } from '../errors.js';
 import { parsePostmanFile, type ImportedEnvironment } from '../exports/import.js';
 import { checkBaseUrl } from '../../contract/validators.js';
+import { providerInfo, type ProviderKind } from '../../contract/providers.js';
+import { findSetting } from '../../contract/settings.js';
 import { originChangeText, type EnvironmentInput, type EnvironmentService } from './service.js';
 
 /**
@@ -85,8 +87,8 @@ export async function applyImport(envs: EnvironmentService, imported: ImportedEn
       secretVariables: imported.secretVariables,
       setVariableNames: imported.variableNames,
     };
-    if (imported.secrets.anonKey) patch.anonKey = imported.secrets.anonKey;
-    if (imported.secrets.apiKey) patch.apiKey = imported.secrets.apiKey;
+    const keys = keysFor(existing.provider, imported, notes);
+    if (keys) patch.secrets = keys;
     if (baseUrl) {
       const to = checkBaseUrl(baseUrl, existing.provider);
       // A refused URL is left to update(), which says what is wrong with it.
@@ -114,8 +116,21 @@ export async function applyImport(envs: EnvironmentService, imported: ImportedEn
     variableNames: imported.variableNames,
   };
   if (imported.postmanId) input.postmanId = imported.postmanId;
-  if (imported.secrets.anonKey) input.anonKey = imported.secrets.anonKey;
-  if (imported.secrets.apiKey) input.apiKey = imported.secrets.apiKey;
+  const keys = keysFor(provider, imported, notes);
+  if (keys) input.secrets = keys;
   const environment = await envs.add(input);
   return { environment, created: true, warnings, notes, signedOut: [] };
+}
+
+/** The file's keys the environment's kind declares as secret settings; one it does not is left out, and said. */
+function keysFor(kind: ProviderKind, imported: ImportedEnvironment, notes: string[]): Record<string, string> | undefined {
+  const out: Record<string, string> = {};
+  const info = providerInfo(kind);
+  for (const [name, value] of Object.entries({ anonKey: imported.secrets.anonKey, apiKey: imported.secrets.apiKey })) {
+    if (!value) continue;
+    const declared = findSetting(info.settings, name);
+    if (declared?.secret) out[name] = value;
+    else notes.push(`The file's ${name === 'anonKey' ? 'anon_key' : 'api_key'} was not imported: ${info.label} environments have no such key`);
+  }
+  return Object.keys(out).length > 0 ? out : undefined;
 }

@@ -1,7 +1,8 @@
 import type { Config } from '../config/schema.js';
 import type { ConfigStore } from '../config/store.js';
 import { sweepBasis } from '../config/sweep-basis.js';
-import type { SecretKey, SecretStore } from '../secrets/types.js';
+import { secretKeys, type SecretKey, type SecretStore } from '../secrets/types.js';
+import { PROVIDERS } from '../../contract/providers.js';
 import type { RefreshLock } from '../sessions/refresh-lock.js';
 
 export interface OrphanSweepDeps {
@@ -77,11 +78,15 @@ export async function removeOrphanSecrets(deps: OrphanSweepDeps): Promise<string
 /** `env/<id>/api_key` -> `<id>`. */
 const ownerId = (key: string) => key.split('/')[1] ?? '';
 
-/** An entry of an unlisted environment, or a secret variable its environment does not list. */
+/**
+ * An entry of an unlisted environment, a secret variable its environment does not list, or a secret
+ * setting its environment's kind does not declare (secretKeys.setting).
+ */
 function envEntryIsOrphan(cfg: Config, key: string): boolean {
   const env = cfg.environments.find((e) => key.startsWith(`env/${e.id}/`));
   if (!env) return true;
   const rest = key.slice(`env/${env.id}/`.length);
+  if (rest.startsWith('setting/')) return !PROVIDERS[env.provider].settings.some((s) => s.secret && secretKeys.setting(env.id, s.name) === key);
   if (!rest.startsWith('var/')) return false;
   return !(env.secretVariables ?? []).includes(rest.slice('var/'.length));
 }

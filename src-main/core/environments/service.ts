@@ -4,8 +4,10 @@ import type { ConfigStore } from '../config/store.js';
 import { EnvironmentSchema, type AccountTransport, type Config, type Environment, type Identity } from '../config/schema.js';
 import type { StoredSession } from '../providers/types.js';
 import { ProfileStore } from '../sessions/profile-store.js';
-import { changesOrigin, checkAccountTransport, checkAnonKey, checkApiKey, checkBaseUrl, describeProblem, type FieldCheck } from '../../contract/validators.js';
-import { capabilitiesOf, providerInfo } from '../../contract/providers.js';
+import { changesOrigin, checkAccountTransport, checkBaseUrl, describeProblem, type FieldCheck } from '../../contract/validators.js';
+import { providerInfo, type ProviderKind } from '../../contract/providers.js';
+import { settingsOf, settingWords } from '../../contract/settings.js';
+import { planSettings, secretsOf } from './settings.js';
 import { describeIssues, type IssueLike } from '../../contract/issues.js';
 import { secretKeys, type SecretKey, type SecretStore } from '../secrets/types.js';
 import { hasVariable, quoteName, splitVariables, variableMap } from './variables.js';
@@ -48,7 +50,14 @@ export interface EnvironmentInput {
   confirmOriginChange?: boolean;
   /** Import only: the Postman file's id, written back on export. */
   postmanId?: string;
-  /** Secrets: stored in the keychain. `null` removes a stored key on update. */
+  /**
+   * Values of the kind's declared non-secret settings (catalogue `settings`), kept in config.json.
+   * On update these are set on top of the stored ones; '' removes one (its default applies again).
+   */
+  settings?: Record<string, string>;
+  /** Values of the kind's declared secret settings, kept in the vault only; `null` removes one on update. */
+  secrets?: Record<string, string | null>;
+  /** The secret settings `anonKey` and `apiKey` as they were given before settings were data (the same as `secrets`). */
   anonKey?: string | null;
   apiKey?: string | null;
 }
@@ -170,7 +179,8 @@ export interface OriginChange {
 /** What the environments need of the sessions (SessionManager): the stored session, and a logout at a given server. */
 export interface SessionEnding {
   readSession(identityId: string): Promise<StoredSession | undefined>;
-  revokeAt(env: Environment, session: StoredSession, anonKey?: string): Promise<void>;
+  /** `secrets`: the environment's secret settings as they were for that server (the anon key…). */
+  revokeAt(env: Environment, session: StoredSession, secrets: Readonly<Record<string, string>>): Promise<void>;
 }
 
 /** The sentence the CLI and the import say before an environment moves to another server. */
@@ -187,29 +197,34 @@ function listText(items: readonly string[]): string {
 
 /** What a patch brings of the environment's keys: a key it gives a value stays (the new value), the others go with a move. */
 interface SuppliedKeys {
-  anonKey: boolean;
-  apiKey: boolean;
+  /** Secret settings the patch sets or removes (a removal removes it anyway). */
+  secrets: ReadonlySet<string>;
   variables: ReadonlySet<string>;
 }
 
 function suppliedBy(patch: Partial<EnvironmentInput>): SuppliedKeys {
   return {
-    anonKey: typeof patch.anonKey === 'string',
-    // null removes it anyway
-    apiKey: patch.apiKey !== undefined,
+    secrets: new Set(Object.keys(secretsOf(patch) ?? {})),
     variables: new Set([...Object.keys(patch.secretVariables ?? {}), ...Object.keys(patch.variables ?? {}), ...Object.keys(patch.setVariables ?? {})]),
   };
 }
 
 /**
- * The environment's stored keys a move to another server removes: the anon key, the API key and the
- * secret variables' values were given for the old server, and each is sent with requests (the anon key
- * as `apikey` with the next sign-in, the others by header/exec), so none may reach the new one.
+ * The environment's stored keys a move to another server removes: its secret settings (the anon key,
+ * the API key, whatever its kind declares) and the secret variables' values were given for the old
+ * server, and each is sent with requests (the anon key as `apikey` with the next sign-in, the others by
+ * header/exec), so none may reach the new one. `stored.secrets`: the names of the secret settings held.
  */
-function keysLeaving(envId: string, stored: { anonKey: boolean; apiKey: boolean; secretVariables: readonly string[] }, supplied: SuppliedKeys): Array<{ key: SecretKey; label: string }> {
+function keysLeaving(
+  envId: string,
+  kind: ProviderKind,
+  stored: { secrets: ReadonlySet<string>; secretVariables: readonly string[] },
+  supplied: SuppliedKeys,
+): Array<{ key: SecretKey; label: string }> {
   const out: Array<{ key: SecretKey; label: string }> = [];
-  if (stored.anonKey && !supplied.anonKey) out.push({ key: secretKeys.anonKey(envId), label: 'anon key' });
-  if (stored.apiKey && !supplied.apiKey) out.push({ key: secretKeys.apiKey(envId), label: 'API key (X-API-Key)' });
+  for (const info of settingsOf(kind)) {
+    if (info.secret && stored.secrets.has(info.name) && !supplied.secrets.has(info.name)) out.push({ key: secretKeys.setting(envId, info.name), label: settingWords(info) });
+  }
   for (const name of stored.secretVariables) {
     if (!supplied.variables.has(name)) out.push({ key: secretKeys.variable(envId, name), label: `secret variable ${quoteName(name)}` });
   }
@@ -271,6 +286,9 @@ export class EnvironmentService {
     const vars = splitVariables(input.variables, input.secretVariables);
     const baseUrl = baseUrlOf(input.baseUrl, input.provider);
     const accountTransport = transportOf(input.accountTransport);
+    const kind = providerInfo(input.provider);
+    // Every declared setting checked before anything is stored: unknown names, syntax, required ones.
+    const plan = planSettings(kind.settings, kind.label, { settings: input.settings, secrets: secretsOf(input) }, {}, true);
     const parsed = EnvironmentSchema.safeParse({
       id: randomUUID(),
       name: input.name.trim(),
@@ -284,16 +302,13 @@ export class EnvironmentService {
       variableNames: input.variableNames ?? {},
       ...(accountTransport && { accountTransport }),
       ...(input.postmanId && { postmanId: input.postmanId }),
+      settings: plan.settings,
       createdAt: Date.now(),
     });
     if (!parsed.success) throw new TokenDeskError('invalid_input', `Invalid environment: ${issueText(parsed.error)}`);
     const env = parsed.data;
-    if (capabilitiesOf(env.provider).needsAnonKey && !input.anonKey) {
-      throw new TokenDeskError('invalid_input', `A ${providerInfo(env.provider).label} environment needs its anon key (the gateway rejects requests without one)`);
-    }
     const writes: Array<[SecretKey, string]> = [];
-    if (input.anonKey) writes.push([secretKeys.anonKey(env.id), checked(checkAnonKey(input.anonKey))]);
-    if (input.apiKey) writes.push([secretKeys.apiKey(env.id), checked(checkApiKey(input.apiKey))]);
+    for (const [name, value] of plan.secrets) if (value !== null) writes.push([secretKeys.setting(env.id, name), value]);
     for (const [name, value] of vars.secret) writes.push([secretKeys.variable(env.id, name), value]);
     const existing = await this.config.read();
     if (existing.environments.some((e) => e.name.toLowerCase() === env.name.toLowerCase())) {
@@ -344,11 +359,10 @@ export class EnvironmentService {
       .filter((i) => i.envId === env.id && (all.has(secretKeys.session(i.id)) || all.has(secretKeys.password(i.id))))
       .map((i) => identityLabel(i));
     const stored = {
-      anonKey: all.has(secretKeys.anonKey(env.id)),
-      apiKey: all.has(secretKeys.apiKey(env.id)),
+      secrets: new Set(settingsOf(env.provider).filter((s) => s.secret && all.has(secretKeys.setting(env.id, s.name))).map((s) => s.name)),
       secretVariables: (env.secretVariables ?? []).filter((n) => all.has(secretKeys.variable(env.id, n))),
     };
-    const removedKeys = keysLeaving(env.id, stored, suppliedBy(patch)).map((k) => k.label);
+    const removedKeys = keysLeaving(env.id, env.provider, stored, suppliedBy(patch)).map((k) => k.label);
     return { environment: env, from: env.baseUrl, to, production: env.production, signedIn, removedKeys };
   }
 
@@ -368,13 +382,11 @@ export class EnvironmentService {
     if (patch.provider !== undefined && patch.provider !== current.provider) {
       throw new TokenDeskError('invalid_input', 'The provider of an environment cannot change: add a new environment instead');
     }
-    const anonKey = typeof patch.anonKey === 'string' ? checked(checkAnonKey(patch.anonKey)) : patch.anonKey;
-    const apiKey = typeof patch.apiKey === 'string' ? checked(checkApiKey(patch.apiKey)) : patch.apiKey;
+    const kind = providerInfo(current.provider);
+    // Checked here, before any lock; the non-secret ones are applied again to the stored set under the config lock.
+    const secrets = planSettings(kind.settings, kind.label, { settings: patch.settings, secrets: secretsOf(patch) }, current.settings, false).secrets;
     const baseUrl = patch.baseUrl !== undefined ? baseUrlOf(patch.baseUrl, current.provider) : undefined;
     const accountTransport = patch.accountTransport !== undefined ? transportOf(patch.accountTransport) : undefined;
-    if (capabilitiesOf(current.provider).needsAnonKey && anonKey === null) {
-      throw new TokenDeskError('invalid_input', `A ${providerInfo(current.provider).label} environment needs its anon key`);
-    }
     // Names and sizes are checked before anything is locked or stored.
     const touchesVariables =
       patch.variables !== undefined || patch.setVariables !== undefined || patch.secretVariables !== undefined || patch.unsetVariables !== undefined;
@@ -389,7 +401,7 @@ export class EnvironmentService {
     let ids = moving ? (await this.config.read()).identities.filter((i) => i.envId === current.id).map((i) => i.id).sort() : [];
     for (let attempt = 1; ; attempt++) {
       try {
-        return await this.editLocked(current, patch, { anonKey, apiKey, baseUrl, accountTransport, touchesVariables }, ids);
+        return await this.editLocked(current, patch, { secrets, baseUrl, accountTransport, touchesVariables }, ids);
       } catch (e) {
         if (!(e instanceof IdentitiesChanged)) throw e;
         if (attempt >= MAX_EDIT_ATTEMPTS) {
@@ -404,13 +416,14 @@ export class EnvironmentService {
   private async editLocked(
     current: Environment,
     patch: Partial<EnvironmentInput>,
-    checkedInput: { anonKey: string | null | undefined; apiKey: string | null | undefined; baseUrl: string | undefined; accountTransport: AccountTransport | undefined; touchesVariables: boolean },
+    checkedInput: { secrets: ReadonlyMap<string, string | null>; baseUrl: string | undefined; accountTransport: AccountTransport | undefined; touchesVariables: boolean },
     ids: readonly string[],
   ): Promise<EditOutcome> {
-    const { anonKey, apiKey, baseUrl, accountTransport, touchesVariables } = checkedInput;
+    const { secrets, baseUrl, accountTransport, touchesVariables } = checkedInput;
+    const kind = providerInfo(current.provider);
     const ended: Array<{ identity: Identity; session: StoredSession | undefined }> = [];
     let before: Environment | undefined;
-    let oldAnonKey: string | undefined;
+    const oldSecrets: Record<string, string> = {};
     const next = await this.underIdentityLocks(ids, async () => {
       const sessions = new Map<string, StoredSession | undefined>();
       for (const id of ids) sessions.set(id, await this.sessions?.readSession(id).catch(() => undefined));
@@ -423,6 +436,8 @@ export class EnvironmentService {
           const fresh = cfg.environments.find((e) => e.id === current.id);
           if (!fresh) throw new TokenDeskError('not_found', `Environment "${current.name}" was removed meanwhile`);
           const vars = touchesVariables ? nextVariables(fresh, patch) : undefined;
+          // Set on top of the stored settings under the lock, so concurrent edits of different settings all survive.
+          const settings = patch.settings !== undefined ? planSettings(kind.settings, kind.label, { settings: patch.settings }, fresh.settings, false).settings : undefined;
           const parsed = EnvironmentSchema.safeParse({
             ...fresh,
             ...(patch.name !== undefined && { name: patch.name.trim() }),
@@ -435,6 +450,7 @@ export class EnvironmentService {
             ...(patch.setVariableNames !== undefined && { variableNames: withNames(patch.variableNames ?? fresh.variableNames, patch.setVariableNames) }),
             ...(patch.accountTransport !== undefined && { accountTransport }),
             ...(patch.postmanId !== undefined && { postmanId: patch.postmanId }),
+            ...(settings && { settings }),
           });
           if (!parsed.success) throw new TokenDeskError('invalid_input', `Invalid environment: ${issueText(parsed.error)}`);
           const updated = parsed.data;
@@ -448,22 +464,26 @@ export class EnvironmentService {
           if (leaving.some((i) => !ids.includes(i.id))) throw new IdentitiesChanged(leaving.map((i) => i.id).sort());
 
           const changes: Array<[SecretKey, string | null]> = [];
-          if (typeof anonKey === 'string') changes.push([secretKeys.anonKey(updated.id), anonKey]);
-          if (apiKey !== undefined) changes.push([secretKeys.apiKey(updated.id), apiKey]);
+          for (const [name, value] of secrets) changes.push([secretKeys.setting(updated.id, name), value]);
           for (const [name, value] of vars?.writes ?? []) changes.push([secretKeys.variable(updated.id, name), value]);
           for (const name of vars?.deletes ?? []) changes.push([secretKeys.variable(updated.id, name), null]);
           if (movingNow) {
             // The keys given for the old server go in the same sealed write, unless this edit gives new ones.
-            const supplied: SuppliedKeys = { anonKey: typeof anonKey === 'string', apiKey: apiKey !== undefined, variables: new Set(vars?.writes.keys() ?? []) };
-            const stored = { anonKey: true, apiKey: true, secretVariables: vars ? vars.secretNames : (fresh.secretVariables ?? []) };
+            const supplied: SuppliedKeys = { secrets: new Set(secrets.keys()), variables: new Set(vars?.writes.keys() ?? []) };
+            const stored = { secrets: new Set(kind.settings.filter((s) => s.secret).map((s) => s.name)), secretVariables: vars ? vars.secretNames : (fresh.secretVariables ?? []) };
             // Only what is stored: an environment without keys moves without a vault write.
-            for (const { key } of keysLeaving(updated.id, stored, supplied)) if ((await this.secrets.get(key)) !== undefined) changes.push([key, null]);
+            for (const { key } of keysLeaving(updated.id, fresh.provider, stored, supplied)) if ((await this.secrets.get(key)) !== undefined) changes.push([key, null]);
           }
           // Every token and remembered password of the old server, in the same sealed write.
           for (const i of leaving) changes.push([secretKeys.session(i.id), null], [secretKeys.password(i.id), null]);
           for (const [k] of changes) previous.push([k, await this.secrets.get(k)]);
-          // The sessions are ended at the old server with the key that was stored for it.
-          oldAnonKey = movingNow && capabilitiesOf(fresh.provider).needsAnonKey ? await this.secrets.get(secretKeys.anonKey(updated.id)) : undefined;
+          // The sessions are ended at the old server with the secret settings stored for it (the anon key…).
+          if (movingNow) {
+            for (const info of kind.settings) {
+              const value = info.secret ? await this.secrets.get(secretKeys.setting(updated.id, info.name)) : undefined;
+              if (value !== undefined) oldSecrets[info.name] = value;
+            }
+          }
           await this.secrets.apply(changes.map(([k, v]) => [k, v ?? undefined] as const));
           written = true; // all or none: a failed apply stored nothing, so there is nothing to undo
           const held = new Set(previous.filter(([, v]) => v !== undefined).map(([k]) => k));
@@ -489,14 +509,14 @@ export class EnvironmentService {
       return env;
     });
     if (!next) throw new TokenDeskError('config_invalid', 'The environment was not updated');
-    const warnings = before ? await this.revokeAtOldServer(before, oldAnonKey, ended) : [];
+    const warnings = before ? await this.revokeAtOldServer(before, oldSecrets, ended) : [];
     return { environment: next, signedOut: ended.map((e) => identityLabel(e.identity)), warnings };
   }
 
   /** Logout at the server the sessions came from, all at once; a failure is said, never thrown (the sessions are gone here already). */
   private async revokeAtOldServer(
     old: Environment,
-    anonKey: string | undefined,
+    oldSecrets: Readonly<Record<string, string>>,
     ended: ReadonlyArray<{ identity: Identity; session: StoredSession | undefined }>,
   ): Promise<string[]> {
     const sessions = this.sessions;
@@ -505,11 +525,11 @@ export class EnvironmentService {
       ended.map(async ({ identity, session }) => {
         if (!session) return undefined;
         try {
-          await sessions.revokeAt(old, session, anonKey);
+          await sessions.revokeAt(old, session, oldSecrets);
           return undefined;
         } catch (e) {
           const why = e instanceof TokenDeskError ? e.message : 'unknown error';
-          return `The session of ${identity.email} could not be ended at ${old.baseUrl} (${why}); it was removed here and nothing was sent to the new URL`;
+          return `The session of ${identityLabel(identity)} could not be ended at ${old.baseUrl} (${why}); it was removed here and nothing was sent to the new URL`;
         }
       }),
     );
@@ -532,7 +552,7 @@ export class EnvironmentService {
     const env = await this.resolve(ref);
     const identityIds = (await this.config.read()).identities.filter((i) => i.envId === env.id).map((i) => i.id);
     const all = await this.secrets.loadAll();
-    const envKeys = new Set<SecretKey>([secretKeys.anonKey(env.id), secretKeys.apiKey(env.id)]);
+    const envKeys = new Set<SecretKey>(settingsOf(env.provider).filter((s) => s.secret).map((s) => secretKeys.setting(env.id, s.name)));
     for (const name of env.secretVariables ?? []) envKeys.add(secretKeys.variable(env.id, name));
     for (const key of all.keys()) if (key.startsWith(`env/${env.id}/`)) envKeys.add(key as SecretKey);
     await this.secrets.apply([...envKeys].map((k) => [k, undefined] as const));

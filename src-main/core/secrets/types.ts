@@ -7,6 +7,8 @@ export type SecretKey =
   | `env/${string}/api_key`
   /** A variable whose value looks like a secret: the config lists its name only (Environment.secretVariables). */
   | `env/${string}/var/${string}`
+  /** A secret setting the environment's kind declares (catalogue `settings`, `secret: true`). */
+  | `env/${string}/setting/${string}`
   | `identity/${string}/session`
   | `identity/${string}/password`;
 
@@ -14,6 +16,12 @@ export const secretKeys = {
   anonKey: (envId: string): SecretKey => `env/${envId}/anon_key`,
   apiKey: (envId: string): SecretKey => `env/${envId}/api_key`,
   variable: (envId: string, name: string): SecretKey => `env/${envId}/var/${name}`,
+  /**
+   * A declared secret setting. The two that existed before settings were data keep their keys, so
+   * nothing stored moves: anonKey is env/<id>/anon_key, apiKey env/<id>/api_key.
+   */
+  setting: (envId: string, name: string): SecretKey =>
+    name === 'anonKey' ? `env/${envId}/anon_key` : name === 'apiKey' ? `env/${envId}/api_key` : `env/${envId}/setting/${name}`,
   session: (identityId: string): SecretKey => `identity/${identityId}/session`,
   password: (identityId: string): SecretKey => `identity/${identityId}/password`,
 };

@@ -16,7 +16,8 @@ import { isDue, isExpired } from './margin.js';
 import { RefreshLock, tokenFingerprint, type LockHandle } from './refresh-lock.js';
 import { withRetry } from './retry.js';
 import { localTime } from '../format-time.js';
-import { capabilitiesOf } from '../../contract/providers.js';
+import { capabilitiesOf, providerInfo } from '../../contract/providers.js';
+import { settingWords, withDefaults } from '../../contract/settings.js';
 import { changesOrigin } from '../../contract/validators.js';
 import { identityLabel } from '../../contract/identity-label.js';
 import type { FlowAnswers } from '../../contract/flows.js';
@@ -90,15 +91,32 @@ export class SessionManager {
     this.events.emit('event', e);
   }
 
+  /**
+   * What a provider is given for one call on `env`: its declared settings (defaults filled in) and all
+   * its secret settings, read in one vault read. A required setting that is missing is one error that
+   * names it and says how to set it.
+   */
   private async context(env: Environment): Promise<ProviderContext> {
-    const ctx: ProviderContext = { baseUrl: env.baseUrl, http: this.deps.http, now: this.now };
-    if (capabilitiesOf(env.provider).needsAnonKey) {
-      const anonKey = await this.deps.secrets.get(secretKeys.anonKey(env.id));
-      if (!anonKey) {
-        throw new TokenDeskError('invalid_input', `Environment "${env.name}" has no anon key stored: enter it with Edit in the app, or tokendesk env edit "${env.name}" --anon-key -`);
-      }
-      ctx.anonKey = anonKey;
+    const declared = providerInfo(env.provider).settings;
+    const settings = withDefaults(declared, env.settings);
+    const secretOnes = declared.filter((s) => s.secret);
+    const all = secretOnes.length > 0 ? await this.deps.secrets.loadAll() : new Map<string, string>();
+    const secrets: Record<string, string> = {};
+    for (const info of secretOnes) {
+      const value = all.get(secretKeys.setting(env.id, info.name));
+      if (value !== undefined) secrets[info.name] = value;
     }
+    const missing = declared.find((s) => s.required && (s.secret ? secrets[s.name] === undefined : settings[s.name] === undefined));
+    if (missing) {
+      const how = missing.secret ? `--${missing.flag} -` : `--${missing.flag} VALUE`;
+      throw new TokenDeskError(
+        'invalid_input',
+        `Environment "${env.name}" has no ${settingWords(missing)} ${missing.secret ? 'stored' : 'set'}: enter it with Edit in the app, or tokendesk env edit "${env.name}" ${how}`,
+      );
+    }
+    const ctx: ProviderContext = { baseUrl: env.baseUrl, http: this.deps.http, now: this.now, settings, secrets };
+    // The provider's own name for its anon key, kept from before settings were data.
+    if (secrets.anonKey !== undefined) ctx.anonKey = secrets.anonKey;
     return ctx;
   }
 
@@ -346,9 +364,10 @@ export class SessionManager {
    * session and passes the environment as it was, with the anon key it had, so the logout goes to the
    * old server and nothing reaches the new one.
    */
-  async revokeAt(env: Environment, session: StoredSession, anonKey?: string): Promise<void> {
+  async revokeAt(env: Environment, session: StoredSession, secrets: Readonly<Record<string, string>> = {}): Promise<void> {
     if (isExpired(session, this.now())) return;
-    const ctx: ProviderContext = { baseUrl: env.baseUrl, http: this.deps.http, now: this.now, ...(anonKey !== undefined && { anonKey }) };
+    const settings = withDefaults(providerInfo(env.provider).settings, env.settings);
+    const ctx: ProviderContext = { baseUrl: env.baseUrl, http: this.deps.http, now: this.now, settings, secrets, ...(secrets.anonKey !== undefined && { anonKey: secrets.anonKey }) };
     await this.deps.providers(env.provider).signOut(ctx, session, 'local');
   }
 

@@ -1,0 +1,129 @@
+/**
+ * The rules of a provider's declared settings (catalogue `settings`, contract/providers.ts), shared by
+ * the core (EnvironmentService, SessionManager), the CLI's generated flags and the renderer's form, so
+ * a value one accepts the others accept too. Generic: nothing here names a kind or a setting, except
+ * that the two keys that existed before settings were data (anonKey, apiKey) keep their own checks.
+ * Pure TypeScript importing only pure-data modules: the page bundles it without zod.
+ */
+import { PROVIDERS, type ProviderKind, type SettingInfo } from './providers.js';
+import { checkAnonKey, checkApiKey, FIELD_LABELS } from './validators.js';
+import { firstUnsafeCharacter, unsafeCharacterMessage } from './unsafe-text.js';
+
+/** A refusal's message starts lower-case without the setting's name; `label` is the name a one-line message puts first (settingProblem). */
+export type SettingCheck = { ok: true; value: string } | { ok: false; message: string; label: string };
+
+/** "login path: a path starts with /…": a refusal with the setting named, for one-line messages (CLI, errors). */
+export function settingProblem(p: { message: string; label: string }): string {
+  return `${p.label}: ${p.message}`;
+}
+
+/** "API key (X-API-Key)" -> "API key": the short name of a setting in lists and row labels. */
+export function settingShortWords(info: SettingInfo): string {
+  return settingWords(info).replace(/\s*\(.*\)$/, '');
+}
+
+/** The settings a kind declares, in the form's order. */
+export function settingsOf(kind: ProviderKind): readonly SettingInfo[] {
+  return PROVIDERS[kind].settings;
+}
+
+export function findSetting(declared: readonly SettingInfo[], name: string): SettingInfo | undefined {
+  return declared.find((s) => s.name === name);
+}
+
+/** "anon key", "API key (X-API-Key)": the label as a sentence says it (an acronym keeps its capitals). */
+export function settingWords(info: SettingInfo): string {
+  return /^[A-Z][a-z]/.test(info.label) ? info.label[0]!.toLowerCase() + info.label.slice(1) : info.label;
+}
+
+/** An HTTP header name is a token (RFC 9110 §5.6.2). */
+const HTTP_TOKEN = /^[!#$%&'*+.^_`|~0-9A-Za-z-]{1,100}$/;
+/** A JSON member name as a config writes one: a word, no dot (dots separate a mapping's path). */
+const FIELD_NAME = /^[A-Za-z_$][A-Za-z0-9_$-]{0,99}$/;
+/** `FIELD=dot.path`: a field name, and a path of member names or array indexes joined by dots. */
+const MAPPING_LINE = /^([A-Za-z][A-Za-z0-9_]{0,39})=([A-Za-z0-9_$-]{1,100}(\.[A-Za-z0-9_$-]{1,100}){0,19})$/;
+const MAX_TEXT = 4096;
+
+/** The two secrets kept from before settings were data: their own shape checks (supabase anon key, X-API-Key). */
+const KNOWN_SECRET_CHECKS: Readonly<Record<string, typeof checkApiKey>> = {
+  anonKey: checkAnonKey,
+  apiKey: checkApiKey,
+};
+
+/**
+ * Checks one value of a declared setting and gives it as stored (trimmed; a mapping one `A=B` per
+ * line). Messages start lower-case and name the setting, so the CLI and the form show them as they are.
+ */
+export function checkSetting(info: SettingInfo, raw: string): SettingCheck {
+  const fail = (message: string): SettingCheck => ({ ok: false, message, label: settingWords(info) });
+  if (info.secret) {
+    const known = KNOWN_SECRET_CHECKS[info.name];
+    if (known) {
+      const r = known(raw);
+      return r.ok ? r : { ok: false, message: r.message, label: FIELD_LABELS[r.field] };
+    }
+    const v = raw.trim();
+    if (v === '') return fail('enter a value');
+    if (v.length > 8192) return fail('the value is longer than 8192 characters');
+    if (/[\r\n]/.test(v)) return fail('the value cannot contain line breaks');
+    return { ok: true, value: v };
+  }
+  if (info.syntax === 'mapping' || info.repeatable) return checkLines(info, raw, fail);
+  const v = raw.trim();
+  if (v.length > MAX_TEXT) return fail(`the value is longer than ${MAX_TEXT} characters`);
+  const bad = firstUnsafeCharacter(v);
+  if (bad) return fail(unsafeCharacterMessage('the value', bad).replace(/^The/, 'the'));
+  switch (info.syntax) {
+    case 'path':
+      if (!/^\/[^\s?#]*$/.test(v)) return fail(`a path starts with / and has no space, ? or # (e.g. /api/auth/login), not "${v}"`);
+      return { ok: true, value: v };
+    case 'header':
+      if (!HTTP_TOKEN.test(v)) return fail(`an HTTP header name uses letters, digits and - (e.g. Authorization), not "${v}"`);
+      return { ok: true, value: v };
+    case 'field':
+      if (!FIELD_NAME.test(v)) return fail(`a JSON field name starts with a letter or _ and uses letters, digits, _ and - (no dot), not "${v}"`);
+      return { ok: true, value: v };
+    default:
+      return { ok: true, value: v };
+  }
+}
+
+/** `FIELD=dot.path` lines (or any `A=B` lines of a repeatable setting): blank lines dropped, one FIELD once. */
+function checkLines(info: SettingInfo, raw: string, fail: (m: string) => SettingCheck): SettingCheck {
+  const lines = raw.split(/\r?\n/).map((l) => l.trim()).filter((l) => l !== '');
+  const seen = new Set<string>();
+  for (const line of lines) {
+    const bad = firstUnsafeCharacter(line);
+    if (bad) return fail(unsafeCharacterMessage('the value', bad).replace(/^The/, 'the'));
+    const m = info.syntax === 'mapping' ? MAPPING_LINE.exec(line) : /^([^=\s]+)=(.+)$/.exec(line);
+    if (!m) {
+      return fail(
+        info.syntax === 'mapping'
+          ? `"${line}" is not FIELD=dot.path (e.g. token=data.accessToken)`
+          : `"${line}" is not NAME=VALUE`,
+      );
+    }
+    const field = m[1]!;
+    if (seen.has(field)) return fail(`${field} is given twice`);
+    seen.add(field);
+  }
+  const value = lines.join('\n');
+  if (value.length > MAX_TEXT) return fail(`the value is longer than ${MAX_TEXT} characters`);
+  return { ok: true, value };
+}
+
+/** The non-secret settings of a kind with the declared defaults filled in for those the environment does not set. */
+export function withDefaults(declared: readonly SettingInfo[], stored: Readonly<Record<string, string>>): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const s of declared) {
+    if (s.secret) continue;
+    const v = Object.prototype.hasOwnProperty.call(stored, s.name) ? stored[s.name] : s.defaultValue;
+    if (v !== undefined) out[s.name] = v;
+  }
+  return out;
+}
+
+/** The kinds that declare a flag, for "--login-path is a setting of session environments". */
+export function kindsWithFlag(flag: string): ProviderKind[] {
+  return (Object.keys(PROVIDERS) as ProviderKind[]).filter((k) => PROVIDERS[k].settings.some((s) => s.flag === flag));
+}
