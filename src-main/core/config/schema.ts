@@ -56,6 +56,8 @@ export const EnvironmentSchema = z.object({
   accountTransport: AccountTransportSchema.optional(),
   /** The `id` of the Postman environment file it was imported from, written back on export so Postman and a re-import update it instead of adding a copy. */
   postmanId: z.string().min(1).max(100).optional(),
+  /** The non-secret settings its kind declares (catalogue `settings`), by name: a pasted token's header, its check path. */
+  settings: z.record(z.string(), z.string().max(2000)).optional(),
   createdAt: z.number().int(),
 });
 export type Environment = z.infer<typeof EnvironmentSchema>;

@@ -38,6 +38,8 @@ export interface EnvironmentInput {
   variableNames?: Environment['variableNames'];
   /** Update only: exported names changed on top of the stored ones under the lock; '' or null restores the default. */
   setVariableNames?: Partial<Record<keyof Environment['variableNames'], string | null>>;
+  /** Add only (for now): the non-secret settings its kind declares (catalogue `settings`), by name. */
+  settings?: Record<string, string>;
   /** How the active account travels; `{kind:'none'}` clears it. */
   accountTransport?: AccountTransport;
   /**
@@ -283,6 +285,7 @@ export class EnvironmentService {
       variableNames: input.variableNames ?? {},
       ...(accountTransport && { accountTransport }),
       ...(input.postmanId && { postmanId: input.postmanId }),
+      ...(input.settings && Object.keys(input.settings).length > 0 && { settings: input.settings }),
       createdAt: Date.now(),
     });
     if (!parsed.success) throw new TokenDeskError('invalid_input', `Invalid environment: ${issueText(parsed.error)}`);

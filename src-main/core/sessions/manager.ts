@@ -91,6 +91,7 @@ export class SessionManager {
 
   private async context(env: Environment): Promise<ProviderContext> {
     const ctx: ProviderContext = { baseUrl: env.baseUrl, http: this.deps.http, now: this.now };
+    if (env.settings) ctx.settings = env.settings;
     if (capabilitiesOf(env.provider).needsAnonKey) {
       const anonKey = await this.deps.secrets.get(secretKeys.anonKey(env.id));
       if (!anonKey) {
