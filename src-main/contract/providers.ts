@@ -14,7 +14,7 @@ import type { FlowField, SignInMethodInfo } from './flows.js';
  * The kinds, in the order the UI offers them. `session` is the session-token API (seed 003); the
  * name is stored in config.json, so renaming it needs a config migration.
  */
-export const PROVIDER_KINDS = ['supabase', 'session'] as const;
+export const PROVIDER_KINDS = ['supabase', 'session', 'bearer'] as const;
 export type ProviderKind = (typeof PROVIDER_KINDS)[number];
 
 /**
@@ -122,6 +122,17 @@ const passwordMethod = (remember: boolean): SignInMethodInfo => ({
   fields: remember ? [...PASSWORD_FIELDS, REMEMBER_FIELD] : PASSWORD_FIELDS,
 });
 
+/** The pasted-token method's one field: a long-lived bearer token or personal access token. */
+export const TOKEN_FIELD: FlowField = {
+  name: 'token',
+  label: 'Token',
+  kind: 'token',
+  secret: true,
+  required: true,
+  help: 'A personal access token or API token, as the API\'s own settings page shows it',
+  placeholder: 'Paste the token',
+};
+
 export const PROVIDERS: Readonly<Record<ProviderKind, ProviderInfo>> = {
   supabase: {
     label: 'Supabase',
@@ -178,6 +189,54 @@ export const PROVIDERS: Readonly<Record<ProviderKind, ProviderInfo>> = {
       exportedRoles: ['url', 'api_key', 'access_token', 'account_id'],
     },
     settings: [API_KEY_SETTING],
+  },
+  bearer: {
+    label: 'Pasted token',
+    summary: 'a personal access token or API token you paste',
+    cliSummary: 'any API that takes a pasted bearer token or personal access token',
+    urlPlaceholder: 'https://api.example.com',
+    // Nothing is added to the URL: the check path is a setting of its own.
+    addedPaths: { pattern: /(?!)/, what: 'the API root' },
+    capabilities: {
+      canRefresh: false,
+      canSignUp: false,
+      needsAnonKey: false,
+      canRememberPassword: false,
+      hasAccounts: false,
+      hasPermissions: false,
+      signInMethods: [
+        {
+          id: 'token',
+          label: 'Paste a token',
+          summary: 'a personal access token or API token; it ends when it expires (a JWT\'s exp) or is revoked',
+          fields: [TOKEN_FIELD],
+        },
+      ],
+      renewal: { kind: 'none' },
+      exportedRoles: ['url', 'access_token'],
+    },
+    settings: [
+      {
+        name: 'header',
+        label: 'Header',
+        help: 'The header the token travels in: Authorization sends "Bearer <token>", any other header the token alone',
+        secret: false,
+        required: false,
+        flag: 'header',
+        defaultValue: 'Authorization',
+        syntax: 'header',
+      },
+      {
+        name: 'checkPath',
+        label: 'Check path',
+        help: 'An endpoint that answers 2xx for a good token (GET /user, say): a pasted token is tried there first',
+        placeholder: '/user',
+        secret: false,
+        required: false,
+        flag: 'check-path',
+        syntax: 'path',
+      },
+    ],
   },
 };
 

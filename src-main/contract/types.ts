@@ -54,6 +54,8 @@ export interface IdentityView {
   lastError?: string;
   obtainedAt?: number;
   expiresAt?: number;
+  /** The token has no end of its own (a pasted opaque token): show "no expiry", not expiresAt (a year on, a placeholder). */
+  noExpiry?: true;
   /** True when the session renews itself (refresh grant or a remembered password). */
   canRenew: boolean;
   /** How it renews itself (canRenew is `renewal !== 'none'`); shown on each identity row. */
@@ -121,6 +123,8 @@ export interface DemoAccount {
   email: string;
   password: string;
   label: string;
+  /** The answers of its kind's first sign-in method when that is not a password (a demo token: `{token}`). */
+  answers?: Record<string, string>;
 }
 
 export interface TokenDetails {

@@ -31,4 +31,9 @@ export const PRESETS: Record<ProviderKind, Preset[]> = {
     { id: 'ss-staging', title: 'Staging API', name: 'staging', baseUrl: 'https://api.staging.<your-domain>', color: '#d97706' },
     { id: 'ss-prod', title: 'Production API', name: 'production', baseUrl: 'https://api.<your-domain>', color: '#d92d20', production: true, hint: 'Production is shown in red with a band across the window.' },
   ],
+  bearer: [
+    { id: 'pt-github', title: 'GitHub API', name: 'github', baseUrl: 'https://api.github.com', color: '#64748b', hint: 'A personal access token from Settings → Developer settings; check path /user.' },
+    { id: 'pt-gitlab', title: 'GitLab API', name: 'gitlab', baseUrl: 'https://gitlab.com/api/v4', color: '#d97706', hint: 'A personal access token; header PRIVATE-TOKEN, check path /user.' },
+    { id: 'pt-own', title: 'Your API', name: 'staging', baseUrl: 'https://api.staging.<your-domain>', color: '#2563eb', hint: 'Any API that takes a bearer token: paste it after adding the environment.' },
+  ],
 };

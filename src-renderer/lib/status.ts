@@ -27,6 +27,8 @@ export function hasTimeLeft(s: SessionStatus): boolean {
 /** "valid · 41:12 left", "expired", "signed out". */
 export function statusText(identity: IdentityView, now: number, compact = false): string {
   const s = liveStatus(identity, now);
+  // A pasted token without an end: its expiresAt is a placeholder a year on, not a countdown to show.
+  if (hasTimeLeft(s) && identity.noExpiry) return compact ? 'no expiry' : `${statusWord[s]} · no expiry`;
   if (hasTimeLeft(s) && identity.expiresAt !== undefined) {
     const left = identity.expiresAt - now;
     return compact ? shortDuration(left) : `${statusWord[s]} · ${clockDuration(left)} left`;

@@ -52,6 +52,7 @@ describe.skipIf(unreachable !== undefined)('tokendesk demo-server and demo-setup
     expect(list).toEqual([
       expect.objectContaining({ name: DEMO_SUPABASE, url: 'http://127.0.0.1:2222' }),
       expect.objectContaining({ name: DEMO_SESSION, url: 'http://127.0.0.1:2222' }),
+      expect.objectContaining({ name: 'Demo token API', url: 'http://127.0.0.1:2222' }),
     ]);
   });
 

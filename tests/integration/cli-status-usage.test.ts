@@ -28,6 +28,7 @@ describe.skipIf(unreachable !== undefined)('tokendesk status, usage errors, exit
     expect(doc.environments.map((e) => [e.name, e.default])).toEqual([
       [DEMO_SUPABASE, true],
       [DEMO_SESSION, false],
+      ['Demo token API', false],
     ]);
 
     const one = await h.runInProcess(['status', '--env', DEMO_SUPABASE]);
@@ -43,7 +44,7 @@ describe.skipIf(unreachable !== undefined)('tokendesk status, usage errors, exit
     const badChoice = await h.runInProcess(['env', 'add', 'bad', '--provider', 'sesion', '--url', 'http://localhost:3000']);
     expect(badChoice.code).toBe(2);
     expect(stderrLines(badChoice)).toEqual([
-      "tokendesk: option '-p, --provider <kind>' argument 'sesion' is invalid. Allowed choices are supabase, session.",
+      "tokendesk: option '-p, --provider <kind>' argument 'sesion' is invalid. Allowed choices are supabase, session, bearer.",
       'Run "tokendesk env add --help" for usage.',
     ]);
     expect(badChoice.stdout).toBe('');

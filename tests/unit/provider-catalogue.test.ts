@@ -35,10 +35,12 @@ describe('provider catalogue: the kind list declared once', () => {
     }
   });
 
-  it('capabilities hang together: no refresh grant means the password may be remembered; only an anon-key provider exports it', () => {
+  it('capabilities hang together: the renewal says whether it refreshes or re-runs a remembered password; only an anon-key provider exports it', () => {
     for (const kind of PROVIDER_KINDS) {
       const can = capabilitiesOf(kind);
-      expect(can.canRememberPassword).toBe(!can.canRefresh);
+      // A kind with neither (a pasted token: renewal none) is warned about before it ends.
+      expect(can.canRefresh).toBe(can.renewal.kind === 'refresh');
+      expect(can.canRememberPassword).toBe(can.renewal.kind === 'rerun');
       expect(can.exportedRoles.includes('refresh_token')).toBe(can.canRefresh);
       expect(can.exportedRoles.includes('anon_key')).toBe(can.needsAnonKey);
       expect(can.exportedRoles.includes('account_id')).toBe(can.hasAccounts);

@@ -4,7 +4,7 @@ import type { Command } from 'commander';
 import { exportInput, freshToken } from '../fresh.js';
 import { emailOption, identityOption, envOption } from './common.js';
 import { withFactory, type Factory } from '../factory.js';
-import { TokenDeskError, accountHeader, accountQuery, authHeaders, dotenvKey, exportVariables, type ExportInput } from '../../core/facade.js';
+import { TokenDeskError, accessTokenHeader, accountHeader, accountQuery, authHeaders, dotenvKey, exportVariables, type ExportInput } from '../../core/facade.js';
 
 /** Set by TokenDesk itself; an exported variable never overrides them. */
 const RESERVED = new Set([
@@ -29,7 +29,8 @@ export function childEnvironment(input: ExportInput, envName: string): Record<st
     const name = `TOKENDESK_${dotenvKey(v.key)}`;
     if (!RESERVED.has(name)) vars[name] = v.value;
   }
-  const auth = authHeaders(input).find((h) => h.name === 'Authorization');
+  // The value of the header that carries the token (Authorization's `Bearer …`, or the environment's own header).
+  const auth = accessTokenHeader(input);
   vars.TOKENDESK_TOKEN = input.secrets.accessToken ?? '';
   vars.TOKENDESK_AUTH_HEADER = auth?.value ?? '';
   vars.TOKENDESK_URL = input.env.baseUrl;

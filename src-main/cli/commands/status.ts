@@ -25,8 +25,11 @@ interface IdentityStatus {
    * expired (sign in again); signed-out (no session stored).
    */
   state: 'signed-in' | 'expired-renewable' | 'expired' | 'signed-out';
+  /** null when signed out, or when the token has no expiry (noExpiry). */
   expiresAt: string | null;
   expiresInSeconds: number | null;
+  /** The token has no end of its own (a pasted opaque token): it lasts until revoked. */
+  noExpiry: boolean;
   renewal: 'refresh-token' | 'remembered-password' | 'none';
   accounts: { id: string; name: string; primary: boolean; active: boolean }[];
   roles: string[];
@@ -65,7 +68,8 @@ function identityStatus(v: IdentityView, now: number): IdentityStatus {
   const live = hasSession && v.expiresAt! > now;
   const renewal: IdentityStatus['renewal'] = v.renewal === 'refresh_token' ? 'refresh-token' : v.renewal === 'remembered_password' ? 'remembered-password' : 'none';
   const state: IdentityStatus['state'] = !hasSession ? 'signed-out' : live ? 'signed-in' : renewal === 'none' ? 'expired' : 'expired-renewable';
-  const expiresAt = hasSession ? isoTime(v.expiresAt!) : null;
+  const noExpiry = hasSession && v.noExpiry === true;
+  const expiresAt = hasSession && !noExpiry ? isoTime(v.expiresAt!) : null;
   return {
     id: v.id,
     email: v.email ?? null,
@@ -77,6 +81,7 @@ function identityStatus(v: IdentityView, now: number): IdentityStatus {
     state,
     expiresAt,
     expiresInSeconds: expiresAt ? Math.round((v.expiresAt! - now) / 1000) : null,
+    noExpiry,
     renewal,
     accounts: (v.profile?.accounts ?? []).map((a) => ({ id: a.id, name: a.name, primary: a.primary, active: a.id === v.activeAccountId })),
     roles: [...(v.profile?.roles ?? [])],
@@ -137,6 +142,7 @@ function stateText(i: IdentityStatus, now: number, tty: boolean): string {
   const error = i.lastError ? ` (last error: ${clean(i.lastError)})` : '';
   switch (i.state) {
     case 'signed-in':
+      if (i.noExpiry) return `${paint('signed in', 'green', tty)}, token has no expiry (valid until revoked)`;
       return `${paint('signed in', 'green', tty)}, token valid until ${until}`;
     case 'expired-renewable':
       return `token expired ${ago}; renewed on next use (${i.renewal === 'refresh-token' ? 'refresh token' : 'remembered password'})${error}`;

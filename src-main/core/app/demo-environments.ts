@@ -2,16 +2,19 @@ import { PROVIDER_KINDS, type ProviderKind } from '../../contract/providers.js';
 import type { Environment } from '../config/schema.js';
 import type { EnvironmentInput, EnvironmentService } from '../environments/service.js';
 import { DEMO_ANON_KEY, DEMO_API_KEY, DEMO_ORGANIZATION_ID } from '../demo-server/users.js';
+import { DEMO_PAT_PATH } from '../demo-server/pat-routes.js';
 
 export const DEMO_LABEL = 'demo';
 /** The demo session API reads the tenant account from this header (demo-server/session-api-routes.ts). */
 export const DEMO_ACCOUNT_TRANSPORT = { kind: 'header', name: 'X-Account-Id' } as const;
-export const DEMO_ENVIRONMENTS = { supabase: 'Demo Supabase', session: 'Demo session API' } as const satisfies Record<ProviderKind, string>;
+export const DEMO_ENVIRONMENTS = { supabase: 'Demo Supabase', session: 'Demo session API', bearer: 'Demo token API' } as const satisfies Record<ProviderKind, string>;
 
 /** What each seed API's demo environment holds besides its name and URL (the demo server serves every kind). */
 const DEMO_SETUP: Readonly<Record<ProviderKind, { color: string; extra: Partial<EnvironmentInput> }>> = {
   supabase: { color: '#3ecf8e', extra: { anonKey: DEMO_ANON_KEY, apiKey: DEMO_API_KEY, variables: { organization_id: DEMO_ORGANIZATION_ID } } },
   session: { color: '#7c5cff', extra: { accountTransport: DEMO_ACCOUNT_TRANSPORT } },
+  // A pasted token is tried at the demo's token API before it is kept.
+  bearer: { color: '#0891b2', extra: { settings: { checkPath: DEMO_PAT_PATH } } },
 };
 
 /**

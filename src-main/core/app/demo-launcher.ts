@@ -64,7 +64,11 @@ export class DemoLauncher {
     const { startDemoServer, DEMO_CREDENTIALS } = await import('../demo-server/index.js');
     // Accounts that demonstrate failures (unconfirmed, banned) are left to the README.
     const usable = (list: DemoAccount[]) => list.filter((a) => !/unconfirmed|banned/.test(a.email));
-    this.accounts = { supabase: usable(DEMO_CREDENTIALS.supabase), session: usable(DEMO_CREDENTIALS.session) };
+    this.accounts = {
+      supabase: usable(DEMO_CREDENTIALS.supabase),
+      session: usable(DEMO_CREDENTIALS.session),
+      bearer: DEMO_CREDENTIALS.bearer.map((t) => ({ email: t.email, password: '', label: t.label, answers: { token: t.token } })),
+    };
     try {
       this.server = await startDemoServer({ port: this.preferredPort });
     } catch {

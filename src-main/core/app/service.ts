@@ -12,7 +12,7 @@ import { watchConfig } from '../config/watch.js';
 import { RefreshScheduler } from '../sessions/scheduler.js';
 import { importPostmanText } from '../environments/import-environment.js';
 import { buildExportInput } from '../exports/input.js';
-import { accountHeader, authHeaders, exportVariables, omittedNotes, renderExport, toPostmanBulkEdit, type ExportInput } from '../exports/index.js';
+import { accessTokenHeader, accountHeader, authHeaders, exportVariables, omittedNotes, renderExport, toPostmanBulkEdit, type ExportInput } from '../exports/index.js';
 import { environmentViews, identityView, maskSecret } from './state-view.js';
 import type { AppService } from './types.js';
 import { DemoLauncher } from './demo-launcher.js';
@@ -297,11 +297,12 @@ export function createAppService(
       const account = accountHeader(input);
       switch (item.kind) {
         case 'authorization-header': {
-          const h = header('Authorization');
+          // The header that carries the token: Authorization, or the environment's own (a pasted token's setting).
+          const h = accessTokenHeader(input);
           if (!h) throw new TokenDeskError('not_found', `"${env.name}" has no Authorization value to copy`);
           // The chosen tenant account travels with the token, or the server answers for the primary one.
-          if (account) return result(`Authorization and ${account.name} headers`, [line(h), line(account)].join('\n'), true);
-          return result('Authorization header', line(h), true);
+          if (account) return result(`${h.name} and ${account.name} headers`, [line(h), line(account)].join('\n'), true);
+          return result(`${h.name} header`, line(h), true);
         }
         case 'apikey-header':
         case 'x-api-key-header': {

@@ -58,7 +58,8 @@ export function identityView(
     // A provider without a refresh grant renews with a remembered password (catalogue capability).
     canRememberPassword: capabilitiesOf(ctx.provider).canRememberPassword,
   };
-  if (session && renewal === 'none') view.endWarningAt = endWarningAt(session);
+  // A token without an end is not announced as ending (its expiresAt is only the longest TokenDesk keeps).
+  if (session && renewal === 'none' && !session.noExpiry) view.endWarningAt = endWarningAt(session);
   if (identity.displayName) view.displayName = identity.displayName;
   if (identity.userId) view.userId = identity.userId;
   if (identity.activeAccountId) view.activeAccountId = identity.activeAccountId;
@@ -67,6 +68,7 @@ export function identityView(
   if (session) {
     view.obtainedAt = session.obtainedAt;
     view.expiresAt = session.expiresAt;
+    if (session.noExpiry) view.noExpiry = true;
     const p = session.profile;
     view.profile = {
       accounts: p.accounts.map((a) => ({ id: a.id, name: a.name, primary: a.primary })),

@@ -6,6 +6,7 @@ import { RefreshStore } from './refresh-store.js';
 import { SessionApi } from './session-api-routes.js';
 import type { SupabaseContext } from './supabase-auth.js';
 import { handleSupabase } from './supabase-routes.js';
+import { DEMO_PATS, handlePat } from './pat-routes.js';
 import {
   DEMO_ANON_KEY,
   DEMO_API_KEY,
@@ -17,6 +18,7 @@ import {
 
 export { DEMO_JWT_SECRET, DEMO_JWT_KID } from './jwt.js';
 export { DEMO_ANON_KEY, DEMO_API_KEY, DEMO_ORGANIZATION_ID } from './users.js';
+export { DEMO_PAT_PATH, DEMO_PATS } from './pat-routes.js';
 
 export interface DemoServerOptions {
   /** 0 = a random free port (default). */
@@ -74,11 +76,14 @@ export interface DemoCredential {
 export const DEMO_CREDENTIALS: {
   supabase: DemoCredential[];
   session: DemoCredential[];
+  /** Personal access tokens of the demo's token API (GET /pat/v1/me), for the pasted-token kind. */
+  bearer: Array<{ token: string; label: string; email: string }>;
   anonKey: string;
   apiKey: string;
 } = {
   supabase: seedSupabaseUsers().map((u) => ({ email: u.email, password: SUPABASE_DEMO_PASSWORD, label: u.label })),
   session: seedSessionUsers().map((u) => ({ email: u.email, password: SESSION_DEMO_PASSWORD, label: u.label })),
+  bearer: DEMO_PATS.map((p) => ({ token: p.token, label: p.label, email: p.user.email })),
   anonKey: DEMO_ANON_KEY,
   apiKey: DEMO_API_KEY,
 };
@@ -124,12 +129,13 @@ export async function startDemoServer(opts: DemoServerOptions = {}): Promise<Dem
       return sendEmpty(res, 204, {
         'Access-Control-Allow-Methods': 'GET, POST, PUT, DELETE, OPTIONS',
         'Access-Control-Allow-Headers':
-          'authorization, apikey, content-type, x-client-info, x-supabase-api-version, x-api-key, x-account-id, x-demo-legacy-errors',
+          'authorization, private-token, apikey, content-type, x-client-info, x-supabase-api-version, x-api-key, x-account-id, x-demo-legacy-errors',
       });
     }
     if (needsApiKey(url.pathname) && !checkApiKey(req, res, url, DEMO_ANON_KEY)) return;
     if (await handleSupabase(supabase, DEMO_API_KEY, req, res, url)) return;
     if (await sessionApi.handle(req, res, url)) return;
+    if (handlePat(req, res, url, now())) return;
     sendJson(res, 404, { message: 'Not found' });
   }
 

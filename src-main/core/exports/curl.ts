@@ -10,7 +10,8 @@ export interface CurlOptions {
   includeSecrets: boolean;
 }
 
-export const DEFAULT_CURL_PATH = { supabase: '/auth/v1/user', session: '/api/auth/session' } as const;
+/** Each kind's "who am I" endpoint; an environment's own check path (a pasted token's setting) comes first. */
+export const DEFAULT_CURL_PATH = { supabase: '/auth/v1/user', session: '/api/auth/session', bearer: '/' } as const;
 
 /** POSIX single-quoting: nothing is special inside '…' except the quote itself, closed, escaped, reopened. */
 export function shellQuote(s: string): string {
@@ -31,7 +32,7 @@ export function joinUrl(baseUrl: string, path: string): string {
 export function toCurl(input: ExportInput, opts: CurlOptions): string {
   const method = (opts.method ?? 'GET').toUpperCase();
   if (!/^[A-Z]+$/.test(method)) throw new TokenDeskError('invalid_input', `Invalid HTTP method "${opts.method}"`);
-  const url = withAccountQuery(input, joinUrl(input.env.baseUrl, opts.path ?? DEFAULT_CURL_PATH[input.env.provider]));
+  const url = withAccountQuery(input, joinUrl(input.env.baseUrl, opts.path ?? (input.env.settings?.checkPath || DEFAULT_CURL_PATH[input.env.provider])));
 
   const parts = ['curl'];
   if (method !== 'GET') parts.push('-X', method);

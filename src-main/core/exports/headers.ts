@@ -1,5 +1,6 @@
 import { activeAccountId, type ExportInput } from './model.js';
 import { capabilitiesOf } from '../../contract/providers.js';
+import { tokenHeader } from '../providers/token-header.js';
 
 export interface AuthHeader {
   name: string;
@@ -15,15 +16,25 @@ export const REDACTED = '<redacted>';
  */
 export function authHeaders(input: ExportInput, opts: { includeSecrets?: boolean } = {}): AuthHeader[] {
   const show = (v: string): string => (opts.includeSecrets === false ? REDACTED : v);
-  const { anonKey, accessToken, apiKey } = input.secrets;
+  const { anonKey, apiKey } = input.secrets;
   const out: AuthHeader[] = [];
   // Supabase's API gateway rejects any request without the anon key in `apikey`.
   if (capabilitiesOf(input.env.provider).needsAnonKey && anonKey) out.push({ name: 'apikey', value: show(anonKey) });
-  if (accessToken) out.push({ name: 'Authorization', value: `Bearer ${show(accessToken)}` });
+  const token = accessTokenHeader(input, opts);
+  if (token) out.push(token);
   if (apiKey) out.push({ name: 'X-API-Key', value: show(apiKey) });
   const account = accountHeader(input);
   if (account) out.push(account);
   return out;
+}
+
+/**
+ * The header line that carries the session's token (Authorization: Bearer …, or the environment's own
+ * header setting), or undefined when no one is signed in.
+ */
+export function accessTokenHeader(input: ExportInput, opts: { includeSecrets?: boolean } = {}): AuthHeader | undefined {
+  const token = input.secrets.accessToken;
+  return token ? tokenHeader(input.env.settings, opts.includeSecrets === false ? REDACTED : token) : undefined;
 }
 
 /** The active account as a header (`X-Account-Id: 4200`) when the environment sends it that way; not a secret. */

@@ -8,7 +8,7 @@ import { toPostmanEnvironment } from './postman.js';
 
 export { DEFAULT_VARIABLE_NAMES, SECRET_ROLES, isSecretRole, variableName, type Provider } from './names.js';
 export { exportVariables, omittedNotes, REFRESH_TOKEN_OMITTED, type ExportInput, type ExportOptions, type ExportVariable } from './model.js';
-export { authHeaders, accountHeader, accountQuery, withAccountQuery, REDACTED, type AuthHeader } from './headers.js';
+export { authHeaders, accessTokenHeader, accountHeader, accountQuery, withAccountQuery, REDACTED, type AuthHeader } from './headers.js';
 export {
   toPostmanEnvironment,
   toPostmanBulkEdit,

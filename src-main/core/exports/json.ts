@@ -1,9 +1,10 @@
+import type { Environment } from '../config/schema.js';
 import { escapeUnsafeInJson, sanitizeForDisplay } from '../text/sanitize.js';
 import { exportVariables, omittedNotes, type ExportInput, type ExportOptions } from './model.js';
 
 export interface JsonExport {
   environment: string;
-  provider: 'supabase' | 'session';
+  provider: Environment['provider'];
   identity: string | null;
   variables: Record<string, string>;
   /** What was left empty on purpose and why (the refresh token unless asked for). */

@@ -22,6 +22,10 @@ export const DEFAULT_VARIABLE_NAMES: Readonly<Record<Provider, Readonly<Partial<
     account_id: 'account_id',
     api_key: 'api_key',
   },
+  bearer: {
+    url: 'url',
+    access_token: 'token',
+  },
 };
 
 /** Roles whose values only ever come from the keychain and are blanked without `includeSecrets`. */

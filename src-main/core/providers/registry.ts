@@ -6,6 +6,7 @@ import type { AuthProvider, ProviderKind } from './types.js';
 const loaders: Record<ProviderKind, () => Promise<AuthProvider>> = {
   supabase: async () => (await import('./supabase/index.js')).supabaseProvider,
   session: async () => (await import('./session-api/index.js')).sessionApiProvider,
+  bearer: async () => (await import('./bearer/index.js')).bearerProvider,
 };
 
 /**

@@ -44,6 +44,11 @@ export interface StoredSession {
   refreshToken?: string;
   obtainedAt: number;
   expiresAt: number;
+  /**
+   * The token has no end of its own (a pasted opaque token, a JWT without exp): expiresAt is then
+   * obtainedAt + MAX_LIFETIME_MS, so every reader still has a number, and the views say "no expiry".
+   */
+  noExpiry?: true;
   profile: Profile;
 }
 

@@ -39,6 +39,7 @@ const TokensSchema = z.object({
   refreshToken: Token.optional(),
   obtainedAt: EpochMs,
   expiresAt: EpochMs,
+  noExpiry: z.literal(true).optional(),
 });
 
 const StoredSessionSchema = TokensSchema.extend({ profile: ProfileSchema });

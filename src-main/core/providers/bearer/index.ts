@@ -1,0 +1,1 @@
+export { bearerProvider } from './provider.js';
