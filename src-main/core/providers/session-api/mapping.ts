@@ -4,7 +4,7 @@
  */
 
 /** At most this many segments: a deeper path is a typo, not an API. */
-export const MAX_PATH_SEGMENTS = 16;
+export const MAX_PATH_SEGMENTS = 20;
 // eslint-disable-next-line no-control-regex -- control characters are exactly what is refused
 const SEGMENT = /^[^\s.\u0000-\u001f\u007f]{1,100}$/u;
 
