@@ -213,3 +213,21 @@ describe('checkBaseUrl with custom session paths (catalogue addedPaths.unlessSet
     });
   });
 });
+
+describe('the password method with another identifier field', () => {
+  const io = (answers: Record<string, string>) => ({
+    signal: new AbortController().signal,
+    ask: async () => answers,
+    show: () => undefined,
+  });
+
+  it('sends a user name when the identifier field is not email; an email is still required otherwise', async () => {
+    const { ctx, requests } = fake(ok({ ...ANSWER, user: { ...ANSWER.user, email: undefined } }), { identifierField: 'username', map: MAP.replace('\nemail=user.email', '') });
+    const out = await sessionApiProvider.signInWith('password', ctx, io({ email: ' dev ', password: 'pw-123456' }));
+    expect(requests[0]!.body).toEqual({ username: 'dev', password: 'pw-123456' });
+    expect(out).toMatchObject({ typed: 'dev', session: { profile: { userId: '42', email: 'dev' } } });
+    const plain = fake(ok(ANSWER), { map: MAP });
+    await rejection(sessionApiProvider.signInWith('password', plain.ctx, io({ email: 'dev', password: 'pw-123456' })), 'invalid_input');
+    expect(plain.requests).toEqual([]);
+  });
+});

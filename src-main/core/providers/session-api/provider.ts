@@ -112,7 +112,8 @@ export const sessionApiProvider: AuthProvider & PasswordGrant = {
   canRefresh: false,
   canSignUp: false,
   signIn,
-  signInWith: methodsById('The session API', { password: passwordFlow(signIn, true) }),
+  // A login body whose identifier field is not `email` (a user name) takes any identifier the user types.
+  signInWith: methodsById('The session API', { password: passwordFlow(signIn, true, (ctx) => readSessionApiSettings(ctx.settings).identifierField !== 'email') }),
   async signUp(): Promise<SignUpResult> {
     throw new TokenDeskError('unsupported', 'This server has no sign-up: create the account on the server itself');
   },
