@@ -13,11 +13,11 @@ import { answerObject, profileFromMappedAnswer, signInFromMappedAnswer } from '.
 import { readSessionApiSettings, type SessionApiSettings } from './settings.js';
 
 /**
- * A session-token API (shared/seeds/003): `POST /api/auth/login` returns an opaque token with an
- * absolute `expiresAt`; `GET /api/auth/session` re-reads the profile. No refresh grant and no sign-up:
- * renewal means signing in again with a remembered password (the session manager's job).
- * The environment's settings (settings.ts) move those paths, rename the login body's fields and map
- * the answer's fields (answer.ts); without any, every request and reading is seed 003's.
+ * A session-token API (seed 003, ../shared/seeds/003_87ca82e3d9a95bc1.txt): `POST /api/auth/login`
+ * returns an opaque token with an absolute `expiresAt`; `GET /api/auth/session` re-reads the profile.
+ * No refresh grant and no sign-up: renewal means signing in again with a remembered password (the
+ * session manager's job). The environment's settings (settings.ts) move those paths, rename the login
+ * body's fields and map the answer's fields (answer.ts); without any, every request and reading is seed 003's.
  */
 
 const ok = (res: HttpResponse): boolean => res.status >= 200 && res.status < 300;
