@@ -48,6 +48,8 @@ export interface SettingInfo {
   defaultValue?: string;
   /** Checked on input: a path that starts with / (`path`), an HTTP header or JSON field name (`name`). */
   syntax?: 'path' | 'header' | 'field' | 'mapping' | 'text';
+  /** For a `mapping`: the names allowed left of `=` (`token` in `token=data.accessToken`). */
+  mappingKeys?: readonly string[];
 }
 
 /** The fields of an email + password sign-in: what the window shows and the CLI asks. */
@@ -100,7 +102,16 @@ export interface ProviderInfo {
    * A path the base URL must not end with, because TokenDesk adds it itself; with it left in, every
    * endpoint becomes …/rest/v1/auth/v1/token and answers 404. `what` completes "give …".
    */
-  addedPaths: { pattern: RegExp; what: string };
+  addedPaths: {
+    pattern: RegExp;
+    what: string;
+    /**
+     * Settings (syntax `path`) that, set to anything but their default, turn `pattern` off: the paths
+     * are then the user's own and an `/api` in the base URL may be theirs too. A base URL ending in
+     * one of those custom paths is still refused (contract/validators.ts checkBaseUrl).
+     */
+    unlessSet?: readonly string[];
+  };
   capabilities: ProviderCapabilities;
   /** Its settings beyond name, URL, colour and variables, in the form's order. */
   settings: readonly SettingInfo[];
@@ -114,6 +125,10 @@ const API_KEY_SETTING: SettingInfo = {
   required: false,
   flag: 'api-key',
 };
+
+/** What a session API's answer can be mapped to (`--map FIELD=PATH`), read by providers/session-api. */
+export const SESSION_MAP_FIELDS = ['token', 'expires', 'userId', 'email', 'accounts', 'roles', 'permissions'] as const;
+export type SessionMapField = (typeof SESSION_MAP_FIELDS)[number];
 
 const passwordMethod = (remember: boolean): SignInMethodInfo => ({
   id: 'password',
@@ -176,6 +191,7 @@ export const PROVIDERS: Readonly<Record<ProviderKind, ProviderInfo>> = {
     addedPaths: {
       pattern: /\/api(\/auth(\/(login|session|logout))?)?\/?$/i,
       what: 'the API root: TokenDesk adds /api/auth/login and /api/auth/session itself',
+      unlessSet: ['loginPath', 'sessionPath', 'logoutPath'],
     },
     capabilities: {
       canRefresh: false,
@@ -188,7 +204,72 @@ export const PROVIDERS: Readonly<Record<ProviderKind, ProviderInfo>> = {
       renewal: { kind: 'rerun', method: 'password' },
       exportedRoles: ['url', 'api_key', 'access_token', 'account_id'],
     },
-    settings: [API_KEY_SETTING],
+    settings: [
+      API_KEY_SETTING,
+      {
+        name: 'loginPath',
+        label: 'Login path',
+        help: 'Where the identifier and password are POSTed as JSON',
+        secret: false,
+        required: false,
+        flag: 'login-path',
+        syntax: 'path',
+        defaultValue: '/api/auth/login',
+      },
+      {
+        name: 'sessionPath',
+        label: 'Session path',
+        help: 'GET with the token: re-reads the profile and checks the session is still accepted',
+        secret: false,
+        required: false,
+        flag: 'session-path',
+        syntax: 'path',
+        defaultValue: '/api/auth/session',
+      },
+      {
+        name: 'logoutPath',
+        label: 'Logout path',
+        help: 'POSTed with the token on sign-out (a 404 there is fine)',
+        secret: false,
+        required: false,
+        flag: 'logout-path',
+        syntax: 'path',
+        defaultValue: '/api/auth/logout',
+      },
+      {
+        name: 'identifierField',
+        label: 'Identifier field',
+        help: "The login body's field for the email (or user name)",
+        secret: false,
+        required: false,
+        flag: 'identifier-field',
+        syntax: 'field',
+        defaultValue: 'email',
+      },
+      {
+        name: 'passwordField',
+        label: 'Password field',
+        help: "The login body's field for the password",
+        secret: false,
+        required: false,
+        flag: 'password-field',
+        syntax: 'field',
+        defaultValue: 'password',
+      },
+      {
+        name: 'map',
+        label: 'Answer mappings',
+        help:
+          'FIELD=PATH, one a line: where the answer keeps the token, expires (ISO time, epoch seconds or ms, or seconds from now), userId, email, accounts, roles, permissions, e.g. token=data.accessToken. Unmapped fields are read where seed 003 puts them',
+        placeholder: 'token=data.accessToken',
+        secret: false,
+        required: false,
+        flag: 'map',
+        syntax: 'mapping',
+        repeatable: true,
+        mappingKeys: SESSION_MAP_FIELDS,
+      },
+    ],
   },
   bearer: {
     label: 'Pasted token',

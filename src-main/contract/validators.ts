@@ -34,7 +34,7 @@ export type FieldCheck<T = string> =
  * adds itself. Trailing slashes are dropped. Refused rather than silently fixed: the suggestion says
  * what would work.
  */
-export function checkBaseUrl(raw: string, provider?: ProviderKind): FieldCheck {
+export function checkBaseUrl(raw: string, provider?: ProviderKind, settings?: Readonly<Record<string, string>>): FieldCheck {
   const fail = (message: string, suggestion?: string): FieldCheck => ({
     ok: false,
     field: 'baseUrl',
@@ -73,7 +73,16 @@ export function checkBaseUrl(raw: string, provider?: ProviderKind): FieldCheck {
     // The paths TokenDesk adds itself (catalogue `addedPaths`): left in, every endpoint 404s.
     const rule = PROVIDERS[provider].addedPaths;
     const path = new URL(value).pathname;
-    const m = rule.pattern.exec(path);
+    const custom = customPaths(provider, rule.unlessSet, settings);
+    const own = custom.find((p) => path.replace(/\/+$/, '').toLowerCase().endsWith(p.toLowerCase()));
+    if (own !== undefined) {
+      const fixed = new URL(value);
+      fixed.pathname = path.replace(/\/+$/, '').slice(0, -own.length) || '/';
+      const suggestion = stripSlashes(fixed.href);
+      return fail(`the URL ends in ${own}, a path TokenDesk adds itself (the environment's settings name it): give the API root, e.g. ${suggestion}`, suggestion);
+    }
+    // With paths of the user's own, the default ones say nothing about the base URL (`/api` may be theirs).
+    const m = custom.length > 0 ? null : rule.pattern.exec(path);
     if (m) {
       const fixed = new URL(value);
       fixed.pathname = path.slice(0, m.index) || '/';
@@ -82,6 +91,18 @@ export function checkBaseUrl(raw: string, provider?: ProviderKind): FieldCheck {
     }
   }
   return { ok: true, value };
+}
+
+/** The values of `names` (path settings) that differ from their catalogue default, without trailing slashes. */
+function customPaths(provider: ProviderKind, names: readonly string[] | undefined, settings: Readonly<Record<string, string>> | undefined): string[] {
+  if (!names || !settings) return [];
+  const out: string[] = [];
+  for (const info of PROVIDERS[provider].settings) {
+    if (!names.includes(info.name) || !Object.prototype.hasOwnProperty.call(settings, info.name)) continue;
+    const v = (settings[info.name] ?? '').trim().replace(/\/+$/, '');
+    if (v !== '' && v !== info.defaultValue?.replace(/\/+$/, '')) out.push(v);
+  }
+  return out;
 }
 
 /** The sentence the form shows under the URL and the CLI prints on stderr for a plain-http URL to another machine. */

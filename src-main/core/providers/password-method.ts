@@ -8,12 +8,19 @@ import type { Credentials, FlowOutcome, ProviderContext, StoredSession } from '.
  * answer it (or the answers given when the flow began). `canRemember`: the kind renews by signing in
  * again, so the user may let TokenDesk keep the password.
  */
-export function passwordFlow(signIn: (ctx: ProviderContext, creds: Credentials) => Promise<StoredSession>, canRemember: boolean) {
+export function passwordFlow(
+  signIn: (ctx: ProviderContext, creds: Credentials) => Promise<StoredSession>,
+  canRemember: boolean,
+  /** True when this environment signs in with another identifier than an email (a user name): any non-empty one is sent. */
+  anyIdentifier?: (ctx: ProviderContext) => boolean,
+) {
   return async (ctx: ProviderContext, io: FlowIO): Promise<FlowOutcome> => {
     const answers = await io.ask({ title: 'Sign in', fields: canRemember ? [...PASSWORD_FIELDS, REMEMBER_FIELD] : [...PASSWORD_FIELDS], submitLabel: 'Sign in' });
     const email = (answers.email ?? '').trim();
     const password = answers.password ?? '';
-    if (!/^[^\s@]+@[^\s@]+$/.test(email)) throw new TokenDeskError('invalid_input', `"${email}" is not an email address`);
+    if (anyIdentifier?.(ctx)) {
+      if (email === '') throw new TokenDeskError('invalid_input', 'The identifier is empty');
+    } else if (!/^[^\s@]+@[^\s@]+$/.test(email)) throw new TokenDeskError('invalid_input', `"${email}" is not an email address`);
     if (password.length === 0) throw new TokenDeskError('invalid_input', 'The password is empty');
     const session = await signIn(ctx, { email, password });
     const remember = canRemember && answers.remember === 'true';

@@ -4,19 +4,28 @@ import type { ProviderContext, SessionCheck, StoredSession } from '../types.js';
 import { DEFAULT_CHECK_TIMEOUT_MS } from '../types.js';
 import { serverMessage } from './errors.js';
 import { profileBodySchema } from './schemas.js';
+import { profileFromMappedAnswer } from './answer.js';
+import { readSessionApiSettings } from './settings.js';
 
 /**
- * `GET /api/auth/session` with the session token (seed 003, ../shared/seeds/003_87ca82e3d9a95bc1.txt):
- * the API's own answer to "is this token still a session?". 401/403 with the API's JSON error is a
- * refusal (an opaque token has no "token only" case: there is no refresh grant behind it); anything else
- * that is not a 2xx is no answer to go by.
+ * `GET /api/auth/session` (or the environment's session path) with the session token (seed 003,
+ * ../shared/seeds/003_87ca82e3d9a95bc1.txt): the API's own answer to "is this token still a session?".
+ * 401/403 with the API's JSON error is a refusal (an opaque token has no "token only" case: there is no
+ * refresh grant behind it); anything else that is not a 2xx is no answer to go by.
  */
 export async function checkSession(ctx: ProviderContext, session: StoredSession, opts: { timeoutMs?: number } = {}): Promise<SessionCheck> {
   let res;
+  let cfg;
+  try {
+    cfg = readSessionApiSettings(ctx.settings);
+  } catch (e) {
+    // Settings this check cannot use are no answer about the session: nothing changes.
+    return { outcome: 'unknown', reason: e instanceof TokenDeskError ? e.message : 'the settings cannot be read' };
+  }
   try {
     res = await ctx.http.request({
       method: 'GET',
-      url: joinUrl(ctx.baseUrl, '/api/auth/session'),
+      url: joinUrl(ctx.baseUrl, cfg.sessionPath),
       headers: { Authorization: `Bearer ${session.accessToken}` },
       timeoutMs: opts.timeoutMs ?? DEFAULT_CHECK_TIMEOUT_MS,
     });
@@ -25,9 +34,9 @@ export async function checkSession(ctx: ProviderContext, session: StoredSession,
   }
   const said = safeServerText(serverMessage(res.json), [session.accessToken]);
   if (res.status >= 200 && res.status < 300) {
-    const body = profileBodySchema.safeParse(res.json);
-    if (!body.success) return { outcome: 'unknown', reason: `the server answered ${res.status} without a session` };
-    if (session.profile.userId && body.data.id !== session.profile.userId) return { outcome: 'unknown', reason: 'the server answered with another user' };
+    const userId = answeredUserId(res.json, cfg.map, res.status, session);
+    if (userId === undefined) return { outcome: 'unknown', reason: `the server answered ${res.status} without a session` };
+    if (session.profile.userId && userId !== session.profile.userId) return { outcome: 'unknown', reason: 'the server answered with another user' };
     return { outcome: 'accepted' };
   }
   // A refusal is the API's own JSON error ({"message": "..."}, seed 003 / the demo server); a 401/403
@@ -39,6 +48,19 @@ export async function checkSession(ctx: ProviderContext, session: StoredSession,
     return { outcome: 'unknown', reason: `the server answered ${res.status} with ${describeBody(res)}, not the API's own error` };
   }
   return { outcome: 'unknown', reason: `the server answered ${res.status}${said ? `: ${said}` : ''}` };
+}
+
+/** The user id a 2xx session answer names: seed 003's document, or through the environment's mappings. */
+function answeredUserId(json: unknown, map: ReturnType<typeof readSessionApiSettings>['map'], status: number, session: StoredSession): string | undefined {
+  if (Object.keys(map).length === 0) {
+    const body = profileBodySchema.safeParse(json);
+    return body.success ? body.data.id : undefined;
+  }
+  try {
+    return profileFromMappedAnswer(json, map, 'session', status, session.profile.email).userId;
+  } catch {
+    return undefined;
+  }
 }
 
 /** A JSON object with an error message where a typical API puts one (errors.ts `serverMessage`). */

@@ -9,12 +9,15 @@ import { methodsById, passwordFlow } from '../password-method.js';
 import { sessionApiError } from './errors.js';
 import { profileFromSessionBody } from './profile.js';
 import { loginBodySchema, profileBodySchema } from './schemas.js';
+import { answerObject, profileFromMappedAnswer, signInFromMappedAnswer } from './answer.js';
+import { readSessionApiSettings, type SessionApiSettings } from './settings.js';
 
 /**
  * A session-token API (seed 003, ../shared/seeds/003_87ca82e3d9a95bc1.txt): `POST /api/auth/login`
  * returns an opaque token with an absolute `expiresAt`; `GET /api/auth/session` re-reads the profile.
  * No refresh grant and no sign-up: renewal means signing in again with a remembered password (the
- * session manager's job).
+ * session manager's job). The environment's settings (settings.ts) move those paths, rename the login
+ * body's fields and map the answer's fields (answer.ts); without any, every request and reading is seed 003's.
  */
 
 const ok = (res: HttpResponse): boolean => res.status >= 200 && res.status < 300;
@@ -35,19 +38,38 @@ export const MAX_TRUSTED_SKEW_MS = 24 * 3600_000;
  * a crash, never a number that cannot be stored. The result is still range-checked by the caller.
  */
 export function localExpiry(expiresAtIso: string, serverDate: number | undefined, receivedAt: number): number {
-  const trusted = serverDate !== undefined && Number.isFinite(serverDate) && Math.abs(serverDate - receivedAt) <= MAX_TRUSTED_SKEW_MS;
-  const lifetime = Date.parse(expiresAtIso) - (trusted ? serverDate : receivedAt);
-  return receivedAt + lifetime;
+  return receivedAt + Date.parse(expiresAtIso) - serverNow(serverDate, receivedAt);
 }
 
+/** The server's "now" an absolute expiry is measured against: its Date header when trusted, else our clock. */
+export function serverNow(serverDate: number | undefined, receivedAt: number): number {
+  const trusted = serverDate !== undefined && Number.isFinite(serverDate) && Math.abs(serverDate - receivedAt) <= MAX_TRUSTED_SKEW_MS;
+  return trusted ? serverDate : receivedAt;
+}
+
+const isMapped = (cfg: SessionApiSettings): boolean => Object.keys(cfg.map).length > 0;
+
 async function signIn(ctx: ProviderContext, creds: { email: string; password: string }): Promise<StoredSession> {
+  const cfg = readSessionApiSettings(ctx.settings);
   const res = await ctx.http.request({
     method: 'POST',
-    url: joinUrl(ctx.baseUrl, '/api/auth/login'),
-    body: { email: creds.email, password: creds.password },
+    url: joinUrl(ctx.baseUrl, cfg.loginPath),
+    body: { [cfg.identifierField]: creds.email, [cfg.passwordField]: creds.password },
   });
   const receivedAt = ctx.now();
   if (!ok(res)) throw sessionApiError('sign-in', res, [creds.password]);
+  if (isMapped(cfg)) {
+    const m = signInFromMappedAnswer(res, cfg.map, serverNow(res.serverDate, receivedAt), creds.email);
+    const at = `${cfg.map.expires ?? 'expiresAt'}`;
+    const source = m.expiry.lifetimeMs <= 0 ? `${at} is in the past` : `${at}: ${m.expiry.source}`;
+    return {
+      provider: 'session',
+      accessToken: m.token,
+      obtainedAt: receivedAt,
+      expiresAt: expiryFromLifetime(receivedAt, m.expiry.lifetimeMs, source, res.status),
+      profile: m.profile,
+    };
+  }
   const body = parseTokenAnswer(res, loginBodySchema, 'sign-in');
   const lifetime = localExpiry(body.expiresAt, res.serverDate, receivedAt) - receivedAt;
   const expiresAt = expiryFromLifetime(receivedAt, lifetime, lifetime <= 0 ? 'expiresAt is in the past' : `expiresAt: ${body.expiresAt.replace(/[^\x20-\x7e]/g, '').slice(0, 40)}`, res.status);
@@ -61,12 +83,15 @@ async function signIn(ctx: ProviderContext, creds: { email: string; password: st
 }
 
 async function fetchProfile(ctx: ProviderContext, session: StoredSession): Promise<Profile> {
+  const cfg = readSessionApiSettings(ctx.settings);
   const res = await ctx.http.request({
     method: 'GET',
-    url: joinUrl(ctx.baseUrl, '/api/auth/session'),
+    url: joinUrl(ctx.baseUrl, cfg.sessionPath),
     headers: { Authorization: `Bearer ${session.accessToken}` },
   });
   if (!ok(res)) throw sessionApiError('profile', res, [session.accessToken]);
+  // The session path's answer is read through the same mappings as the login's (its profile fields).
+  if (isMapped(cfg)) return profileFromMappedAnswer(answerObject(res, 'session'), cfg.map, 'session', res.status, session.profile.email);
   return profileFromSessionBody(parseBody(res, profileBodySchema, 'the session request'));
 }
 
@@ -74,7 +99,7 @@ async function fetchProfile(ctx: ProviderContext, session: StoredSession): Promi
 async function signOut(ctx: ProviderContext, session: StoredSession, _scope: LogoutScope): Promise<void> {
   const res = await ctx.http.request({
     method: 'POST',
-    url: joinUrl(ctx.baseUrl, '/api/auth/logout'),
+    url: joinUrl(ctx.baseUrl, readSessionApiSettings(ctx.settings).logoutPath),
     headers: { Authorization: `Bearer ${session.accessToken}` },
   });
   if (ok(res) || [401, 403, 404, 405].includes(res.status)) return;
@@ -87,7 +112,8 @@ export const sessionApiProvider: AuthProvider & PasswordGrant = {
   canRefresh: false,
   canSignUp: false,
   signIn,
-  signInWith: methodsById('The session API', { password: passwordFlow(signIn, true) }),
+  // A login body whose identifier field is not `email` (a user name) takes any identifier the user types.
+  signInWith: methodsById('The session API', { password: passwordFlow(signIn, true, (ctx) => readSessionApiSettings(ctx.settings).identifierField !== 'email') }),
   async signUp(): Promise<SignUpResult> {
     throw new TokenDeskError('unsupported', 'This server has no sign-up: create the account on the server itself');
   },
