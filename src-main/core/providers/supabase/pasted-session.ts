@@ -49,7 +49,7 @@ export function parsePastedSession(raw: string): PastedSession {
     }
     return fromJsonText(decoded, 'the URL-encoded value');
   }
-  if (text.startsWith('{') || text.startsWith('"') || text === 'null') return fromJsonText(text, 'the pasted JSON');
+  if (/^[{["]/.test(text) || text === 'null') return fromJsonText(text, 'the pasted JSON');
   return fromPair(text.split(/\s+/));
 }
 
