@@ -23,6 +23,8 @@ describe('Supabase "Import a browser session" against the demo server (issue 20)
   let server: DemoServer;
   let core: Core;
   let clockOffset = 0;
+  /** How far the server's clock is ahead of ours. */
+  let serverSkew = 0;
   const now = () => Date.now() + clockOffset;
 
   /** Signs in over plain HTTP, as the web app does in the browser. */
@@ -46,7 +48,8 @@ describe('Supabase "Import a browser session" against the demo server (issue 20)
   beforeEach(async () => {
     home = makeHome();
     clockOffset = 0;
-    server = await startDemoServer({ port: 0, now });
+    serverSkew = 0;
+    server = await startDemoServer({ port: 0, now: () => now() + serverSkew });
     core = openCore({ home: home.dir, now, retryDeadlineMs: 1500 });
     await core.envs.add({ name: 'staging', provider: 'supabase', baseUrl: server.url, anonKey: server.anonKey });
   });
@@ -127,13 +130,14 @@ describe('Supabase "Import a browser session" against the demo server (issue 20)
   it("refuses a session of another project (the JWT's issuer) before sending anything", async () => {
     const browser = await browserSignIn();
     const claims = decodeJwt(browser.access_token)!.claims;
-    // Signed with the demo's own key: the demo server would take it, so only the issuer check can refuse it.
-    const foreign = signHs256({ ...claims, iss: 'https://otherprojectref.supabase.co/auth/v1' }, DEMO_JWT_KID);
+    // A session of the developer's local project (supabase start), pasted into staging. Signed with the
+    // demo's own key: the demo server would take it, so only the issuer check can refuse it.
+    const foreign = signHs256({ ...claims, iss: 'http://127.0.0.1:54321/auth/v1' }, DEMO_JWT_KID);
     const before = { requests: server.stats.requests, refreshGrants: server.stats.refreshGrants };
     const e = await rejection(importSession(JSON.stringify({ ...browser, access_token: foreign })));
     expect(e).toMatchObject({
       code: 'invalid_input',
-      message: `This session belongs to another project (issuer https://otherprojectref.supabase.co/auth/v1); this environment's issuer is ${server.url}/auth/v1`,
+      message: `This session belongs to another project (issuer http://127.0.0.1:54321/auth/v1); this environment's issuer is ${server.url}/auth/v1`,
     });
     expect(server.stats.requests).toBe(before.requests);
     expect(await identities()).toEqual([]);
@@ -174,5 +178,43 @@ describe('Supabase "Import a browser session" against the demo server (issue 20)
     // The refreshed session is the server's current one: it answers for it.
     const user = await fetch(`${server.url}/auth/v1/user`, { headers: { apikey: server.anonKey, authorization: `Bearer ${fresh.session.accessToken}` } });
     expect(user.status).toBe(200);
+  });
+
+  it('asks for the pasted value when none was given up front, with the field the catalogue declares', async () => {
+    const browser = await browserSignIn();
+    const ask = await core.sessions.beginSignIn('staging', 'browser-session');
+    expect(ask).toMatchObject({ kind: 'ask', title: 'Import a browser session', submitLabel: 'Import' });
+    if (ask.kind !== 'ask') return;
+    expect(ask.fields.map((f) => [f.name, f.kind, f.secret, f.required])).toEqual([['token', 'textarea', true, true]]);
+    expect(ask.fields[0]!.help).toContain('sb-<project-ref>-auth-token');
+    const done = await core.sessions.continueSignIn(ask.flowId, { token: JSON.stringify(browser) });
+    expect(done).toMatchObject({ kind: 'done', result: { email: owner.email } });
+  });
+
+  it("an access token expired on the server's clock only is refreshed first too", async () => {
+    const browser = await browserSignIn();
+    serverSkew = 3600_000 + 1_000; // our clock says 59 minutes are left; the server's says it has ended
+    const grants = server.stats.refreshGrants;
+    expect(await importSession(JSON.stringify(browser))).toMatchObject({ kind: 'done', result: { email: owner.email } });
+    expect(server.stats.refreshGrants).toBe(grants + 1);
+    // The refreshed token's lifetime is measured on our clock: a full hour from now.
+    const fresh = await core.sessions.getFreshToken('staging');
+    expect(fresh.session.accessToken).not.toBe(browser.access_token);
+    expect(Math.abs(fresh.session.expiresAt - now() - 3600_000)).toBeLessThan(5_000);
+  });
+
+  it('a token the server did not sign is refused as it is, and its refresh token is not sent on', async () => {
+    const browser = await browserSignIn();
+    const [header, payload] = browser.access_token.split('.');
+    const forged = `${header}.${payload}.${Buffer.from('not the demo signature').toString('base64url')}`;
+    const grants = server.stats.refreshGrants;
+    const e = await rejection(importSession(JSON.stringify({ ...browser, access_token: forged })));
+    expect(e).toMatchObject({
+      code: 'session_expired',
+      serverCode: 'bad_jwt',
+      message: expect.stringMatching(/^The server refused this session's access token \(invalid JWT: .*signature is invalid\): is it from this project\?/),
+    });
+    expect(server.stats.refreshGrants).toBe(grants);
+    expect(await identities()).toEqual([]);
   });
 });

@@ -71,6 +71,9 @@ describe("assertIssuer: the token's project is the environment's", () => {
     }
     // A self-hosted GoTrue without GOTRUE_JWT_ISSUER writes no iss: the server decides.
     expect(() => assertIssuer({}, 'https://ref.supabase.co')).not.toThrow();
+    // Behind a custom domain a hosted project keeps its supabase.co issuer (supabase/auth#2486).
+    expect(() => assertIssuer({ iss: 'https://ref.supabase.co/auth/v1' }, 'https://api.example.com')).not.toThrow();
+    expect(() => assertIssuer({ iss: 'https://evil.example.net/auth/v1' }, 'https://api.example.com')).toThrow('belongs to another project');
   });
 
   it('refuses another project, another port or path, and an issuer that is not a URL', () => {

@@ -14,7 +14,8 @@ import { userSchema } from './schemas.js';
  * "Import a browser session": adopts the session the web app holds (pasted-session.ts reads what was
  * pasted). The access token's issuer must be this environment's `<baseUrl>/auth/v1`; the server then
  * says whether it still takes it (`GET /auth/v1/user`, shared/docs/supabase-auth-api.md §3.2). An access token
- * that has expired, or will within a minute, is refreshed first and the refreshed session adopted.
+ * that has expired (on our clock, within a minute, or on the server's) is refreshed first and the
+ * refreshed session adopted.
  * From then on it is a session like a password sign-in's: it has a refresh token, and the kind's
  * renewal is its refresh grant.
  */
@@ -51,16 +52,24 @@ function normalIssuer(iss: string): string | undefined {
   }
 }
 
+/** `https://<ref>.supabase.co/auth/v1`: the issuer of a hosted project. */
+const HOSTED_ISSUER = /^https:\/\/[a-z0-9-]+\.supabase\.co\/auth\/v1$/;
+const HOSTED_HOST = /(^|\.)supabase\.co$/i;
+
 /**
  * Refuses a token of another project before anything is sent: its refresh token would otherwise go
- * to this project's server. A token without `iss` is left to the server (a self-hosted GoTrue without
- * GOTRUE_JWT_ISSUER writes none).
+ * to this project's server. Left to the server (which refuses a token its project did not sign):
+ * a token without `iss` (a self-hosted GoTrue without GOTRUE_JWT_ISSUER writes none), and a hosted
+ * project's issuer when this environment's URL is a custom domain, since a hosted project keeps
+ * `https://<ref>.supabase.co/auth/v1` as its issuer behind one (supabase/auth#2486).
  */
 export function assertIssuer(claims: Record<string, unknown>, baseUrl: string): void {
   const iss = claims.iss;
   if (iss === undefined) return;
   const expected = expectedIssuer(baseUrl);
-  if (typeof iss === 'string' && normalIssuer(iss) !== undefined && normalIssuer(iss) === normalIssuer(expected)) return;
+  const given = typeof iss === 'string' ? normalIssuer(iss) : undefined;
+  if (given !== undefined && given === normalIssuer(expected)) return;
+  if (given !== undefined && HOSTED_ISSUER.test(given) && !HOSTED_HOST.test(new URL(expected).hostname)) return;
   const shown = typeof iss === 'string' ? (safeServerText(iss) ?? '(empty)') : `(not a text: ${typeof iss})`;
   throw new TokenDeskError('invalid_input', `This session belongs to another project (issuer ${shown}); this environment's issuer is ${expected}`);
 }
@@ -77,7 +86,18 @@ async function adopt(ctx: ProviderContext, pasted: PastedSession, refresh: Refre
     const e = parseGoTrueError(res.status, res.headers, res.json);
     // Only this access token was refused (expired on the server's clock, a bad signature): the
     // session may live on, and its refresh token says so.
-    if (!e.gateway && (e.code === 'bad_jwt' || (!e.code && (res.status === 401 || res.status === 403)))) return refreshFirst(ctx, pasted, refresh);
+    const jwtRefused = !e.gateway && (e.code === 'bad_jwt' || (!e.code && (res.status === 401 || res.status === 403)));
+    // Expired on the server's clock (GoTrue: "invalid JWT: … token is expired"): the session may live
+    // on, and its refresh token says so. Any other refusal of the JWT (a signature this project did
+    // not make) is said as it is: the refresh token is not sent on.
+    if (jwtRefused && /expired/i.test(e.message ?? '')) return refreshFirst(ctx, pasted, refresh);
+    if (jwtRefused) {
+      const said = safeServerText(e.message, secrets);
+      throw new TokenDeskError('session_expired', `The server refused this session's access token${said ? ` (${said})` : ''}: is it from this project? ${capital(AGAIN)}`, {
+        ...(e.code && { serverCode: e.code }),
+        status: res.status,
+      });
+    }
     throw refusal(e.code, mapGoTrueError('profile', e, secrets));
   }
   const user = parseBody(res, userSchema, 'the session check');
@@ -134,6 +154,10 @@ function refusal(code: string | undefined, mapped: TokenDeskError): TokenDeskErr
     default:
       return mapped;
   }
+}
+
+function capital(s: string): string {
+  return s.charAt(0).toUpperCase() + s.slice(1);
 }
 
 function lower(s: string): string {
