@@ -3,9 +3,8 @@
  *  1. sign-in time through the core against the raw HTTP request it makes (ratio): repeated, first,
  *     and a session-API sign-in that remembers the password;
  *  2. loading every secret with 1 and with 100 identities, ratio: as a new process does it (a fresh
- *     store: one keychain read for the vault key, one file read and decrypt), as a running app does it
- *     (the same store: a stat, the file re-read only if it changed), and, for comparison, the
- *     per-item keychain storage of the previous release.
+ *     store: one keychain read for the vault key, one file read and decrypt) and as a running app does
+ *     it (the same store: a stat, the file re-read only if it changed).
  * Run inside a keychain session: scripts/with-keyring.sh node scripts/run-ts.mjs scripts/bench-core.ts
  */
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
@@ -15,7 +14,7 @@ import { performance } from 'node:perf_hooks';
 import { openCore } from '../src-main/core/open.js';
 import { DEMO_CREDENTIALS, startDemoServer } from '../src-main/core/demo-server/index.js';
 import { secretKeys } from '../src-main/core/secrets/types.js';
-import { createItemStore, createKeychainStore, deleteAllForHome } from '../src-main/core/secrets/keychain.js';
+import { createKeychainStore, deleteAllForHome } from '../src-main/core/secrets/keychain.js';
 import type { SecretStore } from '../src-main/core/secrets/types.js';
 import { RefreshLock } from '../src-main/core/sessions/refresh-lock.js';
 import { withFileLock } from '../src-main/core/config/lock.js';
@@ -136,22 +135,16 @@ try {
   };
   const loads: Record<string, number[]> = {};
   const vaults = [newHome(), newHome()];
-  const olds = [newHome(), newHome()];
-  for (const [i, n] of [1, 100].entries()) {
-    await fill(createKeychainStore(vaults[i]!), n);
-    await fill(createItemStore(olds[i]!), n);
-  }
+  for (const [i, n] of [1, 100].entries()) await fill(createKeychainStore(vaults[i]!), n);
   loads.cold = await interleaved(ROUNDS * 2, vaults.map((h) => () => createKeychainStore(h).loadAll()));
   const running = vaults.map((h) => createKeychainStore(h));
   await Promise.all(running.map((r) => r.loadAll()));
   loads.warm = await interleaved(ROUNDS * 2, running.map((r) => () => r.loadAll()));
-  loads.items = await interleaved(10, olds.map((h) => () => createItemStore(h).loadAll()));
-  for (const h of [...vaults, ...olds]) await deleteAllForHome(h);
+  for (const h of vaults) await deleteAllForHome(h);
   const line = (what: string, [one, hundred]: number[]) =>
     console.log(`load all  ${what}: 1 identity ${one!.toFixed(2)} ms | 100 identities ${hundred!.toFixed(2)} ms | ratio ${(hundred! / one!).toFixed(2)}x`);
   line('vault, new process  ', loads.cold!);
   line('vault, running app  ', loads.warm!);
-  line('per-item (previous) ', loads.items!);
 } finally {
   await server.close();
   for (const h of homes) rmSync(h, { recursive: true, force: true });

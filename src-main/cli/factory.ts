@@ -7,7 +7,7 @@ import { createBrowserOpener, type BrowserOpener } from './browser.js';
  * What every command is given (gh's cmdutil.Factory): the run's streams and a terminal on them, the
  * core (opened on first use, so `--help` and usage errors never touch the keychain), and where the
  * exit status goes. The binary builds it from the process; tests build one on a folder and buffers
- * and run commands in process (tests/helpers/cli-in-process.ts).
+ * and run commands in process (CliHome.runInProcess, tests/helpers/cli.ts).
  */
 export interface Factory {
   readonly io: IoStreams;

@@ -6,7 +6,7 @@ import { isStoredKind, isTokenSyntax } from '../core/stored-rules.js';
 /**
  * The access token of a vault session entry when session-codec.ts decodeSession would accept the
  * entry and the session is not due (margin.ts): what `token` prints. Undefined otherwise — due,
- * malformed, or an entry of the per-item era with its profile inside, which the full path decodes.
+ * malformed, or an entry with a profile inside (the vault keeps tokens only), which the full path decodes.
  */
 export function freshAccessToken(text: string | undefined, marginSeconds: number, now: number): string | undefined {
   if (text === undefined) return undefined;

@@ -16,8 +16,6 @@ import type { AuthProvider, ProviderKind } from './providers/types.js';
 import { EnvironmentService } from './environments/service.js';
 import { SessionManager } from './sessions/manager.js';
 import { RefreshLock } from './sessions/refresh-lock.js';
-import { ProfileStore } from './sessions/profile-store.js';
-import { splitLegacySessions } from './sessions/legacy-sessions.js';
 import { sweepInterruptedSignIns } from './sessions/interrupted-sign-ins.js';
 
 /** The core wired together: what the CLI, the web bridge and the Electron shell each start from. */
@@ -68,10 +66,7 @@ export function openCore(opts: OpenCoreOptions = {}): Core {
   // The file store stands in for the keychain under the same vault (passphrase-keychain.ts).
   const keytar =
     kind === 'file' ? createPassphraseKeychain(home, passphraseSource(env, opts.passphrasePrompt), (path, text) => durableWrite(path, text, { mode: 0o600 })) : undefined;
-  // Sessions moved in from the per-item keychain leave their bulky profile outside the vault.
-  const vault = opts.secrets
-    ? undefined
-    : createKeychainStore(home, { ...(keytar && { keytar }), importLegacy: (entries) => splitLegacySessions(entries, new ProfileStore(home)) });
+  const vault = opts.secrets ? undefined : createKeychainStore(home, keytar && { keytar });
   // A key missing from the store chosen but present in the other is a wrong choice, not a lost key.
   const explain = () => (vault ? storeMismatch(home, choice, keychainHolds(loadKeytar, vault.service)) : Promise.resolve(undefined));
   const secrets = opts.secrets ?? explainingMissingKey(vault!, explain);

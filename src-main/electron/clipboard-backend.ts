@@ -9,7 +9,7 @@ import { windowPositionIsKnown } from './window-state.js';
  * - electron: Electron's clipboard module (macOS, Windows, X11 or Xwayland), read back truthfully.
  * - wl-clipboard: on a native Wayland window, wl-copy / wl-paste (the wl-clipboard package). Since
  *   Electron 38 a Linux app runs natively on Wayland in a Wayland session ("The default value of the
- *   --ozone-platform flag changed to auto", docs/breaking-changes.md, Electron 38; "Users can force
+ *   --ozone-platform flag changed to auto", electron/electron docs/breaking-changes.md, Electron 38; "Users can force
  *   XWayland by passing --ozone-platform=x11"), and GNOME's Mutter ignores a clipboard write from a
  *   client without keyboard focus while Chromium's readText answers with what it offered itself, so a
  *   timed clear with the window unfocused would read "cleared" while the secret stays.

@@ -28,6 +28,11 @@ export interface RunOptions {
   input?: string;
   env?: Record<string, string>;
   timeoutMs?: number;
+  /**
+   * runInProcess only: the core's clock (tests/helpers/clock.ts), so a session can be signed in "in
+   * the past" or renewed "later" without a sleep. A spawned binary always has the real clock.
+   */
+  now?: () => number;
 }
 
 /**
@@ -78,6 +83,7 @@ export class CliHome {
 
   /** Runs `tokendesk ARGS…` to completion. */
   run(args: string[], opts: RunOptions = {}): Promise<CliResult> {
+    if (opts.now) throw new Error('a spawned binary has the real clock: use runInProcess() for now');
     return collect(spawn(process.execPath, [CLI, ...args], { env: this.env(opts.env), cwd: this.work }), opts);
   }
 
@@ -100,7 +106,7 @@ export class CliHome {
         stderr: { write: (c: string | Uint8Array) => (stderr += c.toString()) },
         env,
       },
-      () => openCore({ home: this.dir }),
+      () => openCore({ home: this.dir, ...(opts.now && { now: opts.now }) }),
     );
     const code = await runCli(['node', 'tokendesk', ...args], f);
     return { code, signal: null, stdout, stderr };

@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { describe, expect, it, onTestFinished } from 'vitest';
 import { startDemoServer } from '../../src-main/core/demo-server/index.js';
 import { CLI, cliFixture, CliHome, collect, DEMO_SESSION, DEMO_SUPABASE, keychainUnreachable, stderrLines } from '../helpers/cli.js';
+import { movableClock } from '../helpers/clock.js';
 import { skipping, thisMachine, unixFilesMissing } from '../helpers/platform-guards.js';
 
 /** The walk-through of a new user's mistakes: each one a clear line, the right status, nothing stored. */
@@ -17,7 +18,6 @@ async function envNames(h: CliHome): Promise<string[]> {
   return (JSON.parse(r.stdout) as { name: string }[]).map((e) => e.name);
 }
 
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 describe.skipIf(unreachable !== undefined)('tokendesk bad paths', { timeout: 60_000 }, () => {
   it('"help COMMAND" is a success; a bare group ("env") is a usage error', async () => {
@@ -179,13 +179,14 @@ describe.skipIf(unreachable !== undefined)('tokendesk bad paths', { timeout: 60_
   });
 
   it('status tells an expired but renewable token from a session that needs a new sign-in', async () => {
-    const short = await startDemoServer({ port: 0, accessTokenTtlSeconds: 2, sessionTtlSeconds: 2 });
+    // One-minute tokens and sessions, signed in 90 s ago (the CLI's clock set back, no sleep):
+    // both ended about 30 s ago, so status says "… s ago".
+    const short = await startDemoServer({ port: 0, accessTokenTtlSeconds: 60, sessionTtlSeconds: 60 });
     onTestFinished(() => short.close());
     const h = await home(short.url);
-    expect((await h.runInProcess(['login', '--env', DEMO_SUPABASE, '--email', 'owner@connectgain.test'], { input: 'demo-password\n' })).code).toBe(0);
-    expect((await h.runInProcess(['login', '--env', DEMO_SESSION, '--email', 'test@test.com'], { input: 'stringstring\n' })).code).toBe(0);
-    // 2 s, measured against the server's Date header, which has whole seconds: up to 3 s here.
-    await sleep(3500);
+    const now = movableClock(-90_000).now;
+    expect((await h.runInProcess(['login', '--env', DEMO_SUPABASE, '--email', 'owner@connectgain.test'], { input: 'demo-password\n', now })).code).toBe(0);
+    expect((await h.runInProcess(['login', '--env', DEMO_SESSION, '--email', 'test@test.com'], { input: 'stringstring\n', now })).code).toBe(0);
     const human = await h.runInProcess(['status']);
     expect(human.code).toBe(0);
     expect(human.stdout).toMatch(/owner@connectgain\.test \(Olive Owner\) {2}token expired \d+ s ago; renewed on next use \(refresh token\)/);

@@ -12,6 +12,7 @@ import { EMPTY_PROFILE, splitSession } from '../../src-main/core/sessions/sessio
 import { DATA_KEY_ACCOUNT } from '../../src-main/core/secrets/vault-peek.js';
 import { serviceRecordFile } from '../../src-main/core/secrets/service-record.js';
 import { CLI, CliHome, cliFixture, DEMO_SESSION, DEMO_SUPABASE, keychainUnreachable } from '../helpers/cli.js';
+import { movableClock } from '../helpers/clock.js';
 
 /**
  * `tokendesk token` answers from a fast path (src-main/cli/fast-token.ts) when the session is valid,
@@ -244,15 +245,20 @@ describe.skipIf(unreachable !== undefined)('tokendesk token: a due session', { t
   });
 
   it('falls back to the full CLI, which renews once; the renewed token then comes from the fast path', async () => {
-    // 4 s tokens: the margin scales down to 1 s.
-    const demo = await startDemoServer({ port: 0, accessTokenTtlSeconds: 4 });
+    // 10 min tokens (a 120 s margin), signed in 500 s ago: the binary, on the real clock, finds about
+    // 100 s left. The sign-in runs in process, it and the server with their clock set back, since a
+    // binary's cannot be; then the server's clock is brought back to now.
+    const clock = movableClock(-500_000);
+    const demo = await startDemoServer({ port: 0, accessTokenTtlSeconds: 600, now: clock.now });
     const h = new CliHome();
     cleanups.push(() => demo.close(), () => h.cleanup());
     expect((await h.run(['demo-setup', '--url', demo.url])).code).toBe(0);
-    expect((await h.run(['login', '--env', DEMO_SUPABASE, '--email', 'owner@connectgain.test'], { input: 'demo-password\n' })).code).toBe(0);
-    const first = await ask(h, ['--env', DEMO_SUPABASE], true);
-    expect(first.path).toBe('fast');
-    await new Promise((r) => setTimeout(r, 3300));
+    expect((await h.runInProcess(['login', '--env', DEMO_SUPABASE, '--email', 'owner@connectgain.test'], { input: 'demo-password\n', now: clock.now })).code).toBe(0);
+    // The token as signed in (fresh on that clock): what the renewal must replace.
+    const first = await h.runInProcess(['token', '--env', DEMO_SUPABASE], { now: clock.now });
+    expect(first.code, first.stderr).toBe(0);
+    expect(demo.stats.refreshGrants).toBe(0);
+    clock.advance(500_000);
 
     const due = await ask(h, ['--env', DEMO_SUPABASE], true);
     expect(due.path).toBe('session: missing, due or unusual');

@@ -1,6 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { startDemoServer, type DemoServer } from '../../src-main/core/demo-server/index.js';
 import { CliHome, DEMO_SESSION, DEMO_SUPABASE, keychainUnreachable, stderrLines } from '../helpers/cli.js';
+import { movableClock } from '../helpers/clock.js';
 
 const unreachable = await keychainUnreachable();
 const cleanups: (() => Promise<void>)[] = [];
@@ -15,20 +16,22 @@ async function setup(opts: Parameters<typeof startDemoServer>[0]): Promise<{ dem
   expect((await h.runInProcess(['demo-setup', '--url', demo.url])).code).toBe(0);
   return { demo, h };
 }
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 describe.skipIf(unreachable !== undefined)('renewal from the CLI', { timeout: 90_000 }, () => {
   it('two CLI processes renewing the same expiring session at once cause exactly one refresh', async () => {
-    // 4 s tokens: the margin scales down to 1 s. The latency keeps the refresh in flight long enough
-    // for the second process to arrive while the first holds the lock.
-    const { demo, h } = await setup({ accessTokenTtlSeconds: 4, latencyMs: 400 });
-    const login = await h.runInProcess(['login', '--env', DEMO_SUPABASE, '--email', 'owner@connectgain.test'], { input: 'demo-password\n' });
+    // 10 min tokens: a 120 s margin, reached by moving the CLI's clock 500 s on. The latency keeps the
+    // refresh in flight long enough for the second run to arrive while the first holds the lock.
+    // The server shares the clock, so the renewed token is signed 500 s later than the first one.
+    const clock = movableClock();
+    const { demo, h } = await setup({ accessTokenTtlSeconds: 600, latencyMs: 400, now: clock.now });
+    const login = await h.runInProcess(['login', '--env', DEMO_SUPABASE, '--email', 'owner@connectgain.test'], { input: 'demo-password\n', now: clock.now });
     expect(login.code, login.stderr).toBe(0);
-    const first = (await h.runInProcess(['token', '--env', DEMO_SUPABASE])).stdout.trim();
+    const first = (await h.runInProcess(['token', '--env', DEMO_SUPABASE], { now: clock.now })).stdout.trim();
     expect(demo.stats.refreshGrants).toBe(0); // still fresh: no refresh
-    await sleep(3300);
+    clock.advance(500_000);
 
-    const [a, b] = await Promise.all([h.runInProcess(['token', '--env', DEMO_SUPABASE]), h.runInProcess(['token', '--env', DEMO_SUPABASE])]);
+    const token = () => h.runInProcess(['token', '--env', DEMO_SUPABASE], { now: clock.now });
+    const [a, b] = await Promise.all([token(), token()]);
     expect(a.code, a.stderr).toBe(0);
     expect(b.code, b.stderr).toBe(0);
     expect(demo.stats.refreshGrants).toBe(1);
@@ -43,29 +46,30 @@ describe.skipIf(unreachable !== undefined)('renewal from the CLI', { timeout: 90
   });
 
   it('session API: a warning on stderr inside the margin, then exit 4 once expired; --remember renews by signing in again', async () => {
-    // 12 s tokens: a 3 s margin, wide enough for a slow CLI start on a loaded machine.
-    const { demo, h } = await setup({ sessionTtlSeconds: 12 });
-    expect((await h.runInProcess(['login', '--env', DEMO_SESSION, '--email', 'test@test.com'], { input: 'stringstring\n' })).code).toBe(0);
-    expect((await h.runInProcess(['login', '--env', DEMO_SESSION, '--email', 'restricted@test.com', '--remember'], { input: 'stringstring\n' })).code).toBe(0);
+    // 10 min sessions: a 120 s margin. The CLI's clock moves instead of the test sleeping, by whole
+    // minutes, so the Date header's whole seconds (a lifetime of 600–601 s here) cannot matter.
+    const clock = movableClock();
+    const { demo, h } = await setup({ sessionTtlSeconds: 600, now: clock.now });
+    const run = (args: string[], input?: string) => h.runInProcess(args, { now: clock.now, ...(input !== undefined && { input }) });
+    expect((await run(['login', '--env', DEMO_SESSION, '--email', 'test@test.com'], 'stringstring\n')).code).toBe(0);
+    expect((await run(['login', '--env', DEMO_SESSION, '--email', 'restricted@test.com', '--remember'], 'stringstring\n')).code).toBe(0);
     const logins = demo.stats.sessionLogins;
-    // Inside the ~3 s margin of a 12 s token. Its lifetime is measured against the server's Date
-    // header, which has whole seconds, so locally it is 12–13 s: 10.5 s leaves 1.5–2.5 s either way.
-    await sleep(10_500);
+    clock.advance(500_000); // about 100 s left: inside the margin
 
-    const warned = await h.runInProcess(['token', '--env', DEMO_SESSION, '--email', 'test@test.com']);
+    const warned = await run(['token', '--env', DEMO_SESSION, '--email', 'test@test.com']);
     expect(warned.code).toBe(0);
     expect(warned.stdout).toMatch(/^[0-9a-f]{64}\n$/);
     expect(stderrLines(warned)).toHaveLength(1);
     expect(warned.stderr).toMatch(/^tokendesk: warning: .*cannot be renewed without a remembered password; it expires at/);
     expect(warned.stderr).not.toContain(warned.stdout.trim());
 
-    const renewed = await h.runInProcess(['token', '--env', DEMO_SESSION, '--email', 'restricted@test.com']);
+    const renewed = await run(['token', '--env', DEMO_SESSION, '--email', 'restricted@test.com']);
     expect(renewed.code, renewed.stderr).toBe(0);
     expect(renewed.stderr).toBe('');
     expect(demo.stats.sessionLogins).toBe(logins + 1);
 
-    await sleep(3000);
-    const expired = await h.runInProcess(['token', '--env', DEMO_SESSION, '--email', 'test@test.com']);
+    clock.advance(200_000); // 100 s past its end
+    const expired = await run(['token', '--env', DEMO_SESSION, '--email', 'test@test.com']);
     expect(expired.code).toBe(4);
     expect(stderrLines(expired)).toHaveLength(1);
     expect(expired.stderr).toMatch(/^tokendesk: The session of test@test\.com in "Demo session API" expired at .*sign in again/);

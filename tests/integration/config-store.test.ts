@@ -214,17 +214,17 @@ describe('watchConfig', () => {
     let calls = 0;
     const stop = watchConfig(t.home.dir, () => calls++);
     try {
-      await new Promise((r) => setTimeout(r, 50));
+      await new Promise((r) => setTimeout(r, 50)); // kept: the real fs.watch settles before the first write
       await run(process.execPath, [child, t.home.dir, 'A', 'B', 'C']); // three quick writes: debounced
       await expect.poll(() => calls, { timeout: 3_000 }).toBeGreaterThanOrEqual(1);
-      await new Promise((r) => setTimeout(r, 300));
+      await new Promise((r) => setTimeout(r, 300)); // kept: real file events, given time to (wrongly) arrive
       expect(calls).toBeLessThanOrEqual(2);
       const settled = calls;
 
       // A lock/temp-file only touch, or a rewrite with the same bytes, is not a change.
       writeFileSync(join(t.home.dir, 'config.json.lock-ish'), 'x');
       writeFileSync(t.store.path, readFileSync(t.store.path));
-      await new Promise((r) => setTimeout(r, 300));
+      await new Promise((r) => setTimeout(r, 300)); // kept: real file events, given time to (wrongly) arrive
       expect(calls).toBe(settled);
 
       await run(process.execPath, [child, t.home.dir, 'D']);
@@ -234,7 +234,7 @@ describe('watchConfig', () => {
     }
     await run(process.execPath, [child, t.home.dir, 'E']);
     const afterStop = calls;
-    await new Promise((r) => setTimeout(r, 300));
+    await new Promise((r) => setTimeout(r, 300)); // kept: real file events, given time to (wrongly) arrive
     expect(calls).toBe(afterStop);
   });
 });

@@ -154,7 +154,7 @@ describe('env remove never orphans a secret, and orphans are swept', { timeout: 
       const adding = core.envs.add({ name: 'inflight', provider: 'session', baseUrl: server.url, apiKey: 'in-flight-key' });
       await k.paused;
       const sweep = core.envs.removeOrphans();
-      await new Promise((r) => setTimeout(r, 300));
+      await new Promise((r) => setTimeout(r, 300)); // kept: the sweep's real chance to (wrongly) delete the in-flight key
       k.release();
       const env = await adding;
       expect(await sweep).toEqual([]);
@@ -170,7 +170,7 @@ describe('env remove never orphans a secret, and orphans are swept', { timeout: 
       const signingIn = core.sessions.signIn('api', { email: user.email, password: user.password });
       await k.paused;
       const sweep = core.envs.removeOrphans();
-      await new Promise((r) => setTimeout(r, 300));
+      await new Promise((r) => setTimeout(r, 300)); // kept: the sweep's real chance to (wrongly) delete the in-flight session
       k.release();
       await signingIn;
       expect(await sweep).toEqual([]);

@@ -1,17 +1,23 @@
 import { describe, expect, it } from 'vitest';
 import { startDemoServer } from '../../src-main/core/demo-server/index.js';
 import { CliHome, DEMO_SUPABASE, keychainUnreachable } from '../helpers/cli.js';
+import { movableClock } from '../helpers/clock.js';
 import { mountTmpfs, tmpfsUnavailable } from '../helpers/tmpfs.js';
 
 const unavailable = tmpfsUnavailable() ?? (await keychainUnreachable());
 
-/** A config folder on its own tmpfs, signed in to the demo Supabase, then remounted read-only. */
-async function signedInOnReadOnlyTmpfs(opts: Parameters<typeof startDemoServer>[0]) {
+/**
+ * A config folder on its own tmpfs, signed in to the demo Supabase (`agoMs` ago: in process, with the
+ * core's clock set back, so no test sleeps until a renewal is due), then remounted read-only.
+ */
+async function signedInOnReadOnlyTmpfs(opts: Parameters<typeof startDemoServer>[0], agoMs?: number) {
   const demo = await startDemoServer({ port: 0, ...opts });
   const h = new CliHome();
   const fs = mountTmpfs(h.dir, 'size=256k,mode=0700');
   expect((await h.run(['demo-setup', '--url', demo.url])).code).toBe(0);
-  const login = await h.run(['login', '--env', DEMO_SUPABASE, '--email', 'owner@connectgain.test'], { input: 'demo-password\n' });
+  const args = ['login', '--env', DEMO_SUPABASE, '--email', 'owner@connectgain.test'];
+  const input = 'demo-password\n';
+  const login = agoMs === undefined ? await h.run(args, { input }) : await h.runInProcess(args, { input, now: movableClock(-agoMs).now });
   expect(login.code, login.stderr).toBe(0);
   fs.remount('ro');
   return { demo, h, fs };
@@ -49,9 +55,9 @@ describe.skipIf(unavailable !== undefined)('a read-only configuration folder', (
 
 describe.skipIf(unavailable !== undefined)('a renewal due in a read-only configuration folder', () => {
   it('hands out the still-valid token with the reason on stderr instead of failing', async () => {
-    const { demo, h, fs } = await signedInOnReadOnlyTmpfs({ accessTokenTtlSeconds: 6 });
+    // A 10 min token signed in 500 s ago: inside its 120 s margin, about 100 s left.
+    const { demo, h, fs } = await signedInOnReadOnlyTmpfs({ accessTokenTtlSeconds: 600 }, 500_000);
     try {
-      await new Promise((r) => setTimeout(r, 4_800)); // inside the 1.5 s margin of a 6 s token
       const token = await h.run(['token', '--env', DEMO_SUPABASE]);
       expect(token.code, token.stderr).toBe(0);
       expect(token.stdout).toMatch(/^eyJ/);

@@ -33,6 +33,7 @@ describe.skipIf(unreachable !== undefined)('kill -9 during a renewal, reuse inte
     let slowest = 0;
     const failures: string[] = [];
     for (let i = 0; i < ITERATIONS; i++) {
+      // Kept: the binaries run on the real clock, so only real time makes the renewal due for each of them.
       await sleep(2400); // inside the margin: every call below wants a renewal
       const before = demo.stats.requests;
       const victim = spawn(process.execPath, [CLI, 'token', '--env', DEMO_SUPABASE], { env: h.env(), stdio: 'ignore' });

@@ -124,7 +124,7 @@ describe('session check: an answer that did not come from the auth server ends n
     headers: { 'Content-Type': 'text/html; charset=utf-8' },
     raw: '<!DOCTYPE html><html><body><h1>Access denied</h1><p>This site is blocked by your network policy.</p></body></html>',
   };
-  // GoTrue's 2024-01-01 error shape (docs/supabase-auth-api.md §4): the code is read when the version is echoed.
+  // GoTrue's 2024-01-01 error shape (../shared/docs/supabase-auth-api.md §4): the code is read when the version is echoed.
   const goTrue = (status: number, code: string, message: string): Reply => ({
     status,
     headers: { 'X-Supabase-Api-Version': '2024-01-01', 'x-sb-error-code': code },

@@ -249,7 +249,7 @@ describe('session manager against the demo server and the real keychain', () => 
     const identityId = (await core.config.read()).identities[0]!.id;
     clockOffset = 3600_000 - 60_000;
     const renewal = core.sessions.getFreshToken('staging');
-    await new Promise((r) => setTimeout(r, 20));
+    await new Promise((r) => setTimeout(r, 20)); // kept: the renewal is then in flight, inside the server's real 150 ms latency
     await core.sessions.signOut('staging');
     await renewal;
     expect(server.stats.refreshGrants).toBe(1);

@@ -3,14 +3,9 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import keytar from 'keytar';
 import { afterAll, describe, expect, it } from 'vitest';
-import { openCore } from '../../src-main/core/open.js';
-import { DEMO_CREDENTIALS, startDemoServer } from '../../src-main/core/demo-server/index.js';
-import { createItemStore, createKeychainStore, deleteAllForHome, keychainService, type KeytarLike } from '../../src-main/core/secrets/keychain.js';
+import { createKeychainStore, deleteAllForHome, keychainService } from '../../src-main/core/secrets/keychain.js';
 import { DATA_KEY_ACCOUNT } from '../../src-main/core/secrets/vault.js';
 import { secretKeys } from '../../src-main/core/secrets/types.js';
-import { encodeSession } from '../../src-main/core/sessions/session-codec.js';
-import { ProfileStore } from '../../src-main/core/sessions/profile-store.js';
-import { splitLegacySessions } from '../../src-main/core/sessions/legacy-sessions.js';
 import { makeHome } from '../helpers/home.js';
 import { childScripts, root } from '../helpers/child-script.js';
 
@@ -40,49 +35,8 @@ const unreachable = await reachable();
 if (unreachable !== undefined && process.env.CI) throw new Error(`Keychain tests must run in CI (${unreachable}); use scripts/with-keyring.sh`);
 
 const accounts = async (home: string) => (await keytar.findCredentials(keychainService(home))).map((c) => c.account).sort();
-const owner = DEMO_CREDENTIALS.supabase.find((c) => c.email.startsWith('owner'))!;
 
 describe.skipIf(unreachable !== undefined)('vault on the real keychain', { timeout: 120_000 }, () => {
-  it('moves a per-item installation into the vault: everything readable, old items gone; a crash before the deletes is finished by the next open', async () => {
-    const home = newHome();
-    // What the current release leaves: a real sign-in stored whole, plus keys and a secret variable, one item each.
-    const server = await startDemoServer({ port: 0 });
-    let session;
-    try {
-      const core = openCore({ home, secrets: createItemStore(home) });
-      await core.envs.add({ name: 'staging', provider: 'supabase', baseUrl: server.url, anonKey: server.anonKey, apiKey: server.apiKey });
-      const identity = await core.sessions.signIn('staging', { email: owner.email, password: owner.password, remember: true });
-      session = (await core.sessions.readSession(identity.id))!;
-      // The old release stored the session whole: put it back that way.
-      await createItemStore(home).set(secretKeys.session(identity.id), encodeSession(session));
-      await new ProfileStore(home).delete(identity.id);
-      await createItemStore(home).set(secretKeys.variable('e1', 'db_pass'), 'hunter2');
-      const before = await createItemStore(home).loadAll();
-      expect(before.size).toBe(5);
-
-      // First open: the deletes "crash" (fail) after the vault is written — both copies survive.
-      const crashing: KeytarLike = { ...keytar, deletePassword: () => Promise.reject(new Error('killed')) };
-      const importLegacy = (e: Map<string, string>) => splitLegacySessions(e, new ProfileStore(home)); // as openCore wires it
-      const first = openCore({ home, secrets: createKeychainStore(home, { keytar: crashing, importLegacy }) });
-      expect((await first.sessions.readSession(identity.id))?.accessToken).toBe(session.accessToken);
-      expect(await accounts(home)).toEqual(expect.arrayContaining([DATA_KEY_ACCOUNT, ...before.keys()]));
-
-      // Next open completes it without loss.
-      const second = openCore({ home });
-      const after = await second.secrets.loadAll();
-      expect([...after.keys()].sort()).toEqual([...before.keys()].sort());
-      for (const [k, v] of before) if (!k.endsWith('/session')) expect(after.get(k)).toBe(v);
-      const read = await second.sessions.readSession(identity.id);
-      expect(read).toEqual(session);
-      // The profile moved out of the sealed entry into its file.
-      expect(JSON.parse(after.get(secretKeys.session(identity.id))!)).not.toHaveProperty('profile');
-      expect(await accounts(home)).toEqual([DATA_KEY_ACCOUNT]);
-      expect((await second.sessions.getFreshToken('staging')).session.accessToken).toBe(session.accessToken);
-    } finally {
-      await server.close();
-    }
-  });
-
   const bundle = childScripts('vault-writers-');
   const vaultModule = JSON.stringify(join(root, 'src-main/core/secrets/keychain.ts'));
   const writer = `import { createKeychainStore } from ${vaultModule};

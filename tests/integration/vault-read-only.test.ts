@@ -1,9 +1,7 @@
-import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { createVaultStore, DATA_KEY_ACCOUNT, vaultFile } from '../../src-main/core/secrets/vault.js';
-import { createItemStore } from '../../src-main/core/secrets/item-store.js';
-import { keychainService } from '../../src-main/core/secrets/keytar.js';
+import { createVaultStore, vaultFile } from '../../src-main/core/secrets/vault.js';
 import { secretKeys } from '../../src-main/core/secrets/types.js';
 import { KeytarFake } from '../helpers/keytar-fake.js';
 import { makeHome } from '../helpers/home.js';
@@ -29,7 +27,7 @@ describe.skipIf(unavailable !== undefined)('the secrets vault in a read-only con
     return { dir, fs, fake: new KeytarFake() };
   }
 
-  it('no vault and no older items: reads answer "nothing stored" instead of failing, and nothing is written', async () => {
+  it('no vault: reads answer "nothing stored" instead of failing, and nothing is written', async () => {
     const { dir, fs, fake } = folder();
     fs.remount('ro');
     const store = createVaultStore(dir, { keytar: fake.process() });
@@ -38,43 +36,6 @@ describe.skipIf(unavailable !== undefined)('the secrets vault in a read-only con
     const e = await rejection(store.set(secretKeys.apiKey('e'), 'x'), 'config_unwritable');
     expect(e.message).toMatch(/is read-only \(EROFS/);
     expect(readdirSync(dir)).toEqual([]);
-  });
-
-  it('no vault but an older per-item installation: its entries are read as they are, left in the keychain, and moved in once the folder is writable', async () => {
-    const { dir, fs, fake } = folder();
-    const old = createItemStore(dir, { keytar: fake.process() });
-    await old.set(secretKeys.session('id-1'), 'old-session');
-    await old.set(secretKeys.anonKey('env-1'), 'anon');
-    fs.remount('ro');
-
-    const store = createVaultStore(dir, { keytar: fake.process() });
-    const want = new Map([[secretKeys.session('id-1'), 'old-session'], [secretKeys.anonKey('env-1'), 'anon']]);
-    expect(await store.loadAll()).toEqual(want);
-    expect(await store.get(secretKeys.anonKey('env-1'))).toBe('anon');
-    const accounts = () => [...(fake.items.get(keychainService(dir))?.keys() ?? [])];
-    expect(accounts()).toEqual(expect.arrayContaining([secretKeys.session('id-1'), secretKeys.anonKey('env-1')]));
-    expect(accounts()).not.toContain(DATA_KEY_ACCOUNT);
-    expect(readdirSync(dir)).toEqual([]);
-
-    // Writable again, the same process runs the migration it had to skip.
-    fs.remount('rw');
-    expect(await store.loadAll()).toEqual(want);
-    expect(existsSync(vaultFile(dir))).toBe(true);
-    expect(accounts()).toEqual([DATA_KEY_ACCOUNT]);
-  });
-
-  it('a vault whose old-item deletes are still pending is read as it is', async () => {
-    const { dir, fs, fake } = folder();
-    const old = createItemStore(dir, { keytar: fake.process() });
-    await old.set(secretKeys.session('id-1'), 'old-session');
-    const crashing = fake.process();
-    crashing.failDeletes = true;
-    expect((await createVaultStore(dir, { keytar: crashing }).loadAll()).size).toBe(1);
-    fs.remount('ro');
-    const before = readFileSync(vaultFile(dir));
-    const store = createVaultStore(dir, { keytar: fake.process() });
-    expect(await store.get(secretKeys.session('id-1'))).toBe('old-session');
-    expect(readFileSync(vaultFile(dir)).equals(before)).toBe(true);
   });
 
   it('a damaged vault is reported as damaged (not as a read-only folder) and left in place, saying so', async () => {

@@ -30,7 +30,7 @@ describe.skipIf(unreachable !== undefined)('the app sees the vault change when t
     let calls = 0;
     const stop = watchConfig(home.dir, () => calls++);
     try {
-      await new Promise((r) => setTimeout(r, 150));
+      await new Promise((r) => setTimeout(r, 150)); // kept: the real fs.watch settles before the other process writes
       const settled = calls;
       await run(process.execPath, [child, home.dir, 'key-from-the-cli']);
       await expect.poll(() => calls, { timeout: 3_000 }).toBeGreaterThan(settled);

@@ -12,7 +12,6 @@ import { isBearerToken } from '../../src-main/core/providers/token-syntax.js';
 import { secretKeys } from '../../src-main/core/secrets/types.js';
 import { createVaultStore } from '../../src-main/core/secrets/vault.js';
 import { askDataKey, peekVault } from '../../src-main/core/secrets/vault-peek.js';
-import { decodeDataKey, sealVault } from '../../src-main/core/secrets/vault-format.js';
 import { keychainService } from '../../src-main/core/secrets/keytar.js';
 import { decodeSession, EMPTY_PROFILE, splitSession } from '../../src-main/core/sessions/session-codec.js';
 import { isTokenSyntax } from '../../src-main/core/stored-rules.js';
@@ -237,7 +236,7 @@ describe('vault peek', () => {
     expect(proc.reads).toBe(1);
   });
 
-  it('steps aside with no vault, no key, a damaged file or a migration left to finish', async () => {
+  it('steps aside with no vault, no key or a damaged file', async () => {
     const h = makeHome('tokendesk-fast-peek-');
     homes.push(h);
     const fake = new KeytarFake();
@@ -249,9 +248,6 @@ describe('vault peek', () => {
     fake.items.get(service)!.delete('.tokendesk-vault-key');
     expect(await peekVault(h.dir, service, askDataKey(fake.process(), service))).toBeUndefined(); // key gone
     fake.items.get(service)!.set('.tokendesk-vault-key', key);
-    const dataKey = decodeDataKey(key)!;
-    writeFileSync(vault, sealVault({ entries: new Map([[secretKeys.session('i1'), 'tokens']]), pendingLegacyDeletes: ['identity/i0/session'] }, dataKey, service));
-    expect(await peekVault(h.dir, service, askDataKey(fake.process(), service))).toBeUndefined(); // the full store finishes the migration
     writeFileSync(vault, 'TDVAULT\u0001 not really a vault at all, just some bytes');
     await expect(peekVault(h.dir, service, askDataKey(fake.process(), service))).rejects.toThrow(); // damaged: the full store reports it
     rmSync(vault);

@@ -85,7 +85,7 @@ describe('owned lock', () => {
         const lock = await acquireOwnedLock(lockDir, { ...opts, timeoutMs: 10_000 });
         inside++;
         most = Math.max(most, inside);
-        await new Promise((r) => setTimeout(r, 20));
+        await new Promise((r) => setTimeout(r, 20)); // kept: held for real time, for the other waiters to overlap if they could
         inside--;
         await lock.release();
       }),

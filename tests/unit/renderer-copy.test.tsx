@@ -31,7 +31,7 @@ describe('copy', () => {
     await waitFor(() => expect(toasts().getAllByText(text)).toHaveLength(1));
     fireEvent.click(screen.getByRole('button', { name: 'Copy Authorization header' }));
     await waitFor(() => expect(api.calls.filter((c) => c.method === 'copy')).toHaveLength(2));
-    await new Promise((r) => setTimeout(r, 50));
+    await new Promise((r) => setTimeout(r, 50)); // kept: a second toast is given real time to (wrongly) render
     expect(toasts().getAllByText(text)).toHaveLength(1);
   });
 

@@ -1,7 +1,6 @@
 import { existsSync, readdirSync, readFileSync, rmSync, statSync, utimesSync, writeFileSync } from 'node:fs';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { createVaultStore, DATA_KEY_ACCOUNT, vaultFile } from '../../src-main/core/secrets/vault.js';
-import { createItemStore } from '../../src-main/core/secrets/item-store.js';
 import { keychainService } from '../../src-main/core/secrets/keytar.js';
 import { secretKeys } from '../../src-main/core/secrets/types.js';
 import { serviceRecordFile } from '../../src-main/core/secrets/service-record.js';
@@ -79,45 +78,6 @@ describe('secrets vault: two processes', () => {
     await a.set(secretKeys.apiKey('env-a'), 'from-a');
     const after = await createVaultStore(home, { keytar: fake.process() }).loadAll();
     expect([...after.keys()].sort()).toEqual([secretKeys.apiKey('env-0'), secretKeys.apiKey('env-1'), secretKeys.apiKey('env-a'), secretKeys.apiKey('env-b')].sort());
-  });
-
-  it('the same for the move from per-item storage: a migration whose lock was taken over does not overwrite the new holder\'s vault', async () => {
-    const home = newHome();
-    const fake = new KeytarFake();
-    const old = createItemStore(home, { keytar: fake.process() });
-    await old.set(secretKeys.session('id-1'), 'old-session');
-
-    // A pauses in the keychain listing that precedes its migration write.
-    let resume!: () => void;
-    const resumed = new Promise<void>((r) => (resume = r));
-    let paused!: () => void;
-    const isPaused = new Promise<void>((r) => (paused = r));
-    const kt = fake.process();
-    const list = kt.findCredentials.bind(kt);
-    let lists = 0;
-    kt.findCredentials = async (service: string) => {
-      const found = await list(service);
-      if (++lists === 2) {
-        paused();
-        await resumed;
-      }
-      return found;
-    };
-    const a = createVaultStore(home, { keytar: kt });
-    const aRead = a.loadAll();
-    aRead.catch(() => undefined);
-    await isPaused;
-
-    rmSync(`${vaultFile(home)}.lock`, { recursive: true, force: true });
-    const b = createVaultStore(home, { keytar: fake.process() });
-    expect(await b.get(secretKeys.session('id-1'))).toBe('old-session');
-    await b.set(secretKeys.apiKey('env-b'), 'from-b');
-
-    resume();
-    await rejection(aRead, 'config_locked');
-    expect(await createVaultStore(home, { keytar: fake.process() }).loadAll()).toEqual(
-      new Map([[secretKeys.session('id-1'), 'old-session'], [secretKeys.apiKey('env-b'), 'from-b']]),
-    );
   });
 
   it('a process holding an old key re-reads the keychain before calling a vault sealed with the new key bad', async () => {

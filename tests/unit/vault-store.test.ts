@@ -1,7 +1,6 @@
 import { chmodSync, copyFileSync, existsSync, readdirSync, readFileSync, rmSync, statSync, symlinkSync, utimesSync, writeFileSync } from 'node:fs';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createVaultStore, DATA_KEY_ACCOUNT, vaultFile } from '../../src-main/core/secrets/vault.js';
-import { createItemStore } from '../../src-main/core/secrets/item-store.js';
 import { keychainService } from '../../src-main/core/secrets/keytar.js';
 import { serviceRecordFile } from '../../src-main/core/secrets/service-record.js';
 import { encodeDataKey, decodeDataKey, newDataKey, sealVault } from '../../src-main/core/secrets/vault-format.js';
@@ -86,7 +85,7 @@ describe('secrets vault', () => {
     // Another content of the same size and the same generation (a file put back from an older copy
     // would be refused as one: vault-rollback.test.ts).
     const key = decodeDataKey(fake.items.get(keychainService(home))!.get(DATA_KEY_ACCOUNT)!)!;
-    const other = sealVault({ entries: new Map([[secretKeys.apiKey('e'), 'aaaa']]), pendingLegacyDeletes: [] }, key, keychainService(home));
+    const other = sealVault({ entries: new Map([[secretKeys.apiKey('e'), 'aaaa']]) }, key, keychainService(home));
     // A whole second, so the time put back is exactly the one the reader saw (utimes has no nanoseconds).
     const tick = new Date(Math.floor(Date.now() / 1000) * 1000);
     utimesSync(vaultFile(home), tick, tick);
@@ -276,35 +275,5 @@ describe('the keychain service a folder records (service-record.ts)', () => {
       expect(await createVaultStore(home, { keytar: fake.process() }).get(secretKeys.session('id-1'))).toBe(SECRET);
       expect(readFileSync(serviceRecordFile(home), 'utf8')).toBe(`${keychainService(home)}\n`);
     }
-  });
-});
-
-describe('moving a per-item installation into the vault', () => {
-  it('reads the old items once, seals them, deletes them only after the vault is written; a crash in between is finished next time', async () => {
-    const home = newHome();
-    const fake = new KeytarFake();
-    const old = createItemStore(home, { keytar: fake.process() });
-    await old.set(secretKeys.session('id-1'), SECRET);
-    await old.set(secretKeys.anonKey('env-1'), 'anon');
-    await old.set(secretKeys.variable('env-1', 'db_pass'), 'hunter2');
-
-    const crashing = fake.process();
-    crashing.failDeletes = true;
-    const first = createVaultStore(home, { keytar: crashing });
-    expect((await first.loadAll()).get(secretKeys.session('id-1'))).toBe(SECRET);
-    // Both copies survive the failed deletes.
-    const accounts = () => [...(fake.items.get(keychainService(home))?.keys() ?? [])].sort();
-    expect(accounts()).toEqual(expect.arrayContaining([DATA_KEY_ACCOUNT, secretKeys.session('id-1'), secretKeys.anonKey('env-1')]));
-    expect(existsSync(vaultFile(home))).toBe(true);
-
-    const second = createVaultStore(home, { keytar: fake.process() });
-    expect(await second.loadAll()).toEqual(
-      new Map([[secretKeys.session('id-1'), SECRET], [secretKeys.anonKey('env-1'), 'anon'], [secretKeys.variable('env-1', 'db_pass'), 'hunter2']]),
-    );
-    expect(accounts()).toEqual([DATA_KEY_ACCOUNT]);
-    // And a third process has nothing left to do: one read, no list.
-    const p = fake.process();
-    expect((await createVaultStore(home, { keytar: p }).loadAll()).size).toBe(3);
-    expect(p.calls).toEqual([`get ${DATA_KEY_ACCOUNT}`]);
   });
 });

@@ -3,14 +3,20 @@ import { providerInfo } from '../../contract/providers.js';
 import { chooseIdentity, resolveTarget } from '../context.js';
 import { localTime, relativeTime, UsageError } from '../output.js';
 import { askLine, canPrompt, readPassword } from '../prompt.js';
-import { emailOption, envOption } from './common.js';
+import { emailOption, envOption, noBrowserOption } from './common.js';
 import { withFactory, type Factory } from '../factory.js';
 import type { Identity } from '../../core/facade.js';
+import type { SignInMethodInfo } from '../../contract/flows.js';
+import { readAll, renderSignInFlow } from '../flow-render.js';
 
 interface LoginOptions {
   env: string;
   email?: string;
   remember?: boolean;
+  method?: string;
+  withToken?: boolean;
+  /** false with --no-browser. */
+  browser?: boolean;
 }
 
 /** --email, or on a terminal the question `gh auth login` would ask; a pipe gets one line naming the flag. */
@@ -35,25 +41,41 @@ async function login(f: Factory, o: LoginOptions): Promise<void> {
   const core = f.core();
   const env = await core.envs.resolve(o.env);
   const { label, capabilities: can } = providerInfo(env.provider);
-  let remember = o.remember ?? false;
-  if (remember && !can.canRememberPassword) {
+  const method = chooseMethod(env.name, label, can.signInMethods, o);
+  const fields = method.fields.map((x) => x.name);
+  const answers: Record<string, string> = {};
+  if (o.withToken) {
+    // Like `gh auth login --with-token`: the token is what was piped in (a hidden prompt on a terminal).
+    answers.token = canPrompt(f.io) ? await readPassword(f, `${method.fields.find((x) => x.name === 'token')?.label ?? 'Token'} for ${env.name}: `, { what: 'token' }) : await readAll(f.io.stdin, 'token');
+  }
+  if (fields.includes('email') && o.email !== undefined && o.email.trim() !== '') answers.email = o.email.trim();
+  if (o.remember !== undefined && !fields.includes('remember')) {
     // Sessions that renew with their refresh token: storing the password would add a secret for nothing.
-    f.term.warn(`--remember is not needed for ${label} (sessions renew with the refresh token); the password is not stored`);
-    remember = false;
-  }
-  const email = await emailFor(f, o, env.name, 'login');
-  if (!remember && can.canRememberPassword && o.remember === undefined && canPrompt(f.io)) {
-    // Asked only at a terminal, as gh asks its questions; a script says --remember or not.
-    const answer = await askLine(f, `The ${label} has no refresh. Keep the password in the keychain so the session renews itself? [y/N] `);
-    remember = /^y(es)?$/i.test(answer);
-  }
-  const password = await readPassword(f, `Password for ${email} (${env.name}): `);
-  const identity = await core.sessions.signIn(env.id, { email, password, remember });
+    if (o.remember) f.term.warn(`--remember is not needed for ${label} (sessions renew with the refresh token); the password is not stored`);
+  } else if (o.remember !== undefined) answers.remember = String(o.remember);
+  const identity = await renderSignInFlow(f, { envId: env.id, envName: env.name, method: method.id, answers, noBrowser: o.browser === false, verb: 'login' });
   f.term.out(await signedInLine(f, env.name, identity));
   if (identity.warning) f.term.warn(identity.warning);
-  if (can.canRememberPassword && !remember) {
+  if (fields.includes('remember') && !identity.rememberPassword) {
     f.term.out(`The ${label} has no refresh: sign in again when it expires, or use --remember to let TokenDesk renew it`);
   }
+}
+
+/** --method, or with --with-token the method that takes a token, else the kind's first (its default). */
+function chooseMethod(envName: string, label: string, methods: readonly SignInMethodInfo[], o: LoginOptions): SignInMethodInfo {
+  const ids = methods.map((m) => m.id).join(', ');
+  if (o.method !== undefined) {
+    const m = methods.find((x) => x.id === o.method);
+    if (!m) throw new UsageError(`"${envName}" (${label}) has no sign-in method "${o.method}"; its methods: ${ids}`);
+    if (o.withToken && !m.fields.some((x) => x.name === 'token')) throw new UsageError(`--with-token needs a method that takes a token; "${m.id}" does not`);
+    return m;
+  }
+  if (o.withToken) {
+    const m = methods.find((x) => x.fields.some((y) => y.name === 'token'));
+    if (!m) throw new UsageError(`"${envName}" (${label}) signs in with ${ids}: none takes a token, so --with-token does not apply`);
+    return m;
+  }
+  return methods[0]!;
 }
 
 async function signup(f: Factory, o: LoginOptions): Promise<void> {
@@ -95,8 +117,11 @@ export function registerLogin(program: Command, f: Factory): void {
   program
     .command('login')
     .summary('sign in; the session goes to the keychain')
-    .description('sign in with email and password; the session goes to the OS keychain')
+    .description('sign in with one of the environment\'s methods (email and password by default); the session goes to the OS keychain')
     .addOption(envOption())
+    .option('--method <id>', 'sign-in method (the environment\'s first by default; `tokendesk env show` lists them)')
+    .option('--with-token', 'read a token (or a pasted browser session) from standard input, like gh auth login --with-token')
+    .addOption(noBrowserOption())
     .addOption(emailOption('email to sign in with (asked on a terminal)'))
     .option('--remember', 'keep the password in the keychain so a session-API session renews itself')
     .option('--no-remember', 'do not keep the password (and do not ask)')

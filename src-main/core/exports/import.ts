@@ -36,7 +36,7 @@ export interface ImportedEnvironment {
   notes: string[];
 }
 
-// ---------- file shapes (export-formats.md §3a, §3b) ----------
+// ---------- file shapes (../shared/docs/export-formats.md §3a, §3b) ----------
 
 const Scalar = z.union([z.string(), z.number(), z.boolean()], { error: 'must be a string, number or boolean' });
 const keyField = z.string({ error: (iss) => (iss.input === undefined ? 'is missing' : 'must be a string') });

@@ -11,7 +11,7 @@ export interface PostmanEnvironmentValue {
   enabled: boolean;
 }
 
-/** Postman environment export (export-formats.md §3a). */
+/** Postman environment export (../shared/docs/export-formats.md §3a). */
 export interface PostmanEnvironment {
   id: string;
   name: string;

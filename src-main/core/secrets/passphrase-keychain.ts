@@ -99,7 +99,7 @@ function unwrap(f: KeyFile, kek: Buffer, path: string): string {
 /**
  * A KeytarLike over the key file, for createVaultStore: the vault code (generations, locks, start-over)
  * runs unchanged. Only the data key's account is stored; the lock probe always answers (a file is
- * never "locked"), and there are no per-item entries of an older version to list.
+ * never "locked"), and a listing finds nothing.
  */
 export function createPassphraseKeychain(
   home: string,

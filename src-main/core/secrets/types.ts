@@ -36,9 +36,9 @@ export interface SecretStore {
 export type SecretChanges = ReadonlyArray<readonly [SecretKey, string | undefined]>;
 
 /**
- * `apply` for a store that cannot make several changes one write (the per-item keychain store, test
- * fakes): its own set and delete, one change after the other, so a failure or pause on one key
- * happens as it would alone. Not all or none.
+ * `apply` for a store that cannot make several changes one write (test fakes): its own set and
+ * delete, one change after the other, so a failure or pause on one key happens as it would alone.
+ * Not all or none.
  */
 export async function applyOneByOne(store: Pick<SecretStore, 'set' | 'delete'>, changes: SecretChanges): Promise<void> {
   for (const [key, value] of changes) await (value === undefined ? store.delete(key) : store.set(key, value));

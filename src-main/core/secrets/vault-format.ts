@@ -50,11 +50,6 @@ export type OpenedVault = VaultContent & { generation: number };
 
 export interface VaultContent {
   entries: Map<string, string>;
-  /**
-   * Per-item keychain entries of an older TokenDesk copied into this vault and not yet deleted from
-   * the keychain (migration.ts): a crash between the two steps is finished by the next open.
-   */
-  pendingLegacyDeletes: string[];
 }
 
 export type VaultFault = 'truncated' | 'not-a-vault' | 'future-version' | 'other-folder' | 'tampered' | 'bad-content';
@@ -114,10 +109,7 @@ export function sealVault(content: VaultContent, k: DataKey, service: string, ge
   const header = Buffer.concat([MAGIC, Buffer.from([VAULT_VERSION]), k.folderId, gen, randomBytes(NONCE_BYTES)]);
   const nonce = header.subarray(nonceAt(VAULT_VERSION));
   const plain = Buffer.from(
-    JSON.stringify({
-      entries: Object.fromEntries(content.entries),
-      ...(content.pendingLegacyDeletes.length > 0 && { pendingLegacyDeletes: content.pendingLegacyDeletes }),
-    }),
+    JSON.stringify({ entries: Object.fromEntries(content.entries) }),
     'utf8',
   );
   const cipher = createCipheriv('aes-256-gcm', k.key, nonce, { authTagLength: TAG_BYTES });
@@ -170,7 +162,7 @@ function parseContent(plain: Buffer): VaultContent {
   } catch {
     throw new VaultFormatError('bad-content');
   }
-  const o = json as { entries?: unknown; pendingLegacyDeletes?: unknown } | null;
+  const o = json as { entries?: unknown } | null;
   if (typeof o !== 'object' || o === null || typeof o.entries !== 'object' || o.entries === null) throw new VaultFormatError('bad-content');
   const entries = new Map<string, string>();
   const record = o.entries as Record<string, unknown>;
@@ -180,7 +172,5 @@ function parseContent(plain: Buffer): VaultContent {
     if (typeof value !== 'string') throw new VaultFormatError('bad-content');
     entries.set(key, value);
   }
-  const pending = o.pendingLegacyDeletes ?? [];
-  if (!Array.isArray(pending) || !pending.every((p): p is string => typeof p === 'string')) throw new VaultFormatError('bad-content');
-  return { entries, pendingLegacyDeletes: pending };
+  return { entries };
 }

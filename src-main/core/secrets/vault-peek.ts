@@ -5,10 +5,10 @@ import { decodeDataKey, nodeCrypto, openVault } from './vault-format.js';
 
 /**
  * A read-only, lock-free look into the vault for the CLI's hot path (`tokendesk token`), kept apart
- * from vault.ts so it loads no lock, write or migration code. It answers only in the steady state —
- * a vault file that opens with the key in the keychain and no migration left to finish — and says
- * `undefined` to anything else, so the caller hands over to the full store, which owns every error
- * message, the move-aside of a damaged file and the migration.
+ * from vault.ts so it loads no lock or write code. It answers only in the steady state — a vault
+ * file that opens with the key in the keychain, of the key's generation — and says `undefined` to
+ * anything else, so the caller hands over to the full store, which owns every error message and the
+ * move-aside of a damaged file.
  */
 
 /** The keychain account holding the data key: the only item of a config folder's service. */
@@ -56,8 +56,8 @@ async function handOffDataKey(service: string, asked: Promise<string | null>): P
 
 /**
  * Every entry of the vault, or undefined when the full store must decide (no vault, no or unusable
- * key, a file that does not open, a generation other than the key's, a migration to finish). Keychain and file errors are thrown as
- * they come: the caller treats any throw as "decide elsewhere" too. The key is handed off either way.
+ * key, a file that does not open, a generation other than the key's). Keychain and file errors are
+ * thrown as they come: the caller treats any throw as "decide elsewhere" too. The key is handed off either way.
  */
 export async function peekVault(
   home: string,
@@ -85,5 +85,5 @@ export async function peekVault(
   // A generation other than the keychain item's: an older copy put back (refused), a writer killed
   // between its two writes (the item to bring up), or a write racing this read: the store decides.
   if (content.generation !== (key.generation ?? 0)) return undefined;
-  return content.pendingLegacyDeletes.length > 0 ? undefined : content.entries;
+  return content.entries;
 }

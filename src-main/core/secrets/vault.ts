@@ -9,7 +9,6 @@ import { mapKeychainError, type KeychainOp } from './keychain-errors.js';
 import { assertUnlocked, keychainService, loadKeytar, PROBE, serviceForPath, type KeytarLike } from './keytar.js';
 import { spellingsOf } from './path-spellings.js';
 import { noVault, nothingToStartOver } from './start-over.js';
-import { findLegacyItems, migrateLegacyItems, finishLegacyDeletes, type ImportLegacy } from './migration.js';
 import { decodeDataKey, encodeDataKey, newDataKey, nodeCrypto, openVault, sealVault, VaultFormatError, VAULT_VERSION, type DataKey, type OpenedVault, type VaultContent, type VaultFault } from './vault-format.js';
 import type { SecretChanges, SecretKey, SecretStore } from './types.js';
 import { DATA_KEY_ACCOUNT, MAX_VAULT_BYTES, takePeekedKeyText, vaultFile } from './vault-peek.js';
@@ -20,8 +19,6 @@ export { DATA_KEY_ACCOUNT, vaultFile } from './vault-peek.js';
 export interface VaultStoreOptions {
   keytar?: KeytarLike;
   lockOptions?: LockOptions;
-  /** Rewrites entries moved in from an older per-item installation before they are sealed (open.ts moves profiles out). */
-  importLegacy?: ImportLegacy;
 }
 
 export type VaultStore = SecretStore & {
@@ -38,7 +35,7 @@ export type VaultStore = SecretStore & {
 
 /** `2024-05-01T10:20:30.123Z` -> `2024-05-01T102030.123Z`: colons are not allowed in Windows file names. */
 const stamp = () => new Date().toISOString().replace(/:/g, '');
-const empty = (): OpenedVault => ({ entries: new Map(), pendingLegacyDeletes: [], generation: 0 });
+const empty = (): OpenedVault => ({ entries: new Map(), generation: 0 });
 
 const FAULT_TEXT: Record<Exclude<VaultFault, 'future-version'>, string> = {
   truncated: 'it is cut short',
@@ -56,9 +53,9 @@ const FAULT_TEXT: Record<Exclude<VaultFault, 'future-version'>, string> = {
  *
  * Writes re-read the file inside a cross-process lock of their own (`secrets.vault.lock`), then
  * replace it atomically. Not the config lock: EnvironmentService.add/update write secrets while
- * holding the config lock (orphans.ts relies on that), and the lock is not re-entrant, so sharing it
- * would deadlock them. Fails closed: no keychain, no key for an existing vault, or a vault that does
- * not open each throw their own TokenDeskError and nothing falls back to plain text.
+ * holding the config lock (environments/orphans.ts relies on that), and the lock is not re-entrant, so
+ * sharing it would deadlock them. Fails closed: no keychain, no key for an existing vault, or a vault
+ * that does not open each throw their own TokenDeskError and nothing falls back to plain text.
  */
 export function createVaultStore(home: string, opts: VaultStoreOptions = {}): VaultStore {
   let recorded = readServiceRecordSync(home);
@@ -74,7 +71,7 @@ export function createVaultStore(home: string, opts: VaultStoreOptions = {}): Va
    */
   let highest: { folderId: Buffer; generation: number } | undefined;
   let cache: { sig: string; content: OpenedVault } | undefined;
-  let ready: Promise<Map<string, string> | undefined> | undefined;
+  let ready: Promise<void> | undefined;
 
   async function keychain<T>(op: KeychainOp, fn: (kt: KeytarLike) => Promise<T>): Promise<T> {
     const kt = await (injected ?? loadKeytar());
@@ -320,13 +317,6 @@ export function createVaultStore(home: string, opts: VaultStoreOptions = {}): Va
   }
 
   /**
-   * Once per process: finish a migration a crash interrupted, or run one for an installation of the
-   * per-item era. In the steady state this is the single keychain read of the process (the key).
-   * In a folder where the lock cannot be made (read-only, full) nothing is written: it resolves to
-   * what can be read as it is — the old per-item entries when there is no vault yet — and is tried
-   * again on the next call, so a folder made writable later still gets its migration.
-   */
-  /**
    * The file as it is now, read while the keychain answers (a D-Bus or XPC round trip to another
    * process): a new process's first load then costs the longer of the two, not their sum, so a vault
    * of 100 identities loads nearly as fast as one of 1. Used only if the file is still that version.
@@ -338,7 +328,12 @@ export function createVaultStore(home: string, opts: VaultStoreOptions = {}): Va
     return bytes && (await signature()) === sig ? { sig, bytes } : undefined;
   }
 
-  function ensureReady(): Promise<Map<string, string> | undefined> {
+  /**
+   * Once per process: the key read (in the steady state the single keychain read of the process), a
+   * vault left ahead of its key item brought up, the folder's service recorded. Each write is best
+   * effort and without waiting, so a folder where the lock cannot be made (read-only, full) still reads.
+   */
+  function ensureReady(): Promise<void> {
     const attempt = (ready ??= (async () => {
       // Any failure is readFile's to report below, with its message.
       const early = dataKey ? undefined : snapshot().catch(() => undefined);
@@ -348,7 +343,7 @@ export function createVaultStore(home: string, opts: VaultStoreOptions = {}): Va
       // the key before it writes the vault, so a second read tells "just made" from "key gone".
       if (!key && sig !== undefined && (key = await loadKey())) {
         // Our "missing" check wrote the probe, maybe after the other process removed it: tidy it, under
-        // the lock (see the listing note below). Best-effort: a leftover probe holds nothing secret.
+        // the lock (where keys are made). Best-effort: a leftover probe holds nothing secret.
         await locked(() => keychain('delete', (kt) => kt.deletePassword(service, PROBE))).catch(() => undefined);
       }
       if (key && sig !== undefined) {
@@ -377,64 +372,30 @@ export function createVaultStore(home: string, opts: VaultStoreOptions = {}): Va
             { ...opts.lockOptions, timeoutMs: 0 },
           ).catch(() => undefined);
         }
-        if (content.pendingLegacyDeletes.length > 0) {
-          // Read-only: the vault holds every entry already; the deletes wait for a writable folder.
-          const done = await locked((held) => finishPending(held)).then(() => true, (e: unknown) => {
-            if (isUnwritable(e)) return false;
-            throw e;
-          });
-          if (!done) return READ_ONLY;
-        }
-        return undefined;
+        return;
       }
       if (!key && sig !== undefined) throw keyMissing();
-      // No vault yet (or a key whose vault a crash kept from being written): an older TokenDesk's items?
-      // Listed and deleted only under the lock: libsecret aborts the process when an item vanishes
-      // while findCredentials is fetching it (another process deleting the probe or a migrated item).
-      // Without the lock (a read-only folder) no process can migrate or delete them, so listing is safe.
-      return locked(async (held) => {
+      if (key) return; // a key whose vault a crash kept from being written: the next write makes it
+      // No vault and no key: our "missing" check wrote the probe. Tidied under the lock, where keys are
+      // made: another process may be making the vault meanwhile. A read-only folder keeps the probe.
+      await locked(async () => {
         const k = await loadKey();
         if ((await signature()) !== undefined) {
           if (!k) throw keyMissing();
-          return finishPending(held); // another process made the vault meanwhile
+          return; // another process made the vault meanwhile
         }
-        const legacy = await keychain('list', (kt) => findLegacyItems(kt, service));
-        if (legacy.size === 0) {
-          if (!k) await keychain('delete', (kt) => kt.deletePassword(service, PROBE)).catch(() => undefined);
-          return;
-        }
-        const fresh = k ?? (await createKey());
-        await keychain('list', (kt) =>
-          migrateLegacyItems(kt, service, {
-            existing: empty(),
-            importLegacy: opts.importLegacy,
-            write: (content) => write(content, fresh, held),
-          }),
-        );
-      }).then(
-        () => undefined,
-        async (e: unknown) => {
-          if (!isUnwritable(e) || (await signature()) !== undefined) throw e;
-          return keychain('list', (kt) => findLegacyItems(kt, service));
-        },
-      );
+        if (!k) await keychain('delete', (kt) => kt.deletePassword(service, PROBE)).catch(() => undefined);
+      }).catch((e: unknown) => {
+        if (!isUnwritable(e)) throw e;
+      });
     })().then(
-      (view) => {
-        if (view !== undefined) ready = undefined; // read without writing: try properly next time
-        return view;
-      },
+      () => undefined,
       (e: unknown) => {
         ready = undefined; // not done: the next call tries again
         throw e;
       },
     ));
     return attempt;
-  }
-
-  async function finishPending(held: Held): Promise<void> {
-    const { content, key } = await readFile(held);
-    if (content.pendingLegacyDeletes.length === 0 || !key) return;
-    await keychain('delete', (kt) => finishLegacyDeletes(kt, service, content, (c) => write(c, key, held)));
   }
 
   /** Only under the lock, and only when no vault exists: two processes never seal with different keys. */
@@ -524,13 +485,12 @@ export function createVaultStore(home: string, opts: VaultStoreOptions = {}): Va
       const entries = new Map(read.content.entries);
       if (!change(entries)) return;
       key ??= await createKey();
-      await write({ entries, pendingLegacyDeletes: read.content.pendingLegacyDeletes }, key, held);
+      await write({ entries }, key, held);
     });
   }
 
   async function current(): Promise<Map<string, string>> {
-    const view = await ensureReady();
-    if (view !== undefined && view !== READ_ONLY) return view;
+    await ensureReady();
     return (await readFile()).content.entries;
   }
 
@@ -581,9 +541,6 @@ function applyTo(entries: Map<string, string>, changes: SecretChanges): boolean 
 
 /** The vault's bytes and the file version (signature) they were read from. */
 type Snapshot = { sig: string; bytes: Buffer };
-
-/** ensureReady's answer when the vault is read as it is (its pending deletes wait for a writable folder). */
-const READ_ONLY: Map<string, string> = new Map();
 
 /** The lock (or the folder) cannot be created: a read-only or full folder, where reads must still work. */
 const isUnwritable = (e: unknown) => e instanceof TokenDeskError && e.code === 'config_unwritable';

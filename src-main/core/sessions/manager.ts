@@ -9,7 +9,7 @@ import { findEnvironment } from '../environments/service.js';
 import { secretKeys, type SecretChanges, type SecretStore } from '../secrets/types.js';
 import type { HttpClient } from '../http/types.js';
 import type { AuthProvider, Profile, ProviderContext, ProviderKind, StoredSession } from '../providers/types.js';
-import { decodeSession, hasInlineProfile, splitSession, withTokenClaims } from './session-codec.js';
+import { decodeSession, splitSession, withTokenClaims } from './session-codec.js';
 import { ProfileStore } from './profile-store.js';
 import { effectiveEmail, matchIdentity, otherUserWarning, recordsIdentity } from './identity-match.js';
 import { isDue, isExpired } from './margin.js';
@@ -405,7 +405,7 @@ export class SessionManager {
   private async readStored(identityId: string): Promise<StoredSession | undefined> {
     const text = await this.deps.secrets.get(secretKeys.session(identityId));
     if (text === undefined) return undefined;
-    const session = decodeSession(text, hasInlineProfile(text) ? undefined : await this.profiles.read(identityId));
+    const session = decodeSession(text, await this.profiles.read(identityId));
     return session && withTokenClaims(session);
   }
 

@@ -103,16 +103,6 @@ function withoutTokens(profile: Profile, s: Pick<StoredSession, 'accessToken' | 
   return { ...profile, claims: clean(profile.claims), jwtHeader: clean(profile.jwtHeader) };
 }
 
-/** True when the entry carries its own profile (written by a TokenDesk before the vault). */
-export function hasInlineProfile(text: string): boolean {
-  try {
-    const o = JSON.parse(text) as { profile?: unknown } | null;
-    return typeof o === 'object' && o !== null && o.profile !== undefined;
-  } catch {
-    return false;
-  }
-}
-
 /**
  * A stored entry that does not parse is treated as no session (it cannot be used), never as a crash.
  * A tokens-only entry takes `profile` (read from the profile file), or EMPTY_PROFILE without one; an

@@ -2,7 +2,7 @@ import { TokenDeskError } from '../errors.js';
 
 /**
  * GoTrue's answers for a refresh token that is no longer valid because it was exchanged already
- * (supabase-auth-api.md §5: `refresh_token_already_used` outside the reuse interval, and
+ * (../shared/docs/supabase-auth-api.md §5: `refresh_token_already_used` outside the reuse interval, and
  * `refresh_token_not_found` once reuse detection revoked the session).
  */
 const SPENT = new Set(['refresh_token_already_used', 'refresh_token_not_found']);

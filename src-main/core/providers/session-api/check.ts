@@ -6,9 +6,10 @@ import { serverMessage } from './errors.js';
 import { profileBodySchema } from './schemas.js';
 
 /**
- * `GET /api/auth/session` with the session token (shared/seeds/003): the API's own answer to "is this
- * token still a session?". 401/403 with the API's JSON error is a refusal (an opaque token has no "token
- * only" case: there is no refresh grant behind it); anything else that is not a 2xx is no answer to go by.
+ * `GET /api/auth/session` with the session token (seed 003, ../shared/seeds/003_87ca82e3d9a95bc1.txt):
+ * the API's own answer to "is this token still a session?". 401/403 with the API's JSON error is a
+ * refusal (an opaque token has no "token only" case: there is no refresh grant behind it); anything else
+ * that is not a 2xx is no answer to go by.
  */
 export async function checkSession(ctx: ProviderContext, session: StoredSession, opts: { timeoutMs?: number } = {}): Promise<SessionCheck> {
   let res;

@@ -11,9 +11,10 @@ import { profileFromSessionBody } from './profile.js';
 import { loginBodySchema, profileBodySchema } from './schemas.js';
 
 /**
- * A session-token API (shared/seeds/003): `POST /api/auth/login` returns an opaque token with an
- * absolute `expiresAt`; `GET /api/auth/session` re-reads the profile. No refresh grant and no sign-up:
- * renewal means signing in again with a remembered password (the session manager's job).
+ * A session-token API (seed 003, ../shared/seeds/003_87ca82e3d9a95bc1.txt): `POST /api/auth/login`
+ * returns an opaque token with an absolute `expiresAt`; `GET /api/auth/session` re-reads the profile.
+ * No refresh grant and no sign-up: renewal means signing in again with a remembered password (the
+ * session manager's job).
  */
 
 const ok = (res: HttpResponse): boolean => res.status >= 200 && res.status < 300;

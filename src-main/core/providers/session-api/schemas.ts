@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { bearerTokenSchema } from '../token-syntax.js';
 
-/** Session API answers (shared/seeds/003): login and GET /api/auth/session return the same document. */
+/** Session API answers (seed 003, ../shared/seeds/003_87ca82e3d9a95bc1.txt): login and GET /api/auth/session return the same document. */
 
 const id = z.union([z.string().min(1), z.number()]).transform(String);
 

@@ -7,7 +7,7 @@ import { authUrl, headers } from './request.js';
 import { userSchema } from './schemas.js';
 
 /**
- * GoTrue's `requireAuthentication` codes (docs/supabase-auth-api.md §3.1), split by what they say:
+ * GoTrue's `requireAuthentication` codes (../shared/docs/supabase-auth-api.md §3.1), split by what they say:
  * the session or its user is gone (a refresh cannot bring it back: the session's refresh tokens are
  * deleted with it, §1.3), or only this access token was refused (bad signature, expired, malformed),
  * which a refresh may cure when the session itself lives on.
@@ -65,7 +65,7 @@ export async function checkSession(ctx: ProviderContext, session: StoredSession,
 }
 
 /**
- * The body of a GoTrue error answer (docs/supabase-auth-api.md §4): a JSON object carrying GoTrue's
+ * The body of a GoTrue error answer (../shared/docs/supabase-auth-api.md §4): a JSON object carrying GoTrue's
  * own fields, a string `code`/`error_code` (today's shapes), a numeric `code` with `msg` (before
  * v2.145), or an older server's `msg`/`message`/`error` text. Anything else is not GoTrue talking.
  */

@@ -3,7 +3,7 @@ import { isRetryableStatus, nonJsonError, safeServerText } from '../../http/body
 import type { HttpResponse } from '../../http/types.js';
 
 /**
- * GoTrue error answers, read the way auth-js `handleError` reads them (docs/supabase-auth-api.md §4):
+ * GoTrue error answers, read the way auth-js `handleError` reads them (../shared/docs/supabase-auth-api.md §4):
  *  1. OAuth:            {error, error_description}            (always 400; old /token failures)
  *  2. initial version:  {code: <int>, error_code, msg}        (no / old X-Supabase-Api-Version)
  *  3. 2024-01-01:       {code: "<string>", message}           (response echoes X-Supabase-Api-Version)

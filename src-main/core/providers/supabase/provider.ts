@@ -23,7 +23,7 @@ import { browserSessionFlow } from './browser-session.js';
 
 /**
  * Supabase Auth (GoTrue) behind its gateway, as supabase-js talks to it
- * (docs/supabase-auth-api.md §1-3, §7): every call carries `apikey: <anon key>` and
+ * (../shared/docs/supabase-auth-api.md §1-3, §7): every call carries `apikey: <anon key>` and
  * `X-Supabase-Api-Version: 2024-01-01`, so current servers answer errors in the string-code shape.
  */
 

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { bearerTokenSchema } from '../token-syntax.js';
 
-/** The parts of the GoTrue User object (docs/supabase-auth-api.md §2.3) TokenDesk relies on. */
+/** The parts of the GoTrue User object (../shared/docs/supabase-auth-api.md §2.3) TokenDesk relies on. */
 export const userSchema = z.looseObject({
   id: z.string().min(1),
   email: z.string().nullish(),
