@@ -67,7 +67,7 @@ export const REMEMBER_FIELD: FlowField = {
  * Supabase's second way in: adopting the session the web app already holds in the browser (seed 000's
  * "copy the JWT from Local Storage", done properly). Also the way in for projects whose sign-in asks
  * for a CAPTCHA, which TokenDesk cannot solve. supabase-js keeps the session under the Local Storage
- * key `sb-<project-ref>-auth-token` (shared/docs/supabase-auth-api.md §8.5).
+ * key `sb-<project-ref>-auth-token` (../shared/docs/supabase-auth-api.md §8.5).
  */
 export const BROWSER_SESSION_FIELDS: readonly FlowField[] = [
   {

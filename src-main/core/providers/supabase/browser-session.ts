@@ -13,7 +13,7 @@ import { userSchema } from './schemas.js';
 /**
  * "Import a browser session": adopts the session the web app holds (pasted-session.ts reads what was
  * pasted). The access token's issuer must be this environment's `<baseUrl>/auth/v1`; the server then
- * says whether it still takes it (`GET /auth/v1/user`, shared/docs/supabase-auth-api.md §3.2). An access token
+ * says whether it still takes it (`GET /auth/v1/user`, ../shared/docs/supabase-auth-api.md §3.2). An access token
  * that has expired (on our clock, within a minute, or on the server's) is refreshed first and the
  * refreshed session adopted.
  * From then on it is a session like a password sign-in's: it has a refresh token, and the kind's

@@ -10,7 +10,7 @@ import { tokenSyntaxProblem } from '../token-syntax.js';
  * Accepted forms:
  * - the value supabase-js v2 keeps in Local Storage under `sb-<project-ref>-auth-token`: the session
  *   object `{access_token, refresh_token, expires_at, expires_in, token_type, user}` (auth-js
- *   `_saveSession`; shared/docs/supabase-auth-api.md §8.5 for the key);
+ *   `_saveSession`; ../shared/docs/supabase-auth-api.md §8.5 for the key);
  * - the older supabase-js v1 value `{currentSession: {…}, expiresAt}` (gotrue-js v1 `_saveSession`,
  *   key `supabase.auth.token`), and `{session: {…}}` as `auth.getSession()` returns it;
  * - the same JSON as @supabase/ssr writes it to a cookie: `base64-` + base64url of the JSON, no padding
