@@ -1,4 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { createAppService } from '../../src-main/core/app/service.js';
 import { openCore, type Core } from '../../src-main/core/open.js';
 import { DEMO_CREDENTIALS, startDemoServer, type DemoServer } from '../../src-main/core/demo-server/index.js';
 import { DEMO_JWT_KID, signHs256 } from '../../src-main/core/demo-server/jwt.js';
@@ -216,5 +217,30 @@ describe('Supabase "Import a browser session" against the demo server (issue 20)
     });
     expect(server.stats.refreshGrants).toBe(grants);
     expect(await identities()).toEqual([]);
+  });
+});
+
+describe('the same through the contract, as the window does it', () => {
+  it('offers the method with its field, imports the pasted session, and the identity renews with its refresh token', async () => {
+    const home = makeHome();
+    const service = createAppService({ home: home.dir, shell: 'web', scheduler: false, demoPort: 0 });
+    try {
+      const state = await service.handle('startDemo', {});
+      const supa = state.environments.find((e) => e.capabilities.signInMethods.some((m) => m.id === 'browser-session'))!;
+      expect(supa.capabilities.signInMethods.map((m) => m.id)).toEqual(['password', 'browser-session']);
+      const res = await fetch(`${supa.baseUrl}/auth/v1/token?grant_type=password`, {
+        method: 'POST',
+        headers: { apikey: DEMO_CREDENTIALS.anonKey, 'content-type': 'application/json' },
+        body: JSON.stringify({ email: owner.email, password: owner.password }),
+      });
+      const browser = (await res.json()) as BrowserSession;
+      const ask = await service.handle('beginSignIn', { envId: supa.id, method: 'browser-session' });
+      if (ask.kind !== 'ask') throw new Error('expected the paste field');
+      const done = await service.handle('continueSignIn', { flowId: ask.flowId, answers: { token: JSON.stringify(browser) } });
+      expect(done).toMatchObject({ kind: 'done', identity: { email: owner.email, status: 'valid', renewal: 'refresh_token' } });
+    } finally {
+      await service.close();
+      await home.cleanup();
+    }
   });
 });
