@@ -67,6 +67,35 @@ export const REMEMBER_FIELD: FlowField = {
   required: false,
 };
 
+/**
+ * Supabase's second way in: adopting the session the web app already holds in the browser (seed 000's
+ * "copy the JWT from Local Storage", done properly). Also the way in for projects whose sign-in asks
+ * for a CAPTCHA, which TokenDesk cannot solve. supabase-js keeps the session under the Local Storage
+ * key `sb-<project-ref>-auth-token` (../shared/docs/supabase-auth-api.md §8.5).
+ */
+export const BROWSER_SESSION_FIELDS: readonly FlowField[] = [
+  {
+    name: 'token',
+    label: 'Browser session',
+    kind: 'textarea',
+    secret: true,
+    required: true,
+    help:
+      'Sign in to the web app in your browser, open DevTools → Application → Local Storage → the app\'s address, ' +
+      'and copy the value of the item sb-<project-ref>-auth-token (all of it). An access token and a refresh token ' +
+      'work too: "ACCESS REFRESH" on one line or on two lines, or {"access_token": …, "refresh_token": …}. ' +
+      'TokenDesk then renews the session itself; signing out in the browser ends it here too.',
+    placeholder: '{"access_token":"eyJ…","refresh_token":"…","expires_at":…,"user":{…}}',
+  },
+];
+
+export const BROWSER_SESSION_METHOD: SignInMethodInfo = {
+  id: 'browser-session',
+  label: 'Import a browser session',
+  summary: 'paste the session the web app keeps in the browser (also for sign-ins behind a CAPTCHA)',
+  fields: BROWSER_SESSION_FIELDS,
+};
+
 /** What a provider can do: JSON-safe, so every EnvironmentView carries it across IPC and the web bridge. */
 export interface ProviderCapabilities {
   /** It has a refresh grant (and so a single-use refresh token); otherwise renewal needs a remembered password. */
@@ -151,7 +180,7 @@ export const TOKEN_FIELD: FlowField = {
 export const PROVIDERS: Readonly<Record<ProviderKind, ProviderInfo>> = {
   supabase: {
     label: 'Supabase',
-    summary: 'email + password, refresh tokens',
+    summary: 'email + password or a browser session, refresh tokens',
     cliSummary: 'Supabase Auth',
     urlPlaceholder: 'https://abcd.supabase.co',
     addedPaths: {
@@ -165,7 +194,7 @@ export const PROVIDERS: Readonly<Record<ProviderKind, ProviderInfo>> = {
       canRememberPassword: false,
       hasAccounts: false,
       hasPermissions: false,
-      signInMethods: [passwordMethod(false)],
+      signInMethods: [passwordMethod(false), BROWSER_SESSION_METHOD],
       renewal: { kind: 'refresh' },
       exportedRoles: ['url', 'anon_key', 'api_key', 'access_token', 'refresh_token'],
     },

@@ -89,6 +89,9 @@ describe('mapping to TokenDeskError', () => {
     ['2024 email_not_confirmed', res(400, { code: 'email_not_confirmed', message: 'Email not confirmed' }, V2024), 'email_not_confirmed', 'Email not confirmed'],
     ['legacy email not confirmed', res(400, { error: 'invalid_grant', error_description: 'Email not confirmed' }), 'email_not_confirmed', 'Email not confirmed'],
     ['user_banned', res(400, { code: 400, error_code: 'user_banned', msg: 'User is banned' }), 'user_banned', 'This user is banned'],
+    // GoTrue's captcha middleware (400 captcha_failed): the way in is the session the web page gets.
+    ['captcha_failed', res(400, { code: 'captcha_failed', message: 'captcha protection: request disallowed (no captcha response)' }, V2024), 'auth_error',
+      'This project asks for a CAPTCHA on sign-in, which TokenDesk cannot show: sign in to the web app in a browser, then use "Import a browser session" (CLI: tokendesk login --env NAME --with-token)'],
     ['gateway: no key', res(401, { message: 'No API key found in request', hint: 'x' }), 'gateway_rejected', "No anon key was sent: the gateway needs the project's anon key"],
     ['gateway: wrong key (hosted)', res(401, { message: 'Invalid API key' }), 'gateway_rejected', 'The anon key was rejected by the gateway'],
     ['gateway: wrong key (Kong)', res(401, { message: 'Invalid authentication credentials' }), 'gateway_rejected', 'The anon key was rejected by the gateway'],

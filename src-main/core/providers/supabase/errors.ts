@@ -146,6 +146,15 @@ export function mapGoTrueError(
     return err('auth_error', 'Phone number not confirmed', e);
   }
   if (e.code === 'user_banned') return err('user_banned', 'This user is banned', e);
+  // The project asks for a CAPTCHA (hCaptcha/Turnstile) on sign-in, which only its web page can show:
+  // the way in is the session the browser gets there (the browser-session method).
+  if (e.code === 'captcha_failed' && (op === 'sign-in' || op === 'sign-up')) {
+    return err(
+      'auth_error',
+      `This project asks for a CAPTCHA on ${op === 'sign-in' ? 'sign-in' : 'sign-up'}, which TokenDesk cannot show: sign in to the web app in a browser, then use "Import a browser session" (CLI: tokendesk login --env NAME --with-token)`,
+      e,
+    );
+  }
   if (e.code === 'weak_password') {
     const reasons = e.weakPasswordReasons?.map((r) => safeServerText(r, secrets)).filter(Boolean).join(', ');
     return err('weak_password', `The password is too weak${msg ? `: ${msg}` : ''}${reasons ? ` (reasons: ${reasons})` : ''}`, e);

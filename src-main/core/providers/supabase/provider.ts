@@ -19,6 +19,7 @@ import { tokenResponseSchema, userSchema, type TokenResponse } from './schemas.j
 import { checkSession } from './check.js';
 import { authUrl, headers } from './request.js';
 import { methodsById, passwordFlow } from '../password-method.js';
+import { browserSessionFlow } from './browser-session.js';
 
 /**
  * Supabase Auth (GoTrue) behind its gateway, as supabase-js talks to it
@@ -136,7 +137,7 @@ export const supabaseProvider: AuthProvider & PasswordGrant = {
   canRefresh: true,
   canSignUp: true,
   signIn,
-  signInWith: methodsById('Supabase', { password: passwordFlow(signIn, false) }),
+  signInWith: methodsById('Supabase', { password: passwordFlow(signIn, false), 'browser-session': browserSessionFlow(refresh) }),
   signUp,
   refresh,
   fetchProfile,
