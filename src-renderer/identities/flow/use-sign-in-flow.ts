@@ -38,8 +38,9 @@ export function useSignInFlow(envId: string, callbacks: FlowCallbacks) {
 
   function show(next: FlowStepView, flowId: string | undefined): void | Promise<void> {
     if (next.kind === 'done') {
-      if (flowId !== undefined && live.current !== flowId) return;
-      forget();
+      // Said even when the form is gone or the flow was cancelled meanwhile: the session is stored by
+      // then (saving it changed the state, which may have closed the form before this step arrived).
+      if (flowId === undefined || live.current === flowId) forget();
       return cb.current.onDone(next);
     }
     if (live.current !== next.flowId) return;
