@@ -61,7 +61,8 @@ export const PASSWORD_FIELDS: readonly FlowField[] = [
 /** A password sign-in whose session cannot be refreshed may keep the password to sign in again. */
 export const REMEMBER_FIELD: FlowField = {
   name: 'remember',
-  label: 'Remember the password (kept in the OS keychain) so the session renews itself',
+  label: 'Remember password',
+  help: 'This API has no refresh token: TokenDesk signs in again with the password, kept in the OS keychain, to renew the session before it expires.',
   kind: 'checkbox',
   secret: false,
   required: false,

@@ -7,6 +7,8 @@ export function useAppEvents(): void {
   useEffect(() => {
     const { api } = store.getState();
     const off = api.onEvent((e) => {
+      // A sign-in's steps are the sign-in form's business (use-sign-in-flow.ts): nothing stored changed yet.
+      if (e.type === 'sign-in-progress') return;
       const s = store.getState();
       const who = (id: string) => s.app?.environments.flatMap((env) => env.identities).find((i) => i.id === id)?.label ?? 'an identity';
       if (e.type === 'refresh-failed' && e.final) s.toast('error', `Could not renew ${who(e.identityId)}`, e.message);

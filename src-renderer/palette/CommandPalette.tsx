@@ -75,7 +75,7 @@ export function CommandPalette() {
       <Command.List>
         <Command.Empty>Nothing matches.</Command.Empty>
         {env && who ? (
-          <Command.Group heading={`Copy · ${who.email} · ${env.name}`}>
+          <Command.Group heading={`Copy · ${who.label} · ${env.name}`}>
             {[...copyActions(env, who, includeRefreshToken), ...moreCopyActions(includeRefreshToken)].map((a) => (
               <Command.Item key={a.id} value={a.label} onSelect={run(() => performCopy(store, env.id, a.item))}>
                 {a.label}

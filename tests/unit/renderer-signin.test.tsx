@@ -30,7 +30,7 @@ describe('sign in', () => {
     fireEvent.click(within(form).getByLabelText('Remember password'));
     fireEvent.submit(form);
     await waitFor(() => expect(screen.queryByRole('form', { name: 'Sign in to qa-session' })).toBeNull());
-    expect(api.calls.filter((c) => c.method === 'signIn').at(-1)?.input).toEqual({ envId: 'empty', email: 'test@test.com', password: 'stringstring', remember: true });
+    expect(api.calls.filter((c) => c.method === 'beginSignIn').at(-1)?.input).toEqual({ envId: 'empty', method: 'password', answers: { email: 'test@test.com', password: 'stringstring', remember: 'true' } });
     const list = screen.getByRole('list', { name: 'Identities in qa-session' });
     expect(within(list).getByText('test@test.com')).toBeTruthy();
     expect(within(list).getByText('valid · 1:00:00 left')).toBeTruthy();
@@ -43,7 +43,7 @@ describe('sign in', () => {
     fill(form, 'not-an-email', 'x');
     fireEvent.submit(form);
     expect(within(form).getByRole('alert').textContent).toBe('Enter an email address');
-    expect(api.calls.some((c) => c.method === 'signIn')).toBe(false);
+    expect(api.calls.some((c) => c.method === 'signIn' || c.method === 'beginSignIn')).toBe(false);
   });
 
   it('Supabase sign up ends with "check your email" when confirmation is required', async () => {
