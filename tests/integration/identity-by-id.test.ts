@@ -45,4 +45,15 @@ describe('identities keyed by a stable id (config version 2)', () => {
     expect(after.identities).toHaveLength(1);
     expect(after.identities[0]!.subject).toBeTruthy();
   });
+
+  it('env show names the sign-in methods login --method takes, and each identity with its id', async () => {
+    const h = await demoHome();
+    const show = JSON.parse((await h.runInProcess(['env', 'show', 'Demo Supabase', '--json'])).stdout) as { signInMethods: Array<{ id: string }> };
+    expect(show.signInMethods.map((m) => m.id)).toEqual(['password', 'browser-session']);
+    const text = (await h.runInProcess(['env', 'show', 'Demo Supabase'])).stdout;
+    expect(text).toMatch(/sign-in: +password \(email and password, default\), browser-session \(/);
+    const bad = await h.runInProcess(['login', '--env', 'Demo Supabase', '--method', 'carrier-pigeon']);
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toContain('has no sign-in method "carrier-pigeon"; its methods: password, browser-session');
+  });
 });

@@ -270,7 +270,9 @@ async function show(f: Factory, ref: string, o: { json?: boolean }): Promise<voi
     exportedNames: names,
     accountTransport: env.accountTransport ?? { kind: 'none' },
     default: cfg.settings.cliDefaultEnvironment === env.id,
-    identities: identities.map((i) => ({ email: identityLabel(i), active: cfg.activeIdentity[env.id] === i.id })),
+    // What `login --method` takes, the first being the default.
+    signInMethods: can.signInMethods.map((m) => ({ id: m.id, label: m.label })),
+    identities: identities.map((i) => ({ id: i.id, email: i.email ?? null, label: identityLabel(i), active: cfg.activeIdentity[env.id] === i.id })),
   };
   if (o.json) return f.term.outJson(doc);
   // One column for every value, the longest label included ("exported as:" used to stick out by one).
@@ -279,6 +281,7 @@ async function show(f: Factory, ref: string, o: { json?: boolean }): Promise<voi
     `${env.name}${env.production ? '  [production]' : ''}${cfg.settings.cliDefaultEnvironment === env.id ? '  (default)' : ''}`,
     row('provider', env.provider),
     row('url', env.baseUrl),
+    row('sign-in', can.signInMethods.map((m, n) => `${m.id} (${m.label.toLowerCase()}${n === 0 ? ', default' : ''})`).join(', ')),
     ...(env.label ? [row('label', env.label)] : []),
     ...shown.rows.map(([label, value]) => row(label, value)),
     row('variables', variableList(env, heldVariables)),
