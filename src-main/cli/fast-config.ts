@@ -14,6 +14,7 @@ import {
   isStoredKind,
   MAX_CLIPBOARD_CLEAR_SECONDS,
   MAX_EMAIL_CHARS,
+  MAX_SUBJECT_CHARS,
   MAX_ENV_NAME_CHARS,
   MAX_ID_CHARS,
   MAX_MARGIN_SECONDS,
@@ -34,12 +35,14 @@ const isId = (v: unknown): v is string => isText(v, MAX_ID_CHARS);
 const isBoundedInt = (v: unknown, max: number): v is number => Number.isInteger(v) && (v as number) >= 0 && (v as number) <= max;
 
 /**
- * IdentitySchema's `email` rule today: a string of 1..MAX_EMAIL_CHARS. Kept in this one function
- * because it changes when identities are keyed by id and the email becomes optional (issue 20).
- * False when the identity breaks it, and then the whole file is the full CLI's.
+ * IdentitySchema's rules for what a lookup reads: version 2, a subject of 1..MAX_SUBJECT_CHARS and an
+ * optional email of 1..MAX_EMAIL_CHARS (an identity without one, a pasted token, must not turn the fast
+ * path off for every environment); version 1 (migrated by the full path), an email and no subject rule.
+ * False when the identity breaks them, and then the whole file is the full CLI's.
  */
-function identityEmailOk(identity: Obj): boolean {
-  return isText(identity.email, MAX_EMAIL_CHARS);
+function identityOk(identity: Obj, version: number): boolean {
+  if (version === 1) return isText(identity.email, MAX_EMAIL_CHARS);
+  return isText(identity.subject, MAX_SUBJECT_CHARS) && (identity.email === undefined || isText(identity.email, MAX_EMAIL_CHARS));
 }
 
 /**
@@ -79,7 +82,7 @@ function lookup(text: string, envRef: string | undefined, email: string | undefi
   const envIds = new Set(envs.map((e) => e.id));
   for (const i of identities as unknown[]) {
     if (!isObj(i) || !isId(i.id) || !isId(i.envId) || !envIds.has(i.envId)) return undefined;
-    if (!identityEmailOk(i)) return undefined;
+    if (!identityOk(i, json.version as number)) return undefined;
   }
   if (!Object.values(activeIdentity).every((v) => typeof v === 'string')) return undefined;
   const { marginSeconds = DEFAULT_MARGIN_SECONDS, clipboardClearSeconds = 0, cliDefaultEnvironment } = settings;

@@ -43,7 +43,10 @@ export async function renderSignInFlow(f: Factory, o: FlowRenderOptions): Promis
           const answers: FlowAnswers = {};
           // What is seen first (an email, a yes/no), secrets last: a hidden prompt comes after the questions.
           const order = [...step.fields.filter((x) => !x.secret), ...step.fields.filter((x) => x.secret)];
-          for (const field of order) answers[field.name] = await answer(f, field, o, answers);
+          // A question asked again (its answer was refused) is never answered from the flags again:
+          // the same refused value would be sent for ever.
+          const given = step.error ? {} : o.answers;
+          for (const field of order) answers[field.name] = await answer(f, field, { ...o, answers: given }, answers);
           step = await sessions.continueSignIn(step.flowId, answers);
           break;
         }

@@ -58,7 +58,9 @@ export type ErrorCode =
   /** A sign-in flow that passed its deadline (nothing stored). */
   | 'flow_timed_out'
   /** An answer to a flow that is not waiting for one, or to a flow that is gone. */
-  | 'flow_not_found';
+  | 'flow_not_found'
+  /** A second wait for the next step of a flow that one caller already waits on. */
+  | 'flow_busy';
 
 export interface TokenDeskErrorJSON {
   code: ErrorCode;

@@ -27,6 +27,11 @@ export const MAX_ID_CHARS = 100;
 export const MAX_ENV_NAME_CHARS = 100;
 /** An identity's email as stored: 1..320 characters (RFC 5321's 64 + @ + 255). */
 export const MAX_EMAIL_CHARS = 320;
+/**
+ * An identity's subject (config version 2): a user id, or `email:` and an email, so more than
+ * MAX_EMAIL_CHARS + 6: every email version 1 accepted migrates (config/migrate.ts).
+ */
+export const MAX_SUBJECT_CHARS = 400;
 
 /** settings.marginSeconds: an integer 0..3600, 120 when absent. */
 export const MAX_MARGIN_SECONDS = 3600;

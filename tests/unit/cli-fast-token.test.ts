@@ -196,6 +196,15 @@ describe('every catalogue kind (contract/providers.ts PROVIDER_KINDS)', () => {
     expect(decodeSession(tokens)?.accessToken).toBe(JWT);
     expect(freshAccessToken(tokens, 120, now)).toBe(JWT);
   });
+  it('an identity without an email (a pasted token that names nobody) leaves the fast path on for every environment', () => {
+    const withAnonymous = { ...config, identities: [...config.identities, { id: 'id-anon', envId: 'env-bearer', subject: '3fa2b1c0d9e8', createdAt: 2 }] };
+    expect(ConfigSchema.safeParse(withAnonymous).success).toBe(true);
+    expect(tokenTarget(JSON.stringify(withAnonymous), 'Env supabase', undefined)).toEqual({ envId: 'env-supabase', identityId: 'id-supabase', marginSeconds: 120 });
+    expect(tokenTarget(JSON.stringify(withAnonymous), 'Env bearer', undefined)).toEqual({ envId: 'env-bearer', identityId: 'id-bearer', marginSeconds: 120 });
+    // Version 2 needs a subject: without one the file is the full path's (which refuses it).
+    const noSubject = { ...config, identities: [{ id: 'x', envId: 'env-session', email: 'a@b.c', createdAt: 1 }] };
+    expect(tokenTarget(JSON.stringify(noSubject), 'Env session', undefined)).toBeUndefined();
+  });
 });
 
 describe('plain arguments', () => {

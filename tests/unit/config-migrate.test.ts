@@ -26,6 +26,14 @@ describe('config migration (config/migrate.ts)', () => {
     expect(cfg.identities[0]!.rememberPassword).toBe(true);
   });
 
+  it('every email version 1 took (up to 320 characters) migrates: the email subject fits', () => {
+    const long = `${'a'.repeat(64)}@${'b'.repeat(250)}.test`;
+    expect(long.length).toBe(320);
+    const cfg = ConfigSchema.safeParse(migrateConfig({ ...v1, identities: [{ id: 'i3', envId: 'e1', email: long, rememberPassword: false, createdAt: 3 }] }));
+    expect(cfg.success).toBe(true);
+    expect(cfg.data?.identities[0]!.subject).toBe(`email:${long}`);
+  });
+
   it('a version 1 config does not parse without the migration (the schema asks for a subject)', () => {
     expect(ConfigSchema.safeParse(v1).success).toBe(false);
   });

@@ -102,3 +102,53 @@ describe('sign-in flows (core/flows/runner.ts)', () => {
     expect(runner.active).toBe(0);
   });
 });
+
+describe('sign-in flows: review findings', () => {
+  it('a second wait on the same step is refused at once (a double submit), and the first still gets the step', async () => {
+    const runner = new FlowRunner<string>({ now: () => 0, timers: manualTimers().timers });
+    let approve!: () => void;
+    const approved = new Promise<void>((r) => (approve = r));
+    const first = await runner.begin(async (io) => {
+      io.show({ kind: 'progress', title: 'Waiting', message: 'Waiting for the browser' });
+      await approved;
+      return 'ok';
+    });
+    const flowId = first.kind === 'done' ? '' : first.flowId;
+    const a = runner.next(flowId);
+    await expect(runner.next(flowId)).rejects.toMatchObject({ code: 'flow_busy' });
+    approve();
+    expect(await a).toEqual({ kind: 'done', result: 'ok' });
+  });
+
+  it('once the flow stores its result, cancel answers false and the deadline passes it by: it ends done', async () => {
+    const t = manualTimers();
+    const runner = new FlowRunner<string>({ now: () => 0, timers: t.timers });
+    let store!: () => void;
+    const stored = new Promise<void>((r) => (store = r));
+    const first = await runner.begin(async (io) => {
+      await io.ask({ title: 'Code', fields: [CODE] });
+      if (!io.commit()) throw new Error('cancelled before storing');
+      await stored; // the vault and config writes
+      return 'saved';
+    });
+    const flowId = first.kind === 'done' ? '' : first.flowId;
+    const done = runner.next(flowId, { code: '1' });
+    await new Promise((r) => setImmediate(r));
+    expect(runner.cancel(flowId)).toBe(false);
+    t.fire();
+    store();
+    expect(await done).toEqual({ kind: 'done', result: 'saved' });
+  });
+
+  it('commit answers false after a cancel: the flow must store nothing', async () => {
+    const runner = new FlowRunner<string>({ now: () => 0, timers: manualTimers().timers });
+    let io!: FlowIO;
+    const first = await runner.begin(async (x) => {
+      io = x;
+      await x.ask({ title: 'Code', fields: [CODE] });
+      return 'never';
+    });
+    runner.cancel(first.kind === 'done' ? '' : first.flowId);
+    expect(io.commit()).toBe(false);
+  });
+});

@@ -219,6 +219,7 @@ describe('the password method with another identifier field', () => {
     signal: new AbortController().signal,
     ask: async () => answers,
     show: () => undefined,
+    commit: () => true,
   });
 
   it('sends a user name when the identifier field is not email; an email is still required otherwise', async () => {

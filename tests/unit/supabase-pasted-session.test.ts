@@ -73,6 +73,11 @@ describe("assertIssuer: the token's project is the environment's", () => {
     expect(() => assertIssuer({}, 'https://ref.supabase.co')).not.toThrow();
     // Behind a custom domain a hosted project keeps its supabase.co issuer (supabase/auth#2486).
     expect(() => assertIssuer({ iss: 'https://ref.supabase.co/auth/v1' }, 'https://api.example.com')).not.toThrow();
+    // Only its own issuer counts as verified: the others are left to the server, which is asked
+    // before any refresh token is sent (review: another hosted project's refresh token sent here).
+    expect(assertIssuer({ iss: 'https://ref.supabase.co/auth/v1' }, 'https://ref.supabase.co')).toBe(true);
+    expect(assertIssuer({ iss: 'https://ref.supabase.co/auth/v1' }, 'https://api.example.com')).toBe(false);
+    expect(assertIssuer({}, 'https://ref.supabase.co')).toBe(false);
     expect(() => assertIssuer({ iss: 'https://evil.example.net/auth/v1' }, 'https://api.example.com')).toThrow('belongs to another project');
   });
 

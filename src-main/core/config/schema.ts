@@ -5,6 +5,7 @@ import {
   DEFAULT_MARGIN_SECONDS,
   MAX_CLIPBOARD_CLEAR_SECONDS,
   MAX_EMAIL_CHARS,
+  MAX_SUBJECT_CHARS,
   MAX_ENV_NAME_CHARS,
   MAX_ID_CHARS,
   MAX_MARGIN_SECONDS,
@@ -94,9 +95,14 @@ export const IdentitySchema = z.object({
    * What identifies the user at its server, within the environment (config version 2): the provider's
    * user id, or `email:<email>` when the server names none (config/migrate.ts). Sign-ins match by it.
    */
-  subject: z.string().min(1).max(300),
+  subject: z.string().min(1).max(MAX_SUBJECT_CHARS),
   /** A label only: phone users, machine clients and tokens without an email claim have none. */
   email: z.string().min(1).max(MAX_EMAIL_CHARS).optional(),
+  /**
+   * What the user typed to sign in when it is not an email (a session API's user name): what a
+   * renewal with the remembered password sends. Not a secret.
+   */
+  loginName: z.string().min(1).max(MAX_EMAIL_CHARS).optional(),
   displayName: z.string().max(200).optional(),
   userId: z.string().max(200).optional(),
   activeAccountId: z.string().max(200).optional(),

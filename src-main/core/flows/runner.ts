@@ -33,6 +33,8 @@ interface Flow<R> {
   /** Answers given up front, used once by the first question they cover. */
   initial?: FlowAnswers;
   finished: boolean;
+  /** Its result is being stored: cancel and the deadline no longer stop it (FlowIO.commit). */
+  committing: boolean;
 }
 
 /**
@@ -67,16 +69,23 @@ export class FlowRunner<R> {
       expiresAt: this.opts.now() + deadlineMs,
       queue: [],
       finished: false,
+      committing: false,
       ...(opts.answers && { initial: opts.answers }),
     };
     this.flows.set(flow.id, flow);
     flow.timer = timers.setTimeout(() => {
+      if (flow.committing) return; // storing its result now: it ends in a moment, as done
       this.end(flow, new TokenDeskError('flow_timed_out', `The sign-in timed out after ${Math.round(deadlineMs / 60_000) || 1} min: nothing was stored; start again`));
     }, deadlineMs);
     const io: FlowIO = {
       signal: flow.controller.signal,
       ask: (question) => this.ask(flow, question),
       show: (notice) => this.push(flow, { ...notice, flowId: flow.id, expiresAt: flow.expiresAt }),
+      commit: () => {
+        if (flow.finished) return false;
+        flow.committing = true;
+        return true;
+      },
     };
     run(io).then(
       (result) => {
@@ -98,6 +107,9 @@ export class FlowRunner<R> {
   next(flowId: string, answers?: FlowAnswers): Promise<RunnerStep<R>> {
     const flow = this.flows.get(flowId) ?? this.finishedWithSteps(flowId);
     if (!flow) return Promise.reject(gone());
+    // One caller waits for a flow's next step at a time: a second (a double submit, a retried request)
+    // would otherwise take the step from the first and leave it waiting for ever.
+    if (flow.wake) return Promise.reject(new TokenDeskError('flow_busy', 'This sign-in is already waiting for its next step'));
     if (answers && flow.asking) {
       const missing = flow.asking.fields.find((f) => f.required && f.kind !== 'checkbox' && !(answers[f.name] ?? '').trim());
       if (missing) return Promise.reject(new TokenDeskError('invalid_input', `Enter ${missing.label.toLowerCase()}`));
@@ -108,10 +120,10 @@ export class FlowRunner<R> {
     return this.nextStep(flow);
   }
 
-  /** Ends the flow; true when there was one to end. */
+  /** Ends the flow; true when there was one to end (false too when it is already storing its result). */
   cancel(flowId: string): boolean {
     const flow = this.flows.get(flowId);
-    if (!flow) return false;
+    if (!flow || flow.committing) return false;
     this.end(flow, new TokenDeskError('flow_cancelled', 'The sign-in was cancelled: nothing was stored'));
     return true;
   }

@@ -30,4 +30,10 @@ export interface FlowIO {
   ask(question: FlowQuestion): Promise<FlowAnswers>;
   /** Shows a step that needs no answer; the flow goes on (a listener, a poll) until it is done. */
   show(notice: FlowNotice): void;
+  /**
+   * Called right before the flow stores its result: from then on cancel and the deadline no longer
+   * stop it (cancel answers false), so "nothing was stored" is never said of a result that was. False
+   * when it was already cancelled or timed out: then nothing may be stored.
+   */
+  commit(): boolean;
 }

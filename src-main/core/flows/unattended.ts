@@ -19,5 +19,6 @@ export function unattendedIO(answers: FlowAnswers, signal: AbortSignal = new Abo
     show: (notice) => {
       throw new TokenDeskError('unsupported', `Renewing needs you (${notice.title.toLowerCase()}): sign in again`);
     },
+    commit: () => !signal.aborted,
   };
 }

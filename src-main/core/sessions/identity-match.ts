@@ -49,7 +49,21 @@ export function recordsIdentity(cfg: Config, next: Identity): boolean {
 
 /** The email an identity is recorded under: the server's, or the typed one when the server names none. */
 export function effectiveEmail(profile: Profile, typedEmail: string): string {
-  return profile.email.trim() || typedEmail;
+  return profile.email.trim() || (looksLikeEmail(typedEmail) ? typedEmail.trim() : '');
+}
+
+/** A typed identifier that is an email address (not a user name sent to a session API's `username`). */
+export function looksLikeEmail(typed: string): boolean {
+  return /^[^\s@]+@[^\s@]+$/.test(typed.trim());
+}
+
+/**
+ * What the user typed to sign in when it is not an email address (a user name): kept on the identity,
+ * so a renewal that signs in again with the remembered password sends it, not the server's email.
+ */
+export function loginNameOf(typed: string): string | undefined {
+  const t = typed.trim();
+  return t && !looksLikeEmail(t) ? t : undefined;
 }
 
 /** Server text in a one-line message: no control characters (escape sequences), bounded. */
@@ -62,6 +76,7 @@ function shown(text: string): string {
 /** The note for a sign-in the server answered as another user than the email typed, or undefined. */
 export function otherUserWarning(profile: Profile, typedEmail: string): string | undefined {
   const server = profile.email.trim();
-  if (!server || server.toLowerCase() === typedEmail.trim().toLowerCase()) return undefined;
+  // A user name typed (a session API signing in by `username`) is not another user than its email.
+  if (!server || !looksLikeEmail(typedEmail) || server.toLowerCase() === typedEmail.trim().toLowerCase()) return undefined;
   return `The server signed you in as ${shown(server)}, not as ${shown(typedEmail.trim())}: the session is kept under ${shown(server)}`;
 }

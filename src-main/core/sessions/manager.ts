@@ -11,7 +11,7 @@ import type { HttpClient } from '../http/types.js';
 import type { AuthProvider, Profile, ProviderContext, ProviderKind, StoredSession } from '../providers/types.js';
 import { decodeSession, splitSession, withTokenClaims } from './session-codec.js';
 import { ProfileStore } from './profile-store.js';
-import { effectiveEmail, matchIdentity, otherUserWarning, recordsIdentity, subjectOf } from './identity-match.js';
+import { effectiveEmail, loginNameOf, matchIdentity, otherUserWarning, recordsIdentity, subjectOf } from './identity-match.js';
 import { isDue, isExpired } from './margin.js';
 import { RefreshLock, tokenFingerprint, type LockHandle } from './refresh-lock.js';
 import { withRetry } from './retry.js';
@@ -159,7 +159,7 @@ export class SessionManager {
     const ctx = await this.context(env);
     return this.flows.begin(async (io) => {
       const out = await provider.signInWith(method, { ...ctx, http: withSignal(ctx.http, io.signal), signal: io.signal }, io);
-      return this.saveNewSession(env, out.typed ?? '', out.session, out.rememberPassword, io.signal);
+      return this.saveNewSession(env, out.typed ?? '', out.session, out.rememberPassword, () => io.commit());
     }, answers ? { answers } : {});
   }
 
@@ -213,7 +213,7 @@ export class SessionManager {
     email: string,
     session: StoredSession,
     password: string | undefined,
-    signal?: AbortSignal,
+    commit?: () => boolean,
   ): Promise<Identity & { warning?: string }> {
     if (subjectOf(session.profile, email) === undefined) {
       throw new TokenDeskError('bad_response', `The server did not say who signed in to "${env.name}" (no user id, no email): nothing was stored`);
@@ -223,10 +223,10 @@ export class SessionManager {
     // Each retry follows an identity another sign-in listed in between: it ends unless identities of
     // this user keep being removed and listed again at the same moment.
     for (let attempt = 1; !identity; attempt++) {
-      const outcome = await this.saveUnder(guess?.id ?? randomUUID(), guess, env, email, session, password, signal);
+      const outcome = await this.saveUnder(guess?.id ?? randomUUID(), guess, env, email, session, password, commit);
       if ('saved' in outcome) identity = outcome.saved;
       else if (attempt >= SAVE_ATTEMPTS) {
-        throw new TokenDeskError('config_locked', `Other sign-ins of ${effectiveEmail(session.profile, email)} kept changing its identity; sign in again`, { retryable: true });
+        throw new TokenDeskError('config_locked', `Other sign-ins of ${effectiveEmail(session.profile, email) || email} kept changing its identity; sign in again`, { retryable: true });
       } else guess = outcome.retryAs;
     }
     this.rejected.clear();
@@ -248,12 +248,12 @@ export class SessionManager {
     email: string,
     session: StoredSession,
     password: string | undefined,
-    signal: AbortSignal | undefined,
+    commit: (() => boolean) | undefined,
   ): Promise<{ saved: Identity } | { retryAs: Identity | undefined }> {
     return this.lock.exclusive(id, async () => {
       // A flow cancelled or timed out while its answer was on the way (or while this waited for the
-      // lock) stores nothing: the user was told so.
-      if (signal?.aborted) throw signal.reason;
+      // lock) stores nothing: the user was told so. Past this point it can no longer be cancelled.
+      if (commit && !commit()) throw new TokenDeskError('flow_cancelled', 'The sign-in was cancelled: nothing was stored');
       const keys = [secretKeys.session(id), secretKeys.password(id)] as const;
       const before = await Promise.all(keys.map((k) => this.deps.secrets.get(k)));
       const profileBefore = await this.profiles.read(id);
@@ -270,11 +270,13 @@ export class SessionManager {
         const record = (listed: Identity | undefined): Identity => {
           const keepAccount = listed?.activeAccountId && profile.accounts.some((a) => a.id === listed.activeAccountId);
           const label = effectiveEmail(profile, email);
+          const loginName = loginNameOf(email);
           return {
             id,
             envId: env.id,
             subject,
             ...(label && { email: label }),
+            ...(loginName && { loginName }),
             displayName: profile.displayName,
             userId: profile.userId || undefined,
             activeAccountId: keepAccount ? listed.activeAccountId : (profile.primaryAccountId ?? profile.accounts[0]?.id),
@@ -578,7 +580,7 @@ export class SessionManager {
       const password = renewal.kind === 'rerun' && identity.rememberPassword ? await this.deps.secrets.get(secretKeys.password(identity.id)) : undefined;
       if (renewal.kind !== 'rerun' || !password) return undefined;
       // The method the catalogue names, answered with what the user let TokenDesk remember; nobody is asked.
-      const rerun = async () => (await provider.signInWith(renewal.method, ctx, unattendedIO({ email: identity.email ?? '', password }))).session;
+      const rerun = async () => (await provider.signInWith(renewal.method, ctx, unattendedIO({ email: identity.loginName ?? identity.email ?? '', password }))).session;
       next = await withRetry(rerun, { deadlineMs, now: this.now });
     }
     if (await lock.compromised()) {

@@ -32,8 +32,8 @@ export function browserSessionFlow(refresh: Refresh) {
   return async (ctx: ProviderContext, io: FlowIO): Promise<FlowOutcome> => {
     const answers = await io.ask({ title: BROWSER_SESSION_METHOD.label, fields: [...BROWSER_SESSION_METHOD.fields], submitLabel: 'Import' });
     const pasted = parsePastedSession(answers.token ?? '');
-    assertIssuer(pasted.claims, ctx.baseUrl);
-    const session = await adopt(ctx, pasted, refresh);
+    const verified = assertIssuer(pasted.claims, ctx.baseUrl);
+    const session = await adopt(ctx, pasted, refresh, verified);
     return { session, typed: session.profile.email };
   };
 }
@@ -61,22 +61,26 @@ const HOSTED_HOST = /(^|\.)supabase\.co$/i;
  * to this project's server. Left to the server (which refuses a token its project did not sign):
  * a token without `iss` (a self-hosted GoTrue without GOTRUE_JWT_ISSUER writes none), and a hosted
  * project's issuer when this environment's URL is a custom domain, since a hosted project keeps
- * `https://<ref>.supabase.co/auth/v1` as its issuer behind one (supabase/auth#2486).
+ * `https://<ref>.supabase.co/auth/v1` as its issuer behind one (supabase/auth#2486). True when the
+ * issuer is this environment's own; false when it was left to the server.
  */
-export function assertIssuer(claims: Record<string, unknown>, baseUrl: string): void {
+export function assertIssuer(claims: Record<string, unknown>, baseUrl: string): boolean {
   const iss = claims.iss;
-  if (iss === undefined) return;
+  if (iss === undefined) return false;
   const expected = expectedIssuer(baseUrl);
   const given = typeof iss === 'string' ? normalIssuer(iss) : undefined;
-  if (given !== undefined && given === normalIssuer(expected)) return;
-  if (given !== undefined && HOSTED_ISSUER.test(given) && !HOSTED_HOST.test(new URL(expected).hostname)) return;
+  if (given !== undefined && given === normalIssuer(expected)) return true;
+  if (given !== undefined && HOSTED_ISSUER.test(given) && !HOSTED_HOST.test(new URL(expected).hostname)) return false;
   const shown = typeof iss === 'string' ? (safeServerText(iss) ?? '(empty)') : `(not a text: ${typeof iss})`;
   throw new TokenDeskError('invalid_input', `This session belongs to another project (issuer ${shown}); this environment's issuer is ${expected}`);
 }
 
-async function adopt(ctx: ProviderContext, pasted: PastedSession, refresh: Refresh): Promise<StoredSession> {
+async function adopt(ctx: ProviderContext, pasted: PastedSession, refresh: Refresh, issuerVerified: boolean): Promise<StoredSession> {
   const exp = typeof pasted.claims.exp === 'number' && Number.isFinite(pasted.claims.exp) ? pasted.claims.exp * 1000 : undefined;
-  if (exp !== undefined && exp - ctx.now() < REFRESH_FIRST_MS) return refreshFirst(ctx, pasted, refresh);
+  // Refreshed at once only when the token is this environment's by its issuer; otherwise the server is
+  // asked first, so a refresh token of another project is never the first thing sent here (its
+  // "token is expired" comes after GoTrue checked the signature: the token is then this project's).
+  if (issuerVerified && exp !== undefined && exp - ctx.now() < REFRESH_FIRST_MS) return refreshFirst(ctx, pasted, refresh);
 
   const res = await ctx.http.request({ method: 'GET', url: authUrl(ctx.baseUrl, '/user'), headers: headers(ctx, pasted.accessToken) });
   const receivedAt = ctx.now();
