@@ -119,6 +119,32 @@ export interface ProviderCapabilities {
   exportedRoles: readonly VariableRoleName[];
 }
 
+/** A starting point offered by the Add environment form (name, URL and colour filled in). */
+export interface EnvironmentPreset {
+  id: string;
+  title: string;
+  name: string;
+  baseUrl: string;
+  color: string;
+  production?: boolean;
+  hint?: string;
+}
+
+/**
+ * How the Postman importer recognises a file of this kind (core/exports/import.ts): the first kind, in
+ * PROVIDER_KINDS order, with a hint that shows wins; a file that shows none is the `fallback` kind's.
+ */
+export interface ImportHints {
+  /** A variable of one of these roles in the file (an `anon_key`). */
+  roles?: readonly VariableRoleName[];
+  /** The base URL's host name. */
+  host?: RegExp;
+  /** Anywhere in the file's text (a collection's request URLs). */
+  text?: RegExp;
+  /** The kind of a file that shows no kind's hints (exactly one kind says so). */
+  fallback?: boolean;
+}
+
 export interface ProviderInfo {
   /** As the UI names it: "Supabase", "Session API". */
   label: string;
@@ -145,6 +171,20 @@ export interface ProviderInfo {
   capabilities: ProviderCapabilities;
   /** Its settings beyond name, URL, colour and variables, in the form's order. */
   settings: readonly SettingInfo[];
+  /**
+   * The default exported variable name of each role it exports (core/exports/names.ts); a role not
+   * named here is exported under the role's own name. An environment's `variableNames` override these.
+   */
+  exportNames: Readonly<Partial<Record<VariableRoleName, string>>>;
+  /**
+   * The "who am I" endpoint a curl line calls when given no path (core/exports/curl.ts); `setting`, when
+   * the environment sets it, names its own endpoint instead.
+   */
+  curlPath: { path: string; setting?: string };
+  /** How an imported Postman file is recognised as this kind. */
+  importHints: ImportHints;
+  /** The Add environment form's starting points (src-renderer/environments/EnvironmentForm.tsx). */
+  presets: readonly EnvironmentPreset[];
 }
 
 const API_KEY_SETTING: SettingInfo = {
@@ -211,6 +251,21 @@ export const PROVIDERS: Readonly<Record<ProviderKind, ProviderInfo>> = {
         flag: 'anon-key',
       },
       API_KEY_SETTING,
+    ],
+    // The names the seed's Postman collection already uses, so an export drops into an existing workspace.
+    exportNames: { url: 'url', anon_key: 'anon_key', api_key: 'api_key', access_token: 'user_jwt_token', refresh_token: 'refresh_token', account_id: 'account_id' },
+    curlPath: { path: '/auth/v1/user' },
+    importHints: {
+      // `apikey` is Supabase's gateway header, so a file with an anon key is a Supabase one.
+      roles: ['anon_key'],
+      host: /(^|\.)supabase\.(co|in)$/i,
+      // Collections carry their requests: `{{url}}/auth/v1/token?grant_type=password` is unmistakable.
+      text: /\/auth\/v1\/|\.supabase\.co\b/,
+    },
+    presets: [
+      { id: 'sb-local', title: 'Local (supabase start)', name: 'local', baseUrl: 'http://127.0.0.1:54321', color: '#16a34a', hint: 'The anon key is printed by `supabase start` (or `supabase status`).' },
+      { id: 'sb-staging', title: 'Hosted staging', name: 'staging', baseUrl: 'https://<project-ref>.supabase.co', color: '#d97706', hint: 'Dashboard → Project Settings → API: the project URL and the anon / publishable key.' },
+      { id: 'sb-prod', title: 'Hosted production', name: 'production', baseUrl: 'https://<project-ref>.supabase.co', color: '#d92d20', production: true, hint: 'Production is shown in red with a band across the window.' },
     ],
   },
   session: {
@@ -300,6 +355,15 @@ export const PROVIDERS: Readonly<Record<ProviderKind, ProviderInfo>> = {
         mappingKeys: SESSION_MAP_FIELDS,
       },
     ],
+    exportNames: { url: 'url', access_token: 'token', account_id: 'account_id', api_key: 'api_key' },
+    curlPath: { path: '/api/auth/session' },
+    // A Postman file that shows nothing of Supabase's is taken for a session API.
+    importHints: { fallback: true },
+    presets: [
+      { id: 'ss-local', title: 'Local API', name: 'local', baseUrl: 'http://localhost:3000', color: '#16a34a', hint: 'The base URL the login endpoint lives under (POST …/login).' },
+      { id: 'ss-staging', title: 'Staging API', name: 'staging', baseUrl: 'https://api.staging.<your-domain>', color: '#d97706' },
+      { id: 'ss-prod', title: 'Production API', name: 'production', baseUrl: 'https://api.<your-domain>', color: '#d92d20', production: true, hint: 'Production is shown in red with a band across the window.' },
+    ],
   },
   bearer: {
     label: 'Pasted token',
@@ -347,6 +411,15 @@ export const PROVIDERS: Readonly<Record<ProviderKind, ProviderInfo>> = {
         flag: 'check-path',
         syntax: 'path',
       },
+    ],
+    exportNames: { url: 'url', access_token: 'token' },
+    // The check path, when set, is the endpoint that answers for a good token.
+    curlPath: { path: '/', setting: 'checkPath' },
+    importHints: {},
+    presets: [
+      { id: 'pt-github', title: 'GitHub API', name: 'github', baseUrl: 'https://api.github.com', color: '#64748b', hint: 'A personal access token from Settings → Developer settings; check path /user.' },
+      { id: 'pt-gitlab', title: 'GitLab API', name: 'gitlab', baseUrl: 'https://gitlab.com/api/v4', color: '#d97706', hint: 'A personal access token; header PRIVATE-TOKEN, check path /user.' },
+      { id: 'pt-own', title: 'Your API', name: 'staging', baseUrl: 'https://api.staging.<your-domain>', color: '#2563eb', hint: 'Any API that takes a bearer token: paste it after adding the environment.' },
     ],
   },
 };

@@ -9,7 +9,7 @@ import { Button } from '../ui/Button.js';
 import { ExternalLink } from '../ui/ExternalLink.js';
 import { Checkbox, Field, InlineError } from '../ui/Field.js';
 import { AccountTransportPicker, ColorPicker, ProviderPicker } from './pickers.js';
-import { PRESETS, type Preset } from './presets.js';
+import type { Preset } from './presets.js';
 import { draftTransport, looksLikeProduction, settingField, validateDraft, type EnvDraft } from './validate.js';
 
 function initialDraft(env?: EnvironmentView): EnvDraft {
@@ -184,7 +184,7 @@ export function EnvironmentForm({ env, onDone, onDirtyChange }: { env?: Environm
           <ProviderPicker value={d.provider} onChange={(p: ProviderKind) => { setPreset(undefined); patch({ provider: p }); }} />
           <div className="presets" role="group" aria-label="Presets">
             <span className="presets-label">Start from</span>
-            {PRESETS[d.provider].map((p) => (
+            {providerInfo(d.provider).presets.map((p) => (
               <button key={p.id} type="button" className={preset?.id === p.id ? 'chip chip-on' : 'chip'} aria-pressed={preset?.id === p.id} onClick={() => applyPreset(p)}>
                 {p.title}
               </button>

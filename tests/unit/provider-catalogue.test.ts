@@ -66,4 +66,16 @@ describe('provider catalogue: the kind list declared once', () => {
     expect(views.find((v) => v.provider === 'session')?.identities[0]?.canRememberPassword).toBe(true);
     expect(views.find((v) => v.provider === 'supabase')?.identities[0]?.canRememberPassword).toBe(false);
   });
+
+  it('what generic code asks of a kind is declared: one import fallback, curl paths and settings that exist, exported names for exported roles', () => {
+    // A Postman file that shows no kind's hints must still land somewhere, and in one place only.
+    expect(PROVIDER_KINDS.filter((k) => PROVIDERS[k].importHints.fallback)).toHaveLength(1);
+    for (const kind of PROVIDER_KINDS) {
+      const info = PROVIDERS[kind];
+      expect(info.curlPath.path.startsWith('/')).toBe(true);
+      if (info.curlPath.setting !== undefined) expect(info.settings.map((s) => s.name)).toContain(info.curlPath.setting);
+      for (const role of info.capabilities.exportedRoles) expect(info.exportNames[role], `${kind} ${role}`).toBeTruthy();
+      expect(info.presets.length).toBeGreaterThan(0);
+    }
+  });
 });

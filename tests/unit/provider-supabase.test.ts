@@ -343,6 +343,13 @@ describe('supabaseProvider with a fake transport', () => {
     await expect(supabaseProvider.signOut(base(http), session, 'local')).rejects.toMatchObject({ code: 'gateway_rejected' });
   });
 
+  it('takes the anon key from the environment\'s secret settings, as the session manager passes every secret', async () => {
+    // The manager knows no kind's secrets: the provider reads its own (catalogue setting anonKey) from ctx.secrets.
+    const { http, requests } = fakeHttp([res(200, await tokenBody())]);
+    await supabaseProvider.signIn({ ...base(http), anonKey: undefined, secrets: { anonKey: 'anon-from-vault' } }, { email: 'a', password: 'b' });
+    expect(requests[0]?.headers).toMatchObject({ apikey: 'anon-from-vault' });
+  });
+
   it('sends no apikey header when there is no anon key', async () => {
     const { http, requests } = fakeHttp([res(401, { message: 'No API key found in request' })]);
     await expect(supabaseProvider.signIn({ ...base(http), anonKey: undefined }, { email: 'a', password: 'b' })).rejects.toMatchObject({

@@ -1,3 +1,4 @@
+import { providerInfo } from '../../contract/providers.js';
 import { TokenDeskError } from '../errors.js';
 import { firstControlCharacter } from '../text/sanitize.js';
 import { authHeaders, withAccountQuery } from './headers.js';
@@ -10,8 +11,11 @@ export interface CurlOptions {
   includeSecrets: boolean;
 }
 
-/** Each kind's "who am I" endpoint; an environment's own check path (a pasted token's setting) comes first. */
-export const DEFAULT_CURL_PATH = { supabase: '/auth/v1/user', session: '/api/auth/session', bearer: '/' } as const;
+/** The path a curl line calls when given none: the kind's "who am I" endpoint, or the setting that names the environment's own (catalogue `curlPath`). */
+export function defaultCurlPath(env: ExportInput['env']): string {
+  const { path, setting } = providerInfo(env.provider).curlPath;
+  return (setting !== undefined && env.settings?.[setting]) || path;
+}
 
 /** POSIX single-quoting: nothing is special inside '…' except the quote itself, closed, escaped, reopened. */
 export function shellQuote(s: string): string {
@@ -32,7 +36,7 @@ export function joinUrl(baseUrl: string, path: string): string {
 export function toCurl(input: ExportInput, opts: CurlOptions): string {
   const method = (opts.method ?? 'GET').toUpperCase();
   if (!/^[A-Z]+$/.test(method)) throw new TokenDeskError('invalid_input', `Invalid HTTP method "${opts.method}"`);
-  const url = withAccountQuery(input, joinUrl(input.env.baseUrl, opts.path ?? (input.env.settings?.checkPath || DEFAULT_CURL_PATH[input.env.provider])));
+  const url = withAccountQuery(input, joinUrl(input.env.baseUrl, opts.path ?? defaultCurlPath(input.env)));
 
   const parts = ['curl'];
   if (method !== 'GET') parts.push('-X', method);

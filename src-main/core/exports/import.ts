@@ -1,5 +1,6 @@
 import { sanitizeForDisplay } from '../text/sanitize.js';
 import { parseJson, TOO_DEEP_TEXT } from '../text/parse-json.js';
+import { PROVIDERS, PROVIDER_KINDS, type ImportHints, type ProviderKind } from '../../contract/providers.js';
 import { checkBaseUrl } from '../../contract/validators.js';
 import { z } from 'zod';
 import type { VariableRole } from '../config/schema.js';
@@ -14,7 +15,7 @@ export const MAX_IMPORT_BYTES = 5 * 1024 * 1024;
 export interface ImportedEnvironment {
   name: string;
   baseUrl?: string;
-  provider: 'supabase' | 'session';
+  provider: ProviderKind;
   /** Which kind of Postman file it came from. */
   source: 'environment' | 'globals' | 'collection';
   /** Non-secret extras such as `organization_id` (a map without a prototype). */
@@ -231,7 +232,7 @@ function parseBaseUrl(key: string, value: string): string {
 function classify(raw: RawVariable[], source: ImportedEnvironment['source'], text: string): ImportedEnvironment {
   const out: ImportedEnvironment = {
     name: '',
-    provider: 'session',
+    provider: fallbackKind(),
     source,
     variables: variableMap(),
     secretVariables: variableMap(),
@@ -340,10 +341,22 @@ function applyRole(out: ImportedEnvironment, role: VariableRole, key: string, va
   else if (typedSecret && field !== 'accessToken' && field !== 'refreshToken') emptySecrets.push(key);
 }
 
-/** Supabase when anything Supabase-specific shows: an anon key variable, a supabase.co host or /auth/v1 paths. */
-function guessProvider(out: ImportedEnvironment, text: string): 'supabase' | 'session' {
-  if (out.variableNames.anon_key !== undefined) return 'supabase';
-  if (out.baseUrl && /(^|\.)supabase\.(co|in)$/i.test(new URL(out.baseUrl).hostname)) return 'supabase';
-  // Collections carry their requests: `{{url}}/auth/v1/token?grant_type=password` is unmistakable.
-  return /\/auth\/v1\/|\.supabase\.co\b/.test(text) ? 'supabase' : 'session';
+/**
+ * The first kind whose import hints show in the file (catalogue `importHints`: a role's variable, the
+ * base URL's host, a request path in a collection), else the kind that takes files showing none.
+ */
+function guessProvider(out: ImportedEnvironment, text: string): ProviderKind {
+  const host = out.baseUrl ? new URL(out.baseUrl).hostname : undefined;
+  const shows = ({ roles, host: hostPattern, text: textPattern }: ImportHints): boolean =>
+    (roles ?? []).some((r) => out.variableNames[r] !== undefined) ||
+    (hostPattern !== undefined && host !== undefined && hostPattern.test(host)) ||
+    (textPattern !== undefined && textPattern.test(text));
+  return PROVIDER_KINDS.find((k) => shows(PROVIDERS[k].importHints)) ?? fallbackKind();
+}
+
+function fallbackKind(): ProviderKind {
+  const kind = PROVIDER_KINDS.find((k) => PROVIDERS[k].importHints.fallback);
+  // The catalogue declares one (tests/unit/provider-catalogue.test.ts); without it nothing can be imported.
+  if (kind === undefined) throw new TokenDeskError('invalid_input', 'No provider takes imported Postman files');
+  return kind;
 }

@@ -6,7 +6,7 @@ import { toJson } from './json.js';
 import type { ExportInput } from './model.js';
 import { toPostmanEnvironment } from './postman.js';
 
-export { DEFAULT_VARIABLE_NAMES, SECRET_ROLES, isSecretRole, variableName, type Provider } from './names.js';
+export { SECRET_ROLES, isSecretRole, variableName, type Provider } from './names.js';
 export { exportVariables, omittedNotes, REFRESH_TOKEN_OMITTED, type ExportInput, type ExportOptions, type ExportVariable } from './model.js';
 export { authHeaders, accessTokenHeader, accountHeader, accountQuery, withAccountQuery, REDACTED, type AuthHeader } from './headers.js';
 export {
@@ -16,7 +16,7 @@ export {
   type PostmanEnvironment,
   type PostmanEnvironmentValue,
 } from './postman.js';
-export { toCurl, shellQuote, joinUrl, DEFAULT_CURL_PATH, type CurlOptions } from './curl.js';
+export { toCurl, shellQuote, joinUrl, defaultCurlPath, type CurlOptions } from './curl.js';
 export { toDotenv, dotenvKey, dotenvValue } from './dotenv.js';
 export { toJson, buildJsonExport, type JsonExport } from './json.js';
 export { parsePostmanFile, roleOfVariable, MAX_IMPORT_BYTES, type ImportedEnvironment } from './import.js';

@@ -54,7 +54,7 @@ export interface StoredSession {
 
 export interface ProviderContext {
   baseUrl: string;
-  /** Supabase anon key for the `apikey` gateway header. */
+  /** Supabase's anon key given directly (tests, the bench); the manager passes it in `secrets` (providers/supabase/request.ts anonKeyOf). */
   anonKey?: string;
   http: HttpClient;
   /** Local clock, injectable for tests. */

@@ -114,10 +114,7 @@ export class SessionManager {
         `Environment "${env.name}" has no ${settingWords(missing)} ${missing.secret ? 'stored' : 'set'}: enter it with Edit in the app, or tokendesk env edit "${env.name}" ${how}`,
       );
     }
-    const ctx: ProviderContext = { baseUrl: env.baseUrl, http: this.deps.http, now: this.now, settings, secrets };
-    // The provider's own name for its anon key, kept from before settings were data.
-    if (secrets.anonKey !== undefined) ctx.anonKey = secrets.anonKey;
-    return ctx;
+    return { baseUrl: env.baseUrl, http: this.deps.http, now: this.now, settings, secrets };
   }
 
   /**
@@ -369,7 +366,7 @@ export class SessionManager {
   async revokeAt(env: Environment, session: StoredSession, secrets: Readonly<Record<string, string>> = {}): Promise<void> {
     if (isExpired(session, this.now())) return;
     const settings = withDefaults(providerInfo(env.provider).settings, env.settings);
-    const ctx: ProviderContext = { baseUrl: env.baseUrl, http: this.deps.http, now: this.now, settings, secrets, ...(secrets.anonKey !== undefined && { anonKey: secrets.anonKey }) };
+    const ctx: ProviderContext = { baseUrl: env.baseUrl, http: this.deps.http, now: this.now, settings, secrets };
     await this.deps.providers(env.provider).signOut(ctx, session, 'local');
   }
 

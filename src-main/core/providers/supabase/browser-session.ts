@@ -7,7 +7,7 @@ import type { FlowOutcome, ProviderContext, StoredSession } from '../types.js';
 import { mapGoTrueError, parseGoTrueError, supabaseErrorFromResponse } from './errors.js';
 import { parsePastedSession, type PastedSession } from './pasted-session.js';
 import { profileFromUser } from './profile.js';
-import { authUrl, headers } from './request.js';
+import { anonKeyOf, authUrl, headers } from './request.js';
 import { userSchema } from './schemas.js';
 
 /**
@@ -84,7 +84,7 @@ async function adopt(ctx: ProviderContext, pasted: PastedSession, refresh: Refre
 
   const res = await ctx.http.request({ method: 'GET', url: authUrl(ctx.baseUrl, '/user'), headers: headers(ctx, pasted.accessToken) });
   const receivedAt = ctx.now();
-  const secrets = [pasted.accessToken, pasted.refreshToken, ctx.anonKey];
+  const secrets = [pasted.accessToken, pasted.refreshToken, anonKeyOf(ctx)];
   if (res.status < 200 || res.status >= 300) {
     if (res.json === undefined) throw supabaseErrorFromResponse('profile', res, secrets);
     const e = parseGoTrueError(res.status, res.headers, res.json);

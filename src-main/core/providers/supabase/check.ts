@@ -3,7 +3,7 @@ import { describeBody, safeServerText } from '../../http/body.js';
 import type { ProviderContext, SessionCheck, StoredSession } from '../types.js';
 import { DEFAULT_CHECK_TIMEOUT_MS } from '../types.js';
 import { parseGoTrueError } from './errors.js';
-import { authUrl, headers } from './request.js';
+import { anonKeyOf, authUrl, headers } from './request.js';
 import { userSchema } from './schemas.js';
 
 /**
@@ -29,7 +29,7 @@ export async function checkSession(ctx: ProviderContext, session: StoredSession,
     // DNS, refused, timeout, TLS: no answer is not a refusal.
     return { outcome: 'unknown', reason: e instanceof TokenDeskError ? e.message : 'the request failed' };
   }
-  const secrets = [session.accessToken, session.refreshToken, ctx.anonKey];
+  const secrets = [session.accessToken, session.refreshToken, anonKeyOf(ctx)];
   if (res.status >= 200 && res.status < 300) {
     const user = userSchema.safeParse(res.json);
     if (!user.success) return { outcome: 'unknown', reason: `the server answered ${res.status} without a user` };

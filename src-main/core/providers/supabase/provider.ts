@@ -17,7 +17,7 @@ import { parseTokenAnswer } from '../token-syntax.js';
 import { profileFromUser } from './profile.js';
 import { tokenResponseSchema, userSchema, type TokenResponse } from './schemas.js';
 import { checkSession } from './check.js';
-import { authUrl, headers } from './request.js';
+import { anonKeyOf, authUrl, headers } from './request.js';
 import { methodsById, passwordFlow } from '../password-method.js';
 import { browserSessionFlow } from './browser-session.js';
 
@@ -32,7 +32,7 @@ export { SUPABASE_API_VERSION } from './request.js';
 const ok = (res: HttpResponse): boolean => res.status >= 200 && res.status < 300;
 
 function fail(op: SupabaseOperation, res: HttpResponse, ctx: ProviderContext, secrets: Array<string | undefined>): never {
-  throw supabaseErrorFromResponse(op, res, [...secrets, ctx.anonKey]);
+  throw supabaseErrorFromResponse(op, res, [...secrets, anonKeyOf(ctx)]);
 }
 
 /**
@@ -124,7 +124,7 @@ async function signOut(ctx: ProviderContext, session: StoredSession, scope: Logo
   // Like supabase-js: 401/403/404 mean the session is already gone server-side, which is the goal.
   if (res.status === 401 || res.status === 403 || res.status === 404) {
     // ...unless it is the gateway refusing our anon key: then nothing was signed out.
-    const e = supabaseErrorFromResponse('sign-out', res, [session.accessToken, ctx.anonKey]);
+    const e = supabaseErrorFromResponse('sign-out', res, [session.accessToken, anonKeyOf(ctx)]);
     if (e.code === 'gateway_rejected') throw e;
     return;
   }

@@ -11,10 +11,19 @@ export function authUrl(baseUrl: string, path: string): string {
   return joinUrl(base, `/auth/v1${path}`);
 }
 
-export function headers(ctx: Pick<ProviderContext, 'anonKey'>, accessToken?: string): Record<string, string> {
+/**
+ * The environment's anon key: its secret setting `anonKey` (catalogue), which the session manager
+ * passes in `ctx.secrets` like any secret setting; `ctx.anonKey` is the shorthand tests and the bench use.
+ */
+export function anonKeyOf(ctx: Pick<ProviderContext, 'anonKey' | 'secrets'>): string | undefined {
+  return ctx.secrets?.anonKey ?? ctx.anonKey;
+}
+
+export function headers(ctx: Pick<ProviderContext, 'anonKey' | 'secrets'>, accessToken?: string): Record<string, string> {
   const h: Record<string, string> = { 'X-Supabase-Api-Version': SUPABASE_API_VERSION };
+  const anonKey = anonKeyOf(ctx);
   // Without a key we send none and let the gateway say so: its answer names the problem exactly.
-  if (ctx.anonKey) h.apikey = ctx.anonKey;
+  if (anonKey) h.apikey = anonKey;
   if (accessToken) h.Authorization = `Bearer ${accessToken}`;
   return h;
 }
