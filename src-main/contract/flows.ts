@@ -66,6 +66,11 @@ export interface SignInMethodInfo {
   summary: string;
   /** The fields of its first step, so the window can show them at once (a flow may ask more later). */
   fields: readonly FlowField[];
+  /**
+   * The setting naming the request field the `email` answer is sent in: when the environment sets it
+   * to anything but `email`, that answer is any identifier (a user name), asked as text (settings.ts signInFields).
+   */
+  identifierSetting?: string;
 }
 
 export const FLOW_DEFAULT_DEADLINE_MS = 10 * 60_000;

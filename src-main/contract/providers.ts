@@ -58,6 +58,14 @@ export const PASSWORD_FIELDS: readonly FlowField[] = [
   { name: 'password', label: 'Password', kind: 'password', secret: true, required: true, autocomplete: 'current-password' },
 ];
 
+/** The `email` answer when the API signs in with a user name: still named `email` (the CLI's --email answers it), any text. */
+export const USER_NAME_FIELD: FlowField = { name: 'email', label: 'User name', kind: 'text', secret: false, required: true, autocomplete: 'username' };
+
+/** `fields` with the email field asking for any identifier instead, when `anyIdentifier`. */
+export function identifierFields(fields: readonly FlowField[], anyIdentifier: boolean): readonly FlowField[] {
+  return anyIdentifier ? fields.map((f) => (f.name === 'email' && f.kind === 'email' ? USER_NAME_FIELD : f)) : fields;
+}
+
 /** A password sign-in whose session cannot be refreshed may keep the password to sign in again. */
 export const REMEMBER_FIELD: FlowField = {
   name: 'remember',
@@ -200,11 +208,12 @@ const API_KEY_SETTING: SettingInfo = {
 export const SESSION_MAP_FIELDS = ['token', 'expires', 'userId', 'email', 'accounts', 'roles', 'permissions'] as const;
 export type SessionMapField = (typeof SESSION_MAP_FIELDS)[number];
 
-const passwordMethod = (remember: boolean): SignInMethodInfo => ({
+const passwordMethod = (remember: boolean, identifierSetting?: string): SignInMethodInfo => ({
   id: 'password',
   label: 'Email and password',
   summary: remember ? 'the password can be kept to renew the session' : 'the session renews itself with its refresh token',
   fields: remember ? [...PASSWORD_FIELDS, REMEMBER_FIELD] : PASSWORD_FIELDS,
+  ...(identifierSetting && { identifierSetting }),
 });
 
 /** The pasted-token method's one field: a long-lived bearer token or personal access token. */
@@ -285,7 +294,7 @@ export const PROVIDERS: Readonly<Record<ProviderKind, ProviderInfo>> = {
       canRememberPassword: true,
       hasAccounts: true,
       hasPermissions: true,
-      signInMethods: [passwordMethod(true)],
+      signInMethods: [passwordMethod(true, 'identifierField')],
       renewal: { kind: 'rerun', method: 'password' },
       exportedRoles: ['url', 'api_key', 'access_token', 'account_id'],
     },

@@ -5,7 +5,8 @@
  * that the two keys that existed before settings were data (anonKey, apiKey) keep their own checks.
  * Pure TypeScript importing only pure-data modules: the page bundles it without zod.
  */
-import { PROVIDERS, type ProviderKind, type SettingInfo } from './providers.js';
+import { identifierFields, PROVIDERS, type ProviderKind, type SettingInfo } from './providers.js';
+import type { FlowField, SignInMethodInfo } from './flows.js';
 import { checkAnonKey, checkApiKey, FIELD_LABELS } from './validators.js';
 import { firstUnsafeCharacter, unsafeCharacterMessage } from './unsafe-text.js';
 
@@ -104,6 +105,10 @@ function checkLines(info: SettingInfo, raw: string, fail: (m: string) => Setting
       );
     }
     const field = m[1]!;
+    // The provider reads only its declared keys: another one would be silently ignored until a sign-in fails.
+    if (info.mappingKeys && !info.mappingKeys.includes(field)) {
+      return fail(`"${field}" is not a field that can be mapped; use one of ${info.mappingKeys.join(', ')}`);
+    }
     if (seen.has(field)) return fail(`${field} is given twice`);
     seen.add(field);
   }
@@ -126,4 +131,14 @@ export function withDefaults(declared: readonly SettingInfo[], stored: Readonly<
 /** The kinds that declare a flag, for "--login-path is a setting of session environments". */
 export function kindsWithFlag(flag: string): ProviderKind[] {
   return (Object.keys(PROVIDERS) as ProviderKind[]).filter((k) => PROVIDERS[k].settings.some((s) => s.flag === flag));
+}
+
+/**
+ * The fields a method of `kind` asks first, for an environment with these stored settings: the email
+ * field becomes a user name when the method's identifier setting (defaults filled) is not `email`.
+ */
+export function signInFields(kind: ProviderKind, method: SignInMethodInfo, stored: Readonly<Record<string, string>>): readonly FlowField[] {
+  if (!method.identifierSetting) return method.fields;
+  const v = withDefaults(settingsOf(kind), stored)[method.identifierSetting]?.trim();
+  return identifierFields(method.fields, v !== undefined && v !== '' && v !== 'email');
 }

@@ -61,7 +61,7 @@ export function validateDraft(d: EnvDraft, opts: { editing?: EnvironmentView; ex
   if (nameErr) errors.name = nameErr;
   else if (opts.existing.some((e) => e.id !== opts.editing?.id && e.name.toLowerCase() === d.name.trim().toLowerCase())) errors.name = `An environment named “${d.name.trim()}” already exists`;
 
-  const url = checkBaseUrl(d.baseUrl, d.provider);
+  const url = checkBaseUrl(d.baseUrl, d.provider, d.settings);
   if (!url.ok) {
     errors.baseUrl = sentence(url.message);
     if (url.suggestion) suggestions.baseUrl = url.suggestion;

@@ -1,6 +1,7 @@
 import { useEffect, useId, useRef, useState, type FormEvent } from 'react';
 import type { FlowAnswers, FlowField } from '../../src-main/contract/flows.js';
 import { PASSWORD_FIELDS } from '../../src-main/contract/providers.js';
+import { signInFields } from '../../src-main/contract/settings.js';
 import type { EnvironmentView } from '../../src-main/contract/types.js';
 import { useAction } from '../lib/use-action.js';
 import { useDesk, useDeskStore, type SignInTarget } from '../store.js';
@@ -46,7 +47,7 @@ export function SignInForm({ env, target, onClose }: { env: EnvironmentView; tar
     onFailed: (message) => setError(message),
   });
   const step: LiveStep | undefined = flow.step;
-  const fields: readonly FlowField[] = mode === 'signup' ? PASSWORD_FIELDS : (method?.fields ?? []);
+  const fields: readonly FlowField[] = mode === 'signup' ? PASSWORD_FIELDS : method ? signInFields(env.provider, method, env.settings) : [];
   const answers = initialAnswers(fields, typed);
   const dirty = isDirty(fields, answers, initialAnswers(fields, start));
 

@@ -182,6 +182,21 @@ describe('cancel, errors and the deadline', () => {
     expect((within(form()).getByLabelText('Email') as HTMLInputElement).value).toBe('test@test.com');
   });
 
+  it('asks a user name, not an email address, when the session API signs in with another identifier field', async () => {
+    const { api, store } = await renderApp();
+    await api.updateEnvironment({ id: 'empty', patch: { settings: { identifierField: 'username' } } });
+    await act(() => store.getState().refresh());
+    selectEnv('qa-session');
+    expect(within(form()).queryByLabelText('Email')).toBeNull();
+    const name = within(form()).getByLabelText('User name') as HTMLInputElement;
+    expect(name.type).toBe('text');
+    fireEvent.change(name, { target: { value: 'alice' } });
+    fireEvent.change(within(form()).getByLabelText('Password'), { target: { value: 'pw' } });
+    fireEvent.submit(form());
+    // Not refused as "Enter an email address": sent as the `email` answer, which the provider posts as username.
+    await waitFor(() => expect(api.calls.find((c) => c.method === 'beginSignIn')?.input).toMatchObject({ envId: 'empty', answers: { email: 'alice', password: 'pw' } }));
+  });
+
   it('shows the flow’s deadline on a question only when under 2 minutes are left', async () => {
     await openFlows({ flowDeadlineMs: 90_000 });
     pick('Emailed code');

@@ -275,8 +275,9 @@ async function show(f: Factory, ref: string, o: { json?: boolean }): Promise<voi
     identities: identities.map((i) => ({ id: i.id, email: i.email ?? null, label: identityLabel(i), active: cfg.activeIdentity[env.id] === i.id })),
   };
   if (o.json) return f.term.outJson(doc);
-  // One column for every value, the longest label included ("exported as:" used to stick out by one).
-  const row = (label: string, value: string): string => `  ${`${label}:`.padEnd(13)}${value}`;
+  // One column for every value, the longest label included (a setting's label such as "identifier field" too).
+  const width = Math.max(13, ...shown.rows.map(([label]) => label.length + 2));
+  const row = (label: string, value: string): string => `  ${`${label}:`.padEnd(width)}${value}`;
   const lines = [
     `${env.name}${env.production ? '  [production]' : ''}${cfg.settings.cliDefaultEnvironment === env.id ? '  (default)' : ''}`,
     row('provider', env.provider),

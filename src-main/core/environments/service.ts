@@ -99,8 +99,9 @@ function checked<T>(r: FieldCheck<T>): T {
   throw new TokenDeskError('invalid_input', `Invalid environment: ${describeProblem(r)}`);
 }
 
-function baseUrlOf(raw: string, provider: Environment['provider']): string {
-  return checked(checkBaseUrl(raw, provider));
+/** `settings`: the environment's settings as they will be stored (its own paths move what the URL may end in). */
+function baseUrlOf(raw: string, provider: Environment['provider'], settings?: Readonly<Record<string, string>>): string {
+  return checked(checkBaseUrl(raw, provider, settings));
 }
 
 /** Stored only when it says something: `{kind:'none'}` is the same as no setting. */
@@ -284,11 +285,11 @@ export class EnvironmentService {
   async add(input: EnvironmentInput): Promise<Environment> {
     assertNoControls(input);
     const vars = splitVariables(input.variables, input.secretVariables);
-    const baseUrl = baseUrlOf(input.baseUrl, input.provider);
-    const accountTransport = transportOf(input.accountTransport);
     const kind = providerInfo(input.provider);
     // Every declared setting checked before anything is stored: unknown names, syntax, required ones.
     const plan = planSettings(kind.settings, kind.label, { settings: input.settings, secrets: secretsOf(input) }, {}, true);
+    const baseUrl = baseUrlOf(input.baseUrl, input.provider, plan.settings);
+    const accountTransport = transportOf(input.accountTransport);
     const parsed = EnvironmentSchema.safeParse({
       id: randomUUID(),
       name: input.name.trim(),
@@ -351,7 +352,7 @@ export class EnvironmentService {
    */
   async originChange(ref: string, rawUrl: string, patch: Partial<EnvironmentInput> = {}): Promise<OriginChange | undefined> {
     const env = await this.resolve(ref);
-    const to = baseUrlOf(rawUrl, env.provider);
+    const to = baseUrlOf(rawUrl, env.provider, { ...env.settings, ...patch.settings });
     if (!changesOrigin(env.baseUrl, to)) return undefined;
     const cfg = await this.config.read();
     const all = await this.secrets.loadAll();
@@ -384,8 +385,11 @@ export class EnvironmentService {
     }
     const kind = providerInfo(current.provider);
     // Checked here, before any lock; the non-secret ones are applied again to the stored set under the config lock.
-    const secrets = planSettings(kind.settings, kind.label, { settings: patch.settings, secrets: secretsOf(patch) }, current.settings, false).secrets;
-    const baseUrl = patch.baseUrl !== undefined ? baseUrlOf(patch.baseUrl, current.provider) : undefined;
+    const planned = planSettings(kind.settings, kind.label, { settings: patch.settings, secrets: secretsOf(patch) }, current.settings, false);
+    const secrets = planned.secrets;
+    const baseUrl = patch.baseUrl !== undefined ? baseUrlOf(patch.baseUrl, current.provider, planned.settings) : undefined;
+    // New paths judge the kept URL too: back to the default paths, a URL ending in /api would double them.
+    if (baseUrl === undefined && patch.settings !== undefined) baseUrlOf(current.baseUrl, current.provider, planned.settings);
     const accountTransport = patch.accountTransport !== undefined ? transportOf(patch.accountTransport) : undefined;
     // Names and sizes are checked before anything is locked or stored.
     const touchesVariables =

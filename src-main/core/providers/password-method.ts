@@ -1,4 +1,4 @@
-import { REMEMBER_FIELD, PASSWORD_FIELDS } from '../../contract/providers.js';
+import { identifierFields, REMEMBER_FIELD, PASSWORD_FIELDS } from '../../contract/providers.js';
 import { TokenDeskError } from '../errors.js';
 import type { FlowIO } from '../flows/types.js';
 import type { Credentials, FlowOutcome, ProviderContext, StoredSession } from './types.js';
@@ -15,11 +15,14 @@ export function passwordFlow(
   anyIdentifier?: (ctx: ProviderContext) => boolean,
 ) {
   return async (ctx: ProviderContext, io: FlowIO): Promise<FlowOutcome> => {
-    const answers = await io.ask({ title: 'Sign in', fields: canRemember ? [...PASSWORD_FIELDS, REMEMBER_FIELD] : [...PASSWORD_FIELDS], submitLabel: 'Sign in' });
+    const any = anyIdentifier?.(ctx) ?? false;
+    // A user name is asked as text, so neither the window nor the CLI demands an email address for it.
+    const fields = identifierFields(canRemember ? [...PASSWORD_FIELDS, REMEMBER_FIELD] : PASSWORD_FIELDS, any);
+    const answers = await io.ask({ title: 'Sign in', fields: [...fields], submitLabel: 'Sign in' });
     const email = (answers.email ?? '').trim();
     const password = answers.password ?? '';
-    if (anyIdentifier?.(ctx)) {
-      if (email === '') throw new TokenDeskError('invalid_input', 'The identifier is empty');
+    if (any) {
+      if (email === '') throw new TokenDeskError('invalid_input', 'The user name is empty');
     } else if (!/^[^\s@]+@[^\s@]+$/.test(email)) throw new TokenDeskError('invalid_input', `"${email}" is not an email address`);
     if (password.length === 0) throw new TokenDeskError('invalid_input', 'The password is empty');
     const session = await signIn(ctx, { email, password });
