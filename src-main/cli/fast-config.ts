@@ -34,11 +34,12 @@ const isId = (v: unknown): v is string => isText(v, MAX_ID_CHARS);
 const isBoundedInt = (v: unknown, max: number): v is number => Number.isInteger(v) && (v as number) >= 0 && (v as number) <= max;
 
 /**
- * IdentitySchema's `email` rule today: a string of 1..MAX_EMAIL_CHARS. Kept in this one function
- * because it changes when identities are keyed by id and the email becomes optional (issue 20).
- * False when the identity breaks it, and then the whole file is the full CLI's.
+ * IdentitySchema's `email` rule: a string of 1..MAX_EMAIL_CHARS, optional since config version 2
+ * (identities keyed by id: a pasted token naming nobody has none); version 1 required it, and such a
+ * file is migrated by the full CLI. False when the identity breaks it, and then the whole file is the full CLI's.
  */
-function identityEmailOk(identity: Obj): boolean {
+function identityEmailOk(identity: Obj, version: number): boolean {
+  if (identity.email === undefined && version >= 2) return true;
   return isText(identity.email, MAX_EMAIL_CHARS);
 }
 
@@ -79,7 +80,7 @@ function lookup(text: string, envRef: string | undefined, email: string | undefi
   const envIds = new Set(envs.map((e) => e.id));
   for (const i of identities as unknown[]) {
     if (!isObj(i) || !isId(i.id) || !isId(i.envId) || !envIds.has(i.envId)) return undefined;
-    if (!identityEmailOk(i)) return undefined;
+    if (!identityEmailOk(i, json.version as number)) return undefined;
   }
   if (!Object.values(activeIdentity).every((v) => typeof v === 'string')) return undefined;
   const { marginSeconds = DEFAULT_MARGIN_SECONDS, clipboardClearSeconds = 0, cliDefaultEnvironment } = settings;
