@@ -40,7 +40,9 @@ describe.skipIf(unavailable !== undefined)('the secrets vault in a read-only con
 
   it('a damaged vault is reported as damaged (not as a read-only folder) and left in place, saying so', async () => {
     const { dir, fs, fake } = folder();
-    await createVaultStore(dir, { keytar: fake.process() }).set(secretKeys.session('id-1'), 'secret-token');
+    const writer = createVaultStore(dir, { keytar: fake.process() });
+    await writer.set(secretKeys.session('id-1'), 'secret-token');
+    await writer.settled(); // its keychain item brought up and its lock released (done after set resolves)
     const bytes = readFileSync(vaultFile(dir));
     bytes[bytes.length - 20]! ^= 0x01;
     writeFileSync(vaultFile(dir), bytes);

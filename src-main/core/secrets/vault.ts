@@ -25,6 +25,8 @@ export type VaultStore = SecretStore & {
   /** The keychain service holding the data key: the one the folder records (service-record.ts), else computed from its path. */
   readonly service: string;
   path: string;
+  /** Settles once this process's last write has brought its keychain item up and released the vault lock. */
+  settled(): Promise<void>;
   /**
    * Moves the vault aside (kept, never deleted) so TokenDesk starts with an empty one, and returns
    * where it went; only when, under the lock, no key in the keychain opens it. Refused otherwise
@@ -297,7 +299,7 @@ export function createVaultStore(home: string, opts: VaultStoreOptions = {}): Va
    * Seals the next generation and replaces the file, then brings the keychain item up to it: the vault
    * first, so a crash between the two leaves a vault one ahead of its item (accepted), never behind.
    */
-  async function write(content: VaultContent, key: DataKey, held: Held): Promise<void> {
+  async function write(content: VaultContent, key: DataKey, held: Held, onDisk: () => void = () => undefined): Promise<void> {
     const generation = floorOf(key) + 1;
     const bytes = sealVault(content, key, service, generation);
     // Paused past the stale time (SIGSTOP, sleep), another process may own the lock and the file now.
@@ -313,6 +315,9 @@ export function createVaultStore(home: string, opts: VaultStoreOptions = {}): Va
     seen(key, generation);
     const sig = await signature().catch(() => undefined);
     cache = sig === undefined ? undefined : { sig, content: { ...content, generation } };
+    // The secrets are stored: the caller goes on now (a sign-in does not wait ~10 ms for the keychain's
+    // D-Bus or XPC round trip), while the item is brought up under the same lock.
+    onDisk();
     await keepKeyUp(key, generation);
   }
 
@@ -472,9 +477,24 @@ export function createVaultStore(home: string, opts: VaultStoreOptions = {}): Va
     }
   }
 
+  /**
+   * This process's last write, until its keychain item is brought up: the next write here waits for it
+   * instead of polling the lock it still holds.
+   */
+  let tail: Promise<unknown> = Promise.resolve();
+
+  /**
+   * Resolves once the new vault is on disk; the keychain item is brought up to its generation right
+   * after, still under the vault lock (keepKeyUp). A crash in between leaves the vault one ahead of its
+   * item, which is accepted and brought up at the next open; meanwhile (about 10 ms) a put-back copy
+   * of the vault just replaced would not be caught.
+   */
   async function mutate(change: (entries: Map<string, string>) => boolean): Promise<void> {
     await ensureReady();
-    await locked(async (held) => {
+    await tail;
+    let onDisk!: () => void;
+    const written = new Promise<void>((r) => (onDisk = r));
+    const whole = locked(async (held) => {
       const read = await readFile(held);
       let key = read.key;
       if (read.sig === undefined) {
@@ -485,8 +505,10 @@ export function createVaultStore(home: string, opts: VaultStoreOptions = {}): Va
       const entries = new Map(read.content.entries);
       if (!change(entries)) return;
       key ??= await createKey();
-      await write({ entries }, key, held);
+      await write({ entries }, key, held, onDisk);
     });
+    tail = whole.catch(() => undefined);
+    await Promise.race([written, whole]);
   }
 
   async function current(): Promise<Map<string, string>> {
@@ -499,6 +521,7 @@ export function createVaultStore(home: string, opts: VaultStoreOptions = {}): Va
       return service;
     },
     path,
+    settled: () => tail.then(() => undefined),
     loadAll: async () => new Map(await current()),
     get: async (key: SecretKey) => (await current()).get(key),
     set: (key: SecretKey, value: string) => mutate((m) => applyTo(m, [[key, value]])),
