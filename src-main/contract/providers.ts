@@ -290,7 +290,7 @@ export const PROVIDERS: Readonly<Record<ProviderKind, ProviderInfo>> = {
         name: 'map',
         label: 'Answer mappings',
         help:
-          'FIELD=PATH, one a line: where the answer keeps the token, expires (ISO time, epoch seconds or ms, or seconds from now), userId, email, accounts, roles, permissions, e.g. token=data.accessToken. Unmapped fields are read where seed 003 puts them',
+          'FIELD=PATH, one a line: where the answer keeps the token, expires (ISO time, epoch seconds or ms, or seconds from now), userId, email, accounts, roles, permissions, e.g. token=data.accessToken. Unmapped fields are read at the default paths (token, expiresAt, id, email, accounts, flatRolesList, flatPermissionsList)',
         placeholder: 'token=data.accessToken',
         secret: false,
         required: false,

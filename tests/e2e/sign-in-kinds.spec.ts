@@ -67,6 +67,8 @@ test('a pasted token: the demo chip, no expiry, a refused token', async ({ app: 
   const row = identities(page, TOKENS).getByRole('listitem');
   await expect(row).toContainText(/^Pasted token [0-9a-f]{12}/);
   await expect(row).toContainText('valid · no expiry');
+  await expect(row).toContainText('needs no renewal (valid until revoked)');
+  await expect(envRow(page, TOKENS)).toContainText(/Pasted token [0-9a-f]{12} · Pasted token/);
   const panel = page.getByRole('region', { name: 'Token' });
   await expect(panel.getByText('no expiry', { exact: true })).toBeVisible();
   // Not the year-long keeping time dressed up as an expiry date, nor a lifetime bar.
@@ -122,7 +124,7 @@ test('Supabase: import a browser session, a malformed one refused first', async 
 
   await pasted.fill('{"access_token": "not a jwt"');
   await form.getByRole('button', { name: 'Sign in' }).click();
-  await expect(form.getByRole('alert')).toBeVisible();
+  await expect(form.getByRole('alert')).toHaveText(/The pasted JSON is not valid JSON/);
   await expect(identities(page, SB)).toBeHidden();
   await look(page, 'browser-session-error');
 
@@ -138,6 +140,8 @@ test('Session API at custom paths: the settings in the Add environment form, a b
   await sidebar(page).getByRole('button', { name: 'Add environment' }).click();
   const dialog = page.getByRole('dialog', { name: 'Add environment' });
   await dialog.getByRole('group', { name: 'Provider' }).getByRole('radio', { name: /^Session API/ }).check();
+  await dialog.getByLabel('Login path').scrollIntoViewIfNeeded();
+  await look(page, 'session-api-form');
   for (const label of ['Login path', 'Session path', 'Logout path', 'Identifier field', 'Password field', 'Answer mappings']) {
     await expect(dialog.getByLabel(label, { exact: true })).toBeVisible();
   }
