@@ -215,7 +215,7 @@ export const PROVIDERS: Readonly<Record<ProviderKind, ProviderInfo>> = {
   },
   session: {
     label: 'Session API',
-    summary: 'POST /api/auth/login: opaque token with expiresAt',
+    summary: 'email + password POSTed to your login path (/api/auth/login by default): a token with its expiry',
     cliSummary: 'session-token API',
     urlPlaceholder: 'https://api.example.com',
     addedPaths: {
