@@ -279,7 +279,7 @@ export const PROVIDERS: Readonly<Record<ProviderKind, ProviderInfo>> = {
   },
   session: {
     label: 'Session API',
-    summary: 'POST /api/auth/login: opaque token with expiresAt',
+    summary: 'email + password POSTed to your login path (/api/auth/login by default): a token with its expiry',
     cliSummary: 'session-token API',
     urlPlaceholder: 'https://api.example.com',
     addedPaths: {
@@ -354,7 +354,7 @@ export const PROVIDERS: Readonly<Record<ProviderKind, ProviderInfo>> = {
         name: 'map',
         label: 'Answer mappings',
         help:
-          'FIELD=PATH, one a line: where the answer keeps the token, expires (ISO time, epoch seconds or ms, or seconds from now), userId, email, accounts, roles, permissions, e.g. token=data.accessToken. Unmapped fields are read where seed 003 puts them',
+          'FIELD=PATH, one a line: where the answer keeps the token, expires (ISO time, epoch seconds or ms, or seconds from now), userId, email, accounts, roles, permissions, e.g. token=data.accessToken. Unmapped fields are read at the default paths (token, expiresAt, id, email, accounts, flatRolesList, flatPermissionsList)',
         placeholder: 'token=data.accessToken',
         secret: false,
         required: false,

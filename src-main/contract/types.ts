@@ -136,7 +136,10 @@ export interface TokenDetails {
   jwtHeader?: Record<string, unknown>;
   claims?: Record<string, unknown>;
   issuedAt: number;
+  /** With noExpiry, only the longest lifetime TokenDesk keeps: not a date to show. */
   expiresAt: number;
+  /** The token has no end of its own (a pasted opaque token, a JWT without exp). */
+  noExpiry?: true;
   storage: string;
 }
 

@@ -1,4 +1,4 @@
-import { useEffect, useMemo, useRef, useState, type FormEvent } from 'react';
+import { useEffect, useId, useMemo, useRef, useState, type FormEvent } from 'react';
 import { useAction } from '../lib/use-action.js';
 import { capabilitiesOf, PROVIDER_KINDS, providerInfo, type SettingInfo } from '../../src-main/contract/providers.js';
 import { settingShortWords } from '../../src-main/contract/settings.js';
@@ -281,6 +281,7 @@ function SettingField(p: {
   onRemove: (v: boolean) => void;
 }) {
   const { info } = p;
+  const areaId = useId();
   const help = info.help ? (
     <>
       {info.help}
@@ -299,13 +300,23 @@ function SettingField(p: {
     : (info.placeholder ?? (info.defaultValue !== undefined ? `${info.defaultValue.replace(/\n/g, ', ')} (default)` : info.required ? '' : 'optional'));
   if (info.repeatable) {
     // One FIELD=path per line (the CLI's repeatable flag): a text area, same look as a field.
+    // Labelled by id (a wrapping label would take the typed lines into its name), described by its
+    // error and its help: the help says the FIELD=PATH syntax, still needed while fixing a line.
+    const described = [p.error ? `${areaId}-err` : null, help ? `${areaId}-hint` : null].filter(Boolean).join(' ') || undefined;
     return (
       <div className={p.error ? 'field field-invalid' : 'field'}>
-        <label>
-          {info.label}
-          <textarea className="input mono" rows={3} value={p.value} onChange={(e) => p.onChange(e.target.value)} placeholder={placeholder} spellCheck={false} aria-invalid={p.error ? true : undefined} />
-        </label>
-        {p.error ? <p className="field-error" role="alert">{p.error}</p> : help ? <p className="field-hint">{help}</p> : null}
+        <label htmlFor={areaId}>{info.label}</label>
+        <textarea id={areaId} className="input textarea mono" rows={3} value={p.value} onChange={(e) => p.onChange(e.target.value)} placeholder={placeholder} spellCheck={false} aria-invalid={p.error ? true : undefined} aria-describedby={described} />
+        {p.error ? (
+          <p id={`${areaId}-err`} className="field-error" role="alert">
+            {p.error}
+          </p>
+        ) : null}
+        {help ? (
+          <p id={`${areaId}-hint`} className="field-hint">
+            {help}
+          </p>
+        ) : null}
       </div>
     );
   }

@@ -37,7 +37,8 @@ export const EnvironmentRow = memo(function EnvironmentRow({ env, selected, onSe
         <RowStatus env={env} />
         <span className="env-sub">
           {env.production ? <span className="prod-tag">PROD</span> : null}
-          {who ? who.email : 'nobody signed in'}
+          {/* The label: an identity without an email (a pasted token) still names who is signed in. */}
+          {who ? who.label : 'nobody signed in'}
           <span className="env-provider"> · {providerName(env.provider)}</span>
         </span>
       </button>

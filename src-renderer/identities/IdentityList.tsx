@@ -33,7 +33,10 @@ export function IdentityList({ env }: { env: EnvironmentView }) {
           ))}
         </ul>
       ) : (
-        <p className="muted">Nobody is signed in to {env.name} yet. Sign in to get a token that TokenDesk keeps fresh.</p>
+        <p className="muted">
+          {/* A kind that cannot renew (a pasted token) is not promised a token kept fresh. */}
+          Nobody is signed in to {env.name} yet. {env.capabilities.renewal.kind === 'none' ? 'Sign in to keep its token in the keychain, one click from any tool.' : 'Sign in to get a token that TokenDesk keeps fresh.'}
+        </p>
       )}
       {showForm ? (
         <SignInForm key={`${env.id}:${signIn?.email ?? ''}:${signIn?.mode ?? ''}:${signIn?.remember ? 'r' : ''}`} env={env} target={signIn} onClose={env.identities.length > 0 ? () => openSignIn(undefined) : undefined} />

@@ -68,8 +68,9 @@ export function IdentityRow({ env, identity, radioName, pendingId, setPendingId 
           />
           <span className="identity-who">
             <span className="identity-email">{withBreakAfterAt(identity.label)}</span>
-            {identity.displayName ? <span className="identity-name muted">{identity.displayName}</span> : null}
-            {signedIn ? <span className={cx('identity-renew', !identity.canRenew && 'identity-renew-no')}>{renewalNote(identity)}</span> : null}
+            {/* Not twice: without an email the label is the display name already. */}
+            {identity.displayName && identity.displayName !== identity.label ? <span className="identity-name muted">{identity.displayName}</span> : null}
+            {signedIn ? <span className={cx('identity-renew', !identity.canRenew && !identity.noExpiry && 'identity-renew-no')}>{renewalNote(identity)}</span> : null}
           </span>
           <StatusBadge status={status} text={statusText(identity, now)} />
         </label>

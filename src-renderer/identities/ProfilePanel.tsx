@@ -46,8 +46,13 @@ export function ProfilePanel({ identity }: { identity: IdentityView }) {
   return (
     <Section title="Signed in as" className="profile">
       <dl className="who">
-        <dt>Email</dt>
-        <dd>{identity.label}</dd>
+        {/* An identity without an email (a pasted token, a phone user) is not given its label as one. */}
+        {identity.email ? (
+          <>
+            <dt>Email</dt>
+            <dd>{identity.email}</dd>
+          </>
+        ) : null}
         {identity.displayName ? (
           <>
             <dt>Name</dt>

@@ -135,6 +135,8 @@ export function SignInForm({ env, target, onClose }: { env: EnvironmentView; tar
 
   const verb = mode === 'signup' ? 'Create account' : 'Sign in';
   const demoFill = mode === 'signup' || (fields.some((f) => f.name === 'email') && fields.some((f) => f.name === 'password'));
+  // A demo account whose answers are this method's own (a demo token for "Paste a token"): a chip fills them in.
+  const demoAnswers = mode === 'signin' && !demoFill ? demoAccounts.filter((a) => a.answers && Object.keys(a.answers).length > 0 && Object.keys(a.answers).every((k) => fields.some((f) => f.name === k))) : [];
   return (
     <form
       ref={formRef}
@@ -224,6 +226,16 @@ export function SignInForm({ env, target, onClose }: { env: EnvironmentView; tar
               {demoAccounts.map((a) => (
                 <button key={a.email} type="button" className="chip" aria-label={`Fill in demo account ${a.email} (${a.label})`} onClick={() => { setTyped({ ...answers, email: a.email, password: a.password }); setError(undefined); setErrors({}); }}>
                   {a.email}
+                </button>
+              ))}
+            </div>
+          ) : null}
+          {demoAnswers.length > 0 ? (
+            <div className="demo-hint">
+              <span className="muted">{fields.some((f) => f.kind === 'token') ? 'Demo tokens:' : 'Demo accounts:'}</span>
+              {demoAnswers.map((a) => (
+                <button key={a.label} type="button" className="chip" aria-label={`Fill in demo ${fields.some((f) => f.kind === 'token') ? 'token' : 'account'} ${a.label}`} onClick={() => { setTyped({ ...answers, ...a.answers }); setError(undefined); setErrors({}); }}>
+                  {a.label}
                 </button>
               ))}
             </div>

@@ -14,6 +14,21 @@ import { claimText } from './claims.js';
 
 function Lifetime({ details }: { details: TokenDetails }) {
   const now = useNow();
+  // Its expiresAt is only how long TokenDesk keeps it: a date a year out would be a made-up expiry.
+  if (details.noExpiry) {
+    return (
+      <div className="lifetime">
+        <dl className="times">
+          <dt>Issued</dt>
+          <dd>{timeOfDay(details.issuedAt, now)}</dd>
+          <dt>Expires</dt>
+          <dd>
+            <strong>no expiry</strong> <span className="muted">(valid until revoked)</span>
+          </dd>
+        </dl>
+      </div>
+    );
+  }
   const total = Math.max(1, details.expiresAt - details.issuedAt);
   const left = details.expiresAt - now;
   const pct = Math.max(0, Math.min(100, (left / total) * 100));

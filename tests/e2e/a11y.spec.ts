@@ -52,7 +52,7 @@ test('the first run, the demo, signed in and out, the Edit dialog and the palett
   await expectAccessible(page, 'the demo: the sign-in form');
 
   const owner = DEMO_CREDENTIALS.supabase.find((c) => c.email === 'owner@connectgain.test')!;
-  await form.getByLabel('Email').fill(owner.email);
+  await form.getByLabel('Email', { exact: true }).fill(owner.email);
   await form.getByLabel('Password', { exact: true }).fill(owner.password);
   await form.getByRole('button', { name: 'Sign in' }).click();
   await expect(form).toBeHidden();
@@ -76,7 +76,7 @@ test('the first run, the demo, signed in and out, the Edit dialog and the palett
   await envRow(page, SS).click();
   const restricted = DEMO_CREDENTIALS.session.find((c) => c.email === 'restricted@test.com')!;
   const ssForm = page.getByRole('form', { name: `Sign in to ${SS}` });
-  await ssForm.getByLabel('Email').fill(restricted.email);
+  await ssForm.getByLabel('Email', { exact: true }).fill(restricted.email);
   await ssForm.getByLabel('Password', { exact: true }).fill(restricted.password);
   await ssForm.getByLabel('Remember password').check();
   await ssForm.getByRole('button', { name: 'Sign in' }).click();

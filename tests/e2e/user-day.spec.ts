@@ -47,7 +47,7 @@ async function shoot(page: Page, name: string, opts: { keepToasts?: boolean } = 
 async function signIn(page: Page, env: string, email: string, password: string, opts: { another?: boolean; remember?: boolean } = {}): Promise<Locator> {
   if (opts.another) await page.getByRole('button', { name: 'Sign in as another user' }).click();
   const form = page.getByRole('form', { name: `Sign in to ${env}` });
-  await form.getByLabel('Email').fill(email);
+  await form.getByLabel('Email', { exact: true }).fill(email);
   await form.getByLabel('Password', { exact: true }).fill(password);
   if (opts.remember) await form.getByLabel('Remember password').check();
   await form.getByRole('button', { name: 'Sign in' }).click();

@@ -31,7 +31,7 @@ test('at 900 px: toasts off the panel, a long name on two lines, a sidebar name 
   const another = page.getByRole('button', { name: 'Sign in as another user' });
   await expect(form.or(another)).toBeVisible();
   if (!(await form.isVisible())) await another.click();
-  await form.getByLabel('Email').fill(user.email);
+  await form.getByLabel('Email', { exact: true }).fill(user.email);
   await form.getByLabel('Password', { exact: true }).fill(user.password);
   await form.getByRole('button', { name: 'Sign in' }).click();
   await expect(form).toBeHidden();
@@ -72,7 +72,7 @@ test('at 900 px: toasts off the panel, a long name on two lines, a sidebar name 
   await envRow(page, SB).click();
   const owner = DEMO_CREDENTIALS.supabase.find((c) => c.email === 'owner@connectgain.test')!;
   const sbForm = page.getByRole('form', { name: `Sign in to ${SB}` });
-  await sbForm.getByLabel('Email').fill(owner.email);
+  await sbForm.getByLabel('Email', { exact: true }).fill(owner.email);
   await sbForm.getByLabel('Password', { exact: true }).fill(owner.password);
   await sbForm.getByRole('button', { name: 'Sign in' }).click();
   await expect(sbForm).toBeHidden();

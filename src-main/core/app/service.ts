@@ -270,6 +270,7 @@ export function createAppService(
         ...(session.profile.claims && { claims: session.profile.claims }),
         issuedAt: session.obtainedAt,
         expiresAt: session.expiresAt,
+        ...(session.noExpiry && { noExpiry: true as const }),
         storage: sessionStorageDescription(process.platform, core.secretStore.kind, core.secretStore.chosenBy),
       };
     },
