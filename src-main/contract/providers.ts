@@ -279,7 +279,7 @@ export const PROVIDERS: Readonly<Record<ProviderKind, ProviderInfo>> = {
   },
   session: {
     label: 'Session API',
-    summary: 'email + password POSTed to your login path (/api/auth/login by default): a token with its expiry',
+    summary: 'email + password to POST /api/auth/login (or your own paths): a token with its expiry',
     cliSummary: 'session-token API',
     urlPlaceholder: 'https://api.example.com',
     addedPaths: {

@@ -99,7 +99,7 @@ export async function settingsFromFlags(f: Factory, kind: ProviderKind, o: Recor
     const info = kindInfo.settings.find((i) => i.flag === s.flag)!;
     const raw = o[s.attr];
     if (info.secret) {
-      const value = raw === undefined ? null : await secretFromArg(f, raw as string, info.label);
+      const value = raw === undefined ? null : await secretFromArg(f, raw as string, info.label.replace(/\s*\(.*\)$/, ''));
       (out.secrets ??= {})[info.name] = value ?? null;
     } else {
       (out.settings ??= {})[info.name] = Array.isArray(raw) ? raw.join('\n') : (raw as string);
