@@ -60,10 +60,10 @@ describe('session API provider against the demo server', () => {
   it('re-reads the profile, then reports session_expired after sign-out', async () => {
     const s = await provider.signIn(ctx, admin);
     await expect(provider.fetchProfile(ctx, s)).resolves.toMatchObject({ userId: '1', roles: ['superAdmin'] });
-    await provider.signOut(ctx, s, 'local');
+    await provider.signOut(ctx, s);
     expect(await rejection(provider.fetchProfile(ctx, s))).toMatchObject({ code: 'session_expired', status: 401 });
     // A second sign-out of a dead token is not an error.
-    await expect(provider.signOut(ctx, s, 'local')).resolves.toBeUndefined();
+    await expect(provider.signOut(ctx, s)).resolves.toBeUndefined();
   });
 
   it('reports session_expired once the server says the token expired', async () => {
@@ -134,6 +134,6 @@ describe('session API provider against hostile servers', () => {
   it('a server without a logout endpoint: sign-out still succeeds', async () => {
     const url = await hostileServer((_u, res) => res.writeHead(404, { 'Content-Type': 'text/html' }).end('<pre>Cannot POST /api/auth/logout</pre>'));
     const s = await provider.signIn(ctx, admin);
-    await expect(provider.signOut({ ...ctx, baseUrl: url }, s, 'local')).resolves.toBeUndefined();
+    await expect(provider.signOut({ ...ctx, baseUrl: url }, s)).resolves.toBeUndefined();
   });
 });

@@ -149,7 +149,7 @@ describe('supabase provider against the demo server', () => {
     const a = await supabaseProvider.signIn(ctx, owner);
     const b = await supabaseProvider.signIn(ctx, owner);
     const before = demo.stats.logouts;
-    await supabaseProvider.signOut(ctx, a, 'local');
+    await supabaseProvider.signOut(ctx, a);
     expect(demo.stats.logouts).toBe(before + 1);
 
     expect(await rejection(supabaseProvider.fetchProfile(ctx, a))).toMatchObject({ code: 'session_expired', serverCode: 'session_not_found' });
@@ -160,12 +160,12 @@ describe('supabase provider against the demo server', () => {
     await expect(supabaseProvider.fetchProfile(ctx, b)).resolves.toMatchObject({ email: owner.email });
     await expect(supabaseProvider.refresh(ctx, b)).resolves.toMatchObject({ provider: 'supabase' });
     // Signing out an already-ended session is not an error (403 session_not_found is ignored).
-    await expect(supabaseProvider.signOut(ctx, a, 'local')).resolves.toBeUndefined();
+    await expect(supabaseProvider.signOut(ctx, a)).resolves.toBeUndefined();
   });
 
   it('keeps a refresh token out of every error message', async () => {
     const s = await supabaseProvider.signIn(ctx, owner);
-    await supabaseProvider.signOut(ctx, s, 'local');
+    await supabaseProvider.signOut(ctx, s);
     const e = await rejection(supabaseProvider.refresh(ctx, s));
     expect(JSON.stringify(e.toJSON())).not.toContain(s.refreshToken!);
     expect(e.message).not.toContain(s.accessToken);

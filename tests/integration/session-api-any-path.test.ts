@@ -88,7 +88,7 @@ describe('the session provider against an API at other paths, with other field n
     expect(s.obtainedAt).toBeGreaterThanOrEqual(before);
     await expect(sessionApiProvider.fetchProfile(ctx(), s)).resolves.toMatchObject({ userId: 'u-7', roles: ['admin', 'billing'] });
     await expect(sessionApiProvider.checkSession!(ctx(), s)).resolves.toEqual({ outcome: 'accepted' });
-    await sessionApiProvider.signOut(ctx(), s, 'local');
+    await sessionApiProvider.signOut(ctx(), s);
     await expect(sessionApiProvider.checkSession!(ctx(), s)).resolves.toMatchObject({ outcome: 'refused', reason: 'Session expired' });
     expect(seen).toEqual(['POST /v2/sessions', 'GET /v2/me', 'GET /v2/me', 'POST /v2/logout', 'GET /v2/me']);
   });
@@ -137,7 +137,7 @@ function withSettings(settings: Record<string, string>): (kind: ProviderKind) =>
       signInWith: (m, x, io) => p.signInWith(m, c(x), io),
       refresh: (x, s) => p.refresh(c(x), s),
       fetchProfile: (x, s) => p.fetchProfile(c(x), s),
-      signOut: (x, s, scope) => p.signOut(c(x), s, scope),
+      signOut: (x, s) => p.signOut(c(x), s),
       checkSession: (x, s, o) => p.checkSession!(c(x), s, o),
     };
   };

@@ -138,10 +138,10 @@ describe('sessionApiProvider with a fake transport', () => {
   it('signs out best-effort: a missing endpoint is fine, a 5xx is not', async () => {
     const session = { accessToken: 'tok' } as StoredSession;
     const { ctx, requests } = ctxWith([res(404, { message: 'Cannot POST /api/auth/logout' }), res(204, undefined), res(500, { message: 'x' })]);
-    await sessionApiProvider.signOut(ctx, session, 'local');
+    await sessionApiProvider.signOut(ctx, session);
     expect(requests[0]).toMatchObject({ method: 'POST', url: 'http://localhost:3000/api/auth/logout', headers: { Authorization: 'Bearer tok' } });
-    await sessionApiProvider.signOut(ctx, session, 'local');
-    await expect(sessionApiProvider.signOut(ctx, session, 'local')).rejects.toMatchObject({ code: 'server_error' });
+    await sessionApiProvider.signOut(ctx, session);
+    await expect(sessionApiProvider.signOut(ctx, session)).rejects.toMatchObject({ code: 'server_error' });
   });
 });
 
@@ -152,7 +152,7 @@ describe('the catalogue says what the provider calls', () => {
     const { ctx, requests } = ctxWith([res(200, SEED, {}, serverNow), res(200, SEED), res(204, undefined)]);
     await sessionApiProvider.signIn(ctx, { email: 'test@test.com', password: 'stringstring' });
     await sessionApiProvider.fetchProfile(ctx, session);
-    await sessionApiProvider.signOut(ctx, session, 'local');
+    await sessionApiProvider.signOut(ctx, session);
     const made = requests.map((r) => `${r.method} ${new URL(r.url).pathname}`);
     const said = [...PROVIDERS.session.summary.matchAll(/\b(GET|POST|PUT|DELETE) (\/\S*?)(?=[\s,:;]|$)/g)].map((m) => `${m[1]} ${m[2]}`);
     expect(said.length).toBeGreaterThan(0);

@@ -336,7 +336,7 @@ describe('supabaseProvider with a fake transport', () => {
       res(404, { message: 'x' }),
       res(401, { message: 'Invalid API key' }),
     ]);
-    await supabaseProvider.signOut(base(http), session, 'local');
+    await supabaseProvider.signOut(base(http), session);
     expect(requests[0]).toMatchObject({ url: 'https://proj.supabase.co/auth/v1/logout?scope=local', headers: { Authorization: 'Bearer tok' } });
     await supabaseProvider.signOut(base(http), session, 'local');
     await supabaseProvider.signOut(base(http), session, 'global');

@@ -184,7 +184,7 @@ describe('the provider through its settings (fake transport)', () => {
     const session = { provider: 'session' as const, accessToken: TOKEN, obtainedAt: 0, expiresAt: 1, profile: { userId: '42', email: 'dev@example.com', accounts: [], roles: [], permissions: [], permissionsFromRoles: [] } };
     await expect(sessionApiProvider.fetchProfile(ctx, session)).resolves.toMatchObject({ userId: '42' });
     await expect(sessionApiProvider.checkSession!(ctx, session)).resolves.toEqual({ outcome: 'accepted' });
-    await sessionApiProvider.signOut(ctx, session, 'local');
+    await sessionApiProvider.signOut(ctx, session);
     expect(requests.map((r) => `${r.method} ${r.url}`)).toEqual(['GET http://localhost:3000/v2/me', 'GET http://localhost:3000/v2/me', 'POST http://localhost:3000/v2/sessions/current']);
   });
 

@@ -16,7 +16,8 @@ const loaders: Record<ProviderKind, () => Promise<AuthProvider>> = {
  */
 function lazyProvider(kind: ProviderKind, load: () => Promise<AuthProvider>): AuthProvider {
   let loaded: Promise<AuthProvider> | undefined;
-  const real = () => (loaded ??= load());
+  let ready: AuthProvider | undefined;
+  const real = () => (loaded ??= load().then((p) => (ready = p)));
   const { canRefresh, canSignUp } = capabilitiesOf(kind);
   return {
     kind,
@@ -27,6 +28,8 @@ function lazyProvider(kind: ProviderKind, load: () => Promise<AuthProvider>): Au
     refresh: async (...a) => (await real()).refresh(...a),
     fetchProfile: async (...a) => (await real()).fetchProfile(...a),
     signOut: async (...a) => (await real()).signOut(...a),
+    // Asked after a refresh the provider refused: it is loaded by then (the refresh loaded it).
+    explainRefreshFailure: (err) => ready?.explainRefreshFailure?.(err) ?? err,
     // Optional on a provider; the wrapper always has it and says so when the provider has none.
     checkSession: async (...a) => {
       const p = await real();

@@ -1,5 +1,6 @@
 import type { ProviderKind } from '../../contract/providers.js';
 import type { HttpClient } from '../http/types.js';
+import type { TokenDeskError } from '../errors.js';
 import type { FlowIO } from '../flows/types.js';
 
 /** The kinds and their capabilities are declared once, in the catalogue (contract/providers.ts). */
@@ -96,7 +97,6 @@ export type SignUpResult =
   | { kind: 'session'; session: StoredSession }
   | { kind: 'confirmation_sent'; email: string; userId: string };
 
-export type LogoutScope = 'local' | 'global' | 'others';
 
 /**
  * What the provider's own endpoint said about a session (issue 27: a session the server forgot was
@@ -125,11 +125,17 @@ export interface AuthProvider {
   /** Runs the sign-in method `method` (an id the catalogue lists for this kind). */
   signInWith(method: string, ctx: ProviderContext, io: FlowIO): Promise<FlowOutcome>;
   signUp(ctx: ProviderContext, creds: Credentials, data?: Record<string, unknown>): Promise<SignUpResult>;
+  /**
+   * Says why a refresh the server refused happened, in the words of this kind of server (GoTrue's
+   * "already used": another tool probably spent a copy). Optional: without it the error stands as is.
+   */
+  explainRefreshFailure?(err: TokenDeskError): TokenDeskError;
   /** Throws TokenDeskError `refresh_rejected` when the server rejected the refresh token for good. */
   refresh(ctx: ProviderContext, session: StoredSession): Promise<StoredSession>;
   /** Re-reads the profile with the current access token (GET /auth/v1/user, GET /api/auth/session). */
   fetchProfile(ctx: ProviderContext, session: StoredSession): Promise<Profile>;
-  signOut(ctx: ProviderContext, session: StoredSession, scope: LogoutScope): Promise<void>;
+  /** Ends this session only at the server (other devices and browsers stay signed in). */
+  signOut(ctx: ProviderContext, session: StoredSession): Promise<void>;
   /**
    * Asks the provider's own endpoint whether the session is still accepted (GoTrue `GET /user`, the
    * session API's `GET /api/auth/session`). Optional: a provider without such an endpoint leaves it

@@ -1,5 +1,4 @@
 import { randomUUID } from 'node:crypto';
-import { explainSpentRefreshToken } from './spent-token.js';
 import { EventEmitter } from 'node:events';
 import { TokenDeskError } from '../errors.js';
 import type { ConfigStore } from '../config/store.js';
@@ -328,7 +327,7 @@ export class SessionManager {
       let warn: string | undefined;
       if (session && !isExpired(session, this.now())) {
         try {
-          await this.deps.providers(env.provider).signOut(await this.context(env), session, 'local');
+          await this.deps.providers(env.provider).signOut(await this.context(env), session);
         } catch (e) {
           // The local copy goes anyway: the user asked to be signed out here.
           warn = `The server could not be told (${e instanceof TokenDeskError ? e.message : 'unknown error'}); the session was removed locally`;
@@ -367,7 +366,7 @@ export class SessionManager {
     if (isExpired(session, this.now())) return;
     const settings = withDefaults(providerInfo(env.provider).settings, env.settings);
     const ctx: ProviderContext = { baseUrl: env.baseUrl, http: this.deps.http, now: this.now, settings, secrets };
-    await this.deps.providers(env.provider).signOut(ctx, session, 'local');
+    await this.deps.providers(env.provider).signOut(ctx, session);
   }
 
   async switchIdentity(envRef: string, email: string): Promise<Identity> {
@@ -610,7 +609,7 @@ export class SessionManager {
   }
 
   private async onRenewFailure(env: Environment, identity: Identity, used: StoredSession, raw: TokenDeskError): Promise<FreshToken> {
-    const err = explainSpentRefreshToken(raw); // "another tool probably used it"
+    const err = this.explainRefresh(env, raw); // GoTrue: "another tool probably used it"
     // Signed out by another process during the renewal: its old token is not handed out either.
     if (err.code === 'not_signed_in') throw err;
     if (err.code === 'refresh_rejected' || err.code === 'invalid_credentials') {
@@ -638,6 +637,11 @@ export class SessionManager {
       return { env, identity, session: used, warning: `Could not renew the session (${err.message}); the current token is still valid until ${localTime(used.expiresAt)}` };
     }
     throw err;
+  }
+
+  /** The provider's own words for a refused refresh (GoTrue's "already used"), when it has them. */
+  private explainRefresh(env: Environment, err: TokenDeskError): TokenDeskError {
+    return this.deps.providers(env.provider).explainRefreshFailure?.(err) ?? err;
   }
 
   private keepOrExpire(env: Environment, identity: Identity, s: StoredSession, reason: string): FreshToken {
@@ -717,7 +721,7 @@ export class SessionManager {
           if (!REFRESH_REFUSED.has(err.code)) {
             return { ...base, result: 'unknown', reason: `the server refused the access token (${refusal.reason}) and a refresh got no answer: ${err.message}` };
           }
-          const reason = `${endedReason(refusal)}; the refresh was refused too: ${explainSpentRefreshToken(err).message}`;
+          const reason = `${endedReason(refusal)}; the refresh was refused too: ${this.explainRefresh(env, err).message}`;
           await this.endSession(env, identity, new TokenDeskError('session_expired', reason, { ...(err.serverCode && { serverCode: err.serverCode }) }));
           return { ...base, result: 'ended', reason };
         }

@@ -1,7 +1,7 @@
 import { TokenDeskError } from '../../errors.js';
 import { joinUrl, parseBody } from '../../http/body.js';
 import type { HttpResponse } from '../../http/types.js';
-import type { AuthProvider, PasswordGrant, LogoutScope, Profile, ProviderContext, SignUpResult, StoredSession } from '../types.js';
+import type { AuthProvider, PasswordGrant, Profile, ProviderContext, SignUpResult, StoredSession } from '../types.js';
 import { expiryFromLifetime } from '../lifetime.js';
 import { parseTokenAnswer } from '../token-syntax.js';
 import { checkSession } from './check.js';
@@ -96,7 +96,7 @@ async function fetchProfile(ctx: ProviderContext, session: StoredSession): Promi
 }
 
 /** Best effort: the seed documents no logout, so a missing endpoint (404/405) or a dead token is fine. */
-async function signOut(ctx: ProviderContext, session: StoredSession, _scope: LogoutScope): Promise<void> {
+async function signOut(ctx: ProviderContext, session: StoredSession): Promise<void> {
   const res = await ctx.http.request({
     method: 'POST',
     url: joinUrl(ctx.baseUrl, readSessionApiSettings(ctx.settings).logoutPath),

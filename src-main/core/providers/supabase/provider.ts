@@ -5,7 +5,6 @@ import type {
   AuthProvider,
   PasswordGrant,
   Credentials,
-  LogoutScope,
   Profile,
   ProviderContext,
   SignUpResult,
@@ -19,6 +18,7 @@ import { tokenResponseSchema, userSchema, type TokenResponse } from './schemas.j
 import { checkSession } from './check.js';
 import { anonKeyOf, authUrl, headers } from './request.js';
 import { methodsById, passwordFlow } from '../password-method.js';
+import { explainSpentRefreshToken } from './spent-token.js';
 import { browserSessionFlow } from './browser-session.js';
 
 /**
@@ -114,7 +114,10 @@ async function fetchProfile(ctx: ProviderContext, session: StoredSession): Promi
   return profileFromUser(parseBody(res, userSchema, 'the profile request'), session.accessToken);
 }
 
-async function signOut(ctx: ProviderContext, session: StoredSession, scope: LogoutScope): Promise<void> {
+/** GoTrue's logout scopes (../shared/docs/supabase-auth-api.md): TokenDesk ends this session only, `local`. */
+export type LogoutScope = 'local' | 'global' | 'others';
+
+async function signOut(ctx: ProviderContext, session: StoredSession, scope: LogoutScope = 'local'): Promise<void> {
   const res = await ctx.http.request({
     method: 'POST',
     url: authUrl(ctx.baseUrl, `/logout?scope=${encodeURIComponent(scope)}`),
@@ -132,7 +135,7 @@ async function signOut(ctx: ProviderContext, session: StoredSession, scope: Logo
 }
 
 /** `signIn` is the password grant its password method runs (kept on the object for the provider's own tests). */
-export const supabaseProvider: AuthProvider & PasswordGrant = {
+export const supabaseProvider: AuthProvider & PasswordGrant & { signOut(ctx: ProviderContext, session: StoredSession, scope?: LogoutScope): Promise<void> } = {
   kind: 'supabase',
   canRefresh: true,
   canSignUp: true,
@@ -143,4 +146,5 @@ export const supabaseProvider: AuthProvider & PasswordGrant = {
   fetchProfile,
   signOut,
   checkSession,
+  explainRefreshFailure: explainSpentRefreshToken,
 };

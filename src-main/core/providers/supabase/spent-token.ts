@@ -1,4 +1,4 @@
-import { TokenDeskError } from '../errors.js';
+import { TokenDeskError } from '../../errors.js';
 
 /**
  * GoTrue's answers for a refresh token that is no longer valid because it was exchanged already
