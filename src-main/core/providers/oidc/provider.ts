@@ -32,7 +32,7 @@ export const oidcProvider: AuthProvider = {
     } catch (e) {
       const err = oidcError(e, 'the refresh token', [session.refreshToken, session.accessToken, settings.clientSecret]);
       if (err.code === 'refresh_rejected') {
-        throw new TokenDeskError('refresh_rejected', `${err.message}: it was revoked, expired or already used; sign in again`, {
+        throw new TokenDeskError('refresh_rejected', `${err.message}: it was revoked, expired or already used`, {
           ...(err.serverCode && { serverCode: err.serverCode }),
           ...(err.status !== undefined && { status: err.status }),
         });
@@ -41,7 +41,8 @@ export const oidcProvider: AuthProvider = {
     }
     // A refreshed ID token (when sent) is validated by openid-client; its sub must be the session's own.
     const sub = tokens.claims()?.sub;
-    if (sub !== undefined && sub !== session.profile.userId) throw new TokenDeskError('bad_response', 'The provider renewed the session for another user; nothing was stored');
+    // (A session read without its profile file has no userId to compare: as supabase/provider.ts.)
+    if (sub !== undefined && session.profile.userId && sub !== session.profile.userId) throw new TokenDeskError('bad_response', 'The provider renewed the session for another user; nothing was stored');
     const profile = await userProfile(config, tokens, session.profile);
     return sessionFrom(ctx, tokens, profile, session.refreshToken);
   },
