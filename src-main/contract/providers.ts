@@ -14,7 +14,7 @@ import type { FlowField, SignInMethodInfo } from './flows.js';
  * The kinds, in the order the UI offers them. `session` is the session-token API (seed 003); the
  * name is stored in config.json, so renaming it needs a config migration.
  */
-export const PROVIDER_KINDS = ['supabase', 'session', 'bearer'] as const;
+export const PROVIDER_KINDS = ['supabase', 'session', 'bearer', 'oidc'] as const;
 export type ProviderKind = (typeof PROVIDER_KINDS)[number];
 
 /**
@@ -429,6 +429,69 @@ export const PROVIDERS: Readonly<Record<ProviderKind, ProviderInfo>> = {
       { id: 'pt-github', title: 'GitHub API', name: 'github', baseUrl: 'https://api.github.com', color: '#64748b', hint: 'A personal access token from Settings → Developer settings; check path /user.' },
       { id: 'pt-gitlab', title: 'GitLab API', name: 'gitlab', baseUrl: 'https://gitlab.com/api/v4', color: '#d97706', hint: 'A personal access token; header PRIVATE-TOKEN, check path /user.' },
       { id: 'pt-own', title: 'Your API', name: 'staging', baseUrl: 'https://api.staging.<your-domain>', color: '#2563eb', hint: 'Any API that takes a bearer token: paste it after adding the environment.' },
+    ],
+  },
+  oidc: {
+    label: 'OpenID Connect',
+    summary: 'sign in in the browser (code + PKCE), with a device code, or as a machine client; refresh tokens',
+    cliSummary: 'any OpenID Connect provider (Auth0, Okta, Keycloak, Entra ID, Google…)',
+    urlPlaceholder: 'https://login.example.com/realms/dev',
+    // The issuer is the base URL: discovery adds /.well-known/openid-configuration itself.
+    addedPaths: { pattern: /\/\.well-known\/openid-configuration\/?$/i, what: 'the issuer: TokenDesk adds /.well-known/openid-configuration itself' },
+    capabilities: {
+      canRefresh: true,
+      canSignUp: false,
+      needsAnonKey: false,
+      canRememberPassword: false,
+      hasAccounts: false,
+      hasPermissions: false,
+      signInMethods: [
+        { id: 'browser', label: 'Sign in in the browser', summary: 'authorization code with PKCE: your browser comes back to TokenDesk on 127.0.0.1', fields: [] },
+        { id: 'device', label: 'Device code', summary: 'enter a code on the provider\'s page, on this or another device', fields: [] },
+        { id: 'client-credentials', label: 'Client credentials', summary: 'a machine identity: the client id and secret, no user', fields: [] },
+      ],
+      // Browser and device sessions renew with their refresh token (rotated: the new one is stored first).
+      renewal: { kind: 'refresh' },
+      exportedRoles: ['url', 'access_token', 'refresh_token'],
+    },
+    settings: [
+      {
+        name: 'issuer',
+        label: 'Issuer',
+        help: 'The issuer URL when it is not the base URL (its /.well-known/openid-configuration is read)',
+        placeholder: 'https://login.example.com/realms/dev',
+        secret: false,
+        required: false,
+        flag: 'issuer',
+      },
+      { name: 'clientId', label: 'Client ID', help: 'The client (application) registered at the provider', secret: false, required: true, flag: 'client-id' },
+      {
+        name: 'clientSecret',
+        label: 'Client secret',
+        help: 'Only for a confidential client (client credentials); a public client with PKCE has none',
+        secret: true,
+        required: false,
+        flag: 'client-secret',
+      },
+      {
+        name: 'scope',
+        label: 'Scope',
+        help: 'Space-separated; offline_access asks for a refresh token',
+        secret: false,
+        required: false,
+        flag: 'scope',
+        defaultValue: 'openid profile email offline_access',
+        syntax: 'text',
+      },
+      { name: 'audience', label: 'Audience', help: 'The API the token is for (Auth0\'s audience), when the provider needs one', secret: false, required: false, flag: 'audience', syntax: 'text' },
+    ],
+    exportNames: { url: 'url', access_token: 'access_token', refresh_token: 'refresh_token' },
+    // oidc-provider's and Auth0's userinfo path under the issuer; others differ (Keycloak: /protocol/openid-connect/userinfo).
+    curlPath: { path: '/userinfo' },
+    importHints: {},
+    presets: [
+      { id: 'oidc-keycloak', title: 'Keycloak realm', name: 'keycloak', baseUrl: 'http://localhost:8080/realms/<realm>', color: '#2563eb', hint: 'The realm URL is the issuer. Untested against the real service.' },
+      { id: 'oidc-auth0', title: 'Auth0 tenant', name: 'auth0', baseUrl: 'https://<tenant>.auth0.com', color: '#d97706', hint: 'Set the audience of your API, or the access token is opaque. Untested against the real service.' },
     ],
   },
 };

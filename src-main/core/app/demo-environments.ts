@@ -7,14 +7,16 @@ import { DEMO_PAT_PATH } from '../demo-server/pat-routes.js';
 export const DEMO_LABEL = 'demo';
 /** The demo session API reads the tenant account from this header (demo-server/session-api-routes.ts). */
 export const DEMO_ACCOUNT_TRANSPORT = { kind: 'header', name: 'X-Account-Id' } as const;
-export const DEMO_ENVIRONMENTS = { supabase: 'Demo Supabase', session: 'Demo session API', bearer: 'Demo token API' } as const satisfies Record<ProviderKind, string>;
+export const DEMO_ENVIRONMENTS = { supabase: 'Demo Supabase', session: 'Demo session API', bearer: 'Demo token API', oidc: 'Demo OpenID Connect' } as const satisfies Record<ProviderKind, string>;
 
 /** What each seed API's demo environment holds besides its name and URL (the demo server serves every kind). */
-const DEMO_SETUP: Readonly<Record<ProviderKind, { color: string; extra: Partial<EnvironmentInput> }>> = {
+/** null: the demo server has no peer of this kind yet (OpenID Connect: issue 21's demo issuer comes later), so no demo environment. */
+const DEMO_SETUP: Readonly<Record<ProviderKind, { color: string; extra: Partial<EnvironmentInput> } | null>> = {
   supabase: { color: '#3ecf8e', extra: { anonKey: DEMO_ANON_KEY, apiKey: DEMO_API_KEY, variables: { organization_id: DEMO_ORGANIZATION_ID } } },
   session: { color: '#7c5cff', extra: { accountTransport: DEMO_ACCOUNT_TRANSPORT } },
   // A pasted token is tried at the demo's token API before it is kept.
   bearer: { color: '#0891b2', extra: { settings: { checkPath: DEMO_PAT_PATH } } },
+  oidc: null,
 };
 
 /**
@@ -25,8 +27,10 @@ export async function ensureDemoEnvironments(envs: EnvironmentService, url: stri
   const existing = await envs.list();
   const result: Environment[] = [];
   for (const provider of PROVIDER_KINDS) {
+    const setup = DEMO_SETUP[provider];
+    if (!setup) continue;
     const name = DEMO_ENVIRONMENTS[provider];
-    const { color, extra } = DEMO_SETUP[provider];
+    const { color, extra } = setup;
     const found = existing.find((e) => e.name === name);
     if (found) {
       // Demo environments from before the account header existed get it too.

@@ -68,6 +68,8 @@ export class DemoLauncher {
       supabase: usable(DEMO_CREDENTIALS.supabase),
       session: usable(DEMO_CREDENTIALS.session),
       bearer: DEMO_CREDENTIALS.bearer.map((t) => ({ email: t.email, password: '', label: t.label, answers: { token: t.token } })),
+      // No demo issuer yet (issue 21 leaves it for later).
+      oidc: [],
     };
     try {
       this.server = await startDemoServer({ port: this.preferredPort });

@@ -114,7 +114,8 @@ export function createHttpClient(opts: HttpClientOptions = {}): HttpClient {
     const headers: RawAxiosRequestHeaders = { Accept: 'application/json', 'User-Agent': userAgent };
     for (const [k, v] of Object.entries(req.headers ?? {})) headers[k] = v;
     let data: string | undefined;
-    if (req.body !== undefined) {
+    if (req.rawBody !== undefined) data = req.rawBody;
+    else if (req.body !== undefined) {
       data = JSON.stringify(req.body);
       if (!Object.keys(headers).some((k) => k.toLowerCase() === 'content-type')) {
         headers['Content-Type'] = 'application/json';

@@ -6,6 +6,11 @@ export interface HttpRequest {
   headers?: Record<string, string>;
   /** Sent as JSON when present. */
   body?: unknown;
+  /**
+   * Sent as is instead of `body` (an OAuth form body, RFC 6749 §4.1.3: application/x-www-form-urlencoded);
+   * the caller gives its Content-Type.
+   */
+  rawBody?: string;
   timeoutMs?: number;
   /** Cancels the request (a sign-in flow the user cancelled or that timed out): it fails with `flow_cancelled`. */
   signal?: AbortSignal;

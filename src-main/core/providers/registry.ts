@@ -7,6 +7,7 @@ const loaders: Record<ProviderKind, () => Promise<AuthProvider>> = {
   supabase: async () => (await import('./supabase/index.js')).supabaseProvider,
   session: async () => (await import('./session-api/index.js')).sessionApiProvider,
   bearer: async () => (await import('./bearer/index.js')).bearerProvider,
+  oidc: async () => (await import('./oidc/index.js')).oidcProvider,
 };
 
 /**

@@ -1,0 +1,56 @@
+import * as oidc from 'openid-client';
+import type { FlowIO } from '../../flows/types.js';
+import type { FlowOutcome, ProviderContext } from '../types.js';
+import { discover } from './config.js';
+import { oidcError } from './errors.js';
+import { listenForCallback } from './loopback.js';
+import { sessionFrom, userProfile } from './session.js';
+import { audienceParams } from './settings.js';
+
+/**
+ * The `browser` method: authorization code with PKCE S256 (RFC 7636) in the system browser, back to a
+ * loopback listener (RFC 8252). openid-client checks state and nonce and validates the ID token
+ * (signature with the issuer's JWKS, iss, aud, exp, nonce). The listener closes when the flow ends,
+ * however it ends (done, an error, cancel, the deadline: io.signal).
+ */
+export async function browserFlow(ctx: ProviderContext, io: FlowIO): Promise<FlowOutcome> {
+  const { config, settings } = await discover(ctx);
+  const listener = await listenForCallback(io.signal);
+  let outcome: { ok: boolean; message: string } = { ok: false, message: 'TokenDesk could not complete the sign-in: see the app or the terminal.' };
+  try {
+    const verifier = oidc.randomPKCECodeVerifier();
+    const state = oidc.randomState();
+    const nonce = oidc.randomNonce();
+    const url = oidc.buildAuthorizationUrl(config, {
+      redirect_uri: listener.redirectUri,
+      scope: settings.scope,
+      code_challenge: await oidc.calculatePKCECodeChallenge(verifier),
+      code_challenge_method: 'S256',
+      state,
+      nonce,
+      ...audienceParams(settings),
+    });
+    io.show({
+      kind: 'open-url',
+      title: 'Sign in in your browser',
+      url: url.href,
+      message: `Waiting for the browser to come back to ${listener.redirectUri} (register this redirect URI at the provider)`,
+    });
+    const back = await listener.callback;
+    let tokens;
+    try {
+      tokens = await oidc.authorizationCodeGrant(config, back, { pkceCodeVerifier: verifier, expectedState: state, expectedNonce: nonce, idTokenExpected: true });
+    } catch (e) {
+      throw oidcError(e, 'the sign-in', [settings.clientSecret]);
+    }
+    const profile = await userProfile(config, tokens);
+    const session = sessionFrom(ctx, tokens, profile);
+    outcome = { ok: true, message: 'You may close this tab and return to TokenDesk.' };
+    return { session, ...(profile.email && { typed: profile.email }) };
+  } catch (e) {
+    if (e instanceof Error) outcome = { ok: false, message: e.message };
+    throw e;
+  } finally {
+    await listener.finish(outcome.ok, outcome.message);
+  }
+}

@@ -1,0 +1,29 @@
+import * as oidc from 'openid-client';
+import { TokenDeskError } from '../../errors.js';
+import type { FlowIO } from '../../flows/types.js';
+import type { FlowOutcome, ProviderContext } from '../types.js';
+import { discover } from './config.js';
+import { oidcError } from './errors.js';
+import { profileFromClaims, sessionFrom } from './session.js';
+import { audienceParams } from './settings.js';
+
+/**
+ * The `client-credentials` method (RFC 6749 §4.4): a machine identity, the client itself. No user, no
+ * ID token and no refresh token (§4.4.3): the identity is the client id.
+ */
+export async function clientCredentialsFlow(ctx: ProviderContext, _io: FlowIO): Promise<FlowOutcome> {
+  const { config, settings } = await discover(ctx);
+  if (!settings.clientSecret) throw new TokenDeskError('invalid_input', 'Client credentials need the client secret: set it (env edit --client-secret -)');
+  // openid (and offline_access) mean a user: a machine client asks for the rest of the scope only.
+  const scope = settings.scope.split(/\s+/).filter((s) => s && s !== 'openid' && s !== 'offline_access' && s !== 'profile' && s !== 'email').join(' ');
+  let tokens;
+  try {
+    tokens = await oidc.clientCredentialsGrant(config, { ...(scope && { scope }), ...audienceParams(settings) });
+  } catch (e) {
+    throw oidcError(e, 'the client credentials', [settings.clientSecret]);
+  }
+  const profile = profileFromClaims({ sub: settings.clientId, name: `Client ${settings.clientId}` }, settings.clientId);
+  const session = sessionFrom(ctx, tokens, profile);
+  delete session.refreshToken;
+  return { session };
+}

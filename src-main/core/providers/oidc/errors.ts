@@ -1,0 +1,57 @@
+import * as oidc from 'openid-client';
+import { TokenDeskError, type ErrorCode } from '../../errors.js';
+import { safeServerText } from '../../http/body.js';
+
+/** The TokenDeskError a request failed with inside openid-client (our HTTP client's transport errors, a cancel). */
+function ownCause(e: unknown): TokenDeskError | undefined {
+  let cur: unknown = e;
+  for (let i = 0; i < 5 && cur; i++) {
+    if (cur instanceof TokenDeskError) return cur;
+    cur = (cur as { cause?: unknown }).cause;
+  }
+  return undefined;
+}
+
+/** OAuth error codes (RFC 6749 §5.2, RFC 8628 §3.5) as TokenDesk's. */
+const CODES: Record<string, ErrorCode> = {
+  invalid_grant: 'refresh_rejected',
+  invalid_client: 'invalid_credentials',
+  unauthorized_client: 'invalid_credentials',
+  access_denied: 'invalid_credentials',
+  expired_token: 'flow_timed_out',
+  temporarily_unavailable: 'server_error',
+  server_error: 'server_error',
+};
+
+/**
+ * Any failure of an openid-client call as a TokenDeskError saying `what` failed, in the provider's own
+ * words (error and error_description, made safe for display, never a token), or ours when the request
+ * itself failed. `secrets` are cut out of whatever the server said.
+ */
+export function oidcError(e: unknown, what: string, secrets: Array<string | undefined> = []): TokenDeskError {
+  const own = ownCause(e);
+  if (own) return own;
+  if (e instanceof oidc.ResponseBodyError || e instanceof oidc.AuthorizationResponseError) {
+    const desc = safeServerText(e.error_description, secrets);
+    const said = `${safeServerText(e.error, secrets) ?? 'error'}${desc ? `: ${desc}` : ''}`;
+    const status = e instanceof oidc.ResponseBodyError ? e.status : undefined;
+    const code = CODES[e.error] ?? 'auth_error';
+    return new TokenDeskError(code, `The OpenID provider refused ${what} (${said})`, {
+      serverCode: e.error,
+      ...(status !== undefined && { status }),
+      ...(status !== undefined && status >= 500 && { retryable: true }),
+    });
+  }
+  if (e instanceof oidc.WWWAuthenticateChallengeError) {
+    // A 401 with WWW-Authenticate (RFC 6750 §3, RFC 6749 §5.2 invalid_client): the challenge names the error.
+    const params = e.cause[0]?.parameters;
+    const error = params?.error ?? 'invalid_client';
+    const desc = safeServerText(params?.error_description, secrets);
+    return new TokenDeskError(CODES[error] ?? 'auth_error', `The OpenID provider refused ${what} (${safeServerText(error, secrets) ?? 'error'}${desc ? `: ${desc}` : ''})`, {
+      serverCode: error,
+      status: e.status,
+    });
+  }
+  const detail = e instanceof Error ? safeServerText(e.message, secrets) : undefined;
+  return new TokenDeskError('bad_response', `${what[0]!.toUpperCase()}${what.slice(1)} failed: ${detail ?? 'the OpenID provider answered something unexpected'}`);
+}

@@ -1,0 +1,1 @@
+export { oidcProvider } from './provider.js';

@@ -1,0 +1,67 @@
+import * as oidc from 'openid-client';
+import { TokenDeskError } from '../../errors.js';
+import { methodsById } from '../password-method.js';
+import type { AuthProvider, Profile, ProviderContext, SignUpResult, StoredSession } from '../types.js';
+import { browserFlow } from './browser.js';
+import { clientCredentialsFlow } from './client-credentials.js';
+import { discover } from './config.js';
+import { deviceFlow } from './device.js';
+import { oidcError } from './errors.js';
+import { profileFromClaims, sessionFrom, userinfo, userProfile } from './session.js';
+import { audienceParams } from './settings.js';
+
+/**
+ * OpenID Connect (issue 21) through openid-client 6, its requests through core/http (fetch.ts).
+ * Sessions of the browser and device methods renew with the refresh grant; a rotated refresh token
+ * comes back in the answer and is stored (the manager stores it before handing the access token out).
+ */
+export const oidcProvider: AuthProvider = {
+  kind: 'oidc',
+  canRefresh: true,
+  canSignUp: false,
+  signInWith: methodsById('An OpenID Connect environment', { browser: browserFlow, device: deviceFlow, 'client-credentials': clientCredentialsFlow }),
+  async signUp(): Promise<SignUpResult> {
+    throw new TokenDeskError('unsupported', 'An OpenID Connect environment has no sign-up here: create the account at the provider');
+  },
+  async refresh(ctx: ProviderContext, session: StoredSession): Promise<StoredSession> {
+    if (!session.refreshToken) throw new TokenDeskError('refresh_rejected', 'This session has no refresh token: sign in again');
+    const { config, settings } = await discover(ctx);
+    let tokens;
+    try {
+      tokens = await oidc.refreshTokenGrant(config, session.refreshToken, audienceParams(settings));
+    } catch (e) {
+      const err = oidcError(e, 'the refresh token', [session.refreshToken, session.accessToken, settings.clientSecret]);
+      if (err.code === 'refresh_rejected') {
+        throw new TokenDeskError('refresh_rejected', `${err.message}: it was revoked, expired or already used`, {
+          ...(err.serverCode && { serverCode: err.serverCode }),
+          ...(err.status !== undefined && { status: err.status }),
+        });
+      }
+      throw err;
+    }
+    // A refreshed ID token (when sent) is validated by openid-client; its sub must be the session's own.
+    const sub = tokens.claims()?.sub;
+    // (A session read without its profile file has no userId to compare: as supabase/provider.ts.)
+    if (sub !== undefined && session.profile.userId && sub !== session.profile.userId) throw new TokenDeskError('bad_response', 'The provider renewed the session for another user; nothing was stored');
+    const profile = await userProfile(config, tokens, session.profile);
+    return sessionFrom(ctx, tokens, profile, session.refreshToken);
+  },
+  async fetchProfile(ctx: ProviderContext, session: StoredSession): Promise<Profile> {
+    // A machine identity (no refresh token, the client id as subject) has no userinfo.
+    if (!session.refreshToken && session.profile.userId === ctx.settings?.clientId) return session.profile;
+    const { config } = await discover(ctx);
+    const info = await userinfo(config, session.accessToken, session.profile.userId);
+    return Object.keys(info).length ? profileFromClaims({ sub: session.profile.userId, ...info }, session.profile.userId) : session.profile;
+  },
+  /** Revokes the refresh token (RFC 7009) where the provider offers revocation; otherwise only forgotten here. */
+  async signOut(ctx: ProviderContext, session: StoredSession): Promise<void> {
+    const { config, settings } = await discover(ctx);
+    if (!config.serverMetadata().revocation_endpoint) return;
+    const token = session.refreshToken ?? session.accessToken;
+    try {
+      await oidc.tokenRevocation(config, token, { token_type_hint: session.refreshToken ? 'refresh_token' : 'access_token' });
+    } catch (e) {
+      throw oidcError(e, 'the revocation', [session.refreshToken, session.accessToken, settings.clientSecret]);
+    }
+  },
+};

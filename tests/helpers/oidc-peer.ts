@@ -1,0 +1,143 @@
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import Provider from 'oidc-provider';
+
+/**
+ * A certified OpenID Provider (oidc-provider 9) on 127.0.0.1 for the `oidc` kind's tests:
+ * - `cli`, a public native client (PKCE, loopback redirect on any port: RFC 8252 §7.3, device flow, refresh);
+ * - `machine`, a confidential client for client credentials (client_secret_basic).
+ * Sign-ins go through the provider's own development login and consent pages (devInteractions), which
+ * `completeInteraction` drives over HTTP with a cookie jar instead of a browser. Any login with any
+ * password is accepted (devInteractions); the account's claims come from `findAccount`.
+ */
+export const PUBLIC_CLIENT = 'cli';
+export const MACHINE_CLIENT = 'machine';
+export const MACHINE_SECRET = 'machine-secret-5a1d';
+
+export interface OidcPeer {
+  issuer: string;
+  provider: Provider;
+  close(): Promise<void>;
+}
+
+export async function startOidcPeer(opts: { accessTokenTtl?: number; deviceInterval?: number } = {}): Promise<OidcPeer> {
+  let handler: Parameters<typeof createServer>[1] = (_req, res) => res.writeHead(503).end();
+  const server: Server = createServer((req, res) => handler!(req, res));
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', () => r()));
+  const issuer = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  const provider = new Provider(issuer, {
+    clients: [
+      {
+        client_id: PUBLIC_CLIENT,
+        application_type: 'native',
+        token_endpoint_auth_method: 'none',
+        redirect_uris: ['http://127.0.0.1/callback'],
+        grant_types: ['authorization_code', 'refresh_token', 'urn:ietf:params:oauth:grant-type:device_code'],
+        response_types: ['code'],
+      },
+      { client_id: MACHINE_CLIENT, client_secret: MACHINE_SECRET, grant_types: ['client_credentials'], response_types: [], redirect_uris: [] },
+    ],
+    features: { devInteractions: { enabled: true }, deviceFlow: { enabled: true }, clientCredentials: { enabled: true }, revocation: { enabled: true } },
+    claims: { openid: ['sub'], email: ['email', 'email_verified'], profile: ['name'] },
+    findAccount: (_ctx, sub) => ({
+      accountId: sub,
+      claims: () => ({ sub, email: `${sub}@example.test`, email_verified: true, name: `User ${sub}` }),
+    }),
+    // Every client may have what it asks: the consent page is not what these tests are about.
+    loadExistingGrant: async (ctx) => {
+      const id = ctx.oidc.session?.grantIdFor(ctx.oidc.client!.clientId);
+      const grant = id ? await ctx.oidc.provider.Grant.find(id) : new ctx.oidc.provider.Grant({ clientId: ctx.oidc.client!.clientId, accountId: ctx.oidc.session!.accountId! });
+      grant!.addOIDCScope('openid profile email offline_access');
+      await grant!.save();
+      return grant;
+    },
+    // A refresh token for every user grant (oidc-provider otherwise wants prompt=consent with offline_access).
+    issueRefreshToken: async (_ctx, client) => client.grantTypeAllowed('refresh_token'),
+    ttl: { AccessToken: opts.accessTokenTtl ?? 3600, ClientCredentials: opts.accessTokenTtl ?? 3600 },
+  });
+  if (opts.deviceInterval !== undefined) {
+    // The server's polling interval (RFC 8628 §3.2 `interval`): oidc-provider names none, so clients wait 5 s.
+    provider.use(async (ctx, next) => {
+      await next();
+      if (ctx.path === '/device/auth' && ctx.status === 200 && ctx.body && typeof ctx.body === 'object') (ctx.body as Record<string, unknown>).interval = opts.deviceInterval;
+    });
+  }
+  handler = provider.callback();
+  return {
+    issuer,
+    provider,
+    close: () =>
+      new Promise<void>((r) => {
+        server.close(() => r());
+        server.closeAllConnections();
+      }),
+  };
+}
+
+/** A tiny cookie jar for driving the provider's pages with fetch. */
+class Jar {
+  private readonly cookies = new Map<string, string>();
+  take(res: Response): void {
+    for (const c of res.headers.getSetCookie()) {
+      const [pair] = c.split(';');
+      const i = pair!.indexOf('=');
+      const name = pair!.slice(0, i);
+      const value = pair!.slice(i + 1);
+      if (value === '' || /expires=Thu, 01 Jan 1970/i.test(c)) this.cookies.delete(name);
+      else this.cookies.set(name, value);
+    }
+  }
+  header(): string {
+    return [...this.cookies].map(([k, v]) => `${k}=${v}`).join('; ');
+  }
+}
+
+/**
+ * Follows the provider's redirects from `start` through its login page (as `login`), its consent page and
+ * the device flow's confirmation (approved, or aborted with `action`),
+ * until a redirect leaves the provider (to the loopback callback, which is then fetched like a browser
+ * would) or a page that is neither login nor consent is reached. Returns that last answer's status and text.
+ */
+export async function completeInteraction(issuer: string, start: string, login: string, jar = new Jar(), action: 'approve' | 'abort' = 'approve'): Promise<{ status: number; text: string }> {
+  let url = start;
+  let method = 'GET';
+  let body: URLSearchParams | undefined;
+  let confirmed = false;
+  for (let hops = 0; hops < 20; hops++) {
+    const res = await fetch(url, { method, redirect: 'manual', headers: { cookie: jar.header(), ...(body && { 'content-type': 'application/x-www-form-urlencoded' }) }, ...(body && { body }) });
+    jar.take(res);
+    const location = res.headers.get('location');
+    if (res.status >= 300 && res.status < 400 && location) {
+      url = new URL(location, url).href;
+      method = 'GET';
+      body = undefined;
+      continue;
+    }
+    const text = await res.text();
+    if (!url.startsWith(issuer)) return { status: res.status, text };
+    const form = /<form[^>]*\baction="([^"]+)"/i.exec(text);
+    if (!form) return { status: res.status, text };
+    const xsrf = /name="xsrf" value="([^"]+)"/.exec(text)?.[1];
+    const userCode = /name="user_code" value="([^"]+)"/.exec(text)?.[1];
+    if (/name="login"/.test(text)) {
+      body = new URLSearchParams({ prompt: 'login', login, password: 'any' });
+    } else if (/name="prompt" value="consent"/.test(text)) {
+      body = new URLSearchParams({ prompt: 'consent' });
+    } else if (xsrf && /deviceConfirmForm/.test(text)) {
+      // The device flow's confirmation page ("Continue" or "[ Abort ]") for the code shown.
+      body = new URLSearchParams({ xsrf, ...(userCode && { user_code: userCode }), ...(action === 'approve' ? { confirm: 'yes' } : { abort: 'yes' }) });
+      confirmed = true;
+    } else if (xsrf && !confirmed) {
+      // The device flow's self-submitting page that carries the code from the verification URL.
+      body = new URLSearchParams({ xsrf, ...(userCode && { user_code: userCode }) });
+    } else return { status: res.status, text };
+    url = new URL(form[1]!.replace(/&amp;/g, '&'), url).href;
+    method = 'POST';
+  }
+  throw new Error('too many redirects at the OpenID peer');
+}
+
+/** Approves (or denies) a device flow's user code on the provider's own /device pages, signing in as `login`. */
+export async function approveDeviceCode(peer: OidcPeer, verificationUrl: string, login: string, action: 'approve' | 'abort' = 'approve'): Promise<{ status: number; text: string }> {
+  return completeInteraction(peer.issuer, verificationUrl, login, new Jar(), action);
+}

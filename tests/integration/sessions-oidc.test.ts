@@ -1,0 +1,101 @@
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { openCore } from '../../src-main/core/open.js';
+import { oidcProvider } from '../../src-main/core/providers/oidc/index.js';
+import { createHttpClient } from '../../src-main/core/http/client.js';
+import { secretKeys } from '../../src-main/core/secrets/types.js';
+import { decodeSession } from '../../src-main/core/sessions/session-codec.js';
+import { cliFixture } from '../helpers/cli.js';
+import { makeHome } from '../helpers/home.js';
+import { completeInteraction, PUBLIC_CLIENT, startOidcPeer, type OidcPeer } from '../helpers/oidc-peer.js';
+
+/**
+ * The OpenID Connect kind (issue 21) through the core and the CLI: a browser sign-in stored in the vault,
+ * renewed with a rotated refresh token, and a refresh token another tool already spent ending the
+ * session in plain words. The peer is oidc-provider on 127.0.0.1 (tests/helpers/oidc-peer.ts).
+ */
+let peer: OidcPeer;
+beforeAll(async () => {
+  peer = await startOidcPeer();
+});
+afterAll(() => peer.close());
+
+const homes: Array<() => Promise<void>> = [];
+afterEach(async () => {
+  for (const c of homes.splice(0)) await c();
+});
+
+async function signedInCore() {
+  const home = makeHome('tokendesk-oidc-');
+  homes.push(home.cleanup);
+  let offset = 0;
+  const core = openCore({ home: home.dir, now: () => Date.now() + offset });
+  await core.envs.add({ name: 'idp', provider: 'oidc', baseUrl: peer.issuer, settings: { clientId: PUBLIC_CLIENT } });
+  const step = await core.sessions.beginSignIn('idp', 'browser');
+  if (step.kind !== 'open-url') throw new Error(`expected open-url, got ${step.kind}`);
+  const [page, done] = await Promise.all([completeInteraction(peer.issuer, step.url, 'erin'), core.sessions.continueSignIn(step.flowId)]);
+  expect(page.text).toContain('You may close this tab');
+  if (done.kind !== 'done') throw new Error(`expected done, got ${done.kind}`);
+  const identity = done.result;
+  const stored = async () => decodeSession(await core.secrets.get(secretKeys.session(identity.id)));
+  return { core, identity, stored, later: (ms: number) => (offset = ms) };
+}
+
+describe('OpenID Connect sessions through the core', () => {
+  it('a browser sign-in is stored; renewing ahead of expiry stores the rotated refresh token before handing out the new access token', async () => {
+    const { core, identity, stored, later } = await signedInCore();
+    expect(identity).toMatchObject({ email: 'erin@example.test', subject: 'erin' });
+    const first = await stored();
+    expect(first).toMatchObject({ provider: 'oidc' });
+    expect(first!.refreshToken).toBeTruthy();
+    later(3600_000 - 30_000); // inside the margin: due for renewal
+    const fresh = await core.sessions.getFreshToken('idp');
+    const second = await stored();
+    expect(fresh.session.accessToken).not.toBe(first!.accessToken);
+    expect(second!.refreshToken).not.toBe(first!.refreshToken);
+    expect(second!.accessToken).toBe(fresh.session.accessToken);
+  });
+
+  it('a refresh token another tool already spent ends the session with a plain message', async () => {
+    const { core, stored, later } = await signedInCore();
+    const current = (await stored())!;
+    // Another tool holding a copy renews first: the stored refresh token is now spent (rotation).
+    await oidcProvider.refresh({ baseUrl: peer.issuer, http: createHttpClient(), now: Date.now, settings: { clientId: PUBLIC_CLIENT } }, current);
+    // While the access token still lives, it is handed out with the refusal as a warning (manager.onRenewFailure).
+    later(3600_000 - 30_000);
+    const kept = await core.sessions.getFreshToken('idp');
+    expect(kept.session.accessToken).toBe(current.accessToken);
+    expect(kept.warning).toMatch(/revoked, expired or already used/);
+    // Once it has expired, the session ends with the reason in plain words.
+    later(3600_000 + 1000);
+    const err = await core.sessions.getFreshToken('idp').catch((e: unknown) => e);
+    expect(err).toMatchObject({ code: 'session_expired', serverCode: 'invalid_grant' });
+    expect((err as Error).message).toMatch(/ended: The OpenID provider refused the refresh token \(invalid_grant.*revoked, expired or already used\. Sign in again\./);
+    expect((err as Error).message).not.toContain(current.refreshToken!);
+    expect(await stored()).toBeUndefined();
+  });
+});
+
+const { newHome } = cliFixture();
+
+describe('OpenID Connect through tokendesk', () => {
+  it('env add --provider oidc, login --method browser opens the authorization URL and waits for the callback; status shows the user', async () => {
+    const h = newHome();
+    const add = await h.runInProcess(['env', 'add', 'idp', '--provider', 'oidc', '--url', peer.issuer, '--client-id', PUBLIC_CLIENT]);
+    expect(add.code, add.stderr).toBe(0);
+    const login = h.runInProcess(['login', '--env', 'idp', '--method', 'browser']);
+    // The recording browser (tests/helpers/cli.ts) notes the URL the CLI opened; bounded wait for it.
+    let url: string | undefined;
+    for (let i = 0; i < 200 && !url; i++) {
+      url = h.openedUrls()[0];
+      if (!url) await new Promise((r) => setImmediate(r));
+      if (!url && i > 100) await new Promise((r) => setTimeout(r, 20));
+    }
+    expect(url).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/auth\?/);
+    await completeInteraction(peer.issuer, url!, 'frank');
+    const r = await login;
+    expect(r.code, r.stderr).toBe(0);
+    const status = await h.runInProcess(['status', '--json']);
+    const env = (JSON.parse(status.stdout) as { environments: Array<{ name: string; identities: Array<Record<string, unknown>> }> }).environments.find((e) => e.name === 'idp')!;
+    expect(env.identities[0]).toMatchObject({ signedIn: true, email: 'frank@example.test', renewal: 'refresh-token' });
+  });
+});
