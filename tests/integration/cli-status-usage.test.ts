@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { PROVIDER_KINDS } from '../../src-main/contract/providers.js';
 import { cliFixture, DEMO_SESSION, DEMO_SUPABASE, keychainUnreachable, stderrLines } from '../helpers/cli.js';
 
 // Issue 25 (CLI): status that hid environments, usage errors that printed the whole help, exit
@@ -44,7 +45,7 @@ describe.skipIf(unreachable !== undefined)('tokendesk status, usage errors, exit
     const badChoice = await h.runInProcess(['env', 'add', 'bad', '--provider', 'sesion', '--url', 'http://localhost:3000']);
     expect(badChoice.code).toBe(2);
     expect(stderrLines(badChoice)).toEqual([
-      "tokendesk: option '-p, --provider <kind>' argument 'sesion' is invalid. Allowed choices are supabase, session, bearer.",
+      `tokendesk: option '-p, --provider <kind>' argument 'sesion' is invalid. Allowed choices are ${PROVIDER_KINDS.join(', ')}.`,
       'Run "tokendesk env add --help" for usage.',
     ]);
     expect(badChoice.stdout).toBe('');

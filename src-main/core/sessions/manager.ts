@@ -519,7 +519,7 @@ export class SessionManager {
       if (!isDue(current, this.now(), marginSeconds)) return { env, identity, session: current };
       try {
         const renewed = await this.renewOnce(env, identity, current, lock);
-        if (!renewed) return this.keepOrExpire(env, identity, current, this.noRenewalReason(identity, current));
+        if (!renewed) return this.keepOrExpire(env, identity, current, this.noRenewalReason(env, identity, current));
         this.emit({ type: 'session-refreshed', identityId: identity.id, envId: env.id, expiresAt: renewed.session.expiresAt });
         return { env, identity, ...renewed };
       } catch (e) {
@@ -529,9 +529,16 @@ export class SessionManager {
     });
   }
 
-  private noRenewalReason(identity: Identity, s: StoredSession): string {
+  /** Why this session cannot renew itself, in the words of its kind's renewal (catalogue `renewal`). */
+  private noRenewalReason(env: Environment, identity: Identity, s: StoredSession): string {
     const at = localTime(s.expiresAt);
-    return `The session of ${identityLabel(identity)} cannot be renewed without a remembered password; it expires at ${at}`;
+    const why =
+      capabilitiesOf(env.provider).renewal.kind === 'rerun'
+        ? 'cannot be renewed without a remembered password'
+        : s.refreshToken === undefined && capabilitiesOf(env.provider).renewal.kind === 'refresh'
+          ? 'has no refresh token, so it cannot renew itself'
+          : 'cannot renew itself';
+    return `The session of ${identityLabel(identity)} ${why}; it expires at ${at}`;
   }
 
   /** Returns the renewed session, or undefined when this identity cannot be renewed automatically. */
