@@ -147,7 +147,8 @@ export const apiSchema = {
     marginSeconds: z.number().int().min(0).max(3600).optional(),
     clipboardClearSeconds: z.number().int().min(0).max(3600).optional(),
   }),
-  openExternal: z.strictObject({ url: z.string().max(2048) }),
+  // An authorization URL with a request object or many scopes can pass 2 KiB (the shells check what they open).
+  openExternal: z.strictObject({ url: z.string().max(8192) }),
   startOverVault: z.strictObject({}),
   /** Asks the servers whether they still accept the sessions: every identity, one environment's, or one. */
   checkSessions: z.strictObject({ envId: id.optional(), identityId: id.optional() }),

@@ -62,6 +62,7 @@ async function start(): Promise<void> {
   // page on an allow-listed host or a page of a configured environment's own sign-in origin (read from
   // the config at each click; none before the core is up).
   let environments: () => Promise<readonly SignInOriginSource[]> = () => Promise.resolve([]);
+  let flowUrls: () => string[] = () => [];
   const allowList = async (): Promise<ExternalAllowList> => {
     let origins: string[] = [];
     try {
@@ -69,7 +70,7 @@ async function start(): Promise<void> {
     } catch {
       /* the state cannot be read: help pages only */
     }
-    return { hosts: EXTERNAL_HOST_ALLOWLIST, origins };
+    return { hosts: EXTERNAL_HOST_ALLOWLIST, origins, urls: flowUrls() };
   };
   const openLink = async (url: string) => openExternalSafely(url, await allowList(), (u) => shell.openExternal(u)); // eng-disable OPEN_EXTERNAL_JS_CHECK
   app.on('web-contents-created', (_e, contents) => hardenWebContents(contents, appUrl, openLink));
@@ -82,6 +83,7 @@ async function start(): Promise<void> {
   const home = resolveHome();
   const service = createAppService({ home, shell: 'electron' });
   environments = async () => (await service.handle('getState', {})).environments;
+  flowUrls = () => service.core.sessions.flows.shownUrls();
   let win: BrowserWindow | null = null;
 
   const send = (e: AppEvent) => {

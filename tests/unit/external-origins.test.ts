@@ -1,6 +1,7 @@
 // Which links the Electron shell hands to the OS (electron/policies/external.ts): help pages on fixed
 // hosts, and a sign-in page only on an origin a configured environment names
 // (shell-common/sign-in-origins.ts), never a fixed list of sign-in servers.
+import { FlowRunner } from '../../src-main/core/flows/runner.js';
 import { describe, expect, it, vi } from 'vitest';
 
 vi.mock('electron', () => ({})); // the real package must never load in tests
@@ -96,5 +97,36 @@ describe('isAllowedExternalUrl with the environments\' origins', () => {
     const open = vi.fn();
     expect(await openExternalSafely('HTTPS://Bücher.example/login?x=1', allow, open)).toBe(true);
     expect(open).toHaveBeenCalledWith('https://xn--bcher-kva.example/login?x=1');
+  });
+});
+
+describe('pages a sign-in flow in progress asked to open', () => {
+  // An OpenID issuer's login page is on its own origin, not the environment's URL (Cognito's hosted UI,
+  // Entra's login.microsoftonline.com): the shell opens exactly what a flow showed, nothing around it.
+  const authorize = 'https://login.microsoftonline.com/contoso/oauth2/v2.0/authorize?client_id=abc&code_challenge=x&state=y&redirect_uri=http%3A%2F%2F127.0.0.1%3A51234%2Fcallback';
+  const allow = { hosts: [], origins: ['http://127.0.0.1:54329'], urls: [authorize] };
+  it('opens the exact URL a flow showed, even past 2 KiB, and nothing else on that origin', () => {
+    expect(isAllowedExternalUrl(authorize, allow)).toBe(true);
+    expect(isAllowedExternalUrl('https://login.microsoftonline.com/contoso/oauth2/v2.0/logout', allow)).toBe(false);
+    expect(isAllowedExternalUrl(`${authorize}&prompt=none`, allow)).toBe(false);
+    const long = `https://id.example.com/authorize?request=${'a'.repeat(3000)}`;
+    expect(isAllowedExternalUrl(long, { hosts: [], origins: [], urls: [long] })).toBe(true);
+    expect(isAllowedExternalUrl(long, { hosts: [], origins: ['https://id.example.com'] })).toBe(false);
+    expect(isAllowedExternalUrl('javascript:alert(1)', { hosts: [], origins: [], urls: ['javascript:alert(1)'] })).toBe(false);
+  });
+
+  it('the flow runner lists the pages its flows in progress showed, and forgets them when they end', async () => {
+    const runner = new FlowRunner<string>({ now: () => 0 });
+    let finish!: () => void;
+    const first = await runner.begin(async (io) => {
+      io.show({ kind: 'open-url', title: 'Continue in your browser', url: authorize, message: 'Waiting' });
+      await new Promise<void>((r) => (finish = r));
+      return 'ok';
+    });
+    expect(runner.shownUrls()).toEqual([authorize]);
+    const done = runner.next(first.kind === 'done' ? '' : first.flowId);
+    finish();
+    await done;
+    expect(runner.shownUrls()).toEqual([]);
   });
 });

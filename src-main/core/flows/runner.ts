@@ -35,6 +35,8 @@ interface Flow<R> {
   finished: boolean;
   /** Its result is being stored: cancel and the deadline no longer stop it (FlowIO.commit). */
   committing: boolean;
+  /** URLs its notices asked to open. */
+  shown: Set<string>;
 }
 
 /**
@@ -53,6 +55,14 @@ export class FlowRunner<R> {
     private readonly opts: { now: () => number; timers?: FlowTimers; deadlineMs?: number } = { now: Date.now },
   ) {}
 
+  /**
+   * The pages the flows in progress asked to open (open-url, a device code's verification page): the
+   * Electron shell opens exactly these besides its environments' origins.
+   */
+  shownUrls(): string[] {
+    return [...this.flows.values()].flatMap((f) => [...f.shown]);
+  }
+
   /** How many flows are in progress (tests: nothing left behind). */
   get active(): number {
     return this.flows.size;
@@ -70,6 +80,7 @@ export class FlowRunner<R> {
       queue: [],
       finished: false,
       committing: false,
+      shown: new Set(),
       ...(opts.answers && { initial: opts.answers }),
     };
     this.flows.set(flow.id, flow);
@@ -80,7 +91,11 @@ export class FlowRunner<R> {
     const io: FlowIO = {
       signal: flow.controller.signal,
       ask: (question) => this.ask(flow, question),
-      show: (notice) => this.push(flow, { ...notice, flowId: flow.id, expiresAt: flow.expiresAt }),
+      show: (notice) => {
+        if (notice.kind === 'open-url') flow.shown.add(notice.url);
+        if (notice.kind === 'device-code') flow.shown.add(notice.verificationUrl);
+        this.push(flow, { ...notice, flowId: flow.id, expiresAt: flow.expiresAt });
+      },
       commit: () => {
         if (flow.finished) return false;
         flow.committing = true;

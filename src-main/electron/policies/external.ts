@@ -19,11 +19,18 @@ export interface ExternalAllowList {
   hosts: readonly string[];
   /** Sign-in pages: the origin exactly (http allowed: a local server is a developer's own). */
   origins: readonly string[];
+  /**
+   * Pages a sign-in flow in progress asked to open (its authorization URL, a device verification page),
+   * exactly: an OpenID issuer's login page can be on another origin than the environment's URL.
+   */
+  urls?: readonly string[];
 }
 
 export function isAllowedExternalUrl(url: unknown, allow: readonly string[] | ExternalAllowList = EXTERNAL_HOST_ALLOWLIST): boolean {
-  const { hosts: allowList, origins } = Array.isArray(allow) ? { hosts: allow as readonly string[], origins: [] } : (allow as ExternalAllowList);
-  if (typeof url !== 'string' || url.length > 2048) return false;
+  const { hosts: allowList, origins, urls = [] } = Array.isArray(allow) ? { hosts: allow as readonly string[], origins: [] } : (allow as ExternalAllowList);
+  if (typeof url !== 'string' || url.length > 8192) return false;
+  if (webOrigin(url) !== undefined && urls.includes(url)) return true;
+  if (url.length > 2048) return false;
   let u: URL;
   try {
     u = new URL(url);
