@@ -32,8 +32,10 @@ describe('the passphrase-protected key file (TOKENDESK_SECRET_STORE=file)', () =
     const home = newHome();
     const first = fileStore(home, 'pass one');
     await first.store.set(SESSION, 'a');
+    await first.store.settled(); // its key item is brought up just after the write resolves
     const older = readFileSync(vaultFile(home));
     await first.store.set(SESSION, 'b');
+    await first.store.settled(); // its key item is brought up just after the write resolves
     expect(first.asked).toEqual(['create']);
     const file = JSON.parse(readFileSync(keyFile(home), 'utf8')) as { kdf: Record<string, unknown>; data: string };
     expect(file.kdf).toMatchObject({ name: 'scrypt', N: 32768, r: 8, p: 1 });
@@ -42,6 +44,7 @@ describe('the passphrase-protected key file (TOKENDESK_SECRET_STORE=file)', () =
     const next = fileStore(home, 'pass one');
     expect(await next.store.get(SESSION)).toBe('b');
     await next.store.set(SESSION, 'c');
+    await next.store.settled(); // its key item is brought up just after the write resolves
     expect(next.asked).toEqual(['unlock']);
     writeFileSync(vaultFile(home), older);
     await expect(fileStore(home, 'pass one').store.get(SESSION)).rejects.toMatchObject({ code: 'vault_rolled_back' });

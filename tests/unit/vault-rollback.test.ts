@@ -31,8 +31,10 @@ describe('a vault put back from an older copy (rollback)', () => {
     const fake = new KeytarFake();
     const app = createVaultStore(home, { keytar: fake.process() });
     await app.set(SESSION, 'session-before-sign-out');
+    await app.settled(); // the keychain item is brought up just after the write resolves
     const backup = readFileSync(vaultFile(home));
     await app.delete(SESSION); // signed out
+    await app.settled(); // the keychain item is brought up just after the write resolves
     writeFileSync(vaultFile(home), backup); // the copy from before is put back
 
     // A new process (one keychain read) and the running one (which saw the later vault) both refuse.
@@ -57,9 +59,11 @@ describe('a vault put back from an older copy (rollback)', () => {
     const fake = new KeytarFake();
     const store = createVaultStore(home, { keytar: fake.process() });
     await store.set(SESSION, 'first');
+    await store.settled(); // the keychain item is brought up just after the write resolves
     const behind = item(fake, home);
     const older = readFileSync(vaultFile(home));
     await store.set(SESSION, 'renewed');
+    await store.settled(); // the keychain item is brought up just after the write resolves
     // As if killed after the vault was written and before the keychain item was: the item of before.
     fake.items.get(keychainService(home))!.set(DATA_KEY_ACCOUNT, behind);
     expect(readHeader(readFileSync(vaultFile(home))).generation).toBe(keyOf(fake, home).generation! + 1);
@@ -93,6 +97,7 @@ describe('a vault put back from an older copy (rollback)', () => {
     expect(await store.get(SESSION)).toBe('from-the-old-release');
     expect(readFileSync(vaultFile(home))).toEqual(v1); // a read changes nothing
     await store.set(secretKeys.apiKey('e'), 'k');
+    await store.settled(); // the keychain item is brought up just after the write resolves
     const now = readFileSync(vaultFile(home));
     expect(now[7]).toBe(2);
     expect(readHeader(now).generation).toBe(1);
@@ -108,8 +113,10 @@ describe('a vault put back from an older copy (rollback)', () => {
     const fake = new KeytarFake();
     const store = createVaultStore(home, { keytar: fake.process() });
     await store.set(SESSION, 'a');
+    await store.settled(); // the keychain item is brought up just after the write resolves
     const backup = readFileSync(vaultFile(home));
     await store.set(SESSION, 'b');
+    await store.settled(); // the keychain item is brought up just after the write resolves
     writeFileSync(vaultFile(home), backup);
     const before = item(fake, home);
 
