@@ -6,7 +6,9 @@ import { secretKeys } from '../../src-main/core/secrets/types.js';
 import { decodeSession } from '../../src-main/core/sessions/session-codec.js';
 import { cliFixture } from '../helpers/cli.js';
 import { makeHome } from '../helpers/home.js';
-import { completeInteraction, PUBLIC_CLIENT, startOidcPeer, type OidcPeer } from '../helpers/oidc-peer.js';
+import { completeInteraction, MACHINE_CLIENT, MACHINE_SECRET, PUBLIC_CLIENT, startOidcPeer, type OidcPeer } from '../helpers/oidc-peer.js';
+import { RefreshScheduler } from '../../src-main/core/sessions/scheduler.js';
+import { identityView } from '../../src-main/core/app/state-view.js';
 
 /**
  * The OpenID Connect kind (issue 21) through the core and the CLI: a browser sign-in stored in the vault,
@@ -72,6 +74,63 @@ describe('OpenID Connect sessions through the core', () => {
     expect((err as Error).message).toMatch(/ended: The OpenID provider refused the refresh token \(invalid_grant.*revoked, expired or already used\. Sign in again\./);
     expect((err as Error).message).not.toContain(current.refreshToken!);
     expect(await stored()).toBeUndefined();
+  });
+});
+
+/** A machine client signed in with client credentials; its secret only in the vault. */
+async function machineCore() {
+  const home = makeHome('tokendesk-oidc-');
+  homes.push(home.cleanup);
+  let offset = 0;
+  const now = () => Date.now() + offset;
+  const core = openCore({ home: home.dir, now });
+  await core.envs.add({ name: 'svc', provider: 'oidc', baseUrl: peer.issuer, settings: { clientId: MACHINE_CLIENT }, secrets: { clientSecret: MACHINE_SECRET } });
+  const step = await core.sessions.beginSignIn('svc', 'client-credentials');
+  if (step.kind !== 'done') throw new Error(`expected done, got ${step.kind}`);
+  const identity = step.result;
+  const stored = async () => decodeSession(await core.secrets.get(secretKeys.session(identity.id)));
+  return { core, identity, stored, now, later: (ms: number) => (offset = ms), home: home.dir };
+}
+
+describe('OpenID Connect client credentials renew themselves', () => {
+  it('a due client-credentials token is renewed by the same grant: a new token is stored and handed out, the view counts it as renewable', async () => {
+    const { core, identity, stored, later, now } = await machineCore();
+    const first = (await stored())!;
+    expect(first).toMatchObject({ provider: 'oidc', renewsBy: 'client-credentials' });
+    expect(first.refreshToken).toBeUndefined();
+    expect(identityView(identity, first, true, { now: now(), marginSeconds: 60, refreshing: false, provider: 'oidc' })).toMatchObject({ renewal: 'client_credentials', canRenew: true });
+    later(3600_000 - 30_000); // inside the margin
+    const fresh = await core.sessions.getFreshToken('svc');
+    expect(fresh.warning).toBeUndefined();
+    expect(fresh.session.accessToken).not.toBe(first.accessToken);
+    const second = (await core.sessions.readSession(identity.id))!;
+    expect(second.accessToken).toBe(fresh.session.accessToken);
+    expect(second).toMatchObject({ renewsBy: 'client-credentials', profile: { userId: MACHINE_CLIENT } });
+    expect(second.expiresAt).toBeGreaterThan(first.expiresAt);
+  });
+
+  it('the background scheduler renews a due client-credentials session instead of only warning that it ends', async () => {
+    const { core, stored, later, now } = await machineCore();
+    const first = (await stored())!;
+    const events = { refreshing: () => undefined, expiring: (id: string) => expiring.push(id), changed: () => undefined };
+    const expiring: string[] = [];
+    const scheduler = new RefreshScheduler({ sessions: core.sessions, secrets: core.secrets, readConfig: () => core.config.read(), events, now });
+    later(3600_000 - 30_000);
+    await scheduler.tick('due');
+    const second = (await stored())!;
+    expect(second.accessToken).not.toBe(first.accessToken);
+    expect(expiring).toEqual([]);
+  });
+
+  it('a secret the provider no longer accepts keeps the still-valid token, with the refusal as a warning', async () => {
+    const { core, stored, later } = await machineCore();
+    const first = (await stored())!;
+    await core.envs.update('svc', { secrets: { clientSecret: 'rotated-away-secret' } });
+    later(3600_000 - 30_000);
+    const kept = await core.sessions.getFreshToken('svc');
+    expect(kept.session.accessToken).toBe(first.accessToken);
+    expect(kept.warning).toMatch(/Could not renew the session \(The OpenID provider refused the client credentials/);
+    expect(kept.warning).not.toContain('rotated-away-secret');
   });
 });
 

@@ -578,6 +578,10 @@ export class SessionManager {
         }
         throw e;
       }
+    } else if (current.renewsBy && provider.renewWithoutUser) {
+      // No refresh token and no user (client credentials): the same grant again, with the vault's secret.
+      const renewWithoutUser = provider.renewWithoutUser.bind(provider);
+      next = await withRetry(() => renewWithoutUser(ctx, current), { deadlineMs, now: this.now });
     } else {
       const renewal = capabilitiesOf(env.provider).renewal;
       const password = renewal.kind === 'rerun' && identity.rememberPassword ? await this.deps.secrets.get(secretKeys.password(identity.id)) : undefined;
