@@ -6,7 +6,7 @@ import { secretKeys } from '../../src-main/core/secrets/types.js';
 import { decodeSession } from '../../src-main/core/sessions/session-codec.js';
 import { cliFixture } from '../helpers/cli.js';
 import { makeHome } from '../helpers/home.js';
-import { completeInteraction, MACHINE_CLIENT, MACHINE_SECRET, PUBLIC_CLIENT, startOidcPeer, type OidcPeer } from '../helpers/oidc-peer.js';
+import { approveDeviceCode, completeInteraction, MACHINE_CLIENT, MACHINE_SECRET, PUBLIC_CLIENT, startOidcPeer, type OidcPeer } from '../helpers/oidc-peer.js';
 import { RefreshScheduler } from '../../src-main/core/sessions/scheduler.js';
 import { identityView } from '../../src-main/core/app/state-view.js';
 
@@ -17,7 +17,8 @@ import { identityView } from '../../src-main/core/app/state-view.js';
  */
 let peer: OidcPeer;
 beforeAll(async () => {
-  peer = await startOidcPeer();
+  // interval 1: the CLI's device sign-in polls a second apart (RFC 8628 §3.2), not 5.
+  peer = await startOidcPeer({ deviceInterval: 1 });
 });
 afterAll(() => peer.close());
 
@@ -156,5 +157,82 @@ describe('OpenID Connect through tokendesk', () => {
     const status = await h.runInProcess(['status', '--json']);
     const env = (JSON.parse(status.stdout) as { environments: Array<{ name: string; identities: Array<Record<string, unknown>> }> }).environments.find((e) => e.name === 'idp')!;
     expect(env.identities[0]).toMatchObject({ signedIn: true, email: 'frank@example.test', renewal: 'refresh-token' });
+  });
+});
+
+type Home = ReturnType<typeof newHome>;
+
+/** The first URL the CLI opened in the recording browser (tests/helpers/cli.ts); a bounded wait. */
+async function openedUrl(h: Home): Promise<string | undefined> {
+  let url: string | undefined;
+  for (let i = 0; i < 400 && !url; i++) {
+    url = h.openedUrls()[0];
+    if (!url) await new Promise((r) => setTimeout(r, i < 50 ? 1 : 20));
+  }
+  return url;
+}
+
+function identitiesOf(statusJson: string, envName: string): Array<Record<string, unknown>> {
+  return (JSON.parse(statusJson) as { environments: Array<{ name: string; identities: Array<Record<string, unknown>> }> }).environments.find((e) => e.name === envName)!.identities;
+}
+
+describe('tokendesk login --device / --client-credentials, env add --client-secret-stdin', () => {
+  it('env add --client-secret-stdin keeps the piped secret in the vault; login --client-credentials signs the machine in; status says it renews by client credentials', async () => {
+    const h = newHome();
+    const add = await h.runInProcess(['env', 'add', 'svc', '--provider', 'oidc', '--url', peer.issuer, '--client-id', MACHINE_CLIENT, '--client-secret-stdin'], { input: `${MACHINE_SECRET}\n` });
+    expect(add.code, add.stderr).toBe(0);
+    expect(add.stdout + add.stderr).not.toContain(MACHINE_SECRET);
+    const login = await h.runInProcess(['login', '--env', 'svc', '--client-credentials']);
+    expect(login.code, login.stderr).toBe(0);
+    const status = await h.runInProcess(['status', '--json']);
+    expect(identitiesOf(status.stdout, 'svc')[0]).toMatchObject({ signedIn: true, renewal: 'client-credentials' });
+    expect(status.stdout).not.toContain(MACHINE_SECRET);
+  });
+
+  it('env edit --client-secret-stdin replaces the secret: a wrong one is refused at the next login, and never echoed', async () => {
+    const h = newHome();
+    expect((await h.runInProcess(['env', 'add', 'svc', '--provider', 'oidc', '--url', peer.issuer, '--client-id', MACHINE_CLIENT, '--client-secret-stdin'], { input: `${MACHINE_SECRET}\n` })).code).toBe(0);
+    const edit = await h.runInProcess(['env', 'edit', 'svc', '--client-secret-stdin'], { input: 'not-the-secret-42\n' });
+    expect(edit.code, edit.stderr).toBe(0);
+    const login = await h.runInProcess(['login', '--env', 'svc', '--client-credentials']);
+    expect(login.code).not.toBe(0);
+    expect(login.stderr).toMatch(/refused the client credentials/);
+    expect(login.stderr).not.toContain('not-the-secret-42');
+    const both = await h.runInProcess(['env', 'edit', 'svc', '--client-secret-stdin', '--client-secret', '-'], { input: 'x\n' });
+    expect(both.code).toBe(2);
+    expect(both.stderr).toMatch(/--client-secret-stdin and --client-secret cannot be used together/);
+  });
+
+  it('login --device shows the user code on stderr, opens the verification page, and signs in once it is approved', async () => {
+    const h = newHome();
+    expect((await h.runInProcess(['env', 'add', 'idp', '--provider', 'oidc', '--url', peer.issuer, '--client-id', PUBLIC_CLIENT])).code).toBe(0);
+    const login = h.runInProcess(['login', '--env', 'idp', '--device']);
+    const url = await openedUrl(h);
+    expect(url).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/device/);
+    await approveDeviceCode(peer, url!, 'gina');
+    const r = await login;
+    expect(r.code, r.stderr).toBe(0);
+    // verification_uri_complete carries the code (RFC 8628 §3.3.1); the CLI shows it on stderr too.
+    const code = new URL(url!).searchParams.get('user_code');
+    expect(code).toBeTruthy();
+    expect(r.stderr).toContain(code!);
+    const status = await h.runInProcess(['status', '--json']);
+    expect(identitiesOf(status.stdout, 'idp')[0]).toMatchObject({ signedIn: true, email: 'gina@example.test', renewal: 'refresh-token' });
+  });
+
+  it('--device where the environment has no device sign-in, or with another --method: a usage error that says why', async () => {
+    const h = newHome();
+    expect((await h.runInProcess(['env', 'add', 'pat', '--provider', 'bearer', '--url', 'https://api.example.test'])).code).toBe(0);
+    const none = await h.runInProcess(['login', '--env', 'pat', '--device']);
+    expect(none.code).toBe(2);
+    expect(none.stderr).toMatch(/--device does not apply: "pat" \(Pasted token\) has no device sign-in; its methods: /);
+    const cc = await h.runInProcess(['login', '--env', 'pat', '--client-credentials']);
+    expect(cc.code).toBe(2);
+    expect(cc.stderr).toMatch(/--client-credentials does not apply/);
+    expect((await h.runInProcess(['env', 'add', 'idp', '--provider', 'oidc', '--url', peer.issuer, '--client-id', PUBLIC_CLIENT])).code).toBe(0);
+    const clash = await h.runInProcess(['login', '--env', 'idp', '--device', '--method', 'browser']);
+    expect(clash.code).toBe(2);
+    expect(clash.stderr).toMatch(/--device means --method device: it cannot be used with --method browser/);
+    expect(h.openedUrls()).toEqual([]);
   });
 });
