@@ -9,6 +9,7 @@ import { makeHome } from '../helpers/home.js';
 import { approveDeviceCode, completeInteraction, MACHINE_CLIENT, MACHINE_SECRET, PUBLIC_CLIENT, startOidcPeer, type OidcPeer } from '../helpers/oidc-peer.js';
 import { RefreshScheduler } from '../../src-main/core/sessions/scheduler.js';
 import { identityView } from '../../src-main/core/app/state-view.js';
+import { movableClock } from '../helpers/clock.js';
 
 /**
  * The OpenID Connect kind (issue 21) through the core and the CLI: a browser sign-in stored in the vault,
@@ -234,5 +235,29 @@ describe('tokendesk login --device / --client-credentials, env add --client-secr
     expect(clash.code).toBe(2);
     expect(clash.stderr).toMatch(/--device means --method device: it cannot be used with --method browser/);
     expect(h.openedUrls()).toEqual([]);
+  });
+});
+
+describe('tokendesk token --min-valid', () => {
+  it('renews first when less is left (the spawned binary, so the fast path steps aside), fails plainly when no token lasts that long', async () => {
+    const h = newHome();
+    const clock = movableClock(-40 * 60_000); // signed in 40 minutes ago: 20 of its 60 minutes are left
+    expect((await h.runInProcess(['env', 'add', 'svc', '--provider', 'oidc', '--url', peer.issuer, '--client-id', MACHINE_CLIENT, '--client-secret-stdin'], { input: `${MACHINE_SECRET}\n` })).code).toBe(0);
+    expect((await h.runInProcess(['login', '--env', 'svc', '--client-credentials'], { now: clock.now })).code).toBe(0);
+    const plain = await h.run(['token', '--env', 'svc']);
+    expect(plain.code, plain.stderr).toBe(0);
+    const enough = await h.run(['token', '--env', 'svc', '--min-valid', '10m']);
+    expect(enough.stdout).toBe(plain.stdout); // 20 min left: nothing to do
+    const renewed = await h.run(['token', '--env', 'svc', '--min-valid', '30m']);
+    expect(renewed.code, renewed.stderr).toBe(0);
+    expect(renewed.stdout.trim()).not.toBe(plain.stdout.trim());
+    expect((await h.run(['token', '--env', 'svc'])).stdout).toBe(renewed.stdout); // stored, not only handed out
+    const tooLong = await h.run(['token', '--env', 'svc', '--min-valid', '2h']);
+    expect(tooLong.code).not.toBe(0);
+    expect(tooLong.stdout).toBe('');
+    expect(tooLong.stderr).toMatch(/less than the 7200 s asked/);
+    const bad = await h.run(['token', '--env', 'svc', '--min-valid', '10 minutes']);
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toMatch(/--min-valid takes a duration such as 90s, 10m or 1h/);
   });
 });
