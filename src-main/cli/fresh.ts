@@ -2,8 +2,8 @@ import type { Factory } from './factory.js';
 import { buildExportInput, type ExportInput, type FreshToken } from '../core/facade.js';
 
 /** A token with at least the margin of life left (renewed first if needed); a renewal warning goes to stderr. */
-export async function freshToken(f: Factory, envRef: string, email?: string): Promise<FreshToken> {
-  const fresh = await f.core().sessions.getFreshToken(envRef, email);
+export async function freshToken(f: Factory, envRef: string, email?: string, minValidMs?: number): Promise<FreshToken> {
+  const fresh = await f.core().sessions.getFreshToken(envRef, email, minValidMs === undefined ? {} : { minValidMs });
   if (fresh.warning) f.term.warn(fresh.warning);
   return fresh;
 }

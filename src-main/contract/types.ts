@@ -16,8 +16,11 @@ export type SessionStatus = 'valid' | 'refreshing' | 'expiring' | 'expired' | 's
  */
 export type AccountTransport = { kind: 'header'; name: string } | { kind: 'query'; name: string } | { kind: 'none' };
 
-/** How a session renews itself: its refresh token (Supabase), a remembered password (session API), or not at all. */
-export type RenewalKind = 'refresh_token' | 'remembered_password' | 'none';
+/**
+ * How a session renews itself: its refresh token (Supabase), a remembered password (session API), the
+ * client credentials in the vault (an OpenID machine client), or not at all.
+ */
+export type RenewalKind = 'refresh_token' | 'remembered_password' | 'client_credentials' | 'none';
 
 export interface AccountView {
   id: string;

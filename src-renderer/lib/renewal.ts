@@ -24,6 +24,7 @@ export function endsSoon(identity: IdentityView, now: number): number | undefine
 export function renewalNote(identity: IdentityView): string {
   if (identity.renewal === 'refresh_token') return 'renews itself (refresh token)';
   if (identity.renewal === 'remembered_password') return 'renews itself (remembered password)';
+  if (identity.renewal === 'client_credentials') return 'renews itself (client credentials)';
   // Nothing to renew: "does not renew itself" would read as a warning about a token that never ends.
   if (identity.noExpiry) return 'needs no renewal';
   return identity.canRememberPassword ? 'does not renew itself: password not remembered' : 'does not renew itself';

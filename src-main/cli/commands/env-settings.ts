@@ -19,6 +19,13 @@ import type { Environment } from '../../core/facade.js';
  */
 const VALUE_IN_ARGV = new Set(['anon-key', 'api-key']);
 
+/**
+ * Secret flags that also have a `--<flag>-stdin` switch, the same as `--<flag> -` (issue 21: the
+ * spelling `gh auth login --with-token` users expect for a client secret).
+ */
+const STDIN_SWITCH = new Set(['client-secret']);
+const stdinAttr = (flag: string): string => new Option(`--${flag}-stdin`).attributeName();
+
 interface SettingFlag {
   flag: string;
   /** The option's key in commander's parsed options (`login-path` -> `loginPath`). */
@@ -59,6 +66,7 @@ export function addSettingOptions(cmd: Command, mode: 'add' | 'edit'): Command {
     const arg = s.info.secret ? (VALUE_IN_ARGV.has(s.flag) ? '<key>' : '<->') : s.info.repeatable ? '<FIELD=PATH>' : '<value>';
     const opt = new Option(`--${s.flag} ${arg}`, optionHelp(s));
     cmd.addOption(s.info.repeatable ? opt.argParser(appendLine) : opt);
+    if (STDIN_SWITCH.has(s.flag)) cmd.addOption(new Option(`--${s.flag}-stdin`, `read the ${settingWords(s.info)} from standard input (same as --${s.flag} -); ${kindsText(s.kinds)} only`));
     if (mode === 'edit' && s.info.secret && !s.info.required) cmd.addOption(new Option(`--remove-${s.flag}`, `delete the stored ${settingWords(s.info)}`));
   }
   return cmd;
@@ -74,8 +82,15 @@ export interface SettingsFromFlags {
  * without a default must be among them, said before any key is read. Secrets are read (prompt or
  * stdin, one line per `-`, in the flags' order) only once every flag was judged.
  */
-export async function settingsFromFlags(f: Factory, kind: ProviderKind, o: Record<string, unknown>, mode: 'add' | 'edit'): Promise<SettingsFromFlags> {
+export async function settingsFromFlags(f: Factory, kind: ProviderKind, flags: Record<string, unknown>, mode: 'add' | 'edit'): Promise<SettingsFromFlags> {
   const kindInfo = PROVIDERS[kind];
+  const o = { ...flags };
+  for (const flag of STDIN_SWITCH) {
+    const attr = new Option(`--${flag} <v>`).attributeName();
+    if (o[stdinAttr(flag)] !== true) continue;
+    if (o[attr] !== undefined) throw new UsageError(`--${flag}-stdin and --${flag} cannot be used together`);
+    o[attr] = '-';
+  }
   const given = settingFlags().filter((s) => o[s.attr] !== undefined || o[s.removeAttr] === true);
   for (const s of given) {
     if (!s.kinds.includes(kind)) {

@@ -15,6 +15,9 @@ interface LoginOptions {
   email?: string;
   remember?: boolean;
   method?: string;
+  /** --device and --client-credentials: short for --method device / --method client-credentials. */
+  device?: boolean;
+  clientCredentials?: boolean;
   withToken?: boolean;
   /** false with --no-browser. */
   browser?: boolean;
@@ -62,9 +65,23 @@ async function login(f: Factory, o: LoginOptions): Promise<void> {
   }
 }
 
+/** The method --device or --client-credentials names (one at most), as the flag was written. */
+function methodAlias(o: LoginOptions): { id: string; flag: string } | undefined {
+  if (o.device && o.clientCredentials) throw new UsageError('--device and --client-credentials are two different sign-ins: give one');
+  if (o.device) return { id: 'device', flag: '--device' };
+  if (o.clientCredentials) return { id: 'client-credentials', flag: '--client-credentials' };
+  return undefined;
+}
+
 /** --method, or with --with-token the method that takes a token, else the kind's first (its default). */
 function chooseMethod(envName: string, label: string, methods: readonly SignInMethodInfo[], o: LoginOptions): SignInMethodInfo {
   const ids = methods.map((m) => m.id).join(', ');
+  const aliased = methodAlias(o);
+  if (aliased) {
+    if (o.method !== undefined && o.method !== aliased.id) throw new UsageError(`${aliased.flag} means --method ${aliased.id}: it cannot be used with --method ${o.method}`);
+    if (!methods.some((x) => x.id === aliased.id)) throw new UsageError(`${aliased.flag} does not apply: "${envName}" (${label}) has no ${aliased.id} sign-in; its methods: ${ids}`);
+    o = { ...o, method: aliased.id };
+  }
   if (o.method !== undefined) {
     const m = methods.find((x) => x.id === o.method);
     if (!m) throw new UsageError(`"${envName}" (${label}) has no sign-in method "${o.method}"; its methods: ${ids}`);
@@ -121,6 +138,8 @@ export function registerLogin(program: Command, f: Factory): void {
     .description('sign in with one of the environment\'s methods (email and password by default); the session goes to the OS keychain')
     .addOption(envOption())
     .option('--method <id>', 'sign-in method (the environment\'s first by default; `tokendesk env show` lists them)')
+    .option('--device', 'sign in with a device code (same as --method device; OpenID Connect)')
+    .option('--client-credentials', 'sign in as a machine client (same as --method client-credentials; OpenID Connect)')
     .option('--with-token', 'read a token (or a pasted browser session) from standard input, like gh auth login --with-token')
     .addOption(noBrowserOption())
     .addOption(emailOption('email to sign in with (asked on a terminal)'))

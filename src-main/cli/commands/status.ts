@@ -30,7 +30,7 @@ interface IdentityStatus {
   expiresInSeconds: number | null;
   /** The token has no end of its own (a pasted opaque token): it lasts until revoked. */
   noExpiry: boolean;
-  renewal: 'refresh-token' | 'remembered-password' | 'none';
+  renewal: 'refresh-token' | 'remembered-password' | 'client-credentials' | 'none';
   accounts: { id: string; name: string; primary: boolean; active: boolean }[];
   roles: string[];
   permissions: string[];
@@ -59,6 +59,14 @@ function isoTime(ms: number): string | null {
   return Number.isFinite(d.getTime()) ? d.toISOString() : null;
 }
 
+/** How a renewable session renews itself, in words. */
+const RENEWAL_WORDS: Record<IdentityStatus['renewal'], string> = {
+  'refresh-token': 'refresh token',
+  'remembered-password': 'remembered password',
+  'client-credentials': 'client credentials',
+  none: 'none',
+};
+
 /**
  * What `status` reports about an identity, from the same view the app shows (core/app/state-view.ts),
  * in the CLI's words: "expired-renewable" is an expired token the next token/header/export/exec renews.
@@ -66,7 +74,7 @@ function isoTime(ms: number): string | null {
 function identityStatus(v: IdentityView, now: number): IdentityStatus {
   const hasSession = v.expiresAt !== undefined;
   const live = hasSession && v.expiresAt! > now;
-  const renewal: IdentityStatus['renewal'] = v.renewal === 'refresh_token' ? 'refresh-token' : v.renewal === 'remembered_password' ? 'remembered-password' : 'none';
+  const renewal: IdentityStatus['renewal'] = v.renewal === 'refresh_token' ? 'refresh-token' : v.renewal === 'remembered_password' ? 'remembered-password' : v.renewal === 'client_credentials' ? 'client-credentials' : 'none';
   const state: IdentityStatus['state'] = !hasSession ? 'signed-out' : live ? 'signed-in' : renewal === 'none' ? 'expired' : 'expired-renewable';
   const noExpiry = hasSession && v.noExpiry === true;
   const expiresAt = hasSession && !noExpiry ? isoTime(v.expiresAt!) : null;
@@ -145,7 +153,7 @@ function stateText(i: IdentityStatus, now: number, tty: boolean): string {
       if (i.noExpiry) return `${paint('signed in', 'green', tty)}, token has no expiry (valid until revoked)`;
       return `${paint('signed in', 'green', tty)}, token valid until ${until}`;
     case 'expired-renewable':
-      return `token expired ${ago}; renewed on next use (${i.renewal === 'refresh-token' ? 'refresh token' : 'remembered password'})${error}`;
+      return `token expired ${ago}; renewed on next use (${RENEWAL_WORDS[i.renewal]})${error}`;
     case 'expired':
       return `${paint('session expired', 'red', tty)} ${ago}: sign in again${error}`;
     case 'signed-out':
@@ -177,7 +185,7 @@ function render(doc: EnvStatus[], now: number, tty: boolean): string {
       const checked = i.check && checkText(i.check, tty);
       if (checked) lines.push(`      ${checked}`);
       if (!i.signedIn) continue;
-      const renewal = i.renewal === 'refresh-token' ? 'automatic (refresh token)' : i.renewal === 'remembered-password' ? 'automatic (remembered password)' : paint('none: sign in again when it expires', 'yellow', tty);
+      const renewal = i.renewal === 'none' ? paint('none: sign in again when it expires', 'yellow', tty) : `automatic (${RENEWAL_WORDS[i.renewal]})`;
       lines.push(`      renewal:     ${renewal}`);
       if (i.accounts.length) {
         lines.push(`      accounts:    ${i.accounts.map((a) => `${a.active ? '*' : ''}${clean(a.id)} ${clean(a.name)}${a.primary ? ' (primary)' : ''}`).join(', ')}`);

@@ -3,15 +3,21 @@ import { exportInput, freshToken } from '../fresh.js';
 import { emailOption, identityOption, envOption } from './common.js';
 import { withFactory, type Factory } from '../factory.js';
 import { authHeaders } from '../../core/facade.js';
+import { parseDuration } from '../duration.js';
 
 interface TargetOptions {
   env: string;
   email?: string;
 }
 
-/** Only the token on stdout, so `$(tokendesk token --env staging)` works; warnings go to stderr. */
-async function token(f: Factory, o: TargetOptions): Promise<void> {
-  const fresh = await freshToken(f, o.env, o.email);
+/**
+ * Only the token on stdout, so `$(tokendesk token --env staging)` works; warnings go to stderr.
+ * --min-valid renews first when less is left, and fails when even a renewed token would not last.
+ * (The fast path, cli/fast-args.ts, takes only --env and --email, so this always comes here.)
+ */
+async function token(f: Factory, o: TargetOptions & { minValid?: string }): Promise<void> {
+  const minValidMs = o.minValid === undefined ? undefined : parseDuration(o.minValid, '--min-valid');
+  const fresh = await freshToken(f, o.env, o.email, minValidMs);
   f.term.out(fresh.session.accessToken);
 }
 
@@ -29,6 +35,7 @@ export function registerToken(program: Command, f: Factory): void {
     .addOption(envOption())
     .addOption(emailOption())
     .addOption(identityOption())
+    .option('--min-valid <duration>', 'renew first unless the token has this much life left (90s, 10m, 1h); fail if it cannot')
     .addHelpText('after', '\nExample:\n  curl -H "Authorization: Bearer $(tokendesk token --env staging)" https://api.example.com/me')
     .action(withFactory(f, token));
 

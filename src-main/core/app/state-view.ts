@@ -9,9 +9,13 @@ import { capabilitiesOf, providerInfo } from '../../contract/providers.js';
 import { timeOfDay } from '../format-time.js';
 import type { EnvironmentView, IdentityView, RenewalKind, SessionStatus } from '../../contract/types.js';
 
-/** How a session renews itself: Supabase by its refresh token, the session API by a remembered password. */
-export function renewalOf(identity: Pick<Identity, 'rememberPassword'>, session: Pick<StoredSession, 'refreshToken'> | undefined): RenewalKind {
+/**
+ * How a session renews itself: Supabase by its refresh token, the session API by a remembered password,
+ * an OpenID machine client by its client credentials.
+ */
+export function renewalOf(identity: Pick<Identity, 'rememberPassword'>, session: Pick<StoredSession, 'refreshToken' | 'renewsBy'> | undefined): RenewalKind {
   if (session?.refreshToken) return 'refresh_token';
+  if (session?.renewsBy === 'client-credentials') return 'client_credentials';
   return identity.rememberPassword ? 'remembered_password' : 'none';
 }
 

@@ -29,6 +29,12 @@ function lazyProvider(kind: ProviderKind, load: () => Promise<AuthProvider>): Au
     refresh: async (...a) => (await real()).refresh(...a),
     fetchProfile: async (...a) => (await real()).fetchProfile(...a),
     signOut: async (...a) => (await real()).signOut(...a),
+    // Only called for a session its provider marked renewsBy (client credentials); one without the hook cannot renew it.
+    renewWithoutUser: async (ctx, session) => {
+      const p = await real();
+      if (!p.renewWithoutUser) throw new TokenDeskError('refresh_rejected', 'This session cannot renew itself: sign in again');
+      return p.renewWithoutUser(ctx, session);
+    },
     // Asked after a refresh the provider refused: it is loaded by then (the refresh loaded it).
     explainRefreshFailure: (err) => ready?.explainRefreshFailure?.(err) ?? err,
     // Optional on a provider; the wrapper always has it and says so when the provider has none.

@@ -50,6 +50,12 @@ export interface StoredSession {
    * obtainedAt + MAX_LIFETIME_MS, so every reader still has a number, and the views say "no expiry".
    */
   noExpiry?: true;
+  /**
+   * How a session without a refresh token renews itself with no user present: `client-credentials`
+   * (a machine identity, RFC 6749 §4.4) asks for a new token with the client secret kept in the vault.
+   * Only a marker: never a secret. The provider's `renewWithoutUser` does it.
+   */
+  renewsBy?: 'client-credentials';
   profile: Profile;
 }
 
@@ -132,6 +138,11 @@ export interface AuthProvider {
   explainRefreshFailure?(err: TokenDeskError): TokenDeskError;
   /** Throws TokenDeskError `refresh_rejected` when the server rejected the refresh token for good. */
   refresh(ctx: ProviderContext, session: StoredSession): Promise<StoredSession>;
+  /**
+   * Renews a session marked `renewsBy` (no refresh token, no user: client credentials) by asking for
+   * a new token again. Optional: a kind without such sessions leaves it out. Throws like `refresh`.
+   */
+  renewWithoutUser?(ctx: ProviderContext, session: StoredSession): Promise<StoredSession>;
   /** Re-reads the profile with the current access token (GET /auth/v1/user, GET /api/auth/session). */
   fetchProfile(ctx: ProviderContext, session: StoredSession): Promise<Profile>;
   /** Ends this session only at the server (other devices and browsers stay signed in). */

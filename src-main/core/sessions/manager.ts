@@ -488,7 +488,21 @@ export class SessionManager {
    * time across processes; the keychain is re-read inside the lock, so a renewal done meanwhile by
    * another process is used instead of spending the single-use refresh token again.
    */
-  async getFreshToken(envRef: string, email?: string): Promise<FreshToken> {
+  async getFreshToken(envRef: string, email?: string, opts: { minValidMs?: number } = {}): Promise<FreshToken> {
+    const fresh = await this.freshToken(envRef, email, opts.minValidMs);
+    const min = opts.minValidMs;
+    // A job that must not fail midway (oidc-agent's --time) is told now, not when the token dies.
+    if (min !== undefined && !fresh.session.noExpiry && fresh.session.expiresAt - this.now() < min) {
+      const left = Math.max(0, Math.floor((fresh.session.expiresAt - this.now()) / 1000));
+      throw new TokenDeskError(
+        'unsupported',
+        `The token of ${identityLabel(fresh.identity)} in "${fresh.env.name}" has ${left} s left, less than the ${Math.ceil(min / 1000)} s asked${fresh.warning ? ` (${fresh.warning})` : ', and a renewal gives no longer token'}`,
+      );
+    }
+    return fresh;
+  }
+
+  private async freshToken(envRef: string, email: string | undefined, minValidMs: number | undefined): Promise<FreshToken> {
     const cfg = await this.deps.config.read();
     const env = findEnvironment(cfg, envRef);
     const identity = SessionManager.findIdentity(cfg, env, email);
@@ -499,8 +513,8 @@ export class SessionManager {
       const why = identity.lastError ? `: ${identity.lastError.message}` : '';
       throw new TokenDeskError('not_signed_in', `${identityLabel(identity)} is not signed in to "${env.name}"${why}`);
     }
-    if (!isDue(session, this.now(), margin)) return { env, identity, session };
-    return this.renew(env, identity, margin).catch((e: unknown) => {
+    if (!needsRenewal(session, this.now(), margin, minValidMs)) return { env, identity, session };
+    return this.renew(env, identity, margin, minValidMs).catch((e: unknown) => {
       // A folder where the renewal's lock cannot even be made (read-only, full) is like an unreachable
       // server: a token that is still valid is handed out with the reason.
       if (e instanceof TokenDeskError && e.code === 'config_unwritable' && !isExpired(session, this.now())) {
@@ -511,12 +525,12 @@ export class SessionManager {
   }
 
   /** Renews the identity's session if due (used by the background scheduler as well). */
-  async renew(env: Environment, identity: Identity, marginSeconds: number): Promise<FreshToken> {
+  async renew(env: Environment, identity: Identity, marginSeconds: number, minValidMs?: number): Promise<FreshToken> {
     return this.lock.run(identity.id, async (lock) => {
       await this.persistUnsaved(identity.id);
       const current = await this.readSession(identity.id);
       if (!current) throw new TokenDeskError('not_signed_in', `${identityLabel(identity)} is not signed in to "${env.name}"`);
-      if (!isDue(current, this.now(), marginSeconds)) return { env, identity, session: current };
+      if (!needsRenewal(current, this.now(), marginSeconds, minValidMs)) return { env, identity, session: current };
       try {
         const renewed = await this.renewOnce(env, identity, current, lock);
         if (!renewed) return this.keepOrExpire(env, identity, current, this.noRenewalReason(env, identity, current));
@@ -578,6 +592,10 @@ export class SessionManager {
         }
         throw e;
       }
+    } else if (current.renewsBy && provider.renewWithoutUser) {
+      // No refresh token and no user (client credentials): the same grant again, with the vault's secret.
+      const renewWithoutUser = provider.renewWithoutUser.bind(provider);
+      next = await withRetry(() => renewWithoutUser(ctx, current), { deadlineMs, now: this.now });
     } else {
       const renewal = capabilitiesOf(env.provider).renewal;
       const password = renewal.kind === 'rerun' && identity.rememberPassword ? await this.deps.secrets.get(secretKeys.password(identity.id)) : undefined;
@@ -746,6 +764,11 @@ export class SessionManager {
     await this.recordError(identity, err);
     this.emit({ type: 'session-expired', identityId: identity.id, envId: env.id, reason: err.message });
   }
+}
+
+/** Inside the margin, or with less life left than a caller's minimum (`token --min-valid`). */
+function needsRenewal(s: StoredSession, now: number, marginSeconds: number, minValidMs: number | undefined): boolean {
+  return isDue(s, now, marginSeconds) || (minValidMs !== undefined && !s.noExpiry && s.expiresAt - now < minValidMs);
 }
 
 /**

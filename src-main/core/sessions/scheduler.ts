@@ -131,7 +131,7 @@ export class RefreshScheduler {
             return Number.POSITIVE_INFINITY;
           }
           const now = this.now;
-          const renewable = Boolean(session.refreshToken) || identity.rememberPassword;
+          const renewable = Boolean(session.refreshToken) || Boolean(session.renewsBy) || identity.rememberPassword;
           if (!renewable) {
             this.failures.delete(identity.id);
             const warnAt = endWarningAt(session);

@@ -40,6 +40,7 @@ const TokensSchema = z.object({
   obtainedAt: EpochMs,
   expiresAt: EpochMs,
   noExpiry: z.literal(true).optional(),
+  renewsBy: z.literal('client-credentials').optional(),
 });
 
 const StoredSessionSchema = TokensSchema.extend({ profile: ProfileSchema });

@@ -1,7 +1,7 @@
 import * as oidc from 'openid-client';
 import { TokenDeskError } from '../../errors.js';
 import type { FlowIO } from '../../flows/types.js';
-import type { FlowOutcome, ProviderContext } from '../types.js';
+import type { FlowOutcome, ProviderContext, StoredSession } from '../types.js';
 import { discover } from './config.js';
 import { oidcError } from './errors.js';
 import { profileFromClaims, sessionFrom } from './session.js';
@@ -12,6 +12,14 @@ import { audienceParams } from './settings.js';
  * ID token and no refresh token (§4.4.3): the identity is the client id.
  */
 export async function clientCredentialsFlow(ctx: ProviderContext, _io: FlowIO): Promise<FlowOutcome> {
+  return { session: await clientCredentialsSession(ctx) };
+}
+
+/**
+ * One client credentials grant as a session marked `renewsBy: 'client-credentials'`: with no refresh
+ * token, renewal is this same grant again (the secret stays in the vault, read for each call).
+ */
+export async function clientCredentialsSession(ctx: ProviderContext): Promise<StoredSession> {
   const { config, settings } = await discover(ctx);
   if (!settings.clientSecret) throw new TokenDeskError('invalid_input', 'Client credentials need the client secret: set it (env edit --client-secret -)');
   // openid (and offline_access) mean a user: a machine client asks for the rest of the scope only.
@@ -25,5 +33,6 @@ export async function clientCredentialsFlow(ctx: ProviderContext, _io: FlowIO): 
   const profile = profileFromClaims({ sub: settings.clientId, name: `Client ${settings.clientId}` }, settings.clientId);
   const session = sessionFrom(ctx, tokens, profile);
   delete session.refreshToken;
-  return { session };
+  session.renewsBy = 'client-credentials';
+  return session;
 }

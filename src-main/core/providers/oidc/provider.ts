@@ -3,7 +3,7 @@ import { TokenDeskError } from '../../errors.js';
 import { methodsById } from '../password-method.js';
 import type { AuthProvider, Profile, ProviderContext, SignUpResult, StoredSession } from '../types.js';
 import { browserFlow } from './browser.js';
-import { clientCredentialsFlow } from './client-credentials.js';
+import { clientCredentialsFlow, clientCredentialsSession } from './client-credentials.js';
 import { discover } from './config.js';
 import { deviceFlow } from './device.js';
 import { oidcError } from './errors.js';
@@ -45,6 +45,11 @@ export const oidcProvider: AuthProvider = {
     if (sub !== undefined && session.profile.userId && sub !== session.profile.userId) throw new TokenDeskError('bad_response', 'The provider renewed the session for another user; nothing was stored');
     const profile = await userProfile(config, tokens, session.profile);
     return sessionFrom(ctx, tokens, profile, session.refreshToken);
+  },
+  /** A machine client's session (no refresh token, RFC 6749 §4.4.3) renews by the same grant again. */
+  async renewWithoutUser(ctx: ProviderContext, session: StoredSession): Promise<StoredSession> {
+    if (session.renewsBy !== 'client-credentials') throw new TokenDeskError('refresh_rejected', 'This session cannot renew itself: sign in again');
+    return clientCredentialsSession(ctx);
   },
   async fetchProfile(ctx: ProviderContext, session: StoredSession): Promise<Profile> {
     // A machine identity (no refresh token, the client id as subject) has no userinfo.
