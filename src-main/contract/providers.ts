@@ -511,7 +511,7 @@ export const PROVIDERS: Readonly<Record<ProviderKind, ProviderInfo>> = {
         baseUrl: 'https://login.microsoftonline.com/<tenant-id>/v2.0',
         color: '#2563eb',
         settings: { scope: 'openid profile email offline_access' },
-        hint: 'The v2.0 issuer of your tenant (its ID, not common or organizations); offline_access brings the refresh token. Register http://localhost as a "Mobile and desktop" redirect URI. Untested against the real service.',
+        hint: 'The v2.0 issuer of your tenant (its ID, not common or organizations); offline_access brings the refresh token. Register http://127.0.0.1/callback as a "Mobile and desktop" redirect URI (Entra ignores the port of a loopback one: learn.microsoft.com, "Redirect URI (reply URL) restrictions"). Untested against the real service.',
       },
       {
         id: 'oidc-google',
