@@ -46,8 +46,8 @@ export interface SettingInfo {
   repeatable?: boolean;
   /** The value used when none is given (shown as the placeholder). */
   defaultValue?: string;
-  /** Checked on input: a path that starts with / (`path`), an HTTP header or JSON field name (`name`). */
-  syntax?: 'path' | 'header' | 'field' | 'mapping' | 'text';
+  /** Checked on input: a path that starts with / (`path`), an HTTP header or JSON field name (`name`), a NAME=VALUE&… query (`query`). */
+  syntax?: 'path' | 'header' | 'field' | 'mapping' | 'text' | 'query';
   /** For a `mapping`: the names allowed left of `=` (`token` in `token=data.accessToken`). */
   mappingKeys?: readonly string[];
 }
@@ -136,6 +136,8 @@ export interface EnvironmentPreset {
   color: string;
   production?: boolean;
   hint?: string;
+  /** Non-secret settings of the kind it fills in (an issuer's known needs: scope, extra parameters). */
+  settings?: Readonly<Record<string, string>>;
 }
 
 /**
@@ -484,14 +486,88 @@ export const PROVIDERS: Readonly<Record<ProviderKind, ProviderInfo>> = {
         syntax: 'text',
       },
       { name: 'audience', label: 'Audience', help: 'The API the token is for (Auth0\'s audience), when the provider needs one', secret: false, required: false, flag: 'audience', syntax: 'text' },
+      {
+        name: 'authParams',
+        label: 'Extra authorization parameters',
+        help: 'Added to the browser sign-in\'s authorization URL, NAME=VALUE joined by &: Google needs access_type=offline&prompt=consent for a refresh token',
+        placeholder: 'access_type=offline&prompt=consent',
+        secret: false,
+        required: false,
+        flag: 'auth-params',
+        syntax: 'query',
+      },
     ],
     exportNames: { url: 'url', access_token: 'access_token', refresh_token: 'refresh_token' },
     // oidc-provider's and Auth0's userinfo path under the issuer; others differ (Keycloak: /protocol/openid-connect/userinfo).
     curlPath: { path: '/userinfo' },
     importHints: {},
     presets: [
-      { id: 'oidc-keycloak', title: 'Keycloak realm', name: 'keycloak', baseUrl: 'http://localhost:8080/realms/<realm>', color: '#2563eb', hint: 'The realm URL is the issuer. Untested against the real service.' },
-      { id: 'oidc-auth0', title: 'Auth0 tenant', name: 'auth0', baseUrl: 'https://<tenant>.auth0.com', color: '#d97706', hint: 'Set the audience of your API, or the access token is opaque. Untested against the real service.' },
+      // Issuer templates and each service's known needs, from its documentation (../shared/docs/oauth-field-notes.md).
+      // None is tested against the real service: the hint says so.
+      {
+        id: 'oidc-entra',
+        title: 'Microsoft Entra ID',
+        name: 'entra',
+        baseUrl: 'https://login.microsoftonline.com/<tenant-id>/v2.0',
+        color: '#2563eb',
+        settings: { scope: 'openid profile email offline_access' },
+        hint: 'The v2.0 issuer of your tenant (its ID, not common or organizations); offline_access brings the refresh token. Register http://127.0.0.1/callback as a "Mobile and desktop" redirect URI (Entra ignores the port of a loopback one: learn.microsoft.com, "Redirect URI (reply URL) restrictions"). Untested against the real service.',
+      },
+      {
+        id: 'oidc-google',
+        title: 'Google',
+        name: 'google',
+        baseUrl: 'https://accounts.google.com',
+        color: '#16a34a',
+        settings: { scope: 'openid profile email', authParams: 'access_type=offline&prompt=consent' },
+        hint: 'A "Desktop app" OAuth client (give its secret too). access_type=offline&prompt=consent brings the refresh token; apps in "Testing" lose it after 7 days. Untested against the real service.',
+      },
+      {
+        id: 'oidc-auth0',
+        title: 'Auth0',
+        name: 'auth0',
+        baseUrl: 'https://<tenant>.auth0.com/',
+        color: '#d97706',
+        settings: { scope: 'openid profile email offline_access' },
+        hint: 'Set the audience to your API\'s identifier, or the access token is opaque; offline_access brings the refresh token (allow it on the API). Untested against the real service.',
+      },
+      {
+        id: 'oidc-okta',
+        title: 'Okta',
+        name: 'okta',
+        baseUrl: 'https://<your-domain>.okta.com/oauth2/default',
+        color: '#0891b2',
+        settings: { scope: 'openid profile email offline_access' },
+        hint: 'The default custom authorization server; enable the Refresh Token grant on the app. Untested against the real service.',
+      },
+      {
+        id: 'oidc-keycloak',
+        title: 'Keycloak',
+        name: 'keycloak',
+        baseUrl: 'https://<host>/realms/<realm>',
+        color: '#7c3aed',
+        hint: 'The realm URL is the issuer (a local one: http://localhost:8080/realms/<realm>). Untested against the real service.',
+      },
+      {
+        id: 'oidc-cognito',
+        title: 'AWS Cognito',
+        name: 'cognito',
+        baseUrl: 'https://cognito-idp.<region>.amazonaws.com/<user-pool-id>',
+        color: '#64748b',
+        // Cognito gives a refresh token with every code and knows no offline_access scope.
+        settings: { scope: 'openid profile email' },
+        hint: 'The user pool is the issuer; the app client needs the authorization code grant and the openid scope. Untested against the real service.',
+      },
+      {
+        id: 'oidc-gitlab',
+        title: 'GitLab',
+        name: 'gitlab',
+        baseUrl: 'https://gitlab.com',
+        color: '#d97706',
+        // GitLab always issues a refresh token and refuses scopes it does not know (offline_access).
+        settings: { scope: 'openid profile email' },
+        hint: 'An application under User settings → Applications (self-managed: your GitLab URL). Untested against the real service.',
+      },
     ],
   },
 };

@@ -9,6 +9,7 @@ import { identifierFields, PROVIDERS, type ProviderKind, type SettingInfo } from
 import type { FlowField, SignInMethodInfo } from './flows.js';
 import { checkAnonKey, checkApiKey, FIELD_LABELS } from './validators.js';
 import { firstUnsafeCharacter, unsafeCharacterMessage } from './unsafe-text.js';
+import { parseAuthParams } from './auth-params.js';
 
 /** A refusal's message starts lower-case without the setting's name; `label` is the name a one-line message puts first (settingProblem). */
 export type SettingCheck = { ok: true; value: string } | { ok: false; message: string; label: string };
@@ -84,6 +85,10 @@ export function checkSetting(info: SettingInfo, raw: string): SettingCheck {
     case 'field':
       if (!FIELD_NAME.test(v)) return fail(`a JSON field name starts with a letter or _ and uses letters, digits, _ and - (no dot), not "${v}"`);
       return { ok: true, value: v };
+    case 'query': {
+      const q = parseAuthParams(v);
+      return q.ok ? { ok: true, value: v.replace(/^\?/, '') } : fail(q.message);
+    }
     default:
       return { ok: true, value: v };
   }

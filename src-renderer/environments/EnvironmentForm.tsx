@@ -129,7 +129,9 @@ export function EnvironmentForm({ env, onDone, onDirtyChange }: { env?: Environm
   function applyPreset(p: Preset): void {
     setPreset(p);
     const taken = existing.some((e) => e.name.toLowerCase() === p.name);
-    setD((cur) => ({ ...cur, name: taken ? `${p.name}-2` : p.name, baseUrl: p.baseUrl, color: p.color, production: Boolean(p.production) }));
+    // The settings the previous preset filled are emptied first, so Google's extra parameters do not stay on for Entra.
+    const cleared = Object.fromEntries(Object.keys(preset?.settings ?? {}).map((k) => [k, '']));
+    setD((cur) => ({ ...cur, name: taken ? `${p.name}-2` : p.name, baseUrl: p.baseUrl, color: p.color, production: Boolean(p.production), settings: { ...cur.settings, ...cleared, ...p.settings } }));
     setProductionTouched(true);
   }
 

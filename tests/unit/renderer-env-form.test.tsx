@@ -75,6 +75,21 @@ describe('environment form', () => {
     expect(within(dialog).getByRole('radio', { name: 'Red (production)' })).toHaveProperty('checked', true);
   });
 
+  it('an OpenID Connect preset fills the issuer and its known needs; the next preset takes them away', async () => {
+    const { dialog } = await openForm();
+    fireEvent.click(within(dialog).getByRole('radio', { name: /OpenID Connect/ }));
+    const value = (label: string) => (within(dialog).getByLabelText(label) as HTMLInputElement).value;
+    fireEvent.click(within(dialog).getByRole('button', { name: 'Google' }));
+    expect(value('Base URL')).toBe('https://accounts.google.com');
+    expect(value('Extra authorization parameters')).toBe('access_type=offline&prompt=consent');
+    expect(value('Scope')).toBe('openid profile email');
+    expect(within(dialog).getByText(/apps in "Testing" lose it after 7 days/)).toBeTruthy();
+    fireEvent.click(within(dialog).getByRole('button', { name: 'Microsoft Entra ID' }));
+    expect(value('Base URL')).toBe('https://login.microsoftonline.com/<tenant-id>/v2.0');
+    expect(value('Extra authorization parameters')).toBe('');
+    expect(value('Scope')).toBe('openid profile email offline_access');
+  });
+
   it('adds the environment, selects it and offers the sign-in form', async () => {
     const { api, dialog, type } = await openForm();
     type('Name', 'production eu');

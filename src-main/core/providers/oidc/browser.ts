@@ -22,6 +22,8 @@ export async function browserFlow(ctx: ProviderContext, io: FlowIO): Promise<Flo
     const state = oidc.randomState();
     const nonce = oidc.randomNonce();
     const url = oidc.buildAuthorizationUrl(config, {
+      // The user's extra parameters first: the protocol's own below cannot be overridden (parseAuthParams refuses them too).
+      ...settings.authParams,
       redirect_uri: listener.redirectUri,
       scope: settings.scope,
       code_challenge: await oidc.calculatePKCECodeChallenge(verifier),

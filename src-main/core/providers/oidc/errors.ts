@@ -1,6 +1,7 @@
 import * as oidc from 'openid-client';
 import { TokenDeskError, type ErrorCode } from '../../errors.js';
 import { safeServerText } from '../../http/body.js';
+import { refreshRefusalReason } from './refusals.js';
 
 /** The TokenDeskError a request failed with inside openid-client (our HTTP client's transport errors, a cancel). */
 function ownCause(e: unknown): TokenDeskError | undefined {
@@ -54,4 +55,30 @@ export function oidcError(e: unknown, what: string, secrets: Array<string | unde
   }
   const detail = e instanceof Error ? safeServerText(e.message, secrets) : undefined;
   return new TokenDeskError('bad_response', `${what[0]!.toUpperCase()}${what.slice(1)} failed: ${detail ?? 'the OpenID provider answered something unexpected'}`);
+}
+
+/**
+ * A failed refresh grant as a TokenDeskError: a refusal of the refresh token (`refresh_rejected`) says
+ * why in plain words when the answer or the issuer shows a known cause (refusals.ts); anything else is
+ * oidcError's. The caller adds "Sign in again".
+ */
+export function refreshError(e: unknown, issuer: URL, secrets: Array<string | undefined> = []): TokenDeskError {
+  const err = oidcError(e, 'the refresh token', secrets);
+  if (!(e instanceof oidc.ResponseBodyError)) {
+    // A refusal without a JSON body (a WWW-Authenticate challenge): the generic cause.
+    if (err.code !== 'refresh_rejected') return err;
+    return new TokenDeskError('refresh_rejected', `${err.message}: it was revoked, expired or already used`, {
+      ...(err.serverCode && { serverCode: err.serverCode }),
+      ...(err.status !== undefined && { status: err.status }),
+    });
+  }
+  const known = refreshRefusalReason({ ...e.cause, error: e.error }, issuer);
+  if (!known) return err;
+  const desc = safeServerText(e.error_description, secrets);
+  // Entra's and Google's codes say it all (Entra's descriptions carry trace ids); a bare refusal keeps the server's words.
+  const said = known.tag === 'invalid_grant' ? `${safeServerText(e.error, secrets) ?? 'invalid_grant'}${desc ? `: ${desc}` : ''}` : known.tag;
+  return new TokenDeskError('refresh_rejected', `${known.who} refused the refresh token (${said}): ${known.reason}`, {
+    serverCode: e.error,
+    status: e.status,
+  });
 }

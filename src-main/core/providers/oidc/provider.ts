@@ -6,7 +6,7 @@ import { browserFlow } from './browser.js';
 import { clientCredentialsFlow, clientCredentialsSession } from './client-credentials.js';
 import { discover } from './config.js';
 import { deviceFlow } from './device.js';
-import { oidcError } from './errors.js';
+import { oidcError, refreshError } from './errors.js';
 import { profileFromClaims, sessionFrom, userinfo, userProfile } from './session.js';
 import { audienceParams } from './settings.js';
 
@@ -30,14 +30,7 @@ export const oidcProvider: AuthProvider = {
     try {
       tokens = await oidc.refreshTokenGrant(config, session.refreshToken, audienceParams(settings));
     } catch (e) {
-      const err = oidcError(e, 'the refresh token', [session.refreshToken, session.accessToken, settings.clientSecret]);
-      if (err.code === 'refresh_rejected') {
-        throw new TokenDeskError('refresh_rejected', `${err.message}: it was revoked, expired or already used`, {
-          ...(err.serverCode && { serverCode: err.serverCode }),
-          ...(err.status !== undefined && { status: err.status }),
-        });
-      }
-      throw err;
+      throw refreshError(e, settings.issuer, [session.refreshToken, session.accessToken, settings.clientSecret]);
     }
     // A refreshed ID token (when sent) is validated by openid-client; its sub must be the session's own.
     const sub = tokens.claims()?.sub;

@@ -1,3 +1,4 @@
+import { parseAuthParams } from '../../../contract/auth-params.js';
 import { PROVIDERS } from '../../../contract/providers.js';
 import { TokenDeskError } from '../../errors.js';
 import type { ProviderContext } from '../types.js';
@@ -8,6 +9,8 @@ export interface OidcSettings {
   clientSecret?: string;
   scope: string;
   audience?: string;
+  /** Extra authorization parameters for the browser sign-in (the `authParams` setting). */
+  authParams: Record<string, string>;
 }
 
 const DEFAULT_SCOPE = PROVIDERS.oidc.settings.find((s) => s.name === 'scope')?.defaultValue ?? 'openid';
@@ -38,7 +41,10 @@ export function oidcSettings(ctx: Pick<ProviderContext, 'baseUrl' | 'settings' |
   const clientSecret = ctx.secrets?.clientSecret || undefined;
   const scope = ctx.settings?.scope?.trim() || DEFAULT_SCOPE;
   const audience = ctx.settings?.audience?.trim() || undefined;
-  return { issuer, clientId, scope, ...(clientSecret && { clientSecret }), ...(audience && { audience }) };
+  // Checked when saved too (contract/settings.ts); a config edited by hand is refused here, before any request.
+  const extra = parseAuthParams(ctx.settings?.authParams ?? '');
+  if (!extra.ok) throw new TokenDeskError('invalid_input', `The extra authorization parameters are not usable: ${extra.message}`);
+  return { issuer, clientId, scope, authParams: extra.params, ...(clientSecret && { clientSecret }), ...(audience && { audience }) };
 }
 
 /** The audience parameter some providers need (Auth0's `audience`), sent with each grant when set. */
