@@ -435,7 +435,7 @@ export const PROVIDERS: Readonly<Record<ProviderKind, ProviderInfo>> = {
   },
   oidc: {
     label: 'OpenID Connect',
-    summary: 'sign in in the browser (code + PKCE), with a device code, or as a machine client; refresh tokens',
+    summary: 'sign in with the browser (code + PKCE), with a device code, or as a machine client; refresh tokens',
     cliSummary: 'any OpenID Connect provider (Auth0, Okta, Keycloak, Entra ID, Google…)',
     urlPlaceholder: 'https://login.example.com/realms/dev',
     // The issuer is the base URL: discovery adds /.well-known/openid-configuration itself.

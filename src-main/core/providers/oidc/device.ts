@@ -15,7 +15,7 @@ import { audienceParams } from './settings.js';
 export async function deviceFlow(ctx: ProviderContext, io: FlowIO): Promise<FlowOutcome> {
   const { config, settings } = await discover(ctx);
   if (!config.serverMetadata().device_authorization_endpoint) {
-    throw new TokenDeskError('unsupported', `${settings.issuer.origin} offers no device authorization (no device_authorization_endpoint): sign in in the browser instead`);
+    throw new TokenDeskError('unsupported', `${settings.issuer.origin} offers no device authorization (no device_authorization_endpoint): sign in with the browser instead`);
   }
   let started;
   try {
