@@ -54,8 +54,12 @@ async function login(f: Factory, o: LoginOptions): Promise<void> {
   }
   if (fields.includes('email') && o.email !== undefined && o.email.trim() !== '') answers.email = o.email.trim();
   if (o.remember !== undefined && !fields.includes('remember')) {
-    // Sessions that renew with their refresh token: storing the password would add a secret for nothing.
-    if (o.remember) f.term.warn(`--remember is not needed for ${label} (sessions renew with the refresh token); the password is not stored`);
+    // Sessions that renew with their refresh token, or a sign-in without a password (a pasted token, a
+    // browser): storing a password would add a secret for nothing, or there is none to store.
+    if (o.remember) {
+      const why = can.renewal.kind === 'refresh' ? 'sessions renew with the refresh token' : 'this sign-in has no password to keep';
+      f.term.warn(`--remember is not needed for ${label} (${why}); no password is stored`);
+    }
   } else if (o.remember !== undefined) answers.remember = String(o.remember);
   const identity = await renderSignInFlow(f, { envId: env.id, envName: env.name, method: method.id, answers, noBrowser: o.browser === false, verb: 'login' });
   f.term.out(await signedInLine(f, env.name, identity));
