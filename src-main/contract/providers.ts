@@ -448,7 +448,7 @@ export const PROVIDERS: Readonly<Record<ProviderKind, ProviderInfo>> = {
       hasAccounts: false,
       hasPermissions: false,
       signInMethods: [
-        { id: 'browser', label: 'Sign in in the browser', summary: 'authorization code with PKCE: your browser comes back to TokenDesk on 127.0.0.1', fields: [] },
+        { id: 'browser', label: 'Sign in with the browser', summary: 'authorization code with PKCE: your browser comes back to TokenDesk on 127.0.0.1', fields: [] },
         { id: 'device', label: 'Device code', summary: 'enter a code on the provider\'s page, on this or another device', fields: [] },
         { id: 'client-credentials', label: 'Client credentials', summary: 'a machine identity: the client id and secret, no user', fields: [] },
       ],
