@@ -1,13 +1,7 @@
-import { AuthApiError, AuthClient, AuthWeakPasswordError, type Session } from '@supabase/auth-js';
+import { AuthApiError, AuthWeakPasswordError } from '@supabase/auth-js';
 import { afterEach, describe, expect, it } from 'vitest';
-import {
-  DEMO_CREDENTIALS,
-  DEMO_SUPABASE_EXTRAS,
-  startDemoServer,
-  type DemoMessage,
-  type DemoServer,
-  type DemoServerOptions,
-} from '../../src-main/core/demo-server/index.js';
+import { DEMO_CREDENTIALS, DEMO_SUPABASE_EXTRAS } from '../../src-main/core/demo-server/index.js';
+import { authClient, closeServers, expectApiError, expectSession, mailbox, startGoTrue as start } from '../helpers/gotrue-client.js';
 
 /**
  * The official client (@supabase/auth-js) against the demo GoTrue: every sign-in method, and the
@@ -16,60 +10,7 @@ import {
  */
 const OWNER = DEMO_CREDENTIALS.supabase.find((c) => c.email.startsWith('owner'))!;
 
-type Json = Record<string, unknown>;
-
-const servers: DemoServer[] = [];
-afterEach(async () => {
-  await Promise.all(servers.splice(0).map((s) => s.close()));
-});
-
-async function start(opts: DemoServerOptions = {}): Promise<DemoServer> {
-  const s = await startDemoServer({ port: 0, ...opts });
-  servers.push(s);
-  return s;
-}
-
-function authClient(s: DemoServer, flowType: 'implicit' | 'pkce' = 'implicit'): InstanceType<typeof AuthClient> {
-  return new AuthClient({
-    url: `${s.url}/auth/v1`,
-    headers: { apikey: s.anonKey, Authorization: `Bearer ${s.anonKey}` },
-    persistSession: false,
-    autoRefreshToken: false,
-    detectSessionInUrl: false,
-    flowType,
-  });
-}
-
-function claims(token: string): Json {
-  return JSON.parse(Buffer.from(token.split('.')[1]!, 'base64url').toString()) as Json;
-}
-
-async function mailbox(s: DemoServer, to: string): Promise<DemoMessage[]> {
-  const r = await fetch(`${s.url}/demo/mailbox.json?to=${encodeURIComponent(to)}`);
-  return ((await r.json()) as { messages: DemoMessage[] }).messages;
-}
-
-/** An AuthApiError with GoTrue's code and status, as auth-js builds it from the 2024-01-01 shape. */
-function expectApiError(error: unknown, status: number, code: string, message?: string | RegExp): void {
-  expect(error).toBeInstanceOf(AuthApiError);
-  const e = error as AuthApiError;
-  expect({ status: e.status, code: e.code }).toEqual({ status, code });
-  if (typeof message === 'string') expect(e.message).toBe(message);
-  else if (message) expect(e.message).toMatch(message);
-}
-
-function expectSession(session: Session | null, amr: string, aal = 'aal1'): Session {
-  expect(session).not.toBeNull();
-  const s = session!;
-  expect(s.token_type).toBe('bearer');
-  expect(s.refresh_token).toMatch(/^[a-z0-9]{12}$/);
-  expect(s.expires_in).toBe(3600);
-  const c = claims(s.access_token);
-  expect(c.aal).toBe(aal);
-  expect((c.amr as Array<{ method: string }>)[0]!.method).toBe(amr);
-  expect(c.sub).toBe(s.user.id);
-  return s;
-}
+afterEach(closeServers);
 
 describe('password grant (email and phone)', () => {
   it('signs in by email and by phone; a weak password comes back as a warning, not an error', async () => {
