@@ -63,7 +63,7 @@ export function esc(s: string): string {
 /** A small self-contained page (the demo's own pages: mailbox, consent, site). */
 export function sendHtml(res: ServerResponse, status: number, title: string, body: string): void {
   const html = `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>${esc(title)}</title>
-<meta name="viewport" content="width=device-width, initial-scale=1">
+<meta name="viewport" content="width=device-width, initial-scale=1"><meta name="color-scheme" content="light dark">
 <style>body{font:16px/1.5 system-ui,sans-serif;max-width:40rem;margin:2rem auto;padding:0 1rem;color:#1b1b1f;background:#fff}
 @media (prefers-color-scheme: dark){body{color:#e6e6ea;background:#17171a}a{color:#8ab4ff}}
 article{border:1px solid #8886;border-radius:8px;padding:.5rem 1rem;margin:1rem 0}.meta{opacity:.7;font-size:.9em}

@@ -15,6 +15,9 @@ const KNOWN_PROVIDERS = new Set([
   'twitter', 'x', 'workos', 'zoom',
 ]);
 
+/** How the consent page names the providers whose spelling is not just capitalised. */
+const DISPLAY_NAMES: Record<string, string> = { github: 'GitHub', gitlab: 'GitLab', linkedin_oidc: 'LinkedIn', slack_oidc: 'Slack', workos: 'WorkOS', x: 'X' };
+
 /** Codes the demo provider handed out, waiting for GoTrue's callback to redeem them. */
 interface ProviderGrant {
   provider: string;
@@ -81,7 +84,7 @@ export class DemoOAuth {
     const buttons = providerAccounts(this.ctx)
       .map((u) => `<button type="submit" name="decision" value="allow:${esc(u.email)}">Continue as ${esc(u.email)}</button>`)
       .join('<br>');
-    const name = provider.charAt(0).toUpperCase() + provider.slice(1);
+    const name = DISPLAY_NAMES[provider] ?? provider.charAt(0).toUpperCase() + provider.slice(1);
     sendHtml(res, 200, `Sign in with ${name} (demo)`, `<h1>${esc(name)} (demo provider)</h1>
 <p><strong>TokenDesk demo project</strong> wants to know your email address.</p>
 <form method="post" action="/demo/oauth/${esc(provider)}/decide">${hidden}
