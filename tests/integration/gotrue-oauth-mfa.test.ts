@@ -148,6 +148,25 @@ describe('MFA (TOTP)', () => {
   });
 });
 
+describe('insufficient_aal', () => {
+  it('an MFA user at aal1 cannot change the password (401); at aal2 the same password is 422 same_password', async () => {
+    const s = await start();
+    const auth = authClient(s);
+    const signed = await auth.signInWithPassword({ email: MFA.email, password: MFA.password });
+    await auth.setSession(signed.data.session!);
+    const low = await auth.updateUser({ password: 'a-new-password' });
+    expectApiError(low.error, 401, 'insufficient_aal', 'AAL2 session is required to update email or password when MFA is enabled.');
+    const challenge = await auth.mfa.challenge({ factorId: MFA.factorId });
+    const ok = await auth.mfa.verify({ factorId: MFA.factorId, challengeId: challenge.data!.id, code: totpNow(MFA.totpSecret, Date.now()) });
+    expect(ok.error).toBeNull();
+    const same = await auth.updateUser({ password: MFA.password });
+    expectApiError(same.error, 422, 'same_password');
+    const data = await auth.updateUser({ data: { nickname: 'Mia', first_name: null } });
+    expect(data.data.user?.user_metadata).toMatchObject({ nickname: 'Mia', last_name: 'Factor' });
+    expect(data.data.user?.user_metadata).not.toHaveProperty('first_name');
+  });
+});
+
 describe('refresh through the client', () => {
   it('refreshSession rotates; a reuse outside the interval is refresh_token_already_used', async () => {
     let t = Date.now();

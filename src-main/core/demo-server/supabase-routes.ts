@@ -8,6 +8,7 @@ import { DemoMfa } from './mfa.js';
 import { DemoOAuth, pkceGrant } from './oauth.js';
 import { otp, verifyGet, verifyPost } from './otp.js';
 import { signup } from './signup.js';
+import { updateUser } from './user-update.js';
 import { isLegacy, logout, parseBody, requireUser, tokenGrant, type JsonReply, type SupabaseContext } from './supabase-auth.js';
 import { DEMO_ORGANIZATION_ID, userJson } from './users.js';
 
@@ -100,8 +101,8 @@ async function authRoute(h: SupabaseHandlers, req: IncomingMessage, res: ServerR
           reply = { status: 200, body: settingsJson(ctx) };
           break;
         case '/user':
-          method(req, 'GET');
-          reply = { status: 200, body: userJson(requireUser(ctx, req).user) };
+          method(req, 'GET', 'PUT');
+          reply = req.method === 'PUT' ? await updateUser(ctx, req) : { status: 200, body: userJson(requireUser(ctx, req).user) };
           break;
         case '/logout':
           method(req, 'POST');
