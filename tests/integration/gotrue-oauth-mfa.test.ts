@@ -204,6 +204,11 @@ describe('faults GoTrue can answer with', () => {
       [{ gotrue: { hookFault: 'hook_payload_over_size_limit' } }, 422, 'hook_payload_over_size_limit'],
       [{ gotrue: { hookFault: { reject: { httpCode: 403, message: 'Only staff may sign in' } } } }, 403, 'unknown'],
     ];
+    // provider_disabled comes from the id_token grant (token_oidc.go), for a provider that is off.
+    const idt = await start({ gotrue: { oauthProviders: ['github'] } });
+    const off = await authClient(idt).signInWithIdToken({ provider: 'google', token: 'eyJ.x.y' });
+    expectApiError(off.error, 400, 'provider_disabled', 'Provider (issuer "https://accounts.google.com") is not enabled');
+
     for (const [opts, status, code] of expected) {
       const s = await start(opts);
       const r = await authClient(s).signInWithPassword({ email: OWNER.email, password: OWNER.password });

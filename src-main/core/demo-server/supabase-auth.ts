@@ -171,7 +171,8 @@ function accessToken(ctx: SupabaseContext, u: SupabaseUser, session: AuthSession
     user_metadata: u.userMetadata,
     role: 'authenticated',
     aal: session.aal,
-    amr: [...session.amr].sort((a, b) => b.timestamp - a.timestamp),
+    // Most recent first; within one second the claim added last counts as the more recent one.
+    amr: session.amr.map((c, i) => ({ c, i })).sort((a, b) => b.c.timestamp - a.c.timestamp || b.i - a.i).map(({ c }) => c),
     session_id: session.id,
     is_anonymous: false,
   };
@@ -226,7 +227,8 @@ export async function tokenGrant(ctx: SupabaseContext, req: IncomingMessage, url
     return refreshGrant(ctx, await parseBody(req, refreshBody), legacy);
   }
   if (grant === 'pkce') return pkceGrant();
-  // id_token / web3 exist upstream but are out of the demo's scope; they fail the same way.
+  if (grant === 'id_token') return idTokenGrant(ctx, await parseBody(req, idTokenBody));
+  // web3 exists upstream but is out of the demo's scope; it fails the same way.
   if (legacy) throw new OAuthError('unsupported_grant_type', '');
   throw new AuthError(400, 'invalid_credentials', 'unsupported_grant_type');
 }
@@ -288,6 +290,28 @@ function refreshGrant(ctx: SupabaseContext, body: z.infer<typeof refreshBody>, l
   const { session, refreshToken } = rotated;
   // Seed users are never deleted, so a live session always has its user.
   return sessionReply(ctx, user ?? ctx.users.find((u) => u.id === session.userId)!, session, refreshToken);
+}
+
+const idTokenBody = z.object({ id_token: z.string().nullish(), provider: z.string().nullish(), client_id: z.string().nullish(), issuer: z.string().nullish() });
+
+/** The id_token providers GoTrue knows by issuer (token_oidc.go `getProvider`), as far as the demo plays them. */
+const ID_TOKEN_ISSUERS: Record<string, string> = { google: 'https://accounts.google.com', apple: 'https://appleid.apple.com' };
+
+/**
+ * POST /token?grant_type=id_token (token_oidc.go): the parameter checks, then the provider. A
+ * provider that is not enabled is 400 provider_disabled; an enabled one would verify the token
+ * against the provider's keys, which the demo (offline) cannot, so it answers as for a bad token.
+ */
+function idTokenGrant(ctx: SupabaseContext, body: z.infer<typeof idTokenBody>): JsonReply {
+  if (!body.id_token) throw new OAuthError('invalid request', 'id_token required');
+  const provider = body.provider ?? '';
+  if (provider === '' && !(body.client_id && body.issuer)) throw new OAuthError('invalid request', 'provider or client_id and issuer required');
+  const issuer = ID_TOKEN_ISSUERS[provider];
+  if (!issuer) throw new AuthError(400, 'validation_failed', `Custom OIDC provider ${JSON.stringify(provider)} not allowed`);
+  if (!ctx.settings.oauthProviders.includes(provider)) {
+    throw new AuthError(400, 'provider_disabled', `Provider (issuer ${JSON.stringify(issuer)}) is not enabled`);
+  }
+  throw new OAuthError('invalid request', 'Bad ID token');
 }
 
 /** `requireAuthentication` (§3.1), errors in GoTrue's order. */
