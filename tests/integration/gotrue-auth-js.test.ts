@@ -203,6 +203,39 @@ describe('email one-time code and magic link', () => {
   });
 });
 
+describe('confirmations by code and by PKCE link', () => {
+  it('phone sign-up with SMS confirmations: the text\'s code confirms the phone via verifyOtp(type sms)', async () => {
+    const s = await start();
+    const auth = authClient(s);
+    const up = await auth.signUp({ phone: '+15550109999', password: 'secure_password' });
+    expect(up.error).toBeNull();
+    expect(up.data.session).toBeNull();
+    expect(up.data.user?.phone).toBe('15550109999');
+    const [sms] = await mailbox(s, '+15550109999');
+    const ok = await auth.verifyOtp({ phone: '+15550109999', token: sms!.otp, type: 'sms' });
+    expect(ok.error).toBeNull();
+    expect(ok.data.user?.phone_confirmed_at).toBeTypeOf('string');
+    expect((await auth.signInWithPassword({ phone: '+15550109999', password: 'secure_password' })).error).toBeNull();
+  });
+
+  it('email sign-up with PKCE: the confirmation link redirects with ?code=, exchanged for an email/signup session', async () => {
+    const s = await start({ emailConfirmation: true });
+    const auth = authClient(s, 'pkce');
+    const back = 'http://127.0.0.1:49156/confirmed';
+    const up = await auth.signUp({ email: 'pkce-signup@example.com', password: 'secure_password', options: { emailRedirectTo: back } });
+    expect(up.error).toBeNull();
+    const [mail] = await mailbox(s, 'pkce-signup@example.com');
+    expect(mail).toMatchObject({ type: 'signup', subject: 'Confirm your signup' });
+    const r = await fetch(mail!.link!, { redirect: 'manual' });
+    const landed = new URL(r.headers.get('location')!);
+    expect(`${landed.origin}${landed.pathname}`).toBe(back);
+    const ex = await auth.exchangeCodeForSession(landed.searchParams.get('code')!);
+    expect(ex.error).toBeNull();
+    expectSession(ex.data.session, 'email/signup');
+    expect(ex.data.user?.email_confirmed_at).toBeTypeOf('string');
+  });
+});
+
 describe('SMS one-time code', () => {
   it('signInWithOtp(phone) sends a text; verifyOtp(type sms) signs in; a repeat within 60 s is 429 over_sms_send_rate_limit', async () => {
     const s = await start();
