@@ -89,6 +89,14 @@ function isLoopbackIp(host: string): boolean {
   return /^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(h) || h === '::1';
 }
 
+/** The host of a URL as written (no userinfo, port or brackets). */
+function rawHostname(url: string): string {
+  const authority = /^[a-zA-Z][a-zA-Z0-9+.-]*:\/\/([^/?#]*)/.exec(url)?.[1] ?? '';
+  const host = authority.slice(authority.lastIndexOf('@') + 1);
+  if (host.startsWith('[')) return host.slice(1, host.indexOf(']'));
+  return host.replace(/:\d*$/, '').toLowerCase();
+}
+
 /** `utilities.IsRedirectURLValid`. */
 export function isRedirectAllowed(siteUrl: string, allowList: string[], redirect: string): boolean {
   if (redirect === '') return false;
@@ -100,9 +108,10 @@ export function isRedirectAllowed(siteUrl: string, allowList: string[], redirect
   } catch {
     return false;
   }
-  const isLocal = ref.hostname === 'localhost' || isLoopbackIp(ref.hostname);
-  if (base.hostname === ref.hostname && base.protocol === ref.protocol && (base.port === ref.port || isLocal)) return true;
-  const hostname = ref.hostname.replace(/^\[|\]$/g, '');
+  // Go's url.Parse keeps the host as written; WHATWG URL would turn 2130706433 into 127.0.0.1.
+  const hostname = rawHostname(redirect);
+  const isLocal = hostname === 'localhost' || isLoopbackIp(hostname);
+  if (rawHostname(siteUrl) === hostname && base.protocol === ref.protocol && (base.port === ref.port || isLocal)) return true;
   if (DECIMAL_IP.test(hostname)) return false;
   if (/^[\d.]+$/.test(hostname) || hostname.includes(':')) return isLoopbackIp(hostname);
   if ((ref.protocol === 'http:' || ref.protocol === 'https:') && !REGULAR_HOST.test(hostname)) return false;
