@@ -244,16 +244,9 @@ export class SessionManager {
    * while the identity is not listed (orphans.ts, removeOrphanProfiles) and which a killed sign-in
    * leaves behind for interrupted-sign-ins.ts.
    */
-  private async saveUnder(
-    id: string,
-    known: Identity | undefined,
-    env: Environment,
-    email: string,
-    session: StoredSession,
-    password: string | undefined,
-    commit: (() => boolean) | undefined,
-  ): Promise<{ saved: Identity } | { retryAs: Identity | undefined }> {
-    const save = () => this.saveAs(id, known, env, email, session, password, commit);
+  private async saveUnder(...args: Parameters<SessionManager['saveAs']>): Promise<{ saved: Identity } | { retryAs: Identity | undefined }> {
+    const [id, known] = args;
+    const save = () => this.saveAs(...args);
     return known ? save() : this.lock.exclusive(id, save);
   }
 
