@@ -59,6 +59,11 @@ export interface StoredSession {
   profile: Profile;
 }
 
+/** What a sign-out could not do at the server, said plainly ("…offers no revocation: …"). */
+export interface SignOutNote {
+  note: string;
+}
+
 export interface ProviderContext {
   baseUrl: string;
   /** Supabase's anon key given directly (tests, the bench); the manager passes it in `secrets` (providers/supabase/request.ts anonKeyOf). */
@@ -145,8 +150,16 @@ export interface AuthProvider {
   renewWithoutUser?(ctx: ProviderContext, session: StoredSession): Promise<StoredSession>;
   /** Re-reads the profile with the current access token (GET /auth/v1/user, GET /api/auth/session). */
   fetchProfile(ctx: ProviderContext, session: StoredSession): Promise<Profile>;
-  /** Ends this session only at the server (other devices and browsers stay signed in). */
-  signOut(ctx: ProviderContext, session: StoredSession): Promise<void>;
+  /**
+   * Ends this session only at the server (other devices and browsers stay signed in). May answer a
+   * `note` in plain words when the server could not be told to end it (no revocation offered).
+   */
+  signOut(ctx: ProviderContext, session: StoredSession): Promise<void | SignOutNote>;
+  /**
+   * Ends at the server what outlives an expired access token (a refresh token, revoked by RFC 7009).
+   * Optional: without it, an expired session is only forgotten here.
+   */
+  signOutExpired?(ctx: ProviderContext, session: StoredSession): Promise<void | SignOutNote>;
   /**
    * Asks the provider's own endpoint whether the session is still accepted (GoTrue `GET /user`, the
    * session API's `GET /api/auth/session`). Optional: a provider without such an endpoint leaves it
