@@ -469,7 +469,7 @@ export const PROVIDERS: Readonly<Record<ProviderKind, ProviderInfo>> = {
       ],
       // Browser and device sessions renew with their refresh token (rotated: the new one is stored first).
       renewal: { kind: 'refresh' },
-      exportedRoles: ['url', 'access_token', 'refresh_token'],
+      exportedRoles: ['url', 'access_token', 'refresh_token', 'id_token'],
     },
     settings: [
       {
@@ -542,7 +542,7 @@ export const PROVIDERS: Readonly<Record<ProviderKind, ProviderInfo>> = {
         syntax: 'query',
       },
     ],
-    exportNames: { url: 'url', access_token: 'access_token', refresh_token: 'refresh_token' },
+    exportNames: { url: 'url', access_token: 'access_token', refresh_token: 'refresh_token', id_token: 'id_token' },
     // oidc-provider's and Auth0's userinfo path under the issuer; others differ (Keycloak: /protocol/openid-connect/userinfo).
     curlPath: { path: '/userinfo' },
     importHints: {},

@@ -32,7 +32,11 @@ export interface OidcPeer {
   close(): Promise<void>;
 }
 
-export async function startOidcPeer(opts: { accessTokenTtl?: number; deviceInterval?: number; revocation?: boolean } = {}): Promise<OidcPeer> {
+/**
+ * `refreshExpiresIn`: the token answers say when the refresh token ends, as Keycloak does
+ * (`refresh_expires_in`, seconds; not in any RFC, so oidc-provider needs a middleware for it).
+ */
+export async function startOidcPeer(opts: { accessTokenTtl?: number; deviceInterval?: number; revocation?: boolean; refreshExpiresIn?: number } = {}): Promise<OidcPeer> {
   let handler: Parameters<typeof createServer>[1] = (_req, res) => res.writeHead(503).end();
   const server: Server = createServer((req, res) => handler!(req, res));
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', () => r()));
@@ -65,10 +69,10 @@ export async function startOidcPeer(opts: { accessTokenTtl?: number; deviceInter
       })),
     ],
     features: { devInteractions: { enabled: true }, deviceFlow: { enabled: true }, clientCredentials: { enabled: true }, revocation: { enabled: opts.revocation ?? true } },
-    claims: { openid: ['sub'], email: ['email', 'email_verified'], profile: ['name'] },
+    claims: { openid: ['sub'], email: ['email', 'email_verified'], profile: ['name', 'picture'] },
     findAccount: (_ctx, sub) => ({
       accountId: sub,
-      claims: () => ({ sub, email: `${sub}@example.test`, email_verified: true, name: `User ${sub}` }),
+      claims: () => ({ sub, email: `${sub}@example.test`, email_verified: true, name: `User ${sub}`, picture: `https://avatars.example.test/${sub}.png` }),
     }),
     // Every client may have what it asks: the consent page is not what these tests are about.
     loadExistingGrant: async (ctx) => {
@@ -87,6 +91,13 @@ export async function startOidcPeer(opts: { accessTokenTtl?: number; deviceInter
     provider.use(async (ctx, next) => {
       await next();
       if (ctx.path === '/device/auth' && ctx.status === 200 && ctx.body && typeof ctx.body === 'object') (ctx.body as Record<string, unknown>).interval = opts.deviceInterval;
+    });
+  }
+  if (opts.refreshExpiresIn !== undefined) {
+    provider.use(async (ctx, next) => {
+      await next();
+      const body = ctx.body as Record<string, unknown> | undefined;
+      if (ctx.path === '/token' && ctx.status === 200 && body && typeof body === 'object' && body.refresh_token) body.refresh_expires_in = opts.refreshExpiresIn;
     });
   }
   handler = provider.callback();

@@ -11,7 +11,7 @@ import { settingsOf } from '../../contract/settings.js';
 import { withFactory, type Factory } from '../factory.js';
 import { buildExportInput, loadExports, originChangeText, secretKeys, TokenDeskError, type Environment, type EnvironmentInput, type VariableRole } from '../../core/facade.js';
 
-const ROLES: readonly VariableRole[] = ['url', 'anon_key', 'api_key', 'access_token', 'refresh_token', 'account_id'];
+const ROLES: readonly VariableRole[] = ['url', 'anon_key', 'api_key', 'access_token', 'refresh_token', 'id_token', 'account_id'];
 
 /** `--var-name ROLE=NAME`: renames an exported variable; an empty NAME restores the default. */
 function varNameCollector(value: string, previous: Record<string, string> | undefined): Record<string, string> {

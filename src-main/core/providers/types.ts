@@ -32,6 +32,10 @@ export interface Profile {
    */
   jwtHeader?: Record<string, unknown>;
   claims?: Record<string, unknown>;
+  /** A picture of the user (OIDC `picture`, an https URL), shown beside the name. */
+  picture?: string;
+  /** The scopes the server granted (the token answer's `scope`), when it said. */
+  scopes?: string[];
 }
 
 /**
@@ -56,6 +60,13 @@ export interface StoredSession {
    * Only a marker: never a secret. The provider's `renewWithoutUser` does it.
    */
   renewsBy?: 'client-credentials';
+  /**
+   * When the refresh token itself ends, where the server says so (Keycloak's `refresh_expires_in`):
+   * the session cannot be renewed past it, so the user is warned before (sessions/end-warning.ts).
+   */
+  refreshExpiresAt?: number;
+  /** The OpenID Connect ID token of the sign-in (or the last renewal that sent one): a secret, vault only. */
+  idToken?: string;
   profile: Profile;
 }
 

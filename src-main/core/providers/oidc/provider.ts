@@ -37,7 +37,7 @@ export const oidcProvider: AuthProvider = {
     // (A session read without its profile file has no userId to compare: as supabase/provider.ts.)
     if (sub !== undefined && session.profile.userId && sub !== session.profile.userId) throw new TokenDeskError('bad_response', 'The provider renewed the session for another user; nothing was stored');
     const profile = await userProfile(config, tokens, session.profile);
-    return sessionFrom(ctx, tokens, profile, session.refreshToken);
+    return sessionFrom(ctx, tokens, profile, session);
   },
   /** A machine client's session (no refresh token, RFC 6749 §4.4.3) renews by the same grant again. */
   async renewWithoutUser(ctx: ProviderContext, session: StoredSession): Promise<StoredSession> {
