@@ -35,7 +35,7 @@ export async function browserFlow(ctx: ProviderContext, io: FlowIO): Promise<Flo
     });
     io.show({
       kind: 'open-url',
-      title: 'Sign in with your browser',
+      title: 'Continue in your browser',
       url: url.href,
       message: `Waiting for the browser to come back to ${listener.redirectUri} (register this redirect URI at the provider${settings.redirectPort ? '' : '; the port is random each time, which RFC 8252 providers accept for http://127.0.0.1/callback'})`,
       redirectUri: listener.redirectUri,
