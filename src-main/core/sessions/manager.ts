@@ -351,9 +351,13 @@ export class SessionManager {
     const warning = await this.lock.exclusive(identity.id, async () => {
       const session = await this.readSession(identity.id);
       let warn: string | undefined;
-      if (session && !isExpired(session, this.now())) {
+      const expired = session !== undefined && isExpired(session, this.now());
+      // An expired session is still ended at the server where its refresh token outlives it (RFC 7009).
+      if (session && (!expired || session.refreshToken)) {
         try {
-          await this.deps.providers(env.provider).signOut(await this.context(env), session);
+          const provider = this.deps.providers(env.provider);
+          const out = expired ? await provider.signOutExpired?.(await this.context(env), session) : await provider.signOut(await this.context(env), session);
+          if (out) warn = out.note;
         } catch (e) {
           // The local copy goes anyway: the user asked to be signed out here.
           warn = `The server could not be told (${e instanceof TokenDeskError ? e.message : 'unknown error'}); the session was removed locally`;
