@@ -22,7 +22,7 @@ const unreachable = await keychainUnreachable();
 let demo: DemoServer;
 beforeAll(async () => {
   // interval 1: the device sign-in polls a second apart (RFC 8628 §3.2), not the default 5.
-  demo = await startDemoServer({ port: 0, oidc: { deviceIntervalSeconds: 1 } });
+  demo = await startDemoServer({ port: 0, openId: { deviceIntervalSeconds: 1 } });
 });
 afterAll(() => demo.close());
 

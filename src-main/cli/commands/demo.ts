@@ -45,7 +45,7 @@ async function demoServer(f: Factory, o: ServerOptions): Promise<void> {
   const server = await startDemoServer({
     port: o.port,
     host: o.host,
-    ...(o.tokenTtl !== undefined && { accessTokenTtlSeconds: o.tokenTtl, oidc: { accessTokenTtlSeconds: o.tokenTtl } }),
+    ...(o.tokenTtl !== undefined && { accessTokenTtlSeconds: o.tokenTtl, openId: { accessTokenTtlSeconds: o.tokenTtl } }),
     ...(o.sessionTtl !== undefined && { sessionTtlSeconds: o.sessionTtl }),
   }).catch((e: NodeJS.ErrnoException) => {
     if (e.code === 'EADDRINUSE') {

@@ -45,7 +45,7 @@ export interface DemoServerOptions {
   /** Injectable wall clock in ms (before skew), for tests; default Date.now. */
   now?: () => number;
   /** The OpenID issuer at /oidc (its own clock: oidc-provider's; no skew, no injected clock). */
-  oidc?: {
+  openId?: {
     /** Access-token lifetime (user and client-credentials tokens), default 3600. */
     accessTokenTtlSeconds?: number;
     /** Refresh-token lifetime, default 14 days. */
@@ -141,9 +141,9 @@ export async function startDemoServer(opts: DemoServerOptions = {}): Promise<Dem
   });
   const issuer = createDemoIssuer({
     issuer: () => `${baseUrl}${OIDC_MOUNT}`,
-    accessTokenTtlSeconds: opts.oidc?.accessTokenTtlSeconds ?? 3600,
-    refreshTokenTtlSeconds: opts.oidc?.refreshTokenTtlSeconds ?? 14 * 24 * 3600,
-    ...(opts.oidc?.deviceIntervalSeconds !== undefined && { deviceIntervalSeconds: opts.oidc.deviceIntervalSeconds }),
+    accessTokenTtlSeconds: opts.openId?.accessTokenTtlSeconds ?? 3600,
+    refreshTokenTtlSeconds: opts.openId?.refreshTokenTtlSeconds ?? 14 * 24 * 3600,
+    ...(opts.openId?.deviceIntervalSeconds !== undefined && { deviceIntervalSeconds: opts.openId.deviceIntervalSeconds }),
   });
 
   async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
