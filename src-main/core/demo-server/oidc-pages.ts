@@ -56,9 +56,8 @@ export function loginPage(opts: { action: string; abortAction: string; clientNam
 <form method="post" action="${esc(opts.action)}" autocomplete="off">
 <label for="login">Email</label><input id="login" type="email" name="login" value="${esc(opts.login ?? '')}" required autofocus>
 <label for="password">Password</label><input id="password" type="password" name="password" required>
-<div class="actions"><button class="primary" type="submit">Sign in</button></div>
+<div class="actions"><button class="primary" type="submit">Sign in</button><button type="submit" formaction="${esc(opts.abortAction)}" formnovalidate>Cancel</button></div>
 </form>
-<form method="post" action="${esc(opts.abortAction)}"><div class="actions"><button type="submit">Cancel</button></div></form>
 ${demoAccountsNote()}`,
   );
 }

@@ -34,7 +34,7 @@ export async function browserFlow(ctx: ProviderContext, io: FlowIO): Promise<Flo
     });
     io.show({
       kind: 'open-url',
-      title: 'Sign in in your browser',
+      title: 'Continue in your browser',
       url: url.href,
       message: `Waiting for the browser to come back to ${listener.redirectUri} (register this redirect URI at the provider)`,
     });
