@@ -78,7 +78,8 @@ async function browserSignIn(page: Page, context: BrowserContext, env: string, w
   // The window opens the authorization URL in a new tab by itself (bridge-client.ts openExternal).
   const opened = context.waitForEvent('page');
   await form.getByRole('button', { name: 'Sign in' }).click();
-  await expect(form.getByRole('heading', { name: 'Continue in your browser' })).toBeVisible();
+  // The issuer loads oidc-provider at its first request (demo-server/oidc-issuer.ts): seconds on a loaded machine.
+  await expect(form.getByRole('heading', { name: 'Continue in your browser' })).toBeVisible({ timeout: 45_000 });
   await expect(form.getByRole('textbox', { name: 'Sign-in address' })).toHaveValue(/\/oidc\/auth\?/);
   const tab = await opened;
   await tab.waitForLoadState();

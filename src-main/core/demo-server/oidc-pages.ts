@@ -36,6 +36,7 @@ ul.scopes{padding-left:1.25rem}
 code{font-family:ui-monospace,SFMono-Regular,Menlo,monospace;font-size:.9em}
 table{border-collapse:collapse;width:100%;margin:.5rem 0}
 th,td{text-align:left;padding:.4rem .5rem;border-bottom:1px solid var(--line);vertical-align:top}
+td:first-child code{white-space:nowrap}
 .demo-note{font-size:.875rem;color:var(--muted);border-top:1px solid var(--line);margin-top:1.5rem;padding-top:.75rem}
 `;
 
