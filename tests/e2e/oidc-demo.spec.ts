@@ -43,6 +43,8 @@ async function look(page: Page, name: string, opts: { axe?: boolean } = {}): Pro
     await page.setViewportSize({ width, height: width === 900 ? 600 : 800 });
     for (const colorScheme of ['light', 'dark'] as const) {
       await page.emulateMedia({ colorScheme });
+      // Buttons fade between themes (a CSS transition): a screenshot taken at once catches them half-way.
+      await page.waitForTimeout(400);
       await page.screenshot({ path: join(shots, `${name}-${colorScheme}-${width}.png`) });
       if (width === 1280 && opts.axe !== false) {
         const { violations } = await new AxeBuilder({ page }).analyze();
