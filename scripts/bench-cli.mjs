@@ -42,6 +42,8 @@ const SIGN_IN = {
   supabase: { args: ['--email', 'owner@connectgain.test'], input: 'demo-password\n' },
   session: { args: ['--email', 'test@test.com', '--no-remember'], input: 'stringstring\n' },
   bearer: { args: ['--with-token'], input: 'tdpat_demo_3f9c1e7a5b2d4860aa71\n' },
+  // The machine client's environment ("Demo OpenID machine"); the user client's is removed below.
+  oidc: { args: ['--client-credentials'], input: '' },
 };
 
 /** 'fast' when the fast path printed the token, else its fallback reason (TOKENDESK_TRACE_STARTUP, as cli-fast-token.test.ts reads it). */
@@ -100,6 +102,8 @@ try {
   // Record<ProviderKind, …>), and each gets a fresh session: the config the fast path must still
   // serve (issue 20: one kind or identity it did not read turned it off for every environment).
   tokendesk(['demo-setup', '--url', demo.url]);
+  // The OpenID demo's user client signs in only in a browser or with a device code: the bench keeps the machine one.
+  tokendesk(['env', 'remove', 'Demo OpenID Connect']);
   const envs = JSON.parse(tokendesk(['env', 'list', '--json']));
   for (const e of envs) {
     const signIn = SIGN_IN[e.provider];

@@ -19,7 +19,7 @@ export { findEnvironment, originChangeText, type EnvironmentInput, type OriginCh
 export { SessionManager, type FreshToken, type SessionCheckOutcome } from './sessions/manager.js';
 export { environmentViews } from './app/state-view.js';
 export { keychainName } from './app/keychain-name.js';
-export { DEMO_ENVIRONMENTS } from './app/demo-environments.js';
+export { DEMO_ENVIRONMENTS, DEMO_OIDC_MACHINE_ENVIRONMENT } from './app/demo-environments.js';
 export { buildExportInput } from './exports/input.js';
 export { exportVariables, type ExportInput } from './exports/model.js';
 export { accessTokenHeader, accountHeader, accountQuery, authHeaders } from './exports/headers.js';

@@ -77,7 +77,7 @@ describe.skipIf(unreachable !== undefined)('the chosen account travels, and the 
     const bare = await h.runInProcess(['token']);
     expect(bare.code).toBe(2);
     expect(stderrLines(bare)).toEqual([
-      'tokendesk: which environment? Pass --env NAME, or set a default with "tokendesk env use NAME" (known: Demo Supabase, Demo session API, Demo token API)',
+      'tokendesk: which environment? Pass --env NAME, or set a default with "tokendesk env use NAME" (known: Demo Supabase, Demo session API, Demo token API, Demo OpenID Connect, Demo OpenID machine)',
     ]);
     await globexSignIn(h);
     const use = await h.runInProcess(['env', 'use', DEMO_SESSION]);
@@ -90,7 +90,7 @@ describe.skipIf(unreachable !== undefined)('the chosen account travels, and the 
     expect((await h.runInProcess(['token', '--env', 'Demo Supabase'])).code).toBe(4);
     // The only environment left is the default without being set (issue 25): nobody is signed in there.
     await h.runInProcess(['env', 'remove', DEMO_SESSION]);
-    await h.runInProcess(['env', 'remove', 'Demo token API']);
+    for (const other of ['Demo token API', 'Demo OpenID Connect', 'Demo OpenID machine']) await h.runInProcess(['env', 'remove', other]);
     const only = await h.runInProcess(['token']);
     expect(only.code).toBe(4);
     expect(stderrLines(only)[0]).toMatch(/^tokendesk: Nobody is signed in to "Demo Supabase"/);

@@ -53,6 +53,9 @@ describe.skipIf(unreachable !== undefined)('tokendesk demo-server and demo-setup
       expect.objectContaining({ name: DEMO_SUPABASE, url: 'http://127.0.0.1:2222' }),
       expect.objectContaining({ name: DEMO_SESSION, url: 'http://127.0.0.1:2222' }),
       expect.objectContaining({ name: 'Demo token API', url: 'http://127.0.0.1:2222' }),
+      // The OpenID issuer is mounted at /oidc on the same server: its environments move with it.
+      expect.objectContaining({ name: 'Demo OpenID Connect', url: 'http://127.0.0.1:2222/oidc' }),
+      expect.objectContaining({ name: 'Demo OpenID machine', url: 'http://127.0.0.1:2222/oidc' }),
     ]);
   });
 

@@ -30,6 +30,8 @@ describe.skipIf(unreachable !== undefined)('tokendesk status, usage errors, exit
       [DEMO_SUPABASE, true],
       [DEMO_SESSION, false],
       ['Demo token API', false],
+      ['Demo OpenID Connect', false],
+      ['Demo OpenID machine', false],
     ]);
 
     const one = await h.runInProcess(['status', '--env', DEMO_SUPABASE]);

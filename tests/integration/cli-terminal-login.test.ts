@@ -14,7 +14,7 @@ describe.skipIf(unreachable !== undefined)('tokendesk login on a terminal', { ti
   it('asks for the environment, the email, remembering and the password, then signs in with the password from the hidden prompt', async () => {
     const h = await demoHome();
     const r = await onTerminal(h.env(), ['login'], [
-      ['Choose 1-3: ', '2\r'],
+      ['Choose 1-5: ', '2\r'],
       ['Email for Demo session API: ', 'restricted@test.com\r'],
       ['\\[y/N\\] ', 'y\r'],
       ['Password for restricted@test\\.com', 'stringstring\r'],

@@ -1,14 +1,14 @@
 import type { Command } from 'commander';
 import { parseBaseUrl, parsePort, parsePositiveInt } from './common.js';
 import { withFactory, type Factory } from '../factory.js';
-import { DEMO_ENVIRONMENTS, TokenDeskError, loadDemoEnvironments, loadDemoServer, type Environment } from '../../core/facade.js';
+import { DEMO_ENVIRONMENTS, DEMO_OIDC_MACHINE_ENVIRONMENT, TokenDeskError, loadDemoEnvironments, loadDemoServer, type Environment } from '../../core/facade.js';
 
 /** The port the desktop app prefers for its embedded demo too, so both find the same server. */
 export const DEFAULT_DEMO_PORT = 54329;
 
 /**
- * Adds (or re-points) the two demo environments — the same names the desktop app uses, so both share
- * them. Keys are the demo server's public ones.
+ * Adds (or re-points) the demo environments — the same names the desktop app uses, so both share
+ * them. Keys and the machine client's secret are the demo server's public ones.
  */
 async function setupDemoEnvironments(f: Factory, url: string): Promise<Environment[]> {
   const { ensureDemoEnvironments } = await loadDemoEnvironments();
@@ -21,7 +21,14 @@ function printSetup(f: Factory, envs: Environment[]): void {
 
 async function demoSetup(f: Factory, o: { url: string }): Promise<void> {
   printSetup(f, await setupDemoEnvironments(f, o.url.replace(/\/+$/, '')));
-  f.term.out(`\nNext: tokendesk login --env "${DEMO_ENVIRONMENTS.supabase}" --email owner@connectgain.test   (password: demo-password)`);
+  f.term.out(
+    [
+      '',
+      `Next: tokendesk login --env "${DEMO_ENVIRONMENTS.supabase}" --email owner@connectgain.test   (password: demo-password)`,
+      `  or: tokendesk login --env "${DEMO_ENVIRONMENTS.oidc}"   (the browser; --device for a code; sign in there as alice@oidc.test, demo-password)`,
+      `  or: tokendesk login --env "${DEMO_OIDC_MACHINE_ENVIRONMENT}" --client-credentials`,
+    ].join('\n'),
+  );
 }
 
 interface ServerOptions {
@@ -38,7 +45,7 @@ async function demoServer(f: Factory, o: ServerOptions): Promise<void> {
   const server = await startDemoServer({
     port: o.port,
     host: o.host,
-    ...(o.tokenTtl !== undefined && { accessTokenTtlSeconds: o.tokenTtl }),
+    ...(o.tokenTtl !== undefined && { accessTokenTtlSeconds: o.tokenTtl, openId: { accessTokenTtlSeconds: o.tokenTtl } }),
     ...(o.sessionTtl !== undefined && { sessionTtlSeconds: o.sessionTtl }),
   }).catch((e: NodeJS.ErrnoException) => {
     if (e.code === 'EADDRINUSE') {
@@ -56,6 +63,9 @@ async function demoServer(f: Factory, o: ServerOptions): Promise<void> {
     ...DEMO_CREDENTIALS.supabase.map((c) => `  ${c.email.padEnd(32)} ${c.password.padEnd(15)} ${c.label}`),
     'Session API (seed 003): /api/auth/*, protected endpoint GET /api/applications',
     ...DEMO_CREDENTIALS.session.map((c) => `  ${c.email.padEnd(32)} ${c.password.padEnd(15)} ${c.label}`),
+    `OpenID Connect issuer: ${server.issuer} (sign in on its own pages; ${server.issuer}/ lists everything)`,
+    ...DEMO_CREDENTIALS.oidc.users.map((c) => `  ${c.email.padEnd(32)} ${c.password.padEnd(15)} ${c.label}`),
+    `  client ${DEMO_CREDENTIALS.oidc.publicClient} (public: browser with PKCE, device code), ${DEMO_CREDENTIALS.oidc.machineClient} (secret ${DEMO_CREDENTIALS.oidc.machineSecret}: client credentials)`,
     '',
   ];
   f.term.out(lines.join('\n'));
@@ -77,18 +87,18 @@ export function registerDemo(program: Command, f: Factory): void {
   program
     .command('demo-server')
     .summary('run the embedded demo auth server')
-    .description('run the embedded demo auth server (both seed APIs) in the foreground')
+    .description('run the embedded demo auth server (both seed APIs, a token API and an OpenID Connect issuer) in the foreground')
     .option('--port <n>', 'port, 0 for any free one', parsePort, DEFAULT_DEMO_PORT)
     .option('--host <address>', 'address to listen on', '127.0.0.1')
-    .option('--token-ttl <seconds>', 'Supabase access-token lifetime (default 3600)', parsePositiveInt)
+    .option('--token-ttl <seconds>', 'access-token lifetime of Supabase and the OpenID issuer (default 3600)', parsePositiveInt)
     .option('--session-ttl <seconds>', 'session-API token lifetime (default 8 h)', parsePositiveInt)
-    .option('--setup', 'also add the two demo environments, pointing at this server')
+    .option('--setup', 'also add the demo environments, pointing at this server')
     .action(withFactory(f, demoServer));
 
   program
     .command('demo-setup')
-    .summary('add the two demo environments')
-    .description(`add the demo environments "${DEMO_ENVIRONMENTS.supabase}" and "${DEMO_ENVIRONMENTS.session}", pointing at a running demo server`)
+    .summary('add the demo environments')
+    .description(`add the demo environments (${[...Object.values(DEMO_ENVIRONMENTS), DEMO_OIDC_MACHINE_ENVIRONMENT].map((n) => `"${n}"`).join(', ')}), pointing at a running demo server`)
     .option('--url <url>', 'the demo server URL', parseBaseUrl, `http://127.0.0.1:${DEFAULT_DEMO_PORT}`)
     .action(withFactory(f, demoSetup));
 }

@@ -8,7 +8,7 @@ export { DEMO_LABEL, DEMO_ENVIRONMENTS } from './demo-environments.js';
 
 /**
  * The embedded demo server for a new user with no backend: started in-process on a preferred port,
- * with one demo environment per seed API pointing at it (re-pointed if the port had to change).
+ * with the demo environments (one per kind, two for OpenID Connect) pointing at it (re-pointed if the port had to change).
  */
 export class DemoLauncher {
   private server: DemoServer | undefined;
@@ -68,8 +68,8 @@ export class DemoLauncher {
       supabase: usable(DEMO_CREDENTIALS.supabase),
       session: usable(DEMO_CREDENTIALS.session),
       bearer: DEMO_CREDENTIALS.bearer.map((t) => ({ email: t.email, password: '', label: t.label, answers: { token: t.token } })),
-      // No demo issuer yet (issue 21 leaves it for later).
-      oidc: [],
+      // They sign in on the demo issuer's own page (browser, device code), not in TokenDesk's form.
+      oidc: DEMO_CREDENTIALS.oidc.users,
     };
     try {
       this.server = await startDemoServer({ port: this.preferredPort });

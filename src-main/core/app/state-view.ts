@@ -30,7 +30,8 @@ export function sessionStatus(
   if (refreshing) return { status: 'refreshing' };
   if (!session) {
     // Recorded only when a server refused the session it was asked about (SessionManager.checkIdentity).
-    if (identity.lastError?.code === 'session_expired') return { status: 'ended', message: identity.lastError.message };
+    // A refused refresh token (SessionManager.onRenewFailure once the token has run out) ends the session too.
+    if (identity.lastError?.code === 'session_expired' || identity.lastError?.code === 'refresh_rejected') return { status: 'ended', message: identity.lastError.message };
     if (identity.lastError) return { status: 'error', message: identity.lastError.message };
     return { status: 'signed_out' };
   }

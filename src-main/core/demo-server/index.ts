@@ -10,6 +10,8 @@ import { Mailbox } from './mailbox.js';
 import type { SupabaseContext } from './supabase-auth.js';
 import { handleSupabase, supabaseHandlers } from './supabase-routes.js';
 import { DEMO_PATS, handlePat } from './pat-routes.js';
+import { OIDC_DEMO_MACHINE_CLIENT, OIDC_DEMO_MACHINE_SECRET, OIDC_DEMO_PASSWORD, OIDC_DEMO_PUBLIC_CLIENT, OIDC_DEMO_USERS, OIDC_MOUNT } from './oidc-accounts.js';
+import { createDemoIssuer, isIssuerPath } from './oidc-issuer.js';
 import {
   DEMO_ANON_KEY,
   DEMO_API_KEY,
@@ -28,6 +30,7 @@ export type { GoTrueSettings, HookFault } from './gotrue-settings.js';
 export type { DemoMessage } from './mailbox.js';
 export { totpNow } from './mfa.js';
 export { DEMO_PAT_PATH, DEMO_PATS } from './pat-routes.js';
+export { OIDC_DEMO_MACHINE_CLIENT, OIDC_DEMO_MACHINE_SECRET, OIDC_DEMO_PUBLIC_CLIENT, OIDC_MOUNT } from './oidc-accounts.js';
 
 export interface DemoServerOptions {
   /** 0 = a random free port (default). */
@@ -52,6 +55,15 @@ export interface DemoServerOptions {
   gotrue?: Partial<GoTrueSettings>;
   /** Injectable wall clock in ms (before skew), for tests; default Date.now. */
   now?: () => number;
+  /** The OpenID issuer at /oidc (its own clock: oidc-provider's; no skew, no injected clock). */
+  openId?: {
+    /** Access-token lifetime (user and client-credentials tokens), default 3600. */
+    accessTokenTtlSeconds?: number;
+    /** Refresh-token lifetime, default 14 days. */
+    refreshTokenTtlSeconds?: number;
+    /** The device flow's `interval` (RFC 8628 §3.2), default none (clients then wait 5 s). */
+    deviceIntervalSeconds?: number;
+  };
 }
 
 export interface DemoStats {
@@ -71,6 +83,8 @@ export interface DemoStats {
 
 export interface DemoServer {
   url: string;
+  /** The OpenID issuer: `${url}/oidc`. */
+  issuer: string;
   port: number;
   anonKey: string;
   apiKey: string;
@@ -89,6 +103,8 @@ export const DEMO_CREDENTIALS: {
   session: DemoCredential[];
   /** Personal access tokens of the demo's token API (GET /pat/v1/me), for the pasted-token kind. */
   bearer: Array<{ token: string; label: string; email: string }>;
+  /** The OpenID issuer's users (they sign in on its own page) and clients. */
+  oidc: { users: DemoCredential[]; publicClient: string; machineClient: string; machineSecret: string };
   anonKey: string;
   apiKey: string;
 } = {
@@ -99,6 +115,12 @@ export const DEMO_CREDENTIALS: {
     .map((u) => ({ email: u.email, password: SUPABASE_DEMO_PASSWORD, label: u.label })),
   session: seedSessionUsers().map((u) => ({ email: u.email, password: SESSION_DEMO_PASSWORD, label: u.label })),
   bearer: DEMO_PATS.map((p) => ({ token: p.token, label: p.label, email: p.user.email })),
+  oidc: {
+    users: OIDC_DEMO_USERS.map((u) => ({ email: u.email, password: OIDC_DEMO_PASSWORD, label: u.label })),
+    publicClient: OIDC_DEMO_PUBLIC_CLIENT,
+    machineClient: OIDC_DEMO_MACHINE_CLIENT,
+    machineSecret: OIDC_DEMO_MACHINE_SECRET,
+  },
   anonKey: DEMO_ANON_KEY,
   apiKey: DEMO_API_KEY,
 };
@@ -154,14 +176,27 @@ export async function startDemoServer(opts: DemoServerOptions = {}): Promise<Dem
     sessionTtlSeconds: opts.sessionTtlSeconds ?? 8 * 3600,
     stats,
   });
+  const issuer = createDemoIssuer({
+    issuer: () => `${baseUrl}${OIDC_MOUNT}`,
+    accessTokenTtlSeconds: opts.openId?.accessTokenTtlSeconds ?? 3600,
+    refreshTokenTtlSeconds: opts.openId?.refreshTokenTtlSeconds ?? 14 * 24 * 3600,
+    ...(opts.openId?.deviceIntervalSeconds !== undefined && { deviceIntervalSeconds: opts.openId.deviceIntervalSeconds }),
+  });
 
   async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const url = new URL(req.url ?? '/', 'http://127.0.0.1');
+    if (isIssuerPath(url.pathname)) {
+      // The issuer keeps its own headers (CORS per client, its own clock): none of the gateway's below.
+      stats.requests++;
+      if (opts.latencyMs) await sleep(opts.latencyMs);
+      await issuer.handle(req, res, url);
+      return;
+    }
     // Set first so every answer, errors included, carries the (skewed) server time.
     res.setHeader('Date', new Date(now()).toUTCString());
     for (const [k, v] of Object.entries(CORS_HEADERS)) res.setHeader(k, v);
     stats.requests++;
     if (opts.latencyMs) await sleep(opts.latencyMs);
-    const url = new URL(req.url ?? '/', 'http://127.0.0.1');
     if (req.method === 'OPTIONS') {
       return sendEmpty(res, 204, {
         'Access-Control-Allow-Methods': 'GET, POST, PUT, DELETE, OPTIONS',
@@ -198,6 +233,7 @@ export async function startDemoServer(opts: DemoServerOptions = {}): Promise<Dem
   let closing: Promise<void> | undefined;
   return {
     url: baseUrl,
+    issuer: `${baseUrl}${OIDC_MOUNT}`,
     port,
     anonKey: DEMO_ANON_KEY,
     apiKey: DEMO_API_KEY,

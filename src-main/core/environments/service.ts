@@ -341,6 +341,14 @@ export class EnvironmentService {
     return { anonKey: anonKey !== undefined, apiKey: apiKey !== undefined };
   }
 
+  /** The names of the environment's secret settings the vault holds (a client secret…). */
+  async storedSecretSettings(ref: string): Promise<Set<string>> {
+    const env = await this.resolve(ref);
+    const names = settingsOf(env.provider).filter((s) => s.secret).map((s) => s.name);
+    const values = await Promise.all(names.map((n) => this.secrets.get(secretKeys.setting(env.id, n))));
+    return new Set(names.filter((_, i) => values[i] !== undefined));
+  }
+
   /** Like `edit`, for callers that need only the environment. */
   async update(ref: string, patch: Partial<EnvironmentInput>): Promise<Environment> {
     return (await this.edit(ref, patch)).environment;

@@ -121,7 +121,9 @@ export function FlowNotice({ step, onCancel }: { step: Notice; onCancel: () => v
         <>
           <CopyableValue value={step.userCode} label="Device code" big />
           <p className="muted small">
-            Enter it at <span className="mono selectable">{step.verificationUrl}</span>
+            {/* RFC 8628 §3.3.1: a verification_uri_complete carries the code, so there is nothing to type there. */}
+            {step.verificationUrl.includes(encodeURIComponent(step.userCode)) || step.verificationUrl.includes(step.userCode) ? 'The page opens with the code filled in: ' : 'Enter it at '}
+            <span className="mono selectable">{step.verificationUrl}</span>
           </p>
           <div className="form-actions">
             <Button size="sm" variant="primary" onClick={() => void open(step.verificationUrl)}>
