@@ -1,7 +1,14 @@
 import type { Command } from 'commander';
-import { loadEndpoint, localTime } from '../../core/facade.js';
+import { DEFAULT_ENDPOINT_PORT, loadEndpoint, localTime } from '../../core/facade.js';
+import { InvalidArgumentError } from 'commander';
 import { jsonOption, parsePositiveInt } from './common.js';
 import { withFactory, type Factory } from '../factory.js';
+
+function parseListenPort(value: string): number {
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 1 || n > 65535) throw new InvalidArgumentError('must be a port number (1-65535)');
+  return n;
+}
 
 /** `tokendesk endpoint`: where the endpoint is, whether it is running, and (asked for) its secret. */
 async function show(f: Factory, o: { json?: boolean; showSecret?: boolean }): Promise<void> {
@@ -61,9 +68,15 @@ async function log(f: Factory, o: { json?: boolean; limit?: number }): Promise<v
   f.term.out(
     entries
       .reverse()
-      .map((e) => [localTime(e.time), e.status, e.route, e.env ?? '-', e.identity ?? '-', e.code ?? '', e.userAgent ? `"${e.userAgent}"` : '-'].join('  '))
+      .map((e) => [localTime(e.time), e.status, e.route, e.env ?? '-', e.identity ?? '-', e.userAgent ? `"${e.userAgent}"` : '-', ...(e.code ? [e.code] : [])].join('  '))
       .join('\n'),
   );
+}
+
+async function port(f: Factory, value: number): Promise<void> {
+  const ep = await loadEndpoint();
+  await ep.setEndpointPort(f.core().config, value);
+  f.term.out(`The endpoint listens on ${ep.endpointUrl(value)} from its next start (restart the app or tokendesk serve).`);
 }
 
 export function registerEndpoint(program: Command, f: Factory): void {
@@ -79,6 +92,11 @@ export function registerEndpoint(program: Command, f: Factory): void {
     .summary('let the endpoint serve a production environment')
     .argument('<name>', 'environment name')
     .action(withFactory(f, allow));
+  cmd
+    .command('port')
+    .summary('change the port the endpoint listens on')
+    .argument('<port>', `port number (default ${DEFAULT_ENDPOINT_PORT})`, parseListenPort)
+    .action(withFactory(f, port));
   cmd
     .command('log')
     .summary("the endpoint's access log (never a token)")

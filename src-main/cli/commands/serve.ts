@@ -1,5 +1,5 @@
 import type { Command } from 'commander';
-import { TokenDeskError, loadEndpoint } from '../../core/facade.js';
+import { DEFAULT_ENDPOINT_PORT, TokenDeskError, loadEndpoint } from '../../core/facade.js';
 import { parsePort } from './common.js';
 import { withFactory, type Factory } from '../factory.js';
 
@@ -42,7 +42,7 @@ export function registerServe(program: Command, f: Factory): void {
     .command('serve')
     .summary('serve fresh tokens to other tools on 127.0.0.1 (foreground)')
     .description('serve the local credential endpoint in the foreground until Ctrl+C: any tool on this machine asks it for a fresh token')
-    .option('-p, --port <port>', 'port to listen on (default: the configured one, 47321)', parsePort)
+    .option('-p, --port <port>', `port to listen on (default: the configured one, else ${DEFAULT_ENDPOINT_PORT}; tokendesk endpoint port N sets it)`, parsePort)
     .addHelpText(
       'after',
       [
@@ -55,7 +55,7 @@ export function registerServe(program: Command, f: Factory): void {
         '',
         'Example:',
         '  curl -H "Authorization: Bearer $(tokendesk endpoint --show-secret --json | jq -r .secret)" \\',
-        '    "http://127.0.0.1:47321/v1/token?env=staging"',
+        `    "http://127.0.0.1:${DEFAULT_ENDPOINT_PORT}/v1/token?env=staging"`,
       ].join('\n'),
     )
     .action(withFactory(f, serve));

@@ -164,7 +164,7 @@ export async function startEndpoint(opts: EndpointOptions): Promise<Endpoint> {
       sendJson(res, 200, { headers, lines: headers.map((h) => `${h.name}: ${h.value}`), expiresAt }, expiry);
     } else {
       // The refresh token never leaves: it is single-use, and a tool that spent it would end TokenDesk's session.
-      const vars = exportVariables(served.input, { includeSecrets: true, includeRefreshToken: false });
+      const vars = exportVariables(served.input, { includeSecrets: true, includeRefreshToken: false }).filter((v) => v.role !== 'refresh_token');
       sendJson(res, 200, { variables: Object.fromEntries(vars.map((v) => [v.key, v.value])), secret: vars.filter((v) => v.secret).map((v) => v.key), expiresAt }, expiry);
     }
     finish(200);

@@ -9,6 +9,11 @@ export function endpointPort(cfg: Config): number {
   return cfg.settings.endpointPort ?? DEFAULT_ENDPOINT_PORT;
 }
 
+/** Sets the port the endpoint listens on from its next start (the app's, or tokendesk serve's). */
+export async function setEndpointPort(config: ConfigStore, port: number): Promise<void> {
+  await config.update((cfg) => ({ ...cfg, settings: { ...cfg.settings, endpointPort: port } }));
+}
+
 /** Lets the endpoint serve a production environment (stored with the environment; nothing else changes). */
 export async function allowProduction(config: ConfigStore, envRef: string): Promise<Environment> {
   let allowed: Environment | undefined;
