@@ -31,14 +31,25 @@ const clean = (text: string, max: number): string => sanitizeForDisplay(text).sl
  * file becomes `.1` (the previous `.1` is dropped). Writes are queued behind the answer, one at a time.
  */
 export class AccessLog {
+  private pending: EndpointLogEntry[] = [];
+  private timer: NodeJS.Timeout | undefined;
   private queue: Promise<void> = Promise.resolve();
 
+  /** `batchMs`: lines recorded within it are written together, so a burst of calls is one write, not one each. */
   constructor(
     private readonly home: string,
     private readonly maxBytes = ACCESS_LOG_MAX_BYTES,
+    private readonly batchMs = 50,
   ) {}
 
   record(entry: EndpointLogEntry): void {
+    // Cleaned when written, off the path of the call's answer.
+    this.pending.push(entry);
+    this.timer ??= setTimeout(() => void this.writePending(), this.batchMs);
+    this.timer.unref();
+  }
+
+  private static line(entry: EndpointLogEntry): string {
     const line: EndpointLogEntry = {
       time: entry.time,
       route: clean(entry.route, 200),
@@ -48,12 +59,21 @@ export class AccessLog {
       ...(entry.identity !== undefined && { identity: clean(entry.identity, 300) }),
       ...(entry.code !== undefined && { code: clean(entry.code, 60) }),
     };
-    // A log that cannot be written never fails the call it records.
-    this.queue = this.queue.then(() => this.append(`${JSON.stringify(line)}\n`)).catch(() => undefined);
+    return `${JSON.stringify(line)}\n`;
   }
 
   /** Resolves once every line recorded so far is written. */
   flush(): Promise<void> {
+    return this.writePending();
+  }
+
+  private writePending(): Promise<void> {
+    clearTimeout(this.timer);
+    this.timer = undefined;
+    const text = this.pending.map((e) => AccessLog.line(e)).join('');
+    this.pending = [];
+    // A log that cannot be written never fails the call it records.
+    if (text !== '') this.queue = this.queue.then(() => this.append(text)).catch(() => undefined);
     return this.queue;
   }
 

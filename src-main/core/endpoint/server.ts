@@ -1,18 +1,15 @@
 import { statSync } from 'node:fs';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { z } from 'zod';
 import type { EndpointLogEntry, EndpointProductionAsk } from '../../contract/endpoint.js';
-import { identityLabel } from '../../contract/identity-label.js';
-import { findEnvironment } from '../environments/service.js';
+import type { Environment } from '../config/schema.js';
 import { TokenDeskError } from '../errors.js';
 import { exportVariables } from '../exports/model.js';
 import { authHeaders } from '../exports/headers.js';
 import { versionOf } from '../fs/file-version.js';
-import { checkHost, checkSecret } from '../http/loopback-guards.js';
+import { checkHost, SecretCheck } from '../http/loopback-guards.js';
 import type { Core } from '../open.js';
 import { vaultFile } from '../secrets/vault-peek.js';
-import { describeIssues } from '../../contract/issues.js';
 import { AccessLog } from './access-log.js';
 import { ENDPOINT_HOST, ENDPOINT_ROUTES, endpointUrl } from './constants.js';
 import { readEndpointSecret } from './secret.js';
@@ -39,16 +36,39 @@ export interface Endpoint {
   close(): Promise<void>;
 }
 
-/** What the three token routes take. `min-valid` in seconds, as oidc-token's --time. */
-const TokenQuery = z.strictObject({
-  env: z.string().min(1, 'env= names the environment').max(200),
-  identity: z.string().min(1).max(300).optional(),
-  'min-valid': z
-    .string()
-    .regex(/^\d{1,6}$/, 'min-valid is a whole number of seconds')
-    .transform(Number)
-    .optional(),
-});
+/** What the three token routes take: env, identity, min-valid (seconds, as oidc-token's --time); nothing else. */
+interface TokenQuery {
+  env: string;
+  identity?: string;
+  minValidMs?: number;
+}
+
+function parseQuery(params: URLSearchParams): TokenQuery | string {
+  const q: Partial<TokenQuery> = {};
+  for (const [key, value] of params) {
+    if (key === 'env' && value.length >= 1 && value.length <= 200 && q.env === undefined) q.env = value;
+    else if (key === 'identity' && value.length >= 1 && value.length <= 300 && q.identity === undefined) q.identity = value;
+    else if (key === 'min-valid' && /^\d{1,6}$/.test(value) && q.minValidMs === undefined) q.minValidMs = Number(value) * 1000;
+    else if (key === 'min-valid') return 'min-valid is a whole number of seconds (at most 999999), given once';
+    else if (key === 'env' || key === 'identity') return `${key} is given once, 1 to ${key === 'env' ? 200 : 300} characters`;
+    else return `unknown parameter "${key.slice(0, 40)}" (env, identity, min-valid)`;
+  }
+  if (q.env === undefined) return 'env= names the environment';
+  return q as TokenQuery;
+}
+
+/** A production environment the user has not allowed (thrown by the gate, before any renewal). */
+class ProductionRefused extends Error {
+  constructor(readonly env: Environment) {
+    super('production environment not allowed');
+  }
+}
+
+const TOKEN_ROUTES = new Map<string, 'token' | 'headers' | 'postman'>([
+  [ENDPOINT_ROUTES.token, 'token'],
+  [ENDPOINT_ROUTES.headers, 'headers'],
+  [ENDPOINT_ROUTES.postman, 'postman'],
+]);
 
 const UNAUTHORIZED = { code: 'unauthorized', message: 'Unauthorized' } as const;
 
@@ -83,19 +103,20 @@ export async function startEndpoint(opts: EndpointOptions): Promise<Endpoint> {
   const tokens = new TokenSource(core, now);
   // The secret as last read, and the vault's version then: made by another process (the CLI's first
   // `endpoint --show-secret`, the window) or after this started, it is read again when the vault changed.
-  let secret: { value: string | undefined; vault: string } = { value: undefined, vault: '' };
+  let secret: { check: SecretCheck | undefined; vault: string } = { check: undefined, vault: '' };
   const loadSecret = async () => {
     const vault = vaultVersion(core.home);
-    secret = { value: await readEndpointSecret(core.secrets).catch(() => undefined), vault };
+    const value = await readEndpointSecret(core.secrets).catch(() => undefined);
+    secret = { check: value === undefined ? undefined : new SecretCheck(value), vault };
   };
   await loadSecret();
 
   async function authorized(req: IncomingMessage): Promise<boolean> {
     const presented = bearer(req);
-    if (secret.value !== undefined && checkSecret(presented, secret.value).ok) return true;
+    if (secret.check?.matches(presented)) return true;
     if (vaultVersion(core.home) === secret.vault) return false;
     await loadSecret();
-    return secret.value !== undefined && checkSecret(presented, secret.value).ok;
+    return secret.check?.matches(presented) === true;
   }
 
   async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
@@ -110,8 +131,12 @@ export async function startEndpoint(opts: EndpointOptions): Promise<Endpoint> {
       sendError(res, status, code, message);
       finish(status, code);
     };
-    const url = new URL(req.url ?? '/', 'http://127.0.0.1');
-    entry.route = url.pathname;
+    // Split by hand: new URL() per call costs more than the rest of a cached answer.
+    const target = req.url ?? '/';
+    const mark = target.indexOf('?');
+    const pathname = mark < 0 ? target : target.slice(0, mark);
+    const searchParams = new URLSearchParams(mark < 0 ? '' : target.slice(mark + 1));
+    entry.route = pathname;
 
     if (!checkHost(req.headers.host, port).ok) return fail(403, 'forbidden_host', 'Forbidden host');
     if (!(await authorized(req))) {
@@ -121,39 +146,43 @@ export async function startEndpoint(opts: EndpointOptions): Promise<Endpoint> {
     // GET only: a browser's CORS preflight (OPTIONS) is refused, and no answer carries a CORS header.
     if (req.method !== 'GET') return fail(405, 'method_not_allowed', 'Use GET');
 
-    if (url.pathname === ENDPOINT_ROUTES.status) {
+    if (pathname === ENDPOINT_ROUTES.status) {
       sendJson(res, 200, { ok: true, servedBy: opts.servedBy, pid: process.pid, port });
       return finish(200);
     }
-    const route = Object.entries(ENDPOINT_ROUTES).find(([name, path]) => name !== 'status' && path === url.pathname)?.[0];
-    if (!route) return fail(404, 'not_found', `No route ${url.pathname.slice(0, 100)}: use ${ENDPOINT_ROUTES.token}, ${ENDPOINT_ROUTES.headers} or ${ENDPOINT_ROUTES.postman}`);
+    const route = TOKEN_ROUTES.get(pathname);
+    if (!route) return fail(404, 'not_found', `No route ${pathname.slice(0, 100)}: use ${ENDPOINT_ROUTES.token}, ${ENDPOINT_ROUTES.headers} or ${ENDPOINT_ROUTES.postman}`);
 
-    const query = TokenQuery.safeParse(Object.fromEntries(url.searchParams));
-    if (typeof url.searchParams.get('env') === 'string') entry.env = url.searchParams.get('env')!;
-    if (url.searchParams.get('identity')) entry.identity = url.searchParams.get('identity')!;
-    if (!query.success) return fail(400, 'invalid_input', `Bad query: ${describeIssues(query.error.issues)}`);
-    const q = query.data;
+    const q = parseQuery(searchParams);
+    if (typeof q === 'string') {
+      const env = searchParams.get('env');
+      if (env) entry.env = env;
+      return fail(400, 'invalid_input', `Bad query: ${q}`);
+    }
+    entry.env = q.env; // as asked; its name once found
+    if (q.identity) entry.identity = q.identity;
 
     let served: Served;
     try {
-      // Judged before any renewal: a refused production environment is not even renewed.
-      const env = findEnvironment(await core.config.read(), q.env);
-      entry.env = env.name;
-      if (env.production && env.endpointAllowed !== true) {
-        opts.onProductionAsked?.({ envId: env.id, name: env.name, userAgent: entry.userAgent });
+      served = await tokens.get(q.env, q.identity, q.minValidMs, (env) => {
+        entry.env = env.name;
+        // Judged before any renewal: a refused production environment is not even renewed.
+        if (env.production && env.endpointAllowed !== true) throw new ProductionRefused(env);
+      });
+    } catch (e) {
+      if (e instanceof ProductionRefused) {
+        opts.onProductionAsked?.({ envId: e.env.id, name: e.env.name, userAgent: entry.userAgent });
         return fail(
           403,
           'production_not_allowed',
-          `"${env.name}" is a production environment: it is served only once you allow it (in the app, or tokendesk endpoint allow "${env.name}")`,
+          `"${e.env.name}" is a production environment: it is served only once you allow it (in the app, or tokendesk endpoint allow "${e.env.name}")`,
         );
       }
-      served = await tokens.get(env.id, q.identity, q['min-valid'] === undefined ? undefined : q['min-valid'] * 1000);
-    } catch (e) {
       const err = e instanceof TokenDeskError ? e : new TokenDeskError('auth_error', 'The token could not be read');
       return fail(e instanceof TokenDeskError ? statusFor(err) : 500, e instanceof TokenDeskError ? err.code : 'internal_error', err.message);
     }
-    entry.identity = identityLabel(served.fresh.identity);
-    const expiry: Record<string, string> = served.fresh.session.noExpiry ? {} : { 'X-TokenDesk-Expires-At': new Date(served.fresh.session.expiresAt).toISOString() };
+    entry.identity = served.label;
+    const expiry: Record<string, string> = served.fresh.session.noExpiry ? {} : { 'X-TokenDesk-Expires-At': served.expiresAtText };
     // A renewal that failed while the token is still valid: served, and said.
     if (served.fresh.warning) expiry['X-TokenDesk-Warning'] = encodeURIComponent(served.fresh.warning).slice(0, 2000);
     const expiresAt = served.fresh.session.noExpiry ? null : served.fresh.session.expiresAt;
@@ -194,7 +223,10 @@ export async function startEndpoint(opts: EndpointOptions): Promise<Endpoint> {
         server.close(() => resolve());
         // Keep-alive sockets would otherwise hold close() open until they time out.
         server.closeAllConnections();
-      }).then(() => log.flush());
+      }).then(() => {
+        tokens.close();
+        return log.flush();
+      });
       return closing;
     },
   };

@@ -24,3 +24,17 @@ export function checkHost(host: string | undefined, port: number): GuardResult {
   if (h === `127.0.0.1:${port}` || h === `localhost:${port}`) return GUARD_OK;
   return { ok: false, status: 403, message: 'Forbidden host' };
 }
+
+/** checkSecret with the stored secret's digest made once: for a server that checks every call. */
+export class SecretCheck {
+  private readonly digest: Buffer;
+
+  constructor(secret: string) {
+    this.digest = createHash('sha256').update(secret).digest();
+  }
+
+  matches(presented: string | undefined | null): boolean {
+    if (typeof presented !== 'string' || presented.length === 0) return false;
+    return timingSafeEqual(createHash('sha256').update(presented).digest(), this.digest);
+  }
+}
