@@ -40,7 +40,7 @@ const httpUrl = z.url({ protocol: /^https?$/, error: 'Enter an http(s) URL' });
 
 const variables = z.record(z.string().regex(/^[A-Za-z_][A-Za-z0-9_.-]*$/).max(100), safeText(z.string().max(4096), 'The value'));
 const variableNames = z.partialRecord(
-  z.enum(['url', 'anon_key', 'api_key', 'access_token', 'refresh_token', 'account_id']),
+  z.enum(['url', 'anon_key', 'api_key', 'access_token', 'refresh_token', 'id_token', 'account_id']),
   safeText(z.string().min(1).max(100), 'The variable name'),
 );
 
@@ -92,6 +92,8 @@ export const CopyItem = z.discriminatedUnion('kind', [
   z.strictObject({ kind: z.literal('apikey-header') }),
   z.strictObject({ kind: z.literal('x-api-key-header') }),
   z.strictObject({ kind: z.literal('token') }),
+  /** The OpenID Connect ID token of the active identity (a secret, cleared like the others). */
+  z.strictObject({ kind: z.literal('id-token') }),
   z.strictObject({ kind: z.literal('curl') }),
   /** Every header line a request needs (apikey, Authorization, X-API-Key, the account header), like `tokendesk header`. */
   z.strictObject({ kind: z.literal('headers') }),

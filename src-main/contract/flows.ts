@@ -41,7 +41,8 @@ export type FlowStepView =
       /** Local-clock epoch ms when the flow gives up. */
       expiresAt: number;
     }
-  | { kind: 'open-url'; flowId: string; title: string; url: string; message: string; expiresAt: number }
+  /** `redirectUri`: where the browser comes back (a loopback listener), the URI to register at the provider. */
+  | { kind: 'open-url'; flowId: string; title: string; url: string; message: string; expiresAt: number; redirectUri?: string }
   | {
       kind: 'device-code';
       flowId: string;

@@ -47,7 +47,14 @@ export interface SettingInfo {
   /** The value used when none is given (shown as the placeholder). */
   defaultValue?: string;
   /** Checked on input: a path that starts with / (`path`), an HTTP header or JSON field name (`name`), a NAME=VALUE&… query (`query`). */
-  syntax?: 'path' | 'header' | 'field' | 'mapping' | 'text' | 'query';
+  syntax?: 'path' | 'header' | 'field' | 'mapping' | 'text' | 'query' | 'port';
+  /** The only values it takes (the form offers them in a list; the CLI refuses any other). */
+  choices?: readonly string[];
+  /**
+   * A secret of several lines (a PEM private key): the form takes it pasted or from a file, the CLI
+   * flag names a file to read (`-` for all of standard input) instead of one line.
+   */
+  multiline?: boolean;
   /** For a `mapping`: the names allowed left of `=` (`token` in `token=data.accessToken`). */
   mappingKeys?: readonly string[];
 }
@@ -195,7 +202,15 @@ export interface ProviderInfo {
   importHints: ImportHints;
   /** The Add environment form's starting points (src-renderer/environments/EnvironmentForm.tsx). */
   presets: readonly EnvironmentPreset[];
+  /**
+   * Its browser sign-in comes back to a loopback listener (RFC 8252 §7.3): the setting that fixes the
+   * port. The form, `env show` and the sign-in step show the redirect URI to register (loopbackRedirectUri).
+   */
+  loopbackRedirect?: { portSetting: string };
 }
+
+/** OAuth client authentication methods TokenDesk offers (RFC 6749 §2.3, OIDC Core §9), for the `clientAuth` setting. */
+export const CLIENT_AUTH_METHODS = ['none', 'client_secret_basic', 'client_secret_post', 'private_key_jwt'] as const;
 
 const API_KEY_SETTING: SettingInfo = {
   name: 'apiKey',
@@ -454,7 +469,7 @@ export const PROVIDERS: Readonly<Record<ProviderKind, ProviderInfo>> = {
       ],
       // Browser and device sessions renew with their refresh token (rotated: the new one is stored first).
       renewal: { kind: 'refresh' },
-      exportedRoles: ['url', 'access_token', 'refresh_token'],
+      exportedRoles: ['url', 'access_token', 'refresh_token', 'id_token'],
     },
     settings: [
       {
@@ -474,6 +489,36 @@ export const PROVIDERS: Readonly<Record<ProviderKind, ProviderInfo>> = {
         secret: true,
         required: false,
         flag: 'client-secret',
+      },
+      {
+        name: 'clientAuth',
+        label: 'Client authentication',
+        help: 'How the client proves itself to the token endpoint: none (a public client), client_secret_basic or client_secret_post (the secret), private_key_jwt (an assertion signed with the private key). Unset: client_secret_basic with a secret, private_key_jwt with a key, else none',
+        placeholder: 'from what is stored',
+        secret: false,
+        required: false,
+        flag: 'client-auth',
+        choices: CLIENT_AUTH_METHODS,
+      },
+      {
+        name: 'privateKey',
+        label: 'Private key (PEM)',
+        help: 'For private_key_jwt: the client\'s RSA, EC or Ed25519 private key (PKCS#8, PKCS#1 or SEC1 PEM), pasted or read from a file',
+        placeholder: '-----BEGIN PRIVATE KEY-----',
+        secret: true,
+        required: false,
+        flag: 'private-key-file',
+        multiline: true,
+      },
+      {
+        name: 'redirectPort',
+        label: 'Redirect port',
+        help: 'A fixed port for the browser sign-in\'s http://127.0.0.1:PORT/callback, for a provider that wants the exact redirect URI registered; unset, a random free port',
+        placeholder: 'random',
+        secret: false,
+        required: false,
+        flag: 'redirect-port',
+        syntax: 'port',
       },
       {
         name: 'scope',
@@ -497,10 +542,11 @@ export const PROVIDERS: Readonly<Record<ProviderKind, ProviderInfo>> = {
         syntax: 'query',
       },
     ],
-    exportNames: { url: 'url', access_token: 'access_token', refresh_token: 'refresh_token' },
+    exportNames: { url: 'url', access_token: 'access_token', refresh_token: 'refresh_token', id_token: 'id_token' },
     // oidc-provider's and Auth0's userinfo path under the issuer; others differ (Keycloak: /protocol/openid-connect/userinfo).
     curlPath: { path: '/userinfo' },
     importHints: {},
+    loopbackRedirect: { portSetting: 'redirectPort' },
     presets: [
       // Issuer templates and each service's known needs, from its documentation (../shared/docs/oauth-field-notes.md).
       // None is tested against the real service: the hint says so.
@@ -571,6 +617,18 @@ export const PROVIDERS: Readonly<Record<ProviderKind, ProviderInfo>> = {
     ],
   },
 };
+
+/**
+ * The redirect URI to register for an environment of `kind` with these settings, or undefined when its
+ * sign-in has none. A fixed port is part of it; without one the port is chosen at each sign-in, and
+ * providers that follow RFC 8252 §7.3 take http://127.0.0.1/callback for any port.
+ */
+export function loopbackRedirectUri(kind: ProviderKind, settings: Readonly<Record<string, string>>): { uri: string; anyPort: boolean } | undefined {
+  const r = PROVIDERS[kind].loopbackRedirect;
+  if (!r) return undefined;
+  const port = settings[r.portSetting]?.trim();
+  return port ? { uri: `http://127.0.0.1:${port}/callback`, anyPort: false } : { uri: 'http://127.0.0.1/callback', anyPort: true };
+}
 
 export function providerInfo(kind: ProviderKind): ProviderInfo {
   return PROVIDERS[kind];

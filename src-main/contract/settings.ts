@@ -64,10 +64,11 @@ export function checkSetting(info: SettingInfo, raw: string): SettingCheck {
       const r = known(raw);
       return r.ok ? r : { ok: false, message: r.message, label: FIELD_LABELS[r.field] };
     }
-    const v = raw.trim();
+    const v = info.multiline ? raw.trim().replace(/\r\n?/g, '\n') : raw.trim();
     if (v === '') return fail('enter a value');
-    if (v.length > 8192) return fail('the value is longer than 8192 characters');
-    if (/[\r\n]/.test(v)) return fail('the value cannot contain line breaks');
+    const max = info.multiline ? 16384 : 8192;
+    if (v.length > max) return fail(`the value is longer than ${max} characters`);
+    if (!info.multiline && /[\r\n]/.test(v)) return fail('the value cannot contain line breaks');
     return { ok: true, value: v };
   }
   if (info.syntax === 'mapping' || info.repeatable) return checkLines(info, raw, fail);
@@ -75,7 +76,12 @@ export function checkSetting(info: SettingInfo, raw: string): SettingCheck {
   if (v.length > MAX_TEXT) return fail(`the value is longer than ${MAX_TEXT} characters`);
   const bad = firstUnsafeCharacter(v);
   if (bad) return fail(unsafeCharacterMessage('the value', bad).replace(/^The/, 'the'));
+  if (info.choices && v !== '' && !info.choices.includes(v)) return fail(`choose one of ${info.choices.join(', ')}, not "${v}"`);
   switch (info.syntax) {
+    case 'port':
+      // Any TCP port; 0 would mean "a random one", which is what leaving it unset says.
+      if (v !== '' && !(/^\d{1,5}$/.test(v) && Number(v) >= 1 && Number(v) <= 65535)) return fail(`a port is a number from 1 to 65535, not "${v}"`);
+      return { ok: true, value: v };
     case 'path':
       if (!/^\/[^\s?#]*$/.test(v)) return fail(`a path starts with / and has no space, ? or # (e.g. /api/auth/login), not "${v}"`);
       return { ok: true, value: v };

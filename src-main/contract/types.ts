@@ -34,6 +34,12 @@ export interface ProfileView {
   roles: string[];
   permissions: string[];
   permissionsFromRoles: string[];
+  /** The user's picture (OIDC `picture`, https): shown as a link, never loaded by the window. */
+  picture?: string;
+  /** The scopes the server granted, when it said. */
+  scopes?: string[];
+  /** The session holds an OpenID Connect ID token (offer "copy ID token"). */
+  hasIdToken?: boolean;
 }
 
 export interface IdentityView {
@@ -71,6 +77,11 @@ export interface IdentityView {
    * `session-expiring` event fires at the same time.
    */
   endWarningAt?: number;
+  /**
+   * When the refresh token itself ends (the server said: Keycloak's refresh_expires_in): the session
+   * cannot be renewed past it. With it, endWarningAt counts to this time, not to expiresAt.
+   */
+  refreshExpiresAt?: number;
   profile?: ProfileView;
 }
 
@@ -100,7 +111,7 @@ export interface EnvironmentView {
   identities: IdentityView[];
 }
 
-export type VariableRoleName = 'url' | 'anon_key' | 'api_key' | 'access_token' | 'refresh_token' | 'account_id';
+export type VariableRoleName = 'url' | 'anon_key' | 'api_key' | 'access_token' | 'refresh_token' | 'id_token' | 'account_id';
 
 export interface SettingsView {
   marginSeconds: number;

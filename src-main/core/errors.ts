@@ -60,7 +60,9 @@ export type ErrorCode =
   /** An answer to a flow that is not waiting for one, or to a flow that is gone. */
   | 'flow_not_found'
   /** A second wait for the next step of a flow that one caller already waits on. */
-  | 'flow_busy';
+  | 'flow_busy'
+  /** A fixed loopback port a sign-in must listen on is taken by another program. */
+  | 'port_in_use';
 
 export interface TokenDeskErrorJSON {
   code: ErrorCode;

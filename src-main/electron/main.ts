@@ -214,7 +214,7 @@ async function start(): Promise<void> {
   const lookup = (identityId: string): IdentityInfo | undefined => {
     for (const env of state?.environments ?? []) {
       const i = env.identities.find((x) => x.id === identityId);
-      if (i) return { envName: env.name, email: i.label, canRenew: i.canRenew, expiresAt: i.expiresAt };
+      if (i) return { envName: env.name, email: i.label, canRenew: i.canRenew, expiresAt: i.expiresAt, ...(i.refreshExpiresAt !== undefined && { refreshExpiresAt: i.refreshExpiresAt }) };
     }
     return undefined;
   };

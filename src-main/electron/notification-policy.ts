@@ -7,6 +7,8 @@ export interface IdentityInfo {
   canRenew: boolean;
   /** The session's expiry as last seen: a new session gets new notifications. */
   expiresAt?: number;
+  /** When its refresh token itself ends (the server said): it renews until then, then needs a sign-in. */
+  refreshExpiresAt?: number;
 }
 
 export interface Notice {
@@ -35,7 +37,8 @@ export class NotificationPolicy {
         return null;
       case 'session-expiring': {
         const who = this.lookup(e.identityId);
-        if (!who || who.canRenew) return null;
+        // A renewing session is announced only when its refresh token has an end of its own.
+        if (!who || (who.canRenew && who.refreshExpiresAt === undefined)) return null;
         return this.once(`expiring:${e.expiresAt}`, e, `${who.envName}: session expires soon`,
           `${who.email} will be signed out at ${new Date(e.expiresAt).toLocaleTimeString()}. Sign in again to keep copying tokens.`);
       }

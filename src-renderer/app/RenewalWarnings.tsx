@@ -16,11 +16,11 @@ export function RenewalWarnings(): null {
     for (const env of envs) {
       for (const i of env.identities) {
         const left = endsSoon(i, now);
-        const key = `${i.id}:${i.expiresAt ?? ''}`;
+        const key = `${i.id}:${i.canRenew ? (i.refreshExpiresAt ?? '') : (i.expiresAt ?? '')}`;
         if (left === undefined || warned.current.has(key)) continue;
         warned.current.add(key);
         const fix = i.canRememberPassword ? 'sign in again, and tick Remember password to keep it renewed' : 'sign in again';
-        store.getState().toast('info', `${i.label} (${env.name}) ends in ${endsInWords(left)}`, `It cannot renew itself: ${fix}`);
+        store.getState().toast('info', `${i.label} (${env.name}) ends in ${endsInWords(left)}`, i.canRenew ? 'Its refresh token ends then: sign in again' : `It cannot renew itself: ${fix}`);
       }
     }
   }, [envs, now, store]);

@@ -36,6 +36,8 @@ export function copyActions(env: EnvironmentView, identity?: IdentityView, inclu
   out.push(
     { id: 'token', label: 'Copy raw token', short: 'Raw token', item: { kind: 'token' } },
     { id: 'curl', label: 'Copy as curl', short: 'curl', item: { kind: 'curl' } },
+    // The OpenID Connect sign-in's ID token, for an API that takes it instead of the access token.
+    ...(identity?.profile?.hasIdToken ? [{ id: 'id-token', label: 'Copy ID token', short: 'ID token', item: { kind: 'id-token' } } satisfies CopyAction] : []),
     // key:value lines: what Postman's Bulk Edit of an environment takes (JSON would not paste there).
     { id: 'postman-bulk-edit', label: 'Copy all Postman variables (bulk edit)', short: 'All Postman variables', item: { kind: 'postman-bulk-edit', includeRefreshToken } },
   );

@@ -1,6 +1,6 @@
 import { useEffect, useId, useMemo, useRef, useState, type FormEvent } from 'react';
 import { useAction } from '../lib/use-action.js';
-import { capabilitiesOf, PROVIDER_KINDS, providerInfo, type SettingInfo } from '../../src-main/contract/providers.js';
+import { capabilitiesOf, loopbackRedirectUri, PROVIDER_KINDS, providerInfo, type SettingInfo } from '../../src-main/contract/providers.js';
 import { settingShortWords } from '../../src-main/contract/settings.js';
 import { changesOrigin } from '../../src-main/contract/validators.js';
 import type { EnvironmentUpdate, EnvironmentView, ProviderKind } from '../../src-main/contract/types.js';
@@ -234,6 +234,7 @@ export function EnvironmentForm({ env, onDone, onDirtyChange }: { env?: Environm
           error={submitted || touched.settings ? errors[settingField(info.name)] : undefined}
           onChange={(v) => patch({ settings: { ...d.settings, [info.name]: v } })}
           onRemove={(v) => patch({ removeSecrets: { ...d.removeSecrets, [info.name]: v }, settings: { ...d.settings, [info.name]: '' } })}
+          redirect={providerInfo(d.provider).loopbackRedirect?.portSetting === info.name ? loopbackRedirectUri(d.provider, d.settings) : undefined}
         />
       ))}
       {capabilitiesOf(d.provider).hasAccounts ? (
@@ -281,6 +282,8 @@ function SettingField(p: {
   error: string | undefined;
   onChange: (v: string) => void;
   onRemove: (v: boolean) => void;
+  /** For the setting that fixes a loopback redirect's port: the redirect URI to register, as typed so far. */
+  redirect?: { uri: string; anyPort: boolean } | undefined;
 }) {
   const { info } = p;
   const areaId = useId();
@@ -300,6 +303,62 @@ function SettingField(p: {
       ? '•••••••• (stored)'
       : (info.placeholder ?? (info.required ? '' : 'optional'))
     : (info.placeholder ?? (info.defaultValue !== undefined ? `${info.defaultValue.replace(/\n/g, ', ')} (default)` : info.required ? '' : 'optional'));
+  if (info.choices) {
+    // A fixed list (client authentication): a select, with "unset" first when the setting may be left out.
+    const described = [p.error ? `${areaId}-err` : null, help ? `${areaId}-hint` : null].filter(Boolean).join(' ') || undefined;
+    return (
+      <div className={p.error ? 'field field-invalid' : 'field'}>
+        <label htmlFor={areaId}>{info.label}</label>
+        <select id={areaId} className="input mono" value={p.value} onChange={(e) => p.onChange(e.target.value)} aria-invalid={p.error ? true : undefined} aria-describedby={described}>
+          {info.required ? null : <option value="">{info.placeholder ?? 'default'}</option>}
+          {info.choices.map((c) => (
+            <option key={c} value={c}>
+              {c}
+            </option>
+          ))}
+        </select>
+        {p.error ? (
+          <p id={`${areaId}-err`} className="field-error" role="alert">
+            {p.error}
+          </p>
+        ) : null}
+        {help ? (
+          <p id={`${areaId}-hint`} className="field-hint">
+            {help}
+          </p>
+        ) : null}
+      </div>
+    );
+  }
+  if (info.secret && info.multiline) {
+    // A PEM key: pasted, or read from a file here in the window; never shown back once stored.
+    const described = [p.error ? `${areaId}-err` : null, `${areaId}-hint`].filter(Boolean).join(' ');
+    return (
+      <div className={p.error ? 'field field-invalid' : 'field'}>
+        <label htmlFor={areaId}>{info.label}</label>
+        <textarea id={areaId} className="input textarea mono" rows={3} value={p.value} disabled={p.removing} onChange={(e) => p.onChange(e.target.value)} placeholder={placeholder} spellCheck={false} autoComplete="off" aria-invalid={p.error ? true : undefined} aria-describedby={described} />
+        <input
+          type="file"
+          aria-label={`Read the ${settingShortWords(info).toLowerCase()} from a file`}
+          disabled={p.removing}
+          onChange={(e) => {
+            const file = e.target.files?.[0];
+            // A key is a few KiB: a bigger file is not one, and checkSetting refuses it with its own words.
+            if (file) void file.slice(0, 64 * 1024).text().then(p.onChange);
+          }}
+        />
+        {p.error ? (
+          <p id={`${areaId}-err`} className="field-error" role="alert">
+            {p.error}
+          </p>
+        ) : null}
+        <p id={`${areaId}-hint`} className="field-hint">
+          {p.stored ? p.keptHint : help}
+        </p>
+        {!info.required && p.stored ? <Checkbox label={`Remove the stored ${settingShortWords(info)}`} checked={p.removing} onChange={p.onRemove} /> : null}
+      </div>
+    );
+  }
   if (info.repeatable) {
     // One FIELD=path per line (the CLI's repeatable flag): a text area, same look as a field.
     // Labelled by id (a wrapping label would take the typed lines into its name), described by its
@@ -332,7 +391,11 @@ function SettingField(p: {
         disabled={p.removing}
         onChange={(e) => p.onChange(e.target.value)}
         error={p.error}
-        hint={info.secret && p.stored ? p.keptHint : help}
+        hint={info.secret && p.stored ? p.keptHint : p.redirect ? (
+            <>
+              {help} Register <span className="mono selectable">{p.redirect.uri}</span>{p.redirect.anyPort ? ' (any port)' : ''} at the provider.
+            </>
+          ) : help}
         placeholder={placeholder}
         autoComplete={info.secret ? 'new-password' : 'off'}
         spellCheck={false}

@@ -2,7 +2,7 @@ import { useId, type ReactNode } from 'react';
 import type { EnvironmentView, IdentityView } from '../../src-main/contract/types.js';
 import { useNow } from '../lib/clock.js';
 import { useAction } from '../lib/use-action.js';
-import { endsInWords, endsSoon, renewalNote } from '../lib/renewal.js';
+import { endsInWords, endsSoon, endsWhy, renewalNote } from '../lib/renewal.js';
 import { liveStatus, statusText } from '../lib/status.js';
 import { useDeskStore } from '../store.js';
 import { StatusBadge } from '../ui/Badge.js';
@@ -104,7 +104,7 @@ export function IdentityRow({ env, identity, radioName, pendingId, setPendingId 
       {ending !== undefined ? (
         <div className="identity-warning" role="status">
           <span>
-            <strong>Ends in {endsInWords(ending)}</strong> — it cannot renew itself.
+            <strong>Ends in {endsInWords(ending)}</strong> — {endsWhy(identity)}.
           </span>
           <span className="identity-warning-actions">
             <Button size="sm" variant="secondary" aria-label={`Sign in again as ${identity.label}`} onClick={() => signInAgain(false)}>

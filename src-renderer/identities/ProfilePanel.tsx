@@ -2,6 +2,7 @@ import { useId } from 'react';
 import type { IdentityView } from '../../src-main/contract/types.js';
 import { useAction } from '../lib/use-action.js';
 import { useDeskStore } from '../store.js';
+import { ExternalLink } from '../ui/ExternalLink.js';
 import { InlineError } from '../ui/Field.js';
 import { Section } from '../ui/Section.js';
 
@@ -63,6 +64,29 @@ export function ProfilePanel({ identity }: { identity: IdentityView }) {
           <>
             <dt>User id</dt>
             <dd className="mono-sm selectable">{identity.userId}</dd>
+          </>
+        ) : null}
+        {identity.profile?.picture ? (
+          <>
+            <dt>Picture</dt>
+            {/* A link, not an image: the window loads nothing from other servers (CSP img-src 'self'). */}
+            <dd className="mono-sm">
+              <ExternalLink href={identity.profile.picture}>{identity.profile.picture}</ExternalLink>
+            </dd>
+          </>
+        ) : null}
+        {identity.profile?.scopes?.length ? (
+          <>
+            <dt>Scopes</dt>
+            <dd>
+              <span className="chips">
+                {identity.profile.scopes.map((sc) => (
+                  <span key={sc} className="badge badge-neutral mono-sm">
+                    {sc}
+                  </span>
+                ))}
+              </span>
+            </dd>
           </>
         ) : null}
         <dt>Roles</dt>

@@ -9,15 +9,22 @@ export function endsInWords(ms: number): string {
 }
 
 /**
- * Time left when a session that cannot renew itself is in its last minutes: from the core's
- * endWarningAt (set only for such sessions) until it expires. Otherwise undefined.
+ * Time left when a session that cannot renew itself, or whose refresh token has its own end, is in
+ * its last minutes: from the core's endWarningAt until that end. Otherwise undefined.
  */
 export function endsSoon(identity: IdentityView, now: number): number | undefined {
-  if (identity.canRenew || identity.endWarningAt === undefined || identity.expiresAt === undefined) return undefined;
+  // A renewing session ends for good only when its refresh token has an end of its own (refreshExpiresAt).
+  const end = identity.canRenew ? identity.refreshExpiresAt : identity.expiresAt;
+  if (identity.endWarningAt === undefined || end === undefined) return undefined;
   const s = liveStatus(identity, now);
   if (s !== 'valid' && s !== 'expiring') return undefined;
-  const left = identity.expiresAt - now;
+  const left = end - now;
   return now >= identity.endWarningAt && left > 0 ? left : undefined;
+}
+
+/** Why a session in its last minutes ends: it cannot renew itself, or its refresh token ends. */
+export function endsWhy(identity: IdentityView): string {
+  return identity.canRenew ? 'its refresh token ends then (the provider said so)' : 'it cannot renew itself';
 }
 
 /** The line under an identity's email: does it renew itself, and how. */

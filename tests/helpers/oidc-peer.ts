@@ -1,3 +1,4 @@
+import { generateKeyPairSync } from 'node:crypto';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import Provider from 'oidc-provider';
@@ -13,6 +14,17 @@ import Provider from 'oidc-provider';
 export const PUBLIC_CLIENT = 'cli';
 export const MACHINE_CLIENT = 'machine';
 export const MACHINE_SECRET = 'machine-secret-5a1d';
+/**
+ * Confidential native clients, one per client authentication method (RFC 6749 §2.3, OIDC Core §9):
+ * each may sign users in (loopback redirect), refresh, and get client credentials.
+ */
+export const BASIC_CLIENT = 'basic-client';
+export const POST_CLIENT = 'post-client';
+export const JWT_CLIENT = 'jwt-client';
+export const CONFIDENTIAL_SECRET = 'confidential-secret-7c2e';
+/** The private_key_jwt client's key pair (an EC P-256 key, PKCS#8 PEM): the public half is its registered JWKS. */
+const jwtKeys = generateKeyPairSync('ec', { namedCurve: 'P-256' });
+export const JWT_CLIENT_KEY_PEM = jwtKeys.privateKey.export({ format: 'pem', type: 'pkcs8' }).toString();
 
 export interface OidcPeer {
   issuer: string;
@@ -20,7 +32,11 @@ export interface OidcPeer {
   close(): Promise<void>;
 }
 
-export async function startOidcPeer(opts: { accessTokenTtl?: number; deviceInterval?: number } = {}): Promise<OidcPeer> {
+/**
+ * `refreshExpiresIn`: the token answers say when the refresh token ends, as Keycloak does
+ * (`refresh_expires_in`, seconds; not in any RFC, so oidc-provider needs a middleware for it).
+ */
+export async function startOidcPeer(opts: { accessTokenTtl?: number; deviceInterval?: number; revocation?: boolean; refreshExpiresIn?: number } = {}): Promise<OidcPeer> {
   let handler: Parameters<typeof createServer>[1] = (_req, res) => res.writeHead(503).end();
   const server: Server = createServer((req, res) => handler!(req, res));
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', () => r()));
@@ -36,12 +52,27 @@ export async function startOidcPeer(opts: { accessTokenTtl?: number; deviceInter
         response_types: ['code'],
       },
       { client_id: MACHINE_CLIENT, client_secret: MACHINE_SECRET, grant_types: ['client_credentials'], response_types: [], redirect_uris: [] },
+      ...(
+        [
+          [BASIC_CLIENT, 'client_secret_basic'],
+          [POST_CLIENT, 'client_secret_post'],
+          [JWT_CLIENT, 'private_key_jwt'],
+        ] as const
+      ).map(([client_id, method]) => ({
+        client_id,
+        application_type: 'native' as const,
+        token_endpoint_auth_method: method,
+        ...(method === 'private_key_jwt' ? { jwks: { keys: [{ ...jwtKeys.publicKey.export({ format: 'jwk' }), use: 'sig' }] } } : { client_secret: CONFIDENTIAL_SECRET }),
+        redirect_uris: ['http://127.0.0.1/callback'],
+        grant_types: ['authorization_code', 'refresh_token', 'client_credentials'],
+        response_types: ['code' as const],
+      })),
     ],
-    features: { devInteractions: { enabled: true }, deviceFlow: { enabled: true }, clientCredentials: { enabled: true }, revocation: { enabled: true } },
-    claims: { openid: ['sub'], email: ['email', 'email_verified'], profile: ['name'] },
+    features: { devInteractions: { enabled: true }, deviceFlow: { enabled: true }, clientCredentials: { enabled: true }, revocation: { enabled: opts.revocation ?? true } },
+    claims: { openid: ['sub'], email: ['email', 'email_verified'], profile: ['name', 'picture'] },
     findAccount: (_ctx, sub) => ({
       accountId: sub,
-      claims: () => ({ sub, email: `${sub}@example.test`, email_verified: true, name: `User ${sub}` }),
+      claims: () => ({ sub, email: `${sub}@example.test`, email_verified: true, name: `User ${sub}`, picture: `https://avatars.example.test/${sub}.png` }),
     }),
     // Every client may have what it asks: the consent page is not what these tests are about.
     loadExistingGrant: async (ctx) => {
@@ -60,6 +91,13 @@ export async function startOidcPeer(opts: { accessTokenTtl?: number; deviceInter
     provider.use(async (ctx, next) => {
       await next();
       if (ctx.path === '/device/auth' && ctx.status === 200 && ctx.body && typeof ctx.body === 'object') (ctx.body as Record<string, unknown>).interval = opts.deviceInterval;
+    });
+  }
+  if (opts.refreshExpiresIn !== undefined) {
+    provider.use(async (ctx, next) => {
+      await next();
+      const body = ctx.body as Record<string, unknown> | undefined;
+      if (ctx.path === '/token' && ctx.status === 200 && body && typeof body === 'object' && body.refresh_token) body.refresh_expires_in = opts.refreshExpiresIn;
     });
   }
   handler = provider.callback();
@@ -94,7 +132,7 @@ class Jar {
 
 /**
  * Follows the provider's redirects from `start` through its login page (as `login`), its consent page and
- * the device flow's confirmation (approved, or aborted with `action`),
+ * the device flow's confirmation (approved, or aborted with `action`; `abort` also cancels at the login page),
  * until a redirect leaves the provider (to the loopback callback, which is then fetched like a browser
  * would) or a page that is neither login nor consent is reached. Returns that last answer's status and text.
  */
@@ -119,7 +157,15 @@ export async function completeInteraction(issuer: string, start: string, login: 
     if (!form) return { status: res.status, text };
     const xsrf = /name="xsrf" value="([^"]+)"/.exec(text)?.[1];
     const userCode = /name="user_code" value="([^"]+)"/.exec(text)?.[1];
-    if (/name="login"/.test(text)) {
+    if (/name="login"/.test(text) && action === 'abort') {
+      // The user refuses at the provider's page ("[ Cancel ]"): the provider sends the browser back with access_denied.
+      const abortHref = /<a href="([^"]+)">\[ Cancel \]<\/a>/.exec(text)?.[1];
+      if (!abortHref) return { status: res.status, text };
+      url = new URL(abortHref.replace(/&amp;/g, '&'), url).href;
+      method = 'GET';
+      body = undefined;
+      continue;
+    } else if (/name="login"/.test(text)) {
       body = new URLSearchParams({ prompt: 'login', login, password: 'any' });
     } else if (/name="prompt" value="consent"/.test(text)) {
       body = new URLSearchParams({ prompt: 'consent' });

@@ -9,7 +9,7 @@ import { makeHome } from '../helpers/home.js';
 /** A keychain whose every call waits on a prompt that is never answered. */
 const promptNeverAnswered = (): SecretStore => {
   const never = () => new Promise<never>(() => undefined);
-  return { loadAll: never, get: never, set: never, delete: never, apply: never };
+  return { loadAll: never, get: never, set: never, delete: never, apply: never, update: never };
 };
 
 /** A clock the test moves by hand: the timers set, and firing them. */

@@ -7,7 +7,7 @@ import { DEMO_CREDENTIALS, startDemoServer, type DemoServer } from '../../src-ma
 import { TokenDeskError } from '../../src-main/core/errors.js';
 import { openCore, type Core } from '../../src-main/core/open.js';
 import { createKeychainStore, deleteAllForHome } from '../../src-main/core/secrets/keychain.js';
-import { applyOneByOne, secretKeys, type SecretChanges, type SecretKey, type SecretStore } from '../../src-main/core/secrets/types.js';
+import { applyOneByOne, updateOneByOne, secretKeys, type SecretChanges, type SecretKey, type SecretStore } from '../../src-main/core/secrets/types.js';
 import { makeHome } from '../helpers/home.js';
 import { rejection } from '../helpers/rejection.js';
 
@@ -37,6 +37,7 @@ function flakyKeychain(home: string): SecretStore & { failing: boolean } {
     delete: (k: SecretKey) =>
       store.failing ? Promise.reject(new TokenDeskError('keychain_unavailable', 'The OS keychain is unavailable')) : real.delete(k),
     apply: (changes: SecretChanges) => applyOneByOne(store, changes),
+    update: (decide: Parameters<SecretStore['update']>[0]) => updateOneByOne(store, decide),
   };
   return store;
 }
@@ -143,6 +144,7 @@ describe('env remove never orphans a secret, and orphans are swept', { timeout: 
         },
         delete: (k) => real.delete(k),
         apply: (changes) => applyOneByOne(store, changes),
+        update: (decide) => updateOneByOne(store, decide),
       };
       return { store, paused, release };
     }

@@ -138,10 +138,12 @@ describe('supabase provider against the demo server', () => {
         message: 'The session was ended by the server: refresh token already used',
         retryable: false,
       });
-      // Reuse detection revoked the family: even the newest token is dead now.
+      // Reuse detection revoked the family with updated_at = now(): the newest token dies once its
+      // own reuse interval has passed (GoTrue's RevokeTokenFamily, spec §5.1 rule 4).
+      clockOffset += 11_000;
       expect(await rejection(supabaseProvider.refresh(ctx, s2))).toMatchObject({ code: 'refresh_rejected' });
     } finally {
-      clockOffset -= 11_000;
+      clockOffset -= 22_000;
     }
   });
 

@@ -2,7 +2,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { openCore } from '../../src-main/core/open.js';
 import { DEMO_CREDENTIALS, startDemoServer, type DemoServer } from '../../src-main/core/demo-server/index.js';
 import { createKeychainStore } from '../../src-main/core/secrets/keychain.js';
-import { applyOneByOne, secretKeys, type SecretChanges, type SecretStore } from '../../src-main/core/secrets/types.js';
+import { applyOneByOne, updateOneByOne, secretKeys, type SecretChanges, type SecretStore } from '../../src-main/core/secrets/types.js';
 import { TokenDeskError } from '../../src-main/core/errors.js';
 import { decodeSession } from '../../src-main/core/sessions/session-codec.js';
 import { makeHome } from '../helpers/home.js';
@@ -22,6 +22,7 @@ function flakyKeychain(home: string): SecretStore & { broken: boolean } {
       return real.set(k, v);
     },
     apply: (changes: SecretChanges) => applyOneByOne(store, changes),
+    update: (decide: Parameters<SecretStore['update']>[0]) => updateOneByOne(store, decide),
   };
   return store;
 }

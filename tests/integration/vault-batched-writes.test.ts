@@ -36,6 +36,7 @@ function countingVault(home: string): SecretStore & { writes: number } {
     set: real.set,
     delete: real.delete,
     apply: real.apply,
+    update: real.update,
     get writes() {
       return durableWrites.get(vaultFile(home)) ?? 0;
     },

@@ -2,7 +2,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { afterEach, describe, expect, it } from 'vitest';
 import { ConfigStore } from '../../src-main/core/config/store.js';
 import { EnvironmentService } from '../../src-main/core/environments/service.js';
-import { applyOneByOne, type SecretStore } from '../../src-main/core/secrets/types.js';
+import { applyOneByOne, updateOneByOne, type SecretStore } from '../../src-main/core/secrets/types.js';
 import { makeHome } from '../helpers/home.js';
 
 function memorySecrets(): SecretStore & { map: Map<string, string> } {
@@ -14,6 +14,7 @@ function memorySecrets(): SecretStore & { map: Map<string, string> } {
     set: async (k, v) => void map.set(k, v),
     delete: async (k) => void map.delete(k),
     apply: (changes) => applyOneByOne(store, changes),
+    update: (decide) => updateOneByOne(store, decide),
   };
   return store;
 }

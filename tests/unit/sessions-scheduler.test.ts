@@ -3,7 +3,7 @@ import { RefreshScheduler } from '../../src-main/core/sessions/scheduler.js';
 import type { SessionManager } from '../../src-main/core/sessions/manager.js';
 import { ConfigSchema, type Config } from '../../src-main/core/config/schema.js';
 import { encodeSession } from '../../src-main/core/sessions/session-codec.js';
-import { applyOneByOne, type SecretStore } from '../../src-main/core/secrets/types.js';
+import { applyOneByOne, updateOneByOne, type SecretStore } from '../../src-main/core/secrets/types.js';
 
 const profile = { userId: 'u', email: 'a@b.c', accounts: [], roles: [], permissions: [], permissionsFromRoles: [] };
 
@@ -23,6 +23,7 @@ function fixture(opts: { refreshToken?: string; rememberPassword?: boolean; life
     set: async (k, v) => void secrets.set(k, v),
     delete: async (k) => void secrets.delete(k),
     apply: (changes) => applyOneByOne(store, changes),
+    update: (decide) => updateOneByOne(store, decide),
   };
   const renew = vi.fn(async () => ({}) as never);
   const events = { refreshing: vi.fn(), expiring: vi.fn(), changed: vi.fn() };

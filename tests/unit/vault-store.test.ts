@@ -29,6 +29,9 @@ async function seeded(home: string, fake = new KeytarFake()) {
   const store = createVaultStore(home, { keytar: fake.process() });
   await store.set(secretKeys.session('id-1'), SECRET);
   await store.set(secretKeys.anonKey('env-1'), 'anon-key-value-123');
+  // The key item is brought up after a write resolves, still under the vault lock: a store opened
+  // next would find the lock held and skip what it does only without waiting (recording the service).
+  await store.settled();
   return { fake, store };
 }
 

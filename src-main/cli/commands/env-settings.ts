@@ -4,6 +4,7 @@
  * for an optional secret on edit a `--remove-<flag>`. A flag of another kind than the environment's is
  * refused naming the kinds it belongs to. Secret values are read from a hidden prompt or stdin (`-`).
  */
+import { readFile, stat } from 'node:fs/promises';
 import { Option, type Command } from 'commander';
 import { PROVIDER_KINDS, PROVIDERS, type ProviderKind, type SettingInfo } from '../../contract/providers.js';
 import { settingShortWords as shortWords, settingWords, withDefaults } from '../../contract/settings.js';
@@ -11,7 +12,7 @@ import { secretFromArg } from '../prompt.js';
 import { UsageError } from '../output.js';
 import { KEY_OPTION_HELP } from './common.js';
 import type { Factory } from '../factory.js';
-import type { Environment } from '../../core/facade.js';
+import { TokenDeskError, type Environment } from '../../core/facade.js';
 
 /**
  * Flags that took the key itself as their value before settings were data (`--anon-key eyJ…`): kept,
@@ -51,10 +52,41 @@ export function settingFlags(): SettingFlag[] {
 
 const kindsText = (kinds: readonly ProviderKind[]): string => kinds.map((k) => PROVIDERS[k].label).join(' and ');
 
+/** A PEM key is a few KiB: past this it is not one (a wrong file). */
+const MULTILINE_LIMIT = 16 * 1024;
+
+/**
+ * A multi-line secret (a PEM private key) from the file `path`, or all of standard input for `-`:
+ * never from argv, and read whole, not line by line. Bounded, so a wrong file fails at once.
+ */
+async function multilineSecret(f: Factory, path: string, what: string): Promise<string> {
+  if (path === '-') {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    for await (const chunk of f.io.stdin as AsyncIterable<Buffer | string>) {
+      const b = typeof chunk === 'string' ? Buffer.from(chunk) : chunk;
+      size += b.length;
+      if (size > MULTILINE_LIMIT) throw new TokenDeskError('invalid_input', `The ${what} on standard input is longer than ${MULTILINE_LIMIT / 1024} KiB`);
+      chunks.push(b);
+    }
+    return Buffer.concat(chunks).toString('utf8');
+  }
+  try {
+    const st = await stat(path);
+    if (!st.isFile()) throw new TokenDeskError('invalid_input', `Cannot read the ${what} from ${path}: it is not a file`);
+    if (st.size > MULTILINE_LIMIT) throw new TokenDeskError('invalid_input', `${path} is larger than ${MULTILINE_LIMIT / 1024} KiB: it is not a ${what}`);
+    return await readFile(path, 'utf8');
+  } catch (e) {
+    if (e instanceof TokenDeskError) throw e;
+    throw new TokenDeskError('invalid_input', `Cannot read the ${what} from ${path}: ${(e as NodeJS.ErrnoException).code ?? 'I/O error'}`);
+  }
+}
+
 function optionHelp(s: SettingFlag): string {
   const base = `${s.info.help ?? s.info.label}${s.info.defaultValue !== undefined ? ` (default ${s.info.defaultValue.replace(/\n/g, ', ')})` : ''}; ${kindsText(s.kinds)} only`;
   if (s.info.repeatable) return `${base} (repeatable)`;
   if (!s.info.secret) return base;
+  if (s.info.multiline) return `${base}; the file to read it from (- for standard input)`;
   return VALUE_IN_ARGV.has(s.flag) ? `${base}${KEY_OPTION_HELP}` : `${base}; give - to read it from a hidden prompt or stdin`;
 }
 
@@ -63,7 +95,7 @@ const appendLine = (value: string, previous: string[] | undefined): string[] => 
 /** Adds one option per declared flag (and `--remove-<flag>` for optional secrets on edit). */
 export function addSettingOptions(cmd: Command, mode: 'add' | 'edit'): Command {
   for (const s of settingFlags()) {
-    const arg = s.info.secret ? (VALUE_IN_ARGV.has(s.flag) ? '<key>' : '<->') : s.info.repeatable ? '<FIELD=PATH>' : '<value>';
+    const arg = s.info.secret ? (s.info.multiline ? '<file>' : VALUE_IN_ARGV.has(s.flag) ? '<key>' : '<->') : s.info.repeatable ? '<FIELD=PATH>' : '<value>';
     const opt = new Option(`--${s.flag} ${arg}`, optionHelp(s));
     cmd.addOption(s.info.repeatable ? opt.argParser(appendLine) : opt);
     if (STDIN_SWITCH.has(s.flag)) cmd.addOption(new Option(`--${s.flag}-stdin`, `read the ${settingWords(s.info)} from standard input (same as --${s.flag} -); ${kindsText(s.kinds)} only`));
@@ -97,7 +129,7 @@ export async function settingsFromFlags(f: Factory, kind: ProviderKind, flags: R
       throw new UsageError(`--${o[s.attr] === undefined ? `remove-${s.flag}` : s.flag} is a setting of ${kindsText(s.kinds)} environments, not of ${kindInfo.label} ones`);
     }
     if (o[s.attr] !== undefined && o[s.removeAttr] === true) throw new UsageError(`--${s.flag} and --remove-${s.flag} cannot be used together`);
-    if (s.info.secret && o[s.attr] !== undefined && o[s.attr] !== '-' && !VALUE_IN_ARGV.has(s.flag)) {
+    if (s.info.secret && !s.info.multiline && o[s.attr] !== undefined && o[s.attr] !== '-' && !VALUE_IN_ARGV.has(s.flag)) {
       throw new UsageError(`--${s.flag} takes - (then type it at a hidden prompt or pipe it in), never the value itself: a value here is visible in ps and kept in your shell history`);
     }
   }
@@ -113,7 +145,9 @@ export async function settingsFromFlags(f: Factory, kind: ProviderKind, flags: R
     // The kind's own declaration: two kinds sharing a flag may name it differently.
     const info = kindInfo.settings.find((i) => i.flag === s.flag)!;
     const raw = o[s.attr];
-    if (info.secret) {
+    if (info.secret && info.multiline) {
+      (out.secrets ??= {})[info.name] = raw === undefined ? null : await multilineSecret(f, raw as string, shortWords(info).toLowerCase());
+    } else if (info.secret) {
       const value = raw === undefined ? null : await secretFromArg(f, raw as string, info.label.replace(/\s*\(.*\)$/, ''));
       (out.secrets ??= {})[info.name] = value ?? null;
     } else {

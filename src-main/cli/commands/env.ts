@@ -6,12 +6,12 @@ import { EXIT, UsageError } from '../output.js';
 import { collect, jsonOption, KEYS_HELP, pairCollector, parseBaseUrl, parseColor, transportParser } from './common.js';
 import type { AccountTransport } from '../../contract/types.js';
 import { plainHttpWarning } from '../../contract/validators.js';
-import { capabilitiesOf, PROVIDER_KINDS, PROVIDERS, type ProviderKind } from '../../contract/providers.js';
+import { capabilitiesOf, loopbackRedirectUri, PROVIDER_KINDS, PROVIDERS, type ProviderKind } from '../../contract/providers.js';
 import { settingsOf } from '../../contract/settings.js';
 import { withFactory, type Factory } from '../factory.js';
 import { buildExportInput, loadExports, originChangeText, secretKeys, TokenDeskError, type Environment, type EnvironmentInput, type VariableRole } from '../../core/facade.js';
 
-const ROLES: readonly VariableRole[] = ['url', 'anon_key', 'api_key', 'access_token', 'refresh_token', 'account_id'];
+const ROLES: readonly VariableRole[] = ['url', 'anon_key', 'api_key', 'access_token', 'refresh_token', 'id_token', 'account_id'];
 
 /** `--var-name ROLE=NAME`: renames an exported variable; an empty NAME restores the default. */
 function varNameCollector(value: string, previous: Record<string, string> | undefined): Record<string, string> {
@@ -252,6 +252,7 @@ async function show(f: Factory, ref: string, o: { json?: boolean }): Promise<voi
   const roles = ROLES.filter((r) => can.exportedRoles.includes(r));
   const names = Object.fromEntries(roles.map((r) => [r, variableName(env, r)]));
   const identities = cfg.identities.filter((i) => i.envId === env.id);
+  const redirect = loopbackRedirectUri(env.provider, shown.settings);
   const doc = {
     name: env.name,
     provider: env.provider,
@@ -273,6 +274,8 @@ async function show(f: Factory, ref: string, o: { json?: boolean }): Promise<voi
     // What `login --method` takes, the first being the default.
     signInMethods: can.signInMethods.map((m) => ({ id: m.id, label: m.label })),
     identities: identities.map((i) => ({ id: i.id, email: i.email ?? null, label: identityLabel(i), active: cfg.activeIdentity[env.id] === i.id })),
+    // The browser sign-in's redirect URI to register at the provider (null for a kind without one).
+    redirectUri: redirect?.uri ?? null,
   };
   if (o.json) return f.term.outJson(doc);
   // One column for every value, the longest label included (a setting's label such as "identifier field" too).
@@ -285,6 +288,7 @@ async function show(f: Factory, ref: string, o: { json?: boolean }): Promise<voi
     row('sign-in', can.signInMethods.map((m, n) => `${m.id} (${m.label.toLowerCase()}${n === 0 ? ', default' : ''})`).join(', ')),
     ...(env.label ? [row('label', env.label)] : []),
     ...shown.rows.map(([label, value]) => row(label, value)),
+    ...(redirect ? [row('redirect URI', `${redirect.uri}${redirect.anyPort ? ' (register it; the port is chosen at each sign-in)' : ' (register it)'}`)] : []),
     row('variables', variableList(env, heldVariables)),
     ...(can.hasAccounts ? [row('account', transportText(env.accountTransport))] : []),
     row('exported as', Object.entries(names).map(([r, n]) => (r === n ? n : `${r}→${n}`)).join(', ')),

@@ -35,6 +35,12 @@ interface IdentityStatus {
   roles: string[];
   permissions: string[];
   permissionsFromRoles: string[];
+  /** The scopes the server granted (OAuth/OIDC), when it said; [] otherwise. */
+  scopes: string[];
+  /** The user's picture URL (OIDC `picture`), or null. */
+  picture: string | null;
+  /** When the refresh token itself ends (the server said: Keycloak's refresh_expires_in), or null. */
+  refreshExpiresAt: string | null;
   lastError: string | null;
   /** Only with --check: what the identity's server said of its session (SessionManager.checkIdentity). */
   check?: { result: SessionCheckOutcome['result']; reason: string | null };
@@ -95,6 +101,9 @@ function identityStatus(v: IdentityView, now: number): IdentityStatus {
     roles: [...(v.profile?.roles ?? [])],
     permissions: [...(v.profile?.permissions ?? [])],
     permissionsFromRoles: [...(v.profile?.permissionsFromRoles ?? [])],
+    scopes: [...(v.profile?.scopes ?? [])],
+    picture: v.profile?.picture ?? null,
+    refreshExpiresAt: hasSession && v.refreshExpiresAt !== undefined ? isoTime(v.refreshExpiresAt) : null,
     // A real failure only: an expiry is told by state and expiresAt, not dressed up as an error.
     lastError: v.lastError ?? null,
   };
@@ -192,6 +201,8 @@ function render(doc: EnvStatus[], now: number, tty: boolean): string {
       }
       lines.push(`      roles:       ${listed(i.roles)}`);
       if (i.permissions.length) lines.push(`      permissions: ${listed(i.permissions)}`);
+      if (i.scopes.length) lines.push(`      scopes:      ${listed(i.scopes)}`);
+      if (i.refreshExpiresAt) lines.push(`      sign-in ends: ${clean(i.refreshExpiresAt)} (the refresh token's own end)`);
     }
   }
   return lines.join('\n');

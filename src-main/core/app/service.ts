@@ -338,6 +338,9 @@ export function createAppService(
           return result('request headers', all.map(line).join('\n'), true);
         case 'token':
           return result('token', input.secrets.accessToken ?? '', true);
+        case 'id-token':
+          if (!input.secrets.idToken) throw new TokenDeskError('not_found', `"${env.name}" has no ID token to copy: only an OpenID Connect sign-in of a user has one`);
+          return result('ID token', input.secrets.idToken, true);
         case 'curl':
           return result('curl command', renderExport('curl', input, { includeSecrets: true }), true);
         case 'postman-variables':

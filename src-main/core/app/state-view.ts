@@ -4,7 +4,7 @@ import { secretKeys } from '../secrets/types.js';
 import type { Profile, StoredSession } from '../providers/types.js';
 import { decodeSession } from '../sessions/session-codec.js';
 import { isDue, isExpired } from '../sessions/margin.js';
-import { endWarningAt } from '../sessions/end-warning.js';
+import { endWarningAt, refreshEndOf, refreshEndWarningAt } from '../sessions/end-warning.js';
 import { capabilitiesOf, providerInfo } from '../../contract/providers.js';
 import { timeOfDay } from '../format-time.js';
 import type { EnvironmentView, IdentityView, RenewalKind, SessionStatus } from '../../contract/types.js';
@@ -64,6 +64,12 @@ export function identityView(
   };
   // A token without an end is not announced as ending (its expiresAt is only the longest TokenDesk keeps).
   if (session && renewal === 'none' && !session.noExpiry) view.endWarningAt = endWarningAt(session);
+  // A renewing session whose refresh token has its own end is announced before that end.
+  const refreshEnd = session ? refreshEndOf(session) : undefined;
+  if (session && refreshEnd !== undefined) {
+    view.refreshExpiresAt = refreshEnd;
+    view.endWarningAt = refreshEndWarningAt(session)!;
+  }
   if (identity.displayName) view.displayName = identity.displayName;
   if (identity.userId) view.userId = identity.userId;
   if (identity.activeAccountId) view.activeAccountId = identity.activeAccountId;
@@ -80,6 +86,9 @@ export function identityView(
       permissions: p.permissions,
       permissionsFromRoles: p.permissionsFromRoles,
       ...(p.primaryAccountId && { primaryAccountId: p.primaryAccountId }),
+      ...(p.picture && { picture: p.picture }),
+      ...(p.scopes && { scopes: p.scopes }),
+      ...(session.idToken && { hasIdToken: true }),
     };
   }
   return view;

@@ -19,7 +19,7 @@ import { secretLookingValue } from './secret-guard.js';
 export { CONFIG_VERSION };
 
 /** Postman/export variable roles; each environment may rename them. */
-export const VariableRole = z.enum(['url', 'anon_key', 'api_key', 'access_token', 'refresh_token', 'account_id']);
+export const VariableRole = z.enum(['url', 'anon_key', 'api_key', 'access_token', 'refresh_token', 'id_token', 'account_id']);
 export type VariableRole = z.infer<typeof VariableRole>;
 
 const id = z.string().min(1).max(MAX_ID_CHARS);

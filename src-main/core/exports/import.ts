@@ -85,6 +85,7 @@ const ROLE_ALIASES: Record<VariableRole, readonly string[]> = {
   api_key: ['api_key', 'x_api_key'],
   access_token: ['user_jwt_token', 'access_token', 'token', 'jwt', 'auth_token', 'bearer_token'],
   refresh_token: ['refresh_token'],
+  id_token: ['id_token'],
   account_id: ['account_id'],
 };
 
@@ -335,6 +336,8 @@ function applyRole(out: ImportedEnvironment, role: VariableRole, key: string, va
     }
     return;
   }
+  // An ID token is a sign-in's own, never taken from a file: the variable name is kept for exports.
+  if (role === 'id_token') return;
   const field = SECRET_ROLE_FIELD[role];
   if (value) out.secrets[field] = value;
   // Empty tokens say nothing (tokens are never imported); an empty key is worth the quiet note.

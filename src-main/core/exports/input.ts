@@ -6,7 +6,7 @@ import type { ExportInput } from './model.js';
 
 /** A signed-in identity's part of an export: its fresh tokens, its email and its active account. */
 export interface SignedInPart {
-  session: Pick<StoredSession, 'accessToken' | 'refreshToken'>;
+  session: Pick<StoredSession, 'accessToken' | 'refreshToken' | 'idToken'>;
   identity: Pick<Identity, 'email' | 'activeAccountId'>;
 }
 
@@ -25,6 +25,7 @@ export function buildExportInput(env: Environment, secrets: ReadonlyMap<string, 
   if (signedIn) {
     input.secrets.accessToken = signedIn.session.accessToken;
     if (signedIn.session.refreshToken) input.secrets.refreshToken = signedIn.session.refreshToken;
+    if (signedIn.session.idToken) input.secrets.idToken = signedIn.session.idToken;
     input.identityEmail = signedIn.identity.email;
     if (signedIn.identity.activeAccountId) input.accountId = signedIn.identity.activeAccountId;
   }

@@ -10,6 +10,8 @@ export interface ExportInput {
     apiKey?: string;
     accessToken?: string;
     refreshToken?: string;
+    /** The OpenID Connect ID token of the signed-in identity. */
+    idToken?: string;
     /** Values of `env.secretVariables`, by name (a Map: variable names never meet a prototype). */
     variables?: ReadonlyMap<string, string>;
   };
@@ -87,6 +89,7 @@ export function exportVariables(input: ExportInput, opts: ExportOptions): Export
   // Always emitted, even signed out: requests referencing {{user_jwt_token}} should find the key.
   add('access_token', secrets.accessToken);
   if (roles.has('refresh_token')) add('refresh_token', opts.includeRefreshToken ? secrets.refreshToken : undefined);
+  if (roles.has('id_token')) add('id_token', secrets.idToken);
   const accountId = activeAccountId(input);
   if (roles.has('account_id') && accountId !== undefined) add('account_id', accountId);
 

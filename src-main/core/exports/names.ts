@@ -9,6 +9,7 @@ export const SECRET_ROLES: ReadonlySet<VariableRole> = new Set<VariableRole>([
   'api_key',
   'access_token',
   'refresh_token',
+  'id_token',
 ]);
 
 export function isSecretRole(role: VariableRole): boolean {

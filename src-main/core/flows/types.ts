@@ -2,7 +2,7 @@ import type { FlowAnswers, FlowField } from '../../contract/flows.js';
 
 /** What a flow shows without waiting for an answer: a URL to open, a device code, a line of progress. */
 export type FlowNotice =
-  | { kind: 'open-url'; title: string; url: string; message: string }
+  | { kind: 'open-url'; title: string; url: string; message: string; redirectUri?: string }
   | { kind: 'device-code'; title: string; userCode: string; verificationUrl: string; message: string }
   | { kind: 'progress'; title: string; message: string };
 

@@ -29,6 +29,7 @@ function lazyProvider(kind: ProviderKind, load: () => Promise<AuthProvider>): Au
     refresh: async (...a) => (await real()).refresh(...a),
     fetchProfile: async (...a) => (await real()).fetchProfile(...a),
     signOut: async (...a) => (await real()).signOut(...a),
+    signOutExpired: async (...a) => (await real()).signOutExpired?.(...a),
     // Only called for a session its provider marked renewsBy (client credentials); one without the hook cannot renew it.
     renewWithoutUser: async (ctx, session) => {
       const p = await real();

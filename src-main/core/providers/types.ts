@@ -32,6 +32,10 @@ export interface Profile {
    */
   jwtHeader?: Record<string, unknown>;
   claims?: Record<string, unknown>;
+  /** A picture of the user (OIDC `picture`, an https URL), shown beside the name. */
+  picture?: string;
+  /** The scopes the server granted (the token answer's `scope`), when it said. */
+  scopes?: string[];
 }
 
 /**
@@ -56,7 +60,19 @@ export interface StoredSession {
    * Only a marker: never a secret. The provider's `renewWithoutUser` does it.
    */
   renewsBy?: 'client-credentials';
+  /**
+   * When the refresh token itself ends, where the server says so (Keycloak's `refresh_expires_in`):
+   * the session cannot be renewed past it, so the user is warned before (sessions/end-warning.ts).
+   */
+  refreshExpiresAt?: number;
+  /** The OpenID Connect ID token of the sign-in (or the last renewal that sent one): a secret, vault only. */
+  idToken?: string;
   profile: Profile;
+}
+
+/** What a sign-out could not do at the server, said plainly ("…offers no revocation: …"). */
+export interface SignOutNote {
+  note: string;
 }
 
 export interface ProviderContext {
@@ -145,8 +161,16 @@ export interface AuthProvider {
   renewWithoutUser?(ctx: ProviderContext, session: StoredSession): Promise<StoredSession>;
   /** Re-reads the profile with the current access token (GET /auth/v1/user, GET /api/auth/session). */
   fetchProfile(ctx: ProviderContext, session: StoredSession): Promise<Profile>;
-  /** Ends this session only at the server (other devices and browsers stay signed in). */
-  signOut(ctx: ProviderContext, session: StoredSession): Promise<void>;
+  /**
+   * Ends this session only at the server (other devices and browsers stay signed in). May answer a
+   * `note` in plain words when the server could not be told to end it (no revocation offered).
+   */
+  signOut(ctx: ProviderContext, session: StoredSession): Promise<void | SignOutNote>;
+  /**
+   * Ends at the server what outlives an expired access token (a refresh token, revoked by RFC 7009).
+   * Optional: without it, an expired session is only forgotten here.
+   */
+  signOutExpired?(ctx: ProviderContext, session: StoredSession): Promise<void | SignOutNote>;
   /**
    * Asks the provider's own endpoint whether the session is still accepted (GoTrue `GET /user`, the
    * session API's `GET /api/auth/session`). Optional: a provider without such an endpoint leaves it

@@ -71,5 +71,6 @@ export function explainingMissingKey(store: SecretStore, explain: () => Promise<
     set: (key, value) => guard(() => store.set(key, value)),
     delete: (key) => guard(() => store.delete(key)),
     apply: (changes) => guard(() => store.apply(changes)),
+    update: (decide) => guard(() => store.update(decide)),
   };
 }

@@ -41,6 +41,13 @@ export interface SecretStore {
    * every change or none, and one lock and disk flush instead of one per secret.
    */
   apply(changes: SecretChanges): Promise<void>;
+  /**
+   * A read-modify-write no other writer (in this process or another) can interleave with: `decide`
+   * is given what the store holds, read under its lock, and returns the changes to make then (none:
+   * nothing is written). A compare-and-swap is `decide` returning changes only when a value is still
+   * the one expected; what it read may be kept by the caller (the values a write replaced, for an undo).
+   */
+  update(decide: (read: (key: SecretKey) => string | undefined) => SecretChanges): Promise<void>;
 }
 
 /** What `SecretStore.apply` takes: a value to store, or undefined to delete. The last change of a key wins. */
@@ -53,4 +60,16 @@ export type SecretChanges = ReadonlyArray<readonly [SecretKey, string | undefine
  */
 export async function applyOneByOne(store: Pick<SecretStore, 'set' | 'delete'>, changes: SecretChanges): Promise<void> {
   for (const [key, value] of changes) await (value === undefined ? store.delete(key) : store.set(key, value));
+}
+
+/**
+ * `update` for the same test fakes: read everything, decide, then applyOneByOne. Not atomic (a fake
+ * has no lock); enough for tests that drive one writer at a time.
+ */
+export async function updateOneByOne(
+  store: Pick<SecretStore, 'loadAll' | 'set' | 'delete'>,
+  decide: (read: (key: SecretKey) => string | undefined) => SecretChanges,
+): Promise<void> {
+  const all = await store.loadAll();
+  await applyOneByOne(store, decide((key) => all.get(key)));
 }

@@ -527,6 +527,8 @@ export function createVaultStore(home: string, opts: VaultStoreOptions = {}): Va
     set: (key: SecretKey, value: string) => mutate((m) => applyTo(m, [[key, value]])),
     delete: (key: SecretKey) => mutate((m) => applyTo(m, [[key, undefined]])),
     apply: (changes: SecretChanges) => (changes.length === 0 ? Promise.resolve() : mutate((m) => applyTo(m, changes))),
+    // Decided on the entries read under the vault lock, so no other write lands between the read and this one.
+    update: (decide) => mutate((m) => applyTo(m, decide((key) => m.get(key)))),
     startOver: () =>
       locked(async (held) => {
         const bytes = await readRegularFile(path, MAX_VAULT_BYTES).catch((e: unknown) => {

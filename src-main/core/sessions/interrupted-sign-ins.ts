@@ -22,8 +22,9 @@ const IDENTITY_ID = /^[A-Za-z0-9_-]{1,100}$/;
  * 15 in 1,100 kills): the new identity's session, remembered password and profile file, which no
  * configuration lists and so no command could reach or remove. Run at every start, in the background.
  *
- * Cheap when there is nothing to do: such a sign-in dies holding its identity's lock (it writes the
- * vault and lists the identity under it), so its lock folder is still there. Only those folders are
+ * Cheap when there is nothing to do: such a sign-in dies holding its identity's lock (the first
+ * sign-in of an identity writes the vault and lists the identity under it; a sign-in of an identity
+ * already listed leaves nothing unlisted and takes no such lock), so its lock folder is still there. Only those folders are
  * read; the keychain is touched only when one names an identity the configuration does not list
  * (the vault's key is read once per process at most, and on macOS each read may ask for access).
  * Other leftovers (a failed sign-in whose undo failed too) are left to the full sweep that follows an

@@ -5,7 +5,7 @@ import type { ConfigStore } from '../config/store.js';
 import { sweepBasis } from '../config/sweep-basis.js';
 import type { Config, Environment, Identity } from '../config/schema.js';
 import { findEnvironment } from '../environments/service.js';
-import { secretKeys, type SecretChanges, type SecretStore } from '../secrets/types.js';
+import { secretKeys, type SecretChanges, type SecretKey, type SecretStore } from '../secrets/types.js';
 import type { HttpClient } from '../http/types.js';
 import type { AuthProvider, Profile, ProviderContext, ProviderKind, StoredSession } from '../providers/types.js';
 import { decodeSession, splitSession, withTokenClaims } from './session-codec.js';
@@ -233,11 +233,24 @@ export class SessionManager {
 
   /**
    * One attempt of saveNewSession with the identity `id` (`known`: as listed when it was matched,
-   * undefined for a new one), under its lock; puts the keychain back as it was if any later step
-   * fails, or when the config lists this user under another identity (`retryAs`; undefined when `id`
-   * now belongs to another user and a new identity is needed).
+   * undefined for a new one); puts the vault back as it was if any later step fails, or when the
+   * config lists this user under another identity (`retryAs`; undefined when `id` now belongs to
+   * another user and a new identity is needed).
+   *
+   * A listed identity is saved under the vault lock alone, never its refresh lock: a renewal in flight
+   * for it commits only if the vault still holds the session it renewed (renewOnce), so this newer
+   * sign-in stays whichever finishes last. A new identity's id is known to nobody else yet, so its lock
+   * contends with no renewal: it is held as the mark of a sign-in in flight, which the sweeps respect
+   * while the identity is not listed (orphans.ts, removeOrphanProfiles) and which a killed sign-in
+   * leaves behind for interrupted-sign-ins.ts.
    */
-  private async saveUnder(
+  private async saveUnder(...args: Parameters<SessionManager['saveAs']>): Promise<{ saved: Identity } | { retryAs: Identity | undefined }> {
+    const [id, known] = args;
+    const save = () => this.saveAs(...args);
+    return known ? save() : this.lock.exclusive(id, save);
+  }
+
+  private async saveAs(
     id: string,
     known: Identity | undefined,
     env: Environment,
@@ -246,76 +259,89 @@ export class SessionManager {
     password: string | undefined,
     commit: (() => boolean) | undefined,
   ): Promise<{ saved: Identity } | { retryAs: Identity | undefined }> {
-    return this.lock.exclusive(id, async () => {
-      // A flow cancelled or timed out while its answer was on the way (or while this waited for the
-      // lock) stores nothing: the user was told so. Past this point it can no longer be cancelled.
-      if (commit && !commit()) throw new TokenDeskError('flow_cancelled', 'The sign-in was cancelled: nothing was stored');
-      const keys = [secretKeys.session(id), secretKeys.password(id)] as const;
-      const before = await Promise.all(keys.map((k) => this.deps.secrets.get(k)));
-      const profileBefore = await this.profiles.read(id);
-      const restore = async () => {
-        await this.deps.secrets.apply(keys.map((k, i) => [k, before[i]] as const)).catch(() => undefined);
-        await (profileBefore ? this.profiles.write(id, profileBefore) : this.profiles.delete(id)).catch(() => undefined);
-      };
-      try {
-        // The tokens and the remembered password (or its removal) in one sealed write.
-        const passwordChange = password !== undefined || before[1] !== undefined ? [[secretKeys.password(id), password] as const] : [];
-        await this.store(id, session, passwordChange);
-        const profile = session.profile;
-        const subject = subjectOf(profile, email)!; // checked by saveNewSession
-        const record = (listed: Identity | undefined): Identity => {
-          const keepAccount = listed?.activeAccountId && profile.accounts.some((a) => a.id === listed.activeAccountId);
-          const label = effectiveEmail(profile, email);
-          const loginName = loginNameOf(email);
-          return {
-            id,
-            envId: env.id,
-            subject,
-            ...(label && { email: label }),
-            ...(loginName && { loginName }),
-            displayName: profile.displayName,
-            userId: profile.userId || undefined,
-            activeAccountId: keepAccount ? listed.activeAccountId : (profile.primaryAccountId ?? profile.accounts[0]?.id),
-            rememberPassword: password !== undefined,
-            createdAt: listed?.createdAt ?? this.now(),
-          };
-        };
-        // A repeated sign-in usually changes nothing here: then no config lock, read and compare
-        // (about a fifth of a sign-in). Judged on the current file (the store's read, cached by file
-        // version: fs/file-version.ts says what that can miss); a change another process makes
-        // meanwhile is ordered after this no-op, as if it had run first. Safe for the one-identity
-        // rule: a file that already lists this user as `id` is matched to `id` by every sign-in.
-        let next = record(known);
-        const listedNow = await this.deps.config.read();
-        assertSameServer(listedNow, env);
-        if (recordsIdentity(listedNow, next)) return { saved: next };
-        let retry: { as: Identity | undefined } | undefined;
-        await this.deps.config.update((c) => {
-          // The URL may have moved to another server while this sign-in talked to the old one (issue 27):
-          // its session must not be kept under the new URL, where a renewal would send its refresh token.
-          assertSameServer(c, env);
-          // Match-or-create under the lock: what is matched here is what every other sign-in sees.
-          const owner = matchIdentity(c.identities, env.id, profile, email);
-          if (owner ? owner.id !== id : c.identities.some((i) => i.id === id)) {
-            retry = { as: owner };
-            return c; // unchanged: the store writes nothing
-          }
-          next = record(owner);
-          return {
-            ...c,
-            // In place when listed, so an identity keeps its position in the lists on a new sign-in.
-            identities: owner ? c.identities.map((i) => (i.id === id ? next : i)) : [...c.identities, next],
-            activeIdentity: { ...c.activeIdentity, [env.id]: id },
-          };
-        });
-        if (!retry) return { saved: next };
-        await restore();
-        return { retryAs: retry.as };
-      } catch (e) {
-        await restore();
-        throw e;
+    // A flow cancelled or timed out while its answer was on the way (or while this waited for the
+    // lock) stores nothing: the user was told so. Past this point it can no longer be cancelled.
+    if (commit && !commit()) throw new TokenDeskError('flow_cancelled', 'The sign-in was cancelled: nothing was stored');
+    const keys = [secretKeys.session(id), secretKeys.password(id)] as const;
+    const profileBefore = await this.profiles.read(id);
+    /** What this sign-in wrote and what each key held before, as seen under the vault lock; set once written. */
+    let written: Written | undefined;
+    const restore = async () => {
+      let undone = false;
+      // Only the keys that still hold what this sign-in wrote go back: a sign-in, sign-out or removal
+      // that came after it (none waits for this one) is kept.
+      const mine = written;
+      if (mine) {
+        await this.deps.secrets
+          .update((read) =>
+            mine.flatMap(([k, w]) => {
+              if (read(k) !== w.now) return [];
+              if (k === keys[0]) undone = true;
+              return [[k, w.before] as const];
+            }),
+          )
+          .catch(() => undefined);
+        if (!undone) return; // the session here is someone else's now, and so is the profile
       }
-    });
+      await (profileBefore ? this.profiles.write(id, profileBefore) : this.profiles.delete(id)).catch(() => undefined);
+    };
+    try {
+      // The tokens and the remembered password (or its removal) in one sealed write.
+      written = await this.store(id, session, { also: [[keys[1], password]] });
+      const profile = session.profile;
+      const subject = subjectOf(profile, email)!; // checked by saveNewSession
+      const record = (listed: Identity | undefined): Identity => {
+        const keepAccount = listed?.activeAccountId && profile.accounts.some((a) => a.id === listed.activeAccountId);
+        const label = effectiveEmail(profile, email);
+        const loginName = loginNameOf(email);
+        return {
+          id,
+          envId: env.id,
+          subject,
+          ...(label && { email: label }),
+          ...(loginName && { loginName }),
+          displayName: profile.displayName,
+          userId: profile.userId || undefined,
+          activeAccountId: keepAccount ? listed.activeAccountId : (profile.primaryAccountId ?? profile.accounts[0]?.id),
+          rememberPassword: password !== undefined,
+          createdAt: listed?.createdAt ?? this.now(),
+        };
+      };
+      // A repeated sign-in usually changes nothing here: then no config lock, read and compare
+      // (about a fifth of a sign-in). Judged on the current file (the store's read, cached by file
+      // version: fs/file-version.ts says what that can miss); a change another process makes
+      // meanwhile is ordered after this no-op, as if it had run first. Safe for the one-identity
+      // rule: a file that already lists this user as `id` is matched to `id` by every sign-in.
+      let next = record(known);
+      const listedNow = await this.deps.config.read();
+      assertSameServer(listedNow, env);
+      if (recordsIdentity(listedNow, next)) return { saved: next };
+      let retry: { as: Identity | undefined } | undefined;
+      await this.deps.config.update((c) => {
+        // The URL may have moved to another server while this sign-in talked to the old one (issue 27):
+        // its session must not be kept under the new URL, where a renewal would send its refresh token.
+        assertSameServer(c, env);
+        // Match-or-create under the lock: what is matched here is what every other sign-in sees.
+        const owner = matchIdentity(c.identities, env.id, profile, email);
+        if (owner ? owner.id !== id : c.identities.some((i) => i.id === id)) {
+          retry = { as: owner };
+          return c; // unchanged: the store writes nothing
+        }
+        next = record(owner);
+        return {
+          ...c,
+          // In place when listed, so an identity keeps its position in the lists on a new sign-in.
+          identities: owner ? c.identities.map((i) => (i.id === id ? next : i)) : [...c.identities, next],
+          activeIdentity: { ...c.activeIdentity, [env.id]: id },
+        };
+      });
+      if (!retry) return { saved: next };
+      await restore();
+      return { retryAs: retry.as };
+    } catch (e) {
+      await restore();
+      throw e;
+    }
   }
 
   /** Signs out this session only (GoTrue logout with scope=local, always) and forgets its secrets; the identity stays listed. */
@@ -325,9 +351,13 @@ export class SessionManager {
     const warning = await this.lock.exclusive(identity.id, async () => {
       const session = await this.readSession(identity.id);
       let warn: string | undefined;
-      if (session && !isExpired(session, this.now())) {
+      const expired = session !== undefined && isExpired(session, this.now());
+      // An expired session is still ended at the server where its refresh token outlives it (RFC 7009).
+      if (session && (!expired || session.refreshToken)) {
         try {
-          await this.deps.providers(env.provider).signOut(await this.context(env), session);
+          const provider = this.deps.providers(env.provider);
+          const out = expired ? await provider.signOutExpired?.(await this.context(env), session) : await provider.signOut(await this.context(env), session);
+          if (out) warn = out.note;
         } catch (e) {
           // The local copy goes anyway: the user asked to be signed out here.
           warn = `The server could not be told (${e instanceof TokenDeskError ? e.message : 'unknown error'}); the session was removed locally`;
@@ -403,23 +433,15 @@ export class SessionManager {
   }
 
   /**
-   * Stores a kept renewal, under the identity's lock and only while the keychain still holds the
-   * session it replaced: a renewal another process made meanwhile is never overwritten.
+   * Stores a kept renewal, under the identity's lock and only while the vault still holds the session
+   * it replaced (a compare-and-swap): a renewal another process made meanwhile, or a sign-in (which
+   * does not take this lock), is never overwritten.
    */
   private async persistUnsaved(identityId: string): Promise<void> {
     const pending = this.unsaved.get(identityId);
     if (!pending) return;
-    let stored: StoredSession | undefined;
-    try {
-      stored = await this.readStored(identityId);
-    } catch {
-      return; // the keychain is still unreachable: keep it, try again on the next use
-    }
-    if (stored?.accessToken !== pending.replaced) {
-      this.unsaved.delete(identityId);
-      return;
-    }
-    await this.store(identityId, pending.session).then(
+    // Written or refused, the vault's answer is newer than ours; unreachable still, it is kept for the next use.
+    await this.store(identityId, pending.session, { basis: pending.replaced }).then(
       () => this.unsaved.delete(identityId),
       () => undefined,
     );
@@ -438,19 +460,37 @@ export class SessionManager {
 
   /**
    * The profile file and the tokens (into the vault) are written at once, so their disk flushes
-   * overlap: sign-in and renewal wait for one durable write, not two. A reader in between may see
-   * one half new and the other old — a display detail, the tokens always belong together.
-   * `alsoSecrets` go into the same sealed write as the tokens (a sign-in's remembered password). A failed
-   * write reaches the caller as a TokenDeskError (renewOnce keeps the session in memory then).
+   * overlap: a sign-in waits for one durable write, not two. A reader in between may see one half new
+   * and the other old — a display detail, the tokens always belong together. `also` goes into the
+   * same sealed write as the tokens (a sign-in's remembered password). With `basis` (a renewal: the
+   * access token of the session it renewed) the write is a compare-and-swap under the vault lock,
+   * and the profile follows only a write that was made. Resolves with what was written and what it
+   * replaced, or undefined when the swap was refused. A failed write reaches the caller as a
+   * TokenDeskError (renewOnce keeps the session in memory then).
    */
-  private async store(identityId: string, session: StoredSession, alsoSecrets: SecretChanges = []): Promise<void> {
+  private async store(identityId: string, session: StoredSession, opts: { also?: SecretChanges; basis?: string } = {}): Promise<Written | undefined> {
     const { tokens, profile } = splitSession(session);
-    const [p, t] = await Promise.allSettled([
-      this.profiles.write(identityId, profile),
-      this.deps.secrets.apply([[secretKeys.session(identityId), tokens], ...alsoSecrets]),
-    ]);
+    const key = secretKeys.session(identityId);
+    const changes: SecretChanges = [[key, tokens], ...(opts.also ?? [])];
+    const { basis } = opts;
+    let written: Written | undefined;
+    const vault = this.deps.secrets.update((read) => {
+      // A renewal's compare-and-swap: the vault still holds the session it renewed (or already this
+      // one: a retry after a write that landed). Anything else is a newer session, which stays.
+      if (basis !== undefined && ![basis, session.accessToken].includes(accessTokenOf(read(key)) ?? '')) return [];
+      written = changes.map(([k, v]) => [k, { now: v, before: read(k) }] as const);
+      return changes;
+    });
+    if (basis !== undefined) {
+      // Its profile only once its tokens are in: a renewal that lost to a sign-in writes nothing.
+      await vault;
+      if (written) await this.profiles.write(identityId, profile);
+      return written;
+    }
+    const [p, t] = await Promise.allSettled([this.profiles.write(identityId, profile), vault]);
     if (t.status === 'rejected') throw t.reason;
     if (p.status === 'rejected') throw p.reason;
+    return written;
   }
 
   /** Profiles of many identities at once (the app's state view, `status`), each file read only if it changed. */
@@ -565,6 +605,10 @@ export class SessionManager {
     const provider = this.deps.providers(env.provider);
     const ctx = await this.context(env);
     const deadlineMs = this.deps.retryDeadlineMs ?? 8000;
+    // The session the vault holds for what is renewed here: `current` itself, or, for a renewal kept in
+    // memory (unsaved), the one the vault still has in its place.
+    const pending = this.unsaved.get(identity.id);
+    const basis = pending?.session === current ? pending.replaced : current.accessToken;
     let next: StoredSession;
     if (provider.canRefresh && current.refreshToken) {
       const refreshToken = current.refreshToken;
@@ -612,17 +656,26 @@ export class SessionManager {
       // Signed out (or removed) meanwhile: writing ours back would bring the session back to life.
       if (!stored) throw new TokenDeskError('not_signed_in', `${identityLabel(identity)} was signed out of "${env.name}" while the session was being renewed`);
     }
-    // The rotated refresh token is stored before the new access token is handed out. The old one is
-    // spent, so a failed write is tried once more, and then the session is kept in memory, never dropped.
+    // The rotated refresh token is stored before the new access token is handed out, and only if the
+    // vault still holds the session renewed here: a sign-in does not wait for a renewal (it never takes
+    // this lock), so one that landed meanwhile is newer and stays, and this result is dropped. The old
+    // token is spent, so a failed write is tried once more, then the session is kept in memory, never dropped.
+    let written: Written | undefined;
     try {
-      await this.store(identity.id, next).catch(() => this.store(identity.id, next));
+      const commit = () => this.store(identity.id, next, { basis });
+      written = await commit().catch(commit);
     } catch (e) {
-      this.unsaved.set(identity.id, { session: next, replaced: current.accessToken });
+      this.unsaved.set(identity.id, { session: next, replaced: basis });
       const why = e instanceof TokenDeskError ? e.message : 'the keychain refused it';
       return {
         session: next,
         warning: `The renewed session could not be saved to the keychain (${why}); TokenDesk keeps it in memory and retries on every use. If this process ends before the keychain is back, sign in again`,
       };
+    }
+    if (!written) {
+      const stored = await this.readSession(identity.id);
+      if (!stored) throw new TokenDeskError('not_signed_in', `${identityLabel(identity)} was signed out of "${env.name}" while the session was being renewed`);
+      return { session: stored };
     }
     if (identity.lastError) {
       await this.deps.config.update((c) => ({
@@ -647,7 +700,10 @@ export class SessionManager {
       // Signed out meanwhile (the server refused because the session is gone): nothing to hand out.
       if (!stored) throw new TokenDeskError('not_signed_in', `${identityLabel(identity)} was signed out of "${env.name}" while the session was being renewed`);
       if (isExpired(used, this.now())) {
-        await this.endSession(env, identity, err);
+        if (!(await this.endSession(env, identity, err, used))) {
+          const signedIn = await this.readSession(identity.id);
+          if (signedIn) return { env, identity, session: signedIn }; // signed in again meanwhile
+        }
         throw new TokenDeskError('session_expired', `The session of ${identityLabel(identity)} in "${env.name}" ended: ${err.message}. Sign in again.`, {
           serverCode: err.serverCode,
         });
@@ -730,7 +786,8 @@ export class SessionManager {
     return this.lock.exclusive(identity.id, async (lock) => {
       const current = await this.readSession(identity.id);
       if (!current) return { ...base, result: 'skipped', reason: 'signed out meanwhile' };
-      if (current.accessToken !== session.accessToken) return { ...base, result: 'unknown', reason: 'the session changed while it was checked; check again' };
+      const changedMeanwhile = { ...base, result: 'unknown', reason: 'the session changed while it was checked; check again' } as const;
+      if (current.accessToken !== session.accessToken) return changedMeanwhile;
       if (refusal.tokenOnly && provider.canRefresh && current.refreshToken) {
         try {
           const renewed = await this.renewOnce(env, identity, current, lock);
@@ -747,24 +804,41 @@ export class SessionManager {
             return { ...base, result: 'unknown', reason: `the server refused the access token (${refusal.reason}) and a refresh got no answer: ${err.message}` };
           }
           const reason = `${endedReason(refusal)}; the refresh was refused too: ${this.explainRefresh(env, err).message}`;
-          await this.endSession(env, identity, new TokenDeskError('session_expired', reason, { ...(err.serverCode && { serverCode: err.serverCode }) }));
-          return { ...base, result: 'ended', reason };
+          const ended = await this.endSession(env, identity, new TokenDeskError('session_expired', reason, { ...(err.serverCode && { serverCode: err.serverCode }) }), current);
+          return ended ? { ...base, result: 'ended', reason } : changedMeanwhile;
         }
       }
       const reason = endedReason(refusal);
-      await this.endSession(env, identity, new TokenDeskError('session_expired', reason, { ...(refusal.serverCode && { serverCode: refusal.serverCode }), status: refusal.status }));
-      return { ...base, result: 'ended', reason };
+      const ended = await this.endSession(env, identity, new TokenDeskError('session_expired', reason, { ...(refusal.serverCode && { serverCode: refusal.serverCode }), status: refusal.status }), current);
+      return ended ? { ...base, result: 'ended', reason } : changedMeanwhile;
     });
   }
 
-  /** The server ended the session and the access token has expired: forget it, keep the reason. */
-  private async endSession(env: Environment, identity: Identity, err: TokenDeskError): Promise<void> {
-    await this.deps.secrets.delete(secretKeys.session(identity.id));
+  /**
+   * The server ended the session `ended` and the access token has expired: forget it, keep the reason.
+   * Only while the vault still holds it (a compare-and-swap): a sign-in that landed meanwhile (it does
+   * not wait for this lock) is a new session and stays. False when that happened and nothing changed.
+   */
+  private async endSession(env: Environment, identity: Identity, err: TokenDeskError, ended: StoredSession): Promise<boolean> {
+    const key = secretKeys.session(identity.id);
+    let still = false;
+    await this.deps.secrets.update((read) => {
+      still = accessTokenOf(read(key)) === ended.accessToken;
+      return still ? [[key, undefined]] : [];
+    });
+    if (!still) return false;
     await this.profiles.delete(identity.id).catch(() => undefined);
     await this.recordError(identity, err);
     this.emit({ type: 'session-expired', identityId: identity.id, envId: env.id, reason: err.message });
+    return true;
   }
 }
+
+/** What a sign-in's vault write changed: each key with the value written (`now`) and the one it replaced. */
+type Written = ReadonlyArray<readonly [SecretKey, { now: string | undefined; before: string | undefined }]>;
+
+/** The access token of a stored session entry (undefined for none, or one that does not decode). */
+const accessTokenOf = (text: string | undefined): string | undefined => decodeSession(text)?.accessToken;
 
 /** Inside the margin, or with less life left than a caller's minimum (`token --min-valid`). */
 function needsRenewal(s: StoredSession, now: number, marginSeconds: number, minValidMs: number | undefined): boolean {

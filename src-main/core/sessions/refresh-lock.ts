@@ -34,10 +34,12 @@ const LOCK_SUFFIX = '.refresh';
 /**
  * One refresh per identity at a time, within a process (single flight) and across processes (a lock
  * directory in the config folder, shared by the app and the CLI). Supabase refresh tokens are
- * single-use: two concurrent refreshes with the same token can revoke the whole session. Sign-in,
- * sign-out and removal take the same lock (`exclusive`), so a renewal in flight can never write a
- * session back. The lock records its owner's pid, so a killed holder is taken over at once, and the
- * refresh in flight, so the successor knows the token it finds may already have been exchanged.
+ * single-use: two concurrent refreshes with the same token can revoke the whole session. Sign-out,
+ * removal and the session check take the same lock (`exclusive`), so a renewal in flight can never
+ * write a session back. A sign-in of a listed identity does not: the renewal's write is a
+ * compare-and-swap under the vault lock instead (SessionManager.store), so a sign-in that lands
+ * while a renewal is out stays. The lock records its owner's pid, so a killed holder is taken over at
+ * once, and the refresh in flight, so the successor knows the token it finds may already have been exchanged.
  */
 export class RefreshLock {
   private readonly renewals = new Map<string, Promise<unknown>>();

@@ -3,12 +3,12 @@ import { isTokenDeskError } from '../errors.js';
 import { secretKeys, type SecretStore } from '../secrets/types.js';
 import type { SessionManager } from './manager.js';
 import { decodeSession } from './session-codec.js';
-import { endWarningAt } from './end-warning.js';
+import { endWarningAt, refreshEndOf, refreshEndWarningAt } from './end-warning.js';
 import { isExpired, refreshAt } from './margin.js';
 
 export interface SchedulerEvents {
   refreshing(identityId: string, on: boolean): void;
-  /** A session that cannot renew itself reaches its end warning (end-warning.ts): warn once. */
+  /** A session that cannot renew itself, or whose refresh token ends, reaches its end warning (end-warning.ts): warn once. */
   expiring(identityId: string, envId: string, expiresAt: number): void;
   /** The stored sessions changed behind our back (the CLI renewed or signed in), or time jumped (sleep): the view is stale. */
   changed?(): void;
@@ -147,14 +147,24 @@ export class RefreshScheduler {
             // At expiry the status changes: wake then so the view says so.
             return session.expiresAt;
           }
-          this.warned.delete(identity.id);
+          // A refresh token with its own end (Keycloak's refresh_expires_in) is announced once before it.
+          const refreshWarnAt = refreshEndWarningAt(session);
+          const refreshEnd = refreshEndOf(session);
+          let warnWake = Number.POSITIVE_INFINITY;
+          if (refreshWarnAt === undefined || refreshEnd === undefined || now < refreshWarnAt) {
+            this.warned.delete(identity.id);
+            if (refreshWarnAt !== undefined) warnWake = refreshWarnAt;
+          } else if (now < refreshEnd && !this.warned.has(identity.id)) {
+            this.warned.add(identity.id);
+            this.deps.events.expiring(identity.id, env.id, refreshEnd);
+          }
           let failure = this.failures.get(identity.id);
           if (failure && failure.expiresAt !== session.expiresAt) {
             this.failures.delete(identity.id);
             failure = undefined;
           }
           const dueAt = Math.max(refreshAt(session, margin), failure?.retryAt ?? 0);
-          if (dueAt > now) return dueAt;
+          if (dueAt > now) return Math.min(dueAt, warnWake);
           this.deps.events.refreshing(identity.id, true);
           let retryable = true;
           try {

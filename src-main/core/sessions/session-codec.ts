@@ -25,6 +25,8 @@ export const ProfileSchema = z.object({
   permissionsFromRoles: z.array(z.string()),
   jwtHeader: z.record(z.string(), z.unknown()).optional(),
   claims: z.record(z.string(), z.unknown()).optional(),
+  picture: z.string().max(2048).optional(),
+  scopes: z.array(z.string().max(200)).max(200).optional(),
 });
 
 /** An epoch-ms time a Date can hold: never NaN, Infinity or 1e300 (which `new Date().toISOString()` throws on). */
@@ -41,6 +43,8 @@ const TokensSchema = z.object({
   expiresAt: EpochMs,
   noExpiry: z.literal(true).optional(),
   renewsBy: z.literal('client-credentials').optional(),
+  refreshExpiresAt: EpochMs.optional(),
+  idToken: Token.optional(),
 });
 
 const StoredSessionSchema = TokensSchema.extend({ profile: ProfileSchema });
@@ -94,8 +98,8 @@ export function withTokenClaims(s: StoredSession): StoredSession {
   return { ...s, profile: withoutTokens({ ...s.profile, jwtHeader: decoded.header, claims: decoded.claims }, s) };
 }
 
-function withoutTokens(profile: Profile, s: Pick<StoredSession, 'accessToken' | 'refreshToken'>): Profile {
-  const secrets = [s.accessToken, s.refreshToken].filter((t): t is string => typeof t === 'string' && t.length >= 8);
+function withoutTokens(profile: Profile, s: Pick<StoredSession, 'accessToken' | 'refreshToken' | 'idToken'>): Profile {
+  const secrets = [s.accessToken, s.refreshToken, s.idToken].filter((t): t is string => typeof t === 'string' && t.length >= 8);
   const holds = (v: unknown) => {
     const text = JSON.stringify(v) ?? '';
     return secrets.some((t) => text.includes(t));

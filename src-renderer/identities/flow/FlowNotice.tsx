@@ -104,6 +104,12 @@ export function FlowNotice({ step, onCancel }: { step: Notice; onCancel: () => v
       {step.kind === 'open-url' ? (
         <>
           <CopyableValue value={step.url} label="Sign-in address" />
+          {step.redirectUri ? (
+            <>
+              <p className="muted small">The redirect URI to register at the provider:</p>
+              <CopyableValue value={step.redirectUri} label="Redirect URI" />
+            </>
+          ) : null}
           <div className="form-actions">
             <Button size="sm" onClick={() => void open(step.url)}>
               Open again

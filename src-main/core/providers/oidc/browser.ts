@@ -1,11 +1,12 @@
 import * as oidc from 'openid-client';
+import { TokenDeskError } from '../../errors.js';
 import type { FlowIO } from '../../flows/types.js';
 import type { FlowOutcome, ProviderContext } from '../types.js';
 import { discover } from './config.js';
 import { oidcError } from './errors.js';
 import { listenForCallback } from './loopback.js';
 import { sessionFrom, userProfile } from './session.js';
-import { audienceParams } from './settings.js';
+import { audienceParams, settingSecrets } from './settings.js';
 
 /**
  * The `browser` method: authorization code with PKCE S256 (RFC 7636) in the system browser, back to a
@@ -15,7 +16,7 @@ import { audienceParams } from './settings.js';
  */
 export async function browserFlow(ctx: ProviderContext, io: FlowIO): Promise<FlowOutcome> {
   const { config, settings } = await discover(ctx);
-  const listener = await listenForCallback(io.signal);
+  const listener = await listenForCallback(io.signal, settings.redirectPort);
   let outcome: { ok: boolean; message: string } = { ok: false, message: 'TokenDesk could not complete the sign-in: see the app or the terminal.' };
   try {
     const verifier = oidc.randomPKCECodeVerifier();
@@ -34,16 +35,20 @@ export async function browserFlow(ctx: ProviderContext, io: FlowIO): Promise<Flo
     });
     io.show({
       kind: 'open-url',
-      title: 'Sign in in your browser',
+      title: 'Continue in your browser',
       url: url.href,
-      message: `Waiting for the browser to come back to ${listener.redirectUri} (register this redirect URI at the provider)`,
+      message: `Waiting for the browser to come back to ${listener.redirectUri} (register this redirect URI at the provider${settings.redirectPort ? '' : '; the port is random each time, which RFC 8252 providers accept for http://127.0.0.1/callback'})`,
+      redirectUri: listener.redirectUri,
     });
     const back = await listener.callback;
     let tokens;
     try {
       tokens = await oidc.authorizationCodeGrant(config, back, { pkceCodeVerifier: verifier, expectedState: state, expectedNonce: nonce, idTokenExpected: true });
     } catch (e) {
-      throw oidcError(e, 'the sign-in', [settings.clientSecret]);
+      const err = oidcError(e, 'the sign-in', settingSecrets(settings));
+      // The user said no at the provider's page (RFC 6749 §4.1.2.1): said plainly, not as bad credentials.
+      if (err.serverCode === 'access_denied') throw new TokenDeskError('invalid_credentials', 'The sign-in was denied at the provider (consent refused or cancelled): nothing was stored', { serverCode: 'access_denied' });
+      throw err;
     }
     const profile = await userProfile(config, tokens);
     const session = sessionFrom(ctx, tokens, profile);

@@ -5,7 +5,7 @@ import type { FlowOutcome, ProviderContext, StoredSession } from '../types.js';
 import { discover } from './config.js';
 import { oidcError } from './errors.js';
 import { profileFromClaims, sessionFrom } from './session.js';
-import { audienceParams } from './settings.js';
+import { audienceParams, settingSecrets } from './settings.js';
 
 /**
  * The `client-credentials` method (RFC 6749 §4.4): a machine identity, the client itself. No user, no
@@ -21,14 +21,14 @@ export async function clientCredentialsFlow(ctx: ProviderContext, _io: FlowIO): 
  */
 export async function clientCredentialsSession(ctx: ProviderContext): Promise<StoredSession> {
   const { config, settings } = await discover(ctx);
-  if (!settings.clientSecret) throw new TokenDeskError('invalid_input', 'Client credentials need the client secret: set it (env edit --client-secret -)');
+  if (settings.clientAuth === 'none') throw new TokenDeskError('invalid_input', 'Client credentials need the client to authenticate: set its secret (env edit --client-secret -) or its private key (env edit --private-key-file key.pem)');
   // openid (and offline_access) mean a user: a machine client asks for the rest of the scope only.
   const scope = settings.scope.split(/\s+/).filter((s) => s && s !== 'openid' && s !== 'offline_access' && s !== 'profile' && s !== 'email').join(' ');
   let tokens;
   try {
     tokens = await oidc.clientCredentialsGrant(config, { ...(scope && { scope }), ...audienceParams(settings) });
   } catch (e) {
-    throw oidcError(e, 'the client credentials', [settings.clientSecret]);
+    throw oidcError(e, 'the client credentials', settingSecrets(settings));
   }
   const profile = profileFromClaims({ sub: settings.clientId, name: `Client ${settings.clientId}` }, settings.clientId);
   const session = sessionFrom(ctx, tokens, profile);

@@ -5,7 +5,7 @@ import type { FlowOutcome, ProviderContext } from '../types.js';
 import { discover } from './config.js';
 import { oidcError } from './errors.js';
 import { sessionFrom, userProfile } from './session.js';
-import { audienceParams } from './settings.js';
+import { audienceParams, settingSecrets } from './settings.js';
 
 /**
  * The `device` method: the device authorization grant (RFC 8628). The code is shown; openid-client
@@ -21,7 +21,7 @@ export async function deviceFlow(ctx: ProviderContext, io: FlowIO): Promise<Flow
   try {
     started = await oidc.initiateDeviceAuthorization(config, { scope: settings.scope, ...audienceParams(settings) });
   } catch (e) {
-    throw oidcError(e, 'the device code request', [settings.clientSecret]);
+    throw oidcError(e, 'the device code request', settingSecrets(settings));
   }
   io.show({
     kind: 'device-code',
@@ -35,7 +35,7 @@ export async function deviceFlow(ctx: ProviderContext, io: FlowIO): Promise<Flow
     tokens = await oidc.pollDeviceAuthorizationGrant(config, started, undefined, { signal: io.signal });
   } catch (e) {
     if (io.signal.aborted) throw io.signal.reason;
-    const err = oidcError(e, 'the device sign-in', [settings.clientSecret]);
+    const err = oidcError(e, 'the device sign-in', settingSecrets(settings));
     // Said plainly (RFC 8628 §3.5): the two ends a user meets.
     if (err.serverCode === 'expired_token') throw new TokenDeskError('flow_timed_out', 'The device code expired before it was approved: nothing was stored; start again', { serverCode: 'expired_token' });
     if (err.serverCode === 'access_denied') throw new TokenDeskError('invalid_credentials', 'The sign-in was denied on the verification page: nothing was stored', { serverCode: 'access_denied' });

@@ -1,5 +1,6 @@
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { TokenDeskError } from '../../errors.js';
 
 export interface LoopbackCallback {
   /** http://127.0.0.1:<port>/callback: the redirect URI (RFC 8252 §7.3: any port on the loopback address). */
@@ -15,13 +16,18 @@ const page = (ok: boolean, message: string) =>
     .replace(/&/g, '&amp;')
     .replace(/</g, '&lt;')}</p></body>`;
 
+/** The redirect URI a browser sign-in comes back to: what to register at the provider (a random port shows as PORT). */
+export function redirectUriFor(port: number): string {
+  return `http://127.0.0.1:${port > 0 ? port : 'PORT'}/callback`;
+}
+
 /**
- * A one-shot listener on 127.0.0.1 at a random port for the authorization code's redirect (RFC 8252
+ * A one-shot listener on 127.0.0.1 at `port` (0: a random free one) for the authorization code's redirect (RFC 8252
  * §7.3; 127.0.0.1 rather than localhost, §8.3). Only GET /callback counts; the first one is taken and
  * kept waiting until `finish`, so the tab shows the outcome. The listener and every connection close on
  * finish or when `signal` aborts, so no port is left behind.
  */
-export async function listenForCallback(signal: AbortSignal): Promise<LoopbackCallback> {
+export async function listenForCallback(signal: AbortSignal, port = 0): Promise<LoopbackCallback> {
   let pending: ServerResponse | undefined;
   let resolve!: (u: URL) => void;
   let reject!: (e: unknown) => void;
@@ -40,8 +46,13 @@ export async function listenForCallback(signal: AbortSignal): Promise<LoopbackCa
     resolve(new URL(`${redirectUri}${url.search}`));
   });
   await new Promise<void>((res, rej) => {
-    server.once('error', rej);
-    server.listen(0, '127.0.0.1', () => res());
+    server.once('error', (e: NodeJS.ErrnoException) => {
+      // A fixed port someone else holds (another sign-in, a dev server): said by number, with the way out.
+      if (e.code === 'EADDRINUSE') rej(new TokenDeskError('port_in_use', `Port ${port} on 127.0.0.1 is in use by another program, so the browser cannot come back to ${redirectUriFor(port)}: close that program, or choose another redirect port (and register it at the provider)`));
+      else if (e.code === 'EACCES') rej(new TokenDeskError('port_in_use', `Port ${port} on 127.0.0.1 may not be opened by this user: choose a redirect port above 1023 (and register it at the provider)`));
+      else rej(e);
+    });
+    server.listen(port, '127.0.0.1', () => res());
   });
   const redirectUri = `http://127.0.0.1:${(server.address() as AddressInfo).port}/callback`;
   let closed: Promise<void> | undefined;

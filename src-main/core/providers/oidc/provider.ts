@@ -1,14 +1,14 @@
 import * as oidc from 'openid-client';
 import { TokenDeskError } from '../../errors.js';
 import { methodsById } from '../password-method.js';
-import type { AuthProvider, Profile, ProviderContext, SignUpResult, StoredSession } from '../types.js';
+import type { AuthProvider, Profile, ProviderContext, SignOutNote, SignUpResult, StoredSession } from '../types.js';
 import { browserFlow } from './browser.js';
 import { clientCredentialsFlow, clientCredentialsSession } from './client-credentials.js';
 import { discover } from './config.js';
 import { deviceFlow } from './device.js';
 import { oidcError, refreshError } from './errors.js';
 import { profileFromClaims, sessionFrom, userinfo, userProfile } from './session.js';
-import { audienceParams } from './settings.js';
+import { audienceParams, settingSecrets } from './settings.js';
 
 /**
  * OpenID Connect (issue 21) through openid-client 6, its requests through core/http (fetch.ts).
@@ -30,14 +30,14 @@ export const oidcProvider: AuthProvider = {
     try {
       tokens = await oidc.refreshTokenGrant(config, session.refreshToken, audienceParams(settings));
     } catch (e) {
-      throw refreshError(e, settings.issuer, [session.refreshToken, session.accessToken, settings.clientSecret]);
+      throw refreshError(e, settings.issuer, [session.refreshToken, session.accessToken, ...settingSecrets(settings)]);
     }
     // A refreshed ID token (when sent) is validated by openid-client; its sub must be the session's own.
     const sub = tokens.claims()?.sub;
     // (A session read without its profile file has no userId to compare: as supabase/provider.ts.)
     if (sub !== undefined && session.profile.userId && sub !== session.profile.userId) throw new TokenDeskError('bad_response', 'The provider renewed the session for another user; nothing was stored');
     const profile = await userProfile(config, tokens, session.profile);
-    return sessionFrom(ctx, tokens, profile, session.refreshToken);
+    return sessionFrom(ctx, tokens, profile, session);
   },
   /** A machine client's session (no refresh token, RFC 6749 §4.4.3) renews by the same grant again. */
   async renewWithoutUser(ctx: ProviderContext, session: StoredSession): Promise<StoredSession> {
@@ -51,15 +51,26 @@ export const oidcProvider: AuthProvider = {
     const info = await userinfo(config, session.accessToken, session.profile.userId);
     return Object.keys(info).length ? profileFromClaims({ sub: session.profile.userId, ...info }, session.profile.userId) : session.profile;
   },
-  /** Revokes the refresh token (RFC 7009) where the provider offers revocation; otherwise only forgotten here. */
-  async signOut(ctx: ProviderContext, session: StoredSession): Promise<void> {
-    const { config, settings } = await discover(ctx);
-    if (!config.serverMetadata().revocation_endpoint) return;
-    const token = session.refreshToken ?? session.accessToken;
-    try {
-      await oidc.tokenRevocation(config, token, { token_type_hint: session.refreshToken ? 'refresh_token' : 'access_token' });
-    } catch (e) {
-      throw oidcError(e, 'the revocation', [session.refreshToken, session.accessToken, settings.clientSecret]);
-    }
-  },
+  signOut: revoke,
+  signOutExpired: revoke,
 };
+
+/**
+ * Sign-out: revokes the refresh token (RFC 7009 §2; the server then ends the grant it belongs to), or
+ * the access token of a session without one (client credentials). Where discovery names no
+ * revocation_endpoint, says so: the token stays valid at the provider until it ends by itself.
+ */
+async function revoke(ctx: ProviderContext, session: StoredSession): Promise<void | SignOutNote> {
+  const { config, settings } = await discover(ctx);
+  if (!config.serverMetadata().revocation_endpoint) {
+    return {
+      note: `${settings.issuer.origin} offers no token revocation (its discovery names no revocation_endpoint): the session was removed here, but its ${session.refreshToken ? 'refresh' : 'access'} token stays valid at the provider until it expires`,
+    };
+  }
+  const token = session.refreshToken ?? session.accessToken;
+  try {
+    await oidc.tokenRevocation(config, token, { token_type_hint: session.refreshToken ? 'refresh_token' : 'access_token' });
+  } catch (e) {
+    throw oidcError(e, 'the revocation', [session.refreshToken, session.accessToken, ...settingSecrets(settings)]);
+  }
+}

@@ -19,7 +19,37 @@ export function profileFromClaims(claims: Record<string, unknown>, fallbackId: s
   };
   const name = text(claims.name) ?? text(claims.preferred_username);
   if (name) profile.displayName = name;
+  const picture = pictureUrl(claims.picture);
+  if (picture) profile.picture = picture;
   return profile;
+}
+
+/** The `picture` claim when it is an https URL (shown as a link; the window loads no remote image). */
+function pictureUrl(v: unknown): string | undefined {
+  const t = text(v);
+  if (!t || t.length > 2048) return undefined;
+  try {
+    return new URL(t).protocol === 'https:' ? t : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/** The scopes granted, from the token answer's `scope` (RFC 6749 §5.1: sent when they differ from those asked). */
+export function grantedScopes(tokens: Pick<Tokens, 'scope'>): string[] | undefined {
+  const scope = typeof tokens.scope === 'string' ? tokens.scope.split(/\s+/).filter((x) => x !== '') : [];
+  return scope.length ? [...new Set(scope)].slice(0, 200) : undefined;
+}
+
+/**
+ * When the refresh token itself ends: the answer's `refresh_expires_in` (Keycloak; 0 there means an
+ * offline token with no end of its own), else the previous end while the same refresh token is kept.
+ */
+function refreshEnd(tokens: Tokens, obtainedAt: number, previous: Pick<StoredSession, 'refreshToken' | 'refreshExpiresAt'> | undefined): number | undefined {
+  const v = (tokens as Record<string, unknown>).refresh_expires_in;
+  if (typeof v === 'number' && Number.isFinite(v) && v > 0) return expiryFromLifetime(obtainedAt, v * 1000, 'refresh_expires_in');
+  if (previous?.refreshExpiresAt !== undefined && (!tokens.refresh_token || tokens.refresh_token === previous.refreshToken)) return previous.refreshExpiresAt;
+  return undefined;
 }
 
 /** userinfo's claims for `sub`, or none when the provider has no endpoint or it fails (the ID token's stand). */
@@ -38,9 +68,10 @@ export async function userinfo(config: oidc.Configuration, accessToken: string, 
  * keeps the one it was made with (rotation is the server's choice, RFC 6749 §6); with one, the new one
  * replaces it (the old is spent: Auth0/Okta reuse detection).
  */
-export function sessionFrom(ctx: ProviderContext, tokens: Tokens, profile: Profile, previousRefresh?: string): StoredSession {
+export function sessionFrom(ctx: ProviderContext, tokens: Tokens, profile: Profile, previous?: Pick<StoredSession, 'refreshToken' | 'refreshExpiresAt' | 'idToken'>): StoredSession {
   const obtainedAt = ctx.now();
-  const session: StoredSession = { provider: 'oidc', accessToken: tokens.access_token, obtainedAt, expiresAt: obtainedAt, profile };
+  const scopes = grantedScopes(tokens) ?? profile.scopes;
+  const session: StoredSession = { provider: 'oidc', accessToken: tokens.access_token, obtainedAt, expiresAt: obtainedAt, profile: { ...profile, ...(scopes && { scopes }) } };
   const expiresIn = tokens.expiresIn();
   const exp = decodeJwt(tokens.access_token)?.claims.exp;
   if (expiresIn !== undefined) session.expiresAt = expiryFromLifetime(obtainedAt, expiresIn * 1000, 'expires_in');
@@ -49,8 +80,13 @@ export function sessionFrom(ctx: ProviderContext, tokens: Tokens, profile: Profi
     session.expiresAt = obtainedAt + MAX_LIFETIME_MS;
     session.noExpiry = true;
   }
-  const refreshToken = tokens.refresh_token ?? previousRefresh;
+  const refreshToken = tokens.refresh_token ?? previous?.refreshToken;
   if (refreshToken) session.refreshToken = refreshToken;
+  const refreshEndsAt = refreshToken ? refreshEnd(tokens, obtainedAt, previous) : undefined;
+  if (refreshEndsAt !== undefined) session.refreshExpiresAt = refreshEndsAt;
+  // A renewal without a new ID token keeps the sign-in's (OIDC Core §12.2: its sending is optional).
+  const idToken = tokens.id_token ?? previous?.idToken;
+  if (idToken) session.idToken = idToken;
   return session;
 }
 
@@ -59,6 +95,7 @@ export async function userProfile(config: oidc.Configuration, tokens: Tokens, fa
   const idClaims: Record<string, unknown> = { ...(tokens.claims() ?? {}) };
   const sub = text(idClaims.sub) ?? fallback?.userId;
   const info = await userinfo(config, tokens.access_token, sub);
-  const merged = { ...(fallback && { sub: fallback.userId, email: fallback.email, name: fallback.displayName }), ...idClaims, ...info };
-  return profileFromClaims(merged, sub ?? 'unknown');
+  const merged = { ...(fallback && { sub: fallback.userId, email: fallback.email, name: fallback.displayName, picture: fallback.picture }), ...idClaims, ...info };
+  const profile = profileFromClaims(merged, sub ?? 'unknown');
+  return fallback?.scopes ? { ...profile, scopes: fallback.scopes } : profile;
 }
