@@ -29,4 +29,7 @@ function run(args) {
 await run(['scripts/bench-cli.mjs', ...process.argv.slice(2)]);
 console.log('');
 await run(['scripts/run-ts.mjs', 'scripts/bench-core.ts']);
+console.log('');
+// Issue 23: a token through the local credential endpoint against a bare loopback GET (its own TARGET line).
+await run(['scripts/run-ts.mjs', 'scripts/bench-endpoint.ts']);
 console.log(`\nissue 20, both measured in this run:\n${targets.map((t) => `  ${t.slice('TARGET '.length)}`).join('\n')}`);

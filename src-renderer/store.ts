@@ -23,6 +23,8 @@ export type DialogState =
   | { kind: 'add-env' }
   | { kind: 'edit-env'; envId: string }
   | { kind: 'import-result'; result: ImportResult }
+  | { kind: 'endpoint' }
+  | { kind: 'endpoint-allow'; envId: string; name: string; userAgent: string }
   | { kind: 'confirm'; title: string; body: string; confirmLabel: string; danger?: boolean; onConfirm: () => void | Promise<void> };
 
 export interface SignInTarget {

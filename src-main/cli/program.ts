@@ -2,12 +2,14 @@ import { UsageError } from './output.js';
 import { Command, CommanderError } from 'commander';
 import { version } from '../../package.json';
 import { registerDemo } from './commands/demo.js';
+import { registerEndpoint } from './commands/endpoint.js';
 import { registerEnv } from './commands/env.js';
 import { registerExec } from './commands/exec.js';
 import { registerExport } from './commands/export.js';
 import { registerImport } from './commands/import.js';
 import { registerLogin } from './commands/login.js';
 import { registerStatus } from './commands/status.js';
+import { registerServe } from './commands/serve.js';
 import { registerSwitch } from './commands/switch.js';
 import { registerToken } from './commands/token.js';
 import { registerVault } from './commands/vault.js';
@@ -68,6 +70,8 @@ export function buildProgram(f: Factory): Command {
   registerImport(program, f);
   registerVault(program, f);
   registerDemo(program, f);
+  registerServe(program, f);
+  registerEndpoint(program, f);
   briefUsageErrors(program);
   return program;
 }

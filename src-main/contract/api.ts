@@ -14,6 +14,7 @@ import type {
   TokenDetails,
   VariableView,
 } from './types.js';
+import type { EndpointView } from './endpoint.js';
 import { API_METHODS, type ApiMethod } from './methods.js';
 import { PROVIDER_KINDS } from './providers.js';
 import { describeIssue } from './issues.js';
@@ -154,6 +155,12 @@ export const apiSchema = {
   startOverVault: z.strictObject({}),
   /** Asks the servers whether they still accept the sessions: every identity, one environment's, or one. */
   checkSessions: z.strictObject({ envId: id.optional(), identityId: id.optional() }),
+  /** The local credential endpoint: where, running or not, its access log; its secret is made on first use. */
+  getEndpoint: z.strictObject({}),
+  /** The endpoint's secret to the clipboard (Electron writes it in main; the web page gets the text). */
+  copyEndpointSecret: z.strictObject({}),
+  /** Lets the endpoint serve a production environment (the allow prompt). */
+  allowEndpointProduction: z.strictObject({ envId: id }),
 } as const satisfies Record<ApiMethod, z.ZodType>;
 
 export interface ApiOutputs {
@@ -181,6 +188,9 @@ export interface ApiOutputs {
   /** Where the old vault was moved (kept); refused unless its key is gone from the keychain. */
   startOverVault: { movedTo: string };
   checkSessions: { results: SessionCheckView[] };
+  getEndpoint: EndpointView;
+  copyEndpointSecret: CopyResult;
+  allowEndpointProduction: EndpointView;
 }
 
 /** The method list (methods.ts), the same names as apiSchema's keys. */

@@ -27,6 +27,9 @@ export const API_METHODS = [
   'openExternal',
   'startOverVault',
   'checkSessions',
+  'getEndpoint',
+  'copyEndpointSecret',
+  'allowEndpointProduction',
 ] as const;
 export type ApiMethod = (typeof API_METHODS)[number];
 

@@ -237,4 +237,8 @@ export type AppEvent =
   | { type: 'sign-in-progress'; flowId: string; step: import('./flows.js').FlowStepView }
   | { type: 'clipboard-cleared' }
   /** A timed clear was due and could not be confirmed: the copied secret may still be on the clipboard. */
-  | { type: 'clipboard-not-cleared'; message: string };
+  | { type: 'clipboard-not-cleared'; message: string }
+  /** The local credential endpoint answered calls (at most one event a second): its log has new lines. */
+  | { type: 'endpoint-called' }
+  /** A production environment was asked of the endpoint and refused: the window offers to allow it. */
+  | ({ type: 'endpoint-production-asked' } & import('./endpoint.js').EndpointProductionAsk);

@@ -31,6 +31,9 @@ export { localTime } from './format-time.js';
 export const loadExports = () => import('./exports/index.js');
 /** Applying a parsed Postman file to the environments. */
 export const loadImport = () => import('./environments/import-environment.js');
+export { DEFAULT_ENDPOINT_PORT } from './endpoint/constants.js';
+/** The local credential endpoint (serve, endpoint). */
+export const loadEndpoint = () => import('./endpoint/index.js');
 /** The embedded demo server (only `demo-server` runs it). */
 export const loadDemoServer = () => import('./demo-server/index.js');
 /** Adding or re-pointing the demo environments. */

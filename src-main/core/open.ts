@@ -26,6 +26,8 @@ export interface Core {
   http: HttpClient;
   envs: EnvironmentService;
   sessions: SessionManager;
+  /** One renewal per identity across processes; also what the endpoint's secret is made under. */
+  lock: RefreshLock;
   /**
    * Starting over after `vault_key_missing` (secrets/start-over.ts): moves the secrets vault aside
    * (kept, never deleted) so TokenDesk makes a new, empty one; returns where it went. Refused, and
@@ -98,5 +100,5 @@ export function openCore(opts: OpenCoreOptions = {}): Core {
   const wouldPrompt = keytar !== undefined && !env.TOKENDESK_PASSPHRASE_FILE;
   const startSweep =
     opts.startSweep === false ? Promise.resolve([]) : (wouldPrompt ? keytar.whenUnlocked().then(sweep) : sweep()).catch(() => [] as string[]);
-  return { home, config, secrets, http, envs, sessions, startOverVault, startSweep, secretStore };
+  return { home, config, secrets, http, envs, sessions, lock, startOverVault, startSweep, secretStore };
 }

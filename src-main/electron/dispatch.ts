@@ -19,8 +19,9 @@ export type Dispatch = <M extends ApiMethod>(method: M, input: ApiParsedInput<M>
 export function createElectronDispatch(service: AppService, shell: ShellActions): Dispatch {
   const dispatch = async (method: ApiMethod, input: unknown): Promise<unknown> => {
     switch (method) {
-      case 'copy': {
-        const r = await service.handle('copy', input as ApiParsedInput<'copy'>);
+      case 'copy':
+      case 'copyEndpointSecret': {
+        const r = await (method === 'copy' ? service.handle('copy', input as ApiParsedInput<'copy'>) : service.handle('copyEndpointSecret', {}));
         const { text, ...rest } = r;
         if (typeof text === 'string') shell.writeClipboard(text, r.clearsInSeconds);
         return rest;

@@ -1,28 +1,14 @@
-import { createHash, timingSafeEqual } from 'node:crypto';
+import { GUARD_OK, type GuardResult } from '../core/http/loopback-guards.js';
 
 /**
  * The bridge's guards as pure functions. The bridge listens on 127.0.0.1 only, but any web page the
  * user visits can still send requests to it: the secret stops blind requests, the Host check stops
- * DNS rebinding, the Origin check and the JSON-only rule stop cross-site requests.
+ * DNS rebinding, the Origin check and the JSON-only rule stop cross-site requests. The secret and
+ * Host checks are shared with the credential endpoint (core/http/loopback-guards.ts).
  */
-export type GuardResult = { ok: true } | { ok: false; status: 400 | 401 | 403 | 405 | 413 | 415; message: string };
+export { checkHost, checkSecret, type GuardResult } from '../core/http/loopback-guards.js';
 
-const OK: GuardResult = { ok: true };
-
-/** Constant-time comparison of the presented secret (hashing first equalises the lengths). */
-export function checkSecret(presented: string | undefined | null, secret: string): GuardResult {
-  if (typeof presented !== 'string' || presented.length === 0) return { ok: false, status: 401, message: 'Missing token' };
-  const a = createHash('sha256').update(presented).digest();
-  const b = createHash('sha256').update(secret).digest();
-  return timingSafeEqual(a, b) ? OK : { ok: false, status: 401, message: 'Wrong token' };
-}
-
-/** Host must name the loopback address and our port: a rebound DNS name (evil.test:PORT) is refused. */
-export function checkHost(host: string | undefined, port: number): GuardResult {
-  const h = (host ?? '').toLowerCase();
-  if (h === `127.0.0.1:${port}` || h === `localhost:${port}`) return OK;
-  return { ok: false, status: 403, message: 'Forbidden host' };
-}
+const OK: GuardResult = GUARD_OK;
 
 /** When a browser says where the request comes from, it must be the bridge's own page. */
 export function checkOrigin(origin: string | undefined, host: string | undefined): GuardResult {

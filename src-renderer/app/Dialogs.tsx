@@ -6,6 +6,8 @@ import { useDesk } from '../store.js';
 import { Button } from '../ui/Button.js';
 import { Dialog } from '../ui/Dialog.js';
 import { InlineError } from '../ui/Field.js';
+import { EndpointPanel } from '../endpoint/EndpointPanel.js';
+import { AllowPrompt } from '../endpoint/AllowPrompt.js';
 
 function ConfirmDialog() {
   const dialog = useDesk((s) => s.dialog);
@@ -56,6 +58,20 @@ export function Dialogs() {
     return (
       <Dialog title={`Edit ${editing.name}`} onClose={close} wide dirty={dirty}>
         <EnvironmentForm env={editing} onDone={close} onDirtyChange={setDirty} />
+      </Dialog>
+    );
+  }
+  if (dialog?.kind === 'endpoint') {
+    return (
+      <Dialog title="Local credential endpoint" onClose={close} wide>
+        <EndpointPanel />
+      </Dialog>
+    );
+  }
+  if (dialog?.kind === 'endpoint-allow') {
+    return (
+      <Dialog title={`Serve ${dialog.name} through the endpoint?`} onClose={close}>
+        <AllowPrompt envId={dialog.envId} name={dialog.name} userAgent={dialog.userAgent} onDone={close} />
       </Dialog>
     );
   }

@@ -9,6 +9,14 @@ export function useAppEvents(): void {
     const off = api.onEvent((e) => {
       // A sign-in's steps are the sign-in form's business (use-sign-in-flow.ts): nothing stored changed yet.
       if (e.type === 'sign-in-progress') return;
+      // The endpoint's calls change nothing stored: its panel re-reads its log itself.
+      if (e.type === 'endpoint-called') return;
+      if (e.type === 'endpoint-production-asked') {
+        // Asked once, unless the user is in the middle of something else.
+        const d = store.getState().dialog;
+        if (d === null || d.kind === 'endpoint') store.getState().setDialog({ kind: 'endpoint-allow', envId: e.envId, name: e.name, userAgent: e.userAgent });
+        return;
+      }
       const s = store.getState();
       const who = (id: string) => s.app?.environments.flatMap((env) => env.identities).find((i) => i.id === id)?.label ?? 'an identity';
       if (e.type === 'refresh-failed' && e.final) s.toast('error', `Could not renew ${who(e.identityId)}`, e.message);

@@ -46,6 +46,9 @@ export function Sidebar() {
           Add environment
         </Button>
         <OpenImportButton variant="ghost" />
+        <Button variant="ghost" onClick={() => setDialog({ kind: 'endpoint' })}>
+          Endpoint
+        </Button>
       </div>
     </nav>
   );

@@ -28,6 +28,7 @@ const ALLOWED: ReadonlyArray<{ path: string; line?: string; why: string }> = [
   { path: 'src-main/core/app/demo-launcher.ts', why: 'the demo accounts of each kind' },
   // The bench measures a sign-in and a refresh of the real Supabase and session kinds, like a test.
   { path: 'scripts/bench-core.ts', why: 'the bench measures named kinds against the demo server' },
+  { path: 'scripts/bench-endpoint.ts', why: 'the endpoint bench signs in to a Supabase environment on the demo server' },
   { path: 'scripts/bench-cli.mjs', why: 'the bench signs in to each demo environment the way its kind does (a password, a pasted token)' },
   // The same words in other vocabularies: these are not the provider kind.
   { path: 'src-main/contract/types.ts', line: "export type SignUpOutcome = { kind: 'session'; identity: IdentityView } | { kind: 'confirmation_sent'; email: string };", why: 'a sign-up that signed in' },

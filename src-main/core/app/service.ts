@@ -16,6 +16,7 @@ import { accessTokenHeader, accountHeader, authHeaders, exportVariables, omitted
 import { environmentViews, identityView, maskSecret } from './state-view.js';
 import type { AppService } from './types.js';
 import { DemoLauncher } from './demo-launcher.js';
+import { EndpointHost } from './endpoint-host.js';
 import { sessionStorageDescription } from './keychain-name.js';
 import { QUIT_WAIT_MS, settlesWithin, type WaitTimers } from './bounded-wait.js';
 
@@ -36,6 +37,11 @@ export interface AppServiceOptions extends OpenCoreOptions {
   /** How long close() waits for that maintenance (default QUIT_WAIT_MS); timers for a test's clock. */
   closeWaitMs?: number;
   timers?: WaitTimers;
+  /**
+   * The local credential endpoint (core/endpoint/), served while the app runs: on by default whenever
+   * the background scheduler is (the real app); `port` overrides the configured one (tests).
+   */
+  endpoint?: boolean | { port: number };
 }
 
 /** How long each server gets to answer a session check (they are asked concurrently). */
@@ -53,6 +59,15 @@ export function createAppService(
   const emit = (e: AppEvent) => emitter.emit('event', e);
   const refreshing = new Set<string>();
   const demo = new DemoLauncher(core, opts.demoPort ?? 54329);
+  const endpoint = new EndpointHost(
+    core,
+    {
+      called: () => emit({ type: 'endpoint-called' }),
+      productionAsked: (ask) => emit({ type: 'endpoint-production-asked', ...ask }),
+    },
+    typeof opts.endpoint === 'object' ? opts.endpoint.port : undefined,
+  );
+  const endpointStarted = (opts.endpoint ?? opts.scheduler !== false) ? endpoint.start() : Promise.resolve();
 
   core.sessions.events.on('event', (e) => {
     if (e.type !== 'identities-changed') emit(e);
@@ -384,6 +399,17 @@ export function createAppService(
       if (results.some((r) => r.result === 'ended')) emit({ type: 'state-changed', reason: 'session' });
       return { results: results.map((r) => ({ ...r })) };
     },
+    async getEndpoint() {
+      await endpointStarted;
+      return endpoint.view();
+    },
+    async copyEndpointSecret() {
+      return endpoint.copySecret((await core.config.read()).settings.clipboardClearSeconds);
+    },
+    async allowEndpointProduction({ envId }) {
+      await endpointStarted;
+      return endpoint.allow(envId);
+    },
     async startOverVault() {
       const movedTo = await core.startOverVault();
       // The demo environments' public keys went with the old vault: put back, so the next sign-in works.
@@ -419,6 +445,8 @@ export function createAppService(
       await settlesWithin(maintenance, opts.closeWaitMs ?? QUIT_WAIT_MS, opts.timers);
       scheduler.stop();
       stopWatching();
+      await endpointStarted;
+      await endpoint.close();
       await demo.stop();
     },
   };

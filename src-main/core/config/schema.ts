@@ -61,6 +61,11 @@ export const EnvironmentSchema = z.object({
   /** The `id` of the Postman environment file it was imported from, written back on export so Postman and a re-import update it instead of adding a copy. */
   postmanId: z.string().min(1).max(100).optional(),
   /**
+   * A production environment's tokens are served by the local credential endpoint (core/endpoint/)
+   * only once the user allowed it for this environment (the app's prompt, `tokendesk endpoint allow`).
+   */
+  endpointAllowed: z.boolean().optional(),
+  /**
    * The non-secret values of the settings its kind declares (catalogue `settings`), by name. Secret
    * settings are in the vault only (`secretKeys.setting`); a setting left out takes its default.
    */
@@ -126,6 +131,8 @@ export const SettingsSchema = z.object({
    * machines without a Secret Service (secrets/store-choice.ts; TOKENDESK_SECRET_STORE wins over it).
    */
   secretStore: z.enum(['keychain', 'file']).optional(),
+  /** The local credential endpoint's port (core/endpoint/; default DEFAULT_ENDPOINT_PORT). */
+  endpointPort: z.number().int().min(1).max(65535).optional(),
 });
 export type Settings = z.infer<typeof SettingsSchema>;
 

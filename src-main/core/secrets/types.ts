@@ -10,7 +10,9 @@ export type SecretKey =
   /** A secret setting the environment's kind declares (catalogue `settings`, `secret: true`). */
   | `env/${string}/setting/${string}`
   | `identity/${string}/session`
-  | `identity/${string}/password`;
+  | `identity/${string}/password`
+  /** The local credential endpoint's per-install secret (core/endpoint/secret.ts). */
+  | 'endpoint/secret';
 
 export const secretKeys = {
   anonKey: (envId: string): SecretKey => `env/${envId}/anon_key`,
@@ -24,6 +26,7 @@ export const secretKeys = {
     name === 'anonKey' ? `env/${envId}/anon_key` : name === 'apiKey' ? `env/${envId}/api_key` : `env/${envId}/setting/${name}`,
   session: (identityId: string): SecretKey => `identity/${identityId}/session`,
   password: (identityId: string): SecretKey => `identity/${identityId}/password`,
+  endpointSecret: (): SecretKey => 'endpoint/secret',
 };
 
 /** Throws TokenDeskError `keychain_unavailable` / `keychain_locked` / `keychain_error`; never falls back to plaintext. */

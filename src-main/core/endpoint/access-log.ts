@@ -1,0 +1,116 @@
+import { constants } from 'node:fs';
+import { open, readFile, rename, stat } from 'node:fs/promises';
+import { join } from 'node:path';
+import { z } from 'zod';
+import type { EndpointLogEntry } from '../../contract/endpoint.js';
+import { NOFOLLOW } from '../fs/read-regular-file.js';
+import { sanitizeForDisplay } from '../text/sanitize.js';
+
+/** The log and its one older part: together at most twice this. */
+export const ACCESS_LOG_MAX_BYTES = 256 * 1024;
+const FILE = 'endpoint-access.log';
+
+export const accessLogFile = (home: string): string => join(home, FILE);
+
+const Entry = z.object({
+  time: z.number(),
+  route: z.string().max(200),
+  status: z.number().int(),
+  userAgent: z.string().max(300),
+  env: z.string().max(200).optional(),
+  identity: z.string().max(300).optional(),
+  code: z.string().max(60).optional(),
+});
+
+/** Text from a caller is cut short and made safe to show in a terminal or the window. */
+const clean = (text: string, max: number): string => sanitizeForDisplay(text).slice(0, max);
+
+/**
+ * The endpoint's access log: one JSON line per call in the config folder (time, route, status, the
+ * caller's User-Agent, environment, identity — never a token). Bounded: past ACCESS_LOG_MAX_BYTES the
+ * file becomes `.1` (the previous `.1` is dropped). Writes are queued behind the answer, one at a time.
+ */
+export class AccessLog {
+  private pending: EndpointLogEntry[] = [];
+  private timer: NodeJS.Timeout | undefined;
+  private queue: Promise<void> = Promise.resolve();
+
+  /** `batchMs`: lines recorded within it are written together, so a burst of calls is one write, not one each. */
+  constructor(
+    private readonly home: string,
+    private readonly maxBytes = ACCESS_LOG_MAX_BYTES,
+    private readonly batchMs = 50,
+  ) {}
+
+  record(entry: EndpointLogEntry): void {
+    // Cleaned when written, off the path of the call's answer.
+    this.pending.push(entry);
+    this.timer ??= setTimeout(() => void this.writePending(), this.batchMs);
+    this.timer.unref();
+  }
+
+  private static line(entry: EndpointLogEntry): string {
+    const line: EndpointLogEntry = {
+      time: entry.time,
+      route: clean(entry.route, 200),
+      status: entry.status,
+      userAgent: clean(entry.userAgent, 300),
+      ...(entry.env !== undefined && { env: clean(entry.env, 200) }),
+      ...(entry.identity !== undefined && { identity: clean(entry.identity, 300) }),
+      ...(entry.code !== undefined && { code: clean(entry.code, 60) }),
+    };
+    return `${JSON.stringify(line)}\n`;
+  }
+
+  /** Resolves once every line recorded so far is written. */
+  flush(): Promise<void> {
+    return this.writePending();
+  }
+
+  private writePending(): Promise<void> {
+    clearTimeout(this.timer);
+    this.timer = undefined;
+    const text = this.pending.map((e) => AccessLog.line(e)).join('');
+    this.pending = [];
+    // A log that cannot be written never fails the call it records.
+    if (text !== '') this.queue = this.queue.then(() => this.append(text)).catch(() => undefined);
+    return this.queue;
+  }
+
+  private async append(text: string): Promise<void> {
+    const path = accessLogFile(this.home);
+    const size = await stat(path).then((s) => s.size, () => 0);
+    if (size + text.length > this.maxBytes) await rename(path, `${path}.1`).catch(() => undefined);
+    // O_NOFOLLOW: a symbolic link planted in its place is refused, never followed.
+    const fh = await open(path, constants.O_WRONLY | constants.O_APPEND | constants.O_CREAT | NOFOLLOW, 0o600);
+    try {
+      await fh.write(text);
+    } finally {
+      await fh.close();
+    }
+  }
+}
+
+/** The most recent calls first, at most `limit`; lines that do not parse are skipped. */
+export async function readAccessLog(home: string, limit = 200): Promise<EndpointLogEntry[]> {
+  const path = accessLogFile(home);
+  const read = (p: string) => readFile(p, { encoding: 'utf8', flag: constants.O_RDONLY | NOFOLLOW }).catch(() => '');
+  const text = `${await read(`${path}.1`)}${await read(path)}`;
+  const out: EndpointLogEntry[] = [];
+  const lines = text.split('\n');
+  for (let i = lines.length - 1; i >= 0 && out.length < limit; i--) {
+    const line = lines[i]!;
+    if (line === '') continue;
+    try {
+      const parsed = Entry.safeParse(JSON.parse(line));
+      if (parsed.success) out.push(stripUndefined(parsed.data));
+    } catch {
+      // a line cut by a full disk: skipped
+    }
+  }
+  return out;
+}
+
+function stripUndefined(e: z.infer<typeof Entry>): EndpointLogEntry {
+  return Object.fromEntries(Object.entries(e).filter(([, v]) => v !== undefined)) as unknown as EndpointLogEntry;
+}
