@@ -26,7 +26,7 @@ export function environmentNames(text: string): string[] {
 
 /** True when argv was a completion query and it has been answered. */
 export function fastComplete(argv: readonly string[]): boolean {
-  if (argv[2] !== '__complete' || argv[3] !== 'environments' || argv.length !== 4) return false;
+  if (argv[2] !== '__complete' || argv[3] !== 'environments' || argv.length !== 4 || process.env.TOKENDESK_FAST_PATH === '0') return false;
   let text: string | undefined;
   try {
     text = readRegularFileSync(configFile(resolveHome()), MAX_CONFIG_BYTES)?.toString('utf8');

@@ -45,7 +45,7 @@ export function requestOrigin(req: CredentialRequest): { protocol: string; host:
 
 export function isLoopbackHost(host: string): boolean {
   const name = host.replace(/:\d+$/, '').replace(/^\[|\]$/g, '');
-  return name === 'localhost' || name === '::1' || /^127\./.test(name);
+  return name === 'localhost' || name === '::1' || /^127(\.\d{1,3}){3}$/.test(name);
 }
 
 /** Whether a token may travel to this origin: https anywhere, http only to this machine. */
