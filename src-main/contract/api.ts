@@ -152,6 +152,8 @@ export const apiSchema = {
   startOverVault: z.strictObject({}),
   /** Asks the servers whether they still accept the sessions: every identity, one environment's, or one. */
   checkSessions: z.strictObject({ envId: id.optional(), identityId: id.optional() }),
+  /** Renews the identity's session now, however long its token still lives ("Renew now", `tokendesk refresh`). */
+  renewSession: z.strictObject({ identityId: id }),
 } as const satisfies Record<ApiMethod, z.ZodType>;
 
 export interface ApiOutputs {
@@ -179,6 +181,8 @@ export interface ApiOutputs {
   /** Where the old vault was moved (kept); refused unless its key is gone from the keychain. */
   startOverVault: { movedTo: string };
   checkSessions: { results: SessionCheckView[] };
+  /** The identity after the renewal; fails with the reason when it could not be renewed (nothing else changes). */
+  renewSession: IdentityView;
 }
 
 /** The method list (methods.ts), the same names as apiSchema's keys. */

@@ -10,6 +10,7 @@ import { Button } from '../ui/Button.js';
 import { cx } from '../ui/cx.js';
 import { InlineError } from '../ui/Field.js';
 import { performCheck } from './check.js';
+import { timeOfDay } from '../lib/format.js';
 
 /**
  * One identity: the radio, email, name and status are one label, so a click anywhere on them makes
@@ -19,7 +20,7 @@ export function IdentityRow({ env, identity, radioName, pendingId, setPendingId 
   const store = useDeskStore();
   const now = useNow();
   const radioId = useId();
-  const { busy, error, run: runAction } = useAction<'switch' | 'signout' | 'check'>();
+  const { busy, error, run: runAction } = useAction<'switch' | 'signout' | 'check' | 'renew'>();
   const status = liveStatus(identity, now);
   const active = identity.id === env.activeIdentityId || (!env.activeIdentityId && identity.active);
   // Optimistic: the radio moves at once; it moves back (with the error on this row) if the switch fails.
@@ -28,7 +29,7 @@ export function IdentityRow({ env, identity, radioName, pendingId, setPendingId 
   const problem = error ?? (status === 'error' || status === 'expired' || status === 'ended' ? identity.statusMessage : undefined);
   const ending = signedIn ? endsSoon(identity, now) : undefined;
 
-  async function run(kind: 'switch' | 'signout' | 'check', fn: () => Promise<unknown>): Promise<void> {
+  async function run(kind: 'switch' | 'signout' | 'check' | 'renew', fn: () => Promise<unknown>): Promise<void> {
     await runAction(kind, fn, { refresh: true });
   }
 
@@ -79,6 +80,15 @@ export function IdentityRow({ env, identity, radioName, pendingId, setPendingId 
           <Button size="sm" variant="ghost" busy={busy === 'check'} aria-label={`Check now whether the server still accepts the session of ${identity.label}`} title="Check now: ask the server whether it still accepts this session" onClick={() => void run('check', () => performCheck(store, { identityId: identity.id }))}>
             {/* One short word: the row keeps room for the email at narrow widths; the name says "Check now". */}
             Check
+          </Button>
+        ) : null}
+        {signedIn && identity.canRenew ? (
+          // "Renew now" (tokendesk refresh): a new token at once, after a change of roles on the server or before a long job.
+          <Button size="sm" variant="ghost" busy={busy === 'renew'} aria-label={`Renew now the session of ${identity.label}`} title="Renew now: get a new token from the server, even though this one still has time left" onClick={() => void run('renew', async () => {
+            const v = await api.renewSession({ identityId: identity.id });
+            store.getState().toast('success', `Renewed ${identity.label}`, v.expiresAt === undefined || v.noExpiry ? 'New token' : `New token valid until ${timeOfDay(v.expiresAt, Date.now())}`);
+          })}>
+            Renew
           </Button>
         ) : null}
         {signedIn ? (

@@ -381,6 +381,11 @@ export function createAppService(
       if (results.some((r) => r.result === 'ended')) emit({ type: 'state-changed', reason: 'session' });
       return { results: results.map((r) => ({ ...r })) };
     },
+    async renewSession({ identityId }) {
+      const { env } = await identityById(identityId);
+      await core.sessions.renewNow(env.id, identityId);
+      return viewOfIdentity(identityId);
+    },
     async startOverVault() {
       const movedTo = await core.startOverVault();
       // The demo environments' public keys went with the old vault: put back, so the next sign-in works.
