@@ -9,6 +9,7 @@ import { StatusBadge } from '../ui/Badge.js';
 import { Button } from '../ui/Button.js';
 import { cx } from '../ui/cx.js';
 import { InlineError } from '../ui/Field.js';
+import { RenewIcon } from '../ui/icons.js';
 import { performCheck } from './check.js';
 import { timeOfDay } from '../lib/format.js';
 
@@ -84,12 +85,11 @@ export function IdentityRow({ env, identity, radioName, pendingId, setPendingId 
         ) : null}
         {signedIn && identity.canRenew ? (
           // "Renew now" (tokendesk refresh): a new token at once, after a change of roles on the server or before a long job.
-          <Button size="sm" variant="ghost" busy={busy === 'renew'} aria-label={`Renew now the session of ${identity.label}`} title="Renew now: get a new token from the server, even though this one still has time left" onClick={() => void run('renew', async () => {
+          // An icon with its name in aria-label and the tooltip: a third word crowded the email into four lines at 1280 px.
+          <Button size="sm" variant="ghost" className="btn-icon-only" icon={<RenewIcon />} busy={busy === 'renew'} aria-label={`Renew now the session of ${identity.label}`} title="Renew now: get a new token from the server, even though this one still has time left" onClick={() => void run('renew', async () => {
             const v = await api.renewSession({ identityId: identity.id });
             store.getState().toast('success', `Renewed ${identity.label}`, v.expiresAt === undefined || v.noExpiry ? 'New token' : `New token valid until ${timeOfDay(v.expiresAt, Date.now())}`);
-          })}>
-            Renew
-          </Button>
+          })} />
         ) : null}
         {signedIn ? (
           <Button size="sm" variant="ghost" busy={busy === 'signout'} aria-label={`Sign out ${identity.label} (this session only)`} title="Ends this session only; browser sessions stay signed in" onClick={() => void run('signout', async () => {
