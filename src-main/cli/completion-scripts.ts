@@ -53,17 +53,17 @@ function tables(specs: readonly CommandSpec[], shell: 'bash' | 'zsh'): string {
  * The words before the cursor, read the way commander reads them: subcommands extend the path, an
  * option that takes a value skips its value, `--` ends our options (exec's command follows).
  */
-const WALK = `  local path="" i w skip=0 npos=0 dashdash=0
+const WALK = `  local cmdpath="" i w skip=0 npos=0 dashdash=0
   for ((i = 1; i < cword; i++)); do
     w="\${tw[i]}"
     if ((skip)); then skip=0; continue; fi
     case "$w" in
       --) dashdash=1; break ;;
       --*=*) ;;
-      -*) _tokendesk_takes_value "$path" "$w" && skip=1 ;;
+      -*) _tokendesk_takes_value "$cmdpath" "$w" && skip=1 ;;
       *)
-        if ((npos == 0)) && [[ " $(_tokendesk_subcommands "$path") " == *" $w "* ]]; then
-          path="\${path:+$path }$w"
+        if ((npos == 0)) && [[ " $(_tokendesk_subcommands "$cmdpath") " == *" $w "* ]]; then
+          cmdpath="\${cmdpath:+$cmdpath }$w"
         else
           npos=$((npos + 1))
         fi ;;
@@ -98,12 +98,12 @@ _tokendesk() {
 ${WALK}
   COMPREPLY=()
   if ((dashdash)); then _tokendesk_files; return 0; fi
-  if ((skip)); then _tokendesk_option_value "$path" "\${tw[cword-1]}"; return 0; fi
-  if [[ "$cur" == -* ]]; then _tokendesk_words "$(_tokendesk_flags "$path")"; return 0; fi
+  if ((skip)); then _tokendesk_option_value "$cmdpath" "\${tw[cword-1]}"; return 0; fi
+  if [[ "$cur" == -* ]]; then _tokendesk_words "$(_tokendesk_flags "$cmdpath")"; return 0; fi
   local subs
-  subs="$(_tokendesk_subcommands "$path")"
+  subs="$(_tokendesk_subcommands "$cmdpath")"
   if [[ -n "$subs" ]] && ((npos == 0)); then _tokendesk_words "$subs"; return 0; fi
-  _tokendesk_argument "$path" "$npos"
+  _tokendesk_argument "$cmdpath" "$npos"
   return 0
 }
 complete -F _tokendesk tokendesk
@@ -127,12 +127,12 @@ _tokendesk() {
   (( cword = CURRENT - 1 ))
 ${WALK}
   if ((dashdash)); then _files; return; fi
-  if ((skip)); then _tokendesk_option_value "$path" "\${tw[cword-1]}"; return; fi
-  if [[ "$cur" == -* ]]; then compadd -- \${=$(_tokendesk_flags "$path")}; return; fi
+  if ((skip)); then _tokendesk_option_value "$cmdpath" "\${tw[cword-1]}"; return; fi
+  if [[ "$cur" == -* ]]; then compadd -- \${=$(_tokendesk_flags "$cmdpath")}; return; fi
   local subs
-  subs="$(_tokendesk_subcommands "$path")"
+  subs="$(_tokendesk_subcommands "$cmdpath")"
   if [[ -n "$subs" ]] && ((npos == 0)); then compadd -- \${=subs}; return; fi
-  _tokendesk_argument "$path" "$npos"
+  _tokendesk_argument "$cmdpath" "$npos"
 }
 if [[ "$funcstack[1]" == _tokendesk ]]; then _tokendesk "$@"; else compdef _tokendesk tokendesk; fi
 `;
@@ -159,9 +159,14 @@ export function fishScript(specs: readonly CommandSpec[]): string {
     '    end',
     '    string join " " $path',
     'end',
+    // "$p" of an empty list is "": the top level compares equal to ''.
+    'function __tokendesk_at',
+    '    set -l p (__tokendesk_path)',
+    '    test "$p" = "$argv[1]"',
+    'end',
   );
   for (const s of specs) {
-    const cond = `-n '[ "(__tokendesk_path)" = "${s.path}" ]'`;
+    const cond = `-n "__tokendesk_at '${s.path}'"`;
     for (const sub of s.subcommands) lines.push(`complete -c tokendesk ${cond} -a ${sub}`);
     for (const o of s.valueOptions) {
       const long = o.flags.find((x) => x.startsWith('--'))?.slice(2);

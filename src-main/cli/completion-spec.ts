@@ -21,7 +21,7 @@ export interface CommandSpec {
 
 /** Positional arguments that name an existing environment. */
 const ENVIRONMENT_ARGS = new Set(['env use', 'env show', 'env edit', 'env remove']);
-const FILE_ARG = /file|path/i;
+const FILE_ARG = /file/i;
 
 function optionValue(o: Option): ValueKind {
   if (o.attributeName() === 'env') return { kind: 'environment' };

@@ -55,6 +55,9 @@ describe.skipIf(unreachable !== undefined)('shell completion', { timeout: 90_000
     // After --, exec's command: files of the current folder, nothing of ours.
     writeFileSync(join(h.work, 'run-me.sh'), '');
     expect(complete(h, s, ['tokendesk', 'exec', '--', 'run-'])).toEqual(['run-me.sh']);
+    expect(complete(h, s, ['tokendesk', 'inject', '-i', 'run-'])).toEqual(['run-me.sh']);
+    // A URL path is not a file: nothing offered.
+    expect(complete(h, s, ['tokendesk', 'env', 'add', 'x', '--login-path', 'run-'])).toEqual([]);
 
     // A new environment completes at once: the names are read at each Tab, not baked into the script.
     expect((await h.runInProcess(['env', 'add', 'Staging EU', '--provider', 'session', '--url', 'https://api.example.test'])).code).toBe(0);
