@@ -23,13 +23,13 @@ export async function readUserFile(f: Factory, path: string, what: string): Prom
 }
 
 /** Resolves references against this run's core (fresh tokens, renewed first when due); warnings go to stderr. */
-export async function resolveWith(f: Factory, items: readonly Located[]): Promise<string[]> {
+export async function resolveWith(f: Factory, items: readonly Located[], opts: { productionSecrets?: boolean } = {}): Promise<string[]> {
   const core = f.core();
   const { values, warnings } = await resolveReferences(items, {
     readConfig: () => core.config.read(),
     loadSecrets: () => core.secrets.loadAll(),
     freshToken: (envId, who) => core.sessions.getFreshToken(envId, who),
-  });
+  }, opts);
   for (const w of new Set(warnings)) f.term.warn(w);
   return values;
 }

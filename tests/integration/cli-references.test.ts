@@ -140,6 +140,17 @@ describe.skipIf(unreachable !== undefined)('tokendesk:// references: exec --envf
     const piped = await h.run(['inject'], { input: `token={{ tokendesk://${DEMO_SUPABASE}/token }}` });
     expect(piped.stdout).toBe(`token=${token}`);
 
+    // Production: its secrets go into a file only with --yes (as export asks); its URL and stdout need none.
+    expect((await h.runInProcess(['env', 'edit', DEMO_SUPABASE, '--production'])).code).toBe(0);
+    const prod = await h.run(['inject', '-i', 'req.tpl', '-o', 'prod.txt']);
+    expect(prod.code).toBe(1);
+    expect(prod.stderr).toBe('tokendesk: req.tpl, line 2: tokendesk://Demo Supabase/headers: "Demo Supabase" is a production environment: writing its secrets to a file needs --yes\n');
+    expect(existsSync(join(h.work, 'prod.txt'))).toBe(false);
+    writeFileSync(join(h.work, 'url.tpl'), `{{ tokendesk://${DEMO_SUPABASE}/url }}`);
+    expect((await h.run(['inject', '-i', 'url.tpl', '-o', 'url.txt'])).code).toBe(0);
+    expect((await h.run(['inject', '-i', 'req.tpl', '-o', 'prod.txt', '--yes'])).code).toBe(0);
+    expect((await h.run(['inject', '-i', 'req.tpl'])).stdout).toContain(token);
+
     // A bad reference: its line, nothing written.
     writeFileSync(join(h.work, 'bad.tpl'), `ok\n\n{{ tokendesk://${DEMO_SUPABASE}/tokn }}\n`);
     const bad = await h.run(['inject', '-i', 'bad.tpl', '-o', 'bad.txt']);

@@ -7,6 +7,7 @@ interface InjectOptions {
   inFile?: string;
   outFile?: string;
   force?: boolean;
+  yes?: boolean;
 }
 
 /**
@@ -18,7 +19,8 @@ async function inject(f: Factory, o: InjectOptions): Promise<void> {
   const name = source === '-' ? 'standard input' : source;
   const parts = parseTemplate(await readUserFile(f, source, 'template'), name);
   const refs = parts.flatMap((p) => ('ref' in p ? [{ ref: p.ref, where: `${name}, line ${p.line}` }] : []));
-  const values = await resolveWith(f, refs);
+  // Into a file, a production environment's secrets need --yes, as `export` asks; on stdout they are the user's, like `token`.
+  const values = await resolveWith(f, refs, { productionSecrets: o.outFile === undefined || o.yes === true });
   let next = 0;
   const text = parts.map((p) => ('ref' in p ? values[next++]! : p.text)).join('');
   if (o.outFile === undefined) return f.term.raw(text);
@@ -34,6 +36,7 @@ export function registerInject(program: Command, f: Factory): void {
     .option('-i, --in-file <file>', 'the template (default: standard input)')
     .option('-o, --out-file <file>', 'where to write (mode 0600; default: standard output)')
     .option('-f, --force', 'replace the output file if it exists')
+    .option('-y, --yes', "allow writing a production environment's secrets to the file")
     .addHelpText(
       'after',
       [
@@ -41,6 +44,7 @@ export function registerInject(program: Command, f: Factory): void {
         'References: tokendesk://ENVIRONMENT/FIELD[?identity=ID|?email=EMAIL] inside {{ }}, where FIELD is token,',
         'header (the Authorization value), headers, refresh_token, or an exported variable (url, anon_key…).',
         'Other {{ }} (Postman variables, Helm) pass through. A bad reference names its line; nothing is written.',
+        "A production environment's secrets go into a file only with --yes (as export asks).",
         '',
         'Example:',
         "  printf 'Authorization: {{ tokendesk://staging/header }}\\n' > request.tpl",

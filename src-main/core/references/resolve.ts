@@ -45,6 +45,11 @@ function needsSession(input: ExportInput, field: string): boolean {
   return role === 'access_token' || role === 'refresh_token';
 }
 
+/** Whether the field's value is a secret (a token, a key, a secret variable); url and plain variables are not. */
+function isSecretField(input: ExportInput, field: string): boolean {
+  return SESSION_FIELDS.has(field) || findVariable(variablesOf(input), field)?.secret === true;
+}
+
 function fieldValue(input: ExportInput, ref: Reference): string {
   const none = (what: string) => new TokenDeskError('not_found', `"${input.env.name}" has no ${what}`);
   switch (ref.field) {
@@ -73,7 +78,7 @@ function fieldValue(input: ExportInput, ref: Reference): string {
  * before anything is run or written: the first failure is an error naming where the reference was
  * written, and nothing is handed out. Errors keep their code (not signed in still exits 4).
  */
-export async function resolveReferences(items: readonly Located[], deps: ResolveDeps): Promise<Resolved> {
+export async function resolveReferences(items: readonly Located[], deps: ResolveDeps, opts: { productionSecrets?: boolean } = {}): Promise<Resolved> {
   const warnings: string[] = [];
   if (items.length === 0) return { values: [], warnings };
   const cfg = await deps.readConfig();
@@ -84,6 +89,10 @@ export async function resolveReferences(items: readonly Located[], deps: Resolve
     try {
       const env = findEnvironment(cfg, ref.env);
       const plain = buildExportInput(env, secrets);
+      // A production secret written to a file is what the product promises never to do by accident (export asks the same).
+      if (env.production && opts.productionSecrets === false && isSecretField(plain, ref.field)) {
+        throw new TokenDeskError('invalid_input', `"${env.name}" is a production environment: writing its secrets to a file needs --yes`);
+      }
       let input = plain;
       if (needsSession(plain, ref.field)) {
         const key = `${env.id}\n${ref.who ?? ''}`;
