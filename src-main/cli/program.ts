@@ -32,7 +32,8 @@ Environment variables:
 Exit status: 0 success, 1 error, 2 bad usage, 4 sign-in needed (nobody signed in or session ended),
 exec: the command's own status.
 
-Secrets live in the OS keychain. Only token, header, export and exec's command ever see them.`;
+Secrets live in the OS keychain. Only token, header, export, exec's command, inject and the kubectl and
+git credential helpers ever see them.`;
 
 export function buildProgram(f: Factory): Command {
   const program = new Command(PROGRAM)
