@@ -13,6 +13,11 @@ import { registerServe } from './commands/serve.js';
 import { registerSwitch } from './commands/switch.js';
 import { registerToken } from './commands/token.js';
 import { registerVault } from './commands/vault.js';
+import { registerInject } from './commands/inject.js';
+import { registerRefresh } from './commands/refresh.js';
+import { registerKubectlCredential } from './commands/kubectl-credential.js';
+import { registerGitCredential } from './commands/git-credential.js';
+import { registerCompletion } from './commands/completion.js';
 import { envRef } from './default-env.js';
 import { EXIT, guardOutputStreams, PROGRAM } from './output.js';
 import { processFactory, type Factory } from './factory.js';
@@ -29,7 +34,8 @@ Environment variables:
 Exit status: 0 success, 1 error, 2 bad usage, 4 sign-in needed (nobody signed in or session ended),
 exec: the command's own status.
 
-Secrets live in the OS keychain. Only token, header, export and exec's command ever see them.`;
+Secrets live in the OS keychain. Only token, header, export, exec's command, inject and the kubectl and
+git credential helpers ever see them.`;
 
 export function buildProgram(f: Factory): Command {
   const program = new Command(PROGRAM)
@@ -47,6 +53,9 @@ export function buildProgram(f: Factory): Command {
   // Every command with --env acts on one environment: fill in the `env use` default (or fail in one line).
   program.hook('preAction', async (_root, cmd) => {
     if (cmd.name() === 'status' || !cmd.options.some((o) => o.attributeName() === 'env')) return;
+    // These pick the environment themselves when none is named: exec --envfile from its references,
+    // git-credential from the host git asks about.
+    if (cmd.getOptionValue('env') === undefined && (cmd.name() === 'git-credential' || (cmd.name() === 'exec' && cmd.getOptionValue('envfile') !== undefined))) return;
     const prompt = cmd.name() === 'login' || cmd.name() === 'signup';
     cmd.setOptionValue('env', await envRef(f, cmd.getOptionValue('env') as string | undefined, { prompt }));
   });
@@ -72,6 +81,11 @@ export function buildProgram(f: Factory): Command {
   registerDemo(program, f);
   registerServe(program, f);
   registerEndpoint(program, f);
+  registerInject(program, f);
+  registerRefresh(program, f);
+  registerKubectlCredential(program, f);
+  registerGitCredential(program, f);
+  registerCompletion(program, f);
   briefUsageErrors(program);
   return program;
 }

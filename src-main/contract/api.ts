@@ -161,6 +161,8 @@ export const apiSchema = {
   copyEndpointSecret: z.strictObject({}),
   /** Lets the endpoint serve a production environment (the allow prompt). */
   allowEndpointProduction: z.strictObject({ envId: id }),
+  /** Renews the identity's session now, however long its token still lives ("Renew now", `tokendesk refresh`). */
+  renewSession: z.strictObject({ identityId: id }),
 } as const satisfies Record<ApiMethod, z.ZodType>;
 
 export interface ApiOutputs {
@@ -191,6 +193,8 @@ export interface ApiOutputs {
   getEndpoint: EndpointView;
   copyEndpointSecret: CopyResult;
   allowEndpointProduction: EndpointView;
+  /** The identity after the renewal; fails with the reason when it could not be renewed (nothing else changes). */
+  renewSession: IdentityView;
 }
 
 /** The method list (methods.ts), the same names as apiSchema's keys. */

@@ -30,6 +30,7 @@ export const API_METHODS = [
   'getEndpoint',
   'copyEndpointSecret',
   'allowEndpointProduction',
+  'renewSession',
 ] as const;
 export type ApiMethod = (typeof API_METHODS)[number];
 

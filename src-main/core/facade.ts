@@ -38,3 +38,11 @@ export const loadEndpoint = () => import('./endpoint/index.js');
 export const loadDemoServer = () => import('./demo-server/index.js');
 /** Adding or re-pointing the demo environments. */
 export const loadDemoEnvironments = () => import('./app/demo-environments.js');
+/** References to TokenDesk values in env files and templates (exec --env-file, inject), and the tools' credential helpers. */
+export { parseReference, FIELDS as REFERENCE_FIELDS, type Reference } from './references/reference.js';
+export { parseEnvFile, type EnvFileEntry } from './references/env-file.js';
+export { parseTemplate, type TemplatePart } from './references/template.js';
+export { resolveReferences, type Located } from './references/resolve.js';
+export { execCredential } from './credential-helpers/kubectl.js';
+export { parseCredentialRequest, renderCredential, requestOrigin, safeTransport, gitHostOf, first as firstCredentialValue } from './credential-helpers/git.js';
+export { writePrivateFile } from './fs/private-file.js';

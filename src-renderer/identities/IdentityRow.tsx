@@ -9,7 +9,9 @@ import { StatusBadge } from '../ui/Badge.js';
 import { Button } from '../ui/Button.js';
 import { cx } from '../ui/cx.js';
 import { InlineError } from '../ui/Field.js';
+import { RenewIcon } from '../ui/icons.js';
 import { performCheck } from './check.js';
+import { timeOfDay } from '../lib/format.js';
 
 /**
  * One identity: the radio, email, name and status are one label, so a click anywhere on them makes
@@ -19,7 +21,7 @@ export function IdentityRow({ env, identity, radioName, pendingId, setPendingId 
   const store = useDeskStore();
   const now = useNow();
   const radioId = useId();
-  const { busy, error, run: runAction } = useAction<'switch' | 'signout' | 'check'>();
+  const { busy, error, run: runAction } = useAction<'switch' | 'signout' | 'check' | 'renew'>();
   const status = liveStatus(identity, now);
   const active = identity.id === env.activeIdentityId || (!env.activeIdentityId && identity.active);
   // Optimistic: the radio moves at once; it moves back (with the error on this row) if the switch fails.
@@ -28,7 +30,7 @@ export function IdentityRow({ env, identity, radioName, pendingId, setPendingId 
   const problem = error ?? (status === 'error' || status === 'expired' || status === 'ended' ? identity.statusMessage : undefined);
   const ending = signedIn ? endsSoon(identity, now) : undefined;
 
-  async function run(kind: 'switch' | 'signout' | 'check', fn: () => Promise<unknown>): Promise<void> {
+  async function run(kind: 'switch' | 'signout' | 'check' | 'renew', fn: () => Promise<unknown>): Promise<void> {
     await runAction(kind, fn, { refresh: true });
   }
 
@@ -80,6 +82,14 @@ export function IdentityRow({ env, identity, radioName, pendingId, setPendingId 
             {/* One short word: the row keeps room for the email at narrow widths; the name says "Check now". */}
             Check
           </Button>
+        ) : null}
+        {signedIn && identity.canRenew ? (
+          // "Renew now" (tokendesk refresh): a new token at once, after a change of roles on the server or before a long job.
+          // An icon with its name in aria-label and the tooltip: a third word crowded the email into four lines at 1280 px.
+          <Button size="sm" variant="ghost" className="btn-icon-only" icon={<RenewIcon />} busy={busy === 'renew'} aria-label={`Renew now the session of ${identity.label}`} title="Renew now: get a new token from the server, even though this one still has time left" onClick={() => void run('renew', async () => {
+            const v = await api.renewSession({ identityId: identity.id });
+            store.getState().toast('success', `Renewed ${identity.label}`, v.expiresAt === undefined || v.noExpiry ? 'New token' : `New token valid until ${timeOfDay(v.expiresAt, Date.now())}`);
+          })} />
         ) : null}
         {signedIn ? (
           <Button size="sm" variant="ghost" busy={busy === 'signout'} aria-label={`Sign out ${identity.label} (this session only)`} title="Ends this session only; browser sessions stay signed in" onClick={() => void run('signout', async () => {

@@ -52,3 +52,10 @@ export const EditIcon = () => (
     <path d="M10.5 2.5l3 3L6 13H3v-3z" />
   </Svg>
 );
+/** A circular arrow: "Renew now" (the word would crowd the identity row's email at narrow widths). */
+export const RenewIcon = () => (
+  <Svg>
+    <path d="M13 8a5 5 0 1 1-1.5-3.55" />
+    <path d="M13 2.5v2.5h-2.5" />
+  </Svg>
+);

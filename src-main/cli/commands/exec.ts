@@ -1,10 +1,12 @@
 import { spawn } from 'node:child_process';
 import { constants } from 'node:os';
-import type { Command } from 'commander';
+import { Option, type Command } from 'commander';
+import { UsageError } from '../output.js';
 import { exportInput, freshToken } from '../fresh.js';
-import { emailOption, identityOption, envOption } from './common.js';
+import { collect, emailOption, identityOption, envOption } from './common.js';
+import { readUserFile, resolveWith } from '../references.js';
 import { withFactory, type Factory } from '../factory.js';
-import { TokenDeskError, accessTokenHeader, accountHeader, accountQuery, authHeaders, dotenvKey, exportVariables, type ExportInput } from '../../core/facade.js';
+import { TokenDeskError, parseEnvFile, accessTokenHeader, accountHeader, accountQuery, authHeaders, dotenvKey, exportVariables, type ExportInput } from '../../core/facade.js';
 
 /** Set by TokenDesk itself; an exported variable never overrides them. */
 const RESERVED = new Set([
@@ -83,10 +85,31 @@ function run(command: string, args: string[], env: NodeJS.ProcessEnv): Promise<n
   });
 }
 
-async function exec(f: Factory, command: string, args: string[], o: { env: string; email?: string }): Promise<void> {
-  const fresh = await freshToken(f, o.env, o.email);
-  const input = await exportInput(f, fresh);
-  const status = await run(command, args, { ...f.io.env, ...childEnvironment(input, fresh.env.name) });
+/**
+ * The variables of `--envfile` files, the user's own names (op run's mapping): plain values as they
+ * are, `tokendesk://` references resolved. Every file is read and every reference resolved before the
+ * command runs, so a typo stops the run with its file and line.
+ */
+async function fileEnvironment(f: Factory, files: readonly string[]): Promise<Record<string, string>> {
+  const entries = [];
+  for (const file of files) entries.push(...parseEnvFile(await readUserFile(f, file, 'env file'), file).map((e) => ({ ...e, file })));
+  const refs = entries.flatMap((e) => (e.ref ? [{ ref: e.ref, where: `${e.file}, line ${e.line} (${e.name})` }] : []));
+  const values = await resolveWith(f, refs);
+  const out: Record<string, string> = {};
+  let next = 0;
+  for (const e of entries) out[e.name] = e.ref ? values[next++]! : e.value;
+  return out;
+}
+
+async function exec(f: Factory, command: string, args: string[], o: { env?: string; email?: string; envfile?: string[] }): Promise<void> {
+  const files = await fileEnvironment(f, o.envfile ?? []);
+  // With --envfile and no environment named (or defaulted), the child gets the file's variables only.
+  let own: Record<string, string> = {};
+  if (o.env !== undefined) {
+    const fresh = await freshToken(f, o.env, o.email);
+    own = childEnvironment(await exportInput(f, fresh), fresh.env.name);
+  }
+  const status = await run(command, args, { ...f.io.env, ...own, ...files });
   f.setExitCode(status);
 }
 
@@ -100,6 +123,13 @@ export function registerExec(program: Command, f: Factory): void {
     .addOption(envOption())
     .addOption(emailOption())
     .addOption(identityOption())
+    .option('--envfile <file>', 'variables for the command, with your own names: NAME=tokendesk://ENV/FIELD lines (repeatable; - reads stdin)', collect)
+    // Node itself reads --env-file anywhere on its command line, after the script too (nodejs/node#54232):
+    // a missing file stops node before we run, an existing one is loaded into our own environment.
+    // So ours is --envfile, and --env-file (when node let it through) says so instead of half working.
+    .addOption(new Option('--env-file <file>').hideHelp().argParser(() => {
+      throw new UsageError('use --envfile FILE (node reads --env-file itself, before TokenDesk runs)');
+    }))
     .passThroughOptions()
     .addHelpText(
       'after',
@@ -113,8 +143,16 @@ export function registerExec(program: Command, f: Factory): void {
         'The refresh token is not passed: it is single-use.',
         'Signals are forwarded to the command.',
         '',
-        'Example:',
+        '--envfile FILE sets the variables you name, as `op run --env-file` does: NAME=value lines (# comments,',
+        'quotes, `export` allowed), where a value tokendesk://ENVIRONMENT/FIELD[?identity=ID|?email=EMAIL] is',
+        'resolved first. FIELD: token, header (the Authorization value), headers (every line), refresh_token',
+        '(single-use: handed out only when named), or an exported variable (url, anon_key, organization_id…).',
+        'A bad reference stops with its file and line; nothing is run. Without --env (or a default), only the',
+        "file's variables are added.",
+        '',
+        'Examples:',
         '  tokendesk exec --env staging -- sh -c \'curl -H "Authorization: $TOKENDESK_AUTH_HEADER" "$TOKENDESK_URL/api/me"\'',
+        '  printf \'API_TOKEN=tokendesk://staging/token\\n\' > app.env; tokendesk exec --envfile app.env -- npm start',
       ].join('\n'),
     )
     .action(withFactory(f, exec));

@@ -410,6 +410,11 @@ export function createAppService(
       await endpointStarted;
       return endpoint.allow(envId);
     },
+    async renewSession({ identityId }) {
+      const { env } = await identityById(identityId);
+      await core.sessions.renewNow(env.id, identityId);
+      return viewOfIdentity(identityId);
+    },
     async startOverVault() {
       const movedTo = await core.startOverVault();
       // The demo environments' public keys went with the old vault: put back, so the next sign-in works.

@@ -583,6 +583,38 @@ export class SessionManager {
     });
   }
 
+  /**
+   * Renews now, however much life the token has left (`tokendesk refresh`, the app's "Renew now"):
+   * under the same per-identity lock as every renewal, so it never races one. Anything short of a new
+   * session is an error with the reason (a renewal that failed, a session that cannot renew itself);
+   * a refusal that ends the session ends it, as it would at the next due renewal.
+   */
+  async renewNow(envRef: string, who?: string): Promise<FreshToken> {
+    const { env, identity } = await this.resolve(envRef, who);
+    // exclusive, not run: a renewal already in flight may have found nothing due, and its result is not this one.
+    return this.lock.exclusive(identity.id, async (lock) => {
+      await this.persistUnsaved(identity.id);
+      const current = await this.readSession(identity.id);
+      if (!current) throw new TokenDeskError('not_signed_in', `${identityLabel(identity)} is not signed in to "${env.name}"`);
+      let renewed: { session: StoredSession; warning?: string } | undefined;
+      try {
+        renewed = await this.renewOnce(env, identity, current, lock);
+      } catch (e) {
+        const err = e instanceof TokenDeskError ? e : new TokenDeskError('auth_error', 'The session could not be renewed', { cause: e });
+        const kept = await this.onRenewFailure(env, identity, current, err);
+        // Another process renewed it meanwhile: that is the renewal asked for.
+        if (!kept.warning && kept.session.accessToken !== current.accessToken) return kept;
+        throw new TokenDeskError(err.code, `Could not renew the session of ${identityLabel(identity)} in "${env.name}": ${err.message}`, {
+          cause: err,
+          ...(err.serverCode && { serverCode: err.serverCode }),
+        });
+      }
+      if (!renewed) throw new TokenDeskError('unsupported', this.noRenewalReason(env, identity, current));
+      this.emit({ type: 'session-refreshed', identityId: identity.id, envId: env.id, expiresAt: renewed.session.expiresAt });
+      return { env, identity, ...renewed };
+    });
+  }
+
   /** Why this session cannot renew itself, in the words of its kind's renewal (catalogue `renewal`). */
   private noRenewalReason(env: Environment, identity: Identity, s: StoredSession): string {
     const at = localTime(s.expiresAt);
