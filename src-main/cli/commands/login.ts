@@ -1,6 +1,6 @@
 import { identityLabel } from '../../contract/identity-label.js';
 import type { Command } from 'commander';
-import { providerInfo } from '../../contract/providers.js';
+import { providerInfo, signInMethodsOf } from '../../contract/providers.js';
 import { chooseIdentity, resolveTarget } from '../context.js';
 import { localTime, relativeTime, UsageError } from '../output.js';
 import { askLine, canPrompt, readPassword } from '../prompt.js';
@@ -45,7 +45,7 @@ async function login(f: Factory, o: LoginOptions): Promise<void> {
   const core = f.core();
   const env = await core.envs.resolve(o.env);
   const { label, capabilities: can } = providerInfo(env.provider);
-  const method = chooseMethod(env.name, label, can.signInMethods, o);
+  const method = chooseMethod(env.name, label, signInMethodsOf(env.provider, env.settings), o);
   const fields = method.fields.map((x) => x.name);
   const answers: Record<string, string> = {};
   if (o.withToken) {

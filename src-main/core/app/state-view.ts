@@ -5,7 +5,7 @@ import type { Profile, StoredSession } from '../providers/types.js';
 import { decodeSession } from '../sessions/session-codec.js';
 import { isDue, isExpired } from '../sessions/margin.js';
 import { endWarningAt } from '../sessions/end-warning.js';
-import { capabilitiesOf, providerInfo } from '../../contract/providers.js';
+import { capabilitiesOf, providerInfo, signInMethodsOf } from '../../contract/providers.js';
 import { timeOfDay } from '../format-time.js';
 import type { EnvironmentView, IdentityView, RenewalKind, SessionStatus } from '../../contract/types.js';
 
@@ -108,7 +108,8 @@ export function environmentViews(
       id: env.id,
       name: env.name,
       provider: env.provider,
-      capabilities: capabilitiesOf(env.provider),
+      // The kind's methods with the environment's own (its social sign-ins: oauth:github).
+      capabilities: { ...capabilitiesOf(env.provider), signInMethods: signInMethodsOf(env.provider, env.settings) },
       baseUrl: env.baseUrl,
       color: env.color,
       production: env.production,

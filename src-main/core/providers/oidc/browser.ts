@@ -3,7 +3,7 @@ import type { FlowIO } from '../../flows/types.js';
 import type { FlowOutcome, ProviderContext } from '../types.js';
 import { discover } from './config.js';
 import { oidcError } from './errors.js';
-import { listenForCallback } from './loopback.js';
+import { listenForCallback } from '../../flows/loopback.js';
 import { sessionFrom, userProfile } from './session.js';
 import { audienceParams } from './settings.js';
 

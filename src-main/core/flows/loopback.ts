@@ -23,6 +23,8 @@ const page = (ok: boolean, message: string) =>
  */
 export async function listenForCallback(signal: AbortSignal): Promise<LoopbackCallback> {
   let pending: ServerResponse | undefined;
+  /** The one callback was taken: later ones are not (pending is cleared once the tab is answered). */
+  let answered = false;
   let resolve!: (u: URL) => void;
   let reject!: (e: unknown) => void;
   const callback = new Promise<URL>((res, rej) => {
@@ -32,11 +34,12 @@ export async function listenForCallback(signal: AbortSignal): Promise<LoopbackCa
   callback.catch(() => undefined);
   const server = createServer((req: IncomingMessage, res: ServerResponse) => {
     const url = new URL(req.url ?? '/', 'http://127.0.0.1');
-    if (req.method !== 'GET' || url.pathname !== '/callback' || pending) {
+    if (req.method !== 'GET' || url.pathname !== '/callback' || pending || answered) {
       res.writeHead(404, { 'content-type': 'text/plain' }).end('Not found');
       return;
     }
     pending = res;
+    answered = true;
     resolve(new URL(`${redirectUri}${url.search}`));
   });
   await new Promise<void>((res, rej) => {
@@ -62,7 +65,9 @@ export async function listenForCallback(signal: AbortSignal): Promise<LoopbackCa
     callback,
     finish: async (ok, message) => {
       signal.removeEventListener('abort', onAbort);
+      // Once: a second finish (a flow's own, then its cleanup's) has nothing left to answer.
       const tab = pending;
+      pending = undefined;
       // The page is flushed before the connections are cut, so the tab shows it.
       if (tab) await new Promise<void>((res) => tab.writeHead(ok ? 200 : 400, { 'content-type': 'text/html; charset=utf-8', connection: 'close' }).end(page(ok, message), () => res()));
       await close();
