@@ -315,7 +315,7 @@ describe('refresh tokens (legacy rotation, spec §5.1)', () => {
     expect((await c.refresh(t2)).status).toBe(200);
   });
 
-  it('revokes the whole family on reuse outside the interval, but keeps the session', async () => {
+  it('revokes the family on reuse outside the interval; the token active at detection lives one more interval', async () => {
     let t = Date.now();
     const s = await start({ now: () => t, refreshReuseIntervalSeconds: 10 });
     const c = client(() => s);
@@ -328,11 +328,50 @@ describe('refresh tokens (legacy rotation, spec §5.1)', () => {
     expect(reuse.status).toBe(400);
     expect(reuse.headers.get('x-sb-error-code')).toBe('refresh_token_already_used');
     expect(await reuse.json()).toMatchObject({ error_code: 'refresh_token_already_used', msg: 'Invalid Refresh Token: Already Used' });
+    expect(s.stats.familyRevocations).toBe(1);
 
-    const active = await c.refresh(t2);
-    expect(((await active.json()) as Json).error_code).toBe('refresh_token_already_used');
+    // RevokeTokenFamily sets updated_at = now(), so t2 is a revoked token inside its own window.
+    t += 5_000;
+    const stillActive = await c.refresh(t2);
+    expect(stillActive.status).toBe(200);
+    // A different token of the family, revoked earlier, is dead.
+    expect(((await (await c.refresh(t1)).json()) as Json).error_code).toBe('refresh_token_already_used');
     // The session row survives, so the access token still works until exp.
     expect((await c.user(session.access_token as string)).status).toBe(200);
+  });
+
+  it('after detection, the active token dies once its own interval has passed', async () => {
+    let t = Date.now();
+    const s = await start({ now: () => t, refreshReuseIntervalSeconds: 10 });
+    const c = client(() => s);
+    const t0 = (await c.login()).refresh_token as string;
+    const t1 = ((await (await c.refresh(t0)).json()) as Json).refresh_token as string;
+    const t2 = ((await (await c.refresh(t1)).json()) as Json).refresh_token as string;
+    t += 11_000;
+    expect((await c.refresh(t0)).status).toBe(400);
+    t += 10_001;
+    expect(((await (await c.refresh(t2)).json()) as Json).error_code).toBe('refresh_token_already_used');
+  });
+
+  it('slides the reuse interval: each reuse inside it restarts the count', async () => {
+    let t = Date.now();
+    const s = await start({ now: () => t, refreshReuseIntervalSeconds: 10 });
+    const c = client(() => s);
+    const t0 = (await c.login()).refresh_token as string;
+    const t1 = ((await (await c.refresh(t0)).json()) as Json).refresh_token as string;
+    const t2 = ((await (await c.refresh(t1)).json()) as Json).refresh_token as string;
+    // Each reuse of t0 makes it the parent of the newest token (rule 2, no time limit), so another
+    // branch is refreshed after it: t0 is then judged by its reuse window alone.
+    const rotateOther = async (token: string): Promise<string> => ((await (await c.refresh(token)).json()) as Json).refresh_token as string;
+    t += 8_000;
+    expect((await c.refresh(t0)).status).toBe(200); // 8 s after its first use
+    const d = await rotateOther(t2);
+    t += 8_000;
+    // 16 s after the first use but 8 s after the last reuse: still inside the sliding window.
+    expect((await c.refresh(t0)).status).toBe(200);
+    await rotateOther(d);
+    t += 10_001;
+    expect(((await (await c.refresh(t0)).json()) as Json).error_code).toBe('refresh_token_already_used');
   });
 
   it('validates the token format and reports unknown tokens', async () => {

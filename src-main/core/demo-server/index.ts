@@ -4,12 +4,18 @@ import { checkApiKey, needsApiKey } from './gateway.js';
 import { sendEmpty, sendJson, sleep } from './http-util.js';
 import { RefreshStore } from './refresh-store.js';
 import { SessionApi } from './session-api-routes.js';
+import { FlowStore } from './flow-state.js';
+import { DEFAULT_GOTRUE_SETTINGS, type GoTrueSettings } from './gotrue-settings.js';
+import { Mailbox } from './mailbox.js';
 import type { SupabaseContext } from './supabase-auth.js';
-import { handleSupabase } from './supabase-routes.js';
+import { handleSupabase, supabaseHandlers } from './supabase-routes.js';
 import { DEMO_PATS, handlePat } from './pat-routes.js';
 import {
   DEMO_ANON_KEY,
   DEMO_API_KEY,
+  DEMO_PHONE,
+  DEMO_TOTP_SECRET,
+  DEMO_WEAK_PASSWORD,
   seedSessionUsers,
   seedSupabaseUsers,
   SESSION_DEMO_PASSWORD,
@@ -17,7 +23,10 @@ import {
 } from './users.js';
 
 export { DEMO_JWT_SECRET, DEMO_JWT_KID } from './jwt.js';
-export { DEMO_ANON_KEY, DEMO_API_KEY, DEMO_ORGANIZATION_ID } from './users.js';
+export { DEMO_ANON_KEY, DEMO_API_KEY, DEMO_ORGANIZATION_ID, DEMO_PHONE, DEMO_TOTP_SECRET, DEMO_WEAK_PASSWORD } from './users.js';
+export type { GoTrueSettings, HookFault } from './gotrue-settings.js';
+export type { DemoMessage } from './mailbox.js';
+export { totpNow } from './mfa.js';
 export { DEMO_PAT_PATH, DEMO_PATS } from './pat-routes.js';
 
 export interface DemoServerOptions {
@@ -37,8 +46,10 @@ export interface DemoServerOptions {
   latencyMs?: number;
   /** Supabase Auth only: delay after the work is done (a token rotated) and before the answer is sent. */
   answerDelayMs?: number;
-  /** Signup confirmations ON → bare user; default false (autoconfirm) → session. */
+  /** Signup confirmations ON → bare user; default false (autoconfirm) → session. Same as gotrue.emailConfirmation. */
   emailConfirmation?: boolean;
+  /** The GoTrue settings the demo plays (providers, redirect allow list, limits, faults). */
+  gotrue?: Partial<GoTrueSettings>;
   /** Injectable wall clock in ms (before skew), for tests; default Date.now. */
   now?: () => number;
 }
@@ -81,12 +92,29 @@ export const DEMO_CREDENTIALS: {
   anonKey: string;
   apiKey: string;
 } = {
-  supabase: seedSupabaseUsers().map((u) => ({ email: u.email, password: SUPABASE_DEMO_PASSWORD, label: u.label })),
+  // Password-by-email accounts only: the MFA, phone and weak-password users are in the README and
+  // DEMO_SUPABASE_EXTRAS, since signing in as them needs more than an email and a password.
+  supabase: seedSupabaseUsers()
+    .filter((u) => u.email !== '' && u.factors.length === 0 && u.password === SUPABASE_DEMO_PASSWORD)
+    .map((u) => ({ email: u.email, password: SUPABASE_DEMO_PASSWORD, label: u.label })),
   session: seedSessionUsers().map((u) => ({ email: u.email, password: SESSION_DEMO_PASSWORD, label: u.label })),
   bearer: DEMO_PATS.map((p) => ({ token: p.token, label: p.label, email: p.user.email })),
   anonKey: DEMO_ANON_KEY,
   apiKey: DEMO_API_KEY,
 };
+
+/** The Supabase accounts that show the other sign-in methods (listed in the README too). */
+export const DEMO_SUPABASE_EXTRAS = {
+  /** Password, then a TOTP code from DEMO_TOTP_SECRET: the session becomes aal2. */
+  mfa: { email: 'mfa@connectgain.test', password: SUPABASE_DEMO_PASSWORD, factorId: '5f1e2d3c-4b5a-4968-8776-a5b4c3d2e1f0', totpSecret: DEMO_TOTP_SECRET },
+  /** Phone + password, or an SMS code (read in the demo mailbox). */
+  phone: { phone: `+${DEMO_PHONE}`, password: SUPABASE_DEMO_PASSWORD },
+  /** Signs in with a weak_password warning (shorter than the 6-character policy). */
+  weak: { email: 'weak@connectgain.test', password: DEMO_WEAK_PASSWORD },
+  /** A person's pages: emailed codes and links, and the same as JSON. */
+  mailboxPath: '/demo/mailbox',
+  mailboxJsonPath: '/demo/mailbox.json',
+} as const;
 
 /** Lets browser pages (the web bridge, docs) call the demo too; hosted Supabase allows any origin. */
 const CORS_HEADERS = {
@@ -101,16 +129,25 @@ export async function startDemoServer(opts: DemoServerOptions = {}): Promise<Dem
   const stats: DemoStats = { passwordGrants: 0, refreshGrants: 0, sessionLogins: 0, logouts: 0, requests: 0, refreshReplays: 0, familyRevocations: 0 };
   let baseUrl = '';
 
+  const settings: GoTrueSettings = {
+    ...DEFAULT_GOTRUE_SETTINGS,
+    ...(opts.emailConfirmation !== undefined ? { emailConfirmation: opts.emailConfirmation } : {}),
+    ...opts.gotrue,
+  };
   const supabase: SupabaseContext = {
     users: seedSupabaseUsers(),
     store: new RefreshStore(now, (opts.refreshReuseIntervalSeconds ?? 10) * 1000, stats),
     now,
     accessTokenTtlSeconds: opts.accessTokenTtlSeconds ?? 3600,
-    emailConfirmation: opts.emailConfirmation ?? false,
+    settings,
+    baseUrl: () => baseUrl,
     issuer: () => `${baseUrl}/auth/v1`,
+    mailbox: new Mailbox(),
+    flows: new FlowStore(now, () => settings.flowStateExpirySeconds * 1000),
     stats,
     answerDelayMs: opts.answerDelayMs,
   };
+  const supabaseRoutes = supabaseHandlers(supabase);
   const sessionApi = new SessionApi({
     users: seedSessionUsers(),
     now,
@@ -133,7 +170,7 @@ export async function startDemoServer(opts: DemoServerOptions = {}): Promise<Dem
       });
     }
     if (needsApiKey(url.pathname) && !checkApiKey(req, res, url, DEMO_ANON_KEY)) return;
-    if (await handleSupabase(supabase, DEMO_API_KEY, req, res, url)) return;
+    if (await handleSupabase(supabaseRoutes, DEMO_API_KEY, req, res, url)) return;
     if (await sessionApi.handle(req, res, url)) return;
     if (handlePat(req, res, url, now())) return;
     sendJson(res, 404, { message: 'Not found' });

@@ -7,8 +7,12 @@ export interface AuthSession {
   userId: string;
   /** Unix seconds of the sign-in, used for the `amr` timestamp. */
   signedInAt: number;
-  /** Set by reuse detection: every refresh token of the session is dead from then on. */
-  familyRevoked?: boolean;
+  /** AMR claims of the session (`mfa_amr_claims`), oldest first; the JWT lists them newest first. */
+  amr: Array<{ method: string; timestamp: number }>;
+  /** `sessions.aal`: aal2 once a factor was verified in this session. */
+  aal: 'aal1' | 'aal2';
+  /** `sessions.factor_id` of the factor that raised the session to aal2. */
+  factorId?: string;
 }
 
 /** GoTrue legacy `refresh_tokens` row: a 12-char token linked to its parent. */
@@ -43,8 +47,9 @@ export class RefreshStore {
     private readonly stats: { refreshReplays: number; familyRevocations: number } = { refreshReplays: 0, familyRevocations: 0 },
   ) {}
 
-  createSession(userId: string): { session: AuthSession; refreshToken: string } {
-    const session: AuthSession = { id: randomUUID(), userId, signedInAt: Math.floor(this.now() / 1000) };
+  createSession(userId: string, method = 'password'): { session: AuthSession; refreshToken: string } {
+    const signedInAt = Math.floor(this.now() / 1000);
+    const session: AuthSession = { id: randomUUID(), userId, signedInAt, amr: [{ method, timestamp: signedInAt }], aal: 'aal1' };
     this.sessions.set(session.id, session);
     return { session, refreshToken: this.mint(session.id, null).token };
   }
@@ -68,9 +73,6 @@ export class RefreshStore {
     const session = this.sessions.get(row.sessionId);
     if (!session) throw new AuthError(400, 'session_not_found', 'Invalid Refresh Token: No Valid Session Found');
 
-    if (session.familyRevoked) {
-      throw new AuthError(400, 'refresh_token_already_used', 'Invalid Refresh Token: Already Used');
-    }
     if (row.revoked) {
       this.stats.refreshReplays++;
       const active = this.currentlyActive(session.id);
@@ -78,21 +80,54 @@ export class RefreshStore {
       if (active && active.parent === row.token) return { session, refreshToken: active.token };
       // Rule 4: outside the reuse interval the whole family dies; the session row survives.
       if (this.now() > row.updatedAt + this.reuseIntervalMs) {
-        for (const t of this.tokens.values()) if (t.sessionId === session.id) t.revoked = true;
-        // The spec's "every refresh token of that session is now dead": without this flag a token
-        // revoked just now would fall inside its own reuse window (rule 3) and come back to life.
-        session.familyRevoked = true;
+        // `RevokeTokenFamily`: UPDATE … SET revoked=true, updated_at=now() WHERE revoked=false. The
+        // token active at detection is thereby inside its own reuse window (rule 3) for one interval.
+        for (const t of this.tokens.values()) {
+          if (t.sessionId === session.id && !t.revoked) {
+            t.revoked = true;
+            t.updatedAt = this.now();
+          }
+        }
         this.stats.familyRevocations++;
         throw new AuthError(400, 'refresh_token_already_used', 'Invalid Refresh Token: Already Used');
       }
       // Rule 3: inside the interval, swap again (a second branch; the active token stays valid).
-      // The window is not extended by this swap, so it always counts from the first use.
+      // The swap saves the row again and the ORM bumps updated_at, so the window slides: it counts
+      // from the last reuse, not from the first use.
+      row.updatedAt = this.now();
       return { session, refreshToken: this.mint(session.id, row.token).token };
     }
     // Rule 1: normal swap.
     row.revoked = true;
     row.updatedAt = this.now();
     return { session, refreshToken: this.mint(session.id, row.token).token };
+  }
+
+  /**
+   * `updateMFASessionAndClaims` for legacy tokens: the AMR claim is added, the session becomes aal2,
+   * and the session's latest token is swapped so the aal1 token cannot mint aal2 sessions.
+   */
+  raiseToAal2(sessionId: string, method: string, factorId: string): { session: AuthSession; refreshToken: string } | undefined {
+    const session = this.sessions.get(sessionId);
+    if (!session) return undefined;
+    const ts = Math.floor(this.now() / 1000);
+    session.amr = [...session.amr.filter((c) => c.method !== method), { method, timestamp: ts }];
+    session.aal = 'aal2';
+    session.factorId = factorId;
+    let latest: RefreshRow | undefined;
+    for (const t of this.tokens.values()) if (t.sessionId === sessionId && (!latest || t.seq > latest.seq)) latest = t;
+    if (latest) {
+      latest.revoked = true;
+      latest.updatedAt = this.now();
+    }
+    return { session, refreshToken: this.mint(sessionId, latest?.token ?? null).token };
+  }
+
+  /** `InvalidateSessionsWithAALLessThan`: other aal1 sessions of the user end when one reaches aal2. */
+  deleteAal1Sessions(userId: string): void {
+    for (const s of [...this.sessions.values()]) {
+      if (s.userId === userId && s.aal === 'aal1') this.deleteSessions(userId, undefined, s.id);
+    }
   }
 
   /** Logout: deleting a session cascades to its refresh tokens (migration 20220811173540). */

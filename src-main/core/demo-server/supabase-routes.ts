@@ -1,8 +1,14 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { AuthError, sendAuthError } from './auth-errors.js';
+import { z } from 'zod';
+import { AuthError, OAuthError, sendAuthError } from './auth-errors.js';
 import { bearerToken, header, sendEmpty, sendJson, sleep } from './http-util.js';
 import { verifyHs256 } from './jwt.js';
-import { logout, requireUser, signup, tokenGrant, type JsonReply, type SupabaseContext } from './supabase-auth.js';
+import { sendHtml } from './mailbox.js';
+import { DemoMfa } from './mfa.js';
+import { DemoOAuth, pkceGrant } from './oauth.js';
+import { otp, verifyGet, verifyPost } from './otp.js';
+import { signup } from './signup.js';
+import { isLegacy, logout, parseBody, requireUser, tokenGrant, type JsonReply, type SupabaseContext } from './supabase-auth.js';
 import { DEMO_ORGANIZATION_ID, userJson } from './users.js';
 
 /** Demo rows for the seed's "Search Contacts" (X-API-Key) endpoint. */
@@ -13,47 +19,130 @@ const CONTACTS = [
   { id: 'c4', first_name: 'Linus', last_name: 'Torvalds', email: 'linus@kernel.test', company: 'Kernel Org' },
 ].map((c) => ({ ...c, organization_id: DEMO_ORGANIZATION_ID }));
 
-function method(req: IncomingMessage, allowed: string): void {
-  if (req.method !== allowed) throw new AuthError(405, 'method_not_allowed', `Method ${req.method ?? ''} not allowed`);
+function method(req: IncomingMessage, ...allowed: string[]): void {
+  if (!allowed.includes(req.method ?? '')) throw new AuthError(405, 'method_not_allowed', `Method ${req.method ?? ''} not allowed`);
+}
+
+const pkceBody = z.object({ auth_code: z.string().nullish(), code_verifier: z.string().nullish() });
+
+/** The Supabase side's state plus its flows (OAuth provider, MFA). */
+export interface SupabaseHandlers {
+  ctx: SupabaseContext;
+  oauth: DemoOAuth;
+  mfa: DemoMfa;
+}
+
+export function supabaseHandlers(ctx: SupabaseContext): SupabaseHandlers {
+  return { ctx, oauth: new DemoOAuth(ctx), mfa: new DemoMfa(ctx) };
+}
+
+/** GET /settings: which sign-in methods the project offers (`Settings`). */
+function settingsJson(ctx: SupabaseContext): Record<string, unknown> {
+  const s = ctx.settings;
+  const external: Record<string, boolean> = { email: s.emailProvider, phone: s.phoneProvider, anonymous_users: false };
+  for (const p of s.oauthProviders) external[p] = true;
+  return {
+    external,
+    disable_signup: false,
+    mailer_autoconfirm: !s.emailConfirmation,
+    phone_autoconfirm: !s.phoneConfirmation,
+    sms_provider: 'demo',
+    saml_enabled: false,
+  };
 }
 
 /** /auth/v1/* (GoTrue behind the gateway's stripped prefix). Assumes the apikey check passed. */
-async function authRoute(ctx: SupabaseContext, req: IncomingMessage, res: ServerResponse, url: URL): Promise<void> {
+async function authRoute(h: SupabaseHandlers, req: IncomingMessage, res: ServerResponse, url: URL): Promise<void> {
+  const { ctx } = h;
   const path = url.pathname.slice('/auth/v1'.length);
+  const factor = /^\/factors\/([^/]+)\/(challenge|verify)$/.exec(path);
   let reply: JsonReply | undefined;
   try {
-    switch (path) {
-      case '/token':
-        method(req, 'POST');
-        reply = await tokenGrant(ctx, req, url);
-        break;
-      case '/signup':
-        method(req, 'POST');
-        reply = await signup(ctx, req);
-        break;
-      case '/user':
-        method(req, 'GET');
-        reply = { status: 200, body: userJson(requireUser(ctx, req).user) };
-        break;
-      case '/logout':
-        method(req, 'POST');
-        logout(ctx, req, url);
-        sendEmpty(res, 204);
-        return;
-      case '/.well-known/jwks.json':
-        // HS256 keys are symmetric, so GoTrue publishes none.
-        reply = { status: 200, body: { keys: [] } };
-        break;
-      default:
-        throw new AuthError(404, 'not_found', 'Not Found');
+    if (factor) {
+      method(req, 'POST');
+      const [, id, action] = factor as unknown as [string, string, string];
+      reply = action === 'challenge' ? h.mfa.challenge(req, id) : await h.mfa.verify(req, id);
+    } else {
+      switch (path) {
+        case '/token':
+          method(req, 'POST');
+          reply = await tokenGrant(ctx, req, url, async () => {
+            const b = await parseBody(req, pkceBody);
+            return pkceGrant(ctx, b.auth_code ?? '', b.code_verifier ?? '');
+          });
+          break;
+        case '/signup':
+          method(req, 'POST');
+          reply = await signup(ctx, req, url);
+          break;
+        case '/otp':
+          method(req, 'POST');
+          reply = await otp(ctx, req, url);
+          break;
+        case '/verify':
+          method(req, 'GET', 'POST');
+          if (req.method === 'GET') {
+            verifyGet(ctx, req, res, url);
+            return;
+          }
+          reply = await verifyPost(ctx, req);
+          break;
+        case '/authorize':
+          method(req, 'GET');
+          h.oauth.authorize(req, res, url);
+          return;
+        case '/callback':
+          method(req, 'GET', 'POST');
+          h.oauth.callback(res, url);
+          return;
+        case '/settings':
+          method(req, 'GET');
+          reply = { status: 200, body: settingsJson(ctx) };
+          break;
+        case '/user':
+          method(req, 'GET');
+          reply = { status: 200, body: userJson(requireUser(ctx, req).user) };
+          break;
+        case '/logout':
+          method(req, 'POST');
+          logout(ctx, req, url);
+          sendEmpty(res, 204);
+          return;
+        case '/.well-known/jwks.json':
+          // HS256 keys are symmetric, so GoTrue publishes none.
+          reply = { status: 200, body: { keys: [] } };
+          break;
+        default:
+          throw new AuthError(404, 'not_found', 'Not Found');
+      }
     }
   } catch (err) {
-    if (!(err instanceof AuthError)) throw err;
-    sendAuthError(req, res, err, { tokenRoute: path === '/token' });
+    if (!(err instanceof AuthError) && !(err instanceof OAuthError)) throw err;
+    sendAuthError(req, res, err, isLegacy(ctx, req));
     return;
   }
   if (ctx.answerDelayMs) await sleep(ctx.answerDelayMs);
   sendJson(res, reply.status, reply.body, reply.headers);
+}
+
+/** The demo's own pages: the mailbox, the OAuth provider's consent, and the Site URL. */
+async function demoRoute(h: SupabaseHandlers, req: IncomingMessage, res: ServerResponse, url: URL): Promise<boolean> {
+  const p = url.pathname;
+  if (p === '/demo/mailbox' && req.method === 'GET') h.ctx.mailbox.serveHtml(res);
+  else if (p === '/demo/mailbox.json' && req.method === 'GET') h.ctx.mailbox.serveJson(res, url);
+  else if (p === '/demo/site' && req.method === 'GET') {
+    sendHtml(res, 200, 'Demo site', `<h1>Demo project site</h1>
+<p>Supabase Auth sent you to the project's Site URL. That happens when the address a sign-in asked to return to
+is not in the project's allowed redirect URLs.</p>`);
+  } else {
+    const m = /^\/demo\/oauth\/([a-z_]+)\/(authorize|decide)$/.exec(p);
+    if (!m) return false;
+    const [, provider, action] = m as unknown as [string, string, string];
+    if (action === 'authorize' && req.method === 'GET') h.oauth.consentPage(res, provider, url);
+    else if (action === 'decide' && req.method === 'POST') await h.oauth.decide(req, res, provider);
+    else return false;
+  }
+  return true;
 }
 
 /** PostgREST's error body. */
@@ -104,14 +193,16 @@ function contactsSearch(req: IncomingMessage, res: ServerResponse, url: URL, api
 
 /** Returns false when the path is not a Supabase one. */
 export async function handleSupabase(
-  ctx: SupabaseContext,
+  h: SupabaseHandlers,
   apiKey: string,
   req: IncomingMessage,
   res: ServerResponse,
   url: URL,
 ): Promise<boolean> {
+  const { ctx } = h;
   const p = url.pathname;
-  if (p.startsWith('/auth/v1/')) await authRoute(ctx, req, res, url);
+  if (p.startsWith('/auth/v1/')) await authRoute(h, req, res, url);
+  else if (p.startsWith('/demo/')) return demoRoute(h, req, res, url);
   else if (p === '/rest/v1/profiles') profilesRoute(ctx, req, res);
   else if (p.startsWith('/rest/v1/')) pgrst(res, 404, 'PGRST205', `Could not find the table 'public.${p.slice(9)}' in the schema cache`);
   else if (p === '/functions/v1/contacts/search') contactsSearch(req, res, url, apiKey);
