@@ -9,6 +9,7 @@ import { withFactory, type Factory } from '../factory.js';
 import type { Identity } from '../../core/facade.js';
 import type { SignInMethodInfo } from '../../contract/flows.js';
 import { readAll, renderSignInFlow } from '../flow-render.js';
+import { ASSURANCE_WORDS } from './status.js';
 
 interface LoginOptions {
   env: string;
@@ -38,7 +39,9 @@ async function signedInLine(f: Factory, envName: string, identity: Identity): Pr
   const session = await f.core().sessions.readSession(identity.id);
   const who = identity.displayName ? `${identityLabel(identity)} (${identity.displayName})` : identityLabel(identity);
   const until = session ? `; token valid until ${localTime(session.expiresAt)} (${relativeTime(session.expiresAt)})` : '';
-  return `Signed in to "${envName}" as ${who}${until}`;
+  const aal = session?.profile.claims?.aal;
+  const level = aal === 'aal1' || aal === 'aal2' ? `; assurance ${ASSURANCE_WORDS[aal]}` : '';
+  return `Signed in to "${envName}" as ${who}${until}${level}`;
 }
 
 async function login(f: Factory, o: LoginOptions): Promise<void> {

@@ -36,6 +36,8 @@ interface IdentityStatus {
   permissions: string[];
   permissionsFromRoles: string[];
   lastError: string | null;
+  /** The session's assurance level (Supabase MFA: aal2 after the second factor), null when the token names none. */
+  assurance: 'aal1' | 'aal2' | null;
   /** Only with --check: what the identity's server said of its session (SessionManager.checkIdentity). */
   check?: { result: SessionCheckOutcome['result']; reason: string | null };
 }
@@ -65,6 +67,12 @@ const RENEWAL_WORDS: Record<IdentityStatus['renewal'], string> = {
   'remembered-password': 'remembered password',
   'client-credentials': 'client credentials',
   none: 'none',
+};
+
+/** The assurance level in words (the JWT's aal claim). */
+export const ASSURANCE_WORDS: Record<'aal1' | 'aal2', string> = {
+  aal1: 'aal1 (one factor)',
+  aal2: 'aal2 (second factor verified)',
 };
 
 /**
@@ -97,6 +105,7 @@ function identityStatus(v: IdentityView, now: number): IdentityStatus {
     permissionsFromRoles: [...(v.profile?.permissionsFromRoles ?? [])],
     // A real failure only: an expiry is told by state and expiresAt, not dressed up as an error.
     lastError: v.lastError ?? null,
+    assurance: v.assurance ?? null,
   };
 }
 
@@ -187,6 +196,7 @@ function render(doc: EnvStatus[], now: number, tty: boolean): string {
       if (!i.signedIn) continue;
       const renewal = i.renewal === 'none' ? paint('none: sign in again when it expires', 'yellow', tty) : `automatic (${RENEWAL_WORDS[i.renewal]})`;
       lines.push(`      renewal:     ${renewal}`);
+      if (i.assurance) lines.push(`      assurance:   ${ASSURANCE_WORDS[i.assurance]}`);
       if (i.accounts.length) {
         lines.push(`      accounts:    ${i.accounts.map((a) => `${a.active ? '*' : ''}${clean(a.id)} ${clean(a.name)}${a.primary ? ' (primary)' : ''}`).join(', ')}`);
       }

@@ -12,7 +12,8 @@ export const DEMO_ENVIRONMENTS = { supabase: 'Demo Supabase', session: 'Demo ses
 /** What each seed API's demo environment holds besides its name and URL (the demo server serves every kind). */
 /** null: the demo server has no peer of this kind yet (OpenID Connect: issue 21's demo issuer comes later), so no demo environment. */
 const DEMO_SETUP: Readonly<Record<ProviderKind, { color: string; extra: Partial<EnvironmentInput> } | null>> = {
-  supabase: { color: '#3ecf8e', extra: { anonKey: DEMO_ANON_KEY, apiKey: DEMO_API_KEY, variables: { organization_id: DEMO_ORGANIZATION_ID } } },
+  // The demo GoTrue enables its demo GitHub and Google (demo-server/gotrue-settings.ts): offered as social sign-ins.
+  supabase: { color: '#3ecf8e', extra: { anonKey: DEMO_ANON_KEY, apiKey: DEMO_API_KEY, variables: { organization_id: DEMO_ORGANIZATION_ID }, settings: { oauthProviders: 'github, google' } } },
   session: { color: '#7c5cff', extra: { accountTransport: DEMO_ACCOUNT_TRANSPORT } },
   // A pasted token is tried at the demo's token API before it is kept.
   bearer: { color: '#0891b2', extra: { settings: { checkPath: DEMO_PAT_PATH } } },
