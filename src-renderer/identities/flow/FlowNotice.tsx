@@ -111,6 +111,12 @@ export function FlowNotice({ step, onCancel }: { step: Notice; onCancel: () => v
           </div>
         </>
       ) : null}
+      {(step.kind === 'open-url' || step.kind === 'progress') && step.copy ? (
+        <div className="flow-allow">
+          <p className="muted small">{step.copy.label}</p>
+          <CopyableValue value={step.copy.value} label={step.copy.label} />
+        </div>
+      ) : null}
       {step.kind === 'device-code' ? (
         <>
           <CopyableValue value={step.userCode} label="Device code" big />
