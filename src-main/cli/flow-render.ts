@@ -52,6 +52,7 @@ export async function renderSignInFlow(f: Factory, o: FlowRenderOptions): Promis
         }
         case 'open-url':
           f.term.errLine(step.message);
+          if (step.copy) f.term.errLine(`${step.copy.label}: ${step.copy.value}`);
           await openOrPrint(f, step.url, { noBrowser: o.noBrowser ?? false });
           step = await sessions.continueSignIn(step.flowId);
           break;
@@ -62,6 +63,7 @@ export async function renderSignInFlow(f: Factory, o: FlowRenderOptions): Promis
           break;
         case 'progress':
           f.term.errLine(step.message);
+          if (step.copy) f.term.errLine(`${step.copy.label}: ${step.copy.value}`);
           step = await sessions.continueSignIn(step.flowId);
           break;
       }

@@ -41,8 +41,16 @@ export type FlowStepView =
       /** Local-clock epoch ms when the flow gives up. */
       expiresAt: number;
     }
-  /** `redirectUri`: where the browser comes back (a loopback listener), the URI to register at the provider. */
-  | { kind: 'open-url'; flowId: string; title: string; url: string; message: string; expiresAt: number; redirectUri?: string }
+  | {
+      kind: 'open-url';
+      flowId: string;
+      title: string;
+      url: string;
+      message: string;
+      expiresAt: number;
+      /** A value the user must take elsewhere while waiting (the redirect URL to allow at the provider): shown copyable. */
+      copy?: FlowCopyable;
+    }
   | {
       kind: 'device-code';
       flowId: string;
@@ -52,7 +60,13 @@ export type FlowStepView =
       message: string;
       expiresAt: number;
     }
-  | { kind: 'progress'; flowId: string; title: string; message: string; expiresAt: number };
+  | { kind: 'progress'; flowId: string; title: string; message: string; expiresAt: number; copy?: FlowCopyable };
+
+/** A value shown beside a step for the user to copy (not a secret). */
+export interface FlowCopyable {
+  label: string;
+  value: string;
+}
 
 /** Answers to an `ask` step, by field name. Checkboxes answer 'true' or 'false'. */
 export type FlowAnswers = Record<string, string>;
@@ -72,6 +86,12 @@ export interface SignInMethodInfo {
    * to anything but `email`, that answer is any identifier (a user name), asked as text (settings.ts signInFields).
    */
   identifierSetting?: string;
+  /**
+   * One method per value of this setting (comma- or space-separated): `<id>:<value>`, labelled
+   * `<label> <Value>`. Supabase's social sign-ins (`oauth:github`) are the environment's providers.
+   * The method as declared is a template: contract/providers.ts signInMethodsOf expands it.
+   */
+  variantsFrom?: string;
 }
 
 export const FLOW_DEFAULT_DEADLINE_MS = 10 * 60_000;

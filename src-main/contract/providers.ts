@@ -46,8 +46,11 @@ export interface SettingInfo {
   repeatable?: boolean;
   /** The value used when none is given (shown as the placeholder). */
   defaultValue?: string;
-  /** Checked on input: a path that starts with / (`path`), an HTTP header or JSON field name (`name`), a NAME=VALUE&… query (`query`). */
-  syntax?: 'path' | 'header' | 'field' | 'mapping' | 'text' | 'query' | 'port';
+  /**
+   * Checked on input: a path that starts with / (`path`), an HTTP header or JSON field name (`name`), a
+   * NAME=VALUE&… query (`query`), names separated by commas or spaces (`list`: a-z, 0-9, _ and -), a TCP port (`port`).
+   */
+  syntax?: 'path' | 'header' | 'field' | 'mapping' | 'text' | 'query' | 'list' | 'port';
   /** The only values it takes (the form offers them in a list; the CLI refuses any other). */
   choices?: readonly string[];
   /**
@@ -233,6 +236,89 @@ const passwordMethod = (remember: boolean, identifierSetting?: string): SignInMe
   ...(identifierSetting && { identifierSetting }),
 });
 
+/** An email-only first step (a code or a link is sent to it). */
+const EMAIL_ONLY_FIELDS: readonly FlowField[] = [PASSWORD_FIELDS[0]!];
+
+/** A phone number as GoTrue takes it: E.164, the country code first. */
+export const PHONE_FIELD: FlowField = {
+  name: 'phone',
+  label: 'Phone',
+  kind: 'text',
+  secret: false,
+  required: true,
+  autocomplete: 'tel',
+  placeholder: '+15551234567',
+  help: 'With the country code, as the project stores it (+15551234567)',
+};
+
+/** The one-time code a flow asks for after sending it (email or SMS) or for a second factor (TOTP). */
+export const CODE_FIELD: FlowField = { name: 'code', label: 'Code', kind: 'code', secret: true, required: true, autocomplete: 'one-time-code', placeholder: '123456' };
+
+/**
+ * Supabase's ways in besides email + password (issue 22), each a GoTrue endpoint
+ * (../shared/docs/supabase-auth-api.md): `/otp` + `/verify` for codes, `/otp` with PKCE for a link,
+ * `/authorize` + the PKCE grant for a social provider, the password grant with `phone`.
+ */
+const SUPABASE_METHODS: readonly SignInMethodInfo[] = [
+  { id: 'otp', label: 'Email code', summary: 'a 6-digit code sent to your email', fields: EMAIL_ONLY_FIELDS },
+  { id: 'magic-link', label: 'Email link', summary: 'a sign-in link sent to your email; it comes back to TokenDesk on 127.0.0.1', fields: EMAIL_ONLY_FIELDS },
+  { id: 'phone', label: 'Phone and password', summary: 'the phone number instead of the email', fields: [PHONE_FIELD, PASSWORD_FIELDS[1]!] },
+  { id: 'sms', label: 'Text message code', summary: 'a code sent by SMS', fields: [PHONE_FIELD] },
+  {
+    id: 'oauth',
+    label: 'Continue with',
+    summary: 'in your browser; it comes back to TokenDesk on 127.0.0.1',
+    fields: [],
+    variantsFrom: 'oauthProviders',
+  },
+];
+
+/** `github` as a label: GitHub, Google, Azure… (a known spelling, else the name capitalised). */
+const OAUTH_NAMES: Readonly<Record<string, string>> = {
+  github: 'GitHub',
+  gitlab: 'GitLab',
+  google: 'Google',
+  azure: 'Microsoft (Azure)',
+  linkedin_oidc: 'LinkedIn',
+  workos: 'WorkOS',
+  bitbucket: 'Bitbucket',
+  discord: 'Discord',
+  facebook: 'Facebook',
+  apple: 'Apple',
+  twitter: 'X (Twitter)',
+  slack_oidc: 'Slack',
+  keycloak: 'Keycloak',
+  notion: 'Notion',
+  spotify: 'Spotify',
+  twitch: 'Twitch',
+  zoom: 'Zoom',
+  figma: 'Figma',
+  kakao: 'Kakao',
+};
+
+export function variantLabel(value: string): string {
+  return OAUTH_NAMES[value] ?? value.charAt(0).toUpperCase() + value.slice(1);
+}
+
+/** The names of a `list` setting: split on commas and spaces, lower-cased, each once. */
+export function listValues(raw: string | undefined): string[] {
+  return [...new Set((raw ?? '').split(/[\s,]+/).map((v) => v.trim().toLowerCase()).filter((v) => v !== ''))];
+}
+
+/**
+ * The sign-in methods an environment offers: the kind's, with each template (`variantsFrom`) made
+ * into one method per value of its setting (`oauth:github`), and left out when the setting is empty.
+ */
+export function signInMethodsOf(kind: ProviderKind, settings: Readonly<Record<string, string>> | undefined): SignInMethodInfo[] {
+  return PROVIDERS[kind].capabilities.signInMethods.flatMap((m) => {
+    if (!m.variantsFrom) return [m];
+    return listValues(settings?.[m.variantsFrom]).map((v) => {
+      const { variantsFrom: _template, ...rest } = m;
+      return { ...rest, id: `${m.id}:${v}`, label: `${m.label} ${variantLabel(v)}` };
+    });
+  });
+}
+
 /** The pasted-token method's one field: a long-lived bearer token or personal access token. */
 export const TOKEN_FIELD: FlowField = {
   name: 'token',
@@ -247,7 +333,7 @@ export const TOKEN_FIELD: FlowField = {
 export const PROVIDERS: Readonly<Record<ProviderKind, ProviderInfo>> = {
   supabase: {
     label: 'Supabase',
-    summary: 'email + password or a browser session, refresh tokens',
+    summary: 'email or phone + password, emailed or texted codes, links, social sign-in, MFA; refresh tokens',
     cliSummary: 'Supabase Auth',
     urlPlaceholder: 'https://abcd.supabase.co',
     addedPaths: {
@@ -261,7 +347,7 @@ export const PROVIDERS: Readonly<Record<ProviderKind, ProviderInfo>> = {
       canRememberPassword: false,
       hasAccounts: false,
       hasPermissions: false,
-      signInMethods: [passwordMethod(false), BROWSER_SESSION_METHOD],
+      signInMethods: [passwordMethod(false), ...SUPABASE_METHODS, BROWSER_SESSION_METHOD],
       renewal: { kind: 'refresh' },
       exportedRoles: ['url', 'anon_key', 'api_key', 'access_token', 'refresh_token'],
     },
@@ -277,6 +363,16 @@ export const PROVIDERS: Readonly<Record<ProviderKind, ProviderInfo>> = {
         flag: 'anon-key',
       },
       API_KEY_SETTING,
+      {
+        name: 'oauthProviders',
+        label: 'Social sign-in',
+        help: 'The providers enabled in the project (Authentication → Sign In / Providers), separated by commas: github, google, azure, gitlab… Each is a sign-in method (CLI: --method oauth:github)',
+        placeholder: 'github, google',
+        secret: false,
+        required: false,
+        flag: 'oauth-providers',
+        syntax: 'list',
+      },
     ],
     // The names the seed's Postman collection already uses, so an export drops into an existing workspace.
     exportNames: { url: 'url', anon_key: 'anon_key', api_key: 'api_key', access_token: 'user_jwt_token', refresh_token: 'refresh_token', account_id: 'account_id' },

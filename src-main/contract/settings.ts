@@ -91,6 +91,12 @@ export function checkSetting(info: SettingInfo, raw: string): SettingCheck {
     case 'field':
       if (!FIELD_NAME.test(v)) return fail(`a JSON field name starts with a letter or _ and uses letters, digits, _ and - (no dot), not "${v}"`);
       return { ok: true, value: v };
+    case 'list': {
+      const names = v.split(/[\s,]+/).filter((n) => n !== '');
+      const bad = names.find((n) => !/^[a-z0-9_-]{1,40}$/i.test(n));
+      if (bad) return fail(`names separated by commas, each of letters, digits, _ and - (e.g. github, google), not "${bad}"`);
+      return { ok: true, value: names.map((n) => n.toLowerCase()).join(', ') };
+    }
     case 'query': {
       const q = parseAuthParams(v);
       return q.ok ? { ok: true, value: v.replace(/^\?/, '') } : fail(q.message);

@@ -83,6 +83,11 @@ export interface IdentityView {
    */
   refreshExpiresAt?: number;
   profile?: ProfileView;
+  /**
+   * The session's authenticator assurance level (the access token's `aal` claim: Supabase MFA):
+   * aal2 after a second factor. Absent when the token says nothing of it.
+   */
+  assurance?: 'aal1' | 'aal2';
 }
 
 export interface EnvironmentView {

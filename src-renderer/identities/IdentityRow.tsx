@@ -73,6 +73,11 @@ export function IdentityRow({ env, identity, radioName, pendingId, setPendingId 
             {/* Not twice: without an email the label is the display name already. */}
             {identity.displayName && identity.displayName !== identity.label ? <span className="identity-name muted">{identity.displayName}</span> : null}
             {signedIn ? <span className={cx('identity-renew', !identity.canRenew && !identity.noExpiry && 'identity-renew-no')}>{renewalNote(identity)}</span> : null}
+            {signedIn && identity.assurance === 'aal2' ? (
+              <span className="identity-aal" title="Assurance level aal2: signed in with a second factor (MFA)">
+                2FA · aal2
+              </span>
+            ) : null}
           </span>
           <StatusBadge status={status} text={statusText(identity, now)} />
         </label>

@@ -49,11 +49,11 @@ describe('identities keyed by a stable id (config version 2)', () => {
   it('env show names the sign-in methods login --method takes, and each identity with its id', async () => {
     const h = await demoHome();
     const show = JSON.parse((await h.runInProcess(['env', 'show', 'Demo Supabase', '--json'])).stdout) as { signInMethods: Array<{ id: string }> };
-    expect(show.signInMethods.map((m) => m.id)).toEqual(['password', 'browser-session']);
+    expect(show.signInMethods.map((m) => m.id)).toEqual(['password', 'otp', 'magic-link', 'phone', 'sms', 'oauth:github', 'oauth:google', 'browser-session']);
     const text = (await h.runInProcess(['env', 'show', 'Demo Supabase'])).stdout;
-    expect(text).toMatch(/sign-in: +password \(email and password, default\), browser-session \(/);
+    expect(text).toMatch(/sign-in: +password \(email and password, default\), otp \(email code\), .*oauth:github \(continue with github\), .*browser-session \(/);
     const bad = await h.runInProcess(['login', '--env', 'Demo Supabase', '--method', 'carrier-pigeon']);
     expect(bad.code).toBe(2);
-    expect(bad.stderr).toContain('has no sign-in method "carrier-pigeon"; its methods: password, browser-session');
+    expect(bad.stderr).toContain('has no sign-in method "carrier-pigeon"; its methods: password, otp, magic-link, phone, sms, oauth:github, oauth:google, browser-session');
   });
 });

@@ -121,7 +121,7 @@ describe('the redirect port', () => {
     const port = await freePort();
     const { run, notice } = await browserSignIn('fixed', { clientId: PUBLIC_CLIENT, redirectPort: String(port) });
     expect(new URL(notice!.url).searchParams.get('redirect_uri')).toBe(`http://127.0.0.1:${port}/callback`);
-    expect(notice!.redirectUri).toBe(`http://127.0.0.1:${port}/callback`);
+    expect(notice!.copy).toEqual({ label: 'Redirect URI to register at the provider', value: `http://127.0.0.1:${port}/callback` });
     expect(notice!.message).toContain(`http://127.0.0.1:${port}/callback`);
     expect((await run).session.profile.userId).toBe('fixed');
   });

@@ -227,7 +227,7 @@ describe('the same through the contract, as the window does it', () => {
     try {
       const state = await service.handle('startDemo', {});
       const supa = state.environments.find((e) => e.capabilities.signInMethods.some((m) => m.id === 'browser-session'))!;
-      expect(supa.capabilities.signInMethods.map((m) => m.id)).toEqual(['password', 'browser-session']);
+      expect(supa.capabilities.signInMethods.map((m) => m.id)).toEqual(['password', 'otp', 'magic-link', 'phone', 'sms', 'oauth:github', 'oauth:google', 'browser-session']);
       const res = await fetch(`${supa.baseUrl}/auth/v1/token?grant_type=password`, {
         method: 'POST',
         headers: { apikey: DEMO_CREDENTIALS.anonKey, 'content-type': 'application/json' },

@@ -172,11 +172,11 @@ describe('mapping to TokenDeskError', () => {
   it('falls back to auth_error with the server message, with secrets cut out', () => {
     const e = mapGoTrueError(
       'sign-in',
-      parseGoTrueError(400, V2024, { code: 'bad_json', message: 'Could not parse request body as JSON: hunter2-secret near line 1' }),
+      parseGoTrueError(400, V2024, { code: 'some_new_code', message: 'Could not parse request body as JSON: hunter2-secret near line 1' }),
       ['hunter2-secret'],
     );
     expect(e.code).toBe('auth_error');
-    expect(e.serverCode).toBe('bad_json');
+    expect(e.serverCode).toBe('some_new_code');
     expect(e.message).toBe('Sign-in failed: Could not parse request body as JSON: [redacted] near line 1');
   });
 });

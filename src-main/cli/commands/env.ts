@@ -6,7 +6,7 @@ import { EXIT, UsageError } from '../output.js';
 import { collect, jsonOption, KEYS_HELP, pairCollector, parseBaseUrl, parseColor, transportParser } from './common.js';
 import type { AccountTransport } from '../../contract/types.js';
 import { plainHttpWarning } from '../../contract/validators.js';
-import { capabilitiesOf, loopbackRedirectUri, PROVIDER_KINDS, PROVIDERS, type ProviderKind } from '../../contract/providers.js';
+import { capabilitiesOf, loopbackRedirectUri, PROVIDER_KINDS, PROVIDERS, signInMethodsOf, type ProviderKind } from '../../contract/providers.js';
 import { settingsOf } from '../../contract/settings.js';
 import { withFactory, type Factory } from '../factory.js';
 import { buildExportInput, loadExports, originChangeText, secretKeys, TokenDeskError, type Environment, type EnvironmentInput, type VariableRole } from '../../core/facade.js';
@@ -272,7 +272,7 @@ async function show(f: Factory, ref: string, o: { json?: boolean }): Promise<voi
     accountTransport: env.accountTransport ?? { kind: 'none' },
     default: cfg.settings.cliDefaultEnvironment === env.id,
     // What `login --method` takes, the first being the default.
-    signInMethods: can.signInMethods.map((m) => ({ id: m.id, label: m.label })),
+    signInMethods: signInMethodsOf(env.provider, env.settings).map((m) => ({ id: m.id, label: m.label })),
     identities: identities.map((i) => ({ id: i.id, email: i.email ?? null, label: identityLabel(i), active: cfg.activeIdentity[env.id] === i.id })),
     // The browser sign-in's redirect URI to register at the provider (null for a kind without one).
     redirectUri: redirect?.uri ?? null,
@@ -285,7 +285,7 @@ async function show(f: Factory, ref: string, o: { json?: boolean }): Promise<voi
     `${env.name}${env.production ? '  [production]' : ''}${cfg.settings.cliDefaultEnvironment === env.id ? '  (default)' : ''}`,
     row('provider', env.provider),
     row('url', env.baseUrl),
-    row('sign-in', can.signInMethods.map((m, n) => `${m.id} (${m.label.toLowerCase()}${n === 0 ? ', default' : ''})`).join(', ')),
+    row('sign-in', signInMethodsOf(env.provider, env.settings).map((m, n) => `${m.id} (${m.label.toLowerCase()}${n === 0 ? ', default' : ''})`).join(', ')),
     ...(env.label ? [row('label', env.label)] : []),
     ...shown.rows.map(([label, value]) => row(label, value)),
     ...(redirect ? [row('redirect URI', `${redirect.uri}${redirect.anyPort ? ' (register it; the port is chosen at each sign-in)' : ' (register it)'}`)] : []),

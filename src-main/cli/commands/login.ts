@@ -1,6 +1,6 @@
 import { identityLabel } from '../../contract/identity-label.js';
 import type { Command } from 'commander';
-import { providerInfo } from '../../contract/providers.js';
+import { providerInfo, signInMethodsOf } from '../../contract/providers.js';
 import { chooseIdentity, resolveTarget } from '../context.js';
 import { localTime, relativeTime, UsageError } from '../output.js';
 import { askLine, canPrompt, readPassword } from '../prompt.js';
@@ -9,6 +9,7 @@ import { withFactory, type Factory } from '../factory.js';
 import type { Identity } from '../../core/facade.js';
 import type { SignInMethodInfo } from '../../contract/flows.js';
 import { readAll, renderSignInFlow } from '../flow-render.js';
+import { ASSURANCE_WORDS } from './status.js';
 
 interface LoginOptions {
   env: string;
@@ -38,14 +39,16 @@ async function signedInLine(f: Factory, envName: string, identity: Identity): Pr
   const session = await f.core().sessions.readSession(identity.id);
   const who = identity.displayName ? `${identityLabel(identity)} (${identity.displayName})` : identityLabel(identity);
   const until = session ? `; token valid until ${localTime(session.expiresAt)} (${relativeTime(session.expiresAt)})` : '';
-  return `Signed in to "${envName}" as ${who}${until}`;
+  const aal = session?.profile.claims?.aal;
+  const level = aal === 'aal1' || aal === 'aal2' ? `; assurance ${ASSURANCE_WORDS[aal]}` : '';
+  return `Signed in to "${envName}" as ${who}${until}${level}`;
 }
 
 async function login(f: Factory, o: LoginOptions): Promise<void> {
   const core = f.core();
   const env = await core.envs.resolve(o.env);
   const { label, capabilities: can } = providerInfo(env.provider);
-  const method = chooseMethod(env.name, label, can.signInMethods, o);
+  const method = chooseMethod(env.name, label, signInMethodsOf(env.provider, env.settings), o);
   const fields = method.fields.map((x) => x.name);
   const answers: Record<string, string> = {};
   if (o.withToken) {

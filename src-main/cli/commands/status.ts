@@ -42,6 +42,8 @@ interface IdentityStatus {
   /** When the refresh token itself ends (the server said: Keycloak's refresh_expires_in), or null. */
   refreshExpiresAt: string | null;
   lastError: string | null;
+  /** The session's assurance level (Supabase MFA: aal2 after the second factor), null when the token names none. */
+  assurance: 'aal1' | 'aal2' | null;
   /** Only with --check: what the identity's server said of its session (SessionManager.checkIdentity). */
   check?: { result: SessionCheckOutcome['result']; reason: string | null };
 }
@@ -71,6 +73,12 @@ const RENEWAL_WORDS: Record<IdentityStatus['renewal'], string> = {
   'remembered-password': 'remembered password',
   'client-credentials': 'client credentials',
   none: 'none',
+};
+
+/** The assurance level in words (the JWT's aal claim). */
+export const ASSURANCE_WORDS: Record<'aal1' | 'aal2', string> = {
+  aal1: 'aal1 (one factor)',
+  aal2: 'aal2 (second factor verified)',
 };
 
 /**
@@ -106,6 +114,7 @@ function identityStatus(v: IdentityView, now: number): IdentityStatus {
     refreshExpiresAt: hasSession && v.refreshExpiresAt !== undefined ? isoTime(v.refreshExpiresAt) : null,
     // A real failure only: an expiry is told by state and expiresAt, not dressed up as an error.
     lastError: v.lastError ?? null,
+    assurance: v.assurance ?? null,
   };
 }
 
@@ -196,6 +205,7 @@ function render(doc: EnvStatus[], now: number, tty: boolean): string {
       if (!i.signedIn) continue;
       const renewal = i.renewal === 'none' ? paint('none: sign in again when it expires', 'yellow', tty) : `automatic (${RENEWAL_WORDS[i.renewal]})`;
       lines.push(`      renewal:     ${renewal}`);
+      if (i.assurance) lines.push(`      assurance:   ${ASSURANCE_WORDS[i.assurance]}`);
       if (i.accounts.length) {
         lines.push(`      accounts:    ${i.accounts.map((a) => `${a.active ? '*' : ''}${clean(a.id)} ${clean(a.name)}${a.primary ? ' (primary)' : ''}`).join(', ')}`);
       }

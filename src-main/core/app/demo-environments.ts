@@ -25,7 +25,14 @@ interface DemoSetup {
 
 /** What each kind's demo environments hold besides their name and URL (the demo server serves every kind). */
 const DEMO_SETUP: Readonly<Record<ProviderKind, readonly DemoSetup[]>> = {
-  supabase: [{ name: DEMO_ENVIRONMENTS.supabase, color: '#3ecf8e', extra: { anonKey: DEMO_ANON_KEY, apiKey: DEMO_API_KEY, variables: { organization_id: DEMO_ORGANIZATION_ID } } }],
+  // The demo GoTrue enables its demo GitHub and Google (demo-server/gotrue-settings.ts): offered as social sign-ins.
+  supabase: [
+    {
+      name: DEMO_ENVIRONMENTS.supabase,
+      color: '#3ecf8e',
+      extra: { anonKey: DEMO_ANON_KEY, apiKey: DEMO_API_KEY, variables: { organization_id: DEMO_ORGANIZATION_ID }, settings: { oauthProviders: 'github, google' } },
+    },
+  ],
   session: [{ name: DEMO_ENVIRONMENTS.session, color: '#7c5cff', extra: { accountTransport: DEMO_ACCOUNT_TRANSPORT } }],
   // A pasted token is tried at the demo's token API before it is kept.
   bearer: [{ name: DEMO_ENVIRONMENTS.bearer, color: '#0891b2', extra: { settings: { checkPath: DEMO_PAT_PATH } } }],

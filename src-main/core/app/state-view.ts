@@ -5,7 +5,8 @@ import type { Profile, StoredSession } from '../providers/types.js';
 import { decodeSession } from '../sessions/session-codec.js';
 import { isDue, isExpired } from '../sessions/margin.js';
 import { endWarningAt, refreshEndOf, refreshEndWarningAt } from '../sessions/end-warning.js';
-import { capabilitiesOf, providerInfo } from '../../contract/providers.js';
+import { capabilitiesOf, providerInfo, signInMethodsOf } from '../../contract/providers.js';
+import { decodeJwt } from '../providers/jwt.js';
 import { timeOfDay } from '../format-time.js';
 import type { EnvironmentView, IdentityView, RenewalKind, SessionStatus } from '../../contract/types.js';
 
@@ -81,6 +82,9 @@ export function identityView(
     view.expiresAt = session.expiresAt;
     if (session.noExpiry) view.noExpiry = true;
     const p = session.profile;
+    // Read from the token's own claims (a renewal's token says it again: GoTrue keeps the session's level).
+    const aal = (p.claims ?? decodeJwt(session.accessToken)?.claims)?.aal;
+    if (aal === 'aal1' || aal === 'aal2') view.assurance = aal;
     view.profile = {
       accounts: p.accounts.map((a) => ({ id: a.id, name: a.name, primary: a.primary })),
       roles: p.roles,
@@ -118,7 +122,8 @@ export function environmentViews(
       id: env.id,
       name: env.name,
       provider: env.provider,
-      capabilities: capabilitiesOf(env.provider),
+      // The kind's methods with the environment's own (its social sign-ins: oauth:github).
+      capabilities: { ...capabilitiesOf(env.provider), signInMethods: signInMethodsOf(env.provider, env.settings) },
       baseUrl: env.baseUrl,
       color: env.color,
       production: env.production,

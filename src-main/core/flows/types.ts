@@ -1,10 +1,10 @@
-import type { FlowAnswers, FlowField } from '../../contract/flows.js';
+import type { FlowAnswers, FlowCopyable, FlowField } from '../../contract/flows.js';
 
 /** What a flow shows without waiting for an answer: a URL to open, a device code, a line of progress. */
 export type FlowNotice =
-  | { kind: 'open-url'; title: string; url: string; message: string; redirectUri?: string }
+  | { kind: 'open-url'; title: string; url: string; message: string; copy?: FlowCopyable }
   | { kind: 'device-code'; title: string; userCode: string; verificationUrl: string; message: string }
-  | { kind: 'progress'; title: string; message: string };
+  | { kind: 'progress'; title: string; message: string; copy?: FlowCopyable };
 
 export interface FlowQuestion {
   title: string;

@@ -149,7 +149,7 @@ export function createHttpClient(opts: HttpClientOptions = {}): HttpClient {
         signal: controller.signal,
         maxContentLength: maxBodyBytes,
         maxBodyLength: MAX_REQUEST_BYTES,
-        maxRedirects: MAX_REDIRECTS,
+        maxRedirects: req.followRedirects === false ? 0 : MAX_REDIRECTS,
         // Runs before a redirect is followed; throwing aborts it, so nothing reaches the other host.
         beforeRedirect: (options: Record<string, unknown>) => {
           let next: string | undefined;

@@ -12,6 +12,11 @@ export interface HttpRequest {
    */
   rawBody?: string;
   timeoutMs?: number;
+  /**
+   * False: a redirect is answered as it is (its status and Location), not followed. For a request that
+   * asks where the server would send a browser (GoTrue's /authorize), not for the page there.
+   */
+  followRedirects?: false;
   /** Cancels the request (a sign-in flow the user cancelled or that timed out): it fails with `flow_cancelled`. */
   signal?: AbortSignal;
 }

@@ -97,6 +97,8 @@ export interface FlowOutcome {
   typed?: string;
   /** The password to keep for renewal (the user asked to: catalogue renewal `rerun`). */
   rememberPassword?: string;
+  /** Something the server said about a sign-in that succeeded (GoTrue's weak_password): shown, never dropped. */
+  warning?: string;
 }
 
 /**

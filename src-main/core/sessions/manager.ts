@@ -15,7 +15,7 @@ import { isDue, isExpired } from './margin.js';
 import { RefreshLock, tokenFingerprint, type LockHandle } from './refresh-lock.js';
 import { withRetry } from './retry.js';
 import { localTime } from '../format-time.js';
-import { capabilitiesOf, providerInfo } from '../../contract/providers.js';
+import { capabilitiesOf, providerInfo, signInMethodsOf } from '../../contract/providers.js';
 import { settingWords, withDefaults } from '../../contract/settings.js';
 import { changesOrigin } from '../../contract/validators.js';
 import { identityLabel } from '../../contract/identity-label.js';
@@ -146,7 +146,7 @@ export class SessionManager {
    */
   async beginSignIn(envRef: string, methodId?: string, answers?: FlowAnswers): Promise<RunnerStep<SignedIn>> {
     const env = findEnvironment(await this.deps.config.read(), envRef);
-    const methods = capabilitiesOf(env.provider).signInMethods;
+    const methods = signInMethodsOf(env.provider, env.settings);
     const method = methodId ?? methods[0]!.id;
     if (!methods.some((m) => m.id === method)) {
       throw new TokenDeskError('invalid_input', `"${env.name}" cannot sign in with "${method.slice(0, 40)}"; its methods: ${methods.map((m) => m.id).join(', ')}`);
@@ -155,7 +155,10 @@ export class SessionManager {
     const ctx = await this.context(env);
     return this.flows.begin(async (io) => {
       const out = await provider.signInWith(method, { ...ctx, http: withSignal(ctx.http, io.signal), signal: io.signal }, io);
-      return this.saveNewSession(env, out.typed ?? '', out.session, out.rememberPassword, () => io.commit());
+      const saved = await this.saveNewSession(env, out.typed ?? '', out.session, out.rememberPassword, () => io.commit());
+      // The server's own note on the sign-in (a weak password) goes with ours (another user than typed).
+      const warning = [saved.warning, out.warning].filter(Boolean).join('; ');
+      return warning ? { ...saved, warning } : saved;
     }, answers ? { answers } : {});
   }
 

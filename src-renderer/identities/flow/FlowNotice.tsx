@@ -104,18 +104,18 @@ export function FlowNotice({ step, onCancel }: { step: Notice; onCancel: () => v
       {step.kind === 'open-url' ? (
         <>
           <CopyableValue value={step.url} label="Sign-in address" />
-          {step.redirectUri ? (
-            <>
-              <p className="muted small">The redirect URI to register at the provider:</p>
-              <CopyableValue value={step.redirectUri} label="Redirect URI" />
-            </>
-          ) : null}
           <div className="form-actions">
             <Button size="sm" onClick={() => void open(step.url)}>
               Open again
             </Button>
           </div>
         </>
+      ) : null}
+      {(step.kind === 'open-url' || step.kind === 'progress') && step.copy ? (
+        <div className="flow-allow">
+          <p className="muted small">{step.copy.label}</p>
+          <CopyableValue value={step.copy.value} label={step.copy.label} />
+        </div>
       ) : null}
       {step.kind === 'device-code' ? (
         <>

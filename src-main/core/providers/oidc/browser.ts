@@ -4,7 +4,7 @@ import type { FlowIO } from '../../flows/types.js';
 import type { FlowOutcome, ProviderContext } from '../types.js';
 import { discover } from './config.js';
 import { oidcError } from './errors.js';
-import { listenForCallback } from './loopback.js';
+import { listenForCallback } from '../../flows/loopback.js';
 import { sessionFrom, userProfile } from './session.js';
 import { audienceParams, settingSecrets } from './settings.js';
 
@@ -38,7 +38,7 @@ export async function browserFlow(ctx: ProviderContext, io: FlowIO): Promise<Flo
       title: 'Continue in your browser',
       url: url.href,
       message: `Waiting for the browser to come back to ${listener.redirectUri} (register this redirect URI at the provider${settings.redirectPort ? '' : '; the port is random each time, which RFC 8252 providers accept for http://127.0.0.1/callback'})`,
-      redirectUri: listener.redirectUri,
+      copy: { label: 'Redirect URI to register at the provider', value: listener.redirectUri },
     });
     const back = await listener.callback;
     let tokens;

@@ -10,7 +10,12 @@ import type { HttpResponse } from '../../http/types.js';
  * plus the API gateway's own 401s ({message: "No API key found in request"} etc., §7).
  */
 
-export type SupabaseOperation = 'sign-in' | 'sign-up' | 'refresh' | 'profile' | 'sign-out';
+/**
+ * What was being done: sign-in covers every step of a sign-in method that answers with a session (the
+ * password grant, /verify, the PKCE exchange, a factor's verify); `send-code` is /otp (a code or a link
+ * is sent); `mfa` a factor's challenge or verify.
+ */
+export type SupabaseOperation = 'sign-in' | 'sign-up' | 'refresh' | 'profile' | 'sign-out' | 'send-code' | 'mfa';
 
 export interface GoTrueError {
   status: number;
@@ -93,6 +98,73 @@ const OPERATION_LABEL: Record<SupabaseOperation, string> = {
   refresh: 'Refresh',
   profile: 'Reading the profile',
   'sign-out': 'Sign-out',
+  'send-code': 'Sending the code',
+  mfa: 'The second factor',
+};
+
+/** "after 42 seconds" from GoTrue's "For security purposes, you can only request this after 42 seconds." */
+export function retryAfterSeconds(message: string | undefined): number | undefined {
+  const m = /after (\d{1,6}) seconds?/i.exec(message ?? '');
+  return m ? Number(m[1]) : undefined;
+}
+
+type Said = (e: GoTrueError, msg: string | undefined) => string;
+interface CodeRule {
+  code: ErrorCode;
+  say: Said;
+  retryable?: boolean;
+}
+
+const HOOK_FIX = "ask the project's owner to check its auth hook (Authentication → Hooks)";
+const sendLimit = (what: string): Said => (e) => {
+  const after = retryAfterSeconds(e.message);
+  return after !== undefined
+    ? `Too many ${what} were asked for: the server takes the next request after ${after} seconds; wait, then ask again`
+    : `The project's limit on ${what} was reached (its rate limits: Authentication → Rate Limits); try again later`;
+};
+
+/**
+ * GoTrue's codes on the sign-in calls beyond the password grant (issue 22): each said as what it means
+ * and what to do, instead of "Sign-in failed: <server text>" (codes: internal/api/apierrors/errorcode.go).
+ */
+export const CODE_RULES: Readonly<Record<string, CodeRule>> = {
+  validation_failed: {
+    code: 'invalid_input',
+    say: (_e, msg) => `The server refused the request as not valid${msg ? ` (${msg})` : ''}: check the email address, or the phone number with its country code (+15551234567)`,
+  },
+  email_provider_disabled: { code: 'unsupported', say: () => 'Email sign-in is turned off in this project (Authentication → Sign In / Providers → Email): use another method' },
+  phone_provider_disabled: { code: 'unsupported', say: () => 'Phone sign-in is turned off in this project (Authentication → Sign In / Providers → Phone): use another method' },
+  provider_disabled: {
+    code: 'unsupported',
+    say: () => "This sign-in provider is not enabled in the project (Authentication → Sign In / Providers): enable it there, or remove it from the environment's Social sign-in setting",
+  },
+  email_address_not_authorized: {
+    code: 'auth_error',
+    say: () => "The project cannot send email to this address: Supabase's built-in email service only mails the project team's addresses. Set up custom SMTP (Authentication → Emails), or use a team member's address",
+  },
+  over_email_send_rate_limit: { code: 'rate_limited', say: sendLimit('emails'), retryable: true },
+  over_sms_send_rate_limit: { code: 'rate_limited', say: sendLimit('text messages'), retryable: true },
+  otp_expired: { code: 'invalid_credentials', say: () => 'The code has expired or is not valid: check it, or start again for a new one' },
+  otp_disabled: {
+    code: 'auth_error',
+    say: () => 'No account with this address or number signs in by code or link here (the project does not create one that way): check it, or sign up first',
+  },
+  bad_code_verifier: { code: 'auth_error', say: () => "The server did not accept this sign-in's PKCE verifier (bad_code_verifier): the code belongs to another sign-in; start again" },
+  flow_state_not_found: {
+    code: 'auth_error',
+    say: () => 'The server no longer knows this sign-in (flow_state_not_found): it was completed already, or began elsewhere; start again',
+  },
+  flow_state_expired: { code: 'flow_timed_out', say: () => 'The sign-in took too long between the browser and the server (flow_state_expired): start again and finish within a few minutes' },
+  bad_json: { code: 'bad_response', say: () => 'The server could not read the request as JSON (bad_json): a proxy between TokenDesk and the project may be changing requests' },
+  request_entity_too_large: { code: 'bad_response', say: () => 'The server refused the request as too large (request_entity_too_large): a proxy between TokenDesk and the project may be limiting requests' },
+  hook_timeout: { code: 'server_error', say: () => `The project's auth hook did not answer in time (hook_timeout): try again; if it keeps happening, ${HOOK_FIX}`, retryable: true },
+  hook_timeout_after_retry: { code: 'server_error', say: () => `The project's auth hook did not answer in time, even after a retry (hook_timeout_after_retry): ${HOOK_FIX}` },
+  hook_payload_invalid_content_type: { code: 'server_error', say: () => `The project's auth hook answered with something else than JSON (hook_payload_invalid_content_type): ${HOOK_FIX}` },
+  hook_payload_over_size_limit: { code: 'server_error', say: () => `The project's auth hook answered with too much data (hook_payload_over_size_limit): ${HOOK_FIX}` },
+  insufficient_aal: { code: 'auth_error', say: () => 'This needs the second factor (insufficient_aal): sign in again and enter the code from your authenticator app' },
+  mfa_verification_failed: { code: 'invalid_credentials', say: () => "The authenticator code was not accepted: enter the current 6-digit code (and check the device's clock)" },
+  mfa_challenge_expired: { code: 'invalid_credentials', say: () => 'The code came too late for its challenge (mfa_challenge_expired): enter the current code' },
+  mfa_factor_not_found: { code: 'auth_error', say: () => 'The second factor is no longer on this account (mfa_factor_not_found): sign in again' },
 };
 
 function err(code: ErrorCode, message: string, e: GoTrueError, retryable = false): TokenDeskError {
@@ -113,6 +185,13 @@ export function mapGoTrueError(
   if (e.gateway === 'missing_key') return err('gateway_rejected', "No anon key was sent: the gateway needs the project's anon key", e);
   if (e.gateway === 'invalid_key') return err('gateway_rejected', 'The anon key was rejected by the gateway', e);
   if (e.gateway === 'duplicate_key') return err('gateway_rejected', 'The gateway rejected the request: more than one API key was sent', e);
+
+  const rule = e.code !== undefined && Object.prototype.hasOwnProperty.call(CODE_RULES, e.code) ? CODE_RULES[e.code] : undefined;
+  // validation_failed on a refresh is the refresh token's own syntax (below), not the user's input.
+  if (rule && !(op === 'refresh' && e.code === 'validation_failed')) return err(rule.code, rule.say(e, msg), e, rule.retryable);
+  // A hook (before-user-created, custom access token…) that refused with its own message: GoTrue
+  // sends its text under the code `unknown`; it is the project's word, said as such.
+  if (e.code === 'unknown' && msg && e.status < 500 && op !== 'refresh') return err('auth_error', `The project refused this: ${msg}`, e);
 
   if (e.status === 429 || (e.code ?? '').startsWith('over_')) {
     return err('rate_limited', "The server's rate limit was reached; try again in a few minutes", e, true);
@@ -148,10 +227,10 @@ export function mapGoTrueError(
   if (e.code === 'user_banned') return err('user_banned', 'This user is banned', e);
   // The project asks for a CAPTCHA (hCaptcha/Turnstile) on sign-in, which only its web page can show:
   // the way in is the session the browser gets there (the browser-session method).
-  if (e.code === 'captcha_failed' && (op === 'sign-in' || op === 'sign-up')) {
+  if (e.code === 'captcha_failed' && (op === 'sign-in' || op === 'sign-up' || op === 'send-code')) {
     return err(
       'auth_error',
-      `This project asks for a CAPTCHA on ${op === 'sign-in' ? 'sign-in' : 'sign-up'}, which TokenDesk cannot show: sign in to the web app in a browser, then use "Import a browser session" (CLI: tokendesk login --env NAME --with-token)`,
+      `This project asks for a CAPTCHA on ${op === 'sign-up' ? 'sign-up' : 'sign-in'}, which TokenDesk cannot show: sign in to the web app in a browser, then use "Import a browser session" (CLI: tokendesk login --env NAME --with-token)`,
       e,
     );
   }

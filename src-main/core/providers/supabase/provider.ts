@@ -1,23 +1,27 @@
 import { TokenDeskError } from '../../errors.js';
 import { parseBody } from '../../http/body.js';
-import type { HttpResponse } from '../../http/types.js';
 import type {
   AuthProvider,
   PasswordGrant,
   Credentials,
+  FlowOutcome,
   Profile,
   ProviderContext,
   SignUpResult,
   StoredSession,
 } from '../types.js';
-import { supabaseErrorFromResponse, type SupabaseOperation } from './errors.js';
-import { expiryFromLifetime } from '../lifetime.js';
+import { supabaseErrorFromResponse } from './errors.js';
 import { parseTokenAnswer } from '../token-syntax.js';
 import { profileFromUser } from './profile.js';
-import { tokenResponseSchema, userSchema, type TokenResponse } from './schemas.js';
+import { tokenResponseSchema, userSchema } from './schemas.js';
 import { checkSession } from './check.js';
 import { anonKeyOf, authUrl, headers } from './request.js';
-import { methodsById, passwordFlow } from '../password-method.js';
+import { methodsById } from '../password-method.js';
+import type { FlowIO } from '../../flows/types.js';
+import { fail, ok, toSession } from './session.js';
+import { passwordGrant, passwordMethod } from './password-methods.js';
+import { codeMethod } from './code-methods.js';
+import { magicLinkMethod, oauthMethod } from './browser-methods.js';
 import { explainSpentRefreshToken } from './spent-token.js';
 import { browserSessionFlow } from './browser-session.js';
 
@@ -29,37 +33,23 @@ import { browserSessionFlow } from './browser-session.js';
 
 export { SUPABASE_API_VERSION } from './request.js';
 
-const ok = (res: HttpResponse): boolean => res.status >= 200 && res.status < 300;
-
-function fail(op: SupabaseOperation, res: HttpResponse, ctx: ProviderContext, secrets: Array<string | undefined>): never {
-  throw supabaseErrorFromResponse(op, res, [...secrets, anonKeyOf(ctx)]);
-}
-
-/**
- * Expiry from the local clock at receipt (`expires_in`); the server's `expires_at` may be skewed.
- * An absurd `expires_in` is refused (too short) or clamped (too long): see lifetime.ts.
- */
-function toSession(body: TokenResponse, receivedAt: number, status: number): StoredSession {
-  return {
-    provider: 'supabase',
-    accessToken: body.access_token,
-    refreshToken: body.refresh_token,
-    obtainedAt: receivedAt,
-    expiresAt: expiryFromLifetime(receivedAt, body.expires_in * 1000, `expires_in: ${body.expires_in}`, status),
-    profile: profileFromUser(body.user, body.access_token),
-  };
-}
-
 async function signIn(ctx: ProviderContext, creds: Credentials): Promise<StoredSession> {
-  const res = await ctx.http.request({
-    method: 'POST',
-    url: authUrl(ctx.baseUrl, '/token?grant_type=password'),
-    headers: headers(ctx),
-    body: { email: creds.email, password: creds.password },
-  });
-  const receivedAt = ctx.now();
-  if (!ok(res)) fail('sign-in', res, ctx, [creds.password]);
-  return toSession(parseTokenAnswer(res, tokenResponseSchema, 'sign-in'), receivedAt, res.status);
+  return (await passwordGrant(ctx, { email: creds.email }, creds.password)).session;
+}
+
+/** Every method of the catalogue's Supabase entry; `oauth:<provider>` is one per social provider the environment lists. */
+const byId = methodsById('Supabase', {
+  password: passwordMethod('email'),
+  otp: codeMethod('email'),
+  'magic-link': magicLinkMethod,
+  phone: passwordMethod('phone'),
+  sms: codeMethod('sms'),
+  'browser-session': browserSessionFlow(refresh),
+});
+
+function signInWith(method: string, ctx: ProviderContext, io: FlowIO): Promise<FlowOutcome> {
+  if (method.startsWith('oauth:')) return oauthMethod(ctx, io, method.slice('oauth:'.length));
+  return byId(method, ctx, io);
 }
 
 async function signUp(ctx: ProviderContext, creds: Credentials, data?: Record<string, unknown>): Promise<SignUpResult> {
@@ -140,7 +130,7 @@ export const supabaseProvider: AuthProvider & PasswordGrant & { signOut(ctx: Pro
   canRefresh: true,
   canSignUp: true,
   signIn,
-  signInWith: methodsById('Supabase', { password: passwordFlow(signIn, false), 'browser-session': browserSessionFlow(refresh) }),
+  signInWith,
   signUp,
   refresh,
   fetchProfile,

@@ -11,6 +11,12 @@ export const userSchema = z.looseObject({
   user_metadata: z.record(z.string(), z.unknown()).nullish(),
   app_metadata: z.record(z.string(), z.unknown()).nullish(),
   email_confirmed_at: z.string().nullish(),
+  // The user's MFA factors (GoTrue loads them with the user): a verified TOTP one means a second step.
+  factors: z
+    .array(z.looseObject({ id: z.string().min(1).max(200), factor_type: z.string().nullish(), status: z.string().nullish(), friendly_name: z.string().nullish() }))
+    .max(50)
+    .nullish()
+    .catch(undefined),
 });
 export type SupabaseUser = z.output<typeof userSchema>;
 
@@ -23,5 +29,10 @@ export const tokenResponseSchema = z.looseObject({
   expires_in: z.preprocess((v) => (v === Infinity ? Number.MAX_VALUE : v), z.number().positive()),
   refresh_token: bearerTokenSchema('a refresh token'),
   user: userSchema,
+  // A correct password that fails the project's current policy (§1.2): a note for the user, not a refusal.
+  weak_password: z.looseObject({ message: z.string().max(1000).nullish(), reasons: z.array(z.string().max(100)).max(10).nullish() }).nullish().catch(undefined),
 });
+
+/** POST /factors/{id}/challenge for TOTP: the challenge's id (and when it lapses). */
+export const challengeSchema = z.looseObject({ id: z.string().min(1).max(200) });
 export type TokenResponse = z.output<typeof tokenResponseSchema>;

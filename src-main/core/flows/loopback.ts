@@ -1,6 +1,6 @@
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { TokenDeskError } from '../../errors.js';
+import { TokenDeskError } from '../errors.js';
 
 export interface LoopbackCallback {
   /** http://127.0.0.1:<port>/callback: the redirect URI (RFC 8252 §7.3: any port on the loopback address). */
@@ -29,6 +29,8 @@ export function redirectUriFor(port: number): string {
  */
 export async function listenForCallback(signal: AbortSignal, port = 0): Promise<LoopbackCallback> {
   let pending: ServerResponse | undefined;
+  /** The one callback was taken: later ones are not (pending is cleared once the tab is answered). */
+  let answered = false;
   let resolve!: (u: URL) => void;
   let reject!: (e: unknown) => void;
   const callback = new Promise<URL>((res, rej) => {
@@ -38,11 +40,12 @@ export async function listenForCallback(signal: AbortSignal, port = 0): Promise<
   callback.catch(() => undefined);
   const server = createServer((req: IncomingMessage, res: ServerResponse) => {
     const url = new URL(req.url ?? '/', 'http://127.0.0.1');
-    if (req.method !== 'GET' || url.pathname !== '/callback' || pending) {
+    if (req.method !== 'GET' || url.pathname !== '/callback' || pending || answered) {
       res.writeHead(404, { 'content-type': 'text/plain' }).end('Not found');
       return;
     }
     pending = res;
+    answered = true;
     resolve(new URL(`${redirectUri}${url.search}`));
   });
   await new Promise<void>((res, rej) => {
@@ -73,7 +76,9 @@ export async function listenForCallback(signal: AbortSignal, port = 0): Promise<
     callback,
     finish: async (ok, message) => {
       signal.removeEventListener('abort', onAbort);
+      // Once: a second finish (a flow's own, then its cleanup's) has nothing left to answer.
       const tab = pending;
+      pending = undefined;
       // The page is flushed before the connections are cut, so the tab shows it.
       if (tab) await new Promise<void>((res) => tab.writeHead(ok ? 200 : 400, { 'content-type': 'text/html; charset=utf-8', connection: 'close' }).end(page(ok, message), () => res()));
       await close();
