@@ -7,6 +7,7 @@ import { registerExec } from './commands/exec.js';
 import { registerExport } from './commands/export.js';
 import { registerImport } from './commands/import.js';
 import { registerLogin } from './commands/login.js';
+import { registerProject } from './commands/project.js';
 import { registerStatus } from './commands/status.js';
 import { registerSwitch } from './commands/switch.js';
 import { registerToken } from './commands/token.js';
@@ -68,6 +69,7 @@ export function buildProgram(f: Factory): Command {
   registerImport(program, f);
   registerVault(program, f);
   registerDemo(program, f);
+  registerProject(program, f);
   briefUsageErrors(program);
   return program;
 }

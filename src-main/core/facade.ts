@@ -33,5 +33,8 @@ export const loadExports = () => import('./exports/index.js');
 export const loadImport = () => import('./environments/import-environment.js');
 /** The embedded demo server (only `demo-server` runs it). */
 export const loadDemoServer = () => import('./demo-server/index.js');
+/** Project files (tokendesk.json): reading, checking, syncing into the configuration, exporting. */
+export const loadProjects = () => import('./projects/index.js');
+export { findProjectFile } from './projects/discover.js';
 /** Adding or re-pointing the demo environments. */
 export const loadDemoEnvironments = () => import('./app/demo-environments.js');
