@@ -8,6 +8,7 @@ import { registerExport } from './commands/export.js';
 import { registerImport } from './commands/import.js';
 import { registerLogin } from './commands/login.js';
 import { registerProject } from './commands/project.js';
+import { registerRequest } from './commands/request.js';
 import { registerStatus } from './commands/status.js';
 import { registerSwitch } from './commands/switch.js';
 import { registerToken } from './commands/token.js';
@@ -70,6 +71,7 @@ export function buildProgram(f: Factory): Command {
   registerVault(program, f);
   registerDemo(program, f);
   registerProject(program, f);
+  registerRequest(program, f);
   briefUsageErrors(program);
   return program;
 }

@@ -22,7 +22,7 @@ export { keychainName } from './app/keychain-name.js';
 export { DEMO_ENVIRONMENTS } from './app/demo-environments.js';
 export { buildExportInput } from './exports/input.js';
 export { exportVariables, type ExportInput } from './exports/model.js';
-export { accessTokenHeader, accountHeader, accountQuery, authHeaders } from './exports/headers.js';
+export { accessTokenHeader, accountHeader, accountQuery, authHeaders, withAccountQuery } from './exports/headers.js';
 export { dotenvKey } from './exports/dotenv.js';
 export { sanitizeForDisplay } from './text/sanitize.js';
 export { localTime } from './format-time.js';
