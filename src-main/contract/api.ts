@@ -152,6 +152,8 @@ export const apiSchema = {
   startOverVault: z.strictObject({}),
   /** Asks the servers whether they still accept the sessions: every identity, one environment's, or one. */
   checkSessions: z.strictObject({ envId: id.optional(), identityId: id.optional() }),
+  /** Links a project file (tokendesk.json, issue 24) by its path: read, checked, synced and watched from then on. */
+  linkProjectFile: z.strictObject({ path: z.string().min(1).max(4096) }),
 } as const satisfies Record<ApiMethod, z.ZodType>;
 
 export interface ApiOutputs {
@@ -179,6 +181,7 @@ export interface ApiOutputs {
   /** Where the old vault was moved (kept); refused unless its key is gone from the keychain. */
   startOverVault: { movedTo: string };
   checkSessions: { results: SessionCheckView[] };
+  linkProjectFile: { file: string };
 }
 
 /** The method list (methods.ts), the same names as apiSchema's keys. */

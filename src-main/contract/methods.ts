@@ -27,6 +27,7 @@ export const API_METHODS = [
   'openExternal',
   'startOverVault',
   'checkSessions',
+  'linkProjectFile',
 ] as const;
 export type ApiMethod = (typeof API_METHODS)[number];
 

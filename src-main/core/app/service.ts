@@ -18,6 +18,7 @@ import type { AppService } from './types.js';
 import { DemoLauncher } from './demo-launcher.js';
 import { sessionStorageDescription } from './keychain-name.js';
 import { QUIT_WAIT_MS, settlesWithin, type WaitTimers } from './bounded-wait.js';
+import { ProjectLinks } from './project-links.js';
 
 export interface AppServiceOptions extends OpenCoreOptions {
   shell: 'electron' | 'web';
@@ -92,6 +93,8 @@ export function createAppService(
     },
   });
   if (opts.scheduler !== false) scheduler.start();
+  // Linked project files: synced into config.json (whose watch below reports the change) and watched.
+  const projects = new ProjectLinks(core, () => emit({ type: 'state-changed', reason: 'config' }));
   const stopWatching = watchConfig(core.home, () => {
     emit({ type: 'state-changed', reason: 'config' });
     scheduler.nudge(); // the margin, or identities added by the CLI
@@ -196,6 +199,8 @@ export function createAppService(
         now: now(),
       };
       if (configError) state.configError = configError;
+      const linked = projects.list();
+      if (linked.length > 0) state.projectFiles = linked;
       return state;
     },
     async addEnvironment(input) {
@@ -371,6 +376,11 @@ export function createAppService(
       // page opens its links itself. Said out loud rather than answering "not opened" for no reason.
       throw new TokenDeskError('unsupported', 'This TokenDesk does not open links itself: open the link in your browser');
     },
+    async linkProjectFile({ path }) {
+      const linked = await projects.link(path);
+      emit({ type: 'state-changed', reason: 'config' });
+      return linked;
+    },
     async checkSessions({ envId, identityId }) {
       const results = await core.sessions.checkSessions({
         ...(envId && { envIds: [envId] }),
@@ -416,6 +426,7 @@ export function createAppService(
       await settlesWithin(maintenance, opts.closeWaitMs ?? QUIT_WAIT_MS, opts.timers);
       scheduler.stop();
       stopWatching();
+      projects.close();
       await demo.stop();
     },
   };
