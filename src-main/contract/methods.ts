@@ -28,6 +28,8 @@ export const API_METHODS = [
   'startOverVault',
   'checkSessions',
   'linkProjectFile',
+  'editProjectEnvironment',
+  'copyProjectEnvironment',
 ] as const;
 export type ApiMethod = (typeof API_METHODS)[number];
 

@@ -70,6 +70,25 @@ describe('app service: linked project files (tokendesk.json)', () => {
     await stateWhen(service, (s) => s.environments.some((e) => e.name === 'later' && e.project?.file === linked.file));
   });
 
+  it('an environment of the file is edited in the file (its unknown fields kept, a secret refused) or copied to the user\'s own', async () => {
+    writeFileSync(join(repo, 'tokendesk.json'), `{\n    "version": 1,\n    "environments": [\n        { "name": "staging", "provider": "session", "url": "http://127.0.0.1:5000", "teamNote": "ask #platform" }\n    ]\n}\n`);
+    const { file } = await service.handle('linkProjectFile', { path: join(repo, 'tokendesk.json') });
+    const env = (await service.handle('getState', {})).environments.find((e) => e.project)!;
+    await service.handle('editProjectEnvironment', { envId: env.id, patch: { color: '#16a34a', variables: { organization_id: '42' } } });
+    const text = readFileSync(file, 'utf8');
+    expect(text).toContain('    "version": 1,');
+    expect(text).toContain('"teamNote": "ask #platform"');
+    expect(JSON.parse(text)).toMatchObject({ environments: [{ color: '#16a34a', variables: { organization_id: '42' } }] });
+    expect((await service.handle('getState', {})).environments.find((e) => e.id === env.id)!.variables).toEqual({ organization_id: '42' });
+    await expect(service.handle('editProjectEnvironment', { envId: env.id, patch: { variables: { db_password: 'hunter2hunter2' } } })).rejects.toThrow(/variables\.db_password/);
+    expect(readFileSync(file, 'utf8')).toBe(text);
+
+    const copy = await service.handle('copyProjectEnvironment', { envId: env.id, name: 'my staging' });
+    const own = (await service.handle('getState', {})).environments.find((e) => e.id === copy.id)!;
+    expect(own.project).toBeUndefined();
+    expect([own.name, own.baseUrl, own.variables]).toEqual(['my staging', 'http://127.0.0.1:5000', { organization_id: '42' }]);
+  });
+
   it('a file with a secret in it is refused when linked, naming the field; nothing is linked', async () => {
     write([{ name: 'staging', provider: 'supabase', url: 'https://abc.supabase.co', settings: { anonKey: 'eyJhbGciOiJIUzI1NiJ9.eyJyb2xlIjoiYW5vbiJ9.c2lnbmF0dXJlc2ln' } }]);
     await expect(service.handle('linkProjectFile', { path: join(repo, 'tokendesk.json') })).rejects.toThrow(/environments\[0\]\.settings\.anonKey/);

@@ -8,6 +8,10 @@ import { TokenDeskError } from '../errors.js';
 import type { Core } from '../open.js';
 import { readProjectFile } from '../projects/read.js';
 import { syncProjectFile } from '../projects/sync.js';
+import { patchedProjectText, type ProjectEnvironmentPatch } from '../projects/write-back.js';
+import { secretKeys } from '../secrets/types.js';
+import { settingsOf } from '../../contract/settings.js';
+import type { Environment } from '../config/schema.js';
 
 /** A linked project file as the window shows it: where it is, and why it is not used when it is not. */
 export interface ProjectFileView {
@@ -38,7 +42,7 @@ export class ProjectLinks {
   readonly ready: Promise<void>;
 
   constructor(
-    private readonly core: Pick<Core, 'home' | 'config' | 'envs'>,
+    private readonly core: Pick<Core, 'home' | 'config' | 'envs' | 'secrets'>,
     /** Called after a file was read again (its environments may have changed, or it became unusable). */
     private readonly onChange: () => void,
   ) {
@@ -68,6 +72,58 @@ export class ProjectLinks {
       this.views.set(loaded.file, { file: loaded.file });
       return { file: loaded.file };
     });
+  }
+
+  /**
+   * Edits a project environment in its file (the file is its source): the file's formatting and unknown
+   * fields kept (projects/write-back.ts), checked by the secret guard before it is written, then synced.
+   */
+  async editInFile(envId: string, patch: ProjectEnvironmentPatch): Promise<{ file: string }> {
+    return this.serial(async () => {
+      const env = await this.projectEnvironment(envId);
+      const file = env.project!.file;
+      const loaded = await readProjectFile(file);
+      const text = patchedProjectText(file, loaded.text, env.name, patch);
+      await durableWrite(file, text, { mode: 0o644 });
+      await this.sync(file);
+      return { file };
+    });
+  }
+
+  /** A copy of a project environment as the user's own (its keys copied too, from the vault), under `name`. */
+  async copyToOwn(envId: string, name: string): Promise<Environment> {
+    const env = await this.projectEnvironment(envId);
+    const all = await this.core.secrets.loadAll();
+    const secrets: Record<string, string> = {};
+    for (const s of settingsOf(env.provider)) {
+      const v = s.secret ? all.get(secretKeys.setting(env.id, s.name)) : undefined;
+      if (v !== undefined) secrets[s.name] = v;
+    }
+    const secretVariables: Record<string, string> = {};
+    for (const n of env.secretVariables ?? []) {
+      const v = all.get(secretKeys.variable(env.id, n));
+      if (v !== undefined) secretVariables[n] = v;
+    }
+    return this.core.envs.add({
+      name,
+      provider: env.provider,
+      baseUrl: env.baseUrl,
+      ...(env.label !== undefined && { label: env.label }),
+      color: env.color,
+      production: env.production,
+      variables: { ...env.variables },
+      secretVariables,
+      variableNames: { ...env.variableNames },
+      ...(env.accountTransport && { accountTransport: env.accountTransport }),
+      settings: { ...env.settings },
+      secrets,
+    });
+  }
+
+  private async projectEnvironment(envId: string): Promise<Environment> {
+    const env = (await this.core.config.read()).environments.find((e) => e.id === envId);
+    if (!env?.project) throw new TokenDeskError('not_found', 'That environment is not one of a project file (it may have been removed)');
+    return env;
   }
 
   close(): void {

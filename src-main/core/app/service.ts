@@ -381,6 +381,16 @@ export function createAppService(
       emit({ type: 'state-changed', reason: 'config' });
       return linked;
     },
+    async editProjectEnvironment({ envId, patch }) {
+      const out = await projects.editInFile(envId, patch);
+      emit({ type: 'state-changed', reason: 'config' });
+      return out;
+    },
+    async copyProjectEnvironment({ envId, name }) {
+      const env = await projects.copyToOwn(envId, name);
+      emit({ type: 'state-changed', reason: 'config' });
+      return { id: env.id };
+    },
     async checkSessions({ envId, identityId }) {
       const results = await core.sessions.checkSessions({
         ...(envId && { envIds: [envId] }),
