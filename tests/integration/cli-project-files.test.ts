@@ -3,6 +3,8 @@ import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { CLI, CliHome, cliFixture, collect, DEMO_SESSION, keychainUnreachable, type CliResult } from '../helpers/cli.js';
+import { startDemoServer } from '../../src-main/core/demo-server/index.js';
+import { movableClock } from '../helpers/clock.js';
 
 const unreachable = await keychainUnreachable();
 const { demo, demoHome } = cliFixture({ demo: true });
@@ -194,5 +196,24 @@ describe.skipIf(unreachable !== undefined)('project files (tokendesk.json) and t
     const elsewhere = await h.runInProcess(['request', '--env', DEMO_SESSION, 'http://127.0.0.2:9/x']);
     expect(elsewhere.code).toBe(2);
     expect(elsewhere.stderr).toContain('is not this environment\'s server');
+  });
+
+  it('request renews a token that is due before sending it', async () => {
+    // 10 min tokens and a 120 s margin: the CLI's clock (shared with the server) moved 500 s on makes it due.
+    const clock = movableClock();
+    const server = await startDemoServer({ port: 0, accessTokenTtlSeconds: 600, now: clock.now });
+    try {
+      const h = await demoHome(server.url);
+      const login = await h.runInProcess(['login', '--env', 'Demo Supabase', '--email', 'owner@connectgain.test'], { input: 'demo-password\n', now: clock.now });
+      expect(login.code, login.stderr).toBe(0);
+      clock.advance(500_000);
+      const before = server.stats.refreshGrants;
+      const r = await h.runInProcess(['request', '--env', 'Demo Supabase', '/rest/v1/profiles'], { now: clock.now });
+      expect(r.code, r.stderr).toBe(0);
+      expect(server.stats.refreshGrants).toBe(before + 1);
+      expect((JSON.parse(r.stdout) as { email: string }[])[0]!.email).toBe('owner@connectgain.test');
+    } finally {
+      await server.close();
+    }
   });
 });
