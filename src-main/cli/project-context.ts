@@ -80,5 +80,5 @@ export function resolveGivenEnv(cfg: Config, given: string, project: ProjectCont
   if (side === 'project' && !project) throw new UsageError(`no project file here (${'tokendesk.json'} in this folder or above it, up to the repository root)`);
   // Not offered here: the core's own lookup says what exists (and refuses a project file's name from elsewhere).
   const known = offered(cfg, project).map(shownName).join(', ');
-  throw new TokenDeskError('not_found', `No environment named "${given}"${known ? ` (known here: ${known})` : ' (none configured yet)'}`);
+  throw new TokenDeskError('not_found', `No environment named "${given}"${known ? ` (known: ${known})` : ' (none configured yet)'}`);
 }
