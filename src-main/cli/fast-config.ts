@@ -74,11 +74,15 @@ function lookup(text: string, envRef: string | undefined, email: string | undefi
   for (const e of environments as unknown[]) {
     // Any catalogue kind: one the fast path did not know would turn it off for every environment.
     if (!isObj(e) || !isId(e.id) || !isText(e.name, MAX_ENV_NAME_CHARS) || !isStoredKind(e.provider)) return undefined;
+    // A project file's environment (issue 24) is unique within its file, and offered by name only under
+    // it, where fast-token.ts has already stepped aside: here it is reachable by its id alone.
+    if (e.project !== undefined) continue;
     const lower = e.name.toLowerCase();
     if (names.has(lower)) return undefined;
     names.add(lower);
   }
-  const envs = environments as Array<Obj & { id: string; name: string }>;
+  const envs = environments as Array<Obj & { id: string; name: string; project?: unknown }>;
+  const own = envs.filter((e) => e.project === undefined);
   const envIds = new Set(envs.map((e) => e.id));
   for (const i of identities as unknown[]) {
     if (!isObj(i) || !isId(i.id) || !isId(i.envId) || !envIds.has(i.envId)) return undefined;
@@ -93,12 +97,14 @@ function lookup(text: string, envRef: string | undefined, email: string | undefi
   // default-env.ts envRef, then environments/service.ts findEnvironment: an id first, then a name in any case.
   let env: (typeof envs)[number] | undefined;
   if (envRef !== undefined) {
-    env = envs.find((e) => e.id === envRef) ?? envs.find((e) => e.name.toLowerCase() === envRef.toLowerCase());
+    env = envs.find((e) => e.id === envRef) ?? own.find((e) => e.name.toLowerCase() === envRef.toLowerCase());
   } else {
     // The `env use` default (an id; one that no longer exists is no default), else the shared guess.
     env = envs.find((e) => e.id === cliDefaultEnvironment);
+    // A project environment as the `env use` default applies only under its file: the full CLI judges it.
+    if (env?.project !== undefined) return undefined;
     if (!env) {
-      const envIds = envs.map((e) => e.id);
+      const envIds = own.map((e) => e.id);
       if (hasSession === undefined && guessNeedsSessions(envIds, ids.length)) return 'needs sessions';
       const signedIn = hasSession && new Set(ids.filter((i) => hasSession(i.id)).map((i) => i.envId));
       const guessed = guessedEnvironmentId(envIds, signedIn);

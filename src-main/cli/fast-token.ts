@@ -1,6 +1,7 @@
 import { existsSync, statSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { configFile, resolveHome } from '../core/config/paths.js';
+import { findProjectFile } from '../core/projects/discover.js';
 import { readRegularFileSync } from '../core/fs/read-regular-file-sync.js';
 import type { KeytarLike } from '../core/secrets/keytar.js';
 import { readServiceRecordSync } from '../core/secrets/service-record.js';
@@ -44,6 +45,9 @@ async function attempt(argv: readonly string[]): Promise<string | undefined> {
   if (process.env.TOKENDESK_FAST_PATH === '0') return 'turned off';
   const args = plainTokenArgs(argv);
   if (!args) return 'not a plain token command';
+  // Under a project file (issue 24) the environment and its default come from the file, which the full CLI
+  // reads, checks and syncs: a few stat calls up to the repository root, no zod.
+  if (findProjectFile(process.cwd()) !== undefined) return 'project file';
   const home = resolveHome();
   // A folder others may enter is the full CLI's: it tightens it to 0700 or refuses (fs/private-folder.ts,
   // run by ConfigStore.read). One stat; not on Windows, where modes are not the permission model.

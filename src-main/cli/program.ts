@@ -8,6 +8,8 @@ import { registerExec } from './commands/exec.js';
 import { registerExport } from './commands/export.js';
 import { registerImport } from './commands/import.js';
 import { registerLogin } from './commands/login.js';
+import { registerProject } from './commands/project.js';
+import { registerRequest } from './commands/request.js';
 import { registerStatus } from './commands/status.js';
 import { registerServe } from './commands/serve.js';
 import { registerSwitch } from './commands/switch.js';
@@ -86,6 +88,8 @@ export function buildProgram(f: Factory): Command {
   registerKubectlCredential(program, f);
   registerGitCredential(program, f);
   registerCompletion(program, f);
+  registerProject(program, f);
+  registerRequest(program, f);
   briefUsageErrors(program);
   return program;
 }

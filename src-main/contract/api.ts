@@ -163,6 +163,21 @@ export const apiSchema = {
   allowEndpointProduction: z.strictObject({ envId: id }),
   /** Renews the identity's session now, however long its token still lives ("Renew now", `tokendesk refresh`). */
   renewSession: z.strictObject({ identityId: id }),
+  /** Links a project file (tokendesk.json, issue 24) by its path: read, checked, synced and watched from then on. */
+  linkProjectFile: z.strictObject({ path: z.string().min(1).max(4096) }),
+  /** Edits a project environment in its file (written back keeping the file's formatting and unknown fields); null removes a field. */
+  editProjectEnvironment: z.strictObject({
+    envId: id,
+    patch: z.strictObject({
+      url: z.string().max(2048).optional(),
+      label: z.string().max(50).nullable().optional(),
+      color: z.string().max(7).optional(),
+      production: z.boolean().optional(),
+      variables: z.record(z.string().max(100), z.string().max(4096)).optional(),
+    }),
+  }),
+  /** Copies a project environment to the user's own under a new name (its keys copied from the vault). */
+  copyProjectEnvironment: z.strictObject({ envId: id, name: z.string().min(1).max(100) }),
 } as const satisfies Record<ApiMethod, z.ZodType>;
 
 export interface ApiOutputs {
@@ -195,6 +210,9 @@ export interface ApiOutputs {
   allowEndpointProduction: EndpointView;
   /** The identity after the renewal; fails with the reason when it could not be renewed (nothing else changes). */
   renewSession: IdentityView;
+  linkProjectFile: { file: string };
+  editProjectEnvironment: { file: string };
+  copyProjectEnvironment: { id: string };
 }
 
 /** The method list (methods.ts), the same names as apiSchema's keys. */

@@ -31,6 +31,9 @@ export const API_METHODS = [
   'copyEndpointSecret',
   'allowEndpointProduction',
   'renewSession',
+  'linkProjectFile',
+  'editProjectEnvironment',
+  'copyProjectEnvironment',
 ] as const;
 export type ApiMethod = (typeof API_METHODS)[number];
 

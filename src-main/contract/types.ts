@@ -114,6 +114,8 @@ export interface EnvironmentView {
   accountTransport: AccountTransport;
   activeIdentityId?: string;
   identities: IdentityView[];
+  /** Set when it comes from a project file (tokendesk.json, issue 24): the file's path; its fields are the file's. */
+  project?: { file: string };
 }
 
 export type VariableRoleName = 'url' | 'anon_key' | 'api_key' | 'access_token' | 'refresh_token' | 'id_token' | 'account_id';
@@ -135,6 +137,8 @@ export interface AppState {
   shell: 'electron' | 'web';
   /** Local clock of the main process, so countdowns agree with the core. */
   now: number;
+  /** The linked project files (issue 24), each with why it is not used when it is not. */
+  projectFiles?: { file: string; error?: string }[];
 }
 
 /** A public demo account (printed in the README), offered as a one-click fill-in. */

@@ -22,7 +22,7 @@ export { keychainName } from './app/keychain-name.js';
 export { DEMO_ENVIRONMENTS, DEMO_OIDC_MACHINE_ENVIRONMENT } from './app/demo-environments.js';
 export { buildExportInput } from './exports/input.js';
 export { exportVariables, type ExportInput } from './exports/model.js';
-export { accessTokenHeader, accountHeader, accountQuery, authHeaders } from './exports/headers.js';
+export { accessTokenHeader, accountHeader, accountQuery, authHeaders, withAccountQuery } from './exports/headers.js';
 export { dotenvKey } from './exports/dotenv.js';
 export { sanitizeForDisplay } from './text/sanitize.js';
 export { localTime } from './format-time.js';
@@ -36,6 +36,9 @@ export { DEFAULT_ENDPOINT_PORT } from './endpoint/constants.js';
 export const loadEndpoint = () => import('./endpoint/index.js');
 /** The embedded demo server (only `demo-server` runs it). */
 export const loadDemoServer = () => import('./demo-server/index.js');
+/** Project files (tokendesk.json): reading, checking, syncing into the configuration, exporting. */
+export const loadProjects = () => import('./projects/index.js');
+export { findProjectFile } from './projects/discover.js';
 /** Adding or re-pointing the demo environments. */
 export const loadDemoEnvironments = () => import('./app/demo-environments.js');
 /** References to TokenDesk values in env files and templates (exec --env-file, inject), and the tools' credential helpers. */

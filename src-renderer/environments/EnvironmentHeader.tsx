@@ -1,3 +1,4 @@
+import { projectTitle } from './ProjectFiles.js';
 import type { EnvironmentView } from '../../src-main/contract/types.js';
 import { useDesk } from '../store.js';
 import { Button } from '../ui/Button.js';
@@ -25,6 +26,15 @@ export function EnvironmentHeader({ env }: { env: EnvironmentView }) {
           <span className="url" title={env.baseUrl}>
             {env.baseUrl}
           </span>
+          {env.project ? (
+            <>
+              <span aria-hidden="true"> · </span>
+              {/* Issue 24: an environment of a project file says so, so it is never taken for one's own of the same name. */}
+              <span className="project-from" title={env.project.file}>
+                from the project {projectTitle(env.project.file)}
+              </span>
+            </>
+          ) : null}
         </p>
       </div>
       <Button size="sm" variant="ghost" icon={<EditIcon />} aria-label={`Edit environment ${env.name}`} onClick={() => setDialog({ kind: 'edit-env', envId: env.id })}>

@@ -5,6 +5,7 @@ import { Button } from '../ui/Button.js';
 import { PlusIcon, SearchIcon } from '../ui/icons.js';
 import { EnvironmentRow } from './EnvironmentRow.js';
 import { filterEnvironments } from './filter.js';
+import { OpenProjectFile, ProjectGroup } from './ProjectFiles.js';
 
 export function Sidebar() {
   const envs = useDesk(environments);
@@ -13,6 +14,10 @@ export function Sidebar() {
   const setDialog = useDesk((s) => s.setDialog);
   const [query, setQuery] = useState('');
   const shown = useMemo(() => filterEnvironments(envs, query), [envs, query]);
+  const projectFiles = useDesk((s) => s.app?.projectFiles);
+  // The user's own first, then each linked project file's under its name (issue 24): never mixed.
+  const own = shown.filter((e) => !e.project);
+  const groups = (projectFiles ?? []).map((p) => ({ ...p, envs: shown.filter((e) => e.project?.file === p.file) }));
 
   return (
     <nav className="sidebar" aria-label="Environments">
@@ -32,8 +37,11 @@ export function Sidebar() {
         />
       </div>
       <ul className="env-list">
-        {shown.map((e) => (
+        {own.map((e) => (
           <EnvironmentRow key={e.id} env={e} selected={e.id === selectedId} onSelect={select} />
+        ))}
+        {groups.map((g) => (
+          <ProjectGroup key={g.file} file={g.file} error={g.error} envs={g.envs} selectedId={selectedId} onSelect={select} />
         ))}
       </ul>
       {shown.length === 0 ? (
@@ -49,6 +57,7 @@ export function Sidebar() {
         <Button variant="ghost" onClick={() => setDialog({ kind: 'endpoint' })}>
           Endpoint
         </Button>
+        <OpenProjectFile />
       </div>
     </nav>
   );

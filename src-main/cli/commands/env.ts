@@ -9,6 +9,7 @@ import { plainHttpWarning } from '../../contract/validators.js';
 import { capabilitiesOf, loopbackRedirectUri, PROVIDER_KINDS, PROVIDERS, signInMethodsOf, type ProviderKind } from '../../contract/providers.js';
 import { settingsOf } from '../../contract/settings.js';
 import { withFactory, type Factory } from '../factory.js';
+import { offered, projectContext } from '../project-context.js';
 import { buildExportInput, loadExports, originChangeText, secretKeys, TokenDeskError, type Environment, type EnvironmentInput, type VariableRole } from '../../core/facade.js';
 
 const ROLES: readonly VariableRole[] = ['url', 'anon_key', 'api_key', 'access_token', 'refresh_token', 'id_token', 'account_id'];
@@ -189,13 +190,19 @@ async function edit(f: Factory, ref: string, o: EditOptions, cmd: Command): Prom
 }
 
 async function list(f: Factory, o: { json?: boolean }): Promise<void> {
+  // The user's own environments and, under a project file, the file's (issue 24), marked as such.
+  const project = await projectContext(f);
   const cfg = await f.core().config.read();
-  const isDefault = (env: Environment): boolean => cfg.settings.cliDefaultEnvironment === env.id;
+  const envs = offered(cfg, project);
+  const defaultId = project?.defaultId ?? cfg.settings.cliDefaultEnvironment;
+  const isDefault = (env: Environment): boolean => defaultId === env.id;
   const activeEmail = (env: Environment): string | undefined =>
     (() => { const a = cfg.identities.find((i) => i.id === cfg.activeIdentity[env.id]); return a && identityLabel(a); })();
   if (o.json) {
-    const doc = cfg.environments.map((e) => ({
+    const doc = envs.map((e) => ({
       name: e.name,
+      id: e.id,
+      project: e.project?.file ?? null,
       provider: e.provider,
       url: e.baseUrl,
       production: e.production,
@@ -207,18 +214,19 @@ async function list(f: Factory, o: { json?: boolean }): Promise<void> {
     f.term.outJson(doc);
     return;
   }
-  if (cfg.environments.length === 0) {
+  if (envs.length === 0) {
     f.term.out('No environments yet. Add one with "tokendesk env add", or try the demo: "tokendesk demo-server" then "tokendesk demo-setup".');
     return;
   }
-  const rows = cfg.environments.map((e) => [
-    `${e.name}${isDefault(e) ? ' (default)' : ''}`,
+  const rows = envs.map((e) => [
+    `${e.project ? 'project:' : ''}${e.name}${isDefault(e) ? ' (default)' : ''}`,
     e.provider,
     e.baseUrl,
     activeEmail(e) ?? '-',
     e.production ? 'production' : '',
   ]);
   f.term.out(table([['NAME', 'PROVIDER', 'URL', 'ACTIVE IDENTITY', ''], ...rows]));
+  if (project) f.term.out(`project: = from ${project.file}`);
 }
 
 /** Left-aligned columns, two spaces apart. */

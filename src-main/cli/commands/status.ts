@@ -4,6 +4,7 @@ import { providerInfo } from '../../contract/providers.js';
 import { withDefaults } from '../../contract/settings.js';
 import { clean, count, EXIT, localTime, paint, PROGRAM, relativeTime, symbol } from '../output.js';
 import { defaultEnvironmentId } from '../default-env.js';
+import { offered, projectContext, resolveGivenEnv } from '../project-context.js';
 import { jsonOption } from './common.js';
 import { withFactory, type Factory } from '../factory.js';
 import { describeChoice, environmentViews, findEnvironment, keychainName, type Environment, type SessionCheckOutcome } from '../../core/facade.js';
@@ -53,8 +54,10 @@ interface EnvStatus {
   provider: Environment['provider'];
   url: string;
   production: boolean;
-  /** The one `tokendesk env use` set: what a command without --env acts on. */
+  /** What a command without --env acts on here: the project file's default, else the one `tokendesk env use` set. */
   default: boolean;
+  /** The project file it comes from (its real path), or null for the user's own environment (issue 24). */
+  project: string | null;
   /** Its kind's declared settings (defaults filled in); secret ones by name only, those the vault holds. */
   settings: Record<string, string>;
   secretSettings: string[];
@@ -118,9 +121,16 @@ function identityStatus(v: IdentityView, now: number): IdentityStatus {
   };
 }
 
-export function buildStatus(views: readonly EnvironmentView[], now: number, checks?: ReadonlyMap<string, SessionCheckOutcome>, defaultId?: string): EnvStatus[] {
+export function buildStatus(
+  views: readonly EnvironmentView[],
+  now: number,
+  checks?: ReadonlyMap<string, SessionCheckOutcome>,
+  defaultId?: string,
+  projectOf: (envId: string) => string | undefined = () => undefined,
+): EnvStatus[] {
   return views.map((env) => ({
     name: env.name,
+    project: projectOf(env.id) ?? null,
     provider: env.provider,
     url: env.baseUrl,
     production: env.production,
@@ -194,7 +204,8 @@ function render(doc: EnvStatus[], now: number, tty: boolean): string {
   const lines: string[] = [];
   for (const env of doc) {
     const isDefault = env.default ? '  (default)' : '';
-    lines.push(`${paint(clean(env.name), 'bold', tty)}  (${env.provider}, ${clean(env.url)})${env.production ? `  ${paint('[production]', 'red', tty)}` : ''}${isDefault}`);
+    const project = env.project === null ? '' : `  ${paint(`[project ${clean(env.project)}]`, 'dim', tty)}`;
+    lines.push(`${paint(clean(env.name), 'bold', tty)}  (${env.provider}, ${clean(env.url)})${env.production ? `  ${paint('[production]', 'red', tty)}` : ''}${project}${isDefault}`);
     if (env.identities.length === 0) lines.push(`    ${paint('nobody signed in', 'dim', tty)}`);
     for (const i of env.identities) {
       const who = i.displayName ? `${clean(i.label)} (${clean(i.displayName)})` : clean(i.label);
@@ -223,11 +234,13 @@ const CHECK_TIMEOUT_MS = 10_000;
 
 async function status(f: Factory, o: { env?: string; json?: boolean; check?: boolean }): Promise<void> {
   const core = f.core();
+  // The project file here (synced first): its environments are listed beside the user's own, its default marked.
+  const project = await projectContext(f);
   let cfg = await core.config.read();
   // Every environment, like `gh auth status` (the default is marked, not a filter: hiding the others
   // hid their signed-in identities); --env narrows it to one.
   const chosen = o.env;
-  const envs = chosen !== undefined ? [findEnvironment(cfg, chosen)] : cfg.environments;
+  const envs = chosen !== undefined ? [findEnvironment(cfg, resolveGivenEnv(cfg, chosen, project))] : offered(cfg, project);
   // Asked first, so a session the server ended is reported as what it now is: signed out, with the reason.
   const outcomes = o.check ? await core.sessions.checkSessions({ envIds: envs.map((e) => e.id), timeoutMs: CHECK_TIMEOUT_MS }) : [];
   const checks = new Map(outcomes.map((c) => [c.identityId, c]));
@@ -239,7 +252,12 @@ async function status(f: Factory, o: { env?: string; json?: boolean; check?: boo
   // The app's own view of every identity (state-view.ts), so the terminal and the window cannot drift apart.
   const shown = new Set(envs.map((e) => e.id));
   const views = environmentViews(cfg, secrets, { now, refreshing: new Set(), profiles }).filter((v) => shown.has(v.id));
-  const doc = buildStatus(views, now, o.check ? checks : undefined, await defaultEnvironmentId(f));
+  const own = await defaultEnvironmentId(f);
+  const defaultId = project?.defaultId ?? (offered(cfg, project).some((e) => e.id === own) ? own : undefined);
+  const projectOf = (id: string) => cfg.environments.find((e) => e.id === id)?.project?.file;
+  const doc = buildStatus(views, now, o.check ? checks : undefined, defaultId, projectOf);
+  // Which file chose the default a command without --env uses (the project file's wins over `env use`).
+  const chosenBy = project?.defaultId !== undefined ? project.file : undefined;
   // Like `gh auth status`: exit 4 when what is reported has nobody with a usable session, so scripts can test it.
   const anyUsable = doc.some((e) => e.identities.some(usable));
   // --check: also when a server ended any session checked (a network failure ends none).
@@ -247,17 +265,21 @@ async function status(f: Factory, o: { env?: string; json?: boolean; check?: boo
   if ((doc.length > 0 && !anyUsable) || anyEnded) f.setExitCode(EXIT.auth);
   // Which store keeps the vault's key, and what chose it (the variable, the setting, or nothing: the keychain).
   const store = core.secretStore;
-  const chosenBy = describeChoice({ kind: store.kind, by: store.chosenBy });
+  const storeChosenBy = describeChoice({ kind: store.kind, by: store.chosenBy });
   const secretStore =
     store.kind === 'file' ? { kind: 'file', keyFile: store.keyFile, chosenBy: store.chosenBy } : { kind: 'keychain', name: keychainName(process.platform), chosenBy: store.chosenBy };
-  if (o.json) return f.term.outJson({ environments: doc, secretStore });
+  if (o.json) return f.term.outJson({ environments: doc, secretStore, project: project ? { file: project.file, defaultChosen: chosenBy !== undefined } : null });
   if (doc.length === 0) return f.term.out('No environments yet. Add one with "tokendesk env add", or try "tokendesk demo-setup".');
   const tty = f.term.styled();
   f.term.outStyled(render(doc, now, tty));
+  if (project) {
+    const def = project.environments.find((e) => e.id === project.defaultId);
+    f.term.out(`Project file: ${clean(project.file)}${def ? ` (its default "${clean(def.name)}" is used without --env)` : ''}`);
+  }
   f.term.out(
     store.kind === 'file'
-      ? `Secrets: encrypted vault, its key in the passphrase-protected file ${store.keyFile ?? ''} (chosen by ${chosenBy})`
-      : `Secrets: encrypted vault, its key in the ${keychainName(process.platform)}${store.chosenBy === 'default' ? '' : ` (chosen by ${chosenBy})`}`,
+      ? `Secrets: encrypted vault, its key in the passphrase-protected file ${store.keyFile ?? ''} (chosen by ${storeChosenBy})`
+      : `Secrets: encrypted vault, its key in the ${keychainName(process.platform)}${store.chosenBy === 'default' ? '' : ` (chosen by ${storeChosenBy})`}`,
   );
   if (anyEnded) f.term.errLine(`${PROGRAM}: a server ended ${count(outcomes.filter((c) => c.result === 'ended').length)} of the sessions checked: sign in again with "tokendesk login"`);
   if (!anyUsable) f.term.errLine(`${PROGRAM}: nobody is signed in${chosen ? ` to "${envs[0]!.name}"` : ''}: sign in with: ${PROGRAM} login${chosen ? ` --env ${JSON.stringify(envs[0]!.name)}` : ''}`);

@@ -19,6 +19,7 @@ import { DemoLauncher } from './demo-launcher.js';
 import { EndpointHost } from './endpoint-host.js';
 import { sessionStorageDescription } from './keychain-name.js';
 import { QUIT_WAIT_MS, settlesWithin, type WaitTimers } from './bounded-wait.js';
+import { ProjectLinks } from './project-links.js';
 
 export interface AppServiceOptions extends OpenCoreOptions {
   shell: 'electron' | 'web';
@@ -107,6 +108,8 @@ export function createAppService(
     },
   });
   if (opts.scheduler !== false) scheduler.start();
+  // Linked project files: synced into config.json (whose watch below reports the change) and watched.
+  const projects = new ProjectLinks(core, () => emit({ type: 'state-changed', reason: 'config' }));
   const stopWatching = watchConfig(core.home, () => {
     emit({ type: 'state-changed', reason: 'config' });
     scheduler.nudge(); // the margin, or identities added by the CLI
@@ -211,6 +214,8 @@ export function createAppService(
         now: now(),
       };
       if (configError) state.configError = configError;
+      const linked = projects.list();
+      if (linked.length > 0) state.projectFiles = linked;
       return state;
     },
     async addEnvironment(input) {
@@ -389,6 +394,21 @@ export function createAppService(
       // page opens its links itself. Said out loud rather than answering "not opened" for no reason.
       throw new TokenDeskError('unsupported', 'This TokenDesk does not open links itself: open the link in your browser');
     },
+    async linkProjectFile({ path }) {
+      const linked = await projects.link(path);
+      emit({ type: 'state-changed', reason: 'config' });
+      return linked;
+    },
+    async editProjectEnvironment({ envId, patch }) {
+      const out = await projects.editInFile(envId, patch);
+      emit({ type: 'state-changed', reason: 'config' });
+      return out;
+    },
+    async copyProjectEnvironment({ envId, name }) {
+      const env = await projects.copyToOwn(envId, name);
+      emit({ type: 'state-changed', reason: 'config' });
+      return { id: env.id };
+    },
     async checkSessions({ envId, identityId }) {
       const results = await core.sessions.checkSessions({
         ...(envId && { envIds: [envId] }),
@@ -452,6 +472,7 @@ export function createAppService(
       stopWatching();
       await endpointStarted;
       await endpoint.close();
+      projects.close();
       await demo.stop();
     },
   };

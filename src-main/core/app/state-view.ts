@@ -119,6 +119,7 @@ export function environmentViews(
         }),
       );
     const view: EnvironmentView = {
+      ...(env.project && { project: { file: env.project.file } }),
       id: env.id,
       name: env.name,
       provider: env.provider,

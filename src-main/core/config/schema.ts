@@ -70,6 +70,13 @@ export const EnvironmentSchema = z.object({
    * settings are in the vault only (`secretKeys.setting`); a setting left out takes its default.
    */
   settings: z.record(z.string().regex(/^[A-Za-z][A-Za-z0-9_]{0,59}$/, 'setting names are words such as loginPath'), z.string().max(4096)).default({}),
+  /**
+   * Set on an environment that comes from a project file (`tokendesk.json`, core/projects/): the file's
+   * real path. Its id is derived from that path and its name (projects/identity.ts), so its secrets and
+   * sessions are its own, never those of an own environment of the same name; the file is the source of
+   * its other fields (projects/sync.ts writes them here).
+   */
+  project: z.object({ file: z.string().min(1).max(4096) }).optional(),
   createdAt: z.number().int(),
 }).superRefine((env, ctx) => {
   // Judged against the kind's declarations: a name it does not declare, a secret (the vault's), a
@@ -148,7 +155,8 @@ export const ConfigSchema = z
   .superRefine((cfg, ctx) => {
     const names = new Set<string>();
     for (const env of cfg.environments) {
-      const key = env.name.toLowerCase();
+      // Unique within its scope: the user's own, or one project file's (an own "staging" and a project's are two).
+      const key = environmentScopeKey(env);
       if (names.has(key)) ctx.addIssue({ code: 'custom', message: `Duplicate environment name "${env.name}"` });
       names.add(key);
     }
@@ -160,6 +168,11 @@ export const ConfigSchema = z
     }
   });
 export type Config = z.infer<typeof ConfigSchema>;
+
+/** Where a name must be unique: among the user's own environments, or among one project file's. */
+export function environmentScopeKey(env: Pick<Environment, 'name' | 'project'>): string {
+  return `${env.project?.file ?? ''}\n${env.name.toLowerCase()}`;
+}
 
 export function emptyConfig(): Config {
   return ConfigSchema.parse({ version: CONFIG_VERSION });

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { TokenDeskError } from '../errors.js';
 import type { ConfigStore } from '../config/store.js';
-import { EnvironmentSchema, type AccountTransport, type Config, type Environment, type Identity } from '../config/schema.js';
+import { EnvironmentSchema, environmentScopeKey, type AccountTransport, type Config, type Environment, type Identity } from '../config/schema.js';
 import type { StoredSession } from '../providers/types.js';
 import { ProfileStore } from '../sessions/profile-store.js';
 import { changesOrigin, checkAccountTransport, checkBaseUrl, describeProblem, type FieldCheck } from '../../contract/validators.js';
@@ -65,7 +65,15 @@ export interface EnvironmentInput {
 /** Finds an environment by id or by name (case-insensitive), with an error that lists what exists. */
 export function findEnvironment(cfg: Config, ref: string): Environment {
   const lower = ref.toLowerCase();
-  const env = cfg.environments.find((e) => e.id === ref) ?? cfg.environments.find((e) => e.name.toLowerCase() === lower);
+  const byId = cfg.environments.find((e) => e.id === ref);
+  if (byId) return byId;
+  const named = cfg.environments.filter((e) => e.name.toLowerCase() === lower);
+  // An own environment and a project file's may share a name: never one of them silently (issue 24).
+  if (named.length > 1) {
+    const which = named.map((e) => `${e.id} (${e.project ? `from ${e.project.file}` : 'your own'})`).join(', ');
+    throw new TokenDeskError('invalid_input', `"${ref}" names ${named.length} environments: ${which}; name one by its id`);
+  }
+  const env = named[0];
   if (!env) {
     const known = cfg.environments.map((e) => e.name).join(', ');
     throw new TokenDeskError('not_found', `No environment named "${ref}"${known ? ` (known: ${known})` : ' (none configured yet)'}`);
@@ -312,13 +320,13 @@ export class EnvironmentService {
     for (const [name, value] of plan.secrets) if (value !== null) writes.push([secretKeys.setting(env.id, name), value]);
     for (const [name, value] of vars.secret) writes.push([secretKeys.variable(env.id, name), value]);
     const existing = await this.config.read();
-    if (existing.environments.some((e) => e.name.toLowerCase() === env.name.toLowerCase())) {
+    if (existing.environments.some((e) => environmentScopeKey(e) === environmentScopeKey(env))) {
       throw new TokenDeskError('already_exists', `An environment named "${env.name}" already exists`);
     }
     let written = false;
     try {
       await this.config.update(async (cfg) => {
-        if (cfg.environments.some((e) => e.name.toLowerCase() === env.name.toLowerCase())) {
+        if (cfg.environments.some((e) => environmentScopeKey(e) === environmentScopeKey(env))) {
           throw new TokenDeskError('already_exists', `An environment named "${env.name}" already exists`);
         }
         // Every secret of the new environment in one sealed write: all of them or none.
@@ -466,7 +474,7 @@ export class EnvironmentService {
           });
           if (!parsed.success) throw new TokenDeskError('invalid_input', `Invalid environment: ${issueText(parsed.error)}`);
           const updated = parsed.data;
-          const clash = cfg.environments.find((e) => e.id !== updated.id && e.name.toLowerCase() === updated.name.toLowerCase());
+          const clash = cfg.environments.find((e) => e.id !== updated.id && environmentScopeKey(e) === environmentScopeKey(updated));
           if (clash) throw new TokenDeskError('already_exists', `An environment named "${updated.name}" already exists`);
           // Judged again on the stored environment: another process may have moved it meanwhile.
           const movingNow = changesOrigin(fresh.baseUrl, updated.baseUrl);
