@@ -4,6 +4,7 @@ import { useAction } from '../lib/use-action.js';
 import { useDesk, useDeskStore } from '../store.js';
 import { Button } from '../ui/Button.js';
 import { InlineError } from '../ui/Field.js';
+import { FolderIcon } from '../ui/icons.js';
 import { EnvironmentRow } from './EnvironmentRow.js';
 
 /** "/home/me/src/shop/tokendesk.json" -> "shop": a project is named by its folder. */
@@ -46,7 +47,7 @@ export function OpenProjectFile() {
   const shell = useDesk((s) => s.app?.shell);
   if (!open) {
     return (
-      <Button variant="ghost" onClick={() => setOpen(true)}>
+      <Button variant="ghost" icon={<FolderIcon />} onClick={() => setOpen(true)}>
         Open project file…
       </Button>
     );

@@ -2,7 +2,7 @@ import { useMemo, useState } from 'react';
 import { OpenImportButton } from '../import/ImportControls.js';
 import { environments, useDesk } from '../store.js';
 import { Button } from '../ui/Button.js';
-import { PlusIcon, SearchIcon } from '../ui/icons.js';
+import { PlugIcon, PlusIcon, SearchIcon } from '../ui/icons.js';
 import { EnvironmentRow } from './EnvironmentRow.js';
 import { filterEnvironments } from './filter.js';
 import { OpenProjectFile, ProjectGroup } from './ProjectFiles.js';
@@ -54,7 +54,7 @@ export function Sidebar() {
           Add environment
         </Button>
         <OpenImportButton variant="ghost" />
-        <Button variant="ghost" onClick={() => setDialog({ kind: 'endpoint' })}>
+        <Button variant="ghost" icon={<PlugIcon />} onClick={() => setDialog({ kind: 'endpoint' })}>
           Endpoint
         </Button>
         <OpenProjectFile />

@@ -81,6 +81,8 @@ export function IdentityRow({ env, identity, radioName, pendingId, setPendingId 
           </span>
           <StatusBadge status={status} text={statusText(identity, now)} />
         </label>
+        {/* The actions wrap together, under the email when the row is narrow (styles.css .identity-pick). */}
+        <span className="identity-actions">
         {signedIn ? (
           // Asks the server whether it still accepts this session (issue 27); the result is a toast, an end shows on this row.
           <Button size="sm" variant="ghost" busy={busy === 'check'} aria-label={`Check now whether the server still accepts the session of ${identity.label}`} title="Check now: ask the server whether it still accepts this session" onClick={() => void run('check', () => performCheck(store, { identityId: identity.id }))}>
@@ -115,6 +117,7 @@ export function IdentityRow({ env, identity, radioName, pendingId, setPendingId 
             Remove
           </Button>
         ) : null}
+        </span>
       </div>
       {ending !== undefined ? (
         <div className="identity-warning" role="status">

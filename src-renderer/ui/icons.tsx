@@ -59,3 +59,15 @@ export const RenewIcon = () => (
     <path d="M13 2.5v2.5h-2.5" />
   </Svg>
 );
+/** A plug: the local credential endpoint other tools call. */
+export const PlugIcon = () => (
+  <Svg>
+    <path d="M6 2v3M10 2v3M4 5h8v2.5a4 4 0 0 1-8 0zM8 11.5V14" />
+  </Svg>
+);
+/** A folder: a project file (tokendesk.json) next to the code. */
+export const FolderIcon = () => (
+  <Svg>
+    <path d="M2 4.5a1 1 0 0 1 1-1h3l1.5 1.5H13a1 1 0 0 1 1 1v6.5a1 1 0 0 1-1 1H3a1 1 0 0 1-1-1z" />
+  </Svg>
+);
