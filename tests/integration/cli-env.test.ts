@@ -80,7 +80,7 @@ describe.skipIf(unreachable !== undefined)('tokendesk env', { timeout: 60_000 },
     const show = await h.runInProcess(['env', 'show', 'staging']);
     expect(show.code, show.stderr).toBe(0);
     const rows = show.stdout.trimEnd().split('\n').slice(1);
-    expect(rows.map((r) => r.split(':')[0]!.trim())).toEqual(['provider', 'url', 'sign-in', 'label', 'anon key', 'API key', 'variables', 'exported as', 'identities']);
+    expect(rows.map((r) => r.split(':')[0]!.trim())).toEqual(['provider', 'url', 'sign-in', 'label', 'anon key', 'API key', 'social sign-in', 'variables', 'exported as', 'identities']);
     const columns = new Set(rows.map((r) => r.search(/:\s+\S/) + (/:\s+/.exec(r)![0].length)));
     expect(columns.size, show.stdout).toBe(1);
   });

@@ -217,3 +217,19 @@ describe.skipIf(unreachable !== undefined)('project files (tokendesk.json) and t
     }
   });
 });
+
+describe.skipIf(unreachable !== undefined)('project files keep what the user decided on this machine', { timeout: 90_000 }, () => {
+  it('the endpoint\'s production allow of a project environment survives the next sync (any command in the repository)', async () => {
+    const h = await demoHome();
+    const { root, sub } = repository(h);
+    const file = { version: 1, environments: [{ name: 'prod-api', provider: 'session', url: demo().url, production: true }] };
+    writeFileSync(join(root, 'tokendesk.json'), `${JSON.stringify(file, null, 2)}\n`);
+    expect((await runIn(h, sub, ['env', 'list'])).code).toBe(0); // the first sync lists it
+    const allow = await runIn(h, sub, ['endpoint', 'allow', 'prod-api']);
+    expect(allow.code, allow.stderr).toBe(0);
+    // Each command in the folder syncs the file into the configuration: the allow is the user's, not the file's.
+    expect((await runIn(h, sub, ['env', 'list'])).code).toBe(0);
+    const cfg = JSON.parse(readFileSync(join(h.dir, 'config.json'), 'utf8')) as { environments: { name: string; endpointAllowed?: boolean }[] };
+    expect(cfg.environments.find((e) => e.name === 'prod-api')?.endpointAllowed).toBe(true);
+  });
+});

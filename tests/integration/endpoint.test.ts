@@ -129,6 +129,9 @@ describe.skipIf(unreachable !== undefined)('the local credential endpoint, over 
     const tooLong = await r.get(tokenPath(DEMO_SUPABASE, '&min-valid=3600'));
     expect(tooLong.status).toBe(409);
     expect(JSON.parse(tooLong.body).message).toMatch(/less than the 3600 s asked/);
+    // …and without spending a refresh token on it: a renewal gives no longer token (a tool polling
+    // with such a min-valid would otherwise rotate the session on every call).
+    expect(r.demo.stats.refreshGrants).toBe(1);
   });
 
   it('50 concurrent callers on a token inside its margin cause exactly one renewal, and all get the renewed token', async () => {

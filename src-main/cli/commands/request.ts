@@ -46,7 +46,11 @@ export function requestUrl(baseUrl: string, path: string): string {
   }
   const prefix = base.pathname.replace(/\/+$/, '');
   const rel = path.startsWith('/') ? path : `/${path}`;
-  return new URL(`${prefix}${rel}`, base.origin).href;
+  const url = new URL(`${prefix}${rel}`, base.origin);
+  // "//evil.example/x" or "/\\evil.example" after a base without a path parses as another host
+  // (a scheme-relative URL): whatever the path, the token goes to the environment's own origin only.
+  if (url.origin !== base.origin) throw new UsageError(`${path} points at ${url.origin}, not this environment's server (${base.origin}): its token is only sent there`);
+  return url.href;
 }
 
 async function body(f: Factory, o: RequestOptions): Promise<string | undefined> {

@@ -49,7 +49,11 @@ export class ProjectLinks {
     this.ready = this.serial(async () => {
       for (const file of await this.stored()) {
         this.views.set(file, { file });
-        await this.sync(file);
+        // Nothing awaits `ready` with a catch: an unexpected failure (a lock or file-system error) is
+        // this file's problem, shown on it, never an unhandled rejection that ends the app.
+        await this.sync(file).catch((e: unknown) => {
+          this.views.set(file, { file, error: `It could not be read now (${e instanceof Error ? e.message : String(e)}); it is read again when it changes` });
+        });
         this.watchFile(file);
       }
     });

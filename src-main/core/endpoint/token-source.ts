@@ -6,7 +6,7 @@ import { versionOf } from '../fs/file-version.js';
 import { vaultFile } from '../secrets/vault-peek.js';
 import { buildExportInput } from '../exports/input.js';
 import type { ExportInput } from '../exports/model.js';
-import { isDue } from '../sessions/margin.js';
+import { needsRenewal } from '../sessions/margin.js';
 import type { Core } from '../open.js';
 import type { FreshToken } from '../sessions/manager.js';
 import type { Environment } from '../config/schema.js';
@@ -114,7 +114,7 @@ export class TokenSource {
     const key = `${envRef}\u0000${identity ?? ''}\u0000${minValidMs ?? ''}`;
     const versions = this.versions.current();
     const hit = this.cache.get(key);
-    if (hit && hit.versions === versions && !needsRenewal(hit.fresh, this.now(), hit.marginSeconds, minValidMs)) {
+    if (hit && hit.versions === versions && !needsRenewal(hit.fresh.session, this.now(), hit.marginSeconds, minValidMs)) {
       gate(hit.fresh.env);
       return Promise.resolve(hit);
     }
@@ -144,8 +144,3 @@ export class TokenSource {
   }
 }
 
-/** The manager's rule: inside the margin, or less left than the caller's minimum. */
-function needsRenewal(fresh: FreshToken, now: number, marginSeconds: number, minValidMs: number | undefined): boolean {
-  const s = fresh.session;
-  return isDue(s, now, marginSeconds) || (minValidMs !== undefined && !s.noExpiry && s.expiresAt - now < minValidMs);
-}

@@ -49,8 +49,9 @@ export async function syncProjectFile(deps: { config: ConfigStore; envs: Environ
     const byId = new Map(cfg.environments.map((e) => [e.id, e]));
     const merged = cfg.environments.map((e) => {
       const rec = records.find((r) => r.id === e.id);
-      // Kept from the stored record: when it was first seen.
-      return rec ? { ...rec, createdAt: e.createdAt } : e;
+      // Kept from the stored record: when it was first seen, and what the user decided on this machine
+      // (the endpoint's production allow, the Postman id an export writes back), which no file holds.
+      return rec ? { ...rec, createdAt: e.createdAt, ...(e.endpointAllowed !== undefined && { endpointAllowed: e.endpointAllowed }), ...(e.postmanId !== undefined && { postmanId: e.postmanId }) } : e;
     });
     for (const rec of records) if (!byId.has(rec.id)) merged.push(rec);
     return { ...cfg, environments: merged };

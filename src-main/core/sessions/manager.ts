@@ -11,7 +11,7 @@ import type { AuthProvider, Profile, ProviderContext, ProviderKind, StoredSessio
 import { decodeSession, splitSession, withTokenClaims } from './session-codec.js';
 import { ProfileStore } from './profile-store.js';
 import { effectiveEmail, loginNameOf, matchIdentity, otherUserWarning, recordsIdentity, subjectOf } from './identity-match.js';
-import { isDue, isExpired } from './margin.js';
+import { isExpired, needsRenewal } from './margin.js';
 import { RefreshLock, tokenFingerprint, type LockHandle } from './refresh-lock.js';
 import { withRetry } from './retry.js';
 import { localTime } from '../format-time.js';
@@ -876,9 +876,6 @@ type Written = ReadonlyArray<readonly [SecretKey, { now: string | undefined; bef
 const accessTokenOf = (text: string | undefined): string | undefined => decodeSession(text)?.accessToken;
 
 /** Inside the margin, or with less life left than a caller's minimum (`token --min-valid`). */
-function needsRenewal(s: StoredSession, now: number, marginSeconds: number, minValidMs: number | undefined): boolean {
-  return isDue(s, now, marginSeconds) || (minValidMs !== undefined && !s.noExpiry && s.expiresAt - now < minValidMs);
-}
 
 /**
  * Refuses to record a sign-in made against `env` as it was read when the sign-in began, when the

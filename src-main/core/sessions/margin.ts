@@ -19,6 +19,18 @@ export function isDue(s: Expiring, now: number, marginSeconds: number): boolean 
   return s.expiresAt - now <= effectiveMarginMs(s.expiresAt - s.obtainedAt, marginSeconds);
 }
 
+/**
+ * The renewal rule of every reader (the CLI, the app, the endpoint): inside the margin, or less left
+ * than the caller's minimum (min-valid).
+ */
+export function needsRenewal(s: Expiring & { noExpiry?: boolean }, now: number, marginSeconds: number, minValidMs: number | undefined): boolean {
+  // A min-valid longer than this token's whole lifetime cannot be met by a renewal (it gives a token of
+  // about the same life): renewing for it alone would spend a refresh token on every call (a tool
+  // polling the endpoint with min-valid=7200 against 1-hour tokens) and still fail; getFreshToken says so.
+  const reachable = minValidMs !== undefined && minValidMs <= s.expiresAt - s.obtainedAt;
+  return isDue(s, now, marginSeconds) || (reachable && !s.noExpiry && s.expiresAt - now < minValidMs);
+}
+
 export function isExpired(s: Pick<Expiring, 'expiresAt'>, now: number): boolean {
   return s.expiresAt <= now;
 }
