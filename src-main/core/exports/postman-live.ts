@@ -18,8 +18,8 @@ export const LIVE_VARS = {
  * A collection-level pre-request script for Postman's sandbox (plain ES5, no modules). It asks the
  * local endpoint only when a variable it set last time is missing or the stored expiry is inside the
  * margin, so a run of many requests calls the endpoint once per token, not once per request. A
- * failure throws with the reason (Postman and newman report a pre-request script error and do not
- * send the request with a stale token).
+ * failure is a failed test saying why, and the request is skipped (pm.execution.skipRequest), never
+ * sent with a stale token.
  */
 export function postmanLiveScript(envName: string, marginSeconds: number): string {
   const v = LIVE_VARS;
@@ -40,19 +40,25 @@ export function postmanLiveScript(envName: string, marginSeconds: number): strin
   // 'never': a token without an expiry (an API key) is asked for once.
   var fresh = expiry === 'never' || (Number(expiry) > 0 && Number(expiry) - Date.now() > MARGIN_MS);
   if (cached && fresh) return;
+  // An error thrown inside pm.sendRequest's callback is lost and the request would go out with the old
+  // token: the failure is a failed test with the reason, and the request is not sent.
+  function fail(message) {
+    pm.test(message, function () { throw new Error(message); });
+    if (pm.execution && pm.execution.skipRequest) pm.execution.skipRequest();
+  }
   if (!endpoint || !secret) {
-    throw new Error('TokenDesk: set ${v.endpoint} and ${v.secret} in the environment (tokendesk export --env ' + JSON.stringify(name) + ' --format postman --live)');
+    return fail('TokenDesk: set ${v.endpoint} and ${v.secret} in the environment (tokendesk export --env ' + JSON.stringify(name) + ' --format postman --live)');
   }
   pm.sendRequest({
     url: String(endpoint).replace(/\\/+$/, '') + ${s(ENDPOINT_ROUTES.postman)} + '?env=' + encodeURIComponent(name),
     method: 'GET',
     header: { Authorization: 'Bearer ' + secret }
   }, function (err, res) {
-    if (err) throw new Error('TokenDesk: the endpoint at ' + endpoint + ' cannot be reached (' + (err.message || err) + '): start the TokenDesk app or tokendesk serve');
+    if (err) return fail('TokenDesk: the endpoint at ' + endpoint + ' cannot be reached (' + (typeof err.message === 'string' && err.message ? err.message : err.code || JSON.stringify(err)) + '): start the TokenDesk app or tokendesk serve');
     var body;
     try { body = res.json(); } catch (e) { body = undefined; }
     if (res.code !== 200 || !body || typeof body.variables !== 'object') {
-      throw new Error('TokenDesk: the endpoint answered ' + res.code + ' for ' + JSON.stringify(name) + ': ' + ((body && body.message) || res.text().slice(0, 200)));
+      return fail('TokenDesk: the endpoint answered ' + res.code + ' for ' + JSON.stringify(name) + ': ' + ((body && body.message) || res.text().slice(0, 200)));
     }
     var got = Object.keys(body.variables);
     got.forEach(function (k) { env.set(k, body.variables[k]); });
