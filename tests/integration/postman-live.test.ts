@@ -127,6 +127,10 @@ describe.skipIf(unreachable !== undefined)('Postman live export: the pre-request
     expect(token).toMatch(/^eyJ/);
     expect(readFileSync(r.envFile, 'utf8')).not.toContain(token);
     expect(readFileSync(r.envFile, 'utf8')).not.toMatch(/eyJ/);
+    const shared = await r.h.runInProcess(['export', '--env', DEMO_SUPABASE, '--format', 'postman', '--live', '--no-secrets']);
+    expect(shared.stdout).toContain(shown.url);
+    expect(shared.stdout).not.toContain(shown.secret);
+    expect((await r.h.runInProcess(['export', '--env', DEMO_SUPABASE, '--format', 'json', '--live'])).stderr).toContain('--live goes with --format postman');
     expect(r.script).toContain('pm.sendRequest');
     expect(r.script).not.toContain(shown.secret);
   });

@@ -120,7 +120,8 @@ async function runLiveExport(f: Factory, o: ExportOptions): Promise<void> {
     return;
   }
   const ep = await loadEndpoint();
-  const secret = await ep.ensureEndpointSecret(core.secrets, core.lock);
+  // --no-secrets: a file to share, each user fills in their own install's secret.
+  const secret = o.secrets ? await ep.ensureEndpointSecret(core.secrets, core.lock) : '';
   const live = toPostmanLiveEnvironment({ id: `${env.postmanId ?? env.id}-live`, envName: env.name, endpointUrl: ep.endpointUrl(ep.endpointPort(cfg)), secret });
   await emit(f, o, JSON.stringify(live, null, 2), `the live Postman environment of "${env.name}" (the endpoint's secret, no token)`);
 }
