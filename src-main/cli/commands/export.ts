@@ -9,13 +9,14 @@ import { emailOption, identityOption, envOption } from './common.js';
 import { resolveTarget } from '../context.js';
 import { EXIT, PROGRAM } from '../output.js';
 import { withFactory, type Factory } from '../factory.js';
-import { TokenDeskError, loadExports, type FreshToken } from '../../core/facade.js';
+import { TokenDeskError, loadEndpoint, loadExports, type FreshToken } from '../../core/facade.js';
 
 interface ExportOptions {
   env: string;
   email?: string;
-  format: 'postman' | 'curl' | 'dotenv' | 'json';
+  format: 'postman' | 'curl' | 'dotenv' | 'json' | 'postman-script';
   secrets: boolean;
+  live?: boolean;
   output?: string;
   yes?: boolean;
   force?: boolean;
@@ -93,17 +94,51 @@ function noteOnStderr(f: Factory, o: ExportOptions): boolean {
   return !(toStdout && f.io.stdout.isTTY === true && (o.format === 'dotenv' || o.format === 'json'));
 }
 
+/** Prints to stdout, or writes FILE (mode 600, no overwrite without --force). */
+async function emit(f: Factory, o: ExportOptions, text: string, what: string): Promise<void> {
+  const body = text.endsWith('\n') ? text : `${text}\n`;
+  if (o.output === undefined || o.output === '-') {
+    f.term.raw(body);
+    return;
+  }
+  await writePrivateFile(o.output, body, o.force ?? false);
+  f.term.info(`Wrote ${what} to ${o.output} (mode 600)`);
+}
+
+/**
+ * The live Postman pair: a pre-request script asking the local endpoint for fresh variables, and an
+ * environment holding only the endpoint's URL and secret. No token is written anywhere, so none goes
+ * stale in Postman; the endpoint keeps refusing a production environment until it is allowed there.
+ */
+async function runLiveExport(f: Factory, o: ExportOptions): Promise<void> {
+  const core = f.core();
+  const env = await core.envs.resolve(o.env);
+  const cfg = await core.config.read();
+  const { postmanLiveScript, toPostmanLiveEnvironment } = await import('../../core/exports/postman-live.js');
+  if (o.format === 'postman-script') {
+    await emit(f, o, postmanLiveScript(env.name, cfg.settings.marginSeconds), `the Postman pre-request script for "${env.name}"`);
+    return;
+  }
+  const ep = await loadEndpoint();
+  // --no-secrets: a file to share, each user fills in their own install's secret.
+  const secret = o.secrets ? await ep.ensureEndpointSecret(core.secrets, core.lock) : '';
+  const live = toPostmanLiveEnvironment({ id: `${env.postmanId ?? env.id}-live`, envName: env.name, endpointUrl: ep.endpointUrl(ep.endpointPort(cfg)), secret });
+  await emit(f, o, JSON.stringify(live, null, 2), `the live Postman environment of "${env.name}" (the endpoint's secret, no token)`);
+}
+
 async function runExport(f: Factory, o: ExportOptions): Promise<void> {
+  if (o.live && o.format !== 'postman') throw new TokenDeskError('invalid_input', '--live goes with --format postman');
+  // Before renewing anything: a refused file should cost nothing.
+  if (o.output !== undefined && o.output !== '-' && !o.force && existsSync(o.output)) {
+    throw new TokenDeskError('already_exists', `${o.output} already exists: use --force to replace it`);
+  }
+  if (o.live || o.format === 'postman-script') return runLiveExport(f, o);
   const env = await f.core().envs.resolve(o.env);
   if (env.production && o.secrets && !o.yes) {
     throw new TokenDeskError(
       'invalid_input',
       `"${env.name}" is a production environment: exporting its secrets needs --yes (or use --no-secrets for a shareable file)`,
     );
-  }
-  // Before renewing anything: a refused file should cost nothing.
-  if (o.output !== undefined && o.output !== '-' && !o.force && existsSync(o.output)) {
-    throw new TokenDeskError('already_exists', `${o.output} already exists: use --force to replace it`);
   }
   const { renderExport, omittedNotes } = await loadExports();
   const target = await sessionFor(f, o);
@@ -116,7 +151,7 @@ async function runExport(f: Factory, o: ExportOptions): Promise<void> {
   const includeRefreshToken = o.refreshToken ?? false;
   // Said on stderr so stdout stays the file; JSON and .env carry the same note inside.
   if (noteOnStderr(f, o)) for (const note of omittedNotes(input, { includeSecrets: o.secrets, includeRefreshToken })) f.term.info(`${note}: add --refresh-token to include it.`);
-  const text = renderExport(o.format, input, {
+  const text = renderExport(o.format as 'postman' | 'curl' | 'dotenv' | 'json', input, {
     includeSecrets: o.secrets,
     includeRefreshToken,
     ...(o.path !== undefined && { path: o.path }),
@@ -139,7 +174,8 @@ export function registerExport(program: Command, f: Factory): void {
     .addOption(envOption())
     .addOption(emailOption())
     .addOption(identityOption())
-    .addOption(new Option('-f, --format <format>', 'output format').choices(['postman', 'curl', 'dotenv', 'json']).makeOptionMandatory())
+    .addOption(new Option('-f, --format <format>', 'output format').choices(['postman', 'curl', 'dotenv', 'json', 'postman-script']).makeOptionMandatory())
+    .option('--live', 'postman: an environment with the local endpoint\'s URL and secret (no token), for the postman-script pre-request script')
     .option('--no-secrets', 'blank every secret value (keys kept), for a file you can share')
     .option('--refresh-token', 'include the Supabase refresh token (left out by default: it is single-use, so a tool that spends it ends TokenDesk\'s session)')
     .option('-o, --output <file>', 'write to FILE (mode 600, never over an existing file unless --force) instead of stdout')
@@ -162,6 +198,8 @@ export function registerExport(program: Command, f: Factory): void {
         'Examples:',
         '  tokendesk export --env staging --format postman -o staging.postman_environment.json',
         '  tokendesk export --env staging --format dotenv --no-secrets > .env.example',
+        '  tokendesk export --env staging --format postman-script        # collection pre-request script',
+        '  tokendesk export --env staging --format postman --live -o staging-live.postman_environment.json',
       ].join('\n'),
     )
     .action(withFactory(f, runExport));
