@@ -63,6 +63,9 @@ async function copy(page: Page, button: string, toast: RegExp | string): Promise
 }
 
 test('a new user’s day', async ({ app: page }) => {
+  // The whole day in one test (five demo environments, two themes per screenshot): over the default
+  // two minutes on a loaded machine, though no single step is slow.
+  test.setTimeout(300_000);
   const downloads = test.info().outputPath('downloads');
   mkdirSync(downloads, { recursive: true });
 
