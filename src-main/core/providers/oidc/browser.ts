@@ -23,7 +23,8 @@ export async function browserFlow(ctx: ProviderContext, io: FlowIO, source: OAut
   try {
     const verifier = oidc.randomPKCECodeVerifier();
     const state = oidc.randomState();
-    const nonce = oidc.randomNonce();
+    // A nonce belongs to the ID token (OIDC Core §3.1.2.1): plain OAuth 2.0 servers may refuse it without openid.
+    const nonce = source.idTokenExpected ? oidc.randomNonce() : undefined;
     const url = oidc.buildAuthorizationUrl(config, {
       // The user's extra parameters first: the protocol's own below cannot be overridden (parseAuthParams refuses them too).
       ...settings.authParams,
@@ -32,7 +33,7 @@ export async function browserFlow(ctx: ProviderContext, io: FlowIO, source: OAut
       code_challenge: await oidc.calculatePKCECodeChallenge(verifier),
       code_challenge_method: 'S256',
       state,
-      nonce,
+      ...(nonce && { nonce }),
       ...audienceParams(settings),
     });
     io.show({
@@ -45,7 +46,7 @@ export async function browserFlow(ctx: ProviderContext, io: FlowIO, source: OAut
     const back = await listener.callback;
     let tokens;
     try {
-      tokens = await oidc.authorizationCodeGrant(config, back, { pkceCodeVerifier: verifier, expectedState: state, expectedNonce: nonce, idTokenExpected: source.idTokenExpected });
+      tokens = await oidc.authorizationCodeGrant(config, back, { pkceCodeVerifier: verifier, expectedState: state, ...(nonce && { expectedNonce: nonce }), idTokenExpected: source.idTokenExpected });
     } catch (e) {
       const err = oidcError(e, 'the sign-in', settingSecrets(settings));
       // The user said no at the provider's page (RFC 6749 §4.1.2.1): said plainly, not as bad credentials.
