@@ -772,7 +772,24 @@ export const PROVIDERS: Readonly<Record<ProviderKind, ProviderInfo>> = {
     curlPath: { path: '/' },
     importHints: {},
     loopbackRedirect: { portSetting: 'redirectPort' },
-    presets: [],
+    presets: [
+      {
+        id: 'oauth2-github',
+        title: 'GitHub (OAuth app)',
+        name: 'github',
+        baseUrl: 'https://api.github.com',
+        color: '#64748b',
+        // docs.github.com "Authorizing OAuth apps": these endpoints, no discovery, no refresh token unless the app expires its tokens.
+        settings: {
+          authorizationEndpoint: 'https://github.com/login/oauth/authorize',
+          tokenEndpoint: 'https://github.com/login/oauth/access_token',
+          deviceAuthorizationEndpoint: 'https://github.com/login/device/code',
+          scope: 'read:user',
+        },
+        hint: 'An OAuth app (Settings → Developer settings); enable its device flow for --device. GitHub has no userinfo with a sub, so the identity is "signed-in user". Untested against the real service.',
+      },
+      { id: 'oauth2-own', title: 'Your OAuth 2.0 server', name: 'staging', baseUrl: 'https://api.staging.<your-domain>', color: '#2563eb', hint: 'Give the token endpoint, and the authorization and device endpoints for the sign-ins you want.' },
+    ],
   },
 };
 
