@@ -312,12 +312,24 @@ export function listValues(raw: string | undefined): string[] {
  */
 export function signInMethodsOf(kind: ProviderKind, settings: Readonly<Record<string, string>> | undefined): SignInMethodInfo[] {
   return PROVIDERS[kind].capabilities.signInMethods.flatMap((m) => {
+    if (m.needsSetting && !settings?.[m.needsSetting]?.trim()) return [];
     if (!m.variantsFrom) return [m];
     return listValues(settings?.[m.variantsFrom]).map((v) => {
       const { variantsFrom: _template, ...rest } = m;
       return { ...rest, id: `${m.id}:${v}`, label: `${m.label} ${variantLabel(v)}` };
     });
   });
+}
+
+/**
+ * Why the kind's method `id` is not offered with these settings, to add to a refusal ("browser needs
+ * the authorization endpoint: --authorization-endpoint"), or undefined.
+ */
+export function missingMethodNeed(kind: ProviderKind, settings: Readonly<Record<string, string>> | undefined, id: string): string | undefined {
+  const m = PROVIDERS[kind].capabilities.signInMethods.find((x) => x.id === id);
+  if (!m?.needsSetting || settings?.[m.needsSetting]?.trim()) return undefined;
+  const s = PROVIDERS[kind].settings.find((x) => x.name === m.needsSetting);
+  return s ? `${id} needs the ${s.label.toLowerCase()}: set it with env edit --${s.flag}` : undefined;
 }
 
 /** The pasted-token method's one field: a long-lived bearer token or personal access token. */
@@ -749,10 +761,10 @@ export const PROVIDERS: Readonly<Record<ProviderKind, ProviderInfo>> = {
       canRememberPassword: false,
       hasAccounts: false,
       hasPermissions: false,
-      // Each method needs its endpoint (browser: authorization; device: device authorization): without it the method says so.
+      // A method is offered only with its endpoint (signInMethodsOf); its flow also refuses plainly without it.
       signInMethods: [
-        { id: 'browser', label: 'Sign in with the browser', summary: 'authorization code with PKCE, needs the authorization endpoint: your browser comes back to TokenDesk on 127.0.0.1', fields: [] },
-        { id: 'device', label: 'Device code', summary: 'needs the device authorization endpoint: enter a code on the server\'s page', fields: [] },
+        { id: 'browser', label: 'Sign in with the browser', summary: 'authorization code with PKCE: your browser comes back to TokenDesk on 127.0.0.1', fields: [], needsSetting: 'authorizationEndpoint' },
+        { id: 'device', label: 'Device code', summary: 'enter a code on the server\'s page, on this or another device', fields: [], needsSetting: 'deviceAuthorizationEndpoint' },
         { id: 'client-credentials', label: 'Client credentials', summary: 'a machine identity: the client id and secret, no user', fields: [] },
       ],
       renewal: { kind: 'refresh' },

@@ -139,10 +139,18 @@ describe('tokendesk env add --provider oauth2', () => {
     expect((await h.runInProcess(['env', 'list', '--json'])).stdout).not.toContain('"api"');
     const add = await h.runInProcess(['env', 'add', 'svc', '--provider', 'oauth2', '--url', 'https://api.example.test', '--token-endpoint', `${peer.issuer}/token`, '--client-id', MACHINE_CLIENT, '--client-secret', '-'], { input: `${MACHINE_SECRET}\n` });
     expect(add.code, add.stderr).toBe(0);
-    const login = await h.runInProcess(['login', '--env', 'svc', '--client-credentials']);
+    // Only the token endpoint given: client credentials is the one method offered, so the default.
+    const show = await h.runInProcess(['env', 'show', 'svc', '--json']);
+    expect(JSON.parse(show.stdout).signInMethods.map((m: { id: string }) => m.id)).toEqual(['client-credentials']);
+    const login = await h.runInProcess(['login', '--env', 'svc']);
     expect(login.code, login.stderr).toBe(0);
     const browser = await h.runInProcess(['login', '--env', 'svc', '--method', 'browser']);
     expect(browser.code).not.toBe(0);
-    expect(browser.stderr).toMatch(/no authorization endpoint, so no browser sign-in/);
+    expect(browser.stderr).toMatch(/has no sign-in method "browser" \(browser needs the authorization endpoint: set it with env edit --authorization-endpoint\); its methods: client-credentials/);
+    const device = await h.runInProcess(['login', '--env', 'svc', '--device']);
+    expect(device.stderr).toMatch(/has no device sign-in \(device needs the device authorization endpoint: set it with env edit --device-authorization-endpoint\)/);
+    // Given later, the browser method is offered first again.
+    expect((await h.runInProcess(['env', 'edit', 'svc', '--authorization-endpoint', `${peer.issuer}/auth`])).code).toBe(0);
+    expect(JSON.parse((await h.runInProcess(['env', 'show', 'svc', '--json'])).stdout).signInMethods[0].id).toBe('browser');
   });
 });
