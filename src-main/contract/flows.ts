@@ -92,6 +92,11 @@ export interface SignInMethodInfo {
    * The method as declared is a template: contract/providers.ts signInMethodsOf expands it.
    */
   variantsFrom?: string;
+  /**
+   * Offered only when the environment sets this setting (a plain OAuth 2.0 server's endpoint for the
+   * method: no authorization endpoint, no browser sign-in). contract/providers.ts signInMethodsOf drops it.
+   */
+  needsSetting?: string;
 }
 
 export const FLOW_DEFAULT_DEADLINE_MS = 10 * 60_000;

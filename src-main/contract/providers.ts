@@ -14,7 +14,7 @@ import type { FlowField, SignInMethodInfo } from './flows.js';
  * The kinds, in the order the UI offers them. `session` is the session-token API (seed 003); the
  * name is stored in config.json, so renaming it needs a config migration.
  */
-export const PROVIDER_KINDS = ['supabase', 'session', 'bearer', 'oidc'] as const;
+export const PROVIDER_KINDS = ['supabase', 'session', 'bearer', 'oidc', 'oauth2'] as const;
 export type ProviderKind = (typeof PROVIDER_KINDS)[number];
 
 /**
@@ -48,9 +48,10 @@ export interface SettingInfo {
   defaultValue?: string;
   /**
    * Checked on input: a path that starts with / (`path`), an HTTP header or JSON field name (`name`), a
-   * NAME=VALUE&… query (`query`), names separated by commas or spaces (`list`: a-z, 0-9, _ and -), a TCP port (`port`).
+   * NAME=VALUE&… query (`query`), names separated by commas or spaces (`list`: a-z, 0-9, _ and -), a TCP port (`port`),
+   * an https URL (`url`; plain http on this machine only).
    */
-  syntax?: 'path' | 'header' | 'field' | 'mapping' | 'text' | 'query' | 'list' | 'port';
+  syntax?: 'path' | 'header' | 'field' | 'mapping' | 'text' | 'query' | 'list' | 'port' | 'url';
   /** The only values it takes (the form offers them in a list; the CLI refuses any other). */
   choices?: readonly string[];
   /**
@@ -311,12 +312,24 @@ export function listValues(raw: string | undefined): string[] {
  */
 export function signInMethodsOf(kind: ProviderKind, settings: Readonly<Record<string, string>> | undefined): SignInMethodInfo[] {
   return PROVIDERS[kind].capabilities.signInMethods.flatMap((m) => {
+    if (m.needsSetting && !settings?.[m.needsSetting]?.trim()) return [];
     if (!m.variantsFrom) return [m];
     return listValues(settings?.[m.variantsFrom]).map((v) => {
       const { variantsFrom: _template, ...rest } = m;
       return { ...rest, id: `${m.id}:${v}`, label: `${m.label} ${variantLabel(v)}` };
     });
   });
+}
+
+/**
+ * Why the kind's method `id` is not offered with these settings, to add to a refusal ("browser needs
+ * the authorization endpoint: --authorization-endpoint"), or undefined.
+ */
+export function missingMethodNeed(kind: ProviderKind, settings: Readonly<Record<string, string>> | undefined, id: string): string | undefined {
+  const m = PROVIDERS[kind].capabilities.signInMethods.find((x) => x.id === id);
+  if (!m?.needsSetting || settings?.[m.needsSetting]?.trim()) return undefined;
+  const s = PROVIDERS[kind].settings.find((x) => x.name === m.needsSetting);
+  return s ? `${id} needs the ${s.label.toLowerCase()}: set it with env edit --${s.flag}` : undefined;
 }
 
 /** The pasted-token method's one field: a long-lived bearer token or personal access token. */
@@ -329,6 +342,76 @@ export const TOKEN_FIELD: FlowField = {
   help: 'A personal access token or API token, as the API\'s own settings page shows it',
   placeholder: 'Paste the token',
 };
+
+/** An OAuth client's settings (the oidc and oauth2 kinds): who it is, how it authenticates, where the browser comes back. */
+const OAUTH_CLIENT_SETTINGS: readonly SettingInfo[] = [
+  { name: 'clientId', label: 'Client ID', help: 'The client (application) registered at the provider', secret: false, required: true, flag: 'client-id' },
+  {
+    name: 'clientSecret',
+    label: 'Client secret',
+    help: 'Only for a confidential client (client credentials); a public client with PKCE has none',
+    secret: true,
+    required: false,
+    flag: 'client-secret',
+  },
+  {
+    name: 'clientAuth',
+    label: 'Client authentication',
+    help: 'How the client proves itself to the token endpoint: none (a public client), client_secret_basic or client_secret_post (the secret), private_key_jwt (an assertion signed with the private key). Unset: client_secret_basic with a secret, private_key_jwt with a key, else none',
+    placeholder: 'from what is stored',
+    secret: false,
+    required: false,
+    flag: 'client-auth',
+    choices: CLIENT_AUTH_METHODS,
+  },
+  {
+    name: 'privateKey',
+    label: 'Private key (PEM)',
+    help: 'For private_key_jwt: the client\'s RSA, EC or Ed25519 private key (PKCS#8, PKCS#1 or SEC1 PEM), pasted or read from a file',
+    placeholder: '-----BEGIN PRIVATE KEY-----',
+    secret: true,
+    required: false,
+    flag: 'private-key-file',
+    multiline: true,
+  },
+  {
+    name: 'redirectPort',
+    label: 'Redirect port',
+    help: 'A fixed port for the browser sign-in\'s http://127.0.0.1:PORT/callback, for a provider that wants the exact redirect URI registered; unset, a random free port',
+    placeholder: 'random',
+    secret: false,
+    required: false,
+    flag: 'redirect-port',
+    syntax: 'port',
+  },
+];
+
+/** What an OAuth client adds to its requests beside the scope (the oidc and oauth2 kinds). */
+const OAUTH_REQUEST_SETTINGS: readonly SettingInfo[] = [
+  { name: 'audience', label: 'Audience', help: 'The API the token is for (Auth0\'s audience), when the provider needs one', secret: false, required: false, flag: 'audience', syntax: 'text' },
+  {
+    name: 'authParams',
+    label: 'Extra authorization parameters',
+    help: 'Added to the browser sign-in\'s authorization URL, NAME=VALUE joined by &: Google needs access_type=offline&prompt=consent for a refresh token',
+    placeholder: 'access_type=offline&prompt=consent',
+    secret: false,
+    required: false,
+    flag: 'auth-params',
+    syntax: 'query',
+  },
+];
+
+/** An OAuth 2.0 server endpoint given by hand (the oauth2 kind): what it enables, in the form's help. */
+const endpointSetting = (name: string, label: string, flag: string, help: string, required = false): SettingInfo => ({
+  name,
+  label,
+  help,
+  placeholder: `https://login.example.com/oauth2/${flag.replace(/-endpoint$/, '').replace('device-authorization', 'device')}`,
+  secret: false,
+  required,
+  flag,
+  syntax: 'url',
+});
 
 export const PROVIDERS: Readonly<Record<ProviderKind, ProviderInfo>> = {
   supabase: {
@@ -577,45 +660,7 @@ export const PROVIDERS: Readonly<Record<ProviderKind, ProviderInfo>> = {
         required: false,
         flag: 'issuer',
       },
-      { name: 'clientId', label: 'Client ID', help: 'The client (application) registered at the provider', secret: false, required: true, flag: 'client-id' },
-      {
-        name: 'clientSecret',
-        label: 'Client secret',
-        help: 'Only for a confidential client (client credentials); a public client with PKCE has none',
-        secret: true,
-        required: false,
-        flag: 'client-secret',
-      },
-      {
-        name: 'clientAuth',
-        label: 'Client authentication',
-        help: 'How the client proves itself to the token endpoint: none (a public client), client_secret_basic or client_secret_post (the secret), private_key_jwt (an assertion signed with the private key). Unset: client_secret_basic with a secret, private_key_jwt with a key, else none',
-        placeholder: 'from what is stored',
-        secret: false,
-        required: false,
-        flag: 'client-auth',
-        choices: CLIENT_AUTH_METHODS,
-      },
-      {
-        name: 'privateKey',
-        label: 'Private key (PEM)',
-        help: 'For private_key_jwt: the client\'s RSA, EC or Ed25519 private key (PKCS#8, PKCS#1 or SEC1 PEM), pasted or read from a file',
-        placeholder: '-----BEGIN PRIVATE KEY-----',
-        secret: true,
-        required: false,
-        flag: 'private-key-file',
-        multiline: true,
-      },
-      {
-        name: 'redirectPort',
-        label: 'Redirect port',
-        help: 'A fixed port for the browser sign-in\'s http://127.0.0.1:PORT/callback, for a provider that wants the exact redirect URI registered; unset, a random free port',
-        placeholder: 'random',
-        secret: false,
-        required: false,
-        flag: 'redirect-port',
-        syntax: 'port',
-      },
+      ...OAUTH_CLIENT_SETTINGS,
       {
         name: 'scope',
         label: 'Scope',
@@ -626,17 +671,7 @@ export const PROVIDERS: Readonly<Record<ProviderKind, ProviderInfo>> = {
         defaultValue: 'openid profile email offline_access',
         syntax: 'text',
       },
-      { name: 'audience', label: 'Audience', help: 'The API the token is for (Auth0\'s audience), when the provider needs one', secret: false, required: false, flag: 'audience', syntax: 'text' },
-      {
-        name: 'authParams',
-        label: 'Extra authorization parameters',
-        help: 'Added to the browser sign-in\'s authorization URL, NAME=VALUE joined by &: Google needs access_type=offline&prompt=consent for a refresh token',
-        placeholder: 'access_type=offline&prompt=consent',
-        secret: false,
-        required: false,
-        flag: 'auth-params',
-        syntax: 'query',
-      },
+      ...OAUTH_REQUEST_SETTINGS,
     ],
     exportNames: { url: 'url', access_token: 'access_token', refresh_token: 'refresh_token', id_token: 'id_token' },
     // oidc-provider's and Auth0's userinfo path under the issuer; others differ (Keycloak: /protocol/openid-connect/userinfo).
@@ -710,6 +745,62 @@ export const PROVIDERS: Readonly<Record<ProviderKind, ProviderInfo>> = {
         settings: { scope: 'openid profile email' },
         hint: 'An application under User settings → Applications (self-managed: your GitLab URL). Untested against the real service.',
       },
+    ],
+  },
+  oauth2: {
+    label: 'OAuth 2.0',
+    summary: 'a server without OpenID discovery: its endpoints given by hand; browser, device code or machine client',
+    cliSummary: 'any OAuth 2.0 server, its endpoints given by hand (no discovery, no ID token)',
+    urlPlaceholder: 'https://api.example.com',
+    // The base URL is the API the token is for; the token endpoint is a setting of its own.
+    addedPaths: { pattern: /\/(oauth2?\/)?(token|authorize)\/?$/i, what: 'the API\'s address: the token and authorization endpoints are settings of their own (--token-endpoint, --authorization-endpoint)' },
+    capabilities: {
+      canRefresh: true,
+      canSignUp: false,
+      needsAnonKey: false,
+      canRememberPassword: false,
+      hasAccounts: false,
+      hasPermissions: false,
+      // A method is offered only with its endpoint (signInMethodsOf); its flow also refuses plainly without it.
+      signInMethods: [
+        { id: 'browser', label: 'Sign in with the browser', summary: 'authorization code with PKCE: your browser comes back to TokenDesk on 127.0.0.1', fields: [], needsSetting: 'authorizationEndpoint' },
+        { id: 'device', label: 'Device code', summary: 'enter a code on the server\'s page, on this or another device', fields: [], needsSetting: 'deviceAuthorizationEndpoint' },
+        { id: 'client-credentials', label: 'Client credentials', summary: 'a machine identity: the client id and secret, no user', fields: [] },
+      ],
+      renewal: { kind: 'refresh' },
+      exportedRoles: ['url', 'access_token', 'refresh_token'],
+    },
+    settings: [
+      endpointSetting('tokenEndpoint', 'Token endpoint', 'token-endpoint', 'Where codes, refresh tokens and client credentials are exchanged for tokens (RFC 6749 §3.2)', true),
+      endpointSetting('authorizationEndpoint', 'Authorization endpoint', 'authorization-endpoint', 'For the browser sign-in (RFC 6749 §3.1); without it there is none'),
+      endpointSetting('deviceAuthorizationEndpoint', 'Device authorization endpoint', 'device-authorization-endpoint', 'For the device code sign-in (RFC 8628 §3.1); without it there is none'),
+      endpointSetting('revocationEndpoint', 'Revocation endpoint', 'revocation-endpoint', 'Sign-out revokes the refresh token there (RFC 7009); without it the token stays valid until it expires'),
+      endpointSetting('userinfoEndpoint', 'Userinfo endpoint', 'userinfo-endpoint', 'Asked who signed in (sub, email, name); without it, a JWT access token\'s claims say, else the identity is "signed-in user"'),
+      ...OAUTH_CLIENT_SETTINGS,
+      { name: 'scope', label: 'Scope', help: 'Space-separated, as the server names them; unset, none is asked (the server\'s default)', secret: false, required: false, flag: 'scope', syntax: 'text' },
+      ...OAUTH_REQUEST_SETTINGS,
+    ],
+    exportNames: { url: 'url', access_token: 'access_token', refresh_token: 'refresh_token' },
+    curlPath: { path: '/' },
+    importHints: {},
+    loopbackRedirect: { portSetting: 'redirectPort' },
+    presets: [
+      {
+        id: 'oauth2-github',
+        title: 'GitHub (OAuth app)',
+        name: 'github',
+        baseUrl: 'https://api.github.com',
+        color: '#64748b',
+        // docs.github.com "Authorizing OAuth apps": these endpoints, no discovery, no refresh token unless the app expires its tokens.
+        settings: {
+          authorizationEndpoint: 'https://github.com/login/oauth/authorize',
+          tokenEndpoint: 'https://github.com/login/oauth/access_token',
+          deviceAuthorizationEndpoint: 'https://github.com/login/device/code',
+          scope: 'read:user',
+        },
+        hint: 'An OAuth app (Settings → Developer settings); enable its device flow for --device. GitHub has no userinfo with a sub, so the identity is "signed-in user". Untested against the real service.',
+      },
+      { id: 'oauth2-own', title: 'Your OAuth 2.0 server', name: 'staging', baseUrl: 'https://api.staging.<your-domain>', color: '#2563eb', hint: 'Give the token endpoint, and the authorization and device endpoints for the sign-ins you want.' },
     ],
   },
 };

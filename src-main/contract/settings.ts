@@ -82,6 +82,12 @@ export function checkSetting(info: SettingInfo, raw: string): SettingCheck {
       // Any TCP port; 0 would mean "a random one", which is what leaving it unset says.
       if (v !== '' && !(/^\d{1,5}$/.test(v) && Number(v) >= 1 && Number(v) <= 65535)) return fail(`a port is a number from 1 to 65535, not "${v}"`);
       return { ok: true, value: v };
+    case 'url':
+      if (v !== '') {
+        const why = serverUrlProblem(v);
+        if (why) return fail(why);
+      }
+      return { ok: true, value: v };
     case 'path':
       if (!/^\/[^\s?#]*$/.test(v)) return fail(`a path starts with / and has no space, ? or # (e.g. /api/auth/login), not "${v}"`);
       return { ok: true, value: v };
@@ -158,4 +164,25 @@ export function signInFields(kind: ProviderKind, method: SignInMethodInfo, store
   if (!method.identifierSetting) return method.fields;
   const v = withDefaults(settingsOf(kind), stored)[method.identifierSetting]?.trim();
   return identifierFields(method.fields, v !== undefined && v !== '' && v !== 'email');
+}
+
+/** A host on this machine (localhost, 127.0.0.0/8, ::1): the only place plain http is taken for a server's endpoint. */
+export function isLoopbackHost(hostname: string): boolean {
+  const h = hostname.replace(/^\[|\]$/g, '').toLowerCase();
+  return h === 'localhost' || h === '::1' || /^127\.\d+\.\d+\.\d+$/.test(h);
+}
+
+/**
+ * Why `raw` cannot be an OAuth server's endpoint, or undefined: an absolute https URL, or plain http on
+ * this machine only (codes and tokens would cross the network in clear: RFC 6749 §3.1, §10.9).
+ */
+export function serverUrlProblem(raw: string): string | undefined {
+  let url: URL;
+  try {
+    url = new URL(raw);
+  } catch {
+    return `not a valid URL: "${raw.slice(0, 80)}"`;
+  }
+  if (url.protocol === 'https:' || (url.protocol === 'http:' && isLoopbackHost(url.hostname))) return undefined;
+  return `it must use https:// (plain http only on this machine), not ${url.protocol === 'http:' ? url.origin : `"${raw.slice(0, 80)}"`}`;
 }

@@ -36,7 +36,14 @@ export interface OidcPeer {
  * `refreshExpiresIn`: the token answers say when the refresh token ends, as Keycloak does
  * (`refresh_expires_in`, seconds; not in any RFC, so oidc-provider needs a middleware for it).
  */
-export async function startOidcPeer(opts: { accessTokenTtl?: number; deviceInterval?: number; revocation?: boolean; refreshExpiresIn?: number } = {}): Promise<OidcPeer> {
+/**
+ * `resource`: a resource server (RFC 8707) whose scope `api:read` a plain OAuth 2.0 client asks for
+ * without openid (oidc-provider grants nothing to a request with neither); its access tokens are JWTs
+ * (RFC 9068) naming the user in `sub`.
+ */
+export const RESOURCE_SCOPE = 'api:read';
+
+export async function startOidcPeer(opts: { accessTokenTtl?: number; deviceInterval?: number; revocation?: boolean; refreshExpiresIn?: number; resource?: string } = {}): Promise<OidcPeer> {
   let handler: Parameters<typeof createServer>[1] = (_req, res) => res.writeHead(503).end();
   const server: Server = createServer((req, res) => handler!(req, res));
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', () => r()));
@@ -68,7 +75,20 @@ export async function startOidcPeer(opts: { accessTokenTtl?: number; deviceInter
         response_types: ['code' as const],
       })),
     ],
-    features: { devInteractions: { enabled: true }, deviceFlow: { enabled: true }, clientCredentials: { enabled: true }, revocation: { enabled: opts.revocation ?? true } },
+    features: {
+      devInteractions: { enabled: true },
+      deviceFlow: { enabled: true },
+      clientCredentials: { enabled: true },
+      revocation: { enabled: opts.revocation ?? true },
+      ...(opts.resource && {
+        resourceIndicators: {
+          enabled: true,
+          defaultResource: () => opts.resource!,
+          useGrantedResource: () => true,
+          getResourceServerInfo: () => ({ scope: RESOURCE_SCOPE, audience: opts.resource!, accessTokenFormat: 'jwt' as const }),
+        },
+      }),
+    },
     claims: { openid: ['sub'], email: ['email', 'email_verified'], profile: ['name', 'picture'] },
     findAccount: (_ctx, sub) => ({
       accountId: sub,
@@ -79,6 +99,7 @@ export async function startOidcPeer(opts: { accessTokenTtl?: number; deviceInter
       const id = ctx.oidc.session?.grantIdFor(ctx.oidc.client!.clientId);
       const grant = id ? await ctx.oidc.provider.Grant.find(id) : new ctx.oidc.provider.Grant({ clientId: ctx.oidc.client!.clientId, accountId: ctx.oidc.session!.accountId! });
       grant!.addOIDCScope('openid profile email offline_access');
+      if (opts.resource) grant!.addResourceScope(opts.resource, RESOURCE_SCOPE);
       await grant!.save();
       return grant;
     },

@@ -1,6 +1,6 @@
 import { identityLabel } from '../../contract/identity-label.js';
 import type { Command } from 'commander';
-import { providerInfo, signInMethodsOf } from '../../contract/providers.js';
+import { missingMethodNeed, providerInfo, signInMethodsOf } from '../../contract/providers.js';
 import { chooseIdentity, resolveTarget } from '../context.js';
 import { localTime, relativeTime, UsageError } from '../output.js';
 import { askLine, canPrompt, readPassword } from '../prompt.js';
@@ -48,7 +48,7 @@ async function login(f: Factory, o: LoginOptions): Promise<void> {
   const core = f.core();
   const env = await core.envs.resolve(o.env);
   const { label, capabilities: can } = providerInfo(env.provider);
-  const method = chooseMethod(env.name, label, signInMethodsOf(env.provider, env.settings), o);
+  const method = chooseMethod(env.name, label, signInMethodsOf(env.provider, env.settings), o, (id) => missingMethodNeed(env.provider, env.settings, id));
   const fields = method.fields.map((x) => x.name);
   const answers: Record<string, string> = {};
   if (o.withToken) {
@@ -81,17 +81,18 @@ function methodAlias(o: LoginOptions): { id: string; flag: string } | undefined 
 }
 
 /** --method, or with --with-token the method that takes a token, else the kind's first (its default). */
-function chooseMethod(envName: string, label: string, methods: readonly SignInMethodInfo[], o: LoginOptions): SignInMethodInfo {
+function chooseMethod(envName: string, label: string, methods: readonly SignInMethodInfo[], o: LoginOptions, needOf: (id: string) => string | undefined): SignInMethodInfo {
   const ids = methods.map((m) => m.id).join(', ');
+  const because = (id: string) => (needOf(id) ? ` (${needOf(id)})` : '');
   const aliased = methodAlias(o);
   if (aliased) {
     if (o.method !== undefined && o.method !== aliased.id) throw new UsageError(`${aliased.flag} means --method ${aliased.id}: it cannot be used with --method ${o.method}`);
-    if (!methods.some((x) => x.id === aliased.id)) throw new UsageError(`${aliased.flag} does not apply: "${envName}" (${label}) has no ${aliased.id} sign-in; its methods: ${ids}`);
+    if (!methods.some((x) => x.id === aliased.id)) throw new UsageError(`${aliased.flag} does not apply: "${envName}" (${label}) has no ${aliased.id} sign-in${because(aliased.id)}; its methods: ${ids}`);
     o = { ...o, method: aliased.id };
   }
   if (o.method !== undefined) {
     const m = methods.find((x) => x.id === o.method);
-    if (!m) throw new UsageError(`"${envName}" (${label}) has no sign-in method "${o.method}"; its methods: ${ids}`);
+    if (!m) throw new UsageError(`"${envName}" (${label}) has no sign-in method "${o.method}"${because(o.method)}; its methods: ${ids}`);
     if (o.withToken && !m.fields.some((x) => x.name === 'token')) throw new UsageError(`--with-token needs a method that takes a token; "${m.id}" does not`);
     return m;
   }

@@ -8,7 +8,7 @@ import { OIDC_DEMO_MACHINE_CLIENT, OIDC_DEMO_MACHINE_SECRET, OIDC_DEMO_PUBLIC_CL
 export const DEMO_LABEL = 'demo';
 /** The demo session API reads the tenant account from this header (demo-server/session-api-routes.ts). */
 export const DEMO_ACCOUNT_TRANSPORT = { kind: 'header', name: 'X-Account-Id' } as const;
-export const DEMO_ENVIRONMENTS = { supabase: 'Demo Supabase', session: 'Demo session API', bearer: 'Demo token API', oidc: 'Demo OpenID Connect' } as const satisfies Record<ProviderKind, string>;
+export const DEMO_ENVIRONMENTS = { supabase: 'Demo Supabase', session: 'Demo session API', bearer: 'Demo token API', oidc: 'Demo OpenID Connect', oauth2: 'Demo OAuth 2.0' } as const satisfies Record<ProviderKind, string>;
 /**
  * A second OpenID environment for the machine client: one registration per environment, as at a real
  * provider, where a public client (browser, device) and a confidential one (client credentials) are two.
@@ -45,6 +45,8 @@ const DEMO_SETUP: Readonly<Record<ProviderKind, readonly DemoSetup[]>> = {
       extra: { settings: { clientId: OIDC_DEMO_MACHINE_CLIENT }, secrets: { clientSecret: OIDC_DEMO_MACHINE_SECRET } },
     },
   ],
+  // None yet: the demo issuer's endpoints by hand would show the same flows as the OpenID ones.
+  oauth2: [],
 };
 
 /**

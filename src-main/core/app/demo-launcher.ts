@@ -70,6 +70,7 @@ export class DemoLauncher {
       bearer: DEMO_CREDENTIALS.bearer.map((t) => ({ email: t.email, password: '', label: t.label, answers: { token: t.token } })),
       // They sign in on the demo issuer's own page (browser, device code), not in TokenDesk's form.
       oidc: DEMO_CREDENTIALS.oidc.users,
+      oauth2: [],
     };
     try {
       this.server = await startDemoServer({ port: this.preferredPort });

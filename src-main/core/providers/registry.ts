@@ -8,6 +8,7 @@ const loaders: Record<ProviderKind, () => Promise<AuthProvider>> = {
   session: async () => (await import('./session-api/index.js')).sessionApiProvider,
   bearer: async () => (await import('./bearer/index.js')).bearerProvider,
   oidc: async () => (await import('./oidc/index.js')).oidcProvider,
+  oauth2: async () => (await import('./oauth2/index.js')).oauth2Provider,
 };
 
 /**

@@ -15,7 +15,7 @@ import { isExpired, needsRenewal } from './margin.js';
 import { RefreshLock, tokenFingerprint, type LockHandle } from './refresh-lock.js';
 import { withRetry } from './retry.js';
 import { localTime } from '../format-time.js';
-import { capabilitiesOf, providerInfo, signInMethodsOf } from '../../contract/providers.js';
+import { capabilitiesOf, missingMethodNeed, providerInfo, signInMethodsOf } from '../../contract/providers.js';
 import { settingWords, withDefaults } from '../../contract/settings.js';
 import { changesOrigin } from '../../contract/validators.js';
 import { identityLabel } from '../../contract/identity-label.js';
@@ -149,7 +149,8 @@ export class SessionManager {
     const methods = signInMethodsOf(env.provider, env.settings);
     const method = methodId ?? methods[0]!.id;
     if (!methods.some((m) => m.id === method)) {
-      throw new TokenDeskError('invalid_input', `"${env.name}" cannot sign in with "${method.slice(0, 40)}"; its methods: ${methods.map((m) => m.id).join(', ')}`);
+      const need = missingMethodNeed(env.provider, env.settings, method);
+      throw new TokenDeskError('invalid_input', `"${env.name}" cannot sign in with "${method.slice(0, 40)}"${need ? ` (${need})` : ''}; its methods: ${methods.map((m) => m.id).join(', ')}`);
     }
     const provider = this.deps.providers(env.provider);
     const ctx = await this.context(env);

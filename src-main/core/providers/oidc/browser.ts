@@ -2,11 +2,11 @@ import * as oidc from 'openid-client';
 import { TokenDeskError } from '../../errors.js';
 import type { FlowIO } from '../../flows/types.js';
 import type { FlowOutcome, ProviderContext } from '../types.js';
-import { discover } from './config.js';
+import { oidcSource, requireEndpoint, type OAuthSource } from './config.js';
 import { oidcError } from './errors.js';
 import { listenForCallback } from '../../flows/loopback.js';
 import { sessionFrom, userProfile } from './session.js';
-import { audienceParams, settingSecrets } from './settings.js';
+import { audienceParams, scopeParams, settingSecrets } from './settings.js';
 
 /**
  * The `browser` method: authorization code with PKCE S256 (RFC 7636) in the system browser, back to a
@@ -14,23 +14,26 @@ import { audienceParams, settingSecrets } from './settings.js';
  * (signature with the issuer's JWKS, iss, aud, exp, nonce). The listener closes when the flow ends,
  * however it ends (done, an error, cancel, the deadline: io.signal).
  */
-export async function browserFlow(ctx: ProviderContext, io: FlowIO): Promise<FlowOutcome> {
-  const { config, settings } = await discover(ctx);
+export async function browserFlow(ctx: ProviderContext, io: FlowIO, source: OAuthSource = oidcSource): Promise<FlowOutcome> {
+  const resolved = await source.resolve(ctx);
+  requireEndpoint(source, resolved, 'authorization_endpoint');
+  const { config, settings } = resolved;
   const listener = await listenForCallback(io.signal, settings.redirectPort);
   let outcome: { ok: boolean; message: string } = { ok: false, message: 'TokenDesk could not complete the sign-in: see the app or the terminal.' };
   try {
     const verifier = oidc.randomPKCECodeVerifier();
     const state = oidc.randomState();
-    const nonce = oidc.randomNonce();
+    // A nonce belongs to the ID token (OIDC Core §3.1.2.1): plain OAuth 2.0 servers may refuse it without openid.
+    const nonce = source.idTokenExpected ? oidc.randomNonce() : undefined;
     const url = oidc.buildAuthorizationUrl(config, {
       // The user's extra parameters first: the protocol's own below cannot be overridden (parseAuthParams refuses them too).
       ...settings.authParams,
       redirect_uri: listener.redirectUri,
-      scope: settings.scope,
+      ...scopeParams(settings),
       code_challenge: await oidc.calculatePKCECodeChallenge(verifier),
       code_challenge_method: 'S256',
       state,
-      nonce,
+      ...(nonce && { nonce }),
       ...audienceParams(settings),
     });
     io.show({
@@ -43,7 +46,7 @@ export async function browserFlow(ctx: ProviderContext, io: FlowIO): Promise<Flo
     const back = await listener.callback;
     let tokens;
     try {
-      tokens = await oidc.authorizationCodeGrant(config, back, { pkceCodeVerifier: verifier, expectedState: state, expectedNonce: nonce, idTokenExpected: true });
+      tokens = await oidc.authorizationCodeGrant(config, back, { pkceCodeVerifier: verifier, expectedState: state, ...(nonce && { expectedNonce: nonce }), idTokenExpected: source.idTokenExpected });
     } catch (e) {
       const err = oidcError(e, 'the sign-in', settingSecrets(settings));
       // The user said no at the provider's page (RFC 6749 §4.1.2.1): said plainly, not as bad credentials.
@@ -51,7 +54,7 @@ export async function browserFlow(ctx: ProviderContext, io: FlowIO): Promise<Flo
       throw err;
     }
     const profile = await userProfile(config, tokens);
-    const session = sessionFrom(ctx, tokens, profile);
+    const session = sessionFrom(source.kind, ctx, tokens, profile);
     outcome = { ok: true, message: 'You may close this tab and return to TokenDesk.' };
     return { session, ...(profile.email && { typed: profile.email }) };
   } catch (e) {

@@ -2,24 +2,23 @@ import * as oidc from 'openid-client';
 import { TokenDeskError } from '../../errors.js';
 import type { FlowIO } from '../../flows/types.js';
 import type { FlowOutcome, ProviderContext } from '../types.js';
-import { discover } from './config.js';
+import { oidcSource, requireEndpoint, type OAuthSource } from './config.js';
 import { oidcError } from './errors.js';
 import { sessionFrom, userProfile } from './session.js';
-import { audienceParams, settingSecrets } from './settings.js';
+import { audienceParams, scopeParams, settingSecrets } from './settings.js';
 
 /**
  * The `device` method: the device authorization grant (RFC 8628). The code is shown; openid-client
  * polls the token endpoint every `interval` seconds (5 when the server names none), 5 s slower after
  * each `slow_down` (§3.5), until the user approves, denies, or the code expires, or io.signal aborts.
  */
-export async function deviceFlow(ctx: ProviderContext, io: FlowIO): Promise<FlowOutcome> {
-  const { config, settings } = await discover(ctx);
-  if (!config.serverMetadata().device_authorization_endpoint) {
-    throw new TokenDeskError('unsupported', `${settings.issuer.origin} offers no device authorization (no device_authorization_endpoint): sign in with the browser instead`);
-  }
+export async function deviceFlow(ctx: ProviderContext, io: FlowIO, source: OAuthSource = oidcSource): Promise<FlowOutcome> {
+  const resolved = await source.resolve(ctx);
+  requireEndpoint(source, resolved, 'device_authorization_endpoint');
+  const { config, settings } = resolved;
   let started;
   try {
-    started = await oidc.initiateDeviceAuthorization(config, { scope: settings.scope, ...audienceParams(settings) });
+    started = await oidc.initiateDeviceAuthorization(config, { ...scopeParams(settings), ...audienceParams(settings) });
   } catch (e) {
     throw oidcError(e, 'the device code request', settingSecrets(settings));
   }
@@ -42,5 +41,5 @@ export async function deviceFlow(ctx: ProviderContext, io: FlowIO): Promise<Flow
     throw err;
   }
   const profile = await userProfile(config, tokens);
-  return { session: sessionFrom(ctx, tokens, profile), ...(profile.email && { typed: profile.email }) };
+  return { session: sessionFrom(source.kind, ctx, tokens, profile), ...(profile.email && { typed: profile.email }) };
 }

@@ -1,7 +1,7 @@
 import * as oidc from 'openid-client';
 import { decodeJwt } from '../jwt.js';
 import { expiryFromLifetime, MAX_LIFETIME_MS } from '../lifetime.js';
-import type { Profile, ProviderContext, StoredSession } from '../types.js';
+import type { Profile, ProviderContext, ProviderKind, StoredSession } from '../types.js';
 
 type Tokens = oidc.TokenEndpointResponse & oidc.TokenEndpointResponseHelpers;
 
@@ -52,11 +52,15 @@ function refreshEnd(tokens: Tokens, obtainedAt: number, previous: Pick<StoredSes
   return undefined;
 }
 
-/** userinfo's claims for `sub`, or none when the provider has no endpoint or it fails (the ID token's stand). */
+/**
+ * userinfo's claims, or none when the provider has no endpoint or it fails (the ID token's stand). Its
+ * `sub` must be `sub` when one is known (OIDC Core §5.3.2); without one (plain OAuth 2.0, an opaque
+ * token) userinfo is what says who signed in.
+ */
 export async function userinfo(config: oidc.Configuration, accessToken: string, sub: string | undefined): Promise<Record<string, unknown>> {
-  if (!config.serverMetadata().userinfo_endpoint || !sub) return {};
+  if (!config.serverMetadata().userinfo_endpoint) return {};
   try {
-    return { ...(await oidc.fetchUserInfo(config, accessToken, sub)) };
+    return { ...(await oidc.fetchUserInfo(config, accessToken, sub ?? oidc.skipSubjectCheck)) };
   } catch {
     return {};
   }
@@ -68,10 +72,10 @@ export async function userinfo(config: oidc.Configuration, accessToken: string, 
  * keeps the one it was made with (rotation is the server's choice, RFC 6749 §6); with one, the new one
  * replaces it (the old is spent: Auth0/Okta reuse detection).
  */
-export function sessionFrom(ctx: ProviderContext, tokens: Tokens, profile: Profile, previous?: Pick<StoredSession, 'refreshToken' | 'refreshExpiresAt' | 'idToken'>): StoredSession {
+export function sessionFrom(kind: ProviderKind, ctx: ProviderContext, tokens: Tokens, profile: Profile, previous?: Pick<StoredSession, 'refreshToken' | 'refreshExpiresAt' | 'idToken'>): StoredSession {
   const obtainedAt = ctx.now();
   const scopes = grantedScopes(tokens) ?? profile.scopes;
-  const session: StoredSession = { provider: 'oidc', accessToken: tokens.access_token, obtainedAt, expiresAt: obtainedAt, profile: { ...profile, ...(scopes && { scopes }) } };
+  const session: StoredSession = { provider: kind, accessToken: tokens.access_token, obtainedAt, expiresAt: obtainedAt, profile: { ...profile, ...(scopes && { scopes }) } };
   const expiresIn = tokens.expiresIn();
   const exp = decodeJwt(tokens.access_token)?.claims.exp;
   if (expiresIn !== undefined) session.expiresAt = expiryFromLifetime(obtainedAt, expiresIn * 1000, 'expires_in');
@@ -90,12 +94,22 @@ export function sessionFrom(ctx: ProviderContext, tokens: Tokens, profile: Profi
   return session;
 }
 
-/** The profile of a user sign-in: the validated ID token's claims, completed by userinfo. */
+/**
+ * Who a user sign-in without any word of the server on it belongs to (plain OAuth 2.0 with an opaque
+ * token and no userinfo endpoint): one identity per environment, a new sign-in replaces it.
+ */
+export const UNNAMED_USER = 'signed-in user';
+
+/**
+ * The profile of a user sign-in: the validated ID token's claims, completed by userinfo. Without an ID
+ * token (plain OAuth 2.0) a JWT access token's claims stand in at sign-in (sub, email, name: read, not
+ * verified, as the access token is the API's to check), else userinfo alone; else UNNAMED_USER.
+ */
 export async function userProfile(config: oidc.Configuration, tokens: Tokens, fallback?: Profile): Promise<Profile> {
-  const idClaims: Record<string, unknown> = { ...(tokens.claims() ?? {}) };
+  const idClaims: Record<string, unknown> = { ...(tokens.claims() ?? (fallback ? {} : decodeJwt(tokens.access_token)?.claims) ?? {}) };
   const sub = text(idClaims.sub) ?? fallback?.userId;
   const info = await userinfo(config, tokens.access_token, sub);
   const merged = { ...(fallback && { sub: fallback.userId, email: fallback.email, name: fallback.displayName, picture: fallback.picture }), ...idClaims, ...info };
-  const profile = profileFromClaims(merged, sub ?? 'unknown');
+  const profile = profileFromClaims(merged, sub ?? UNNAMED_USER);
   return fallback?.scopes ? { ...profile, scopes: fallback.scopes } : profile;
 }

@@ -1,5 +1,6 @@
 import { parseAuthParams } from '../../../contract/auth-params.js';
 import { CLIENT_AUTH_METHODS, PROVIDERS } from '../../../contract/providers.js';
+import { serverUrlProblem } from '../../../contract/settings.js';
 import { TokenDeskError } from '../../errors.js';
 import type { ProviderContext } from '../types.js';
 
@@ -15,6 +16,7 @@ export interface OidcSettings {
   clientAuth: ClientAuthMethod;
   /** A fixed loopback port for the browser sign-in's redirect; 0 = a random free one. */
   redirectPort: number;
+  /** Space-separated; empty: none asked (a plain OAuth 2.0 server's default scope). */
   scope: string;
   audience?: string;
   /** Extra authorization parameters for the browser sign-in (the `authParams` setting). */
@@ -23,27 +25,19 @@ export interface OidcSettings {
 
 const DEFAULT_SCOPE = PROVIDERS.oidc.settings.find((s) => s.name === 'scope')?.defaultValue ?? 'openid';
 
-function isLoopback(hostname: string): boolean {
-  const h = hostname.replace(/^\[|\]$/g, '').toLowerCase();
-  return h === 'localhost' || h === '::1' || /^127\.\d+\.\d+\.\d+$/.test(h);
+/**
+ * A server address from the settings: https, or plain http only on this machine (a local Keycloak, the
+ * test peer): anywhere else the codes and tokens would cross the network in clear (RFC 6749 §3.1, §10.9).
+ * `what` names it in the refusal ("The issuer", "The token endpoint").
+ */
+export function serverUrl(raw: string, what: string): URL {
+  const why = serverUrlProblem(raw);
+  if (why) throw new TokenDeskError('invalid_input', `${what} is ${why.startsWith('not') ? why : `not usable: ${why}`}`);
+  return new URL(raw);
 }
 
-/**
- * The environment's OpenID settings (catalogue `oidc`): the issuer is the `issuer` setting or else the
- * base URL. Plain http is taken only on this machine (a local Keycloak, the test peer): anywhere else the
- * codes and tokens would cross the network in clear (RFC 6749 §3.1, §10.9).
- */
-export function oidcSettings(ctx: Pick<ProviderContext, 'baseUrl' | 'settings' | 'secrets'>): OidcSettings {
-  const raw = ctx.settings?.issuer?.trim() || ctx.baseUrl;
-  let issuer: URL;
-  try {
-    issuer = new URL(raw);
-  } catch {
-    throw new TokenDeskError('invalid_input', 'The issuer is not a valid URL');
-  }
-  if (issuer.protocol !== 'https:' && !(issuer.protocol === 'http:' && isLoopback(issuer.hostname))) {
-    throw new TokenDeskError('invalid_input', `The issuer must use https:// (plain http only on this machine): ${issuer.origin}`);
-  }
+/** The settings an OAuth client has whatever tells it the server's endpoints (everything but `issuer`). */
+export function clientSettings(ctx: Pick<ProviderContext, 'settings' | 'secrets'>, defaultScope: string): Omit<OidcSettings, 'issuer'> {
   const clientId = ctx.settings?.clientId?.trim();
   if (!clientId) throw new TokenDeskError('invalid_input', 'This environment has no client ID: set it (env edit --client-id)');
   const clientSecret = ctx.secrets?.clientSecret || undefined;
@@ -52,12 +46,21 @@ export function oidcSettings(ctx: Pick<ProviderContext, 'baseUrl' | 'settings' |
   const port = ctx.settings?.redirectPort?.trim();
   const redirectPort = port ? Number(port) : 0;
   if (!Number.isInteger(redirectPort) || redirectPort < 0 || redirectPort > 65535) throw new TokenDeskError('invalid_input', `The redirect port must be a number from 1 to 65535, not "${port!.slice(0, 20)}"`);
-  const scope = ctx.settings?.scope?.trim() || DEFAULT_SCOPE;
+  const scope = ctx.settings?.scope?.trim() || defaultScope;
   const audience = ctx.settings?.audience?.trim() || undefined;
   // Checked when saved too (contract/settings.ts); a config edited by hand is refused here, before any request.
   const extra = parseAuthParams(ctx.settings?.authParams ?? '');
   if (!extra.ok) throw new TokenDeskError('invalid_input', `The extra authorization parameters are not usable: ${extra.message}`);
-  return { issuer, clientId, scope, clientAuth, redirectPort, authParams: extra.params, ...(clientSecret && { clientSecret }), ...(privateKey && { privateKey }), ...(audience && { audience }) };
+  return { clientId, scope, clientAuth, redirectPort, authParams: extra.params, ...(clientSecret && { clientSecret }), ...(privateKey && { privateKey }), ...(audience && { audience }) };
+}
+
+/**
+ * The environment's OpenID settings (catalogue `oidc`): the issuer is the `issuer` setting or else the
+ * base URL.
+ */
+export function oidcSettings(ctx: Pick<ProviderContext, 'baseUrl' | 'settings' | 'secrets'>): OidcSettings {
+  const issuer = serverUrl(ctx.settings?.issuer?.trim() || ctx.baseUrl, 'The issuer');
+  return { issuer, ...clientSettings(ctx, DEFAULT_SCOPE) };
 }
 
 /**
@@ -80,6 +83,11 @@ function clientAuthOf(raw: string | undefined, secret: string | undefined, key: 
 /** The secrets an error message must never quote. */
 export function settingSecrets(s: OidcSettings): Array<string | undefined> {
   return [s.clientSecret, s.privateKey];
+}
+
+/** The `scope` parameter, when there is one to send. */
+export function scopeParams(s: Pick<OidcSettings, 'scope'>): Record<string, string> {
+  return s.scope ? { scope: s.scope } : {};
 }
 
 /** The audience parameter some providers need (Auth0's `audience`), sent with each grant when set. */

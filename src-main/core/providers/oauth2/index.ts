@@ -1,0 +1,1 @@
+export { oauth2Provider } from './provider.js';
