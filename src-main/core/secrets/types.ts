@@ -46,9 +46,14 @@ export interface SecretStore {
    * is given what the store holds, read under its lock, and returns the changes to make then (none:
    * nothing is written). A compare-and-swap is `decide` returning changes only when a value is still
    * the one expected; what it read may be kept by the caller (the values a write replaced, for an undo).
+   * `decide` may wait (a sign-in reads the configuration there) and may throw: then nothing is written
+   * and `update` rejects with what it threw. It must take no lock that is held while waiting for this one.
    */
-  update(decide: (read: (key: SecretKey) => string | undefined) => SecretChanges): Promise<void>;
+  update(decide: SecretDecision): Promise<void>;
 }
+
+/** What `SecretStore.update` asks: the changes to make, given what the store holds under its lock. */
+export type SecretDecision = (read: (key: SecretKey) => string | undefined) => SecretChanges | Promise<SecretChanges>;
 
 /** What `SecretStore.apply` takes: a value to store, or undefined to delete. The last change of a key wins. */
 export type SecretChanges = ReadonlyArray<readonly [SecretKey, string | undefined]>;
@@ -68,8 +73,8 @@ export async function applyOneByOne(store: Pick<SecretStore, 'set' | 'delete'>, 
  */
 export async function updateOneByOne(
   store: Pick<SecretStore, 'loadAll' | 'set' | 'delete'>,
-  decide: (read: (key: SecretKey) => string | undefined) => SecretChanges,
+  decide: SecretDecision,
 ): Promise<void> {
   const all = await store.loadAll();
-  await applyOneByOne(store, decide((key) => all.get(key)));
+  await applyOneByOne(store, await decide((key) => all.get(key)));
 }

@@ -489,7 +489,7 @@ export function createVaultStore(home: string, opts: VaultStoreOptions = {}): Va
    * item, which is accepted and brought up at the next open; meanwhile (about 10 ms) a put-back copy
    * of the vault just replaced would not be caught.
    */
-  async function mutate(change: (entries: Map<string, string>) => boolean): Promise<void> {
+  async function mutate(change: (entries: Map<string, string>) => boolean | Promise<boolean>): Promise<void> {
     await ensureReady();
     await tail;
     let onDisk!: () => void;
@@ -503,7 +503,7 @@ export function createVaultStore(home: string, opts: VaultStoreOptions = {}): Va
         key = await loadKey();
       }
       const entries = new Map(read.content.entries);
-      if (!change(entries)) return;
+      if (!(await change(entries))) return;
       key ??= await createKey();
       await write({ entries }, key, held, onDisk);
     });
@@ -528,7 +528,7 @@ export function createVaultStore(home: string, opts: VaultStoreOptions = {}): Va
     delete: (key: SecretKey) => mutate((m) => applyTo(m, [[key, undefined]])),
     apply: (changes: SecretChanges) => (changes.length === 0 ? Promise.resolve() : mutate((m) => applyTo(m, changes))),
     // Decided on the entries read under the vault lock, so no other write lands between the read and this one.
-    update: (decide) => mutate((m) => applyTo(m, decide((key) => m.get(key)))),
+    update: (decide) => mutate(async (m) => applyTo(m, await decide((key) => m.get(key)))),
     startOver: () =>
       locked(async (held) => {
         const bytes = await readRegularFile(path, MAX_VAULT_BYTES).catch((e: unknown) => {

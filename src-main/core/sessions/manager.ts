@@ -268,13 +268,16 @@ export class SessionManager {
     if (commit && !commit()) throw new TokenDeskError('flow_cancelled', 'The sign-in was cancelled: nothing was stored');
     const keys = [secretKeys.session(id), secretKeys.password(id)] as const;
     const profileBefore = await this.profiles.read(id);
-    /** What this sign-in wrote and what each key held before, as seen under the vault lock; set once written. */
-    let written: Written | undefined;
+    /**
+     * What this sign-in wrote and what each key held before, as seen under the vault lock; set by the
+     * store's decision, so it is known even when the write around it fails afterwards (its profile).
+     */
+    const wrote: { written?: Written } = {};
     const restore = async () => {
       let undone = false;
       // Only the keys that still hold what this sign-in wrote go back: a sign-in, sign-out or removal
       // that came after it (none waits for this one) is kept.
-      const mine = written;
+      const mine = wrote.written;
       if (mine) {
         await this.deps.secrets
           .update((read) =>
@@ -290,8 +293,11 @@ export class SessionManager {
       await (profileBefore ? this.profiles.write(id, profileBefore) : this.profiles.delete(id)).catch(() => undefined);
     };
     try {
-      // The tokens and the remembered password (or its removal) in one sealed write.
-      written = await this.store(id, session, { also: [[keys[1], password]] });
+      // The tokens and the remembered password (or its removal) in one sealed write, made only while
+      // the configuration still has the environment at the server signed in to: this sign-in holds no
+      // identity lock, so a renewal may read the vault at any moment after, with the configuration's
+      // URL (issue 27: an edit that moved it meanwhile would have its refresh token sent there).
+      await this.store(id, session, { also: [[keys[1], password]], record: wrote, check: async () => assertSameServer(await this.configNow(), env) });
       const profile = session.profile;
       const subject = subjectOf(profile, email)!; // checked by saveNewSession
       const record = (listed: Identity | undefined): Identity => {
@@ -472,17 +478,25 @@ export class SessionManager {
    * replaced, or undefined when the swap was refused. A failed write reaches the caller as a
    * TokenDeskError (renewOnce keeps the session in memory then).
    */
-  private async store(identityId: string, session: StoredSession, opts: { also?: SecretChanges; basis?: string } = {}): Promise<Written | undefined> {
+  private async store(
+    identityId: string,
+    session: StoredSession,
+    opts: { also?: SecretChanges; basis?: string; check?: () => Promise<void>; record?: { written?: Written } } = {},
+  ): Promise<Written | undefined> {
     const { tokens, profile } = splitSession(session);
     const key = secretKeys.session(identityId);
     const changes: SecretChanges = [[key, tokens], ...(opts.also ?? [])];
     const { basis } = opts;
     let written: Written | undefined;
-    const vault = this.deps.secrets.update((read) => {
+    const vault = this.deps.secrets.update(async (read) => {
       // A renewal's compare-and-swap: the vault still holds the session it renewed (or already this
       // one: a retry after a write that landed). Anything else is a newer session, which stays.
       if (basis !== undefined && ![basis, session.accessToken].includes(accessTokenOf(read(key)) ?? '')) return [];
+      // Under the vault lock: a refusal here writes nothing, so no reader ever sees the session.
+      await opts.check?.();
       written = changes.map(([k, v]) => [k, { now: v, before: read(k) }] as const);
+      // Told before the write: a caller must undo it even when what follows (the profile) fails.
+      if (opts.record) opts.record.written = written;
       return changes;
     });
     if (basis !== undefined) {
@@ -495,6 +509,17 @@ export class SessionManager {
     if (t.status === 'rejected') throw t.reason;
     if (p.status === 'rejected') throw p.reason;
     return written;
+  }
+
+  /**
+   * The configuration as the file holds it now, for a decision made under the vault lock: `peek` takes
+   * no lock (an edit holds the config lock while it waits for the vault's). A file that cannot be read
+   * confirms nothing, so the sign-in stores nothing.
+   */
+  private async configNow(): Promise<Config> {
+    const cfg = await this.deps.config.peek();
+    if (!cfg) throw new TokenDeskError('config_invalid', 'The configuration could not be read while signing in: nothing was stored; sign in again');
+    return cfg;
   }
 
   /** Profiles of many identities at once (the app's state view, `status`), each file read only if it changed. */

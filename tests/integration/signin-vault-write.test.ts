@@ -1,0 +1,83 @@
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { openCore } from '../../src-main/core/open.js';
+import { TokenDeskError } from '../../src-main/core/errors.js';
+import { secretKeys, type SecretStore } from '../../src-main/core/secrets/types.js';
+import { cliFixture, DEMO_SESSION, keychainUnreachable } from '../helpers/cli.js';
+import { startHostileAuthServer, type HostileAuthServer } from '../helpers/hostile-auth-server.js';
+
+// Review of the sign-in's compare-and-swap (it saves a listed identity under the vault lock alone):
+// a sign-in that fails stores nothing, and a session for a server the environment left is never
+// in the vault, where a renewal (which reads the URL from the config) would send its refresh token.
+
+const unreachable = await keychainUnreachable();
+const { signedIn } = cliFixture({ demo: true });
+const USER = { email: 'restricted@test.com', password: 'stringstring' };
+
+let other: HostileAuthServer;
+beforeAll(async () => {
+  other = await startHostileAuthServer();
+});
+afterAll(async () => {
+  await other.close();
+});
+
+async function listedIdentity(home: string) {
+  const core = openCore({ home });
+  const env = await core.envs.resolve(DEMO_SESSION);
+  const identity = (await core.config.read()).identities.find((i) => i.envId === env.id && i.email === USER.email)!;
+  const keys = [secretKeys.session(identity.id), secretKeys.password(identity.id)] as const;
+  const held = async () => Promise.all(keys.map((k) => core.secrets.get(k)));
+  return { core, env, identity, keys, held };
+}
+
+describe.skipIf(unreachable !== undefined)('a sign-in of a listed identity, saved under the vault lock', { timeout: 60_000 }, () => {
+  it('whose profile cannot be written leaves the vault as it was', async () => {
+    const h = await signedIn();
+    const { core, identity, held } = await listedIdentity(h.dir);
+    const before = await held();
+    expect(before[0]).toBeDefined();
+    // The tokens reach the vault; the profile file beside them does not (a full disk, say).
+    vi.spyOn(core.sessions.profiles, 'write').mockRejectedValue(new TokenDeskError('config_unwritable', 'No space left on device'));
+
+    const out = await core.sessions.signIn(DEMO_SESSION, { ...USER, remember: true }).catch((e: unknown) => e);
+    expect(out).toBeInstanceOf(TokenDeskError);
+    // Told it failed, the user keeps the session they had, and no password is remembered.
+    expect(await held()).toEqual(before);
+    expect((await core.config.read()).identities.find((i) => i.id === identity.id)?.rememberPassword).toBe(false);
+  });
+
+  it('whose environment moved to another server while it talked to the old one never puts its session in the vault', async () => {
+    const h = await signedIn();
+    const { core: base, env, keys } = await listedIdentity(h.dir);
+    const meanwhile = openCore({ home: h.dir });
+    // What the vault holds for this identity after each write the sign-in makes: what a renewal could read.
+    const seen: Array<string | undefined> = [];
+    let moved = false;
+    const secrets = new Proxy(base.secrets, {
+      get(t, p) {
+        const v = Reflect.get(t, p, t) as unknown;
+        if (p !== 'update') return typeof v === 'function' ? (v as (...a: unknown[]) => unknown).bind(t) : v;
+        return async (decide: Parameters<SecretStore['update']>[0]) => {
+          // The old server has answered; before the answer is stored, another process moves the environment.
+          if (!moved) {
+            moved = true;
+            await meanwhile.envs.edit(env.id, { baseUrl: other.url });
+          }
+          try {
+            await t.update(decide);
+          } finally {
+            seen.push(...(await Promise.all(keys.map((k) => t.get(k)))));
+          }
+        };
+      },
+    });
+    const core = openCore({ home: h.dir, secrets });
+
+    const out = await core.sessions.signIn(env.id, { ...USER, remember: true }).catch((e: unknown) => e);
+    expect(out).toMatchObject({ code: 'environment_changed' });
+    expect(seen.length).toBeGreaterThan(0);
+    expect(seen.filter((v) => v !== undefined)).toEqual([]);
+    expect(await Promise.all(keys.map((k) => base.secrets.get(k)))).toEqual([undefined, undefined]);
+    expect(other.requests).toEqual([]);
+  });
+});
