@@ -63,13 +63,22 @@ export interface EnvironmentInput {
   apiKey?: string | null;
 }
 
-/** Finds an environment by id or by name (case-insensitive), with an error that lists what exists. */
+/**
+ * Finds an environment by id or by name (case-insensitive), with an error that lists what exists.
+ * Here there is no project context (the endpoint, references, `project export`; the CLI's --env picks
+ * with the folder's project file first, cli/project-context.ts): a name an own environment and a
+ * project file's share means the own one, as the fast path does (cli/fast-config.ts). `own:NAME` and
+ * `project:NAME` pick a side; two project files' environments of one name are refused, never guessed.
+ */
 export function findEnvironment(cfg: Config, ref: string): Environment {
-  const lower = ref.toLowerCase();
   const byId = cfg.environments.find((e) => e.id === ref);
   if (byId) return byId;
-  const named = cfg.environments.filter((e) => e.name.toLowerCase() === lower);
-  // An own environment and a project file's may share a name: never one of them silently (issue 24).
+  const m = /^(project|own):(.+)$/i.exec(ref);
+  const side = m?.[1]?.toLowerCase();
+  const lower = (m?.[2] ?? ref).trim().toLowerCase();
+  const named = cfg.environments.filter((e) => e.name.toLowerCase() === lower && (side === undefined || (side === 'project') === (e.project !== undefined)));
+  const own = named.filter((e) => !e.project);
+  if (named.length > 1 && own.length === 1) return own[0]!;
   if (named.length > 1) {
     const which = named.map((e) => `${e.id} (${e.project ? `from ${e.project.file}` : 'your own'})`).join(', ');
     throw new TokenDeskError('invalid_input', `"${ref}" names ${named.length} environments: ${which}; name one by its id`);
