@@ -55,6 +55,11 @@ export interface SettingInfo {
   /** The only values it takes (the form offers them in a list; the CLI refuses any other). */
   choices?: readonly string[];
   /**
+   * Its value, when set, names a server the environment's credentials are sent to (an OpenID issuer):
+   * changing it moves the environment like changing its base URL does (contract/servers.ts).
+   */
+  origin?: boolean;
+  /**
    * A secret of several lines (a PEM private key): the form takes it pasted or from a file, the CLI
    * flag names a file to read (`-` for all of standard input) instead of one line.
    */
@@ -659,6 +664,7 @@ export const PROVIDERS: Readonly<Record<ProviderKind, ProviderInfo>> = {
         secret: false,
         required: false,
         flag: 'issuer',
+        origin: true,
       },
       ...OAUTH_CLIENT_SETTINGS,
       {

@@ -47,5 +47,5 @@ export { parseEnvFile, type EnvFileEntry } from './references/env-file.js';
 export { parseTemplate, type TemplatePart } from './references/template.js';
 export { resolveReferences, type Located } from './references/resolve.js';
 export { execCredential } from './credential-helpers/kubectl.js';
-export { parseCredentialRequest, renderCredential, requestOrigin, safeTransport, gitHostOf, first as firstCredentialValue } from './credential-helpers/git.js';
+export { parseCredentialRequest, renderCredential, requestOrigin, safeTransport, gitHostOf, comparableGitHost, first as firstCredentialValue } from './credential-helpers/git.js';
 export { writePrivateFile } from './fs/private-file.js';

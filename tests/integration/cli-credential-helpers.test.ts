@@ -5,7 +5,7 @@ import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
-import { cliFixture, collect, DEMO_SESSION, DEMO_SUPABASE, keychainUnreachable, type CliHome } from '../helpers/cli.js';
+import { CLI, cliFixture, collect, DEMO_SESSION, DEMO_SUPABASE, keychainUnreachable, type CliHome } from '../helpers/cli.js';
 import { startDemoServer } from '../../src-main/core/demo-server/index.js';
 import { movableClock } from '../helpers/clock.js';
 import { startGitHttpServer } from '../helpers/git-http-server.js';
@@ -199,6 +199,36 @@ describe.skipIf(unreachable !== undefined || !hasGit)('git credential helper', {
       expect(r.code, op).toBe(0);
       expect(r.stdout + r.stderr, op).toBe('');
     }
+  });
+
+  it('only the environments offered in this folder count: a project file synced elsewhere on the same host does not silence it; host:443 from git matches', async () => {
+    const h = await signedIn();
+    const host = new URL(demo().url).host;
+    const token = (await h.runInProcess(['token', '--env', DEMO_SUPABASE])).stdout.trim();
+    const names = (JSON.parse((await h.runInProcess(['env', 'list', '--json'])).stdout) as Array<{ name: string }>).map((e) => e.name);
+    for (const name of names.filter((n) => n !== DEMO_SUPABASE)) expect((await h.runInProcess(['env', 'remove', name, '--yes'])).code).toBe(0);
+    // A repository's file on the same host, synced when used there.
+    const root = join(h.work, 'repo');
+    mkdirSync(join(root, '.git'), { recursive: true });
+    writeFileSync(join(root, 'tokendesk.json'), `${JSON.stringify({ version: 1, environments: [{ name: 'team', provider: 'session', url: demo().url }] })}\n`);
+    const inRepo = (args: string[], input: string) => collect(spawn(process.execPath, [CLI, ...args], { env: h.env(), cwd: root }), { input });
+    expect((await inRepo(['env', 'list'], '')).code).toBe(0);
+    // Outside the repository the file's environment is not offered: the own one answers.
+    const outside = await h.run(['git-credential', 'get'], { input: `protocol=http\nhost=${host}\n` });
+    expect(outside.stderr).toBe('');
+    expect(outside.stdout).toContain(`password=${token}\n`);
+    // Inside it both are offered on that host: said, and nothing given.
+    const inside = await inRepo(['git-credential', 'get'], `protocol=http\nhost=${host}\n`);
+    expect(inside.stdout).toBe('');
+    expect(inside.stderr).toContain(`several environments are on ${host}`);
+    // git writes the port the remote URL spells: https://git.example.test:443/… asks for host:443.
+    const port443 = await h.run(['git-credential', 'get', '--env', DEMO_SUPABASE, '--host', 'git.example.test'], { input: 'protocol=https\nhost=git.example.test:443\nusername=me\n' });
+    expect(port443.stdout).toBe(`protocol=https\nhost=git.example.test:443\nusername=me\npassword=${token}\npassword_expiry_utc=${jwtExp(token)}\n`);
+    expect((await h.runInProcess(['env', 'add', 'forge', '--provider', 'session', '--url', 'https://forge.example.test'])).code).toBe(0);
+    const ownHost = await h.run(['git-credential', 'get', '--env', 'forge'], { input: 'protocol=https\nhost=forge.example.test:443\n' });
+    // Matched (the helper went on to find a session, and there is none); a mismatch would answer nothing, silently.
+    expect(ownHost.stdout).toBe('');
+    expect(ownHost.stderr).toMatch(/sign in|signed in|login/i);
   });
 
   it('git credential fill and a real git clone over smart HTTP get the token from the helper', async () => {

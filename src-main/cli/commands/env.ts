@@ -170,8 +170,8 @@ async function edit(f: Factory, ref: string, o: EditOptions, cmd: Command): Prom
   if (settings) patch.settings = settings;
   if (secrets) patch.secrets = secrets;
   if (Object.keys(patch).length === 0) cmd.error('error: nothing to change: give at least one option', { exitCode: 2 });
-  // Another server (scheme, host or port): said before it happens; production asks (or takes --yes).
-  const move = patch.baseUrl !== undefined ? await badValueIsUsage(core.envs.originChange(current.id, patch.baseUrl, patch)) : undefined;
+  // Another server (scheme, host or port of the URL or of an issuer): said before it happens; production asks (or takes --yes).
+  const move = patch.baseUrl !== undefined || patch.settings !== undefined ? await badValueIsUsage(core.envs.originChange(current.id, patch.baseUrl, patch)) : undefined;
   if (move) {
     f.term.warn(originChangeText(move));
     if (move.production || patch.production === true) {

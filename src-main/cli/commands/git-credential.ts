@@ -4,7 +4,9 @@ import { Option } from 'commander';
 import { withFactory, type Factory } from '../factory.js';
 import { readUserFile } from '../references.js';
 import { freshToken } from '../fresh.js';
+import { offered, projectContext, resolveGivenEnv } from '../project-context.js';
 import {
+  comparableGitHost,
   findEnvironment,
   firstCredentialValue,
   gitHostOf,
@@ -41,8 +43,12 @@ async function gitCredential(f: Factory, operation: string, o: GitCredentialOpti
   const origin = requestOrigin(request);
   if (!origin) return;
   const cfg = await f.core().config.read();
-  const named = o.env === undefined ? undefined : findEnvironment(cfg, o.env);
-  const env = chooseEnvironment(f, cfg.environments, named, origin.host, (o.host ?? []).map((h) => h.toLowerCase()));
+  // The environments offered in this folder: the user's own and this repository's project file's, not
+  // those of files synced from other folders (one on the same host would make the choice ambiguous).
+  const project = await projectContext(f);
+  const named = o.env === undefined ? undefined : findEnvironment(cfg, resolveGivenEnv(cfg, o.env, project));
+  const host = comparableGitHost(origin.protocol, origin.host);
+  const env = chooseEnvironment(f, offered(cfg, project), named, host, (o.host ?? []).map((h) => comparableGitHost(origin.protocol, h)));
   if (!env) return;
   if (!safeTransport(origin)) {
     f.term.warn(`not handing a token to ${origin.protocol}://${origin.host}: only https (or http to this machine)`);

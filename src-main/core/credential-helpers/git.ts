@@ -53,6 +53,17 @@ export function safeTransport(origin: { protocol: string; host: string }): boole
   return origin.protocol === 'https' || (origin.protocol === 'http' && isLoopbackHost(origin.host));
 }
 
+/**
+ * git's `host` made comparable with gitHostOf: git sends the port as the remote URL spells it, so
+ * `https://host:443/repo` asks for `host:443`, which a URL's host never shows (the scheme's default port
+ * is dropped, WHATWG URL). :443 for https and :80 for http are dropped here too.
+ */
+export function comparableGitHost(protocol: string, host: string): string {
+  const h = host.toLowerCase();
+  const defaultPort = protocol === 'https' ? ':443' : protocol === 'http' ? ':80' : undefined;
+  return defaultPort !== undefined && h.endsWith(defaultPort) ? h.slice(0, -defaultPort.length) : h;
+}
+
 /** `host` of a URL as git writes it: hostname, plus `:port` when one is given. */
 export function gitHostOf(url: string): string {
   const u = new URL(url);

@@ -4,7 +4,8 @@ import type { ConfigStore } from '../config/store.js';
 import { EnvironmentSchema, environmentScopeKey, type AccountTransport, type Config, type Environment, type Identity } from '../config/schema.js';
 import type { StoredSession } from '../providers/types.js';
 import { ProfileStore } from '../sessions/profile-store.js';
-import { changesOrigin, checkAccountTransport, checkBaseUrl, describeProblem, type FieldCheck } from '../../contract/validators.js';
+import { changesServers, describeMove } from '../../contract/servers.js';
+import { checkAccountTransport, checkBaseUrl, describeProblem, type FieldCheck } from '../../contract/validators.js';
 import { providerInfo, type ProviderKind } from '../../contract/providers.js';
 import { settingsOf, settingWords } from '../../contract/settings.js';
 import { planSettings, secretsOf } from './settings.js';
@@ -62,13 +63,22 @@ export interface EnvironmentInput {
   apiKey?: string | null;
 }
 
-/** Finds an environment by id or by name (case-insensitive), with an error that lists what exists. */
+/**
+ * Finds an environment by id or by name (case-insensitive), with an error that lists what exists.
+ * Here there is no project context (the endpoint, references, `project export`; the CLI's --env picks
+ * with the folder's project file first, cli/project-context.ts): a name an own environment and a
+ * project file's share means the own one, as the fast path does (cli/fast-config.ts). `own:NAME` and
+ * `project:NAME` pick a side; two project files' environments of one name are refused, never guessed.
+ */
 export function findEnvironment(cfg: Config, ref: string): Environment {
-  const lower = ref.toLowerCase();
   const byId = cfg.environments.find((e) => e.id === ref);
   if (byId) return byId;
-  const named = cfg.environments.filter((e) => e.name.toLowerCase() === lower);
-  // An own environment and a project file's may share a name: never one of them silently (issue 24).
+  const m = /^(project|own):(.+)$/i.exec(ref);
+  const side = m?.[1]?.toLowerCase();
+  const lower = (m?.[2] ?? ref).trim().toLowerCase();
+  const named = cfg.environments.filter((e) => e.name.toLowerCase() === lower && (side === undefined || (side === 'project') === (e.project !== undefined)));
+  const own = named.filter((e) => !e.project);
+  if (named.length > 1 && own.length === 1) return own[0]!;
   if (named.length > 1) {
     const which = named.map((e) => `${e.id} (${e.project ? `from ${e.project.file}` : 'your own'})`).join(', ');
     throw new TokenDeskError('invalid_input', `"${ref}" names ${named.length} environments: ${which}; name one by its id`);
@@ -176,6 +186,8 @@ export interface EditOutcome {
 /** A change of URL to another server, described before it happens (EnvironmentService.originChange). */
 export interface OriginChange {
   environment: Environment;
+  /** What moves: 'URL' (the base URL), or 'servers' (a setting naming one, an issuer, changed). */
+  what: string;
   from: string;
   to: string;
   production: boolean;
@@ -196,7 +208,7 @@ export interface SessionEnding {
 export function originChangeText(c: OriginChange): string {
   const who = c.signedIn.length === 0 ? 'nobody is signed in to it' : `${c.signedIn.length === 1 ? 'its identity' : `its ${c.signedIn.length} identities`} ${c.signedIn.join(', ')} will be signed out (their sessions ended at ${c.from})`;
   const keys = c.removedKeys.length === 0 ? '' : `; its stored ${listText(c.removedKeys)} will be removed (enter ${c.removedKeys.length === 1 ? 'it' : 'them'} again for ${c.to})`;
-  return `Changing the URL of "${c.environment.name}" from ${c.from} to ${c.to} moves it to another server: ${who}${keys}; no token or password is sent to ${c.to}`;
+  return `Changing the ${c.what} of "${c.environment.name}" from ${c.from} to ${c.to} moves it to another server: ${who}${keys}; no token or password is sent to ${c.to}`;
 }
 
 /** "a", "a and b", "a, b and c". */
@@ -251,16 +263,18 @@ class IdentitiesChanged extends Error {
 const MAX_EDIT_ATTEMPTS = 5;
 
 /** Why an identity is signed out after its environment moved: kept as its last error, shown in status and the window. */
-function movedReason(env: Environment, to: string, at: number): NonNullable<Identity['lastError']> {
-  return { code: 'origin_changed', message: `Signed out because the URL of "${env.name}" changed from ${env.baseUrl} to ${to}: sign in again`.slice(0, 500), at };
+function movedReason(env: Environment, to: Environment, at: number): NonNullable<Identity['lastError']> {
+  const m = describeMove(env, to);
+  return { code: 'origin_changed', message: `Signed out because the ${m.what} of "${env.name}" changed from ${m.from} to ${m.to}: sign in again`.slice(0, 500), at };
 }
 
 /** A production environment moves to another server only when the user said yes to it. */
-function assertMoveConfirmed(env: Environment, to: string, patch: Partial<EnvironmentInput>): void {
+function assertMoveConfirmed(env: Environment, next: Pick<Environment, 'provider' | 'baseUrl' | 'settings'>, patch: Partial<EnvironmentInput>): void {
   if (!(env.production || patch.production === true) || patch.confirmOriginChange === true) return;
+  const m = describeMove(env, next);
   throw new TokenDeskError(
     'confirmation_required',
-    `"${env.name}" is a production environment: changing its URL from ${env.baseUrl} to ${to} moves it to another server and signs out its identities. Confirm the change to go ahead; nothing was changed`,
+    `"${env.name}" is a production environment: changing its ${m.what} from ${m.from} to ${m.to} moves it to another server and signs out its identities. Confirm the change to go ahead; nothing was changed`,
   );
 }
 
@@ -366,10 +380,14 @@ export class EnvironmentService {
    * What changing the URL of `ref` to `rawUrl` would do, said before it happens (the CLI, the import);
    * undefined when the new URL stays on the same server (contract/validators.ts changesOrigin: a path-only change keeps the sessions).
    */
-  async originChange(ref: string, rawUrl: string, patch: Partial<EnvironmentInput> = {}): Promise<OriginChange | undefined> {
+  async originChange(ref: string, rawUrl: string | undefined, patch: Partial<EnvironmentInput> = {}): Promise<OriginChange | undefined> {
     const env = await this.resolve(ref);
-    const to = baseUrlOf(rawUrl, env.provider, { ...env.settings, ...patch.settings });
-    if (!changesOrigin(env.baseUrl, to)) return undefined;
+    // '' unsets a setting (its default, the base URL, applies again).
+    const settings = Object.fromEntries(Object.entries({ ...env.settings, ...patch.settings }).filter(([, v]) => v.trim() !== ''));
+    const to = rawUrl === undefined ? env.baseUrl : baseUrlOf(rawUrl, env.provider, settings);
+    const next = { provider: env.provider, baseUrl: to, settings };
+    if (!changesServers(env, next)) return undefined;
+    const move = describeMove(env, next);
     const cfg = await this.config.read();
     const all = await this.secrets.loadAll();
     const signedIn = cfg.identities
@@ -380,7 +398,7 @@ export class EnvironmentService {
       secretVariables: (env.secretVariables ?? []).filter((n) => all.has(secretKeys.variable(env.id, n))),
     };
     const removedKeys = keysLeaving(env.id, env.provider, stored, suppliedBy(patch)).map((k) => k.label);
-    return { environment: env, from: env.baseUrl, to, production: env.production, signedIn, removedKeys };
+    return { environment: env, what: move.what, from: move.from, to: move.to, production: env.production, signedIn, removedKeys };
   }
 
   /**
@@ -411,8 +429,10 @@ export class EnvironmentService {
     const touchesVariables =
       patch.variables !== undefined || patch.setVariables !== undefined || patch.secretVariables !== undefined || patch.unsetVariables !== undefined;
     if (touchesVariables) splitVariables(withoutUnset(withSet(patch.variables ?? {}, patch.setVariables), patch.unsetVariables), patch.secretVariables);
-    const moving = baseUrl !== undefined && changesOrigin(current.baseUrl, baseUrl);
-    if (moving) assertMoveConfirmed(current, baseUrl, patch);
+    // A move: another base URL origin, or another server named by a setting (an issuer: contract/servers.ts).
+    const nextServers = { provider: current.provider, baseUrl: baseUrl ?? current.baseUrl, settings: planned.settings };
+    const moving = changesServers(current, nextServers);
+    if (moving) assertMoveConfirmed(current, nextServers, patch);
 
     // The identities to sign out, locked before the config lock (the order renewals and sign-outs use).
     // Judged again under the config lock: one listed meanwhile (or every one, when another process moved
@@ -477,8 +497,8 @@ export class EnvironmentService {
           const clash = cfg.environments.find((e) => e.id !== updated.id && environmentScopeKey(e) === environmentScopeKey(updated));
           if (clash) throw new TokenDeskError('already_exists', `An environment named "${updated.name}" already exists`);
           // Judged again on the stored environment: another process may have moved it meanwhile.
-          const movingNow = changesOrigin(fresh.baseUrl, updated.baseUrl);
-          if (movingNow) assertMoveConfirmed(fresh, updated.baseUrl, patch);
+          const movingNow = changesServers(fresh, updated);
+          if (movingNow) assertMoveConfirmed(fresh, updated, patch);
           const leaving = movingNow ? cfg.identities.filter((i) => i.envId === updated.id) : [];
           // Before anything is written: every identity signed out here must be one whose lock is held.
           if (leaving.some((i) => !ids.includes(i.id))) throw new IdentitiesChanged(leaving.map((i) => i.id).sort());
@@ -508,7 +528,7 @@ export class EnvironmentService {
           written = true; // all or none: a failed apply stored nothing, so there is nothing to undo
           const held = new Set(previous.filter(([, v]) => v !== undefined).map(([k]) => k));
           endedHere = leaving.filter((i) => held.has(secretKeys.session(i.id)) || held.has(secretKeys.password(i.id)));
-          const reason = movedReason(fresh, updated.baseUrl, this.now());
+          const reason = movedReason(fresh, updated, this.now());
           env = updated;
           before = movingNow ? fresh : undefined;
           return {

@@ -2,7 +2,7 @@ import type { ConfigStore } from '../config/store.js';
 import type { Environment } from '../config/schema.js';
 import type { EnvironmentService } from '../environments/service.js';
 import { TokenDeskError } from '../errors.js';
-import { changesOrigin } from '../../contract/validators.js';
+import { changesServers, describeMove } from '../../contract/servers.js';
 import { toEnvironmentRecord } from './convert.js';
 import type { LoadedProjectFile } from './read.js';
 
@@ -19,7 +19,7 @@ export interface SyncOutcome {
  * Brings config.json's records of a project file's environments in line with the file (the file is
  * their source; their secrets and sessions are the user's, in the vault under their ids). One config
  * write for what changed, none when nothing did. An environment the file moves to another server
- * (scheme, host or port: a `git pull` pointing it elsewhere) goes through EnvironmentService.edit
+ * (scheme, host or port of its URL or of a setting naming a server, an issuer: a `git pull` pointing it elsewhere) goes through EnvironmentService.edit
  * first, which ends its sessions and removes its keys, so no token or key given for the old server is
  * ever sent to the new one. Records of environments the file no longer names are left alone (their
  * sessions stay until the user removes them) and are no longer offered for this folder.
@@ -36,11 +36,12 @@ export async function syncProjectFile(deps: { config: ConfigStore; envs: Environ
   });
   for (const rec of records) {
     const old = stored.environments.find((e) => e.id === rec.id);
-    if (old && changesOrigin(old.baseUrl, rec.baseUrl)) {
+    if (old && changesServers(old, rec)) {
       // The file is the user's repository: its move is confirmed by being there; the sessions end all the same.
       const outcome = await deps.envs.edit(rec.id, { baseUrl: rec.baseUrl, settings: clearedSettings(old, rec), confirmOriginChange: true });
       if (outcome.signedOut.length > 0) {
-        notices.push(`${loaded.file} moved "${rec.name}" from ${old.baseUrl} to ${rec.baseUrl}: ${outcome.signedOut.join(', ')} signed out there; sign in again`);
+        const m = describeMove(old, rec);
+        notices.push(`${loaded.file} moved "${rec.name}"${m.what === 'URL' ? '' : ' (its servers)'} from ${m.from} to ${m.to}: ${outcome.signedOut.join(', ')} signed out there; sign in again`);
       }
       notices.push(...outcome.warnings);
     }
