@@ -416,6 +416,8 @@ const endpointSetting = (name: string, label: string, flag: string, help: string
   required,
   flag,
   syntax: 'url',
+  // Tokens, refresh tokens and client secrets go to these: a change of one is a move (contract/servers.ts).
+  origin: true,
 });
 
 export const PROVIDERS: Readonly<Record<ProviderKind, ProviderInfo>> = {
