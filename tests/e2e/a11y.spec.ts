@@ -43,6 +43,9 @@ const sidebar = (page: Page) => page.getByRole('navigation', { name: 'Environmen
 const envRow = (page: Page, name: string) => sidebar(page).getByRole('button', { name: new RegExp(`^${name}`) });
 
 test('the first run, the demo, signed in and out, the Edit dialog and the palette pass axe in both themes', async ({ app: page }) => {
+  // A dozen axe scans in two themes over five demo environments: past the default two minutes on a
+  // loaded machine (the scan itself, not a wait), so the whole walk gets five.
+  test.setTimeout(300_000);
   await expect(page.getByRole('heading', { name: 'Welcome to TokenDesk' })).toBeVisible();
   await expectAccessible(page, 'first run');
 
