@@ -49,7 +49,7 @@ describe.skipIf(unreachable !== undefined)('shell completion', { timeout: 90_000
     expect(complete(h, s, ['tokendesk', 'env', 'use', 'Demo\\ Su'])).toEqual(['Demo\\ Supabase']);
     // An option's value is skipped when finding the command: `--env X` then a subcommand's options.
     expect(complete(h, s, ['tokendesk', '--help'])).toEqual(['--help']);
-    expect(complete(h, s, ['tokendesk', 'export', '--env', 'Demo\\ Supabase', '--format', 'p'])).toEqual(['postman']);
+    expect(complete(h, s, ['tokendesk', 'export', '--env', 'Demo\\ Supabase', '--format', 'p'])).toEqual(['postman', 'postman-script']);
     expect(complete(h, s, ['tokendesk', 'git-credential', ''])).toEqual(['get', 'store', 'erase']);
     expect(complete(h, s, ['tokendesk', 'completion', ''])).toEqual(['bash', 'zsh', 'fish']);
     // After --, exec's command: files of the current folder, nothing of ours.

@@ -2,6 +2,7 @@ import type { CopyResult } from '../../contract/types.js';
 import type { EndpointProductionAsk, EndpointView } from '../../contract/endpoint.js';
 import { TokenDeskError } from '../errors.js';
 import type { Core } from '../open.js';
+import type { Config } from '../config/schema.js';
 import { startEndpoint, type Endpoint } from '../endpoint/server.js';
 import { endpointUrl } from '../endpoint/constants.js';
 import { ensureEndpointSecret } from '../endpoint/secret.js';
@@ -28,13 +29,15 @@ export class EndpointHost {
 
   constructor(
     private readonly core: Core,
+    /** The configuration as the app service reads it (a corrupt file's report is kept for the window). */
+    private readonly readConfig: () => Promise<Config>,
     private readonly events: { called(): void; productionAsked(ask: EndpointProductionAsk): void },
     private readonly fixedPort?: number,
   ) {}
 
   async start(): Promise<void> {
     try {
-      const port = this.fixedPort ?? endpointPort(await this.core.config.read());
+      const port = this.fixedPort ?? endpointPort(await this.readConfig());
       this.port = port;
       this.endpoint = await startEndpoint({
         core: this.core,
@@ -73,7 +76,7 @@ export class EndpointHost {
   /** The panel's view; opening it is the secret's first use, so it is made here when missing. */
   async view(): Promise<EndpointView> {
     const secret = await ensureEndpointSecret(this.core.secrets, this.core.lock);
-    const cfg = await this.core.config.read();
+    const cfg = await this.readConfig();
     const port = this.endpoint?.port ?? this.port ?? endpointPort(cfg);
     await this.endpoint?.flush();
     return {

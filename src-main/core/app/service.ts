@@ -60,8 +60,24 @@ export function createAppService(
   const emit = (e: AppEvent) => emitter.emit('event', e);
   const refreshing = new Set<string>();
   const demo = new DemoLauncher(core, opts.demoPort ?? 54329);
+  let configError: string | undefined;
+  async function readConfig(): Promise<Config> {
+    try {
+      return await core.config.read();
+    } catch (e) {
+      // An unreadable file was moved aside by the store: say where once, start empty.
+      if (e instanceof TokenDeskError && e.code === 'config_unreadable') {
+        configError = e.message;
+        return emptyConfig();
+      }
+      throw e;
+    }
+  }
+
   const endpoint = new EndpointHost(
     core,
+    // The service's read: when the endpoint is the first to find the file corrupt, the window still says where it went.
+    readConfig,
     {
       called: () => emit({ type: 'endpoint-called' }),
       productionAsked: (ask) => emit({ type: 'endpoint-production-asked', ...ask }),
@@ -77,19 +93,7 @@ export function createAppService(
     scheduler.nudge();
   });
 
-  let configError: string | undefined;
-  async function readConfig(): Promise<Config> {
-    try {
-      return await core.config.read();
-    } catch (e) {
-      // An unreadable file was moved aside by the store: say where once, start empty.
-      if (e instanceof TokenDeskError && e.code === 'config_unreadable') {
-        configError = e.message;
-        return emptyConfig();
-      }
-      throw e;
-    }
-  }
+
 
   const scheduler = new RefreshScheduler({
     sessions: core.sessions,
