@@ -10,12 +10,9 @@
 import type { VariableRoleName } from './types.js';
 import type { FlowField, SignInMethodInfo } from './flows.js';
 
-/**
- * The kinds, in the order the UI offers them. `session` is the session-token API (seed 003); the
- * name is stored in config.json, so renaming it needs a config migration.
- */
-export const PROVIDER_KINDS = ['supabase', 'session', 'bearer', 'oidc', 'oauth2'] as const;
-export type ProviderKind = (typeof PROVIDER_KINDS)[number];
+import { PROVIDER_KINDS, type ProviderKind } from './provider-kinds.js';
+
+export { PROVIDER_KINDS, type ProviderKind };
 
 /**
  * How a session is kept alive: its refresh grant; re-running a sign-in method that needs no user

@@ -5,11 +5,11 @@
  * files without zod to stay within its start-up budget (issue 9). Declared once here, so the two cannot
  * drift: a new version, limit or provider kind changes both.
  *
- * A leaf: no zod, no node built-ins, and from the contract only the catalogue's kind list (pure data).
+ * A leaf: no zod, no node built-ins, and from the contract only the kind list (contract/provider-kinds.ts, pure data).
  * The fast path bundles this file; tests/integration/cli-fast-token.test.ts checks the built entry
  * stays free of zod.
  */
-import { PROVIDER_KINDS, type ProviderKind } from '../contract/providers.js';
+import { PROVIDER_KINDS, type ProviderKind } from '../contract/provider-kinds.js';
 
 /**
  * config.json's `version`: the schema accepts this one, an older one is migrated first

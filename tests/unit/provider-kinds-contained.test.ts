@@ -5,7 +5,8 @@ import { PROVIDER_KINDS } from '../../src-main/contract/providers.js';
 
 /**
  * Issue 20: "a provider is its folder plus one catalogue entry and one registry line". Outside
- * src-main/core/providers/ and the catalogue (src-main/contract/providers.ts), no source names a
+ * src-main/core/providers/ and the catalogue (src-main/contract/providers.ts, and its kind list
+ * provider-kinds.ts), no source names a
  * provider kind: generic code asks the catalogue or the provider instead. Adding a kind then needs
  * nothing else, and removing one leaves nothing behind.
  */
@@ -14,7 +15,7 @@ const SCANNED = ['src-main', 'src-renderer', 'src-preload', 'scripts'];
 const SOURCE = /\.(ts|tsx|mts|cts|js|mjs|cjs)$/;
 
 /** Where kinds are named by design: the providers themselves and their catalogue. */
-const OWNERS = ['src-main/core/providers/', 'src-main/contract/providers.ts'];
+const OWNERS = ['src-main/core/providers/', 'src-main/contract/providers.ts', 'src-main/contract/provider-kinds.ts'];
 
 /**
  * What may keep naming kinds, and why. A folder or file (ending in /, or a whole path), or a path with
