@@ -23,6 +23,11 @@ export function environmentServers(env: { provider: ProviderKind; baseUrl: strin
   return [...out].sort();
 }
 
+/** The servers as one value (stored with a move: secrets/types.ts secretKeys.servers); equal exactly when changesServers says no move. */
+export function serversFingerprint(env: { provider: ProviderKind; baseUrl: string; settings?: Readonly<Record<string, string>> }): string {
+  return JSON.stringify(environmentServers(env));
+}
+
 /**
  * Whether going from `from` to `to` sends credentials to a server `from` did not use, or stops using one
  * it did: either way the sessions and keys given for the old set must not follow (the same rule as a

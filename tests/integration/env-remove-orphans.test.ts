@@ -118,6 +118,17 @@ describe('env remove never orphans a secret, and orphans are swept', { timeout: 
     expect(await core.envs.removeOrphans()).toEqual([]);
   });
 
+  it("a move's record of servers the configuration does not show goes (an edit killed before its config write); the one it shows stays", async () => {
+    const core = openCore({ home: newHome() });
+    const { envId } = await seed(core, 'moved');
+    const other = await core.envs.add({ name: 'other', provider: 'session', baseUrl: 'http://127.0.0.1:10' });
+    // Kept, a record of servers the file does not name would refuse every sign-in at the ones it does.
+    await core.secrets.set(secretKeys.servers(envId), JSON.stringify(['http://127.0.0.1:11']));
+    await core.secrets.set(secretKeys.servers(other.id), JSON.stringify(['http://127.0.0.1:10']));
+    expect(await core.envs.removeOrphans()).toEqual([secretKeys.servers(envId)]);
+    expect(await core.secrets.get(secretKeys.servers(other.id))).toBe(JSON.stringify(['http://127.0.0.1:10']));
+  });
+
   describe('writes in flight are not orphans', () => {
     let server: DemoServer;
     beforeAll(async () => {

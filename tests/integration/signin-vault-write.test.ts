@@ -30,6 +30,21 @@ async function listedIdentity(home: string) {
   return { core, env, identity, keys, held };
 }
 
+/** `store` with one of its writes wrapped: `wrap` is given the real write and the argument. */
+function around<M extends 'apply' | 'update'>(
+  store: SecretStore,
+  method: M,
+  wrap: (real: (arg: Parameters<SecretStore[M]>[0]) => Promise<void>, arg: Parameters<SecretStore[M]>[0]) => Promise<void>,
+): SecretStore {
+  return new Proxy(store, {
+    get(t, p) {
+      const v = Reflect.get(t, p, t) as unknown;
+      if (p !== method) return typeof v === 'function' ? (v as (...a: unknown[]) => unknown).bind(t) : v;
+      return (arg: Parameters<SecretStore[M]>[0]) => wrap((a) => (t[method] as (x: typeof a) => Promise<void>)(a), arg);
+    },
+  });
+}
+
 describe.skipIf(unreachable !== undefined)('a sign-in of a listed identity, saved under the vault lock', { timeout: 60_000 }, () => {
   it('whose profile cannot be written leaves the vault as it was', async () => {
     const h = await signedIn();
@@ -53,23 +68,17 @@ describe.skipIf(unreachable !== undefined)('a sign-in of a listed identity, save
     // What the vault holds for this identity after each write the sign-in makes: what a renewal could read.
     const seen: Array<string | undefined> = [];
     let moved = false;
-    const secrets = new Proxy(base.secrets, {
-      get(t, p) {
-        const v = Reflect.get(t, p, t) as unknown;
-        if (p !== 'update') return typeof v === 'function' ? (v as (...a: unknown[]) => unknown).bind(t) : v;
-        return async (decide: Parameters<SecretStore['update']>[0]) => {
-          // The old server has answered; before the answer is stored, another process moves the environment.
-          if (!moved) {
-            moved = true;
-            await meanwhile.envs.edit(env.id, { baseUrl: other.url });
-          }
-          try {
-            await t.update(decide);
-          } finally {
-            seen.push(...(await Promise.all(keys.map((k) => t.get(k)))));
-          }
-        };
-      },
+    const secrets = around(base.secrets, 'update', async (update, decide) => {
+      // The old server has answered; before the answer is stored, another process moves the environment.
+      if (!moved) {
+        moved = true;
+        await meanwhile.envs.edit(env.id, { baseUrl: other.url });
+      }
+      try {
+        await update(decide);
+      } finally {
+        seen.push(...(await Promise.all(keys.map((k) => base.secrets.get(k)))));
+      }
     });
     const core = openCore({ home: h.dir, secrets });
 
@@ -79,5 +88,50 @@ describe.skipIf(unreachable !== undefined)('a sign-in of a listed identity, save
     expect(seen.filter((v) => v !== undefined)).toEqual([]);
     expect(await Promise.all(keys.map((k) => base.secrets.get(k)))).toEqual([undefined, undefined]);
     expect(other.requests).toEqual([]);
+  });
+
+  it('that reaches the vault between a move\'s deletion of the sessions and its config write is refused there', async () => {
+    const h = await signedIn();
+    const { core: base, env, identity, keys } = await listedIdentity(h.dir);
+    // What the vault holds for the identity once the sign-in's own write is made: until it undoes it
+    // (after the move's config write), or forever if it is killed then, a renewal could read it.
+    let seen: Array<string | undefined> | undefined;
+    let wrote!: () => void;
+    const written = new Promise<void>((r) => (wrote = r));
+    const signer = openCore({
+      home: h.dir,
+      secrets: around(base.secrets, 'update', async (update, decide) => {
+        try {
+          await update(decide);
+        } finally {
+          seen ??= await Promise.all(keys.map((k) => base.secrets.get(k)));
+          wrote();
+        }
+      }),
+    });
+    let signing: Promise<unknown> | undefined;
+    // The edit's sealed write (the old sessions deleted) is made; its config write, with the new URL,
+    // waits until a sign-in at the old URL has reached the vault: that sign-in still reads the old URL in the file.
+    const mover = openCore({
+      home: h.dir,
+      secrets: around(base.secrets, 'apply', async (apply, changes) => {
+        await apply(changes);
+        if (!signing && changes.some(([k, value]) => k === keys[0] && value === undefined)) {
+          signing = signer.sessions.signIn(env.id, { ...USER, remember: true }).catch((e: unknown) => e);
+          await written;
+        }
+      }),
+    });
+
+    const moved = await mover.envs.edit(env.id, { baseUrl: other.url });
+    expect(moved.environment.baseUrl).toBe(other.url);
+    expect(await signing).toMatchObject({ code: 'environment_changed' });
+    expect(seen).toEqual([undefined, undefined]);
+    // Nothing of the old server is left where a renewal would send it to the new one.
+    expect(await Promise.all(keys.map((k) => base.secrets.get(k)))).toEqual([undefined, undefined]);
+    await expect(base.sessions.getFreshToken(env.id, identity.email)).rejects.toMatchObject({ code: 'not_signed_in' });
+    expect(other.requests).toEqual([]);
+    // What the move recorded names the new server only: a sign-in there is not refused by it.
+    expect(await base.secrets.get(secretKeys.servers(env.id))).toBe(JSON.stringify([new URL(other.url).origin]));
   });
 });

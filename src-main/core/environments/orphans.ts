@@ -3,6 +3,7 @@ import type { ConfigStore } from '../config/store.js';
 import { sweepBasis } from '../config/sweep-basis.js';
 import { secretKeys, type SecretKey, type SecretStore } from '../secrets/types.js';
 import { PROVIDERS } from '../../contract/providers.js';
+import { serversFingerprint } from '../../contract/servers.js';
 import type { RefreshLock } from '../sessions/refresh-lock.js';
 
 export interface OrphanSweepDeps {
@@ -50,7 +51,7 @@ export async function removeOrphanSecrets(deps: OrphanSweepDeps): Promise<string
     const orphans: SecretKey[] = [];
     for (const key of all.keys()) {
       if (key.startsWith('env/')) {
-        if (envEntryIsOrphan(cfg, key) && !basis.namedAside(ownerId(key))) orphans.push(key as SecretKey);
+        if (envEntryIsOrphan(cfg, key, all.get(key)) && !basis.namedAside(ownerId(key))) orphans.push(key as SecretKey);
       } else if (key.startsWith('identity/') && !cfg.identities.some((i) => key.startsWith(`identity/${i.id}/`))) {
         const id = key.slice('identity/'.length, key.lastIndexOf('/'));
         if (basis.namedAside(id)) continue;
@@ -79,12 +80,15 @@ export async function removeOrphanSecrets(deps: OrphanSweepDeps): Promise<string
 const ownerId = (key: string) => key.split('/')[1] ?? '';
 
 /**
- * An entry of an unlisted environment, a secret variable its environment does not list, or a secret
- * setting its environment's kind does not declare (secretKeys.setting).
+ * An entry of an unlisted environment, a secret variable its environment does not list, a secret
+ * setting its environment's kind does not declare (secretKeys.setting), or the servers of a move the
+ * configuration does not show (an edit killed between its vault write and its config write: kept, it
+ * would refuse every sign-in at the servers the configuration names).
  */
-function envEntryIsOrphan(cfg: Config, key: string): boolean {
+function envEntryIsOrphan(cfg: Config, key: string, value: string | undefined): boolean {
   const env = cfg.environments.find((e) => key.startsWith(`env/${e.id}/`));
   if (!env) return true;
+  if (key === secretKeys.servers(env.id)) return value !== serversFingerprint(env);
   const rest = key.slice(`env/${env.id}/`.length);
   if (rest.startsWith('setting/')) return !PROVIDERS[env.provider].settings.some((s) => s.secret && secretKeys.setting(env.id, s.name) === key);
   if (!rest.startsWith('var/')) return false;

@@ -4,7 +4,7 @@ import type { ConfigStore } from '../config/store.js';
 import { EnvironmentSchema, environmentScopeKey, type AccountTransport, type Config, type Environment, type Identity } from '../config/schema.js';
 import type { StoredSession } from '../providers/types.js';
 import { ProfileStore } from '../sessions/profile-store.js';
-import { changesServers, describeMove } from '../../contract/servers.js';
+import { changesServers, describeMove, serversFingerprint } from '../../contract/servers.js';
 import { checkAccountTransport, checkBaseUrl, describeProblem, type FieldCheck } from '../../contract/validators.js';
 import { providerInfo, type ProviderKind } from '../../contract/providers.js';
 import { settingsOf, settingWords } from '../../contract/settings.js';
@@ -516,6 +516,9 @@ export class EnvironmentService {
           }
           // Every token and remembered password of the old server, in the same sealed write.
           for (const i of leaving) changes.push([secretKeys.session(i.id), null], [secretKeys.password(i.id), null]);
+          // And the new servers, for a sign-in that reaches the vault before this config is written: it
+          // still reads the old URL there, but its session of the old server is refused (sessions/manager.ts).
+          if (movingNow) changes.push([secretKeys.servers(updated.id), serversFingerprint(updated)]);
           for (const [k] of changes) previous.push([k, await this.secrets.get(k)]);
           // The sessions are ended at the old server with the secret settings stored for it (the anon key…).
           if (movingNow) {

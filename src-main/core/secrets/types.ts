@@ -9,6 +9,8 @@ export type SecretKey =
   | `env/${string}/var/${string}`
   /** A secret setting the environment's kind declares (catalogue `settings`, `secret: true`). */
   | `env/${string}/setting/${string}`
+  /** The servers the environment moved to last (contract/servers.ts serversFingerprint): not a secret, sealed with the move. */
+  | `env/${string}/servers`
   | `identity/${string}/session`
   | `identity/${string}/password`
   /** The local credential endpoint's per-install secret (core/endpoint/secret.ts). */
@@ -27,6 +29,12 @@ export const secretKeys = {
   session: (identityId: string): SecretKey => `identity/${identityId}/session`,
   password: (identityId: string): SecretKey => `identity/${identityId}/password`,
   endpointSecret: (): SecretKey => 'endpoint/secret',
+  /**
+   * Written by a move (EnvironmentService.edit) in the same sealed write that deletes the old server's
+   * sessions, so a sign-in deciding under the vault lock sees the move even before the configuration
+   * file says it: a session from a server other than these is refused there (sessions/manager.ts).
+   */
+  servers: (envId: string): SecretKey => `env/${envId}/servers`,
 };
 
 /** Throws TokenDeskError `keychain_unavailable` / `keychain_locked` / `keychain_error`; never falls back to plaintext. */

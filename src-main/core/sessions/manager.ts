@@ -17,7 +17,7 @@ import { withRetry } from './retry.js';
 import { localTime } from '../format-time.js';
 import { capabilitiesOf, missingMethodNeed, providerInfo, signInMethodsOf } from '../../contract/providers.js';
 import { settingWords, withDefaults } from '../../contract/settings.js';
-import { changesOrigin } from '../../contract/validators.js';
+import { changesServers, describeMove, serversFingerprint } from '../../contract/servers.js';
 import { identityLabel } from '../../contract/identity-label.js';
 import type { FlowAnswers } from '../../contract/flows.js';
 import { FlowRunner, type FlowTimers, type RunnerStep } from '../flows/runner.js';
@@ -297,7 +297,7 @@ export class SessionManager {
       // the configuration still has the environment at the server signed in to: this sign-in holds no
       // identity lock, so a renewal may read the vault at any moment after, with the configuration's
       // URL (issue 27: an edit that moved it meanwhile would have its refresh token sent there).
-      await this.store(id, session, { also: [[keys[1], password]], record: wrote, check: async () => assertSameServer(await this.configNow(), env) });
+      await this.store(id, session, { also: [[keys[1], password]], record: wrote, check: async (read) => assertSameServer(await this.configNow(), env, read) });
       const profile = session.profile;
       const subject = subjectOf(profile, email)!; // checked by saveNewSession
       const record = (listed: Identity | undefined): Identity => {
@@ -481,7 +481,7 @@ export class SessionManager {
   private async store(
     identityId: string,
     session: StoredSession,
-    opts: { also?: SecretChanges; basis?: string; check?: () => Promise<void>; record?: { written?: Written } } = {},
+    opts: { also?: SecretChanges; basis?: string; check?: (read: (key: SecretKey) => string | undefined) => Promise<void>; record?: { written?: Written } } = {},
   ): Promise<Written | undefined> {
     const { tokens, profile } = splitSession(session);
     const key = secretKeys.session(identityId);
@@ -493,7 +493,7 @@ export class SessionManager {
       // one: a retry after a write that landed). Anything else is a newer session, which stays.
       if (basis !== undefined && ![basis, session.accessToken].includes(accessTokenOf(read(key)) ?? '')) return [];
       // Under the vault lock: a refusal here writes nothing, so no reader ever sees the session.
-      await opts.check?.();
+      await opts.check?.(read);
       written = changes.map(([k, v]) => [k, { now: v, before: read(k) }] as const);
       // Told before the write: a caller must undo it even when what follows (the profile) fails.
       if (opts.record) opts.record.written = written;
@@ -908,10 +908,17 @@ const accessTokenOf = (text: string | undefined): string | undefined => decodeSe
  * environment has since been removed or moved to another server (an edit of its URL ends the
  * sessions it finds; this one was not yet there to be found).
  */
-function assertSameServer(cfg: Config, env: Environment): void {
+/**
+ * The environment still sends its tokens to the servers this sign-in talked to: by the configuration,
+ * and, under the vault lock (`read`), by the servers the last move recorded there, which an edit seals
+ * with its deletion of the old sessions before it writes the configuration.
+ */
+function assertSameServer(cfg: Config, env: Environment, read?: (key: SecretKey) => string | undefined): void {
   const now = cfg.environments.find((e) => e.id === env.id);
   if (!now) throw new TokenDeskError('not_found', `Environment "${env.name}" was removed while signing in: nothing was stored`);
-  if (changesOrigin(env.baseUrl, now.baseUrl)) {
-    throw new TokenDeskError('environment_changed', `The URL of "${env.name}" changed to ${now.baseUrl} while signing in at ${env.baseUrl}: nothing was stored; sign in again`);
+  const movedTo = read?.(secretKeys.servers(env.id));
+  if (changesServers(env, now) || (movedTo !== undefined && movedTo !== serversFingerprint(env))) {
+    const to = changesServers(env, now) ? describeMove(env, now).to : 'another server';
+    throw new TokenDeskError('environment_changed', `"${env.name}" moved to ${to} while signing in at ${env.baseUrl}: nothing was stored; sign in again`);
   }
 }
