@@ -176,6 +176,25 @@ describe.skipIf(unreachable !== undefined)('the local credential endpoint, over 
     expect(JSON.parse((await r.h.runInProcess(['endpoint', '--json'])).stdout).allowedProduction).toEqual([DEMO_SUPABASE]);
   });
 
+  it('an allowed production environment moved to another server is refused again until allowed again', async () => {
+    const r = await rig();
+    expect((await r.h.runInProcess(['env', 'edit', DEMO_SUPABASE, '--production'])).code).toBe(0);
+    expect((await r.h.runInProcess(['endpoint', 'allow', DEMO_SUPABASE])).code).toBe(0);
+    expect((await r.get(tokenPath(DEMO_SUPABASE))).status).toBe(200);
+    // The same demo on another origin (localhost): the allow was given for 127.0.0.1's tokens.
+    const moved = await r.h.runInProcess(['env', 'edit', DEMO_SUPABASE, '--url', r.demo.url.replace('127.0.0.1', 'localhost'), '--yes']);
+    expect(moved.code, moved.stderr).toBe(0);
+    expect(moved.stderr).toContain(`The local endpoint no longer serves "${DEMO_SUPABASE}"`);
+    const refused = await r.get(tokenPath(DEMO_SUPABASE));
+    expect(refused.status).toBe(403);
+    expect(JSON.parse(refused.body)).toMatchObject({ code: 'production_not_allowed' });
+    expect(JSON.parse((await r.h.runInProcess(['endpoint', '--json'])).stdout).allowedProduction).toEqual([]);
+    // A change on the same server keeps the allow.
+    expect((await r.h.runInProcess(['endpoint', 'allow', DEMO_SUPABASE])).code).toBe(0);
+    expect((await r.h.runInProcess(['env', 'edit', DEMO_SUPABASE, '--label', 'eu'])).code).toBe(0);
+    expect(JSON.parse((await r.h.runInProcess(['endpoint', '--json'])).stdout).allowedProduction).toEqual([DEMO_SUPABASE]);
+  });
+
   it('the access log has one line per call (time, User-Agent, environment, identity, status) and never a token or the secret', async () => {
     const r = await rig();
     const tokens: string[] = [];

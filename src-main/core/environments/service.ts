@@ -463,6 +463,7 @@ export class EnvironmentService {
     const kind = providerInfo(current.provider);
     const ended: Array<{ identity: Identity; session: StoredSession | undefined }> = [];
     let before: Environment | undefined;
+    let allowCleared = false;
     const oldSecrets: Record<string, string> = {};
     const next = await this.underIdentityLocks(ids, async () => {
       const sessions = new Map<string, StoredSession | undefined>();
@@ -493,12 +494,16 @@ export class EnvironmentService {
             ...(settings && { settings }),
           });
           if (!parsed.success) throw new TokenDeskError('invalid_input', `Invalid environment: ${issueText(parsed.error)}`);
-          const updated = parsed.data;
-          const clash = cfg.environments.find((e) => e.id !== updated.id && environmentScopeKey(e) === environmentScopeKey(updated));
-          if (clash) throw new TokenDeskError('already_exists', `An environment named "${updated.name}" already exists`);
+          const clash = cfg.environments.find((e) => e.id !== parsed.data.id && environmentScopeKey(e) === environmentScopeKey(parsed.data));
+          if (clash) throw new TokenDeskError('already_exists', `An environment named "${parsed.data.name}" already exists`);
           // Judged again on the stored environment: another process may have moved it meanwhile.
-          const movingNow = changesServers(fresh, updated);
-          if (movingNow) assertMoveConfirmed(fresh, updated, patch);
+          const movingNow = changesServers(fresh, parsed.data);
+          if (movingNow) assertMoveConfirmed(fresh, parsed.data, patch);
+          // The local endpoint's allow was given for the old servers' tokens: a production environment
+          // that moved is asked about again (issue 23), as its sessions are ended.
+          const { endpointAllowed, ...unallowed } = parsed.data;
+          const updated: Environment = movingNow ? unallowed : parsed.data;
+          allowCleared = movingNow && endpointAllowed === true && updated.production;
           const leaving = movingNow ? cfg.identities.filter((i) => i.envId === updated.id) : [];
           // Before anything is written: every identity signed out here must be one whose lock is held.
           if (leaving.some((i) => !ids.includes(i.id))) throw new IdentitiesChanged(leaving.map((i) => i.id).sort());
@@ -553,6 +558,7 @@ export class EnvironmentService {
     });
     if (!next) throw new TokenDeskError('config_invalid', 'The environment was not updated');
     const warnings = before ? await this.revokeAtOldServer(before, oldSecrets, ended) : [];
+    if (allowCleared) warnings.push(`The local endpoint no longer serves "${next.name}": it was allowed for its old servers; allow it again to serve ${next.baseUrl}`);
     return { environment: next, signedOut: ended.map((e) => identityLabel(e.identity)), warnings };
   }
 
