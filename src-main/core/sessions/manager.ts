@@ -901,17 +901,12 @@ type Written = ReadonlyArray<readonly [SecretKey, { now: string | undefined; bef
 /** The access token of a stored session entry (undefined for none, or one that does not decode). */
 const accessTokenOf = (text: string | undefined): string | undefined => decodeSession(text)?.accessToken;
 
-/** Inside the margin, or with less life left than a caller's minimum (`token --min-valid`). */
-
 /**
  * Refuses to record a sign-in made against `env` as it was read when the sign-in began, when the
- * environment has since been removed or moved to another server (an edit of its URL ends the
- * sessions it finds; this one was not yet there to be found).
- */
-/**
- * The environment still sends its tokens to the servers this sign-in talked to: by the configuration,
- * and, under the vault lock (`read`), by the servers the last move recorded there, which an edit seals
- * with its deletion of the old sessions before it writes the configuration.
+ * environment has since been removed or moved to other servers (an edit of its URL or issuer ends
+ * the sessions it finds; this one was not yet there to be found). Moved by the configuration, or,
+ * under the vault lock (`read`), by the servers the last move recorded there: an edit seals that
+ * with its deletion of the old sessions, before it writes the configuration.
  */
 function assertSameServer(cfg: Config, env: Environment, read?: (key: SecretKey) => string | undefined): void {
   const now = cfg.environments.find((e) => e.id === env.id);
