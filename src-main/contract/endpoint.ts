@@ -18,6 +18,8 @@ export interface EndpointLogEntry {
   identity?: string;
   /** The error code of a refusal (unauthorized, production_not_allowed, session_expired…). */
   code?: string;
+  /** The call came with a scoped secret (tokendesk exec's, for one command): what it was made for, e.g. `exec node`. Never the secret. */
+  scoped?: string;
 }
 
 export interface EndpointView {

@@ -15,6 +15,7 @@ function outcome(e: EndpointLogEntry): string {
   if (e.status === 200) return 'served';
   if (e.code === 'production_not_allowed') return 'production, not allowed';
   if (e.code === 'unauthorized') return 'wrong or missing secret';
+  if (e.code === 'out_of_scope') return "outside the secret's scope";
   if (e.code === 'session_expired' || e.code === 'not_signed_in') return 'session ended';
   return e.code ?? 'refused';
 }
@@ -120,7 +121,10 @@ export function EndpointPanel() {
               {view.log.map((e, i) => (
                 <tr key={`${e.time}-${i}`} className={e.status === 200 ? undefined : 'refused'}>
                   <td>{timeOfDay(e.time, now || e.time)}</td>
-                  <td className="mono-sm">{e.userAgent || '—'}</td>
+                  <td className="mono-sm">
+                    {e.userAgent || '—'}
+                    {e.scoped ? <span className="endpoint-scoped">scoped secret · {e.scoped}</span> : null}
+                  </td>
                   <td>
                     <span className="mono-sm">{e.route}</span> {e.env ?? ''}
                   </td>

@@ -1,14 +1,13 @@
 import { readFileSync } from 'node:fs';
-import { spawn } from 'node:child_process';
-import { createServer } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
 import { startDemoServer, type DemoServer } from '../../src-main/core/demo-server/index.js';
 import { openCore } from '../../src-main/core/open.js';
 import { accessLogFile, ensureEndpointSecret, readAccessLog, startEndpoint, type Endpoint } from '../../src-main/core/endpoint/index.js';
 import type { EndpointProductionAsk } from '../../src-main/contract/endpoint.js';
-import { CLI, CliHome, DEMO_SESSION, DEMO_SUPABASE, keychainUnreachable } from '../helpers/cli.js';
+import { CliHome, DEMO_SESSION, DEMO_SUPABASE, keychainUnreachable } from '../helpers/cli.js';
 import { movableClock, type MovableClock } from '../helpers/clock.js';
 import { call } from '../helpers/endpoint-client.js';
+import { startServe } from '../helpers/serve.js';
 
 const unreachable = await keychainUnreachable();
 const cleanups: (() => Promise<void>)[] = [];
@@ -223,15 +222,6 @@ describe.skipIf(unreachable !== undefined)('the local credential endpoint, over 
   });
 });
 
-async function freePort(): Promise<number> {
-  return new Promise((resolve) => {
-    const s = createServer().listen(0, '127.0.0.1', () => {
-      const { port } = s.address() as { port: number };
-      s.close(() => resolve(port));
-    });
-  });
-}
-
 describe.skipIf(unreachable !== undefined)('tokendesk serve', { timeout: 60_000 }, () => {
   it('prints one line with its URL, serves a token, says it is running, and stops cleanly on SIGTERM', async () => {
     const demo = await startDemoServer({ port: 0 });
@@ -239,18 +229,11 @@ describe.skipIf(unreachable !== undefined)('tokendesk serve', { timeout: 60_000 
     cleanups.push(() => demo.close(), () => h.cleanup());
     expect((await h.runInProcess(['demo-setup', '--url', demo.url])).code).toBe(0);
     expect((await h.runInProcess(['login', '--env', DEMO_SUPABASE, '--email', 'owner@connectgain.test'], { input: 'demo-password\n' })).code).toBe(0);
-    const port = await freePort();
-    expect((await h.runInProcess(['endpoint', 'port', String(port)])).code).toBe(0);
-    const child = spawn(process.execPath, [CLI, 'serve'], { env: h.env(), cwd: h.work });
-    let stdout = '';
-    child.stdout.setEncoding('utf8').on('data', (d: string) => (stdout += d));
-    const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
-    cleanups.push(async () => {
-      if (child.exitCode === null) child.kill('SIGKILL');
-    });
-    for (let i = 0; i < 100 && !stdout.includes('\n'); i++) await new Promise((res) => setTimeout(res, 50));
-    expect(stdout.trim().split('\n')).toHaveLength(1);
-    expect(stdout).toContain(`http://127.0.0.1:${port}`);
+    const serve = await startServe(h);
+    cleanups.push(async () => serve.kill());
+    const { port } = serve;
+    expect(serve.stdout().trim().split('\n')).toHaveLength(1);
+    expect(serve.stdout()).toContain(`http://127.0.0.1:${port}`);
 
     const shown = JSON.parse((await h.runInProcess(['endpoint', '--json', '--show-secret'])).stdout) as { secret: string; running: boolean };
     expect(shown.running).toBe(true);
@@ -260,8 +243,7 @@ describe.skipIf(unreachable !== undefined)('tokendesk serve', { timeout: 60_000 
     const plain = await h.runInProcess(['endpoint']);
     expect(plain.stdout).not.toContain(shown.secret);
 
-    child.kill('SIGTERM');
-    expect(await exited).toBe(0);
+    expect(await serve.stop()).toBe(0);
     expect(JSON.parse((await h.runInProcess(['endpoint', '--json'])).stdout)).toMatchObject({ running: false, port });
     await expect(call(port, tokenPath(DEMO_SUPABASE), { secret: shown.secret })).rejects.toThrow(/ECONNREFUSED/);
   });

@@ -68,7 +68,7 @@ async function log(f: Factory, o: { json?: boolean; limit?: number }): Promise<v
   f.term.out(
     entries
       .reverse()
-      .map((e) => [localTime(e.time), e.status, e.route, e.env ?? '-', e.identity ?? '-', e.userAgent ? `"${e.userAgent}"` : '-', ...(e.code ? [e.code] : [])].join('  '))
+      .map((e) => [localTime(e.time), e.status, e.route, e.env ?? '-', e.identity ?? '-', e.userAgent ? `"${e.userAgent}"` : '-', ...(e.code ? [e.code] : []), ...(e.scoped ? [`scoped secret (${e.scoped})`] : [])].join('  '))
       .join('\n'),
   );
 }

@@ -6,7 +6,9 @@ import { exportInput, freshToken } from '../fresh.js';
 import { collect, emailOption, identityOption, envOption } from './common.js';
 import { readUserFile, resolveWith } from '../references.js';
 import { withFactory, type Factory } from '../factory.js';
-import { TokenDeskError, parseEnvFile, accessTokenHeader, accountHeader, accountQuery, authHeaders, dotenvKey, exportVariables, type ExportInput } from '../../core/facade.js';
+import { parseDuration } from '../duration.js';
+import { DEFAULT_SCOPED_LIFETIME_MS, ENDPOINT_VARIABLES, endpointForChild, type ChildEndpoint } from '../exec-endpoint.js';
+import { TokenDeskError, parseEnvFile, type Reference, accessTokenHeader, accountHeader, accountQuery, authHeaders, dotenvKey, exportVariables, type ExportInput } from '../../core/facade.js';
 
 /** Set by TokenDesk itself; an exported variable never overrides them. */
 const RESERVED = new Set([
@@ -18,6 +20,7 @@ const RESERVED = new Set([
   'TOKENDESK_HEADERS',
   'TOKENDESK_ACCOUNT_HEADER',
   'TOKENDESK_ACCOUNT_QUERY',
+  ...ENDPOINT_VARIABLES,
 ]);
 
 /**
@@ -48,19 +51,20 @@ export function childEnvironment(input: ExportInput, envName: string): Record<st
 
 const FORWARDED: NodeJS.Signals[] = ['SIGINT', 'SIGTERM', 'SIGHUP', 'SIGQUIT', 'SIGUSR1', 'SIGUSR2'];
 
-/** Runs the command, forwarding signals; resolves with the exit status a shell would report. */
-function run(command: string, args: string[], env: NodeJS.ProcessEnv): Promise<number> {
+/** Runs the command, forwarding signals; resolves with the exit status a shell would report. `started` runs once it did start. */
+function run(command: string, args: string[], env: NodeJS.ProcessEnv, started: () => void): Promise<number> {
   return new Promise((resolve, reject) => {
     // Listening before the spawn: the child can run and print before spawn() returns here, and a
     // signal sent at once (Ctrl+C, a test reacting to the child's first line) would otherwise kill
     // us by default and leave the child running, orphaned.
-    const started: { child?: ReturnType<typeof spawn> } = {};
+    const spawned: { child?: ReturnType<typeof spawn> } = {};
     const forward = (sig: NodeJS.Signals): void => {
-      started.child?.kill(sig);
+      spawned.child?.kill(sig);
     };
     for (const s of FORWARDED) process.on(s, forward);
     const child = spawn(command, args, { stdio: 'inherit', env });
-    started.child = child;
+    spawned.child = child;
+    child.once('spawn', started);
     const cleanup = (): void => {
       for (const s of FORWARDED) process.off(s, forward);
     };
@@ -90,7 +94,7 @@ function run(command: string, args: string[], env: NodeJS.ProcessEnv): Promise<n
  * are, `tokendesk://` references resolved. Every file is read and every reference resolved before the
  * command runs, so a typo stops the run with its file and line.
  */
-async function fileEnvironment(f: Factory, files: readonly string[]): Promise<Record<string, string>> {
+async function fileEnvironment(f: Factory, files: readonly string[]): Promise<{ vars: Record<string, string>; refs: Reference[] }> {
   const entries = [];
   for (const file of files) entries.push(...parseEnvFile(await readUserFile(f, file, 'env file'), file).map((e) => ({ ...e, file })));
   const refs = entries.flatMap((e) => (e.ref ? [{ ref: e.ref, where: `${e.file}, line ${e.line} (${e.name})` }] : []));
@@ -98,10 +102,21 @@ async function fileEnvironment(f: Factory, files: readonly string[]): Promise<Re
   const out: Record<string, string> = {};
   let next = 0;
   for (const e of entries) out[e.name] = e.ref ? values[next++]! : e.value;
-  return out;
+  return { vars: out, refs: refs.map((r) => r.ref) };
 }
 
-async function exec(f: Factory, command: string, args: string[], o: { env?: string; email?: string; envfile?: string[] }): Promise<void> {
+interface ExecOptions {
+  env?: string;
+  email?: string;
+  envfile?: string[];
+  /** false with --no-endpoint. */
+  endpoint: boolean;
+  endpointLifetime?: string;
+}
+
+async function exec(f: Factory, command: string, args: string[], o: ExecOptions): Promise<void> {
+  const lifetimeMs = o.endpointLifetime === undefined ? DEFAULT_SCOPED_LIFETIME_MS : parseDuration(o.endpointLifetime, '--endpoint-lifetime');
+  if (lifetimeMs === 0) throw new UsageError('--endpoint-lifetime must be longer than 0 (or --no-endpoint)');
   const files = await fileEnvironment(f, o.envfile ?? []);
   // With --envfile and no environment named (or defaulted), the child gets the file's variables only.
   let own: Record<string, string> = {};
@@ -109,7 +124,19 @@ async function exec(f: Factory, command: string, args: string[], o: { env?: stri
     const fresh = await freshToken(f, o.env, o.email);
     own = childEnvironment(await exportInput(f, fresh), fresh.env.name);
   }
-  const status = await run(command, args, { ...f.io.env, ...own, ...files });
+  const inherited = { ...f.io.env };
+  let endpoint: ChildEndpoint = { vars: {} };
+  if (o.endpoint) {
+    const targets = [...(o.env === undefined ? [] : [{ env: o.env, ...(o.email !== undefined && { who: o.email }) }]), ...files.refs];
+    endpoint = await endpointForChild(f, targets, command, lifetimeMs);
+  } else {
+    // Not even an outer exec's: --no-endpoint means the command gets no way to the endpoint from us.
+    for (const name of ENDPOINT_VARIABLES) delete inherited[name];
+  }
+  // Said once the command runs: a command not found is that one line alone.
+  const status = await run(command, args, { ...inherited, ...own, ...endpoint.vars, ...files.vars }, () => {
+    if (endpoint.note) f.term.errLine(endpoint.note);
+  });
   f.setExitCode(status);
 }
 
@@ -130,6 +157,8 @@ export function registerExec(program: Command, f: Factory): void {
     .addOption(new Option('--env-file <file>').hideHelp().argParser(() => {
       throw new UsageError('use --envfile FILE (node reads --env-file itself, before TokenDesk runs)');
     }))
+    .option('--endpoint-lifetime <duration>', "how long the command's endpoint secret is valid (90s, 10m, 1h; default 12h)")
+    .option('--no-endpoint', 'do not pass TOKENDESK_ENDPOINT and TOKENDESK_ENDPOINT_SECRET')
     .passThroughOptions()
     .addHelpText(
       'after',
@@ -143,14 +172,24 @@ export function registerExec(program: Command, f: Factory): void {
         'The refresh token is not passed: it is single-use.',
         'Signals are forwarded to the command.',
         '',
+        'For a command that outlives its token, TOKENDESK_ENDPOINT is the local credential endpoint',
+        '(http://127.0.0.1:PORT) and TOKENDESK_ENDPOINT_SECRET a secret for it scoped to this command: it is',
+        'served only the environments this exec resolved (--env, and the --envfile references), with the',
+        'identity chosen by --email/--identity or a reference, and only until it expires (12h, or',
+        '--endpoint-lifetime). Any other environment is refused (403 out_of_scope); once expired it is refused',
+        'like a wrong secret (401). It is derived from the endpoint\'s install secret, so a new install secret',
+        'invalidates every scoped one. The endpoint must be running (tokendesk serve, or the app); a production',
+        'environment is served only once allowed (tokendesk endpoint allow NAME). --no-endpoint passes neither.',
+        '',
         '--envfile FILE sets the variables you name, as `op run --env-file` does: NAME=value lines (# comments,',
         'quotes, `export` allowed), where a value tokendesk://ENVIRONMENT/FIELD[?identity=ID|?email=EMAIL] is',
         'resolved first. FIELD: token, header (the Authorization value), headers (every line), refresh_token',
         '(single-use: handed out only when named), or an exported variable (url, anon_key, organization_id…).',
         'A bad reference stops with its file and line; nothing is run. Without --env (or a default), only the',
-        "file's variables are added.",
+        "file's variables are added (and the endpoint's two, for the file's environments).",
         '',
         'Examples:',
+        '  tokendesk exec --env staging -- python worker.py   # asks $TOKENDESK_ENDPOINT/v1/token?env=staging itself',
         '  tokendesk exec --env staging -- sh -c \'curl -H "Authorization: $TOKENDESK_AUTH_HEADER" "$TOKENDESK_URL/api/me"\'',
         '  printf \'API_TOKEN=tokendesk://staging/token\\n\' > app.env; tokendesk exec --envfile app.env -- npm start',
       ].join('\n'),

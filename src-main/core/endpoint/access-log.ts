@@ -20,6 +20,7 @@ const Entry = z.object({
   env: z.string().max(200).optional(),
   identity: z.string().max(300).optional(),
   code: z.string().max(60).optional(),
+  scoped: z.string().max(100).optional(),
 });
 
 /** Text from a caller is cut short and made safe to show in a terminal or the window. */
@@ -27,8 +28,9 @@ const clean = (text: string, max: number): string => sanitizeForDisplay(text).sl
 
 /**
  * The endpoint's access log: one JSON line per call in the config folder (time, route, status, the
- * caller's User-Agent, environment, identity — never a token). Bounded: past ACCESS_LOG_MAX_BYTES the
- * file becomes `.1` (the previous `.1` is dropped). Writes are queued behind the answer, one at a time.
+ * caller's User-Agent, environment, identity, whether it came with a scoped secret — never a token or
+ * a secret). Bounded: past ACCESS_LOG_MAX_BYTES the file becomes `.1` (the previous `.1` is dropped).
+ * Writes are queued behind the answer, one at a time.
  */
 export class AccessLog {
   private pending: EndpointLogEntry[] = [];
@@ -58,6 +60,7 @@ export class AccessLog {
       ...(entry.env !== undefined && { env: clean(entry.env, 200) }),
       ...(entry.identity !== undefined && { identity: clean(entry.identity, 300) }),
       ...(entry.code !== undefined && { code: clean(entry.code, 60) }),
+      ...(entry.scoped !== undefined && { scoped: clean(entry.scoped, 100) }),
     };
     return `${JSON.stringify(line)}\n`;
   }

@@ -4,3 +4,5 @@ export { ensureEndpointSecret, readEndpointSecret } from './secret.js';
 export { readAccessLog, accessLogFile } from './access-log.js';
 export { setEndpointPort, allowProduction, allowedProduction, endpointPort, probeEndpoint, type EndpointProbe } from './settings.js';
 export { maskSecret } from '../app/state-view.js';
+export { makeScopedSecret } from './scoped-secret.js';
+export { scopeEntries } from './scope-gate.js';

@@ -2,7 +2,7 @@ import type { ServerResponse } from 'node:http';
 import { TokenDeskError, type ErrorCode } from '../errors.js';
 
 /** Codes the endpoint answers with besides the core's own (errors.ts). */
-export type EndpointErrorCode = ErrorCode | 'unauthorized' | 'forbidden_host' | 'method_not_allowed' | 'production_not_allowed' | 'internal_error';
+export type EndpointErrorCode = ErrorCode | 'unauthorized' | 'forbidden_host' | 'method_not_allowed' | 'production_not_allowed' | 'out_of_scope' | 'internal_error';
 
 /**
  * Every answer: never cached by anything in between, never sniffed, and no CORS header at all, so a

@@ -13,6 +13,8 @@ import { vaultFile } from '../secrets/vault-peek.js';
 import { AccessLog } from './access-log.js';
 import { ENDPOINT_HOST, ENDPOINT_ROUTES, endpointUrl } from './constants.js';
 import { readEndpointSecret } from './secret.js';
+import { looksScoped, ScopedSecretCheck, type Scope } from './scoped-secret.js';
+import { withinScope } from './scope-gate.js';
 import { sendError, sendJson, sendText, statusFor, type EndpointErrorCode } from './responses.js';
 import { TokenSource, type Served } from './token-source.js';
 
@@ -72,6 +74,14 @@ const TOKEN_ROUTES = new Map<string, 'token' | 'headers' | 'postman'>([
 
 const UNAUTHORIZED = { code: 'unauthorized', message: 'Unauthorized' } as const;
 
+/** One message for every environment or identity outside a scoped secret, whether it exists or not. */
+const OUT_OF_SCOPE = "Outside this secret's scope: it serves only the environments of the command it was made for";
+
+/** Who called: with the install secret (no scope), or with a scoped secret (what it may be served). */
+interface Caller {
+  scope?: Scope;
+}
+
 /** `Authorization: Bearer <secret>`; anything else is no secret at all. */
 function bearer(req: IncomingMessage): string | undefined {
   const h = req.headers.authorization;
@@ -93,8 +103,11 @@ function vaultVersion(home: string): string {
  * 127.0.0.1 only; every call carries the per-install secret as a bearer token (compared in constant
  * time), names this host and port in Host (DNS rebinding), and is a GET without any CORS answer (a
  * browser's preflight gets 405, so no web page can read a token). A missing or wrong secret is one
- * fixed 401 body whatever exists. Tokens come from the session manager, renewed first inside the
- * margin or `min-valid`; a production environment only once the user allowed it.
+ * fixed 401 body whatever exists. A secret scoped to one child of `tokendesk exec` (scoped-secret.ts)
+ * is verified with the install secret alone and serves only its environments (403 out_of_scope for
+ * any other, existing or not); expired or altered, it is that same 401. Tokens come from the session
+ * manager, renewed first inside the margin or `min-valid`; a production environment only once the
+ * user allowed it.
  */
 export async function startEndpoint(opts: EndpointOptions): Promise<Endpoint> {
   const { core } = opts;
@@ -103,20 +116,30 @@ export async function startEndpoint(opts: EndpointOptions): Promise<Endpoint> {
   const tokens = new TokenSource(core, now);
   // The secret as last read, and the vault's version then: made by another process (the CLI's first
   // `endpoint --show-secret`, the window) or after this started, it is read again when the vault changed.
-  let secret: { check: SecretCheck | undefined; vault: string } = { check: undefined, vault: '' };
+  let secret: { check?: SecretCheck; scoped?: ScopedSecretCheck; vault: string } = { vault: '' };
   const loadSecret = async () => {
     const vault = vaultVersion(core.home);
     const value = await readEndpointSecret(core.secrets).catch(() => undefined);
-    secret = { check: value === undefined ? undefined : new SecretCheck(value), vault };
+    secret = value === undefined ? { vault } : { check: new SecretCheck(value), scoped: new ScopedSecretCheck(value), vault };
   };
   await loadSecret();
 
-  async function authorized(req: IncomingMessage): Promise<boolean> {
+  /** The install secret (no scope), a scoped secret made with it and not expired (its scope), or refused. */
+  const judge = (presented: string | undefined): Caller | undefined => {
+    if (presented === undefined) return undefined;
+    if (looksScoped(presented)) {
+      const scope = secret.scoped?.verify(presented, now());
+      return scope && { scope };
+    }
+    return secret.check?.matches(presented) ? {} : undefined;
+  };
+
+  async function authorized(req: IncomingMessage): Promise<Caller | undefined> {
     const presented = bearer(req);
-    if (secret.check?.matches(presented)) return true;
-    if (vaultVersion(core.home) === secret.vault) return false;
+    const caller = judge(presented);
+    if (caller || vaultVersion(core.home) === secret.vault) return caller;
     await loadSecret();
-    return secret.check?.matches(presented) === true;
+    return judge(presented);
   }
 
   async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
@@ -139,10 +162,12 @@ export async function startEndpoint(opts: EndpointOptions): Promise<Endpoint> {
     entry.route = pathname;
 
     if (!checkHost(req.headers.host, port).ok) return fail(403, 'forbidden_host', 'Forbidden host');
-    if (!(await authorized(req))) {
+    const caller = await authorized(req);
+    if (!caller) {
       sendJson(res, 401, UNAUTHORIZED, { 'WWW-Authenticate': 'Bearer' });
       return finish(401, 'unauthorized');
     }
+    if (caller.scope) entry.scoped = caller.scope.madeFor || 'a scoped secret';
     // GET only: a browser's CORS preflight (OPTIONS) is refused, and no answer carries a CORS header.
     if (req.method !== 'GET') return fail(405, 'method_not_allowed', 'Use GET');
 
@@ -161,10 +186,22 @@ export async function startEndpoint(opts: EndpointOptions): Promise<Endpoint> {
     }
     entry.env = q.env; // as asked; its name once found
     if (q.identity) entry.identity = q.identity;
+    let asked: { env: string; identity?: string } = q;
+    if (caller.scope) {
+      let inScope;
+      try {
+        inScope = withinScope(await core.config.read(), caller.scope, q.env, q.identity);
+      } catch (e) {
+        const err = e instanceof TokenDeskError ? e : new TokenDeskError('config_unreadable', 'The configuration could not be read');
+        return fail(statusFor(err), err.code, err.message);
+      }
+      if (!inScope) return fail(403, 'out_of_scope', OUT_OF_SCOPE);
+      asked = inScope;
+    }
 
     let served: Served;
     try {
-      served = await tokens.get(q.env, q.identity, q.minValidMs, (env) => {
+      served = await tokens.get(asked.env, asked.identity, q.minValidMs, (env) => {
         entry.env = env.name;
         // Judged before any renewal: a refused production environment is not even renewed.
         if (env.production && env.endpointAllowed !== true) throw new ProductionRefused(env);

@@ -1,0 +1,144 @@
+/**
+ * Issue 23: `tokendesk exec` hands a long-running child the local credential endpoint and a secret
+ * scoped to it (TOKENDESK_ENDPOINT, TOKENDESK_ENDPOINT_SECRET), against `tokendesk serve` over real
+ * HTTP with the real keychain: the child fetches the same token the CLI gives, for its own
+ * environments only, until the secret expires; an altered one is any wrong secret.
+ */
+import { readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { accessLogFile, readAccessLog } from '../../src-main/core/endpoint/index.js';
+import { cliFixture, DEMO_SESSION, DEMO_SUPABASE, keychainUnreachable, type CliHome } from '../helpers/cli.js';
+import { call } from '../helpers/endpoint-client.js';
+import { startServe, type Serving } from '../helpers/serve.js';
+
+const unreachable = await keychainUnreachable();
+const { signedIn } = cliFixture({ demo: true });
+const serving: Serving[] = [];
+afterEach(() => {
+  for (const s of serving.splice(0)) s.kill();
+});
+
+/** A child that asks the endpoint it was given for a token of `env` (the route's query), then prints what it saw as JSON. */
+const FETCHING = (query: string) => [
+  'node',
+  '-e',
+  `(async () => {
+    const { TOKENDESK_ENDPOINT: endpoint, TOKENDESK_ENDPOINT_SECRET: secret } = process.env;
+    const r = await fetch(endpoint + '/v1/token?' + ${JSON.stringify(query)}, { headers: { Authorization: 'Bearer ' + secret } });
+    console.log(JSON.stringify({ status: r.status, body: await r.text(), endpoint, secret }));
+  })()`,
+];
+
+interface ChildSaw {
+  status: number;
+  body: string;
+  endpoint: string;
+  secret: string;
+}
+
+async function execFetching(h: CliHome, args: string[], query: string): Promise<{ saw: ChildSaw; stderr: string }> {
+  const r = await h.run(['exec', ...args, '--', ...FETCHING(query)]);
+  expect(r.code, r.stderr).toBe(0);
+  return { saw: JSON.parse(r.stdout) as ChildSaw, stderr: r.stderr };
+}
+
+const envQuery = (env: string, extra = '') => `env=${encodeURIComponent(env)}${extra}`;
+const UNAUTHORIZED = '{"code":"unauthorized","message":"Unauthorized"}';
+
+describe.skipIf(unreachable !== undefined)('exec hands its child the endpoint and a scoped secret', { timeout: 90_000 }, () => {
+  it('the child fetches the same token the CLI gives, for its environment only; altered or after expiry it is a wrong secret', async () => {
+    const h = await signedIn();
+    const serve = await startServe(h);
+    serving.push(serve);
+    const { saw, stderr } = await execFetching(h, ['--env', DEMO_SUPABASE, '--endpoint-lifetime', '3s'], envQuery(DEMO_SUPABASE));
+    expect(stderr).toBe('');
+    expect(saw.endpoint).toBe(`http://127.0.0.1:${serve.port}`);
+    expect(saw.status).toBe(200);
+    expect(saw.body).toBe((await h.runInProcess(['token', '--env', DEMO_SUPABASE])).stdout.trim());
+    const install = (JSON.parse((await h.runInProcess(['endpoint', '--json', '--show-secret'])).stdout) as { secret: string }).secret;
+    expect(saw.secret).not.toBe(install);
+    expect(saw.secret).not.toContain(install);
+
+    // Another environment, existing or not: the same 403, no hint of what exists.
+    const other = await call(serve.port, `/v1/token?${envQuery(DEMO_SESSION)}`, { secret: saw.secret });
+    const absent = await call(serve.port, `/v1/token?${envQuery('no such environment')}`, { secret: saw.secret });
+    expect(other.status).toBe(403);
+    expect(JSON.parse(other.body)).toMatchObject({ code: 'out_of_scope' });
+    expect(absent.status).toBe(403);
+    expect(absent.body).toBe(other.body);
+    // The install secret still serves it.
+    expect((await call(serve.port, `/v1/token?${envQuery(DEMO_SESSION)}`, { secret: install })).status).toBe(200);
+
+    // Altered: a wider scope in the payload, or one character of the MAC.
+    const [prefix, payload, mac] = saw.secret.split('.') as [string, string, string];
+    const widened = JSON.parse(Buffer.from(payload, 'base64url').toString()) as { scope: Array<{ env: string }> };
+    widened.scope.push({ env: 'any-other-environment' });
+    for (const tampered of [`${prefix}.${Buffer.from(JSON.stringify(widened)).toString('base64url')}.${mac}`, `${prefix}.${payload}.${mac.startsWith('A') ? 'B' : 'A'}${mac.slice(1)}`]) {
+      const r = await call(serve.port, `/v1/token?${envQuery(DEMO_SUPABASE)}`, { secret: tampered });
+      expect(r.status).toBe(401);
+      expect(r.body).toBe(UNAUTHORIZED);
+    }
+
+    // Expired (3 s): the same 401 as a wrong secret.
+    await new Promise((res) => setTimeout(res, 3200));
+    const expired = await call(serve.port, `/v1/token?${envQuery(DEMO_SUPABASE)}`, { secret: saw.secret });
+    expect(expired.status).toBe(401);
+    expect(expired.body).toBe(UNAUTHORIZED);
+
+    // The access log says which calls came with a scoped secret, and never holds it.
+    expect(await serve.stop()).toBe(0);
+    const log = await readAccessLog(h.dir);
+    expect(log.filter((e) => e.scoped === 'exec node').map((e) => [e.status, e.code ?? null])).toEqual([
+      [403, 'out_of_scope'],
+      [403, 'out_of_scope'],
+      [200, null],
+    ]);
+    // (exec and endpoint --json look at /v1/status with the install secret.)
+    expect(log.filter((e) => e.scoped === undefined && e.route === '/v1/token').map((e) => e.status)).toEqual([401, 401, 401, 200]);
+    expect(readFileSync(accessLogFile(h.dir), 'utf8')).not.toContain(saw.secret.split('.')[2]);
+    const printed = await h.runInProcess(['endpoint', 'log']);
+    expect(printed.stdout).toMatch(/200 {2}\/v1\/token {2}Demo Supabase {2}owner@connectgain\.test {2}"node" {2}scoped secret \(exec node\)/);
+  });
+
+  it('an identity exec chose is the one served, and no other; --envfile references are in scope too', async () => {
+    const h = await signedIn();
+    // A second identity, signed in last: now the active one of the environment.
+    expect((await h.runInProcess(['login', '--env', DEMO_SUPABASE, '--email', 'agent@connectgain.test'], { input: 'demo-password\n' })).code).toBe(0);
+    const serve = await startServe(h);
+    serving.push(serve);
+    const ownerToken = (await h.runInProcess(['token', '--env', DEMO_SUPABASE, '--email', 'owner@connectgain.test'])).stdout.trim();
+    const { saw } = await execFetching(h, ['--env', DEMO_SUPABASE, '--email', 'owner@connectgain.test'], envQuery(DEMO_SUPABASE));
+    expect(saw.status).toBe(200);
+    expect(saw.body).toBe(ownerToken);
+    const agent = await call(serve.port, `/v1/token?${envQuery(DEMO_SUPABASE, '&identity=agent%40connectgain.test')}`, { secret: saw.secret });
+    expect(agent.status).toBe(403);
+    expect(JSON.parse(agent.body)).toMatchObject({ code: 'out_of_scope' });
+
+    // Without --env: the environments the file's references name, nothing else.
+    writeFileSync(join(h.work, 'app.env'), `SESSION_TOKEN=tokendesk://${DEMO_SESSION}/token\n`);
+    const viaFile = await execFetching(h, ['--envfile', 'app.env'], envQuery(DEMO_SESSION));
+    expect(viaFile.saw.status).toBe(200);
+    expect(viaFile.saw.body).toBe((await h.runInProcess(['token', '--env', DEMO_SESSION])).stdout.trim());
+    expect((await call(serve.port, `/v1/token?${envQuery(DEMO_SUPABASE)}`, { secret: viaFile.saw.secret })).status).toBe(403);
+
+    // A production environment still needs the user's allow, scoped secret or not.
+    expect((await h.runInProcess(['env', 'edit', DEMO_SESSION, '--production'])).code).toBe(0);
+    expect(JSON.parse((await call(serve.port, `/v1/token?${envQuery(DEMO_SESSION)}`, { secret: viaFile.saw.secret })).body)).toMatchObject({ code: 'production_not_allowed' });
+  });
+
+  it('with the endpoint stopped both are still passed, with one note; --no-endpoint passes neither, not even inherited ones', async () => {
+    const h = await signedIn();
+    const SHOW = ['node', '-e', "for (const n of ['TOKENDESK_ENDPOINT', 'TOKENDESK_ENDPOINT_SECRET']) console.log(n + '=' + (process.env[n] ?? '<unset>'))"];
+    const noted = await h.run(['exec', '--env', DEMO_SUPABASE, '--', ...SHOW]);
+    expect(noted.code, noted.stderr).toBe(0);
+    expect(noted.stdout).toMatch(/^TOKENDESK_ENDPOINT=http:\/\/127\.0\.0\.1:\d+\nTOKENDESK_ENDPOINT_SECRET=tdx1\.\S+\n$/);
+    expect(noted.stderr.trim().split('\n')).toHaveLength(1);
+    expect(noted.stderr).toMatch(/not running.*tokendesk serve, or the app/);
+
+    const off = await h.run(['exec', '--env', DEMO_SUPABASE, '--no-endpoint', '--', ...SHOW], { env: { TOKENDESK_ENDPOINT: 'http://127.0.0.1:1', TOKENDESK_ENDPOINT_SECRET: 'tdx1.outer' } });
+    expect(off.code, off.stderr).toBe(0);
+    expect(off.stdout).toBe('TOKENDESK_ENDPOINT=<unset>\nTOKENDESK_ENDPOINT_SECRET=<unset>\n');
+    expect(off.stderr).toBe('');
+  });
+});
