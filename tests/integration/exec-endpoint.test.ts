@@ -8,7 +8,7 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { accessLogFile, readAccessLog } from '../../src-main/core/endpoint/index.js';
-import { cliFixture, DEMO_SESSION, DEMO_SUPABASE, keychainUnreachable, type CliHome } from '../helpers/cli.js';
+import { cliFixture, DEMO_SESSION, DEMO_SUPABASE, keychainUnreachable, onTerminal, type CliHome } from '../helpers/cli.js';
 import { call } from '../helpers/endpoint-client.js';
 import { startServe, type Serving } from '../helpers/serve.js';
 
@@ -127,14 +127,17 @@ describe.skipIf(unreachable !== undefined)('exec hands its child the endpoint an
     expect(JSON.parse((await call(serve.port, `/v1/token?${envQuery(DEMO_SESSION)}`, { secret: viaFile.saw.secret })).body)).toMatchObject({ code: 'production_not_allowed' });
   });
 
-  it('with the endpoint stopped both are still passed, with one note; --no-endpoint passes neither, not even inherited ones', async () => {
+  it('with the endpoint stopped both are still passed, with one note at a terminal (none into a script\'s stderr); --no-endpoint passes neither, not even inherited ones', async () => {
     const h = await signedIn();
     const SHOW = ['node', '-e', "for (const n of ['TOKENDESK_ENDPOINT', 'TOKENDESK_ENDPOINT_SECRET']) console.log(n + '=' + (process.env[n] ?? '<unset>'))"];
-    const noted = await h.run(['exec', '--env', DEMO_SUPABASE, '--', ...SHOW]);
-    expect(noted.code, noted.stderr).toBe(0);
-    expect(noted.stdout).toMatch(/^TOKENDESK_ENDPOINT=http:\/\/127\.0\.0\.1:\d+\nTOKENDESK_ENDPOINT_SECRET=tdx1\.\S+\n$/);
-    expect(noted.stderr.trim().split('\n')).toHaveLength(1);
-    expect(noted.stderr).toMatch(/not running.*tokendesk serve, or the app/);
+    const piped = await h.run(['exec', '--env', DEMO_SUPABASE, '--', ...SHOW]);
+    expect(piped.code, piped.stderr).toBe(0);
+    expect(piped.stdout).toMatch(/^TOKENDESK_ENDPOINT=http:\/\/127\.0\.0\.1:\d+\nTOKENDESK_ENDPOINT_SECRET=tdx1\.\S+\n$/);
+    expect(piped.stderr).toBe('');
+    const noted = await onTerminal(h.env(), ['exec', '--env', DEMO_SUPABASE, '--', ...SHOW], []);
+    expect(noted.code, noted.output).toBe(0);
+    expect(noted.output.match(/not running.*tokendesk serve, or the app/g)).toHaveLength(1);
+    expect(noted.output).toMatch(/TOKENDESK_ENDPOINT_SECRET=tdx1\./);
 
     const off = await h.run(['exec', '--env', DEMO_SUPABASE, '--no-endpoint', '--', ...SHOW], { env: { TOKENDESK_ENDPOINT: 'http://127.0.0.1:1', TOKENDESK_ENDPOINT_SECRET: 'tdx1.outer' } });
     expect(off.code, off.stderr).toBe(0);

@@ -133,9 +133,10 @@ async function exec(f: Factory, command: string, args: string[], o: ExecOptions)
     // Not even an outer exec's: --no-endpoint means the command gets no way to the endpoint from us.
     for (const name of ENDPOINT_VARIABLES) delete inherited[name];
   }
-  // Said once the command runs: a command not found is that one line alone.
+  // Said once the command runs (a command not found is that one line alone), and only to a person at a
+  // terminal: a script's stderr, often the command's own log, is not the place for a hint on every run.
   const status = await run(command, args, { ...inherited, ...own, ...endpoint.vars, ...files.vars }, () => {
-    if (endpoint.note) f.term.errLine(endpoint.note);
+    if (endpoint.note && f.io.stderr.isTTY === true) f.term.errLine(endpoint.note);
   });
   f.setExitCode(status);
 }
