@@ -52,8 +52,8 @@ export function originChangeNotice(env: EnvironmentView, next: { baseUrl: string
   const who =
     signedIn.length === 0
       ? 'Nobody is signed in to it.'
-      : `${signedIn.length === 1 ? `${signedIn[0]} will be signed out` : `Its ${signedIn.length} identities (${signedIn.join(', ')}) will be signed out`}: their sessions are ended at ${byUrl ? move.from : 'the old servers'}, and no token or password is sent to the ${byUrl ? 'new URL' : 'new servers'}.`;
-  return `${byUrl ? 'Another server' : 'Other servers'}: ${move.from} → ${move.to}. ${who}${keyText}`;
+      : `${signedIn.length === 1 ? `${signedIn[0]} will be signed out` : `Its ${signedIn.length} identities (${signedIn.join(', ')}) will be signed out`}: their sessions are ended at ${move.from}, and no token or password is sent to ${byUrl ? 'the new URL' : 'the new server'}.`;
+  return `Another server: ${move.from} → ${move.to}. ${who}${keyText}`;
 }
 
 /** Anything typed that differs from what the form opened with (Escape then asks before discarding). */

@@ -242,7 +242,7 @@ describe('environment form', () => {
     fireEvent.change(issuer, { target: { value: 'https://login.example.com/realms/other' } });
     expect(within(dialog).queryByTestId('origin-change')).toBeNull();
     fireEvent.change(issuer, { target: { value: 'https://idp.elsewhere.example/realms/main' } });
-    expect(within(dialog).getByTestId('origin-change').textContent).toContain('Other servers: https://api.example.com, https://login.example.com → https://api.example.com, https://idp.elsewhere.example.');
+    expect(within(dialog).getByTestId('origin-change').textContent).toContain('Another server: https://login.example.com → https://idp.elsewhere.example.');
     const box = within(dialog).getByRole('checkbox', { name: 'Move this production environment to the new server' });
     fireEvent.click(within(dialog).getByRole('button', { name: 'Save environment' }));
     expect(within(dialog).getByRole('alert').textContent).toMatch(/production environment: tick the box/);
