@@ -104,6 +104,8 @@ export const CopyItem = z.discriminatedUnion('kind', [
   /** `key:value` lines, Postman's bulk-edit format; same refresh-token rule. */
   z.strictObject({ kind: z.literal('postman-bulk-edit'), includeRefreshToken: z.boolean().optional() }),
   z.strictObject({ kind: z.literal('postman-variable'), key: z.string().min(1).max(100) }),
+  /** The collection pre-request script that fetches fresh variables from the local endpoint (`export --format postman-script`). */
+  z.strictObject({ kind: z.literal('postman-script') }),
 ]);
 export type CopyItem = z.infer<typeof CopyItem>;
 
@@ -134,7 +136,8 @@ export const apiSchema = {
   copy: z.strictObject({ envId: id, item: CopyItem }),
   saveExport: z.strictObject({
     envId: id,
-    format: z.enum(['postman', 'curl', 'dotenv', 'json']),
+    /** postman-script and postman-live: the live pair (`export --format postman-script`, `--format postman --live`; includeSecrets: the endpoint's secret). */
+    format: z.enum(['postman', 'curl', 'dotenv', 'json', 'postman-script', 'postman-live']),
     includeSecrets: z.boolean(),
     /** Supabase refresh tokens are single-use: exported only when asked for (and includeSecrets). */
     includeRefreshToken: z.boolean().optional(),

@@ -42,11 +42,19 @@ export function changesServers(
   return a.length !== b.length || a.some((s, i) => s !== b[i]);
 }
 
-/** The move said to the user: the URLs when the base URL moved, else the servers (an issuer changed). */
+/**
+ * The move said to the user: the URLs when the base URL moved, else the servers that changed (an
+ * issuer: the old one and the new one, not the base URL both keep); all of them when one side adds none.
+ */
 export function describeMove(
   from: { provider: ProviderKind; baseUrl: string; settings?: Readonly<Record<string, string>> },
   to: { provider: ProviderKind; baseUrl: string; settings?: Readonly<Record<string, string>> },
 ): { what: string; from: string; to: string } {
   if (originOf(from.baseUrl) !== originOf(to.baseUrl) || originOf(from.baseUrl) === undefined) return { what: 'URL', from: from.baseUrl, to: to.baseUrl };
-  return { what: 'servers', from: environmentServers(from).join(', '), to: environmentServers(to).join(', ') };
+  const before = environmentServers(from);
+  const after = environmentServers(to);
+  const gone = before.filter((x) => !after.includes(x));
+  const added = after.filter((x) => !before.includes(x));
+  const [a, b] = gone.length > 0 && added.length > 0 ? [gone, added] : [before, after];
+  return { what: 'servers', from: a.join(', '), to: b.join(', ') };
 }

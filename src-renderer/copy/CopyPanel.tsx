@@ -1,4 +1,4 @@
-import { useEffect, useState } from 'react';
+import { useEffect, useId, useState } from 'react';
 import type { CopyItem } from '../../src-main/contract/api.js';
 import type { EnvironmentView, IdentityView } from '../../src-main/contract/types.js';
 import { copyShortcut } from '../lib/shortcuts.js';
@@ -8,7 +8,7 @@ import { Button } from '../ui/Button.js';
 import { Checkbox, InlineError } from '../ui/Field.js';
 import { CopyIcon, DownloadIcon } from '../ui/icons.js';
 import { Section } from '../ui/Section.js';
-import { copyActions, hasRefreshToken, variableAction } from './items.js';
+import { copyActions, hasRefreshToken, POSTMAN_SCRIPT_ACTION, variableAction } from './items.js';
 import { performCopy, performExport } from './perform.js';
 
 /** useAction keyed by the button that runs (its spinner); performCopy toasts, the error also shows in place. */
@@ -56,6 +56,40 @@ function Variables({ env }: { env: EnvironmentView }) {
       </ul>
       <InlineError>{error}</InlineError>
     </details>
+  );
+}
+
+/**
+ * The live pair for Postman and newman (`tokendesk export --format postman-script`, `--format postman
+ * --live`): the script asks the local endpoint for fresh variables, so no token is pasted to go stale.
+ */
+function LivePostman({ env }: { env: EnvironmentView }) {
+  const store = useDeskStore();
+  const { busy, error, copy, setError } = useCopy(env.id);
+  const [saving, setSaving] = useState(false);
+  async function save(): Promise<void> {
+    setSaving(true);
+    setError(await performExport(store, env.id, true, 'postman-live'));
+    setSaving(false);
+  }
+  const a = POSTMAN_SCRIPT_ACTION;
+  const titleId = useId();
+  return (
+    <div className="live-postman" role="group" aria-labelledby={titleId}>
+      <p id={titleId} className="live-postman-title">
+        Postman with fresh tokens
+      </p>
+      <div className="live-postman-row">
+        <Button size="sm" icon={<CopyIcon />} busy={busy === a.id} aria-label={a.label} onClick={() => void copy(a.id, a.item)}>
+          {a.short}
+        </Button>
+        <Button size="sm" icon={<DownloadIcon />} busy={saving} onClick={() => void save()} title="The endpoint’s URL and secret, no token">
+          Save live environment
+        </Button>
+      </div>
+      <p className="field-hint">Both fetch fresh tokens from TokenDesk’s local endpoint, so it must be running: this app runs it while it is open (or tokendesk serve).</p>
+      <InlineError>{error}</InlineError>
+    </div>
   );
 }
 
@@ -126,6 +160,7 @@ export function CopyPanel({ env, identity }: { env: EnvironmentView; identity?: 
           Save with secrets
         </Button>
       </div>
+      <LivePostman env={env} />
     </Section>
   );
 }

@@ -44,9 +44,12 @@ export function copyActions(env: EnvironmentView, identity?: IdentityView, inclu
   return out;
 }
 
-/** Less common copies, offered in the command palette only. */
+/** The collection pre-request script that asks the local endpoint for fresh variables: no token in it, so offered signed out too. */
+export const POSTMAN_SCRIPT_ACTION: CopyAction = { id: 'postman-script', label: 'Copy Postman pre-request script', short: 'Pre-request script', item: { kind: 'postman-script' } };
+
+/** Less common copies, offered in the command palette only (the script has its own place in the panel too). */
 export function moreCopyActions(includeRefreshToken = false): CopyAction[] {
-  return [{ id: 'postman-variables', label: 'Copy all Postman variables as JSON', short: 'Postman variables (JSON)', item: { kind: 'postman-variables', includeRefreshToken } }];
+  return [{ id: 'postman-variables', label: 'Copy all Postman variables as JSON', short: 'Postman variables (JSON)', item: { kind: 'postman-variables', includeRefreshToken } }, POSTMAN_SCRIPT_ACTION];
 }
 
 export function variableAction(v: VariableView): CopyAction {

@@ -1,4 +1,4 @@
-import type { CopyItem } from '../../src-main/contract/api.js';
+import type { ApiInput, CopyItem } from '../../src-main/contract/api.js';
 import { errorMessage } from '../api/types.js';
 import type { DeskStore } from '../store.js';
 import { downloadFile, writeClipboard } from './web-clipboard.js';
@@ -36,21 +36,31 @@ export async function performCopy(store: DeskStore, envId: string, item: CopyIte
   }
 }
 
-export async function performExport(store: DeskStore, envId: string, includeSecrets: boolean): Promise<string | undefined> {
+/** What the window saves: the Postman environment (with or without secrets) and the live pair's environment or script. */
+export type SaveFormat = Extract<ApiInput<'saveExport'>['format'], 'postman' | 'postman-live' | 'postman-script'>;
+
+const SAVED: Record<SaveFormat, { what: string; detail: (includeSecrets: boolean) => string }> = {
+  postman: { what: 'Postman environment', detail: (s) => (s ? 'It contains secrets: keep it out of shared workspaces' : 'Secrets were left out') },
+  'postman-live': { what: 'live Postman environment', detail: (s) => (s ? 'It holds the endpoint’s secret and no token: keep it to yourself' : 'The endpoint’s secret was left out') },
+  'postman-script': { what: 'Postman pre-request script', detail: () => 'No secret in it' },
+};
+
+export async function performExport(store: DeskStore, envId: string, includeSecrets: boolean, format: SaveFormat = 'postman'): Promise<string | undefined> {
   const { api, toast, includeRefreshToken } = store.getState();
+  const { what, detail } = SAVED[format];
   try {
-    const r = await api.saveExport({ envId, format: 'postman', includeSecrets, includeRefreshToken: includeSecrets && includeRefreshToken });
+    const r = await api.saveExport({ envId, format, includeSecrets, includeRefreshToken: format === 'postman' && includeSecrets && includeRefreshToken });
     if (r.fileName !== undefined && r.content !== undefined) {
       downloadFile(r.fileName, r.content);
-      toast('success', `Downloaded ${r.fileName}`, includeSecrets ? 'It contains secrets: keep it out of shared workspaces' : 'Secrets were left out');
+      toast('success', `Downloaded ${r.fileName}`, detail(includeSecrets));
     } else if (r.savedTo) {
       // The file's name is short; its folder is where the save dialog put it.
-      toast('success', 'Saved Postman environment', r.savedTo.split(/[\\/]/).pop() ?? r.savedTo);
+      toast('success', `Saved ${what}`, r.savedTo.split(/[\\/]/).pop() ?? r.savedTo);
     }
     return undefined;
   } catch (e) {
     const msg = errorMessage(e);
-    toast('error', 'The Postman environment was not saved', msg);
+    toast('error', `The ${what} was not saved`, msg);
     return msg;
   }
 }

@@ -2,12 +2,12 @@ import { useEffect, useId, useMemo, useRef, useState, type FormEvent } from 'rea
 import { useAction } from '../lib/use-action.js';
 import { capabilitiesOf, loopbackRedirectUri, PROVIDER_KINDS, providerInfo, type SettingInfo } from '../../src-main/contract/providers.js';
 import { settingShortWords } from '../../src-main/contract/settings.js';
-import { changesOrigin } from '../../src-main/contract/validators.js';
+import { changesServers, describeMove } from '../../src-main/contract/servers.js';
 import type { EnvironmentUpdate, EnvironmentView, ProviderKind } from '../../src-main/contract/types.js';
 import { environments, useDesk, useDeskStore } from '../store.js';
 import { Button } from '../ui/Button.js';
 import { ExternalLink } from '../ui/ExternalLink.js';
-import { Checkbox, Field, InlineError } from '../ui/Field.js';
+import { Checkbox, Field, FieldNotes, InlineError, notesFor } from '../ui/Field.js';
 import { AccountTransportPicker, ColorPicker, ProviderPicker } from './pickers.js';
 import type { Preset } from './presets.js';
 import { draftTransport, looksLikeProduction, settingField, validateDraft, type EnvDraft } from './validate.js';
@@ -30,11 +30,17 @@ function initialDraft(env?: EnvironmentView): EnvDraft {
 }
 
 /**
- * Said before an environment moves to another server (the same rule as the core: scheme, host or port):
- * who gets signed out, and that nothing stored goes to the new URL. Undefined when it stays put.
+ * Said before an environment moves to another server (the core's rule, contract/servers.ts: the base
+ * URL's scheme, host or port, or a setting naming a server such as an OpenID issuer): who gets signed
+ * out, and that nothing stored goes to the new server. Undefined when it stays put.
  */
-export function originChangeNotice(env: EnvironmentView, newUrl: string, supplied: ReadonlySet<string> = new Set()): string | undefined {
-  if (!changesOrigin(env.baseUrl, newUrl)) return undefined;
+export function originChangeNotice(env: EnvironmentView, next: { baseUrl: string; settings: Readonly<Record<string, string>> }, supplied: ReadonlySet<string> = new Set()): string | undefined {
+  // As the core reads an edit: typed plain settings on top of the stored ones, '' back to the default.
+  const settings = Object.fromEntries(Object.entries({ ...env.settings, ...next.settings }).filter(([, v]) => v.trim() !== ''));
+  const to = { provider: env.provider, baseUrl: next.baseUrl.trim().replace(/\/+$/, ''), settings };
+  if (!changesServers(env, to)) return undefined;
+  const move = describeMove(env, to);
+  const byUrl = move.what === 'URL';
   // The core removes the secret settings given for the old server unless this save gives new ones (EnvironmentService.edit).
   const keys = [
     ...providerInfo(env.provider).settings.filter((s) => s.secret && env.secretSettings.includes(s.name) && !supplied.has(s.name)).map(settingShortWords),
@@ -46,8 +52,8 @@ export function originChangeNotice(env: EnvironmentView, newUrl: string, supplie
   const who =
     signedIn.length === 0
       ? 'Nobody is signed in to it.'
-      : `${signedIn.length === 1 ? `${signedIn[0]} will be signed out` : `Its ${signedIn.length} identities (${signedIn.join(', ')}) will be signed out`}: their sessions are ended at ${env.baseUrl}, and no token or password is sent to the new URL.`;
-  return `Another server: ${env.baseUrl} → ${newUrl.trim().replace(/\/+$/, '')}. ${who}${keyText}`;
+      : `${signedIn.length === 1 ? `${signedIn[0]} will be signed out` : `Its ${signedIn.length} identities (${signedIn.join(', ')}) will be signed out`}: their sessions are ended at ${move.from}, and no token or password is sent to ${byUrl ? 'the new URL' : 'the new server'}.`;
+  return `Another server: ${move.from} → ${move.to}. ${who}${keyText}`;
 }
 
 /** Anything typed that differs from what the form opened with (Escape then asks before discarding). */
@@ -60,6 +66,11 @@ function isDirty(d: EnvDraft, start: EnvDraft): boolean {
 /** The secret settings this save gives a value or removes: the ones a move does not remove. */
 function suppliedSecrets(d: EnvDraft): Set<string> {
   return new Set(providerInfo(d.provider).settings.filter((s) => s.secret && ((d.settings[s.name] ?? '').trim() !== '' || d.removeSecrets[s.name])).map((s) => s.name));
+}
+
+/** The plain (non-secret) settings as typed: a move is judged on these, never on a secret. */
+function plainSettings(d: EnvDraft): Record<string, string> {
+  return Object.fromEntries(providerInfo(d.provider).settings.filter((s) => !s.secret).map((s) => [s.name, d.settings[s.name] ?? '']));
 }
 
 /** What a save sends of the declared settings: typed plain values (on edit '' restores the default), typed secrets, removals. */
@@ -107,7 +118,9 @@ export function EnvironmentForm({ env, onDone, onDirtyChange }: { env?: Environm
     formRef.current?.querySelector<HTMLInputElement>('input[aria-invalid="true"]')?.focus();
   }, [failedSubmits]);
   const show = (k: keyof EnvDraft) => (submitted || touched[k] ? errors[k as keyof typeof errors] : undefined);
-  const moveNotice = env && errors.baseUrl === undefined ? originChangeNotice(env, d.baseUrl, suppliedSecrets(d)) : undefined;
+  // Judged once what names the servers is valid: the base URL and the settings marked `origin` (an issuer).
+  const serversValid = errors.baseUrl === undefined && providerInfo(d.provider).settings.every((s) => !s.origin || errors[settingField(s.name)] === undefined);
+  const moveNotice = env && serversValid ? originChangeNotice(env, { baseUrl: d.baseUrl, settings: plainSettings(d) }, suppliedSecrets(d)) : undefined;
   const moveNeedsConfirm = moveNotice !== undefined && (env?.production === true || d.production);
 
   function patch(p: Partial<EnvDraft>): void {
@@ -143,7 +156,7 @@ export function EnvironmentForm({ env, onDone, onDirtyChange }: { env?: Environm
       return;
     }
     if (moveNeedsConfirm && !confirmMove) {
-      setMoveError('This is a production environment: tick the box to move it to the new server, or keep its URL');
+      setMoveError('This is a production environment: tick the box to move it to the new server, or undo the change');
       return;
     }
     const { api } = store.getState();
@@ -305,7 +318,7 @@ function SettingField(p: {
     : (info.placeholder ?? (info.defaultValue !== undefined ? `${info.defaultValue.replace(/\n/g, ', ')} (default)` : info.required ? '' : 'optional'));
   if (info.choices) {
     // A fixed list (client authentication): a select, with "unset" first when the setting may be left out.
-    const described = [p.error ? `${areaId}-err` : null, help ? `${areaId}-hint` : null].filter(Boolean).join(' ') || undefined;
+    const described = notesFor(areaId, p.error, help);
     return (
       <div className={p.error ? 'field field-invalid' : 'field'}>
         <label htmlFor={areaId}>{info.label}</label>
@@ -317,22 +330,14 @@ function SettingField(p: {
             </option>
           ))}
         </select>
-        {p.error ? (
-          <p id={`${areaId}-err`} className="field-error" role="alert">
-            {p.error}
-          </p>
-        ) : null}
-        {help ? (
-          <p id={`${areaId}-hint`} className="field-hint">
-            {help}
-          </p>
-        ) : null}
+        <FieldNotes id={areaId} error={p.error} hint={help} />
       </div>
     );
   }
   if (info.secret && info.multiline) {
     // A PEM key: pasted, or read from a file here in the window; never shown back once stored.
-    const described = [p.error ? `${areaId}-err` : null, `${areaId}-hint`].filter(Boolean).join(' ');
+    const multilineHint = p.stored ? p.keptHint : help;
+    const described = notesFor(areaId, p.error, multilineHint);
     return (
       <div className={p.error ? 'field field-invalid' : 'field'}>
         <label htmlFor={areaId}>{info.label}</label>
@@ -347,14 +352,7 @@ function SettingField(p: {
             if (file) void file.slice(0, 64 * 1024).text().then(p.onChange);
           }}
         />
-        {p.error ? (
-          <p id={`${areaId}-err`} className="field-error" role="alert">
-            {p.error}
-          </p>
-        ) : null}
-        <p id={`${areaId}-hint`} className="field-hint">
-          {p.stored ? p.keptHint : help}
-        </p>
+        <FieldNotes id={areaId} error={p.error} hint={multilineHint} />
         {!info.required && p.stored ? <Checkbox label={`Remove the stored ${settingShortWords(info)}`} checked={p.removing} onChange={p.onRemove} /> : null}
       </div>
     );
@@ -363,21 +361,12 @@ function SettingField(p: {
     // One FIELD=path per line (the CLI's repeatable flag): a text area, same look as a field.
     // Labelled by id (a wrapping label would take the typed lines into its name), described by its
     // error and its help: the help says the FIELD=PATH syntax, still needed while fixing a line.
-    const described = [p.error ? `${areaId}-err` : null, help ? `${areaId}-hint` : null].filter(Boolean).join(' ') || undefined;
+    const described = notesFor(areaId, p.error, help);
     return (
       <div className={p.error ? 'field field-invalid' : 'field'}>
         <label htmlFor={areaId}>{info.label}</label>
         <textarea id={areaId} className="input textarea mono" rows={3} value={p.value} onChange={(e) => p.onChange(e.target.value)} placeholder={placeholder} spellCheck={false} aria-invalid={p.error ? true : undefined} aria-describedby={described} />
-        {p.error ? (
-          <p id={`${areaId}-err`} className="field-error" role="alert">
-            {p.error}
-          </p>
-        ) : null}
-        {help ? (
-          <p id={`${areaId}-hint`} className="field-hint">
-            {help}
-          </p>
-        ) : null}
+        <FieldNotes id={areaId} error={p.error} hint={help} />
       </div>
     );
   }

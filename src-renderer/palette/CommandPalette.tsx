@@ -185,6 +185,16 @@ export function CommandPalette() {
               Save Postman environment ({env.name}, no secrets)
             </Command.Item>
           ) : null}
+          {env ? (
+            <Command.Item value={`Save live Postman environment (${env.name})`} keywords={['endpoint', 'fresh', 'newman']} onSelect={run(() => performExport(store, env.id, true, 'postman-live'))}>
+              Save live Postman environment ({env.name})
+            </Command.Item>
+          ) : null}
+          {env ? (
+            <Command.Item value={`Save Postman pre-request script (${env.name})`} keywords={['endpoint', 'fresh', 'newman']} onSelect={run(() => performExport(store, env.id, false, 'postman-script'))}>
+              Save Postman pre-request script ({env.name})
+            </Command.Item>
+          ) : null}
           <Command.Item value="Check sessions with their servers now" keywords={['check now', 'revoked', 'valid']} onSelect={run(() => performCheck(store))}>
             Check sessions with their servers now
           </Command.Item>

@@ -9,26 +9,37 @@ export interface FieldProps extends Omit<InputHTMLAttributes<HTMLInputElement>, 
   mono?: boolean;
 }
 
-/** A labelled input with its hint and error right below it, wired with aria-describedby. */
-export function Field({ label, hint, error, mono, className, ...input }: FieldProps) {
-  const id = useId();
-  const hintId = `${id}-hint`;
-  const errId = `${id}-err`;
-  const described = [error ? errId : null, hint ? hintId : null].filter(Boolean).join(' ') || undefined;
+/** The ids a control is described by: its error first, then its hint (the ones FieldNotes renders). */
+export function notesFor(id: string, error: ReactNode, hint: ReactNode): string | undefined {
+  return [error ? `${id}-err` : null, hint ? `${id}-hint` : null].filter(Boolean).join(' ') || undefined;
+}
+
+/** A field's error and hint paragraphs under its control, with the ids notesFor gives it. */
+export function FieldNotes({ id, error, hint }: { id: string; error?: ReactNode; hint?: ReactNode }) {
   return (
-    <div className={cx('field', error && 'field-invalid', className)}>
-      <label htmlFor={id}>{label}</label>
-      <input id={id} className={cx('input', mono && 'mono')} aria-invalid={error ? true : undefined} aria-describedby={described} {...input} />
+    <>
       {error ? (
-        <p id={errId} className="field-error" role="alert">
+        <p id={`${id}-err`} className="field-error" role="alert">
           {error}
         </p>
       ) : null}
       {hint ? (
-        <p id={hintId} className="field-hint">
+        <p id={`${id}-hint`} className="field-hint">
           {hint}
         </p>
       ) : null}
+    </>
+  );
+}
+
+/** A labelled input with its hint and error right below it, wired with aria-describedby. */
+export function Field({ label, hint, error, mono, className, ...input }: FieldProps) {
+  const id = useId();
+  return (
+    <div className={cx('field', error && 'field-invalid', className)}>
+      <label htmlFor={id}>{label}</label>
+      <input id={id} className={cx('input', mono && 'mono')} aria-invalid={error ? true : undefined} aria-describedby={notesFor(id, error, hint)} {...input} />
+      <FieldNotes id={id} error={error} hint={hint} />
     </div>
   );
 }

@@ -165,7 +165,7 @@ describe.skipIf(unreachable !== undefined)('the demo OpenID issuer through token
     const r = await h.runInProcess(['token', '--env', OIDC], { now: clock.now });
     expect(r.code).toBe(4);
     expect(r.stdout).toBe('');
-    expect(r.stderr).toMatch(/The OpenID provider refused the refresh token \(invalid_grant.*\): it was revoked, expired or already used\. Sign in again\./);
+    expect(r.stderr).toMatch(/The OpenID Connect server refused the refresh token \(invalid_grant.*\): it was revoked, expired or already used\. Sign in again\./);
     await own.close();
   });
 });

@@ -105,6 +105,14 @@ describe('OAuth 2.0 with endpoints given by hand', () => {
     expect(await oauth2Provider.signOut(ctx, renewed)).toMatchObject({ note: expect.stringMatching(/no revocation endpoint .*stays valid at the provider until it expires/) });
   });
 
+  it('a wrong secret is refused naming the kind configured (OAuth 2.0, not OpenID), the secret never in the message', async () => {
+    const io = userIO(() => undefined);
+    const run = oauth2Provider.signInWith('client-credentials', ctxFor(io.signal, { tokenEndpoint: `${peer.issuer}/token`, clientId: MACHINE_CLIENT }, { clientSecret: 'wrong-secret-xyz' }), io);
+    await expect(run).rejects.toMatchObject({ code: 'invalid_credentials' });
+    await expect(run).rejects.toThrow(/^The OAuth 2\.0 server refused the client credentials \(invalid_client/);
+    await expect(run).rejects.not.toThrow(/wrong-secret-xyz|OpenID/);
+  });
+
   it('a method whose endpoint is not given says so, naming the flag that gives it; nothing is requested', async () => {
     const io = userIO(() => {
       throw new Error('nothing should be shown');

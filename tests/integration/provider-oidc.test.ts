@@ -163,6 +163,7 @@ describe('OpenID Connect: client credentials', () => {
     const { io } = userIO(() => undefined);
     const run = oidcProvider.signInWith('client-credentials', ctxFor(io.signal, { clientId: MACHINE_CLIENT }, { clientSecret: 'wrong-secret-xyz' }), io);
     await expect(run).rejects.toMatchObject({ code: 'invalid_credentials' });
+    await expect(run).rejects.toThrow(/^The OpenID Connect server refused the client credentials \(invalid_client/);
     await expect(run).rejects.not.toThrow(/wrong-secret-xyz/);
   });
 });

@@ -73,7 +73,7 @@ describe('OpenID Connect sessions through the core', () => {
     later(3600_000 + 1000);
     const err = await core.sessions.getFreshToken('idp').catch((e: unknown) => e);
     expect(err).toMatchObject({ code: 'session_expired', serverCode: 'invalid_grant' });
-    expect((err as Error).message).toMatch(/ended: The OpenID provider refused the refresh token \(invalid_grant.*revoked, expired or already used\. Sign in again\./);
+    expect((err as Error).message).toMatch(/ended: The OpenID Connect server refused the refresh token \(invalid_grant.*revoked, expired or already used\. Sign in again\./);
     expect((err as Error).message).not.toContain(current.refreshToken!);
     expect(await stored()).toBeUndefined();
   });
@@ -131,7 +131,7 @@ describe('OpenID Connect client credentials renew themselves', () => {
     later(3600_000 - 30_000);
     const kept = await core.sessions.getFreshToken('svc');
     expect(kept.session.accessToken).toBe(first.accessToken);
-    expect(kept.warning).toMatch(/Could not renew the session \(The OpenID provider refused the client credentials/);
+    expect(kept.warning).toMatch(/Could not renew the session \(The OpenID Connect server refused the client credentials/);
     expect(kept.warning).not.toContain('rotated-away-secret');
   });
 });

@@ -51,6 +51,6 @@ describe('what the preload and the renderer bundle', () => {
     expect(packages.has('zod')).toBe(false);
     const fromMain = files.filter((f) => f.startsWith('src-main/'));
     expect(fromMain.length).toBeGreaterThan(0);
-    for (const f of fromMain) expect(f).toMatch(/^src-main\/contract\/(methods|providers|provider-kinds|validators|settings|auth-params|unsafe-text|bridge|format-time)\.ts$/);
+    for (const f of fromMain) expect(f).toMatch(/^src-main\/contract\/(methods|providers|provider-kinds|servers|validators|settings|auth-params|unsafe-text|bridge|format-time)\.ts$/);
   });
 });

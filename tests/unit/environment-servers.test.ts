@@ -5,7 +5,7 @@
  * such settings too (its refresh tokens and client secret go to the token endpoint).
  */
 import { describe, expect, it } from 'vitest';
-import { changesServers, environmentServers } from '../../src-main/contract/servers.js';
+import { changesServers, describeMove, environmentServers } from '../../src-main/contract/servers.js';
 
 const oauth2 = (tokenEndpoint: string, extra: Record<string, string> = {}) => ({ provider: 'oauth2' as const, baseUrl: 'https://api.example.com', settings: { tokenEndpoint, clientId: 'app', ...extra } });
 
@@ -22,5 +22,11 @@ describe('environment servers', () => {
     expect(changesServers(oidc('https://idp.example.com/realms/a'), oidc('https://idp.example.com/realms/b'))).toBe(false);
     expect(changesServers(oidc('https://idp.example.com'), oidc('https://evil.example'))).toBe(true);
     expect(changesServers(oidc('https://idp.example.com'), oidc('https://idp.example.com', 'openid email'))).toBe(false);
+  });
+
+  it('a move is said by the servers that changed, not the base URL both keep; all of them when nothing new comes', () => {
+    const oidc = (issuer?: string) => ({ provider: 'oidc' as const, baseUrl: 'https://api.example.com', settings: { clientId: 'app', ...(issuer && { issuer }) } });
+    expect(describeMove(oidc('https://idp.example.com/r'), oidc('https://evil.example/r'))).toEqual({ what: 'servers', from: 'https://idp.example.com', to: 'https://evil.example' });
+    expect(describeMove(oidc('https://idp.example.com/r'), oidc())).toEqual({ what: 'servers', from: 'https://api.example.com, https://idp.example.com', to: 'https://api.example.com' });
   });
 });

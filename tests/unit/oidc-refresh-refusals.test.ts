@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { HttpClient, HttpRequest, HttpResponse } from '../../src-main/core/http/types.js';
+import { oauth2Provider } from '../../src-main/core/providers/oauth2/index.js';
 import { oidcProvider } from '../../src-main/core/providers/oidc/index.js';
 import type { StoredSession } from '../../src-main/core/providers/types.js';
 
@@ -127,7 +128,20 @@ describe('OpenID Connect: a refused refresh says why, in plain words', () => {
 
   it('any other issuer: a bare invalid_grant in the server\'s words and the generic cause; the token is never echoed', async () => {
     const err = await refusalOf('https://login.example.test/realms/dev', 400, { error: 'invalid_grant', error_description: `Token is not active: ${REFRESH}` });
-    expect(err.message).toBe('The OpenID provider refused the refresh token (invalid_grant: Token is not active: [redacted]): it was revoked, expired or already used');
+    expect(err.message).toBe('The OpenID Connect server refused the refresh token (invalid_grant: Token is not active: [redacted]): it was revoked, expired or already used');
+  });
+
+  it('the plain OAuth 2.0 kind (the same code, endpoints given by hand) names the kind the user configured, not OpenID', async () => {
+    const issuer = 'https://login.example.test/realms/dev';
+    const refused = (body: Record<string, unknown>) =>
+      oauth2Provider
+        .refresh({ baseUrl: 'https://api.example.test', http: providerAnswering(issuer, { status: 400, body }), now: () => 1_000, settings: { clientId: 'client-1', tokenEndpoint: `${issuer}/token` } }, { ...session, provider: 'oauth2' })
+        .then(() => undefined, (e: unknown) => e as Error & { code?: string });
+    const err = await refused({ error: 'invalid_grant', error_description: 'Token is not active' });
+    expect(err).toMatchObject({ code: 'refresh_rejected', serverCode: 'invalid_grant' });
+    expect(err!.message).toBe('The OAuth 2.0 server refused the refresh token (invalid_grant: Token is not active): it was revoked, expired or already used');
+    // A refusal that is not about the grant: named the same way.
+    expect((await refused({ error: 'invalid_client', error_description: 'Invalid client credentials' }))!.message).toBe('The OAuth 2.0 server refused the refresh token (invalid_client: Invalid client credentials)');
   });
 
   it('a refusal that is not about the grant keeps its own code (a wrong client is not a dead session)', async () => {

@@ -231,6 +231,29 @@ describe('environment form', () => {
     expect(toasts().getByText(/The session of admin@connectgain\.com could not be ended at https:\/\/xyzcompany\.supabase\.co/)).toBeTruthy();
   });
 
+  it('a production OpenID environment whose issuer alone changes: the move warning and its box show, and ticked, it saves', async () => {
+    const { api } = await renderApp();
+    await api.addEnvironment({ name: 'idp-prod', provider: 'oidc', baseUrl: 'https://api.example.com', production: true, settings: { issuer: 'https://login.example.com/realms/main', clientId: 'desk' } });
+    fireEvent.click(await screen.findByRole('button', { name: /^idp-prod/ }));
+    fireEvent.click(screen.getByRole('button', { name: 'Edit environment idp-prod' }));
+    const dialog = screen.getByRole('dialog', { name: 'Edit idp-prod' });
+    const issuer = within(dialog).getByLabelText('Issuer');
+    // Another realm on the same server is no move.
+    fireEvent.change(issuer, { target: { value: 'https://login.example.com/realms/other' } });
+    expect(within(dialog).queryByTestId('origin-change')).toBeNull();
+    fireEvent.change(issuer, { target: { value: 'https://idp.elsewhere.example/realms/main' } });
+    expect(within(dialog).getByTestId('origin-change').textContent).toContain('Another server: https://login.example.com → https://idp.elsewhere.example.');
+    const box = within(dialog).getByRole('checkbox', { name: 'Move this production environment to the new server' });
+    fireEvent.click(within(dialog).getByRole('button', { name: 'Save environment' }));
+    expect(within(dialog).getByRole('alert').textContent).toMatch(/production environment: tick the box/);
+    expect(api.calls.some((c) => c.method === 'updateEnvironment')).toBe(false);
+    fireEvent.click(box);
+    fireEvent.click(within(dialog).getByRole('button', { name: 'Save environment' }));
+    await waitFor(() => expect(screen.queryByRole('dialog', { name: 'Edit idp-prod' })).toBeNull());
+    expect(api.calls.find((c) => c.method === 'updateEnvironment')?.input).toMatchObject({ patch: { settings: { issuer: 'https://idp.elsewhere.example/realms/main' }, confirmOriginChange: true } });
+    expect(api.envs.find((e) => e.name === 'idp-prod')?.settings.issuer).toBe('https://idp.elsewhere.example/realms/main');
+  });
+
   it('the move warning names the stored keys it removes, and not the ones typed in the same edit', async () => {
     await renderApp();
     fireEvent.click(screen.getByRole('button', { name: /^staging/ }));

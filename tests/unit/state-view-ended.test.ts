@@ -12,7 +12,7 @@ const identity = (lastError?: Identity['lastError']): Identity =>
 
 describe('sessionStatus without a stored session', () => {
   it('a refused refresh token is "ended", with the refusal as the message', () => {
-    const refusal = { code: 'refresh_rejected', message: 'The OpenID provider refused the refresh token (invalid_grant): it was revoked, expired or already used', at: 1 };
+    const refusal = { code: 'refresh_rejected', message: 'The OpenID Connect server refused the refresh token (invalid_grant): it was revoked, expired or already used', at: 1 };
     expect(sessionStatus(identity(refusal), undefined, 10, 60, false)).toEqual({ status: 'ended', message: refusal.message });
   });
 

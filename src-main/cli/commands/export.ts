@@ -113,17 +113,10 @@ async function emit(f: Factory, o: ExportOptions, text: string, what: string): P
 async function runLiveExport(f: Factory, o: ExportOptions): Promise<void> {
   const core = f.core();
   const env = await core.envs.resolve(o.env);
-  const cfg = await core.config.read();
-  const { postmanLiveScript, toPostmanLiveEnvironment } = await import('../../core/exports/postman-live.js');
-  if (o.format === 'postman-script') {
-    await emit(f, o, postmanLiveScript(env.name, cfg.settings.marginSeconds), `the Postman pre-request script for "${env.name}"`);
-    return;
-  }
-  const ep = await loadEndpoint();
+  const { liveExport } = await loadEndpoint();
   // --no-secrets: a file to share, each user fills in their own install's secret.
-  const secret = o.secrets ? await ep.ensureEndpointSecret(core.secrets, core.lock) : '';
-  const live = toPostmanLiveEnvironment({ id: `${env.postmanId ?? env.id}-live`, envName: env.name, endpointUrl: ep.endpointUrl(ep.endpointPort(cfg)), secret });
-  await emit(f, o, JSON.stringify(live, null, 2), `the live Postman environment of "${env.name}" (the endpoint's secret, no token)`);
+  const out = await liveExport(core, await core.config.read(), env, o.format === 'postman-script' ? 'postman-script' : 'postman-live', { includeSecret: o.secrets });
+  await emit(f, o, out.text, out.what);
 }
 
 async function runExport(f: Factory, o: ExportOptions): Promise<void> {

@@ -8,6 +8,8 @@ import { endpointUrl } from '../endpoint/constants.js';
 import { ensureEndpointSecret } from '../endpoint/secret.js';
 import { readAccessLog } from '../endpoint/access-log.js';
 import { allowedProduction, allowProduction, endpointPort } from '../endpoint/settings.js';
+import { liveExport, type LiveExport, type LiveFormat } from '../endpoint/live-export.js';
+import type { Environment } from '../config/schema.js';
 import { maskSecret } from './state-view.js';
 
 /** The window's log shows this many calls, the newest first. */
@@ -94,6 +96,11 @@ export class EndpointHost {
   async copySecret(clipboardClearSeconds: number): Promise<CopyResult> {
     const secret = await ensureEndpointSecret(this.core.secrets, this.core.lock);
     return { label: 'endpoint secret', text: secret, clearsInSeconds: clipboardClearSeconds > 0 ? clipboardClearSeconds : null };
+  }
+
+  /** The live Postman script or environment (as `tokendesk export` makes them), pointing at the endpoint this app serves. */
+  liveExport(cfg: Config, env: Environment, format: LiveFormat, includeSecret: boolean): Promise<LiveExport> {
+    return liveExport(this.core, cfg, env, format, { includeSecret, ...(this.endpoint && { url: endpointUrl(this.endpoint.port) }) });
   }
 
   async allow(envId: string): Promise<EndpointView> {

@@ -17,6 +17,7 @@ import { environmentViews, identityView, maskSecret } from './state-view.js';
 import type { AppService } from './types.js';
 import { DemoLauncher } from './demo-launcher.js';
 import { EndpointHost } from './endpoint-host.js';
+import { fileStem, type LiveExport, type LiveFormat } from '../endpoint/live-export.js';
 import { sessionStorageDescription } from './keychain-name.js';
 import { QUIT_WAIT_MS, settlesWithin, type WaitTimers } from './bounded-wait.js';
 import { ProjectLinks } from './project-links.js';
@@ -161,11 +162,25 @@ export function createAppService(
     return view;
   }
 
+  function environmentIn(cfg: Config, envId: string): Environment {
+    const env = cfg.environments.find((e) => e.id === envId);
+    if (!env) throw new TokenDeskError('not_found', 'That environment no longer exists');
+    return env;
+  }
+
+  /** The live Postman script or environment: no token in it, so nobody needs to be signed in. */
+  async function liveExportOf(envId: string, format: LiveFormat, includeSecret: boolean): Promise<LiveExport & { env: Environment }> {
+    const cfg = await core.config.read();
+    const env = environmentIn(cfg, envId);
+    // The environment names the endpoint's port the app actually serves on, once it has started.
+    await endpointStarted;
+    return { ...(await endpoint.liveExport(cfg, env, format, includeSecret)), env };
+  }
+
   /** Everything an exporter needs, for the environment's active identity (fresh token if signed in). */
   async function exportInput(envId: string, needToken: boolean): Promise<{ input: ExportInput; who: string; env: Environment; settings: Config['settings'] }> {
     const cfg = await core.config.read();
-    const env = cfg.environments.find((e) => e.id === envId);
-    if (!env) throw new TokenDeskError('not_found', 'That environment no longer exists');
+    const env = environmentIn(cfg, envId);
     const secrets = await core.secrets.loadAll();
     let input = buildExportInput(env, secrets);
     let who = env.name;
@@ -308,6 +323,11 @@ export function createAppService(
       }));
     },
     async copy({ envId, item }) {
+      if (item.kind === 'postman-script') {
+        const live = await liveExportOf(envId, item.kind, false);
+        // No secret in it: the clipboard keeps it.
+        return { label: `Postman pre-request script for ${live.env.name}`, clearsInSeconds: null, text: live.text };
+      }
       const needToken = ['authorization-header', 'token', 'curl', 'headers'].includes(item.kind);
       const { input, who, env, settings } = await exportInput(envId, needToken);
       const result = (label: string, text: string, secret: boolean, omitted: string[] = []): CopyResult => ({
@@ -369,10 +389,13 @@ export function createAppService(
       }
     },
     async saveExport({ envId, format, includeSecrets, includeRefreshToken }) {
+      if (format === 'postman-script' || format === 'postman-live') {
+        const live = await liveExportOf(envId, format, includeSecrets);
+        return { fileName: live.fileName, content: live.text };
+      }
       const { input, env } = await exportInput(envId, false);
       const ext = { postman: 'postman_environment.json', curl: 'sh', dotenv: 'env', json: 'json' }[format];
-      const base = env.name.replace(/[^A-Za-z0-9_.-]+/g, '-');
-      return { fileName: `${base}.${ext}`, content: renderExport(format, input, { includeSecrets, includeRefreshToken: includeRefreshToken ?? false }) };
+      return { fileName: `${fileStem(env.name)}.${ext}`, content: renderExport(format, input, { includeSecrets, includeRefreshToken: includeRefreshToken ?? false }) };
     },
     async importPostman({ text, confirmUrlChange }) {
       const out = await importPostmanText(core.envs, text, { confirmUrlChange: confirmUrlChange === true });

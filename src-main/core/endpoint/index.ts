@@ -6,3 +6,4 @@ export { setEndpointPort, allowProduction, allowedProduction, endpointPort, prob
 export { maskSecret } from '../app/state-view.js';
 export { makeScopedSecret } from './scoped-secret.js';
 export { scopeEntries } from './scope-gate.js';
+export { liveExport, type LiveFormat } from './live-export.js';

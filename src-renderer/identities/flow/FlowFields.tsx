@@ -1,7 +1,7 @@
 import { useId } from 'react';
 import type { FlowAnswers, FlowField } from '../../../src-main/contract/flows.js';
 import { cx } from '../../ui/cx.js';
-import { Checkbox, Field } from '../../ui/Field.js';
+import { Checkbox, Field, FieldNotes, notesFor } from '../../ui/Field.js';
 
 const INPUT_TYPE: Record<Exclude<FlowField['kind'], 'checkbox' | 'textarea'>, string> = {
   email: 'email',
@@ -65,7 +65,7 @@ export function FlowFields({ fields, answers, errors, onChange, autocomplete = {
 /** A pasted value (a session JSON, a long token): wide, monospace, masked when secret. */
 function TextArea({ field, value, error, onChange }: { field: FlowField; value: string; error?: string; onChange: (v: string) => void }) {
   const id = useId();
-  const described = [error ? `${id}-err` : null, field.help ? `${id}-hint` : null].filter(Boolean).join(' ') || undefined;
+  const described = notesFor(id, error, field.help);
   return (
     <div className={cx('field', error && 'field-invalid')}>
       <label htmlFor={id}>{field.label}</label>
@@ -82,16 +82,7 @@ function TextArea({ field, value, error, onChange }: { field: FlowField; value: 
         value={value}
         onChange={(e) => onChange(e.target.value)}
       />
-      {error ? (
-        <p id={`${id}-err`} className="field-error" role="alert">
-          {error}
-        </p>
-      ) : null}
-      {field.help ? (
-        <p id={`${id}-hint`} className="field-hint">
-          {field.help}
-        </p>
-      ) : null}
+      <FieldNotes id={id} error={error} hint={field.help} />
     </div>
   );
 }

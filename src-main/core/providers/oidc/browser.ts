@@ -48,7 +48,7 @@ export async function browserFlow(ctx: ProviderContext, io: FlowIO, source: OAut
     try {
       tokens = await oidc.authorizationCodeGrant(config, back, { pkceCodeVerifier: verifier, expectedState: state, ...(nonce && { expectedNonce: nonce }), idTokenExpected: source.idTokenExpected });
     } catch (e) {
-      const err = oidcError(e, 'the sign-in', settingSecrets(settings));
+      const err = oidcError(e, 'the sign-in', source.kind, settingSecrets(settings));
       // The user said no at the provider's page (RFC 6749 §4.1.2.1): said plainly, not as bad credentials.
       if (err.serverCode === 'access_denied') throw new TokenDeskError('invalid_credentials', 'The sign-in was denied at the provider (consent refused or cancelled): nothing was stored', { serverCode: 'access_denied' });
       throw err;

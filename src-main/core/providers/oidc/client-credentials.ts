@@ -28,7 +28,7 @@ export async function clientCredentialsSession(ctx: ProviderContext, source: OAu
   try {
     tokens = await oidc.clientCredentialsGrant(config, { ...(scope && { scope }), ...audienceParams(settings) });
   } catch (e) {
-    throw oidcError(e, 'the client credentials', settingSecrets(settings));
+    throw oidcError(e, 'the client credentials', source.kind, settingSecrets(settings));
   }
   const profile = profileFromClaims({ sub: settings.clientId, name: `Client ${settings.clientId}` }, settings.clientId);
   const session = sessionFrom(source.kind, ctx, tokens, profile);

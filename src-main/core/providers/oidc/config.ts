@@ -67,7 +67,7 @@ export async function discover(ctx: ProviderContext): Promise<Discovered> {
     const config = await oidc.discovery(settings.issuer, settings.clientId, undefined, auth, configOptions(ctx, settings.issuer.protocol === 'http:'));
     return { config, settings };
   } catch (e) {
-    throw oidcError(e, `the discovery of ${settings.issuer.origin}`, settingSecrets(settings));
+    throw oidcError(e, `the discovery of ${settings.issuer.origin}`, oidcSource.kind, settingSecrets(settings));
   }
 }
 

@@ -20,7 +20,7 @@ export async function deviceFlow(ctx: ProviderContext, io: FlowIO, source: OAuth
   try {
     started = await oidc.initiateDeviceAuthorization(config, { ...scopeParams(settings), ...audienceParams(settings) });
   } catch (e) {
-    throw oidcError(e, 'the device code request', settingSecrets(settings));
+    throw oidcError(e, 'the device code request', source.kind, settingSecrets(settings));
   }
   io.show({
     kind: 'device-code',
@@ -34,7 +34,7 @@ export async function deviceFlow(ctx: ProviderContext, io: FlowIO, source: OAuth
     tokens = await oidc.pollDeviceAuthorizationGrant(config, started, undefined, { signal: io.signal });
   } catch (e) {
     if (io.signal.aborted) throw io.signal.reason;
-    const err = oidcError(e, 'the device sign-in', settingSecrets(settings));
+    const err = oidcError(e, 'the device sign-in', source.kind, settingSecrets(settings));
     // Said plainly (RFC 8628 §3.5): the two ends a user meets.
     if (err.serverCode === 'expired_token') throw new TokenDeskError('flow_timed_out', 'The device code expired before it was approved: nothing was stored; start again', { serverCode: 'expired_token' });
     if (err.serverCode === 'access_denied') throw new TokenDeskError('invalid_credentials', 'The sign-in was denied on the verification page: nothing was stored', { serverCode: 'access_denied' });

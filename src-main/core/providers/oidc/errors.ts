@@ -1,7 +1,14 @@
 import * as oidc from 'openid-client';
+import { providerInfo } from '../../../contract/providers.js';
 import { TokenDeskError, type ErrorCode } from '../../errors.js';
 import { safeServerText } from '../../http/body.js';
+import type { ProviderKind } from '../types.js';
 import { refreshRefusalReason } from './refusals.js';
+
+/** The server in messages, named by the kind the user configured ("The OAuth 2.0 server"): both kinds share this code. */
+export function serverName(kind: ProviderKind): string {
+  return `The ${providerInfo(kind).label} server`;
+}
 
 /** The TokenDeskError a request failed with inside openid-client (our HTTP client's transport errors, a cancel). */
 function ownCause(e: unknown): TokenDeskError | undefined {
@@ -27,9 +34,10 @@ const CODES: Record<string, ErrorCode> = {
 /**
  * Any failure of an openid-client call as a TokenDeskError saying `what` failed, in the provider's own
  * words (error and error_description, made safe for display, never a token), or ours when the request
- * itself failed. `secrets` are cut out of whatever the server said.
+ * itself failed; the server is named by the environment's `kind`. `secrets` are cut out of whatever the server said.
  */
-export function oidcError(e: unknown, what: string, secrets: Array<string | undefined> = []): TokenDeskError {
+export function oidcError(e: unknown, what: string, kind: ProviderKind, secrets: Array<string | undefined> = []): TokenDeskError {
+  const server = serverName(kind);
   const own = ownCause(e);
   if (own) return own;
   if (e instanceof oidc.ResponseBodyError || e instanceof oidc.AuthorizationResponseError) {
@@ -37,7 +45,7 @@ export function oidcError(e: unknown, what: string, secrets: Array<string | unde
     const said = `${safeServerText(e.error, secrets) ?? 'error'}${desc ? `: ${desc}` : ''}`;
     const status = e instanceof oidc.ResponseBodyError ? e.status : undefined;
     const code = CODES[e.error] ?? 'auth_error';
-    return new TokenDeskError(code, `The OpenID provider refused ${what} (${said})`, {
+    return new TokenDeskError(code, `${server} refused ${what} (${said})`, {
       serverCode: e.error,
       ...(status !== undefined && { status }),
       ...(status !== undefined && status >= 500 && { retryable: true }),
@@ -48,13 +56,13 @@ export function oidcError(e: unknown, what: string, secrets: Array<string | unde
     const params = e.cause[0]?.parameters;
     const error = params?.error ?? 'invalid_client';
     const desc = safeServerText(params?.error_description, secrets);
-    return new TokenDeskError(CODES[error] ?? 'auth_error', `The OpenID provider refused ${what} (${safeServerText(error, secrets) ?? 'error'}${desc ? `: ${desc}` : ''})`, {
+    return new TokenDeskError(CODES[error] ?? 'auth_error', `${server} refused ${what} (${safeServerText(error, secrets) ?? 'error'}${desc ? `: ${desc}` : ''})`, {
       serverCode: error,
       status: e.status,
     });
   }
   const detail = e instanceof Error ? safeServerText(e.message, secrets) : undefined;
-  return new TokenDeskError('bad_response', `${what[0]!.toUpperCase()}${what.slice(1)} failed: ${detail ?? 'the OpenID provider answered something unexpected'}`);
+  return new TokenDeskError('bad_response', `${what[0]!.toUpperCase()}${what.slice(1)} failed: ${detail ?? `${server.charAt(0).toLowerCase()}${server.slice(1)} answered something unexpected`}`);
 }
 
 /**
@@ -62,8 +70,8 @@ export function oidcError(e: unknown, what: string, secrets: Array<string | unde
  * why in plain words when the answer or the issuer shows a known cause (refusals.ts); anything else is
  * oidcError's. The caller adds "Sign in again".
  */
-export function refreshError(e: unknown, issuer: URL, secrets: Array<string | undefined> = []): TokenDeskError {
-  const err = oidcError(e, 'the refresh token', secrets);
+export function refreshError(e: unknown, issuer: URL, kind: ProviderKind, secrets: Array<string | undefined> = []): TokenDeskError {
+  const err = oidcError(e, 'the refresh token', kind, secrets);
   if (!(e instanceof oidc.ResponseBodyError)) {
     // A refusal without a JSON body (a WWW-Authenticate challenge): the generic cause.
     if (err.code !== 'refresh_rejected') return err;
@@ -72,7 +80,7 @@ export function refreshError(e: unknown, issuer: URL, secrets: Array<string | un
       ...(err.status !== undefined && { status: err.status }),
     });
   }
-  const known = refreshRefusalReason({ ...e.cause, error: e.error }, issuer);
+  const known = refreshRefusalReason({ ...e.cause, error: e.error }, issuer, serverName(kind));
   if (!known) return err;
   const desc = safeServerText(e.error_description, secrets);
   // Entra's and Google's codes say it all (Entra's descriptions carry trace ids); a bare refusal keeps the server's words.

@@ -32,7 +32,7 @@ export function oauthProvider(source: OAuthSource, label: string): AuthProvider 
     try {
       await oidc.tokenRevocation(config, token, { token_type_hint: session.refreshToken ? 'refresh_token' : 'access_token' });
     } catch (e) {
-      throw oidcError(e, 'the revocation', [session.refreshToken, session.accessToken, ...settingSecrets(settings)]);
+      throw oidcError(e, 'the revocation', source.kind, [session.refreshToken, session.accessToken, ...settingSecrets(settings)]);
     }
   }
 
@@ -55,7 +55,7 @@ export function oauthProvider(source: OAuthSource, label: string): AuthProvider 
       try {
         tokens = await oidc.refreshTokenGrant(config, session.refreshToken, audienceParams(settings));
       } catch (e) {
-        throw refreshError(e, settings.issuer, [session.refreshToken, session.accessToken, ...settingSecrets(settings)]);
+        throw refreshError(e, settings.issuer, source.kind, [session.refreshToken, session.accessToken, ...settingSecrets(settings)]);
       }
       // A refreshed ID token (when sent) is validated by openid-client; its sub must be the session's own.
       const sub = tokens.claims()?.sub;

@@ -50,9 +50,10 @@ const ENTRA: Record<number, string> = {
 
 /**
  * The known cause of a refused refresh, or undefined when the answer is not a refusal of the grant.
- * A bare `invalid_grant` gets the generic cause, refined by what the issuer is known to do.
+ * A bare `invalid_grant` gets the generic cause, refined by what the issuer is known to do; `server`
+ * says who refused when the issuer is none of the known ones ("The OAuth 2.0 server").
  */
-export function refreshRefusalReason(body: RefusalBody, issuer: URL): RefusalReason | undefined {
+export function refreshRefusalReason(body: RefusalBody, issuer: URL, server: string): RefusalReason | undefined {
   const aadsts = entraCode(body);
   if (aadsts !== undefined && ENTRA[aadsts]) return { who: 'Microsoft Entra ID', reason: ENTRA[aadsts], tag: `AADSTS${aadsts}` };
   if (body.error !== 'invalid_grant') return undefined;
@@ -78,5 +79,5 @@ export function refreshRefusalReason(body: RefusalBody, issuer: URL): RefusalRea
       tag: 'invalid_grant',
     };
   }
-  return { who: 'The OpenID provider', reason: 'it was revoked, expired or already used', tag: 'invalid_grant' };
+  return { who: server, reason: 'it was revoked, expired or already used', tag: 'invalid_grant' };
 }
