@@ -20,6 +20,7 @@ import { EndpointHost } from './endpoint-host.js';
 import { sessionStorageDescription } from './keychain-name.js';
 import { QUIT_WAIT_MS, settlesWithin, type WaitTimers } from './bounded-wait.js';
 import { ProjectLinks } from './project-links.js';
+import { refuseFileFields, secretVariablesAsSecrets } from '../projects/edit-scope.js';
 
 export interface AppServiceOptions extends OpenCoreOptions {
   shell: 'electron' | 'web';
@@ -227,8 +228,11 @@ export function createAppService(
       return envView(env.id);
     },
     async updateEnvironment({ id, patch }) {
+      // A project environment's own fields are its file's (editProjectEnvironment writes them there): here only its keys.
+      const current = await core.envs.resolve(id);
+      if (current.project) refuseFileFields(current, patch, 'Use "Edit in file", or copy it to your own environments.');
       // edit(), not update(): who the move signed out and the old server's failures reach the window.
-      const out = await core.envs.edit(id, patch);
+      const out = await core.envs.edit(id, current.project ? secretVariablesAsSecrets(patch) : patch);
       return {
         ...(await envView(out.environment.id)),
         ...(out.signedOut.length > 0 && { signedOut: out.signedOut }),
