@@ -174,7 +174,12 @@ export const apiSchema = {
       color: z.string().max(7).optional(),
       production: z.boolean().optional(),
       variables: z.record(z.string().max(100), z.string().max(4096)).optional(),
+      /** The kind's non-secret settings, the whole set (a secret one is refused by the file's guard). */
+      settings: settingValues.nullable().optional(),
+      accountTransport: AccountTransportInput.nullable().optional(),
     }),
+    /** The file's revision the edit was made on (AppState.projectFiles): a file changed since is not overwritten. */
+    revision: z.string().max(100).optional(),
   }),
   /** Copies a project environment to the user's own under a new name (its keys copied from the vault). */
   copyProjectEnvironment: z.strictObject({ envId: id, name: z.string().min(1).max(100) }),

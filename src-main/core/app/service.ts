@@ -407,8 +407,8 @@ export function createAppService(
       emit({ type: 'state-changed', reason: 'config' });
       return linked;
     },
-    async editProjectEnvironment({ envId, patch }) {
-      const out = await projects.editInFile(envId, patch);
+    async editProjectEnvironment({ envId, patch, revision }) {
+      const out = await projects.editInFile(envId, patch, revision);
       emit({ type: 'state-changed', reason: 'config' });
       return out;
     },
