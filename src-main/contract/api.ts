@@ -183,6 +183,8 @@ export const apiSchema = {
   }),
   /** Copies a project environment to the user's own under a new name (its keys copied from the vault). */
   copyProjectEnvironment: z.strictObject({ envId: id, name: z.string().min(1).max(100) }),
+  /** "Open project file…" where there is a native open dialog (Electron): the file chosen there is linked; nothing when cancelled. */
+  openProjectFile: z.strictObject({}),
 } as const satisfies Record<ApiMethod, z.ZodType>;
 
 export interface ApiOutputs {
@@ -218,6 +220,8 @@ export interface ApiOutputs {
   linkProjectFile: { file: string };
   editProjectEnvironment: { file: string };
   copyProjectEnvironment: { id: string };
+  /** The linked file; absent when the dialog was cancelled. */
+  openProjectFile: { file?: string };
 }
 
 /** The method list (methods.ts), the same names as apiSchema's keys. */

@@ -412,6 +412,10 @@ export function createAppService(
       emit({ type: 'state-changed', reason: 'config' });
       return out;
     },
+    async openProjectFile() {
+      // Only Electron has a native open dialog (electron/dispatch.ts); a browser page types the path (linkProjectFile).
+      throw new TokenDeskError('unsupported', 'This TokenDesk has no file dialog: type the path of the tokendesk.json');
+    },
     async copyProjectEnvironment({ envId, name }) {
       const env = await projects.copyToOwn(envId, name);
       emit({ type: 'state-changed', reason: 'config' });
