@@ -37,10 +37,10 @@ export function EnvironmentHeader({ env }: { env: EnvironmentView }) {
       {env.project ? (
         // Issue 24: the file is its source, so an edit goes to the file; or it becomes the user's own.
         <div className="env-header-actions">
-          <Button size="sm" variant="ghost" icon={<EditIcon />} aria-label={`Edit ${env.name} in ${env.project.file}`} onClick={() => setDialog({ kind: 'edit-env', envId: env.id })}>
+          <Button size="sm" variant="ghost" icon={<EditIcon />} aria-label={`Edit in file: ${env.name} in ${env.project.file}`} onClick={() => setDialog({ kind: 'edit-env', envId: env.id })}>
             Edit in file
           </Button>
-          <Button size="sm" variant="ghost" icon={<CopyIcon />} aria-label={`Copy ${env.name} to my environments`} onClick={() => setDialog({ kind: 'copy-env', envId: env.id })}>
+          <Button size="sm" variant="ghost" icon={<CopyIcon />} aria-label={`Copy to my environments: ${env.name}`} onClick={() => setDialog({ kind: 'copy-env', envId: env.id })}>
             Copy to my environments
           </Button>
         </div>

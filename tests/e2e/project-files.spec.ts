@@ -43,7 +43,7 @@ async function linkFromWelcome(page: Page): Promise<void> {
 test('edit in file: the file on disk changes, keeping its formatting and unknown fields; a file changed meanwhile is not overwritten', async ({ app: page }) => {
   await linkFromWelcome(page);
   // Keyboard: the action is a button reached and pressed without the mouse.
-  await page.getByRole('button', { name: `Edit staging in ${file}` }).focus();
+  await page.getByRole('button', { name: `Edit in file: staging in ${file}` }).focus();
   await page.keyboard.press('Enter');
   const dialog = page.getByRole('dialog', { name: 'Edit staging in its project file' });
   await expect(dialog.getByTestId('project-file-notice')).toContainText(file);
@@ -62,7 +62,7 @@ test('edit in file: the file on disk changes, keeping its formatting and unknown
   await expect(page.locator('.env-header')).toContainText('team EU');
 
   // A `git pull` lands while the form is open: the save is refused in place and the pulled file stays.
-  await page.getByRole('button', { name: `Edit staging in ${file}` }).click();
+  await page.getByRole('button', { name: `Edit in file: staging in ${file}` }).click();
   const pulled = teamText({ ...edited, environments: [{ ...edited.environments[0]!, url: 'http://127.0.0.1:5000/v3' }] });
   writeFileSync(file, pulled);
   await dialog.getByLabel('Label (optional)').fill('team US');
@@ -75,7 +75,7 @@ test('edit in file: the file on disk changes, keeping its formatting and unknown
 
 test('copy to my environments: the name asked, the copy selected as the user\'s own; a name taken is said in place', async ({ app: page }) => {
   await linkFromWelcome(page);
-  await page.getByRole('button', { name: 'Copy staging to my environments' }).click();
+  await page.getByRole('button', { name: 'Copy to my environments: staging' }).click();
   const dialog = page.getByRole('dialog', { name: 'Copy staging to my environments' });
   await expect(dialog.getByLabel('Name of the copy')).toHaveValue('staging (copy)');
   await expect(dialog.getByLabel('Name of the copy')).toBeFocused();
@@ -90,7 +90,7 @@ test('copy to my environments: the name asked, the copy selected as the user\'s 
 
   // Again: the next free name is offered; the taken one typed is refused where it was typed.
   await projectList(page).getByRole('button', { name: /^staging/ }).click();
-  await page.getByRole('button', { name: 'Copy staging to my environments' }).click();
+  await page.getByRole('button', { name: 'Copy to my environments: staging' }).click();
   await expect(dialog.getByLabel('Name of the copy')).toHaveValue('staging (copy 2)');
   await dialog.getByLabel('Name of the copy').fill('staging (copy)');
   await dialog.getByRole('button', { name: 'Copy', exact: true }).click();

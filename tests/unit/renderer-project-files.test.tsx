@@ -39,7 +39,7 @@ describe('a project environment in the window', () => {
   it('Edit in file sends only what changed, with the revision it opened on (a project environment named like an own one saves)', async () => {
     const { api } = await renderApp();
     await linkShopByPath();
-    fireEvent.click(screen.getByRole('button', { name: `Edit staging in ${SHOP}` }));
+    fireEvent.click(screen.getByRole('button', { name: `Edit in file: staging in ${SHOP}` }));
     const form = screen.getByRole('form', { name: 'Edit staging' });
     expect((within(form).getByLabelText('Name') as HTMLInputElement).readOnly).toBe(true);
     fireEvent.change(within(form).getByLabelText('Base URL'), { target: { value: 'https://staging2.example.test' } });
@@ -55,7 +55,7 @@ describe('a project environment in the window', () => {
   it('its anon key still goes to the keychain (updateEnvironment, secrets only); the file is not written when nothing of it changed', async () => {
     const { api } = await renderApp();
     await linkShopByPath();
-    fireEvent.click(screen.getByRole('button', { name: `Edit staging in ${SHOP}` }));
+    fireEvent.click(screen.getByRole('button', { name: `Edit in file: staging in ${SHOP}` }));
     const form = screen.getByRole('form', { name: 'Edit staging' });
     fireEvent.change(within(form).getByLabelText('Anon key'), { target: { value: 'eyJhbGciOiJIUzI1NiJ9.eyJyb2xlIjoiYW5vbiJ9.c2lnbmF0dXJl' } });
     fireEvent.click(within(form).getByRole('button', { name: 'Save to file' }));
