@@ -22,6 +22,8 @@ export interface ToastItem {
 export type DialogState =
   | { kind: 'add-env' }
   | { kind: 'edit-env'; envId: string }
+  /** A project environment copied to the user's own (issue 24). */
+  | { kind: 'copy-env'; envId: string }
   | { kind: 'import-result'; result: ImportResult }
   | { kind: 'endpoint' }
   | { kind: 'endpoint-allow'; envId: string; name: string; userAgent: string }

@@ -177,10 +177,17 @@ export const apiSchema = {
       color: z.string().max(7).optional(),
       production: z.boolean().optional(),
       variables: z.record(z.string().max(100), z.string().max(4096)).optional(),
+      /** The kind's non-secret settings, the whole set (a secret one is refused by the file's guard). */
+      settings: settingValues.nullable().optional(),
+      accountTransport: AccountTransportInput.nullable().optional(),
     }),
+    /** The file's revision the edit was made on (AppState.projectFiles): a file changed since is not overwritten. */
+    revision: z.string().max(100).optional(),
   }),
   /** Copies a project environment to the user's own under a new name (its keys copied from the vault). */
   copyProjectEnvironment: z.strictObject({ envId: id, name: z.string().min(1).max(100) }),
+  /** "Open project file…" where there is a native open dialog (Electron): the file chosen there is linked; nothing when cancelled. */
+  openProjectFile: z.strictObject({}),
 } as const satisfies Record<ApiMethod, z.ZodType>;
 
 export interface ApiOutputs {
@@ -216,6 +223,8 @@ export interface ApiOutputs {
   linkProjectFile: { file: string };
   editProjectEnvironment: { file: string };
   copyProjectEnvironment: { id: string };
+  /** The linked file; absent when the dialog was cancelled. */
+  openProjectFile: { file?: string };
 }
 
 /** The method list (methods.ts), the same names as apiSchema's keys. */

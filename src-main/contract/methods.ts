@@ -34,6 +34,7 @@ export const API_METHODS = [
   'linkProjectFile',
   'editProjectEnvironment',
   'copyProjectEnvironment',
+  'openProjectFile',
 ] as const;
 export type ApiMethod = (typeof API_METHODS)[number];
 

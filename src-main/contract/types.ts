@@ -125,6 +125,13 @@ export interface SettingsView {
   clipboardClearSeconds: number;
 }
 
+/** A linked project file: why it is not used when it is not, and the revision of the text last read (for an edit in the file). */
+export interface ProjectFileView {
+  file: string;
+  error?: string;
+  revision?: string;
+}
+
 export interface AppState {
   environments: EnvironmentView[];
   settings: SettingsView;
@@ -138,7 +145,7 @@ export interface AppState {
   /** Local clock of the main process, so countdowns agree with the core. */
   now: number;
   /** The linked project files (issue 24), each with why it is not used when it is not. */
-  projectFiles?: { file: string; error?: string }[];
+  projectFiles?: ProjectFileView[];
 }
 
 /** A public demo account (printed in the README), offered as a one-click fill-in. */

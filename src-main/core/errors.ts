@@ -15,6 +15,8 @@ export type ErrorCode =
   | 'confirmation_required'
   /** The environment moved to another server (or went) while a sign-in was talking to the old one. */
   | 'environment_changed'
+  /** A file changed on disk since the window read it (a project file after a `git pull`): not overwritten. */
+  | 'file_changed'
   // keychain
   | 'keychain_unavailable'
   | 'keychain_locked'

@@ -39,6 +39,7 @@ export const loadDemoServer = () => import('./demo-server/index.js');
 /** Project files (tokendesk.json): reading, checking, syncing into the configuration, exporting. */
 export const loadProjects = () => import('./projects/index.js');
 export { findProjectFile } from './projects/discover.js';
+export { refuseFileFields, secretVariablesAsSecrets } from './projects/edit-scope.js';
 /** Adding or re-pointing the demo environments. */
 export const loadDemoEnvironments = () => import('./app/demo-environments.js');
 /** References to TokenDesk values in env files and templates (exec --env-file, inject), and the tools' credential helpers. */

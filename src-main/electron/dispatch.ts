@@ -12,6 +12,8 @@ export interface ShellActions {
   saveFile(fileName: string, content: string): Promise<string | undefined>;
   /** openExternalSafely bound to the allow-list. */
   openLinkSafely(url: string): Promise<boolean>;
+  /** The native open dialog for a project file: the chosen path, undefined when cancelled. */
+  chooseProjectFile(): Promise<string | undefined>;
 }
 
 export type Dispatch = <M extends ApiMethod>(method: M, input: ApiParsedInput<M>) => Promise<ApiOutput<M>>;
@@ -32,6 +34,10 @@ export function createElectronDispatch(service: AppService, shell: ShellActions)
         if (typeof content !== 'string') return rest;
         const savedTo = await shell.saveFile(fileName ?? 'tokendesk-export.txt', content);
         return savedTo === undefined ? { ...rest, fileName } : { ...rest, fileName, savedTo };
+      }
+      case 'openProjectFile': {
+        const path = await shell.chooseProjectFile();
+        return path === undefined ? {} : service.handle('linkProjectFile', { path });
       }
       case 'openExternal':
         return { opened: await shell.openLinkSafely((input as ApiParsedInput<'openExternal'>).url) };

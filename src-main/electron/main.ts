@@ -13,6 +13,7 @@ import { prepareBeforeReady } from './before-ready.js';
 import { chooseClipboardBackend, copiedNotice, isExecutableFile, notClearedMessage, onPath, runSync, wlClipboard } from './clipboard-backend.js';
 import { ClipboardGuard } from './clipboard-guard.js';
 import { createElectronDispatch, runCall, type ShellActions } from './dispatch.js';
+import { chosenFile, PROJECT_FILE_DIALOG } from './project-dialog.js';
 import { registerIpc } from './ipc.js';
 import { NotificationKeeper } from './notification-keeper.js';
 import { NotificationPolicy, type IdentityInfo } from './notification-policy.js';
@@ -125,6 +126,10 @@ async function start(): Promise<void> {
       return r.filePath;
     },
     openLinkSafely: openLink,
+    async chooseProjectFile() {
+      const r = win && !win.isDestroyed() ? await dialog.showOpenDialog(win, PROJECT_FILE_DIALOG) : await dialog.showOpenDialog(PROJECT_FILE_DIALOG);
+      return chosenFile(r);
+    },
   };
   registerIpc(ipcMain, service, {
     // An origin check (app://tokendesk, or the dev server): no file path, so no drive-letter case to get wrong.

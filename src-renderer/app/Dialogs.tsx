@@ -1,6 +1,7 @@
 import { useState } from 'react';
 import { useAction } from '../lib/use-action.js';
 import { EnvironmentForm } from '../environments/EnvironmentForm.js';
+import { CopyToOwn } from '../environments/CopyToOwn.js';
 import { ImportResultDialog } from '../import/ImportControls.js';
 import { useDesk } from '../store.js';
 import { Button } from '../ui/Button.js';
@@ -40,7 +41,7 @@ function ConfirmDialog() {
 export function Dialogs() {
   const dialog = useDesk((s) => s.dialog);
   const setDialog = useDesk((s) => s.setDialog);
-  const editing = useDesk((s) => (s.dialog?.kind === 'edit-env' ? s.app?.environments.find((e) => e.id === (s.dialog as { envId: string }).envId) : undefined));
+  const editing = useDesk((s) => (s.dialog?.kind === 'edit-env' || s.dialog?.kind === 'copy-env' ? s.app?.environments.find((e) => e.id === (s.dialog as { envId: string }).envId) : undefined));
   // A half-filled environment form: Escape, ✕ and a click outside ask before discarding it.
   const [dirty, setDirty] = useState(false);
   const close = () => {
@@ -56,8 +57,15 @@ export function Dialogs() {
   }
   if (dialog?.kind === 'edit-env' && editing) {
     return (
-      <Dialog title={`Edit ${editing.name}`} onClose={close} wide dirty={dirty}>
+      <Dialog title={editing.project ? `Edit ${editing.name} in its project file` : `Edit ${editing.name}`} onClose={close} wide dirty={dirty}>
         <EnvironmentForm env={editing} onDone={close} onDirtyChange={setDirty} />
+      </Dialog>
+    );
+  }
+  if (dialog?.kind === 'copy-env' && editing) {
+    return (
+      <Dialog title={`Copy ${editing.name} to my environments`} onClose={close}>
+        <CopyToOwn env={editing} onDone={close} />
       </Dialog>
     );
   }

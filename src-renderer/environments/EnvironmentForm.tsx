@@ -10,6 +10,7 @@ import { ExternalLink } from '../ui/ExternalLink.js';
 import { Checkbox, Field, FieldNotes, InlineError, notesFor } from '../ui/Field.js';
 import { AccountTransportPicker, ColorPicker, ProviderPicker } from './pickers.js';
 import type { Preset } from './presets.js';
+import { projectFilePatch, type FileFields } from './project-edit.js';
 import { draftTransport, looksLikeProduction, settingField, validateDraft, type EnvDraft } from './validate.js';
 
 function initialDraft(env?: EnvironmentView): EnvDraft {
@@ -107,6 +108,9 @@ export function EnvironmentForm({ env, onDone, onDirtyChange }: { env?: Environm
   const [confirmMove, setConfirmMove] = useState(false);
   const [moveError, setMoveError] = useState<string | undefined>();
   const action = useAction();
+  // A project environment (issue 24) is edited in its file: the revision the form opened on, so a file changed meanwhile is not overwritten.
+  const projectFile = env?.project?.file;
+  const [revision] = useState(() => store.getState().app?.projectFiles?.find((p) => p.file === projectFile)?.revision);
   const { error: serverError, setError: setServerError } = action;
   const busy = action.busy !== undefined;
   const { errors, warnings, suggestions } = useMemo(() => validateDraft(d, { editing: env, existing }), [d, env, existing]);
@@ -170,6 +174,10 @@ export function EnvironmentForm({ env, onDone, onDirtyChange }: { env?: Environm
         ...(capabilitiesOf(d.provider).hasAccounts ? { accountTransport: draftTransport(d) } : {}),
       };
       const { settings, secrets } = settingsPayload(d, env !== undefined);
+      if (env && projectFile) {
+        await saveInFile(env, projectFile, { ...common, label: d.label.trim(), settings }, secrets);
+        return;
+      }
       let saved: EnvironmentView;
       let moved: EnvironmentUpdate | undefined;
       if (env) {
@@ -189,11 +197,31 @@ export function EnvironmentForm({ env, onDone, onDirtyChange }: { env?: Environm
     });
   }
 
+  /** The file's fields to the file (only what changed), then the user's own keys to the vault, as for any environment. */
+  async function saveInFile(env: EnvironmentView, file: string, fields: FileFields, secrets: Record<string, string | null> | undefined): Promise<void> {
+    const { api } = store.getState();
+    const patch = projectFilePatch(env, fields);
+    const wrote = Object.keys(patch).length > 0;
+    if (wrote) await api.editProjectEnvironment({ envId: env.id, patch, ...(revision !== undefined && { revision }) });
+    if (secrets) await api.updateEnvironment({ id: env.id, patch: { secrets } });
+    await store.getState().refresh();
+    store.getState().select(env.id);
+    store.getState().toast('success', wrote ? `Saved to ${file}` : `Saved ${env.name}`, wrote ? 'Commit the file to share the change with your team' : 'Your keys are in the OS keychain');
+    onDone();
+  }
+
   // A move removes the stored keys (the notice above says so): "leave empty to keep it" would be wrong then.
   const keptHint = moveNotice ? 'Stored for the old server: removed with the move unless you enter the new one here.' : 'Stored in the OS keychain. Leave empty to keep it.';
 
   return (
     <form ref={formRef} className="form env-form" onSubmit={(e) => void submit(e)} noValidate aria-label={env ? `Edit ${env.name}` : 'New environment'}>
+      {projectFile ? (
+        <p className="notice project-notice" data-testid="project-file-notice">
+          <span>
+            Changes are written to the project file <span className="mono selectable">{projectFile}</span>, which your team shares: commit it to share them. Keys stay in your OS keychain, never in the file.
+          </span>
+        </p>
+      ) : null}
       {env ? null : (
         <>
           <ProviderPicker value={d.provider} onChange={(p: ProviderKind) => { setPreset(undefined); patch({ provider: p }); }} />
@@ -209,7 +237,8 @@ export function EnvironmentForm({ env, onDone, onDirtyChange }: { env?: Environm
         </>
       )}
       <div className="form-grid">
-        <Field label="Name" value={d.name} onChange={(e) => patch({ name: e.target.value })} error={show('name')} placeholder="staging" autoComplete="off" data-autofocus />
+        {/* The name is the environment's identity in its file (its keys and sessions are kept under it): renamed there, not here. */}
+        <Field label="Name" value={d.name} onChange={(e) => patch({ name: e.target.value })} error={show('name')} placeholder="staging" autoComplete="off" readOnly={projectFile !== undefined} hint={projectFile ? 'Named in the project file' : undefined} data-autofocus={projectFile ? undefined : true} />
         <Field label="Base URL" value={d.baseUrl} onChange={(e) => patch({ baseUrl: e.target.value })} error={show('baseUrl')} hint={
             suggestions.baseUrl && show('baseUrl') ? (
               <button type="button" className="link-btn" onClick={() => patch({ baseUrl: suggestions.baseUrl })}>
@@ -218,7 +247,7 @@ export function EnvironmentForm({ env, onDone, onDirtyChange }: { env?: Environm
             ) : (
               warnings.baseUrl
             )
-          } placeholder={providerInfo(d.provider).urlPlaceholder} autoComplete="off" spellCheck={false} />
+          } placeholder={providerInfo(d.provider).urlPlaceholder} autoComplete="off" spellCheck={false} data-autofocus={projectFile ? true : undefined} />
       </div>
       {moveNotice ? (
         <div className="notice notice-warning" role="status" data-testid="origin-change">
@@ -268,13 +297,14 @@ export function EnvironmentForm({ env, onDone, onDirtyChange }: { env?: Environm
       />
       <InlineError>{serverError}</InlineError>
       <div className="form-actions">
-        {env ? <RemoveButton env={env} onDone={onDone} /> : null}
+        {/* A project environment comes back with the next read of its file: it is removed from the file, not here. */}
+        {env && !projectFile ? <RemoveButton env={env} onDone={onDone} /> : null}
         <span className="spacer" />
         <Button variant="ghost" onClick={onDone}>
           Cancel
         </Button>
         <Button variant="primary" type="submit" busy={busy}>
-          {env ? 'Save environment' : 'Add environment'}
+          {projectFile ? 'Save to file' : env ? 'Save environment' : 'Add environment'}
         </Button>
       </div>
     </form>

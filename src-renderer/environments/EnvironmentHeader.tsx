@@ -2,7 +2,7 @@ import { projectTitle } from './ProjectFiles.js';
 import type { EnvironmentView } from '../../src-main/contract/types.js';
 import { useDesk } from '../store.js';
 import { Button } from '../ui/Button.js';
-import { EditIcon } from '../ui/icons.js';
+import { CopyIcon, EditIcon } from '../ui/icons.js';
 import { providerName } from './filter.js';
 
 export function EnvironmentHeader({ env }: { env: EnvironmentView }) {
@@ -26,20 +26,29 @@ export function EnvironmentHeader({ env }: { env: EnvironmentView }) {
           <span className="url" title={env.baseUrl}>
             {env.baseUrl}
           </span>
-          {env.project ? (
-            <>
-              <span aria-hidden="true"> · </span>
-              {/* Issue 24: an environment of a project file says so, so it is never taken for one's own of the same name. */}
-              <span className="project-from" title={env.project.file}>
-                from the project {projectTitle(env.project.file)}
-              </span>
-            </>
-          ) : null}
         </p>
+        {env.project ? (
+          // Issue 24: an environment of a project file says so (a line of its own, so a narrow window keeps it), never taken for one's own of the same name.
+          <p className="env-meta project-from" title={env.project.file}>
+            From the project <strong>{projectTitle(env.project.file)}</strong> · <span className="mono">{env.project.file}</span>
+          </p>
+        ) : null}
       </div>
-      <Button size="sm" variant="ghost" icon={<EditIcon />} aria-label={`Edit environment ${env.name}`} onClick={() => setDialog({ kind: 'edit-env', envId: env.id })}>
-        Edit
-      </Button>
+      {env.project ? (
+        // Issue 24: the file is its source, so an edit goes to the file; or it becomes the user's own.
+        <div className="env-header-actions">
+          <Button size="sm" variant="ghost" icon={<EditIcon />} aria-label={`Edit in file: ${env.name} in ${env.project.file}`} onClick={() => setDialog({ kind: 'edit-env', envId: env.id })}>
+            Edit in file
+          </Button>
+          <Button size="sm" variant="ghost" icon={<CopyIcon />} aria-label={`Copy to my environments: ${env.name}`} onClick={() => setDialog({ kind: 'copy-env', envId: env.id })}>
+            Copy to my environments
+          </Button>
+        </div>
+      ) : (
+        <Button size="sm" variant="ghost" icon={<EditIcon />} aria-label={`Edit environment ${env.name}`} onClick={() => setDialog({ kind: 'edit-env', envId: env.id })}>
+          Edit
+        </Button>
+      )}
     </header>
   );
 }

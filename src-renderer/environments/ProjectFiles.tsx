@@ -38,13 +38,51 @@ export function ProjectGroup(props: { file: string; error?: string; envs: Enviro
   );
 }
 
-/** "Open project file…": links a tokendesk.json by its path (the same in the app and the browser shell). */
+/** How "Open project file…" asks for the file: Electron's native open dialog, or (a browser page has none) its path typed. */
+export function projectFileChooser(shell: 'electron' | 'web' | undefined): 'native-dialog' | 'path-field' {
+  return shell === 'electron' ? 'native-dialog' : 'path-field';
+}
+
+const LINKED_TOAST: [string, string] = ['Project file linked', 'Its environments are listed under the project'];
+
+/** "Open project file…": links a tokendesk.json, chosen in the native dialog or typed. */
 export function OpenProjectFile() {
+  const shell = useDesk((s) => s.app?.shell);
+  return projectFileChooser(shell) === 'native-dialog' ? <OpenWithDialog /> : <OpenByPath />;
+}
+
+/** Electron: the main process shows the open dialog and links the chosen file; a refusal (a secret in it) is said here. */
+function OpenWithDialog() {
+  const store = useDeskStore();
+  const { busy, error, run } = useAction();
+  return (
+    <div className="project-open-native">
+      <Button
+        variant="ghost"
+        icon={<FolderIcon />}
+        busy={busy}
+        onClick={() =>
+          void run(true, async () => {
+            const { file } = await store.getState().api.openProjectFile({});
+            if (file === undefined) return; // cancelled: nothing linked, nothing to say
+            await store.getState().refresh();
+            store.getState().toast('success', ...LINKED_TOAST);
+          })
+        }
+      >
+        Open project file…
+      </Button>
+      {error ? <InlineError>{error}</InlineError> : null}
+    </div>
+  );
+}
+
+/** The browser shell: the file's path on this machine, typed. */
+function OpenByPath() {
   const store = useDeskStore();
   const [open, setOpen] = useState(false);
   const [path, setPath] = useState('');
   const { busy, error, run } = useAction();
-  const shell = useDesk((s) => s.app?.shell);
   if (!open) {
     return (
       <Button variant="ghost" icon={<FolderIcon />} onClick={() => setOpen(true)}>
@@ -57,7 +95,7 @@ export function OpenProjectFile() {
       className="project-open"
       onSubmit={(e) => {
         e.preventDefault();
-        void run(true, () => store.getState().api.linkProjectFile({ path: path.trim() }), { refresh: true, toast: ['Project file linked', 'Its environments are listed under the project'] }).then((ok) => {
+        void run(true, () => store.getState().api.linkProjectFile({ path: path.trim() }), { refresh: true, toast: LINKED_TOAST }).then((ok) => {
           if (ok) {
             setOpen(false);
             setPath('');
@@ -66,7 +104,7 @@ export function OpenProjectFile() {
       }}
     >
       <label className="field-label" htmlFor="project-path">
-        Path of a tokendesk.json{shell === 'web' ? ' on this machine' : ''}
+        Path of a tokendesk.json on this machine
       </label>
       <input id="project-path" className="input" value={path} placeholder="/home/you/src/app/tokendesk.json" onChange={(e) => setPath(e.target.value)} autoFocus />
       {error ? <InlineError>{error}</InlineError> : null}

@@ -59,7 +59,8 @@ export function validateDraft(d: EnvDraft, opts: { editing?: EnvironmentView; ex
   const suggestions: { baseUrl?: string } = {};
   const nameErr = nameError(d.name);
   if (nameErr) errors.name = nameErr;
-  else if (opts.existing.some((e) => e.id !== opts.editing?.id && e.name.toLowerCase() === d.name.trim().toLowerCase())) errors.name = `An environment named “${d.name.trim()}” already exists`;
+  // Unique within a scope, as the core keeps them: the user's own, or one project file's (an own "staging" and a project's are two).
+  else if (opts.existing.some((e) => e.id !== opts.editing?.id && e.project?.file === opts.editing?.project?.file && e.name.toLowerCase() === d.name.trim().toLowerCase())) errors.name = `An environment named “${d.name.trim()}” already exists`;
 
   const url = checkBaseUrl(d.baseUrl, d.provider, d.settings);
   if (!url.ok) {

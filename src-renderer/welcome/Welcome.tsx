@@ -1,5 +1,6 @@
 import { useAction } from '../lib/use-action.js';
 import { OpenImportButton } from '../import/ImportControls.js';
+import { OpenProjectFile } from '../environments/ProjectFiles.js';
 import { useDesk, useDeskStore } from '../store.js';
 import { Button } from '../ui/Button.js';
 import { InlineError } from '../ui/Field.js';
@@ -42,6 +43,10 @@ export function Welcome() {
             Add environment
           </Button>
           <OpenImportButton variant="ghost" />
+        </div>
+        {/* A teammate's first run: the team's environments are in the repository's tokendesk.json (issue 24). */}
+        <div className="welcome-project">
+          <OpenProjectFile />
         </div>
         <InlineError>{error}</InlineError>
         <p className="muted small">The demo runs on this computer only: a Supabase-style and a session-style API with test accounts, so you can try everything without a backend.</p>

@@ -132,4 +132,21 @@ test.describe('states the demo reaches only with time (the in-memory API)', () =
     await expect(page.getByRole('form', { name: 'Sign in to qa-session' })).toBeVisible();
     await expectAccessible(page, 'a sign-in form');
   });
+
+  test('a project environment with its actions, its Edit in file and Copy dialogs', async ({ page }) => {
+    await page.goto(`${harness.url}/?scenario=demo&latency=0`);
+    await page.getByRole('button', { name: 'Open project file…' }).click();
+    await page.getByLabel('Path of a tokendesk.json on this machine').fill('/home/dana/src/shop/tokendesk.json');
+    await page.getByRole('button', { name: 'Link', exact: true }).click();
+    await page.getByRole('list', { name: 'Environments of the project shop' }).getByRole('button', { name: /^staging/ }).click();
+    await expect(page.getByText(/^From the project/)).toBeVisible();
+    await expectAccessible(page, 'a project environment');
+    await page.getByRole('button', { name: /^Edit in file: staging in / }).click();
+    await expect(page.getByTestId('project-file-notice')).toBeVisible();
+    await expectAccessible(page, 'Edit in file');
+    await page.keyboard.press('Escape');
+    await page.getByRole('button', { name: 'Copy to my environments: staging' }).click();
+    await expect(page.getByLabel('Name of the copy')).toBeVisible();
+    await expectAccessible(page, 'Copy to my environments');
+  });
 });

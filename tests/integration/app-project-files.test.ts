@@ -42,7 +42,7 @@ describe('app service: linked project files (tokendesk.json)', () => {
     service.onEvent((e) => events.push(e));
     const linked = await service.handle('linkProjectFile', { path: join(repo, 'tokendesk.json') });
     const state = await service.handle('getState', {});
-    expect(state.projectFiles).toEqual([{ file: linked.file }]);
+    expect(state.projectFiles).toEqual([{ file: linked.file, revision: expect.stringMatching(/^[0-9a-f]{32}$/) }]);
     const named = state.environments.filter((e) => e.name === 'staging');
     expect(named.map((e) => [e.baseUrl, e.project?.file ?? null])).toEqual([
       ['http://127.0.0.1:4000', null],
@@ -87,6 +87,30 @@ describe('app service: linked project files (tokendesk.json)', () => {
     const own = (await service.handle('getState', {})).environments.find((e) => e.id === copy.id)!;
     expect(own.project).toBeUndefined();
     expect([own.name, own.baseUrl, own.variables]).toEqual(['my staging', 'http://127.0.0.1:5000', { organization_id: '42' }]);
+  });
+
+  it('an edit in the file made on an older revision is refused (the file changed on disk meanwhile); the window\'s own edit of a project environment keeps to its keys', async () => {
+    write([{ name: 'staging', provider: 'session', url: 'http://127.0.0.1:5000' }]);
+    const { file } = await service.handle('linkProjectFile', { path: join(repo, 'tokendesk.json') });
+    const before = await service.handle('getState', {});
+    const env = before.environments.find((e) => e.project)!;
+    const revision = before.projectFiles![0]!.revision!;
+    // A `git pull` lands while the form is open.
+    write([{ name: 'staging', provider: 'session', url: 'http://127.0.0.1:5001' }]);
+    const pulled = readFileSync(file, 'utf8');
+    await expect(service.handle('editProjectEnvironment', { envId: env.id, patch: { url: 'http://127.0.0.1:6000' }, revision })).rejects.toMatchObject({ code: 'file_changed' });
+    expect(readFileSync(file, 'utf8')).toBe(pulled);
+    // On the file's current revision the edit goes through, settings and account transport included.
+    const now = (await service.handle('getState', {})).projectFiles![0]!.revision!;
+    expect(now).not.toBe(revision);
+    await service.handle('editProjectEnvironment', { envId: env.id, patch: { url: 'http://127.0.0.1:6000', settings: { loginPath: '/login' }, accountTransport: { kind: 'header', name: 'X-Account-Id' } }, revision: now });
+    expect(JSON.parse(readFileSync(file, 'utf8'))).toMatchObject({ environments: [{ url: 'http://127.0.0.1:6000', settings: { loginPath: '/login' }, accountTransport: { kind: 'header', name: 'X-Account-Id' } }] });
+    const edited = (await service.handle('getState', {})).environments.find((e) => e.id === env.id)!;
+    expect([edited.baseUrl, edited.settings.loginPath]).toEqual(['http://127.0.0.1:6000', '/login']);
+
+    // updateEnvironment (the own environments' save) changes no field of the file's, naming the file.
+    await expect(service.handle('updateEnvironment', { id: env.id, patch: { baseUrl: 'http://127.0.0.1:7000' } })).rejects.toThrow(`comes from the project file ${file}`);
+    expect((await service.handle('getState', {})).environments.find((e) => e.id === env.id)!.baseUrl).toBe('http://127.0.0.1:6000');
   });
 
   it('a file with a secret in it is refused when linked, naming the field; nothing is linked', async () => {

@@ -129,6 +129,35 @@ describe.skipIf(unreachable !== undefined)('project files (tokendesk.json) and t
     expect(t.stderr).toContain('secret setting');
   });
 
+  it('env edit of a project environment refuses the file\'s fields, naming the file, and still takes the user\'s own keys and secret variables', async () => {
+    const h = await demoHome();
+    const { root, sub } = repository(h);
+    const file = join(root, 'tokendesk.json');
+    const text = `${JSON.stringify(projectFile(demo().url), null, 4)}\n`;
+    writeFileSync(file, text);
+    for (const args of [['--url', 'https://other.example.com'], ['--var', 'organization_id=43'], ['--production'], ['--name', 'renamed'], ['--login-path', '/x']]) {
+      const r = await runIn(h, sub, ['env', 'edit', 'staging', ...args]);
+      expect(r.code, `${args.join(' ')}: ${r.stderr}`).toBe(1);
+      expect(r.stderr).toContain(`"staging" comes from the project file ${file}`);
+      expect(r.stderr).toContain('Change them in that file');
+      expect(r.stderr).toContain('--var db_pass=…');
+      expect(r.stderr).toContain('Nothing was changed');
+    }
+    const refused = await runIn(h, sub, ['env', 'edit', 'staging', '--url', 'https://other.example.com', '--var', 'organization_id=43']);
+    expect(refused.stderr).toContain('its URL and variable organization_id are set there');
+    expect(readFileSync(file, 'utf8')).toBe(text);
+    const listed = JSON.parse((await runIn(h, sub, ['env', 'list', '--json'])).stdout) as { name: string; url: string; project: string | null }[];
+    expect(listed.find((e) => e.name === 'staging')!.url).toBe(demo().url);
+
+    // The file names db_pass as secret: its value goes to the vault, even one that does not look like a secret.
+    const secretVar = await runIn(h, sub, ['env', 'edit', 'staging', '--var', 'db_pass=pw-1234']);
+    expect(secretVar.code, secretVar.stderr).toBe(0);
+    expect(h.folderText()).not.toContain('pw-1234');
+    const shown = await runIn(h, sub, ['env', 'show', 'staging']);
+    expect(shown.stdout).toMatch(/db_pass=•+ \(in the keychain\)/);
+    expect(readFileSync(file, 'utf8')).toBe(text);
+  });
+
   it('a file above the repository root does not apply to it', async () => {
     const h = await demoHome();
     const { sub } = repository(h);

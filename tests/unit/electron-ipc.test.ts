@@ -7,6 +7,7 @@ import type { AppEvent } from '../../src-main/contract/types.js';
 import type { AppService } from '../../src-main/core/app/types.js';
 import { TokenDeskError } from '../../src-main/core/errors.js';
 import { createElectronDispatch, runCall, type ShellActions } from '../../src-main/electron/dispatch.js';
+import { chosenFile, PROJECT_FILE_DIALOG } from '../../src-main/electron/project-dialog.js';
 import { GENERIC_ERROR_MESSAGE } from '../../src-main/shell-common/envelope.js';
 import { handleIpcCall, registerIpc, type IpcMainLike } from '../../src-main/electron/ipc.js';
 import { isTrustedSender, type IpcSenderLike } from '../../src-main/electron/policies/navigation.js';
@@ -43,6 +44,7 @@ function fakeShell(): ShellActions & { clipboard: Array<[string, number | null]>
       return `/home/me/Downloads/${name}`;
     },
     openLinkSafely: vi.fn(async (url: string) => url.startsWith('https://github.com/')),
+    chooseProjectFile: async () => '/home/me/src/shop/tokendesk.json',
   };
 }
 
@@ -176,6 +178,27 @@ describe('Electron shell methods', () => {
     const shell = { ...fakeShell(), saveFile: async () => undefined };
     const r = await runCall(createElectronDispatch(service, shell), 'saveExport', { envId: 'e1', format: 'dotenv', includeSecrets: false });
     expect(r).toEqual({ ok: true, value: { fileName: 'a.env' } });
+  });
+  it('openProjectFile: the file chosen in the native dialog is linked by the core; a cancelled dialog links nothing', async () => {
+    const { call, calls } = setup({ linkProjectFile: { file: '/home/me/src/shop/tokendesk.json' } });
+    expect(await call('openProjectFile', {})).toEqual({ ok: true, value: { file: '/home/me/src/shop/tokendesk.json' } });
+    expect(calls).toEqual([{ method: 'linkProjectFile', input: { path: '/home/me/src/shop/tokendesk.json' } }]);
+
+    const { service, calls: none } = fakeService({ linkProjectFile: { file: 'x' } });
+    const cancelled = { ...fakeShell(), chooseProjectFile: async () => undefined };
+    expect(await runCall(createElectronDispatch(service, cancelled), 'openProjectFile', {})).toEqual({ ok: true, value: {} });
+    expect(none).toEqual([]);
+  });
+  it('openProjectFile: a file the core refuses (a secret in it) comes back as its error', async () => {
+    const { call } = setup({ linkProjectFile: new TokenDeskError('invalid_input', 'The project file /x/tokendesk.json is not used: environments[0].settings.anonKey: a secret') });
+    expect(await call('openProjectFile', {})).toEqual({ ok: false, error: { code: 'invalid_input', message: 'The project file /x/tokendesk.json is not used: environments[0].settings.anonKey: a secret' } });
+  });
+  it('the project file dialog: one file, tokendesk.json\'s extension first; cancel means none', () => {
+    expect(PROJECT_FILE_DIALOG.properties).toEqual(['openFile']);
+    expect(PROJECT_FILE_DIALOG.filters[0]).toEqual({ name: 'TokenDesk project file (tokendesk.json)', extensions: ['json'] });
+    expect(chosenFile({ canceled: true, filePaths: ['/a/tokendesk.json'] })).toBeUndefined();
+    expect(chosenFile({ canceled: false, filePaths: [] })).toBeUndefined();
+    expect(chosenFile({ canceled: false, filePaths: ['/a/tokendesk.json'] })).toBe('/a/tokendesk.json');
   });
   it('openExternal goes through the guarded opener, not the core', async () => {
     const { call, calls, shell } = setup();

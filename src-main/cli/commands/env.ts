@@ -10,7 +10,8 @@ import { capabilitiesOf, loopbackRedirectUri, PROVIDER_KINDS, PROVIDERS, signInM
 import { settingsOf } from '../../contract/settings.js';
 import { withFactory, type Factory } from '../factory.js';
 import { offered, projectContext } from '../project-context.js';
-import { buildExportInput, loadExports, originChangeText, secretKeys, TokenDeskError, type Environment, type EnvironmentInput, type VariableRole } from '../../core/facade.js';
+import { envRef } from '../default-env.js';
+import { buildExportInput, loadExports, originChangeText, refuseFileFields, secretKeys, secretVariablesAsSecrets, TokenDeskError, type Environment, type EnvironmentInput, type VariableRole } from '../../core/facade.js';
 
 const ROLES: readonly VariableRole[] = ['url', 'anon_key', 'api_key', 'access_token', 'refresh_token', 'id_token', 'account_id'];
 
@@ -148,11 +149,20 @@ export async function confirmChange(f: Factory, yes: boolean | undefined, what: 
   return false;
 }
 
+/** What `env edit` may still do for a project environment: the user's own keys and secret variable values. */
+function projectEditHint(env: Environment): string {
+  const keys = settingsOf(env.provider).filter((s) => s.secret).map((s) => `--${s.flag}`);
+  const vars = (env.secretVariables ?? []).map((n) => `--var ${n}=…`);
+  const yours = [...keys, ...vars];
+  return `Change them in that file (TokenDesk reads it again on the next command), or copy the environment to your own in the app.${yours.length > 0 ? ` Your own keys are set here: ${yours.join(', ')}.` : ''}`;
+}
+
 async function edit(f: Factory, ref: string, o: EditOptions, cmd: Command): Promise<void> {
   const core = f.core();
   if (o.name !== undefined) requireName(o.name, '--name: ');
-  const current = await core.envs.resolve(ref);
-  const patch: Partial<EnvironmentInput> = {};
+  // Resolved as --env is: under a project file its environments are offered (read and synced first) by name.
+  const current = await core.envs.resolve(await envRef(f, ref));
+  let patch: Partial<EnvironmentInput> = {};
   if (o.name !== undefined) patch.name = o.name;
   if (o.url !== undefined) patch.baseUrl = o.url;
   if (o.production !== undefined) patch.production = o.production;
@@ -170,6 +180,10 @@ async function edit(f: Factory, ref: string, o: EditOptions, cmd: Command): Prom
   if (settings) patch.settings = settings;
   if (secrets) patch.secrets = secrets;
   if (Object.keys(patch).length === 0) cmd.error('error: nothing to change: give at least one option', { exitCode: 2 });
+  if (current.project) {
+    refuseFileFields(current, patch, projectEditHint(current));
+    patch = secretVariablesAsSecrets(patch);
+  }
   // Another server (scheme, host or port of the URL or of an issuer): said before it happens; production asks (or takes --yes).
   const move = patch.baseUrl !== undefined || patch.settings !== undefined ? await badValueIsUsage(core.envs.originChange(current.id, patch.baseUrl, patch)) : undefined;
   if (move) {

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { watch, type FSWatcher } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import { z } from 'zod';
@@ -12,11 +13,13 @@ import { patchedProjectText, type ProjectEnvironmentPatch } from '../projects/wr
 import { secretKeys } from '../secrets/types.js';
 import { settingsOf } from '../../contract/settings.js';
 import type { Environment } from '../config/schema.js';
+import type { ProjectFileView } from '../../contract/types.js';
 
-/** A linked project file as the window shows it: where it is, and why it is not used when it is not. */
-export interface ProjectFileView {
-  file: string;
-  error?: string;
+export type { ProjectFileView };
+
+/** A text's revision: what an edit in the window was made on, compared with the file before it is written. */
+export function textRevision(text: string): string {
+  return createHash('sha256').update(text).digest('hex').slice(0, 32);
 }
 
 /** The files the app was given ("Open project file…"), kept apart from config.json: no other reader needs them. */
@@ -68,12 +71,12 @@ export class ProjectLinks {
     return this.serial(async () => {
       const loaded = await readProjectFile(path);
       await syncProjectFile(this.core, loaded);
-      if (!this.views.has(loaded.file)) {
-        this.views.set(loaded.file, { file: loaded.file });
+      const known = this.views.has(loaded.file);
+      this.views.set(loaded.file, { file: loaded.file, revision: textRevision(loaded.text) });
+      if (!known) {
         await this.save();
         this.watchFile(loaded.file);
       }
-      this.views.set(loaded.file, { file: loaded.file });
       return { file: loaded.file };
     });
   }
@@ -82,11 +85,16 @@ export class ProjectLinks {
    * Edits a project environment in its file (the file is its source): the file's formatting and unknown
    * fields kept (projects/write-back.ts), checked by the secret guard before it is written, then synced.
    */
-  async editInFile(envId: string, patch: ProjectEnvironmentPatch): Promise<{ file: string }> {
+  async editInFile(envId: string, patch: ProjectEnvironmentPatch, revision?: string): Promise<{ file: string }> {
     return this.serial(async () => {
       const env = await this.projectEnvironment(envId);
       const file = env.project!.file;
       const loaded = await readProjectFile(file);
+      // Edited meanwhile (a `git pull`, an editor): the form shows the old values, so writing them would undo that change.
+      if (revision !== undefined && textRevision(loaded.text) !== revision) {
+        await this.sync(file);
+        throw new TokenDeskError('file_changed', `${file} changed on disk since this form was opened: nothing was written. Close the form to see the file's values, then edit again`);
+      }
       const text = patchedProjectText(file, loaded.text, env.name, patch);
       await durableWrite(file, text, { mode: 0o644 });
       await this.sync(file);
@@ -145,8 +153,9 @@ export class ProjectLinks {
 
   private async sync(file: string): Promise<void> {
     try {
-      await syncProjectFile(this.core, await readProjectFile(file));
-      this.views.set(file, { file });
+      const loaded = await readProjectFile(file);
+      await syncProjectFile(this.core, loaded);
+      this.views.set(file, { file, revision: textRevision(loaded.text) });
     } catch (e) {
       if (!(e instanceof TokenDeskError)) throw e;
       this.views.set(file, { file, error: e.message });

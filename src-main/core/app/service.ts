@@ -21,6 +21,7 @@ import { fileStem, type LiveExport, type LiveFormat } from '../endpoint/live-exp
 import { sessionStorageDescription } from './keychain-name.js';
 import { QUIT_WAIT_MS, settlesWithin, type WaitTimers } from './bounded-wait.js';
 import { ProjectLinks } from './project-links.js';
+import { refuseFileFields, secretVariablesAsSecrets } from '../projects/edit-scope.js';
 
 export interface AppServiceOptions extends OpenCoreOptions {
   shell: 'electron' | 'web';
@@ -242,8 +243,11 @@ export function createAppService(
       return envView(env.id);
     },
     async updateEnvironment({ id, patch }) {
+      // A project environment's own fields are its file's (editProjectEnvironment writes them there): here only its keys.
+      const current = await core.envs.resolve(id);
+      if (current.project) refuseFileFields(current, patch, 'Use "Edit in file", or copy it to your own environments.');
       // edit(), not update(): who the move signed out and the old server's failures reach the window.
-      const out = await core.envs.edit(id, patch);
+      const out = await core.envs.edit(id, current.project ? secretVariablesAsSecrets(patch) : patch);
       return {
         ...(await envView(out.environment.id)),
         ...(out.signedOut.length > 0 && { signedOut: out.signedOut }),
@@ -426,10 +430,14 @@ export function createAppService(
       emit({ type: 'state-changed', reason: 'config' });
       return linked;
     },
-    async editProjectEnvironment({ envId, patch }) {
-      const out = await projects.editInFile(envId, patch);
+    async editProjectEnvironment({ envId, patch, revision }) {
+      const out = await projects.editInFile(envId, patch, revision);
       emit({ type: 'state-changed', reason: 'config' });
       return out;
+    },
+    async openProjectFile() {
+      // Only Electron has a native open dialog (electron/dispatch.ts); a browser page types the path (linkProjectFile).
+      throw new TokenDeskError('unsupported', 'This TokenDesk has no file dialog: type the path of the tokendesk.json');
     },
     async copyProjectEnvironment({ envId, name }) {
       const env = await projects.copyToOwn(envId, name);
