@@ -27,6 +27,35 @@ function complete(h: CliHome, script: string, words: string[]): string[] {
   return r.stdout.split('\n').filter((l) => l !== '');
 }
 
+/**
+ * zsh's answer for `line`: the script is sourced and its function called as the completion system
+ * would (words, CURRENT, PREFIX), with compadd standing in for the widget that shows the candidates:
+ * it prints those that start with the word under the cursor, as zsh's default matching does.
+ */
+function completeZsh(h: CliHome, file: string, line: string): string[] {
+  const driver = [
+    'compdef() { : }',
+    '_files() { : }',
+    `source ${JSON.stringify(file)}`,
+    'compadd() { setopt localoptions noksharrays; if [[ $1 == -a ]]; then set -- "${(@P)2}"; elif [[ $1 == -- ]]; then shift; fi; local w; for w in "$@"; do [[ $w == ${PREFIX}* ]] && print -r -- "$w"; done; return 0 }',
+    'words=("${(@Q)${(z)LINE}}")',
+    "[[ $LINE == *' ' ]] && words+=('')",
+    'CURRENT=${#words}',
+    'PREFIX=${words[-1]}',
+    '_tokendesk',
+  ].join('\n');
+  const r = spawnSync('zsh', ['-f', '-c', driver], { env: { ...h.env(), LINE: line }, cwd: h.work, encoding: 'utf8' });
+  if (r.status !== 0) throw new Error(r.stderr);
+  return r.stdout.split('\n').filter((l) => l !== '');
+}
+
+/** fish's own answer for `line` (`complete -C`), the candidates without their descriptions. */
+function completeFish(h: CliHome, file: string, line: string): string[] {
+  const r = spawnSync('fish', ['--no-config', '-c', `source ${JSON.stringify(file)}; complete -C ${JSON.stringify(line)}`], { env: h.env(), cwd: h.work, encoding: 'utf8' });
+  if (r.status !== 0) throw new Error(r.stderr);
+  return r.stdout.split('\n').filter((l) => l !== '').map((l) => l.split('\t')[0]!);
+}
+
 describe.skipIf(unreachable !== undefined)('shell completion', { timeout: 90_000 }, () => {
   it.skipIf(!has('bash'))('bash completes commands, subcommands, options, choices and environment names read at Tab time', async () => {
     const h = await demoHome();
@@ -79,14 +108,27 @@ describe.skipIf(unreachable !== undefined)('shell completion', { timeout: 90_000
     expect(none).toMatchObject({ code: 0, stdout: '', stderr: '' });
   });
 
-  for (const shell of ['zsh', 'fish']) {
-    it.skipIf(!has(shell))(`${shell}: the script passes the shell's own syntax check (skipped: ${shell} is not installed here)`, async () => {
+  // The same answers from zsh and fish, each running the script it was given (CI installs both).
+  for (const shell of ['zsh', 'fish'] as const) {
+    it.skipIf(!has(shell))(`${shell} completes commands, choices and environment names read at Tab time (needs ${shell}; CI installs it)`, async () => {
       const h = await demoHome();
       const out = await h.run(['completion', shell]);
       expect(out.code, out.stderr).toBe(0);
       expect(out.stdout).toContain('tokendesk __complete environments');
-      const r = spawnSync(shell, ['-n'], { input: out.stdout, encoding: 'utf8' });
-      expect(r.status, r.stderr).toBe(0);
+      const file = join(h.work, `tokendesk.${shell}`);
+      writeFileSync(file, out.stdout);
+      const check = spawnSync(shell, ['-n', file], { encoding: 'utf8' });
+      expect(check.status, check.stderr).toBe(0);
+      const names = (JSON.parse((await h.runInProcess(['env', 'list', '--json'])).stdout) as Array<{ name: string }>).map((e) => e.name);
+      // Sorted: fish lists candidates in its own order.
+      const tab = (line: string) => (shell === 'zsh' ? completeZsh(h, file, line) : completeFish(h, file, line)).sort();
+
+      expect(tab('tokendesk ex')).toEqual(['exec', 'export']);
+      expect(tab('tokendesk env ')).toEqual(['add', 'edit', 'list', 'remove', 'show', 'use']);
+      expect(tab('tokendesk export --format p')).toEqual(['postman', 'postman-script']);
+      expect(tab('tokendesk token --env ')).toEqual([...names].sort());
+      expect((await h.runInProcess(['env', 'add', 'Staging EU', '--provider', 'session', '--url', 'https://api.example.test'])).code).toBe(0);
+      expect(tab('tokendesk switch --env Stag')).toEqual(['Staging EU']);
     });
   }
 });
