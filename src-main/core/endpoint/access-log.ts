@@ -85,9 +85,17 @@ export class AccessLog {
     const size = await stat(path).then((s) => s.size, () => 0);
     if (size + text.length > this.maxBytes) await rename(path, `${path}.1`).catch(() => undefined);
     // O_NOFOLLOW: a symbolic link planted in its place is refused, never followed.
-    const fh = await open(path, constants.O_WRONLY | constants.O_APPEND | constants.O_CREAT | NOFOLLOW, 0o600);
+    const fh = await open(path, constants.O_RDWR | constants.O_APPEND | constants.O_CREAT | NOFOLLOW, 0o600);
     try {
-      await fh.write(text);
+      const before = (await fh.stat()).size;
+      // A writer killed mid-line left no newline: end that line first, or this one's first line is lost with it.
+      const cut = before > 0 && (await fh.read(Buffer.alloc(1), 0, 1, before - 1)).buffer[0] !== 0x0a;
+      // writeFile, not write: it goes on after a short write (a nearly full disk) until it fails or is done.
+      await fh.writeFile(cut ? `\n${text}` : text).catch(async (e: unknown) => {
+        // A full disk took part of the lines: take them back, so the log holds whole lines only.
+        await fh.truncate(before).catch(() => undefined);
+        throw e;
+      });
     } finally {
       await fh.close();
     }
