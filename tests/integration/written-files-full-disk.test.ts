@@ -6,7 +6,9 @@ import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from
 import { createAppService } from '../../src-main/core/app/service.js';
 import { AccessLog, readAccessLog } from '../../src-main/core/endpoint/access-log.js';
 import type { EndpointLogEntry } from '../../src-main/contract/endpoint.js';
-import { CliHome, stderrLines } from '../helpers/cli.js';
+import { CliHome, keychainUnreachable, stderrLines } from '../helpers/cli.js';
+import { call } from '../helpers/endpoint-client.js';
+import { freePort } from '../helpers/serve.js';
 import { makeHome } from '../helpers/home.js';
 import { rejection } from '../helpers/rejection.js';
 import { leaveFree, mountTmpfs, tmpfsUnavailable } from '../helpers/tmpfs.js';
@@ -162,6 +164,7 @@ describe.skipIf(unavailable !== undefined)("the endpoint's access log on a full 
     for (let i = 3; i < 103; i++) log.record(call(i));
     await expect(log.flush()).resolves.toBeUndefined();
     expect(readFileSync(path).equals(before)).toBe(true);
+    expect(log.problem).toBe(`The access log could not be written to ${path} (${how.code}): ${how.why}. Calls are still answered, but not logged`);
 
     if (how === READ_ONLY) return;
     rmSync(join(disk.dir, 'filler'));
@@ -169,5 +172,34 @@ describe.skipIf(unavailable !== undefined)("the endpoint's access log on a full 
     await log.flush();
     expect((await readAccessLog(disk.dir)).map((e) => e.time - 1_700_000_000_000)).toEqual([200, 2, 1, 0]);
     expect(readFileSync(path, 'utf8').endsWith('\n')).toBe(true);
+    expect(log.problem).toBeUndefined();
   });
+});
+
+const noKeychain = await keychainUnreachable();
+
+describe.skipIf(noKeychain !== undefined)("the app's Endpoint panel when the access log cannot be written", () => {
+  it('says which file and why while calls are still answered, and stops saying it once the log is written again', async () => {
+    const h = new CliHome();
+    const service = createAppService({ home: h.dir, shell: 'web', scheduler: false, demoPort: 0, endpoint: { port: await freePort() } });
+    try {
+      const { port } = await service.handle('getEndpoint', {});
+      const secret = (await service.handle('copyEndpointSecret', {})).text!;
+      // A folder where the log goes: every append fails (EISDIR), as on a full disk, whoever runs the test.
+      const path = join(h.dir, 'endpoint-access.log');
+      mkdirSync(path);
+      expect((await call(port, '/v1/status', { secret, userAgent: 'curl/8' })).status).toBe(200);
+      const view = await service.handle('getEndpoint', {});
+      expect(view.logError).toBe(`The access log could not be written to ${path} (EISDIR): it is a folder. Calls are still answered, but not logged`);
+
+      rmSync(path, { recursive: true });
+      expect((await call(port, '/v1/status', { secret, userAgent: 'curl/9' })).status).toBe(200);
+      const after = await service.handle('getEndpoint', {});
+      expect(after.logError).toBeUndefined();
+      expect(after.log.map((e) => e.userAgent)).toEqual(['curl/9']);
+    } finally {
+      await service.close();
+      await h.cleanup();
+    }
+  }, 30_000);
 });

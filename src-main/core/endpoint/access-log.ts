@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { z } from 'zod';
 import type { EndpointLogEntry } from '../../contract/endpoint.js';
 import { NOFOLLOW } from '../fs/read-regular-file.js';
+import { describeWriteError } from '../fs/write-failure.js';
 import { sanitizeForDisplay } from '../text/sanitize.js';
 
 /** The log and its one older part: together at most twice this. */
@@ -38,11 +39,21 @@ export class AccessLog {
   private queue: Promise<void> = Promise.resolve();
 
   /** `batchMs`: lines recorded within it are written together, so a burst of calls is one write, not one each. */
+  /** Why the last write failed (a full disk, a read-only folder), until one succeeds again. */
+  private failure: string | undefined;
+
   constructor(
     private readonly home: string,
     private readonly maxBytes = ACCESS_LOG_MAX_BYTES,
     private readonly batchMs = 50,
+    /** Told when writes start failing (the message) and when they work again (undefined). */
+    private readonly onProblem?: (problem: string | undefined) => void,
   ) {}
+
+  /** Why calls are answered but not logged, or undefined while the log is written. */
+  get problem(): string | undefined {
+    return this.failure;
+  }
 
   record(entry: EndpointLogEntry): void {
     // Cleaned when written, off the path of the call's answer.
@@ -75,9 +86,16 @@ export class AccessLog {
     this.timer = undefined;
     const text = this.pending.map((e) => AccessLog.line(e)).join('');
     this.pending = [];
-    // A log that cannot be written never fails the call it records.
-    if (text !== '') this.queue = this.queue.then(() => this.append(text)).catch(() => undefined);
+    // A log that cannot be written never fails the call it records: it is said (problem) instead.
+    if (text !== '') this.queue = this.queue.then(() => this.append(text)).then(() => this.report(undefined), (e: unknown) => this.report(e));
     return this.queue;
+  }
+
+  private report(e: unknown): void {
+    const problem = e === undefined ? undefined : `The access log could not be written to ${accessLogFile(this.home)} ${describeWriteError(e)}. Calls are still answered, but not logged`;
+    if (problem === this.failure) return;
+    this.failure = problem;
+    this.onProblem?.(problem);
   }
 
   private async append(text: string): Promise<void> {
