@@ -117,6 +117,16 @@ describe('a project file edited in its file, and the list of linked files', () =
       expect(readdirSync(join(home, 'projects.json'))).toEqual(['inside']);
       expect(readdirSync(home).filter((f) => f.includes('.tmp-'))).toEqual([]);
     }));
+
+  it('a temp file of projects.json left by a killed app is swept at the next save', () =>
+    withService(async (service, home) => {
+      writeFileSync(join(repo, 'tokendesk.json'), projectText('http://127.0.0.1:5000'));
+      const killed = `projects.json.tmp-${deadPid()}-0123456789ab`;
+      writeFileSync(join(home, killed), '{\n  "version": 1,\n  "fi');
+      const { file } = await service.handle('linkProjectFile', { path: join(repo, 'tokendesk.json') });
+      expect(readdirSync(home)).not.toContain(killed);
+      expect(JSON.parse(readFileSync(join(home, 'projects.json'), 'utf8'))).toEqual({ version: 1, files: [file] });
+    }));
 });
 
 describe.skipIf(unavailable !== undefined)('tokendesk inject -o on a full disk or a read-only folder', () => {

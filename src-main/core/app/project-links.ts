@@ -32,7 +32,9 @@ export function textRevision(text: string): string {
  */
 async function writeProjectFile(file: string, text: string): Promise<void> {
   await removeStaleTempFiles(file);
-  const mode = await stat(file).then((st) => st.mode & 0o777, () => 0o644);
+  // Windows keeps only a read-only bit in the mode: a read-only file's mode would make the temp file one
+  // Windows cannot remove after a failed rename, so there the temp is plainly writable.
+  const mode = process.platform === 'win32' ? 0o644 : await stat(file).then((st) => st.mode & 0o777, () => 0o644);
   await durableWrite(file, text, { mode }).catch((e: unknown) => {
     throw unwritableFile('file_unwritable', 'The edit', file, e);
   });
@@ -212,6 +214,8 @@ export class ProjectLinks {
 
   private async save(): Promise<void> {
     const doc = { version: 1, files: [...this.views.keys()] };
+    // One save at a time (serial): a temp file beside it is a killed app's, never a live write's.
+    await removeStaleTempFiles(this.linksFile);
     await durableWrite(this.linksFile, `${JSON.stringify(doc, null, 2)}\n`, { mode: 0o600 });
   }
 
