@@ -158,6 +158,30 @@ describe.skipIf(unavailable !== undefined)('tokendesk inject -o on a full disk o
   });
 });
 
+describe.skipIf(unavailable !== undefined)('tokendesk project export -o --force on a full disk or a read-only checkout', () => {
+  const disk = smallDisk('tokendesk-project-export-disk-');
+  const h = new CliHome();
+  afterAll(() => h.cleanup());
+  beforeAll(async () => {
+    // 20 KB of variables: more than a full disk's last page can take.
+    const vars = Array.from({ length: 20 }, (_, i) => ['--var', `note${i}=${'x'.repeat(1000)}`]).flat();
+    const r = await h.run(['env', 'add', 'team', '--provider', 'session', '--url', 'http://127.0.0.1:5000', ...vars]);
+    expect(r.code, r.stderr).toBe(0);
+  });
+
+  it.each([FULL, READ_ONLY])("with $code the team's tokendesk.json is kept whole, not truncated", async (how) => {
+    const out = join(disk.dir, 'tokendesk.json');
+    const before = projectText('http://127.0.0.1:4000');
+    writeFileSync(out, before);
+    disk.spoil(how);
+    const r = await h.run(['project', 'export', 'team', '-o', out, '--force']);
+    expect(r.code).toBe(1);
+    expect(stderrLines(r)).toEqual([`tokendesk: The output could not be saved to ${out} (${how.code}): ${how.why}; nothing was changed`]);
+    expect(readFileSync(out, 'utf8')).toBe(before);
+    expect(readdirSync(disk.dir).filter((f) => f !== 'filler')).toEqual(['tokendesk.json']);
+  });
+});
+
 describe.skipIf(unavailable !== undefined)("the endpoint's access log on a full disk or a read-only folder", () => {
   const disk = smallDisk('tokendesk-log-disk-');
   const call = (i: number): EndpointLogEntry => ({ time: 1_700_000_000_000 + i, route: '/v1/token', status: 200, userAgent: `curl/${i} ${'u'.repeat(200)}`, env: 'staging' });
