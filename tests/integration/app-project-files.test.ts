@@ -1,4 +1,4 @@
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -7,6 +7,9 @@ import { readProjectFile } from '../../src-main/core/projects/read.js';
 import { syncProjectFile } from '../../src-main/core/projects/sync.js';
 import type { AppEvent, AppState } from '../../src-main/contract/types.js';
 import { makeHome } from '../helpers/home.js';
+import { fileModesMissing, skipping, thisMachine } from '../helpers/platform-guards.js';
+
+const modes = skipping('the project file mode check', fileModesMissing(thisMachine())) === undefined;
 
 /** Waits for the service's state to satisfy `ok` after events (the file watch is debounced), at most `ms`. */
 async function stateWhen(service: ReturnType<typeof createAppService>, ok: (s: AppState) => boolean, ms = 5000): Promise<AppState> {
@@ -152,6 +155,16 @@ describe('app service: linked project files (tokendesk.json)', () => {
     service = createAppService({ home: home.dir, shell: 'web', scheduler: false, demoPort: 0 });
     const restarted = await stateWhen(service, (s) => s.projectFiles !== undefined);
     expect(restarted.projectFiles).toEqual([{ file: linked.file }]);
+  });
+
+  it.skipIf(!modes)('an edit in the file keeps the file\'s mode (not reset to 0644)', async () => {
+    write([{ name: 'staging', provider: 'session', url: 'http://127.0.0.1:5000' }]);
+    chmodSync(join(repo, 'tokendesk.json'), 0o600);
+    const { file } = await service.handle('linkProjectFile', { path: join(repo, 'tokendesk.json') });
+    const env = (await service.handle('getState', {})).environments.find((e) => e.project)!;
+    await service.handle('editProjectEnvironment', { envId: env.id, patch: { color: '#16a34a' }, revision: env.project!.revision! });
+    expect(readFileSync(file, 'utf8')).toContain('#16a34a');
+    expect(statSync(file).mode & 0o777).toBe(0o600);
   });
 
   it('a file with a secret in it is refused when linked, naming the field; nothing is linked', async () => {

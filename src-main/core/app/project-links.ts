@@ -1,4 +1,5 @@
 import { watch, type FSWatcher } from 'node:fs';
+import { stat } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import { z } from 'zod';
 import { durableWrite } from '../fs/durable-write.js';
@@ -96,7 +97,7 @@ export class ProjectLinks {
         throw new TokenDeskError('file_changed', `${file} changed on disk since this form was opened: nothing was written. Close the form to see the file's values, then edit again`);
       }
       const text = patchedProjectText(file, loaded.text, env.name, patch);
-      await durableWrite(file, text, { mode: 0o644 });
+      await durableWrite(file, text, { mode: (await stat(file)).mode & 0o777 }); // the team's file keeps its mode
       await this.sync(file);
       return { file };
     });
