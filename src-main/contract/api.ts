@@ -181,8 +181,11 @@ export const apiSchema = {
       settings: settingValues.nullable().optional(),
       accountTransport: AccountTransportInput.nullable().optional(),
     }),
-    /** The file's revision the edit was made on (AppState.projectFiles): a file changed since is not overwritten. */
-    revision: z.string().max(100).optional(),
+    /**
+     * The file's revision the edit was made on (EnvironmentView.project.revision): a file changed since is
+     * not overwritten. Always sent; null only when the window has none (synced by an older TokenDesk): refused.
+     */
+    revision: z.string().min(1).max(100).nullable(),
   }),
   /** Copies a project environment to the user's own under a new name (its keys copied from the vault). */
   copyProjectEnvironment: z.strictObject({ envId: id, name: z.string().min(1).max(100) }),

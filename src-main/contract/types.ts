@@ -114,8 +114,11 @@ export interface EnvironmentView {
   accountTransport: AccountTransport;
   activeIdentityId?: string;
   identities: IdentityView[];
-  /** Set when it comes from a project file (tokendesk.json, issue 24): the file's path; its fields are the file's. */
-  project?: { file: string };
+  /**
+   * Set when it comes from a project file (tokendesk.json, issue 24): the file's path; its fields are the
+   * file's. `revision`: the file's text they were read from, what an edit in the file is made on.
+   */
+  project?: { file: string; revision?: string };
 }
 
 export type VariableRoleName = 'url' | 'anon_key' | 'api_key' | 'access_token' | 'refresh_token' | 'id_token' | 'account_id';
@@ -125,11 +128,10 @@ export interface SettingsView {
   clipboardClearSeconds: number;
 }
 
-/** A linked project file: why it is not used when it is not, and the revision of the text last read (for an edit in the file). */
+/** A linked project file: why it is not used when it is not. */
 export interface ProjectFileView {
   file: string;
   error?: string;
-  revision?: string;
 }
 
 export interface AppState {

@@ -13,6 +13,8 @@ export type ErrorCode =
   | 'invalid_input'
   /** A change that needs the user's explicit yes (a production environment moved to another server). */
   | 'confirmation_required'
+  /** An edit of a file without the revision it was made on (a project file synced by an older TokenDesk): not written. */
+  | 'revision_missing'
   /** The environment moved to another server (or went) while a sign-in was talking to the old one. */
   | 'environment_changed'
   /** A file changed on disk since the window read it (a project file after a `git pull`): not overwritten. */

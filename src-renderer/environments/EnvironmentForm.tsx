@@ -110,7 +110,7 @@ export function EnvironmentForm({ env, onDone, onDirtyChange }: { env?: Environm
   const action = useAction();
   // A project environment (issue 24) is edited in its file: the revision the form opened on, so a file changed meanwhile is not overwritten.
   const projectFile = env?.project?.file;
-  const [revision] = useState(() => store.getState().app?.projectFiles?.find((p) => p.file === projectFile)?.revision);
+  const [revision] = useState(() => env?.project?.revision ?? null);
   const { error: serverError, setError: setServerError } = action;
   const busy = action.busy !== undefined;
   const { errors, warnings, suggestions } = useMemo(() => validateDraft(d, { editing: env, existing }), [d, env, existing]);
@@ -202,7 +202,7 @@ export function EnvironmentForm({ env, onDone, onDirtyChange }: { env?: Environm
     const { api } = store.getState();
     const patch = projectFilePatch(env, fields);
     const wrote = Object.keys(patch).length > 0;
-    if (wrote) await api.editProjectEnvironment({ envId: env.id, patch, ...(revision !== undefined && { revision }) });
+    if (wrote) await api.editProjectEnvironment({ envId: env.id, patch, revision });
     if (secrets) await api.updateEnvironment({ id: env.id, patch: { secrets } });
     await store.getState().refresh();
     store.getState().select(env.id);

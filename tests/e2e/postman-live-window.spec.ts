@@ -19,11 +19,24 @@ async function tokendesk(home: string, args: string[]): Promise<string> {
   return stdout;
 }
 
-/** A Postman environment file without its export time (the one field two exports a second apart differ in). */
-function timeless(text: string): unknown {
-  const { _postman_exported_at: at, ...rest } = JSON.parse(text) as Record<string, unknown>;
+interface PostmanFile {
+  _postman_exported_at?: string;
+  values: Array<{ key: string; value: string }>;
+}
+
+/** A Postman environment file without its export time (two exports a second apart differ in it) and, with `blankSecret`, its secret. */
+function timeless(text: string, blankSecret = false): unknown {
+  const { _postman_exported_at: at, ...rest } = JSON.parse(text) as PostmanFile;
   expect(at).toEqual(expect.any(String));
-  return rest;
+  return blankSecret ? { ...rest, values: rest.values.map((v) => (v.key === 'tokendesk_secret' ? { ...v, value: '' } : v)) } : rest;
+}
+
+/** What the file's endpoint secret serves (a scoped secret's payload: core/endpoint/scoped-secret.ts), without its expiry and nonce. */
+function scopeOf(text: string): { scope: Array<{ env: string }>; for: string } {
+  const secret = (JSON.parse(text) as PostmanFile).values.find((v) => v.key === 'tokendesk_secret')!.value;
+  expect(secret).toMatch(/^tdx1\./);
+  const { scope, for: madeFor } = JSON.parse(Buffer.from(secret.split('.')[1]!, 'base64url').toString()) as { scope: Array<{ env: string }>; for: string };
+  return { scope, for: madeFor };
 }
 
 test('the Copy panel copies the Postman pre-request script and saves the live environment, as the CLI prints them', async ({ app: page, bridge }) => {
@@ -47,7 +60,16 @@ test('the Copy panel copies the Postman pre-request script and saves the live en
   await download.saveAs(file);
   const saved = readFileSync(file, 'utf8');
   const printed = await tokendesk(bridge.home, ['export', '--env', ENV, '--format', 'postman', '--live']);
-  expect(timeless(saved)).toEqual(timeless(printed));
-  // The endpoint's secret (the same install's), and no token.
-  expect(saved).toMatch(/"key": "tokendesk_secret",\s*"value": "[A-Za-z0-9_-]{40,}"/);
+  // Each export makes its own secret for this environment (scoped, with its own expiry and nonce): the rest is the same.
+  expect(timeless(saved, true)).toEqual(timeless(printed, true));
+  const scopes = [saved, printed].map((t) => scopeOf(t));
+  expect(scopes[0]).toEqual(scopes[1]);
+  expect(scopes[0]!.scope).toHaveLength(1);
+  expect(scopes[0]!.for).toBe('Postman');
+  // Not the install secret, and no token.
+  const install = (JSON.parse(await tokendesk(bridge.home, ['endpoint', '--json', '--show-secret'])) as { secret: string }).secret;
+  expect(saved).not.toContain(install);
+  // (the secret's payload is base64url JSON, so it starts with eyJ: only the rest is looked at)
+  const secret = (JSON.parse(saved) as PostmanFile).values.find((v) => v.key === 'tokendesk_secret')!.value;
+  expect(saved.replace(secret, '')).not.toMatch(/eyJ/);
 });

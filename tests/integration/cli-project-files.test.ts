@@ -158,6 +158,34 @@ describe.skipIf(unreachable !== undefined)('project files (tokendesk.json) and t
     expect(readFileSync(file, 'utf8')).toBe(text);
   });
 
+  it('a Postman import named like a project environment is one of the user\'s own: the project one and its file are untouched', async () => {
+    const h = await demoHome();
+    const { root, sub } = repository(h);
+    const file = join(root, 'tokendesk.json');
+    const text = `${JSON.stringify(projectFile(demo().url), null, 4)}\n`;
+    writeFileSync(file, text);
+    const postman = join(sub, 'staging.postman_environment.json');
+    writeFileSync(postman, JSON.stringify({ name: 'staging', values: [{ key: 'url', value: 'https://elsewhere.example.com' }, { key: 'organization_id', value: '99' }] }));
+    expect((await runIn(h, sub, ['env', 'list'])).code).toBe(0); // the file read (synced) once, as any command in the repository does
+    const r = await runIn(h, sub, ['import', postman, '--provider', 'session']);
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stdout + r.stderr).toContain(`"staging" of ${file} is changed in that file`);
+    const listed = JSON.parse((await runIn(h, sub, ['env', 'list', '--json'])).stdout) as { name: string; url: string; project: string | null }[];
+    const stagings = listed.filter((e) => e.name === 'staging');
+    expect(stagings.map((e) => [e.url, e.project === null])).toEqual(expect.arrayContaining([[demo().url, false], ['https://elsewhere.example.com', true]]));
+    expect(stagings).toHaveLength(2);
+    expect(readFileSync(file, 'utf8')).toBe(text);
+  });
+
+  it('env edit with an empty NAME (an unset shell variable) names no environment: the default is not edited', async () => {
+    const h = await demoHome();
+    const before = (await h.runInProcess(['env', 'list', '--json'])).stdout;
+    const r = await h.runInProcess(['env', 'edit', '', '--label', 'oops']);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain('NAME is empty');
+    expect((await h.runInProcess(['env', 'list', '--json'])).stdout).toBe(before);
+  });
+
   it('a file above the repository root does not apply to it', async () => {
     const h = await demoHome();
     const { sub } = repository(h);

@@ -5,9 +5,11 @@
  * environments only, until the secret expires; an altered one is any wrong secret.
  */
 import { readFileSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { accessLogFile, readAccessLog } from '../../src-main/core/endpoint/index.js';
+import { accessLogFile, makeScopedSecret, readAccessLog } from '../../src-main/core/endpoint/index.js';
 import { cliFixture, DEMO_SESSION, DEMO_SUPABASE, keychainUnreachable, onTerminal, type CliHome } from '../helpers/cli.js';
 import { call } from '../helpers/endpoint-client.js';
 import { startServe, type Serving } from '../helpers/serve.js';
@@ -51,7 +53,9 @@ describe.skipIf(unreachable !== undefined)('exec hands its child the endpoint an
     const h = await signedIn();
     const serve = await startServe(h);
     serving.push(serve);
-    const { saw, stderr } = await execFetching(h, ['--env', DEMO_SUPABASE, '--endpoint-lifetime', '3s'], envQuery(DEMO_SUPABASE));
+    const before = Date.now();
+    const { saw, stderr } = await execFetching(h, ['--env', DEMO_SUPABASE, '--endpoint-lifetime', '2h'], envQuery(DEMO_SUPABASE));
+    const after = Date.now();
     expect(stderr).toBe('');
     expect(saw.endpoint).toBe(`http://127.0.0.1:${serve.port}`);
     expect(saw.status).toBe(200);
@@ -80,21 +84,29 @@ describe.skipIf(unreachable !== undefined)('exec hands its child the endpoint an
       expect(r.body).toBe(UNAUTHORIZED);
     }
 
-    // Expired (3 s): the same 401 as a wrong secret.
-    await new Promise((res) => setTimeout(res, 3200));
-    const expired = await call(serve.port, `/v1/token?${envQuery(DEMO_SUPABASE)}`, { secret: saw.secret });
+    // It lives as long as --endpoint-lifetime says; once expired, it is the same 401 as a wrong secret
+    // (made here already expired: a clock the spawned endpoint shares with the test would need a sleep).
+    const exp = (JSON.parse(Buffer.from(payload, 'base64url').toString()) as { exp: number }).exp;
+    expect(exp).toBeGreaterThanOrEqual(before + 2 * 3_600_000);
+    expect(exp).toBeLessThanOrEqual(after + 2 * 3_600_000);
+    const envId = (JSON.parse(Buffer.from(payload, 'base64url').toString()) as { scope: Array<{ env: string }> }).scope[0]!.env;
+    const expiredSecret = makeScopedSecret(install, { entries: [{ env: envId }], expiresAt: Date.now() - 1000, madeFor: 'exec node' });
+    const expired = await call(serve.port, `/v1/token?${envQuery(DEMO_SUPABASE)}`, { secret: expiredSecret });
     expect(expired.status).toBe(401);
     expect(expired.body).toBe(UNAUTHORIZED);
+    const fresh = makeScopedSecret(install, { entries: [{ env: envId }], expiresAt: Date.now() + 60_000, madeFor: 'exec node' });
+    expect((await call(serve.port, `/v1/token?${envQuery(DEMO_SUPABASE)}`, { secret: fresh })).status).toBe(200); // the same, unexpired, is served
 
     // The access log says which calls came with a scoped secret, and never holds it.
     expect(await serve.stop()).toBe(0);
     const log = await readAccessLog(h.dir);
     expect(log.filter((e) => e.scoped === 'exec node').map((e) => [e.status, e.code ?? null])).toEqual([
+      [200, null],
       [403, 'out_of_scope'],
       [403, 'out_of_scope'],
       [200, null],
     ]);
-    // (exec and endpoint --json look at /v1/status with the install secret.)
+    // (exec and endpoint --json look at /v1/status with a probe's own secret: scoped-secret.ts makeProbeSecret.)
     expect(log.filter((e) => e.scoped === undefined && e.route === '/v1/token').map((e) => e.status)).toEqual([401, 401, 401, 200]);
     expect(readFileSync(accessLogFile(h.dir), 'utf8')).not.toContain(saw.secret.split('.')[2]);
     const printed = await h.runInProcess(['endpoint', 'log']);
@@ -143,5 +155,35 @@ describe.skipIf(unreachable !== undefined)('exec hands its child the endpoint an
     expect(off.code, off.stderr).toBe(0);
     expect(off.stdout).toBe('TOKENDESK_ENDPOINT=<unset>\nTOKENDESK_ENDPOINT_SECRET=<unset>\n');
     expect(off.stderr).toBe('');
+  });
+
+  it('a program squatting the endpoint port is never sent the install secret, and is not taken for the endpoint', async () => {
+    const h = await signedIn();
+    // Another user's program on the port while the endpoint is stopped: it keeps what it is sent and answers like the endpoint.
+    const seen: string[] = [];
+    const squatter = createServer((req, res) => {
+      seen.push(req.headers.authorization ?? '');
+      res.setHeader('Content-Type', 'application/json');
+      res.end(JSON.stringify({ ok: true, servedBy: 'app', pid: 1 }));
+    });
+    await new Promise<void>((r) => squatter.listen(0, '127.0.0.1', () => r()));
+    try {
+      const port = (squatter.address() as AddressInfo).port;
+      expect((await h.runInProcess(['endpoint', 'port', String(port)])).code).toBe(0);
+      const ran = await h.run(['exec', '--env', DEMO_SUPABASE, '--', 'node', '-e', '']);
+      expect(ran.code, ran.stderr).toBe(0);
+      const shown = JSON.parse((await h.runInProcess(['endpoint', '--json', '--show-secret'])).stdout) as { secret: string; running: boolean; portTakenByOther?: boolean };
+      expect(shown).toMatchObject({ running: false, portTakenByOther: true });
+      expect(seen.length).toBeGreaterThanOrEqual(2);
+      for (const auth of seen) expect(auth).not.toContain(shown.secret);
+      // What it did get serves nothing, even at the real endpoint.
+      const serve = await startServe(h);
+      serving.push(serve);
+      const kept = seen[0]!.replace(/^Bearer /, '');
+      expect((await call(serve.port, `/v1/token?${envQuery(DEMO_SUPABASE)}`, { secret: kept })).status).toBeGreaterThanOrEqual(401);
+      expect((await call(serve.port, `/v1/token?${envQuery(DEMO_SUPABASE)}`, { secret: kept })).status).not.toBe(200);
+    } finally {
+      await new Promise((r) => squatter.close(r));
+    }
   });
 });

@@ -7,7 +7,8 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { startDemoServer, type DemoServer } from '../../src-main/core/demo-server/index.js';
 import { readAccessLog } from '../../src-main/core/endpoint/index.js';
 import { openCore } from '../../src-main/core/open.js';
-import { CLI, CliHome, DEMO_SUPABASE, keychainUnreachable, root } from '../helpers/cli.js';
+import { CLI, CliHome, DEMO_SESSION, DEMO_SUPABASE, keychainUnreachable, root } from '../helpers/cli.js';
+import { call } from '../helpers/endpoint-client.js';
 
 const run = promisify(execFile);
 const unreachable = await keychainUnreachable();
@@ -113,20 +114,33 @@ async function serve(h: CliHome): Promise<() => Promise<void>> {
 }
 
 describe.skipIf(unreachable !== undefined)('Postman live export: the pre-request script and the endpoint', { timeout: 90_000 }, () => {
-  it('the live environment holds the endpoint URL and the secret (typed secret), and no token', async () => {
+  it('the live environment holds the endpoint URL and a secret for this environment only (typed secret), and no token', async () => {
     const r = await rig();
     const env = JSON.parse(readFileSync(r.envFile, 'utf8')) as { values: { key: string; value: string; type: string }[] };
     const shown = JSON.parse((await r.h.runInProcess(['endpoint', '--json', '--show-secret'])).stdout) as { url: string; secret: string };
     expect(env.values).toEqual(
       expect.arrayContaining([
         expect.objectContaining({ key: 'tokendesk_endpoint', value: shown.url, type: 'default' }),
-        expect.objectContaining({ key: 'tokendesk_secret', value: shown.secret, type: 'secret' }),
+        expect.objectContaining({ key: 'tokendesk_secret', value: expect.stringMatching(/^tdx1\./), type: 'secret' }),
       ]),
     );
+    // Not the install secret, which serves every environment: Postman may sync the file to its cloud.
+    const inFile = env.values.find((v) => v.key === 'tokendesk_secret')!.value;
+    expect(inFile).not.toContain(shown.secret);
+    const stop = await serve(r.h);
+    try {
+      const port = new URL(shown.url).port;
+      expect((await call(Number(port), `/v1/postman?env=${encodeURIComponent(DEMO_SUPABASE)}`, { secret: inFile })).status).toBe(200);
+      const other = await call(Number(port), `/v1/postman?env=${encodeURIComponent(DEMO_SESSION)}`, { secret: inFile });
+      expect(JSON.parse(other.body)).toMatchObject({ code: 'out_of_scope' });
+    } finally {
+      await stop();
+    }
     const token = (await r.h.runInProcess(['token', '--env', DEMO_SUPABASE])).stdout.trim();
     expect(token).toMatch(/^eyJ/);
     expect(readFileSync(r.envFile, 'utf8')).not.toContain(token);
-    expect(readFileSync(r.envFile, 'utf8')).not.toMatch(/eyJ/);
+    // No JWT besides the secret (whose payload is base64url JSON too, so it starts with eyJ as well).
+    expect(readFileSync(r.envFile, 'utf8').replace(inFile, '')).not.toMatch(/eyJ/);
     const shared = await r.h.runInProcess(['export', '--env', DEMO_SUPABASE, '--format', 'postman', '--live', '--no-secrets']);
     expect(shared.stdout).toContain(shown.url);
     expect(shared.stdout).not.toContain(shown.secret);

@@ -134,4 +134,15 @@ describe.skipIf(unreachable !== undefined)('a sign-in of a listed identity, save
     // What the move recorded names the new server only: a sign-in there is not refused by it.
     expect(await base.secrets.get(secretKeys.servers(env.id))).toBe(JSON.stringify([new URL(other.url).origin]));
   });
+
+  it('after a move killed between its vault write and its config write, the record it left does not refuse sign-ins: it is removed and the sign-in stored', async () => {
+    const h = await signedIn();
+    const { core, env, keys } = await listedIdentity(h.dir);
+    // What the killed edit wrote: the servers it was moving to, which the configuration never got.
+    await core.secrets.set(secretKeys.servers(env.id), JSON.stringify(['https://never-written.example']));
+    const out = await core.sessions.signIn(env.id, { ...USER, remember: true });
+    expect(out).toBeDefined();
+    expect(await core.secrets.get(keys[0])).toBeDefined();
+    expect(await core.secrets.get(secretKeys.servers(env.id))).toBeUndefined();
+  });
 });

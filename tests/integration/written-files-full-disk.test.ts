@@ -73,7 +73,7 @@ describe.skipIf(unavailable !== undefined)('editing a project file in its file, 
       disk.spoil(how);
 
       const notes = Object.fromEntries(Array.from({ length: 20 }, (_, i) => [`note${i}`, 'x'.repeat(1000)]));
-      const e = await rejection(service.handle('editProjectEnvironment', { envId: env.id, patch: { url: 'http://127.0.0.1:6000', variables: notes } }), 'file_unwritable');
+      const e = await rejection(service.handle('editProjectEnvironment', { envId: env.id, patch: { url: 'http://127.0.0.1:6000', variables: notes }, revision: env.project!.revision ?? null }), 'file_unwritable');
       expect(e.message).toBe(`The edit could not be saved to ${file} (${how.code}): ${how.why}; nothing was changed`);
       expect(readFileSync(file).equals(before)).toBe(true);
       // No temp file beside it (it would be committed with the repository).
@@ -100,7 +100,7 @@ describe('a project file edited in its file, and the list of linked files', () =
       writeFileSync(join(repo, `tokendesk.json.tmp-${deadPid()}-0123456789ab`), '{\n  "version": 1,\n  "envir');
       writeFileSync(join(repo, 'tokendesk.json.orig'), "the user's own\n");
 
-      await service.handle('editProjectEnvironment', { envId: env.id, patch: { url: 'http://127.0.0.1:6000' } });
+      await service.handle('editProjectEnvironment', { envId: env.id, patch: { url: 'http://127.0.0.1:6000' }, revision: env.project!.revision ?? null });
       expect(JSON.parse(readFileSync(file, 'utf8'))).toMatchObject({ environments: [{ url: 'http://127.0.0.1:6000' }] });
       expect(statSync(file).mode & 0o777).toBe(0o664);
       expect(readdirSync(repo).sort()).toEqual(['tokendesk.json', 'tokendesk.json.orig']);

@@ -161,6 +161,8 @@ async function edit(f: Factory, ref: string, o: EditOptions, cmd: Command): Prom
   const core = f.core();
   if (o.name !== undefined) requireName(o.name, '--name: ');
   // Resolved as --env is: under a project file its environments are offered (read and synced first) by name.
+  // A blank NAME (an unset shell variable) names none: never the default environment, which envRef would give.
+  if (ref.trim() === '') throw new UsageError('env edit: NAME is empty: name the environment to edit');
   const current = await core.envs.resolve(await envRef(f, ref));
   let patch: Partial<EnvironmentInput> = {};
   if (o.name !== undefined) patch.name = o.name;

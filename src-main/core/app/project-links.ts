@@ -1,4 +1,3 @@
-import { createHash } from 'node:crypto';
 import { watch, type FSWatcher } from 'node:fs';
 import { stat } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
@@ -19,11 +18,6 @@ import type { Environment } from '../config/schema.js';
 import type { ProjectFileView } from '../../contract/types.js';
 
 export type { ProjectFileView };
-
-/** A text's revision: what an edit in the window was made on, compared with the file before it is written. */
-export function textRevision(text: string): string {
-  return createHash('sha256').update(text).digest('hex').slice(0, 32);
-}
 
 /**
  * Writes the team's file in place of the old one, whole or not at all (durableWrite): a full disk, a
@@ -90,7 +84,7 @@ export class ProjectLinks {
       const loaded = await readProjectFile(path);
       await syncProjectFile(this.core, loaded);
       const known = this.views.has(loaded.file);
-      this.views.set(loaded.file, { file: loaded.file, revision: textRevision(loaded.text) });
+      this.views.set(loaded.file, { file: loaded.file });
       if (!known) {
         await this.save().catch((e: unknown) => {
           this.views.delete(loaded.file);
@@ -105,14 +99,20 @@ export class ProjectLinks {
   /**
    * Edits a project environment in its file (the file is its source): the file's formatting and unknown
    * fields kept (projects/write-back.ts), checked by the secret guard before it is written, then synced.
+   * `revision` is the text the form showed (env.project.revision), for a file linked here or one only the
+   * CLI synced alike: without one nothing is written, since nothing tells what the form was made on.
    */
-  async editInFile(envId: string, patch: ProjectEnvironmentPatch, revision?: string): Promise<{ file: string }> {
+  async editInFile(envId: string, patch: ProjectEnvironmentPatch, revision: string | null): Promise<{ file: string }> {
     return this.serial(async () => {
       const env = await this.projectEnvironment(envId);
       const file = env.project!.file;
       const loaded = await readProjectFile(file);
+      if (revision === null) {
+        await this.sync(file);
+        throw new TokenDeskError('revision_missing', `TokenDesk had not read ${file} as it is now (it was synced by an older TokenDesk): nothing was written. Close the form to see the file's values, then edit again`);
+      }
       // Edited meanwhile (a `git pull`, an editor): the form shows the old values, so writing them would undo that change.
-      if (revision !== undefined && textRevision(loaded.text) !== revision) {
+      if (loaded.revision !== revision) {
         await this.sync(file);
         throw new TokenDeskError('file_changed', `${file} changed on disk since this form was opened: nothing was written. Close the form to see the file's values, then edit again`);
       }
@@ -172,14 +172,18 @@ export class ProjectLinks {
     return run;
   }
 
+  /**
+   * Reads a file again into config.json. Only a linked file has a view: a file only the CLI synced, edited
+   * in the window, is not made linked by it (the next save() would remember it, unwatched).
+   */
   private async sync(file: string): Promise<void> {
+    const linked = this.views.has(file);
     try {
-      const loaded = await readProjectFile(file);
-      await syncProjectFile(this.core, loaded);
-      this.views.set(file, { file, revision: textRevision(loaded.text) });
+      await syncProjectFile(this.core, await readProjectFile(file));
+      if (linked) this.views.set(file, { file });
     } catch (e) {
       if (!(e instanceof TokenDeskError)) throw e;
-      this.views.set(file, { file, error: e.message });
+      if (linked) this.views.set(file, { file, error: e.message });
     }
   }
 

@@ -119,7 +119,7 @@ export function environmentViews(
         }),
       );
     const view: EnvironmentView = {
-      ...(env.project && { project: { file: env.project.file } }),
+      ...(env.project && { project: { file: env.project.file, ...(env.project.revision !== undefined && { revision: env.project.revision }) } }),
       id: env.id,
       name: env.name,
       provider: env.provider,

@@ -76,7 +76,13 @@ export const EnvironmentSchema = z.object({
    * sessions are its own, never those of an own environment of the same name; the file is the source of
    * its other fields (projects/sync.ts writes them here).
    */
-  project: z.object({ file: z.string().min(1).max(4096) }).optional(),
+  project: z
+    .object({
+      file: z.string().min(1).max(4096),
+      /** The revision of the file's text last synced (projects/read.ts textRevision): what an edit in the window is made on. */
+      revision: z.string().max(100).optional(),
+    })
+    .optional(),
   createdAt: z.number().int(),
 }).superRefine((env, ctx) => {
   // Judged against the kind's declarations: a name it does not declare, a secret (the vault's), a

@@ -4,7 +4,12 @@ import type { SecretStore } from '../secrets/types.js';
 import type { RefreshLock } from '../sessions/refresh-lock.js';
 import { endpointUrl } from './constants.js';
 import { ensureEndpointSecret } from './secret.js';
+import { makeScopedSecret } from './scoped-secret.js';
+import { localTime } from '../format-time.js';
 import { endpointPort } from './settings.js';
+
+/** How long the secret in a live Postman environment serves: a new export (or Save) gives a new one. */
+export const LIVE_SECRET_DAYS = 90;
 
 /** The live Postman pair: the pre-request script, and the environment with the endpoint's URL and secret. */
 export const LIVE_FORMATS = ['postman-script', 'postman-live'] as const;
@@ -34,17 +39,22 @@ export async function liveExport(
   cfg: Config,
   env: Pick<Environment, 'id' | 'name' | 'postmanId'>,
   format: LiveFormat,
-  opts: { includeSecret: boolean; url?: string },
+  opts: { includeSecret: boolean; url?: string; now?: () => number },
 ): Promise<LiveExport> {
   const stem = fileStem(env.name);
   if (format === 'postman-script') {
     return { text: postmanLiveScript(env.name, cfg.settings.marginSeconds), fileName: `${stem}.postman-prerequest.js`, what: `the Postman pre-request script for "${env.name}"` };
   }
-  const secret = opts.includeSecret ? await ensureEndpointSecret(deps.secrets, deps.lock) : '';
+  // Not the install secret, which serves every environment: Postman may sync the file's values to its
+  // cloud. A secret scoped to this environment (scoped-secret.ts), for LIVE_SECRET_DAYS; a new export renews it.
+  const expiresAt = (opts.now ?? Date.now)() + LIVE_SECRET_DAYS * 86_400_000;
+  const secret = opts.includeSecret
+    ? makeScopedSecret(await ensureEndpointSecret(deps.secrets, deps.lock), { entries: [{ env: env.id }], expiresAt, madeFor: 'Postman' })
+    : '';
   const live = toPostmanLiveEnvironment({ id: `${env.postmanId ?? env.id}-live`, envName: env.name, endpointUrl: opts.url ?? endpointUrl(endpointPort(cfg)), secret });
   return {
     text: `${JSON.stringify(live, null, 2)}\n`,
     fileName: `${stem}-live.postman_environment.json`,
-    what: `the live Postman environment of "${env.name}" (the endpoint's ${opts.includeSecret ? 'secret' : 'URL, the secret blank'}, no token)`,
+    what: `the live Postman environment of "${env.name}" (${opts.includeSecret ? `the endpoint's URL and a secret for this environment only, until ${localTime(expiresAt)}` : "the endpoint's URL, the secret blank"}; no token)`,
   };
 }

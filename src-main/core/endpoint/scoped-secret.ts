@@ -59,6 +59,40 @@ export function makeScopedSecret(installSecret: string, scope: Scope): string {
 
 export const looksScoped = (presented: string): boolean => presented.startsWith(SCOPED_PREFIX);
 
+/** What a status probe sends with its secret, and the endpoint's proof of knowing the install secret answers. */
+export const PROBE_NONCE_HEADER = 'x-tokendesk-nonce';
+const NONCE = /^[A-Za-z0-9_-]{16,64}$/;
+
+/**
+ * What a status probe presents instead of the install secret: whatever listens on the port (another
+ * user's program, when the endpoint is not running) may keep what it is sent, and this serves no
+ * environment (its scope names none that can exist) and ends in a minute.
+ */
+export function makeProbeSecret(installSecret: string, now: number): string {
+  return makeScopedSecret(installSecret, { entries: [{ env: '(status probe)' }], expiresAt: now + 60_000, madeFor: 'status probe' });
+}
+
+/** A fresh nonce for a probe. */
+export const probeNonce = (): string => randomBytes(18).toString('base64url');
+
+/**
+ * The endpoint's answer to a probe's nonce, made with the install secret: a program that answers 200
+ * on the port without it (one squatting the port) is not taken for the endpoint.
+ */
+export function statusProof(installSecret: string, nonce: string): string | undefined {
+  if (!NONCE.test(nonce)) return undefined;
+  // A key of its own: a caller choosing nonces gets MACs under no key a scoped secret is checked with.
+  const key = createHmac('sha256', installSecret).update('tokendesk endpoint status proof v1').digest();
+  return mac(key, nonce).toString('base64url');
+}
+
+/** Whether `proof` is the install secret's answer to `nonce` (constant time). */
+export function provesSecret(installSecret: string, nonce: string, proof: unknown): boolean {
+  const expected = statusProof(installSecret, nonce);
+  if (expected === undefined || typeof proof !== 'string' || proof.length !== expected.length) return false;
+  return timingSafeEqual(Buffer.from(proof), Buffer.from(expected));
+}
+
 /**
  * Verifies scoped secrets against one install secret, its key derived once (the endpoint checks every
  * call). `verify` answers the scope, or undefined for anything not made with this install secret,

@@ -13,7 +13,7 @@ import { vaultFile } from '../secrets/vault-peek.js';
 import { AccessLog } from './access-log.js';
 import { ENDPOINT_HOST, ENDPOINT_ROUTES, endpointUrl } from './constants.js';
 import { readEndpointSecret } from './secret.js';
-import { looksScoped, ScopedSecretCheck, type Scope } from './scoped-secret.js';
+import { looksScoped, PROBE_NONCE_HEADER, ScopedSecretCheck, statusProof, type Scope } from './scoped-secret.js';
 import { withinScope } from './scope-gate.js';
 import { sendError, sendJson, sendText, statusFor, type EndpointErrorCode } from './responses.js';
 import { TokenSource, type Served } from './token-source.js';
@@ -120,11 +120,11 @@ export async function startEndpoint(opts: EndpointOptions): Promise<Endpoint> {
   const tokens = new TokenSource(core, now);
   // The secret as last read, and the vault's version then: made by another process (the CLI's first
   // `endpoint --show-secret`, the window) or after this started, it is read again when the vault changed.
-  let secret: { check?: SecretCheck; scoped?: ScopedSecretCheck; vault: string } = { vault: '' };
+  let secret: { install?: string; check?: SecretCheck; scoped?: ScopedSecretCheck; vault: string } = { vault: '' };
   const loadSecret = async () => {
     const vault = vaultVersion(core.home);
     const value = await readEndpointSecret(core.secrets).catch(() => undefined);
-    secret = value === undefined ? { vault } : { check: new SecretCheck(value), scoped: new ScopedSecretCheck(value), vault };
+    secret = value === undefined ? { vault } : { install: value, check: new SecretCheck(value), scoped: new ScopedSecretCheck(value), vault };
   };
   await loadSecret();
 
@@ -176,7 +176,10 @@ export async function startEndpoint(opts: EndpointOptions): Promise<Endpoint> {
     if (req.method !== 'GET') return fail(405, 'method_not_allowed', 'Use GET');
 
     if (pathname === ENDPOINT_ROUTES.status) {
-      sendJson(res, 200, { ok: true, servedBy: opts.servedBy, pid: process.pid, port });
+      // A probe's nonce is answered with proof of the install secret (scoped-secret.ts statusProof).
+      const nonce = req.headers[PROBE_NONCE_HEADER];
+      const proof = typeof nonce === 'string' && secret.install !== undefined ? statusProof(secret.install, nonce) : undefined;
+      sendJson(res, 200, { ok: true, servedBy: opts.servedBy, pid: process.pid, port, ...(proof !== undefined && { proof }) });
       return finish(200);
     }
     const route = TOKEN_ROUTES.get(pathname);

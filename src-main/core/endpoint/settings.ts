@@ -3,6 +3,7 @@ import type { Config, Environment } from '../config/schema.js';
 import type { ConfigStore } from '../config/store.js';
 import { findEnvironment } from '../environments/service.js';
 import { DEFAULT_ENDPOINT_PORT, ENDPOINT_HOST, ENDPOINT_ROUTES } from './constants.js';
+import { makeProbeSecret, PROBE_NONCE_HEADER, probeNonce, provesSecret } from './scoped-secret.js';
 
 /** The configured port, else the fixed default. */
 export function endpointPort(cfg: Config): number {
@@ -37,8 +38,16 @@ export type EndpointProbe =
   /** Something answers, but not with this folder's secret: another program, or a TokenDesk of another folder. */
   | { state: 'other'; status: number };
 
-/** Asks /v1/status on 127.0.0.1:port with the secret (when there is one), within `timeoutMs`. */
-export function probeEndpoint(port: number, secret: string | undefined, timeoutMs = 1500): Promise<EndpointProbe> {
+/**
+ * Asks /v1/status on 127.0.0.1:port, within `timeoutMs`. Never with the install secret itself: what
+ * listens there may not be the endpoint (a program of another user on the port while the endpoint is
+ * stopped), so the probe presents a one-minute secret that serves nothing, and counts the answer as the
+ * endpoint only when it proves it holds the install secret (a MAC of the probe's nonce). Without a
+ * secret made yet, nothing is sent and whatever answers is "other".
+ */
+export function probeEndpoint(port: number, installSecret: string | undefined, timeoutMs = 1500, now = Date.now()): Promise<EndpointProbe> {
+  const nonce = probeNonce();
+  const auth = installSecret === undefined ? {} : { Authorization: `Bearer ${makeProbeSecret(installSecret, now)}`, [PROBE_NONCE_HEADER]: nonce };
   return new Promise((resolve) => {
     const req = request(
       {
@@ -46,7 +55,7 @@ export function probeEndpoint(port: number, secret: string | undefined, timeoutM
         port,
         path: ENDPOINT_ROUTES.status,
         method: 'GET',
-        headers: { Host: `${ENDPOINT_HOST}:${port}`, 'User-Agent': 'tokendesk-cli', ...(secret && { Authorization: `Bearer ${secret}` }) },
+        headers: { Host: `${ENDPOINT_HOST}:${port}`, 'User-Agent': 'tokendesk-cli', ...auth },
         timeout: timeoutMs,
       },
       (res) => {
@@ -56,7 +65,8 @@ export function probeEndpoint(port: number, secret: string | undefined, timeoutM
         res.on('end', () => {
           if (res.statusCode !== 200) return resolve({ state: 'other', status: res.statusCode ?? 0 });
           try {
-            const parsed = JSON.parse(body) as { servedBy?: unknown; pid?: unknown };
+            const parsed = JSON.parse(body) as { servedBy?: unknown; pid?: unknown; proof?: unknown };
+            if (installSecret === undefined || !provesSecret(installSecret, nonce, parsed.proof)) return resolve({ state: 'other', status: 200 });
             resolve({ state: 'running', servedBy: String(parsed.servedBy ?? ''), pid: Number(parsed.pid ?? 0) });
           } catch {
             resolve({ state: 'other', status: 200 });

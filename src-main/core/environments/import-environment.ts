@@ -72,8 +72,13 @@ export async function applyImport(envs: EnvironmentService, imported: ImportedEn
     warnings.push('Tokens in the file were not imported: sign in from TokenDesk to get a session it can keep fresh');
   }
   // A name given explicitly always means that environment; otherwise the file's id finds a renamed one.
-  const list = await envs.list();
+  // Only among the user's own: a project file's environment is changed in its file (an import into it
+  // would be undone by the next sync, and a URL in it would sign everyone out twice on the way).
+  const all = await envs.list();
+  const list = all.filter((e) => e.project === undefined);
   const existing = opts.name !== undefined ? list.find((e) => e.name.toLowerCase() === name.toLowerCase()) : findTarget(list, imported, name);
+  const projectTwin = existing ? undefined : (opts.name !== undefined ? undefined : findTarget(all.filter((e) => e.project !== undefined), imported, name));
+  if (projectTwin?.project) notes.push(`"${projectTwin.name}" of ${projectTwin.project.file} is changed in that file: this import is one of your own environments`);
   if (existing) {
     if (existing.provider !== provider) {
       throw new TokenDeskError(

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { realpath } from 'node:fs/promises';
 import { TokenDeskError } from '../errors.js';
 import { FileTooLargeError, NotRegularFileError, readRegularFile } from '../fs/read-regular-file.js';
@@ -13,6 +14,13 @@ export interface LoadedProjectFile {
   project: ProjectFile;
   /** The text as read, for a write-back that keeps its formatting (write-back.ts). */
   text: string;
+  /** The text's revision (textRevision): kept with its environments, so an edit made on an older text is refused. */
+  revision: string;
+}
+
+/** A text's revision: what an edit in the window was made on, compared with the file before it is written. */
+export function textRevision(text: string): string {
+  return createHash('sha256').update(text).digest('hex').slice(0, 32);
 }
 
 /** A project file's problem as the user reads it: the file, the field, the reason; never the value. */
@@ -61,5 +69,5 @@ export async function readProjectFile(path: string): Promise<LoadedProjectFile> 
     throw invalid(file, `it cannot be read (${(e as NodeJS.ErrnoException).code ?? 'I/O error'})`);
   }
   if (text === undefined) throw new TokenDeskError('not_found', `The project file ${file} is gone`);
-  return { file, project: parseProjectFile(file, text), text };
+  return { file, project: parseProjectFile(file, text), text, revision: textRevision(text) };
 }

@@ -32,7 +32,8 @@ export async function syncProjectFile(deps: { config: ConfigStore; envs: Environ
     const r = toEnvironmentRecord(loaded.file, pe, now());
     // parseProjectFile checked each one already; a failure here is a bug, said without a value.
     if (!r.ok) throw new TokenDeskError('invalid_input', `The project file ${loaded.file} is not used: ${pe.name}: ${r.problem}`);
-    return r.env;
+    // The text's revision with each environment: the window edits one on the text it showed, linked file or not.
+    return { ...r.env, project: { file: loaded.file, revision: loaded.revision } };
   });
   for (const rec of records) {
     const old = stored.environments.find((e) => e.id === rec.id);

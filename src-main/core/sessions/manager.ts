@@ -5,6 +5,7 @@ import type { ConfigStore } from '../config/store.js';
 import { sweepBasis } from '../config/sweep-basis.js';
 import type { Config, Environment, Identity } from '../config/schema.js';
 import { findEnvironment } from '../environments/service.js';
+import { clearStaleServersRecord } from '../environments/servers-record.js';
 import { secretKeys, type SecretChanges, type SecretKey, type SecretStore } from '../secrets/types.js';
 import type { HttpClient } from '../http/types.js';
 import type { AuthProvider, Profile, ProviderContext, ProviderKind, StoredSession } from '../providers/types.js';
@@ -297,7 +298,14 @@ export class SessionManager {
       // the configuration still has the environment at the server signed in to: this sign-in holds no
       // identity lock, so a renewal may read the vault at any moment after, with the configuration's
       // URL (issue 27: an edit that moved it meanwhile would have its refresh token sent there).
-      await this.store(id, session, { also: [[keys[1], password]], record: wrote, check: async (read) => assertSameServer(await this.configNow(), env, read) });
+      const save = () => this.store(id, session, { also: [[keys[1], password]], record: wrote, check: async (read) => assertSameServer(await this.configNow(), env, read) });
+      await save().catch(async (e: unknown) => {
+        if (!(e instanceof RecordedMoveDisagrees)) throw e;
+        // A move in progress (then this waits for it, and the retry sees it in the config) or one an
+        // edit killed midway left behind (removed, and the retry is stored): never a wrong refusal.
+        await clearStaleServersRecord(this.deps.config, this.deps.secrets, env.id);
+        await save();
+      });
       const profile = session.profile;
       const subject = subjectOf(profile, email)!; // checked by saveNewSession
       const record = (listed: Identity | undefined): Identity => {
@@ -911,9 +919,16 @@ const accessTokenOf = (text: string | undefined): string | undefined => decodeSe
 function assertSameServer(cfg: Config, env: Environment, read?: (key: SecretKey) => string | undefined): void {
   const now = cfg.environments.find((e) => e.id === env.id);
   if (!now) throw new TokenDeskError('not_found', `Environment "${env.name}" was removed while signing in: nothing was stored`);
-  const movedTo = read?.(secretKeys.servers(env.id));
-  if (changesServers(env, now) || (movedTo !== undefined && movedTo !== serversFingerprint(env))) {
-    const to = changesServers(env, now) ? describeMove(env, now).to : 'another server';
-    throw new TokenDeskError('environment_changed', `"${env.name}" moved to ${to} while signing in at ${env.baseUrl}: nothing was stored; sign in again`);
+  if (changesServers(env, now)) {
+    throw new TokenDeskError('environment_changed', `"${env.name}" moved to ${describeMove(env, now).to} while signing in at ${env.baseUrl}: nothing was stored; sign in again`);
+  }
+  const recorded = read?.(secretKeys.servers(env.id));
+  if (recorded !== undefined && recorded !== serversFingerprint(env)) throw new RecordedMoveDisagrees(env);
+}
+
+/** The vault records a move the configuration does not show (yet): a move in progress, or a leftover of one killed midway. */
+class RecordedMoveDisagrees extends TokenDeskError {
+  constructor(env: Environment) {
+    super('environment_changed', `"${env.name}" is being moved to another server (or a move of it was interrupted): nothing was stored; sign in again`);
   }
 }
