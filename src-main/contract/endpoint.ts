@@ -34,6 +34,8 @@ export interface EndpointView {
   revealed: boolean;
   /** The most recent calls first. */
   log: EndpointLogEntry[];
+  /** Why the access log is not being written (a full disk, a read-only folder): calls are answered all the same. */
+  logError?: string;
   /** Production environments served only after the user allowed them: those allowed so far. */
   allowedProduction: Array<{ envId: string; name: string }>;
 }

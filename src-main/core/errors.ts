@@ -19,6 +19,8 @@ export type ErrorCode =
   | 'environment_changed'
   /** A file changed on disk since the window read it (a project file after a `git pull`): not overwritten. */
   | 'file_changed'
+  /** A file other than the configuration (a project file, an output file, the links list) could not be written: the old one kept. */
+  | 'file_unwritable'
   // keychain
   | 'keychain_unavailable'
   | 'keychain_locked'

@@ -49,4 +49,4 @@ export { parseTemplate, type TemplatePart } from './references/template.js';
 export { resolveReferences, type Located } from './references/resolve.js';
 export { execCredential } from './credential-helpers/kubectl.js';
 export { parseCredentialRequest, renderCredential, requestOrigin, safeTransport, gitHostOf, comparableGitHost, first as firstCredentialValue } from './credential-helpers/git.js';
-export { writePrivateFile } from './fs/private-file.js';
+export { alreadyExists, writePrivateFile, writeUserFile } from './fs/private-file.js';

@@ -96,6 +96,11 @@ export function EndpointPanel() {
       </dl>
       <p className="mono-sm endpoint-example">curl -H "Authorization: Bearer $SECRET" "{view.url}/v1/token?env=staging"</p>
       <h3 className="endpoint-log-title">Access log</h3>
+      {view.logError ? (
+        <p className="notice notice-warning" role="status" data-testid="endpoint-log-error">
+          {view.logError}
+        </p>
+      ) : null}
       {view.log.length === 0 ? (
         <p className="muted">No calls yet.</p>
       ) : (

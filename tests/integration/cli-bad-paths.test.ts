@@ -137,7 +137,7 @@ describe.skipIf(unreachable !== undefined)('tokendesk bad paths', { timeout: 60_
     writeFileSync(file, 'my own notes\n');
     const refused = await h.runInProcess(['export', '--env', DEMO_SUPABASE, '--format', 'postman', '-o', file]);
     expect(refused.code).toBe(1);
-    expect(stderrLines(refused)).toEqual([`tokendesk: ${file} already exists: use --force to replace it`]);
+    expect(stderrLines(refused)).toEqual([`tokendesk: ${file} already exists: nothing was written (pass --force to replace it)`]);
     expect(refused.stdout).toBe('');
     expect(readFileSync(file, 'utf8')).toBe('my own notes\n');
     const forced = await h.runInProcess(['export', '--env', DEMO_SUPABASE, '--format', 'postman', '-o', file, '--force']);

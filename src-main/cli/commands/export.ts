@@ -1,15 +1,12 @@
 import { identityLabel } from '../../contract/identity-label.js';
-import { randomBytes } from 'node:crypto';
 import { existsSync } from 'node:fs';
-import { chmod, link, rename, rm, writeFile } from 'node:fs/promises';
-import { basename, dirname, join } from 'node:path';
 import { Option, type Command } from 'commander';
 import { exportInput, freshToken } from '../fresh.js';
 import { emailOption, identityOption, envOption } from './common.js';
 import { resolveTarget } from '../context.js';
 import { EXIT, PROGRAM } from '../output.js';
 import { withFactory, type Factory } from '../factory.js';
-import { TokenDeskError, loadEndpoint, loadExports, type FreshToken } from '../../core/facade.js';
+import { alreadyExists, TokenDeskError, loadEndpoint, loadExports, writePrivateFile, type FreshToken } from '../../core/facade.js';
 
 interface ExportOptions {
   env: string;
@@ -23,34 +20,6 @@ interface ExportOptions {
   path?: string;
   method?: string;
   refreshToken?: boolean;
-}
-
-/**
- * Written beside the target then moved into place: the file never exists with looser permissions or
- * half-written. Without `overwrite`, an existing file is left alone (link() fails atomically on EEXIST).
- */
-async function writePrivateFile(file: string, text: string, overwrite: boolean): Promise<void> {
-  const tmp = join(dirname(file), `.${basename(file)}.${randomBytes(6).toString('hex')}.tmp`);
-  try {
-    await writeFile(tmp, text, { mode: 0o600, flag: 'wx' });
-    await chmod(tmp, 0o600); // the umask cannot widen it, but be explicit
-    if (overwrite) {
-      await rename(tmp, file);
-    } else {
-      await link(tmp, file).catch(async (e: NodeJS.ErrnoException) => {
-        // A file system without hard links: check, then move (not atomic, but still no silent overwrite).
-        if (e.code !== 'EPERM' && e.code !== 'ENOTSUP' && e.code !== 'ENOSYS') throw e;
-        if (existsSync(file)) throw Object.assign(new Error('exists'), { code: 'EEXIST' });
-        await rename(tmp, file);
-      });
-      await rm(tmp, { force: true });
-    }
-  } catch (e) {
-    await rm(tmp, { force: true }).catch(() => undefined);
-    const code = (e as NodeJS.ErrnoException).code ?? 'I/O error';
-    if (code === 'EEXIST') throw new TokenDeskError('already_exists', `${file} already exists: use --force to replace it`, { cause: e });
-    throw new TokenDeskError('invalid_input', `Cannot write ${file} (${code})`, { cause: e });
-  }
 }
 
 /**
@@ -101,7 +70,7 @@ async function emit(f: Factory, o: ExportOptions, text: string, what: string): P
     f.term.raw(body);
     return;
   }
-  await writePrivateFile(o.output, body, o.force ?? false);
+  await writePrivateFile(o.output, body, { overwrite: o.force === true });
   f.term.info(`Wrote ${what} to ${o.output} (mode 600)`);
 }
 
@@ -123,7 +92,7 @@ async function runExport(f: Factory, o: ExportOptions): Promise<void> {
   if (o.live && o.format !== 'postman') throw new TokenDeskError('invalid_input', '--live goes with --format postman');
   // Before renewing anything: a refused file should cost nothing.
   if (o.output !== undefined && o.output !== '-' && !o.force && existsSync(o.output)) {
-    throw new TokenDeskError('already_exists', `${o.output} already exists: use --force to replace it`);
+    throw alreadyExists(o.output);
   }
   if (o.live || o.format === 'postman-script') return runLiveExport(f, o);
   const env = await f.core().envs.resolve(o.env);
@@ -155,7 +124,7 @@ async function runExport(f: Factory, o: ExportOptions): Promise<void> {
     f.term.raw(body);
     return;
   }
-  await writePrivateFile(o.output, body, o.force ?? false);
+  await writePrivateFile(o.output, body, { overwrite: o.force === true });
   f.term.info(`Wrote ${o.format} export of "${env.name}" to ${o.output} (mode 600${o.secrets ? ', contains secrets' : ', secrets blanked'})`);
 }
 

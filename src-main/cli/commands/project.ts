@@ -1,9 +1,8 @@
-import { writeFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import type { Command } from 'commander';
 import { withFactory, type Factory } from '../factory.js';
 import { UsageError } from '../output.js';
-import { findEnvironment, loadProjects, TokenDeskError } from '../../core/facade.js';
+import { findEnvironment, loadProjects, TokenDeskError, writeUserFile } from '../../core/facade.js';
 
 interface ExportOptions {
   default?: string;
@@ -39,13 +38,11 @@ async function exportProject(f: Factory, names: string[], o: ExportOptions): Pro
     f.io.stdout.write(text);
     return;
   }
-  try {
-    await writeFile(target, text, { flag: o.force ? 'w' : 'wx', mode: 0o644 });
-  } catch (e) {
-    const code = (e as NodeJS.ErrnoException).code;
-    if (code === 'EEXIST') throw new UsageError(`${target} exists: pass --force to replace it`);
-    throw new TokenDeskError('invalid_input', `Cannot write ${target} (${code ?? 'I/O error'})`, { cause: e });
-  }
+  // Whole or not at all: --force on a full disk keeps the team's old file instead of truncating it.
+  await writeUserFile(target, text, { overwrite: o.force === true, mode: 0o644 }).catch((e: unknown) => {
+    if (e instanceof TokenDeskError && e.code === 'already_exists') throw new UsageError(`${target} exists: pass --force to replace it`);
+    throw e;
+  });
   f.term.info(`Wrote ${target}: ${envs.length === 1 ? 'one environment' : `${envs.length} environments`}, no secret (each teammate adds their own keys with "tokendesk env edit")`);
 }
 

@@ -16,7 +16,7 @@ async function serve(f: Factory, o: { port?: number }): Promise<void> {
   await ep.ensureEndpointSecret(core.secrets, core.lock);
   let endpoint;
   try {
-    endpoint = await ep.startEndpoint({ core, port, servedBy: 'serve' });
+    endpoint = await ep.startEndpoint({ core, port, servedBy: 'serve', onLogProblem: (problem) => f.term.warn(problem ?? 'the access log is written again') });
   } catch (e) {
     const code = (e as NodeJS.ErrnoException).code;
     if (code === 'EADDRINUSE') {

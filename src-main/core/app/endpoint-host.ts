@@ -81,6 +81,7 @@ export class EndpointHost {
     const cfg = await this.readConfig();
     const port = this.endpoint?.port ?? this.port ?? endpointPort(cfg);
     await this.endpoint?.flush();
+    const logError = this.endpoint?.logProblem();
     return {
       url: endpointUrl(port),
       port,
@@ -89,6 +90,7 @@ export class EndpointHost {
       secret: maskSecret(secret),
       revealed: false,
       log: await readAccessLog(this.core.home, LOG_LINES),
+      ...(logError !== undefined && { logError }),
       allowedProduction: allowedProduction(cfg),
     };
   }

@@ -3,6 +3,8 @@ import { stat } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import { z } from 'zod';
 import { durableWrite } from '../fs/durable-write.js';
+import { removeStaleTempFiles } from '../fs/temp-files.js';
+import { unwritableFile } from '../fs/write-failure.js';
 import { readRegularFile } from '../fs/read-regular-file.js';
 import { parseJson } from '../text/parse-json.js';
 import { TokenDeskError } from '../errors.js';
@@ -16,6 +18,21 @@ import type { Environment } from '../config/schema.js';
 import type { ProjectFileView } from '../../contract/types.js';
 
 export type { ProjectFileView };
+
+/**
+ * Writes the team's file in place of the old one, whole or not at all (durableWrite): a full disk, a
+ * read-only checkout or a killed app leaves the old file. Its mode is kept (a group-writable checkout
+ * stays so), and a temp file a killed write left in the repository is swept first, before anyone commits it.
+ */
+async function writeProjectFile(file: string, text: string): Promise<void> {
+  await removeStaleTempFiles(file);
+  // Windows keeps only a read-only bit in the mode: a read-only file's mode would make the temp file one
+  // Windows cannot remove after a failed rename, so there the temp is plainly writable.
+  const mode = process.platform === 'win32' ? 0o644 : await stat(file).then((st) => st.mode & 0o777, () => 0o644);
+  await durableWrite(file, text, { mode }).catch((e: unknown) => {
+    throw unwritableFile('file_unwritable', 'The edit', file, e);
+  });
+}
 
 /** The files the app was given ("Open project file…"), kept apart from config.json: no other reader needs them. */
 const LINKS_FILE = 'projects.json';
@@ -69,7 +86,10 @@ export class ProjectLinks {
       const known = this.views.has(loaded.file);
       this.views.set(loaded.file, { file: loaded.file });
       if (!known) {
-        await this.save();
+        await this.save().catch((e: unknown) => {
+          this.views.delete(loaded.file);
+          throw unwritableFile('file_unwritable', 'The list of linked project files', this.linksFile, e);
+        });
         this.watchFile(loaded.file);
       }
       return { file: loaded.file };
@@ -97,7 +117,7 @@ export class ProjectLinks {
         throw new TokenDeskError('file_changed', `${file} changed on disk since this form was opened: nothing was written. Close the form to see the file's values, then edit again`);
       }
       const text = patchedProjectText(file, loaded.text, env.name, patch);
-      await durableWrite(file, text, { mode: (await stat(file)).mode & 0o777 }); // the team's file keeps its mode
+      await writeProjectFile(file, text);
       await this.sync(file);
       return { file };
     });
@@ -189,7 +209,7 @@ export class ProjectLinks {
   }
 
   private async stored(): Promise<string[]> {
-    const bytes = await readRegularFile(join(this.core.home, LINKS_FILE), 1024 * 1024).catch(() => undefined);
+    const bytes = await readRegularFile(this.linksFile, 1024 * 1024).catch(() => undefined);
     if (!bytes) return [];
     const parsed = parseJson(bytes.toString('utf8'));
     const r = parsed.ok ? LinksSchema.safeParse(parsed.value) : undefined;
@@ -198,6 +218,12 @@ export class ProjectLinks {
 
   private async save(): Promise<void> {
     const doc = { version: 1, files: [...this.views.keys()] };
-    await durableWrite(join(this.core.home, LINKS_FILE), `${JSON.stringify(doc, null, 2)}\n`, { mode: 0o600 });
+    // One save at a time (serial): a temp file beside it is a killed app's, never a live write's.
+    await removeStaleTempFiles(this.linksFile);
+    await durableWrite(this.linksFile, `${JSON.stringify(doc, null, 2)}\n`, { mode: 0o600 });
+  }
+
+  private get linksFile(): string {
+    return join(this.core.home, LINKS_FILE);
   }
 }

@@ -5,6 +5,7 @@ import { ensurePrivateFolder } from '../fs/private-folder.js';
 import { fileVersion } from '../fs/file-version.js';
 import { FileTooLargeError, NotRegularFileError, readRegularFile } from '../fs/read-regular-file.js';
 import { removeStaleTempFiles } from '../fs/temp-files.js';
+import { unwritableFile } from '../fs/write-failure.js';
 import { parseJson, TOO_DEEP_TEXT } from '../text/parse-json.js';
 import { CONFIG_VERSION, ConfigSchema, emptyConfig, type Config } from './schema.js';
 import { configFile } from './paths.js';
@@ -46,16 +47,6 @@ async function exists(path: string): Promise<boolean> {
 }
 
 const NO_UNKNOWN: UnknownFields = { top: [], settings: [], environments: new Map(), identities: new Map() };
-
-/** What the system's codes mean, for the messages of a failed save. */
-const WHY: Record<string, string> = {
-  ENOSPC: 'the disk is full',
-  EDQUOT: 'the disk quota is exceeded',
-  EROFS: 'the file system is read-only',
-  EACCES: 'permission denied',
-  EPERM: 'permission denied',
-  EIO: 'an input/output error',
-};
 
 /**
  * The configuration file: one versioned, zod-validated JSON document shared by the app and the CLI.
@@ -156,9 +147,7 @@ export class ConfigStore {
 
   /** A full disk or a read-only folder, named with its path and the system's code (EACCES, ENOSPC…). */
   private unwritable(e: unknown): TokenDeskError {
-    const code = (e as NodeJS.ErrnoException | undefined)?.code ?? 'unknown error';
-    const why = WHY[code] === undefined ? '' : `: ${WHY[code]}`;
-    return new TokenDeskError('config_unwritable', `The configuration could not be saved to ${this.path} (${code})${why}; nothing was changed`, { cause: e });
+    return unwritableFile('config_unwritable', 'The configuration', this.path, e);
   }
 
   private async locked<T>(fn: (assertHeld: () => Promise<void>) => Promise<T>): Promise<T> {

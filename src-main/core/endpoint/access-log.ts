@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { z } from 'zod';
 import type { EndpointLogEntry } from '../../contract/endpoint.js';
 import { NOFOLLOW } from '../fs/read-regular-file.js';
+import { describeWriteError } from '../fs/write-failure.js';
 import { sanitizeForDisplay } from '../text/sanitize.js';
 
 /** The log and its one older part: together at most twice this. */
@@ -38,11 +39,21 @@ export class AccessLog {
   private queue: Promise<void> = Promise.resolve();
 
   /** `batchMs`: lines recorded within it are written together, so a burst of calls is one write, not one each. */
+  /** Why the last write failed (a full disk, a read-only folder), until one succeeds again. */
+  private failure: string | undefined;
+
   constructor(
     private readonly home: string,
     private readonly maxBytes = ACCESS_LOG_MAX_BYTES,
     private readonly batchMs = 50,
+    /** Told when writes start failing (the message) and when they work again (undefined). */
+    private readonly onProblem?: (problem: string | undefined) => void,
   ) {}
+
+  /** Why calls are answered but not logged, or undefined while the log is written. */
+  get problem(): string | undefined {
+    return this.failure;
+  }
 
   record(entry: EndpointLogEntry): void {
     // Cleaned when written, off the path of the call's answer.
@@ -75,9 +86,16 @@ export class AccessLog {
     this.timer = undefined;
     const text = this.pending.map((e) => AccessLog.line(e)).join('');
     this.pending = [];
-    // A log that cannot be written never fails the call it records.
-    if (text !== '') this.queue = this.queue.then(() => this.append(text)).catch(() => undefined);
+    // A log that cannot be written never fails the call it records: it is said (problem) instead.
+    if (text !== '') this.queue = this.queue.then(() => this.append(text)).then(() => this.report(undefined), (e: unknown) => this.report(e));
     return this.queue;
+  }
+
+  private report(e: unknown): void {
+    const problem = e === undefined ? undefined : `The access log could not be written to ${accessLogFile(this.home)} ${describeWriteError(e)}. Calls are still answered, but not logged`;
+    if (problem === this.failure) return;
+    this.failure = problem;
+    this.onProblem?.(problem);
   }
 
   private async append(text: string): Promise<void> {
@@ -85,9 +103,17 @@ export class AccessLog {
     const size = await stat(path).then((s) => s.size, () => 0);
     if (size + text.length > this.maxBytes) await rename(path, `${path}.1`).catch(() => undefined);
     // O_NOFOLLOW: a symbolic link planted in its place is refused, never followed.
-    const fh = await open(path, constants.O_WRONLY | constants.O_APPEND | constants.O_CREAT | NOFOLLOW, 0o600);
+    const fh = await open(path, constants.O_RDWR | constants.O_APPEND | constants.O_CREAT | NOFOLLOW, 0o600);
     try {
-      await fh.write(text);
+      const before = (await fh.stat()).size;
+      // A writer killed mid-line left no newline: end that line first, or this one's first line is lost with it.
+      const cut = before > 0 && (await fh.read(Buffer.alloc(1), 0, 1, before - 1)).buffer[0] !== 0x0a;
+      // writeFile, not write: it goes on after a short write (a nearly full disk) until it fails or is done.
+      await fh.writeFile(cut ? `\n${text}` : text).catch(async (e: unknown) => {
+        // A full disk took part of the lines: take them back, so the log holds whole lines only.
+        await fh.truncate(before).catch(() => undefined);
+        throw e;
+      });
     } finally {
       await fh.close();
     }

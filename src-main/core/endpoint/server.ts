@@ -28,13 +28,17 @@ export interface EndpointOptions {
   onCall?: (entry: EndpointLogEntry) => void;
   /** A production environment not yet allowed was asked for (the app asks the user). */
   onProductionAsked?: (ask: EndpointProductionAsk) => void;
+  /** The access log stopped being written (why), or is written again (undefined). */
+  onLogProblem?: (problem: string | undefined) => void;
 }
 
 export interface Endpoint {
   url: string;
   port: number;
-  /** Every access-log line so far is on disk. */
+  /** Every access-log line so far is on disk (or failed to be: see logProblem). */
   flush(): Promise<void>;
+  /** Why the access log is not written now (a full disk, a read-only folder), else undefined. */
+  logProblem(): string | undefined;
   close(): Promise<void>;
 }
 
@@ -112,7 +116,7 @@ function vaultVersion(home: string): string {
 export async function startEndpoint(opts: EndpointOptions): Promise<Endpoint> {
   const { core } = opts;
   const now = opts.now ?? Date.now;
-  const log = new AccessLog(core.home);
+  const log = new AccessLog(core.home, undefined, undefined, opts.onLogProblem);
   const tokens = new TokenSource(core, now);
   // The secret as last read, and the vault's version then: made by another process (the CLI's first
   // `endpoint --show-secret`, the window) or after this started, it is read again when the vault changed.
@@ -258,6 +262,7 @@ export async function startEndpoint(opts: EndpointOptions): Promise<Endpoint> {
     url: endpointUrl(port),
     port,
     flush: () => log.flush(),
+    logProblem: () => log.problem,
     close() {
       closing ??= new Promise<void>((resolve) => {
         server.close(() => resolve());

@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { lstat, open, rename, unlink, type FileHandle } from 'node:fs/promises';
+import { link, lstat, open, rename, unlink, type FileHandle } from 'node:fs/promises';
 import { NotRegularFileError, SYMLINK_KIND } from './read-regular-file.js';
 import { dirname } from 'node:path';
 
@@ -51,6 +51,25 @@ async function writeAll(fh: FileHandle, data: Uint8Array): Promise<void> {
 }
 
 /**
+ * Puts the complete temp file at `file` only if nothing is there: link() fails with EEXIST atomically,
+ * so a file made meanwhile is not replaced either. A file system without hard links (FAT, some network
+ * shares) gets a check then a rename: not atomic, but still never a silent overwrite.
+ */
+async function linkNew(temp: string, file: string): Promise<void> {
+  try {
+    await link(temp, file);
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code;
+    if (code !== 'EPERM' && code !== 'ENOTSUP' && code !== 'ENOSYS') throw e;
+    if (await lstat(file).then(() => true, () => false)) throw errno('EEXIST', `${file} already exists`);
+    await renameWithRetry(temp, file);
+    return;
+  }
+  // The file is in place: a second name that cannot be removed is litter (swept later), not a failure.
+  await unlink(temp).catch(() => undefined);
+}
+
+/**
  * Flushes the folder so the rename itself survives a power loss. Best effort, never an error: by now
  * the new content is in place and visible, and reporting a failure would make callers undo a change
  * that happened (the config rolls back the keychain on a failed save). Windows and some file systems
@@ -77,15 +96,19 @@ async function syncDirectory(dir: string): Promise<void> {
  * place of the file is refused (NotRegularFileError, the path named), never written through: in a
  * private folder it is someone pointing TokenDesk's writes at a file of their choosing. (The rename
  * itself would replace a link planted after this check, not follow it.)
+ * With `replace: false` an existing file (or link) is never replaced: EEXIST, and nothing changes.
  */
-export async function durableWrite(path: string, data: Uint8Array | string, opts: { mode?: number } = {}): Promise<void> {
+export async function durableWrite(path: string, data: Uint8Array | string, opts: { mode?: number; replace?: boolean } = {}): Promise<void> {
   const bytes = typeof data === 'string' ? Buffer.from(data, 'utf8') : data;
-  if ((await lstat(path).catch(() => undefined))?.isSymbolicLink()) throw Object.assign(new NotRegularFileError(path, SYMLINK_KIND), { code: 'ELOOP' });
+  // Not replacing, a link is just a file that is there: link() below says EEXIST without following it.
+  if (opts.replace !== false && (await lstat(path).catch(() => undefined))?.isSymbolicLink()) throw Object.assign(new NotRegularFileError(path, SYMLINK_KIND), { code: 'ELOOP' });
   const file = path;
   const temp = tempNameFor(file);
   let fh: FileHandle | undefined;
   try {
     fh = await open(temp, 'wx', opts.mode ?? 0o600);
+    // Exactly the mode asked for, not the umask's cut of it (a project file keeps its group's write).
+    if (opts.mode !== undefined) await fh.chmod(opts.mode);
     await writeAll(fh, bytes);
     await fh.sync();
     const { size } = await fh.stat();
@@ -93,7 +116,7 @@ export async function durableWrite(path: string, data: Uint8Array | string, opts
     const closing = fh;
     fh = undefined;
     await closing.close();
-    await renameWithRetry(temp, file);
+    await (opts.replace === false ? linkNew(temp, file) : renameWithRetry(temp, file));
   } catch (e) {
     await fh?.close().catch(() => undefined);
     await unlink(temp).catch(() => undefined);
