@@ -12,6 +12,7 @@ import { DEMO_CREDENTIALS } from '../../src-main/core/demo-server/index.js';
 import { buildHarness } from './fixtures/build-harness.mjs';
 import { serveStatic } from './fixtures/serve-static.mjs';
 import { expect, test } from './fixtures/bridge.js';
+import { envRow } from './fixtures/window.js';
 
 const SB = 'Demo Supabase';
 const SS = 'Demo session API';
@@ -39,8 +40,6 @@ async function expectAccessible(page: Page, screen: string): Promise<void> {
   await page.emulateMedia({ colorScheme: 'light' });
 }
 
-const sidebar = (page: Page) => page.getByRole('navigation', { name: 'Environments' });
-const envRow = (page: Page, name: string) => sidebar(page).getByRole('button', { name: new RegExp(`^${name}`) });
 
 test('the first run, the demo, signed in and out, the Edit dialog and the palette pass axe in both themes', async ({ app: page }) => {
   // A dozen axe scans in two themes over five demo environments: past the default two minutes on a

@@ -6,6 +6,7 @@
  */
 import { request } from 'node:http';
 import { clipboard, expect, test } from './fixtures/bridge.js';
+import { sidebar } from './fixtures/window.js';
 
 function status(url: string, secret: string): Promise<number> {
   const { hostname, port } = new URL(url);
@@ -21,10 +22,9 @@ function status(url: string, secret: string): Promise<number> {
 
 test('the Endpoint panel: URL, state, the secret copied not shown, and a call in its log', async ({ app: page }) => {
   const welcome = page.getByRole('button', { name: 'Try the demo server' });
-  const sidebar = page.getByRole('navigation', { name: 'Environments' });
-  await expect(welcome.or(sidebar)).toBeVisible();
+  await expect(welcome.or(sidebar(page))).toBeVisible();
   if (await welcome.isVisible()) await welcome.click();
-  await sidebar.getByRole('button', { name: 'Endpoint' }).click();
+  await sidebar(page).getByRole('button', { name: 'Endpoint' }).click();
   const panel = page.getByRole('dialog', { name: 'Local credential endpoint' });
   await expect(panel).toBeVisible();
   const url = (await panel.locator('code.mono').first().textContent()) ?? '';

@@ -7,69 +7,27 @@
  * reason and one action, "Sign in"). Screenshots go to .tmp/look/ (light and dark, 900 and 1280
  * wide) for a person to look at; axe judges each.
  */
-import { mkdirSync } from 'node:fs';
-import { join, resolve } from 'node:path';
-import { AxeBuilder } from '@axe-core/playwright';
 import type { BrowserContext, Page } from '@playwright/test';
 import { DEMO_CREDENTIALS, startDemoServer } from '../../src-main/core/demo-server/index.js';
 import { expect, test } from './fixtures/bridge.js';
+import { look } from './fixtures/screens.js';
+import { envRow, identities, startDemo } from './fixtures/window.js';
 
-const shots = resolve(process.cwd(), '.tmp/look');
 // Each test looks at several screens in two themes and two widths, with axe on each: slow on a loaded machine.
 test.describe.configure({ timeout: 300_000 });
-mkdirSync(shots, { recursive: true });
 
 const OIDC = 'Demo OpenID Connect';
 const alice = DEMO_CREDENTIALS.oidc.users.find((u) => u.email.startsWith('alice'))!;
 const bob = DEMO_CREDENTIALS.oidc.users.find((u) => u.email.startsWith('bob'))!;
 
-const sidebar = (page: Page) => page.getByRole('navigation', { name: 'Environments' });
-const envRow = (page: Page, name: string) => sidebar(page).getByRole('button', { name: new RegExp(`^${name}`) });
-const identities = (page: Page, env: string) => page.getByRole('list', { name: `Identities in ${env}` });
-const toasts = (page: Page) => page.getByRole('region', { name: 'Notifications' });
-
-async function dismissToasts(page: Page): Promise<void> {
-  const buttons = toasts(page).getByRole('button', { name: 'Dismiss notification' });
-  while ((await buttons.count()) > 0) await buttons.first().click();
-}
-
-/** The screen as it is, light and dark, 900 and 1280 wide (then back to 1280, light); axe on each theme. */
-async function look(page: Page, name: string, opts: { axe?: boolean } = {}): Promise<void> {
-  // A tab in the background has its timers throttled, and axe waits on them.
-  await page.bringToFront();
-  await dismissToasts(page);
-  await page.mouse.move(0, 0);
-  for (const width of [900, 1280]) {
-    await page.setViewportSize({ width, height: width === 900 ? 600 : 800 });
-    for (const colorScheme of ['light', 'dark'] as const) {
-      await page.emulateMedia({ colorScheme });
-      // Buttons fade between themes (a CSS transition): a screenshot taken at once catches them half-way.
-      await page.waitForTimeout(400);
-      await page.screenshot({ path: join(shots, `${name}-${colorScheme}-${width}.png`) });
-      if (width === 1280 && opts.axe !== false) {
-        const { violations } = await new AxeBuilder({ page }).analyze();
-        const serious = violations.filter((v) => v.impact === 'serious' || v.impact === 'critical').map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`);
-        expect(serious, `${name}, ${colorScheme}`).toEqual([]);
-      }
-    }
-  }
-  await page.setViewportSize({ width: 1280, height: 800 });
-  await page.emulateMedia({ colorScheme: 'light' });
-}
-
-async function startDemo(page: Page): Promise<void> {
-  await page.getByRole('button', { name: 'Try the demo server' }).click();
-  await expect(envRow(page, OIDC)).toBeVisible();
-}
-
 /** The issuer's own pages in the tab the window opened: sign in as `who`, then Allow. */
 async function signInAtIssuer(tab: Page, who: { email: string; password: string }, shot?: string): Promise<void> {
   await tab.getByLabel('Email').fill(who.email);
   await tab.getByLabel('Password').fill(who.password);
-  if (shot) await look(tab, `${shot}-login`, { axe: true });
+  if (shot) await look(tab, `${shot}-login`);
   await tab.getByRole('button', { name: 'Sign in' }).click();
   await expect(tab.getByRole('heading', { name: /^Allow / })).toBeVisible();
-  if (shot) await look(tab, `${shot}-consent`, { axe: true });
+  if (shot) await look(tab, `${shot}-consent`);
   await tab.getByRole('button', { name: 'Allow' }).click();
 }
 
@@ -94,14 +52,14 @@ async function browserSignIn(page: Page, context: BrowserContext, env: string, w
 }
 
 test('browser sign-in: the window waits while the issuer\'s own pages sign the user in', async ({ app: page, context }) => {
-  await startDemo(page);
+  await startDemo(page, OIDC);
   await browserSignIn(page, context, OIDC, alice, 'oidc-browser');
   await expect(identities(page, OIDC).getByText('renews itself (refresh token)')).toBeVisible();
   await look(page, 'oidc-signed-in');
 });
 
 test('device code: the code large, copy, the verification page, the countdown; approved there', async ({ app: page, context }) => {
-  await startDemo(page);
+  await startDemo(page, OIDC);
   await envRow(page, OIDC).click();
   const form = page.getByRole('form', { name: `Sign in to ${OIDC}` });
   await form.getByRole('radio', { name: /^Device code/ }).check();
@@ -120,7 +78,7 @@ test('device code: the code large, copy, the verification page, the countdown; a
   // The verification page carries the code: the person checks it matches, then signs in and allows.
   await expect(tab.getByRole('heading', { name: 'Is this the code TokenDesk shows?' })).toBeVisible();
   await expect(tab.getByText(await code.inputValue(), { exact: true })).toBeVisible();
-  await look(tab, 'oidc-device-confirm', { axe: true });
+  await look(tab, 'oidc-device-confirm');
   await tab.getByRole('button', { name: 'Yes, continue' }).click();
   await signInAtIssuer(tab, bob);
   await expect(tab.getByRole('heading', { name: 'You are signed in' })).toBeVisible();
@@ -147,7 +105,7 @@ test('a dead refresh token: the user\'s sessions ended at the issuer; the identi
     await home.goto(`${demo.issuer}/`);
     await home.getByRole('button', { name: 'End Alice’s sessions' }).click();
     await expect(home.getByRole('status')).toHaveText(/Ended the sessions of alice@oidc\.test \(1 refresh token revoked\)/);
-    await look(home, 'oidc-issuer-home', { axe: true });
+    await look(home, 'oidc-issuer-home');
     await home.close();
 
     // The background renewal is refused; once the access token has run out, the session has ended.

@@ -10,6 +10,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { clipboard, expect, test } from './fixtures/bridge.js';
+import { envRow, startDemo } from './fixtures/window.js';
 
 const cli = fileURLToPath(new URL('../../out/cli/tokendesk.cjs', import.meta.url));
 const ENV = 'Demo Supabase';
@@ -40,10 +41,8 @@ function scopeOf(text: string): { scope: Array<{ env: string }>; for: string } {
 }
 
 test('the Copy panel copies the Postman pre-request script and saves the live environment, as the CLI prints them', async ({ app: page, bridge }) => {
-  const welcome = page.getByRole('button', { name: 'Try the demo server' });
-  await expect(welcome).toBeVisible();
-  await welcome.click();
-  await page.getByRole('navigation', { name: 'Environments' }).getByRole('button', { name: new RegExp(`^${ENV}`) }).click();
+  await startDemo(page, ENV);
+  await envRow(page, ENV).click();
   const live = page.getByRole('group', { name: 'Postman with fresh tokens' });
   // Nobody is signed in: the script holds no token, so it is offered all the same.
   await expect(live).toContainText('so it must be running: this app runs it while it is open');

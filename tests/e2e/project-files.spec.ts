@@ -9,6 +9,7 @@ import { tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
 import type { Page } from '@playwright/test';
 import { expect, test } from './fixtures/bridge.js';
+import { sidebar } from './fixtures/window.js';
 
 let repo: string;
 let file: string;
@@ -27,7 +28,6 @@ test.beforeEach(() => {
 });
 test.afterEach(() => rmSync(repo, { recursive: true, force: true }));
 
-const sidebar = (page: Page) => page.getByRole('navigation', { name: 'Environments' });
 const projectList = (page: Page) => sidebar(page).getByRole('list', { name: `Environments of the project ${basename(repo)}` });
 
 /** A teammate's first run: the welcome links the repository's file by its path (the browser shell has no file dialog). */

@@ -8,6 +8,7 @@
 import { AxeBuilder } from '@axe-core/playwright';
 import { expect, test, type Page } from '@playwright/test';
 import { buildHarness } from './fixtures/build-harness.mjs';
+import { seriousViolations } from './fixtures/screens.js';
 import { serveStatic } from './fixtures/serve-static.mjs';
 
 let harness: { url: string; close: () => Promise<unknown> };
@@ -24,9 +25,7 @@ const fake = (page: Page) => page.evaluateHandle(() => (window as unknown as { _
 async function expectAccessible(page: Page, what: string): Promise<void> {
   for (const colorScheme of ['light', 'dark'] as const) {
     await page.emulateMedia({ colorScheme });
-    const { violations } = await new AxeBuilder({ page }).include('.signin').analyze();
-    const serious = violations.filter((v) => v.impact === 'serious' || v.impact === 'critical').map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`);
-    expect(serious, `${what}, ${colorScheme}`).toEqual([]);
+    expect(await seriousViolations(new AxeBuilder({ page }).include('.signin')), `${what}, ${colorScheme}`).toEqual([]);
   }
   await page.emulateMedia({ colorScheme: 'light' });
 }

@@ -6,15 +6,10 @@
  * the Add environment form (paths, field names, a mapping refused at its field). Screenshots of each
  * go to .tmp/look/ (light and dark, 900 and 1280 wide) for a person to look at; axe judges each.
  */
-import { mkdirSync } from 'node:fs';
-import { join, resolve } from 'node:path';
-import { AxeBuilder } from '@axe-core/playwright';
-import type { Page } from '@playwright/test';
 import { DEMO_CREDENTIALS } from '../../src-main/core/demo-server/index.js';
 import { expect, test } from './fixtures/bridge.js';
-
-const shots = resolve(process.cwd(), '.tmp/look');
-mkdirSync(shots, { recursive: true });
+import { look } from './fixtures/screens.js';
+import { envRow, identities, shownUrl, sidebar, startDemo } from './fixtures/window.js';
 
 const TOKENS = 'Demo token API';
 const SB = 'Demo Supabase';
@@ -22,47 +17,8 @@ const dana = DEMO_CREDENTIALS.bearer.find((t) => t.email === 'dana@pat.test')!;
 const bot = DEMO_CREDENTIALS.bearer.find((t) => t.email === '')!;
 const owner = DEMO_CREDENTIALS.supabase.find((c) => c.email.startsWith('owner'))!;
 
-const sidebar = (page: Page) => page.getByRole('navigation', { name: 'Environments' });
-const envRow = (page: Page, name: string) => sidebar(page).getByRole('button', { name: new RegExp(`^${name}`) });
-const identities = (page: Page, env: string) => page.getByRole('list', { name: `Identities in ${env}` });
-const toasts = (page: Page) => page.getByRole('region', { name: 'Notifications' });
-
-async function dismissToasts(page: Page): Promise<void> {
-  const buttons = toasts(page).getByRole('button', { name: 'Dismiss notification' });
-  // With a dialog open a click on a toast is a click outside it (the overlay takes it): let them go by themselves.
-  if ((await page.getByRole('dialog').count()) > 0) return expect(buttons).toHaveCount(0, { timeout: 15_000 });
-  while ((await buttons.count()) > 0) await buttons.first().click();
-}
-
-/** The screen as it is, light and dark, 900 and 1280 wide (then back to 1280, light). */
-async function look(page: Page, name: string): Promise<void> {
-  await dismissToasts(page);
-  await page.mouse.move(0, 0);
-  for (const width of [900, 1280]) {
-    await page.setViewportSize({ width, height: width === 900 ? 600 : 800 });
-    for (const colorScheme of ['light', 'dark'] as const) {
-      await page.emulateMedia({ colorScheme });
-      await page.screenshot({ path: join(shots, `${name}-${colorScheme}-${width}.png`) });
-      if (width === 1280) {
-        // The screen a person looks at is also judged by axe (contrast, names, labels), in both themes.
-        const { violations } = await new AxeBuilder({ page }).analyze();
-        const serious = violations.filter((v) => v.impact === 'serious' || v.impact === 'critical').map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`);
-        expect(serious, `${name}, ${colorScheme}`).toEqual([]);
-      }
-    }
-  }
-  await page.setViewportSize({ width: 1280, height: 800 });
-  await page.emulateMedia({ colorScheme: 'light' });
-}
-
-async function startDemo(page: Page): Promise<string> {
-  await page.getByRole('button', { name: 'Try the demo server' }).click();
-  await expect(envRow(page, TOKENS)).toBeVisible();
-  return (await page.locator('.env-meta .url').textContent())!.trim();
-}
-
 test('a pasted token: the demo chip, no expiry, a refused token', async ({ app: page }) => {
-  await startDemo(page);
+  await startDemo(page, TOKENS);
   await envRow(page, TOKENS).click();
   const form = page.getByRole('form', { name: `Sign in to ${TOKENS}` });
   const token = form.getByLabel('Token', { exact: true });
@@ -87,7 +43,7 @@ test('a pasted token: the demo chip, no expiry, a refused token', async ({ app: 
 });
 
 test('a pasted token the API refuses is said, and one naming nobody is "Pasted token <hash>"', async ({ app: page }) => {
-  await startDemo(page);
+  await startDemo(page, TOKENS);
   await envRow(page, TOKENS).click();
   const form = page.getByRole('form', { name: `Sign in to ${TOKENS}` });
   await form.getByLabel('Token', { exact: true }).fill('tdpat_revoked_000000000000');
@@ -122,7 +78,8 @@ async function browserSession(demoUrl: string): Promise<string> {
 }
 
 test('Supabase: import a browser session, a malformed one refused first', async ({ app: page }) => {
-  const demoUrl = await startDemo(page);
+  await startDemo(page, TOKENS);
+  const demoUrl = await shownUrl(page);
   await envRow(page, SB).click();
   const form = page.getByRole('form', { name: `Sign in to ${SB}` });
   await form.getByRole('group', { name: 'Sign in with' }).getByRole('radio', { name: /^Import a browser session/ }).check();
@@ -145,7 +102,7 @@ test('Supabase: import a browser session, a malformed one refused first', async 
 });
 
 test('Session API at custom paths: the settings in the Add environment form, a bad mapping refused at its field', async ({ app: page }) => {
-  await startDemo(page);
+  await startDemo(page, TOKENS);
   await sidebar(page).getByRole('button', { name: 'Add environment' }).click();
   const dialog = page.getByRole('dialog', { name: 'Add environment' });
   await dialog.getByRole('group', { name: 'Provider' }).getByRole('radio', { name: /^Session API/ }).check();

@@ -5,60 +5,27 @@
  * browser wait of a social sign-in with the redirect URL to allow, finished over HTTP as a browser
  * would. Screenshots go to .tmp/look/ (light and dark, 900 and 1280 wide); axe judges each.
  */
-import { mkdirSync } from 'node:fs';
-import { join, resolve } from 'node:path';
-import { AxeBuilder } from '@axe-core/playwright';
 import type { Page } from '@playwright/test';
 import { DEMO_SUPABASE_EXTRAS, totpNow, type DemoMessage } from '../../src-main/core/demo-server/index.js';
 import { expect, test } from './fixtures/bridge.js';
-
-const shots = resolve(process.cwd(), '.tmp/look');
-mkdirSync(shots, { recursive: true });
+import { look } from './fixtures/screens.js';
+import { envRow, identities, shownUrl, startDemo } from './fixtures/window.js';
 
 const SB = 'Demo Supabase';
 // Each look is eight screenshots and two axe runs: a test of two looks needs more than the default.
 test.setTimeout(300_000);
-const sidebar = (page: Page) => page.getByRole('navigation', { name: 'Environments' });
-const envRow = (page: Page, name: string) => sidebar(page).getByRole('button', { name: new RegExp(`^${name}`) });
-const identities = (page: Page, env: string) => page.getByRole('list', { name: `Identities in ${env}` });
-const toasts = (page: Page) => page.getByRole('region', { name: 'Notifications' });
 
-async function dismissToasts(page: Page): Promise<void> {
-  const buttons = toasts(page).getByRole('button', { name: 'Dismiss notification' });
-  // A toast may leave by itself while it is being clicked: then there is nothing left to dismiss.
-  while ((await buttons.count()) > 0) await buttons.first().click({ timeout: 2000 }).catch(() => undefined);
-}
-
-async function look(page: Page, name: string): Promise<void> {
-  await dismissToasts(page);
-  await page.mouse.move(0, 0);
-  for (const width of [900, 1280]) {
-    await page.setViewportSize({ width, height: width === 900 ? 600 : 800 });
-    for (const colorScheme of ['light', 'dark'] as const) {
-      await page.emulateMedia({ colorScheme });
-      await page.screenshot({ path: join(shots, `${name}-${colorScheme}-${width}.png`) });
-      if (width === 1280) {
-        const { violations } = await new AxeBuilder({ page }).analyze();
-        const serious = violations.filter((v) => v.impact === 'serious' || v.impact === 'critical').map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`);
-        expect(serious, `${name}, ${colorScheme}`).toEqual([]);
-      }
-    }
-  }
-  await page.setViewportSize({ width: 1280, height: 800 });
-  await page.emulateMedia({ colorScheme: 'light' });
-}
-
-async function startDemo(page: Page): Promise<string> {
-  await page.getByRole('button', { name: 'Try the demo server' }).click();
-  await expect(envRow(page, SB)).toBeVisible();
+/** The demo, with Demo Supabase selected; its URL (the demo server's). */
+async function demoSupabase(page: Page): Promise<string> {
+  await startDemo(page, SB);
   await envRow(page, SB).click();
-  return (await page.locator('.env-meta .url').textContent())!.trim();
+  return shownUrl(page);
 }
 
 const picker = (page: Page) => page.getByRole('form', { name: `Sign in to ${SB}` }).getByRole('group', { name: 'Sign in with' });
 
 test('the method picker, then an emailed code read from the demo mailbox', async ({ app: page }) => {
-  const demoUrl = await startDemo(page);
+  const demoUrl = await demoSupabase(page);
   const form = page.getByRole('form', { name: `Sign in to ${SB}` });
   for (const m of ['Email and password', 'Email code', 'Email link', 'Phone and password', 'Text message code', 'Continue with GitHub', 'Continue with Google', 'Import a browser session']) {
     await expect(picker(page).getByRole('radio', { name: new RegExp(`^${m}`) })).toHaveCount(1);
@@ -78,7 +45,7 @@ test('the method picker, then an emailed code read from the demo mailbox', async
 });
 
 test('password, then the TOTP step; the identity shows aal2', async ({ app: page }) => {
-  await startDemo(page);
+  await demoSupabase(page);
   const form = page.getByRole('form', { name: `Sign in to ${SB}` });
   const { mfa } = DEMO_SUPABASE_EXTRAS;
   await form.getByLabel('Email', { exact: true }).fill(mfa.email);
@@ -98,7 +65,7 @@ test('password, then the TOTP step; the identity shows aal2', async ({ app: page
 });
 
 test('social sign-in: the browser wait with the redirect URL to allow, finished in another browser', async ({ app: page }) => {
-  await startDemo(page);
+  await demoSupabase(page);
   const form = page.getByRole('form', { name: `Sign in to ${SB}` });
   await picker(page).getByRole('radio', { name: /^Continue with GitHub/ }).check();
   await form.getByRole('button', { name: 'Sign in' }).click();

@@ -11,6 +11,7 @@ import type { Locator, Page } from '@playwright/test';
 import { DEMO_CREDENTIALS } from '../../src-main/core/demo-server/index.js';
 import { DEMO_ORGANIZATION_ID } from '../../src-main/core/demo-server/users.js';
 import { clipboard, expect, test } from './fixtures/bridge.js';
+import { dismissToasts, envRow, identities, sidebar, startDemo, toasts } from './fixtures/window.js';
 
 const shots = fileURLToPath(new URL('../../docs/screenshots/', import.meta.url));
 mkdirSync(shots, { recursive: true });
@@ -20,16 +21,6 @@ const SS = 'Demo session API';
 const PROD = 'Production (demo)';
 const supa = (email: string) => DEMO_CREDENTIALS.supabase.find((c) => c.email === email)!;
 const sess = (email: string) => DEMO_CREDENTIALS.session.find((c) => c.email === email)!;
-
-const sidebar = (page: Page) => page.getByRole('navigation', { name: 'Environments' });
-const envRow = (page: Page, name: string) => sidebar(page).getByRole('button', { name: new RegExp(`^${name.replace(/[()]/g, '\\$&')}`) });
-const identities = (page: Page, env: string) => page.getByRole('list', { name: `Identities in ${env}` });
-const toasts = (page: Page) => page.getByRole('region', { name: 'Notifications' });
-
-async function dismissToasts(page: Page): Promise<void> {
-  const buttons = toasts(page).getByRole('button', { name: 'Dismiss notification' });
-  while ((await buttons.count()) > 0) await buttons.first().click();
-}
 
 /** The same screen in light and dark, at the current viewport. */
 async function shoot(page: Page, name: string, opts: { keepToasts?: boolean } = {}): Promise<void> {
@@ -73,8 +64,7 @@ test('a new user’s day', async ({ app: page }) => {
     await expect(page.getByRole('heading', { name: 'Welcome to TokenDesk' })).toBeVisible();
     expect(new URL(page.url()).search, 'the secret leaves the address bar').toBe('');
     await shoot(page, 'welcome');
-    await page.getByRole('button', { name: 'Try the demo server' }).click();
-    await expect(envRow(page, SB)).toBeVisible();
+    await startDemo(page, SB);
     await expect(envRow(page, SS)).toBeVisible();
     await expect(page.getByRole('form', { name: `Sign in to ${SB}` })).toBeVisible();
     await shoot(page, 'sign-in');

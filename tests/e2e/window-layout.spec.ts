@@ -3,15 +3,14 @@
  * in use, a long environment name takes at most two lines, and the sidebar does not cut a name short
  * beside its status badge. Layout, so measured in a real browser (happy-dom lays nothing out).
  */
-import type { Locator, Page } from '@playwright/test';
+import type { Locator } from '@playwright/test';
 import { DEMO_CREDENTIALS } from '../../src-main/core/demo-server/index.js';
 import { expect, test } from './fixtures/bridge.js';
+import { envRow, sidebar } from './fixtures/window.js';
 
 const SB = 'Demo Supabase';
 const SS = 'Demo session API';
 const LONG = 'Customer onboarding staging for the partner team in EU west (shared, read-mostly, rotated weekly)';
-const sidebar = (page: Page) => page.getByRole('navigation', { name: 'Environments' });
-const envRow = (page: Page, name: string) => sidebar(page).getByRole('button', { name: new RegExp(`^${name.replace(/[()]/g, '\\$&')}`) });
 
 /** Lines a block of text takes, from its height and its computed line height. */
 const lines = (l: Locator) => l.evaluate((el) => Math.round(el.getBoundingClientRect().height / parseFloat(getComputedStyle(el).lineHeight)));

@@ -35,7 +35,9 @@ async function readJson(req: IncomingMessage): Promise<Record<string, unknown>> 
   return JSON.parse(text) as Record<string, unknown>;
 }
 
-export async function startAnyPathApi(): Promise<AnyPathApi> {
+/** `userName`: the `username` the login accepts (an API may as well take an email address there). */
+export async function startAnyPathApi(opts: { userName?: string } = {}): Promise<AnyPathApi> {
+  const userName = opts.userName ?? ANY_PATH_USER_NAME;
   const live = new Set<string>();
   const seen: string[] = [];
   let loginShape: ((token: string) => unknown) | undefined;
@@ -45,7 +47,7 @@ export async function startAnyPathApi(): Promise<AnyPathApi> {
     const bearer = /^Bearer (\S+)$/.exec(req.headers.authorization ?? '')?.[1];
     if (req.method === 'POST' && path === '/v2/sessions') {
       void readJson(req).then((body) => {
-        if (body.username !== ANY_PATH_USER_NAME || body.secret !== ANY_PATH_PASSWORD) return send(res, 401, { error: { message: 'Wrong username or password' } });
+        if (body.username !== userName || body.secret !== ANY_PATH_PASSWORD) return send(res, 401, { error: { message: 'Wrong username or password' } });
         const token = randomBytes(24).toString('hex');
         live.add(token);
         send(res, 201, loginShape ? loginShape(token) : { data: { accessToken: token, expiresIn: 3600 }, user: ANY_PATH_USER });

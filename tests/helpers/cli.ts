@@ -2,7 +2,6 @@ import { execFile, spawn, type ChildProcess } from 'node:child_process';
 import { Readable } from 'node:stream';
 import { chmodSync, existsSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { delimiter, join, resolve } from 'node:path';
-import keytar from 'keytar';
 import { afterAll, afterEach, beforeAll, expect } from 'vitest';
 import { startDemoServer, type DemoServer } from '../../src-main/core/demo-server/index.js';
 import { deleteAllForHome } from '../../src-main/core/secrets/keychain.js';
@@ -10,6 +9,7 @@ import { openCore } from '../../src-main/core/open.js';
 import { createFactory } from '../../src-main/cli/factory.js';
 import { runCli } from '../../src-main/cli/program.js';
 import { makeHome } from './home.js';
+import { keychainUnreachableReason } from './keychain-reach.js';
 
 export const root = resolve(import.meta.dirname, '../..');
 /** The built CLI, run as a user would (`node scripts/build-node.mjs` first). */
@@ -167,15 +167,11 @@ export function stderrLines(r: CliResult): string[] {
  */
 export async function keychainUnreachable(): Promise<string | undefined> {
   if (!existsSync(CLI)) throw new Error(`${CLI} is missing: build it with "node scripts/build-node.mjs" first`);
-  try {
-    await keytar.findCredentials('TokenDesk reachability check');
-    return undefined;
-  } catch (e) {
-    const reason = e instanceof Error ? e.message : String(e);
-    if (process.env.CI) throw new Error(`CLI tests need the Secret Service (${reason}); run them through scripts/with-keyring.sh`, { cause: e });
-    console.warn(`Skipping CLI tests: ${reason} (run through scripts/with-keyring.sh)`);
-    return reason;
-  }
+  const reason = await keychainUnreachableReason();
+  if (reason === undefined) return undefined;
+  if (process.env.CI) throw new Error(`CLI tests need the Secret Service (${reason}); run them through scripts/with-keyring.sh`);
+  console.warn(`Skipping CLI tests: ${reason} (run through scripts/with-keyring.sh)`);
+  return reason;
 }
 
 export const DEMO_SUPABASE = 'Demo Supabase';

@@ -6,6 +6,8 @@
  * at a page that shows an error (a refused password, a denied code), or at a redirect that leaves the issuer (the loopback
  * callback, which it then opens as the browser would).
  */
+import { browse, Jar } from './form-browser.js';
+
 export interface PageAnswer {
   status: number;
   text: string;
@@ -46,23 +48,6 @@ function forms(html: string): Form[] {
   });
 }
 
-class Jar {
-  private readonly cookies = new Map<string, string>();
-  take(res: Response): void {
-    for (const c of res.headers.getSetCookie()) {
-      const [pair] = c.split(';');
-      const i = pair!.indexOf('=');
-      const name = pair!.slice(0, i);
-      const value = pair!.slice(i + 1);
-      if (value === '' || /expires=Thu, 01 Jan 1970/i.test(c)) this.cookies.delete(name);
-      else this.cookies.set(name, value);
-    }
-  }
-  header(): string {
-    return [...this.cookies].map(([k, v]) => `${k}=${v}`).join('; ');
-  }
-}
-
 /** What a person does on the page: the form to send and its fields, or undefined to stop there. */
 function choose(kind: string, all: Form[], who: Person): { form: Form; body: Record<string, string> } | undefined {
   const byAction = (end: string) => all.find((f) => f.action.endsWith(end));
@@ -87,33 +72,20 @@ function kindOf(html: string, all: Form[]): string {
 }
 
 export async function followIssuerPages(issuer: string, start: string, who: Person): Promise<PageAnswer> {
-  const jar = new Jar();
   const seen: string[] = [];
-  let url = start;
-  let method = 'GET';
-  let body: URLSearchParams | undefined;
-  for (let hops = 0; hops < 25; hops++) {
-    const res = await fetch(url, { method, redirect: 'manual', headers: { cookie: jar.header(), ...(body && { 'content-type': 'application/x-www-form-urlencoded' }) }, ...(body && { body }) });
-    jar.take(res);
-    const location = res.headers.get('location');
-    if (res.status >= 300 && res.status < 400 && location) {
-      url = new URL(location, url).href;
-      method = 'GET';
-      body = undefined;
-      continue;
-    }
-    const text = await res.text();
-    if (!url.startsWith(issuer)) return { status: res.status, text, url, seen };
-    const all = forms(text);
-    const kind = kindOf(text, all);
-    // A page that says something went wrong (a refused password, a denied code) is where a person stops and reads.
-    if (kind === 'other' || /role="alert"/.test(text)) return { status: res.status, text, url, seen: [...seen, kind] };
-    seen.push(kind);
-    const step = choose(kind, all, who);
-    if (!step) return { status: res.status, text, url, seen };
-    url = new URL(step.form.action, url).href;
-    method = 'POST';
-    body = new URLSearchParams({ ...step.form.fields, ...step.body });
-  }
-  throw new Error('too many pages at the demo issuer');
+  const page = await browse(
+    start,
+    ({ text, url }) => {
+      if (!url.startsWith(issuer)) return undefined;
+      const all = forms(text);
+      const kind = kindOf(text, all);
+      seen.push(kind);
+      // A page that says something went wrong (a refused password, a denied code) is where a person stops and reads.
+      if (kind === 'other' || /role="alert"/.test(text)) return undefined;
+      const step = choose(kind, all, who);
+      return step && { url: new URL(step.form.action, url).href, body: new URLSearchParams({ ...step.form.fields, ...step.body }) };
+    },
+    { jar: new Jar(), maxHops: 25, tooMany: 'too many pages at the demo issuer' },
+  );
+  return { ...page, seen };
 }

@@ -2,6 +2,7 @@ import { generateKeyPairSync } from 'node:crypto';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import Provider from 'oidc-provider';
+import { browse, Jar } from './form-browser.js';
 
 /**
  * A certified OpenID Provider (oidc-provider 9) on 127.0.0.1 for the `oidc` kind's tests:
@@ -133,24 +134,6 @@ export async function startOidcPeer(opts: { accessTokenTtl?: number; deviceInter
   };
 }
 
-/** A tiny cookie jar for driving the provider's pages with fetch. */
-class Jar {
-  private readonly cookies = new Map<string, string>();
-  take(res: Response): void {
-    for (const c of res.headers.getSetCookie()) {
-      const [pair] = c.split(';');
-      const i = pair!.indexOf('=');
-      const name = pair!.slice(0, i);
-      const value = pair!.slice(i + 1);
-      if (value === '' || /expires=Thu, 01 Jan 1970/i.test(c)) this.cookies.delete(name);
-      else this.cookies.set(name, value);
-    }
-  }
-  header(): string {
-    return [...this.cookies].map(([k, v]) => `${k}=${v}`).join('; ');
-  }
-}
-
 /**
  * Follows the provider's redirects from `start` through its login page (as `login`), its consent page and
  * the device flow's confirmation (approved, or aborted with `action`; `abort` also cancels at the login page),
@@ -158,50 +141,37 @@ class Jar {
  * would) or a page that is neither login nor consent is reached. Returns that last answer's status and text.
  */
 export async function completeInteraction(issuer: string, start: string, login: string, jar = new Jar(), action: 'approve' | 'abort' = 'approve'): Promise<{ status: number; text: string }> {
-  let url = start;
-  let method = 'GET';
-  let body: URLSearchParams | undefined;
   let confirmed = false;
-  for (let hops = 0; hops < 20; hops++) {
-    const res = await fetch(url, { method, redirect: 'manual', headers: { cookie: jar.header(), ...(body && { 'content-type': 'application/x-www-form-urlencoded' }) }, ...(body && { body }) });
-    jar.take(res);
-    const location = res.headers.get('location');
-    if (res.status >= 300 && res.status < 400 && location) {
-      url = new URL(location, url).href;
-      method = 'GET';
-      body = undefined;
-      continue;
-    }
-    const text = await res.text();
-    if (!url.startsWith(issuer)) return { status: res.status, text };
-    const form = /<form[^>]*\baction="([^"]+)"/i.exec(text);
-    if (!form) return { status: res.status, text };
-    const xsrf = /name="xsrf" value="([^"]+)"/.exec(text)?.[1];
-    const userCode = /name="user_code" value="([^"]+)"/.exec(text)?.[1];
-    if (/name="login"/.test(text) && action === 'abort') {
-      // The user refuses at the provider's page ("[ Cancel ]"): the provider sends the browser back with access_denied.
-      const abortHref = /<a href="([^"]+)">\[ Cancel \]<\/a>/.exec(text)?.[1];
-      if (!abortHref) return { status: res.status, text };
-      url = new URL(abortHref.replace(/&amp;/g, '&'), url).href;
-      method = 'GET';
-      body = undefined;
-      continue;
-    } else if (/name="login"/.test(text)) {
-      body = new URLSearchParams({ prompt: 'login', login, password: 'any' });
-    } else if (/name="prompt" value="consent"/.test(text)) {
-      body = new URLSearchParams({ prompt: 'consent' });
-    } else if (xsrf && /deviceConfirmForm/.test(text)) {
-      // The device flow's confirmation page ("Continue" or "[ Abort ]") for the code shown.
-      body = new URLSearchParams({ xsrf, ...(userCode && { user_code: userCode }), ...(action === 'approve' ? { confirm: 'yes' } : { abort: 'yes' }) });
-      confirmed = true;
-    } else if (xsrf && !confirmed) {
-      // The device flow's self-submitting page that carries the code from the verification URL.
-      body = new URLSearchParams({ xsrf, ...(userCode && { user_code: userCode }) });
-    } else return { status: res.status, text };
-    url = new URL(form[1]!.replace(/&amp;/g, '&'), url).href;
-    method = 'POST';
-  }
-  throw new Error('too many redirects at the OpenID peer');
+  const { status, text } = await browse(
+    start,
+    ({ text, url }) => {
+      if (!url.startsWith(issuer)) return undefined;
+      const form = /<form[^>]*\baction="([^"]+)"/i.exec(text);
+      if (!form) return undefined;
+      const xsrf = /name="xsrf" value="([^"]+)"/.exec(text)?.[1];
+      const userCode = /name="user_code" value="([^"]+)"/.exec(text)?.[1];
+      let body: URLSearchParams;
+      if (/name="login"/.test(text) && action === 'abort') {
+        // The user refuses at the provider's page ("[ Cancel ]"): the provider sends the browser back with access_denied.
+        const abortHref = /<a href="([^"]+)">\[ Cancel \]<\/a>/.exec(text)?.[1];
+        return abortHref ? { url: new URL(abortHref.replace(/&amp;/g, '&'), url).href } : undefined;
+      } else if (/name="login"/.test(text)) {
+        body = new URLSearchParams({ prompt: 'login', login, password: 'any' });
+      } else if (/name="prompt" value="consent"/.test(text)) {
+        body = new URLSearchParams({ prompt: 'consent' });
+      } else if (xsrf && /deviceConfirmForm/.test(text)) {
+        // The device flow's confirmation page ("Continue" or "[ Abort ]") for the code shown.
+        body = new URLSearchParams({ xsrf, ...(userCode && { user_code: userCode }), ...(action === 'approve' ? { confirm: 'yes' } : { abort: 'yes' }) });
+        confirmed = true;
+      } else if (xsrf && !confirmed) {
+        // The device flow's self-submitting page that carries the code from the verification URL.
+        body = new URLSearchParams({ xsrf, ...(userCode && { user_code: userCode }) });
+      } else return undefined;
+      return { url: new URL(form[1]!.replace(/&amp;/g, '&'), url).href, body };
+    },
+    { jar, maxHops: 20, tooMany: 'too many redirects at the OpenID peer' },
+  );
+  return { status, text };
 }
 
 /** Approves (or denies) a device flow's user code on the provider's own /device pages, signing in as `login`. */

@@ -35,3 +35,12 @@ export function scriptedIO(script: {
     commit: () => !controller.signal.aborted,
   };
 }
+
+/**
+ * A FlowIO whose user only reacts to each notice (a browser to open, a code to show); a method that
+ * asks a question fails the test. `controller` cancels the flow as the user's Cancel would.
+ */
+export function userIO(onNotice: (n: FlowNotice) => void): FlowIO & { controller: AbortController } {
+  const controller = new AbortController();
+  return { signal: controller.signal, controller, ask: () => Promise.reject(new Error('unexpected question')), show: onNotice, commit: () => !controller.signal.aborted };
+}

@@ -1,16 +1,6 @@
 import { spawn } from 'node:child_process';
-import { createServer } from 'node:net';
 import { CLI, type CliHome } from './cli.js';
-
-/** A port free on 127.0.0.1 right now. */
-export async function freePort(): Promise<number> {
-  return new Promise((resolve) => {
-    const s = createServer().listen(0, '127.0.0.1', () => {
-      const { port } = s.address() as { port: number };
-      s.close(() => resolve(port));
-    });
-  });
-}
+import { freePort } from './free-port.js';
 
 export interface Serving {
   port: number;

@@ -5,6 +5,7 @@ import { DEMO_CREDENTIALS } from '../../src-main/core/demo-server/index.js';
 import { openCore } from '../../src-main/core/open.js';
 import { TokenDeskError } from '../../src-main/core/errors.js';
 import type { AppEvent } from '../../src-main/contract/types.js';
+import { closeAppService, openAppService, type AppService, type TestHome } from '../helpers/app-service.js';
 import { makeHome } from '../helpers/home.js';
 import { startHostileAuthServer } from '../helpers/hostile-auth-server.js';
 
@@ -12,17 +13,12 @@ const owner = DEMO_CREDENTIALS.supabase.find((c) => c.email.startsWith('owner'))
 const restricted = DEMO_CREDENTIALS.session.find((c) => c.email.startsWith('restricted'))!;
 
 describe('app service (the contract the renderer talks to)', () => {
-  let home: ReturnType<typeof makeHome>;
-  let service: ReturnType<typeof createAppService>;
-
+  let home: TestHome;
+  let service: AppService;
   beforeEach(() => {
-    home = makeHome();
-    service = createAppService({ home: home.dir, shell: 'web', scheduler: false, demoPort: 0 });
+    ({ home, service } = openAppService());
   });
-  afterEach(async () => {
-    await service.close();
-    home.cleanup();
-  });
+  afterEach(() => closeAppService({ home, service }));
 
   async function demo() {
     const state = await service.handle('startDemo', {});

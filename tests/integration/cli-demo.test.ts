@@ -1,6 +1,7 @@
 import { spawn } from 'node:child_process';
 import { afterEach, describe, expect, it } from 'vitest';
 import { CLI, CliHome, DEMO_SESSION, DEMO_SUPABASE, collect, keychainUnreachable } from '../helpers/cli.js';
+import { startDemoServerCli } from '../helpers/demo-server-cli.js';
 import { signalsMissing, skipping, thisMachine } from '../helpers/platform-guards.js';
 
 const unreachable = await keychainUnreachable();
@@ -14,15 +15,7 @@ describe.skipIf(unreachable !== undefined)('tokendesk demo-server and demo-setup
   it.skipIf(noSignals !== undefined)('runs in the foreground, prints its URL and the demo credentials, sets up both environments, stops on SIGTERM', async () => {
     const h = new CliHome();
     homes.push(h);
-    const child = spawn(process.execPath, [CLI, 'demo-server', '--port', '0', '--token-ttl', '600', '--setup'], { env: h.env() });
-    const done = collect(child, { timeoutMs: 45_000 });
-    let out = '';
-    await new Promise<void>((resolve) => {
-      child.stdout!.on('data', (d: Buffer) => {
-        out += d.toString();
-        if (out.includes('Press Ctrl-C to stop.')) resolve();
-      });
-    });
+    const { out, child, done } = await startDemoServerCli(h, ['--port', '0', '--token-ttl', '600', '--setup']);
     const url = /listening on (http:\/\/127\.0\.0\.1:\d+)/.exec(out)?.[1];
     expect(url).toBeDefined();
     expect(out).toContain('owner@connectgain.test');

@@ -1,9 +1,9 @@
-import { spawn } from 'node:child_process';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEMO_ENVIRONMENTS, DEMO_OIDC_MACHINE_ENVIRONMENT } from '../../src-main/core/app/demo-environments.js';
 import { DEMO_CREDENTIALS, startDemoServer, type DemoServer } from '../../src-main/core/demo-server/index.js';
-import { CLI, cliFixture, collect, keychainUnreachable } from '../helpers/cli.js';
+import { cliFixture, keychainUnreachable } from '../helpers/cli.js';
 import { movableClock } from '../helpers/clock.js';
+import { startDemoServerCli } from '../helpers/demo-server-cli.js';
 import { followIssuerPages } from '../helpers/issuer-pages.js';
 
 /**
@@ -173,15 +173,7 @@ describe.skipIf(unreachable !== undefined)('the demo OpenID issuer through token
 describe.skipIf(unreachable !== undefined)('the built CLI serves the issuer (oidc-provider bundled into out/cli)', { timeout: 60_000 }, () => {
   it('demo-server --setup: discovery answers at <url>/oidc, and the machine environment signs in with client credentials', async () => {
     const h = newHome();
-    const child = spawn(process.execPath, [CLI, 'demo-server', '--port', '0', '--setup'], { env: h.env() });
-    const done = collect(child, { timeoutMs: 45_000 });
-    let out = '';
-    await new Promise<void>((resolve) => {
-      child.stdout!.on('data', (d: Buffer) => {
-        out += d.toString();
-        if (out.includes('Press Ctrl-C to stop.')) resolve();
-      });
-    });
+    const { out, child, done } = await startDemoServerCli(h, ['--port', '0', '--setup']);
     try {
       const url = /listening on (http:\/\/127\.0\.0\.1:\d+)/.exec(out)![1]!;
       expect(out).toContain(`OpenID Connect issuer: ${url}/oidc`);

@@ -4,24 +4,16 @@ import { createAppService } from '../../src-main/core/app/service.js';
 import { startDemoServer } from '../../src-main/core/demo-server/index.js';
 import type { AppEvent } from '../../src-main/contract/types.js';
 import { CliHome, keychainUnreachable } from '../helpers/cli.js';
+import { call } from '../helpers/endpoint-client.js';
+import { freePort } from '../helpers/free-port.js';
 
 const PROD = 'Acme production';
-import { call } from '../helpers/endpoint-client.js';
 
 const unreachable = await keychainUnreachable();
 const cleanups: (() => Promise<void>)[] = [];
 afterEach(async () => {
   for (const c of cleanups.splice(0).reverse()) await c();
 });
-
-async function freePort(): Promise<number> {
-  return new Promise((resolve) => {
-    const s = createServer().listen(0, '127.0.0.1', () => {
-      const { port } = s.address() as { port: number };
-      s.close(() => resolve(port));
-    });
-  });
-}
 
 describe.skipIf(unreachable !== undefined)('the app serves the endpoint while it runs', { timeout: 60_000 }, () => {
   it('through the contract: where it is, running, the secret only copied, the log, and the production prompt', async () => {

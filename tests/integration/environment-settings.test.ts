@@ -1,27 +1,22 @@
 import { readFileSync } from 'node:fs';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { createAppService } from '../../src-main/core/app/service.js';
 import { openCore, type Core } from '../../src-main/core/open.js';
 import { TokenDeskError } from '../../src-main/core/errors.js';
 import { secretKeys, type SecretKey } from '../../src-main/core/secrets/types.js';
 import type { AuthProvider, ProviderContext } from '../../src-main/core/providers/types.js';
+import { closeAppService, openAppService, type AppService, type TestHome } from '../helpers/app-service.js';
 import { makeHome } from '../helpers/home.js';
 
 // Shaped like an anon key (contract/validators.ts checkAnonKey); no server sees it.
 const ANON = 'eyJhbGciOiJIUzI1NiJ9.eyJyb2xlIjoiYW5vbiJ9.settings-test-anon';
 
 describe('declared settings through the contract (secret ones in the vault, names only in the view)', () => {
-  let home: ReturnType<typeof makeHome>;
-  let service: ReturnType<typeof createAppService>;
-
+  let home: TestHome;
+  let service: AppService;
   beforeEach(() => {
-    home = makeHome();
-    service = createAppService({ home: home.dir, shell: 'web', scheduler: false, demoPort: 0 });
+    ({ home, service } = openAppService());
   });
-  afterEach(async () => {
-    await service.close();
-    home.cleanup();
-  });
+  afterEach(() => closeAppService({ home, service }));
 
   it('secrets given by name are stored like anonKey/apiKey, listed by name, and null removes one', async () => {
     const added = await service.handle('addEnvironment', {

@@ -11,6 +11,7 @@ import { lockedMessage, unavailableMessage } from '../../src-main/core/secrets/k
 import { secretKeys } from '../../src-main/core/secrets/types.js';
 import { TokenDeskError } from '../../src-main/core/errors.js';
 import { makeHome } from '../helpers/home.js';
+import { keychainUnreachableReason } from '../helpers/keychain-reach.js';
 import { childScripts, root } from '../helpers/child-script.js';
 import { secretServiceMissing, skipping, thisMachine } from '../helpers/platform-guards.js';
 
@@ -57,15 +58,7 @@ const parseLines = (stdout: string): OpResult[] =>
     .filter((l) => l.startsWith('{'))
     .map((l) => JSON.parse(l) as OpResult);
 
-async function reachable(): Promise<string | undefined> {
-  try {
-    await keytar.findCredentials('TokenDesk reachability check');
-    return undefined;
-  } catch (e) {
-    return e instanceof Error ? e.message : String(e);
-  }
-}
-const unreachable = await reachable();
+const unreachable = await keychainUnreachableReason();
 if (unreachable !== undefined && process.env.CI) {
   throw new Error(`Keychain tests must run in CI but the Secret Service is unreachable (${unreachable}); run them through scripts/with-keyring.sh`);
 }

@@ -1,6 +1,6 @@
 import { createServer } from 'node:net';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import type { FlowIO, FlowNotice } from '../../src-main/core/flows/types.js';
+import type { FlowNotice } from '../../src-main/core/flows/types.js';
 import { createHttpClient } from '../../src-main/core/http/client.js';
 import { withSignal } from '../../src-main/core/http/with-signal.js';
 import { openCore } from '../../src-main/core/open.js';
@@ -8,6 +8,8 @@ import { oidcProvider } from '../../src-main/core/providers/oidc/index.js';
 import type { ProviderContext } from '../../src-main/core/providers/types.js';
 import { secretKeys } from '../../src-main/core/secrets/types.js';
 import { decodeSession } from '../../src-main/core/sessions/session-codec.js';
+import { deferred } from '../helpers/deferred.js';
+import { freePort } from '../helpers/free-port.js';
 import { makeHome } from '../helpers/home.js';
 import {
   BASIC_CLIENT,
@@ -20,6 +22,7 @@ import {
   startOidcPeer,
   type OidcPeer,
 } from '../helpers/oidc-peer.js';
+import { userIO } from '../helpers/scripted-flow.js';
 
 /**
  * Issue 21's protocol gaps against oidc-provider (a certified OpenID Provider) on 127.0.0.1: every
@@ -39,17 +42,6 @@ function ctxFor(signal: AbortSignal, settings: Record<string, string>, secrets: 
   return { baseUrl: issuer, http: withSignal(http, signal), now: Date.now, settings, secrets, signal };
 }
 
-function userIO(onNotice: (n: FlowNotice) => void): FlowIO {
-  const controller = new AbortController();
-  return { signal: controller.signal, ask: () => Promise.reject(new Error('unexpected question')), show: onNotice, commit: () => !controller.signal.aborted };
-}
-
-function deferred<T>() {
-  let resolve!: (v: T) => void;
-  const promise = new Promise<T>((r) => (resolve = r));
-  return { promise, resolve };
-}
-
 /** A browser sign-in as `login` with these settings and secrets; `action: 'abort'` refuses at the provider's page. */
 async function browserSignIn(login: string, settings: Record<string, string>, secrets: Record<string, string> = {}, action: 'approve' | 'abort' = 'approve') {
   const opened = deferred<Extract<FlowNotice, { kind: 'open-url' }>>();
@@ -60,15 +52,6 @@ async function browserSignIn(login: string, settings: Record<string, string>, se
   if (!notice) return { run, notice };
   const page = await completeInteraction(peer.issuer, notice.url, login, undefined, action);
   return { run, notice, page };
-}
-
-/** A free port on 127.0.0.1 right now (the OS picks it; closed again before use). */
-async function freePort(): Promise<number> {
-  const s = createServer();
-  await new Promise<void>((r) => s.listen(0, '127.0.0.1', () => r()));
-  const port = (s.address() as { port: number }).port;
-  await new Promise<void>((r) => s.close(() => r()));
-  return port;
 }
 
 describe('client authentication methods (RFC 6749 §2.3, OIDC Core §9)', () => {

@@ -1,6 +1,5 @@
 import { execFile, spawn } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -9,6 +8,7 @@ import { readAccessLog } from '../../src-main/core/endpoint/index.js';
 import { openCore } from '../../src-main/core/open.js';
 import { CLI, CliHome, DEMO_SESSION, DEMO_SUPABASE, keychainUnreachable, root } from '../helpers/cli.js';
 import { call } from '../helpers/endpoint-client.js';
+import { freePort } from '../helpers/free-port.js';
 
 const run = promisify(execFile);
 const unreachable = await keychainUnreachable();
@@ -16,15 +16,6 @@ const cleanups: (() => Promise<void>)[] = [];
 afterEach(async () => {
   for (const c of cleanups.splice(0).reverse()) await c();
 });
-
-async function freePort(): Promise<number> {
-  return new Promise((resolve) => {
-    const s = createServer().listen(0, '127.0.0.1', () => {
-      const { port } = s.address() as { port: number };
-      s.close(() => resolve(port));
-    });
-  });
-}
 
 /** A collection whose pre-request script is the exported one, and whose requests check the demo API's answer. */
 function collection(script: string, requests: number): unknown {

@@ -1,11 +1,13 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { FlowIO, FlowNotice } from '../../src-main/core/flows/types.js';
+import type { FlowNotice } from '../../src-main/core/flows/types.js';
 import { createHttpClient } from '../../src-main/core/http/client.js';
 import { withSignal } from '../../src-main/core/http/with-signal.js';
 import { oauth2Provider } from '../../src-main/core/providers/oauth2/index.js';
 import type { ProviderContext } from '../../src-main/core/providers/types.js';
 import { cliFixture } from '../helpers/cli.js';
+import { deferred } from '../helpers/deferred.js';
 import { approveDeviceCode, completeInteraction, MACHINE_CLIENT, MACHINE_SECRET, PUBLIC_CLIENT, RESOURCE_SCOPE, startOidcPeer, type OidcPeer } from '../helpers/oidc-peer.js';
+import { userIO } from '../helpers/scripted-flow.js';
 
 /**
  * The plain OAuth 2.0 kind (issue 21): oidc-provider's endpoints given by hand, no discovery, no ID
@@ -33,17 +35,6 @@ function endpoints(): Record<string, string> {
 function ctxFor(signal: AbortSignal, settings: Record<string, string> = { ...endpoints(), clientId: PUBLIC_CLIENT, scope: RESOURCE_SCOPE }, secrets: Record<string, string> = {}): ProviderContext {
   // The base URL is the API's: nothing is discovered under it (a request there would fail the test's peer count below).
   return { baseUrl: 'https://api.example.test', http: withSignal(http, signal), now: Date.now, settings, secrets, signal };
-}
-
-function userIO(onNotice: (n: FlowNotice) => void): FlowIO {
-  const controller = new AbortController();
-  return { signal: controller.signal, ask: () => Promise.reject(new Error('unexpected question')), show: onNotice, commit: () => !controller.signal.aborted };
-}
-
-function deferred<T>() {
-  let resolve!: (v: T) => void;
-  const promise = new Promise<T>((r) => (resolve = r));
-  return { promise, resolve };
 }
 
 describe('OAuth 2.0 with endpoints given by hand', () => {

@@ -1,12 +1,14 @@
 import { connect } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { TokenDeskError } from '../../src-main/core/errors.js';
-import type { FlowIO, FlowNotice } from '../../src-main/core/flows/types.js';
+import type { FlowNotice } from '../../src-main/core/flows/types.js';
 import { createHttpClient } from '../../src-main/core/http/client.js';
 import { withSignal } from '../../src-main/core/http/with-signal.js';
 import { oidcProvider } from '../../src-main/core/providers/oidc/index.js';
 import type { ProviderContext } from '../../src-main/core/providers/types.js';
+import { deferred } from '../helpers/deferred.js';
 import { approveDeviceCode, completeInteraction, MACHINE_CLIENT, MACHINE_SECRET, PUBLIC_CLIENT, startOidcPeer, type OidcPeer } from '../helpers/oidc-peer.js';
+import { userIO } from '../helpers/scripted-flow.js';
 
 /** The OpenID Connect kind (issue 21) against oidc-provider, a certified OpenID Provider, on 127.0.0.1. */
 let peer: OidcPeer;
@@ -20,24 +22,6 @@ const http = createHttpClient();
 
 function ctxFor(signal: AbortSignal, settings: Record<string, string> = { clientId: PUBLIC_CLIENT }, secrets: Record<string, string> = {}): ProviderContext {
   return { baseUrl: peer.issuer, http: withSignal(http, signal), now: Date.now, settings, secrets, signal };
-}
-
-/** A FlowIO whose user reacts to each notice; asking is never needed by these methods. */
-function userIO(onNotice: (n: FlowNotice) => void): { io: FlowIO; controller: AbortController } {
-  const controller = new AbortController();
-  const io: FlowIO = {
-    signal: controller.signal,
-    ask: () => Promise.reject(new Error('unexpected question')),
-    show: onNotice,
-    commit: () => !controller.signal.aborted,
-  };
-  return { io, controller };
-}
-
-function deferred<T>() {
-  let resolve!: (v: T) => void;
-  const promise = new Promise<T>((r) => (resolve = r));
-  return { promise, resolve };
 }
 
 /** Whether something still listens on 127.0.0.1:port. */
@@ -56,7 +40,7 @@ const redirectPort = (authUrl: string) => Number(new URL(new URL(authUrl).search
 
 async function browserSignIn(login: string) {
   const opened = deferred<string>();
-  const { io } = userIO((n) => n.kind === 'open-url' && opened.resolve(n.url));
+  const io = userIO((n) => n.kind === 'open-url' && opened.resolve(n.url));
   const run = oidcProvider.signInWith('browser', ctxFor(io.signal), io);
   const url = await opened.promise;
   const page = await completeInteraction(peer.issuer, url, login);
@@ -83,19 +67,19 @@ describe('OpenID Connect: browser sign-in (authorization code + PKCE, loopback r
 
   it('cancelled while waiting for the browser: the listener closes, the flow fails as cancelled and nothing comes back', async () => {
     const opened = deferred<string>();
-    const { io, controller } = userIO((n) => n.kind === 'open-url' && opened.resolve(n.url));
+    const io = userIO((n) => n.kind === 'open-url' && opened.resolve(n.url));
     const run = oidcProvider.signInWith('browser', ctxFor(io.signal), io);
     const url = await opened.promise;
     const port = redirectPort(url);
     expect(await listening(port)).toBe(true);
-    controller.abort(new TokenDeskError('flow_cancelled', 'The sign-in was cancelled: nothing was stored'));
+    io.controller.abort(new TokenDeskError('flow_cancelled', 'The sign-in was cancelled: nothing was stored'));
     await expect(run).rejects.toMatchObject({ code: 'flow_cancelled' });
     expect(await listening(port)).toBe(false);
   });
 
   it('a callback with another state is refused and the port is closed', async () => {
     const opened = deferred<string>();
-    const { io } = userIO((n) => n.kind === 'open-url' && opened.resolve(n.url));
+    const io = userIO((n) => n.kind === 'open-url' && opened.resolve(n.url));
     const run = oidcProvider.signInWith('browser', ctxFor(io.signal), io);
     run.catch(() => undefined);
     const url = await opened.promise;
@@ -111,7 +95,7 @@ describe('OpenID Connect: renewal', () => {
   it('a refresh rotates the refresh token; the spent one, sent again, is refused in plain words', async () => {
     const { out } = await browserSignIn('bob');
     const first = out.session;
-    const { io } = userIO(() => undefined);
+    const io = userIO(() => undefined);
     const renewed = await oidcProvider.refresh(ctxFor(io.signal), first);
     expect(renewed.refreshToken).toBeTruthy();
     expect(renewed.refreshToken).not.toBe(first.refreshToken);
@@ -128,7 +112,7 @@ describe('OpenID Connect: renewal', () => {
 describe('OpenID Connect: device code (RFC 8628)', () => {
   it('shows the user code; once approved on the provider\'s page, the poll ends with the user\'s session', async () => {
     const shown = deferred<Extract<FlowNotice, { kind: 'device-code' }>>();
-    const { io } = userIO((n) => n.kind === 'device-code' && shown.resolve(n));
+    const io = userIO((n) => n.kind === 'device-code' && shown.resolve(n));
     const run = oidcProvider.signInWith('device', ctxFor(io.signal), io);
     const notice = await shown.promise;
     expect(notice.userCode).toMatch(/\S{4,}/);
@@ -141,7 +125,7 @@ describe('OpenID Connect: device code (RFC 8628)', () => {
 
   it('denied on the verification page: said plainly, no session', async () => {
     const shown = deferred<Extract<FlowNotice, { kind: 'device-code' }>>();
-    const { io } = userIO((n) => n.kind === 'device-code' && shown.resolve(n));
+    const io = userIO((n) => n.kind === 'device-code' && shown.resolve(n));
     const run = oidcProvider.signInWith('device', ctxFor(io.signal), io);
     run.catch(() => undefined);
     const notice = await shown.promise;
@@ -152,7 +136,7 @@ describe('OpenID Connect: device code (RFC 8628)', () => {
 
 describe('OpenID Connect: client credentials', () => {
   it('a confidential client gets a token for itself, without a refresh token', async () => {
-    const { io } = userIO(() => undefined);
+    const io = userIO(() => undefined);
     const out = await oidcProvider.signInWith('client-credentials', ctxFor(io.signal, { clientId: MACHINE_CLIENT }, { clientSecret: MACHINE_SECRET }), io);
     expect(out.session).toMatchObject({ provider: 'oidc', profile: { userId: MACHINE_CLIENT } });
     expect(out.session.refreshToken).toBeUndefined();
@@ -160,7 +144,7 @@ describe('OpenID Connect: client credentials', () => {
   });
 
   it('a wrong secret is refused as bad credentials, the secret never in the message', async () => {
-    const { io } = userIO(() => undefined);
+    const io = userIO(() => undefined);
     const run = oidcProvider.signInWith('client-credentials', ctxFor(io.signal, { clientId: MACHINE_CLIENT }, { clientSecret: 'wrong-secret-xyz' }), io);
     await expect(run).rejects.toMatchObject({ code: 'invalid_credentials' });
     await expect(run).rejects.toThrow(/^The OpenID Connect server refused the client credentials \(invalid_client/);

@@ -1,6 +1,3 @@
-import { randomBytes } from 'node:crypto';
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { createHttpClient } from '../../src-main/core/http/client.js';
 import { openCore, type Core } from '../../src-main/core/open.js';
@@ -8,16 +5,10 @@ import { getProvider } from '../../src-main/core/providers/registry.js';
 import { sessionApiProvider } from '../../src-main/core/providers/session-api/index.js';
 import type { AuthProvider, ProviderContext, ProviderKind } from '../../src-main/core/providers/types.js';
 import { deleteAllForHome } from '../../src-main/core/secrets/keychain.js';
+import { ANY_PATH_PASSWORD as PASSWORD, ANY_PATH_USER as USER, startAnyPathApi, type AnyPathApi } from '../helpers/any-path-api.js';
 import { makeHome } from '../helpers/home.js';
 import { rejection } from '../helpers/rejection.js';
 
-/**
- * A developer's own API, not shaped like seed 003: `POST /v2/sessions` takes {username, secret} and
- * answers {"data":{"accessToken","expiresIn"},"user":{id,email,roles}}; `GET /v2/me` answers {"user":…};
- * `POST /v2/logout` ends the token. Nothing listens at /api/auth/*: a request there is a 404.
- */
-const USER = { id: 'u-7', email: 'dev@example.com', roles: ['admin', 'billing'] };
-const PASSWORD = 'correct horse battery';
 const SETTINGS = {
   loginPath: '/v2/sessions',
   sessionPath: '/v2/me',
@@ -27,57 +18,19 @@ const SETTINGS = {
   map: 'token=data.accessToken\nexpires=data.expiresIn\nuserId=user.id\nemail=user.email\nroles=user.roles',
 };
 
-let server: Server;
-let baseUrl: string;
-const live = new Set<string>();
-const seen: string[] = [];
-/** What the login answers instead of the usual shape, when a test sets it. */
-let loginShape: ((token: string) => unknown) | undefined;
-
-function send(res: ServerResponse, status: number, json?: unknown): void {
-  res.writeHead(status, { 'content-type': 'application/json' });
-  res.end(json === undefined ? '' : JSON.stringify(json));
-}
-
-async function readJson(req: IncomingMessage): Promise<Record<string, unknown>> {
-  let text = '';
-  for await (const chunk of req) text += String(chunk);
-  return JSON.parse(text) as Record<string, unknown>;
-}
-
+let api: AnyPathApi;
 beforeAll(async () => {
-  server = createServer((req, res) => {
-    seen.push(`${req.method} ${req.url}`);
-    const bearer = /^Bearer (\S+)$/.exec(req.headers.authorization ?? '')?.[1];
-    if (req.method === 'POST' && req.url === '/v2/sessions') {
-      void readJson(req).then((body) => {
-        if (body.username !== USER.email || body.secret !== PASSWORD) return send(res, 401, { error: { message: 'Wrong username or password' } });
-        const token = randomBytes(24).toString('hex');
-        live.add(token);
-        send(res, 201, loginShape ? loginShape(token) : { data: { accessToken: token, expiresIn: 3600 }, user: USER });
-      });
-      return;
-    }
-    if (req.method === 'GET' && req.url === '/v2/me') {
-      return bearer && live.has(bearer) ? send(res, 200, { user: USER }) : send(res, 401, { message: 'Session expired' });
-    }
-    if (req.method === 'POST' && req.url === '/v2/logout') {
-      if (bearer) live.delete(bearer);
-      return send(res, 204);
-    }
-    send(res, 404, { message: 'Not found' });
-  });
-  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
-  baseUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  // This API's users sign in with their email address as the `username`.
+  api = await startAnyPathApi({ userName: USER.email });
 });
-afterAll(async () => new Promise<void>((r) => server.close(() => r())));
+afterAll(() => api.close());
 afterEach(() => {
-  loginShape = undefined;
-  seen.length = 0;
+  api.setLoginShape(undefined);
+  api.seen.length = 0;
 });
 
 const http = createHttpClient({ timeoutMs: 5000 });
-const ctx = (): ProviderContext => ({ baseUrl, http, now: Date.now, settings: SETTINGS });
+const ctx = (): ProviderContext => ({ baseUrl: api.url, http, now: Date.now, settings: SETTINGS });
 
 describe('the session provider against an API at other paths, with other field names and another answer', () => {
   it('signs in, re-reads the profile, checks and signs out at the set paths', async () => {
@@ -90,13 +43,13 @@ describe('the session provider against an API at other paths, with other field n
     await expect(sessionApiProvider.checkSession!(ctx(), s)).resolves.toEqual({ outcome: 'accepted' });
     await sessionApiProvider.signOut(ctx(), s);
     await expect(sessionApiProvider.checkSession!(ctx(), s)).resolves.toMatchObject({ outcome: 'refused', reason: 'Session expired' });
-    expect(seen).toEqual(['POST /v2/sessions', 'GET /v2/me', 'GET /v2/me', 'POST /v2/logout', 'GET /v2/me']);
+    expect(api.seen).toEqual(['POST /v2/sessions', 'GET /v2/me', 'GET /v2/me', 'POST /v2/logout', 'GET /v2/me']);
   });
 
   it('an expiry given as epoch seconds or an ISO time is read as such', async () => {
     const at = Date.now() + 1800_000;
     for (const expiresIn of [Math.floor(at / 1000), new Date(at).toISOString()]) {
-      loginShape = (token) => ({ data: { accessToken: token, expiresIn }, user: USER });
+      api.setLoginShape((token) => ({ data: { accessToken: token, expiresIn }, user: USER }));
       const s = await sessionApiProvider.signIn(ctx(), { email: USER.email, password: PASSWORD });
       expect(Math.abs(s.expiresAt - at)).toBeLessThan(5000);
     }
@@ -111,15 +64,15 @@ describe('the session provider against an API at other paths, with other field n
   });
 
   it('a mapping that does not match the real answer names the field and the path', async () => {
-    loginShape = (token) => ({ data: { access_token: token, expiresIn: 3600 }, user: USER });
+    api.setLoginShape((token) => ({ data: { access_token: token, expiresIn: 3600 }, user: USER }));
     const e = await rejection(sessionApiProvider.signIn(ctx(), { email: USER.email, password: PASSWORD }), 'bad_response');
     expect(e.message).toBe('The sign-in answer has nothing at data.accessToken (the token mapping): nothing was stored');
   });
 
   it('without the settings it asks at seed 003\'s paths, which this API does not have', async () => {
-    const e = await rejection(sessionApiProvider.signIn({ baseUrl, http, now: Date.now }, { email: USER.email, password: PASSWORD }));
+    const e = await rejection(sessionApiProvider.signIn({ baseUrl: api.url, http, now: Date.now }, { email: USER.email, password: PASSWORD }));
     expect(e.message).toMatch(/no such endpoint \(404\)/);
-    expect(seen).toEqual(['POST /api/auth/login']);
+    expect(api.seen).toEqual(['POST /api/auth/login']);
   });
 });
 
@@ -156,21 +109,21 @@ describe('through SessionManager.beginSignIn', () => {
   });
 
   it('signs in, stores the session, hands out its token, checks it and signs out', async () => {
-    const env = await core.envs.add({ name: 'My API', provider: 'session', baseUrl });
+    const env = await core.envs.add({ name: 'My API', provider: 'session', baseUrl: api.url });
     const step = await core.sessions.beginSignIn(env.id, 'password', { email: USER.email, password: PASSWORD, remember: 'false' });
     expect(step).toMatchObject({ kind: 'done', result: { email: USER.email } });
     const fresh = await core.sessions.getFreshToken(env.id);
     expect(fresh.session.accessToken).toMatch(/^[0-9a-f]{48}$/);
-    expect(live.has(fresh.session.accessToken)).toBe(true);
+    expect(api.live.has(fresh.session.accessToken)).toBe(true);
     expect(fresh.session.profile.roles).toEqual(['admin', 'billing']);
     expect((await core.sessions.checkSessions({ envIds: [env.id] })).map((o) => o.result)).toEqual(['accepted']);
     await core.sessions.signOut(env.id, USER.email);
-    expect(live.has(fresh.session.accessToken)).toBe(false);
+    expect(api.live.has(fresh.session.accessToken)).toBe(false);
   });
 
   it('a mapping that does not match stores nothing', async () => {
-    const env = await core.envs.add({ name: 'Other API', provider: 'session', baseUrl });
-    loginShape = (token) => ({ data: { accessToken: token, expiresIn: 3600 }, profile: USER });
+    const env = await core.envs.add({ name: 'Other API', provider: 'session', baseUrl: api.url });
+    api.setLoginShape((token) => ({ data: { accessToken: token, expiresIn: 3600 }, profile: USER }));
     await expect(core.sessions.beginSignIn(env.id, 'password', { email: USER.email, password: PASSWORD })).rejects.toMatchObject({
       code: 'bad_response',
       message: 'The sign-in answer has nothing at user.id (the userId mapping): nothing was stored',

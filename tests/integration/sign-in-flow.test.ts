@@ -1,24 +1,19 @@
 import { createServer, type Socket } from 'node:net';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { createAppService } from '../../src-main/core/app/service.js';
 import { DEMO_CREDENTIALS } from '../../src-main/core/demo-server/index.js';
 import type { AppEvent } from '../../src-main/contract/types.js';
-import { makeHome } from '../helpers/home.js';
+import { closeAppService, openAppService, type AppService, type TestHome } from '../helpers/app-service.js';
 
 const owner = DEMO_CREDENTIALS.supabase.find((c) => c.email.startsWith('owner'))!;
 const admin = DEMO_CREDENTIALS.session[0]!;
 
 describe('sign-in as a flow, through the contract (beginSignIn / continueSignIn / cancelSignIn)', () => {
-  let home: ReturnType<typeof makeHome>;
-  let service: ReturnType<typeof createAppService>;
+  let home: TestHome;
+  let service: AppService;
   beforeEach(() => {
-    home = makeHome();
-    service = createAppService({ home: home.dir, shell: 'web', scheduler: false, demoPort: 0 });
+    ({ home, service } = openAppService());
   });
-  afterEach(async () => {
-    await service.close();
-    home.cleanup();
-  });
+  afterEach(() => closeAppService({ home, service }));
 
   it('asks for the fields its catalogue declares, then signs in with the answers', async () => {
     const state = await service.handle('startDemo', {});

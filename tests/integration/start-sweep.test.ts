@@ -59,14 +59,20 @@ async function loginHeldBeforeConfigWrite(h: CliHome): Promise<{ child: ChildPro
   return { child, id, configLock };
 }
 
+/** The same login killed (kill -9) there, and the config lock let go: returns the id its session is stored under. */
+async function loginKilledBeforeConfigWrite(h: CliHome): Promise<string> {
+  const { child, id, configLock } = await loginHeldBeforeConfigWrite(h);
+  child.kill('SIGKILL');
+  await exited(child);
+  await configLock.release();
+  return id;
+}
+
 describe('the next start sweeps what a killed sign-in left', { timeout: 60_000 }, () => {
   it('kill -9 between the vault write and the config write: the next CLI command removes the session, its profile and its lock', async () => {
     if (skip) return;
     const h = await fx.demoHome();
-    const { child, id, configLock } = await loginHeldBeforeConfigWrite(h);
-    child.kill('SIGKILL');
-    await exited(child);
-    await configLock.release();
+    const id = await loginKilledBeforeConfigWrite(h);
 
     // What the kill left: a session no configuration lists, so no command reaches it.
     const core = openCore({ home: h.dir, startSweep: false });
@@ -90,10 +96,7 @@ describe('the next start sweeps what a killed sign-in left', { timeout: 60_000 }
   it('the app opening the core sweeps them too, and says which vault entries went', async () => {
     if (skip) return;
     const h = await fx.demoHome();
-    const { child, id, configLock } = await loginHeldBeforeConfigWrite(h);
-    child.kill('SIGKILL');
-    await exited(child);
-    await configLock.release();
+    const id = await loginKilledBeforeConfigWrite(h);
 
     const core = openCore({ home: h.dir });
     expect(await core.startSweep).toEqual([secretKeys.session(id)]);
@@ -141,10 +144,7 @@ describe('the next start sweeps what a killed sign-in left', { timeout: 60_000 }
   it('with the configuration unreadable nothing is judged, and the file is left for the command to report', async () => {
     if (skip) return;
     const h = await fx.demoHome();
-    const { child, id, configLock } = await loginHeldBeforeConfigWrite(h);
-    child.kill('SIGKILL');
-    await exited(child);
-    await configLock.release();
+    const id = await loginKilledBeforeConfigWrite(h);
     writeFileSync(configFile(h.dir), '{ not json');
 
     const core = openCore({ home: h.dir });

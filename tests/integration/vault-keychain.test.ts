@@ -7,6 +7,7 @@ import { createKeychainStore, deleteAllForHome, keychainService } from '../../sr
 import { DATA_KEY_ACCOUNT } from '../../src-main/core/secrets/vault.js';
 import { secretKeys } from '../../src-main/core/secrets/types.js';
 import { makeHome } from '../helpers/home.js';
+import { keychainUnreachableReason } from '../helpers/keychain-reach.js';
 import { childScripts, root } from '../helpers/child-script.js';
 
 const run = promisify(execFile);
@@ -23,15 +24,7 @@ const newHome = () => {
   return h.dir;
 };
 
-async function reachable(): Promise<string | undefined> {
-  try {
-    await keytar.findCredentials('TokenDesk reachability check');
-    return undefined;
-  } catch (e) {
-    return e instanceof Error ? e.message : String(e);
-  }
-}
-const unreachable = await reachable();
+const unreachable = await keychainUnreachableReason();
 if (unreachable !== undefined && process.env.CI) throw new Error(`Keychain tests must run in CI (${unreachable}); use scripts/with-keyring.sh`);
 
 const accounts = async (home: string) => (await keytar.findCredentials(keychainService(home))).map((c) => c.account).sort();

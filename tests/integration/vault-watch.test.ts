@@ -1,19 +1,16 @@
 import { execFile } from 'node:child_process';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
-import keytar from 'keytar';
 import { afterAll, describe, expect, it } from 'vitest';
 import { watchConfig } from '../../src-main/core/config/watch.js';
 import { createKeychainStore } from '../../src-main/core/secrets/keychain.js';
 import { secretKeys } from '../../src-main/core/secrets/types.js';
 import { childScripts, root } from '../helpers/child-script.js';
 import { makeHome } from '../helpers/home.js';
+import { keychainUnreachableReason } from '../helpers/keychain-reach.js';
 
 const run = promisify(execFile);
-const unreachable = await keytar.findCredentials('TokenDesk reachability check').then(
-  () => undefined,
-  (e: unknown) => String(e),
-);
+const unreachable = await keychainUnreachableReason();
 const home = makeHome('tokendesk-vault-watch-');
 afterAll(() => home.cleanup());
 const bundle = childScripts('vault-watch-');
