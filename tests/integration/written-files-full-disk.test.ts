@@ -8,7 +8,7 @@ import { AccessLog, readAccessLog } from '../../src-main/core/endpoint/access-lo
 import type { EndpointLogEntry } from '../../src-main/contract/endpoint.js';
 import { CliHome, keychainUnreachable, stderrLines } from '../helpers/cli.js';
 import { call } from '../helpers/endpoint-client.js';
-import { freePort } from '../helpers/serve.js';
+import { freePort } from '../helpers/free-port.js';
 import { makeHome } from '../helpers/home.js';
 import { rejection } from '../helpers/rejection.js';
 import { leaveFree, mountTmpfs, tmpfsUnavailable } from '../helpers/tmpfs.js';
