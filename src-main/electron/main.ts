@@ -1,6 +1,5 @@
 // The Electron shell: a thin layer over the core (createAppService). Policies live in ./policies
 // as pure functions; this file only wires them to Electron's objects.
-import { writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { app, BrowserWindow, clipboard, dialog, ipcMain, Notification, powerMonitor, protocol, session, shell } from 'electron';
 import { IPC_EVENT_CHANNEL } from '../contract/api.js';
@@ -8,6 +7,7 @@ import type { AppEvent, AppState } from '../contract/types.js';
 import { createAppService } from '../core/app/service.js';
 import { resolveHome } from '../core/config/paths.js';
 import { sanitizeForDisplay } from '../core/text/sanitize.js';
+import { writePrivateFile } from '../core/fs/private-file.js';
 import { APP_SCHEME, APP_URL, createAppProtocolHandler, rendererDir } from './app-protocol.js';
 import { prepareBeforeReady } from './before-ready.js';
 import { chooseClipboardBackend, copiedNotice, isExecutableFile, notClearedMessage, onPath, runSync, wlClipboard } from './clipboard-backend.js';
@@ -121,8 +121,10 @@ async function start(): Promise<void> {
       const options = { defaultPath: join(app.getPath('downloads'), fileName) };
       const r = win && !win.isDestroyed() ? await dialog.showSaveDialog(win, options) : await dialog.showSaveDialog(options);
       if (r.canceled || !r.filePath) return undefined;
-      // Owner-only: an export may hold tokens when the user asked for them.
-      await writeFile(r.filePath, content, { mode: 0o600 });
+      // Owner-only: an export may hold tokens when the user asked for them. Written whole beside the file
+      // and moved into place (the dialog asked about replacing it): never an old file truncated first,
+      // nor one whose wider mode sees the secrets, nor half a file on a full disk (core/fs/private-file.ts).
+      await writePrivateFile(r.filePath, content, { overwrite: true });
       return r.filePath;
     },
     openLinkSafely: openLink,
