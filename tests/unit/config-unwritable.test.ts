@@ -22,7 +22,7 @@ describe('a configuration folder that cannot be written', () => {
     const store = new ConfigStore(join(blocker, 'tokendesk'));
     await expect(store.update((c) => c)).rejects.toMatchObject({
       code: 'config_unwritable',
-      message: expect.stringMatching(/could not be saved to .*not-a-folder\/tokendesk\/config\.json \((ENOTDIR|EEXIST)\); nothing was changed/),
+      message: expect.stringMatching(/could not be saved to .*not-a-folder\/tokendesk\/config\.json \((ENOTDIR|EEXIST)\)(: [^;]+)?; nothing was changed/),
     });
   });
 });
