@@ -38,10 +38,10 @@ export class AccessLog {
   private timer: NodeJS.Timeout | undefined;
   private queue: Promise<void> = Promise.resolve();
 
-  /** `batchMs`: lines recorded within it are written together, so a burst of calls is one write, not one each. */
   /** Why the last write failed (a full disk, a read-only folder), until one succeeds again. */
   private failure: string | undefined;
 
+  /** `batchMs`: lines recorded within it are written together, so a burst of calls is one write, not one each. */
   constructor(
     private readonly home: string,
     private readonly maxBytes = ACCESS_LOG_MAX_BYTES,
