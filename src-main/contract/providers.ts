@@ -403,6 +403,22 @@ const OAUTH_REQUEST_SETTINGS: readonly SettingInfo[] = [
   },
 ];
 
+
+/** What the two OAuth kinds (oidc, oauth2) share of their capabilities: a refresh grant, nothing else. */
+const OAUTH_FLAGS = { canRefresh: true, canSignUp: false, needsAnonKey: false, canRememberPassword: false, hasAccounts: false, hasPermissions: false } as const;
+
+/**
+ * The OAuth sign-ins of both kinds (one OAuthSource serves them): the browser (code + PKCE), a device
+ * code at the `party`'s page, a machine client. `needs` names the endpoint setting without which the
+ * browser or device method is not offered (oauth2, whose endpoints are given by hand).
+ */
+function oauthSignInMethods(party: 'provider' | 'server', needs: { browser?: string; device?: string } = {}): SignInMethodInfo[] {
+  return [
+    { id: 'browser', label: 'Sign in with the browser', summary: 'authorization code with PKCE: your browser comes back to TokenDesk on 127.0.0.1', fields: [], ...(needs.browser && { needsSetting: needs.browser }) },
+    { id: 'device', label: 'Device code', summary: `enter a code on the ${party}'s page, on this or another device`, fields: [], ...(needs.device && { needsSetting: needs.device }) },
+    { id: 'client-credentials', label: 'Client credentials', summary: 'a machine identity: the client id and secret, no user', fields: [] },
+  ];
+}
 /** An OAuth 2.0 server endpoint given by hand (the oauth2 kind): what it enables, in the form's help. */
 const endpointSetting = (name: string, label: string, flag: string, help: string, required = false): SettingInfo => ({
   name,
@@ -639,17 +655,8 @@ export const PROVIDERS: Readonly<Record<ProviderKind, ProviderInfo>> = {
     // The issuer is the base URL: discovery adds /.well-known/openid-configuration itself.
     addedPaths: { pattern: /\/\.well-known\/openid-configuration\/?$/i, what: 'the issuer: TokenDesk adds /.well-known/openid-configuration itself' },
     capabilities: {
-      canRefresh: true,
-      canSignUp: false,
-      needsAnonKey: false,
-      canRememberPassword: false,
-      hasAccounts: false,
-      hasPermissions: false,
-      signInMethods: [
-        { id: 'browser', label: 'Sign in with the browser', summary: 'authorization code with PKCE: your browser comes back to TokenDesk on 127.0.0.1', fields: [] },
-        { id: 'device', label: 'Device code', summary: 'enter a code on the provider\'s page, on this or another device', fields: [] },
-        { id: 'client-credentials', label: 'Client credentials', summary: 'a machine identity: the client id and secret, no user', fields: [] },
-      ],
+      ...OAUTH_FLAGS,
+      signInMethods: oauthSignInMethods('provider'),
       // Browser and device sessions renew with their refresh token (rotated: the new one is stored first).
       renewal: { kind: 'refresh' },
       exportedRoles: ['url', 'access_token', 'refresh_token', 'id_token'],
@@ -760,18 +767,9 @@ export const PROVIDERS: Readonly<Record<ProviderKind, ProviderInfo>> = {
     // The base URL is the API the token is for; the token endpoint is a setting of its own.
     addedPaths: { pattern: /\/(oauth2?\/)?(token|authorize)\/?$/i, what: 'the API\'s address: the token and authorization endpoints are settings of their own (--token-endpoint, --authorization-endpoint)' },
     capabilities: {
-      canRefresh: true,
-      canSignUp: false,
-      needsAnonKey: false,
-      canRememberPassword: false,
-      hasAccounts: false,
-      hasPermissions: false,
+      ...OAUTH_FLAGS,
       // A method is offered only with its endpoint (signInMethodsOf); its flow also refuses plainly without it.
-      signInMethods: [
-        { id: 'browser', label: 'Sign in with the browser', summary: 'authorization code with PKCE: your browser comes back to TokenDesk on 127.0.0.1', fields: [], needsSetting: 'authorizationEndpoint' },
-        { id: 'device', label: 'Device code', summary: 'enter a code on the server\'s page, on this or another device', fields: [], needsSetting: 'deviceAuthorizationEndpoint' },
-        { id: 'client-credentials', label: 'Client credentials', summary: 'a machine identity: the client id and secret, no user', fields: [] },
-      ],
+      signInMethods: oauthSignInMethods('server', { browser: 'authorizationEndpoint', device: 'deviceAuthorizationEndpoint' }),
       renewal: { kind: 'refresh' },
       exportedRoles: ['url', 'access_token', 'refresh_token'],
     },
