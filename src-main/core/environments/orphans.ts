@@ -1,6 +1,7 @@
 import type { Config } from '../config/schema.js';
 import type { ConfigStore } from '../config/store.js';
 import { sweepBasis } from '../config/sweep-basis.js';
+import { withConfigLocked } from '../config/with-config-locked.js';
 import { secretKeys, type SecretKey, type SecretStore } from '../secrets/types.js';
 import { PROVIDERS } from '../../contract/providers.js';
 import { serversFingerprint } from '../../contract/servers.js';
@@ -93,18 +94,4 @@ function envEntryIsOrphan(cfg: Config, key: string, value: string | undefined): 
   if (rest.startsWith('setting/')) return !PROVIDERS[env.provider].settings.some((s) => s.secret && secretKeys.setting(env.id, s.name) === key);
   if (!rest.startsWith('var/')) return false;
   return !(env.secretVariables ?? []).includes(rest.slice('var/'.length));
-}
-
-/** Thrown out of a config update to release the lock without writing: the sweep only reads the config. */
-const READ_ONLY = Symbol('read-only');
-
-async function withConfigLocked(config: ConfigStore, fn: () => Promise<void>): Promise<void> {
-  try {
-    await config.update(async () => {
-      await fn();
-      throw READ_ONLY;
-    });
-  } catch (e) {
-    if (e !== READ_ONLY) throw e;
-  }
 }

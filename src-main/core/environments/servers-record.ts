@@ -1,9 +1,7 @@
 import type { ConfigStore } from '../config/store.js';
+import { withConfigLocked } from '../config/with-config-locked.js';
 import { secretKeys, type SecretStore } from '../secrets/types.js';
 import { serversFingerprint } from '../../contract/servers.js';
-
-/** Thrown out of a config update to release the lock without writing: this only reads the config. */
-const READ_ONLY = Symbol('read-only');
 
 /**
  * Removes the servers a move recorded for `envId` (secretKeys.servers) when the configuration does
@@ -15,19 +13,14 @@ const READ_ONLY = Symbol('read-only');
 export async function clearStaleServersRecord(config: ConfigStore, secrets: SecretStore, envId: string): Promise<boolean> {
   const key = secretKeys.servers(envId);
   let cleared = false;
-  try {
-    await config.update(async (cfg) => {
-      const env = cfg.environments.find((e) => e.id === envId);
-      await secrets.update((read) => {
-        const recorded = read(key);
-        if (recorded === undefined || (env && recorded === serversFingerprint(env))) return [];
-        cleared = true;
-        return [[key, undefined]];
-      });
-      throw READ_ONLY;
+  await withConfigLocked(config, async (cfg) => {
+    const env = cfg.environments.find((e) => e.id === envId);
+    await secrets.update((read) => {
+      const recorded = read(key);
+      if (recorded === undefined || (env && recorded === serversFingerprint(env))) return [];
+      cleared = true;
+      return [[key, undefined]];
     });
-  } catch (e) {
-    if (e !== READ_ONLY) throw e;
-  }
+  });
   return cleared;
 }
